@@ -1,0 +1,42 @@
+// `npm run bench [-- names…]`: runs the benchmarks, prints one JSON line per figure and appends them to
+// bench/results/<date>.jsonl. Names: startup, import-customers, import-events, events-http (default: all).
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { benchEventsHttp } from './events-http.ts';
+import { benchImportCustomers, benchImportEvents } from './import.ts';
+import { benchStartup } from './startup.ts';
+import { machine, type BenchResult } from './support.ts';
+
+type Bench = () => Promise<BenchResult[]>;
+
+const benches: Record<string, Bench> = {
+  startup: () => benchStartup({ customers: Number(process.env['BENCH_DEMO_CUSTOMERS'] ?? 100_000) }),
+  'import-customers': () => benchImportCustomers(Number(process.env['BENCH_CUSTOMERS'] ?? 1_000_000)),
+  'import-events': () => benchImportEvents(Number(process.env['BENCH_EVENTS'] ?? 10_000_000)),
+  'events-http': () => benchEventsHttp({ customers: 100_000, seconds: 30, concurrency: 8 }),
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const names = wanted.length ? wanted : Object.keys(benches);
+mkdirSync('bench/results', { recursive: true });
+const file = `bench/results/${new Date().toISOString().slice(0, 10)}.jsonl`;
+const context = { at: new Date().toISOString(), machine: machine() };
+let failed = false;
+for (const name of names) {
+  const bench = benches[name];
+  if (!bench) {
+    console.error(`unknown benchmark ${name}; known: ${Object.keys(benches).join(', ')}`);
+    process.exitCode = 2;
+    continue;
+  }
+  try {
+    for (const result of await bench()) {
+      const line = JSON.stringify({ ...result, ...context });
+      console.log(line);
+      appendFileSync(file, line + '\n');
+    }
+  } catch (error) {
+    failed = true;
+    console.error(`benchmark ${name} failed:`, error);
+  }
+}
+if (failed) process.exitCode = 1;

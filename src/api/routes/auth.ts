@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { USER_ROLES } from '../../auth/principal.ts';
+import { AppError } from '../../shared/errors.ts';
+import { errorBody, requirePermission, SESSION_COOKIE, type RouteContext, type ZodApi } from '../http.ts';
+
+const me = z.object({
+  actor: z.string(),
+  kind: z.enum(['user', 'api_key', 'system']),
+  role: z.enum(USER_ROLES),
+  orgUnitId: z.string().nullable(),
+  staffId: z.string().nullable(),
+  permissions: z.array(z.string()),
+});
+
+/** Sign-in, sign-out, who am I, users and API keys. */
+export function registerAuthRoutes(api: ZodApi, ctx: RouteContext): void {
+  api.post(
+    '/v1/auth/login',
+    {
+      schema: {
+        tags: ['auth'],
+        body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }),
+        response: { 200: me, 401: errorBody },
+      },
+    },
+    async (req, reply) => {
+      const result = await ctx.auth.login(req.body.username, req.body.password);
+      if (!result.ok) throw new AppError('unauthenticated', result.error.message);
+      reply.setCookie(SESSION_COOKIE, result.value.token, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        expires: result.value.expiresAt,
+      });
+      return presentPrincipal(result.value.principal);
+    },
+  );
+
+  api.post(
+    '/v1/auth/logout',
+    { schema: { tags: ['auth'], response: { 204: z.null() } } },
+    async (req, reply) => {
+      const token = req.cookies[SESSION_COOKIE];
+      if (token) await ctx.auth.logout(token);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.code(204).send(null);
+    },
+  );
+
+  api.get(
+    '/v1/auth/me',
+    { schema: { tags: ['auth'], response: { 200: me, 401: errorBody } } },
+    async (req) => {
+      const principal = req.principal;
+      if (!principal) throw new AppError('unauthenticated', 'not signed in');
+      return presentPrincipal(principal);
+    },
+  );
+
+  api.post(
+    '/v1/users',
+    {
+      schema: {
+        tags: ['auth'],
+        body: z.object({
+          username: z.string().min(2).max(64),
+          role: z.enum(USER_ROLES),
+          password: z.string().min(8).max(256).optional(),
+          displayName: z.string().max(128).optional(),
+          staffId: z.string().optional(),
+          orgUnitId: z.string().optional(),
+        }),
+        response: {
+          201: z.object({ id: z.number(), username: z.string(), password: z.string() }),
+          409: errorBody,
+        },
+      },
+    },
+    async (req, reply) => {
+      const principal = requirePermission(req, 'users.manage');
+      const result = await ctx.auth.createUser(
+        { ...req.body, mustChangePassword: req.body.password === undefined },
+        principal.actor,
+      );
+      if (!result.ok) throw new AppError(result.error.code, result.error.message);
+      return reply
+        .code(201)
+        .send({ id: result.value.id, username: req.body.username, password: result.value.password });
+    },
+  );
+
+  api.post(
+    '/v1/api-keys',
+    {
+      schema: {
+        tags: ['auth'],
+        body: z.object({
+          name: z.string().min(1).max(64),
+          role: z.enum(USER_ROLES),
+          orgUnitId: z.string().optional(),
+        }),
+        response: { 201: z.object({ id: z.number(), key: z.string() }) },
+      },
+    },
+    async (req, reply) => {
+      const principal = requirePermission(req, 'apikeys.manage');
+      const created = await ctx.auth.createApiKey(req.body, principal.actor);
+      return reply.code(201).send(created);
+    },
+  );
+}
+
+function presentPrincipal(p: NonNullable<import('fastify').FastifyRequest['principal']>) {
+  return {
+    actor: p.actor,
+    kind: p.kind,
+    role: p.role,
+    orgUnitId: p.orgUnitId,
+    staffId: p.staffId,
+    permissions: [...p.permissions].sort(),
+  };
+}

@@ -1,0 +1,13 @@
+import type { RouteContext, ZodApi } from '../http.ts';
+import { registerAuthRoutes } from './auth.ts';
+import { registerHealthRoutes } from './health.ts';
+import { registerIngestRoutes } from './ingest.ts';
+import { registerOverviewRoutes } from './overview.ts';
+
+/** Every route of the API, in one place so the OpenAPI document lists them all. */
+export function registerApiRoutes(api: ZodApi, ctx: RouteContext): void {
+  registerHealthRoutes(api, ctx);
+  registerAuthRoutes(api, ctx);
+  registerOverviewRoutes(api, ctx);
+  registerIngestRoutes(api, ctx);
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { bankOverview } from '../../customers/overview.ts';
+import { requirePermission, type RouteContext, type ZodApi } from '../http.ts';
+
+const overviewSchema = z.object({
+  asOf: z.string(),
+  customers: z.number(),
+  aum: z.number(),
+  tiers: z.array(z.object({ tier: z.string(), customers: z.number(), aum: z.number() })),
+  pareto: z.array(z.object({ customerShare: z.number(), aumShare: z.number() })),
+  top20AumShare: z.number(),
+  newCustomersPerDay: z.array(z.object({ date: z.string(), customers: z.number() })),
+  eventsPerDay: z.array(z.object({ date: z.string(), events: z.number() })),
+  definitions: z.record(z.string(), z.string()),
+});
+
+/** The Overview page's figures. */
+export function registerOverviewRoutes(api: ZodApi, ctx: RouteContext): void {
+  api.get(
+    '/v1/overview',
+    {
+      schema: {
+        tags: ['analytics'],
+        querystring: z.object({
+          days: z.coerce.number().int().min(1).max(366).default(30),
+          asOf: z
+            .string()
+            .regex(/^\d{4}-\d{2}-\d{2}$/)
+            .optional(),
+        }),
+        response: { 200: overviewSchema },
+      },
+    },
+    async (req) => {
+      requirePermission(req, 'analytics.read');
+      const asOf = req.query.asOf ?? ctx.clock.now().toISOString().slice(0, 10);
+      return bankOverview(
+        { db: ctx.stores.operational.db, events: ctx.stores.events },
+        { asOf, days: req.query.days },
+      );
+    },
+  );
+}

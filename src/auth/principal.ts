@@ -1,0 +1,65 @@
+import type { UserRole } from '../store/operational/database.ts';
+
+export type { UserRole };
+export const USER_ROLES = [
+  'admin',
+  'analyst',
+  'branch_head',
+  'account_manager',
+] as const satisfies readonly UserRole[];
+
+/** Who is acting: a signed-in user or an API key, with the role and data scope that bound what they see. */
+export interface Principal {
+  readonly kind: 'user' | 'api_key' | 'system';
+  readonly id: string;
+  /** Name written into the audit log, e.g. `user:admin` or `apikey:3:etl`. */
+  readonly actor: string;
+  readonly role: UserRole;
+  /** Staff id for account managers (their own pool). */
+  readonly staffId: string | null;
+  /** Org unit that bounds a branch head's scope. */
+  readonly orgUnitId: string | null;
+  readonly permissions: ReadonlySet<Permission>;
+}
+
+export type Permission =
+  | 'customers.read'
+  | 'customers.reveal_pii'
+  | 'customers.write'
+  | 'ingest.write'
+  | 'users.manage'
+  | 'apikeys.manage'
+  | 'audit.read'
+  | 'analytics.read';
+
+const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
+  admin: [
+    'customers.read',
+    'customers.reveal_pii',
+    'customers.write',
+    'ingest.write',
+    'users.manage',
+    'apikeys.manage',
+    'audit.read',
+    'analytics.read',
+  ],
+  analyst: ['customers.read', 'analytics.read'],
+  branch_head: ['customers.read', 'customers.write', 'analytics.read'],
+  account_manager: ['customers.read', 'customers.write'],
+};
+
+/** The permissions a role grants. */
+export function permissionsOf(role: UserRole): ReadonlySet<Permission> {
+  return new Set(ROLE_PERMISSIONS[role]);
+}
+
+/** The principal for work the platform does on its own (start-up seeding, scheduled jobs). */
+export const SYSTEM_PRINCIPAL: Principal = Object.freeze({
+  kind: 'system',
+  id: 'system',
+  actor: 'system',
+  role: 'admin',
+  staffId: null,
+  orgUnitId: null,
+  permissions: permissionsOf('admin'),
+});

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../shared/clock.ts';
+import { openMigratedMemoryStore } from '../../test/support/pglite.ts';
+import type { OperationalStore } from '../store/operational/store.ts';
+import { AuthService } from './service.ts';
+
+let store: OperationalStore;
+let auth: AuthService;
+const clock = fixedClock('2026-11-23T10:00:00Z');
+
+beforeAll(async () => {
+  store = await openMigratedMemoryStore();
+  auth = new AuthService({ db: store.db, clock, sessionTtlHours: 12 });
+});
+afterAll(async () => store.close());
+
+describe('AuthService', () => {
+  it('creates a user with a scrypt hash and audits it', async () => {
+    const created = await auth.createUser(
+      { username: 'li.na', role: 'analyst', password: 'correct horse' },
+      'test',
+    );
+    expect(created.ok).toBe(true);
+    const row = await store.db
+      .selectFrom('users')
+      .selectAll()
+      .where('username', '=', 'li.na')
+      .executeTakeFirstOrThrow();
+    expect(row.password_hash.startsWith('scrypt$')).toBe(true);
+    expect(row.password_hash).not.toContain('correct horse');
+    const audit = await store.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'user.create')
+      .execute();
+    expect(audit.map((a) => a.details)).toContainEqual({ username: 'li.na', role: 'analyst' });
+  });
+
+  it('refuses duplicate usernames and short passwords', async () => {
+    const dup = await auth.createUser({ username: 'li.na', role: 'admin', password: 'another pw' }, 'test');
+    expect(dup).toEqual({ ok: false, error: { code: 'conflict', message: 'user li.na already exists' } });
+    const short = await auth.createUser({ username: 'x1', role: 'admin', password: 'short' }, 'test');
+    expect(short.ok).toBe(false);
+  });
+
+  it('logs in with the right password only, and resolves the session', async () => {
+    expect((await auth.login('li.na', 'wrong password')).ok).toBe(false);
+    expect((await auth.login('nobody', 'correct horse')).ok).toBe(false);
+    const session = await auth.login('li.na', 'correct horse');
+    expect(session.ok).toBe(true);
+    if (!session.ok) return;
+    const principal = await auth.principalForSession(session.value.token);
+    expect(principal?.role).toBe('analyst');
+    expect(principal?.permissions.has('analytics.read')).toBe(true);
+    expect(principal?.permissions.has('customers.reveal_pii')).toBe(false);
+    await auth.logout(session.value.token);
+    expect(await auth.principalForSession(session.value.token)).toBeNull();
+  });
+
+  it('expires sessions after their time to live', async () => {
+    const session = await auth.login('li.na', 'correct horse');
+    if (!session.ok) throw new Error('login failed');
+    const later = new AuthService({
+      db: store.db,
+      clock: fixedClock('2026-11-24T10:00:01Z'),
+      sessionTtlHours: 12,
+    });
+    expect(await later.principalForSession(session.value.token)).toBeNull();
+  });
+
+  it('issues API keys stored only as hashes, and revokes them', async () => {
+    const { id, key } = await auth.createApiKey({ name: 'etl', role: 'admin' }, 'test');
+    expect(key).toMatch(/^fwk_/);
+    const stored = await store.db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(stored.key_hash).not.toContain(key);
+    expect((await auth.principalForApiKey(key))?.actor).toBe(`apikey:${id}:etl`);
+    expect((await auth.revokeApiKey(id, 'test')).ok).toBe(true);
+    expect(await auth.principalForApiKey(key)).toBeNull();
+    expect((await auth.revokeApiKey(id, 'test')).ok).toBe(false);
+  });
+});

@@ -1,0 +1,220 @@
+import type { Kysely } from 'kysely';
+import { recordAudit } from '../audit/audit.ts';
+import type { Clock } from '../shared/clock.ts';
+import { err, ok, type Result } from '../shared/errors.ts';
+import type { Database, UserRole } from '../store/operational/database.ts';
+import { generatePassword, hashPassword, verifyPassword } from './passwords.ts';
+import { permissionsOf, type Principal } from './principal.ts';
+import { hashSecret, newSecret } from './tokens.ts';
+
+/** Account data a new user needs. */
+export interface NewUser {
+  readonly username: string;
+  readonly role: UserRole;
+  readonly password?: string;
+  readonly displayName?: string;
+  readonly staffId?: string | null;
+  readonly orgUnitId?: string | null;
+  readonly mustChangePassword?: boolean;
+}
+
+type Failure = { code: 'conflict' | 'unauthenticated' | 'not_found' | 'bad_request'; message: string };
+
+/** Users, sessions and API keys over the operational store. */
+export class AuthService {
+  readonly #db: Kysely<Database>;
+  readonly #clock: Clock;
+  readonly #sessionTtlMs: number;
+
+  constructor(deps: { db: Kysely<Database>; clock: Clock; sessionTtlHours: number }) {
+    this.#db = deps.db;
+    this.#clock = deps.clock;
+    this.#sessionTtlMs = deps.sessionTtlHours * 3600_000;
+  }
+
+  /** Creates a user; returns the password (generated when none was given). */
+  async createUser(
+    input: NewUser,
+    actor: string,
+  ): Promise<Result<{ id: number; password: string }, Failure>> {
+    const username = input.username.trim();
+    if (!/^[A-Za-z0-9_.@-]{2,64}$/.test(username)) {
+      return err({ code: 'bad_request', message: 'username: 2-64 letters, digits or _ . @ -' });
+    }
+    const password = input.password ?? generatePassword();
+    if (password.length < 8) return err({ code: 'bad_request', message: 'password: at least 8 characters' });
+    const passwordHash = await hashPassword(password);
+    return this.#db.transaction().execute(async (trx) => {
+      const existing = await trx
+        .selectFrom('users')
+        .select('id')
+        .where('username', '=', username)
+        .executeTakeFirst();
+      if (existing) return err({ code: 'conflict' as const, message: `user ${username} already exists` });
+      const row = await trx
+        .insertInto('users')
+        .values({
+          username,
+          display_name: input.displayName ?? null,
+          password_hash: passwordHash,
+          role: input.role,
+          staff_id: input.staffId ?? null,
+          org_unit_id: input.orgUnitId ?? null,
+          must_change_password: input.mustChangePassword ?? false,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await recordAudit(trx, {
+        actor,
+        action: 'user.create',
+        entityType: 'user',
+        entityId: String(row.id),
+        details: { username, role: input.role },
+      });
+      return ok({ id: row.id, password });
+    });
+  }
+
+  /** Checks a username and password; on success opens a session and returns its token. */
+  async login(
+    username: string,
+    password: string,
+  ): Promise<Result<{ token: string; expiresAt: Date; principal: Principal }, Failure>> {
+    const user = await this.#db
+      .selectFrom('users')
+      .selectAll()
+      .where('username', '=', username)
+      .where('status', '=', 'active')
+      .executeTakeFirst();
+    // Verify against a dummy hash when the user is unknown, so timing does not reveal which usernames exist.
+    const valid = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
+    if (!user || !valid) return err({ code: 'unauthenticated', message: 'wrong username or password' });
+    const token = newSecret('fws');
+    const expiresAt = new Date(this.#clock.now().getTime() + this.#sessionTtlMs);
+    await this.#db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('user_sessions')
+        .values({ token_hash: hashSecret(token), user_id: user.id, expires_at: expiresAt })
+        .execute();
+      await recordAudit(trx, {
+        actor: `user:${user.username}`,
+        action: 'session.login',
+        entityType: 'user',
+        entityId: String(user.id),
+      });
+    });
+    return ok({ token, expiresAt, principal: userPrincipal(user) });
+  }
+
+  /** Ends a session. */
+  async logout(token: string): Promise<void> {
+    await this.#db.deleteFrom('user_sessions').where('token_hash', '=', hashSecret(token)).execute();
+  }
+
+  /** Resolves a session cookie to its user, if the session is still valid. */
+  async principalForSession(token: string): Promise<Principal | null> {
+    const row = await this.#db
+      .selectFrom('user_sessions')
+      .innerJoin('users', 'users.id', 'user_sessions.user_id')
+      .selectAll('users')
+      .where('user_sessions.token_hash', '=', hashSecret(token))
+      .where('user_sessions.expires_at', '>', this.#clock.now())
+      .where('users.status', '=', 'active')
+      .executeTakeFirst();
+    return row ? userPrincipal(row) : null;
+  }
+
+  /** Creates an API key; the secret is returned once and stored only as a hash. */
+  async createApiKey(
+    input: { name: string; role: UserRole; orgUnitId?: string | null },
+    actor: string,
+  ): Promise<{ id: number; key: string }> {
+    const key = newSecret('fwk');
+    return this.#db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto('api_keys')
+        .values({
+          name: input.name,
+          prefix: key.slice(0, 8),
+          key_hash: hashSecret(key),
+          role: input.role,
+          org_unit_id: input.orgUnitId ?? null,
+          created_by: actor,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await recordAudit(trx, {
+        actor,
+        action: 'apikey.create',
+        entityType: 'api_key',
+        entityId: String(row.id),
+        details: { name: input.name, role: input.role },
+      });
+      return { id: row.id, key };
+    });
+  }
+
+  /** Revokes an API key. */
+  async revokeApiKey(id: number, actor: string): Promise<Result<void, Failure>> {
+    return this.#db.transaction().execute(async (trx) => {
+      const res = await trx
+        .updateTable('api_keys')
+        .set({ revoked_at: this.#clock.now() })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (!res.numUpdatedRows) return err({ code: 'not_found' as const, message: `no active API key ${id}` });
+      await recordAudit(trx, { actor, action: 'apikey.revoke', entityType: 'api_key', entityId: String(id) });
+      return ok(undefined);
+    });
+  }
+
+  /** Resolves a bearer API key to its principal. */
+  async principalForApiKey(key: string): Promise<Principal | null> {
+    const row = await this.#db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where('key_hash', '=', hashSecret(key))
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (!row) return null;
+    return {
+      kind: 'api_key',
+      id: String(row.id),
+      actor: `apikey:${row.id}:${row.name}`,
+      role: row.role,
+      staffId: null,
+      orgUnitId: row.org_unit_id,
+      permissions: permissionsOf(row.role),
+    };
+  }
+
+  /** Number of users; zero means the installation still needs its first admin. */
+  async countUsers(): Promise<number> {
+    const row = await this.#db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}
+
+const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+function userPrincipal(user: {
+  id: number;
+  username: string;
+  role: UserRole;
+  staff_id: string | null;
+  org_unit_id: string | null;
+}): Principal {
+  return {
+    kind: 'user',
+    id: String(user.id),
+    actor: `user:${user.username}`,
+    role: user.role,
+    staffId: user.staff_id,
+    orgUnitId: user.org_unit_id,
+    permissions: permissionsOf(user.role),
+  };
+}

@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { createLogger } from '../../shared/logger.ts';
+import { configOrExit, positiveInt } from '../main.ts';
+import { withStores } from '../stores.ts';
+import { runDemoCommand } from './demo.ts';
+import { registerImportCommand } from './import.ts';
+
+/** `demo` (and, from the ingest module, `import`). */
+export function registerDataCommands(program: Command): void {
+  program
+    .command('demo')
+    .description('generate a realistic demo bank deterministically into empty stores')
+    .option('--customers <n>', 'number of customers', positiveInt, 100_000)
+    .option('--days <n>', 'days of behaviour history', positiveInt, 90)
+    .option('--seed <seed>', 'random seed', 'flywheel')
+    .option('--as-of <date>', 'last day of history (YYYY-MM-DD), default today')
+    .action(async (opts: { customers: number; days: number; seed: string; asOf?: string }) => {
+      const config = configOrExit();
+      const logger = createLogger(config.logLevel, 2);
+      await withStores(config, (stores) =>
+        runDemoCommand(
+          {
+            customers: opts.customers,
+            days: opts.days,
+            seed: opts.seed,
+            asOf: opts.asOf ?? new Date().toISOString().slice(0, 10),
+          },
+          { store: stores.operational, events: stores.events, logger },
+        ),
+      );
+    });
+
+  registerImportCommand(program);
+}

@@ -1,0 +1,55 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { formatConfigProblems, loadConfig } from '../config/load.ts';
+import type { Config } from '../config/schema.ts';
+import { systemClock } from '../shared/clock.ts';
+import { createLogger } from '../shared/logger.ts';
+import { registerAdminCommands } from './commands/admin.ts';
+import { registerDataCommands } from './commands/data.ts';
+import { startServer } from '../server/start.ts';
+
+/** Parses configuration or prints every problem and exits non-zero. */
+export function configOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = loadConfig(env);
+  if (!result.ok) {
+    console.error(formatConfigProblems(result.error));
+    process.exit(2);
+  }
+  return result.value;
+}
+
+/** Parses a positive integer option. */
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number ≥ 0');
+  return n;
+}
+
+/** The `flywheel` command line. */
+export async function main(argv: readonly string[]): Promise<void> {
+  const program = new Command()
+    .name('flywheel')
+    .description('Flywheel: customer operations for retail banks')
+    .showHelpAfterError();
+
+  program
+    .command('start')
+    .description(
+      'open the stores (migrating them), seed the demo bank on first start, serve dashboard and API',
+    )
+    .action(async () => {
+      const config = configOrExit();
+      const logger = createLogger(config.logLevel, 2);
+      const server = await startServer({ config, clock: systemClock, logger, print: (l) => console.log(l) });
+      const shutdown = async (signal: string) => {
+        logger.info({ signal }, 'shutting down');
+        await server.stop();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void shutdown('SIGINT'));
+      process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    });
+
+  registerAdminCommands(program);
+  registerDataCommands(program);
+  await program.parseAsync([...argv]);
+}

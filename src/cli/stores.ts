@@ -1,0 +1,13 @@
+import type { Config } from '../config/schema.ts';
+import type { Stores } from '../server/deps.ts';
+import { closeStores, openStores } from '../server/stores.ts';
+
+/** Opens the stores for one CLI command, runs it, closes them, and sets the exit code it returns. */
+export async function withStores(config: Config, run: (stores: Stores) => Promise<number>): Promise<void> {
+  const stores = await openStores(config);
+  try {
+    process.exitCode = await run(stores);
+  } finally {
+    await closeStores(stores);
+  }
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { formatConfigProblems, loadConfig } from './load.ts';
+
+describe('loadConfig', () => {
+  it('applies defaults and freezes the result', () => {
+    const result = loadConfig({});
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.port).toBe(3000);
+    expect(result.value.dataDir.endsWith('/data')).toBe(true);
+    expect(result.value.databaseUrl).toBeUndefined();
+    expect(result.value.demo).toEqual({ customers: 100_000, days: 90, seed: 'flywheel', when: 'auto' });
+    expect(Object.isFrozen(result.value)).toBe(true);
+    expect(Object.isFrozen(result.value.demo)).toBe(true);
+  });
+
+  it('reports every problem at once, naming each variable', () => {
+    const result = loadConfig({
+      PORT: 'eighty',
+      DATABASE_URL: 'not a url',
+      LOG_LEVEL: 'loud',
+      FLYWHEEL_DEMO_CUSTOMERS: '-5',
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const variables = result.error.map((p) => p.variable).sort();
+    expect(variables).toEqual(['DATABASE_URL', 'FLYWHEEL_DEMO_CUSTOMERS', 'LOG_LEVEL', 'PORT']);
+    const text = formatConfigProblems(result.error);
+    expect(text).toContain('PORT:');
+    expect(text).toContain('DATABASE_URL: must be a URL');
+  });
+
+  it('treats an empty DATABASE_URL as unset', () => {
+    const result = loadConfig({ DATABASE_URL: '', CLICKHOUSE_URL: 'http://127.0.0.1:8123' });
+    expect(result.ok && result.value.databaseUrl).toBeUndefined();
+    expect(result.ok && result.value.clickhouseUrl).toBe('http://127.0.0.1:8123');
+  });
+});

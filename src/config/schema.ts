@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v))
+  .refine((v) => v === undefined || URL.canParse(v), { message: 'must be a URL' });
+
+const booleanFlag = z
+  .enum(['0', '1', 'true', 'false', ''])
+  .optional()
+  .transform((v) => v === '1' || v === 'true');
+
+/** The environment variables Flywheel reads, with defaults; parsed once at start. */
+export const configSchema = z.object({
+  FLYWHEEL_DATA_DIR: z.string().min(1).default('./data'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: optionalUrl,
+  CLICKHOUSE_URL: optionalUrl,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  FLYWHEEL_DEMO_CUSTOMERS: z.coerce.number().int().min(0).max(20_000_000).default(100_000),
+  FLYWHEEL_DEMO_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  FLYWHEEL_DEMO_SEED: z.string().min(1).default('flywheel'),
+  FLYWHEEL_SEED_DEMO: z.enum(['auto', 'always', 'never']).default('auto'),
+  FLYWHEEL_SESSION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
+  FLYWHEEL_EVENTS_MAX_BATCH: z.coerce.number().int().min(1).max(100_000).default(1000),
+  FLYWHEEL_REQUIRE_SERVERS: booleanFlag,
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+
+/** Frozen, validated configuration handed to every part of the app. */
+export interface Config {
+  readonly dataDir: string;
+  readonly port: number;
+  readonly host: string;
+  readonly databaseUrl: string | undefined;
+  readonly clickhouseUrl: string | undefined;
+  readonly logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
+  /** auto: seed the demo bank into empty embedded stores; always: into any empty store; never. */
+  readonly demo: {
+    readonly customers: number;
+    readonly days: number;
+    readonly seed: string;
+    readonly when: 'auto' | 'always' | 'never';
+  };
+  readonly sessionTtlHours: number;
+  readonly eventsMaxBatch: number;
+  readonly requireServers: boolean;
+}

@@ -1,0 +1,96 @@
+// Calendar arithmetic on day numbers (days since 1970-01-01). The generator touches millions of dates, so it avoids
+// Date objects in hot loops. Business days are Beijing days: an event at 09:30 in Beijing is 01:30 UTC.
+
+const MS_PER_DAY = 86_400_000;
+const BEIJING_OFFSET_MS = 8 * 3_600_000;
+
+/** Day number of a 'YYYY-MM-DD' date; throws on anything else. */
+export function dayNumber(iso: string): number {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!match) throw new RangeError(`not a YYYY-MM-DD date: ${iso}`);
+  const ms = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  if (isoDate(ms / MS_PER_DAY) !== iso) throw new RangeError(`not a calendar date: ${iso}`);
+  return ms / MS_PER_DAY;
+}
+
+/** Civil date of a day number (Howard Hinnant's days_from_civil inverse, no Date allocation). */
+export function civil(day: number): { year: number; month: number; day: number } {
+  const z = day + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return { year: yoe + era * 400 + (m <= 2 ? 1 : 0), month: m, day: d };
+}
+
+/** Day number of a civil date; the day of month may overflow (Jan 32 = Feb 1). */
+export function fromCivil(year: number, month: number, dayOfMonth: number): number {
+  return Date.UTC(year, month - 1, dayOfMonth) / MS_PER_DAY;
+}
+
+/** 'YYYY-MM-DD' of a day number. */
+export function isoDate(day: number): string {
+  const { year, month, day: d } = civil(day);
+  return `${year}-${month < 10 ? '0' : ''}${month}-${d < 10 ? '0' : ''}${d}`;
+}
+
+/** Milliseconds since the epoch (UTC) of a Beijing wall-clock time on a day. */
+export function beijingMs(day: number, secondOfDay: number): number {
+  return day * MS_PER_DAY + secondOfDay * 1000 - BEIJING_OFFSET_MS;
+}
+
+/** The same day of month `months` later, clamped to the month's last day (loan and card due dates). */
+export function addMonths(day: number, months: number): number {
+  const { year, month, day: d } = civil(day);
+  const firstOfTarget = fromCivil(year, month + months, 1);
+  const lastOfTarget = fromCivil(year, month + months + 1, 0);
+  return Math.min(firstOfTarget + d - 1, lastOfTarget);
+}
+
+/** The next day strictly after `after` whose day of month is `dayOfMonth` (clamped to short months). */
+export function nextMonthlyDay(after: number, dayOfMonth: number): number {
+  const { year, month } = civil(after);
+  for (let k = 0; k < 3; k++) {
+    const last = fromCivil(year, month + k + 1, 0);
+    const candidate = Math.min(fromCivil(year, month + k, dayOfMonth), last);
+    if (candidate > after) return candidate;
+  }
+  throw new RangeError('unreachable: a monthly day always falls within three months');
+}
+
+/** Whether the day is the last day of its month. */
+export function isMonthEnd(day: number): boolean {
+  return civil(day + 1).day === 1;
+}
+
+/** The history window (day numbers, both ends inclusive) with per-day calendar facts precomputed for hot loops. */
+export interface Window {
+  readonly startDay: number;
+  readonly endDay: number;
+  /** Day of month of each window day (index = day - startDay). */
+  readonly dayOfMonth: Uint8Array;
+  /** Month (1–12) of each window day. */
+  readonly month: Uint8Array;
+  /** Day of week of each window day, 0 = Sunday. */
+  readonly weekday: Uint8Array;
+}
+
+/** The window of `days` days ending on `endDay`. */
+export function makeWindow(endDay: number, days: number): Window {
+  const startDay = endDay - days + 1;
+  const dayOfMonth = new Uint8Array(days);
+  const month = new Uint8Array(days);
+  const weekday = new Uint8Array(days);
+  for (let i = 0; i < days; i++) {
+    const date = civil(startDay + i);
+    dayOfMonth[i] = date.day;
+    month[i] = date.month;
+    weekday[i] = (startDay + i + 4) % 7; // 1970-01-01 was a Thursday
+  }
+  return { startDay, endDay, dayOfMonth, month, weekday };
+}

@@ -1,0 +1,315 @@
+import { err, ok, type Result } from '../shared/errors.ts';
+import {
+  bitsetWords,
+  fromBitset,
+  RoaringBitmap32,
+  unionAll,
+  type ReadonlyRoaringBitmap32,
+} from './bitmap.ts';
+import type { CustomerIndex } from './index.ts';
+import { childPath, type RuleIssue } from './parse.ts';
+import {
+  attrPredicate,
+  balanceInterval,
+  eventCondition,
+  eventConditionKey,
+  inInterval,
+  intervalText,
+  parseDay,
+  type EventCondition,
+  type Interval,
+  type Problem,
+} from './predicate.ts';
+import type { Rule } from './rule.ts';
+import { murmur3Uint32, sampleSeed, sampleTest, sampleThreshold } from './sample.ts';
+
+// Compiles a rule against one index snapshot into a plan: a DAG of bitmap operations over leaves bound to the
+// index's bitmaps and columns. Groups are flattened (all inside all), double negations removed, and identical
+// sub-rules share one node (hash-consing by a canonical key), so an evaluation computes each of them once.
+
+/** A condition answered by the index. */
+export interface Leaf {
+  /** An upper bound of the number of customers selected (cheap; used to order intersections). */
+  estimate(): number;
+  /** The customers selected; may be a frozen bitmap of the index, never to be changed. */
+  select(): ReadonlyRoaringBitmap32;
+  /** Membership of one customer, when the leaf can filter a small candidate set instead of selecting. */
+  readonly test?: (ordinal: number) => boolean;
+  /** True when `select` is a full pass over the customers (hash or scan), so filtering pays off much sooner. */
+  readonly scans?: boolean;
+}
+
+export type PlanNode =
+  | { readonly kind: 'all' | 'any'; readonly key: string; readonly children: readonly PlanNode[] }
+  | { readonly kind: 'not'; readonly key: string; readonly child: PlanNode }
+  | { readonly kind: 'everyone' | 'nobody'; readonly key: string }
+  | { readonly kind: 'leaf'; readonly key: string; readonly leaf: Leaf }
+  | { readonly kind: 'event'; readonly key: string; readonly condition: EventCondition };
+
+export interface Plan {
+  readonly root: PlanNode;
+  /** The distinct event conditions, to resolve (in parallel) before the bitmap work. */
+  readonly events: readonly EventCondition[];
+  /** How many parents refer to each node (by key); the root counts one. A node used once may be consumed. */
+  readonly uses: ReadonlyMap<string, number>;
+}
+
+export interface CompileOptions {
+  /** The day `within_days` windows end on, 'YYYY-MM-DD'. */
+  readonly today: string;
+  /** Rules of saved segments the index has no bitmap for; they are compiled inline. */
+  readonly segments?: ReadonlyMap<string, Rule>;
+}
+
+const EVERYONE: PlanNode = { kind: 'everyone', key: '*' };
+const NOBODY: PlanNode = { kind: 'nobody', key: '0' };
+
+/** Compiles a parsed rule for the index, or returns every problem (unknown names, wrong types, cycles). */
+export function compile(
+  rule: Rule,
+  index: CustomerIndex,
+  options: CompileOptions,
+): Result<Plan, RuleIssue[]> {
+  const today = parseDay(options.today);
+  if (today === undefined) {
+    return err([
+      {
+        path: '$',
+        code: 'bad_window',
+        message: `today must be a date 'YYYY-MM-DD'; got ${JSON.stringify(options.today)}`,
+      },
+    ]);
+  }
+  const issues: RuleIssue[] = [];
+  const nodes = new Map<string, PlanNode>();
+  const events = new Map<string, EventCondition>();
+  const expanding: string[] = [];
+  const intern = (node: PlanNode): PlanNode => {
+    const known = nodes.get(node.key);
+    if (known) return known;
+    nodes.set(node.key, node);
+    return node;
+  };
+  const leaf = (key: string, make: () => Leaf): PlanNode =>
+    nodes.get(key) ?? intern({ kind: 'leaf', key, leaf: make() });
+  const fail = (path: string, problems: readonly Problem[]): PlanNode => {
+    for (const p of problems) issues.push({ path, ...p });
+    return NOBODY;
+  };
+  const bitmapLeaf = (key: string, bitmaps: readonly ReadonlyRoaringBitmap32[]) =>
+    leaf(key, () => ({
+      estimate: () => bitmaps.reduce((sum, b) => sum + b.size, 0),
+      select: () => (bitmaps.length === 1 ? bitmaps[0]! : unionAll(bitmaps)),
+    }));
+
+  const visit = (node: Rule, path: string): PlanNode => {
+    if ('all' in node || 'any' in node) {
+      const kind = 'all' in node ? 'all' : 'any';
+      const items = 'all' in node ? node.all : node.any;
+      return group(
+        kind,
+        items.map((child, i) => visit(child, childPath(childPath(path, kind), i))),
+      );
+    }
+    if ('not' in node) {
+      const child = visit(node.not, childPath(path, 'not'));
+      if (child.kind === 'not') return child.child;
+      if (child.kind === 'everyone') return NOBODY;
+      if (child.kind === 'nobody') return EVERYONE;
+      return intern({ kind: 'not', key: `!${child.key}`, child });
+    }
+    if ('tag' in node) {
+      if (!index.hasTag(node.tag))
+        return fail(path, [{ code: 'unknown_tag', field: 'tag', message: `unknown tag '${node.tag}'` }]);
+      // A value the snapshot has never seen is simply empty: the tag catalogue may be ahead of the snapshot.
+      const values = [...new Set(node.in)].sort();
+      return bitmapLeaf(
+        `tag${JSON.stringify([node.tag, values])}`,
+        values.map((v) => index.tagValue(node.tag, v)!),
+      );
+    }
+    if ('attr' in node) {
+      const attribute = index.attribute(node.attr);
+      if (!attribute)
+        return fail(path, [
+          { code: 'unknown_attribute', field: 'attr', message: `unknown attribute '${node.attr}'` },
+        ]);
+      const predicate = attrPredicate(node, attribute.type);
+      if (!predicate.ok) return fail(path, predicate.error);
+      const p = predicate.value;
+      const key = `attr${JSON.stringify([node.attr])}`;
+      if (p.kind === 'isNull' || p.kind === 'notNull') {
+        const nonNull = bitmapLeaf(`${key}:notnull`, [attribute.column.nonNull]);
+        return p.kind === 'notNull'
+          ? nonNull
+          : intern({ kind: 'not', key: `!${nonNull.key}`, child: nonNull });
+      }
+      if (attribute.type === 'boolean') {
+        if (p.kind !== 'booleans') throw new Error('unreachable');
+        const c = attribute.column;
+        return bitmapLeaf(
+          `${key}:${[...p.values].sort().join()}`,
+          p.values.map((v) => (v ? c.trueBits : c.falseBits)),
+        );
+      }
+      if (attribute.type === 'string') {
+        if (p.kind !== 'strings' && p.kind !== 'contains') throw new Error('unreachable');
+        const column = attribute.column;
+        const match = p.kind === 'contains' ? p : { ...p, values: [...p.values].sort() };
+        return leaf(`${key}:${JSON.stringify(match)}`, () => {
+          const table = column.matcher(match);
+          const codes = column.codes;
+          return {
+            estimate: () => column.estimate(match),
+            select: () => column.select(match),
+            test: (o) => table[codes[o] ?? 0] === 1,
+            scans: column.scans,
+          };
+        });
+      }
+      if (p.kind !== 'intervals') throw new Error('unreachable');
+      return rangeLeaf(`${key}:${p.intervals.map(intervalText).join('|')}`, attribute.column, p.intervals);
+    }
+    if ('holds' in node) {
+      const interval = balanceInterval(node.balance);
+      if (!interval.ok) return fail(path, interval.error);
+      return rangeLeaf(`holds:${node.holds}:${intervalText(interval.value)}`, index.holdings(node.holds), [
+        interval.value,
+      ]);
+    }
+    if ('event' in node) {
+      const condition = eventCondition(node, today);
+      if (!condition.ok) return fail(path, condition.error);
+      const key = `event${eventConditionKey(condition.value)}`;
+      events.set(key, condition.value);
+      return nodes.get(key) ?? intern({ kind: 'event', key, condition: condition.value });
+    }
+    if ('segment' in node) {
+      const id = node.segment;
+      const key = `segment${JSON.stringify(id)}`;
+      const members = index.segment(id);
+      if (members) return bitmapLeaf(key, [members]);
+      const definition = options.segments?.get(id);
+      if (!definition)
+        return fail(path, [
+          { code: 'unknown_segment', field: 'segment', message: `unknown segment '${id}'` },
+        ]);
+      if (expanding.includes(id)) {
+        const cycle = [...expanding.slice(expanding.indexOf(id)), id].join(' → ');
+        return fail(path, [{ code: 'segment_cycle', field: 'segment', message: `segment cycle: ${cycle}` }]);
+      }
+      expanding.push(id);
+      const expanded = visit(definition, `${path}<${id}>`);
+      expanding.pop();
+      return expanded;
+    }
+    if ('list' in node) {
+      const members = index.list(node.list);
+      if (!members)
+        return fail(path, [
+          { code: 'unknown_list', field: 'list', message: `unknown customer list '${node.list}'` },
+        ]);
+      return bitmapLeaf(`list${JSON.stringify(node.list)}`, [members]);
+    }
+    const { percent, seed } = node.sample;
+    if (!(percent > 0 && percent <= 100)) {
+      return fail(path, [
+        {
+          code: 'bad_percent',
+          field: 'sample.percent',
+          message: `sample percent must be in (0, 100]; got ${percent}`,
+        },
+      ]);
+    }
+    if (percent === 100) return EVERYONE;
+    return leaf(`sample${JSON.stringify([seed, percent])}`, () => {
+      const test = sampleTest(seed, percent);
+      return {
+        estimate: () => Math.ceil((index.size * percent) / 100),
+        select: () => sampleOf(index, seed, percent),
+        test,
+        // once its bitmap is cached, a sample is as cheap to intersect as a tag
+        get scans() {
+          return !sampleCache.get(index)?.has(JSON.stringify([seed, percent]));
+        },
+      };
+    });
+  };
+
+  const rangeLeaf = (
+    key: string,
+    column: ReturnType<CustomerIndex['holdings']>,
+    intervals: readonly Interval[],
+  ): PlanNode =>
+    leaf(key, () => ({
+      estimate: () => column.estimate(intervals),
+      select: () => column.select(intervals),
+      test: (o) => {
+        const v = column.values[o];
+        if (v === undefined || v !== v) return false;
+        for (const i of intervals) if (inInterval(v, i)) return true;
+        return false;
+      },
+    }));
+
+  const group = (kind: 'all' | 'any', items: PlanNode[]): PlanNode => {
+    const [unit, zero] = kind === 'all' ? [EVERYONE, NOBODY] : [NOBODY, EVERYONE];
+    const children = new Map<string, PlanNode>();
+    for (const item of items) {
+      if (item.kind === kind) for (const c of item.children) children.set(c.key, c);
+      else if (item.kind !== unit.kind) children.set(item.key, item);
+    }
+    if ([...children.values()].some((c) => c.kind === zero.kind)) return zero;
+    if (children.size === 0) return unit; // all [] = everyone, any [] = nobody (validation refuses empty groups)
+    if (children.size === 1) return [...children.values()][0]!;
+    const sorted = [...children.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return intern({ kind, key: `${kind}(${sorted.map((c) => c.key).join(',')})`, children: sorted });
+  };
+
+  const root = visit(rule, '$');
+  if (issues.length > 0) return err(issues);
+  const uses = new Map<string, number>([[root.key, 1]]);
+  const seen = new Set<string>();
+  const count = (node: PlanNode): void => {
+    if (seen.has(node.key)) return;
+    seen.add(node.key);
+    const children =
+      node.kind === 'all' || node.kind === 'any' ? node.children : node.kind === 'not' ? [node.child] : [];
+    for (const child of children) {
+      uses.set(child.key, (uses.get(child.key) ?? 0) + 1);
+      count(child);
+    }
+  };
+  count(root);
+  return ok({ root, events: [...events.values()], uses });
+}
+
+// Sampling over the whole universe hashes every customer (~40 ms at 10M), so the bitmaps of recent samples are kept
+// per index: a hold-out group is evaluated again and again with the same seed.
+const sampleCache = new WeakMap<CustomerIndex, Map<string, ReadonlyRoaringBitmap32>>();
+const SAMPLE_CACHE_SIZE = 16;
+
+function sampleOf(index: CustomerIndex, seed: string, percent: number): ReadonlyRoaringBitmap32 {
+  let cache = sampleCache.get(index);
+  if (!cache) sampleCache.set(index, (cache = new Map()));
+  const key = JSON.stringify([seed, percent]);
+  const hit = cache.get(key);
+  if (hit) return hit;
+  // Hash every ordinal up to the largest into a bitset (no per-customer call, no array of members), then keep the
+  // customers: cheaper than iterating the universe when it is nearly all ordinals, as dense ordinals make it.
+  const h = sampleSeed(seed);
+  const threshold = sampleThreshold(percent);
+  const words = bitsetWords(index.maxOrdinal);
+  for (let ordinal = 1; ordinal <= index.maxOrdinal; ordinal++) {
+    if (murmur3Uint32(ordinal, h) < threshold) words[ordinal >>> 5]! |= 1 << (ordinal & 31);
+  }
+  const bitmap = fromBitset(words);
+  if (index.universe.size !== index.maxOrdinal) bitmap.andInPlace(index.universe as RoaringBitmap32);
+  bitmap.freeze();
+  if (cache.size >= SAMPLE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(key, bitmap);
+  return bitmap;
+}
+
+/** The empty bitmap, shared and frozen. */
+export const EMPTY_BITMAP: ReadonlyRoaringBitmap32 = new RoaringBitmap32().freeze();

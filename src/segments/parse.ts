@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { err, ok, type Result } from '../shared/errors.ts';
+import { kindSchemas, RULE_KINDS, RULE_LIMITS, type Rule, type RuleKind } from './rule.ts';
+
+// Parsing untrusted rule JSON node by node. A plain zod union would answer "Invalid input" at the first level for
+// any mistake anywhere below; dispatching on the kind key first lets every message name the real problem, and the
+// walk collects all problems instead of stopping at the first.
+
+/** Why a rule was refused; stable strings that clients may branch on. */
+export type RuleIssueCode =
+  | 'invalid_shape'
+  | 'too_deep'
+  | 'too_large'
+  | 'empty_group'
+  | 'unknown_tag'
+  | 'unknown_tag_value'
+  | 'unknown_attribute'
+  | 'wrong_type'
+  | 'bad_range'
+  | 'unknown_segment'
+  | 'segment_cycle'
+  | 'unknown_list'
+  | 'unknown_event'
+  | 'bad_window'
+  | 'bad_percent';
+
+/** One problem in a rule: the offending rule object as a JSON path (`$.all[2].any[0]`), optionally the field in it. */
+export interface RuleIssue {
+  readonly path: string;
+  readonly field?: string;
+  readonly code: RuleIssueCode;
+  readonly message: string;
+}
+
+/** The JSON path of a property below `base`: `$.a`, or `$["odd key"]` when the key is not an identifier. */
+export function childPath(base: string, key: string | number): string {
+  if (typeof key === 'number') return `${base}[${key}]`;
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${base}.${key}` : `${base}[${JSON.stringify(key)}]`;
+}
+
+/** A zod issue path relative to a rule object, as a field string (`value[1]`, `balance.gte`). */
+function fieldOf(path: readonly PropertyKey[]): string | undefined {
+  if (path.length === 0) return undefined;
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out = out ? childPath(out, String(key)) : String(key);
+  }
+  return out;
+}
+
+// Leaf kinds are parsed whole; group kinds with `unknown` children, which the walk then parses itself.
+const SHALLOW = kindSchemas(z.unknown());
+
+interface Walk {
+  issues: RuleIssue[];
+  nodes: number;
+}
+
+/** Parses rule JSON, returning the typed rule or every shape problem with its JSON path. */
+export function parseRule(input: unknown): Result<Rule, RuleIssue[]> {
+  const walk: Walk = { issues: [], nodes: 0 };
+  const rule = parseNode(input, '$', 1, walk);
+  if (walk.nodes > RULE_LIMITS.maxNodes) {
+    walk.issues.unshift({
+      path: '$',
+      code: 'too_large',
+      message: `a rule may have at most ${RULE_LIMITS.maxNodes} conditions and groups; this one has ${walk.nodes}`,
+    });
+  }
+  return walk.issues.length === 0 && rule ? ok(rule) : err(walk.issues);
+}
+
+function parseNode(input: unknown, path: string, depth: number, walk: Walk): Rule | undefined {
+  walk.nodes++;
+  if (walk.nodes > RULE_LIMITS.maxNodes) return undefined; // counted and reported once by parseRule
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    walk.issues.push({
+      path,
+      code: 'invalid_shape',
+      message: `expected a rule object such as {"tag": …} or {"all": […]}, got ${describe(input)}`,
+    });
+    return undefined;
+  }
+  const kinds = RULE_KINDS.filter((k) => Object.hasOwn(input, k));
+  if (kinds.length !== 1) {
+    walk.issues.push({
+      path,
+      code: 'invalid_shape',
+      message:
+        kinds.length === 0
+          ? `a rule object needs one of the keys ${RULE_KINDS.join(', ')}; found ${Object.keys(input).join(', ') || 'none'}`
+          : `a rule object has exactly one of the keys ${RULE_KINDS.join(', ')}; found ${kinds.join(' and ')}`,
+    });
+    return undefined;
+  }
+  const kind = kinds[0] as RuleKind;
+  if ((kind === 'all' || kind === 'any' || kind === 'not') && depth >= RULE_LIMITS.maxDepth) {
+    walk.issues.push({
+      path,
+      code: 'too_deep',
+      message: `rules may nest at most ${RULE_LIMITS.maxDepth} levels`,
+    });
+    return undefined;
+  }
+  const parsed = SHALLOW[kind].safeParse(input);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const field = fieldOf(issue.path);
+      walk.issues.push({ path, ...(field ? { field } : {}), code: 'invalid_shape', message: issue.message });
+    }
+    return undefined;
+  }
+  if (kind === 'all' || kind === 'any') {
+    const items = (parsed.data as Record<string, unknown[]>)[kind] ?? [];
+    const base = childPath(path, kind);
+    const children = items.map((item, i) => parseNode(item, childPath(base, i), depth + 1, walk));
+    return children.every((c) => c !== undefined) ? ({ [kind]: children } as unknown as Rule) : undefined;
+  }
+  if (kind === 'not') {
+    const child = parseNode((parsed.data as { not: unknown }).not, childPath(path, 'not'), depth + 1, walk);
+    return child ? { not: child } : undefined;
+  }
+  return parsed.data as Rule;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'string'
+    ? `the string ${JSON.stringify(value.slice(0, 40))}`
+    : `${typeof value} ${String(value)}`;
+}

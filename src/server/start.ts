@@ -1,0 +1,104 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config/schema.ts';
+import { AuthService } from '../auth/service.ts';
+import { SYSTEM_PRINCIPAL } from '../auth/principal.ts';
+import { seedDemoBank } from '../demo/seed.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { Logger } from '../shared/logger.ts';
+import { createApp } from './app.ts';
+import type { Stores } from './deps.ts';
+import { closeStores, openStores } from './stores.ts';
+
+/** A running server and how to stop it. */
+export interface RunningServer {
+  readonly app: FastifyInstance;
+  readonly stores: Stores;
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** Opens the stores, creates the first admin, seeds the demo bank when due, and serves HTTP. */
+export async function startServer(deps: {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  print: (line: string) => void;
+}): Promise<RunningServer> {
+  const { config, clock, logger, print } = deps;
+  const started = performance.now();
+  const stores = await openStores(config);
+  try {
+    await ensureFirstAdmin(stores, config, clock, print);
+    await seedDemoWhenDue(stores, config, clock, logger, print);
+    const app = await createApp({ config, stores, clock, logger });
+    const address = await app.listen({ port: config.port, host: config.host });
+    const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+    logger.info({ url, seconds: Math.round(performance.now() - started) / 1000 }, 'flywheel serving');
+    print(`Flywheel is serving the dashboard at ${url} (API docs at ${url}/docs)`);
+    return {
+      app,
+      stores,
+      url,
+      async stop() {
+        await app.close();
+        await closeStores(stores);
+      },
+    };
+  } catch (error) {
+    await closeStores(stores);
+    throw error;
+  }
+}
+
+async function ensureFirstAdmin(stores: Stores, config: Config, clock: Clock, print: (line: string) => void) {
+  const auth = new AuthService({ db: stores.operational.db, clock, sessionTtlHours: config.sessionTtlHours });
+  if ((await auth.countUsers()) > 0) return;
+  const created = await auth.createUser(
+    { username: 'admin', role: 'admin', displayName: 'Administrator', mustChangePassword: true },
+    SYSTEM_PRINCIPAL.actor,
+  );
+  if (!created.ok) return; // another process created it first
+  print('');
+  print('  First start: an administrator account was created.');
+  print('    username: admin');
+  print(`    password: ${created.value.password}`);
+  print(
+    '  This password is shown only once. Sign in and change it, or create users with `flywheel user create`.',
+  );
+  print('');
+}
+
+async function seedDemoWhenDue(
+  stores: Stores,
+  config: Config,
+  clock: Clock,
+  logger: Logger,
+  print: (line: string) => void,
+) {
+  const embedded = stores.operational.kind === 'pglite';
+  const due = config.demo.when === 'always' || (config.demo.when === 'auto' && embedded);
+  if (!due || config.demo.customers === 0) return;
+  const existing = await stores.operational.db
+    .selectFrom('customers')
+    .select('id')
+    .limit(1)
+    .executeTakeFirst();
+  if (existing) return;
+  print(
+    `Seeding the demo bank: ${config.demo.customers} customers, ${config.demo.days} days (seed "${config.demo.seed}")…`,
+  );
+  const result = await seedDemoBank(
+    { store: stores.operational, events: stores.events, logger },
+    {
+      customers: config.demo.customers,
+      days: config.demo.days,
+      seed: config.demo.seed,
+      asOf: clock.now().toISOString().slice(0, 10),
+    },
+  );
+  if (!result.ok) {
+    logger.warn({ error: result.error }, 'demo bank not seeded');
+    return;
+  }
+  print('Demo bank seeded.');
+}

@@ -1,0 +1,53 @@
+/** Stable error codes the API and CLI expose; clients may branch on them. */
+export type ErrorCode =
+  | 'bad_request'
+  | 'validation_failed'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'config_invalid'
+  | 'import_rejected'
+  | 'store_unavailable'
+  | 'internal';
+
+const HTTP_STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  validation_failed: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  config_invalid: 500,
+  import_rejected: 422,
+  store_unavailable: 503,
+  internal: 500,
+};
+
+/** The one exception type for unexpected outcomes; expected ones are returned as tagged results. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message: string, details?: unknown, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+
+  get httpStatus(): number {
+    return HTTP_STATUS[this.code];
+  }
+}
+
+/** A tagged result: `ok: true` with a value, or `ok: false` with a reason. */
+export type Result<T, E = { code: ErrorCode; message: string; details?: unknown }> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
+
+/** Builds a successful result. */
+export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });
+/** Builds a failed result. */
+export const err = <E>(error: E): Result<never, E> => ({ ok: false, error });

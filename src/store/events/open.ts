@@ -1,0 +1,25 @@
+import { openChdbStore } from './chdb-store.ts';
+import { openClickHouseStore } from './clickhouse-store.ts';
+import { schemaStatements } from './sql.ts';
+import type { EventStore } from './store.ts';
+
+/** Where the event store lives: chDB in `<dataDir>/events` (a temporary directory when null), or a ClickHouse server. */
+export type EventStoreTarget = { kind: 'chdb'; dataDir: string | null } | { kind: 'clickhouse'; url: string };
+
+/** Opens the event store and applies schema.sql (idempotent: every statement is `IF NOT EXISTS`). */
+export async function openEventStore(target: EventStoreTarget): Promise<EventStore> {
+  const store =
+    target.kind === 'chdb' ? await openChdbStore(target.dataDir) : await openClickHouseStore(target.url);
+  try {
+    await applyEventSchema(store);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
+/** Applies schema.sql statement by statement; safe to run again on an existing store. */
+export async function applyEventSchema(store: EventStore): Promise<void> {
+  for (const statement of await schemaStatements()) await store.command(statement);
+}

@@ -1,0 +1,85 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './database.ts';
+import { PGliteDialect } from './pglite-dialect.ts';
+import type { OperationalStore } from './store.ts';
+
+// Postgres type OIDs whose default JS mapping we override, the same way on both engines:
+// int8 and numeric become numbers (counts, sums, money within 2^53), date stays 'YYYY-MM-DD'.
+const INT8 = 20;
+const NUMERIC = 1700;
+const DATE = 1082;
+
+const toNumber = (v: string) => (v === null ? null : Number(v));
+const asIs = (v: string) => v;
+
+/** Where the operational store lives. */
+export type OperationalTarget =
+  | {
+      kind: 'pglite';
+      dataDir: string | null;
+      /** a PGlite data-dir dump to start an empty store from */ template?: Blob;
+    }
+  | { kind: 'postgres'; url: string };
+
+/** Opens the operational store: PGlite in `<dataDir>/pg` (or in memory when dataDir is null), or PostgreSQL. */
+export async function openOperationalStore(target: OperationalTarget): Promise<OperationalStore> {
+  return target.kind === 'postgres' ? openPostgres(target.url) : openPGlite(target.dataDir, target.template);
+}
+
+async function openPGlite(dataDir: string | null, template: Blob | undefined): Promise<OperationalStore> {
+  let path: string | undefined;
+  if (dataDir !== null) {
+    path = join(dataDir, 'pg');
+    await mkdir(path, { recursive: true });
+  }
+  const pglite = await PGlite.create(path, {
+    parsers: { [INT8]: toNumber, [NUMERIC]: toNumber, [DATE]: asIs },
+    ...(template ? { loadDataDir: template } : {}),
+  });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return {
+    kind: 'pglite',
+    db,
+    async execScript(sqlText) {
+      await pglite.exec(sqlText);
+    },
+    async dump() {
+      return pglite.dumpDataDir('none');
+    },
+    async close() {
+      await db.destroy();
+      await pglite.close();
+    },
+  };
+}
+
+async function openPostgres(url: string): Promise<OperationalStore> {
+  const typeParsers = {
+    getTypeParser(oid: number, format?: 'text' | 'binary') {
+      if (oid === INT8 || oid === NUMERIC) return toNumber;
+      if (oid === DATE) return asIs;
+      return pg.types.getTypeParser(oid, format);
+    },
+  };
+  const pool = new pg.Pool({ connectionString: url, max: 10, types: typeParsers as pg.CustomTypesConfig });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: 'postgres',
+    db,
+    async execScript(sqlText) {
+      const client = await pool.connect();
+      try {
+        await client.query(sqlText);
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}

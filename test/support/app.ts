@@ -1,0 +1,51 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '../../src/config/load.ts';
+import { AuthService } from '../../src/auth/service.ts';
+import { createApp } from '../../src/server/app.ts';
+import type { Stores } from '../../src/server/deps.ts';
+import { closeStores, openStores } from '../../src/server/stores.ts';
+import { fixedClock, type Clock } from '../../src/shared/clock.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+
+/** A real app over real embedded stores in a temporary directory, for API tests. */
+export interface TestApp {
+  readonly app: FastifyInstance;
+  readonly stores: Stores;
+  readonly auth: AuthService;
+  readonly clock: Clock;
+  close(): Promise<void>;
+}
+
+/** Builds the app on fresh embedded stores (PGlite + chDB in a temp dir), or PostgreSQL when `databaseUrl` is given. */
+export async function createTestApp(
+  options: { databaseUrl?: string; now?: string; env?: Record<string, string> } = {},
+): Promise<TestApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'flywheel-test-'));
+  const parsed = loadConfig({
+    FLYWHEEL_DATA_DIR: dir,
+    LOG_LEVEL: 'warn',
+    FLYWHEEL_SEED_DEMO: 'never',
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    ...options.env,
+  });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.error));
+  const config = parsed.value;
+  const clock = fixedClock(options.now ?? '2026-11-23T10:00:00Z');
+  const stores = await openStores(config);
+  const app = await createApp({ config, stores, clock, logger: createLogger('warn') });
+  await app.ready();
+  return {
+    app,
+    stores,
+    clock,
+    auth: new AuthService({ db: stores.operational.db, clock, sessionTtlHours: 12 }),
+    async close() {
+      await app.close();
+      await closeStores(stores);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,1 @@
+throw new Error("chDB publishes no prebuilt library for this platform; use CLICKHOUSE_URL");

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // chDB binds one data directory per process, and the machine has 2 cores.
+    maxWorkers: 2,
+    fileParallelism: true,
+  },
+});

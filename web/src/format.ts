@@ -1,0 +1,61 @@
+import type { Lang } from './i18n/i18n.tsx';
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+function nf(lang: Lang, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${lang}|${JSON.stringify(options)}`;
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(lang, options);
+    numberFormats.set(key, format);
+  }
+  return format;
+}
+
+/** A count with grouping separators: 100,000. */
+export function formatInteger(value: number, lang: Lang): string {
+  return nf(lang, { maximumFractionDigits: 0 }).format(value);
+}
+
+/** A share (0..1) as a percentage: 79.4%. */
+export function formatPercent(share: number, lang: Lang, digits = 1): string {
+  return nf(lang, { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(
+    share,
+  );
+}
+
+// Chinese amounts scale by 万 (1e4) and 亿 (1e8); English by thousand, million, billion, trillion.
+const ZH_UNITS = [
+  { size: 1e12, suffix: '万亿' },
+  { size: 1e8, suffix: '亿' },
+  { size: 1e4, suffix: '万' },
+] as const;
+const EN_UNITS = [
+  { size: 1e12, suffix: 'T' },
+  { size: 1e9, suffix: 'B' },
+  { size: 1e6, suffix: 'M' },
+  { size: 1e3, suffix: 'K' },
+] as const;
+
+/** A CNY amount in compact form: ¥1.23亿 (zh-CN), ¥123.4M (en-US). */
+export function formatCnyCompact(value: number, lang: Lang): string {
+  const units = lang === 'zh-CN' ? ZH_UNITS : EN_UNITS;
+  const abs = Math.abs(value);
+  const unit = units.find((u) => abs >= u.size);
+  if (!unit) return `¥${nf(lang, { maximumFractionDigits: 0 }).format(value)}`;
+  const scaled = value / unit.size;
+  const digits = Math.abs(scaled) < 100 ? 2 : Math.abs(scaled) < 10_000 ? 1 : 0;
+  return `¥${nf(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(scaled)}${unit.suffix}`;
+}
+
+/** A CNY amount to the fen: ¥12,345,678.90. */
+export function formatCnyFull(value: number, lang: Lang): string {
+  return `¥${nf(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value)}`;
+}
+
+/** Adds days to a YYYY-MM-DD date (UTC calendar arithmetic). */
+export function shiftDate(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}

@@ -1,0 +1,158 @@
+import {
+  ApiOutlined,
+  LogoutOutlined,
+  MenuFoldOutlined,
+  MenuUnfoldOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import { Avatar, Button, Dropdown, Layout, Menu, Spin, Typography, type MenuProps } from 'antd';
+import { lazy, Suspense, useState } from 'react';
+import { api, type Me } from '../api.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+import { ComingSoon } from '../pages/ComingSoon.tsx';
+import { navigate, usePath } from '../router.ts';
+import { AREA_GROUPS, areaForPath } from './areas.tsx';
+import { Brand } from './Brand.tsx';
+import { LanguageSwitch } from './LanguageSwitch.tsx';
+
+// The Overview page carries ECharts; loading it lazily keeps the sign-in page light.
+const OverviewPage = lazy(() => import('../pages/overview/OverviewPage.tsx'));
+
+const SIDER_WIDTH = 240;
+
+/** The signed-in frame: side navigation for every area, a header with language and account, the page. */
+export function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
+  const { t } = useI18n();
+  const path = usePath();
+  const area = areaForPath(path);
+  const [collapsed, setCollapsed] = useState(false);
+
+  const items: MenuProps['items'] = AREA_GROUPS.map((group, i) => {
+    const children = group.areas.map((a) => ({
+      key: a.key,
+      icon: a.icon,
+      label: <span data-testid={`nav-${a.key}`}>{t(a.label)}</span>,
+    }));
+    return group.label === null
+      ? { type: 'group' as const, key: `g${i}`, children }
+      : { type: 'group' as const, key: `g${i}`, label: collapsed ? null : t(group.label), children };
+  });
+
+  const signOut = async () => {
+    try {
+      await api.logout();
+    } finally {
+      onSignedOut();
+    }
+  };
+
+  const account: MenuProps['items'] = [
+    {
+      key: 'role',
+      disabled: true,
+      label: <span>{t(`app.role.${me.role}`)}</span>,
+    },
+    { type: 'divider' },
+    {
+      key: 'logout',
+      icon: <LogoutOutlined />,
+      label: <span data-testid="logout">{t('app.signOut')}</span>,
+      onClick: signOut,
+    },
+  ];
+
+  return (
+    <Layout hasSider style={{ minHeight: '100%' }}>
+      <Layout.Sider width={SIDER_WIDTH} collapsed={collapsed} collapsedWidth={64} trigger={null}>
+        {/* The dark column spans the whole page; the navigation inside stays in view while the page scrolls. */}
+        <div style={{ position: 'sticky', top: 0, maxHeight: '100vh', overflowY: 'auto' }}>
+          <div
+            style={{
+              height: 64,
+              display: 'flex',
+              alignItems: 'center',
+              padding: collapsed ? '0 17px' : '0 20px',
+            }}
+          >
+            <Brand inverse collapsed={collapsed} />
+          </div>
+          <Menu
+            theme="dark"
+            mode="inline"
+            selectedKeys={[area.key]}
+            items={items}
+            onClick={({ key }) => {
+              const target = AREA_GROUPS.flatMap((g) => g.areas).find((a) => a.key === key);
+              if (target) navigate(target.path);
+            }}
+            data-testid="side-nav"
+            style={{ borderInlineEnd: 0, paddingBottom: 24 }}
+          />
+        </div>
+      </Layout.Sider>
+      <Layout>
+        <Layout.Header style={styles.header}>
+          <div style={{ display: 'flex', alignItems: 'center', gap: 8, minWidth: 0 }}>
+            <Button
+              type="text"
+              icon={collapsed ? <MenuUnfoldOutlined /> : <MenuFoldOutlined />}
+              onClick={() => setCollapsed(!collapsed)}
+              aria-label="toggle navigation"
+            />
+            <Typography.Text strong style={{ fontSize: 16 }} data-testid="page-area">
+              {t(area.label)}
+            </Typography.Text>
+          </div>
+          <div style={{ display: 'flex', alignItems: 'center', gap: 20 }}>
+            <Button
+              type="link"
+              href="/docs"
+              target="_blank"
+              icon={<ApiOutlined />}
+              style={{ paddingInline: 0 }}
+            >
+              {t('app.apiDocs')}
+            </Button>
+            <LanguageSwitch />
+            <Dropdown menu={{ items: account }} placement="bottomRight" trigger={['click']}>
+              <Button
+                type="text"
+                data-testid="account"
+                style={{ display: 'flex', alignItems: 'center', gap: 8 }}
+              >
+                <Avatar size="small" icon={<UserOutlined />} style={{ background: '#1677ff' }} />
+                <span data-testid="account-name">{me.actor.replace(/^user:/, '')}</span>
+              </Button>
+            </Dropdown>
+          </div>
+        </Layout.Header>
+        <Layout.Content style={{ padding: 24 }}>
+          {area.coming ? (
+            <ComingSoon area={area} />
+          ) : (
+            <Suspense fallback={<Spin size="large" style={{ display: 'block', margin: '120px auto' }} />}>
+              <OverviewPage />
+            </Suspense>
+          )}
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}
+
+const styles = {
+  header: {
+    position: 'sticky',
+    top: 0,
+    zIndex: 5,
+    height: 56,
+    lineHeight: '56px',
+    padding: '0 24px 0 12px',
+    background: '#fff',
+    borderBottom: '1px solid #eef0f3',
+    display: 'flex',
+    alignItems: 'center',
+    justifyContent: 'space-between',
+    gap: 16,
+  },
+} as const;
