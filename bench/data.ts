@@ -107,13 +107,26 @@ export async function eventsNdjson(
   return { file, mapping };
 }
 
+/** A unique id per i that looks random (SDKs send UUIDs), so stored ids do not arrive in key order. */
+function randomLookingId(i: number): string {
+  const mix = (x: number) => {
+    let h = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    return (h ^ (h >>> 16)) >>> 0;
+  };
+  // fmix32 is a bijection on 32-bit integers, so the first half alone already keeps ids distinct below 2^32.
+  return `${mix(i).toString(16).padStart(8, '0')}-${mix(i ^ 0x5bd1e995)
+    .toString(16)
+    .padStart(8, '0')}`;
+}
+
 /** One batch of `size` API events starting at sequence `from`. */
 export function apiEventBatch(from: number, size: number, customers: number): object[] {
   const out = [];
   const now = Date.parse('2026-11-01T00:00:00Z');
   for (let i = from; i < from + size; i++) {
     out.push({
-      event_id: `api-${i}`,
+      event_id: randomLookingId(i),
       distinct_id: `B${String(1 + (i % customers)).padStart(9, '0')}`,
       event: i % 5 === 0 ? 'purchase' : 'app_open',
       time: now + i,

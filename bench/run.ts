@@ -12,7 +12,12 @@ const benches: Record<string, Bench> = {
   startup: () => benchStartup({ customers: Number(process.env['BENCH_DEMO_CUSTOMERS'] ?? 100_000) }),
   'import-customers': () => benchImportCustomers(Number(process.env['BENCH_CUSTOMERS'] ?? 1_000_000)),
   'import-events': () => benchImportEvents(Number(process.env['BENCH_EVENTS'] ?? 10_000_000)),
-  'events-http': () => benchEventsHttp({ customers: 100_000, seconds: 30, concurrency: 8 }),
+  'events-http': () =>
+    benchEventsHttp({
+      customers: 100_000,
+      seconds: Number(process.env['BENCH_HTTP_SECONDS'] ?? 60),
+      concurrency: 8,
+    }),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import { recordAudit } from '../audit/audit.ts';
-import type { EventStore } from '../store/events/store.ts';
+import type { BehaviourEvent, EventStore } from '../store/events/store.ts';
+import { EventWriter } from './event-writer.ts';
 import type { Database } from '../store/operational/database.ts';
 import { resolveDistinctIds } from './events.ts';
 import { loadReferences, upsertCustomers, type BatchRow } from './operational.ts';
@@ -110,10 +111,10 @@ export class IdentityCache {
   }
 }
 
-/** Validates, deduplicates and stores a batch of events; resolves distinct ids to customers. */
+/** Validates, deduplicates and stores a batch of events (through `writer`, shared by concurrent requests); resolves distinct ids to customers. */
 export async function ingestEvents(
   items: readonly unknown[],
-  deps: { db: Kysely<Database>; events: EventStore; identities?: IdentityCache },
+  deps: { db: Kysely<Database>; events: EventStore; identities?: IdentityCache; writer?: EventWriter },
 ): Promise<BatchResult> {
   const results: ItemResult[] = new Array(items.length);
   const valid: { index: number; item: z.infer<typeof eventItemSchema>; time: number }[] = [];
@@ -137,42 +138,29 @@ export async function ingestEvents(
     valid.push({ index, item: parsed.data, time });
   });
   if (valid.length) {
-    // The event store and the operational store answer in parallel (chDB works on its own threads).
-    const [stored, customers] = await Promise.all([
-      deps.events.query<{ event_id: string }>(
-        'SELECT DISTINCT event_id FROM events WHERE event_id IN {ids:Array(String)}',
-        {
-          ids: valid.map((v) => v.item.event_id),
-        },
-      ),
-      deps.identities
-        ? deps.identities.resolve(
-            deps.db,
-            valid.map((v) => v.item.distinct_id),
-          )
-        : resolveDistinctIds(
-            deps.db,
-            valid.map((v) => v.item.distinct_id),
-          ),
-    ]);
-    const known = new Set(stored.map((r) => r.event_id));
-    const rows = [];
+    const customers = await (deps.identities
+      ? deps.identities.resolve(
+          deps.db,
+          valid.map((v) => v.item.distinct_id),
+        )
+      : resolveDistinctIds(
+          deps.db,
+          valid.map((v) => v.item.distinct_id),
+        ));
+    const rows: BehaviourEvent[] = valid.map((v) => ({
+      event_id: v.item.event_id,
+      customer_id: customers.get(v.item.distinct_id) ?? 0,
+      distinct_id: v.item.distinct_id,
+      event: v.item.event,
+      time: v.time,
+      properties: v.item.properties ?? {},
+    }));
+    const duplicates = await (deps.writer ?? new EventWriter(deps.events)).write(rows);
     for (const v of valid) {
-      if (known.has(v.item.event_id)) {
-        results[v.index] = { index: v.index, status: 'duplicate', reason: 'event_id already received' };
-        continue;
-      }
-      rows.push({
-        event_id: v.item.event_id,
-        customer_id: customers.get(v.item.distinct_id) ?? 0,
-        distinct_id: v.item.distinct_id,
-        event: v.item.event,
-        time: v.time,
-        properties: v.item.properties ?? {},
-      });
-      results[v.index] = { index: v.index, status: 'accepted' };
+      results[v.index] = duplicates.has(v.item.event_id)
+        ? { index: v.index, status: 'duplicate', reason: 'event_id already received' }
+        : { index: v.index, status: 'accepted' };
     }
-    if (rows.length) await deps.events.insert('events', rows);
   }
   return tally(results);
 }

@@ -2,18 +2,18 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMigratedMemoryStore } from '../../test/support/pglite.ts';
+import { sharedDataFile } from '../../test/support/shared-data.ts';
 import { fixedClock } from '../shared/clock.ts';
 import { openEventStore } from '../store/events/open.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { OperationalStore } from '../store/operational/store.ts';
 import { runImport, type ImportRequest } from './run.ts';
 
-// The examples/uci-bank-marketing mappings over the real UCI file (shared/data beside the repository): customers,
+// The examples/uci-bank-marketing mappings over the real UCI file (the workspace's shared data): customers,
 // campaign contacts and conversions all come from the one CSV, in three imports.
 
-const DATA = fileURLToPath(
-  new URL('../../../shared/data/bank-marketing/bank-additional-full.csv', import.meta.url),
-);
+const DATA =
+  sharedDataFile('bank-marketing/bank-additional-full.csv') ?? 'bank-marketing/bank-additional-full.csv';
 const EXAMPLE = fileURLToPath(new URL('../../examples/uci-bank-marketing/', import.meta.url));
 const present = existsSync(DATA);
 if (!present) console.warn(`[flywheel tests] UCI example skipped: ${DATA} not found`);

@@ -272,7 +272,14 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium', () => {
 
   it('signs out back to the sign-in page', async () => {
     await page.getByTestId('account').click();
-    await page.getByTestId('logout').click();
+    const logout = page.getByTestId('logout');
+    // The menu opens with an animation; under CI load a click during it can miss, so wait for the item, and for
+    // the sign-out call itself, before looking for the sign-in page.
+    await logout.waitFor({ state: 'visible' });
+    await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/v1/auth/logout')),
+      logout.click({ trial: false }),
+    ]);
     await page.getByTestId('login-form').waitFor();
     const me = await page.evaluate(async () => (await fetch('/v1/auth/me')).status);
     expect(me).toBe(401);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IdentityCache, ingestEvents, upsertProfiles } from '../../ingest/api.ts';
+import { EventWriter } from '../../ingest/event-writer.ts';
 import { AppError } from '../../shared/errors.ts';
 import { errorBody, requirePermission, type RouteContext, type ZodApi } from '../http.ts';
 
@@ -46,6 +47,7 @@ function checkBatchSize(count: number, max: number, what: string): void {
 export function registerIngestRoutes(api: ZodApi, ctx: RouteContext): void {
   // Per app: a cache lifetime is operational time, not the domain clock.
   const identities = new IdentityCache();
+  const writer = new EventWriter(ctx.stores.events);
   api.post(
     '/v1/events',
     {
@@ -61,7 +63,12 @@ export function registerIngestRoutes(api: ZodApi, ctx: RouteContext): void {
       requirePermission(req, 'ingest.write');
       const items = Array.isArray(req.body) ? req.body : req.body.events;
       checkBatchSize(items.length, ctx.config.eventsMaxBatch, 'events');
-      return ingestEvents(items, { db: ctx.stores.operational.db, events: ctx.stores.events, identities });
+      return ingestEvents(items, {
+        db: ctx.stores.operational.db,
+        events: ctx.stores.events,
+        identities,
+        writer,
+      });
     },
   );
 

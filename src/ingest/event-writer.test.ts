@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openEventStore } from '../store/events/open.ts';
+import type { BehaviourEvent, EventStore } from '../store/events/store.ts';
+import { EventWriter } from './event-writer.ts';
+
+// The group-committing writer against real chDB: concurrent batches share flushes, yet each id is stored once and
+// reported as a duplicate to every later sender.
+
+let events: EventStore;
+
+beforeAll(async () => {
+  events = await openEventStore({ kind: 'chdb', dataDir: null });
+});
+afterAll(async () => {
+  await events.close();
+});
+
+const event = (id: string): BehaviourEvent => ({
+  event_id: id,
+  customer_id: 1,
+  distinct_id: 'd1',
+  event: 'app_open',
+  time: Date.parse('2026-11-01T00:00:00Z'),
+  properties: {},
+});
+
+it('stores each id once across concurrent batches, the first sender wins', async () => {
+  const writer = new EventWriter(events);
+  const batches = Array.from({ length: 12 }, (_, b) =>
+    // Neighbouring batches overlap by one id, and every batch repeats w-0.
+    [
+      event('w-0'),
+      ...Array.from({ length: 50 }, (_, i) => event(`w-${b * 50 + i + 1}`)),
+      event(`w-${b * 50 + 51}`),
+    ],
+  );
+  const answers = await Promise.all(batches.map((rows) => writer.write(rows)));
+  expect(answers[0]).toEqual(new Set());
+  for (let b = 1; b < batches.length; b++) {
+    // w-0 and the first id (sent as the previous batch's last) were taken by earlier batches.
+    expect(answers[b]).toEqual(new Set(['w-0', `w-${b * 50 + 1}`]));
+  }
+  const [row] = await events.query<{ n: number; ids: number }>(
+    "SELECT count() AS n, uniqExact(event_id) AS ids FROM events_dedup WHERE startsWith(event_id, 'w-')",
+  );
+  expect(row).toEqual({ n: 12 * 50 + 2, ids: 12 * 50 + 2 });
+  // A later write of stored ids reports them all.
+  expect(await writer.write([event('w-5'), event('w-new')])).toEqual(new Set(['w-5']));
+});
+
+it('rejects every batch of a failed flush, and keeps serving afterwards', async () => {
+  const writer = new EventWriter(events);
+  const bad = { ...event('bad-1'), time: Number.NaN };
+  const results = await Promise.allSettled([writer.write([event('ok-1')]), writer.write([bad])]);
+  // The first flush holds ok-1 alone (it started before the bad batch arrived); the bad batch fails on its own.
+  expect(results[0].status).toBe('fulfilled');
+  expect(results[1].status).toBe('rejected');
+  expect(await writer.write([event('ok-2')])).toEqual(new Set());
+});
