@@ -96,9 +96,13 @@ export async function startServerProcess(
 ): Promise<{ child: ChildProcess; url: string; seconds: number; output: () => string }> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, ['bin/flywheel.mjs', 'start'], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-  });
+  const child = spawn(
+    process.execPath,
+    [...(process.env['BENCH_SERVER_NODE_ARGS']?.split(' ') ?? []), 'bin/flywheel.mjs', 'start'],
+    {
+      env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    },
+  );
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));

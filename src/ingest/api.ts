@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import { recordAudit } from '../audit/audit.ts';
-import type { BehaviourEvent, EventStore } from '../store/events/store.ts';
-import { EventWriter } from './event-writer.ts';
+import type { BehaviourEvent } from '../store/events/store.ts';
+import type { EventWriter } from './event-writer.ts';
 import type { Database } from '../store/operational/database.ts';
 import { resolveDistinctIds } from './events.ts';
 import { loadReferences, upsertCustomers, type BatchRow } from './operational.ts';
@@ -114,7 +114,7 @@ export class IdentityCache {
 /** Validates, deduplicates and stores a batch of events (through `writer`, shared by concurrent requests); resolves distinct ids to customers. */
 export async function ingestEvents(
   items: readonly unknown[],
-  deps: { db: Kysely<Database>; events: EventStore; identities?: IdentityCache; writer?: EventWriter },
+  deps: { db: Kysely<Database>; identities?: IdentityCache; writer: EventWriter },
 ): Promise<BatchResult> {
   const results: ItemResult[] = new Array(items.length);
   const valid: { index: number; item: z.infer<typeof eventItemSchema>; time: number }[] = [];
@@ -155,7 +155,7 @@ export async function ingestEvents(
       time: v.time,
       properties: v.item.properties ?? {},
     }));
-    const duplicates = await (deps.writer ?? new EventWriter(deps.events)).write(rows);
+    const duplicates = await deps.writer.write(rows);
     for (const v of valid) {
       results[v.index] = duplicates.has(v.item.event_id)
         ? { index: v.index, status: 'duplicate', reason: 'event_id already received' }

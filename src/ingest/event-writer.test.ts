@@ -57,3 +57,18 @@ it('rejects every batch of a failed flush, and keeps serving afterwards', async 
   expect(results[1].status).toBe('rejected');
   expect(await writer.write([event('ok-2')])).toEqual(new Set());
 });
+
+it('answers within its window exactly; past it (or after a restart) stores again, and the id still counts once', async () => {
+  const writer = new EventWriter(events, { remember: 2 });
+  expect(await writer.write([event('win-1'), event('win-2')])).toEqual(new Set());
+  expect(await writer.write([event('win-2')])).toEqual(new Set(['win-2']));
+  // Two generations of 2: win-1 is forgotten after four newer ids.
+  await writer.write([event('win-3'), event('win-4'), event('win-5'), event('win-6')]);
+  expect(await writer.write([event('win-1')])).toEqual(new Set());
+  const restarted = new EventWriter(events);
+  expect(await restarted.write([event('win-6')])).toEqual(new Set());
+  const [row] = await events.query<{ n: number }>(
+    "SELECT count() AS n FROM events_dedup WHERE event_id IN ('win-1', 'win-6')",
+  );
+  expect(row).toEqual({ n: 2 });
+});
