@@ -191,6 +191,111 @@ export interface SchemaMigrationTable {
 }
 
 /** Every table of the operational store. */
+export type TagCategory =
+  | 'demographics'
+  | 'value'
+  | 'behaviour'
+  | 'product'
+  | 'loyalty'
+  | 'cash_flow'
+  | 'reachability'
+  | 'lifecycle'
+  | 'custom';
+export type TagKind = 'attribute' | 'bucket' | 'tier' | 'rfm' | 'event' | 'lifecycle' | 'sql' | 'manual';
+
+export interface TagDefinitionTable {
+  key: string;
+  version: number;
+  name_en: string;
+  name_zh: string;
+  description: string | null;
+  category: TagCategory;
+  kind: TagKind;
+  spec: JSONColumnType<Record<string, unknown>>;
+  status: ColumnType<'active' | 'retired', 'active' | 'retired' | undefined>;
+  builtin: ColumnType<boolean, boolean | undefined>;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export interface TagSnapshotTable {
+  as_of: DateString;
+  tag_key: string;
+  value: string;
+  definition_version: number;
+  members: number;
+  bitmap: Uint8Array;
+  computed_at: CreatedAt;
+}
+
+export interface TagRunTable {
+  id: Generated<number>;
+  as_of: DateString;
+  trigger: 'schedule' | 'manual' | 'start';
+  status: 'running' | 'done' | 'failed';
+  started_by: string;
+  started_at: CreatedAt;
+  finished_at: Date | null;
+  results: JSONColumnType<unknown[]>;
+}
+
+export interface ManualTagValueTable {
+  tag_key: string;
+  customer_id: number;
+  value: string;
+  updated_at: UpdatedAt;
+}
+
+export interface CustomerTierMonthTable {
+  month: DateString;
+  customer_id: number;
+  avg_daily_aum: number;
+  qualified_tier: Tier;
+  effective_tier: Tier;
+  months_below: ColumnType<number, number | undefined>;
+}
+
+export interface SegmentTable {
+  id: string;
+  name: string;
+  description: string | null;
+  rule: JSONColumnType<object>;
+  version: ColumnType<number, number | undefined>;
+  status: ColumnType<'active' | 'archived', 'active' | 'archived' | undefined>;
+  created_by: string;
+  created_at: CreatedAt;
+  updated_by: string;
+  updated_at: UpdatedAt;
+}
+
+export interface SegmentVersionTable {
+  segment_id: string;
+  version: number;
+  rule: JSONColumnType<object>;
+  changed_by: string;
+  changed_at: CreatedAt;
+}
+
+export interface SegmentSnapshotTable {
+  segment_id: string;
+  as_of: DateString;
+  segment_version: number;
+  members: number;
+  aum: ColumnType<number, number | undefined>;
+  bitmap: Uint8Array;
+  computed_at: CreatedAt;
+}
+
+export interface CustomerListTable {
+  id: string;
+  name: string;
+  members: number;
+  unknown_customer_nos: ColumnType<number, number | undefined>;
+  bitmap: Uint8Array;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   org_units: OrgUnitTable;
   staff: StaffTable;
@@ -207,4 +312,13 @@ export interface Database {
   import_runs: ImportRunTable;
   system_state: SystemStateTable;
   schema_migrations: SchemaMigrationTable;
+  tag_definitions: TagDefinitionTable;
+  tag_snapshots: TagSnapshotTable;
+  tag_runs: TagRunTable;
+  manual_tag_values: ManualTagValueTable;
+  customer_tier_months: CustomerTierMonthTable;
+  segments: SegmentTable;
+  segment_versions: SegmentVersionTable;
+  segment_snapshots: SegmentSnapshotTable;
+  customer_lists: CustomerListTable;
 }
