@@ -6,23 +6,33 @@ import type { Stores } from './deps.ts';
 
 /** Opens the operational and event stores the configuration points at, and applies migrations. */
 export async function openStores(config: Config): Promise<Stores> {
-  const operational = await openOperationalStore(
-    config.databaseUrl
-      ? { kind: 'postgres', url: config.databaseUrl }
-      : { kind: 'pglite', dataDir: config.dataDir },
-  );
-  try {
-    await migrate(operational);
-    const events = await openEventStore(
+  // The two stores are independent: opening them side by side saves the shorter of the two from every start.
+  const [operational, events] = await Promise.allSettled([
+    openOperationalStore(
+      config.databaseUrl
+        ? { kind: 'postgres', url: config.databaseUrl }
+        : { kind: 'pglite', dataDir: config.dataDir },
+    ).then(async (store) => {
+      try {
+        await migrate(store);
+        return store;
+      } catch (error) {
+        await store.close();
+        throw error;
+      }
+    }),
+    openEventStore(
       config.clickhouseUrl
         ? { kind: 'clickhouse', url: config.clickhouseUrl }
         : { kind: 'chdb', dataDir: config.dataDir },
-    );
-    return { operational, events };
-  } catch (error) {
-    await operational.close();
-    throw error;
+    ),
+  ]);
+  if (operational.status === 'fulfilled' && events.status === 'fulfilled') {
+    return { operational: operational.value, events: events.value };
   }
+  if (operational.status === 'fulfilled') await operational.value.close();
+  if (events.status === 'fulfilled') await events.value.close();
+  throw operational.status === 'rejected' ? operational.reason : (events as PromiseRejectedResult).reason;
 }
 
 /** Closes both stores. */

@@ -1,5 +1,3 @@
-import { openChdbStore } from './chdb-store.ts';
-import { openClickHouseStore } from './clickhouse-store.ts';
 import { schemaStatements } from './sql.ts';
 import type { EventStore } from './store.ts';
 
@@ -8,8 +6,11 @@ export type EventStoreTarget = { kind: 'chdb'; dataDir: string | null } | { kind
 
 /** Opens the event store and applies schema.sql (idempotent: every statement is `IF NOT EXISTS`). */
 export async function openEventStore(target: EventStoreTarget): Promise<EventStore> {
+  // Each engine's driver is loaded only when used (the native chDB library alone takes a noticeable share of start-up).
   const store =
-    target.kind === 'chdb' ? await openChdbStore(target.dataDir) : await openClickHouseStore(target.url);
+    target.kind === 'chdb'
+      ? await (await import('./chdb-store.ts')).openChdbStore(target.dataDir)
+      : await (await import('./clickhouse-store.ts')).openClickHouseStore(target.url);
   try {
     await applyEventSchema(store);
   } catch (error) {

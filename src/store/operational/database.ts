@@ -246,6 +246,14 @@ export interface ManualTagValueTable {
   updated_at: UpdatedAt;
 }
 
+export interface TagSnapshotDayTable {
+  as_of: DateString;
+  customers: number;
+  universe: Uint8Array;
+  run_id: number | null;
+  computed_at: UpdatedAt;
+}
+
 export interface CustomerTierMonthTable {
   month: DateString;
   customer_id: number;
@@ -274,6 +282,11 @@ export interface SegmentVersionTable {
   rule: JSONColumnType<object>;
   changed_by: string;
   changed_at: CreatedAt;
+  /** The segment after the change (migration 0003; null on rows written before it). */
+  name: ColumnType<string | null, string | null | undefined, never>;
+  description: ColumnType<string | null, string | null | undefined, never>;
+  status: ColumnType<'active' | 'archived' | null, 'active' | 'archived' | null | undefined, never>;
+  change: ColumnType<'create' | 'update' | 'archive' | null, 'create' | 'update' | 'archive' | null | undefined, never>;
 }
 
 export interface SegmentSnapshotTable {
@@ -315,6 +328,7 @@ export interface Database {
   tag_definitions: TagDefinitionTable;
   tag_snapshots: TagSnapshotTable;
   tag_runs: TagRunTable;
+  tag_snapshot_days: TagSnapshotDayTable;
   manual_tag_values: ManualTagValueTable;
   customer_tier_months: CustomerTierMonthTable;
   segments: SegmentTable;

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import type { CustomTypesConfig } from 'pg';
 import type { Database } from './database.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { OperationalStore } from './store.ts';
@@ -58,6 +58,8 @@ async function openPGlite(dataDir: string | null, template: Blob | undefined): P
 }
 
 async function openPostgres(url: string): Promise<OperationalStore> {
+  // Loaded only when used: the embedded default should not pay for the PostgreSQL driver at start-up.
+  const { default: pg } = await import('pg');
   const typeParsers = {
     getTypeParser(oid: number, format?: 'text' | 'binary') {
       if (oid === INT8 || oid === NUMERIC) return toNumber;
@@ -65,7 +67,7 @@ async function openPostgres(url: string): Promise<OperationalStore> {
       return pg.types.getTypeParser(oid, format);
     },
   };
-  const pool = new pg.Pool({ connectionString: url, max: 10, types: typeParsers as pg.CustomTypesConfig });
+  const pool = new pg.Pool({ connectionString: url, max: 10, types: typeParsers as CustomTypesConfig });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     kind: 'postgres',
