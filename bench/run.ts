@@ -1,8 +1,9 @@
 // `npm run bench [-- names…]`: runs the benchmarks, prints one JSON line per figure and appends them to
-// bench/results/<date>.jsonl. Names: startup, import-customers, import-events, events-http (default: all).
+// bench/results/<date>.jsonl. Names: startup, import-customers, import-events, events-http, segments (default: all).
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { benchEventsHttp } from './events-http.ts';
 import { benchImportCustomers, benchImportEvents } from './import.ts';
+import { benchSegments } from './segments.ts';
 import { benchStartup } from './startup.ts';
 import { machine, type BenchResult } from './support.ts';
 
@@ -18,13 +19,13 @@ const benches: Record<string, Bench> = {
       seconds: Number(process.env['BENCH_HTTP_SECONDS'] ?? 60),
       concurrency: 8,
     }),
+  segments: () => benchSegments({ customers: Number(process.env['BENCH_SEGMENT_CUSTOMERS'] ?? 10_000_000) }),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const names = wanted.length ? wanted : Object.keys(benches);
 mkdirSync('bench/results', { recursive: true });
 const file = `bench/results/${new Date().toISOString().slice(0, 10)}.jsonl`;
-const context = { at: new Date().toISOString(), machine: machine() };
 let failed = false;
 for (const name of names) {
   const bench = benches[name];
@@ -35,7 +36,7 @@ for (const name of names) {
   }
   try {
     for (const result of await bench()) {
-      const line = JSON.stringify({ ...result, ...context });
+      const line = JSON.stringify({ ...result, at: new Date().toISOString(), machine: machine() });
       console.log(line);
       appendFileSync(file, line + '\n');
     }

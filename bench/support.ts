@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 
 /** One benchmark figure, printed as a JSON line. */
 export interface BenchResult {
@@ -21,6 +21,8 @@ export function machine(): Record<string, unknown> {
     cpuModel: cpus()[0]?.model,
     memGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
+    // Other work on the machine skews every figure; the 1-minute load average when the figure was written says how much.
+    loadAvg1: Math.round(loadavg()[0]! * 100) / 100,
   };
 }
 
