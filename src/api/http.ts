@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { AuthService } from '../auth/service.ts';
 import type { Permission, Principal } from '../auth/principal.ts';
 import type { AppDeps } from '../server/deps.ts';
+import type { TagService } from '../tags/service.ts';
 import { AppError } from '../shared/errors.ts';
 
 /** The Fastify instance with zod as its type provider, as routes see it. */
@@ -26,6 +27,8 @@ export type ZodApi = FastifyInstance<
 /** Services the routes call; built once in createApp. */
 export interface RouteContext extends AppDeps {
   readonly auth: AuthService;
+  /** The tag engine (one per process: it holds the in-memory snapshot for portraits). */
+  readonly tags: TagService;
 }
 
 export const SESSION_COOKIE = 'fw_session';

@@ -30,7 +30,14 @@ export type Permission =
   | 'users.manage'
   | 'apikeys.manage'
   | 'audit.read'
-  | 'analytics.read';
+  | 'analytics.read'
+  | 'segments.manage'
+  | 'segments.export'
+  | 'customers.export'
+  | 'pool.manage'
+  | 'pool.assign'
+  | 'handover.run'
+  | 'tags.manage';
 
 const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
   admin: [
@@ -42,10 +49,27 @@ const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
     'apikeys.manage',
     'audit.read',
     'analytics.read',
+    'segments.manage',
+    'segments.export',
+    'customers.export',
+    'pool.manage',
+    'pool.assign',
+    'handover.run',
+    'tags.manage',
   ],
-  analyst: ['customers.read', 'analytics.read'],
-  branch_head: ['customers.read', 'customers.write', 'analytics.read'],
-  account_manager: ['customers.read', 'customers.write'],
+  analyst: ['customers.read', 'analytics.read', 'segments.manage', 'segments.export', 'tags.manage'],
+  // Branch heads and managers may reveal personal data of customers in their scope (a manager has to call them);
+  // every reveal is audited. Branch heads assign and hand over within their subtree only (src/pool/scope.ts).
+  branch_head: [
+    'customers.read',
+    'customers.write',
+    'customers.reveal_pii',
+    'customers.export',
+    'analytics.read',
+    'pool.assign',
+    'handover.run',
+  ],
+  account_manager: ['customers.read', 'customers.write', 'customers.reveal_pii'],
 };
 
 /** The permissions a role grants. */

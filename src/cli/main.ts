@@ -5,6 +5,8 @@ import { systemClock } from '../shared/clock.ts';
 import { createLogger } from '../shared/logger.ts';
 import { registerAdminCommands } from './commands/admin.ts';
 import { registerDataCommands } from './commands/data.ts';
+import { registerSegmentCommands } from './commands/segments.ts';
+import { registerTagCommands } from './commands/tags.ts';
 import { startServer } from '../server/start.ts';
 
 /** Parses configuration or prints every problem and exits non-zero. */
@@ -51,5 +53,7 @@ export async function main(argv: readonly string[]): Promise<void> {
 
   registerAdminCommands(program);
   registerDataCommands(program);
+  registerSegmentCommands(program);
+  registerTagCommands(program);
   await program.parseAsync([...argv]);
 }

@@ -38,7 +38,12 @@ export function loadConfig(
       }),
       sessionTtlHours: e.FLYWHEEL_SESSION_TTL_HOURS,
       eventsMaxBatch: e.FLYWHEEL_EVENTS_MAX_BATCH,
+      handover: Object.freeze({
+        chunk: e.FLYWHEEL_HANDOVER_CHUNK,
+        chunkDelayMs: e.FLYWHEEL_HANDOVER_CHUNK_DELAY_MS,
+      }),
       requireServers: e.FLYWHEEL_REQUIRE_SERVERS,
+      tags: Object.freeze({ dailyAt: e.FLYWHEEL_TAGS_DAILY_AT }),
     }),
   );
 }

@@ -31,6 +31,14 @@ export const configSchema = z.object({
     .max(24 * 30)
     .default(12),
   FLYWHEEL_EVENTS_MAX_BATCH: z.coerce.number().int().min(1).max(100_000).default(1000),
+  FLYWHEEL_HANDOVER_CHUNK: z.coerce.number().int().min(1).max(10_000).default(500),
+  /** Test-only: a pause between handover chunks, so a test can kill the process mid-job. */
+  FLYWHEEL_HANDOVER_CHUNK_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+  /** When the tag catalogue is recomputed each day, 'HH:MM' in UTC, or 'off'. */
+  FLYWHEEL_TAGS_DAILY_AT: z
+    .string()
+    .regex(/^(([01]\d|2[0-3]):[0-5]\d|off)$/, "must be 'HH:MM' (UTC) or 'off'")
+    .default('02:00'),
   FLYWHEEL_REQUIRE_SERVERS: booleanFlag,
 });
 
@@ -53,5 +61,9 @@ export interface Config {
   };
   readonly sessionTtlHours: number;
   readonly eventsMaxBatch: number;
+  /** Customers per handover transaction, and the pause between chunks (0 outside tests). */
+  readonly handover: { readonly chunk: number; readonly chunkDelayMs: number };
   readonly requireServers: boolean;
+  /** Daily tag computation time, 'HH:MM' UTC, or 'off'. */
+  readonly tags: { readonly dailyAt: string };
 }

@@ -103,6 +103,31 @@ export class CustomerIndex {
     return this.#lists.get(id);
   }
 
+  /**
+   * The same snapshot with other saved-segment and list bitmaps (clipped to the universe and frozen here). Everything
+   * else is shared, so a new list or segment snapshot is visible at once without rebuilding columns and tags.
+   */
+  withSegmentsAndLists(
+    segments: Map<string, RoaringBitmap32>,
+    lists: Map<string, RoaringBitmap32>,
+  ): CustomerIndex {
+    for (const b of [...segments.values(), ...lists.values()]) {
+      if (b.isFrozen) continue;
+      b.andInPlace(this.universe as RoaringBitmap32);
+      b.runOptimize();
+      b.freeze();
+    }
+    return new CustomerIndex({
+      universe: this.universe as RoaringBitmap32,
+      maxOrdinal: this.maxOrdinal,
+      tags: this.#tags as Map<string, Map<string, RoaringBitmap32>>,
+      attributes: this.#attributes as Map<string, AttributeColumn>,
+      holdings: this.#holdings as Map<ProductCategory, NumericColumn>,
+      segments,
+      lists,
+    });
+  }
+
   /** What the snapshot knows, for building a validation catalogue or a rule editor. */
   describe(): {
     tags: Map<string, string[]>;
@@ -164,6 +189,12 @@ export interface IndexBuilderOptions {
 
 type Slots = Float64Array | Uint32Array | Uint8Array;
 
+/** A whole attribute column for `CustomerIndexBuilder.setColumn`. */
+export type BulkColumn =
+  | { readonly type: 'number' | 'date'; readonly values: Float64Array }
+  | { readonly type: 'string'; readonly codes: Uint32Array; readonly dictionary: readonly string[] }
+  | { readonly type: 'boolean'; readonly values: Uint8Array };
+
 /** Builds a CustomerIndex from rows: customers with attributes, tag values, holdings, segments and lists. */
 export class CustomerIndexBuilder {
   readonly #options: IndexBuilderOptions;
@@ -218,6 +249,35 @@ export class CustomerIndexBuilder {
     }
     for (const name of Object.keys(attrs))
       if (!this.#columns.has(name)) bad(name, 'a declared attribute', attrs[name], ordinal);
+    return this;
+  }
+
+  /** Adds customers without attribute values, for loaders that fill whole columns with `setColumn`. */
+  addCustomers(ordinals: ArrayLike<number>): this {
+    for (let i = 0; i < ordinals.length; i++) {
+      const ordinal = ordinals[i]!;
+      this.#ensure(ordinal);
+      this.#present[ordinal] = 1;
+    }
+    return this;
+  }
+
+  /**
+   * Sets a whole attribute column, slots by ordinal as `addCustomer` fills them (number/date: NaN = null; string:
+   * code 0 = null, k = dictionary[k - 1]; boolean: BOOL_*). Bulk loaders fill typed arrays chunk by chunk instead of
+   * making an object per customer. The arrays are used as they are (not copied); slots of non-customers are cleared.
+   */
+  setColumn(name: string, column: BulkColumn): this {
+    const slots = column.type === 'string' ? column.codes : column.values;
+    const dictionary =
+      column.type === 'string' ? new Map(column.dictionary.map((s, i) => [s, i + 1])) : undefined;
+    let sized: Slots = slots;
+    if (slots.length < this.#capacity) {
+      sized = new (slots.constructor as new (n: number) => Slots)(this.#capacity);
+      sized.set(slots as never);
+      if (column.type === 'number' || column.type === 'date') sized.fill(NaN, slots.length);
+    }
+    this.#columns.set(name, { type: column.type, slots: sized, ...(dictionary ? { dictionary } : {}) });
     return this;
   }
 

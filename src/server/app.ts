@@ -16,6 +16,7 @@ import { resolvePrincipal, sendError, type RouteContext } from '../api/http.ts';
 import { registerApiRoutes } from '../api/routes/index.ts';
 import { AuthService } from '../auth/service.ts';
 import { AppError } from '../shared/errors.ts';
+import { TagService } from '../tags/service.ts';
 import type { AppDeps } from './deps.ts';
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -24,7 +25,7 @@ const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 export const BODY_LIMIT_BYTES = 8 * 1024 * 1024;
 
 /** Builds the HTTP app: API under /v1, OpenAPI at /docs, probes, and the dashboard. */
-export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
+export async function createApp(deps: AppDeps & { tags?: TagService }): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -58,6 +59,14 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
       clock: deps.clock,
       sessionTtlHours: deps.config.sessionTtlHours,
     }),
+    tags:
+      deps.tags ??
+      new TagService({
+        db: deps.stores.operational.db,
+        events: deps.stores.events,
+        clock: deps.clock,
+        logger: deps.logger,
+      }),
   };
 
   app.decorateRequest('principal', null);

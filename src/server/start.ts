@@ -5,6 +5,8 @@ import { SYSTEM_PRINCIPAL } from '../auth/principal.ts';
 import { seedDemoBank } from '../demo/seed.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
+import { TagService } from '../tags/service.ts';
+import { computeTodayIfMissing, startTagScheduler } from '../tags/schedule.ts';
 import { createApp } from './app.ts';
 import type { Stores } from './deps.ts';
 import { closeStores, openStores } from './stores.ts';
@@ -30,8 +32,21 @@ export async function startServer(deps: {
   try {
     await ensureFirstAdmin(stores, config, clock, print);
     await seedDemoWhenDue(stores, config, clock, logger, print);
-    const app = await createApp({ config, stores, clock, logger });
+    const tags = new TagService({ db: stores.operational.db, events: stores.events, clock, logger });
+    await tags.ensureCatalogue(SYSTEM_PRINCIPAL.actor);
+    const app = await createApp({ config, stores, clock, logger, tags });
     const address = await app.listen({ port: config.port, host: config.host });
+    // Tags compute in the background: the dashboard serves meanwhile and shows them when the run finishes.
+    const computing = computeTodayIfMissing(tags, SYSTEM_PRINCIPAL.actor, logger);
+    const scheduler =
+      config.tags.dailyAt === 'off'
+        ? null
+        : startTagScheduler({
+            clock,
+            dailyAt: config.tags.dailyAt,
+            logger,
+            run: () => tags.compute({}, 'schedule', SYSTEM_PRINCIPAL.actor),
+          });
     const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
     logger.info({ url, seconds: Math.round(performance.now() - started) / 1000 }, 'flywheel serving');
     print(`Flywheel is serving the dashboard at ${url} (API docs at ${url}/docs)`);
@@ -40,6 +55,9 @@ export async function startServer(deps: {
       stores,
       url,
       async stop() {
+        scheduler?.stop();
+        await tags.close();
+        await computing;
         await app.close();
         await closeStores(stores);
       },

@@ -101,3 +101,49 @@ export async function seedSmallBank(
   await stores.events.insert('events', [...events, ...resent]);
   return { customers: options.customers, events: events.length };
 }
+
+/**
+ * Holdings for about a third of the customers of `seedSmallBank`: funds, time deposits and loans with balances
+ * that follow AUM, so `holds` conditions and product tags have something to find.
+ */
+export async function seedHoldings(
+  stores: Stores,
+  options: { customers: number; asOf: string; seed: number },
+): Promise<{ holdings: number }> {
+  const random = rng(options.seed);
+  const db = stores.operational.db;
+  await db
+    .insertInto('products')
+    .values([
+      { id: 'FUND01', name: 'Balanced fund', category: 'fund' },
+      { id: 'TD01', name: '1-year time deposit', category: 'time_deposit', term_days: 365 },
+      { id: 'LOAN01', name: 'Mortgage', category: 'loan' },
+    ])
+    .execute();
+  const rows: {
+    customer_id: number;
+    account_no: string;
+    product_id: string;
+    balance: number;
+    opened_on: string;
+    maturity_date: string | null;
+  }[] = [];
+  for (let id = 1; id <= options.customers; id++) {
+    if (id % 3 !== 1) continue;
+    const product = random() < 0.5 ? 'FUND01' : random() < 0.7 ? 'TD01' : 'LOAN01';
+    rows.push({
+      customer_id: id,
+      account_no: `H${id}`,
+      product_id: product,
+      balance: Math.round(1_000 + random() * 200_000),
+      opened_on: addDays(options.asOf, -400),
+      maturity_date: product === 'TD01' ? addDays(options.asOf, Math.floor(random() * 90)) : null,
+    });
+  }
+  for (let i = 0; i < rows.length; i += 200)
+    await db
+      .insertInto('holdings')
+      .values(rows.slice(i, i + 200))
+      .execute();
+  return { holdings: rows.length };
+}

@@ -25,24 +25,61 @@ export interface Overview {
   readonly definitions: Readonly<Record<string, string>>;
 }
 
-/** A failed API call: the HTTP status and the server's `{ error: { code, message } }`. */
+/** One located problem in a request body, as the server reports it (`$.all[2].any[0]`, `spec.buckets[1]`). */
+export interface Issue {
+  readonly path: string;
+  readonly message: string;
+  readonly field?: string;
+  readonly code?: string;
+}
+
+/** A failed API call: the HTTP status and the server's `{ error: { code, message, details } }`. */
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
+  readonly details: unknown;
 
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: string, message: string, details?: unknown) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    this.details = details;
   }
+
+  /** The located problems in `details.issues`, when the server sent any. */
+  get issues(): readonly Issue[] {
+    const issues = (this.details as { issues?: unknown } | undefined)?.issues;
+    return Array.isArray(issues)
+      ? issues.filter((i): i is Issue => typeof i === 'object' && i !== null && 'message' in i)
+      : [];
+  }
+}
+
+/** True when a fetch was cancelled through its AbortSignal (a superseded request, a page left). */
+export function isAbort(e: unknown): boolean {
+  return e instanceof DOMException && e.name === 'AbortError';
+}
+
+/** The message of anything thrown, for display. */
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 /** Dispatched on window when an API call answers 401 outside sign-in. */
 export const UNAUTHENTICATED_EVENT = 'flywheel:unauthenticated';
 
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** One JSON call; `signal` cancels it (the promise then rejects with an AbortError). */
+export async function request<T>(
+  method: Method,
+  path: string,
+  body?: unknown,
+  signal?: AbortSignal,
+): Promise<T> {
   const init: RequestInit = { method, credentials: 'same-origin', headers: { accept: 'application/json' } };
+  if (signal) init.signal = signal;
   if (body !== undefined) {
     init.headers = { ...init.headers, 'content-type': 'application/json' };
     init.body = JSON.stringify(body);
@@ -60,11 +97,13 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown):
     // A session that expired mid-use sends the user back to the sign-in page.
     if (response.status === 401 && !path.startsWith('/v1/auth/'))
       window.dispatchEvent(new Event(UNAUTHENTICATED_EVENT));
-    const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
+    const error = (parsed as { error?: { code?: string; message?: string; details?: unknown } } | undefined)
+      ?.error;
     throw new ApiError(
       response.status,
       error?.code ?? `http_${response.status}`,
       error?.message ?? `${response.status} ${response.statusText}`,
+      error?.details,
     );
   }
   return parsed as T;

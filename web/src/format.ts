@@ -59,3 +59,16 @@ export function shiftDate(date: string, days: number): string {
   d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);
 }
+
+/** A timestamp from the API (ISO, UTC) in the viewer's time zone: 2026-12-01 21:38. */
+export function formatDateTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** An actor as the audit log writes it (`user:alice`, `apikey:3:etl`), shown without the `user:` prefix. */
+export function actorName(actor: string): string {
+  return actor.replace(/^user:/, '');
+}

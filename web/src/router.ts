@@ -1,21 +1,23 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 
 // A minimal history router: the server answers every non-API GET with index.html, so paths are real URLs.
 
 const listeners = new Set<() => void>();
 
-/** Goes to a path inside the app without reloading. */
+const here = () => window.location.pathname + window.location.search;
+
+/** Goes to a path (optionally with a `?query`) inside the app without reloading. */
 export function navigate(path: string): void {
-  if (path === window.location.pathname) return;
+  if (path === here()) return;
   window.history.pushState(null, '', path);
   for (const listener of listeners) listener();
 }
 
-/** The current path; re-renders on navigate() and on the browser's back/forward. */
-export function usePath(): string {
-  const [path, setPath] = useState(() => window.location.pathname);
+/** The current path with its query; re-renders on navigate() and on the browser's back/forward. */
+function useLocation(): string {
+  const [location, setLocation] = useState(here);
   useEffect(() => {
-    const update = () => setPath(window.location.pathname);
+    const update = () => setLocation(here());
     listeners.add(update);
     window.addEventListener('popstate', update);
     return () => {
@@ -23,5 +25,30 @@ export function usePath(): string {
       window.removeEventListener('popstate', update);
     };
   }, []);
-  return path;
+  return location;
+}
+
+/** The current path (without the query). */
+export function usePath(): string {
+  const location = useLocation();
+  const q = location.indexOf('?');
+  return q < 0 ? location : location.slice(0, q);
+}
+
+/** The current query parameters. */
+export function useSearchParams(): URLSearchParams {
+  const location = useLocation();
+  return useMemo(() => {
+    const q = location.indexOf('?');
+    return new URLSearchParams(q < 0 ? '' : location.slice(q));
+  }, [location]);
+}
+
+/** The path's segments after an area's prefix: `/tags/aum_tier/edit` under `/tags` → ['aum_tier', 'edit']. */
+export function subPath(path: string, prefix: string): string[] {
+  const rest = path.startsWith(prefix) ? path.slice(prefix.length) : '';
+  return rest
+    .split('/')
+    .filter((s) => s !== '')
+    .map((s) => decodeURIComponent(s));
 }

@@ -3,6 +3,8 @@ import { registerAuthRoutes } from './auth.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerIngestRoutes } from './ingest.ts';
 import { registerOverviewRoutes } from './overview.ts';
+import { registerSegmentRoutes } from './segments.ts';
+import { registerTagRoutes } from './tags.ts';
 
 /** Every route of the API, in one place so the OpenAPI document lists them all. */
 export function registerApiRoutes(api: ZodApi, ctx: RouteContext): void {
@@ -10,4 +12,6 @@ export function registerApiRoutes(api: ZodApi, ctx: RouteContext): void {
   registerAuthRoutes(api, ctx);
   registerOverviewRoutes(api, ctx);
   registerIngestRoutes(api, ctx);
+  registerSegmentRoutes(api, ctx);
+  registerTagRoutes(api, ctx);
 }

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { PoolTables } from './pool-tables.ts';
 
 // Row shapes of the operational store, as Kysely sees them. Dates (`date`) are 'YYYY-MM-DD' strings,
 // numerics and bigints are JS numbers (see open.ts for the type parsers).
@@ -286,7 +287,11 @@ export interface SegmentVersionTable {
   name: ColumnType<string | null, string | null | undefined, never>;
   description: ColumnType<string | null, string | null | undefined, never>;
   status: ColumnType<'active' | 'archived' | null, 'active' | 'archived' | null | undefined, never>;
-  change: ColumnType<'create' | 'update' | 'archive' | null, 'create' | 'update' | 'archive' | null | undefined, never>;
+  change: ColumnType<
+    'create' | 'update' | 'archive' | null,
+    'create' | 'update' | 'archive' | null | undefined,
+    never
+  >;
 }
 
 export interface SegmentSnapshotTable {
@@ -309,7 +314,7 @@ export interface CustomerListTable {
   created_at: CreatedAt;
 }
 
-export interface Database {
+export interface Database extends PoolTables {
   org_units: OrgUnitTable;
   staff: StaffTable;
   customers: CustomerTable;

@@ -6,8 +6,9 @@ import {
   UserOutlined,
 } from '@ant-design/icons';
 import { Avatar, Button, Dropdown, Layout, Menu, Spin, Typography, type MenuProps } from 'antd';
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useState, type ComponentType, type LazyExoticComponent } from 'react';
 import { api, type Me } from '../api.ts';
+import { MeProvider } from '../auth/session.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { ComingSoon } from '../pages/ComingSoon.tsx';
 import { navigate, usePath } from '../router.ts';
@@ -15,8 +16,13 @@ import { AREA_GROUPS, areaForPath } from './areas.tsx';
 import { Brand } from './Brand.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 
-// The Overview page carries ECharts; loading it lazily keeps the sign-in page light.
-const OverviewPage = lazy(() => import('../pages/overview/OverviewPage.tsx'));
+// The pages carry ECharts; loading them lazily keeps the sign-in page light.
+const PAGES: Readonly<Record<string, LazyExoticComponent<ComponentType>>> = {
+  overview: lazy(() => import('../pages/overview/OverviewPage.tsx')),
+  customers: lazy(() => import('../pages/customers/CustomersPage.tsx')),
+  tags: lazy(() => import('../pages/tags/TagsArea.tsx')),
+  segments: lazy(() => import('../pages/segments/SegmentsArea.tsx')),
+};
 
 const SIDER_WIDTH = 240;
 
@@ -25,6 +31,7 @@ export function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) 
   const { t } = useI18n();
   const path = usePath();
   const area = areaForPath(path);
+  const Page = PAGES[area.key];
   const [collapsed, setCollapsed] = useState(false);
 
   const items: MenuProps['items'] = AREA_GROUPS.map((group, i) => {
@@ -127,12 +134,14 @@ export function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) 
           </div>
         </Layout.Header>
         <Layout.Content style={{ padding: 24 }}>
-          {area.coming ? (
+          {area.coming || !Page ? (
             <ComingSoon area={area} />
           ) : (
-            <Suspense fallback={<Spin size="large" style={{ display: 'block', margin: '120px auto' }} />}>
-              <OverviewPage />
-            </Suspense>
+            <MeProvider me={me}>
+              <Suspense fallback={<Spin size="large" style={{ display: 'block', margin: '120px auto' }} />}>
+                <Page />
+              </Suspense>
+            </MeProvider>
           )}
         </Layout.Content>
       </Layout>

@@ -2,6 +2,7 @@ import {
   ApiOutlined,
   AimOutlined,
   BarChartOutlined,
+  ClusterOutlined,
   CloudUploadOutlined,
   DashboardOutlined,
   FundProjectionScreenOutlined,
@@ -38,20 +39,9 @@ export const AREA_GROUPS: readonly AreaGroup[] = [
   {
     label: 'nav.group.know',
     areas: [
-      {
-        key: 'customers',
-        path: '/customers',
-        label: 'nav.customers',
-        icon: <IdcardOutlined />,
-        coming: 'coming.customers',
-      },
-      {
-        key: 'segments',
-        path: '/segments',
-        label: 'nav.segments',
-        icon: <TagsOutlined />,
-        coming: 'coming.segments',
-      },
+      { key: 'customers', path: '/customers', label: 'nav.customers', icon: <IdcardOutlined /> },
+      { key: 'tags', path: '/tags', label: 'nav.tags', icon: <TagsOutlined /> },
+      { key: 'segments', path: '/segments', label: 'nav.segments', icon: <ClusterOutlined /> },
     ],
   },
   {

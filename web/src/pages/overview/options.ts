@@ -85,7 +85,11 @@ function pctLabel(lang: Lang) {
 }
 
 /** The Lorenz-style curve: cumulative AUM share against share of customers, richest first. */
-export function paretoOption(o: Overview, t: Translate, lang: Lang): ChartOption {
+export function paretoOption(
+  o: Pick<Overview, 'pareto' | 'top20AumShare'>,
+  t: Translate,
+  lang: Lang,
+): ChartOption {
   const curve: [number, number][] = [
     [0, 0],
     ...o.pareto.map((p): [number, number] => [p.customerShare, p.aumShare]),

@@ -1,0 +1,311 @@
+import { Readable } from 'node:stream';
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { analyseGroup } from '../../analytics/group.ts';
+import { catalogueView } from '../../segments/catalogue.ts';
+import { exportSegment } from '../../segments/export.ts';
+import { listLists, uploadList } from '../../segments/lists.ts';
+import { materializeAll, materializeSegment } from '../../segments/materialize.ts';
+import {
+  archiveSegment,
+  createSegment,
+  getSegment,
+  listSegments,
+  segmentVersions,
+  updateSegment,
+} from '../../segments/segment-store.ts';
+import { SegmentService, type SegmentFailure, type SegmentResult } from '../../segments/service.ts';
+import { AppError } from '../../shared/errors.ts';
+import { errorBody, requirePermission, type RouteContext, type ZodApi } from '../http.ts';
+import * as s from './segment-schemas.ts';
+
+const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
+
+/** The value of a service result, or the failure sent as the API's error body. */
+function unwrap<T>(result: SegmentResult<T>, reply: FastifyReply): T | undefined {
+  if (result.ok) return result.value;
+  sendFailure(reply, result.error);
+  return undefined;
+}
+
+function sendFailure(reply: FastifyReply, f: SegmentFailure): void {
+  if (f.code === 'invalid_rule') {
+    void reply.code(400).send({ error: { code: f.code, message: f.message, details: { issues: f.issues } } });
+  } else if (f.code === 'unknown_customers') {
+    const details = { unknownCustomerNos: f.unknownCustomerNos, unknownCount: f.unknownCount };
+    void reply.code(422).send({ error: { code: f.code, message: f.message, details } });
+  } else {
+    throw new AppError(f.code, f.message, f.details);
+  }
+}
+
+/** /v1/segments and /v1/lists: the rule builder's catalogue and preview, saved segments, lists, analysis, export. */
+export function registerSegmentRoutes(api: ZodApi, ctx: RouteContext): void {
+  // One service (and so one index cache) per app: every request of the process shares the built indexes.
+  const service = new SegmentService({
+    db: ctx.stores.operational.db,
+    events: ctx.stores.events,
+    clock: ctx.clock,
+    logger: ctx.logger.child({ component: 'segments' }),
+  });
+  const db = ctx.stores.operational.db;
+
+  api.get(
+    '/v1/segments/catalogue',
+    {
+      schema: {
+        tags: ['segments'],
+        summary: 'Everything a rule may name: tags, attributes, holdings, events, segments, lists',
+        querystring: z.object({ asOf: s.day.optional() }),
+        response: { 200: s.catalogue, ...errors },
+      },
+    },
+    async (req) => {
+      requirePermission(req, 'analytics.read');
+      return catalogueView(await service.entry(req.query.asOf));
+    },
+  );
+
+  api.post(
+    '/v1/segments/preview',
+    {
+      schema: {
+        tags: ['segments'],
+        summary: 'Count the members of a rule (invalid rule: 400 invalid_rule with the path of each problem)',
+        body: z.object({ rule: s.rule, asOf: s.day.optional() }),
+        response: { 200: z.object({ count: z.number().int(), elapsed_ms: z.number() }), ...errors },
+      },
+    },
+    async (req, reply) => {
+      requirePermission(req, 'analytics.read');
+      return unwrap(await service.preview(req.body.rule, req.body.asOf), reply);
+    },
+  );
+
+  api.get(
+    '/v1/segments',
+    {
+      schema: {
+        tags: ['segments'],
+        querystring: z.object({ includeArchived: z.enum(['true', 'false']).optional() }),
+        response: { 200: z.object({ segments: z.array(s.segmentItem) }), ...errors },
+      },
+    },
+    async (req) => {
+      requirePermission(req, 'analytics.read');
+      return { segments: await listSegments(db, { includeArchived: req.query.includeArchived === 'true' }) };
+    },
+  );
+
+  api.post(
+    '/v1/segments',
+    { schema: { tags: ['segments'], body: s.segmentInput, response: { 201: s.segmentItem, ...errors } } },
+    async (req, reply) => {
+      const who = requirePermission(req, 'segments.manage');
+      const item = unwrap(await createSegment(service, req.body, who.actor), reply);
+      return item && reply.code(201).send(item);
+    },
+  );
+
+  api.get(
+    '/v1/segments/:id',
+    { schema: { tags: ['segments'], params: s.segmentId, response: { 200: s.segmentItem, ...errors } } },
+    async (req) => {
+      requirePermission(req, 'analytics.read');
+      const item = await getSegment(db, req.params.id);
+      if (!item) throw new AppError('not_found', `no segment ${req.params.id}`);
+      return item;
+    },
+  );
+
+  api.put(
+    '/v1/segments/:id',
+    {
+      schema: {
+        tags: ['segments'],
+        params: s.segmentId,
+        body: s.segmentInput.omit({ id: true }),
+        response: { 200: s.segmentItem, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const who = requirePermission(req, 'segments.manage');
+      return unwrap(await updateSegment(service, req.params.id, req.body, who.actor), reply);
+    },
+  );
+
+  api.delete(
+    '/v1/segments/:id',
+    {
+      schema: {
+        tags: ['segments'],
+        summary: 'Archive a segment (refused with 409 while another active segment uses it)',
+        params: s.segmentId,
+        response: { 200: s.segmentItem, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const who = requirePermission(req, 'segments.manage');
+      return unwrap(await archiveSegment(service, req.params.id, who.actor), reply);
+    },
+  );
+
+  api.get(
+    '/v1/segments/:id/versions',
+    {
+      schema: {
+        tags: ['segments'],
+        params: s.segmentId,
+        response: { 200: z.object({ versions: z.array(s.versionItem) }), ...errors },
+      },
+    },
+    async (req) => {
+      requirePermission(req, 'analytics.read');
+      const versions = await segmentVersions(db, req.params.id);
+      if (!versions) throw new AppError('not_found', `no segment ${req.params.id}`);
+      return { versions };
+    },
+  );
+
+  api.post(
+    '/v1/segments/:id/materialize',
+    {
+      schema: {
+        tags: ['segments'],
+        summary: "Store the segment's members for a day (replaces that day's snapshot)",
+        params: s.segmentId,
+        body: z.object({ asOf: s.day.optional() }).optional(),
+        response: { 200: s.materialized, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const who = requirePermission(req, 'segments.manage');
+      const asOf = req.body?.asOf;
+      return unwrap(
+        await materializeSegment(service, req.params.id, { actor: who.actor, ...(asOf ? { asOf } : {}) }),
+        reply,
+      );
+    },
+  );
+
+  api.post(
+    '/v1/segments/materialize',
+    {
+      schema: {
+        tags: ['segments'],
+        summary: 'The daily job: store every active segment for a day; reports each segment',
+        body: z.object({ asOf: s.day.optional() }).optional(),
+        response: { 200: s.materializeRun, ...errors },
+      },
+    },
+    async (req) => {
+      const who = requirePermission(req, 'segments.manage');
+      return materializeAll(service, req.body?.asOf ?? service.today(), who.actor);
+    },
+  );
+
+  api.get(
+    '/v1/segments/:id/export',
+    {
+      schema: {
+        tags: ['segments'],
+        summary: "The segment's customer numbers as CSV (audited): the day's snapshot with asOf, else live",
+        params: s.segmentId,
+        querystring: z.object({ asOf: s.day.optional() }),
+        response: errors,
+      },
+    },
+    async (req, reply) => {
+      const who = requirePermission(req, 'segments.export');
+      const asOf = req.query.asOf;
+      const result = unwrap(
+        await exportSegment(service, req.params.id, { actor: who.actor, ...(asOf ? { asOf } : {}) }),
+        reply,
+      );
+      if (!result) return reply;
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header(
+          'content-disposition',
+          `attachment; filename="segment-${result.segmentId}-${result.asOf}.csv"`,
+        )
+        .header('x-members', String(result.members))
+        .send(Readable.from(result.csv) as never); // a stream is piped as it is: no schema applies to it
+    },
+  );
+
+  api.get(
+    '/v1/segments/:id/analysis',
+    {
+      schema: {
+        tags: ['segments'],
+        summary: 'Scale, growth, reach, stickiness, portrait and concentration of a saved segment',
+        params: s.segmentId,
+        querystring: z.object(s.analysisOptions),
+        response: { 200: s.analysis, ...errors },
+      },
+    },
+    async (req, reply) => {
+      requirePermission(req, 'analytics.read');
+      const members = unwrap(await service.segmentMembers(req.params.id, req.query.asOf), reply);
+      if (!members) return reply;
+      const { minSupport } = req.query;
+      return analyseGroup(db, members.entry, members.bitmap, {
+        segmentId: req.params.id,
+        ...(minSupport ? { minSupport } : {}),
+      });
+    },
+  );
+
+  api.post(
+    '/v1/segments/analysis',
+    {
+      schema: {
+        tags: ['segments'],
+        summary: 'The group analysis of an ad-hoc rule (no growth: it has no snapshots)',
+        body: z.object({ rule: s.rule, ...s.analysisOptions }),
+        response: { 200: s.analysis, ...errors },
+      },
+    },
+    async (req, reply) => {
+      requirePermission(req, 'analytics.read');
+      const members = unwrap(await service.ruleMembers(req.body.rule, req.body.asOf), reply);
+      if (!members) return reply;
+      const { minSupport } = req.body;
+      return analyseGroup(db, members.entry, members.bitmap, minSupport ? { minSupport } : {});
+    },
+  );
+
+  api.post(
+    '/v1/lists',
+    {
+      schema: {
+        tags: ['segments'],
+        summary:
+          'Upload a customer list (422 unknown_customers when numbers are unknown, unless allowUnknown)',
+        body: s.listInput,
+        response: {
+          201: s.listItem.extend({ unknownCustomerNos: z.array(z.string()) }),
+          ...errors,
+          422: errorBody,
+        },
+      },
+    },
+    async (req, reply) => {
+      const who = requirePermission(req, 'segments.manage');
+      const item = unwrap(await uploadList(service, req.body, who.actor), reply);
+      return item && reply.code(201).send(item);
+    },
+  );
+
+  api.get(
+    '/v1/lists',
+    {
+      schema: { tags: ['segments'], response: { 200: z.object({ lists: z.array(s.listItem) }), ...errors } },
+    },
+    async (req) => {
+      requirePermission(req, 'analytics.read');
+      return { lists: await listLists(db) };
+    },
+  );
+}

@@ -1,0 +1,308 @@
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { AppError } from '../../shared/errors.ts';
+import type { TagFailure } from '../../tags/service.ts';
+import { errorBody, requirePermission, sendError, type RouteContext, type ZodApi } from '../http.ts';
+
+// Tag catalogue, computation and portraits (label portrait engine, src/tags). Thin: authenticate, validate, call the
+// TagService, present. Definition bodies are validated by the domain so that every problem comes back as
+// 400 invalid_tag with { issues: [{ path, message }] }.
+
+const label = z.object({ en: z.string(), zh: z.string() });
+const valueItem = z.object({ value: z.string(), label, members: z.number(), share: z.number() });
+const tagItem = z.object({
+  key: z.string(),
+  version: z.number(),
+  name: label,
+  description: z.string().nullable(),
+  category: z.string(),
+  kind: z.string(),
+  status: z.string(),
+  builtin: z.boolean(),
+  spec: z.unknown(),
+  coverage: z.number(),
+  values: z.array(valueItem),
+});
+const tagResult = z.object({
+  key: z.string(),
+  status: z.enum(['ok', 'failed']),
+  values: z.number(),
+  members: z.number(),
+  elapsedMs: z.number(),
+  error: z.string().optional(),
+});
+const run = z.object({
+  id: z.number(),
+  asOf: z.string(),
+  trigger: z.string(),
+  status: z.string(),
+  startedBy: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  results: z.array(tagResult),
+});
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const keyParam = z.object({ key: z.string().min(1).max(63) });
+const definitionBody = z
+  .record(z.string(), z.unknown())
+  .describe(
+    '{ key, name_en, name_zh, description?, category, kind, spec } — see src/tags/README.md for each kind',
+  );
+const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
+
+/** Answers a domain refusal: invalid_tag keeps its issues; the others are the usual error body. */
+function refuse(reply: FastifyReply, failure: TagFailure): FastifyReply {
+  if (failure.code === 'invalid_tag')
+    return reply
+      .code(400)
+      .send({ error: { code: failure.code, message: failure.message, details: failure.details } });
+  return sendError(
+    reply,
+    new AppError(failure.code, failure.message, 'details' in failure ? failure.details : undefined),
+  );
+}
+
+/** /v1/tags… and /v1/customers/:customerNo/portrait. */
+export function registerTagRoutes(api: ZodApi, ctx: RouteContext): void {
+  const tags = ctx.tags;
+  // Manual tag values may be posted as a CSV file (customer_no,value).
+  api.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  api.get(
+    '/v1/tags',
+    {
+      schema: {
+        tags: ['tags'],
+        summary: 'Every active tag with its values, members and shares on the latest snapshot day',
+        response: {
+          200: z.object({ asOf: z.string().nullable(), customers: z.number(), tags: z.array(tagItem) }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      requirePermission(req, 'customers.read');
+      return tags.list();
+    },
+  );
+
+  api.get(
+    '/v1/tags/runs',
+    {
+      schema: {
+        tags: ['tags'],
+        summary: 'The latest tag computations, newest first',
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(20) }),
+        response: { 200: z.object({ runs: z.array(run) }), ...errors },
+      },
+    },
+    async (req) => {
+      requirePermission(req, 'customers.read');
+      return { runs: await tags.runs(req.query.limit) };
+    },
+  );
+
+  api.get(
+    '/v1/tags/:key',
+    {
+      schema: {
+        tags: ['tags'],
+        summary: 'One tag with its versions',
+        params: keyParam,
+        response: {
+          200: tagItem.extend({
+            versions: z.array(
+              z.object({ version: z.number(), created_by: z.string(), created_at: z.string() }),
+            ),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req, reply) => {
+      requirePermission(req, 'customers.read');
+      const result = await tags.get(req.params.key);
+      return result.ok ? result.value : refuse(reply, result.error);
+    },
+  );
+
+  api.get(
+    '/v1/tags/:key/trend',
+    {
+      schema: {
+        tags: ['tags'],
+        summary: 'Members per value on each snapshot day of the last `days` days',
+        params: keyParam,
+        querystring: z.object({ days: z.coerce.number().int().min(1).max(366).default(30) }),
+        response: {
+          200: z.object({
+            key: z.string(),
+            points: z.array(
+              z.object({
+                asOf: z.string(),
+                values: z.array(z.object({ value: z.string(), members: z.number() })),
+              }),
+            ),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req, reply) => {
+      requirePermission(req, 'customers.read');
+      const result = await tags.trend(req.params.key, req.query.days);
+      return result.ok ? result.value : refuse(reply, result.error);
+    },
+  );
+
+  api.post(
+    '/v1/tags',
+    {
+      schema: {
+        tags: ['tags'],
+        summary: 'Create a tag',
+        body: definitionBody,
+        response: { 200: tagItem, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const principal = requirePermission(req, 'tags.manage');
+      const result = await tags.create(req.body, principal.actor);
+      return result.ok ? result.value : refuse(reply, result.error);
+    },
+  );
+
+  api.put(
+    '/v1/tags/:key',
+    {
+      schema: {
+        tags: ['tags'],
+        summary: 'Write a new version of a tag (body as for create, without key)',
+        params: keyParam,
+        body: definitionBody,
+        response: { 200: tagItem, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const principal = requirePermission(req, 'tags.manage');
+      const result = await tags.update(req.params.key, req.body, principal.actor);
+      return result.ok ? result.value : refuse(reply, result.error);
+    },
+  );
+
+  api.delete(
+    '/v1/tags/:key',
+    {
+      schema: {
+        tags: ['tags'],
+        summary: 'Retire a tag (past snapshots stay)',
+        params: keyParam,
+        response: {
+          200: z.object({ key: z.string(), status: z.literal('retired'), version: z.number() }),
+          ...errors,
+        },
+      },
+    },
+    async (req, reply) => {
+      const principal = requirePermission(req, 'tags.manage');
+      const result = await tags.retire(req.params.key, principal.actor);
+      return result.ok ? result.value : refuse(reply, result.error);
+    },
+  );
+
+  api.post(
+    '/v1/tags/compute',
+    {
+      schema: {
+        tags: ['tags'],
+        summary:
+          'Compute tags for a day (default today; all active tags unless keys) and wait for the result',
+        body: z
+          .object({ asOf: day.optional(), keys: z.array(z.string().min(1)).min(1).max(500).optional() })
+          .default({}),
+        response: {
+          200: z.object({
+            runId: z.number(),
+            asOf: z.string(),
+            status: z.enum(['done', 'failed']),
+            results: z.array(tagResult),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req, reply) => {
+      const principal = requirePermission(req, 'tags.manage');
+      const result = await tags.compute(
+        {
+          ...(req.body.asOf ? { asOf: req.body.asOf } : {}),
+          ...(req.body.keys ? { keys: req.body.keys } : {}),
+        },
+        'manual',
+        principal.actor,
+      );
+      if (!result.ok) return refuse(reply, result.error);
+      const { runId, asOf, status, results } = result.value;
+      return { runId, asOf, status, results };
+    },
+  );
+
+  api.post(
+    '/v1/tags/:key/values',
+    {
+      schema: {
+        tags: ['tags'],
+        summary:
+          'Import values of a manual tag: JSON { rows: [{ customer_no, value }] } or text/csv customer_no,value; all or nothing',
+        params: keyParam,
+        querystring: z.object({ replace: z.enum(['true', 'false']).optional() }),
+        body: z.union([
+          z.object({
+            rows: z.array(z.object({ customer_no: z.string().min(1), value: z.string() })).max(1_000_000),
+          }),
+          z.string(),
+        ]),
+        response: {
+          200: z.object({ imported: z.number(), unknownCustomerNos: z.array(z.string()) }),
+          ...errors,
+        },
+      },
+    },
+    async (req, reply) => {
+      const principal = requirePermission(req, 'tags.manage');
+      const input = typeof req.body === 'string' ? { csv: req.body } : { rows: req.body.rows };
+      const result = await tags.importValues(req.params.key, input, principal.actor, {
+        replace: req.query.replace === 'true',
+      });
+      return result.ok ? result.value : refuse(reply, result.error);
+    },
+  );
+
+  api.get(
+    '/v1/customers/:customerNo/portrait',
+    {
+      schema: {
+        tags: ['tags'],
+        summary: "A customer's label portrait: every tag value on the latest snapshot day",
+        params: z.object({ customerNo: z.string().min(1).max(64) }),
+        response: {
+          200: z.object({
+            customerNo: z.string(),
+            customerId: z.number(),
+            asOf: z.string().nullable(),
+            elapsedMs: z.number(),
+            tags: z.array(
+              z.object({ key: z.string(), name: label, category: z.string(), value: z.string(), label }),
+            ),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req, reply) => {
+      requirePermission(req, 'customers.read');
+      const result = await tags.portrait(req.params.customerNo);
+      return result.ok ? result.value : refuse(reply, result.error);
+    },
+  );
+}

@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openMigratedMemoryStore } from '../../test/support/pglite.ts';
+import { FIXTURE_AS_OF, saveTagValues, seedSegmentFixture } from '../../test/support/segments-fixture.ts';
+import { openEventStore } from '../store/events/open.ts';
+import type { EventStore } from '../store/events/store.ts';
+import type { OperationalStore } from '../store/operational/store.ts';
+import { RoaringBitmap32 } from './bitmap.ts';
+import { evaluate } from './evaluate.ts';
+import { SegmentIndexCache } from './index-cache.ts';
+import type { CustomerIndex } from './index.ts';
+import type { Rule } from './rule.ts';
+import { buildStoreIndex } from './source.ts';
+
+let store: OperationalStore;
+let events: EventStore;
+
+beforeAll(async () => {
+  [store, events] = await Promise.all([
+    openMigratedMemoryStore(),
+    openEventStore({ kind: 'chdb', dataDir: null }),
+  ]);
+  await seedSegmentFixture(store.db);
+});
+afterAll(async () => {
+  await events?.close();
+  await store?.close();
+});
+
+const members = async (index: CustomerIndex, rule: Rule) => {
+  const r = await evaluate(rule, index, { today: FIXTURE_AS_OF });
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  return r.value.bitmap.toArray();
+};
+
+describe('buildStoreIndex', () => {
+  it('reads customers, holdings, consents and tags of the fixture into the index, in chunks of 3', async () => {
+    const built = await buildStoreIndex(store.db, { asOf: FIXTURE_AS_OF, chunk: 3 });
+    const index = built.index;
+    expect(index.size).toBe(10);
+    expect(built.tagsAsOf).toBe('2026-11-22');
+    const types = Object.fromEntries(index.describe().attributes);
+    expect(types).toMatchObject({
+      age: 'number',
+      aum: 'number',
+      tier: 'string',
+      branch: 'string',
+      customer_since: 'date',
+      wecom_friend: 'boolean',
+      account_manager_id: 'string',
+      monthly_income: 'number',
+      vip: 'boolean',
+      joined: 'date',
+      mixed: 'string',
+    });
+    expect(types).not.toHaveProperty('nested');
+    expect(built.skippedAttributes.get('nested')).toMatch(/nested/);
+    expect(Object.fromEntries(built.jsonAttributes)).not.toHaveProperty('age'); // fills the age column instead
+
+    // age from birth_date on the day (a birthday not yet reached counts one year less); JSON age fills the gap
+    expect(await members(index, { attr: 'age', op: '=', value: 36 })).toEqual([1]);
+    expect(await members(index, { attr: 'age', op: '=', value: 35 })).toEqual([2]);
+    expect(await members(index, { attr: 'age', op: '=', value: 40 })).toEqual([9]);
+    expect(await members(index, { attr: 'age', op: 'empty', value: true })).toEqual([3, 4, 5, 6, 7, 8, 10]);
+    // branch = the sub-branch's branch
+    expect(await members(index, { attr: 'branch', op: '=', value: 'B1' })).toEqual([1, 2, 3, 4, 5]);
+    expect(await members(index, { attr: 'branch', op: 'empty', value: true })).toEqual([9, 10]);
+    expect(await members(index, { attr: 'aum', op: '>=', value: 80_000 })).toEqual([8, 9, 10]);
+    expect(await members(index, { attr: 'customer_since', op: '<', value: '2020-01-01' })).toEqual([
+      1, 2, 3, 4, 5,
+    ]);
+    expect(await members(index, { attr: 'payroll', op: '=', value: true })).toEqual([1]);
+    expect(await members(index, { attr: 'risk_level', op: '=', value: 3 })).toEqual([1, 2, 3, 4, 5]);
+    expect(await members(index, { attr: 'account_manager_id', op: 'in', value: ['AM1'] })).toEqual([1, 2, 3]);
+    expect(await members(index, { attr: 'monthly_income', op: 'between', value: [2000, 4000] })).toEqual([
+      2, 3, 4,
+    ]);
+    expect(await members(index, { attr: 'vip', op: '=', value: false })).toEqual([2]);
+    expect(await members(index, { attr: 'joined', op: '>', value: '2020-01-01' })).toEqual([2, 3]);
+    expect(await members(index, { attr: 'mixed', op: 'in', value: ['5', 'five'] })).toEqual([1, 2]);
+    // holdings: active only, summed per category; a zero balance still holds
+    expect(await members(index, { holds: 'fund' })).toEqual([1]);
+    expect(await members(index, { holds: 'fund', balance: { eq: 1500 } })).toEqual([1]);
+    expect(await members(index, { holds: 'loan' })).toEqual([2]);
+    // tags from the snapshot; a defined tag without a snapshot exists with its declared values, empty
+    expect(await members(index, { tag: 'aum_tier', in: ['mass'] })).toEqual([1, 2, 3, 4]);
+    expect(await members(index, { tag: 'lifecycle', in: ['portrait'] })).toEqual([]);
+    expect(built.tagInfo.get('aum_tier')).toMatchObject({
+      name: { en: 'AUM tier', zh: '资产层级' },
+      values: [
+        { value: 'mass', label: { en: 'Mass', zh: '大众' } },
+        { value: 'gold', label: { en: 'gold', zh: 'gold' } },
+      ],
+    });
+    expect(built.consents.sms.toArray()).toEqual([1, 2, 3, 5, 7]);
+    expect(built.consents.appPush.toArray()).toEqual([2, 6]);
+  });
+
+  it('uses the latest tag snapshot on or before the day', async () => {
+    const earlier = await buildStoreIndex(store.db, { asOf: '2026-11-21' });
+    expect(earlier.tagsAsOf).toBeNull();
+    expect(await members(earlier.index, { tag: 'aum_tier', in: ['mass', 'gold'] })).toEqual([]);
+  });
+});
+
+describe('SegmentIndexCache', () => {
+  it('rebuilds the base only when customers or tags change, and the overlay when lists change', async () => {
+    const cache = new SegmentIndexCache({ db: store.db, events }, { checkEveryMs: 60_000 });
+    const first = await cache.get(FIXTURE_AS_OF);
+    expect(await cache.get(FIXTURE_AS_OF)).toBe(first); // within checkEveryMs: no query at all
+
+    cache.invalidate();
+    const same = await cache.get(FIXTURE_AS_OF);
+    expect(same.base).toBe(first.base);
+
+    await store.db
+      .insertInto('customer_lists')
+      .values({
+        id: 'L1',
+        name: 'List one',
+        members: 2,
+        bitmap: new RoaringBitmap32([2, 4]).serialize('portable'),
+        created_by: 'test',
+      })
+      .execute();
+    cache.invalidate();
+    const withList = await cache.get(FIXTURE_AS_OF);
+    expect(withList.base).toBe(first.base); // lists are an overlay: no rebuild of customers
+    expect(await members(withList.index, { list: 'L1' })).toEqual([2, 4]);
+    expect(withList.lists.get('L1')).toEqual({ id: 'L1', name: 'List one', members: 2 });
+
+    await store.db
+      .updateTable('customers')
+      .set({ aum: 1, updated_at: new Date() })
+      .where('id', '=', 10)
+      .execute();
+    await saveTagValues(store.db, FIXTURE_AS_OF, { aum_tier: { mass: [1] } });
+    cache.invalidate();
+    const rebuilt = await cache.get(FIXTURE_AS_OF);
+    expect(rebuilt.base).not.toBe(first.base);
+    expect(rebuilt.base.tagsAsOf).toBe(FIXTURE_AS_OF);
+    expect(await members(rebuilt.index, { attr: 'aum', op: '<', value: 10 })).toEqual([10]);
+    expect(await members(rebuilt.index, { list: 'L1' })).toEqual([2, 4]);
+
+    // a base slower to build than waitForBuildsUnderMs keeps serving while its successor builds in the background
+    const patient = new SegmentIndexCache({ db: store.db, events }, { checkEveryMs: 0, waitForBuildsUnderMs: 0 });
+    const old = await patient.get(FIXTURE_AS_OF);
+    await store.db.updateTable('customers').set({ aum: 2, updated_at: new Date() }).where('id', '=', 10).execute();
+    expect((await patient.get(FIXTURE_AS_OF)).base).toBe(old.base); // stale, while the new one builds
+    let fresh = await patient.get(FIXTURE_AS_OF);
+    for (let i = 0; fresh.base === old.base && i < 100; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      fresh = await patient.get(FIXTURE_AS_OF);
+    }
+    expect(await members(fresh.index, { attr: 'aum', op: '=', value: 2 })).toEqual([10]);
+
+    const catalogue = await rebuilt.catalogue();
+    expect([...catalogue.tags.keys()].sort()).toEqual(['aum_tier', 'lifecycle']);
+    expect(catalogue.lists.has('L1')).toBe(true);
+  });
+});

@@ -1,0 +1,336 @@
+import type { Kysely } from 'kysely';
+import { recordAudit } from '../audit/audit.ts';
+import { RoaringBitmap32 } from '../segments/bitmap.ts';
+import { inInterval, parseDay } from '../segments/predicate.ts';
+import type { PropertyPredicate, Scalar } from '../segments/rule.ts';
+import { err, ok, type Result } from '../shared/errors.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { EventStore } from '../store/events/store.ts';
+import type { Database } from '../store/operational/database.ts';
+import type { EventSpec, RfmSpec, TagDefinition } from './definition.ts';
+import { loadDefinitions } from './definitions.ts';
+import { EventBatch, type EventFilter } from './event-batch.ts';
+import { DEFAULT_CHUNK, FactScanner, maxCustomerId } from './facts.ts';
+import { RFM_GROUPS } from './labels.ts';
+import { manualTagValues } from './manual.ts';
+import { computeRfm, rfmBasisKey, type RfmOutputs } from './rfm.ts';
+import { RowTag } from './row-tags.ts';
+import { finishRun, startRun, type TagResult } from './runs.ts';
+import { saveTagSnapshot, type ComputedTag } from './snapshot-store.ts';
+import { runEventSql, runOperationalSql } from './sql-tags.ts';
+import { computeTier } from './tier-compute.ts';
+
+// Computes tags for one business day into bitmaps and saves them (replacing that day's rows of the computed tags in
+// one transaction, so recomputing a day is idempotent). The work is arranged so each store is read as few times as
+// possible: one keyset scan of the operational store evaluates every attribute, bucket and lifecycle tag chunk by
+// chunk; the event store answers every event condition in one or two batched queries, RFM once per distinct basis,
+// and returns bitmaps, not rows. Event-store work runs while the operational store is being read. A tag that fails
+// is reported and leaves its earlier values of that day in place; the others are saved.
+
+/** What computing needs. */
+export interface ComputeDeps {
+  readonly db: Kysely<Database>;
+  readonly events: EventStore;
+  readonly logger?: Logger;
+  /** Customers per chunk of the operational scan. */
+  readonly chunkSize?: number;
+}
+
+/** Which tags to compute, for which day, on whose behalf. */
+export interface ComputeOptions {
+  readonly asOf: string;
+  /** Only these tags (default: every active tag, and the day's rows of inactive tags are removed). */
+  readonly keys?: readonly string[];
+  readonly trigger: 'schedule' | 'manual' | 'start';
+  readonly actor: string;
+  /** Aborts between chunks (e.g. at shutdown); the run is then recorded as failed. */
+  readonly signal?: AbortSignal;
+}
+
+/** What a run did. */
+export interface RunSummary {
+  readonly runId: number;
+  readonly asOf: string;
+  readonly status: 'done' | 'failed';
+  readonly results: TagResult[];
+  /** Customers in the day's universe. */
+  readonly customers: number;
+  readonly tagValues: number;
+  readonly bitmapBytes: number;
+  readonly elapsedMs: number;
+}
+
+type Outcome =
+  { values: Map<string, RoaringBitmap32>; elapsedMs: number } | { error: string; elapsedMs: number };
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** Computes and saves the tags; refuses unknown or retired keys and impossible days. */
+export async function computeTags(
+  deps: ComputeDeps,
+  options: ComputeOptions,
+): Promise<Result<RunSummary, { code: 'not_found' | 'bad_request'; message: string }>> {
+  const today = parseDay(options.asOf);
+  if (today === undefined)
+    return err({ code: 'bad_request', message: `asOf is not a date: ${options.asOf}` });
+  const defs = await loadDefinitions(deps.db, options.keys ? { keys: options.keys } : {});
+  if (options.keys) {
+    const unknown = options.keys.filter((k) => !defs.some((d) => d.key === k));
+    if (unknown.length > 0) return err({ code: 'not_found', message: `no active tag ${unknown.join(', ')}` });
+  }
+  const started = performance.now();
+  const runId = await startRun(deps.db, {
+    asOf: options.asOf,
+    trigger: options.trigger,
+    actor: options.actor,
+  });
+  const outcomes = new Map<string, Outcome>();
+  try {
+    const universe = await computeAll(deps, options, defs, today, outcomes);
+    return ok(await save(deps, options, defs, runId, universe, outcomes, started));
+  } catch (error) {
+    const results = defs.map((d) =>
+      resultOf(d.key, outcomes.get(d.key) ?? { error: message(error), elapsedMs: 0 }),
+    );
+    await finishRun(deps.db, runId, 'failed', results).catch(() => undefined);
+    deps.logger?.error({ err: error, runId }, 'tag computation failed');
+    throw error;
+  }
+}
+
+async function computeAll(
+  deps: ComputeDeps,
+  options: ComputeOptions,
+  defs: readonly TagDefinition[],
+  today: number,
+  outcomes: Map<string, Outcome>,
+): Promise<RoaringBitmap32> {
+  const { db, events } = deps;
+  const { asOf, signal } = options;
+  const timed = async (key: string, run: () => Promise<Map<string, RoaringBitmap32>>) => {
+    const t0 = performance.now();
+    try {
+      outcomes.set(key, { values: await run(), elapsedMs: performance.now() - t0 });
+    } catch (error) {
+      outcomes.set(key, { error: message(error), elapsedMs: performance.now() - t0 });
+    }
+  };
+
+  // Plan: row tags for the scan, event questions for one batch.
+  const batch = new EventBatch(events);
+  const rowTags: RowTag[] = [];
+  const eventTags: TagDefinition[] = [];
+  for (const def of defs) {
+    try {
+      if (def.kind === 'attribute' || def.kind === 'bucket' || def.kind === 'lifecycle') {
+        const tag = new RowTag(def, today);
+        for (const [key, condition] of tag.events) batch.addCondition(key, condition);
+        rowTags.push(tag);
+      } else if (def.kind === 'event') {
+        batch.addBands(def.key, eventFilter(def.spec, asOf, today), measureOf(def.spec), def.spec.buckets);
+        eventTags.push(def);
+      }
+    } catch (error) {
+      outcomes.set(def.key, { error: message(error), elapsedMs: 0 });
+    }
+  }
+
+  // Event-store work starts now and runs while the operational store is read.
+  const batchStarted = performance.now();
+  const batchDone = batch.run();
+  const rfm = new Map<string, Promise<RfmOutputs>>();
+  const background: Promise<void>[] = [];
+  for (const def of defs) {
+    if (def.kind === 'rfm') {
+      const basis = rfmBasisKey(def.spec);
+      if (!rfm.has(basis)) rfm.set(basis, computeRfm(events, def.spec, asOf));
+      background.push(timed(def.key, async () => rfmOutput(await rfm.get(basis)!, def.spec)));
+    } else if (def.kind === 'sql' && def.spec.store === 'events') {
+      background.push(timed(def.key, () => runEventSql(events, def.key, def.spec as never, asOf)));
+    }
+  }
+  // Keep rejections handled until awaited below.
+  for (const p of rfm.values()) p.catch(() => undefined);
+
+  for (const def of defs) {
+    signal?.throwIfAborted();
+    if (def.kind === 'sql' && def.spec.store === 'operational')
+      await timed(def.key, () => runOperationalSql(db, def.key, def.spec as never, asOf));
+    else if (def.kind === 'manual') await timed(def.key, () => manualTagValues(db, def.key));
+  }
+
+  await batchDone;
+  const batchMs = performance.now() - batchStarted;
+  const maxOrdinal = await maxCustomerId(db);
+  const masks = eventMasks(batch, rowTags, maxOrdinal);
+  const fields = new Set<string>();
+  for (const tag of rowTags) if (tag.error === null) for (const f of tag.fields) fields.add(f);
+  const scanner = new FactScanner(db, fields, asOf, deps.chunkSize ?? DEFAULT_CHUNK);
+  const universe = new RoaringBitmap32();
+  const mask = (key: string) => masks.get(key)!;
+  for await (const chunk of scanner.chunks()) {
+    signal?.throwIfAborted();
+    universe.addMany(chunk.ids);
+    for (const tag of rowTags) tag.evaluate(chunk, scanner, today, mask);
+  }
+  masks.clear();
+  for (const tag of rowTags) {
+    outcomes.set(
+      tag.key,
+      tag.error === null
+        ? { values: tag.result(), elapsedMs: tag.elapsedMs }
+        : { error: tag.error, elapsedMs: tag.elapsedMs },
+    );
+  }
+
+  for (const def of eventTags) {
+    const answer = batch.bands(def.key);
+    if (!answer.ok) {
+      outcomes.set(def.key, { error: `event store: ${answer.error}`, elapsedMs: batchMs });
+      continue;
+    }
+    // Customers without a matching event have 0: they belong to the first band that holds 0.
+    const zero = (def.spec as EventSpec).buckets.find(
+      (b) => (b.min ?? -Infinity) <= 0 && 0 < (b.max ?? Infinity),
+    );
+    if (zero)
+      answer.value.byValue.get(zero.value)!.orInPlace(RoaringBitmap32.andNot(universe, answer.value.any));
+    outcomes.set(def.key, { values: answer.value.byValue, elapsedMs: batchMs });
+  }
+
+  for (const def of defs) {
+    signal?.throwIfAborted();
+    if (def.kind === 'tier')
+      await timed(
+        def.key,
+        async () => (await computeTier({ db, events }, def.spec, { asOf, universe, maxOrdinal })).values,
+      );
+  }
+  await Promise.all(background);
+  return universe;
+}
+
+/** Masks (1 = member) over ordinals for every event condition of the row tags; tags with a failed condition fail. */
+function eventMasks(batch: EventBatch, rowTags: RowTag[], maxOrdinal: number): Map<string, Uint8Array> {
+  const masks = new Map<string, Uint8Array>();
+  for (const tag of rowTags) {
+    for (const [key, condition] of tag.events) {
+      if (masks.has(key)) continue;
+      const answer = batch.condition(key);
+      if (!answer.ok) {
+        tag.error = `event store: ${answer.error}`;
+        continue;
+      }
+      const mask = new Uint8Array(maxOrdinal + 1);
+      // When the condition admits 0, customers without a matching event are members too.
+      if (inInterval(0, condition.having)) {
+        mask.fill(1);
+        for (const o of answer.value.any.toUint32Array()) if (o <= maxOrdinal) mask[o] = 0;
+      }
+      for (const o of answer.value.members.toUint32Array()) if (o <= maxOrdinal) mask[o] = 1;
+      masks.set(key, mask);
+    }
+  }
+  return masks;
+}
+
+async function save(
+  deps: ComputeDeps,
+  options: ComputeOptions,
+  defs: readonly TagDefinition[],
+  runId: number,
+  universe: RoaringBitmap32,
+  outcomes: Map<string, Outcome>,
+  started: number,
+): Promise<RunSummary> {
+  const tags = new Map<string, ComputedTag>();
+  const results: TagResult[] = [];
+  let tagValues = 0;
+  for (const def of defs) {
+    const outcome = outcomes.get(def.key) ?? { error: 'not computed', elapsedMs: 0 };
+    if ('values' in outcome) {
+      for (const bitmap of outcome.values.values()) bitmap.andInPlace(universe);
+      tags.set(def.key, { version: def.version, values: outcome.values });
+      tagValues += outcome.values.size;
+    }
+    results.push(resultOf(def.key, outcome));
+  }
+  const failed = results.filter((r) => r.status === 'failed').map((r) => r.key);
+  const status = failed.length > 0 ? 'failed' : 'done';
+  const bytes = await deps.db.transaction().execute(async (tx) => {
+    let remove: string[] = [];
+    if (!options.keys) {
+      // A full recompute leaves only active tags on the day.
+      const present = await tx
+        .selectFrom('tag_snapshots')
+        .select('tag_key')
+        .distinct()
+        .where('as_of', '=', options.asOf)
+        .execute();
+      const active = new Set(defs.map((d) => d.key));
+      remove = present.map((p) => p.tag_key).filter((k) => !active.has(k));
+    }
+    const saved = await saveTagSnapshot(tx, { asOf: options.asOf, tags, universe, runId, remove });
+    await finishRun(tx, runId, status, results);
+    await recordAudit(tx, {
+      actor: options.actor,
+      action: 'tags.compute',
+      entityType: 'tag_run',
+      entityId: String(runId),
+      details: {
+        asOf: options.asOf,
+        trigger: options.trigger,
+        tags: results.length,
+        failed,
+        keys: options.keys ?? null,
+      },
+    });
+    return saved.bytes;
+  });
+  const summary: RunSummary = {
+    runId,
+    asOf: options.asOf,
+    status,
+    results,
+    customers: universe.size,
+    tagValues,
+    bitmapBytes: bytes,
+    elapsedMs: Math.round(performance.now() - started),
+  };
+  deps.logger?.info(
+    { runId, asOf: options.asOf, status, tags: results.length, failed, elapsedMs: summary.elapsedMs },
+    'tags computed',
+  );
+  return summary;
+}
+
+function resultOf(key: string, outcome: Outcome): TagResult {
+  const elapsedMs = Math.round(outcome.elapsedMs);
+  if ('error' in outcome)
+    return { key, status: 'failed', values: 0, members: 0, elapsedMs, error: outcome.error };
+  const members = RoaringBitmap32.orMany([...outcome.values.values()]).size;
+  return { key, status: 'ok', values: outcome.values.size, members, elapsedMs };
+}
+
+function rfmOutput(outputs: RfmOutputs, spec: RfmSpec): Map<string, RoaringBitmap32> {
+  const found = outputs.get(spec.output) ?? new Map<string, RoaringBitmap32>();
+  const values = spec.output === 'group' ? RFM_VALUES : ['1', '2', '3', '4', '5'];
+  return new Map(values.map((v) => [v, found.get(v)?.clone() ?? new RoaringBitmap32()]));
+}
+
+const RFM_VALUES = RFM_GROUPS.map((g) => g.value);
+
+function eventFilter(spec: EventSpec, asOf: string, today: number): EventFilter {
+  const where: Record<string, PropertyPredicate> = {};
+  for (const [key, value] of Object.entries(spec.where ?? {}))
+    where[key] =
+      typeof value === 'object' && value !== null ? (value as PropertyPredicate) : { eq: value as Scalar };
+  const from = new Date((today - (spec.window_days - 1)) * 86_400_000).toISOString().slice(0, 10);
+  return { event: spec.event, from, to: asOf, where };
+}
+
+function measureOf(spec: EventSpec) {
+  return spec.measure === 'sum'
+    ? ({ kind: 'sum', property: spec.property ?? '' } as const)
+    : ({ kind: 'count' } as const);
+}

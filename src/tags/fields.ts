@@ -1,0 +1,134 @@
+import type { AttrType } from '../segments/predicate.ts';
+import { PRODUCT_CATEGORIES, type ProductCategory } from '../segments/rule.ts';
+import type { ConsentChannel } from '../store/operational/database.ts';
+
+// The customer facts that attribute, bucket and lifecycle tags can test, each with its type and the SQL that reads
+// it from the operational store. `asOf` is the business day the tags are computed for; ages, tenures and "days
+// until" are relative to it. The operational store holds current state only (no history of profiles or holdings),
+// so for a past day those facts are today's.
+
+/** Where a fact is read from; each source is one aggregate query per chunk of customers. */
+export type FactSource = 'customer' | 'holdings' | 'consents';
+
+/** One fact a rule may test. */
+export interface FieldDef {
+  readonly name: string;
+  readonly type: AttrType;
+  readonly source: FactSource;
+  /** SQL over the source's row alias (`c` customers; `h` holdings joined with `p` products; `k` consents). */
+  readonly sql: (asOf: string) => string;
+  /** Columns of `customers` the expression reads (customer facts only). */
+  readonly columns?: readonly string[];
+  /** Value for customers without any row in the source (e.g. 0 products); null when omitted. */
+  readonly absent?: number;
+  readonly description: string;
+}
+
+const CONSENT_CHANNELS: readonly ConsentChannel[] = ['sms', 'email', 'phone', 'wecom', 'app_push'];
+
+const day = (asOf: string) => `date '${asOf}'`;
+
+const customer = (
+  name: string,
+  type: AttrType,
+  description: string,
+  column = name,
+  sql?: (asOf: string) => string,
+): FieldDef => ({
+  name,
+  type,
+  source: 'customer',
+  columns: [column],
+  sql: sql ?? (() => `c.${column}`),
+  description,
+});
+
+const holdingFields = (category: ProductCategory): FieldDef[] => [
+  {
+    name: `${category}_balance`,
+    type: 'number',
+    source: 'holdings',
+    sql: () => `sum(h.balance) filter (where p.category = '${category}')`,
+    description: `total balance of active ${category} holdings (empty when none is held)`,
+  },
+  {
+    name: `${category}_maturity_days`,
+    type: 'number',
+    source: 'holdings',
+    sql: (asOf) =>
+      `min(h.maturity_date - ${day(asOf)}) filter (where p.category = '${category}' and h.maturity_date >= ${day(asOf)})`,
+    description: `days from the business day to the earliest upcoming maturity of an active ${category} holding`,
+  },
+  {
+    name: `${category}_due_days`,
+    type: 'number',
+    source: 'holdings',
+    sql: (asOf) =>
+      `min(h.next_due_date - ${day(asOf)}) filter (where p.category = '${category}' and h.next_due_date >= ${day(asOf)})`,
+    description: `days from the business day to the next due date (repayment, renewal, auto-investment) of an active ${category} holding`,
+  },
+];
+
+const ALL_FIELDS: readonly FieldDef[] = [
+  customer('gender', 'string', "'M', 'F' or 'U'"),
+  customer(
+    'age',
+    'number',
+    'age in whole years on the business day',
+    'birth_date',
+    (asOf) => `extract(year from age(${day(asOf)}, c.birth_date))`,
+  ),
+  customer('birth_date', 'date', 'date of birth'),
+  customer('city', 'string', 'city of residence'),
+  customer('occupation', 'string', 'occupation code'),
+  customer('education', 'string', 'education level code'),
+  customer('marital_status', 'string', 'marital status code'),
+  customer('org_unit_id', 'string', 'sub-branch the customer is booked at'),
+  customer('risk_level', 'number', 'risk tolerance 1 (conservative) … 5 (aggressive)'),
+  customer('customer_since', 'date', 'day the customer joined the bank'),
+  customer(
+    'tenure_years',
+    'number',
+    'whole years as a customer on the business day',
+    'customer_since',
+    (asOf) => `extract(year from age(${day(asOf)}, c.customer_since))`,
+  ),
+  customer('aum', 'number', 'assets under management today (CNY)'),
+  customer('tier', 'string', "tier as recorded by core banking ('mass' … 'private')"),
+  customer('payroll', 'boolean', 'receives salary through the bank'),
+  customer('app_user', 'boolean', 'has the mobile banking app'),
+  customer('wecom_friend', 'boolean', "is a WeCom friend of the bank's staff"),
+  customer('has_email', 'boolean', 'an email address is on file', 'email', () => 'c.email is not null'),
+  {
+    name: 'product_count',
+    type: 'number',
+    source: 'holdings',
+    sql: () => 'count(distinct h.product_id)',
+    absent: 0,
+    description: 'distinct products held (active holdings)',
+  },
+  {
+    name: 'category_count',
+    type: 'number',
+    source: 'holdings',
+    sql: () => 'count(distinct p.category)',
+    absent: 0,
+    description: 'distinct product categories held (active holdings)',
+  },
+  ...PRODUCT_CATEGORIES.flatMap(holdingFields),
+  ...CONSENT_CHANNELS.map((channel): FieldDef => ({
+    name: `consent_${channel}`,
+    type: 'boolean',
+    source: 'consents',
+    sql: () => `bool_or(k.status = 'granted') filter (where k.channel = '${channel}')`,
+    description: `consent to be contacted by ${channel}: true granted, false revoked, empty when never asked`,
+  })),
+];
+
+/** Every fact a tag rule may test, by name. */
+export const FIELDS: ReadonlyMap<string, FieldDef> = new Map(ALL_FIELDS.map((f) => [f.name, f]));
+
+/** The field a `holds` condition reads: the category's total balance, empty when not held. */
+export function holdsField(category: ProductCategory): string {
+  return `${category}_balance`;
+}

@@ -1,0 +1,63 @@
+import type { CachedSnapshot } from './cache.ts';
+import { declaredValues, type TagDefinition } from './definition.ts';
+import type { Label } from './labels.ts';
+
+// How tags are presented: definitions with their values' labels and the latest snapshot's counts and shares.
+
+/** One value of a tag with its members on the snapshot day. */
+export interface TagValueItem {
+  readonly value: string;
+  readonly label: Label;
+  readonly members: number;
+  readonly share: number;
+}
+
+/** A tag as GET /v1/tags lists it. */
+export interface TagItem {
+  readonly key: string;
+  readonly version: number;
+  readonly name: Label;
+  readonly description: string | null;
+  readonly category: TagDefinition['category'];
+  readonly kind: TagDefinition['kind'];
+  readonly status: TagDefinition['status'];
+  readonly builtin: boolean;
+  readonly spec: unknown;
+  /** Share (0..1) of the snapshot's customers with any value of the tag. */
+  readonly coverage: number;
+  readonly values: TagValueItem[];
+}
+
+/** The label of a value: the declared one, else the value itself in both languages. */
+export function valueLabel(def: TagDefinition, value: string): Label {
+  return declaredValues(def).find((v) => v.value === value)?.label ?? { en: value, zh: value };
+}
+
+/** A definition with the snapshot's counts: declared values in their order, then values only the data holds. */
+export function tagItem(def: TagDefinition, snapshot: CachedSnapshot | null): TagItem {
+  const customers = snapshot?.customers ?? 0;
+  const computed = snapshot?.tags.get(def.key);
+  const declared = declaredValues(def);
+  const seen = new Set(declared.map((d) => d.value));
+  const extra = [...(computed?.keys() ?? [])].filter((v) => !seen.has(v)).sort();
+  const share = (n: number) => (customers > 0 ? n / customers : 0);
+  const values = [...declared, ...extra.map((value) => ({ value, label: { en: value, zh: value } }))].map(
+    (v) => {
+      const members = computed?.get(v.value)?.size ?? 0;
+      return { value: v.value, label: v.label, members, share: share(members) };
+    },
+  );
+  return {
+    key: def.key,
+    version: def.version,
+    name: { en: def.name_en, zh: def.name_zh },
+    description: def.description,
+    category: def.category,
+    kind: def.kind,
+    status: def.status,
+    builtin: def.builtin,
+    spec: def.spec,
+    coverage: share(snapshot?.covered.get(def.key) ?? 0),
+    values,
+  };
+}

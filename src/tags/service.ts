@@ -1,0 +1,330 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../shared/clock.ts';
+import { err, ok, type Result } from '../shared/errors.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { EventStore } from '../store/events/store.ts';
+import type { Database } from '../store/operational/database.ts';
+import { TagSnapshotCache } from './cache.ts';
+import { computeTags, type RunSummary } from './compute.ts';
+import { parseTagInput, type TagDefinition, type TagIssue } from './definition.ts';
+import {
+  definitionVersions,
+  ensureCatalogue,
+  loadDefinitions,
+  retireDefinition,
+  writeDefinition,
+} from './definitions.ts';
+import { tagItem, valueLabel, type TagItem } from './listing.ts';
+import { importManualValues, parseManualCsv, type ImportRejection, type ManualRow } from './manual.ts';
+import { listRuns, type TagRun } from './runs.ts';
+import { snapshotCounts } from './snapshot-store.ts';
+
+// The tag engine as the API, the CLI and the scheduler use it. Computations run one at a time per process (a queue);
+// after each, the in-memory snapshot is refreshed. Definitions are cached for portraits and refreshed on local writes
+// and every DEFINITIONS_TTL_MS (another process may change them).
+
+/** Why a request about tags was refused. */
+export type TagFailure =
+  | { code: 'invalid_tag'; message: string; details: { issues: TagIssue[] } }
+  | { code: 'not_found' | 'conflict' | 'bad_request'; message: string }
+  | ImportRejection;
+
+/** A customer's portrait: every tag value they hold on the latest snapshot day. */
+export interface Portrait {
+  readonly customerNo: string;
+  readonly customerId: number;
+  readonly asOf: string | null;
+  readonly elapsedMs: number;
+  readonly tags: {
+    key: string;
+    name: { en: string; zh: string };
+    category: string;
+    value: string;
+    label: { en: string; zh: string };
+  }[];
+}
+
+const DEFINITIONS_TTL_MS = 30_000;
+const DAY_MS = 86_400_000;
+
+/** Tag definitions, computation, snapshots and portraits. */
+export class TagService {
+  readonly cache: TagSnapshotCache;
+  readonly #db: Kysely<Database>;
+  readonly #events: EventStore;
+  readonly #clock: Clock;
+  readonly #logger: Logger | undefined;
+  readonly #chunkSize: number | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+  #abort = new AbortController();
+  #definitions: { at: number; defs: TagDefinition[] } | null = null;
+
+  constructor(deps: {
+    db: Kysely<Database>;
+    events: EventStore;
+    clock: Clock;
+    logger?: Logger;
+    chunkSize?: number;
+  }) {
+    this.#db = deps.db;
+    this.#events = deps.events;
+    this.#clock = deps.clock;
+    this.#logger = deps.logger;
+    this.#chunkSize = deps.chunkSize;
+    this.cache = new TagSnapshotCache(deps.db);
+  }
+
+  /** Today's business day (UTC), the default day of computations. */
+  today(): string {
+    return this.#clock.now().toISOString().slice(0, 10);
+  }
+
+  /** Inserts the builtin catalogue's missing tags. */
+  async ensureCatalogue(actor: string): Promise<string[]> {
+    const added = await ensureCatalogue(this.#db, actor);
+    if (added.length > 0) this.#definitions = null;
+    return added;
+  }
+
+  /** Every active tag with the latest snapshot's counts. */
+  async list(): Promise<{ asOf: string | null; customers: number; tags: TagItem[] }> {
+    const [defs, snapshot] = await Promise.all([loadDefinitions(this.#db), this.cache.get()]);
+    return {
+      asOf: snapshot?.asOf ?? null,
+      customers: snapshot?.customers ?? 0,
+      tags: defs.map((d) => tagItem(d, snapshot)),
+    };
+  }
+
+  /** One tag (retired ones too) with its versions. */
+  async get(
+    key: string,
+  ): Promise<Result<TagItem & { versions: Awaited<ReturnType<typeof definitionVersions>> }, TagFailure>> {
+    const [def] = await loadDefinitions(this.#db, { keys: [key], includeRetired: true });
+    if (!def) return err({ code: 'not_found', message: `no tag ${key}` });
+    const [snapshot, versions] = await Promise.all([this.cache.get(), definitionVersions(this.#db, key)]);
+    return ok({ ...tagItem(def, snapshot), versions });
+  }
+
+  /** Members per value on each snapshot day of the `days` days ending on the tag's latest day. */
+  async trend(
+    key: string,
+    days: number,
+  ): Promise<
+    Result<
+      { key: string; points: { asOf: string; values: { value: string; members: number }[] }[] },
+      TagFailure
+    >
+  > {
+    const [def] = await loadDefinitions(this.#db, { keys: [key], includeRetired: true });
+    if (!def) return err({ code: 'not_found', message: `no tag ${key}` });
+    const latest = await this.#db
+      .selectFrom('tag_snapshots')
+      .select((eb) => eb.fn.max('as_of').as('d'))
+      .where('tag_key', '=', key)
+      .executeTakeFirst();
+    const to = latest?.d ? String(latest.d).slice(0, 10) : this.today();
+    const from = new Date(Date.parse(`${to}T00:00:00Z`) - (days - 1) * DAY_MS).toISOString().slice(0, 10);
+    const rows = await snapshotCounts(this.#db, { from, to, keys: [key] });
+    const points = new Map<string, Map<string, number>>();
+    for (const r of rows) {
+      let point = points.get(r.asOf);
+      if (!point) points.set(r.asOf, (point = new Map()));
+      point.set(r.value, r.members);
+    }
+    const item = tagItem(def, null);
+    return ok({
+      key,
+      points: [...points].map(([asOf, counts]) => {
+        const order = [
+          ...item.values.map((v) => v.value),
+          ...[...counts.keys()].filter((v) => !item.values.some((i) => i.value === v)),
+        ];
+        return { asOf, values: order.map((value) => ({ value, members: counts.get(value) ?? 0 })) };
+      }),
+    });
+  }
+
+  /** Creates a tag (version 1). */
+  async create(body: unknown, actor: string): Promise<Result<TagItem, TagFailure>> {
+    const parsed = parseTagInput(body);
+    if (!parsed.ok) return invalid(parsed.error);
+    const input = parsed.value;
+    const result = await this.#db.transaction().execute(async (tx) => {
+      const existing = await tx
+        .selectFrom('tag_definitions')
+        .select('key')
+        .where('key', '=', input.key)
+        .executeTakeFirst();
+      if (existing)
+        return err({
+          code: 'conflict' as const,
+          message: `tag ${input.key} already exists; PUT a new version`,
+        });
+      return ok(await writeDefinition(tx, input, { actor, action: 'tags.create' }));
+    });
+    return this.#written(result);
+  }
+
+  /** Writes a new version of an existing tag (its kind cannot change; a retired tag becomes active again). */
+  async update(key: string, body: unknown, actor: string): Promise<Result<TagItem, TagFailure>> {
+    const parsed = parseTagInput({ ...(typeof body === 'object' && body !== null ? body : {}), key });
+    if (!parsed.ok) return invalid(parsed.error);
+    const input = parsed.value;
+    const result = await this.#db.transaction().execute(async (tx) => {
+      const [current] = await loadDefinitions(tx, { keys: [key], includeRetired: true });
+      if (!current) return err({ code: 'not_found' as const, message: `no tag ${key}` });
+      if (current.kind !== input.kind)
+        return err(
+          invalidFailure([
+            { path: 'kind', message: `kind cannot change (${current.kind}); create a new tag` },
+          ]),
+        );
+      return ok(await writeDefinition(tx, input, { actor, action: 'tags.update' }));
+    });
+    return this.#written(result);
+  }
+
+  /** Retires a tag: it is no longer computed or listed; past snapshots stay. */
+  async retire(
+    key: string,
+    actor: string,
+  ): Promise<Result<{ key: string; status: 'retired'; version: number }, TagFailure>> {
+    const result = await this.#db.transaction().execute(async (tx) => {
+      const [current] = await loadDefinitions(tx, { keys: [key], includeRetired: true });
+      if (!current) return err({ code: 'not_found' as const, message: `no tag ${key}` });
+      await retireDefinition(tx, key, actor);
+      return ok({ key, status: 'retired' as const, version: current.version });
+    });
+    this.#definitions = null;
+    return result;
+  }
+
+  /** Computes tags for a day (default today), one computation at a time; refreshes the cache afterwards. */
+  compute(
+    options: { asOf?: string; keys?: readonly string[] },
+    trigger: 'schedule' | 'manual' | 'start',
+    actor: string,
+  ): Promise<Result<RunSummary, TagFailure>> {
+    const run = this.#queue.then(async () => {
+      const asOf = options.asOf ?? this.today();
+      const result = await computeTags(
+        {
+          db: this.#db,
+          events: this.#events,
+          ...(this.#logger ? { logger: this.#logger } : {}),
+          ...(this.#chunkSize ? { chunkSize: this.#chunkSize } : {}),
+        },
+        { asOf, trigger, actor, signal: this.#abort.signal, ...(options.keys ? { keys: options.keys } : {}) },
+      );
+      if (result.ok) await this.cache.refresh();
+      return result;
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** True when the day already has a tag snapshot. */
+  async hasSnapshot(asOf: string): Promise<boolean> {
+    return !!(await this.#db
+      .selectFrom('tag_snapshot_days')
+      .select('as_of')
+      .where('as_of', '=', asOf)
+      .executeTakeFirst());
+  }
+
+  /** The latest runs. */
+  runs(limit: number): Promise<TagRun[]> {
+    return listRuns(this.#db, limit);
+  }
+
+  /** Imports values of a manual tag from rows or CSV text; all or nothing. */
+  async importValues(
+    key: string,
+    input: { rows: { customer_no: string; value: string }[] } | { csv: string },
+    actor: string,
+    options: { replace?: boolean } = {},
+  ): Promise<Result<{ imported: number; unknownCustomerNos: string[] }, TagFailure>> {
+    const [def] = await loadDefinitions(this.#db, { keys: [key] });
+    if (!def) return err({ code: 'not_found', message: `no active tag ${key}` });
+    if (def.kind !== 'manual')
+      return err({
+        code: 'bad_request',
+        message: `tag ${key} is a ${def.kind} tag; only manual tags take imported values`,
+      });
+    let rows: ManualRow[];
+    if ('csv' in input) {
+      const parsed = parseManualCsv(input.csv);
+      if (!parsed.ok) return parsed;
+      rows = parsed.value;
+    } else
+      rows = input.rows.map((r, i) => ({
+        row: i + 1,
+        customer_no: String(r.customer_no),
+        value: String(r.value),
+      }));
+    return importManualValues(this.#db, { key, spec: def.spec }, rows, { actor, ...options });
+  }
+
+  /** Every tag value of one customer on the latest snapshot day, from memory. */
+  async portrait(customerNo: string): Promise<Result<Portrait, TagFailure>> {
+    const started = performance.now();
+    const [customer, snapshot, defs] = await Promise.all([
+      this.#db.selectFrom('customers').select('id').where('customer_no', '=', customerNo).executeTakeFirst(),
+      this.cache.get(),
+      this.#activeDefinitions(),
+    ]);
+    if (!customer) return err({ code: 'not_found', message: `no customer ${customerNo}` });
+    const byKey = new Map(defs.map((d) => [d.key, d]));
+    const tags: Portrait['tags'] = [];
+    if (snapshot) {
+      for (const { key, value } of this.cache.valuesOf(snapshot, customer.id)) {
+        const def = byKey.get(key);
+        if (!def) continue; // retired since the snapshot
+        tags.push({
+          key,
+          name: { en: def.name_en, zh: def.name_zh },
+          category: def.category,
+          value,
+          label: valueLabel(def, value),
+        });
+      }
+      const order = new Map(defs.map((d, i) => [d.key, i]));
+      tags.sort((a, b) => order.get(a.key)! - order.get(b.key)!);
+    }
+    const elapsedMs = Math.round((performance.now() - started) * 100) / 100;
+    return ok({ customerNo, customerId: customer.id, asOf: snapshot?.asOf ?? null, elapsedMs, tags });
+  }
+
+  /** Stops a running computation (at its next chunk) and waits for the queue to drain. */
+  async close(): Promise<void> {
+    this.#abort.abort(new Error('shutting down'));
+    await this.#queue;
+    this.#abort = new AbortController();
+  }
+
+  async #activeDefinitions(): Promise<TagDefinition[]> {
+    const now = Date.now();
+    if (!this.#definitions || now - this.#definitions.at > DEFINITIONS_TTL_MS)
+      this.#definitions = { at: now, defs: await loadDefinitions(this.#db) };
+    return this.#definitions.defs;
+  }
+
+  async #written(result: Result<TagDefinition, TagFailure>): Promise<Result<TagItem, TagFailure>> {
+    if (!result.ok) return result;
+    this.#definitions = null;
+    return ok(tagItem(result.value, await this.cache.get()));
+  }
+}
+
+function invalidFailure(issues: TagIssue[]): TagFailure {
+  return {
+    code: 'invalid_tag',
+    message: `invalid tag definition: ${issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ')}`,
+    details: { issues },
+  };
+}
+
+function invalid(issues: TagIssue[]): Result<never, TagFailure> {
+  return err(invalidFailure(issues));
+}

@@ -1,0 +1,170 @@
+// A real server on a fresh data directory with the small demo bank, and Chromium signed in against it: the shared
+// set-up of the tag and segment browser suites (the overview suite keeps its own, older copy).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { AuthService } from '../../src/auth/service.ts';
+import { loadConfig } from '../../src/config/load.ts';
+import { createApp } from '../../src/server/app.ts';
+import type { Stores } from '../../src/server/deps.ts';
+import { closeStores, openStores } from '../../src/server/stores.ts';
+import { systemClock } from '../../src/shared/clock.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import type { UserRole } from '../../src/store/operational/database.ts';
+import { seedHoldings, seedSmallBank } from './bank.ts';
+
+export const CHROMIUM = process.env['FLYWHEEL_CHROMIUM'] ?? '/usr/bin/chromium';
+export const HAVE_CHROMIUM = existsSync(CHROMIUM);
+if (!HAVE_CHROMIUM) {
+  if (['1', 'true'].includes(process.env['FLYWHEEL_REQUIRE_SERVERS'] ?? ''))
+    throw new Error(`Chromium is required (FLYWHEEL_REQUIRE_SERVERS=1) but ${CHROMIUM} is missing`);
+  console.warn(
+    `[flywheel tests] ${CHROMIUM} not found: skipping the browser suite (apt-get install chromium)`,
+  );
+}
+
+const DIST_INDEX = new URL('../../web/dist/index.html', import.meta.url);
+
+export interface Dashboard {
+  readonly stores: Stores;
+  readonly base: string;
+  readonly browser: Browser;
+  readonly page: Page;
+  readonly asOf: string;
+  /** Console errors and warnings, except 401s and the 400s a test provoked on purpose (see `expectBadRequests`). */
+  readonly consoleErrors: string[];
+  /** URL parts whose 400 answers are expected (invalid rules and definitions the test sends on purpose). */
+  readonly expectBadRequests: string[];
+  close(): Promise<void>;
+}
+
+/** Starts the server with `customers` customers and one user per role given, and opens a page (not signed in). */
+export async function startDashboard(options: {
+  customers: number;
+  seed: number;
+  users: readonly { username: string; role: UserRole; password: string }[];
+  locale?: string;
+}): Promise<Dashboard> {
+  if (!existsSync(DIST_INDEX)) {
+    const built = spawnSync('npx', ['vite', 'build', 'web', '--logLevel', 'warn'], { stdio: 'inherit' });
+    if (built.status !== 0) throw new Error('vite build web failed');
+  }
+  mkdirSync('.tmp', { recursive: true }); // screenshots land here
+  const dir = mkdtempSync(join(tmpdir(), 'flywheel-browser-'));
+  const config = loadConfig({
+    FLYWHEEL_DATA_DIR: dir,
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+    FLYWHEEL_SEED_DEMO: 'never',
+  });
+  if (!config.ok) throw new Error(JSON.stringify(config.error));
+  const stores = await openStores(config.value);
+  const asOf = systemClock.now().toISOString().slice(0, 10);
+  await seedSmallBank(stores, { customers: options.customers, asOf, seed: options.seed });
+  await seedHoldings(stores, { customers: options.customers, asOf, seed: options.seed + 1 });
+  const auth = new AuthService({ db: stores.operational.db, clock: systemClock, sessionTtlHours: 12 });
+  for (const user of options.users) {
+    const created = await auth.createUser(user, 'test');
+    if (!created.ok) throw new Error(created.error.message);
+  }
+  const app: FastifyInstance = await createApp({
+    config: config.value,
+    stores,
+    clock: systemClock,
+    logger: createLogger('warn'),
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  const context = await browser.newContext({
+    baseURL: base,
+    locale: options.locale ?? 'zh-CN',
+    viewport: { width: 1440, height: 1000 },
+  });
+  const page = await context.newPage();
+  const consoleErrors: string[] = [];
+  const expectBadRequests: string[] = [];
+  const expected = (m: ConsoleMessage) => {
+    const text = m.text();
+    if (/status of 401/.test(text)) return true;
+    const url = m.location().url;
+    return /status of 400/.test(text) && expectBadRequests.some((part) => url.includes(part));
+  };
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !expected(m)) consoleErrors.push(`${m.text()} (${m.location().url})`);
+    if (m.type() === 'warning') consoleErrors.push(`warning: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+
+  return {
+    stores,
+    base,
+    browser,
+    page,
+    asOf,
+    consoleErrors,
+    expectBadRequests,
+    async close() {
+      await browser.close();
+      await app.close();
+      await closeStores(stores);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Signs in through the sign-in page and waits for the Overview. */
+export async function signIn(page: Page, base: string, username: string, password: string): Promise<void> {
+  await page.goto(base + '/');
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('side-nav').waitFor();
+}
+
+/** The raw value an element carries in data-value. */
+export async function rawValue(page: Page, testId: string): Promise<string> {
+  const value = await page.getByTestId(testId).first().getAttribute('data-value');
+  if (value === null) throw new Error(`${testId} has no data-value`);
+  return value;
+}
+
+/** Calls the API as the signed-in user (the page's session cookie) and returns the JSON body. */
+export async function apiJson<T>(
+  page: Page,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
+  const response =
+    method === 'GET' ? await page.request.get(path) : await page.request.post(path, { data: body ?? {} });
+  return { status: response.status(), body: (await response.json()) as T };
+}
+
+/** Picks an option of an antd Select by its visible text (opening it unless open, e.g. a multiple select). */
+export async function choose(page: Page, select: Locator, text: string | RegExp): Promise<void> {
+  const input = select.locator('input[role="combobox"]').first();
+  // Click the search input, not the middle of the box: in a multiple select that may be a chosen value's ×.
+  if ((await input.getAttribute('aria-expanded')) !== 'true') await input.click({ force: true });
+  await expect.poll(() => input.getAttribute('aria-controls')).not.toBeNull();
+  const list = await input.getAttribute('aria-controls');
+  const popup = page.locator(`.ant-select-dropdown:has([id="${list}"])`);
+  await popup.locator('.ant-select-item-option', { hasText: text }).first().click();
+}

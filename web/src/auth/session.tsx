@@ -1,0 +1,38 @@
+import { createContext, useContext, type ReactNode } from 'react';
+import type { Me } from '../api.ts';
+
+const MeContext = createContext<Me | null>(null);
+
+/** Makes the signed-in principal available to every page under the shell. */
+export function MeProvider({ me, children }: { me: Me; children: ReactNode }) {
+  return <MeContext.Provider value={me}>{children}</MeContext.Provider>;
+}
+
+/** The signed-in principal; only valid inside the shell. */
+export function useMe(): Me {
+  const me = useContext(MeContext);
+  if (!me) throw new Error('useMe outside MeProvider');
+  return me;
+}
+
+// Defining tags and groups and running the tag computation is head-office work (DESIGN.md: analysts and admins).
+// The server decides; these only hide actions it would refuse.
+const DEFINERS = new Set(['admin', 'analyst']);
+
+/**
+ * Whether the principal holds any of `permissions`. A server that grants no permission of that family at all
+ * (e.g. `tags.*` before the tag routes define theirs) falls back to the head-office roles.
+ */
+export function can(me: Me, ...permissions: readonly string[]): boolean {
+  if (permissions.some((p) => me.permissions.includes(p))) return true;
+  const families = new Set(permissions.map((p) => p.split('.')[0]));
+  const known = me.permissions.some((p) => families.has(p.split('.')[0]));
+  return !known && DEFINERS.has(me.role);
+}
+
+/** May save, materialise and archive segments and upload lists. */
+export const canManageSegments = (me: Me) => can(me, 'segments.manage');
+/** May export a segment's members. */
+export const canExportSegments = (me: Me) => can(me, 'segments.export');
+/** May define tags, import manual values and run the computation. */
+export const canManageTags = (me: Me) => can(me, 'tags.manage', 'tags.write', 'tags.compute');

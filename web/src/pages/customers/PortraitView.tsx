@@ -1,0 +1,144 @@
+import { Alert, Card, Col, Descriptions, Empty, Row, Skeleton, Tag, Tooltip } from 'antd';
+import { useEffect, useMemo } from 'react';
+import { ApiError } from '../../api.ts';
+import { customersApi, type PortraitTag } from '../../api/customers.ts';
+import { TAG_CATEGORIES } from '../../api/tags.ts';
+import { LoadError } from '../../components/LoadError.tsx';
+import { useLoad } from '../../components/useLoad.ts';
+import { useI18n } from '../../i18n/i18n.tsx';
+import { pick } from '../../i18n/pick.ts';
+import { navigate } from '../../router.ts';
+import { CATEGORY_COLORS, categoryLabel } from '../tags/labels.ts';
+
+// Tags whose value sums the customer up, shown in the profile card when present.
+const HEADLINE_TAGS = ['aum_tier', 'tier', 'lifecycle_stage', 'lifecycle', 'rfm', 'rfm_segment'];
+
+/** One customer's profile and label portrait: every tag they carry, grouped by category, in the UI language. */
+export function PortraitView({ customerNo, onFound }: { customerNo: string; onFound: (no: string) => void }) {
+  const { t, lang } = useI18n();
+  const { data, error, loading, reload } = useLoad(
+    (signal) => customersApi.portrait(customerNo, signal),
+    [customerNo],
+  );
+
+  useEffect(() => {
+    if (data && data.customerNo === customerNo) onFound(customerNo);
+    // Remember only customers that exist, once per lookup.
+  }, [data, customerNo]);
+
+  const groups = useMemo(() => {
+    const tags = data?.tags ?? [];
+    const known = new Set<string>(TAG_CATEGORIES);
+    const order = [...TAG_CATEGORIES, ...new Set(tags.map((x) => x.category).filter((c) => !known.has(c)))];
+    return order
+      .map((category) => ({ category, tags: tags.filter((x) => x.category === category) }))
+      .filter((g) => g.tags.length > 0);
+  }, [data]);
+
+  if (error && (!data || data.customerNo !== customerNo)) {
+    if (error instanceof ApiError && error.status === 404)
+      return (
+        <Alert
+          type="warning"
+          showIcon
+          title={t('customers.notFound', { no: customerNo })}
+          data-testid="customer-not-found"
+        />
+      );
+    return <LoadError error={error} title={t('customers.loadFailed')} onRetry={reload} />;
+  }
+  if (!data || data.customerNo !== customerNo || loading)
+    return (
+      <Card>
+        <Skeleton active paragraph={{ rows: 6 }} />
+      </Card>
+    );
+
+  const headline = HEADLINE_TAGS.map((key) => data.tags.find((x) => x.key === key)).filter(
+    (x): x is PortraitTag => x !== undefined,
+  );
+  const chip = (tag: PortraitTag) => (
+    <Tooltip key={tag.key} title={`${tag.key} = ${tag.value}`}>
+      <Tag
+        color={CATEGORY_COLORS[tag.category] ?? 'default'}
+        style={{ marginBottom: 8, padding: '2px 8px', cursor: 'pointer' }}
+        data-testid={`portrait-tag-${tag.key}`}
+        data-value={tag.value}
+        onClick={() => navigate(`/tags/${encodeURIComponent(tag.key)}`)}
+      >
+        <span style={{ opacity: 0.75 }}>{pick(tag.name, lang)}</span>
+        {' · '}
+        <strong data-testid={`portrait-label-${tag.key}`}>{pick(tag.label, lang) || tag.value}</strong>
+      </Tag>
+    </Tooltip>
+  );
+
+  return (
+    <Row gutter={[16, 16]} data-testid="customer-portrait" data-customer={data.customerNo}>
+      <Col span={24}>
+        <Card title={t('customers.profile')}>
+          <Descriptions
+            column={{ xs: 1, md: 2, xl: 4 }}
+            items={[
+              {
+                key: 'no',
+                label: t('customers.customerNo'),
+                children: <span data-testid="customer-no">{data.customerNo}</span>,
+              },
+              { key: 'id', label: t('customers.customerId'), children: data.customerId },
+              ...headline.map((tag) => ({
+                key: tag.key,
+                label: pick(tag.name, lang),
+                children: (
+                  <strong data-testid={`customer-headline-${tag.key}`}>
+                    {pick(tag.label, lang) || tag.value}
+                  </strong>
+                ),
+              })),
+              { key: 'asOf', label: t('customers.tagsAsOf'), children: data.asOf ?? t('tags.neverComputed') },
+              {
+                key: 'count',
+                label: t('customers.tagCount'),
+                children: (
+                  <span data-testid="customer-tag-count" data-value={String(data.tags.length)}>
+                    {data.tags.length}
+                  </span>
+                ),
+              },
+            ]}
+          />
+        </Card>
+      </Col>
+      <Col span={24}>
+        <Card
+          title={t('customers.portrait')}
+          extra={
+            <span style={{ fontSize: 12, color: 'rgba(0,0,0,0.45)' }}>
+              {t('builder.elapsed', { ms: data.elapsedMs })}
+            </span>
+          }
+        >
+          {groups.length === 0 && <Empty description={t('customers.noTags')} />}
+          <Row gutter={[16, 8]}>
+            {groups.map((g) => (
+              <Col xs={24} md={12} xl={8} key={g.category}>
+                <div
+                  data-testid={`portrait-category-${g.category}`}
+                  style={{
+                    border: '1px solid #eef0f3',
+                    borderRadius: 8,
+                    padding: '10px 12px',
+                    height: '100%',
+                  }}
+                >
+                  <div style={{ fontWeight: 600, marginBottom: 8 }}>{categoryLabel(g.category, t)}</div>
+                  <div>{g.tags.map(chip)}</div>
+                </div>
+              </Col>
+            ))}
+          </Row>
+        </Card>
+      </Col>
+    </Row>
+  );
+}

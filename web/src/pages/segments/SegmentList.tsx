@@ -1,0 +1,148 @@
+import { BarChartOutlined, CloudDownloadOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { Button, Card, Empty, Skeleton, Space, Table, Tooltip, Typography } from 'antd';
+import { segmentsApi, type Segment } from '../../api/segments.ts';
+import { canExportSegments, canManageSegments, useMe } from '../../auth/session.tsx';
+import { LoadError } from '../../components/LoadError.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { useLoad } from '../../components/useLoad.ts';
+import { actorName, formatDateTime, formatInteger } from '../../format.ts';
+import { useI18n } from '../../i18n/i18n.tsx';
+import { navigate } from '../../router.ts';
+
+/** The saved customer groups with their latest size, and the way into the builder and the analysis. */
+export function SegmentList() {
+  const { t, lang } = useI18n();
+  const me = useMe();
+  const { data, error, loading, reload } = useLoad((signal) => segmentsApi.list(signal), []);
+  const open = (s: Segment) => navigate(`/segments/${encodeURIComponent(s.id)}`);
+
+  const header = (
+    <PageHeader
+      title={t('segments.title')}
+      subtitle={t('segments.subtitle')}
+      extra={
+        <Space>
+          <Button icon={<ReloadOutlined />} onClick={reload} loading={loading && data !== null}>
+            {t('overview.refresh')}
+          </Button>
+          {canManageSegments(me) && (
+            <Button
+              type="primary"
+              icon={<PlusOutlined />}
+              onClick={() => navigate('/segments/new')}
+              data-testid="segment-new"
+            >
+              {t('segments.new')}
+            </Button>
+          )}
+        </Space>
+      }
+    />
+  );
+  if (error && !data)
+    return (
+      <>
+        {header}
+        <LoadError error={error} title={t('segments.loadFailed')} onRetry={reload} />
+      </>
+    );
+  if (!data)
+    return (
+      <>
+        {header}
+        <Card>
+          <Skeleton active paragraph={{ rows: 6 }} />
+        </Card>
+      </>
+    );
+
+  return (
+    <div data-testid="segment-list">
+      {header}
+      <Card styles={{ body: { padding: 0 } }}>
+        <Table<Segment>
+          rowKey="id"
+          size="middle"
+          dataSource={[...data.segments]}
+          pagination={data.segments.length > 20 ? { pageSize: 20 } : false}
+          locale={{ emptyText: <Empty description={t('segments.empty')} /> }}
+          onRow={(s) => ({ onClick: () => open(s), style: { cursor: 'pointer' } })}
+          columns={[
+            {
+              title: t('segments.name'),
+              key: 'name',
+              render: (_: unknown, s) => (
+                <div data-testid={`segment-row-${s.id}`}>
+                  <Typography.Link>{s.name}</Typography.Link>
+                  <div>
+                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                      {s.id} · v{s.version}
+                      {s.description ? ` · ${s.description}` : ''}
+                    </Typography.Text>
+                  </div>
+                </div>
+              ),
+            },
+            {
+              title: t('segments.members'),
+              dataIndex: 'members',
+              align: 'right',
+              width: 130,
+              render: (n: number | null, s) => (
+                <span data-testid={`segment-members-${s.id}`} data-value={n === null ? '' : String(n)}>
+                  {n === null ? t('segments.notMaterialized') : formatInteger(n, lang)}
+                </span>
+              ),
+            },
+            {
+              title: t('segments.asOf'),
+              dataIndex: 'asOf',
+              width: 120,
+              render: (d: string | null) => d ?? '—',
+            },
+            {
+              title: t('segments.updatedBy'),
+              dataIndex: 'updated_by',
+              width: 150,
+              render: (a: string) => actorName(a),
+            },
+            {
+              title: t('segments.updatedAt'),
+              dataIndex: 'updated_at',
+              width: 170,
+              render: (d: string) => formatDateTime(d),
+            },
+            {
+              title: '',
+              key: 'actions',
+              width: 110,
+              render: (_: unknown, s) => (
+                <Space size={0} onClick={(e) => e.stopPropagation()}>
+                  <Tooltip title={t('builder.analyse')}>
+                    <Button
+                      type="text"
+                      icon={<BarChartOutlined />}
+                      onClick={() => navigate(`/segments/${encodeURIComponent(s.id)}/analysis`)}
+                      data-testid={`segment-analyse-${s.id}`}
+                      aria-label={t('builder.analyse')}
+                    />
+                  </Tooltip>
+                  {canExportSegments(me) && (
+                    <Tooltip title={t('builder.export')}>
+                      <Button
+                        type="text"
+                        icon={<CloudDownloadOutlined />}
+                        href={segmentsApi.exportUrl(s.id)}
+                        aria-label={t('builder.export')}
+                      />
+                    </Tooltip>
+                  )}
+                </Space>
+              ),
+            },
+          ]}
+        />
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,116 @@
+import { ArrowLeftOutlined, CalendarOutlined, EditOutlined, ReloadOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Skeleton, Space, Tag, Typography } from 'antd';
+import { useMemo } from 'react';
+import { segmentsApi, type Analysis, type Segment } from '../../../api/segments.ts';
+import { LoadError } from '../../../components/LoadError.tsx';
+import { PageHeader } from '../../../components/PageHeader.tsx';
+import { useLoad } from '../../../components/useLoad.ts';
+import { useI18n } from '../../../i18n/i18n.tsx';
+import { navigate, useSearchParams } from '../../../router.ts';
+import { AnalysisBody } from './AnalysisBody.tsx';
+
+/** Group analysis of a saved segment (`segmentId`) or of a rule passed as `?rule=` by the builder. */
+export function AnalysisPage({ segmentId }: { segmentId?: string }) {
+  const { t } = useI18n();
+  const params = useSearchParams();
+  const ruleText = segmentId ? null : params.get('rule');
+  const rule = useMemo(() => {
+    if (ruleText === null) return { ok: false as const, problem: t('analysis.noRule') };
+    try {
+      return { ok: true as const, value: JSON.parse(ruleText) as unknown };
+    } catch (e) {
+      return { ok: false as const, problem: e instanceof Error ? e.message : String(e) };
+    }
+  }, [ruleText, t]);
+
+  const { data, error, loading, reload } = useLoad(
+    async (signal): Promise<{ analysis: Analysis; segment: Segment | null }> => {
+      if (segmentId) {
+        const [analysis, segment] = await Promise.all([
+          segmentsApi.analysis(segmentId, signal),
+          segmentsApi.get(segmentId, signal),
+        ]);
+        return { analysis, segment };
+      }
+      if (!rule.ok) throw new Error(rule.problem);
+      return { analysis: await segmentsApi.analyseRule(rule.value, signal), segment: null };
+    },
+    [segmentId, ruleText],
+  );
+
+  const title = data?.segment ? t('analysis.titleFor', { name: data.segment.name }) : t('analysis.titleRule');
+  const builderPath = segmentId
+    ? `/segments/${encodeURIComponent(segmentId)}`
+    : `/segments/new${ruleText ? `?rule=${encodeURIComponent(ruleText)}` : ''}`;
+  const header = (
+    <PageHeader
+      back={
+        <Button
+          type="link"
+          icon={<ArrowLeftOutlined />}
+          onClick={() => navigate('/segments')}
+          style={{ paddingInline: 0 }}
+        >
+          {t('segments.backToList')}
+        </Button>
+      }
+      title={<span data-testid="analysis-title">{title}</span>}
+      subtitle={t('analysis.subtitle')}
+      extra={
+        <Space size={12} wrap>
+          {data && (
+            <Tag
+              icon={<CalendarOutlined />}
+              color="blue"
+              data-testid="analysis-asof"
+              data-value={data.analysis.asOf}
+            >
+              {t('overview.asOf', { date: data.analysis.asOf })}
+            </Tag>
+          )}
+          {data && (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {t('builder.elapsed', { ms: data.analysis.elapsedMs })}
+            </Typography.Text>
+          )}
+          <Button icon={<ReloadOutlined />} onClick={reload} loading={loading && data !== null}>
+            {t('overview.refresh')}
+          </Button>
+          <Button icon={<EditOutlined />} onClick={() => navigate(builderPath)} data-testid="analysis-edit">
+            {t('analysis.openBuilder')}
+          </Button>
+        </Space>
+      }
+    />
+  );
+
+  if (!segmentId && !rule.ok)
+    return (
+      <>
+        {header}
+        <Alert type="error" showIcon title={t('analysis.badRule')} description={rule.problem} />
+      </>
+    );
+  if (error && !data)
+    return (
+      <>
+        {header}
+        <LoadError error={error} title={t('analysis.loadFailed')} onRetry={reload} />
+      </>
+    );
+  if (!data)
+    return (
+      <>
+        {header}
+        <Card>
+          <Skeleton active paragraph={{ rows: 10 }} />
+        </Card>
+      </>
+    );
+  return (
+    <div data-testid="analysis" aria-busy={loading}>
+      {header}
+      <AnalysisBody analysis={data.analysis} />
+    </div>
+  );
+}

@@ -1,0 +1,273 @@
+import { DeleteOutlined, StopOutlined, UndoOutlined } from '@ant-design/icons';
+import { Button, Segmented, Space, Tag, Tooltip, Typography } from 'antd';
+import type { CSSProperties, ReactNode } from 'react';
+import type { Issue } from '../../../api.ts';
+import {
+  pathText,
+  ruleKind,
+  type AttrRule,
+  type EventRule,
+  type HoldsRule,
+  type ListRule,
+  type Rule,
+  type SampleRule,
+  type SegmentRefRule,
+  type Step,
+  type TagRule,
+} from '../../../api/rule.ts';
+import { useI18n } from '../../../i18n/i18n.tsx';
+import { AddMenu } from './AddMenu.tsx';
+import { AttrCondition } from './AttrCondition.tsx';
+import { useBuilder } from './context.ts';
+import { EventCondition } from './EventCondition.tsx';
+import { HoldsCondition } from './HoldsCondition.tsx';
+import { ListCondition, SampleCondition, SegmentCondition } from './RefConditions.tsx';
+import { TagCondition } from './TagCondition.tsx';
+
+/** Changes the node at `steps` (undefined removes it). */
+export type Edit = (steps: readonly Step[], fn: (node: Rule) => Rule | undefined) => void;
+
+const COLORS = { all: '#1677ff', any: '#fa8c16', not: '#cf1322', leaf: '#d9dde3' } as const;
+
+/** One rule object of the tree, drawn by kind, with the server's issues about it underneath. */
+export function RuleNode({ rule, steps, edit }: { rule: Rule; steps: readonly Step[]; edit: Edit }) {
+  const kind = ruleKind(rule);
+  if (kind === 'all' || kind === 'any')
+    return <GroupNode rule={rule} kind={kind} steps={steps} edit={edit} />;
+  if (kind === 'not' && 'not' in rule) return <NotNode child={rule.not} steps={steps} edit={edit} />;
+  return <LeafNode rule={rule} steps={steps} edit={edit} />;
+}
+
+function Issues({ path }: { path: string }) {
+  const { issues } = useBuilder();
+  const list = issues.get(path);
+  if (!list?.length) return null;
+  return (
+    <div data-testid="node-issues" data-path={path} style={{ marginTop: 6 }}>
+      {list.map((issue: Issue, i) => (
+        <Typography.Text key={i} type="danger" style={{ display: 'block', fontSize: 13 }}>
+          {issue.field ? <Typography.Text code>{issue.field}</Typography.Text> : null} {issue.message}
+        </Typography.Text>
+      ))}
+    </div>
+  );
+}
+
+function NodeActions({ steps, edit, negate }: { steps: readonly Step[]; edit: Edit; negate: boolean }) {
+  const { t } = useI18n();
+  return (
+    <Space size={0}>
+      {negate && (
+        <Tooltip title={t('builder.negate')}>
+          <Button
+            type="text"
+            size="small"
+            icon={<StopOutlined />}
+            onClick={() => edit(steps, (r) => ({ not: r }))}
+            data-testid="node-negate"
+            aria-label={t('builder.negate')}
+          />
+        </Tooltip>
+      )}
+      <Tooltip title={t('builder.remove')}>
+        <Button
+          type="text"
+          size="small"
+          danger
+          icon={<DeleteOutlined />}
+          onClick={() => edit(steps, () => undefined)}
+          data-testid="node-remove"
+          aria-label={t('builder.remove')}
+        />
+      </Tooltip>
+    </Space>
+  );
+}
+
+function Frame(props: {
+  path: string;
+  kind: string;
+  color: string;
+  invalid: boolean;
+  children: ReactNode;
+  style?: CSSProperties;
+}) {
+  const { incomplete } = useBuilder();
+  const unfinished = !props.invalid && (incomplete?.has(props.path) ?? false);
+  return (
+    <div
+      data-testid="rule-node"
+      data-path={props.path}
+      data-kind={props.kind}
+      data-invalid={props.invalid ? 'true' : 'false'}
+      data-incomplete={unfinished ? 'true' : 'false'}
+      style={{
+        border: `1px solid ${props.invalid ? '#ff7875' : unfinished ? '#ffd591' : '#eef0f3'}`,
+        borderInlineStart: `3px solid ${props.invalid ? '#ff4d4f' : unfinished ? '#fa8c16' : props.color}`,
+        borderRadius: 6,
+        padding: '10px 12px',
+        background: '#fff',
+        ...props.style,
+      }}
+    >
+      {props.children}
+    </div>
+  );
+}
+
+function GroupNode({
+  rule,
+  kind,
+  steps,
+  edit,
+}: {
+  rule: Rule;
+  kind: 'all' | 'any';
+  steps: readonly Step[];
+  edit: Edit;
+}) {
+  const { t } = useI18n();
+  const { issues } = useBuilder();
+  const path = pathText(steps);
+  const children = 'all' in rule ? rule.all : 'any' in rule ? rule.any : [];
+  const root = steps.length === 0;
+  return (
+    <Frame
+      path={path}
+      kind={kind}
+      color={COLORS[kind]}
+      invalid={issues.has(path)}
+      style={{ background: steps.length % 2 ? '#fafbfc' : '#fff' }}
+    >
+      <div style={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between', gap: 8 }}>
+        <Space size={8}>
+          <Segmented<'all' | 'any'>
+            size="small"
+            value={kind}
+            onChange={(next) =>
+              edit(
+                steps,
+                (r) => ('all' in r ? { [next]: r.all } : 'any' in r ? { [next]: r.any } : r) as Rule,
+              )
+            }
+            options={[
+              { value: 'all', label: <span data-testid="group-all">{t('builder.group.all')}</span> },
+              { value: 'any', label: <span data-testid="group-any">{t('builder.group.any')}</span> },
+            ]}
+          />
+          <Typography.Text type="secondary">{t('builder.group.ofTheFollowing')}</Typography.Text>
+        </Space>
+        {!root && <NodeActions steps={steps} edit={edit} negate />}
+        {root && children.length > 0 && (
+          <Tooltip title={t('builder.negate')}>
+            <Button
+              type="text"
+              size="small"
+              icon={<StopOutlined />}
+              onClick={() => edit(steps, (r) => ({ not: r }))}
+              data-testid="node-negate"
+            />
+          </Tooltip>
+        )}
+      </div>
+      <Issues path={path} />
+      <Space orientation="vertical" size={8} style={{ width: '100%', marginTop: 10 }}>
+        {children.map((child, i) => (
+          <RuleNode key={i} rule={child} steps={[...steps, [kind, i]]} edit={edit} />
+        ))}
+        {children.length === 0 && (
+          <Typography.Text type="secondary">{t('builder.group.empty')}</Typography.Text>
+        )}
+        <AddMenu
+          testId={`add-to-${path}`}
+          onAdd={(added) =>
+            edit(steps, (r) =>
+              'all' in r ? { all: [...r.all, added] } : 'any' in r ? { any: [...r.any, added] } : r,
+            )
+          }
+        />
+      </Space>
+    </Frame>
+  );
+}
+
+function NotNode({ child, steps, edit }: { child: Rule; steps: readonly Step[]; edit: Edit }) {
+  const { t } = useI18n();
+  const { issues } = useBuilder();
+  const path = pathText(steps);
+  return (
+    <Frame
+      path={path}
+      kind="not"
+      color={COLORS.not}
+      invalid={issues.has(path)}
+      style={{ background: '#fff8f8' }}
+    >
+      <div
+        style={{
+          display: 'flex',
+          alignItems: 'center',
+          justifyContent: 'space-between',
+          gap: 8,
+          marginBottom: 8,
+        }}
+      >
+        <Space size={8}>
+          <Tag color="red">{t('builder.not')}</Tag>
+          <Typography.Text type="secondary">{t('builder.notHelp')}</Typography.Text>
+        </Space>
+        <Space size={0}>
+          <Tooltip title={t('builder.unNegate')}>
+            <Button
+              type="text"
+              size="small"
+              icon={<UndoOutlined />}
+              onClick={() => edit(steps, (r) => ('not' in r ? r.not : r))}
+              data-testid="node-unnegate"
+              aria-label={t('builder.unNegate')}
+            />
+          </Tooltip>
+          {steps.length > 0 && <NodeActions steps={steps} edit={edit} negate={false} />}
+        </Space>
+      </div>
+      <Issues path={path} />
+      <RuleNode rule={child} steps={[...steps, ['not']]} edit={edit} />
+    </Frame>
+  );
+}
+
+function LeafNode({ rule, steps, edit }: { rule: Rule; steps: readonly Step[]; edit: Edit }) {
+  const { t } = useI18n();
+  const { issues } = useBuilder();
+  const path = pathText(steps);
+  const kind = ruleKind(rule) ?? 'tag';
+  const onChange = (next: Rule) => edit(steps, () => next);
+  let body: ReactNode;
+  if ('tag' in rule) body = <TagCondition rule={rule as TagRule} onChange={onChange} />;
+  else if ('attr' in rule) body = <AttrCondition rule={rule as AttrRule} onChange={onChange} />;
+  else if ('holds' in rule) body = <HoldsCondition rule={rule as HoldsRule} onChange={onChange} />;
+  else if ('event' in rule) body = <EventCondition rule={rule as EventRule} onChange={onChange} />;
+  else if ('segment' in rule) body = <SegmentCondition rule={rule as SegmentRefRule} onChange={onChange} />;
+  else if ('list' in rule) body = <ListCondition rule={rule as ListRule} onChange={onChange} />;
+  else if ('sample' in rule) body = <SampleCondition rule={rule as SampleRule} onChange={onChange} />;
+  return (
+    <Frame path={path} kind={kind} color={COLORS.leaf} invalid={issues.has(path)}>
+      <div style={{ display: 'flex', alignItems: 'flex-start', gap: 8 }}>
+        <Tag style={{ marginTop: 5, flex: 'none' }}>{t(`builder.kind.${kind}`)}</Tag>
+        <div
+          style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 8, flex: 1, minWidth: 0 }}
+        >
+          {body}
+        </div>
+        <div style={{ flex: 'none' }}>
+          {steps.length > 0 ? (
+            <NodeActions steps={steps} edit={edit} negate />
+          ) : (
+            <AddMenu testId="add-to-$" onAdd={(added) => edit(steps, (r) => ({ all: [r, added] }))} />
+          )}
+        </div>
+      </div>
+      <Issues path={path} />
+    </Frame>
+  );
+}

@@ -1,0 +1,218 @@
+import { ArrowLeftOutlined, DeleteOutlined, EditOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Col, Popconfirm, Row, Skeleton, Space, Tag, Typography } from 'antd';
+import { useMemo, useState } from 'react';
+import { errorText } from '../../api.ts';
+import { EDITABLE_KINDS, tagsApi, type TagDetail, type TagTrend } from '../../api/tags.ts';
+import { canManageTags, useMe } from '../../auth/session.tsx';
+import { EChart } from '../../charts/EChart.tsx';
+import { LoadError } from '../../components/LoadError.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { useLoad } from '../../components/useLoad.ts';
+import { formatInteger, formatPercent } from '../../format.ts';
+import { useI18n } from '../../i18n/i18n.tsx';
+import { pick } from '../../i18n/pick.ts';
+import { navigate } from '../../router.ts';
+import { ChartCard } from '../overview/cards.tsx';
+import { ComputeButton } from './ComputeButton.tsx';
+import { ManualUpload } from './ManualUpload.tsx';
+import { CATEGORY_COLORS, categoryLabel, kindLabel } from './labels.ts';
+import { distributionOption, trendOption } from './tagCharts.ts';
+import { TagDefinition } from './TagDefinition.tsx';
+import { ValueTable } from './ValueTable.tsx';
+
+const TREND_DAYS = 30;
+
+/** One tag: its value distribution on the latest snapshot, its trend, and its definition. */
+export function TagDetailPage({ tagKey }: { tagKey: string }) {
+  const { t, lang } = useI18n();
+  const me = useMe();
+  const { data, error, reload } = useLoad(
+    async (signal): Promise<{ tag: TagDetail; trend: TagTrend | null }> => {
+      const [tag, trend] = await Promise.all([
+        tagsApi.get(tagKey, signal),
+        tagsApi.trend(tagKey, TREND_DAYS, signal).catch(() => null),
+      ]);
+      return { tag, trend };
+    },
+    [tagKey],
+  );
+  const [deleteError, setDeleteError] = useState<string | null>(null);
+
+  const charts = useMemo(() => {
+    if (!data) return null;
+    const labels = new Map(data.tag.values.map((v) => [v.value, pick(v.label, lang) || v.value]));
+    return {
+      distribution: distributionOption(data.tag.values, lang, t('tags.members')),
+      trend: data.trend ? trendOption(data.trend, labels, lang) : null,
+    };
+  }, [data, lang, t]);
+
+  const back = (
+    <Button
+      type="link"
+      icon={<ArrowLeftOutlined />}
+      onClick={() => navigate('/tags')}
+      style={{ paddingInline: 0 }}
+    >
+      {t('tags.backToCatalogue')}
+    </Button>
+  );
+  if (error && !data) {
+    return (
+      <>
+        <PageHeader title={tagKey} back={back} />
+        <LoadError error={error} title={t('tags.detailLoadFailed')} onRetry={reload} />
+      </>
+    );
+  }
+  if (!data || !charts) {
+    return (
+      <>
+        <PageHeader title={tagKey} back={back} />
+        <Card>
+          <Skeleton active paragraph={{ rows: 10 }} />
+        </Card>
+      </>
+    );
+  }
+
+  const { tag, trend } = data;
+  const definer = canManageTags(me);
+  const editable = definer && !tag.builtin && (EDITABLE_KINDS as readonly string[]).includes(tag.kind);
+  const members = tag.values.reduce((s, v) => s + v.members, 0);
+  const asOf = tag.asOf ?? trend?.points.at(-1)?.asOf ?? '—';
+  const remove = async () => {
+    setDeleteError(null);
+    try {
+      await tagsApi.remove(tag.key);
+      navigate('/tags');
+    } catch (e) {
+      setDeleteError(errorText(e));
+    }
+  };
+
+  return (
+    <div data-testid="tag-detail" data-key={tag.key}>
+      <PageHeader
+        back={back}
+        title={<span data-testid="tag-detail-name">{pick(tag.name, lang)}</span>}
+        subtitle={
+          <Space size={8} wrap>
+            <Typography.Text code>{tag.key}</Typography.Text>
+            <Tag color={CATEGORY_COLORS[tag.category] ?? 'default'}>{categoryLabel(tag.category, t)}</Tag>
+            <Tag>{kindLabel(tag.kind, t)}</Tag>
+            <Tag>v{tag.version}</Tag>
+            <Tag color={tag.status === 'active' ? 'green' : 'default'}>
+              {t(tag.status === 'active' ? 'tags.status.active' : 'tags.status.retired')}
+            </Tag>
+            <Tag color={tag.builtin ? 'blue' : 'default'}>
+              {tag.builtin ? t('tags.builtin') : t('tags.custom')}
+            </Tag>
+          </Space>
+        }
+        extra={
+          <>
+            {editable && (
+              <Button
+                icon={<EditOutlined />}
+                onClick={() => navigate(`/tags/${encodeURIComponent(tag.key)}/edit`)}
+                data-testid="tag-edit"
+              >
+                {t('tags.edit')}
+              </Button>
+            )}
+            {editable && (
+              <Popconfirm
+                title={t('tags.deleteConfirm')}
+                onConfirm={remove}
+                okText={t('common.delete')}
+                cancelText={t('common.cancel')}
+              >
+                <Button danger icon={<DeleteOutlined />} data-testid="tag-delete">
+                  {t('common.delete')}
+                </Button>
+              </Popconfirm>
+            )}
+            {definer && <ComputeButton keys={[tag.key]} onDone={reload} />}
+          </>
+        }
+      />
+      {deleteError && <Alert type="error" showIcon title={deleteError} style={{ marginBottom: 16 }} />}
+      {tag.description && <Typography.Paragraph type="secondary">{tag.description}</Typography.Paragraph>}
+      <Row gutter={[16, 16]}>
+        <Col xs={24} xl={12}>
+          <ChartCard
+            title={t('tags.distribution')}
+            extra={
+              <Typography.Text type="secondary">
+                {t('tags.coverage')}{' '}
+                <Typography.Text
+                  strong
+                  data-testid="tag-detail-coverage"
+                  data-value={String(tag.coverage ?? '')}
+                >
+                  {tag.coverage === null ? '—' : formatPercent(tag.coverage, lang)}
+                </Typography.Text>
+                {' · '}
+                {t('tags.members')}{' '}
+                <Typography.Text strong data-testid="tag-detail-members" data-value={String(members)}>
+                  {formatInteger(members, lang)}
+                </Typography.Text>
+              </Typography.Text>
+            }
+            definition={t('tags.distributionDefinition')}
+            scope={t('tags.latestSnapshot')}
+            asOf={asOf}
+            testId="chart-tag-distribution"
+          >
+            {tag.values.length > 0 ? (
+              <EChart option={charts.distribution} height={Math.max(180, 36 * tag.values.length + 30)} />
+            ) : (
+              <Alert type="info" showIcon title={t('tags.noValuesYet')} />
+            )}
+          </ChartCard>
+        </Col>
+        <Col xs={24} xl={12}>
+          <ChartCard
+            title={t('tags.trend', { n: TREND_DAYS })}
+            extra={
+              <Typography.Text
+                type="secondary"
+                data-testid="tag-trend-points"
+                data-value={String(trend?.points.length ?? 0)}
+              >
+                {t('tags.snapshots', { n: trend?.points.length ?? 0 })}
+              </Typography.Text>
+            }
+            definition={t('tags.trendDefinition')}
+            scope={t('tags.lastSnapshots', { n: TREND_DAYS })}
+            asOf={asOf}
+            testId="chart-tag-trend"
+          >
+            {charts.trend && (trend?.points.length ?? 0) > 0 ? (
+              <EChart
+                option={charts.trend}
+                height={Math.max(180, 36 * Math.min(tag.values.length, 8) + 30)}
+              />
+            ) : (
+              <Alert type="info" showIcon title={t('tags.noTrendYet')} />
+            )}
+          </ChartCard>
+        </Col>
+        <Col span={24}>
+          <Card title={t('tags.valuesTitle')} data-testid="tag-values-card">
+            <ValueTable values={tag.values} />
+          </Card>
+        </Col>
+        {definer && tag.kind === 'manual' && !tag.builtin && (
+          <Col span={24}>
+            <ManualUpload tagKey={tag.key} onImported={() => undefined} />
+          </Col>
+        )}
+        <Col span={24}>
+          <TagDefinition tag={tag} />
+        </Col>
+      </Row>
+    </div>
+  );
+}
