@@ -113,7 +113,7 @@ describe('group analysis of the fixture', () => {
         tag: 'aum_tier',
         value: 'mass',
         name: { en: 'AUM tier', zh: '资产层级' },
-        label: { en: 'Mass', zh: '大众' },
+        label: { en: 'Mass', zh: '大众客户' },
         groupShare: 0.5,
         baseShare: 0.4,
         tgi: 125,

@@ -14,7 +14,7 @@ export interface AssignmentRule {
   readonly id: number;
   readonly orgUnitId: string;
   readonly tier: Tier | null;
-  readonly managerIds: readonly string[];
+  readonly managerIds: string[];
   readonly nextIndex: number;
 }
 

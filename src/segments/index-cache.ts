@@ -40,7 +40,7 @@ export interface SegmentIndexEntry {
   events(): Promise<{ name: string; properties: string[] }[]>;
   /** The validation catalogue of this entry. */
   catalogue(): Promise<Catalogue>;
-  /** Customers active (≥ 1 behaviour event) in the 30 days up to asOf, and in days 61–90 before it. */
+  /** Customers active (≥ 1 behaviour event) in the 30 days up to asOf, and in days 61–90 before it (10 min cache). */
   activity(): Promise<{ last30: RoaringBitmap32; days61to90: RoaringBitmap32 }>;
 }
 
@@ -54,10 +54,13 @@ export interface CacheOptions {
   readonly build?: Omit<BuildOptions, 'asOf'>;
 }
 
+/** Activity bitmaps follow the events of the day: they are read again after this long. */
+const ACTIVITY_TTL_MS = 10 * 60_000;
+
 interface Base {
   readonly store: StoreIndex;
   readonly key: string;
-  activity?: Promise<{ last30: RoaringBitmap32; days61to90: RoaringBitmap32 }>;
+  activity?: { at: number; value: Promise<{ last30: RoaringBitmap32; days61to90: RoaringBitmap32 }> };
 }
 
 interface Slot {
@@ -202,7 +205,15 @@ export class SegmentIndexCache {
       events: () => this.#eventNames(),
       // event names follow the event store (refreshed every minute), not the overlay
       catalogue: async () => ({ ...known, events: new Set((await this.#eventNames()).map((e) => e.name)) }),
-      activity: () => (base.activity ??= this.#activity(asOf)),
+      activity: () => {
+        const now = performance.now();
+        if (!base.activity || now - base.activity.at > ACTIVITY_TTL_MS) {
+          const value = this.#activity(asOf);
+          value.catch(() => (base.activity = undefined)); // a failed query is asked again next time
+          base.activity = { at: now, value };
+        }
+        return base.activity.value;
+      },
     };
   }
 

@@ -78,7 +78,7 @@ describe('preview', () => {
         {
           any: [
             { attr: 'aum', op: '=', value: 'rich' },
-            { tag: 'aum_tier', in: ['diamond'] },
+            { tag: 'aum_tier', in: ['vip'] },
           ],
         },
         { event: 'never_seen' },

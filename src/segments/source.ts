@@ -6,7 +6,7 @@ import { JsonColumns } from './json-columns.ts';
 import { parseDay, type AttrType } from './predicate.ts';
 import { PRODUCT_CATEGORIES, type ProductCategory } from './rule.ts';
 import { BOOL_FALSE, BOOL_TRUE } from './string-column.ts';
-import { loadTagInfo, loadTagSnapshot, type TagInfo, type TagSnapshot } from './tag-source.ts';
+import { latestTagSnapshot, loadTagInfo, type TagInfo, type TagSnapshot } from './tag-source.ts';
 
 // Builds the segment engine's CustomerIndex from the operational store for one business day. Customers are read in
 // keyset-paginated chunks by id straight into typed arrays (no object per customer survives a chunk), so memory is
@@ -71,7 +71,7 @@ export async function buildStoreIndex(db: Kysely<Database>, options: BuildOption
     .executeTakeFirstOrThrow();
   const maxId = Number(top.max ?? 0);
   const [tags, tagInfo, branches] = await Promise.all([
-    (options.loadTags ?? loadTagSnapshot)(db, options.asOf),
+    (options.loadTags ?? latestTagSnapshot)(db, options.asOf),
     loadTagInfo(db),
     branchOfUnits(db),
   ]);

@@ -1,10 +1,11 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/operational/database.ts';
-import { RoaringBitmap32 } from './bitmap.ts';
+import { declaredValues, type KindSpec } from '../tags/definition.ts';
+import { loadTagSnapshot } from '../tags/snapshot-store.ts';
+import type { RoaringBitmap32 } from './bitmap.ts';
 
-// Reads tag values and tag names for the segment engine. The tag module (src/tags) owns both tables; until it exports
-// `loadTagSnapshot` from src/tags/snapshot-store.ts this adapter reads tag_snapshots itself, with the same shape, so
-// switching is a one-line import change. Bitmaps are roaring's portable serialization over customers.id.
+// Tag values and tag names for the segment engine, read through the tag module (src/tags), which owns
+// tag_definitions and tag_snapshots. Bitmaps are roaring's portable serialization over customers.id.
 
 /** Tag values of one business day: tag → value → customers (ordinals). */
 export interface TagSnapshot {
@@ -24,35 +25,26 @@ export interface TagInfo {
   readonly key: string;
   readonly name: Bilingual;
   readonly status: 'active' | 'retired';
-  /** Values declared by the definition (spec.values), with labels; a snapshot may hold others. */
+  /** Values the definition can produce, with labels; a snapshot may hold others (manual and SQL tags). */
   readonly values: readonly { value: string; label: Bilingual }[];
 }
 
-/** The latest tag snapshot on or before `asOf` (the latest of all when omitted). */
-export async function loadTagSnapshot(db: Kysely<Database>, asOf?: string): Promise<TagSnapshot> {
-  let latest = db.selectFrom('tag_snapshots').select('as_of');
-  if (asOf) latest = latest.where('as_of', '<=', asOf);
-  const day = await latest.orderBy('as_of', 'desc').limit(1).executeTakeFirst();
-  const tags = new Map<string, Map<string, RoaringBitmap32>>();
-  if (!day) return { asOf: null, tags };
-  const rows = await db
+/** The latest tag snapshot on or before `asOf`: an index of day D uses the tags computed for D or before. */
+export async function latestTagSnapshot(db: Kysely<Database>, asOf: string): Promise<TagSnapshot> {
+  const day = await db
     .selectFrom('tag_snapshots')
-    .select(['tag_key', 'value', 'bitmap'])
-    .where('as_of', '=', day.as_of)
-    .execute();
-  for (const row of rows) {
-    let values = tags.get(row.tag_key);
-    if (!values) tags.set(row.tag_key, (values = new Map()));
-    values.set(row.value, RoaringBitmap32.deserialize(Buffer.from(row.bitmap), 'portable'));
-  }
-  return { asOf: String(day.as_of), tags };
+    .select(sql<string | null>`max(as_of)::text`.as('as_of'))
+    .where('as_of', '<=', asOf)
+    .executeTakeFirst();
+  const snapshot = day?.as_of ? await loadTagSnapshot(db, day.as_of) : null;
+  return snapshot ?? { asOf: null, tags: new Map() };
 }
 
 /** The latest version of every tag definition, with names and value labels (key and value when none are given). */
 export async function loadTagInfo(db: Kysely<Database>): Promise<Map<string, TagInfo>> {
   const rows = await db
     .selectFrom('tag_definitions')
-    .select(['key', 'version', 'name_en', 'name_zh', 'status', 'spec'])
+    .select(['key', 'version', 'name_en', 'name_zh', 'status', 'kind', 'spec'])
     .orderBy('key')
     .orderBy('version', 'desc')
     .execute();
@@ -63,10 +55,19 @@ export async function loadTagInfo(db: Kysely<Database>): Promise<Map<string, Tag
       key: row.key,
       name: { en: row.name_en || row.key, zh: row.name_zh || row.name_en || row.key },
       status: row.status,
-      values: specValues(row.spec),
+      values: valuesOf(row.kind, row.spec),
     });
   }
   return out;
+}
+
+/** A definition's values with labels, as the tag module declares them for its kind. */
+function valuesOf(kind: string, spec: unknown): { value: string; label: Bilingual }[] {
+  try {
+    return declaredValues({ kind, spec } as KindSpec);
+  } catch {
+    return specValues(spec); // a spec of an older shape: read what can be read
+  }
 }
 
 /**

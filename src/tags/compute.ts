@@ -93,7 +93,9 @@ export async function computeTags(
       resultOf(d.key, outcomes.get(d.key) ?? { error: message(error), elapsedMs: 0 }),
     );
     await finishRun(deps.db, runId, 'failed', results).catch(() => undefined);
-    deps.logger?.error({ err: error, runId }, 'tag computation failed');
+    if (options.signal?.aborted)
+      deps.logger?.warn({ runId, reason: message(error) }, 'tag computation stopped');
+    else deps.logger?.error({ err: error, runId }, 'tag computation failed');
     throw error;
   }
 }

@@ -94,6 +94,9 @@ export async function computeTodayIfMissing(tags: TagService, actor: string, log
       );
     } else logger?.warn({ error: result.error }, 'tags not computed at start');
   } catch (error) {
-    logger?.warn({ err: error }, 'tags not computed at start');
+    logger?.warn(
+      { reason: error instanceof Error ? error.message : String(error) },
+      'tags not computed at start',
+    );
   }
 }

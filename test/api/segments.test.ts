@@ -67,8 +67,11 @@ describe('segment API', () => {
       key: 'aum_tier',
       name: { en: 'AUM tier', zh: '资产层级' },
       values: [
-        { value: 'mass', label: { en: 'Mass', zh: '大众' } },
-        { value: 'gold', label: { en: 'gold', zh: 'gold' } },
+        { value: 'mass', label: { en: 'Mass', zh: '大众客户' } },
+        { value: 'gold', label: { en: 'Gold', zh: '金卡' } },
+        { value: 'platinum', label: { en: 'Platinum', zh: '白金卡' } },
+        { value: 'diamond', label: { en: 'Diamond', zh: '钻石卡' } },
+        { value: 'private', label: { en: 'Private banking', zh: '私人银行' } },
       ],
     });
     expect(r.body.attributes).toContainEqual({ name: 'tier', type: 'string', values: ['gold', 'mass'] });

@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
-import { expect } from 'vitest';
 import { AuthService } from '../../src/auth/service.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { createApp } from '../../src/server/app.ts';
@@ -158,13 +157,31 @@ export async function apiJson<T>(
   return { status: response.status(), body: (await response.json()) as T };
 }
 
-/** Picks an option of an antd Select by its visible text (opening it unless open, e.g. a multiple select). */
-export async function choose(page: Page, select: Locator, text: string | RegExp): Promise<void> {
+/** Opens an antd Select (unless open) and returns its own popup (not another one still closing). */
+async function openSelect(page: Page, select: Locator): Promise<Locator> {
   const input = select.locator('input[role="combobox"]').first();
   // Click the search input, not the middle of the box: in a multiple select that may be a chosen value's ×.
   if ((await input.getAttribute('aria-expanded')) !== 'true') await input.click({ force: true });
-  await expect.poll(() => input.getAttribute('aria-controls')).not.toBeNull();
-  const list = await input.getAttribute('aria-controls');
-  const popup = page.locator(`.ant-select-dropdown:has([id="${list}"])`);
+  let list: string | null = null;
+  for (let waited = 0; list === null && waited < 10_000; waited += 50) {
+    list = await input.getAttribute('aria-controls');
+    if (list === null) await page.waitForTimeout(50);
+  }
+  if (list === null) throw new Error('the select did not open');
+  return page.locator(`.ant-select-dropdown:has([id="${list}"])`);
+}
+
+/** Picks an option of an antd Select by its visible text (opening it unless open, e.g. a multiple select). */
+export async function choose(page: Page, select: Locator, text: string | RegExp): Promise<void> {
+  const popup = await openSelect(page, select);
   await popup.locator('.ant-select-item-option', { hasText: text }).first().click();
+}
+
+/** The options an antd Select offers, as shown; the popup is closed again. */
+export async function optionTexts(page: Page, select: Locator): Promise<string[]> {
+  const popup = await openSelect(page, select);
+  await popup.locator('.ant-select-item-option').first().waitFor();
+  const texts = await popup.locator('.ant-select-item-option').allInnerTexts();
+  await page.keyboard.press('Escape');
+  return texts;
 }

@@ -178,7 +178,7 @@ describe.skipIf(!HAVE_CHROMIUM)('tag catalogue in Chromium', () => {
     expect(Number(await rawValue(page, 'tag-value-low-members'))).toBe(await sqlCount(sql`aum < 100000`));
   });
 
-  it('imports manual values from CSV and reports unknown customer numbers', async () => {
+  it('imports manual values from CSV, naming the rows it refuses', async () => {
     await page.goto(d.base + '/tags/new');
     await page.getByTestId('tag-form').waitFor();
     await fillForm('vip_watch', ['重点关注', 'VIP watch'], 'manual', [
@@ -191,9 +191,15 @@ describe.skipIf(!HAVE_CHROMIUM)('tag catalogue in Chromium', () => {
       .getByTestId('manual-upload-text')
       .fill('customer_no,value\nC000001,vip\nC000002,vip\nC000003,watch\nX999999,vip');
     await page.getByTestId('manual-upload-submit').click();
+    // All or nothing: the unknown number is named, nothing is stored until it is left out.
+    await page.getByTestId('manual-upload-rejected').waitFor();
+    expect(await rawValue(page, 'manual-upload-rejected')).toBe('1');
+    expect(await page.getByTestId('manual-upload-rejected-row').innerText()).toContain('X999999');
+    expect((await apiTag('vip_watch')).values.reduce((s, v) => s + v.members, 0)).toBe(0);
+    await page.getByTestId('manual-upload-drop').click();
+    await page.getByTestId('manual-upload-submit').click();
     await page.getByTestId('manual-upload-result').waitFor();
     expect(await rawValue(page, 'manual-upload-result')).toBe('3');
-    expect(await rawValue(page, 'manual-upload-unknown')).toBe('1');
     await page.getByTestId('tag-compute').click();
     await page.getByTestId('compute-result').waitFor({ timeout: 120_000 });
     await page.keyboard.press('Escape');

@@ -125,7 +125,7 @@ export async function seedSegmentFixture(db: Kysely<Database>): Promise<void> {
         name_zh: '资产层级',
         category: 'value',
         kind: 'tier',
-        spec: JSON.stringify({ values: [{ value: 'mass', label: { en: 'Mass', zh: '大众' } }, 'gold'] }),
+        spec: JSON.stringify({}), // tiers: the five tier values with the tag module's labels
         created_by: 'test',
       },
       {
@@ -135,7 +135,7 @@ export async function seedSegmentFixture(db: Kysely<Database>): Promise<void> {
         name_zh: '生命周期',
         category: 'lifecycle',
         kind: 'lifecycle',
-        spec: JSON.stringify({ values: ['portrait', 'reached'] }),
+        spec: JSON.stringify({ stages: [{ value: 'portrait' }, { value: 'reached' }] }),
         created_by: 'test',
       },
     ])

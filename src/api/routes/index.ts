@@ -3,6 +3,7 @@ import { registerAuthRoutes } from './auth.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerIngestRoutes } from './ingest.ts';
 import { registerOverviewRoutes } from './overview.ts';
+import { registerPoolRoutes } from './pool.ts';
 import { registerSegmentRoutes } from './segments.ts';
 import { registerTagRoutes } from './tags.ts';
 
@@ -14,4 +15,5 @@ export function registerApiRoutes(api: ZodApi, ctx: RouteContext): void {
   registerIngestRoutes(api, ctx);
   registerSegmentRoutes(api, ctx);
   registerTagRoutes(api, ctx);
+  registerPoolRoutes(api, ctx);
 }

@@ -202,3 +202,12 @@ export function incompletePaths(rule: Rule, steps: readonly Step[] = []): string
   else if ('sample' in rule) missing = blank(rule.sample.percent) || rule.sample.seed === '';
   return missing ? [here] : [];
 }
+
+/** JSON with object keys sorted, so two rules compare equal whatever key order the store gave them back in. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === 'object' && v !== null && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}

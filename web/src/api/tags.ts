@@ -52,7 +52,7 @@ export interface TagSummary {
   readonly status: 'active' | 'retired';
   readonly builtin: boolean;
   readonly spec: unknown;
-  /** Share of customers carrying any value of the tag on the latest snapshot (0..1), null before the first run. */
+  /** Share of customers carrying any value of the tag on the latest snapshot (0..1). */
   readonly coverage: number | null;
   readonly values: readonly TagValueStat[];
   readonly asOf?: string | null;
@@ -100,6 +100,12 @@ export interface TagInput {
   readonly spec: unknown;
 }
 
+/** Why an import was refused: every offending row (1-based position in the rows sent). */
+export interface ImportRejection {
+  readonly rows?: readonly { row: number; customer_no: string; reason: string }[];
+  readonly unknownCustomerNos?: readonly string[];
+}
+
 export interface ManualImport {
   readonly imported: number;
   readonly unknownCustomerNos: readonly string[];
@@ -116,8 +122,11 @@ export const tagsApi = {
   create: (input: TagInput) => request<TagDetail>('POST', '/v1/tags', input),
   update: (key: string, input: Omit<TagInput, 'key'>) =>
     request<TagDetail>('PUT', `/v1/tags/${enc(key)}`, input),
-  remove: (key: string) => request<void>('DELETE', `/v1/tags/${enc(key)}`),
+  /** Retires the tag; its past snapshots stay. */
+  retire: (key: string) =>
+    request<{ key: string; status: 'retired'; version: number }>('DELETE', `/v1/tags/${enc(key)}`),
   compute: (keys?: readonly string[]) => request<TagRun>('POST', '/v1/tags/compute', keys ? { keys } : {}),
-  importValues: (key: string, rows: readonly { customer_no: string; value: string }[]) =>
-    request<ManualImport>('POST', `/v1/tags/${enc(key)}/values`, { rows }),
+  /** All or nothing: refused (400, `details.rows` naming each bad row) when any row is wrong. */
+  importValues: (key: string, rows: readonly { customer_no: string; value: string }[], replace = false) =>
+    request<ManualImport>('POST', `/v1/tags/${enc(key)}/values${replace ? '?replace=true' : ''}`, { rows }),
 };

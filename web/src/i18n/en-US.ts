@@ -166,7 +166,8 @@ export const enUS = {
   'tags.error': 'Error',
   'tags.backToCatalogue': 'Tag catalogue',
   'tags.edit': 'Edit',
-  'tags.deleteConfirm': 'Delete this tag and its computed values?',
+  'tags.retire': 'Retire',
+  'tags.retireConfirm': 'Retire this tag? It is no longer computed; its past snapshots stay.',
   'tags.distribution': 'Value distribution',
   'tags.distributionDefinition':
     'Customers holding each value on the latest snapshot; the label is the share of all customers',
@@ -428,7 +429,10 @@ export const enUS = {
     'Two columns: customer number and value, one customer per line. A header row is optional. Imported values replace earlier ones.',
   'tagForm.uploadSubmit': 'Import {n} rows',
   'tagForm.uploadResult': '{n} values imported',
-  'tagForm.unknownNos': '{n} customer numbers are unknown and were skipped: {list}',
+  'tagForm.replace': 'Replace all earlier values',
+  'tagForm.rejected': 'Nothing was imported: {n} row(s) are wrong',
+  'tagForm.rejectedRow': 'Row {row} ({no}): {reason}',
+  'tagForm.dropRejected': 'Leave out these {n} row(s)',
   'tagForm.computeHint': 'Compute the tag to see the new values in the distribution.',
 } as const;
 

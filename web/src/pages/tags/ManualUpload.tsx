@@ -1,40 +1,66 @@
 import { UploadOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Input, Space, Typography, Upload } from 'antd';
+import { Alert, Button, Card, Checkbox, Input, Space, Typography, Upload } from 'antd';
 import { useState } from 'react';
-import { errorText } from '../../api.ts';
-import { tagsApi, type ManualImport } from '../../api/tags.ts';
+import { ApiError, errorText } from '../../api.ts';
+import { tagsApi, type ImportRejection, type ManualImport } from '../../api/tags.ts';
 import { parseCsv } from '../../components/csv.ts';
 import { formatInteger } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 
+type Row = { customer_no: string; value: string };
+
 /** `customer_no,value` rows from CSV text; a header row naming the columns is skipped. */
-export function manualRows(text: string): { customer_no: string; value: string }[] {
+export function manualRows(text: string): Row[] {
   const rows = parseCsv(text).filter((r) => (r[0] ?? '') !== '');
   if (rows.length > 0 && /^(customer_?no|客户号)$/i.test(rows[0]?.[0] ?? '')) rows.shift();
   return rows.map((r) => ({ customer_no: r[0] ?? '', value: r[1] ?? '' }));
 }
 
-/** Imports the values of a manual tag from CSV (POST /v1/tags/:key/values) and says what was taken. */
+const toCsv = (rows: readonly Row[]) =>
+  ['customer_no,value', ...rows.map((r) => `${r.customer_no},${r.value}`)].join('\n');
+
+/**
+ * Imports the values of a manual tag (POST /v1/tags/:key/values). The server takes all rows or none: a refusal names
+ * every offending row here, with a way to leave those rows out and import the rest.
+ */
 export function ManualUpload({ tagKey, onImported }: { tagKey: string; onImported: () => void }) {
   const { t, lang } = useI18n();
   const [text, setText] = useState('');
+  const [replace, setReplace] = useState(false);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<ManualImport | null>(null);
+  const [rejection, setRejection] = useState<{
+    message: string;
+    rows: NonNullable<ImportRejection['rows']>;
+  } | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const rows = manualRows(text);
 
+  const edit = (next: string) => {
+    setText(next);
+    setRejection(null);
+  };
   const submit = async () => {
     setBusy(true);
     setFailure(null);
+    setRejection(null);
     setResult(null);
     try {
-      setResult(await tagsApi.importValues(tagKey, rows));
+      setResult(await tagsApi.importValues(tagKey, rows, replace));
       onImported();
     } catch (e) {
-      setFailure(errorText(e));
+      const details = e instanceof ApiError ? (e.details as ImportRejection | undefined) : undefined;
+      if (e instanceof ApiError && details?.rows?.length)
+        setRejection({ message: e.message, rows: details.rows });
+      else setFailure(errorText(e));
     } finally {
       setBusy(false);
     }
+  };
+  // Rows are numbered by their position in the body sent (1-based).
+  const dropRejected = () => {
+    const bad = new Set(rejection?.rows.map((r) => r.row - 1));
+    edit(toCsv(rows.filter((_, i) => !bad.has(i))));
   };
 
   return (
@@ -43,7 +69,7 @@ export function ManualUpload({ tagKey, onImported }: { tagKey: string; onImporte
       <Input.TextArea
         rows={6}
         value={text}
-        onChange={(e) => setText(e.target.value)}
+        onChange={(e) => edit(e.target.value)}
         placeholder={'customer_no,value\nC000001,vip\nC000002,watch'}
         spellCheck={false}
         style={{ fontFamily: 'ui-monospace, Menlo, Consolas, monospace', fontSize: 12.5 }}
@@ -54,12 +80,15 @@ export function ManualUpload({ tagKey, onImported }: { tagKey: string; onImporte
           accept=".csv,.txt"
           showUploadList={false}
           beforeUpload={(file) => {
-            void file.text().then(setText);
+            void file.text().then(edit);
             return false;
           }}
         >
           <Button icon={<UploadOutlined />}>{t('builder.list.chooseFile')}</Button>
         </Upload>
+        <Checkbox checked={replace} onChange={(e) => setReplace(e.target.checked)}>
+          {t('tagForm.replace')}
+        </Checkbox>
         <Button
           type="primary"
           onClick={submit}
@@ -70,26 +99,39 @@ export function ManualUpload({ tagKey, onImported }: { tagKey: string; onImporte
           {t('tagForm.uploadSubmit', { n: rows.length })}
         </Button>
       </Space>
+      {rejection && (
+        <Alert
+          type="error"
+          showIcon
+          style={{ marginTop: 12 }}
+          data-testid="manual-upload-rejected"
+          data-value={String(rejection.rows.length)}
+          title={t('tagForm.rejected', { n: rejection.rows.length })}
+          description={
+            <>
+              <ul style={{ margin: '4px 0 8px', paddingInlineStart: 18 }}>
+                {rejection.rows.slice(0, 50).map((r) => (
+                  <li key={r.row} data-testid="manual-upload-rejected-row">
+                    {t('tagForm.rejectedRow', { row: r.row, no: r.customer_no, reason: r.reason })}
+                  </li>
+                ))}
+              </ul>
+              <Button size="small" onClick={dropRejected} data-testid="manual-upload-drop">
+                {t('tagForm.dropRejected', { n: rejection.rows.length })}
+              </Button>
+            </>
+          }
+        />
+      )}
       {result && (
         <Alert
-          type={result.unknownCustomerNos.length > 0 ? 'warning' : 'success'}
+          type="success"
           showIcon
           style={{ marginTop: 12 }}
           data-testid="manual-upload-result"
           data-value={String(result.imported)}
           title={t('tagForm.uploadResult', { n: formatInteger(result.imported, lang) })}
-          description={
-            result.unknownCustomerNos.length > 0 ? (
-              <span data-testid="manual-upload-unknown" data-value={String(result.unknownCustomerNos.length)}>
-                {t('tagForm.unknownNos', {
-                  n: result.unknownCustomerNos.length,
-                  list: result.unknownCustomerNos.slice(0, 20).join(', '),
-                })}
-              </span>
-            ) : (
-              t('tagForm.computeHint')
-            )
-          }
+          description={t('tagForm.computeHint')}
         />
       )}
       {failure && (

@@ -1,4 +1,4 @@
-import { ArrowLeftOutlined, DeleteOutlined, EditOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, EditOutlined, StopOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Col, Popconfirm, Row, Skeleton, Space, Tag, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { errorText } from '../../api.ts';
@@ -84,7 +84,7 @@ export function TagDetailPage({ tagKey }: { tagKey: string }) {
   const remove = async () => {
     setDeleteError(null);
     try {
-      await tagsApi.remove(tag.key);
+      await tagsApi.retire(tag.key);
       navigate('/tags');
     } catch (e) {
       setDeleteError(errorText(e));
@@ -123,13 +123,13 @@ export function TagDetailPage({ tagKey }: { tagKey: string }) {
             )}
             {editable && (
               <Popconfirm
-                title={t('tags.deleteConfirm')}
+                title={t('tags.retireConfirm')}
                 onConfirm={remove}
-                okText={t('common.delete')}
+                okText={t('tags.retire')}
                 cancelText={t('common.cancel')}
               >
-                <Button danger icon={<DeleteOutlined />} data-testid="tag-delete">
-                  {t('common.delete')}
+                <Button danger icon={<StopOutlined />} data-testid="tag-retire">
+                  {t('tags.retire')}
                 </Button>
               </Popconfirm>
             )}

@@ -2,7 +2,14 @@ import { ArrowLeftOutlined } from '@ant-design/icons';
 import { App, Button, Card, Col, Row, Skeleton, Tabs, Tag } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiError, errorText, type Issue } from '../../../api.ts';
-import { incompletePaths, ruleKind, updateAt, type Rule, type Step } from '../../../api/rule.ts';
+import {
+  canonicalJson,
+  incompletePaths,
+  ruleKind,
+  updateAt,
+  type Rule,
+  type Step,
+} from '../../../api/rule.ts';
 import { segmentsApi, type Segment, type SegmentCatalogue } from '../../../api/segments.ts';
 import { canExportSegments, canManageSegments, useMe } from '../../../auth/session.tsx';
 import { LoadError } from '../../../components/LoadError.tsx';
@@ -128,7 +135,7 @@ export function BuilderPage({ segmentId }: { segmentId?: string }) {
 
   const dirty =
     saved !== null &&
-    (JSON.stringify(saved.rule) !== ruleJson ||
+    (canonicalJson(saved.rule) !== canonicalJson(rule) ||
       saved.name !== name ||
       (saved.description ?? '') !== description);
   const save = async (asNew: boolean) => {

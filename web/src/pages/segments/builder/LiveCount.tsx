@@ -80,8 +80,12 @@ export function LiveCount({
         <Progress percent={share * 100} showInfo={false} size="small" style={{ marginTop: 8 }} />
       )}
       <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block', marginTop: 6 }}>
-        {state.status === 'ok' && t('builder.elapsed', { ms: state.elapsedMs })}
-        {asOf ? ` · ${t('overview.asOf', { date: asOf })}` : ''}
+        {[
+          state.status === 'ok' ? t('builder.elapsed', { ms: state.elapsedMs }) : null,
+          asOf ? t('overview.asOf', { date: asOf }) : null,
+        ]
+          .filter(Boolean)
+          .join(' · ')}
       </Typography.Text>
       {empty && <Alert type="info" showIcon title={t('builder.emptyHint')} style={{ marginTop: 10 }} />}
       {!empty && incomplete > 0 && (

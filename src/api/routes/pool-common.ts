@@ -1,0 +1,31 @@
+import type { FastifyRequest } from 'fastify';
+import type { Permission, Principal } from '../../auth/principal.ts';
+import { resolveScope, type DataScope } from '../../pool/scope.ts';
+import { AppError, type ErrorCode } from '../../shared/errors.ts';
+import { errorBody, requirePermission, type RouteContext } from '../http.ts';
+
+/** Error responses every pool route may answer with. */
+export const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
+
+/** Who is calling and what they may see: checks the permission, then derives the data scope. */
+export async function scoped(
+  req: FastifyRequest,
+  ctx: RouteContext,
+  permission: Permission,
+): Promise<{ principal: Principal; scope: DataScope; actor: string }> {
+  const principal = requirePermission(req, permission);
+  const scope = await resolveScope(ctx.stores.operational.db, principal);
+  return { principal, scope, actor: principal.actor };
+}
+
+/** Throws a domain failure as the API's error. */
+export function raise(failure: { code: ErrorCode; message: string; details?: unknown }): never {
+  throw new AppError(failure.code, failure.message, failure.details);
+}
+
+/** Counts results by their status. */
+export function countBy<T extends { status: string }>(results: readonly T[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;
+  return counts;
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import {
+  cancelHandoverJob,
+  createHandoverJob,
+  getHandoverJob,
+  handoverItems,
+  listHandoverJobs,
+  previewHandover,
+} from '../../pool/handover/jobs.ts';
+import type { HandoverRunner } from '../../pool/handover/runner.ts';
+import { AppError } from '../../shared/errors.ts';
+import type { RouteContext, ZodApi } from '../http.ts';
+import * as h from './handover-schemas.ts';
+import { errors, raise, scoped } from './pool-common.ts';
+import { page } from './pool-schemas.ts';
+
+const jobId = z.object({ id: z.coerce.number().int().positive() });
+
+/** /v1/handovers: preview, start (a resumable background job), progress with per-customer results, cancel. */
+export function registerHandoverRoutes(api: ZodApi, ctx: RouteContext, runner: HandoverRunner): void {
+  const deps = { db: ctx.stores.operational.db, clock: ctx.clock };
+
+  api.post(
+    '/v1/handovers/preview',
+    {
+      schema: {
+        tags: ['pool'],
+        summary: 'What a handover would do now: customers and AUM per taker, refusals foreseen',
+        body: h.handoverRequest,
+        response: { 200: h.preview, ...errors },
+      },
+    },
+    async (req) => {
+      const { scope } = await scoped(req, ctx, 'handover.run');
+      const result = await previewHandover(deps, scope, req.body);
+      return result.ok ? result.value : raise(result.error);
+    },
+  );
+
+  api.post(
+    '/v1/handovers',
+    {
+      schema: {
+        tags: ['pool'],
+        summary: 'Write the plan and start the handover job (runs in the background, resumes after a crash)',
+        body: h.handoverRequest,
+        response: { 201: z.object({ job: h.job, preview: h.preview }), ...errors },
+      },
+    },
+    async (req, reply) => {
+      const who = await scoped(req, ctx, 'handover.run');
+      const result = await createHandoverJob(deps, who, req.body);
+      if (!result.ok) raise(result.error);
+      void runner.run(result.value.job.id);
+      return reply.code(201).send(result.value);
+    },
+  );
+
+  api.get(
+    '/v1/handovers',
+    {
+      schema: {
+        tags: ['pool'],
+        querystring: z.object({ status: z.enum(['running', 'done', 'cancelled']).optional(), ...page }),
+        response: { 200: z.object({ jobs: z.array(h.job) }), ...errors },
+      },
+    },
+    async (req) => {
+      const { scope } = await scoped(req, ctx, 'handover.run');
+      return { jobs: await listHandoverJobs(deps.db, scope, req.query) };
+    },
+  );
+
+  api.get(
+    '/v1/handovers/:id',
+    {
+      schema: {
+        tags: ['pool'],
+        summary: 'Progress, per-taker totals and a page of per-customer results',
+        params: jobId,
+        querystring: z.object({ status: z.enum(['pending', 'moved', 'refused', 'skipped']).optional(), ...page }),
+        response: { 200: z.object({ job: h.jobDetail, items: h.jobItems }), ...errors },
+      },
+    },
+    async (req) => {
+      const { scope } = await scoped(req, ctx, 'handover.run');
+      const job = await getHandoverJob(deps.db, scope, req.params.id);
+      if (!job) throw new AppError('not_found', `no handover job ${req.params.id}`);
+      const items = await handoverItems(deps.db, job.id, req.query);
+      return { job, items: { ...items, limit: req.query.limit, offset: req.query.offset } };
+    },
+  );
+
+  api.post(
+    '/v1/handovers/:id/cancel',
+    {
+      schema: { tags: ['pool'], params: jobId, response: { 200: h.job, ...errors } },
+    },
+    async (req) => {
+      const who = await scoped(req, ctx, 'handover.run');
+      const result = await cancelHandoverJob(deps, who, req.params.id);
+      return result.ok ? result.value : raise(result.error);
+    },
+  );
+}

@@ -1,0 +1,232 @@
+import { z } from 'zod';
+
+// Request and response shapes of the customer-pool routes (pool-*.ts). Responses are declared in full: the
+// serializer drops any field not listed, so no unlisted (possibly personal) field can leave by accident.
+
+export const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
+export const tier = z.enum(['mass', 'gold', 'platinum', 'diamond', 'private']);
+const staffRole = z.enum(['account_manager', 'branch_head', 'analyst', 'admin', 'other']);
+const limit = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+const offset = z.coerce.number().int().min(0).default(0);
+export const page = { limit: limit(500, 50), offset };
+const ts = z.string().nullable().describe('ISO timestamp');
+
+export const orgNode: z.ZodType<OrgNodeShape> = z.lazy(() =>
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    kind: z.enum(['head_office', 'branch', 'sub_branch']),
+    parentId: z.string().nullable(),
+    children: z.array(orgNode),
+  }),
+);
+interface OrgNodeShape {
+  id: string;
+  name: string;
+  kind: 'head_office' | 'branch' | 'sub_branch';
+  parentId: string | null;
+  children: OrgNodeShape[];
+}
+
+export const staffMember = z.object({
+  id: z.string(),
+  name: z.string(),
+  orgUnitId: z.string(),
+  role: staffRole,
+  status: z.enum(['active', 'departed']),
+  poolCapacity: z.number().int(),
+  poolSize: z.number().int(),
+  phone: z.string().nullable().describe('masked unless the caller holds pool.manage'),
+  email: z.string().nullable().describe('masked unless the caller holds pool.manage'),
+  joinedOn: z.string().nullable(),
+  departedOn: z.string().nullable(),
+});
+export const staffId = z.object({ id: z.string().min(1).max(64) });
+export const staffInput = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'id: 1-64 letters, digits, _ . -'),
+  name: z.string().min(1).max(100),
+  orgUnitId: z.string().min(1),
+  role: staffRole,
+  poolCapacity: z.number().int().min(0).max(1_000_000).optional(),
+  phone: z.string().max(32).nullable().optional(),
+  email: z.string().max(200).nullable().optional(),
+  joinedOn: day.nullable().optional(),
+});
+export const staffPatch = z.object({
+  name: z.string().min(1).max(100).optional(),
+  orgUnitId: z.string().min(1).optional(),
+  role: staffRole.optional(),
+  status: z.enum(['active', 'departed']).optional(),
+  poolCapacity: z.number().int().min(0).max(1_000_000).optional(),
+  phone: z.string().max(32).nullable().optional(),
+  email: z.string().max(200).nullable().optional(),
+  departedOn: day.nullable().optional(),
+});
+
+export const customerNoParam = z.object({ customerNo: z.string().min(1).max(64) });
+export const customerListQuery = z.object({
+  managerId: z.string().optional(),
+  tier: z
+    .string()
+    .optional()
+    .describe('comma-separated tiers, e.g. gold,platinum'),
+  orgUnitId: z.string().optional().describe('this unit and the units below it'),
+  q: z.string().max(64).optional().describe('customer number (exact or prefix) or a masked name (张** or 张)'),
+  sort: z.enum(['aum', 'customer_no', 'last_contact', 'owner_since']).default('aum'),
+  order: z.enum(['asc', 'desc']).optional(),
+  ...page,
+});
+export const customerItem = z.object({
+  customerNo: z.string(),
+  name: z.string().nullable().describe('masked'),
+  tier: tier.nullable(),
+  aum: z.number(),
+  orgUnitId: z.string().nullable(),
+  managerId: z.string().nullable(),
+  ownerSince: ts,
+  handoverStatus: z.enum(['waiting', 'done', 'refused', 'taker_at_limit']).nullable(),
+  lastContactAt: ts,
+  wecomFriend: z.boolean(),
+});
+export const customerPage = z.object({
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
+  items: z.array(customerItem),
+});
+
+const pii = z.object({
+  name: z.string().nullable(),
+  phone: z.string().nullable(),
+  id_number: z.string().nullable(),
+  email: z.string().nullable(),
+  birth_date: z.string().nullable(),
+});
+export const profile = z.object({
+  customerNo: z.string(),
+  pii: pii.describe('masked unless listed in revealed'),
+  revealed: z.array(z.string()),
+  gender: z.enum(['M', 'F', 'U']).nullable(),
+  city: z.string().nullable(),
+  occupation: z.string().nullable(),
+  orgUnit: z.object({ id: z.string(), name: z.string() }).nullable(),
+  riskLevel: z.number().nullable(),
+  customerSince: z.string().nullable(),
+  aum: z.number(),
+  tier: tier.nullable(),
+  payroll: z.boolean(),
+  appUser: z.boolean(),
+  wecomFriend: z.boolean(),
+  lifecycleStage: z.string().nullable(),
+  engagement: z.string().nullable(),
+  owner: z
+    .object({
+      managerId: z.string(),
+      name: z.string(),
+      since: ts,
+      source: z.string(),
+      handoverStatus: z.string().nullable(),
+    })
+    .nullable(),
+  assistants: z.array(z.object({ staffId: z.string(), name: z.string() })),
+  holdings: z.array(
+    z.object({
+      accountNo: z.string().describe('masked: last 4 digits'),
+      productId: z.string(),
+      productName: z.string(),
+      category: z.string(),
+      balance: z.number(),
+      openedOn: z.string(),
+      maturityDate: z.string().nullable(),
+      nextDueDate: z.string().nullable(),
+      status: z.enum(['active', 'closed']),
+    }),
+  ),
+  consents: z.array(z.object({ channel: z.string(), status: z.enum(['granted', 'revoked']), updatedAt: ts })),
+  openTasks: z.number().int(),
+  openReminders: z.array(z.object({ id: z.number().int(), kind: z.string(), dueOn: z.string() })),
+  lastContactAt: ts,
+  ownershipHistory: z.array(
+    z.object({
+      kind: z.string(),
+      from: z.string().nullable(),
+      to: z.string().nullable(),
+      reason: z.string().nullable(),
+      jobId: z.number().int().nullable(),
+      at: ts,
+    }),
+  ),
+});
+
+export const timelineQuery = z.object({
+  limit: limit(200, 50),
+  before: z.string().optional().describe('the nextCursor of the previous page'),
+  sources: z.string().optional().describe('comma-separated: interaction,event,holding,ownership,consent,task'),
+});
+export const timelinePage = z.object({
+  items: z.array(
+    z.object({
+      at: z.string(),
+      source: z.string(),
+      kind: z.string(),
+      title: z.string(),
+      details: z.record(z.string(), z.unknown()),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+  sources: z.array(z.object({ source: z.string(), available: z.boolean() })),
+});
+
+export const assignBody = z.union([
+  z.object({
+    items: z
+      .array(z.object({ customerNo: z.string().min(1), managerId: z.string().min(1).nullable() }))
+      .min(1)
+      .max(10_000),
+    reason: z.string().max(500).nullable().optional(),
+  }),
+  z.object({ byRules: z.literal(true), limit: z.number().int().min(1).max(100_000).optional() }),
+]);
+export const assignResponse = z.object({
+  results: z.array(
+    z.object({
+      customerNo: z.string(),
+      status: z.string(),
+      from: z.string().nullable().optional(),
+      to: z.string().nullable().optional(),
+      managerId: z.string().nullable().optional(),
+      ruleId: z.number().int().nullable().optional(),
+    }),
+  ),
+  counts: z.record(z.string(), z.number().int()),
+});
+
+export const unassignedPage = z.object({
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
+  items: z.array(
+    z.object({
+      customerNo: z.string(),
+      name: z.string().nullable(),
+      tier: tier.nullable(),
+      aum: z.number(),
+      orgUnitId: z.string().nullable(),
+      reason: z.enum(['no_owner', 'owner_departed']),
+      formerManagerId: z.string().nullable(),
+    }),
+  ),
+});
+
+export const rule = z.object({
+  id: z.number().int(),
+  orgUnitId: z.string(),
+  tier: tier.nullable(),
+  managerIds: z.array(z.string()),
+  nextIndex: z.number().int(),
+});
+export const ruleInput = z.object({
+  orgUnitId: z.string().min(1),
+  tier: tier.nullable().default(null),
+  managerIds: z.array(z.string().min(1)).min(1).max(500),
+});

@@ -1,0 +1,179 @@
+// The account manager's workbench read models: "my day" (tasks and reminders due) and pool KPIs ("my pool" is the
+// customer list filtered to the manager, see customers.ts).
+import { sql, type Kysely } from 'kysely';
+import { shiftDate, TIERS } from '../customers/overview.ts';
+import type { EventStore } from '../store/events/store.ts';
+import type { Database, Tier } from '../store/operational/database.ts';
+import type { ReminderKind } from '../store/operational/pool-tables.ts';
+import { maskName } from './mask.ts';
+import { applyCustomerScope, type DataScope } from './scope.ts';
+import { listTasks, type TaskView } from './tasks.ts';
+
+/** A reminder as the workbench shows it (customer name masked). */
+export interface ReminderView {
+  readonly id: number;
+  readonly kind: ReminderKind;
+  readonly dueOn: string;
+  readonly customerNo: string;
+  readonly customerName: string | null;
+  readonly details: Record<string, unknown>;
+}
+
+/** What a manager has to do today. */
+export interface MyDay {
+  readonly asOf: string;
+  readonly staffId: string;
+  /** Open tasks due today or overdue, earliest first (at most 200). */
+  readonly tasks: TaskView[];
+  readonly tasksTotal: number;
+  /** Open reminders due from today to `asOf + lookaheadDays`, plus overdue ones, earliest first (at most 200). */
+  readonly reminders: ReminderView[];
+  readonly remindersTotal: number;
+}
+
+/** Tasks and reminders due for a staff member, within the caller's scope. */
+export async function myDay(
+  db: Kysely<Database>,
+  scope: DataScope,
+  options: { staffId: string; asOf: string; lookaheadDays?: number },
+): Promise<MyDay> {
+  const until = shiftDate(options.asOf, options.lookaheadDays ?? 7);
+  const base = () =>
+    applyCustomerScope(db.selectFrom('reminders as r').innerJoin('customers as c', 'c.id', 'r.customer_id'), scope, 'c')
+      .where('r.assignee_id', '=', options.staffId)
+      .where('r.status', '=', 'open')
+      .where('r.due_on', '<=', until);
+  const [tasks, count, reminders] = await Promise.all([
+    listTasks(db, scope, { assigneeId: options.staffId, status: 'open', dueBy: options.asOf, limit: 200 }),
+    base().select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+    base()
+      .select(['r.id', 'r.kind', 'r.due_on', 'r.details', 'c.customer_no', 'c.name'])
+      .orderBy('r.due_on')
+      .orderBy('r.id')
+      .limit(200)
+      .execute(),
+  ]);
+  return {
+    asOf: options.asOf,
+    staffId: options.staffId,
+    tasks: tasks.items,
+    tasksTotal: tasks.total,
+    reminders: reminders.map((r) => ({
+      id: Number(r.id),
+      kind: r.kind,
+      dueOn: r.due_on,
+      customerNo: r.customer_no,
+      customerName: maskName(r.name),
+      details: r.details,
+    })),
+    remindersTotal: Number(count.n),
+  };
+}
+
+/** Pool KPIs: size, AUM and its change over 30 days, tier mix, contacted rate. */
+export interface PoolKpis {
+  readonly asOf: string;
+  readonly managerId: string | null;
+  readonly customers: number;
+  readonly aum: number;
+  readonly tiers: { tier: Tier | 'unknown'; customers: number; aum: number }[];
+  /** From the event store's daily facts; null when they are unavailable for the pool. */
+  readonly aumChange: {
+    from: { date: string; aum: number };
+    to: { date: string; aum: number };
+    change: number;
+    changeShare: number | null;
+  } | null;
+  readonly contacted30d: number;
+  readonly contactedRate: number;
+  readonly definitions: Readonly<Record<string, string>>;
+}
+
+/** Daily facts are summed for at most this many customers by id (a bigger population is summed whole or skipped). */
+const MAX_IDS_FOR_DAILY = 100_000;
+
+/** KPIs of one manager's pool (managerId) or of everything in the scope. */
+export async function poolKpis(
+  deps: { db: Kysely<Database>; events: EventStore },
+  scope: DataScope,
+  options: { asOf: string; managerId?: string | null },
+): Promise<PoolKpis> {
+  const { db } = deps;
+  const population = () => {
+    const q = applyCustomerScope(db.selectFrom('customers as c'), scope, 'c');
+    return options.managerId
+      ? q.innerJoin('customer_owners as o', 'o.customer_id', 'c.id').where('o.manager_id', '=', options.managerId)
+      : q;
+  };
+  const from = shiftDate(options.asOf, -29);
+  const to = shiftDate(options.asOf, 1);
+  const [tierRows, contacted] = await Promise.all([
+    population()
+      .select(['c.tier', sql<number>`count(*)`.as('n'), sql<number>`coalesce(sum(c.aum), 0)`.as('aum')])
+      .groupBy('c.tier')
+      .execute(),
+    population()
+      .select(sql<number>`count(*)`.as('n'))
+      .where(
+        sql<boolean>`exists (select 1 from interactions i where i.customer_id = c.id and i.at >= ${from}::date and i.at < ${to}::date)`,
+      )
+      .executeTakeFirstOrThrow(),
+  ]);
+  const byTier = new Map(tierRows.map((r) => [r.tier ?? 'unknown', r]));
+  const tiers = [...TIERS, 'unknown' as const]
+    .map((tier) => ({ tier, customers: Number(byTier.get(tier)?.n ?? 0), aum: Number(byTier.get(tier)?.aum ?? 0) }))
+    .filter((t) => t.tier !== 'unknown' || t.customers > 0);
+  const customers = tiers.reduce((s, t) => s + t.customers, 0);
+  const aum = round2(tiers.reduce((s, t) => s + t.aum, 0));
+  const whole = scope.kind === 'all' && !options.managerId;
+  const ids = whole || customers > MAX_IDS_FOR_DAILY ? null : (await population().select('c.id').execute()).map((r) => r.id);
+  const aumChange = whole || ids ? await dailyChange(deps.events, options.asOf, ids).catch(() => null) : null;
+  return {
+    asOf: options.asOf,
+    managerId: options.managerId ?? null,
+    customers,
+    aum,
+    tiers,
+    aumChange,
+    contacted30d: Number(contacted.n),
+    contactedRate: customers > 0 ? Math.round((Number(contacted.n) / customers) * 10_000) / 10_000 : 0,
+    definitions: {
+      customers: options.managerId ? 'Customers the manager owns now' : 'Customers in your scope now',
+      aum: 'Sum of customers.aum (current assets under management, CNY)',
+      aumChange:
+        'Sum of customer_daily AUM on the last fact day on or before asOf, against the last on or before asOf − 30 days, same customers',
+      contactedRate: 'Customers with at least one interaction in the 30 days ending on asOf / customers',
+    },
+  };
+}
+
+async function dailyChange(
+  events: EventStore,
+  asOf: string,
+  ids: readonly number[] | null,
+): Promise<PoolKpis['aumChange']> {
+  const dayOf = async (d: string) =>
+    (await events.query<{ d: string }>(
+      `SELECT toString(max(date)) AS d FROM customer_daily WHERE date <= toDate({d:String})`,
+      { d },
+    ))[0]?.d;
+  const [toDay, fromDay] = await Promise.all([dayOf(asOf), dayOf(shiftDate(asOf, -30))]);
+  if (!toDay || !fromDay || toDay === '1970-01-01' || fromDay === '1970-01-01') return null;
+  const filter = ids === null ? '' : 'AND customer_id IN {ids:Array(UInt32)}';
+  const rows = await events.query<{ d: string; aum: number }>(
+    `SELECT toString(date) AS d, sum(aum) AS aum FROM customer_daily_dedup
+      WHERE date IN (toDate({a:String}), toDate({b:String})) ${filter} GROUP BY date`,
+    { a: fromDay, b: toDay, ...(ids === null ? {} : { ids: [...ids] }) },
+  );
+  const at = (d: string) => Number(rows.find((r) => r.d === d)?.aum ?? 0);
+  const start = at(fromDay);
+  const end = at(toDay);
+  return {
+    from: { date: fromDay, aum: round2(start) },
+    to: { date: toDay, aum: round2(end) },
+    change: round2(end - start),
+    changeShare: start > 0 ? Math.round(((end - start) / start) * 10_000) / 10_000 : null,
+  };
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
