@@ -5,6 +5,7 @@ import { systemClock } from '../shared/clock.ts';
 import { createLogger } from '../shared/logger.ts';
 import { registerAdminCommands } from './commands/admin.ts';
 import { registerDataCommands } from './commands/data.ts';
+import { registerPoolCommands } from './commands/pool.ts';
 import { registerSegmentCommands } from './commands/segments.ts';
 import { registerTagCommands } from './commands/tags.ts';
 import { startServer } from '../server/start.ts';
@@ -55,5 +56,6 @@ export async function main(argv: readonly string[]): Promise<void> {
   registerDataCommands(program);
   registerSegmentCommands(program);
   registerTagCommands(program);
+  registerPoolCommands(program);
   await program.parseAsync([...argv]);
 }

@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import type { EventStore } from '../store/events/store.ts';
 import type { Tier } from '../store/operational/database.ts';
 import type { OperationalStore } from '../store/operational/store.ts';
+import { adoptOwnersFromAttributes } from '../pool/ownership.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
 import { orgUnits, PRODUCTS, sizePools, staff } from './bank.ts';
 import { beijingMs, dayNumber, isoDate, makeWindow } from './calendar.ts';
@@ -188,6 +189,11 @@ export async function seedDemoBank(
         staffRows.map((s) => ({ ...s, created_at: created, updated_at: created })),
       );
       add('staff', staffRows.length);
+      // Owners (src/pool) from each customer's account_manager_id, stamped like the rest of the seed.
+      add(
+        'customer_owners',
+        await adoptOwnersFromAttributes(tx, { actor: 'system:demo', at: new Date(created) }),
+      );
 
       await clock('eventStoreWaitMs', () => loader.finish());
       await clock('dailyMs', () => deriveDailyFacts(events, w, options.customers, newCustomers));

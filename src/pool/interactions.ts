@@ -149,6 +149,8 @@ export async function logInteractions(
           due_on: a.input.followUpOn,
           source: 'interaction',
           created_by: who.actor,
+          created_at: now,
+          updated_at: now,
         })
         .returning('id')
         .executeTakeFirstOrThrow();

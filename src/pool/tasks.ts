@@ -122,6 +122,8 @@ export async function createTask(
         notes: input.notes ?? null,
         due_on: input.dueOn ?? null,
         created_by: who.actor,
+        created_at: deps.clock.now(),
+        updated_at: deps.clock.now(),
       })
       .returning('id')
       .executeTakeFirstOrThrow();

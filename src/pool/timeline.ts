@@ -27,7 +27,7 @@ interface Cursor {
   readonly key: string;
 }
 
-type Deps = { readonly db: Kysely<Database>; readonly events: EventStore };
+type Deps = { readonly db: Kysely<Database>; readonly events: EventStore; readonly now: Date };
 
 /** A source of timeline items: up to `limit` items of one customer before the cursor, newest first. */
 export type TimelineProvider = (deps: Deps, customerId: number, before: Cursor | undefined, limit: number) => Promise<TimelineItem[]>;
@@ -55,7 +55,8 @@ export async function customerTimeline(
     {
       items: Omit<TimelineItem, 'key'>[];
       nextCursor: string | null;
-      sources: { source: TimelineSource; available: boolean }[];
+      /** Sources that failed (e.g. an unreachable event store) are flagged with the reason, for the log. */
+      sources: { source: TimelineSource; available: boolean; error?: string }[];
     },
     string
   >
@@ -66,9 +67,9 @@ export async function customerTimeline(
     options.sources.map(async (source) => {
       try {
         return { source, available: true, items: await PROVIDERS[source](deps, customerId, cursor, options.limit + 1) };
-      } catch {
+      } catch (error) {
         // The event store may be unreachable; the rest of the timeline still answers, flagged incomplete.
-        return { source, available: false, items: [] as TimelineItem[] };
+        return { source, available: false, items: [] as TimelineItem[], error: String(error) };
       }
     }),
   );
@@ -79,7 +80,11 @@ export async function customerTimeline(
   return ok({
     items: page.map(({ key: _key, ...item }) => item),
     nextCursor: all.length > options.limit && last ? encodeCursor(cursorOf(last)) : null,
-    sources: fetched.map((f) => ({ source: f.source, available: f.available })),
+    sources: fetched.map((f) => ({
+      source: f.source,
+      available: f.available,
+      ...(f.error === undefined ? {} : { error: f.error }),
+    })),
   });
 }
 
@@ -152,14 +157,15 @@ const events: TimelineProvider = async ({ events: store }, customerId, c, limit)
       : c.rank === RANK.event
         ? 'AND (time, event_id) < (parseDateTime64BestEffort({at:String}, 3), {key:String})'
         : `AND time ${c.rank > RANK.event ? '<=' : '<'} parseDateTime64BestEffort({at:String}, 3)`;
-  const rows = await store.query<{ event_id: string; event: string; time: string; properties: string }>(
-    `SELECT event_id, event, toString(time) AS time, properties FROM events_dedup
+  // The time goes out as text under another name: ClickHouse would substitute an alias named `time` in WHERE.
+  const rows = await store.query<{ event_id: string; event: string; at_text: string; properties: string }>(
+    `SELECT event_id, event, toString(time) AS at_text, properties FROM events_dedup
       WHERE customer_id = {customer:UInt32} ${cond}
       ORDER BY time DESC, event_id DESC LIMIT {limit:UInt32}`,
     { customer: customerId, limit, at: c?.at ?? '', key: c?.key ?? '' },
   );
   return rows.map((r) => ({
-    at: new Date(r.time.replace(' ', 'T') + 'Z').toISOString(),
+    at: new Date(r.at_text.replace(' ', 'T') + 'Z').toISOString(),
     source: 'event',
     kind: r.event,
     title: r.event,
@@ -168,7 +174,7 @@ const events: TimelineProvider = async ({ events: store }, customerId, c, limit)
   }));
 };
 
-const holdings: TimelineProvider = async ({ db }, customerId, c) => {
+const holdings: TimelineProvider = async ({ db, now }, customerId, c) => {
   const rows = await db
     .selectFrom('holdings as h')
     .innerJoin('products as p', 'p.id', 'h.product_id')
@@ -176,7 +182,8 @@ const holdings: TimelineProvider = async ({ db }, customerId, c) => {
     .where('h.customer_id', '=', customerId)
     .limit(500)
     .execute();
-  const today = new Date().toISOString().slice(0, 10);
+  // Maturities still ahead are reminders, not history.
+  const today = now.toISOString().slice(0, 10);
   const last4 = (a: string) => a.slice(-4);
   return rows
     .flatMap((h): TimelineItem[] => {

@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.ts';
 import { AuthService } from '../auth/service.ts';
 import { SYSTEM_PRINCIPAL } from '../auth/principal.ts';
 import { seedDemoBank } from '../demo/seed.ts';
+import { HandoverRunner } from '../pool/handover/runner.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import { TagService } from '../tags/service.ts';
@@ -36,6 +37,11 @@ export async function startServer(deps: {
     await tags.ensureCatalogue(SYSTEM_PRINCIPAL.actor);
     const app = await createApp({ config, stores, clock, logger, tags });
     const address = await app.listen({ port: config.port, host: config.host });
+    // Handover jobs a previous process left running (a crash, a kill) continue from their pending items.
+    const handovers = new HandoverRunner({ db: stores.operational.db, clock, logger }, config.handover);
+    void handovers
+      .resumeAll()
+      .catch((error: unknown) => logger.error({ err: error }, 'handover: resume failed'));
     // Tags compute in the background: the dashboard serves meanwhile and shows them when the run finishes.
     const computing = computeTodayIfMissing(tags, SYSTEM_PRINCIPAL.actor, logger);
     const scheduler =
@@ -55,6 +61,7 @@ export async function startServer(deps: {
       stores,
       url,
       async stop() {
+        await handovers.stop();
         scheduler?.stop();
         await tags.close();
         await computing;

@@ -170,7 +170,7 @@ async function computeAll(
   const scanner = new FactScanner(db, fields, asOf, deps.chunkSize ?? DEFAULT_CHUNK);
   const universe = new RoaringBitmap32();
   const mask = (key: string) => masks.get(key)!;
-  for await (const chunk of scanner.chunks()) {
+  for await (const chunk of scanner.chunks(maxOrdinal)) {
     signal?.throwIfAborted();
     universe.addMany(chunk.ids);
     for (const tag of rowTags) tag.evaluate(chunk, scanner, today, mask);

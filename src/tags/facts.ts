@@ -1,13 +1,15 @@
 import { sql, type Kysely } from 'kysely';
+import { parseDay } from '../segments/predicate.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Database } from '../store/operational/database.ts';
-import { FIELDS, type FactSource, type FieldDef } from './fields.ts';
+import { FIELDS, fullYears, type FactSource, type FieldDef } from './fields.ts';
 
-// Reads customer facts from the operational store in keyset-paginated chunks of customer ids, straight into typed
-// arrays: never one JS object per customer. Each source (customers, holdings, consents) is one aggregate query per
-// chunk that packs the chunk into a single bytea of fixed-width records (id, float8 per number, 2-bit codes per
-// boolean); string facts come as one delimited text. At 10M customers that is ~80 chunks × 3 small results instead
-// of tens of millions of rows through the driver.
+// Reads customer facts from the operational store in chunks of customer ids (key ranges of customers.id, the dense
+// ordinal), straight into typed arrays: never one JS object per customer. Each source (customers, holdings,
+// consents) is one aggregate query per chunk that packs the chunk into a single bytea of fixed-width records (id,
+// float8 per number, 2-bit codes per boolean) and one delimited text per string fact. At 10M customers that is ~80
+// chunks × 3 small results instead of tens of millions of rows through the driver. The three queries of a chunk run
+// side by side (PostgreSQL uses a connection each) and the next chunk is fetched while the current one is evaluated.
 
 /** Boolean codes in a chunk: 0 empty, 1 false, 2 true. */
 export const BOOL_NULL = 0;
@@ -26,13 +28,11 @@ export interface FactChunk {
   readonly booleans: ReadonlyMap<string, Uint8Array>;
 }
 
-/** Default customers per chunk: bounds memory and keeps each packed result a few MB. */
+/** Default width of a chunk in customer ids: bounds memory and keeps each packed result a few MB. */
 export const DEFAULT_CHUNK = 131_072;
 
-// Separators for string facts: rows by \x1f, fields by \x1e, an empty value is \x15. Profile values never carry
-// these control characters; any that do are turned into spaces on the way out.
+// String facts: rows separated by \x1f, an empty value is \x15; the separators are turned into spaces on the way out.
 const ROW_SEP = '\x1f';
-const FIELD_SEP = '\x1e';
 const NULL_MARK = '\x15';
 
 interface SourcePlan {
@@ -41,20 +41,29 @@ interface SourcePlan {
   readonly strings: FieldDef[];
 }
 
+interface Decoded {
+  ids: Uint32Array;
+  numbers: Map<string, Float64Array>;
+  booleans: Map<string, Uint8Array>;
+}
+
 /** Scans the customers with the given facts, chunk by chunk, in ascending id order. */
 export class FactScanner {
   readonly #db: Kysely<Database>;
   readonly #asOf: string;
+  readonly #asOfDay: number;
   readonly #chunk: number;
   readonly #plans: Map<FactSource, SourcePlan>;
   readonly #dictionaries = new Map<string, { codes: Map<string, number>; values: string[] }>();
 
   constructor(db: Kysely<Database>, fields: Iterable<string>, asOf: string, chunk = DEFAULT_CHUNK) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new AppError('bad_request', `not a day: ${asOf}`);
+    const asOfDay = parseDay(asOf);
+    if (asOfDay === undefined) throw new AppError('bad_request', `not a day: ${asOf}`);
     this.#db = db;
     this.#asOf = asOf;
+    this.#asOfDay = asOfDay;
     this.#chunk = chunk;
-    this.#plans = new Map();
+    this.#plans = new Map([['customer', { numbers: [], booleans: [], strings: [] }]]);
     for (const name of new Set(fields)) {
       const field = FIELDS.get(name);
       if (!field) throw new AppError('internal', `unknown fact ${name}`);
@@ -64,7 +73,7 @@ export class FactScanner {
       else if (field.type === 'boolean') plan.booleans.push(field);
       else plan.numbers.push(field);
     }
-    for (const field of this.#plans.get('customer')?.strings ?? [])
+    for (const field of this.#plans.get('customer')!.strings)
       this.#dictionaries.set(field.name, { codes: new Map(), values: [''] });
   }
 
@@ -78,117 +87,109 @@ export class FactScanner {
     return this.#dictionaries.get(name)?.codes.get(value);
   }
 
-  /** Yields chunks until every customer was seen. */
-  async *chunks(): AsyncGenerator<FactChunk> {
-    let after = 0;
-    for (;;) {
-      const chunk = await this.#customers(after);
-      if (chunk.ids.length === 0) return;
-      const last = chunk.ids[chunk.ids.length - 1]!;
-      for (const source of ['holdings', 'consents'] as const) {
-        const plan = this.#plans.get(source);
-        if (plan) await this.#joinSource(source, plan, chunk, after, last);
-      }
-      yield chunk;
-      if (chunk.ids.length < this.#chunk) return;
-      after = last;
+  /** Yields the non-empty chunks of ids (0, maxId], fetching the next chunk while the caller works on one. */
+  async *chunks(maxId?: number): AsyncGenerator<FactChunk> {
+    const max = maxId ?? (await maxCustomerId(this.#db));
+    let next = max > 0 ? this.#fetch(0, Math.min(max, this.#chunk)) : null;
+    for (let lo = 0; next !== null; lo += this.#chunk) {
+      const current = await next;
+      const hi = lo + this.#chunk;
+      next = hi < max ? this.#fetch(hi, Math.min(max, hi + this.#chunk)) : null;
+      // a rejected prefetch must not go unhandled while the caller is busy; it is awaited on the next turn
+      next?.catch(() => undefined);
+      if (current.ids.length > 0) yield current;
     }
   }
 
-  async #customers(after: number): Promise<FactChunk & { numbers: Map<string, Float64Array> }> {
-    const plan = this.#plans.get('customer') ?? { numbers: [], booleans: [], strings: [] };
-    const columns = new Set(['id']);
-    for (const f of [...plan.numbers, ...plan.booleans, ...plan.strings])
-      for (const c of f.columns ?? []) columns.add(c);
-    const strings =
-      plan.strings.length === 0
-        ? sql`null::text`
-        : sql.raw(
-            `string_agg(concat_ws(chr(30), ${plan.strings
-              .map(
-                (f) =>
-                  `coalesce(translate((${f.sql(this.#asOf)})::text, chr(30) || chr(31) || chr(21), '   '), chr(21))`,
-              )
-              .join(', ')}), chr(31) order by c.id)`,
-          );
-    const result = await sql<{ rec: Uint8Array | null; strs: string | null }>`
-      select ${sql.raw(this.#recordSql(plan, 'c.id'))} as rec, ${strings} as strs
-        from (select ${sql.raw([...columns].join(', '))} from customers where id > ${after} order by id limit ${this.#chunk}) c`.execute(
-      this.#db,
-    );
-    const row = result.rows[0];
-    const decoded = this.#decode(plan, row?.rec ?? null);
-    const chunk = {
-      ids: decoded.ids,
-      numbers: new Map<string, Float64Array>(decoded.numbers),
-      strings: new Map<string, Uint32Array>(),
-      booleans: new Map<string, Uint8Array>(decoded.booleans),
-    };
-    if (plan.strings.length > 0) this.#decodeStrings(plan.strings, row?.strs ?? '', chunk);
+  async #fetch(lo: number, hi: number): Promise<FactChunk> {
+    const [customers, holdings, consents] = await Promise.all([
+      this.#customers(lo, hi),
+      this.#source('holdings', lo, hi),
+      this.#source('consents', lo, hi),
+    ]);
+    const chunk: FactChunk = customers;
+    if (holdings) this.#place(chunk, this.#plans.get('holdings')!, holdings);
+    if (consents) this.#place(chunk, this.#plans.get('consents')!, consents);
     return chunk;
   }
 
-  /** Reads one source for the chunk's id range and places its values by id (customers without rows get absent). */
-  async #joinSource(
-    source: 'holdings' | 'consents',
-    plan: SourcePlan,
-    chunk: FactChunk,
-    after: number,
-    last: number,
-  ) {
+  async #customers(lo: number, hi: number): Promise<FactChunk> {
+    const plan = this.#plans.get('customer')!;
+    const columns = new Set(['id']);
+    for (const f of [...plan.numbers, ...plan.booleans, ...plan.strings])
+      for (const c of f.columns ?? []) columns.add(c);
+    const strings = plan.strings.map(
+      (f, k) =>
+        `string_agg(coalesce(translate((${f.sql(this.#asOf)})::text, chr(30) || chr(31) || chr(21), '   '), chr(21)), chr(31)) as s${k}`,
+    );
+    const result = await sql<Record<string, string | Uint8Array | null>>`
+      select ${sql.raw([this.#recordSql(plan, 'c.id'), ...strings].join(', '))}
+        from (select ${sql.raw([...columns].join(', '))} from customers where id > ${lo} and id <= ${hi}) c`.execute(
+      this.#db,
+    );
+    const row = result.rows[0] ?? {};
+    const decoded = this.#decode(plan, (row['rec'] as Uint8Array | null) ?? null);
+    const texts = plan.strings.map((_, k) => ((row[`s${k}`] as string | null) ?? '').split(ROW_SEP));
+    // Aggregates follow the scan's row order, which is not necessarily id order: sort when needed.
+    const order = sortOrder(decoded.ids);
+    const n = decoded.ids.length;
+    const pick = <T extends Float64Array | Uint8Array | Uint32Array>(a: T): T => {
+      if (!order) return a;
+      const out = new (a.constructor as new (n: number) => T)(n);
+      for (let i = 0; i < n; i++) out[i] = a[order[i]!]!;
+      return out;
+    };
+    const strings_ = new Map<string, Uint32Array>();
+    plan.strings.forEach((f, k) => strings_.set(f.name, pick(this.#encode(f.name, texts[k]!, n))));
+    return {
+      ids: pick(decoded.ids),
+      numbers: new Map([...decoded.numbers].map(([name, values]) => [name, pick(values)])),
+      booleans: new Map([...decoded.booleans].map(([name, values]) => [name, pick(values)])),
+      strings: strings_,
+    };
+  }
+
+  /** One source's per-customer aggregates for ids in (lo, hi], or null when no fact of it is wanted. */
+  async #source(source: 'holdings' | 'consents', lo: number, hi: number): Promise<Decoded | null> {
+    const plan = this.#plans.get(source);
+    if (!plan) return null;
     const from =
       source === 'holdings'
         ? `holdings h join products p on p.id = h.product_id
-            where h.customer_id > ${after} and h.customer_id <= ${last} and h.status = 'active' group by h.customer_id`
-        : `consents k where k.customer_id > ${after} and k.customer_id <= ${last} group by k.customer_id`;
-    const idColumn = source === 'holdings' ? 'h.customer_id' : 'k.customer_id';
-    const inner = [
-      `${idColumn} as id`,
-      ...[...plan.numbers, ...plan.booleans].map((f, i) => `${f.sql(this.#asOf)} as f${i}`),
-    ].join(', ');
-    const outerPlan: SourcePlan = {
+            where h.customer_id > ${lo} and h.customer_id <= ${hi} and h.status = 'active' group by h.customer_id`
+        : `consents k where k.customer_id > ${lo} and k.customer_id <= ${hi} group by k.customer_id`;
+    const id = source === 'holdings' ? 'h.customer_id' : 'k.customer_id';
+    const fields = [...plan.numbers, ...plan.booleans];
+    const inner = [`${id} as id`, ...fields.map((f, i) => `${f.sql(this.#asOf)} as f${i}`)].join(', ');
+    const outer: SourcePlan = {
       numbers: plan.numbers.map((f, i) => ({ ...f, sql: () => `x.f${i}` })),
       booleans: plan.booleans.map((f, i) => ({ ...f, sql: () => `x.f${plan.numbers.length + i}` })),
       strings: [],
     };
     const result = await sql<{ rec: Uint8Array | null }>`
-      select ${sql.raw(this.#recordSql(outerPlan, 'x.id'))} as rec from (select ${sql.raw(inner)} from ${sql.raw(from)}) x`.execute(
+      select ${sql.raw(this.#recordSql(outer, 'x.id'))} from (select ${sql.raw(inner)} from ${sql.raw(from)}) x`.execute(
       this.#db,
     );
-    const rows = this.#decode(outerPlan, result.rows[0]?.rec ?? null);
+    return this.#decode(outer, result.rows[0]?.rec ?? null);
+  }
+
+  /** Places a source's values by id into the chunk (customers without a row get the field's absent value). */
+  #place(chunk: FactChunk, plan: SourcePlan, rows: Decoded): void {
     const n = chunk.ids.length;
-    const place = <T extends Float64Array | Uint8Array>(
-      out: Map<string, T>,
-      make: () => T,
-      name: string,
-      values: T,
-      absent: number,
-    ) => {
-      const column = make().fill(absent) as T;
-      let j = 0;
-      for (let r = 0; r < rows.ids.length; r++) {
-        const id = rows.ids[r]!;
-        while (j < n && chunk.ids[j]! < id) j++;
-        if (j < n && chunk.ids[j] === id) column[j] = values[r]!;
-      }
-      out.set(name, column);
-    };
-    for (const f of plan.numbers)
-      place(
-        chunk.numbers as Map<string, Float64Array>,
-        () => new Float64Array(n),
-        f.name,
-        rows.numbers.get(f.name)!,
-        f.absent ?? NaN,
-      );
-    for (const f of plan.booleans)
-      place(
-        chunk.booleans as Map<string, Uint8Array>,
-        () => new Uint8Array(n),
-        f.name,
-        rows.booleans.get(f.name)!,
-        0,
-      );
+    const at = new Int32Array(rows.ids.length);
+    for (let r = 0; r < rows.ids.length; r++) at[r] = indexOf(chunk.ids, rows.ids[r]!);
+    for (const f of plan.numbers) {
+      const column = new Float64Array(n).fill(f.absent ?? NaN);
+      const values = rows.numbers.get(f.name)!;
+      for (let r = 0; r < at.length; r++) if (at[r]! >= 0) column[at[r]!] = values[r]!;
+      (chunk.numbers as Map<string, Float64Array>).set(f.name, column);
+    }
+    for (const f of plan.booleans) {
+      const column = new Uint8Array(n);
+      const values = rows.booleans.get(f.name)!;
+      for (let r = 0; r < at.length; r++) if (at[r]! >= 0) column[at[r]!] = values[r]!;
+      (chunk.booleans as Map<string, Uint8Array>).set(f.name, column);
+    }
   }
 
   /** One bytea per chunk: per row int4 id, float8 per number field, int4 per 16 booleans (2 bits each). */
@@ -208,10 +209,10 @@ export class FactScanner {
         );
       parts.push(`int4send(${codes.join(' | ')})`);
     }
-    return `string_agg(${parts.join(' || ')}, ''::bytea order by ${id})`;
+    return `string_agg(${parts.join(' || ')}, ''::bytea) as rec`;
   }
 
-  #decode(plan: SourcePlan, rec: Uint8Array | null) {
+  #decode(plan: SourcePlan, rec: Uint8Array | null): Decoded {
     const stride = 4 + 8 * plan.numbers.length + 4 * Math.ceil(plan.booleans.length / 16);
     const n = rec ? rec.byteLength / stride : 0;
     if (!Number.isInteger(n))
@@ -234,6 +235,12 @@ export class FactScanner {
         for (let j = 0; j < 16 && g + j < booleans.length; j++) booleans[g + j]![r] = (word >>> (2 * j)) & 3;
       }
     }
+    plan.numbers.forEach((f, k) => {
+      if (f.post !== 'years') return;
+      const values = numbers[k]!;
+      for (let r = 0; r < n; r++)
+        if (values[r] === values[r]) values[r] = fullYears(values[r]!, this.#asOfDay);
+    });
     return {
       ids,
       numbers: new Map(plan.numbers.map((f, k) => [f.name, numbers[k]!])),
@@ -241,34 +248,50 @@ export class FactScanner {
     };
   }
 
-  #decodeStrings(
-    fields: readonly FieldDef[],
-    text: string,
-    chunk: { ids: Uint32Array; strings: Map<string, Uint32Array> },
-  ) {
-    const n = chunk.ids.length;
-    const columns = fields.map(() => new Uint32Array(n));
-    const dictionaries = fields.map((f) => this.#dictionaries.get(f.name)!);
-    const rows = n === 0 ? [] : text.split(ROW_SEP);
+  /** Dictionary codes of one string fact's rows. */
+  #encode(name: string, rows: string[], n: number): Uint32Array {
+    const codes = new Uint32Array(n);
+    if (n === 0) return codes;
     if (rows.length !== n)
-      throw new AppError('internal', `string facts: ${rows.length} rows for ${n} customers`);
+      throw new AppError('internal', `string fact ${name}: ${rows.length} values for ${n} customers`);
+    const dictionary = this.#dictionaries.get(name)!;
     for (let r = 0; r < n; r++) {
-      const values = rows[r]!.split(FIELD_SEP);
-      for (let k = 0; k < fields.length; k++) {
-        const value = values[k] ?? NULL_MARK;
-        if (value === NULL_MARK) continue;
-        const dictionary = dictionaries[k]!;
-        let code = dictionary.codes.get(value);
-        if (code === undefined) {
-          code = dictionary.values.length;
-          dictionary.codes.set(value, code);
-          dictionary.values.push(value);
-        }
-        columns[k]![r] = code;
+      const value = rows[r]!;
+      if (value === NULL_MARK) continue;
+      let code = dictionary.codes.get(value);
+      if (code === undefined) {
+        code = dictionary.values.length;
+        dictionary.codes.set(value, code);
+        dictionary.values.push(value);
       }
+      codes[r] = code;
     }
-    fields.forEach((f, k) => chunk.strings.set(f.name, columns[k]!));
+    return codes;
   }
+}
+
+/** The permutation that sorts `ids` ascending, or null when they already are. */
+function sortOrder(ids: Uint32Array): Uint32Array | null {
+  let sorted = true;
+  for (let i = 1; i < ids.length && sorted; i++) if (ids[i - 1]! > ids[i]!) sorted = false;
+  if (sorted) return null;
+  const order = new Uint32Array(ids.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  return order.sort((a, b) => ids[a]! - ids[b]!);
+}
+
+/** Index of `id` in ascending `ids`, or -1. */
+function indexOf(ids: Uint32Array, id: number): number {
+  let lo = 0;
+  let hi = ids.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = ids[mid]!;
+    if (v === id) return mid;
+    if (v < id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 /** Customer ordinals packed as big-endian int4s (PostgreSQL `string_agg(int4send(id), '')`). */

@@ -21,12 +21,18 @@ export interface FieldDef {
   readonly columns?: readonly string[];
   /** Value for customers without any row in the source (e.g. 0 products); null when omitted. */
   readonly absent?: number;
+  /**
+   * 'years': the SQL gives a day number and the fact is the whole years from it to the business day (computed in JS:
+   * PostgreSQL's age() costs more than the rest of the row).
+   */
+  readonly post?: 'years';
   readonly description: string;
 }
 
 const CONSENT_CHANNELS: readonly ConsentChannel[] = ['sms', 'email', 'phone', 'wecom', 'app_push'];
 
 const day = (asOf: string) => `date '${asOf}'`;
+const DAYS = (column: string) => `(${column} - date '1970-01-01')`;
 
 const customer = (
   name: string,
@@ -71,13 +77,12 @@ const holdingFields = (category: ProductCategory): FieldDef[] => [
 
 const ALL_FIELDS: readonly FieldDef[] = [
   customer('gender', 'string', "'M', 'F' or 'U'"),
-  customer(
-    'age',
-    'number',
-    'age in whole years on the business day',
-    'birth_date',
-    (asOf) => `extract(year from age(${day(asOf)}, c.birth_date))`,
-  ),
+  {
+    ...customer('age', 'number', 'age in whole years on the business day', 'birth_date', () =>
+      DAYS('c.birth_date'),
+    ),
+    post: 'years',
+  },
   customer('birth_date', 'date', 'date of birth'),
   customer('city', 'string', 'city of residence'),
   customer('occupation', 'string', 'occupation code'),
@@ -86,13 +91,16 @@ const ALL_FIELDS: readonly FieldDef[] = [
   customer('org_unit_id', 'string', 'sub-branch the customer is booked at'),
   customer('risk_level', 'number', 'risk tolerance 1 (conservative) … 5 (aggressive)'),
   customer('customer_since', 'date', 'day the customer joined the bank'),
-  customer(
-    'tenure_years',
-    'number',
-    'whole years as a customer on the business day',
-    'customer_since',
-    (asOf) => `extract(year from age(${day(asOf)}, c.customer_since))`,
-  ),
+  {
+    ...customer(
+      'tenure_years',
+      'number',
+      'whole years as a customer on the business day',
+      'customer_since',
+      () => DAYS('c.customer_since'),
+    ),
+    post: 'years',
+  },
   customer('aum', 'number', 'assets under management today (CNY)'),
   customer('tier', 'string', "tier as recorded by core banking ('mass' … 'private')"),
   customer('payroll', 'boolean', 'receives salary through the bank'),
@@ -127,6 +135,30 @@ const ALL_FIELDS: readonly FieldDef[] = [
 
 /** Every fact a tag rule may test, by name. */
 export const FIELDS: ReadonlyMap<string, FieldDef> = new Map(ALL_FIELDS.map((f) => [f.name, f]));
+
+/** Whole years from day number `from` to day number `to` (an age: the birthday counts on its day; 29 Feb on 1 Mar). */
+export function fullYears(from: number, to: number): number {
+  const a = civil(from);
+  const b = civil(to);
+  let years = b.y - a.y;
+  if (b.m < a.m || (b.m === a.m && b.d < a.d)) years--;
+  return years;
+}
+
+// Calendar date of a day number (H. Hinnant's civil_from_days).
+function civil(day: number): { y: number; m: number; d: number } {
+  const z = day + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return { y: yoe + era * 400 + (m <= 2 ? 1 : 0), m, d };
+}
 
 /** The field a `holds` condition reads: the category's total balance, empty when not held. */
 export function holdsField(category: ProductCategory): string {

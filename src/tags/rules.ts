@@ -57,16 +57,24 @@ export function compileRowRule(
     if ('all' in node) {
       const parts = node.all.map(compile);
       if (parts.length === 1) return parts[0]!;
+      if (parts.length === 2) {
+        const [a, b] = parts as [RowTest, RowTest];
+        return (i) => a(i) && b(i);
+      }
       return (i) => {
-        for (const p of parts) if (!p(i)) return false;
+        for (let k = 0; k < parts.length; k++) if (!parts[k]!(i)) return false;
         return true;
       };
     }
     if ('any' in node) {
       const parts = node.any.map(compile);
       if (parts.length === 1) return parts[0]!;
+      if (parts.length === 2) {
+        const [a, b] = parts as [RowTest, RowTest];
+        return (i) => a(i) || b(i);
+      }
       return (i) => {
-        for (const p of parts) if (p(i)) return true;
+        for (let k = 0; k < parts.length; k++) if (parts[k]!(i)) return true;
         return false;
       };
     }
@@ -141,7 +149,7 @@ function numeric(values: Float64Array, intervals: readonly Interval[]): RowTest 
   // NaN (empty) fails every comparison, so empty values never match.
   return (i) => {
     const v = values[i]!;
-    for (const iv of intervals) if (inInterval(v, iv)) return true;
+    for (let k = 0; k < intervals.length; k++) if (inInterval(v, intervals[k]!)) return true;
     return false;
   };
 }

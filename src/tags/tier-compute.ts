@@ -35,12 +35,36 @@ export function tierPolicy(spec: TierSpec): TierPolicy {
   };
 }
 
+/** Closed months replayed up to the month before the business day: the state each customer enters the month with. */
+export interface PreparedTier {
+  readonly policy: TierPolicy;
+  readonly month: string;
+  readonly maxOrdinal: number;
+  readonly state: StateArrays;
+  readonly monthsComputed: string[];
+  readonly startedFrom: string | null;
+}
+
 /** Computes the tier of every customer of `universe` on `asOf`, storing newly closed months on the way. */
 export async function computeTier(
   deps: { db: Kysely<Database>; events: EventStore },
   spec: TierSpec,
   options: { asOf: string; universe: RoaringBitmap32; maxOrdinal: number },
 ): Promise<TierOutcome> {
+  const prepared = await prepareTier(deps, spec, options);
+  const values = await assignTiers(deps, prepared, options.asOf, options.universe);
+  return { values, monthsComputed: prepared.monthsComputed, startedFrom: prepared.startedFrom };
+}
+
+/**
+ * Loads the latest stored month before the business day's month and replays (and stores) the closed months after
+ * it. Needs no universe, so it runs while the customers are being scanned.
+ */
+export async function prepareTier(
+  deps: { db: Kysely<Database>; events: EventStore },
+  spec: TierSpec,
+  options: { asOf: string; maxOrdinal: number },
+): Promise<PreparedTier> {
   const { db, events } = deps;
   const policy = tierPolicy(spec);
   const month = `${options.asOf.slice(0, 7)}-01`;
@@ -61,10 +85,20 @@ export async function computeTier(
     await replayMonth(deps, state, policy, m, options.maxOrdinal);
     monthsComputed.push(m);
   }
+  return { policy, month, maxOrdinal: options.maxOrdinal, state, monthsComputed, startedFrom };
+}
 
+/** The tier in force on the business day for every customer of `universe`: tier name → members. */
+export async function assignTiers(
+  deps: { db: Kysely<Database>; events: EventStore },
+  prepared: PreparedTier,
+  asOf: string,
+  universe: RoaringBitmap32,
+): Promise<Map<string, RoaringBitmap32>> {
+  const { policy, state, month } = prepared;
   // The tier of each customer of the universe as a code per ordinal (255: not assessed yet).
-  const codes = new Uint8Array(options.maxOrdinal + 1).fill(255);
-  const members = options.universe.toUint32Array();
+  const codes = new Uint8Array(prepared.maxOrdinal + 1).fill(255);
+  const members = universe.toUint32Array();
   const missing: number[] = [];
   for (let i = 0; i < members.length; i++) {
     const o = members[i]!;
@@ -80,13 +114,12 @@ export async function computeTier(
       );
     } else missing.push(o);
   }
-  if (missing.length > 0) await assessNewcomers(deps, policy, options.asOf, month, missing, codes);
-  const values = bitmapsByCode(codes, TIER_NAMES.length);
-  return { values, monthsComputed, startedFrom };
+  if (missing.length > 0) await assessNewcomers(deps, policy, asOf, month, missing, codes);
+  return bitmapsByCode(codes, TIER_NAMES.length);
 }
 
 /** Per-ordinal state of the latest month seen: qualified and effective codes and months below. */
-class StateArrays {
+export class StateArrays {
   readonly has: Uint8Array;
   readonly qualified: Uint8Array;
   readonly effective: Uint8Array;

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
+import { SYSTEM_PRINCIPAL } from '../../src/auth/principal.ts';
 import { AuthService } from '../../src/auth/service.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { createApp } from '../../src/server/app.ts';
@@ -15,6 +16,7 @@ import { closeStores, openStores } from '../../src/server/stores.ts';
 import { systemClock } from '../../src/shared/clock.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import type { UserRole } from '../../src/store/operational/database.ts';
+import { TagService } from '../../src/tags/service.ts';
 import { seedHoldings, seedSmallBank } from './bank.ts';
 
 export const CHROMIUM = process.env['FLYWHEEL_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -35,9 +37,9 @@ export interface Dashboard {
   readonly browser: Browser;
   readonly page: Page;
   readonly asOf: string;
-  /** Console errors and warnings, except 401s and the 400s a test provoked on purpose (see `expectBadRequests`). */
+  /** Console errors and warnings, except 401s and the refusals a test provoked on purpose (`expectBadRequests`). */
   readonly consoleErrors: string[];
-  /** URL parts whose 400 answers are expected (invalid rules and definitions the test sends on purpose). */
+  /** URL parts whose 400, 404 and 422 answers are expected (bad input the test sends on purpose). */
   readonly expectBadRequests: string[];
   close(): Promise<void>;
 }
@@ -71,11 +73,22 @@ export async function startDashboard(options: {
     const created = await auth.createUser(user, 'test');
     if (!created.ok) throw new Error(created.error.message);
   }
+  // As `flywheel start` does: the built-in tag catalogue is defined before the first request (the background
+  // computation is left out: the suites compute on demand, as a user would).
+  const logger = createLogger('warn');
+  const tags = new TagService({
+    db: stores.operational.db,
+    events: stores.events,
+    clock: systemClock,
+    logger,
+  });
+  await tags.ensureCatalogue(SYSTEM_PRINCIPAL.actor);
   const app: FastifyInstance = await createApp({
     config: config.value,
     stores,
     clock: systemClock,
-    logger: createLogger('warn'),
+    logger,
+    tags,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -104,7 +117,7 @@ export async function startDashboard(options: {
     const text = m.text();
     if (/status of 401/.test(text)) return true;
     const url = m.location().url;
-    return /status of 400/.test(text) && expectBadRequests.some((part) => url.includes(part));
+    return /status of (400|404|422)/.test(text) && expectBadRequests.some((part) => url.includes(part));
   };
   page.on('console', (m) => {
     if (m.type() === 'error' && !expected(m)) consoleErrors.push(`${m.text()} (${m.location().url})`);
@@ -122,6 +135,7 @@ export async function startDashboard(options: {
     expectBadRequests,
     async close() {
       await browser.close();
+      await tags.close();
       await app.close();
       await closeStores(stores);
       rmSync(dir, { recursive: true, force: true });

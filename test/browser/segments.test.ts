@@ -327,6 +327,39 @@ describe.skipIf(!HAVE_CHROMIUM)('segment builder in Chromium', () => {
     expect(Number(await rawValue(page, 'analysis-members'))).toBe(live.count);
   });
 
+  it('counts an uploaded list and a saved group as conditions', async () => {
+    d.expectBadRequests.push('/v1/lists');
+    await page.goto(d.base + '/segments/new');
+    await page.getByTestId('segment-builder').waitFor();
+    await add('$', 'list');
+    await node('$.all[0]').getByTestId('list-upload-open').click();
+    await page.getByTestId('list-upload-name').fill('Branch VIP list');
+    await page
+      .getByTestId('list-upload-text')
+      .fill('customer_no\nC000001\nC000002\nC000003\nC000150\nNOPE-1');
+    await page.getByTestId('list-upload-submit').click();
+    // Refused while a number is unknown; then stored without it when the user agrees.
+    await page.getByTestId('list-upload-unknown').waitFor();
+    expect(await rawValue(page, 'list-upload-unknown')).toBe('1');
+    await page.getByTestId('list-upload-submit').click();
+    const live = await settled();
+    expect(live.count).toBe(4);
+    const listId = (live.rule as { all: { list: string }[] }).all[0]?.list ?? '';
+    expect(listId).not.toBe('');
+
+    await add('$', 'segment');
+    await choose(page, node('$.all[1]').getByTestId('cond-segment'), '高净值客户');
+    const both = await settled();
+    expect(both.rule).toEqual({ all: [{ list: listId }, { segment: savedId }] });
+    expect(both.count).toBe(await previewCount(both.rule));
+    // The same count from the saved group's exported members.
+    const csv = await (await page.request.get(`/v1/segments/${savedId}/export`)).text();
+    const members = new Set(csv.trim().split('\n').slice(1));
+    expect(both.count).toBe(
+      ['C000001', 'C000002', 'C000003', 'C000150'].filter((n) => members.has(n)).length,
+    );
+  });
+
   it('lists the saved group with its materialised size, in English too', async () => {
     await page.getByTestId('nav-segments').click();
     await page.getByTestId(`segment-row-${savedId}`).waitFor();

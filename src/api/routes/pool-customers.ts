@@ -86,11 +86,13 @@ export function registerPoolCustomerRoutes(api: ZodApi, ctx: RouteContext): void
       const sources = parseTimelineSources(req.query.sources);
       if (!sources.ok) throw new AppError('validation_failed', sources.error);
       const page = await customerTimeline(
-        { db, events: ctx.stores.events },
+        { db, events: ctx.stores.events, now: ctx.clock.now() },
         customer.id,
         { limit: req.query.limit, before: req.query.before, sources: sources.value },
       );
       if (!page.ok) throw new AppError('bad_request', page.error);
+      for (const source of page.value.sources)
+        if (source.error) req.log.warn({ source: source.source, error: source.error }, 'timeline source unavailable');
       return page.value;
     },
   );

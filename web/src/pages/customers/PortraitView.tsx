@@ -1,7 +1,7 @@
-import { Alert, Card, Col, Descriptions, Empty, Row, Skeleton, Tag, Tooltip } from 'antd';
+import { Alert, Card, Col, Empty, Row, Skeleton, Tag, Tooltip } from 'antd';
 import { useEffect, useMemo } from 'react';
 import { ApiError } from '../../api.ts';
-import { customersApi, type PortraitTag } from '../../api/customers.ts';
+import { customersApi, type CustomerProfile, type Portrait, type PortraitTag } from '../../api/customers.ts';
 import { TAG_CATEGORIES } from '../../api/tags.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
@@ -9,17 +9,24 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { pick } from '../../i18n/pick.ts';
 import { navigate } from '../../router.ts';
 import { CATEGORY_COLORS, categoryLabel } from '../tags/labels.ts';
-
-// Tags whose value sums the customer up, shown in the profile card when present.
-const HEADLINE_TAGS = ['aum_tier', 'tier', 'lifecycle_stage', 'lifecycle', 'rfm', 'rfm_segment'];
+import { ProfileCard } from './ProfileCard.tsx';
 
 /** One customer's profile and label portrait: every tag they carry, grouped by category, in the UI language. */
 export function PortraitView({ customerNo, onFound }: { customerNo: string; onFound: (no: string) => void }) {
   const { t, lang } = useI18n();
-  const { data, error, loading, reload } = useLoad(
-    (signal) => customersApi.portrait(customerNo, signal),
+  const loaded = useLoad(
+    async (signal): Promise<{ portrait: Portrait; profile: CustomerProfile | null }> => {
+      // The profile is outside the portrait's reach when the customer is not in the user's data scope.
+      const [portrait, profile] = await Promise.all([
+        customersApi.portrait(customerNo, signal),
+        customersApi.profile(customerNo, signal).catch(() => null),
+      ]);
+      return { portrait, profile };
+    },
     [customerNo],
   );
+  const { error, loading, reload } = loaded;
+  const data = loaded.data?.portrait ?? null;
 
   useEffect(() => {
     if (data && data.customerNo === customerNo) onFound(customerNo);
@@ -54,9 +61,6 @@ export function PortraitView({ customerNo, onFound }: { customerNo: string; onFo
       </Card>
     );
 
-  const headline = HEADLINE_TAGS.map((key) => data.tags.find((x) => x.key === key)).filter(
-    (x): x is PortraitTag => x !== undefined,
-  );
   const chip = (tag: PortraitTag) => (
     <Tooltip key={tag.key} title={`${tag.key} = ${tag.value}`}>
       <Tag
@@ -76,42 +80,22 @@ export function PortraitView({ customerNo, onFound }: { customerNo: string; onFo
   return (
     <Row gutter={[16, 16]} data-testid="customer-portrait" data-customer={data.customerNo}>
       <Col span={24}>
-        <Card title={t('customers.profile')}>
-          <Descriptions
-            column={{ xs: 1, md: 2, xl: 4 }}
-            items={[
-              {
-                key: 'no',
-                label: t('customers.customerNo'),
-                children: <span data-testid="customer-no">{data.customerNo}</span>,
-              },
-              { key: 'id', label: t('customers.customerId'), children: data.customerId },
-              ...headline.map((tag) => ({
-                key: tag.key,
-                label: pick(tag.name, lang),
-                children: (
-                  <strong data-testid={`customer-headline-${tag.key}`}>
-                    {pick(tag.label, lang) || tag.value}
-                  </strong>
-                ),
-              })),
-              { key: 'asOf', label: t('customers.tagsAsOf'), children: data.asOf ?? t('tags.neverComputed') },
-              {
-                key: 'count',
-                label: t('customers.tagCount'),
-                children: (
-                  <span data-testid="customer-tag-count" data-value={String(data.tags.length)}>
-                    {data.tags.length}
-                  </span>
-                ),
-              },
-            ]}
-          />
-        </Card>
+        <ProfileCard portrait={data} profile={loaded.data?.profile ?? null} />
       </Col>
       <Col span={24}>
         <Card
-          title={t('customers.portrait')}
+          title={
+            <span>
+              {t('customers.portrait')}{' '}
+              <Tag
+                style={{ marginInlineStart: 8 }}
+                data-testid="customer-tag-count"
+                data-value={String(data.tags.length)}
+              >
+                {t('customers.tagCount', { n: data.tags.length })}
+              </Tag>
+            </span>
+          }
           extra={
             <span style={{ fontSize: 12, color: 'rgba(0,0,0,0.45)' }}>
               {t('builder.elapsed', { ms: data.elapsedMs })}

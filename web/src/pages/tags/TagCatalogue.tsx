@@ -1,5 +1,5 @@
 import { CalendarOutlined, PlusOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons';
-import { Button, Card, Empty, Input, Segmented, Skeleton, Space, Tag } from 'antd';
+import { Button, Card, Empty, Input, Skeleton, Space, Tag } from 'antd';
 import { useMemo, useState } from 'react';
 import { tagsApi, TAG_CATEGORIES, type TagSummary } from '../../api/tags.ts';
 import { canManageTags, useMe } from '../../auth/session.tsx';
@@ -13,25 +13,21 @@ import { categoryLabel } from './labels.ts';
 import { ComputeButton } from './ComputeButton.tsx';
 import { TagTable } from './TagTable.tsx';
 
-type StatusFilter = 'active' | 'retired' | 'all';
-
 /** Every tag definition, grouped by category, with its coverage and values on the latest snapshot. */
 export function TagCatalogue() {
   const { t, lang } = useI18n();
   const me = useMe();
   const { data, error, loading, reload } = useLoad((signal) => tagsApi.list(signal), []);
   const [query, setQuery] = useState('');
-  const [status, setStatus] = useState<StatusFilter>('active');
 
   const groups = useMemo(() => {
     if (!data) return [];
     const q = query.trim().toLowerCase();
     const match = (tag: TagSummary) =>
-      (status === 'all' || tag.status === status) &&
-      (q === '' ||
-        tag.key.toLowerCase().includes(q) ||
-        tag.name.en.toLowerCase().includes(q) ||
-        tag.name.zh.includes(q));
+      q === '' ||
+      tag.key.toLowerCase().includes(q) ||
+      tag.name.en.toLowerCase().includes(q) ||
+      tag.name.zh.includes(q);
     const known = new Set<string>(TAG_CATEGORIES);
     const order = [
       ...TAG_CATEGORIES,
@@ -40,7 +36,7 @@ export function TagCatalogue() {
     return order
       .map((category) => ({ category, tags: data.tags.filter((x) => x.category === category && match(x)) }))
       .filter((g) => g.tags.length > 0);
-  }, [data, query, status]);
+  }, [data, query]);
 
   const header = (
     <PageHeader
@@ -58,7 +54,7 @@ export function TagCatalogue() {
               {data.asOf ? t('overview.asOf', { date: data.asOf }) : t('tags.neverComputed')}
             </Tag>
           )}
-          {data && (
+          {data?.asOf && (
             <Tag data-testid="tags-customers" data-value={String(data.customers)}>
               {t('tags.customersTotal', { n: formatInteger(data.customers, lang) })}
             </Tag>
@@ -108,15 +104,6 @@ export function TagCatalogue() {
             style={{ width: 280 }}
             data-testid="tag-search"
           />
-          <Segmented<StatusFilter>
-            value={status}
-            onChange={setStatus}
-            options={[
-              { value: 'active', label: t('tags.status.active') },
-              { value: 'retired', label: t('tags.status.retired') },
-              { value: 'all', label: t('tags.status.all') },
-            ]}
-          />
         </Space>
       </Card>
       {groups.length === 0 && (
@@ -136,7 +123,7 @@ export function TagCatalogue() {
             data-testid={`tag-category-${g.category}`}
             styles={{ body: { padding: 0 } }}
           >
-            <TagTable tags={g.tags} />
+            <TagTable tags={g.tags} computed={data.asOf !== null} />
           </Card>
         ))}
       </Space>

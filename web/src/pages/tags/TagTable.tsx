@@ -7,7 +7,7 @@ import { navigate } from '../../router.ts';
 import { kindLabel } from './labels.ts';
 
 /** The tags of one category: name, kind, version, coverage, number of values, status and origin. */
-export function TagTable({ tags }: { tags: readonly TagSummary[] }) {
+export function TagTable({ tags, computed }: { tags: readonly TagSummary[]; computed: boolean }) {
   const { t, lang } = useI18n();
   return (
     <Table<TagSummary>
@@ -57,7 +57,7 @@ export function TagTable({ tags }: { tags: readonly TagSummary[] }) {
           dataIndex: 'coverage',
           width: 190,
           render: (c: number | null, tag) =>
-            c === null ? (
+            c === null || !computed ? (
               <Typography.Text type="secondary" data-testid={`tag-coverage-${tag.key}`} data-value="">
                 {t('tags.notComputed')}
               </Typography.Text>

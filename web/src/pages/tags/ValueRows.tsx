@@ -82,21 +82,21 @@ export function ValueRows({
                 value={row.value}
                 placeholder={t('tagForm.valueKey')}
                 onChange={(e) => set(i, { value: e.target.value })}
-                style={{ width: 150 }}
+                style={{ width: 120 }}
                 data-testid="value-key"
               />
               <Input
                 value={row.zh}
                 placeholder={t('tags.labelZh')}
                 onChange={(e) => set(i, { zh: e.target.value })}
-                style={{ width: 150 }}
+                style={{ width: 130 }}
                 data-testid="value-zh"
               />
               <Input
                 value={row.en}
                 placeholder={t('tags.labelEn')}
                 onChange={(e) => set(i, { en: e.target.value })}
-                style={{ width: 170 }}
+                style={{ width: 150 }}
                 data-testid="value-en"
               />
               {bounds && (
@@ -105,7 +105,7 @@ export function ValueRows({
                     value={row.min ?? null}
                     placeholder={t('tagForm.min')}
                     onChange={(v) => set(i, { min: v })}
-                    style={{ width: 120 }}
+                    style={{ width: 110 }}
                     data-testid="value-min"
                   />
                   <span>≤ x &lt;</span>
@@ -113,7 +113,7 @@ export function ValueRows({
                     value={row.max ?? null}
                     placeholder={t('tagForm.max')}
                     onChange={(v) => set(i, { max: v })}
-                    style={{ width: 120 }}
+                    style={{ width: 110 }}
                     data-testid="value-max"
                   />
                 </>

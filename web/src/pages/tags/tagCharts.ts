@@ -18,13 +18,13 @@ export const PALETTE = [
   '#faad14',
 ];
 
-/** Members per value as horizontal bars, largest first, labelled with the share of customers. */
+/** Members per value as horizontal bars in the definition's order (top down), labelled with the share of customers. */
 export function distributionOption(
   values: readonly TagValueStat[],
   lang: Lang,
   membersName: string,
 ): ChartOption {
-  const sorted = [...values].sort((a, b) => a.members - b.members); // bottom-up: largest ends on top
+  const sorted = [...values].reverse(); // a category axis runs bottom-up: the first value ends on top
   return {
     grid: { left: 8, right: 64, top: 8, bottom: 8, containLabel: true },
     tooltip: {

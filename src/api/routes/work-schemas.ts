@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { day } from './pool-schemas.ts';
+
+// Request and response shapes of the work routes (pool-work.ts): interactions, tasks, reminders, workbench, coverage.
+
+export const interactionInput = z.object({
+  customerNo: z.string().min(1),
+  channel: z.enum(['wecom_chat', 'call', 'visit', 'sms', 'email', 'event_attendance']),
+  direction: z.enum(['in', 'out']),
+  summary: z.string().max(2000).nullable().optional(),
+  outcome: z.enum(['positive', 'neutral', 'negative', 'no_response']).nullable().optional(),
+  nextStep: z.string().max(500).nullable().optional(),
+  at: z.iso.datetime({ offset: true }).optional().describe('when it happened; default now'),
+  staffId: z.string().nullable().optional().describe("who had the contact; default the caller's staff id"),
+  externalId: z.string().max(200).nullable().optional().describe('makes re-sending the row a no-op'),
+  followUpOn: day.nullable().optional().describe('creates a follow-up task due that day'),
+});
+export const interactionBody = z.union([
+  z.object({ items: z.array(interactionInput).min(1).max(1000) }),
+  interactionInput,
+]);
+export const interactionResult = z.object({
+  index: z.number().int(),
+  status: z.enum(['created', 'duplicate', 'rejected']),
+  id: z.number().int().optional(),
+  taskId: z.number().int().nullable().optional(),
+  error: z.object({ code: z.string(), field: z.string(), message: z.string() }).optional(),
+});
+export const interactionResponse = z.object({
+  results: z.array(interactionResult),
+  counts: z.record(z.string(), z.number().int()),
+});
+
+export const task = z.object({
+  id: z.number().int(),
+  customerNo: z.string(),
+  customerName: z.string().nullable().describe('masked'),
+  assigneeId: z.string(),
+  title: z.string(),
+  notes: z.string().nullable(),
+  dueOn: z.string().nullable(),
+  status: z.enum(['open', 'done', 'cancelled']),
+  source: z.enum(['manual', 'interaction', 'reminder']),
+  createdBy: z.string(),
+  createdAt: z.string().nullable(),
+  updatedAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+});
+export const taskId = z.object({ id: z.coerce.number().int().positive() });
+export const taskQuery = z.object({
+  status: z.enum(['open', 'done', 'cancelled']).optional(),
+  assigneeId: z.string().optional(),
+  customerNo: z.string().optional(),
+  dueBy: day.optional().describe('due on or before this day'),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export const taskInput = z.object({
+  customerNo: z.string().min(1),
+  title: z.string().min(1).max(200),
+  notes: z.string().max(2000).nullable().optional(),
+  dueOn: day.nullable().optional(),
+  assigneeId: z.string().optional(),
+});
+export const taskPatch = z.object({
+  title: z.string().min(1).max(200).optional(),
+  notes: z.string().max(2000).nullable().optional(),
+  dueOn: day.nullable().optional(),
+  status: z.enum(['open', 'done', 'cancelled']).optional(),
+  assigneeId: z.string().optional(),
+});
+
+const reminderKind = z.enum([
+  'deposit_maturity',
+  'insurance_renewal',
+  'loan_repayment',
+  'fund_auto_investment',
+  'birthday',
+  'dormant_high_value',
+]);
+export const reminderGenerate = z.object({
+  asOf: day.optional(),
+  kinds: z.array(reminderKind).min(1).optional(),
+  horizons: z.partialRecord(reminderKind, z.number().int().min(0).max(366)).optional(),
+  dormantAum: z.number().min(0).optional(),
+  dormantDays: z.number().int().min(1).max(3650).optional(),
+});
+export const reminderResults = z.object({
+  asOf: z.string(),
+  results: z.array(
+    z.object({
+      kind: reminderKind,
+      ok: z.boolean(),
+      candidates: z.number().int().optional(),
+      created: z.number().int().optional(),
+      error: z.string().optional(),
+    }),
+  ),
+});
+export const reminder = z.object({
+  id: z.number().int(),
+  kind: reminderKind,
+  dueOn: z.string(),
+  customerNo: z.string(),
+  customerName: z.string().nullable().describe('masked'),
+  details: z.record(z.string(), z.unknown()),
+});
+
+export const staffQuery = z.object({
+  staffId: z.string().optional().describe("default: the caller's staff id"),
+  asOf: day.optional(),
+});
+export const myDay = z.object({
+  asOf: z.string(),
+  staffId: z.string(),
+  tasks: z.array(task),
+  tasksTotal: z.number().int(),
+  reminders: z.array(reminder),
+  remindersTotal: z.number().int(),
+});
+
+const tierRow = z.object({ tier: z.string(), customers: z.number().int(), aum: z.number() });
+export const kpis = z.object({
+  asOf: z.string(),
+  managerId: z.string().nullable(),
+  customers: z.number().int(),
+  aum: z.number(),
+  tiers: z.array(tierRow),
+  aumChange: z
+    .object({
+      from: z.object({ date: z.string(), aum: z.number() }),
+      to: z.object({ date: z.string(), aum: z.number() }),
+      change: z.number(),
+      changeShare: z.number().nullable(),
+    })
+    .nullable(),
+  contacted30d: z.number().int(),
+  contactedRate: z.number(),
+  definitions: z.record(z.string(), z.string()),
+});
+
+const coverageFigures = {
+  poolSize: z.number().int(),
+  contacted: z.number().int(),
+  coverage: z.number(),
+  outbound: z.number().int(),
+  outboundPositive: z.number().int(),
+  responseRate: z.number().nullable(),
+};
+export const coverage = z.object({
+  asOf: z.string(),
+  window: z.object({ from: z.string(), to: z.string(), days: z.number().int() }),
+  managers: z.array(
+    z.object({ managerId: z.string(), name: z.string(), orgUnitId: z.string(), branchId: z.string(), ...coverageFigures }),
+  ),
+  branches: z.array(z.object({ branchId: z.string(), name: z.string(), ...coverageFigures })),
+  definitions: z.record(z.string(), z.string()),
+});
