@@ -1,8 +1,10 @@
 // `npm run bench [-- names…]`: runs the benchmarks, prints one JSON line per figure and appends them to
-// bench/results/<date>.jsonl. Names: startup, import-customers, import-events, events-http, segments, tags (default: all).
+// bench/results/<date>.jsonl. Names: startup, import-customers, import-events, events-http, segments, tags, pool
+// (default: all).
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { benchEventsHttp } from './events-http.ts';
 import { benchImportCustomers, benchImportEvents } from './import.ts';
+import { benchPool } from './pool.ts';
 import { benchSegments } from './segments.ts';
 import { benchStartup } from './startup.ts';
 import { benchTagCompute } from './tags.ts';
@@ -22,6 +24,7 @@ const benches: Record<string, Bench> = {
     }),
   segments: () => benchSegments({ customers: Number(process.env['BENCH_SEGMENT_CUSTOMERS'] ?? 10_000_000) }),
   tags: () => benchTagCompute(Number(process.env['BENCH_TAG_CUSTOMERS'] ?? 10_000_000)),
+  pool: () => benchPool({ customers: Number(process.env['BENCH_POOL_CUSTOMERS'] ?? 1_000_000) }),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -35,6 +35,7 @@ try {
         tags: r.results.length,
         tagValues: r.tagValues,
         bitmapMB: Math.round((r.bitmapBytes / 2 ** 20) * 10) / 10,
+        phasesMs: r.phasesMs,
         failed: r.results.filter((x) => x.status === 'failed').map((x) => `${x.key}: ${x.error}`),
         slowest: [...r.results]
           .sort((a, b) => b.elapsedMs - a.elapsedMs)

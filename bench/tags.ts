@@ -19,6 +19,7 @@ interface RunLine {
   tags: number;
   tagValues: number;
   bitmapMB: number;
+  phasesMs: Record<string, number>;
   failed: string[];
   slowest: string[];
   rssMb: number;
@@ -75,6 +76,8 @@ export async function benchTagCompute(
           peakRssMB: peak,
           firstRunSeconds: Math.round(first.seconds * 10) / 10,
           firstRunNote: 'the first run also replays and stores two closed months of tier history',
+          phasesMs: again.phasesMs,
+          phasesMsFirstRun: first.phasesMs,
           slowestTags: again.slowest,
           slowestTagsFirstRun: first.slowest,
           failed: [...first.failed, ...again.failed],

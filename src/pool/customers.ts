@@ -76,31 +76,40 @@ export async function listCustomers(
     last_contact: sql`cc.last_contact_at`,
     owner_since: sql`o.since`,
   }[query.sort ?? 'aum'];
-  const [count, rows] = await Promise.all([
-    base()
-      .select(sql<number>`count(*)`.as('n'))
-      .executeTakeFirstOrThrow(),
-    base()
-      .select([
-        'c.customer_no',
-        'c.name',
-        'c.tier',
-        'c.aum',
-        'c.org_unit_id',
-        'c.wecom_friend',
-        'o.manager_id',
-        'o.since',
-        'o.handover_status',
-        'cc.last_contact_at',
-      ])
-      .orderBy(sql`${sortColumn} ${sql.raw(direction)} nulls last`)
-      .orderBy('c.id', direction)
-      .limit(limit)
-      .offset(offset)
-      .execute(),
-  ]);
+  // One query gives the page and the total (a window count over the filtered rows): the pool is read once.
+  const rows = await base()
+    .select([
+      'c.customer_no',
+      'c.name',
+      'c.tier',
+      'c.aum',
+      'c.org_unit_id',
+      'c.wecom_friend',
+      'o.manager_id',
+      'o.since',
+      'o.handover_status',
+      'cc.last_contact_at',
+      sql<number>`count(*) over ()`.as('total'),
+    ])
+    .orderBy(sql`${sortColumn} ${sql.raw(direction)} nulls last`)
+    .orderBy('c.id', direction)
+    .limit(limit)
+    .offset(offset)
+    .execute();
+  const total =
+    rows.length > 0
+      ? Number(rows[0]!.total)
+      : offset === 0
+        ? 0
+        : Number(
+            (
+              await base()
+                .select(sql<number>`count(*)`.as('n'))
+                .executeTakeFirstOrThrow()
+            ).n,
+          );
   return {
-    total: Number(count.n),
+    total,
     limit,
     offset,
     items: rows.map((r) => ({
@@ -200,4 +209,40 @@ export async function unassignedQueue(
 export function iso(value: Date | string | null | undefined): string | null {
   if (value === null || value === undefined) return null;
   return (value instanceof Date ? value : new Date(value)).toISOString();
+}
+
+/** Rows an export may hold; more is refused so that exports stay deliberate (narrow the filters). */
+export const EXPORT_LIMIT = 100_000;
+
+/** The scoped, masked customer list as CSV (same filters as the list), or undefined when it exceeds EXPORT_LIMIT. */
+export async function exportCustomersCsv(
+  db: Kysely<Database>,
+  scope: DataScope,
+  query: Omit<CustomerListQuery, 'limit' | 'offset'>,
+): Promise<{ csv: string; rows: number } | { tooMany: number }> {
+  const page = await listCustomers(db, scope, { ...query, limit: EXPORT_LIMIT, offset: 0 });
+  if (page.total > EXPORT_LIMIT) return { tooMany: page.total };
+  const columns = [
+    'customer_no',
+    'name',
+    'tier',
+    'aum',
+    'org_unit_id',
+    'manager_id',
+    'owner_since',
+    'last_contact_at',
+    'wecom_friend',
+  ];
+  const cell = (v: unknown) => {
+    const text = v === null || v === undefined ? '' : String(v);
+    // Quote what needs it, and defuse spreadsheet formulas (a cell starting with = + - @).
+    const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+    return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+  };
+  const lines = page.items.map((c) =>
+    [c.customerNo, c.name, c.tier, c.aum, c.orgUnitId, c.managerId, c.ownerSince, c.lastContactAt, c.wecomFriend]
+      .map(cell)
+      .join(','),
+  );
+  return { csv: [columns.join(','), ...lines].join('\n') + '\n', rows: page.items.length };
 }

@@ -92,7 +92,7 @@ export async function seedSyntheticBank(
           g % 2 = 0,
           case when ${pool.managerId}::text is null then '{}'::jsonb else jsonb_build_object('account_manager_id', ${pool.managerId}::text) end
         from generate_series(${from}::int, ${to}::int) g
-        cross join lateral (select round((1000 + ((g * 7919) % 1000) ^ 2 * 2.0)::numeric, 2) as aum) a`.execute(tx);
+        cross join lateral (select round((1000 + ((g::bigint * 7919) % 1000) ^ 2 * 2.0)::numeric, 2) as aum) a`.execute(tx);
       if (pool.managerId !== null) {
         await sql`insert into customer_owners (customer_id, manager_id, since, source)
           select g, ${pool.managerId}, ${`${options.asOf}T00:00:00Z`}::timestamptz - interval '200 days', 'assign'

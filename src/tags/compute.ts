@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/audit.ts';
 import { RoaringBitmap32 } from '../segments/bitmap.ts';
-import { inInterval, parseDay } from '../segments/predicate.ts';
+import { parseDay } from '../segments/predicate.ts';
 import type { PropertyPredicate, Scalar } from '../segments/rule.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { Database } from '../store/operational/database.ts';
-import type { EventSpec, RfmSpec, TagDefinition } from './definition.ts';
+import type { EventSpec, RfmSpec, TagDefinition, TierSpec } from './definition.ts';
 import { loadDefinitions } from './definitions.ts';
 import { EventBatch, type EventFilter } from './event-batch.ts';
 import { DEFAULT_CHUNK, FactScanner, maxCustomerId } from './facts.ts';
@@ -18,7 +18,7 @@ import { RowTag } from './row-tags.ts';
 import { finishRun, startRun, type TagResult } from './runs.ts';
 import { saveTagSnapshot, type ComputedTag } from './snapshot-store.ts';
 import { runEventSql, runOperationalSql } from './sql-tags.ts';
-import { computeTier } from './tier-compute.ts';
+import { assignTiers, prepareTier } from './tier-compute.ts';
 
 // Computes tags for one business day into bitmaps and saves them (replacing that day's rows of the computed tags in
 // one transaction, so recomputing a day is idempotent). The work is arranged so each store is read as few times as
@@ -58,6 +58,8 @@ export interface RunSummary {
   readonly tagValues: number;
   readonly bitmapBytes: number;
   readonly elapsedMs: number;
+  /** Wall time of the run's parts (they overlap: event-store work runs alongside the operational scan). */
+  readonly phasesMs: Readonly<Record<string, number>>;
 }
 
 type Outcome =
@@ -85,9 +87,10 @@ export async function computeTags(
     actor: options.actor,
   });
   const outcomes = new Map<string, Outcome>();
+  const phases: Record<string, number> = {};
   try {
-    const universe = await computeAll(deps, options, defs, today, outcomes);
-    return ok(await save(deps, options, defs, runId, universe, outcomes, started));
+    const universe = await computeAll(deps, options, defs, today, outcomes, phases);
+    return ok(await save(deps, options, defs, runId, universe, outcomes, started, phases));
   } catch (error) {
     const results = defs.map((d) =>
       resultOf(d.key, outcomes.get(d.key) ?? { error: message(error), elapsedMs: 0 }),
@@ -106,7 +109,9 @@ async function computeAll(
   defs: readonly TagDefinition[],
   today: number,
   outcomes: Map<string, Outcome>,
+  phases: Record<string, number>,
 ): Promise<RoaringBitmap32> {
+  const phase = (name: string, since: number) => (phases[name] = Math.round(performance.now() - since));
   const { db, events } = deps;
   const { asOf, signal } = options;
   const timed = async (key: string, run: () => Promise<Map<string, RoaringBitmap32>>) => {
@@ -137,23 +142,37 @@ async function computeAll(
     }
   }
 
-  // Event-store work starts now and runs while the operational store is read.
-  const batchStarted = performance.now();
-  const batchDone = batch.run();
+  // Event-store work starts now and runs while the operational store is read; so does the tier history.
+  const started = performance.now();
+  const batchDone = batch.run().then(() => phase('eventBatch', started));
   const rfm = new Map<string, Promise<RfmOutputs>>();
   const background: Promise<void>[] = [];
   for (const def of defs) {
     if (def.kind === 'rfm') {
       const basis = rfmBasisKey(def.spec);
-      if (!rfm.has(basis)) rfm.set(basis, computeRfm(events, def.spec, asOf));
+      if (!rfm.has(basis))
+        rfm.set(
+          basis,
+          computeRfm(events, def.spec, asOf).then((r) => (phase(`rfm${rfm.size}`, started), r)),
+        );
       background.push(timed(def.key, async () => rfmOutput(await rfm.get(basis)!, def.spec)));
     } else if (def.kind === 'sql' && def.spec.store === 'events') {
       background.push(timed(def.key, () => runEventSql(events, def.key, def.spec as never, asOf)));
     }
   }
-  // Keep rejections handled until awaited below.
-  for (const p of rfm.values()) p.catch(() => undefined);
+  const maxOrdinal = await maxCustomerId(db);
+  const tiers = defs
+    .filter((d) => d.kind === 'tier')
+    .map((def) => ({
+      def,
+      prepared: prepareTier({ db, events }, def.spec as TierSpec, { asOf, maxOrdinal }).then(
+        (p) => (phase(`tierHistory:${def.key}`, started), p),
+      ),
+    }));
+  // Keep rejections handled until they are awaited below.
+  for (const p of [...rfm.values(), ...tiers.map((t) => t.prepared)]) p.catch(() => undefined);
 
+  const operationalStarted = performance.now();
   for (const def of defs) {
     signal?.throwIfAborted();
     if (def.kind === 'sql' && def.spec.store === 'operational')
@@ -161,28 +180,41 @@ async function computeAll(
     else if (def.kind === 'manual') await timed(def.key, () => manualTagValues(db, def.key));
   }
 
-  await batchDone;
-  const batchMs = performance.now() - batchStarted;
-  const maxOrdinal = await maxCustomerId(db);
-  const masks = eventMasks(batch, rowTags, maxOrdinal);
+  phase('operationalSqlAndManual', operationalStarted);
+  const scanStarted = performance.now();
   const fields = new Set<string>();
   for (const tag of rowTags) if (tag.error === null) for (const f of tag.fields) fields.add(f);
   const scanner = new FactScanner(db, fields, asOf, deps.chunkSize ?? DEFAULT_CHUNK);
   const universe = new RoaringBitmap32();
-  const mask = (key: string) => masks.get(key)!;
   for await (const chunk of scanner.chunks(maxOrdinal)) {
     signal?.throwIfAborted();
     universe.addMany(chunk.ids);
-    for (const tag of rowTags) tag.evaluate(chunk, scanner, today, mask);
+    for (const tag of rowTags) tag.evaluate(chunk, scanner);
   }
-  masks.clear();
+
+  phase('scan', scanStarted);
+  for (const { def, prepared } of tiers) {
+    signal?.throwIfAborted();
+    const t0 = performance.now();
+    await timed(def.key, async () => assignTiers({ db, events }, await prepared, asOf, universe));
+    const outcome = outcomes.get(def.key)!;
+    outcome.elapsedMs += t0 - started; // the history ran alongside the scan
+  }
+
+  const batchMs = await batchDone;
   for (const tag of rowTags) {
-    outcomes.set(
-      tag.key,
-      tag.error === null
-        ? { values: tag.result(), elapsedMs: tag.elapsedMs }
-        : { error: tag.error, elapsedMs: tag.elapsedMs },
-    );
+    const failed = [...tag.events.keys()].map((k) => batch.condition(k)).find((a) => !a.ok);
+    if (tag.error === null && failed && !failed.ok) tag.error = `event store: ${failed.error}`;
+    if (tag.error !== null) {
+      outcomes.set(tag.key, { error: tag.error, elapsedMs: tag.elapsedMs });
+      continue;
+    }
+    const values = tag.result(universe, (key) => {
+      const answer = batch.condition(key);
+      if (!answer.ok) throw new Error(answer.error);
+      return answer.value;
+    });
+    outcomes.set(tag.key, { values, elapsedMs: tag.elapsedMs + (tag.events.size > 0 ? batchMs : 0) });
   }
 
   for (const def of eventTags) {
@@ -199,41 +231,9 @@ async function computeAll(
       answer.value.byValue.get(zero.value)!.orInPlace(RoaringBitmap32.andNot(universe, answer.value.any));
     outcomes.set(def.key, { values: answer.value.byValue, elapsedMs: batchMs });
   }
-
-  for (const def of defs) {
-    signal?.throwIfAborted();
-    if (def.kind === 'tier')
-      await timed(
-        def.key,
-        async () => (await computeTier({ db, events }, def.spec, { asOf, universe, maxOrdinal })).values,
-      );
-  }
   await Promise.all(background);
+  phase('compute', started);
   return universe;
-}
-
-/** Masks (1 = member) over ordinals for every event condition of the row tags; tags with a failed condition fail. */
-function eventMasks(batch: EventBatch, rowTags: RowTag[], maxOrdinal: number): Map<string, Uint8Array> {
-  const masks = new Map<string, Uint8Array>();
-  for (const tag of rowTags) {
-    for (const [key, condition] of tag.events) {
-      if (masks.has(key)) continue;
-      const answer = batch.condition(key);
-      if (!answer.ok) {
-        tag.error = `event store: ${answer.error}`;
-        continue;
-      }
-      const mask = new Uint8Array(maxOrdinal + 1);
-      // When the condition admits 0, customers without a matching event are members too.
-      if (inInterval(0, condition.having)) {
-        mask.fill(1);
-        for (const o of answer.value.any.toUint32Array()) if (o <= maxOrdinal) mask[o] = 0;
-      }
-      for (const o of answer.value.members.toUint32Array()) if (o <= maxOrdinal) mask[o] = 1;
-      masks.set(key, mask);
-    }
-  }
-  return masks;
 }
 
 async function save(
@@ -244,7 +244,9 @@ async function save(
   universe: RoaringBitmap32,
   outcomes: Map<string, Outcome>,
   started: number,
+  phases: Record<string, number>,
 ): Promise<RunSummary> {
+  const saveStarted = performance.now();
   const tags = new Map<string, ComputedTag>();
   const results: TagResult[] = [];
   let tagValues = 0;
@@ -298,6 +300,7 @@ async function save(
     tagValues,
     bitmapBytes: bytes,
     elapsedMs: Math.round(performance.now() - started),
+    phasesMs: { ...phases, save: Math.round(performance.now() - saveStarted) },
   };
   deps.logger?.info(
     { runId, asOf: options.asOf, status, tags: results.length, failed, elapsedMs: summary.elapsedMs },

@@ -6,10 +6,12 @@ import { FIELDS, fullYears, type FactSource, type FieldDef } from './fields.ts';
 
 // Reads customer facts from the operational store in chunks of customer ids (key ranges of customers.id, the dense
 // ordinal), straight into typed arrays: never one JS object per customer. Each source (customers, holdings,
-// consents) is one aggregate query per chunk that packs the chunk into a single bytea of fixed-width records (id,
-// float8 per number, 2-bit codes per boolean) and one delimited text per string fact. At 10M customers that is ~80
-// chunks × 3 small results instead of tens of millions of rows through the driver. The three queries of a chunk run
-// side by side (PostgreSQL uses a connection each) and the next chunk is fetched while the current one is evaluated.
+// consents) is one aggregate query per chunk that packs each column of the chunk into one base64 text of fixed-width
+// big-endian values (int4 ids and whole numbers, float8 amounts, 2-bit codes of up to 16 booleans per int4) and one
+// delimited text per string fact. At 10M customers that is ~80 chunks × 3 one-row results instead of tens of
+// millions of rows through the driver (base64 rather than bytea's hex output: a third fewer bytes to produce, send and
+// parse). The three queries of a chunk run side by side (PostgreSQL uses a connection each) and the next chunk is
+// fetched while the current one is evaluated.
 
 /** Boolean codes in a chunk: 0 empty, 1 false, 2 true. */
 export const BOOL_NULL = 0;
@@ -34,6 +36,10 @@ export const DEFAULT_CHUNK = 131_072;
 // String facts: rows separated by \x1f, an empty value is \x15; the separators are turned into spaces on the way out.
 const ROW_SEP = '\x1f';
 const NULL_MARK = '\x15';
+/** The int4 that stands for an empty whole number. */
+const INT_NULL = -2147483648;
+
+const isInteger = (f: FieldDef) => f.type === 'date' || f.integer === true;
 
 interface SourcePlan {
   readonly numbers: FieldDef[];
@@ -122,14 +128,14 @@ export class FactScanner {
       (f, k) =>
         `string_agg(coalesce(translate((${f.sql(this.#asOf)})::text, chr(30) || chr(31) || chr(21), '   '), chr(21)), chr(31)) as s${k}`,
     );
-    const result = await sql<Record<string, string | Uint8Array | null>>`
-      select ${sql.raw([this.#recordSql(plan, 'c.id'), ...strings].join(', '))}
+    const result = await sql<Record<string, string | null>>`
+      select ${sql.raw([...this.#columnsSql(plan, 'c.id'), ...strings].join(', '))}
         from (select ${sql.raw([...columns].join(', '))} from customers where id > ${lo} and id <= ${hi}) c`.execute(
       this.#db,
     );
     const row = result.rows[0] ?? {};
-    const decoded = this.#decode(plan, (row['rec'] as Uint8Array | null) ?? null);
-    const texts = plan.strings.map((_, k) => ((row[`s${k}`] as string | null) ?? '').split(ROW_SEP));
+    const decoded = this.#decode(plan, row);
+    const texts = plan.strings.map((_, k) => (row[`s${k}`] ?? '').split(ROW_SEP));
     // Aggregates follow the scan's row order, which is not necessarily id order: sort when needed.
     const order = sortOrder(decoded.ids);
     const n = decoded.ids.length;
@@ -166,11 +172,11 @@ export class FactScanner {
       booleans: plan.booleans.map((f, i) => ({ ...f, sql: () => `x.f${plan.numbers.length + i}` })),
       strings: [],
     };
-    const result = await sql<{ rec: Uint8Array | null }>`
-      select ${sql.raw(this.#recordSql(outer, 'x.id'))} from (select ${sql.raw(inner)} from ${sql.raw(from)}) x`.execute(
+    const result = await sql<Record<string, string | null>>`
+      select ${sql.raw(this.#columnsSql(outer, 'x.id').join(', '))} from (select ${sql.raw(inner)} from ${sql.raw(from)}) x`.execute(
       this.#db,
     );
-    return this.#decode(outer, result.rows[0]?.rec ?? null);
+    return this.#decode(outer, result.rows[0] ?? {});
   }
 
   /** Places a source's values by id into the chunk (customers without a row get the field's absent value). */
@@ -192,14 +198,20 @@ export class FactScanner {
     }
   }
 
-  /** One bytea per chunk: per row int4 id, float8 per number field, int4 per 16 booleans (2 bits each). */
-  #recordSql(plan: SourcePlan, id: string): string {
-    const parts = [`int4send(${id})`];
-    for (const f of plan.numbers) {
+  /** The packed columns of a chunk: ids, one per number fact, one per 16 boolean facts (each a base64 text). */
+  #columnsSql(plan: SourcePlan, id: string): string[] {
+    const packed = (expr: string, name: string) =>
+      `encode(string_agg(${expr}, ''::bytea), 'base64') as ${name}`;
+    const columns = [packed(`int4send(${id})`, 'ids')];
+    plan.numbers.forEach((f, k) => {
       const expr =
         f.type === 'date' ? `((${f.sql(this.#asOf)}) - date '1970-01-01')` : `(${f.sql(this.#asOf)})`;
-      parts.push(`float8send(coalesce(${expr}::float8, 'NaN'::float8))`);
-    }
+      columns.push(
+        isInteger(f)
+          ? packed(`int4send(coalesce(${expr}::int4, ${INT_NULL}))`, `n${k}`)
+          : packed(`float8send(coalesce(${expr}::float8, 'NaN'::float8))`, `n${k}`),
+      );
+    });
     for (let g = 0; g < plan.booleans.length; g += 16) {
       const codes = plan.booleans
         .slice(g, g + 16)
@@ -207,45 +219,49 @@ export class FactScanner {
           (f, j) =>
             `(case when (${f.sql(this.#asOf)}) is null then 0 when (${f.sql(this.#asOf)}) then 2 else 1 end << ${2 * j})`,
         );
-      parts.push(`int4send(${codes.join(' | ')})`);
+      columns.push(packed(`int4send(${codes.join(' | ')})`, `b${g / 16}`));
     }
-    return `string_agg(${parts.join(' || ')}, ''::bytea) as rec`;
+    return columns;
   }
 
-  #decode(plan: SourcePlan, rec: Uint8Array | null): Decoded {
-    const stride = 4 + 8 * plan.numbers.length + 4 * Math.ceil(plan.booleans.length / 16);
-    const n = rec ? rec.byteLength / stride : 0;
-    if (!Number.isInteger(n))
-      throw new AppError(
-        'internal',
-        `fact record of ${rec?.byteLength} bytes is not a multiple of ${stride}`,
-      );
-    const view = rec
-      ? new DataView(rec.buffer, rec.byteOffset, rec.byteLength)
-      : new DataView(new ArrayBuffer(0));
+  #decode(plan: SourcePlan, row: Record<string, string | null>): Decoded {
+    const bytes = (name: string) => {
+      const b = Buffer.from(row[name] ?? '', 'base64');
+      return new DataView(b.buffer, b.byteOffset, b.byteLength);
+    };
+    const idView = bytes('ids');
+    const n = idView.byteLength >>> 2;
     const ids = new Uint32Array(n);
-    const numbers = plan.numbers.map(() => new Float64Array(n));
-    const booleans = plan.booleans.map(() => new Uint8Array(n));
-    for (let r = 0, off = 0; r < n; r++, off += stride) {
-      ids[r] = view.getUint32(off);
-      let at = off + 4;
-      for (let k = 0; k < numbers.length; k++, at += 8) numbers[k]![r] = view.getFloat64(at);
-      for (let g = 0; g < booleans.length; g += 16, at += 4) {
-        const word = view.getUint32(at);
-        for (let j = 0; j < 16 && g + j < booleans.length; j++) booleans[g + j]![r] = (word >>> (2 * j)) & 3;
+    for (let r = 0; r < n; r++) ids[r] = idView.getUint32(4 * r);
+    const numbers = new Map<string, Float64Array>();
+    plan.numbers.forEach((f, k) => {
+      const view = bytes(`n${k}`);
+      const values = new Float64Array(n);
+      if (isInteger(f)) {
+        for (let r = 0; r < n; r++) {
+          const v = view.getInt32(4 * r);
+          values[r] = v === INT_NULL ? NaN : v;
+        }
+      } else for (let r = 0; r < n; r++) values[r] = view.getFloat64(8 * r);
+      if (f.post === 'years')
+        for (let r = 0; r < n; r++)
+          if (values[r] === values[r]) values[r] = fullYears(values[r]!, this.#asOfDay);
+      numbers.set(f.name, values);
+    });
+    const booleans = new Map<string, Uint8Array>();
+    for (let g = 0; g < plan.booleans.length; g += 16) {
+      const view = bytes(`b${g / 16}`);
+      const group = plan.booleans.slice(g, g + 16).map((f) => {
+        const values = new Uint8Array(n);
+        booleans.set(f.name, values);
+        return values;
+      });
+      for (let r = 0; r < n; r++) {
+        const word = view.getUint32(4 * r);
+        for (let j = 0; j < group.length; j++) group[j]![r] = (word >>> (2 * j)) & 3;
       }
     }
-    plan.numbers.forEach((f, k) => {
-      if (f.post !== 'years') return;
-      const values = numbers[k]!;
-      for (let r = 0; r < n; r++)
-        if (values[r] === values[r]) values[r] = fullYears(values[r]!, this.#asOfDay);
-    });
-    return {
-      ids,
-      numbers: new Map(plan.numbers.map((f, k) => [f.name, numbers[k]!])),
-      booleans: new Map(plan.booleans.map((f, k) => [f.name, booleans[k]!])),
-    };
+    return { ids, numbers, booleans };
   }
 
   /** Dictionary codes of one string fact's rows. */

@@ -2,36 +2,50 @@ import type { AttrType } from '../segments/predicate.ts';
 import { PRODUCT_CATEGORIES, type ProductCategory } from '../segments/rule.ts';
 import type { ConsentChannel } from '../store/operational/database.ts';
 
-// The customer facts that attribute, bucket and lifecycle tags can test, each with its type and the SQL that reads
-// it from the operational store. `asOf` is the business day the tags are computed for; ages, tenures and "days
-// until" are relative to it. The operational store holds current state only (no history of profiles or holdings),
-// so for a past day those facts are today's.
+// The customer facts that attribute, bucket and lifecycle tags can test, each with its type and where it comes from.
+// `asOf` is the business day the tags are computed for; ages, tenures and "days until" are relative to it. The
+// operational store holds current state only (no history of profiles or holdings), so for a past day those facts
+// are today's. Customer facts are SQL expressions over the customers row; holding and consent facts are aggregated
+// in JS from the raw rows (cheaper for PostgreSQL than a dozen filtered aggregates per customer).
 
-/** Where a fact is read from; each source is one aggregate query per chunk of customers. */
+/** Where a fact is read from; each source is one query per chunk of customers. */
 export type FactSource = 'customer' | 'holdings' | 'consents';
 
-/** One fact a rule may test. */
-export interface FieldDef {
+/** What a holding fact measures over a customer's active holdings. */
+export type HoldingMeasure =
+  | { readonly measure: 'balance' | 'maturity_days' | 'due_days'; readonly category: ProductCategory }
+  | { readonly measure: 'products' | 'categories' };
+
+interface FieldBase {
   readonly name: string;
   readonly type: AttrType;
-  readonly source: FactSource;
-  /** SQL over the source's row alias (`c` customers; `h` holdings joined with `p` products; `k` consents). */
-  readonly sql: (asOf: string) => string;
-  /** Columns of `customers` the expression reads (customer facts only). */
-  readonly columns?: readonly string[];
-  /** Value for customers without any row in the source (e.g. 0 products); null when omitted. */
-  readonly absent?: number;
-  /**
-   * 'years': the SQL gives a day number and the fact is the whole years from it to the business day (computed in JS:
-   * PostgreSQL's age() costs more than the rest of the row).
-   */
-  readonly post?: 'years';
   readonly description: string;
 }
 
-const CONSENT_CHANNELS: readonly ConsentChannel[] = ['sms', 'email', 'phone', 'wecom', 'app_push'];
+/** One fact a rule may test. */
+export type FieldDef = FieldBase &
+  (
+    | {
+        readonly source: 'customer';
+        /** SQL over the customers row `c`. */
+        readonly sql: () => string;
+        /** Columns of `customers` the expression reads. */
+        readonly columns: readonly string[];
+        /**
+         * 'years': the SQL gives a day number and the fact is the whole years from it to the business day (computed
+         * in JS: PostgreSQL's age() costs more than the rest of the row).
+         */
+        readonly post?: 'years';
+        /** Whole numbers within ±2^31 (sent as int4, half the bytes of a float8); dates always are. */
+        readonly integer?: boolean;
+      }
+    | { readonly source: 'holdings'; readonly holding: HoldingMeasure }
+    | { readonly source: 'consents'; readonly channel: ConsentChannel }
+  );
 
-const day = (asOf: string) => `date '${asOf}'`;
+/** Consent channels, in the order of their codes. */
+export const CONSENT_CHANNELS: readonly ConsentChannel[] = ['sms', 'email', 'phone', 'wecom', 'app_push'];
+
 const DAYS = (column: string) => `(${column} - date '1970-01-01')`;
 
 const customer = (
@@ -39,7 +53,7 @@ const customer = (
   type: AttrType,
   description: string,
   column = name,
-  sql?: (asOf: string) => string,
+  sql?: () => string,
 ): FieldDef => ({
   name,
   type,
@@ -54,23 +68,21 @@ const holdingFields = (category: ProductCategory): FieldDef[] => [
     name: `${category}_balance`,
     type: 'number',
     source: 'holdings',
-    sql: () => `sum(h.balance) filter (where p.category = '${category}')`,
+    holding: { measure: 'balance', category },
     description: `total balance of active ${category} holdings (empty when none is held)`,
   },
   {
     name: `${category}_maturity_days`,
     type: 'number',
     source: 'holdings',
-    sql: (asOf) =>
-      `min(h.maturity_date - ${day(asOf)}) filter (where p.category = '${category}' and h.maturity_date >= ${day(asOf)})`,
+    holding: { measure: 'maturity_days', category },
     description: `days from the business day to the earliest upcoming maturity of an active ${category} holding`,
   },
   {
     name: `${category}_due_days`,
     type: 'number',
     source: 'holdings',
-    sql: (asOf) =>
-      `min(h.next_due_date - ${day(asOf)}) filter (where p.category = '${category}' and h.next_due_date >= ${day(asOf)})`,
+    holding: { measure: 'due_days', category },
     description: `days from the business day to the next due date (repayment, renewal, auto-investment) of an active ${category} holding`,
   },
 ];
@@ -82,14 +94,18 @@ const ALL_FIELDS: readonly FieldDef[] = [
       DAYS('c.birth_date'),
     ),
     post: 'years',
-  },
+    integer: true,
+  } as FieldDef,
   customer('birth_date', 'date', 'date of birth'),
   customer('city', 'string', 'city of residence'),
   customer('occupation', 'string', 'occupation code'),
   customer('education', 'string', 'education level code'),
   customer('marital_status', 'string', 'marital status code'),
   customer('org_unit_id', 'string', 'sub-branch the customer is booked at'),
-  customer('risk_level', 'number', 'risk tolerance 1 (conservative) … 5 (aggressive)'),
+  {
+    ...customer('risk_level', 'number', 'risk tolerance 1 (conservative) … 5 (aggressive)'),
+    integer: true,
+  } as FieldDef,
   customer('customer_since', 'date', 'day the customer joined the bank'),
   {
     ...customer(
@@ -100,7 +116,8 @@ const ALL_FIELDS: readonly FieldDef[] = [
       () => DAYS('c.customer_since'),
     ),
     post: 'years',
-  },
+    integer: true,
+  } as FieldDef,
   customer('aum', 'number', 'assets under management today (CNY)'),
   customer('tier', 'string', "tier as recorded by core banking ('mass' … 'private')"),
   customer('payroll', 'boolean', 'receives salary through the bank'),
@@ -111,24 +128,22 @@ const ALL_FIELDS: readonly FieldDef[] = [
     name: 'product_count',
     type: 'number',
     source: 'holdings',
-    sql: () => 'count(distinct h.product_id)',
-    absent: 0,
-    description: 'distinct products held (active holdings)',
+    holding: { measure: 'products' },
+    description: 'distinct products held (active holdings; 0 when none)',
   },
   {
     name: 'category_count',
     type: 'number',
     source: 'holdings',
-    sql: () => 'count(distinct p.category)',
-    absent: 0,
-    description: 'distinct product categories held (active holdings)',
+    holding: { measure: 'categories' },
+    description: 'distinct product categories held (active holdings; 0 when none)',
   },
   ...PRODUCT_CATEGORIES.flatMap(holdingFields),
   ...CONSENT_CHANNELS.map((channel): FieldDef => ({
     name: `consent_${channel}`,
     type: 'boolean',
     source: 'consents',
-    sql: () => `bool_or(k.status = 'granted') filter (where k.channel = '${channel}')`,
+    channel,
     description: `consent to be contacted by ${channel}: true granted, false revoked, empty when never asked`,
   })),
 ];

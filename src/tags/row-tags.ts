@@ -51,19 +51,28 @@ export class RowTag {
     const needs = { fields: this.fields, events: this.events };
     const parse = (json: unknown, allowed: 'attribute' | 'lifecycle', path: string): Rule => {
       const rule = checkTagRule(json, allowed, path);
-      if (!rule.ok) throw new AppError('validation_failed', rule.error.map((i) => `${i.path}: ${i.message}`).join('; '));
+      if (!rule.ok)
+        throw new AppError('validation_failed', rule.error.map((i) => `${i.path}: ${i.message}`).join('; '));
       ruleNeeds(rule.value, today, needs);
       return rule.value;
     };
     if (def.kind === 'attribute') {
-      this.values = [...def.spec.values.map((v) => v.value), ...(def.spec.default ? [def.spec.default.value] : [])];
+      this.values = [
+        ...def.spec.values.map((v) => v.value),
+        ...(def.spec.default ? [def.spec.default.value] : []),
+      ];
       this.#rules = def.spec.values.map((v, i) => parse(v.rule, 'attribute', `values[${i}].rule`));
       if (def.spec.default) this.#fallback = this.values.length - 1;
     } else if (def.kind === 'lifecycle') {
       this.values = def.spec.stages.map((s) => s.value);
-      this.#rules = def.spec.stages.map((s, i) => (s.rule === undefined ? null : parse(s.rule, 'lifecycle', `stages[${i}].rule`)));
+      this.#rules = def.spec.stages.map((s, i) =>
+        s.rule === undefined ? null : parse(s.rule, 'lifecycle', `stages[${i}].rule`),
+      );
     } else if (def.kind === 'bucket') {
-      this.values = [...def.spec.buckets.map((b) => b.value), ...(def.spec.missing ? [def.spec.missing.value] : [])];
+      this.values = [
+        ...def.spec.buckets.map((b) => b.value),
+        ...(def.spec.missing ? [def.spec.missing.value] : []),
+      ];
       this.#band = {
         field: def.spec.field,
         bands: def.spec.buckets.map((b) => ({ min: b.min ?? -Infinity, max: b.max ?? Infinity })),
@@ -73,7 +82,8 @@ export class RowTag {
     } else {
       throw new AppError('internal', `${def.kind} tags are not evaluated during the scan`);
     }
-    if (this.values.length >= NONE) throw new AppError('validation_failed', `tag ${def.key} has too many values`);
+    if (this.values.length >= NONE)
+      throw new AppError('validation_failed', `tag ${def.key} has too many values`);
     this.#bitmaps = this.values.map(() => new RoaringBitmap32());
     if (this.events.size > 0) {
       this.#plans = this.#rules.map((r) => (r === null ? { op: 'everyone' } : this.#plan(r)));
@@ -96,7 +106,10 @@ export class RowTag {
   }
 
   /** The values with their members, once the scan (and, for rules with events, the event store) is done. */
-  result(universe: RoaringBitmap32, condition: (key: string) => ConditionResult): Map<string, RoaringBitmap32> {
+  result(
+    universe: RoaringBitmap32,
+    condition: (key: string) => ConditionResult,
+  ): Map<string, RoaringBitmap32> {
     const started = performance.now();
     this.#buffers = [];
     if (this.#plans) {
@@ -115,7 +128,8 @@ export class RowTag {
 
   #evaluateRows(chunk: FactChunk, scanner: Scanner): void {
     const n = chunk.ids.length;
-    if (this.#buffers.length === 0 || this.#buffers[0]!.length < n) this.#buffers = this.values.map(() => new Uint32Array(n));
+    if (this.#buffers.length === 0 || this.#buffers[0]!.length < n)
+      this.#buffers = this.values.map(() => new Uint32Array(n));
     const counts = new Uint32Array(this.values.length);
     const assign = this.#assigner(chunk, scanner);
     const ids = chunk.ids;
@@ -132,11 +146,8 @@ export class RowTag {
     const n = chunk.ids.length;
     if (this.#buffers.length === 0 || this.#buffers[0]!.length < n) this.#buffers = [new Uint32Array(n)];
     const buffer = this.#buffers[0]!;
-    const noEvents = () => {
-      throw new AppError('internal', 'event condition inside a row leaf');
-    };
     this.#leaves.forEach((leaf, k) => {
-      const test = compileRowRule(leaf, chunk, scanner, this.#today, noEvents);
+      const test = compileRowRule(leaf, chunk, scanner);
       let count = 0;
       for (let i = 0; i < n; i++) if (test(i)) buffer[count++] = chunk.ids[i]!;
       if (count > 0) this.#leafBitmaps[k]!.addMany(buffer.subarray(0, count));
@@ -156,11 +167,8 @@ export class RowTag {
         return NONE;
       };
     }
-    const noEvents = () => {
-      throw new AppError('internal', 'event condition in a row-evaluated rule');
-    };
     const tests: (RowTest | null)[] = this.#rules.map((r) =>
-      r === null ? null : compileRowRule(r, chunk, scanner, this.#today, noEvents),
+      r === null ? null : compileRowRule(r, chunk, scanner),
     );
     const fallback = this.#fallback;
     return (i) => {
@@ -184,12 +192,20 @@ export class RowTag {
     if ('event' in rule) {
       const condition = eventCondition(rule, this.#today);
       if (!condition.ok) throw new AppError('validation_failed', condition.error[0]?.message ?? 'bad event');
-      return { op: 'event', key: eventConditionKey(condition.value), zero: inInterval(0, condition.value.having) };
+      return {
+        op: 'event',
+        key: eventConditionKey(condition.value),
+        zero: inInterval(0, condition.value.having),
+      };
     }
     throw new AppError('internal', 'unexpected rule');
   }
 
-  #combine(plan: Plan, universe: RoaringBitmap32, condition: (key: string) => ConditionResult): RoaringBitmap32 {
+  #combine(
+    plan: Plan,
+    universe: RoaringBitmap32,
+    condition: (key: string) => ConditionResult,
+  ): RoaringBitmap32 {
     switch (plan.op) {
       case 'everyone':
         return universe.clone();

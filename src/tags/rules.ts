@@ -15,8 +15,7 @@ import { FIELDS, holdsField } from './fields.ts';
 // Rule-based tags (attribute, lifecycle) are evaluated row by row over a chunk of facts: a rule compiles into a
 // closure over the chunk's typed arrays. Semantics are the segment engine's (predicate.ts decides what every op
 // means): comparisons are false for empty values, `empty` selects them, `holds` needs a holding in the category with
-// the category total in bounds, `not` is everyone else. Event conditions are resolved beforehand into masks over
-// customer ordinals (1 = member).
+// the category total in bounds, `not` is everyone else.
 
 /** A compiled rule: is row i of the chunk a member? */
 export type RowTest = (i: number) => boolean;
@@ -44,15 +43,12 @@ export function ruleNeeds(
   return out;
 }
 
-/** Compiles a rule against one chunk. `eventMask(key)` gives the members of an event condition by ordinal. */
+/** Compiles an event-free rule against one chunk (event conditions are combined as bitmaps, see row-tags.ts). */
 export function compileRowRule(
   rule: Rule,
   chunk: FactChunk,
   scanner: Pick<FactScanner, 'dictionary' | 'code'>,
-  today: number,
-  eventMask: (key: string) => Uint8Array,
 ): RowTest {
-  const ids = chunk.ids;
   const compile = (node: Rule): RowTest => {
     if ('all' in node) {
       const parts = node.all.map(compile);
@@ -87,12 +83,6 @@ export function compileRowRule(
       const interval = balanceInterval(node.balance);
       if (!interval.ok) throw new AppError('validation_failed', interval.error[0]?.message ?? 'bad balance');
       return numeric(totals, [interval.value]);
-    }
-    if ('event' in node) {
-      const condition = eventCondition(node, today);
-      if (!condition.ok) throw new AppError('validation_failed', condition.error[0]?.message ?? 'bad event');
-      const mask = eventMask(eventConditionKey(condition.value));
-      return (i) => mask[ids[i]!] === 1;
     }
     if ('attr' in node) {
       const field = FIELDS.get(node.attr);

@@ -146,6 +146,22 @@ for (const engine of await poolAppEngines()) {
       ]);
     });
 
+    it('exports the scoped, masked list as CSV, audited, for those allowed to export', async () => {
+      const csv = await call('bhA', 'GET', '/v1/customers/export?tier=mass,gold,platinum,diamond,private&sort=customer_no');
+      expect(csv.status).toBe(200);
+      const lines = csv.text.trim().split('\n');
+      expect(lines[0]).toBe('customer_no,name,tier,aum,org_unit_id,manager_id,owner_since,last_contact_at,wecom_friend');
+      expect(lines).toHaveLength(41);
+      expect(lines[1]).toMatch(/^C000000001,.\*+,/u);
+      expect((await call('am1', 'GET', '/v1/customers/export')).status).toBe(403);
+      const audit = await app.t.stores.operational.db
+        .selectFrom('audit_log')
+        .select(['actor', 'details'])
+        .where('action', '=', 'customers.export')
+        .execute();
+      expect(audit).toEqual([{ actor: 'user:bh-a', details: expect.objectContaining({ rows: 40 }) }]);
+    });
+
     it('shows an admin everything', async () => {
       expect((await call('admin', 'GET', '/v1/customers?limit=1')).body.total).toBe(50);
       expect((await call('admin', 'GET', '/v1/customers?tier=gold,platinum&sort=customer_no&limit=500')).status).toBe(200);

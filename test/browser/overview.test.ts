@@ -250,7 +250,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium', () => {
 
   it('shows every other area as coming soon, naming what it will hold', async () => {
     for (const [area, words] of [
-      ['pool', '一键移交'],
+      ['media', '溢出增益'],
       ['analytics', '生命周期漏斗'],
       ['acquisition', 'RTA'],
       ['admin', 'API 密钥'],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { listCustomers, unassignedQueue } from '../../pool/customers.ts';
+import { exportCustomersCsv, listCustomers, unassignedQueue } from '../../pool/customers.ts';
+import { recordAudit } from '../../audit/audit.ts';
 import { parseReveal } from '../../pool/mask.ts';
 import { assignCustomers } from '../../pool/ownership.ts';
 import { customerProfile } from '../../pool/profile.ts';
@@ -40,6 +41,36 @@ export function registerPoolCustomerRoutes(api: ZodApi, ctx: RouteContext): void
       const { scope } = await scoped(req, ctx, 'customers.read');
       const { tier, ...rest } = req.query;
       return listCustomers(db, scope, { ...rest, tiers: parseTiers(tier) });
+    },
+  );
+
+  api.get(
+    '/v1/customers/export',
+    {
+      schema: {
+        tags: ['pool'],
+        summary: 'The scoped, masked customer list as CSV (same filters as /v1/customers; audited)',
+        querystring: s.customerListQuery.omit({ limit: true, offset: true }),
+        response: errors, // 200 is text/csv, outside the JSON schemas
+      },
+    },
+    async (req, reply) => {
+      const { scope, actor } = await scoped(req, ctx, 'customers.export');
+      const { tier, ...rest } = req.query;
+      const filters = { ...rest, tiers: parseTiers(tier) };
+      const result = await exportCustomersCsv(db, scope, filters);
+      if ('tooMany' in result)
+        throw new AppError('bad_request', `${result.tooMany} customers match: narrow the filters (at most 100,000)`);
+      await recordAudit(db, {
+        actor,
+        action: 'customers.export',
+        entityType: 'customer_batch',
+        details: { filters: req.query, rows: result.rows },
+      });
+      return reply
+        .header('content-disposition', 'attachment; filename="customers.csv"')
+        .type('text/csv; charset=utf-8')
+        .send(result.csv);
     },
   );
 

@@ -162,6 +162,7 @@ export const enUS = {
   'tags.custom': 'Custom',
   'tags.members': 'Customers',
   'tags.elapsed': 'Time',
+  'tags.ms': '{ms} ms',
   'tags.error': 'Error',
   'tags.backToCatalogue': 'Tag catalogue',
   'tags.edit': 'Edit',

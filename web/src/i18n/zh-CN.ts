@@ -159,6 +159,7 @@ export const zhCN: Messages = {
   'tags.custom': '自定义',
   'tags.members': '客户数',
   'tags.elapsed': '耗时',
+  'tags.ms': '{ms} 毫秒',
   'tags.error': '错误',
   'tags.backToCatalogue': '标签体系',
   'tags.edit': '编辑',

@@ -84,7 +84,7 @@ export function ComputeButton({ keys, onDone }: { keys?: readonly string[]; onDo
                   title: t('tags.elapsed'),
                   dataIndex: 'elapsedMs',
                   align: 'right',
-                  render: (ms: number) => `${ms} ms`,
+                  render: (ms: number) => t('tags.ms', { ms }),
                 },
                 {
                   title: t('tags.error'),

@@ -4,15 +4,15 @@ import type { PropertyPredicate, Scalar } from '../../../api/rule.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
 
 type WhereOp = keyof PropertyPredicate;
-const WHERE_OPS: readonly { op: WhereOp; label: string }[] = [
+const WHERE_OPS: readonly { op: WhereOp; label: string | null }[] = [
   { op: 'eq', label: '=' },
   { op: 'ne', label: '≠' },
   { op: 'gt', label: '>' },
   { op: 'gte', label: '≥' },
   { op: 'lt', label: '<' },
   { op: 'lte', label: '≤' },
-  { op: 'in', label: 'in' },
-  { op: 'contains', label: 'contains' },
+  { op: 'in', label: null },
+  { op: 'contains', label: null },
 ];
 
 interface Row {
@@ -101,7 +101,10 @@ export function WhereEditor({
             onChange={(op) =>
               set(i, { op, value: op === 'in' ? [] : Array.isArray(row.value) ? '' : row.value })
             }
-            options={WHERE_OPS.map((o) => ({ value: o.op, label: o.label }))}
+            options={WHERE_OPS.map((o) => ({
+              value: o.op,
+              label: o.label ?? (o.op === 'in' ? t('builder.op.in') : t('builder.op.contains')),
+            }))}
             style={{ width: 100 }}
             data-testid="where-op"
           />
