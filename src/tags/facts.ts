@@ -2,16 +2,16 @@ import { sql, type Kysely } from 'kysely';
 import { parseDay } from '../segments/predicate.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Database } from '../store/operational/database.ts';
-import { FIELDS, fullYears, type FactSource, type FieldDef } from './fields.ts';
+import { FIELDS, fullYears, type FieldDef } from './fields.ts';
+import { ConsentFacts, HoldingFacts, packedColumn, readInt32, readUint32 } from './fact-sources.ts';
 
 // Reads customer facts from the operational store in chunks of customer ids (key ranges of customers.id, the dense
-// ordinal), straight into typed arrays: never one JS object per customer. Each source (customers, holdings,
-// consents) is one aggregate query per chunk that packs each column of the chunk into one base64 text of fixed-width
-// big-endian values (int4 ids and whole numbers, float8 amounts, 2-bit codes of up to 16 booleans per int4) and one
-// delimited text per string fact. At 10M customers that is ~80 chunks × 3 one-row results instead of tens of
-// millions of rows through the driver (base64 rather than bytea's hex output: a third fewer bytes to produce, send and
-// parse). The three queries of a chunk run side by side (PostgreSQL uses a connection each) and the next chunk is
-// fetched while the current one is evaluated.
+// ordinal), straight into typed arrays: never one JS object per customer. Per chunk, one query per source returns a
+// single row whose columns are packed: each a base64 text of fixed-width big-endian values (int4 ids and whole
+// numbers, float8 amounts, 2-bit codes of up to 16 booleans per int4), plus one delimited text per string fact.
+// At 10M customers that is ~80 chunks × 3 one-row results instead of tens of millions of rows through the driver
+// (base64 rather than bytea's hex output: a third fewer bytes to produce, send and parse). The queries of a chunk run
+// side by side (PostgreSQL uses a connection each) and the next chunk is fetched while the current one is evaluated.
 
 /** Boolean codes in a chunk: 0 empty, 1 false, 2 true. */
 export const BOOL_NULL = 0;
@@ -23,11 +23,11 @@ export interface FactChunk {
   /** Customer ordinals, ascending. */
   readonly ids: Uint32Array;
   /** Number and date facts (dates as day numbers since 1970-01-01); NaN when empty. */
-  readonly numbers: ReadonlyMap<string, Float64Array>;
+  readonly numbers: Map<string, Float64Array>;
   /** String facts as codes into `FactScanner.dictionary(name)`; 0 when empty. */
-  readonly strings: ReadonlyMap<string, Uint32Array>;
+  readonly strings: Map<string, Uint32Array>;
   /** Boolean facts as BOOL_* codes. */
-  readonly booleans: ReadonlyMap<string, Uint8Array>;
+  readonly booleans: Map<string, Uint8Array>;
 }
 
 /** Default width of a chunk in customer ids: bounds memory and keeps each packed result a few MB. */
@@ -37,21 +37,10 @@ export const DEFAULT_CHUNK = 131_072;
 const ROW_SEP = '\x1f';
 const NULL_MARK = '\x15';
 /** The int4 that stands for an empty whole number. */
-const INT_NULL = -2147483648;
+export const INT_NULL = -2147483648;
 
-const isInteger = (f: FieldDef) => f.type === 'date' || f.integer === true;
-
-interface SourcePlan {
-  readonly numbers: FieldDef[];
-  readonly booleans: FieldDef[];
-  readonly strings: FieldDef[];
-}
-
-interface Decoded {
-  ids: Uint32Array;
-  numbers: Map<string, Float64Array>;
-  booleans: Map<string, Uint8Array>;
-}
+type CustomerField = Extract<FieldDef, { source: 'customer' }>;
+const isInteger = (f: CustomerField) => f.type === 'date' || f.integer === true;
 
 /** Scans the customers with the given facts, chunk by chunk, in ascending id order. */
 export class FactScanner {
@@ -59,7 +48,11 @@ export class FactScanner {
   readonly #asOf: string;
   readonly #asOfDay: number;
   readonly #chunk: number;
-  readonly #plans: Map<FactSource, SourcePlan>;
+  readonly #numbers: CustomerField[] = [];
+  readonly #booleans: CustomerField[] = [];
+  readonly #strings: CustomerField[] = [];
+  readonly #holdings: HoldingFacts | null;
+  readonly #consents: ConsentFacts | null;
   readonly #dictionaries = new Map<string, { codes: Map<string, number>; values: string[] }>();
 
   constructor(db: Kysely<Database>, fields: Iterable<string>, asOf: string, chunk = DEFAULT_CHUNK) {
@@ -69,18 +62,20 @@ export class FactScanner {
     this.#asOf = asOf;
     this.#asOfDay = asOfDay;
     this.#chunk = chunk;
-    this.#plans = new Map([['customer', { numbers: [], booleans: [], strings: [] }]]);
+    const holdings: FieldDef[] = [];
+    const consents: FieldDef[] = [];
     for (const name of new Set(fields)) {
       const field = FIELDS.get(name);
       if (!field) throw new AppError('internal', `unknown fact ${name}`);
-      let plan = this.#plans.get(field.source);
-      if (!plan) this.#plans.set(field.source, (plan = { numbers: [], booleans: [], strings: [] }));
-      if (field.type === 'string') plan.strings.push(field);
-      else if (field.type === 'boolean') plan.booleans.push(field);
-      else plan.numbers.push(field);
+      if (field.source === 'holdings') holdings.push(field);
+      else if (field.source === 'consents') consents.push(field);
+      else if (field.type === 'string') this.#strings.push(field);
+      else if (field.type === 'boolean') this.#booleans.push(field);
+      else this.#numbers.push(field);
     }
-    for (const field of this.#plans.get('customer')!.strings)
-      this.#dictionaries.set(field.name, { codes: new Map(), values: [''] });
+    this.#holdings = holdings.length > 0 ? new HoldingFacts(db, holdings, asOf) : null;
+    this.#consents = consents.length > 0 ? new ConsentFacts(db, consents) : null;
+    for (const field of this.#strings) this.#dictionaries.set(field.name, { codes: new Map(), values: [''] });
   }
 
   /** The values of a string fact; code i is values[i] (code 0 = empty). Grows while scanning. */
@@ -108,166 +103,95 @@ export class FactScanner {
   }
 
   async #fetch(lo: number, hi: number): Promise<FactChunk> {
-    const [customers, holdings, consents] = await Promise.all([
+    const [chunk, holdings, consents] = await Promise.all([
       this.#customers(lo, hi),
-      this.#source('holdings', lo, hi),
-      this.#source('consents', lo, hi),
+      this.#holdings?.read(lo, hi),
+      this.#consents?.read(lo, hi),
     ]);
-    const chunk: FactChunk = customers;
-    if (holdings) this.#place(chunk, this.#plans.get('holdings')!, holdings);
-    if (consents) this.#place(chunk, this.#plans.get('consents')!, consents);
+    holdings?.(chunk);
+    consents?.(chunk);
     return chunk;
   }
 
   async #customers(lo: number, hi: number): Promise<FactChunk> {
-    const plan = this.#plans.get('customer')!;
     const columns = new Set(['id']);
-    for (const f of [...plan.numbers, ...plan.booleans, ...plan.strings])
-      for (const c of f.columns ?? []) columns.add(c);
-    const strings = plan.strings.map(
-      (f, k) =>
-        `string_agg(coalesce(translate((${f.sql(this.#asOf)})::text, chr(30) || chr(31) || chr(21), '   '), chr(21)), chr(31)) as s${k}`,
+    for (const f of [...this.#numbers, ...this.#booleans, ...this.#strings])
+      for (const c of f.columns) columns.add(c);
+    const select = [packedColumn('int4send(c.id)', 'ids')];
+    this.#numbers.forEach((f, k) => {
+      const expr = f.type === 'date' ? `((${f.sql()}) - date '1970-01-01')` : `(${f.sql()})`;
+      select.push(
+        isInteger(f)
+          ? packedColumn(`int4send(coalesce(${expr}::int4, ${INT_NULL}))`, `n${k}`)
+          : packedColumn(`float8send(coalesce(${expr}::float8, 'NaN'::float8))`, `n${k}`),
+      );
+    });
+    for (let g = 0; g < this.#booleans.length; g += 16) {
+      const codes = this.#booleans
+        .slice(g, g + 16)
+        .map(
+          (f, j) => `(case when (${f.sql()}) is null then 0 when (${f.sql()}) then 2 else 1 end << ${2 * j})`,
+        );
+      select.push(packedColumn(`int4send(${codes.join(' | ')})`, `b${g / 16}`));
+    }
+    this.#strings.forEach((f, k) =>
+      select.push(
+        `string_agg(coalesce(translate((${f.sql()})::text, chr(30) || chr(31) || chr(21), '   '), chr(21)), chr(31)) as s${k}`,
+      ),
     );
     const result = await sql<Record<string, string | null>>`
-      select ${sql.raw([...this.#columnsSql(plan, 'c.id'), ...strings].join(', '))}
+      select ${sql.raw(select.join(', '))}
         from (select ${sql.raw([...columns].join(', '))} from customers where id > ${lo} and id <= ${hi}) c`.execute(
       this.#db,
     );
     const row = result.rows[0] ?? {};
-    const decoded = this.#decode(plan, row);
-    const texts = plan.strings.map((_, k) => (row[`s${k}`] ?? '').split(ROW_SEP));
+    const unsorted = readUint32(row['ids']);
+    const n = unsorted.length;
     // Aggregates follow the scan's row order, which is not necessarily id order: sort when needed.
-    const order = sortOrder(decoded.ids);
-    const n = decoded.ids.length;
+    const order = sortOrder(unsorted);
     const pick = <T extends Float64Array | Uint8Array | Uint32Array>(a: T): T => {
       if (!order) return a;
       const out = new (a.constructor as new (n: number) => T)(n);
       for (let i = 0; i < n; i++) out[i] = a[order[i]!]!;
       return out;
     };
-    const strings_ = new Map<string, Uint32Array>();
-    plan.strings.forEach((f, k) => strings_.set(f.name, pick(this.#encode(f.name, texts[k]!, n))));
-    return {
-      ids: pick(decoded.ids),
-      numbers: new Map([...decoded.numbers].map(([name, values]) => [name, pick(values)])),
-      booleans: new Map([...decoded.booleans].map(([name, values]) => [name, pick(values)])),
-      strings: strings_,
+    const chunk: FactChunk = {
+      ids: pick(unsorted),
+      numbers: new Map(),
+      strings: new Map(),
+      booleans: new Map(),
     };
-  }
-
-  /** One source's per-customer aggregates for ids in (lo, hi], or null when no fact of it is wanted. */
-  async #source(source: 'holdings' | 'consents', lo: number, hi: number): Promise<Decoded | null> {
-    const plan = this.#plans.get(source);
-    if (!plan) return null;
-    const from =
-      source === 'holdings'
-        ? `holdings h join products p on p.id = h.product_id
-            where h.customer_id > ${lo} and h.customer_id <= ${hi} and h.status = 'active' group by h.customer_id`
-        : `consents k where k.customer_id > ${lo} and k.customer_id <= ${hi} group by k.customer_id`;
-    const id = source === 'holdings' ? 'h.customer_id' : 'k.customer_id';
-    const fields = [...plan.numbers, ...plan.booleans];
-    const inner = [`${id} as id`, ...fields.map((f, i) => `${f.sql(this.#asOf)} as f${i}`)].join(', ');
-    const outer: SourcePlan = {
-      numbers: plan.numbers.map((f, i) => ({ ...f, sql: () => `x.f${i}` })),
-      booleans: plan.booleans.map((f, i) => ({ ...f, sql: () => `x.f${plan.numbers.length + i}` })),
-      strings: [],
-    };
-    const result = await sql<Record<string, string | null>>`
-      select ${sql.raw(this.#columnsSql(outer, 'x.id').join(', '))} from (select ${sql.raw(inner)} from ${sql.raw(from)}) x`.execute(
-      this.#db,
-    );
-    return this.#decode(outer, result.rows[0] ?? {});
-  }
-
-  /** Places a source's values by id into the chunk (customers without a row get the field's absent value). */
-  #place(chunk: FactChunk, plan: SourcePlan, rows: Decoded): void {
-    const n = chunk.ids.length;
-    const at = new Int32Array(rows.ids.length);
-    for (let r = 0; r < rows.ids.length; r++) at[r] = indexOf(chunk.ids, rows.ids[r]!);
-    for (const f of plan.numbers) {
-      const column = new Float64Array(n).fill(f.absent ?? NaN);
-      const values = rows.numbers.get(f.name)!;
-      for (let r = 0; r < at.length; r++) if (at[r]! >= 0) column[at[r]!] = values[r]!;
-      (chunk.numbers as Map<string, Float64Array>).set(f.name, column);
-    }
-    for (const f of plan.booleans) {
-      const column = new Uint8Array(n);
-      const values = rows.booleans.get(f.name)!;
-      for (let r = 0; r < at.length; r++) if (at[r]! >= 0) column[at[r]!] = values[r]!;
-      (chunk.booleans as Map<string, Uint8Array>).set(f.name, column);
-    }
-  }
-
-  /** The packed columns of a chunk: ids, one per number fact, one per 16 boolean facts (each a base64 text). */
-  #columnsSql(plan: SourcePlan, id: string): string[] {
-    const packed = (expr: string, name: string) =>
-      `encode(string_agg(${expr}, ''::bytea), 'base64') as ${name}`;
-    const columns = [packed(`int4send(${id})`, 'ids')];
-    plan.numbers.forEach((f, k) => {
-      const expr =
-        f.type === 'date' ? `((${f.sql(this.#asOf)}) - date '1970-01-01')` : `(${f.sql(this.#asOf)})`;
-      columns.push(
-        isInteger(f)
-          ? packed(`int4send(coalesce(${expr}::int4, ${INT_NULL}))`, `n${k}`)
-          : packed(`float8send(coalesce(${expr}::float8, 'NaN'::float8))`, `n${k}`),
-      );
-    });
-    for (let g = 0; g < plan.booleans.length; g += 16) {
-      const codes = plan.booleans
-        .slice(g, g + 16)
-        .map(
-          (f, j) =>
-            `(case when (${f.sql(this.#asOf)}) is null then 0 when (${f.sql(this.#asOf)}) then 2 else 1 end << ${2 * j})`,
-        );
-      columns.push(packed(`int4send(${codes.join(' | ')})`, `b${g / 16}`));
-    }
-    return columns;
-  }
-
-  #decode(plan: SourcePlan, row: Record<string, string | null>): Decoded {
-    const bytes = (name: string) => {
-      const b = Buffer.from(row[name] ?? '', 'base64');
-      return new DataView(b.buffer, b.byteOffset, b.byteLength);
-    };
-    const idView = bytes('ids');
-    const n = idView.byteLength >>> 2;
-    const ids = new Uint32Array(n);
-    for (let r = 0; r < n; r++) ids[r] = idView.getUint32(4 * r);
-    const numbers = new Map<string, Float64Array>();
-    plan.numbers.forEach((f, k) => {
-      const view = bytes(`n${k}`);
-      const values = new Float64Array(n);
+    this.#numbers.forEach((f, k) => {
+      let values: Float64Array;
       if (isInteger(f)) {
-        for (let r = 0; r < n; r++) {
-          const v = view.getInt32(4 * r);
-          values[r] = v === INT_NULL ? NaN : v;
-        }
-      } else for (let r = 0; r < n; r++) values[r] = view.getFloat64(8 * r);
+        const ints = readInt32(row[`n${k}`]);
+        values = new Float64Array(n);
+        for (let r = 0; r < n; r++) values[r] = ints[r] === INT_NULL ? NaN : ints[r]!;
+      } else values = readFloat64(row[`n${k}`], n);
       if (f.post === 'years')
         for (let r = 0; r < n; r++)
           if (values[r] === values[r]) values[r] = fullYears(values[r]!, this.#asOfDay);
-      numbers.set(f.name, values);
+      chunk.numbers.set(f.name, pick(values));
     });
-    const booleans = new Map<string, Uint8Array>();
-    for (let g = 0; g < plan.booleans.length; g += 16) {
-      const view = bytes(`b${g / 16}`);
-      const group = plan.booleans.slice(g, g + 16).map((f) => {
+    for (let g = 0; g < this.#booleans.length; g += 16) {
+      const words = readUint32(row[`b${g / 16}`]);
+      this.#booleans.slice(g, g + 16).forEach((f, j) => {
         const values = new Uint8Array(n);
-        booleans.set(f.name, values);
-        return values;
+        for (let r = 0; r < n; r++) values[r] = (words[r]! >>> (2 * j)) & 3;
+        chunk.booleans.set(f.name, pick(values));
       });
-      for (let r = 0; r < n; r++) {
-        const word = view.getUint32(4 * r);
-        for (let j = 0; j < group.length; j++) group[j]![r] = (word >>> (2 * j)) & 3;
-      }
     }
-    return { ids, numbers, booleans };
+    this.#strings.forEach((f, k) =>
+      chunk.strings.set(f.name, pick(this.#encode(f.name, row[`s${k}`] ?? '', n))),
+    );
+    return chunk;
   }
 
   /** Dictionary codes of one string fact's rows. */
-  #encode(name: string, rows: string[], n: number): Uint32Array {
+  #encode(name: string, text: string, n: number): Uint32Array {
     const codes = new Uint32Array(n);
     if (n === 0) return codes;
+    const rows = text.split(ROW_SEP);
     if (rows.length !== n)
       throw new AppError('internal', `string fact ${name}: ${rows.length} values for ${n} customers`);
     const dictionary = this.#dictionaries.get(name)!;
@@ -286,6 +210,14 @@ export class FactScanner {
   }
 }
 
+function readFloat64(base64: string | null | undefined, n: number): Float64Array {
+  const b = Buffer.from(base64 ?? '', 'base64');
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const out = new Float64Array(n);
+  for (let r = 0; r < n; r++) out[r] = view.getFloat64(8 * r);
+  return out;
+}
+
 /** The permutation that sorts `ids` ascending, or null when they already are. */
 function sortOrder(ids: Uint32Array): Uint32Array | null {
   let sorted = true;
@@ -294,20 +226,6 @@ function sortOrder(ids: Uint32Array): Uint32Array | null {
   const order = new Uint32Array(ids.length);
   for (let i = 0; i < order.length; i++) order[i] = i;
   return order.sort((a, b) => ids[a]! - ids[b]!);
-}
-
-/** Index of `id` in ascending `ids`, or -1. */
-function indexOf(ids: Uint32Array, id: number): number {
-  let lo = 0;
-  let hi = ids.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = ids[mid]!;
-    if (v === id) return mid;
-    if (v < id) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
 }
 
 /** Customer ordinals packed as big-endian int4s (PostgreSQL `string_agg(int4send(id), '')`). */

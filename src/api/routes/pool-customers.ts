@@ -70,7 +70,7 @@ export function registerPoolCustomerRoutes(api: ZodApi, ctx: RouteContext): void
       return reply
         .header('content-disposition', 'attachment; filename="customers.csv"')
         .type('text/csv; charset=utf-8')
-        .send(result.csv);
+        .send(result.csv as never); // text, not the JSON the error schemas describe
     },
   );
 

@@ -1,0 +1,237 @@
+import { sql, type Kysely } from 'kysely';
+import { AppError } from '../shared/errors.ts';
+import { PRODUCT_CATEGORIES } from '../segments/rule.ts';
+import type { Database } from '../store/operational/database.ts';
+import type { FactChunk } from './facts.ts';
+import { CONSENT_CHANNELS, type FieldDef } from './fields.ts';
+
+// Holding and consent facts of a chunk of customers: the raw rows come back packed (a few bytes each) and are
+// aggregated per customer here. For PostgreSQL that is a plain range scan instead of a dozen FILTERed aggregates per
+// customer; for the wire it is fewer bytes than per-customer aggregates (customers hold ~2 accounts, not 19 facts).
+
+const INT_NULL = -2147483648;
+const BOOL_FALSE = 1;
+const BOOL_TRUE = 2;
+
+/** `string_agg` of a bytea expression over the chunk's rows as one base64 text column. */
+export function packedColumn(expr: string, name: string): string {
+  return `encode(string_agg(${expr}, ''::bytea), 'base64') as ${name}`;
+}
+
+function view(base64: string | null | undefined): DataView {
+  const b = Buffer.from(base64 ?? '', 'base64');
+  return new DataView(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/** Big-endian uint32 values of a packed column. */
+export function readUint32(base64: string | null | undefined): Uint32Array {
+  const v = view(base64);
+  const out = new Uint32Array(v.byteLength >>> 2);
+  for (let i = 0; i < out.length; i++) out[i] = v.getUint32(4 * i);
+  return out;
+}
+
+/** Big-endian int32 values of a packed column. */
+export function readInt32(base64: string | null | undefined): Int32Array {
+  const v = view(base64);
+  const out = new Int32Array(v.byteLength >>> 2);
+  for (let i = 0; i < out.length; i++) out[i] = v.getInt32(4 * i);
+  return out;
+}
+
+function readInt16(base64: string | null | undefined): Int16Array {
+  const v = view(base64);
+  const out = new Int16Array(v.byteLength >>> 1);
+  for (let i = 0; i < out.length; i++) out[i] = v.getInt16(2 * i);
+  return out;
+}
+
+function readFloat64(base64: string | null | undefined): Float64Array {
+  const v = view(base64);
+  const out = new Float64Array(v.byteLength >>> 3);
+  for (let i = 0; i < out.length; i++) out[i] = v.getFloat64(8 * i);
+  return out;
+}
+
+/** Index of `id` in ascending `ids`, or -1. */
+function indexOf(ids: Uint32Array, id: number): number {
+  let lo = 0;
+  let hi = ids.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = ids[mid]!;
+    if (v === id) return mid;
+    if (v < id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+const CATEGORY_ARRAY = `array[${PRODUCT_CATEGORIES.map((c) => `'${c}'`).join(', ')}]::text[]`;
+const CHANNEL_ARRAY = `array[${CONSENT_CHANNELS.map((c) => `'${c}'`).join(', ')}]::text[]`;
+
+/** Facts over a customer's active holdings: category balances, nearest maturity and due dates, product counts. */
+export class HoldingFacts {
+  readonly #db: Kysely<Database>;
+  readonly #asOf: string;
+  readonly #fields: Extract<FieldDef, { source: 'holdings' }>[];
+  readonly #needs = { balance: false, maturity: false, due: false, products: false };
+
+  constructor(db: Kysely<Database>, fields: readonly FieldDef[], asOf: string) {
+    this.#db = db;
+    this.#asOf = asOf;
+    this.#fields = fields.filter(
+      (f): f is Extract<FieldDef, { source: 'holdings' }> => f.source === 'holdings',
+    );
+    for (const f of this.#fields) {
+      const m = f.holding.measure;
+      if (m === 'balance') this.#needs.balance = true;
+      else if (m === 'maturity_days') this.#needs.maturity = true;
+      else if (m === 'due_days') this.#needs.due = true;
+      else if (m === 'products') this.#needs.products = true;
+    }
+  }
+
+  /** Reads the holdings of customers (lo, hi]; returns how to place their facts into the chunk. */
+  async read(lo: number, hi: number): Promise<(chunk: FactChunk) => void> {
+    const day = `date '${this.#asOf}'`;
+    const select = [
+      packedColumn('int4send(h.customer_id)', 'ids'),
+      packedColumn(`int2send((array_position(${CATEGORY_ARRAY}, p.category) - 1)::int2)`, 'cat'),
+    ];
+    if (this.#needs.products) select.push(packedColumn('int4send(hashtext(h.product_id))', 'prod'));
+    if (this.#needs.balance) select.push(packedColumn('float8send(h.balance::float8)', 'bal'));
+    if (this.#needs.maturity)
+      select.push(packedColumn(`int4send(coalesce(h.maturity_date - ${day}, ${INT_NULL}))`, 'mat'));
+    if (this.#needs.due)
+      select.push(packedColumn(`int4send(coalesce(h.next_due_date - ${day}, ${INT_NULL}))`, 'due'));
+    const result = await sql<Record<string, string | null>>`
+      select ${sql.raw(select.join(', '))}
+        from holdings h join products p on p.id = h.product_id
+       where h.customer_id > ${lo} and h.customer_id <= ${hi} and h.status = 'active'`.execute(this.#db);
+    const row = result.rows[0] ?? {};
+    const rows = {
+      ids: readUint32(row['ids']),
+      cat: readInt16(row['cat']),
+      prod: this.#needs.products ? readInt32(row['prod']) : null,
+      bal: this.#needs.balance ? readFloat64(row['bal']) : null,
+      mat: this.#needs.maturity ? readInt32(row['mat']) : null,
+      due: this.#needs.due ? readInt32(row['due']) : null,
+    };
+    return (chunk) => this.#place(chunk, rows);
+  }
+
+  #place(
+    chunk: FactChunk,
+    rows: {
+      ids: Uint32Array;
+      cat: Int16Array;
+      prod: Int32Array | null;
+      bal: Float64Array | null;
+      mat: Int32Array | null;
+      due: Int32Array | null;
+    },
+  ): void {
+    const n = chunk.ids.length;
+    const perCategory = (measure: string) =>
+      PRODUCT_CATEGORIES.map((category): Float64Array | null => {
+        const f = this.#fields.find(
+          (x) => x.holding.measure === measure && 'category' in x.holding && x.holding.category === category,
+        );
+        if (!f) return null;
+        const column = new Float64Array(n).fill(NaN);
+        chunk.numbers.set(f.name, column);
+        return column;
+      });
+    const balance = perCategory('balance');
+    const maturity = perCategory('maturity_days');
+    const due = perCategory('due_days');
+    const counter = (measure: string) => {
+      const f = this.#fields.find((x) => x.holding.measure === measure);
+      if (!f) return null;
+      const column = new Float64Array(n);
+      chunk.numbers.set(f.name, column);
+      return column;
+    };
+    const products = counter('products');
+    const categories = counter('categories');
+    const categoryMask = categories ? new Uint8Array(n) : null;
+    const seen = products ? new Set<number>() : null;
+    for (let r = 0; r < rows.ids.length; r++) {
+      const at = indexOf(chunk.ids, rows.ids[r]!);
+      if (at < 0) continue;
+      const c = rows.cat[r]!;
+      if (c < 0 || c >= PRODUCT_CATEGORIES.length)
+        throw new AppError('internal', `holding category code ${c}`);
+      const b = balance[c];
+      if (b) b[at] = (b[at] !== b[at] ? 0 : b[at]!) + rows.bal![r]!;
+      const m = maturity[c];
+      const mv = rows.mat?.[r] ?? INT_NULL;
+      if (m && mv !== INT_NULL && mv >= 0 && !(m[at]! <= mv)) m[at] = mv;
+      const d = due[c];
+      const dv = rows.due?.[r] ?? INT_NULL;
+      if (d && dv !== INT_NULL && dv >= 0 && !(d[at]! <= dv)) d[at] = dv;
+      if (categoryMask) categoryMask[at]! |= 1 << c;
+      if (seen) {
+        // at < 2^17 and the hash < 2^32: the key is exact in a double
+        const key = at * 4294967296 + (rows.prod![r]! >>> 0);
+        if (!seen.has(key)) {
+          seen.add(key);
+          products![at]!++;
+        }
+      }
+    }
+    if (categories && categoryMask)
+      for (let i = 0; i < n; i++) {
+        let bits = categoryMask[i]!;
+        let count = 0;
+        for (; bits; bits &= bits - 1) count++;
+        categories[i] = count;
+      }
+  }
+}
+
+/** Consent per channel: true when granted, false when revoked, empty when never asked. */
+export class ConsentFacts {
+  readonly #db: Kysely<Database>;
+  readonly #columns: { name: string; channel: number }[];
+
+  constructor(db: Kysely<Database>, fields: readonly FieldDef[]) {
+    this.#db = db;
+    this.#columns = fields.flatMap((f) =>
+      f.source === 'consents' ? [{ name: f.name, channel: CONSENT_CHANNELS.indexOf(f.channel) }] : [],
+    );
+  }
+
+  /** Reads the consents of customers (lo, hi]; returns how to place them into the chunk. */
+  async read(lo: number, hi: number): Promise<(chunk: FactChunk) => void> {
+    const result = await sql<Record<string, string | null>>`
+      select ${sql.raw(
+        [
+          packedColumn('int4send(k.customer_id)', 'ids'),
+          packedColumn(
+            `int2send(((array_position(${CHANNEL_ARRAY}, k.channel) - 1) * 2 + (k.status = 'granted')::int)::int2)`,
+            'code',
+          ),
+        ].join(', '),
+      )}
+        from consents k where k.customer_id > ${lo} and k.customer_id <= ${hi}`.execute(this.#db);
+    const ids = readUint32(result.rows[0]?.['ids']);
+    const codes = readInt16(result.rows[0]?.['code']);
+    return (chunk) => {
+      const n = chunk.ids.length;
+      const byChannel = CONSENT_CHANNELS.map((): Uint8Array | null => null);
+      for (const c of this.#columns) {
+        const column = new Uint8Array(n);
+        chunk.booleans.set(c.name, column);
+        byChannel[c.channel] = column;
+      }
+      for (let r = 0; r < ids.length; r++) {
+        const column = byChannel[codes[r]! >> 1];
+        if (!column) continue;
+        const at = indexOf(chunk.ids, ids[r]!);
+        if (at >= 0) column[at] = codes[r]! & 1 ? BOOL_TRUE : BOOL_FALSE;
+      }
+    };
+  }
+}
