@@ -36,9 +36,13 @@ export interface PoolBenchOptions {
 
 /** The pool benchmark's figures. */
 export async function benchPool(options: PoolBenchOptions): Promise<BenchResult[]> {
-  const engines = options.engines ?? ['pglite', ...((await postgresReachable()) ? (['postgres'] as const) : [])];
+  const engines = options.engines ?? [
+    'pglite',
+    ...((await postgresReachable()) ? (['postgres'] as const) : []),
+  ];
   const results: BenchResult[] = [];
-  for (const engine of engines) results.push(await benchHandover(engine, options.handoverCustomers ?? 20_000));
+  for (const engine of engines)
+    results.push(await benchHandover(engine, options.handoverCustomers ?? 20_000));
   for (const engine of engines) results.push(...(await benchHttp(engine, options)));
   return results;
 }
@@ -50,7 +54,12 @@ async function benchHandover(engine: 'pglite' | 'postgres', customers: number): 
     await seedSyntheticBank(store.db, {
       staff: [
         { id: 'FROM', orgUnitId: 'SB-A1', role: 'account_manager', capacity: customers, status: 'departed' },
-        ...['T1', 'T2', 'T3'].map((id) => ({ id, orgUnitId: 'SB-A1', role: 'account_manager' as const, capacity: customers })),
+        ...['T1', 'T2', 'T3'].map((id) => ({
+          id,
+          orgUnitId: 'SB-A1',
+          role: 'account_manager' as const,
+          capacity: customers,
+        })),
       ],
       pools: [
         { managerId: 'FROM', orgUnitId: 'SB-A1', customers },
@@ -69,11 +78,19 @@ async function benchHandover(engine: 'pglite' | 'postgres', customers: number): 
     );
     if (!created.ok) throw new Error(created.error.message);
     const planned = performance.now();
-    const runner = new HandoverRunner({ db: store.db, clock, logger: createLogger('silent') }, { chunk: 500, chunkDelayMs: 0 });
+    const runner = new HandoverRunner(
+      { db: store.db, clock, logger: createLogger('silent') },
+      { chunk: 500, chunkDelayMs: 0 },
+    );
     await runner.run(created.value.job.id);
     const done = performance.now();
-    const job = await store.db.selectFrom('handover_jobs').selectAll().where('id', '=', created.value.job.id).executeTakeFirstOrThrow();
-    if (job.status !== 'done' || job.moved !== customers) throw new Error(`handover ended ${job.status} with ${job.moved} moved`);
+    const job = await store.db
+      .selectFrom('handover_jobs')
+      .selectAll()
+      .where('id', '=', created.value.job.id)
+      .executeTakeFirstOrThrow();
+    if (job.status !== 'done' || job.moved !== customers)
+      throw new Error(`handover ended ${job.status} with ${job.moved} moved`);
     const seconds = (done - started) / 1000;
     const limit = engine === 'pglite' ? 10 : 5;
     return {
@@ -129,18 +146,34 @@ async function benchHttp(engine: 'pglite' | 'postgres', options: PoolBenchOption
     // A third of the customers were contacted in the last two months, so "last contact" sorts on real values.
     await sql`insert into customer_contacts (customer_id, last_contact_at, last_outbound_at, last_staff_id)
       select c.id, ${`${AS_OF}T08:00:00Z`}::timestamptz - (c.id % 60) * interval '1 day', null, o.manager_id
-      from customers c join customer_owners o on o.customer_id = c.id where c.id % 3 = 0`.execute(target.store.db);
+      from customers c join customer_owners o on o.customer_id = c.id where c.id % 3 = 0`.execute(
+      target.store.db,
+    );
     await sql`analyze`.execute(target.store.db);
-    const auth = new AuthService({ db: target.store.db, clock: { now: () => new Date() }, sessionTtlHours: 12 });
+    const auth = new AuthService({
+      db: target.store.db,
+      clock: { now: () => new Date() },
+      sessionTtlHours: 12,
+    });
     await auth.createUser(
-      { username: 'bench.am', role: 'account_manager', password: 'bench-password', staffId: 'M0001', orgUnitId: 'SB-A1' },
+      {
+        username: 'bench.am',
+        role: 'account_manager',
+        password: 'bench-password',
+        staffId: 'M0001',
+        orgUnitId: 'SB-A1',
+      },
       'bench',
     );
     const generateSeconds = (performance.now() - generated) / 1000;
     await target.store.close();
     closed = true;
 
-    const server = await startServerProcess(env, async (url) => (await fetch(`${url}/readyz`)).status === 200, 600_000);
+    const server = await startServerProcess(
+      env,
+      async (url) => (await fetch(`${url}/readyz`)).status === 200,
+      600_000,
+    );
     try {
       const login = await fetch(`${server.url}/v1/auth/login`, {
         method: 'POST',
@@ -213,7 +246,12 @@ async function waitForTagRun(url: string, cookie: string): Promise<void> {
   }
 }
 
-function figure(bench: string, ms: number[], targetMs: number, details: Record<string, unknown>): BenchResult {
+function figure(
+  bench: string,
+  ms: number[],
+  targetMs: number,
+  details: Record<string, unknown>,
+): BenchResult {
   const sorted = [...ms].sort((a, b) => a - b);
   const p = (q: number) => round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0);
   return {

@@ -20,6 +20,8 @@ interface RunLine {
   tagValues: number;
   bitmapMB: number;
   phasesMs: Record<string, number>;
+  cpuSeconds: { node: number; postgres: number };
+  loadAvg1: number;
   failed: string[];
   slowest: string[];
   rssMb: number;
@@ -76,6 +78,9 @@ export async function benchTagCompute(
           peakRssMB: peak,
           firstRunSeconds: Math.round(first.seconds * 10) / 10,
           firstRunNote: 'the first run also replays and stores two closed months of tier history',
+          cpuSeconds: again.cpuSeconds,
+          cpuSecondsFirstRun: first.cpuSeconds,
+          loadAvg1: again.loadAvg1,
           phasesMs: again.phasesMs,
           phasesMsFirstRun: first.phasesMs,
           slowestTags: again.slowest,

@@ -22,7 +22,12 @@ export interface CoverageRow {
 export interface CoverageReport {
   readonly asOf: string;
   readonly window: { readonly from: string; readonly to: string; readonly days: number };
-  readonly managers: (CoverageRow & { managerId: string; name: string; orgUnitId: string; branchId: string })[];
+  readonly managers: (CoverageRow & {
+    managerId: string;
+    name: string;
+    orgUnitId: string;
+    branchId: string;
+  })[];
   readonly branches: (CoverageRow & { branchId: string; name: string })[];
   readonly definitions: Readonly<Record<string, string>>;
 }
@@ -43,7 +48,12 @@ export async function contactCoverage(
     .where((eb) =>
       eb.or([
         eb('role', '=', 'account_manager'),
-        eb.exists(eb.selectFrom('customer_owners as o').select('o.customer_id').whereRef('o.manager_id', '=', 'staff.id')),
+        eb.exists(
+          eb
+            .selectFrom('customer_owners as o')
+            .select('o.customer_id')
+            .whereRef('o.manager_id', '=', 'staff.id'),
+        ),
       ]),
     )
     .orderBy('id')
@@ -114,8 +124,9 @@ export async function contactCoverage(
         ...figures(b.pool, b.contacted, b.out, b.positive),
       })),
     definitions: {
-      poolSize: "Customers the manager owns now (customer_owners)",
-      contacted: 'Customers of the pool with at least one interaction (any staff, any direction) in the window',
+      poolSize: 'Customers the manager owns now (customer_owners)',
+      contacted:
+        'Customers of the pool with at least one interaction (any staff, any direction) in the window',
       coverage: 'contacted / poolSize',
       outbound: "The manager's outbound interactions in the window",
       responseRate: 'Outbound interactions with outcome "positive" / outbound interactions',

@@ -64,7 +64,8 @@ export async function listCustomers(
     );
     if (query.managerId !== undefined) q = q.where('o.manager_id', '=', query.managerId);
     if (query.tiers && query.tiers.length > 0) q = q.where('c.tier', 'in', query.tiers);
-    if (units !== undefined) q = units.length === 0 ? q.where(sql<boolean>`false`) : q.where('c.org_unit_id', 'in', units);
+    if (units !== undefined)
+      q = units.length === 0 ? q.where(sql<boolean>`false`) : q.where('c.org_unit_id', 'in', units);
     const term = query.q?.trim();
     if (term) q = q.where(searchCondition(term));
     return q;
@@ -135,7 +136,8 @@ function searchCondition(term: string) {
   const prefix = term.replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
   const chars = [...term];
   const first = chars[0] ?? '';
-  const nameLike = /^[^\x20-\x40]/u.test(first) && (chars.length === 1 || chars.slice(1).every((c) => c === '*'));
+  const nameLike =
+    /^[^\x20-\x40]/u.test(first) && (chars.length === 1 || chars.slice(1).every((c) => c === '*'));
   if (!nameLike) return sql<boolean>`(c.customer_no = ${term} or c.customer_no like ${prefix})`;
   const byName =
     chars.length === 1
@@ -174,7 +176,8 @@ export async function unassignedQueue(
       scope,
       'c',
     );
-    if (units !== undefined) q = units.length === 0 ? q.where(sql<boolean>`false`) : q.where('c.org_unit_id', 'in', units);
+    if (units !== undefined)
+      q = units.length === 0 ? q.where(sql<boolean>`false`) : q.where('c.org_unit_id', 'in', units);
     return q;
   };
   const [count, rows] = await Promise.all([
@@ -240,7 +243,17 @@ export async function exportCustomersCsv(
     return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
   };
   const lines = page.items.map((c) =>
-    [c.customerNo, c.name, c.tier, c.aum, c.orgUnitId, c.managerId, c.ownerSince, c.lastContactAt, c.wecomFriend]
+    [
+      c.customerNo,
+      c.name,
+      c.tier,
+      c.aum,
+      c.orgUnitId,
+      c.managerId,
+      c.ownerSince,
+      c.lastContactAt,
+      c.wecomFriend,
+    ]
       .map(cell)
       .join(','),
   );

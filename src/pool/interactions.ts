@@ -31,7 +31,12 @@ export interface InteractionInput {
 
 /** The verdict on one row. */
 export type InteractionResult =
-  | { readonly index: number; readonly status: 'created'; readonly id: number; readonly taskId: number | null }
+  | {
+      readonly index: number;
+      readonly status: 'created';
+      readonly id: number;
+      readonly taskId: number | null;
+    }
   | { readonly index: number; readonly status: 'duplicate' }
   | {
       readonly index: number;
@@ -76,12 +81,24 @@ export async function logInteractions(
     const staff =
       named.length === 0
         ? []
-        : await tx.selectFrom('staff').select('id').where('id', 'in', named).where(staffScopeFilter(who.scope)).execute();
+        : await tx
+            .selectFrom('staff')
+            .select('id')
+            .where('id', 'in', named)
+            .where(staffScopeFilter(who.scope))
+            .execute();
     const knownStaff = new Set(staff.map((s) => s.id));
 
     const results: InteractionResult[] = [];
     const seenExternal = new Set<string>();
-    const accepted: { index: number; input: InteractionInput; customerId: number; staffId: string | null; at: Date; owner: string | null }[] = [];
+    const accepted: {
+      index: number;
+      input: InteractionInput;
+      customerId: number;
+      staffId: string | null;
+      at: Date;
+      owner: string | null;
+    }[] = [];
     rows.forEach((input, index) => {
       const reject = (code: 'not_found' | 'forbidden' | 'bad_request', field: string, message: string) =>
         results.push({ index, status: 'rejected', error: { code, field, message } });
@@ -94,7 +111,8 @@ export async function logInteractions(
         return reject('not_found', 'staffId', `no staff ${staffId}`);
       const at = input.at === undefined ? now : new Date(input.at);
       if (Number.isNaN(at.getTime())) return reject('bad_request', 'at', 'not a timestamp');
-      if (at.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) return reject('bad_request', 'at', 'in the future');
+      if (at.getTime() > now.getTime() + FUTURE_TOLERANCE_MS)
+        return reject('bad_request', 'at', 'in the future');
       if (input.externalId) {
         const key = `${customer.id}|${input.externalId}`;
         if (seenExternal.has(key)) return results.push({ index, status: 'duplicate' });
@@ -130,7 +148,9 @@ export async function logInteractions(
         : await tx
             .insertInto('interactions')
             .values(values)
-            .onConflict((oc) => oc.columns(['customer_id', 'external_id']).where('external_id', 'is not', null).doNothing())
+            .onConflict((oc) =>
+              oc.columns(['customer_id', 'external_id']).where('external_id', 'is not', null).doNothing(),
+            )
             .returning('id')
             .execute();
     const created = new Set(inserted.map((r) => Number(r.id)));

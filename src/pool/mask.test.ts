@@ -48,7 +48,10 @@ describe('masking', () => {
   });
 
   it('parses reveal requests and names unknown fields', () => {
-    expect(parseReveal('phone, id_number,,salary')).toEqual({ fields: new Set(['phone', 'id_number']), unknown: ['salary'] });
+    expect(parseReveal('phone, id_number,,salary')).toEqual({
+      fields: new Set(['phone', 'id_number']),
+      unknown: ['salary'],
+    });
     expect(parseReveal(undefined)).toEqual({ fields: new Set(), unknown: [] });
   });
 });

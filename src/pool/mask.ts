@@ -38,7 +38,13 @@ export function maskName(value: string | null): string | null {
   if (value === null) return null;
   const chars = [...value.trim()];
   if (chars.length === 0) return '';
-  return chars[0] + chars.slice(1).map((c) => (/[\p{L}\p{N}]/u.test(c) ? '*' : c)).join('');
+  return (
+    chars[0] +
+    chars
+      .slice(1)
+      .map((c) => (/[\p{L}\p{N}]/u.test(c) ? '*' : c))
+      .join('')
+  );
 }
 
 /** Masks an email: first character of the mailbox, `***`, the domain. */

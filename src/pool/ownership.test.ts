@@ -23,8 +23,13 @@ for (const engine of await engines()) {
     let dispose: () => Promise<void>;
     const deps = () => ({ db: store.db, clock });
     const ownerOf = async (id: number) =>
-      (await store.db.selectFrom('customer_owners').select('manager_id').where('customer_id', '=', id).executeTakeFirst())
-        ?.manager_id ?? null;
+      (
+        await store.db
+          .selectFrom('customer_owners')
+          .select('manager_id')
+          .where('customer_id', '=', id)
+          .executeTakeFirst()
+      )?.manager_id ?? null;
 
     beforeEach(async () => {
       ({ store, dispose } = await engine.open());
@@ -49,7 +54,10 @@ for (const engine of await engines()) {
 
     it('allows at most one owner per customer', async () => {
       await expect(
-        store.db.insertInto('customer_owners').values({ customer_id: 1, manager_id: 'AM2', source: 'assign' }).execute(),
+        store.db
+          .insertInto('customer_owners')
+          .values({ customer_id: 1, manager_id: 'AM2', source: 'assign' })
+          .execute(),
       ).rejects.toThrow();
       expect(await ownerOf(1)).toBe('AM1');
     });
@@ -94,9 +102,17 @@ for (const engine of await engines()) {
         { customer_id: 22, from_manager: null, to_manager: 'AM1', kind: 'assign' },
       ]);
       // The open task of customer 2 went with it to AM2.
-      const task = await store.db.selectFrom('tasks').select('assignee_id').where('customer_id', '=', 2).executeTakeFirst();
+      const task = await store.db
+        .selectFrom('tasks')
+        .select('assignee_id')
+        .where('customer_id', '=', 2)
+        .executeTakeFirst();
       expect(task?.assignee_id).toBe('AM2');
-      const audit = await store.db.selectFrom('audit_log').select(['action', 'details']).where('action', '=', 'pool.assign').execute();
+      const audit = await store.db
+        .selectFrom('audit_log')
+        .select(['action', 'details'])
+        .where('action', '=', 'pool.assign')
+        .execute();
       expect(audit).toHaveLength(1);
       expect(audit[0]?.details['changes']).toHaveLength(4);
     });
@@ -111,13 +127,22 @@ for (const engine of await engines()) {
     });
 
     it('assigns unassigned customers round-robin by the most specific rule, within capacity', async () => {
-      expect((await saveRule(deps(), ADMIN, { orgUnitId: 'BR-A', tier: null, managerIds: ['AM1', 'AM2'] })).ok).toBe(true);
-      expect((await saveRule(deps(), ADMIN, { orgUnitId: 'SB-B1', tier: null, managerIds: ['AM3'] })).ok).toBe(true);
-      const outside = await saveRule(deps(), { actor: 'user:bh', scope: BRANCH_A }, { orgUnitId: 'SB-B1', tier: null, managerIds: ['AM3'] });
+      expect(
+        (await saveRule(deps(), ADMIN, { orgUnitId: 'BR-A', tier: null, managerIds: ['AM1', 'AM2'] })).ok,
+      ).toBe(true);
+      expect(
+        (await saveRule(deps(), ADMIN, { orgUnitId: 'SB-B1', tier: null, managerIds: ['AM3'] })).ok,
+      ).toBe(true);
+      const outside = await saveRule(
+        deps(),
+        { actor: 'user:bh', scope: BRANCH_A },
+        { orgUnitId: 'SB-B1', tier: null, managerIds: ['AM3'] },
+      );
       expect(!outside.ok && outside.error.code).toBe('forbidden');
       const results = await assignByRules(deps(), ADMIN);
       // SB-A1's six: AM1 and AM2 have room for one each; the other four find no capacity. SB-B1's four go to AM3.
-      const byStatus = (s: string) => results.filter((r) => r.status === s).map((r) => [r.customerNo, r.managerId]);
+      const byStatus = (s: string) =>
+        results.filter((r) => r.status === s).map((r) => [r.customerNo, r.managerId]);
       expect(byStatus('assigned')).toEqual([
         ['C000000021', 'AM1'],
         ['C000000022', 'AM2'],
@@ -153,7 +178,9 @@ for (const engine of await engines()) {
       expect((await migrate(store)).applied).toEqual(['0004_pool.sql']);
       const { rows } = await sql<{ n: number; history: number }>`select
         (select count(*) from customer_owners where source = 'backfill') as n,
-        (select count(*) from ownership_history where actor = 'migration:0004_pool') as history`.execute(store.db);
+        (select count(*) from ownership_history where actor = 'migration:0004_pool') as history`.execute(
+        store.db,
+      );
       expect(rows[0]).toEqual({ n: 20, history: 20 });
     });
   });

@@ -34,7 +34,11 @@ export async function writeOwnership(
   const at = how.at.toISOString();
   const sets = changes
     .filter((c) => c.to !== null)
-    .map((c) => ({ customer_id: c.customerId, manager_id: c.to, hs: how.handoverStatus?.get(c.customerId) ?? null }));
+    .map((c) => ({
+      customer_id: c.customerId,
+      manager_id: c.to,
+      hs: how.handoverStatus?.get(c.customerId) ?? null,
+    }));
   if (sets.length > 0) {
     await sql`insert into customer_owners (customer_id, manager_id, since, source, handover_status, handover_job_id, updated_at)
       select x.customer_id, x.manager_id, ${at}::timestamptz, ${how.source}, x.hs, ${how.jobId ?? null}::bigint, ${at}::timestamptz
@@ -44,7 +48,8 @@ export async function writeOwnership(
         handover_job_id = excluded.handover_job_id, updated_at = excluded.updated_at`.execute(tx);
   }
   const removed = changes.filter((c) => c.to === null).map((c) => c.customerId);
-  if (removed.length > 0) await tx.deleteFrom('customer_owners').where('customer_id', 'in', removed).execute();
+  if (removed.length > 0)
+    await tx.deleteFrom('customer_owners').where('customer_id', 'in', removed).execute();
   const history = changes.map((c) => ({ customer_id: c.customerId, from_manager: c.from, to_manager: c.to }));
   await sql`insert into ownership_history (customer_id, from_manager, to_manager, reason, kind, job_id, at, actor)
     select x.customer_id, x.from_manager, x.to_manager, ${how.reason}, ${how.kind}, ${how.jobId ?? null}::bigint,
@@ -68,7 +73,9 @@ export async function moveOpenWork(
     .map((c) => ({ customer_id: c.customerId, from_id: c.from, to_id: c.to }));
   if (moves.length === 0) return { taskIds: [], reminders: 0 };
   const json = JSON.stringify(moves);
-  const tasks = await sql<{ id: number }>`update tasks t set assignee_id = m.to_id, updated_at = ${at.toISOString()}::timestamptz
+  const tasks = await sql<{
+    id: number;
+  }>`update tasks t set assignee_id = m.to_id, updated_at = ${at.toISOString()}::timestamptz
     from json_to_recordset(${json}::json) as m(customer_id integer, from_id text, to_id text)
     where t.customer_id = m.customer_id and t.assignee_id = m.from_id and t.status = 'open'
     returning t.id`.execute(tx);
@@ -120,12 +127,17 @@ export async function assignCustomers(
     const customers =
       customerNos.length === 0
         ? []
-        : await applyCustomerScope(tx.selectFrom('customers').select(['customers.id', 'customers.customer_no']), who.scope)
+        : await applyCustomerScope(
+            tx.selectFrom('customers').select(['customers.id', 'customers.customer_no']),
+            who.scope,
+          )
             .where('customers.customer_no', 'in', customerNos)
             .execute();
     const idByNo = new Map(customers.map((c) => [c.customer_no, c.id]));
     const noById = new Map(customers.map((c) => [c.id, c.customer_no]));
-    const managerIds = [...new Set(items.map((i) => i.managerId).filter((m): m is string => m !== null))].sort();
+    const managerIds = [
+      ...new Set(items.map((i) => i.managerId).filter((m): m is string => m !== null)),
+    ].sort();
     // Locking the managers' rows serialises concurrent assignments to them, so capacity checks stay exact.
     const managers =
       managerIds.length === 0

@@ -62,7 +62,9 @@ export interface CustomerProfile {
 
 /** Account numbers show their last 4 digits only (never revealed through the pool). */
 export function maskAccountNo(accountNo: string): string {
-  return accountNo.length <= 4 ? '*'.repeat(accountNo.length) : '*'.repeat(accountNo.length - 4) + accountNo.slice(-4);
+  return accountNo.length <= 4
+    ? '*'.repeat(accountNo.length)
+    : '*'.repeat(accountNo.length - 4) + accountNo.slice(-4);
 }
 
 /**
@@ -77,71 +79,81 @@ export async function customerProfile(
 ): Promise<CustomerProfile | undefined> {
   const c = await findCustomerInScope(db, who.scope, customerNo);
   if (!c) return undefined;
-  const [owner, assistants, holdings, consents, tasks, reminders, contact, unit, history] = await Promise.all([
-    db
-      .selectFrom('customer_owners as o')
-      .innerJoin('staff as s', 's.id', 'o.manager_id')
-      .select(['o.manager_id', 's.name', 'o.since', 'o.source', 'o.handover_status'])
-      .where('o.customer_id', '=', c.id)
-      .executeTakeFirst(),
-    db
-      .selectFrom('customer_assistants as a')
-      .innerJoin('staff as s', 's.id', 'a.staff_id')
-      .select(['a.staff_id', 's.name'])
-      .where('a.customer_id', '=', c.id)
-      .orderBy('a.staff_id')
-      .execute(),
-    db
-      .selectFrom('holdings as h')
-      .innerJoin('products as p', 'p.id', 'h.product_id')
-      .select([
-        'h.account_no',
-        'h.product_id',
-        'p.name',
-        'p.category',
-        'h.balance',
-        'h.opened_on',
-        'h.maturity_date',
-        'h.next_due_date',
-        'h.status',
-      ])
-      .where('h.customer_id', '=', c.id)
-      .orderBy('h.opened_on', 'desc')
-      .orderBy('h.account_no')
-      .execute(),
-    db
-      .selectFrom('consents')
-      .select(['channel', 'status', 'updated_at'])
-      .where('customer_id', '=', c.id)
-      .orderBy('channel')
-      .execute(),
-    db
-      .selectFrom('tasks')
-      .select(sql<number>`count(*)`.as('n'))
-      .where('customer_id', '=', c.id)
-      .where('status', '=', 'open')
-      .executeTakeFirstOrThrow(),
-    db
-      .selectFrom('reminders')
-      .select(['id', 'kind', 'due_on'])
-      .where('customer_id', '=', c.id)
-      .where('status', '=', 'open')
-      .orderBy('due_on')
-      .limit(20)
-      .execute(),
-    db.selectFrom('customer_contacts').select('last_contact_at').where('customer_id', '=', c.id).executeTakeFirst(),
-    c.org_unit_id === null
-      ? Promise.resolve(undefined)
-      : db.selectFrom('org_units').select(['id', 'name']).where('id', '=', c.org_unit_id).executeTakeFirst(),
-    db
-      .selectFrom('ownership_history')
-      .select(['kind', 'from_manager', 'to_manager', 'reason', 'job_id', 'at'])
-      .where('customer_id', '=', c.id)
-      .orderBy('at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(20)
-      .execute(),
-  ]);
+  const [owner, assistants, holdings, consents, tasks, reminders, contact, unit, history] = await Promise.all(
+    [
+      db
+        .selectFrom('customer_owners as o')
+        .innerJoin('staff as s', 's.id', 'o.manager_id')
+        .select(['o.manager_id', 's.name', 'o.since', 'o.source', 'o.handover_status'])
+        .where('o.customer_id', '=', c.id)
+        .executeTakeFirst(),
+      db
+        .selectFrom('customer_assistants as a')
+        .innerJoin('staff as s', 's.id', 'a.staff_id')
+        .select(['a.staff_id', 's.name'])
+        .where('a.customer_id', '=', c.id)
+        .orderBy('a.staff_id')
+        .execute(),
+      db
+        .selectFrom('holdings as h')
+        .innerJoin('products as p', 'p.id', 'h.product_id')
+        .select([
+          'h.account_no',
+          'h.product_id',
+          'p.name',
+          'p.category',
+          'h.balance',
+          'h.opened_on',
+          'h.maturity_date',
+          'h.next_due_date',
+          'h.status',
+        ])
+        .where('h.customer_id', '=', c.id)
+        .orderBy('h.opened_on', 'desc')
+        .orderBy('h.account_no')
+        .execute(),
+      db
+        .selectFrom('consents')
+        .select(['channel', 'status', 'updated_at'])
+        .where('customer_id', '=', c.id)
+        .orderBy('channel')
+        .execute(),
+      db
+        .selectFrom('tasks')
+        .select(sql<number>`count(*)`.as('n'))
+        .where('customer_id', '=', c.id)
+        .where('status', '=', 'open')
+        .executeTakeFirstOrThrow(),
+      db
+        .selectFrom('reminders')
+        .select(['id', 'kind', 'due_on'])
+        .where('customer_id', '=', c.id)
+        .where('status', '=', 'open')
+        .orderBy('due_on')
+        .limit(20)
+        .execute(),
+      db
+        .selectFrom('customer_contacts')
+        .select('last_contact_at')
+        .where('customer_id', '=', c.id)
+        .executeTakeFirst(),
+      c.org_unit_id === null
+        ? Promise.resolve(undefined)
+        : db
+            .selectFrom('org_units')
+            .select(['id', 'name'])
+            .where('id', '=', c.org_unit_id)
+            .executeTakeFirst(),
+      db
+        .selectFrom('ownership_history')
+        .select(['kind', 'from_manager', 'to_manager', 'reason', 'job_id', 'at'])
+        .where('customer_id', '=', c.id)
+        .orderBy('at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(20)
+        .execute(),
+    ],
+  );
   const revealed = [...reveal].sort();
   if (revealed.length > 0) {
     await recordAudit(db, {

@@ -46,7 +46,9 @@ export type KindResult =
   | { readonly kind: ReminderKind; readonly ok: true; readonly candidates: number; readonly created: number }
   | { readonly kind: ReminderKind; readonly ok: false; readonly error: string };
 
-const HOLDING_KINDS: Partial<Record<ReminderKind, { categories: string[]; column: 'maturity_date' | 'next_due_date' }>> = {
+const HOLDING_KINDS: Partial<
+  Record<ReminderKind, { categories: string[]; column: 'maturity_date' | 'next_due_date' }>
+> = {
   deposit_maturity: { categories: ['time_deposit'], column: 'maturity_date' },
   insurance_renewal: { categories: ['insurance'], column: 'next_due_date' },
   loan_repayment: { categories: ['loan', 'credit_card'], column: 'next_due_date' },
@@ -98,7 +100,12 @@ async function insertCounting(db: Kysely<Database>, candidates: ReturnType<typeo
   return { candidates: Number(rows[0]?.candidates ?? 0), created: Number(rows[0]?.created ?? 0) };
 }
 
-async function fromHoldings(db: Kysely<Database>, kind: ReminderKind, asOf: string, horizon: number): Promise<Counts> {
+async function fromHoldings(
+  db: Kysely<Database>,
+  kind: ReminderKind,
+  asOf: string,
+  horizon: number,
+): Promise<Counts> {
   const spec = HOLDING_KINDS[kind]!;
   const column = sql.ref(`h.${spec.column}`);
   return insertCounting(
@@ -209,7 +216,12 @@ export async function closeReminder(
       .where('customer_id', '=', row.customer_id)
       .where('id', '=', id)
       .execute();
-    await recordAudit(tx, { actor: who.actor, action: `reminder.${status}`, entityType: 'reminder', entityId: String(id) });
+    await recordAudit(tx, {
+      actor: who.actor,
+      action: `reminder.${status}`,
+      entityType: 'reminder',
+      entityId: String(id),
+    });
   });
   return ok({ id, status });
 }

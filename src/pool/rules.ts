@@ -46,8 +46,13 @@ export async function saveRule(
   return deps.db.transaction().execute(async (tx) => {
     const staff = await tx.selectFrom('staff').select('id').where('id', 'in', input.managerIds).execute();
     const missing = input.managerIds.filter((m) => !staff.some((s) => s.id === m));
-    if (missing.length > 0) return err({ code: 'bad_request' as const, message: `unknown staff: ${missing.join(', ')}` });
-    const unit = await tx.selectFrom('org_units').select('id').where('id', '=', input.orgUnitId).executeTakeFirst();
+    if (missing.length > 0)
+      return err({ code: 'bad_request' as const, message: `unknown staff: ${missing.join(', ')}` });
+    const unit = await tx
+      .selectFrom('org_units')
+      .select('id')
+      .where('id', '=', input.orgUnitId)
+      .executeTakeFirst();
     if (!unit) return err({ code: 'bad_request' as const, message: `no org unit ${input.orgUnitId}` });
     const existing = await tx
       .selectFrom('pool_assignment_rules')
@@ -65,7 +70,12 @@ export async function saveRule(
           .executeTakeFirstOrThrow()
       : await tx
           .insertInto('pool_assignment_rules')
-          .values({ org_unit_id: input.orgUnitId, tier: input.tier, manager_ids: managers, created_by: who.actor })
+          .values({
+            org_unit_id: input.orgUnitId,
+            tier: input.tier,
+            manager_ids: managers,
+            created_by: who.actor,
+          })
           .returningAll()
           .executeTakeFirstOrThrow();
     await recordAudit(tx, {
@@ -80,12 +90,25 @@ export async function saveRule(
 }
 
 /** Deletes a rule (audited); false when there is none in the scope. */
-export async function deleteRule(deps: Deps, who: { actor: string; scope: DataScope }, id: number): Promise<boolean> {
+export async function deleteRule(
+  deps: Deps,
+  who: { actor: string; scope: DataScope },
+  id: number,
+): Promise<boolean> {
   return deps.db.transaction().execute(async (tx) => {
-    const row = await tx.selectFrom('pool_assignment_rules').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await tx
+      .selectFrom('pool_assignment_rules')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!row || !unitInScope(who.scope, row.org_unit_id)) return false;
     await tx.deleteFrom('pool_assignment_rules').where('id', '=', id).execute();
-    await recordAudit(tx, { actor: who.actor, action: 'pool.rule.delete', entityType: 'assignment_rule', entityId: String(id) });
+    await recordAudit(tx, {
+      actor: who.actor,
+      action: 'pool.rule.delete',
+      entityType: 'assignment_rule',
+      entityId: String(id),
+    });
     return true;
   });
 }
@@ -101,7 +124,12 @@ export async function assignByRules(
 ): Promise<RuleAssignResult[]> {
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (tx) => {
-    const rules = await tx.selectFrom('pool_assignment_rules').selectAll().orderBy('id').forUpdate().execute();
+    const rules = await tx
+      .selectFrom('pool_assignment_rules')
+      .selectAll()
+      .orderBy('id')
+      .forUpdate()
+      .execute();
     const units = await tx.selectFrom('org_units').select(['id', 'parent_id']).execute();
     const parentOf = new Map(units.map((u) => [u.id, u.parent_id]));
     const ruleFor = new Map(rules.map((r) => [`${r.org_unit_id}|${r.tier ?? ''}`, r]));
@@ -161,9 +189,19 @@ export async function assignByRules(
     for (const rule of rules) {
       const next = cursor.get(rule.id) ?? 0;
       if (next !== rule.next_index)
-        await tx.updateTable('pool_assignment_rules').set({ next_index: next }).where('id', '=', rule.id).execute();
+        await tx
+          .updateTable('pool_assignment_rules')
+          .set({ next_index: next })
+          .where('id', '=', rule.id)
+          .execute();
     }
-    await writeOwnership(tx, changes, { kind: 'assign', source: 'rule', reason: 'assignment rule', actor: who.actor, at: now });
+    await writeOwnership(tx, changes, {
+      kind: 'assign',
+      source: 'rule',
+      reason: 'assignment rule',
+      actor: who.actor,
+      at: now,
+    });
     await moveOpenWork(tx, changes, now);
     if (changes.length > 0) {
       await recordAudit(tx, {
@@ -171,7 +209,9 @@ export async function assignByRules(
         action: 'pool.assign_by_rules',
         entityType: 'customer_batch',
         details: {
-          assigned: results.filter((r) => r.status === 'assigned').map((r) => [r.customerNo, r.managerId, r.ruleId]),
+          assigned: results
+            .filter((r) => r.status === 'assigned')
+            .map((r) => [r.customerNo, r.managerId, r.ruleId]),
         },
       });
     }
@@ -199,5 +239,11 @@ function present(r: {
   manager_ids: string[];
   next_index: number;
 }): AssignmentRule {
-  return { id: r.id, orgUnitId: r.org_unit_id, tier: r.tier, managerIds: r.manager_ids, nextIndex: r.next_index };
+  return {
+    id: r.id,
+    orgUnitId: r.org_unit_id,
+    tier: r.tier,
+    managerIds: r.manager_ids,
+    nextIndex: r.next_index,
+  };
 }

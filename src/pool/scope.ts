@@ -72,23 +72,6 @@ export async function findCustomerInScope(db: Kysely<Database>, scope: DataScope
     .executeTakeFirst();
 }
 
-/** Customer ids among `customerIds` that the scope allows. */
-export async function customerIdsInScope(
-  db: Kysely<Database>,
-  scope: DataScope,
-  customerIds: readonly number[],
-): Promise<Set<number>> {
-  if (customerIds.length === 0) return new Set();
-  if (scope.kind === 'all') {
-    const rows = await db.selectFrom('customers').select('id').where('id', 'in', customerIds).execute();
-    return new Set(rows.map((r) => r.id));
-  }
-  const rows = await applyCustomerScope(db.selectFrom('customers').select('customers.id'), scope)
-    .where('customers.id', 'in', customerIds)
-    .execute();
-  return new Set(rows.map((r) => r.id));
-}
-
 /** The scope as a condition on a staff row aliased `alias`: whose pools and records the principal may act on. */
 export function staffScopeFilter(scope: DataScope, alias = 'staff'): Expression<SqlBool> {
   switch (scope.kind) {
@@ -104,7 +87,11 @@ export function staffScopeFilter(scope: DataScope, alias = 'staff'): Expression<
 }
 
 /** Whether a staff member is within the scope (an account manager: only themselves). */
-export async function staffInScope(db: Kysely<Database>, scope: DataScope, staffId: string): Promise<boolean> {
+export async function staffInScope(
+  db: Kysely<Database>,
+  scope: DataScope,
+  staffId: string,
+): Promise<boolean> {
   const row = await db
     .selectFrom('staff')
     .select('id')

@@ -75,7 +75,10 @@ export async function getStaff(db: Kysely<Database>, id: string): Promise<StaffM
 }
 
 /** Customers owned by each of the given staff members. */
-export async function poolSizes(db: Kysely<Database>, staffIds: readonly string[]): Promise<Map<string, number>> {
+export async function poolSizes(
+  db: Kysely<Database>,
+  staffIds: readonly string[],
+): Promise<Map<string, number>> {
   if (staffIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('customer_owners')
@@ -95,7 +98,11 @@ export async function createStaff(
   return deps.db.transaction().execute(async (tx) => {
     const exists = await tx.selectFrom('staff').select('id').where('id', '=', input.id).executeTakeFirst();
     if (exists) return err({ code: 'conflict' as const, message: `staff ${input.id} already exists` });
-    const unit = await tx.selectFrom('org_units').select('id').where('id', '=', input.orgUnitId).executeTakeFirst();
+    const unit = await tx
+      .selectFrom('org_units')
+      .select('id')
+      .where('id', '=', input.orgUnitId)
+      .executeTakeFirst();
     if (!unit) return err({ code: 'bad_request' as const, message: `no org unit ${input.orgUnitId}` });
     await tx
       .insertInto('staff')
@@ -115,7 +122,12 @@ export async function createStaff(
       action: 'staff.create',
       entityType: 'staff',
       entityId: input.id,
-      details: { name: input.name, orgUnitId: input.orgUnitId, role: input.role, poolCapacity: input.poolCapacity },
+      details: {
+        name: input.name,
+        orgUnitId: input.orgUnitId,
+        role: input.role,
+        poolCapacity: input.poolCapacity,
+      },
     });
     const row = await tx.selectFrom('staff').selectAll().where('id', '=', input.id).executeTakeFirstOrThrow();
     return ok(present(row, 0));
@@ -130,7 +142,12 @@ export async function updateStaff(
   patch: StaffPatch,
 ): Promise<Result<StaffMember, StaffFailure>> {
   return deps.db.transaction().execute(async (tx) => {
-    const before = await tx.selectFrom('staff').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    const before = await tx
+      .selectFrom('staff')
+      .selectAll()
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
     if (!before) return err({ code: 'not_found' as const, message: `no staff ${id}` });
     if (patch.orgUnitId !== undefined) {
       const unit = await tx
@@ -150,7 +167,8 @@ export async function updateStaff(
     if (patch.email !== undefined) set['email'] = patch.email;
     if (patch.status !== undefined) {
       set['status'] = patch.status;
-      set['departed_on'] = patch.status === 'departed' ? (patch.departedOn ?? before.departed_on ?? today) : null;
+      set['departed_on'] =
+        patch.status === 'departed' ? (patch.departedOn ?? before.departed_on ?? today) : null;
     } else if (patch.departedOn !== undefined) set['departed_on'] = patch.departedOn;
     const changed = Object.fromEntries(
       Object.entries(set).filter(([k, v]) => (before as Record<string, unknown>)[k] !== v),
@@ -168,7 +186,9 @@ export async function updateStaff(
         entityId: id,
         details: {
           changed,
-          before: Object.fromEntries(Object.keys(changed).map((k) => [k, (before as Record<string, unknown>)[k]])),
+          before: Object.fromEntries(
+            Object.keys(changed).map((k) => [k, (before as Record<string, unknown>)[k]]),
+          ),
         },
       });
     }
@@ -178,7 +198,11 @@ export async function updateStaff(
 }
 
 /** Deletes a staff member who never served anyone; otherwise refuses (set status departed instead). */
-export async function deleteStaff(deps: Deps, actor: string, id: string): Promise<Result<void, StaffFailure>> {
+export async function deleteStaff(
+  deps: Deps,
+  actor: string,
+  id: string,
+): Promise<Result<void, StaffFailure>> {
   return deps.db.transaction().execute(async (tx) => {
     const row = await tx.selectFrom('staff').select('id').where('id', '=', id).forUpdate().executeTakeFirst();
     if (!row) return err({ code: 'not_found' as const, message: `no staff ${id}` });

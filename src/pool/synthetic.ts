@@ -40,10 +40,19 @@ export interface SyntheticStaff {
  */
 export async function seedSyntheticBank(
   db: Kysely<Database>,
-  options: { staff: readonly SyntheticStaff[]; pools: readonly SyntheticPool[]; asOf: string; taskEvery?: number },
+  options: {
+    staff: readonly SyntheticStaff[];
+    pools: readonly SyntheticPool[];
+    asOf: string;
+    taskEvery?: number;
+  },
 ): Promise<{ customers: number }> {
   return db.transaction().execute(async (tx) => {
-    await tx.insertInto('org_units').values([...SYNTHETIC_UNITS]).onConflict((oc) => oc.doNothing()).execute();
+    await tx
+      .insertInto('org_units')
+      .values([...SYNTHETIC_UNITS])
+      .onConflict((oc) => oc.doNothing())
+      .execute();
     await tx
       .insertInto('staff')
       .values(
@@ -92,7 +101,9 @@ export async function seedSyntheticBank(
           g % 2 = 0,
           case when ${pool.managerId}::text is null then '{}'::jsonb else jsonb_build_object('account_manager_id', ${pool.managerId}::text) end
         from generate_series(${from}::int, ${to}::int) g
-        cross join lateral (select round((1000 + ((g::bigint * 7919) % 1000) ^ 2 * 2.0)::numeric, 2) as aum) a`.execute(tx);
+        cross join lateral (select round((1000 + ((g::bigint * 7919) % 1000) ^ 2 * 2.0)::numeric, 2) as aum) a`.execute(
+        tx,
+      );
       if (pool.managerId !== null) {
         await sql`insert into customer_owners (customer_id, manager_id, since, source)
           select g, ${pool.managerId}, ${`${options.asOf}T00:00:00Z`}::timestamptz - interval '200 days', 'assign'
@@ -108,7 +119,9 @@ export async function seedSyntheticBank(
       if (pool.managerId !== null && options.taskEvery) {
         await sql`insert into tasks (customer_id, assignee_id, title, due_on, created_by)
           select g, ${pool.managerId}, '回访', ${options.asOf}::date + (g % 10), 'synthetic'
-          from generate_series(${from}::int, ${to}::int) g where g % ${options.taskEvery}::int = 0`.execute(tx);
+          from generate_series(${from}::int, ${to}::int) g where g % ${options.taskEvery}::int = 0`.execute(
+          tx,
+        );
       }
       from = to + 1;
     }

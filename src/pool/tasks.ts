@@ -57,7 +57,11 @@ export async function listTasks(
   query: TaskQuery,
 ): Promise<{ total: number; items: TaskView[] }> {
   const base = () => {
-    let q = applyCustomerScope(db.selectFrom('tasks as t').innerJoin('customers as c', 'c.id', 't.customer_id'), scope, 'c');
+    let q = applyCustomerScope(
+      db.selectFrom('tasks as t').innerJoin('customers as c', 'c.id', 't.customer_id'),
+      scope,
+      'c',
+    );
     if (query.status) q = q.where('t.status', '=', query.status);
     if (query.assigneeId) q = q.where('t.assignee_id', '=', query.assigneeId);
     if (query.customerNo) q = q.where('c.customer_no', '=', query.customerNo);
@@ -65,7 +69,9 @@ export async function listTasks(
     return q;
   };
   const [count, rows] = await Promise.all([
-    base().select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+    base()
+      .select(sql<number>`count(*)`.as('n'))
+      .executeTakeFirstOrThrow(),
     base()
       .selectAll('t')
       .select(['c.customer_no', 'c.name'])
@@ -79,7 +85,11 @@ export async function listTasks(
 }
 
 /** One task in the scope, or undefined. */
-export async function getTask(db: Kysely<Database>, scope: DataScope, id: number): Promise<TaskView | undefined> {
+export async function getTask(
+  db: Kysely<Database>,
+  scope: DataScope,
+  id: number,
+): Promise<TaskView | undefined> {
   const row = await applyCustomerScope(
     db.selectFrom('tasks as t').innerJoin('customers as c', 'c.id', 't.customer_id'),
     scope,
@@ -96,7 +106,13 @@ export async function getTask(db: Kysely<Database>, scope: DataScope, id: number
 export async function createTask(
   deps: Deps,
   who: TaskActor,
-  input: { customerNo: string; title: string; notes?: string | null; dueOn?: string | null; assigneeId?: string },
+  input: {
+    customerNo: string;
+    title: string;
+    notes?: string | null;
+    dueOn?: string | null;
+    assigneeId?: string;
+  },
 ): Promise<Result<TaskView, TaskFailure>> {
   const customer = await applyCustomerScope(
     deps.db
@@ -109,7 +125,8 @@ export async function createTask(
     .executeTakeFirst();
   if (!customer) return err({ code: 'not_found', message: `no customer ${input.customerNo}` });
   const assignee = input.assigneeId ?? who.staffId ?? customer.manager_id;
-  if (assignee === null) return err({ code: 'bad_request', message: 'assigneeId: the customer has no owner; name one' });
+  if (assignee === null)
+    return err({ code: 'bad_request', message: 'assigneeId: the customer has no owner; name one' });
   const allowed = await checkAssignee(deps.db, who, assignee);
   if (!allowed.ok) return allowed;
   const id = await deps.db.transaction().execute(async (tx) => {
@@ -144,7 +161,13 @@ export async function updateTask(
   deps: Deps,
   who: TaskActor,
   id: number,
-  patch: { title?: string; notes?: string | null; dueOn?: string | null; status?: TaskStatus; assigneeId?: string },
+  patch: {
+    title?: string;
+    notes?: string | null;
+    dueOn?: string | null;
+    status?: TaskStatus;
+    assigneeId?: string;
+  },
 ): Promise<Result<TaskView, TaskFailure>> {
   const before = await getTask(deps.db, who.scope, id);
   if (!before) return err({ code: 'not_found', message: `no task ${id}` });
@@ -169,13 +192,23 @@ export async function updateTask(
         .set({ ...set, updated_at: now })
         .where('id', '=', id)
         .execute();
-      await recordAudit(tx, { actor: who.actor, action: 'task.update', entityType: 'task', entityId: String(id), details: { changed: set } });
+      await recordAudit(tx, {
+        actor: who.actor,
+        action: 'task.update',
+        entityType: 'task',
+        entityId: String(id),
+        details: { changed: set },
+      });
     });
   }
   return ok((await getTask(deps.db, who.scope, id))!);
 }
 
-async function checkAssignee(db: Kysely<Database>, who: TaskActor, assignee: string): Promise<Result<true, TaskFailure>> {
+async function checkAssignee(
+  db: Kysely<Database>,
+  who: TaskActor,
+  assignee: string,
+): Promise<Result<true, TaskFailure>> {
   if (who.scope.kind === 'own' && assignee !== who.staffId)
     return err({ code: 'forbidden', message: 'account managers assign tasks to themselves only' });
   if (!(await staffInScope(db, who.scope, assignee)))

@@ -30,9 +30,21 @@ interface Cursor {
 type Deps = { readonly db: Kysely<Database>; readonly events: EventStore; readonly now: Date };
 
 /** A source of timeline items: up to `limit` items of one customer before the cursor, newest first. */
-export type TimelineProvider = (deps: Deps, customerId: number, before: Cursor | undefined, limit: number) => Promise<TimelineItem[]>;
+export type TimelineProvider = (
+  deps: Deps,
+  customerId: number,
+  before: Cursor | undefined,
+  limit: number,
+) => Promise<TimelineItem[]>;
 
-const RANK: Record<TimelineSource, number> = { interaction: 6, event: 5, task: 4, ownership: 3, consent: 2, holding: 1 };
+const RANK: Record<TimelineSource, number> = {
+  interaction: 6,
+  event: 5,
+  task: 4,
+  ownership: 3,
+  consent: 2,
+  holding: 1,
+};
 const pad = (n: number) => String(n).padStart(20, '0');
 const dayAt = (date: string) => `${date}T00:00:00.000Z`;
 const isoOf = (v: Date | string) => (v instanceof Date ? v : new Date(v)).toISOString();
@@ -40,7 +52,10 @@ const isoOf = (v: Date | string) => (v instanceof Date ? v : new Date(v)).toISOS
 /** Parses `sources=interaction,event`; all sources when absent. */
 export function parseTimelineSources(text: string | undefined): Result<TimelineSource[], string> {
   if (text === undefined || text.trim() === '') return ok([...TIMELINE_SOURCES]);
-  const list = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const list = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const bad = list.filter((s) => !(TIMELINE_SOURCES as readonly string[]).includes(s));
   return bad.length > 0 ? err(`unknown timeline sources: ${bad.join(', ')}`) : ok(list as TimelineSource[]);
 }
@@ -66,7 +81,11 @@ export async function customerTimeline(
   const fetched = await Promise.all(
     options.sources.map(async (source) => {
       try {
-        return { source, available: true, items: await PROVIDERS[source](deps, customerId, cursor, options.limit + 1) };
+        return {
+          source,
+          available: true,
+          items: await PROVIDERS[source](deps, customerId, cursor, options.limit + 1),
+        };
       } catch (error) {
         // The event store may be unreachable; the rest of the timeline still answers, flagged incomplete.
         return { source, available: false, items: [] as TimelineItem[], error: String(error) };
@@ -107,7 +126,12 @@ function encodeCursor(c: Cursor): string {
 function decodeCursor(text: string): Cursor | null {
   try {
     const [at, rank, key] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown[];
-    if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof rank !== 'number' || typeof key !== 'string')
+    if (
+      typeof at !== 'string' ||
+      Number.isNaN(Date.parse(at)) ||
+      typeof rank !== 'number' ||
+      typeof key !== 'string'
+    )
       return null;
     return { at, rank, key };
   } catch {
@@ -178,7 +202,15 @@ const holdings: TimelineProvider = async ({ db, now }, customerId, c) => {
   const rows = await db
     .selectFrom('holdings as h')
     .innerJoin('products as p', 'p.id', 'h.product_id')
-    .select(['h.account_no', 'h.product_id', 'p.name', 'p.category', 'h.opened_on', 'h.maturity_date', 'h.balance'])
+    .select([
+      'h.account_no',
+      'h.product_id',
+      'p.name',
+      'p.category',
+      'h.opened_on',
+      'h.maturity_date',
+      'h.balance',
+    ])
     .where('h.customer_id', '=', customerId)
     .limit(500)
     .execute();
@@ -187,12 +219,31 @@ const holdings: TimelineProvider = async ({ db, now }, customerId, c) => {
   const last4 = (a: string) => a.slice(-4);
   return rows
     .flatMap((h): TimelineItem[] => {
-      const details = { productId: h.product_id, productName: h.name, category: h.category, accountLast4: last4(h.account_no) };
+      const details = {
+        productId: h.product_id,
+        productName: h.name,
+        category: h.category,
+        accountLast4: last4(h.account_no),
+      };
       const items: TimelineItem[] = [
-        { at: dayAt(h.opened_on), source: 'holding', kind: 'holding_opened', title: `opened ${h.name}`, details, key: `o${h.account_no}` },
+        {
+          at: dayAt(h.opened_on),
+          source: 'holding',
+          kind: 'holding_opened',
+          title: `opened ${h.name}`,
+          details,
+          key: `o${h.account_no}`,
+        },
       ];
       if (h.maturity_date !== null && h.maturity_date <= today)
-        items.push({ at: dayAt(h.maturity_date), source: 'holding', kind: 'holding_matured', title: `${h.name} matured`, details, key: `m${h.account_no}` });
+        items.push({
+          at: dayAt(h.maturity_date),
+          source: 'holding',
+          kind: 'holding_matured',
+          title: `${h.name} matured`,
+          details,
+          key: `m${h.account_no}`,
+        });
       return items;
     })
     .filter((i) => i.at <= bound(c));
@@ -248,10 +299,24 @@ const tasks: TimelineProvider = async ({ db }, customerId, c) => {
   return rows.flatMap((r): TimelineItem[] => {
     const details = { taskId: r.id, assigneeId: r.assignee_id, status: r.status, dueOn: r.due_on };
     const items: TimelineItem[] = [
-      { at: isoOf(r.created_at), source: 'task', kind: 'task_created', title: r.title, details, key: `c${pad(r.id)}` },
+      {
+        at: isoOf(r.created_at),
+        source: 'task',
+        kind: 'task_created',
+        title: r.title,
+        details,
+        key: `c${pad(r.id)}`,
+      },
     ];
     if (r.completed_at)
-      items.push({ at: isoOf(r.completed_at), source: 'task', kind: `task_${r.status}`, title: r.title, details, key: `d${pad(r.id)}` });
+      items.push({
+        at: isoOf(r.completed_at),
+        source: 'task',
+        kind: `task_${r.status}`,
+        title: r.title,
+        details,
+        key: `d${pad(r.id)}`,
+      });
     return items.filter((i) => i.at <= bound(c));
   });
 };

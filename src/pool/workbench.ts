@@ -39,13 +39,19 @@ export async function myDay(
 ): Promise<MyDay> {
   const until = shiftDate(options.asOf, options.lookaheadDays ?? 7);
   const base = () =>
-    applyCustomerScope(db.selectFrom('reminders as r').innerJoin('customers as c', 'c.id', 'r.customer_id'), scope, 'c')
+    applyCustomerScope(
+      db.selectFrom('reminders as r').innerJoin('customers as c', 'c.id', 'r.customer_id'),
+      scope,
+      'c',
+    )
       .where('r.assignee_id', '=', options.staffId)
       .where('r.status', '=', 'open')
       .where('r.due_on', '<=', until);
   const [tasks, count, reminders] = await Promise.all([
     listTasks(db, scope, { assigneeId: options.staffId, status: 'open', dueBy: options.asOf, limit: 200 }),
-    base().select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+    base()
+      .select(sql<number>`count(*)`.as('n'))
+      .executeTakeFirstOrThrow(),
     base()
       .select(['r.id', 'r.kind', 'r.due_on', 'r.details', 'c.customer_no', 'c.name'])
       .orderBy('r.due_on')
@@ -102,7 +108,9 @@ export async function poolKpis(
   const population = () => {
     const q = applyCustomerScope(db.selectFrom('customers as c'), scope, 'c');
     return options.managerId
-      ? q.innerJoin('customer_owners as o', 'o.customer_id', 'c.id').where('o.manager_id', '=', options.managerId)
+      ? q
+          .innerJoin('customer_owners as o', 'o.customer_id', 'c.id')
+          .where('o.manager_id', '=', options.managerId)
       : q;
   };
   const from = shiftDate(options.asOf, -29);
@@ -121,12 +129,19 @@ export async function poolKpis(
   ]);
   const byTier = new Map(tierRows.map((r) => [r.tier ?? 'unknown', r]));
   const tiers = [...TIERS, 'unknown' as const]
-    .map((tier) => ({ tier, customers: Number(byTier.get(tier)?.n ?? 0), aum: Number(byTier.get(tier)?.aum ?? 0) }))
+    .map((tier) => ({
+      tier,
+      customers: Number(byTier.get(tier)?.n ?? 0),
+      aum: Number(byTier.get(tier)?.aum ?? 0),
+    }))
     .filter((t) => t.tier !== 'unknown' || t.customers > 0);
   const customers = tiers.reduce((s, t) => s + t.customers, 0);
   const aum = round2(tiers.reduce((s, t) => s + t.aum, 0));
   const whole = scope.kind === 'all' && !options.managerId;
-  const ids = whole || customers > MAX_IDS_FOR_DAILY ? null : (await population().select('c.id').execute()).map((r) => r.id);
+  const ids =
+    whole || customers > MAX_IDS_FOR_DAILY
+      ? null
+      : (await population().select('c.id').execute()).map((r) => r.id);
   const aumChange = whole || ids ? await dailyChange(deps.events, options.asOf, ids).catch(() => null) : null;
   return {
     asOf: options.asOf,
@@ -153,10 +168,12 @@ async function dailyChange(
   ids: readonly number[] | null,
 ): Promise<PoolKpis['aumChange']> {
   const dayOf = async (d: string) =>
-    (await events.query<{ d: string }>(
-      `SELECT toString(max(date)) AS d FROM customer_daily WHERE date <= toDate({d:String})`,
-      { d },
-    ))[0]?.d;
+    (
+      await events.query<{ d: string }>(
+        `SELECT toString(max(date)) AS d FROM customer_daily WHERE date <= toDate({d:String})`,
+        { d },
+      )
+    )[0]?.d;
   const [toDay, fromDay] = await Promise.all([dayOf(asOf), dayOf(shiftDate(asOf, -30))]);
   if (!toDay || !fromDay || toDay === '1970-01-01' || fromDay === '1970-01-01') return null;
   const filter = ids === null ? '' : 'AND customer_id IN {ids:Array(UInt32)}';

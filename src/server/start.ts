@@ -4,6 +4,7 @@ import { AuthService } from '../auth/service.ts';
 import { SYSTEM_PRINCIPAL } from '../auth/principal.ts';
 import { seedDemoBank } from '../demo/seed.ts';
 import { HandoverRunner } from '../pool/handover/runner.ts';
+import { generateReminders } from '../pool/reminders.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import { TagService } from '../tags/service.ts';
@@ -126,4 +127,8 @@ async function seedDemoWhenDue(
     return;
   }
   print('Demo bank seeded.');
+  // The managers' workbench starts with the service reminders the demo data calls for (maturities, renewals, …).
+  const asOf = clock.now().toISOString().slice(0, 10);
+  const deps = { db: stores.operational.db, events: stores.events, clock };
+  await generateReminders(deps, SYSTEM_PRINCIPAL.actor, { asOf });
 }

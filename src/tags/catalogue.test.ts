@@ -152,7 +152,8 @@ describe('default catalogue', () => {
       await count(sql`select count(*)::int as n from tag_runs where as_of = ${AS_OF} and status = 'done'`),
     ).toBe(2);
     expect(await count(sql`select count(*)::int as n from tag_snapshot_days`)).toBe(1);
-    // the tier months were stored by the first run and reused by the second
-    expect(await count(sql`select count(distinct month)::int as n from customer_tier_months`)).toBe(2);
+    // the newest closed month's tier states were stored by the first run and reused by the second
+    expect(await count(sql`select count(distinct month)::int as n from customer_tier_months`)).toBe(1);
+    expect(await count(sql`select count(*)::int as n from customer_tier_months`)).toBeGreaterThan(1900);
   });
 });

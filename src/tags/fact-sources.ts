@@ -53,19 +53,15 @@ function readFloat64(base64: string | null | undefined): Float64Array {
   return out;
 }
 
-/** Index of `id` in ascending `ids`, or -1. */
-function indexOf(ids: Uint32Array, id: number): number {
-  let lo = 0;
-  let hi = ids.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = ids[mid]!;
-    if (v === id) return mid;
-    if (v < id) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
+/** Position of each id of the chunk by `id - lo` (−1 when absent): ids are dense ordinals in (lo, hi]. */
+function positions(ids: Uint32Array, lo: number, hi: number): Int32Array {
+  const at = new Int32Array(hi - lo).fill(-1);
+  for (let i = 0; i < ids.length; i++) at[ids[i]! - lo - 1] = i;
+  return at;
 }
+
+/** Products remembered per customer when counting distinct ones; more are rare and counted as new. */
+const PRODUCT_SLOTS = 8;
 
 const CATEGORY_ARRAY = `array[${PRODUCT_CATEGORIES.map((c) => `'${c}'`).join(', ')}]::text[]`;
 const CHANNEL_ARRAY = `array[${CONSENT_CHANNELS.map((c) => `'${c}'`).join(', ')}]::text[]`;
@@ -118,7 +114,7 @@ export class HoldingFacts {
       mat: this.#needs.maturity ? readInt32(row['mat']) : null,
       due: this.#needs.due ? readInt32(row['due']) : null,
     };
-    return (chunk) => this.#place(chunk, rows);
+    return (chunk) => this.#place(chunk, rows, lo, positions(chunk.ids, lo, hi));
   }
 
   #place(
@@ -131,6 +127,8 @@ export class HoldingFacts {
       mat: Int32Array | null;
       due: Int32Array | null;
     },
+    lo: number,
+    position: Int32Array,
   ): void {
     const n = chunk.ids.length;
     const perCategory = (measure: string) =>
@@ -156,9 +154,10 @@ export class HoldingFacts {
     const products = counter('products');
     const categories = counter('categories');
     const categoryMask = categories ? new Uint8Array(n) : null;
-    const seen = products ? new Set<number>() : null;
+    const seen = products ? new Int32Array(n * PRODUCT_SLOTS) : null;
+    const seenCount = seen ? new Uint8Array(n) : null;
     for (let r = 0; r < rows.ids.length; r++) {
-      const at = indexOf(chunk.ids, rows.ids[r]!);
+      const at = position[rows.ids[r]! - lo - 1]!;
       if (at < 0) continue;
       const c = rows.cat[r]!;
       if (c < 0 || c >= PRODUCT_CATEGORIES.length)
@@ -172,11 +171,14 @@ export class HoldingFacts {
       const dv = rows.due?.[r] ?? INT_NULL;
       if (d && dv !== INT_NULL && dv >= 0 && !(d[at]! <= dv)) d[at] = dv;
       if (categoryMask) categoryMask[at]! |= 1 << c;
-      if (seen) {
-        // at < 2^17 and the hash < 2^32: the key is exact in a double
-        const key = at * 4294967296 + (rows.prod![r]! >>> 0);
-        if (!seen.has(key)) {
-          seen.add(key);
+      if (seen && seenCount) {
+        const product = rows.prod![r]!;
+        const base = at * PRODUCT_SLOTS;
+        const count = seenCount[at]!;
+        let known = false;
+        for (let k = 0; k < count && !known; k++) known = seen[base + k] === product;
+        if (!known) {
+          if (count < PRODUCT_SLOTS) seen[base + (seenCount[at] = count + 1) - 1] = product;
           products![at]!++;
         }
       }
@@ -226,10 +228,11 @@ export class ConsentFacts {
         chunk.booleans.set(c.name, column);
         byChannel[c.channel] = column;
       }
+      const position = positions(chunk.ids, lo, hi);
       for (let r = 0; r < ids.length; r++) {
         const column = byChannel[codes[r]! >> 1];
         if (!column) continue;
-        const at = indexOf(chunk.ids, ids[r]!);
+        const at = position[ids[r]! - lo - 1]!;
         if (at >= 0) column[at] = codes[r]! & 1 ? BOOL_TRUE : BOOL_FALSE;
       }
     };

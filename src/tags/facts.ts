@@ -45,7 +45,6 @@ const isInteger = (f: CustomerField) => f.type === 'date' || f.integer === true;
 /** Scans the customers with the given facts, chunk by chunk, in ascending id order. */
 export class FactScanner {
   readonly #db: Kysely<Database>;
-  readonly #asOf: string;
   readonly #asOfDay: number;
   readonly #chunk: number;
   readonly #numbers: CustomerField[] = [];
@@ -59,7 +58,6 @@ export class FactScanner {
     const asOfDay = parseDay(asOf);
     if (asOfDay === undefined) throw new AppError('bad_request', `not a day: ${asOf}`);
     this.#db = db;
-    this.#asOf = asOf;
     this.#asOfDay = asOfDay;
     this.#chunk = chunk;
     const holdings: FieldDef[] = [];

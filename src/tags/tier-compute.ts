@@ -3,24 +3,24 @@ import { RoaringBitmap32 } from '../segments/bitmap.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { Database } from '../store/operational/database.ts';
 import type { TierSpec } from './definition.ts';
+import { readUint32 } from './fact-sources.ts';
 import { nextEffective, qualify, stepMonth, TIER_NAMES, type TierCode, type TierPolicy } from './tier.ts';
 
 // The tier tag on a business day: the tier in force in that day's month. Closed months are replayed through the state
-// machine (tier.ts) from monthly daily-average AUM in the event store (customer_daily), once: each closed month's
-// state is persisted in customer_tier_months and later runs start from the latest stored month. Customers without
-// any closed month are assessed on their month-to-date average, and those without daily facts on today's AUM.
+// machine (tier.ts) from monthly daily-average AUM in the event store (customer_daily). The state after the newest
+// closed month is stored in customer_tier_months, and later runs start from the latest stored month (so a closed
+// month is read from the event store once). Customers without any closed month are assessed on their month-to-date
+// average, and those without daily facts on today's AUM.
 
 /** Customers per event-store request: customer_daily is ordered by (date, customer_id), so ranges are cheap. */
 const BLOCK = 1 << 20;
 /** Rows per INSERT of monthly states. */
 const INSERT_ROWS = 50_000;
-/** Customers per PostgreSQL read of stored states. */
-const STATE_CHUNK = 262_144;
 
 /** What the tier computation did, besides the tag values. */
 export interface TierOutcome {
   readonly values: Map<string, RoaringBitmap32>;
-  /** Closed months replayed and stored by this run. */
+  /** Closed months replayed by this run (the newest one is stored). */
   readonly monthsComputed: string[];
   /** The stored month the run started from, if any. */
   readonly startedFrom: string | null;
@@ -81,8 +81,13 @@ export async function prepareTier(
   const state = new StateArrays(options.maxOrdinal);
   if (startedFrom) await state.load(db, startedFrom);
   const monthsComputed: string[] = [];
-  for (const { m } of dataMonths) {
-    await replayMonth(deps, state, policy, m, options.maxOrdinal);
+  // Only the newest closed month is stored: it is all later runs start from (the months before it, replayed when no
+  // state exists yet, would cost as many rows each).
+  for (const [i, { m }] of dataMonths.entries()) {
+    await replayMonth(deps, state, policy, m, {
+      maxOrdinal: options.maxOrdinal,
+      store: i === dataMonths.length - 1,
+    });
     monthsComputed.push(m);
   }
   return { policy, month, maxOrdinal: options.maxOrdinal, state, monthsComputed, startedFrom };
@@ -132,59 +137,59 @@ export class StateArrays {
     this.below = new Uint8Array(maxOrdinal + 1);
   }
 
-  /** Reads the stored states of one month, in packed chunks. */
+  /** Reads the stored states of one month, by ranges of customer ids, each one packed row. */
   async load(db: Kysely<Database>, month: string): Promise<void> {
-    let after = 0;
-    for (;;) {
-      const result = await sql<{ rec: Uint8Array | null; n: number; last: number | null }>`
-        select string_agg(int4send(customer_id) || int2send(q) || int2send(e) || int2send(b), ''::bytea order by customer_id) as rec,
-               count(*)::int as n, max(customer_id) as last
-          from (select customer_id,
-                       (array_position(${sql.raw(TIER_ARRAY)}, qualified_tier) - 1)::int2 as q,
-                       (array_position(${sql.raw(TIER_ARRAY)}, effective_tier) - 1)::int2 as e,
-                       least(months_below, 255)::int2 as b
-                  from customer_tier_months where month = ${month}::date and customer_id > ${after}
-                 order by customer_id limit ${STATE_CHUNK}) t`.execute(db);
-      const row = result.rows[0];
-      if (!row?.rec || row.n === 0) return;
-      const view = new DataView(row.rec.buffer, row.rec.byteOffset, row.rec.byteLength);
-      for (let off = 0; off < row.rec.byteLength; off += 10) {
-        const o = view.getUint32(off);
-        if (o >= this.has.length) continue; // a customer beyond today's max ordinal no longer exists
+    const max = this.has.length - 1;
+    for (let lo = 0; lo < max; lo += BLOCK) {
+      const result = await sql<{ ids: string | null; s: string | null }>`
+        select encode(string_agg(int4send(customer_id), ''::bytea), 'base64') as ids,
+               encode(string_agg(int4send(
+                 -- | and << share one precedence level in PostgreSQL: parenthesise each term
+                 (array_position(${sql.raw(TIER_ARRAY)}, qualified_tier) - 1)
+                 | ((array_position(${sql.raw(TIER_ARRAY)}, effective_tier) - 1) << 4)
+                 | (least(months_below, 255) << 8)), ''::bytea), 'base64') as s
+          from customer_tier_months
+         where month = ${month}::date and customer_id > ${lo} and customer_id <= ${lo + BLOCK}`.execute(db);
+      const ids = readUint32(result.rows[0]?.ids);
+      const packed = readUint32(result.rows[0]?.s);
+      for (let i = 0; i < ids.length; i++) {
+        const o = ids[i]!;
+        if (o > max) continue; // a customer beyond today's max ordinal no longer exists
+        const v = packed[i]!;
         this.has[o] = 1;
-        this.qualified[o] = view.getInt16(off + 4);
-        this.effective[o] = view.getInt16(off + 6);
-        this.below[o] = view.getInt16(off + 8);
+        this.qualified[o] = v & 15;
+        this.effective[o] = (v >>> 4) & 15;
+        this.below[o] = (v >>> 8) & 255;
       }
-      if (row.n < STATE_CHUNK || row.last === null) return;
-      after = row.last;
     }
   }
 }
 
 const TIER_ARRAY = `array[${TIER_NAMES.map((t) => `'${t}'`).join(', ')}]::text[]`;
 
-/** Steps every customer with daily facts in `month` and stores the month's states (one transaction). */
+/**
+ * Steps every customer with daily facts in `month`; when `store`, replaces the month's stored states (one
+ * transaction). Ids, cents and (qualified | effective << 4 | months below << 8) go as three arrays per INSERT.
+ */
 async function replayMonth(
   deps: { db: Kysely<Database>; events: EventStore },
   state: StateArrays,
   policy: TierPolicy,
   month: string,
-  maxOrdinal: number,
+  options: { maxOrdinal: number; store: boolean },
 ): Promise<void> {
   const last = addDays(addMonths(month, 1), -1);
-  await deps.db.transaction().execute(async (tx) => {
-    await tx.deleteFrom('customer_tier_months').where('month', '=', month).execute();
-    for (let lo = 0; lo <= maxOrdinal; lo += BLOCK) {
+  const replay = async (
+    write: ((ids: number[], cents: number[], packed: number[]) => Promise<void>) | null,
+  ) => {
+    for (let lo = 0; lo <= options.maxOrdinal; lo += BLOCK) {
       const { ids, averages } = await monthlyAverages(deps.events, month, last, lo, lo + BLOCK);
-      const q: number[] = [];
-      const e: number[] = [];
-      const b: number[] = [];
       const keep: number[] = [];
-      const avg: number[] = [];
+      const cents: number[] = [];
+      const packed: number[] = [];
       for (let k = 0; k < ids.length; k++) {
         const o = ids[k]!;
-        if (o > maxOrdinal) continue;
+        if (o > options.maxOrdinal) continue;
         const previous = state.has[o]
           ? {
               qualified: state.qualified[o] as TierCode,
@@ -193,25 +198,33 @@ async function replayMonth(
             }
           : undefined;
         const next = stepMonth(previous, averages[k]!, policy);
+        const below = Math.min(next.monthsBelow, 255);
         state.has[o] = 1;
         state.qualified[o] = next.qualified;
         state.effective[o] = next.effective;
-        state.below[o] = Math.min(next.monthsBelow, 255);
+        state.below[o] = below;
+        if (!write) continue;
         keep.push(o);
-        avg.push(averages[k]!);
-        q.push(next.qualified);
-        e.push(next.effective);
-        b.push(next.monthsBelow);
+        cents.push(Math.round(averages[k]! * 100));
+        packed.push(next.qualified | (next.effective << 4) | (below << 8));
       }
-      for (let at = 0; at < keep.length; at += INSERT_ROWS) {
-        const slice = (a: number[]) => a.slice(at, at + INSERT_ROWS);
-        await sql`
-          insert into customer_tier_months (month, customer_id, avg_daily_aum, qualified_tier, effective_tier, months_below)
-          select ${month}::date, u.id, u.avg, (${sql.raw(TIER_ARRAY)})[u.q + 1], (${sql.raw(TIER_ARRAY)})[u.e + 1], u.b
-            from unnest(${slice(keep)}::int4[], ${slice(avg)}::float8[], ${slice(q)}::int2[], ${slice(e)}::int2[], ${slice(b)}::int4[])
-              as u(id, avg, q, e, b)`.execute(tx);
-      }
+      if (write)
+        for (let at = 0; at < keep.length; at += INSERT_ROWS) {
+          const slice = (a: number[]) => a.slice(at, at + INSERT_ROWS);
+          await write(slice(keep), slice(cents), slice(packed));
+        }
     }
+  };
+  if (!options.store) return replay(null);
+  await deps.db.transaction().execute(async (tx) => {
+    await tx.deleteFrom('customer_tier_months').where('month', '=', month).execute();
+    await replay(async (ids, cents, packed) => {
+      await sql`
+        insert into customer_tier_months (month, customer_id, avg_daily_aum, qualified_tier, effective_tier, months_below)
+        select ${month}::date, u.id, u.cents / 100.0, (${sql.raw(TIER_ARRAY)})[(u.p & 15) + 1],
+               (${sql.raw(TIER_ARRAY)})[((u.p >> 4) & 15) + 1], u.p >> 8
+          from unnest(${ids}::int4[], ${cents}::int8[], ${packed}::int4[]) as u(id, cents, p)`.execute(tx);
+    });
   });
 }
 
@@ -248,27 +261,31 @@ async function assessNewcomers(
   missing: number[],
   codes: Uint8Array,
 ): Promise<void> {
-  const assessed = new Set<number>();
+  const pending = new Uint8Array(codes.length);
+  for (const o of missing) pending[o] = 1;
   // A short list is sent as a filter; a long one (e.g. no history at all) reads the month for everyone.
   const max = missing[missing.length - 1]!;
   const filter = missing.length <= 100_000 ? missing : undefined;
-  const wanted = filter ? undefined : new Set(missing);
   for (let lo = 0; lo < max; lo += BLOCK) {
     const { ids, averages } = await monthlyAverages(deps.events, month, asOf, lo, lo + BLOCK, filter);
     ids.forEach((o, k) => {
-      if (wanted && !wanted.has(o)) return;
+      if (!pending[o]) return;
       codes[o] = qualify(averages[k]!, policy.thresholds);
-      assessed.add(o);
+      pending[o] = 0;
     });
   }
-  const rest = missing.filter((o) => !assessed.has(o));
-  for (let at = 0; at < rest.length; at += 10_000) {
-    const rows = await deps.db
-      .selectFrom('customers')
-      .select(['id', 'aum'])
-      .where('id', 'in', rest.slice(at, at + 10_000))
-      .execute();
-    for (const r of rows) codes[r.id] = qualify(Number(r.aum), policy.thresholds);
+  // No daily facts at all: today's AUM from the customer record, read by ranges of ids.
+  const rest = missing.filter((o) => pending[o]);
+  if (rest.length === 0) return;
+  for (let lo = rest[0]! - 1; lo < rest[rest.length - 1]!; lo += BLOCK) {
+    const result = await sql<{ ids: string | null; aum: string | null }>`
+      select encode(string_agg(int4send(id), ''::bytea), 'base64') as ids,
+             encode(string_agg(float8send(aum::float8), ''::bytea), 'base64') as aum
+        from customers where id > ${lo} and id <= ${lo + BLOCK}`.execute(deps.db);
+    const ids = readUint32(result.rows[0]?.ids);
+    const aum = Buffer.from(result.rows[0]?.aum ?? '', 'base64');
+    for (let i = 0; i < ids.length; i++)
+      if (pending[ids[i]!]) codes[ids[i]!] = qualify(aum.readDoubleBE(8 * i), policy.thresholds);
   }
 }
 

@@ -44,7 +44,9 @@ function freePort(): Promise<number> {
     const srv = createServer();
     srv.listen(0, '127.0.0.1', () => {
       const address = srv.address();
-      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      srv.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -62,7 +64,10 @@ async function startServer(): Promise<{ child: ChildProcess; url: string; output
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
-    const ready = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
+    const ready = await fetch(`${url}/readyz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ready) return { child, url, output: () => output };
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -70,7 +75,9 @@ async function startServer(): Promise<{ child: ChildProcess; url: string; output
 }
 
 function exited(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+  return new Promise((resolve) =>
+    child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+  );
 }
 
 describe('handover survives a SIGKILL of the server mid-job', () => {
@@ -94,8 +101,16 @@ describe('handover survives a SIGKILL of the server mid-job', () => {
           asOf: '2026-11-23',
           taskEvery: 3,
         });
-        await stores.operational.db.updateTable('staff').set({ status: 'departed' }).where('id', '=', 'AM1').execute();
-        const auth = new AuthService({ db: stores.operational.db, clock: { now: () => new Date() }, sessionTtlHours: 1 });
+        await stores.operational.db
+          .updateTable('staff')
+          .set({ status: 'departed' })
+          .where('id', '=', 'AM1')
+          .execute();
+        const auth = new AuthService({
+          db: stores.operational.db,
+          clock: { now: () => new Date() },
+          sessionTtlHours: 1,
+        });
         key = (await auth.createApiKey({ name: 'reliability', role: 'admin' }, 'test')).key;
       } finally {
         await closeStores(stores);
@@ -104,7 +119,11 @@ describe('handover survives a SIGKILL of the server mid-job', () => {
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
     const job = async (url: string, id: number) => {
       const res = await fetch(`${url}/v1/handovers/${id}?limit=1`, { headers });
-      return ((await res.json()) as { job: { status: string; total: number; pending: number; moved: number; chunks: number } }).job;
+      return (
+        (await res.json()) as {
+          job: { status: string; total: number; pending: number; moved: number; chunks: number };
+        }
+      ).job;
     };
 
     const first = await startServer();
@@ -171,7 +190,11 @@ describe('handover survives a SIGKILL of the server mid-job', () => {
       const chunks = audit.filter((a) => a.action === 'handover.chunk');
       expect(audit.filter((a) => a.action === 'handover.create')).toHaveLength(1);
       expect(audit.filter((a) => a.action === 'handover.finish')).toHaveLength(1);
-      const final = await db.selectFrom('handover_jobs').selectAll().where('id', '=', started.id).executeTakeFirstOrThrow();
+      const final = await db
+        .selectFrom('handover_jobs')
+        .selectAll()
+        .where('id', '=', started.id)
+        .executeTakeFirstOrThrow();
       expect(chunks).toHaveLength(final.chunks);
       const moved = chunks.flatMap((a) => (a.details['moved'] as [number, string][]).map((m) => m[0]));
       expect(moved).toHaveLength(CUSTOMERS);

@@ -9,7 +9,12 @@ for (const engine of await poolAppEngines()) {
   describe(`pool scope and masking on ${engine.name}`, () => {
     let app: PoolApp;
     const texts: string[] = [];
-    const call = async (who: Caller, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown) => {
+    const call = async (
+      who: Caller,
+      method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+      url: string,
+      body?: unknown,
+    ) => {
       const res = await app.call(who, method, url, body);
       if (!url.includes('reveal=')) texts.push(res.text);
       return res;
@@ -31,7 +36,11 @@ for (const engine of await poolAppEngines()) {
       expect((await call('am1', 'GET', '/v1/workbench/my-pool')).body.total).toBe(20);
       expect((await call('am1', 'GET', '/v1/workbench/my-pool?staffId=AM2')).status).toBe(404);
       expect((await call('am1', 'GET', '/v1/customers/C000000002')).status).toBe(200);
-      for (const url of ['/v1/customers/C000000021', '/v1/customers/C000000046', '/v1/customers/C000000021/timeline']) {
+      for (const url of [
+        '/v1/customers/C000000021',
+        '/v1/customers/C000000046',
+        '/v1/customers/C000000021/timeline',
+      ]) {
         const res = await call('am1', 'GET', url);
         expect(res.status, url).toBe(404);
       }
@@ -52,11 +61,19 @@ for (const engine of await poolAppEngines()) {
       expect(other.status).toBe(404);
       const task = await call('am1', 'POST', '/v1/tasks', { customerNo: 'C000000021', title: 'x' });
       expect(task.status).toBe(404);
-      const forOther = await call('am1', 'POST', '/v1/tasks', { customerNo: 'C000000001', title: 'x', assigneeId: 'AM2' });
+      const forOther = await call('am1', 'POST', '/v1/tasks', {
+        customerNo: 'C000000001',
+        title: 'x',
+        assigneeId: 'AM2',
+      });
       expect(forOther.status).toBe(403);
       for (const [method, url, body] of [
         ['POST', '/v1/customers/assign', { items: [{ customerNo: 'C000000001', managerId: 'AM2' }] }],
-        ['POST', '/v1/handovers/preview', { fromManagerId: 'AM1', takerIds: ['AM2'], split: 'even', reason: 'x' }],
+        [
+          'POST',
+          '/v1/handovers/preview',
+          { fromManagerId: 'AM1', takerIds: ['AM2'], split: 'even', reason: 'x' },
+        ],
         ['POST', '/v1/handovers', { fromManagerId: 'AM1', takerIds: ['AM2'], split: 'even', reason: 'x' }],
         ['GET', '/v1/pool/unassigned', undefined],
         ['POST', '/v1/staff', { id: 'X1', name: 'x', orgUnitId: 'SB-A1', role: 'account_manager' }],
@@ -114,7 +131,11 @@ for (const engine of await poolAppEngines()) {
       expect(profile.body.pii.birth_date).toMatch(/^\d{4}-\*\*-\*\*$/);
       expect(profile.body.revealed).toEqual([]);
       expect((await app.call('analyst', 'GET', '/v1/customers/C000000001?reveal=phone')).status).toBe(403);
-      const write = await call('analyst', 'POST', '/v1/interactions', { customerNo: 'C000000001', channel: 'call', direction: 'out' });
+      const write = await call('analyst', 'POST', '/v1/interactions', {
+        customerNo: 'C000000001',
+        channel: 'call',
+        direction: 'out',
+      });
       expect(write.status).toBe(403);
     });
 
@@ -132,7 +153,9 @@ for (const engine of await poolAppEngines()) {
       expect(revealed.body.revealed).toEqual(['phone']);
       // Out of scope stays not found, reveal or not.
       expect((await app.call('am1', 'GET', '/v1/customers/C000000021?reveal=phone')).status).toBe(404);
-      expect((await app.call('admin', 'GET', '/v1/customers/C000000021?reveal=phone,id_number')).status).toBe(200);
+      expect((await app.call('admin', 'GET', '/v1/customers/C000000021?reveal=phone,id_number')).status).toBe(
+        200,
+      );
       expect((await app.call('admin', 'GET', '/v1/customers/C000000021?reveal=salary')).status).toBe(400);
       const audit = await app.t.stores.operational.db
         .selectFrom('audit_log')
@@ -142,15 +165,25 @@ for (const engine of await poolAppEngines()) {
         .execute();
       expect(audit).toEqual([
         { actor: 'user:am1', entity_id: 'C000000003', details: { fields: ['phone'] } },
-        { actor: expect.stringMatching(/^apikey:\d+:admin$/), entity_id: 'C000000021', details: { fields: ['id_number', 'phone'] } },
+        {
+          actor: expect.stringMatching(/^apikey:\d+:admin$/),
+          entity_id: 'C000000021',
+          details: { fields: ['id_number', 'phone'] },
+        },
       ]);
     });
 
     it('exports the scoped, masked list as CSV, audited, for those allowed to export', async () => {
-      const csv = await call('bhA', 'GET', '/v1/customers/export?tier=mass,gold,platinum,diamond,private&sort=customer_no');
+      const csv = await call(
+        'bhA',
+        'GET',
+        '/v1/customers/export?tier=mass,gold,platinum,diamond,private&sort=customer_no',
+      );
       expect(csv.status).toBe(200);
       const lines = csv.text.trim().split('\n');
-      expect(lines[0]).toBe('customer_no,name,tier,aum,org_unit_id,manager_id,owner_since,last_contact_at,wecom_friend');
+      expect(lines[0]).toBe(
+        'customer_no,name,tier,aum,org_unit_id,manager_id,owner_since,last_contact_at,wecom_friend',
+      );
       expect(lines).toHaveLength(41);
       expect(lines[1]).toMatch(/^C000000001,.\*+,/u);
       expect((await call('am1', 'GET', '/v1/customers/export')).status).toBe(403);
@@ -164,7 +197,9 @@ for (const engine of await poolAppEngines()) {
 
     it('shows an admin everything', async () => {
       expect((await call('admin', 'GET', '/v1/customers?limit=1')).body.total).toBe(50);
-      expect((await call('admin', 'GET', '/v1/customers?tier=gold,platinum&sort=customer_no&limit=500')).status).toBe(200);
+      expect(
+        (await call('admin', 'GET', '/v1/customers?tier=gold,platinum&sort=customer_no&limit=500')).status,
+      ).toBe(200);
       expect((await call('admin', 'GET', '/v1/staff')).body.staff).toHaveLength(4);
       expect((await call('admin', 'GET', '/v1/customers?q=%E5%BC%A0')).status).toBe(200);
     });
@@ -179,10 +214,13 @@ for (const engine of await poolAppEngines()) {
         .selectFrom('customers')
         .select(['name', 'phone', 'id_number', 'email', 'birth_date'])
         .execute();
-      const secrets = customers.flatMap((c) => [c.name, c.phone, c.id_number, c.email, c.birth_date]).filter((v): v is string => !!v);
+      const secrets = customers
+        .flatMap((c) => [c.name, c.phone, c.id_number, c.email, c.birth_date])
+        .filter((v): v is string => !!v);
       expect(secrets.length).toBeGreaterThan(200);
       expect(texts.length).toBeGreaterThan(30);
-      for (const text of texts) for (const secret of secrets) expect(text.includes(secret), secret).toBe(false);
+      for (const text of texts)
+        for (const secret of secrets) expect(text.includes(secret), secret).toBe(false);
     });
   });
 }

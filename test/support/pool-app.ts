@@ -100,7 +100,9 @@ async function openPoolApp(databaseUrl?: string): Promise<PoolApp> {
       const res = await t.app.inject({
         method,
         url,
-        ...(key ? { headers: { authorization: `Bearer ${key}` } } : { cookies: { fw_session: sessions[who] ?? '' } }),
+        ...(key
+          ? { headers: { authorization: `Bearer ${key}` } }
+          : { cookies: { fw_session: sessions[who] ?? '' } }),
         ...(body === undefined ? {} : { payload: body as object }),
       });
       let parsed: unknown;

@@ -4,7 +4,12 @@ import { z } from 'zod';
 
 export const handoverRequest = z.object({
   fromManagerId: z.string().min(1),
-  takerIds: z.array(z.string().min(1)).min(1).max(50).optional().describe('default for split mapping: its takers'),
+  takerIds: z
+    .array(z.string().min(1))
+    .min(1)
+    .max(50)
+    .optional()
+    .describe('default for split mapping: its takers'),
   split: z.enum(['even', 'aum', 'mapping']),
   mapping: z.record(z.string(), z.string()).optional().describe('customer_no → taker id (split mapping)'),
   customerNos: z.array(z.string().min(1)).max(100_000).optional().describe('default: the whole pool'),

@@ -60,7 +60,10 @@ export function registerPoolCustomerRoutes(api: ZodApi, ctx: RouteContext): void
       const filters = { ...rest, tiers: parseTiers(tier) };
       const result = await exportCustomersCsv(db, scope, filters);
       if ('tooMany' in result)
-        throw new AppError('bad_request', `${result.tooMany} customers match: narrow the filters (at most 100,000)`);
+        throw new AppError(
+          'bad_request',
+          `${result.tooMany} customers match: narrow the filters (at most 100,000)`,
+        );
       await recordAudit(db, {
         actor,
         action: 'customers.export',
@@ -79,7 +82,8 @@ export function registerPoolCustomerRoutes(api: ZodApi, ctx: RouteContext): void
     {
       schema: {
         tags: ['pool'],
-        summary: 'Customer 360: profile (masked), owner, holdings, consents; ?reveal=phone,id_number (audited)',
+        summary:
+          'Customer 360: profile (masked), owner, holdings, consents; ?reveal=phone,id_number (audited)',
         params: s.customerNoParam,
         querystring: z.object({ reveal: z.string().max(200).optional() }),
         response: { 200: s.profile, ...errors },
@@ -123,7 +127,8 @@ export function registerPoolCustomerRoutes(api: ZodApi, ctx: RouteContext): void
       );
       if (!page.ok) throw new AppError('bad_request', page.error);
       for (const source of page.value.sources)
-        if (source.error) req.log.warn({ source: source.source, error: source.error }, 'timeline source unavailable');
+        if (source.error)
+          req.log.warn({ source: source.source, error: source.error }, 'timeline source unavailable');
       return page.value;
     },
   );
@@ -133,7 +138,8 @@ export function registerPoolCustomerRoutes(api: ZodApi, ctx: RouteContext): void
     {
       schema: {
         tags: ['pool'],
-        summary: 'Assign customers by hand ({items}) or by the assignment rules ({byRules: true}); per-item results',
+        summary:
+          'Assign customers by hand ({items}) or by the assignment rules ({byRules: true}); per-item results',
         body: s.assignBody,
         response: { 200: s.assignResponse, ...errors },
       },

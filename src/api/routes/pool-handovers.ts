@@ -78,7 +78,10 @@ export function registerHandoverRoutes(api: ZodApi, ctx: RouteContext, runner: H
         tags: ['pool'],
         summary: 'Progress, per-taker totals and a page of per-customer results',
         params: jobId,
-        querystring: z.object({ status: z.enum(['pending', 'moved', 'refused', 'skipped']).optional(), ...page }),
+        querystring: z.object({
+          status: z.enum(['pending', 'moved', 'refused', 'skipped']).optional(),
+          ...page,
+        }),
         response: { 200: z.object({ job: h.jobDetail, items: h.jobItems }), ...errors },
       },
     },

@@ -3,7 +3,14 @@ import { maskEmail, maskPhone } from '../../pool/mask.ts';
 import { orgTree } from '../../pool/org.ts';
 import { deleteRule, listRules, saveRule } from '../../pool/rules.ts';
 import { staffInScope } from '../../pool/scope.ts';
-import { createStaff, deleteStaff, getStaff, listStaff, updateStaff, type StaffMember } from '../../pool/staff.ts';
+import {
+  createStaff,
+  deleteStaff,
+  getStaff,
+  listStaff,
+  updateStaff,
+  type StaffMember,
+} from '../../pool/staff.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { RouteContext, ZodApi } from '../http.ts';
 import { errors, raise, scoped } from './pool-common.ts';
@@ -58,7 +65,9 @@ export function registerPoolOrgRoutes(api: ZodApi, ctx: RouteContext): void {
     { schema: { tags: ['pool'], params: s.staffId, response: { 200: s.staffMember, ...errors } } },
     async (req) => {
       const { principal, scope } = await scoped(req, ctx, 'customers.read');
-      const member = (await staffInScope(db, scope, req.params.id)) ? await getStaff(db, req.params.id) : undefined;
+      const member = (await staffInScope(db, scope, req.params.id))
+        ? await getStaff(db, req.params.id)
+        : undefined;
       if (!member) throw new AppError('not_found', `no staff ${req.params.id}`);
       return present(member, principal.permissions.has('pool.manage'));
     },
@@ -79,7 +88,8 @@ export function registerPoolOrgRoutes(api: ZodApi, ctx: RouteContext): void {
     {
       schema: {
         tags: ['pool'],
-        summary: 'Change a staff member: unit, role, pool capacity, status (departed sets departedOn to today)',
+        summary:
+          'Change a staff member: unit, role, pool capacity, status (departed sets departedOn to today)',
         params: s.staffId,
         body: s.staffPatch,
         response: { 200: s.staffMember, ...errors },
@@ -146,7 +156,8 @@ export function registerPoolOrgRoutes(api: ZodApi, ctx: RouteContext): void {
     },
     async (req, reply) => {
       const who = await scoped(req, ctx, 'pool.assign');
-      if (!(await deleteRule(deps, who, req.params.id))) throw new AppError('not_found', `no rule ${req.params.id}`);
+      if (!(await deleteRule(deps, who, req.params.id)))
+        throw new AppError('not_found', `no rule ${req.params.id}`);
       return reply.code(204).send(null);
     },
   );

@@ -66,12 +66,13 @@ export const staffPatch = z.object({
 export const customerNoParam = z.object({ customerNo: z.string().min(1).max(64) });
 export const customerListQuery = z.object({
   managerId: z.string().optional(),
-  tier: z
-    .string()
-    .optional()
-    .describe('comma-separated tiers, e.g. gold,platinum'),
+  tier: z.string().optional().describe('comma-separated tiers, e.g. gold,platinum'),
   orgUnitId: z.string().optional().describe('this unit and the units below it'),
-  q: z.string().max(64).optional().describe('customer number (exact or prefix) or a masked name (张** or 张)'),
+  q: z
+    .string()
+    .max(64)
+    .optional()
+    .describe('customer number (exact or prefix) or a masked name (张** or 张)'),
   sort: z.enum(['aum', 'customer_no', 'last_contact', 'owner_since']).default('aum'),
   order: z.enum(['asc', 'desc']).optional(),
   ...page,
@@ -161,7 +162,10 @@ export const profile = z.object({
 export const timelineQuery = z.object({
   limit: limit(200, 50),
   before: z.string().optional().describe('the nextCursor of the previous page'),
-  sources: z.string().optional().describe('comma-separated: interaction,event,holding,ownership,consent,task'),
+  sources: z
+    .string()
+    .optional()
+    .describe('comma-separated: interaction,event,holding,ownership,consent,task'),
 });
 export const timelinePage = z.object({
   items: z.array(

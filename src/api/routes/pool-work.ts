@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { contactCoverage } from '../../pool/coverage.ts';
 import { listCustomers } from '../../pool/customers.ts';
@@ -22,7 +21,7 @@ export function registerPoolWorkRoutes(api: ZodApi, ctx: RouteContext): void {
   const today = () => ctx.clock.now().toISOString().slice(0, 10);
 
   /** The staff member a workbench view is about: the caller's own, or one in their scope (404 otherwise). */
-  const staffFor = async (req: FastifyRequest, principal: Principal, scope: DataScope, asked?: string) => {
+  const staffFor = async (principal: Principal, scope: DataScope, asked?: string) => {
     const staffId = asked ?? principal.staffId;
     if (!staffId) throw new AppError('validation_failed', 'staffId: required (your account has no staff id)');
     if (!(await staffInScope(db, scope, staffId))) throw new AppError('not_found', `no staff ${staffId}`);
@@ -60,8 +59,12 @@ export function registerPoolWorkRoutes(api: ZodApi, ctx: RouteContext): void {
     {
       schema: {
         tags: ['pool'],
-        summary: "Share of each manager's pool contacted in the window, and the response to outbound contacts",
-        querystring: z.object({ asOf: p.day.optional(), days: z.coerce.number().int().min(1).max(366).default(30) }),
+        summary:
+          "Share of each manager's pool contacted in the window, and the response to outbound contacts",
+        querystring: z.object({
+          asOf: p.day.optional(),
+          days: z.coerce.number().int().min(1).max(366).default(30),
+        }),
         response: { 200: w.coverage, ...errors },
       },
     },
@@ -83,7 +86,7 @@ export function registerPoolWorkRoutes(api: ZodApi, ctx: RouteContext): void {
     },
     async (req) => {
       const { principal, scope } = await scoped(req, ctx, 'customers.read');
-      const staffId = await staffFor(req, principal, scope, req.query.staffId);
+      const staffId = await staffFor(principal, scope, req.query.staffId);
       return myDay(db, scope, { staffId, asOf: req.query.asOf ?? today() });
     },
   );
@@ -101,7 +104,7 @@ export function registerPoolWorkRoutes(api: ZodApi, ctx: RouteContext): void {
     async (req) => {
       const { principal, scope } = await scoped(req, ctx, 'customers.read');
       const { staffId: asked, tier, ...rest } = req.query;
-      const staffId = await staffFor(req, principal, scope, asked);
+      const staffId = await staffFor(principal, scope, asked);
       return listCustomers(db, scope, { ...rest, tiers: parseTiers(tier), managerId: staffId });
     },
   );
@@ -111,7 +114,8 @@ export function registerPoolWorkRoutes(api: ZodApi, ctx: RouteContext): void {
     {
       schema: {
         tags: ['pool'],
-        summary: "Pool KPIs: customers, AUM and its 30-day change, tier mix, contacted rate (a manager's pool, else the scope)",
+        summary:
+          "Pool KPIs: customers, AUM and its 30-day change, tier mix, contacted rate (a manager's pool, else the scope)",
         querystring: w.staffQuery,
         response: { 200: w.kpis, ...errors },
       },
@@ -119,8 +123,11 @@ export function registerPoolWorkRoutes(api: ZodApi, ctx: RouteContext): void {
     async (req) => {
       const { principal, scope } = await scoped(req, ctx, 'customers.read');
       const managerId =
-        req.query.staffId || principal.staffId ? await staffFor(req, principal, scope, req.query.staffId) : null;
-      return poolKpis({ db, events: ctx.stores.events }, scope, { asOf: req.query.asOf ?? today(), managerId });
+        req.query.staffId || principal.staffId ? await staffFor(principal, scope, req.query.staffId) : null;
+      return poolKpis({ db, events: ctx.stores.events }, scope, {
+        asOf: req.query.asOf ?? today(),
+        managerId,
+      });
     },
   );
 
@@ -165,7 +172,12 @@ export function registerPoolWorkRoutes(api: ZodApi, ctx: RouteContext): void {
     { schema: { tags: ['pool'], params: w.taskId, body: w.taskPatch, response: { 200: w.task, ...errors } } },
     async (req) => {
       const { principal, scope, actor } = await scoped(req, ctx, 'customers.write');
-      const result = await updateTask(deps, { actor, scope, staffId: principal.staffId }, req.params.id, req.body);
+      const result = await updateTask(
+        deps,
+        { actor, scope, staffId: principal.staffId },
+        req.params.id,
+        req.body,
+      );
       return result.ok ? result.value : raise(result.error);
     },
   );
@@ -202,11 +214,10 @@ export function registerPoolWorkRoutes(api: ZodApi, ctx: RouteContext): void {
     async (req) => {
       const { actor } = await scoped(req, ctx, 'pool.manage');
       const asOf = req.body.asOf ?? today();
-      const results = await generateReminders(
-        { db, events: ctx.stores.events, clock: ctx.clock },
-        actor,
-        { ...req.body, asOf },
-      );
+      const results = await generateReminders({ db, events: ctx.stores.events, clock: ctx.clock }, actor, {
+        ...req.body,
+        asOf,
+      });
       return { asOf, results };
     },
   );
@@ -218,7 +229,10 @@ export function registerPoolWorkRoutes(api: ZodApi, ctx: RouteContext): void {
         tags: ['pool'],
         params: w.taskId,
         body: z.object({ status: z.enum(['done', 'dismissed']) }),
-        response: { 200: z.object({ id: z.number().int(), status: z.enum(['done', 'dismissed']) }), ...errors },
+        response: {
+          200: z.object({ id: z.number().int(), status: z.enum(['done', 'dismissed']) }),
+          ...errors,
+        },
       },
     },
     async (req) => {

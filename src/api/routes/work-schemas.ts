@@ -151,7 +151,13 @@ export const coverage = z.object({
   asOf: z.string(),
   window: z.object({ from: z.string(), to: z.string(), days: z.number().int() }),
   managers: z.array(
-    z.object({ managerId: z.string(), name: z.string(), orgUnitId: z.string(), branchId: z.string(), ...coverageFigures }),
+    z.object({
+      managerId: z.string(),
+      name: z.string(),
+      orgUnitId: z.string(),
+      branchId: z.string(),
+      ...coverageFigures,
+    }),
   ),
   branches: z.array(z.object({ branchId: z.string(), name: z.string(), ...coverageFigures })),
   definitions: z.record(z.string(), z.string()),

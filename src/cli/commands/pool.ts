@@ -53,7 +53,11 @@ export function registerPoolCommands(program: Command): void {
     .option('--status <status>', 'running, done or cancelled')
     .action((opts: { status?: 'running' | 'done' | 'cancelled' }) =>
       run(async (stores) => {
-        const jobs = await listHandoverJobs(stores.operational.db, { kind: 'all' }, { status: opts.status, limit: 500 });
+        const jobs = await listHandoverJobs(
+          stores.operational.db,
+          { kind: 'all' },
+          { status: opts.status, limit: 500 },
+        );
         for (const job of jobs) console.log(JSON.stringify(job));
         return 0;
       }),
@@ -62,10 +66,15 @@ export function registerPoolCommands(program: Command): void {
   const pool = program.command('pool').description('customer pool maintenance');
   pool
     .command('adopt-owners')
-    .description('make customers.attributes.account_manager_id the owner of customers that have none (idempotent)')
+    .description(
+      'make customers.attributes.account_manager_id the owner of customers that have none (idempotent)',
+    )
     .action(() =>
       run(async (stores) => {
-        const n = await adoptOwnersFromAttributes(stores.operational.db, { actor: cliActor(), at: new Date() });
+        const n = await adoptOwnersFromAttributes(stores.operational.db, {
+          actor: cliActor(),
+          at: new Date(),
+        });
         console.log(JSON.stringify({ adopted: n }));
         return 0;
       }),

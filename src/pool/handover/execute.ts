@@ -29,7 +29,12 @@ export async function executeChunk(
     const now = deps.now();
     const idle = { moved: 0, refused: 0, skipped: 0, tasksMoved: 0 };
     // The job row lock serialises chunks of one job across runners and processes.
-    const job = await tx.selectFrom('handover_jobs').selectAll().where('id', '=', jobId).forUpdate().executeTakeFirst();
+    const job = await tx
+      .selectFrom('handover_jobs')
+      .selectAll()
+      .where('id', '=', jobId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!job || job.status !== 'running') return { finished: true, ...idle };
     const items = await tx
       .selectFrom('handover_items')
@@ -59,7 +64,11 @@ export async function executeChunk(
       .where('customer_id', 'in', ids)
       .forUpdate()
       .execute();
-    const friends = await tx.selectFrom('customers').select(['id', 'wecom_friend']).where('id', 'in', ids).execute();
+    const friends = await tx
+      .selectFrom('customers')
+      .select(['id', 'wecom_friend'])
+      .where('id', 'in', ids)
+      .execute();
     const state: DecisionState = {
       kind: job.kind,
       fromManager: job.from_manager,
@@ -79,7 +88,16 @@ export async function executeChunk(
     const handoverStatus = new Map<number, 'waiting' | 'done'>();
     const refusedStatus: { customer_id: number; hs: 'refused' | 'taker_at_limit' }[] = [];
     for (const item of items) {
-      const d = decide({ customerId: item.customer_id, customerNo: '', aum: item.aum, takerId: item.taker_id, seq: item.seq }, state);
+      const d = decide(
+        {
+          customerId: item.customer_id,
+          customerNo: '',
+          aum: item.aum,
+          takerId: item.taker_id,
+          seq: item.seq,
+        },
+        state,
+      );
       if (d.status === 'moved') {
         changes.push({ customerId: item.customer_id, from: job.from_manager, to: item.taker_id });
         // A WeCom friend's transfer completes in WeCom later (the integration sets done); others are done now.
@@ -88,7 +106,10 @@ export async function executeChunk(
       } else {
         marks.push({ customer_id: item.customer_id, status: d.status, reason: d.reason });
         if (d.status === 'refused')
-          refusedStatus.push({ customer_id: item.customer_id, hs: d.reason === 'taker_at_limit' ? 'taker_at_limit' : 'refused' });
+          refusedStatus.push({
+            customer_id: item.customer_id,
+            hs: d.reason === 'taker_at_limit' ? 'taker_at_limit' : 'refused',
+          });
       }
     }
     await writeOwnership(tx, changes, {
@@ -109,7 +130,9 @@ export async function executeChunk(
     }
     await sql`update handover_items i set status = x.status, reason = x.reason, processed_at = ${now.toISOString()}::timestamptz
       from json_to_recordset(${JSON.stringify(marks)}::json) as x(customer_id integer, status text, reason text)
-      where i.job_id = ${job.id}::bigint and i.customer_id = x.customer_id and i.status = 'pending'`.execute(tx);
+      where i.job_id = ${job.id}::bigint and i.customer_id = x.customer_id and i.status = 'pending'`.execute(
+      tx,
+    );
     const moved = changes.length;
     const refused = marks.filter((m) => m.status === 'refused').length;
     const skipped = marks.filter((m) => m.status === 'skipped').length;
@@ -161,6 +184,12 @@ async function finishJob(db: Kysely<Database>, jobId: number, actor: string, now
     action: 'handover.finish',
     entityType: 'handover_job',
     entityId: String(jobId),
-    details: { total: job.total, moved: job.moved, refused: job.refused, skipped: job.skipped, tasksMoved: job.tasks_moved },
+    details: {
+      total: job.total,
+      moved: job.moved,
+      refused: job.refused,
+      skipped: job.skipped,
+      tasksMoved: job.tasks_moved,
+    },
   });
 }

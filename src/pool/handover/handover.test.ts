@@ -8,9 +8,16 @@ import { assignCustomers } from '../ownership.ts';
 import type { DataScope } from '../scope.ts';
 import { seedSyntheticBank, type SyntheticStaff } from '../synthetic.ts';
 import { executeChunk } from './execute.ts';
-import { cancelHandoverJob, createHandoverJob, getHandoverJob, handoverItems, previewHandover } from './jobs.ts';
+import {
+  cancelHandoverJob,
+  createHandoverJob,
+  getHandoverJob,
+  handoverItems,
+  previewHandover,
+} from './jobs.ts';
 import type { HandoverRequest } from './request.ts';
 import { HandoverRunner } from './runner.ts';
+import { recordWecomTransferResults, WECOM_TRANSFER_STATUS } from './wecom-status.ts';
 
 const AS_OF = '2026-11-23';
 const ALL: DataScope = { kind: 'all' };
@@ -70,11 +77,23 @@ for (const engine of await engines()) {
       const created = await createHandoverJob(deps(), ADMIN, request());
       if (!created.ok) throw new Error(created.error.message);
       const jobId = created.value.job.id;
-      expect(created.value.job).toMatchObject({ status: 'running', total: 30, pending: 30, kind: 'in_service' });
+      expect(created.value.job).toMatchObject({
+        status: 'running',
+        total: 30,
+        pending: 30,
+        kind: 'in_service',
+      });
       await run(jobId);
 
       const job = await getHandoverJob(store.db, ALL, jobId);
-      expect(job).toMatchObject({ status: 'done', moved: 30, refused: 0, skipped: 0, pending: 0, tasksMoved: 10 });
+      expect(job).toMatchObject({
+        status: 'done',
+        moved: 30,
+        refused: 0,
+        skipped: 0,
+        pending: 0,
+        tasksMoved: 10,
+      });
       // Preview equals execution, taker by taker.
       expect(job?.takers.map((t) => [t.takerId, t.moved, t.movedAum])).toEqual(
         preview.value.takers.map((t) => [t.takerId, t.willMove, t.willMoveAum]),
@@ -105,7 +124,9 @@ for (const engine of await engines()) {
       ]);
       const chunks = audit.filter((a) => a.action === 'handover.chunk');
       const moved = chunks.flatMap((a) => a.details['moved'] as [number, string][]);
-      expect(moved.map((m) => m[0]).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+      expect(moved.map((m) => m[0]).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 30 }, (_, i) => i + 1),
+      );
       const tasks = chunks.flatMap((a) => a.details['tasksMoved'] as number[]);
       expect(new Set(tasks).size).toBe(10);
       expect(tasks).toHaveLength(10);
@@ -125,12 +146,17 @@ for (const engine of await engines()) {
       if (!aum.ok) throw new Error(aum.error.message);
       const sums = aum.value.takers.map((t) => t.plannedAum);
       const biggest = Number(
-        (await sql<{ m: number }>`select max(aum) as m from customers where id <= 30`.execute(store.db)).rows[0]?.m,
+        (await sql<{ m: number }>`select max(aum) as m from customers where id <= 30`.execute(store.db))
+          .rows[0]?.m,
       );
       expect(Math.max(...sums) - Math.min(...sums)).toBeLessThanOrEqual(biggest);
 
       const mapping = { C000000001: 'AM2', C000000002: 'AM4', C000000003: 'AM4' };
-      const created = await createHandoverJob(deps(), ADMIN, request({ split: 'mapping', takerIds: undefined, mapping }));
+      const created = await createHandoverJob(
+        deps(),
+        ADMIN,
+        request({ split: 'mapping', takerIds: undefined, mapping }),
+      );
       if (!created.ok) throw new Error(created.error.message);
       expect(created.value.job.takerIds).toEqual(['AM2', 'AM4']);
       await run(created.value.job.id);
@@ -145,25 +171,46 @@ for (const engine of await engines()) {
 
     it("refuses customers beyond a taker's capacity, as the preview foresaw", async () => {
       await store.db.updateTable('staff').set({ pool_capacity: 8 }).where('id', '=', 'AM2').execute();
-      await store.db.updateTable('staff').set({ pool_capacity: 4 }).where('id', 'in', ['AM3', 'AM4']).execute();
+      await store.db
+        .updateTable('staff')
+        .set({ pool_capacity: 4 })
+        .where('id', 'in', ['AM3', 'AM4'])
+        .execute();
       // Mapping everything to AM2 (5 owned, room for 3) makes 27 refusals.
-      const all = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`C${String(i + 1).padStart(9, '0')}`, 'AM2']));
-      const preview = await previewHandover(deps(), ALL, request({ split: 'mapping', takerIds: undefined, mapping: all }));
+      const all = Object.fromEntries(
+        Array.from({ length: 30 }, (_, i) => [`C${String(i + 1).padStart(9, '0')}`, 'AM2']),
+      );
+      const preview = await previewHandover(
+        deps(),
+        ALL,
+        request({ split: 'mapping', takerIds: undefined, mapping: all }),
+      );
       if (!preview.ok) throw new Error(preview.error.message);
-      expect(preview.value.foreseen).toEqual({ moved: 3, refused: 27, skipped: 0, byReason: { taker_at_limit: 27 } });
+      expect(preview.value.foreseen).toEqual({
+        moved: 3,
+        refused: 27,
+        skipped: 0,
+        byReason: { taker_at_limit: 27 },
+      });
       // An even split is capacity-aware: 3 + 4 + 4 fit, the rest is refused.
       const even = await previewHandover(deps(), ALL, request());
       if (!even.ok) throw new Error(even.error.message);
       expect(even.value.takers.map((t) => t.willMove)).toEqual([3, 4, 4]);
 
-      const created = await createHandoverJob(deps(), ADMIN, request({ split: 'mapping', takerIds: undefined, mapping: all }));
+      const created = await createHandoverJob(
+        deps(),
+        ADMIN,
+        request({ split: 'mapping', takerIds: undefined, mapping: all }),
+      );
       if (!created.ok) throw new Error(created.error.message);
       await run(created.value.job.id);
       const job = await getHandoverJob(store.db, ALL, created.value.job.id);
       expect(job).toMatchObject({ moved: 3, refused: 27, status: 'done' });
       expect(await count(`select count(*) as n from customer_owners where manager_id = 'AM2'`)).toBe(8);
       expect(
-        await count(`select count(*) as n from customer_owners where manager_id = 'AM1' and handover_status = 'taker_at_limit'`),
+        await count(
+          `select count(*) as n from customer_owners where manager_id = 'AM1' and handover_status = 'taker_at_limit'`,
+        ),
       ).toBe(27);
       const refused = await handoverItems(store.db, created.value.job.id, { status: 'refused', limit: 5 });
       expect(refused.total).toBe(27);
@@ -174,7 +221,11 @@ for (const engine of await engines()) {
     it('refuses a third in-service transfer of a customer within 90 days, not after', async () => {
       const one = { customerNos: ['C000000001'], split: 'even' as const };
       const hop = async (from: string, to: string) => {
-        const created = await createHandoverJob(deps(), ADMIN, request({ ...one, fromManagerId: from, takerIds: [to] }));
+        const created = await createHandoverJob(
+          deps(),
+          ADMIN,
+          request({ ...one, fromManagerId: from, takerIds: [to] }),
+        );
         if (!created.ok) throw new Error(created.error.message);
         await run(created.value.job.id);
         return getHandoverJob(store.db, ALL, created.value.job.id);
@@ -188,7 +239,11 @@ for (const engine of await engines()) {
       const third = await hop('AM1', 'AM3');
       expect(third).toMatchObject({ moved: 0, refused: 1 });
       const items = await handoverItems(store.db, third!.id);
-      expect(items.items[0]).toMatchObject({ status: 'refused', reason: 'moved_twice_in_90_days', handoverStatus: 'refused' });
+      expect(items.items[0]).toMatchObject({
+        status: 'refused',
+        reason: 'moved_twice_in_90_days',
+        handoverStatus: 'refused',
+      });
       // 90 days after the first transfer, one transfer is left in the window: the customer may move again.
       clock = fixedClock('2027-02-22T10:00:00Z');
       expect(await hop('AM1', 'AM3')).toMatchObject({ moved: 1 });
@@ -201,7 +256,9 @@ for (const engine of await engines()) {
       expect(created.value.job.kind).toBe('departed');
       await run(created.value.job.id);
       expect(
-        await count(`select count(*) as n from ownership_history where job_id = ${created.value.job.id} and kind = 'handover'`),
+        await count(
+          `select count(*) as n from ownership_history where job_id = ${created.value.job.id} and kind = 'handover'`,
+        ),
       ).toBe(30);
     });
 
@@ -214,7 +271,11 @@ for (const engine of await engines()) {
       expect(!self.ok && self.error.message).toContain('own customers');
       const foreign = await previewHandover(deps(), ALL, request({ customerNos: ['C000000031'] }));
       expect(!foreign.ok && foreign.error.details).toEqual({ customerNos: ['C000000031'] });
-      const outside = await previewHandover(deps(), { kind: 'subtree', orgUnitId: 'BR-B', unitIds: ['BR-B', 'SB-B1'] }, request());
+      const outside = await previewHandover(
+        deps(),
+        { kind: 'subtree', orgUnitId: 'BR-B', unitIds: ['BR-B', 'SB-B1'] },
+        request(),
+      );
       expect(!outside.ok && outside.error.code).toBe('forbidden');
       const first = await createHandoverJob(deps(), ADMIN, request());
       expect(first.ok).toBe(true);
@@ -229,15 +290,43 @@ for (const engine of await engines()) {
       // A customer reassigned by hand after planning is skipped, not taken from its new owner.
       await assignCustomers(deps(), ADMIN, [{ customerNo: 'C000000030', managerId: 'AM3' }]);
       await executeChunk({ db: store.db, now: () => clock.now() }, jobId, 4);
-      const runners = [1, 2].map(() => new HandoverRunner({ db: store.db, clock, logger }, { chunk: 3, chunkDelayMs: 0 }));
+      const runners = [1, 2].map(
+        () => new HandoverRunner({ db: store.db, clock, logger }, { chunk: 3, chunkDelayMs: 0 }),
+      );
       await Promise.all(runners.map((r) => r.run(jobId)));
       await run(jobId);
       const job = await getHandoverJob(store.db, ALL, jobId);
       expect(job).toMatchObject({ status: 'done', moved: 29, skipped: 1, pending: 0 });
       expect(await count(`select count(*) as n from ownership_history where job_id = ${jobId}`)).toBe(29);
       const skipped = await handoverItems(store.db, jobId, { status: 'skipped' });
-      expect(skipped.items.map((i) => [i.customerNo, i.reason])).toEqual([['C000000030', 'not_owned_by_from_manager']]);
-      expect(await executeChunk({ db: store.db, now: () => clock.now() }, jobId, 4)).toMatchObject({ finished: true, moved: 0 });
+      expect(skipped.items.map((i) => [i.customerNo, i.reason])).toEqual([
+        ['C000000030', 'not_owned_by_from_manager'],
+      ]);
+      expect(await executeChunk({ db: store.db, now: () => clock.now() }, jobId, 4)).toMatchObject({
+        finished: true,
+        moved: 0,
+      });
+    });
+
+    it('lets the WeCom integration settle waiting customers, and only those of that job', async () => {
+      const created = await createHandoverJob(deps(), ADMIN, request());
+      if (!created.ok) throw new Error(created.error.message);
+      const jobId = created.value.job.id;
+      await run(jobId);
+      // Customer 2 is a WeCom friend (waiting), customer 1 is not (done already).
+      const changed = await recordWecomTransferResults(store.db, 'system:wecom', [
+        { customerId: 2, jobId, status: WECOM_TRANSFER_STATUS[3] },
+        { customerId: 1, jobId, status: 'refused' },
+        { customerId: 4, jobId: jobId + 1, status: 'done' },
+      ]);
+      expect(changed).toBe(1);
+      const rows = await store.db
+        .selectFrom('customer_owners')
+        .select(['customer_id', 'handover_status'])
+        .where('customer_id', 'in', [1, 2, 4])
+        .orderBy('customer_id')
+        .execute();
+      expect(rows.map((r) => r.handover_status)).toEqual(['done', 'refused', 'waiting']);
     });
 
     it('cancels a running job: what moved stays, the rest is skipped', async () => {
@@ -245,7 +334,12 @@ for (const engine of await engines()) {
       if (!created.ok) throw new Error(created.error.message);
       await executeChunk({ db: store.db, now: () => clock.now() }, created.value.job.id, 10);
       const cancelled = await cancelHandoverJob(deps(), ADMIN, created.value.job.id);
-      expect(cancelled.ok && cancelled.value).toMatchObject({ status: 'cancelled', moved: 10, skipped: 20, pending: 0 });
+      expect(cancelled.ok && cancelled.value).toMatchObject({
+        status: 'cancelled',
+        moved: 10,
+        skipped: 20,
+        pending: 0,
+      });
       await run(created.value.job.id);
       expect(await count(`select count(*) as n from customer_owners where manager_id = 'AM1'`)).toBe(20);
     });

@@ -15,7 +15,13 @@ import type {
 import { iso } from '../customers.ts';
 import { maskName } from '../mask.ts';
 import { staffScopeFilter, type DataScope } from '../scope.ts';
-import { checkRequest, simulate, type HandoverFailure, type HandoverPreview, type HandoverRequest } from './request.ts';
+import {
+  checkRequest,
+  simulate,
+  type HandoverFailure,
+  type HandoverPreview,
+  type HandoverRequest,
+} from './request.ts';
 
 type Deps = { readonly db: Kysely<Database>; readonly clock: Clock };
 
@@ -43,7 +49,14 @@ export interface HandoverJob {
 
 /** A job with its per-taker outcome. */
 export interface HandoverJobDetail extends HandoverJob {
-  readonly takers: { takerId: string; planned: number; moved: number; movedAum: number; refused: number; skipped: number }[];
+  readonly takers: {
+    takerId: string;
+    planned: number;
+    moved: number;
+    movedAum: number;
+    refused: number;
+    skipped: number;
+  }[];
 }
 
 /** One planned customer and what happened to it. */
@@ -209,11 +222,25 @@ export async function handoverItems(
     return q;
   };
   const [count, rows] = await Promise.all([
-    base().select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+    base()
+      .select(sql<number>`count(*)`.as('n'))
+      .executeTakeFirstOrThrow(),
     base()
       .innerJoin('customers as c', 'c.id', 'i.customer_id')
-      .leftJoin('customer_owners as o', (j) => j.onRef('o.customer_id', '=', 'i.customer_id').onRef('o.handover_job_id', '=', 'i.job_id'))
-      .select(['i.seq', 'c.customer_no', 'c.name', 'i.aum', 'i.taker_id', 'i.status', 'i.reason', 'i.processed_at', 'o.handover_status'])
+      .leftJoin('customer_owners as o', (j) =>
+        j.onRef('o.customer_id', '=', 'i.customer_id').onRef('o.handover_job_id', '=', 'i.job_id'),
+      )
+      .select([
+        'i.seq',
+        'c.customer_no',
+        'c.name',
+        'i.aum',
+        'i.taker_id',
+        'i.status',
+        'i.reason',
+        'i.processed_at',
+        'o.handover_status',
+      ])
       .orderBy('i.seq')
       .limit(page.limit ?? 100)
       .offset(page.offset ?? 0)
@@ -241,10 +268,16 @@ export async function cancelHandoverJob(
   who: { actor: string; scope: DataScope },
   id: number,
 ): Promise<Result<HandoverJob, HandoverFailure>> {
-  if (!(await jobInScope(deps.db, who.scope, id))) return err({ code: 'not_found', message: `no handover job ${id}` });
+  if (!(await jobInScope(deps.db, who.scope, id)))
+    return err({ code: 'not_found', message: `no handover job ${id}` });
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (tx) => {
-    const job = await tx.selectFrom('handover_jobs').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    const job = await tx
+      .selectFrom('handover_jobs')
+      .selectAll()
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
     if (!job) return err<HandoverFailure>({ code: 'not_found', message: `no handover job ${id}` });
     if (job.status !== 'running')
       return err<HandoverFailure>({ code: 'conflict', message: `handover job ${id} is ${job.status}` });

@@ -9,11 +9,7 @@ export const TRANSFER_WINDOW_DAYS = 90;
 
 /** Why a planned customer did not move. */
 export type HandoverReason =
-  | 'not_owned_by_from_manager'
-  | 'taker_departed'
-  | 'moved_twice_in_90_days'
-  | 'taker_at_limit'
-  | 'cancelled';
+  'not_owned_by_from_manager' | 'taker_departed' | 'moved_twice_in_90_days' | 'taker_at_limit' | 'cancelled';
 
 /** A customer of the departing manager, as the split sees it. */
 export interface PlanCustomer {
@@ -53,8 +49,7 @@ export interface DecisionState {
 
 /** The verdict for one planned customer. */
 export type Decision =
-  | { readonly status: 'moved' }
-  | { readonly status: 'refused' | 'skipped'; readonly reason: HandoverReason };
+  { readonly status: 'moved' } | { readonly status: 'refused' | 'skipped'; readonly reason: HandoverReason };
 
 /** Decides one planned customer, in plan order, and counts a move against the taker's capacity. */
 export function decide(item: PlannedItem, state: DecisionState): Decision {

@@ -73,7 +73,12 @@ export interface HandoverPreview {
   readonly total: number;
   readonly totalAum: number;
   readonly takers: TakerPreview[];
-  readonly foreseen: { moved: number; refused: number; skipped: number; byReason: Partial<Record<HandoverReason, number>> };
+  readonly foreseen: {
+    moved: number;
+    refused: number;
+    skipped: number;
+    byReason: Partial<Record<HandoverReason, number>>;
+  };
   /** The customers foreseen not to move (the first 1,000). */
   readonly refusals: { customerNo: string; takerId: string; reason: HandoverReason }[];
 }
@@ -109,11 +114,17 @@ export async function checkRequest(
   const mapping = new Map(Object.entries(request.mapping ?? {}));
   if (request.split === 'mapping' && mapping.size === 0)
     return fail('bad_request', 'split "mapping" needs a mapping {customer_no: taker id}');
-  const takerIds = [...new Set(request.takerIds ?? (request.split === 'mapping' ? [...new Set(mapping.values())].sort() : []))];
+  const takerIds = [
+    ...new Set(
+      request.takerIds ?? (request.split === 'mapping' ? [...new Set(mapping.values())].sort() : []),
+    ),
+  ];
   if (takerIds.length === 0) return fail('bad_request', 'name at least one taker');
-  if (takerIds.includes(from.id)) return fail('bad_request', `${from.id} cannot take over their own customers`);
+  if (takerIds.includes(from.id))
+    return fail('bad_request', `${from.id} cannot take over their own customers`);
   const unlisted = [...new Set(mapping.values())].filter((t) => !takerIds.includes(t));
-  if (unlisted.length > 0) return fail('bad_request', `mapping names takers not in takerIds: ${unlisted.join(', ')}`);
+  if (unlisted.length > 0)
+    return fail('bad_request', `mapping names takers not in takerIds: ${unlisted.join(', ')}`);
   const takerRows = await db
     .selectFrom('staff')
     .select(['id', 'name', 'status', 'pool_capacity'])
@@ -121,7 +132,8 @@ export async function checkRequest(
     .where(staffScopeFilter(scope))
     .execute();
   const missing = takerIds.filter((t) => !takerRows.some((r) => r.id === t));
-  if (missing.length > 0) return fail('bad_request', `unknown takers (or outside your scope): ${missing.join(', ')}`);
+  if (missing.length > 0)
+    return fail('bad_request', `unknown takers (or outside your scope): ${missing.join(', ')}`);
   const departed = takerRows.filter((r) => r.status !== 'active').map((r) => r.id);
   if (departed.length > 0) return fail('bad_request', `takers have departed: ${departed.join(', ')}`);
 
@@ -131,7 +143,9 @@ export async function checkRequest(
     .select(['c.id', 'c.customer_no', 'c.aum'])
     .where('o.manager_id', '=', from.id)
     .execute()
-    .then((rows) => rows.map((r): PlanCustomer => ({ customerId: r.id, customerNo: r.customer_no, aum: Number(r.aum) })));
+    .then((rows) =>
+      rows.map((r): PlanCustomer => ({ customerId: r.id, customerNo: r.customer_no, aum: Number(r.aum) })),
+    );
   const wanted = request.customerNos ?? (request.split === 'mapping' ? [...mapping.keys()] : undefined);
   if (wanted !== undefined) {
     const owned = new Set(customers.map((c) => c.customerNo));
@@ -168,7 +182,8 @@ export async function checkRequest(
     request.split,
     {
       mapping,
-      willBeRefused: (id) => kind === 'in_service' && (recentTransfers.get(id) ?? 0) >= IN_SERVICE_TRANSFERS_PER_90_DAYS,
+      willBeRefused: (id) =>
+        kind === 'in_service' && (recentTransfers.get(id) ?? 0) >= IN_SERVICE_TRANSFERS_PER_90_DAYS,
     },
   );
   return ok({
@@ -191,7 +206,14 @@ export function simulate(checked: CheckedRequest): HandoverPreview {
   const per = new Map(
     checked.takers.map((t) => [
       t.id,
-      { planned: 0, plannedAum: 0, willMove: 0, willMoveAum: 0, refused: 0, poolSize: state.takers.get(t.id)?.owned ?? 0 },
+      {
+        planned: 0,
+        plannedAum: 0,
+        willMove: 0,
+        willMoveAum: 0,
+        refused: 0,
+        poolSize: state.takers.get(t.id)?.owned ?? 0,
+      },
     ]),
   );
   const byReason: Partial<Record<HandoverReason, number>> = {};
@@ -214,7 +236,8 @@ export function simulate(checked: CheckedRequest): HandoverPreview {
     else skipped++;
     p.refused++;
     byReason[d.reason] = (byReason[d.reason] ?? 0) + 1;
-    if (refusals.length < 1000) refusals.push({ customerNo: item.customerNo, takerId: item.takerId, reason: d.reason });
+    if (refusals.length < 1000)
+      refusals.push({ customerNo: item.customerNo, takerId: item.takerId, reason: d.reason });
   }
   return {
     kind: checked.kind,
@@ -252,7 +275,11 @@ async function recentTransfersOfPool(db: Db, managerId: string, now: Date): Prom
 }
 
 /** In-service transfers within the last 90 days of the given customers. */
-export async function recentTransfersOf(db: Db, customerIds: readonly number[], now: Date): Promise<Map<number, number>> {
+export async function recentTransfersOf(
+  db: Db,
+  customerIds: readonly number[],
+  now: Date,
+): Promise<Map<number, number>> {
   if (customerIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('ownership_history')

@@ -72,7 +72,11 @@ export class HandoverRunner {
     let failures = 0;
     while (!this.#stop.signal.aborted) {
       try {
-        const outcome = await executeChunk({ db: this.#db, now: () => this.#clock.now() }, jobId, this.#options.chunk);
+        const outcome = await executeChunk(
+          { db: this.#db, now: () => this.#clock.now() },
+          jobId,
+          this.#options.chunk,
+        );
         failures = 0;
         if (outcome.finished) {
           this.#logger.info({ jobId }, 'handover: job finished');

@@ -127,7 +127,11 @@ export interface TaskTable {
   notes: string | null;
   due_on: DateString | null;
   status: ColumnType<TaskStatus, TaskStatus | undefined, TaskStatus>;
-  source: ColumnType<'manual' | 'interaction' | 'reminder', 'manual' | 'interaction' | 'reminder' | undefined, never>;
+  source: ColumnType<
+    'manual' | 'interaction' | 'reminder',
+    'manual' | 'interaction' | 'reminder' | undefined,
+    never
+  >;
   created_by: string;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
