@@ -7,7 +7,13 @@ import { err, ok, type Result } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { Database } from '../store/operational/database.ts';
-import type { EventSpec, RfmSpec, TagDefinition, TierSpec } from './definition.ts';
+import {
+  declaredValues,
+  type EventSpec,
+  type RfmSpec,
+  type TagDefinition,
+  type TierSpec,
+} from './definition.ts';
 import { loadDefinitions } from './definitions.ts';
 import { EventBatch, type EventFilter } from './event-batch.ts';
 import { DEFAULT_CHUNK, FactScanner, maxCustomerId } from './facts.ts';
@@ -254,6 +260,9 @@ async function save(
     const outcome = outcomes.get(def.key) ?? { error: 'not computed', elapsedMs: 0 };
     if ('values' in outcome) {
       for (const bitmap of outcome.values.values()) bitmap.andInPlace(universe);
+      // Declared values nobody holds are saved too (as empty bitmaps), so that trends and rule builders see them.
+      for (const { value } of declaredValues(def))
+        if (!outcome.values.has(value)) outcome.values.set(value, new RoaringBitmap32());
       tags.set(def.key, { version: def.version, values: outcome.values });
       tagValues += outcome.values.size;
     }

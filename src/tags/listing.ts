@@ -1,4 +1,7 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/operational/database.ts';
 import type { CachedSnapshot } from './cache.ts';
+import { loadDefinitions } from './definitions.ts';
 import { declaredValues, type TagDefinition } from './definition.ts';
 import type { Label } from './labels.ts';
 
@@ -26,6 +29,35 @@ export interface TagItem {
   /** Share (0..1) of the snapshot's customers with any value of the tag. */
   readonly coverage: number;
   readonly values: TagValueItem[];
+}
+
+/** A tag as a rule builder needs it: names, status and declared values with labels. */
+export interface TagValueInfo {
+  readonly key: string;
+  readonly name: Label;
+  readonly category: TagDefinition['category'];
+  readonly kind: TagDefinition['kind'];
+  readonly status: TagDefinition['status'];
+  /** Values the definition declares (sql and manual tags may hold others; see the snapshot). */
+  readonly values: { value: string; label: Label }[];
+}
+
+/** Names and declared values (with labels) of the current version of every tag, retired ones included. */
+export async function tagValueCatalogue(db: Kysely<Database>): Promise<Map<string, TagValueInfo>> {
+  const defs = await loadDefinitions(db, { includeRetired: true });
+  return new Map(
+    defs.map((d) => [
+      d.key,
+      {
+        key: d.key,
+        name: { en: d.name_en, zh: d.name_zh },
+        category: d.category,
+        kind: d.kind,
+        status: d.status,
+        values: declaredValues(d),
+      },
+    ]),
+  );
 }
 
 /** The label of a value: the declared one, else the value itself in both languages. */

@@ -76,6 +76,9 @@ describe('tag snapshot store', () => {
       gender: { female: [2, 4], male: [1, 3, 5] },
     });
     expect(await loadTagSnapshot(store.db, '2025-01-01')).toBeNull();
+    expect(await loadTagSnapshot(store.db, '2025-01-01', { onOrBefore: true })).toBeNull();
+    expect((await loadTagSnapshot(store.db, '2025-07-15', { onOrBefore: true }))?.asOf).toBe('2025-06-30');
+    expect((await loadTagSnapshot(store.db, '2025-06-29', { onOrBefore: true }))?.asOf).toBe('2025-06-29');
     const day = await loadSnapshotDay(store.db, '2025-06-30');
     expect(day && { customers: day.customers, universe: day.universe.toArray(), runId: day.runId }).toEqual({
       customers: 5,

@@ -113,25 +113,25 @@ export async function saveTagSnapshot(db: Db, snapshot: SnapshotToSave): Promise
   return { bytes };
 }
 
-/** The latest day with a tag snapshot, or null when none was computed yet. */
-export async function latestSnapshotDate(db: Db): Promise<string | null> {
-  const row = await db
-    .selectFrom('tag_snapshots')
-    .select(sql<string | null>`max(as_of)::text`.as('as_of'))
-    .executeTakeFirst();
+/** The latest day with a tag snapshot (up to `onOrBefore` when given), or null when there is none. */
+export async function latestSnapshotDate(db: Db, onOrBefore?: string): Promise<string | null> {
+  let query = db.selectFrom('tag_snapshots').select(sql<string | null>`max(as_of)::text`.as('as_of'));
+  if (onOrBefore !== undefined) query = query.where('as_of', '<=', onOrBefore);
+  const row = await query.executeTakeFirst();
   return row?.as_of ?? null;
 }
 
 /**
- * The tag values of the latest day (or of `asOf`): tag key → value → members; null when that day has no snapshot.
- * `keys` limits the tags read. Every bitmap is a new instance owned by the caller.
+ * The tag values of the latest day (or of `asOf`; with `onOrBefore`, of the latest day up to `asOf`): tag key →
+ * value → members; null when there is no such snapshot. `keys` limits the tags read. Every bitmap is a new instance
+ * owned by the caller.
  */
 export async function loadTagSnapshot(
   db: Db,
   asOf?: string,
-  options: { keys?: readonly string[] } = {},
+  options: { keys?: readonly string[]; onOrBefore?: boolean } = {},
 ): Promise<TagSnapshot | null> {
-  const day = asOf ?? (await latestSnapshotDate(db));
+  const day = asOf === undefined || options.onOrBefore ? await latestSnapshotDate(db, asOf) : asOf;
   if (day === null) return null;
   let query = db
     .selectFrom('tag_snapshots')
@@ -144,7 +144,7 @@ export async function loadTagSnapshot(
     query = query.where('tag_key', 'in', options.keys);
   }
   const rows = await query.execute();
-  if (rows.length === 0 && asOf !== undefined) {
+  if (rows.length === 0 && asOf !== undefined && !options.onOrBefore) {
     const known = await db
       .selectFrom('tag_snapshot_days')
       .select('as_of')
