@@ -341,7 +341,7 @@ describe('SQL and manual tags', () => {
     expect(members('aum_level')).toEqual({ high: [3, 5, 6], low: [1, 2] });
     expect(members('buyer')).toEqual({ buyer: [1, 3] });
     expect(members('managed_by_rm')).toEqual({ yes: [6], no: [1, 2, 3, 4, 5] });
-    expect(members('channel_preference')).toEqual({ app: [1], sms: [2], wecom: [3], other: [5] });
+    expect(members('channel_preference')).toEqual({ app: [1], sms: [2], wecom: [3], branch: [], other: [5] });
   });
 
   it('reads imported values', () => {

@@ -57,7 +57,7 @@ afterAll(async () => t?.close());
 
 describe('tag catalogue', () => {
   it('lists the catalogue before any computation, with no snapshot', async () => {
-    const res = await call('GET', '/v1/tags', manager);
+    const res = await call('GET', '/v1/tags', analyst);
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.asOf).toBeNull();
@@ -84,7 +84,7 @@ describe('tag catalogue', () => {
       members: 6,
     });
 
-    const body = (await call('GET', '/v1/tags', manager)).json();
+    const body = (await call('GET', '/v1/tags', analyst)).json();
     expect(body).toMatchObject({ asOf: FIXTURE_AS_OF, customers: 6 });
     const tier = body.tags.find((x: { key: string }) => x.key === 'aum_tier');
     expect(tier).toMatchObject({ name: { en: 'AUM tier', zh: '资产等级' }, kind: 'tier', coverage: 1 });
@@ -99,13 +99,13 @@ describe('tag catalogue', () => {
   });
 
   it('answers one tag with its versions, and 404 for an unknown one', async () => {
-    const res = await call('GET', '/v1/tags/lifecycle_stage', manager);
+    const res = await call('GET', '/v1/tags/lifecycle_stage', analyst);
     expect(res.json()).toMatchObject({
       key: 'lifecycle_stage',
       version: 1,
       versions: [{ version: 1, created_by: 'test' }],
     });
-    expect((await call('GET', '/v1/tags/nope', manager)).statusCode).toBe(404);
+    expect((await call('GET', '/v1/tags/nope', analyst)).statusCode).toBe(404);
   });
 
   it('refuses an invalid definition with every issue and its path', async () => {
@@ -172,7 +172,7 @@ describe('tag catalogue', () => {
     expect(computed.json().results).toEqual([
       expect.objectContaining({ key: 'big_spender', status: 'ok', values: 2, members: 6 }),
     ]);
-    const item = (await call('GET', '/v1/tags/big_spender', manager)).json();
+    const item = (await call('GET', '/v1/tags/big_spender', analyst)).json();
     expect(item.values).toEqual([
       { value: 'yes', label: { en: 'Yes', zh: '是' }, members: 2, share: 2 / 6 },
       { value: 'no', label: { en: 'No', zh: '否' }, members: 4, share: 4 / 6 },
@@ -181,7 +181,7 @@ describe('tag catalogue', () => {
 
     const retired = await call('DELETE', '/v1/tags/big_spender', analyst);
     expect(retired.json()).toEqual({ key: 'big_spender', status: 'retired', version: 2 });
-    const listed = (await call('GET', '/v1/tags', manager)).json().tags.map((x: { key: string }) => x.key);
+    const listed = (await call('GET', '/v1/tags', analyst)).json().tags.map((x: { key: string }) => x.key);
     expect(listed).not.toContain('big_spender');
     expect((await call('POST', '/v1/tags/compute', analyst, { keys: ['big_spender'] })).statusCode).toBe(404);
 
@@ -197,14 +197,14 @@ describe('tag catalogue', () => {
 
   it('shows a trend over snapshot days and lists runs', async () => {
     await call('POST', '/v1/tags/compute', analyst, { asOf: '2025-06-28', keys: ['active_30d'] });
-    const trend = (await call('GET', '/v1/tags/active_30d/trend?days=30', manager)).json();
+    const trend = (await call('GET', '/v1/tags/active_30d/trend?days=30', analyst)).json();
     expect(trend.key).toBe('active_30d');
     expect(trend.points.map((p: { asOf: string }) => p.asOf)).toEqual(['2025-06-28', '2025-06-30']);
     expect(trend.points[1].values).toEqual([
       { value: 'yes', members: 4 },
       { value: 'no', members: 2 },
     ]);
-    const runs = (await call('GET', '/v1/tags/runs?limit=2', manager)).json().runs;
+    const runs = (await call('GET', '/v1/tags/runs?limit=2', analyst)).json().runs;
     expect(runs).toHaveLength(2);
     expect(runs[0]).toMatchObject({ asOf: '2025-06-28', trigger: 'manual', status: 'done' });
     expect(runs[0].results).toEqual([expect.objectContaining({ key: 'active_30d', status: 'ok' })]);
@@ -255,7 +255,7 @@ describe('manual tag values', () => {
     });
     expect(bad.json().error.details.rows[0].reason).toContain("value 'gold' is not one of vip");
     await call('POST', '/v1/tags/compute', analyst, { asOf: FIXTURE_AS_OF, keys: ['vip'] });
-    const item = (await call('GET', '/v1/tags/vip', manager)).json();
+    const item = (await call('GET', '/v1/tags/vip', analyst)).json();
     expect(item.values).toEqual([
       { value: 'vip', label: { en: 'VIP', zh: '贵宾' }, members: 2, share: 2 / 6 },
     ]);
@@ -266,7 +266,7 @@ describe('manual tag values', () => {
 
 describe('portrait', () => {
   it('answers every tag value of a customer from memory, with labels', async () => {
-    const res = await call('GET', '/v1/customers/C3/portrait', manager);
+    const res = await call('GET', '/v1/customers/C3/portrait', analyst);
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body).toMatchObject({ customerNo: 'C3', customerId: 3, asOf: FIXTURE_AS_OF });
@@ -284,12 +284,16 @@ describe('portrait', () => {
     // warm: well under the 5 ms budget
     const times: number[] = [];
     for (let i = 0; i < 20; i++)
-      times.push((await call('GET', '/v1/customers/C1/portrait', manager)).json().elapsedMs);
+      times.push((await call('GET', '/v1/customers/C1/portrait', analyst)).json().elapsedMs);
     expect(Math.min(...times)).toBeLessThan(5);
   });
 
   it('answers 404 for an unknown customer and 401 without credentials', async () => {
-    expect((await call('GET', '/v1/customers/NOPE/portrait', manager)).statusCode).toBe(404);
+    expect((await call('GET', '/v1/customers/NOPE/portrait', analyst)).statusCode).toBe(404);
+    // Outside the caller's scope is the same 404 (an account-manager key without a staff id sees no customer), and the
+    // bank-wide catalogue is refused to roles that do not see the whole bank.
+    expect((await call('GET', '/v1/customers/C1/portrait', manager)).statusCode).toBe(404);
+    expect((await call('GET', '/v1/tags', manager)).statusCode).toBe(403);
     expect((await t.app.inject('/v1/customers/C1/portrait')).statusCode).toBe(401);
   });
 });

@@ -48,8 +48,10 @@ export interface Dashboard {
 export async function startDashboard(options: {
   customers: number;
   seed: number;
-  users: readonly { username: string; role: UserRole; password: string }[];
+  users: readonly { username: string; role: UserRole; password: string; staffId?: string }[];
   locale?: string;
+  /** More data after the small bank and before the users (e.g. staff that users link to). */
+  prepare?: (stores: Stores, asOf: string) => Promise<void>;
 }): Promise<Dashboard> {
   if (!existsSync(DIST_INDEX)) {
     const built = spawnSync('npx', ['vite', 'build', 'web', '--logLevel', 'warn'], { stdio: 'inherit' });
@@ -68,6 +70,7 @@ export async function startDashboard(options: {
   const asOf = systemClock.now().toISOString().slice(0, 10);
   await seedSmallBank(stores, { customers: options.customers, asOf, seed: options.seed });
   await seedHoldings(stores, { customers: options.customers, asOf, seed: options.seed + 1 });
+  await options.prepare?.(stores, asOf);
   const auth = new AuthService({ db: stores.operational.db, clock: systemClock, sessionTtlHours: 12 });
   for (const user of options.users) {
     const created = await auth.createUser(user, 'test');

@@ -69,7 +69,7 @@ export function errorText(e: unknown): string {
 /** Dispatched on window when an API call answers 401 outside sign-in. */
 export const UNAUTHENTICATED_EVENT = 'flywheel:unauthenticated';
 
-export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** One JSON call; `signal` cancels it (the promise then rejects with an AbortError). */
 export async function request<T>(

@@ -6,10 +6,11 @@ const listeners = new Set<() => void>();
 
 const here = () => window.location.pathname + window.location.search;
 
-/** Goes to a path (optionally with a `?query`) inside the app without reloading. */
-export function navigate(path: string): void {
+/** Goes to a path (optionally with a `?query`) inside the app without reloading; `replace` keeps no history entry. */
+export function navigate(path: string, replace = false): void {
   if (path === here()) return;
-  window.history.pushState(null, '', path);
+  if (replace) window.history.replaceState(null, '', path);
+  else window.history.pushState(null, '', path);
   for (const listener of listeners) listener();
 }
 

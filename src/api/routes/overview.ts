@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { bankOverview } from '../../customers/overview.ts';
-import { requirePermission, type RouteContext, type ZodApi } from '../http.ts';
+import type { RouteContext, ZodApi } from '../http.ts';
+import { wholeBank } from './pool-common.ts';
 
 const overviewSchema = z.object({
   asOf: z.string(),
@@ -32,7 +33,7 @@ export function registerOverviewRoutes(api: ZodApi, ctx: RouteContext): void {
       },
     },
     async (req) => {
-      requirePermission(req, 'analytics.read');
+      await wholeBank(req, ctx, 'analytics.read');
       const asOf = req.query.asOf ?? ctx.clock.now().toISOString().slice(0, 10);
       return bankOverview(
         { db: ctx.stores.operational.db, events: ctx.stores.events },

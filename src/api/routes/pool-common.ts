@@ -18,6 +18,26 @@ export async function scoped(
   return { principal, scope, actor: principal.actor };
 }
 
+/**
+ * Bank-wide figures (the overview, the tag catalogue and its counts, segments and lists, their previews, analyses and
+ * exports) count every customer of the bank, so only callers whose scope is the whole bank (admin, analyst) may see
+ * them: a branch head or an account manager is refused with 403 rather than shown counts of customers outside their
+ * scope (src/pool/README.md, "Scope by route").
+ */
+export async function wholeBank(
+  req: FastifyRequest,
+  ctx: RouteContext,
+  permission: Permission,
+): Promise<Principal> {
+  const { principal, scope } = await scoped(req, ctx, permission);
+  if (scope.kind !== 'all')
+    throw new AppError(
+      'forbidden',
+      `bank-wide figures are for roles that see every customer; role ${principal.role} sees its own scope only`,
+    );
+  return principal;
+}
+
 /** Throws a domain failure as the API's error. */
 export function raise(failure: { code: ErrorCode; message: string; details?: unknown }): never {
   throw new AppError(failure.code, failure.message, failure.details);

@@ -16,7 +16,8 @@ import {
 } from '../../segments/segment-store.ts';
 import { SegmentService, type SegmentFailure, type SegmentResult } from '../../segments/service.ts';
 import { AppError } from '../../shared/errors.ts';
-import { errorBody, requirePermission, type RouteContext, type ZodApi } from '../http.ts';
+import { errorBody, type RouteContext, type ZodApi } from '../http.ts';
+import { wholeBank } from './pool-common.ts';
 import * as s from './segment-schemas.ts';
 
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
@@ -61,7 +62,7 @@ export function registerSegmentRoutes(api: ZodApi, ctx: RouteContext): void {
       },
     },
     async (req) => {
-      requirePermission(req, 'analytics.read');
+      await wholeBank(req, ctx, 'analytics.read');
       return catalogueView(await service.entry(req.query.asOf));
     },
   );
@@ -77,7 +78,7 @@ export function registerSegmentRoutes(api: ZodApi, ctx: RouteContext): void {
       },
     },
     async (req, reply) => {
-      requirePermission(req, 'analytics.read');
+      await wholeBank(req, ctx, 'analytics.read');
       return unwrap(await service.preview(req.body.rule, req.body.asOf), reply);
     },
   );
@@ -92,7 +93,7 @@ export function registerSegmentRoutes(api: ZodApi, ctx: RouteContext): void {
       },
     },
     async (req) => {
-      requirePermission(req, 'analytics.read');
+      await wholeBank(req, ctx, 'analytics.read');
       return { segments: await listSegments(db, { includeArchived: req.query.includeArchived === 'true' }) };
     },
   );
@@ -101,7 +102,7 @@ export function registerSegmentRoutes(api: ZodApi, ctx: RouteContext): void {
     '/v1/segments',
     { schema: { tags: ['segments'], body: s.segmentInput, response: { 201: s.segmentItem, ...errors } } },
     async (req, reply) => {
-      const who = requirePermission(req, 'segments.manage');
+      const who = await wholeBank(req, ctx, 'segments.manage');
       const item = unwrap(await createSegment(service, req.body, who.actor), reply);
       return item && reply.code(201).send(item);
     },
@@ -111,7 +112,7 @@ export function registerSegmentRoutes(api: ZodApi, ctx: RouteContext): void {
     '/v1/segments/:id',
     { schema: { tags: ['segments'], params: s.segmentId, response: { 200: s.segmentItem, ...errors } } },
     async (req) => {
-      requirePermission(req, 'analytics.read');
+      await wholeBank(req, ctx, 'analytics.read');
       const item = await getSegment(db, req.params.id);
       if (!item) throw new AppError('not_found', `no segment ${req.params.id}`);
       return item;
@@ -129,7 +130,7 @@ export function registerSegmentRoutes(api: ZodApi, ctx: RouteContext): void {
       },
     },
     async (req, reply) => {
-      const who = requirePermission(req, 'segments.manage');
+      const who = await wholeBank(req, ctx, 'segments.manage');
       return unwrap(await updateSegment(service, req.params.id, req.body, who.actor), reply);
     },
   );
@@ -145,7 +146,7 @@ export function registerSegmentRoutes(api: ZodApi, ctx: RouteContext): void {
       },
     },
     async (req, reply) => {
-      const who = requirePermission(req, 'segments.manage');
+      const who = await wholeBank(req, ctx, 'segments.manage');
       return unwrap(await archiveSegment(service, req.params.id, who.actor), reply);
     },
   );
@@ -160,7 +161,7 @@ export function registerSegmentRoutes(api: ZodApi, ctx: RouteContext): void {
       },
     },
     async (req) => {
-      requirePermission(req, 'analytics.read');
+      await wholeBank(req, ctx, 'analytics.read');
       const versions = await segmentVersions(db, req.params.id);
       if (!versions) throw new AppError('not_found', `no segment ${req.params.id}`);
       return { versions };
@@ -179,7 +180,7 @@ export function registerSegmentRoutes(api: ZodApi, ctx: RouteContext): void {
       },
     },
     async (req, reply) => {
-      const who = requirePermission(req, 'segments.manage');
+      const who = await wholeBank(req, ctx, 'segments.manage');
       const asOf = req.body?.asOf;
       return unwrap(
         await materializeSegment(service, req.params.id, { actor: who.actor, ...(asOf ? { asOf } : {}) }),
@@ -199,7 +200,7 @@ export function registerSegmentRoutes(api: ZodApi, ctx: RouteContext): void {
       },
     },
     async (req) => {
-      const who = requirePermission(req, 'segments.manage');
+      const who = await wholeBank(req, ctx, 'segments.manage');
       return materializeAll(service, req.body?.asOf ?? service.today(), who.actor);
     },
   );
@@ -216,7 +217,7 @@ export function registerSegmentRoutes(api: ZodApi, ctx: RouteContext): void {
       },
     },
     async (req, reply) => {
-      const who = requirePermission(req, 'segments.export');
+      const who = await wholeBank(req, ctx, 'segments.export');
       const asOf = req.query.asOf;
       const result = unwrap(
         await exportSegment(service, req.params.id, { actor: who.actor, ...(asOf ? { asOf } : {}) }),
@@ -246,7 +247,7 @@ export function registerSegmentRoutes(api: ZodApi, ctx: RouteContext): void {
       },
     },
     async (req, reply) => {
-      requirePermission(req, 'analytics.read');
+      await wholeBank(req, ctx, 'analytics.read');
       const members = unwrap(await service.segmentMembers(req.params.id, req.query.asOf), reply);
       if (!members) return reply;
       const { minSupport } = req.query;
@@ -268,7 +269,7 @@ export function registerSegmentRoutes(api: ZodApi, ctx: RouteContext): void {
       },
     },
     async (req, reply) => {
-      requirePermission(req, 'analytics.read');
+      await wholeBank(req, ctx, 'analytics.read');
       const members = unwrap(await service.ruleMembers(req.body.rule, req.body.asOf), reply);
       if (!members) return reply;
       const { minSupport } = req.body;
@@ -292,7 +293,7 @@ export function registerSegmentRoutes(api: ZodApi, ctx: RouteContext): void {
       },
     },
     async (req, reply) => {
-      const who = requirePermission(req, 'segments.manage');
+      const who = await wholeBank(req, ctx, 'segments.manage');
       const item = unwrap(await uploadList(service, req.body, who.actor), reply);
       return item && reply.code(201).send(item);
     },
@@ -304,7 +305,7 @@ export function registerSegmentRoutes(api: ZodApi, ctx: RouteContext): void {
       schema: { tags: ['segments'], response: { 200: z.object({ lists: z.array(s.listItem) }), ...errors } },
     },
     async (req) => {
-      requirePermission(req, 'analytics.read');
+      await wholeBank(req, ctx, 'analytics.read');
       return { lists: await listLists(db) };
     },
   );

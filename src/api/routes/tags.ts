@@ -2,11 +2,15 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors.ts';
 import type { TagFailure } from '../../tags/service.ts';
-import { errorBody, requirePermission, sendError, type RouteContext, type ZodApi } from '../http.ts';
+import { findCustomerInScope } from '../../pool/scope.ts';
+import { errorBody, sendError, type RouteContext, type ZodApi } from '../http.ts';
+import { scoped, wholeBank } from './pool-common.ts';
 
 // Tag catalogue, computation and portraits (label portrait engine, src/tags). Thin: authenticate, validate, call the
 // TagService, present. Definition bodies are validated by the domain so that every problem comes back as
-// 400 invalid_tag with { issues: [{ path, message }] }.
+// 400 invalid_tag with { issues: [{ path, message }] }. The catalogue, runs and trends count every customer of the
+// bank, so those routes are for whole-bank roles (admin, analyst; 403 otherwise: `wholeBank`); a portrait is one
+// customer, checked against the caller's scope (404 outside it).
 
 const label = z.object({ en: z.string(), zh: z.string() });
 const valueItem = z.object({ value: z.string(), label, members: z.number(), share: z.number() });
@@ -81,7 +85,7 @@ export function registerTagRoutes(api: ZodApi, ctx: RouteContext): void {
       },
     },
     async (req) => {
-      requirePermission(req, 'customers.read');
+      await wholeBank(req, ctx, 'customers.read');
       return tags.list();
     },
   );
@@ -97,7 +101,7 @@ export function registerTagRoutes(api: ZodApi, ctx: RouteContext): void {
       },
     },
     async (req) => {
-      requirePermission(req, 'customers.read');
+      await wholeBank(req, ctx, 'customers.read');
       return { runs: await tags.runs(req.query.limit) };
     },
   );
@@ -120,7 +124,7 @@ export function registerTagRoutes(api: ZodApi, ctx: RouteContext): void {
       },
     },
     async (req, reply) => {
-      requirePermission(req, 'customers.read');
+      await wholeBank(req, ctx, 'customers.read');
       const result = await tags.get(req.params.key);
       return result.ok ? result.value : refuse(reply, result.error);
     },
@@ -149,7 +153,7 @@ export function registerTagRoutes(api: ZodApi, ctx: RouteContext): void {
       },
     },
     async (req, reply) => {
-      requirePermission(req, 'customers.read');
+      await wholeBank(req, ctx, 'customers.read');
       const result = await tags.trend(req.params.key, req.query.days);
       return result.ok ? result.value : refuse(reply, result.error);
     },
@@ -166,7 +170,7 @@ export function registerTagRoutes(api: ZodApi, ctx: RouteContext): void {
       },
     },
     async (req, reply) => {
-      const principal = requirePermission(req, 'tags.manage');
+      const principal = await wholeBank(req, ctx, 'tags.manage');
       const result = await tags.create(req.body, principal.actor);
       return result.ok ? result.value : refuse(reply, result.error);
     },
@@ -184,7 +188,7 @@ export function registerTagRoutes(api: ZodApi, ctx: RouteContext): void {
       },
     },
     async (req, reply) => {
-      const principal = requirePermission(req, 'tags.manage');
+      const principal = await wholeBank(req, ctx, 'tags.manage');
       const result = await tags.update(req.params.key, req.body, principal.actor);
       return result.ok ? result.value : refuse(reply, result.error);
     },
@@ -204,7 +208,7 @@ export function registerTagRoutes(api: ZodApi, ctx: RouteContext): void {
       },
     },
     async (req, reply) => {
-      const principal = requirePermission(req, 'tags.manage');
+      const principal = await wholeBank(req, ctx, 'tags.manage');
       const result = await tags.retire(req.params.key, principal.actor);
       return result.ok ? result.value : refuse(reply, result.error);
     },
@@ -232,7 +236,7 @@ export function registerTagRoutes(api: ZodApi, ctx: RouteContext): void {
       },
     },
     async (req, reply) => {
-      const principal = requirePermission(req, 'tags.manage');
+      const principal = await wholeBank(req, ctx, 'tags.manage');
       const result = await tags.compute(
         {
           ...(req.body.asOf ? { asOf: req.body.asOf } : {}),
@@ -269,7 +273,7 @@ export function registerTagRoutes(api: ZodApi, ctx: RouteContext): void {
       },
     },
     async (req, reply) => {
-      const principal = requirePermission(req, 'tags.manage');
+      const principal = await wholeBank(req, ctx, 'tags.manage');
       const input = typeof req.body === 'string' ? { csv: req.body } : { rows: req.body.rows };
       const result = await tags.importValues(req.params.key, input, principal.actor, {
         replace: req.query.replace === 'true',
@@ -300,7 +304,10 @@ export function registerTagRoutes(api: ZodApi, ctx: RouteContext): void {
       },
     },
     async (req, reply) => {
-      requirePermission(req, 'customers.read');
+      // A single customer: the pool's scope check, so a customer outside the caller's scope is not found (404).
+      const { scope } = await scoped(req, ctx, 'customers.read');
+      if (!(await findCustomerInScope(ctx.stores.operational.db, scope, req.params.customerNo)))
+        throw new AppError('not_found', `no customer ${req.params.customerNo}`);
       const result = await tags.portrait(req.params.customerNo);
       return result.ok ? result.value : refuse(reply, result.error);
     },

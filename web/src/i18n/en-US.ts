@@ -1,3 +1,5 @@
+import { poolEnUS } from './pool.en-US.ts';
+
 /** English strings; the source of the key set every other language must fill. `{name}` marks a placeholder. */
 export const enUS = {
   'app.name': 'Flywheel',
@@ -445,6 +447,7 @@ export const enUS = {
   'tagForm.rejectedRow': 'Row {row} ({no}): {reason}',
   'tagForm.dropRejected': 'Leave out these {n} row(s)',
   'tagForm.computeHint': 'Compute the tag to see the new values in the distribution.',
+  ...poolEnUS,
 } as const;
 
 export type MessageKey = keyof typeof enUS;

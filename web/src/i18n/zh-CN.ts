@@ -1,4 +1,5 @@
 import type { Messages } from './en-US.ts';
+import { poolZhCN } from './pool.zh-CN.ts';
 
 /** 简体中文。Typed against the English key set, so a missing or stray key fails the type check. */
 export const zhCN: Messages = {
@@ -432,4 +433,5 @@ export const zhCN: Messages = {
   'tagForm.rejectedRow': '第 {row} 行（{no}）：{reason}',
   'tagForm.dropRejected': '去掉这 {n} 行',
   'tagForm.computeHint': '计算该标签后，新取值会出现在分布中。',
+  ...poolZhCN,
 };

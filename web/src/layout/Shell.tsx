@@ -6,9 +6,9 @@ import {
   UserOutlined,
 } from '@ant-design/icons';
 import { Avatar, Button, Dropdown, Layout, Menu, Spin, Typography, type MenuProps } from 'antd';
-import { lazy, Suspense, useState, type ComponentType, type LazyExoticComponent } from 'react';
+import { lazy, Suspense, useEffect, useState, type ComponentType, type LazyExoticComponent } from 'react';
 import { api, type Me } from '../api.ts';
-import { MeProvider } from '../auth/session.tsx';
+import { can, MeProvider } from '../auth/session.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { ComingSoon } from '../pages/ComingSoon.tsx';
 import { navigate, usePath } from '../router.ts';
@@ -22,6 +22,7 @@ const PAGES: Readonly<Record<string, LazyExoticComponent<ComponentType>>> = {
   customers: lazy(() => import('../pages/customers/CustomersPage.tsx')),
   tags: lazy(() => import('../pages/tags/TagsArea.tsx')),
   segments: lazy(() => import('../pages/segments/SegmentsArea.tsx')),
+  pool: lazy(() => import('../pages/pool/PoolArea.tsx')),
 };
 
 const SIDER_WIDTH = 240;
@@ -30,8 +31,13 @@ const SIDER_WIDTH = 240;
 export function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
   const { t } = useI18n();
   const path = usePath();
-  const area = areaForPath(path);
-  const Page = PAGES[area.key];
+  // Roles without bank-wide figures (account managers) start on their workbench rather than a refused Overview.
+  const home = path === '/' && !can(me, 'analytics.read') ? '/pool' : null;
+  useEffect(() => {
+    if (home) navigate(home, true);
+  }, [home]);
+  const area = areaForPath(home ?? path);
+  const Page = home ? undefined : PAGES[area.key];
   const [collapsed, setCollapsed] = useState(false);
 
   const items: MenuProps['items'] = AREA_GROUPS.map((group, i) => {
@@ -134,7 +140,7 @@ export function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) 
           </div>
         </Layout.Header>
         <Layout.Content style={{ padding: 24 }}>
-          {area.coming || !Page ? (
+          {home ? null : area.coming || !Page ? (
             <ComingSoon area={area} />
           ) : (
             <MeProvider me={me}>

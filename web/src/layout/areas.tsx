@@ -47,7 +47,7 @@ export const AREA_GROUPS: readonly AreaGroup[] = [
   {
     label: 'nav.group.operate',
     areas: [
-      { key: 'pool', path: '/pool', label: 'nav.pool', icon: <TeamOutlined />, coming: 'coming.pool' },
+      { key: 'pool', path: '/pool', label: 'nav.pool', icon: <TeamOutlined /> },
       {
         key: 'campaigns',
         path: '/campaigns',

@@ -9,6 +9,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { pick } from '../../i18n/pick.ts';
 import { navigate } from '../../router.ts';
 import { CATEGORY_COLORS, categoryLabel } from '../tags/labels.ts';
+import { Customer360 } from './Customer360.tsx';
 import { ProfileCard } from './ProfileCard.tsx';
 
 /** One customer's profile and label portrait: every tag they carry, grouped by category, in the UI language. */
@@ -82,6 +83,11 @@ export function PortraitView({ customerNo, onFound }: { customerNo: string; onFo
       <Col span={24}>
         <ProfileCard portrait={data} profile={loaded.data?.profile ?? null} />
       </Col>
+      {loaded.data?.profile && (
+        <Col span={24}>
+          <Customer360 profile={loaded.data.profile} />
+        </Col>
+      )}
       <Col span={24}>
         <Card
           title={

@@ -1,5 +1,15 @@
-import { Card, Descriptions, Typography } from 'antd';
-import type { CustomerProfile, Portrait, PortraitTag } from '../../api/customers.ts';
+import { EyeOutlined } from '@ant-design/icons';
+import { App, Button, Card, Descriptions, Tag, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { errorText } from '../../api.ts';
+import {
+  customersApi,
+  PII_FIELDS,
+  type CustomerProfile,
+  type Portrait,
+  type PortraitTag,
+} from '../../api/customers.ts';
+import { can, useMe } from '../../auth/session.tsx';
 import { formatCnyCompact, formatCnyFull } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { pick } from '../../i18n/pick.ts';
@@ -13,6 +23,23 @@ const HEADLINE_TAGS = ['aum_tier', 'lifecycle_stage', 'rfm_group', 'channel_pref
  */
 export function ProfileCard({ portrait, profile }: { portrait: Portrait; profile: CustomerProfile | null }) {
   const { t, lang } = useI18n();
+  const me = useMe();
+  const { message } = App.useApp();
+  // Personal fields in clear, once the user asked (the server audits each reveal); reset for another customer.
+  const [clear, setClear] = useState<CustomerProfile['pii'] | null>(null);
+  const [revealing, setRevealing] = useState(false);
+  useEffect(() => setClear(null), [portrait.customerNo]);
+  const reveal = async () => {
+    setRevealing(true);
+    try {
+      setClear((await customersApi.profile(portrait.customerNo, undefined, PII_FIELDS)).pii);
+    } catch (e) {
+      message.error(errorText(e));
+    } finally {
+      setRevealing(false);
+    }
+  };
+  const pii = clear ?? profile?.pii;
   const headline = HEADLINE_TAGS.map((key) => portrait.tags.find((x) => x.key === key)).filter(
     (x): x is PortraitTag => x !== undefined,
   );
@@ -29,9 +56,20 @@ export function ProfileCard({ portrait, profile }: { portrait: Portrait; profile
           {
             key: 'name',
             label: t('customers.name'),
-            children: <span data-testid="customer-name">{profile.pii.name ?? '—'}</span>,
+            children: <span data-testid="customer-name">{pii?.name ?? '—'}</span>,
           },
-          { key: 'phone', label: t('customers.phone'), children: profile.pii.phone ?? '—' },
+          {
+            key: 'phone',
+            label: t('customers.phone'),
+            children: <span data-testid="customer-phone">{pii?.phone ?? '—'}</span>,
+          },
+          {
+            key: 'idNumber',
+            label: t('c360.idNumber'),
+            children: <span data-testid="customer-id-number">{pii?.id_number ?? '—'}</span>,
+          },
+          { key: 'email', label: t('c360.email'), children: pii?.email ?? '—' },
+          { key: 'birth', label: t('attr.birth_date'), children: pii?.birth_date ?? '—' },
           { key: 'gender', label: t('customers.gender'), children: gender ?? '—' },
           { key: 'city', label: t('customers.city'), children: profile.city ?? '—' },
           { key: 'branch', label: t('customers.branch'), children: profile.orgUnit?.name ?? '—' },
@@ -66,7 +104,30 @@ export function ProfileCard({ portrait, profile }: { portrait: Portrait; profile
     { key: 'asOf', label: t('customers.tagsAsOf'), children: portrait.asOf ?? t('tags.neverComputed') },
   ];
   return (
-    <Card title={t('customers.profile')} data-testid="customer-profile">
+    <Card
+      title={t('customers.profile')}
+      data-testid="customer-profile"
+      extra={
+        profile &&
+        (clear ? (
+          <Tag color="orange" data-testid="pii-revealed">
+            {t('c360.revealed')}
+          </Tag>
+        ) : (
+          can(me, 'customers.reveal_pii') && (
+            <Button
+              size="small"
+              icon={<EyeOutlined />}
+              loading={revealing}
+              onClick={reveal}
+              data-testid="pii-reveal"
+            >
+              {t('c360.reveal')}
+            </Button>
+          )
+        ))
+      }
+    >
       <Descriptions column={{ xs: 1, md: 2, xl: 4 }} items={items} />
       {!profile && (
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>

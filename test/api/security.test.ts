@@ -1,0 +1,844 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedSyntheticBank } from '../../src/pool/synthetic.ts';
+import { TagService } from '../../src/tags/service.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
+import { createTestDatabase, postgresAvailable } from '../support/postgres.ts';
+
+// Issue #4, security: every route of the OpenAPI document, called by every role (and anonymously), inside and
+// outside the caller's scope. Out of scope answers 404 (existence never leaks), a forbidden action 403, no
+// credentials 401; lists, counts, search and exports stay within the scope; and no response (JSON or CSV) carries a
+// customer's raw personal data unless a role holding customers.reveal_pii asked for it explicitly (?reveal=).
+//
+// The expectation table below must name every route: a route added without an entry fails the suite, so each new
+// route is classified here (and in src/pool/README.md, "Scope by route").
+
+const AS_OF = '2026-11-23';
+const PASSWORD = 'security-test-pw';
+
+/** Who calls: nobody, or a signed-in user of each role (the branch head of branch A, account manager AM1). */
+type Who = 'anonymous' | 'admin' | 'analyst' | 'bhA' | 'am1';
+const WHO: readonly Who[] = ['anonymous', 'admin', 'analyst', 'bhA', 'am1'];
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * The bank: head office, branch A (sub-branches A1, A2), branch B (B1). AM1 owns C1–C20 (A1), AM2 C21–C35 (A2),
+ * AM3 C36–C45 (B1); C46–C50 (A1) have no owner. AM4 (A2) and AM5 (B1) own nobody. Every third customer has an open
+ * task for its owner. So AM1 sees 20 customers, the branch head of A 40, the analyst and the admin 50.
+ */
+const STAFF = [
+  { id: 'AM1', orgUnitId: 'SB-A1', role: 'account_manager', capacity: 100 },
+  { id: 'AM2', orgUnitId: 'SB-A2', role: 'account_manager', capacity: 100 },
+  { id: 'AM3', orgUnitId: 'SB-B1', role: 'account_manager', capacity: 100 },
+  { id: 'AM4', orgUnitId: 'SB-A2', role: 'account_manager', capacity: 100 },
+  { id: 'AM5', orgUnitId: 'SB-B1', role: 'account_manager', capacity: 100 },
+  { id: 'BH-A', orgUnitId: 'BR-A', role: 'branch_head' },
+  { id: 'TMP-DEL', orgUnitId: 'SB-A1', role: 'account_manager' },
+] as const;
+const POOLS = [
+  { managerId: 'AM1', orgUnitId: 'SB-A1', customers: 20 },
+  { managerId: 'AM2', orgUnitId: 'SB-A2', customers: 15 },
+  { managerId: 'AM3', orgUnitId: 'SB-B1', customers: 10 },
+  { managerId: null, orgUnitId: 'SB-A1', customers: 5 },
+] as const;
+const SCOPE_SIZE: Record<Exclude<Who, 'anonymous'>, number> = { admin: 50, analyst: 50, bhA: 40, am1: 20 };
+
+const no = (n: number) => `C${String(n).padStart(9, '0')}`;
+/** C1: AM1's; C21: AM2's, in branch A (the branch head's, not AM1's); C36: AM3's, in branch B; C46: nobody's (A1). */
+const MINE = no(1);
+const BRANCH = no(21);
+const OTHER_BRANCH = no(36);
+const UNASSIGNED = no(46);
+
+/** Known raw personal values, distinctive so that a leak cannot be a coincidence. */
+const KNOWN_PII: Record<string, { name: string; phone: string; id_number: string; email: string }> = {
+  [MINE]: {
+    name: '欧阳明华',
+    phone: '13911112222',
+    id_number: '11010119800101123X',
+    email: 'ouyang.minghua@example.cn',
+  },
+  [BRANCH]: {
+    name: 'Jonathan Appleseed',
+    phone: '13933334444',
+    id_number: '310101199002023456',
+    email: 'jonathan.appleseed@example.com',
+  },
+  [OTHER_BRANCH]: {
+    name: '司马光辉',
+    phone: '13955556666',
+    id_number: '440301197503034567',
+    email: 'sima.guanghui@example.org',
+  },
+  [UNASSIGNED]: {
+    name: '诸葛明亮',
+    phone: '13977778888',
+    id_number: '510104198807076789',
+    email: 'zhuge.mingliang@example.net',
+  },
+};
+
+/** Ids the cases need, found after seeding. */
+interface Fixture {
+  task: (customerNo: string) => number;
+  reminder: (customerNo: string) => number;
+  jobs: { branchA: number; branchB: number; branchBAdmin: number };
+  rules: { a2: number; b1: number; b1Gold: number };
+}
+
+/** One request of the table and what it must answer. */
+interface Case {
+  readonly as: Who;
+  readonly url: string;
+  readonly body?: unknown;
+  readonly contentType?: string;
+  readonly status: number;
+  /** The customer whose personal data this (permitted, explicit) reveal may show. */
+  readonly reveals?: string;
+  /** Sign in again for this request (logout ends the session it is sent with). */
+  readonly freshSession?: boolean;
+  readonly check?: (res: Res) => void;
+}
+interface Res {
+  status: number;
+  text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked by the assertions
+  body: any;
+  contentType: string;
+}
+
+type Statuses = Record<Exclude<Who, 'anonymous'>, number> & { anonymous?: number };
+
+/** The same request by every role: anonymous answers 401 unless given. */
+function everyone(
+  url: string,
+  statuses: Statuses,
+  body?: unknown | ((who: Who) => unknown),
+  check?: Partial<Record<Who, (res: Res) => void>>,
+): Case[] {
+  return WHO.map((as) => {
+    const b = typeof body === 'function' ? (body as (who: Who) => unknown)(as) : body;
+    const c = check?.[as];
+    return {
+      as,
+      url,
+      status: as === 'anonymous' ? (statuses.anonymous ?? 401) : statuses[as],
+      ...(b === undefined ? {} : { body: b }),
+      ...(c ? { check: c } : {}),
+    };
+  });
+}
+
+/** A single-customer route: each role on a customer inside its scope, then on customers outside it (404). */
+function perCustomer(path: (customerNo: string) => string, ok = 200, analyst = ok): Case[] {
+  return [
+    { as: 'anonymous', url: path(MINE), status: 401 },
+    { as: 'admin', url: path(OTHER_BRANCH), status: ok },
+    { as: 'analyst', url: path(OTHER_BRANCH), status: analyst },
+    { as: 'bhA', url: path(BRANCH), status: ok },
+    { as: 'bhA', url: path(OTHER_BRANCH), status: 404 },
+    { as: 'am1', url: path(MINE), status: ok },
+    { as: 'am1', url: path(BRANCH), status: 404 },
+    { as: 'am1', url: path(UNASSIGNED), status: 404 },
+    { as: 'am1', url: path('C999999999'), status: 404 },
+  ];
+}
+
+/** Whole-bank figures: admin and analyst only; a branch head or account manager would see others' customers. */
+const wholeBank = (url: string, body?: unknown | ((who: Who) => unknown), ok = 200) =>
+  everyone(url, { admin: ok, analyst: ok, bhA: 403, am1: 403 }, body);
+const adminOnly = (url: string, body?: unknown | ((who: Who) => unknown), ok = 200) =>
+  everyone(url, { admin: ok, analyst: 403, bhA: 403, am1: 403 }, body);
+
+const total = (n: number) => (res: Res) => expect(res.body.total).toBe(n);
+const csvCustomerNumbersOnly = (res: Res) => {
+  const lines = res.text.trim().split('\n');
+  expect(lines[0]).toBe('customer_no');
+  expect(lines.length).toBeGreaterThan(1);
+  for (const line of lines.slice(1)) expect(line).toMatch(/^C\d{9}$/);
+};
+
+const taskBody = (customerNo: string) => ({ customerNo, title: 'security check' });
+const interaction = (customerNo: string) => ({ customerNo, channel: 'call', direction: 'out', summary: 'x' });
+const handover = (fromManagerId: string) => ({
+  fromManagerId,
+  takerIds: fromManagerId === 'AM3' || fromManagerId === 'AM5' ? ['AM3'] : ['AM1'],
+  split: 'even',
+  reason: 'security test',
+});
+const segmentRule = { tag: 'aum_tier', in: ['gold', 'platinum', 'diamond'] };
+const reveal = 'reveal=name,phone,id_number,email,birth_date';
+
+/** Every route of the API: `METHOD /path` as in the OpenAPI document → the requests to make and their answers. */
+const ROUTES: Record<string, (f: Fixture) => Case[]> = {
+  // Probes and sign-in: public.
+  'GET /healthz': () =>
+    everyone('/healthz', { anonymous: 200, admin: 200, analyst: 200, bhA: 200, am1: 200 }),
+  'GET /readyz': () => everyone('/readyz', { anonymous: 200, admin: 200, analyst: 200, bhA: 200, am1: 200 }),
+  'POST /v1/auth/login': () => [
+    { as: 'anonymous', url: '/v1/auth/login', body: { username: 'am1', password: 'wrong-pw' }, status: 401 },
+    ...(['admin', 'analyst', 'bhA', 'am1'] as const).map((as) => ({
+      as,
+      url: '/v1/auth/login',
+      body: { username: as, password: PASSWORD },
+      status: 200,
+    })),
+  ],
+  'POST /v1/auth/logout': () =>
+    WHO.map((as) => ({ as, url: '/v1/auth/logout', status: 204, freshSession: as !== 'anonymous' })),
+  'GET /v1/auth/me': () => everyone('/v1/auth/me', { admin: 200, analyst: 200, bhA: 200, am1: 200 }),
+  'POST /v1/users': () =>
+    adminOnly(
+      '/v1/users',
+      (who: Who) => ({ username: `new-${who}`, role: 'analyst', password: PASSWORD }),
+      201,
+    ),
+  'POST /v1/api-keys': () => adminOnly('/v1/api-keys', { name: 'k', role: 'analyst' }, 201),
+
+  // Ingest: admin only (ingest.write).
+  'POST /v1/events': () => adminOnly('/v1/events', []),
+  'POST /v1/profiles': () => adminOnly('/v1/profiles', { profiles: [] }),
+
+  // Whole-bank figures: admin and analyst (whose rows stay masked); 403 for roles with a narrower scope.
+  'GET /v1/overview': () => wholeBank('/v1/overview'),
+  'GET /v1/segments/catalogue': () => wholeBank('/v1/segments/catalogue'),
+  'POST /v1/segments/preview': () => wholeBank('/v1/segments/preview', { rule: segmentRule }),
+  'GET /v1/segments': () => wholeBank('/v1/segments'),
+  'POST /v1/segments': () =>
+    wholeBank('/v1/segments', (who: Who) => ({ id: `new_${who}`, name: 'New', rule: segmentRule }), 201),
+  'GET /v1/segments/{id}': () => wholeBank('/v1/segments/saved'),
+  'PUT /v1/segments/{id}': () => wholeBank('/v1/segments/edit', { name: 'Edited', rule: segmentRule }),
+  'DELETE /v1/segments/{id}': () => [
+    ...wholeBank('/v1/segments/del_admin').filter((c) => c.as !== 'analyst'),
+    { as: 'analyst', url: '/v1/segments/del_analyst', status: 200 },
+  ],
+  'GET /v1/segments/{id}/versions': () => wholeBank('/v1/segments/saved/versions'),
+  'POST /v1/segments/{id}/materialize': () => wholeBank('/v1/segments/saved/materialize', {}),
+  'POST /v1/segments/materialize': () => wholeBank('/v1/segments/materialize', {}),
+  'GET /v1/segments/{id}/export': () =>
+    everyone('/v1/segments/saved/export', { admin: 200, analyst: 200, bhA: 403, am1: 403 }, undefined, {
+      admin: csvCustomerNumbersOnly,
+      analyst: csvCustomerNumbersOnly,
+    }),
+  'GET /v1/segments/{id}/analysis': () => wholeBank('/v1/segments/saved/analysis'),
+  'POST /v1/segments/analysis': () => wholeBank('/v1/segments/analysis', { rule: segmentRule }),
+  'POST /v1/lists': () =>
+    wholeBank(
+      '/v1/lists',
+      (who: Who) => ({ id: `list_${who}`, name: 'L', customerNos: [MINE, BRANCH] }),
+      201,
+    ),
+  'GET /v1/lists': () => wholeBank('/v1/lists'),
+  'GET /v1/tags': () => wholeBank('/v1/tags'),
+  'GET /v1/tags/runs': () => wholeBank('/v1/tags/runs'),
+  'GET /v1/tags/{key}': () => wholeBank('/v1/tags/aum_tier'),
+  'GET /v1/tags/{key}/trend': () => wholeBank('/v1/tags/aum_tier/trend'),
+  'POST /v1/tags': () => wholeBank('/v1/tags', (who: Who) => bucketTag(`new_${who.toLowerCase()}`)),
+  'PUT /v1/tags/{key}': () => {
+    const { key: _key, ...body } = bucketTag('edit_tag');
+    return wholeBank('/v1/tags/edit_tag', body);
+  },
+  'DELETE /v1/tags/{key}': () => [
+    ...wholeBank('/v1/tags/tmp_admin').filter((c) => c.as !== 'analyst'),
+    { as: 'analyst', url: '/v1/tags/tmp_analyst', status: 200 },
+  ],
+  'POST /v1/tags/compute': () => wholeBank('/v1/tags/compute', { asOf: AS_OF, keys: ['aum_tier'] }),
+  'POST /v1/tags/{key}/values': () =>
+    wholeBank('/v1/tags/vip_sec/values', { rows: [{ customer_no: MINE, value: 'vip' }] }),
+  // One customer's portrait: the pool's scope.
+  'GET /v1/customers/{customerNo}/portrait': () => perCustomer((c) => `/v1/customers/${c}/portrait`),
+
+  // The pool: scoped lists, counts, search and exports.
+  'GET /v1/customers': () =>
+    everyone('/v1/customers?limit=500', { admin: 200, analyst: 200, bhA: 200, am1: 200 }, undefined, {
+      admin: total(50),
+      analyst: total(50),
+      bhA: total(40),
+      am1: total(20),
+    }),
+  'GET /v1/customers/export': () =>
+    [
+      ...everyone('/v1/customers/export?sort=customer_no', { admin: 200, analyst: 403, bhA: 200, am1: 403 }),
+    ].map((c) =>
+      c.status === 200
+        ? {
+            ...c,
+            check: (res: Res) =>
+              expect(res.text.trim().split('\n')).toHaveLength(1 + SCOPE_SIZE[c.as as 'admin']),
+          }
+        : c,
+    ),
+  'GET /v1/customers/{customerNo}': () => [
+    ...perCustomer((c) => `/v1/customers/${c}`),
+    // Reveal: only with customers.reveal_pii, and still only inside the scope.
+    { as: 'admin', url: `/v1/customers/${OTHER_BRANCH}?${reveal}`, status: 200, reveals: OTHER_BRANCH },
+    { as: 'analyst', url: `/v1/customers/${OTHER_BRANCH}?reveal=phone`, status: 403 },
+    { as: 'analyst', url: `/v1/customers/${MINE}?reveal=name`, status: 403 },
+    { as: 'bhA', url: `/v1/customers/${BRANCH}?${reveal}`, status: 200, reveals: BRANCH },
+    { as: 'bhA', url: `/v1/customers/${OTHER_BRANCH}?reveal=phone`, status: 404 },
+    { as: 'am1', url: `/v1/customers/${MINE}?${reveal}`, status: 200, reveals: MINE },
+    { as: 'am1', url: `/v1/customers/${BRANCH}?reveal=phone`, status: 404 },
+    { as: 'anonymous', url: `/v1/customers/${MINE}?reveal=phone`, status: 401 },
+  ],
+  'GET /v1/customers/{customerNo}/timeline': () => perCustomer((c) => `/v1/customers/${c}/timeline`),
+  'POST /v1/customers/assign': () => [
+    ...everyone(
+      '/v1/customers/assign',
+      { admin: 200, analyst: 403, bhA: 200, am1: 403 },
+      { items: [{ customerNo: UNASSIGNED, managerId: null }] },
+    ),
+    {
+      as: 'bhA',
+      url: '/v1/customers/assign',
+      body: { items: [{ customerNo: OTHER_BRANCH, managerId: 'AM1' }] },
+      status: 200,
+      check: (res) =>
+        expect(res.body.results.map((r: { status: string }) => r.status)).toEqual(['not_found']),
+    },
+  ],
+  'GET /v1/pool/unassigned': () =>
+    everyone('/v1/pool/unassigned', { admin: 200, analyst: 403, bhA: 200, am1: 403 }, undefined, {
+      admin: total(5),
+      bhA: total(5),
+    }),
+  'GET /v1/org/units': () =>
+    everyone('/v1/org/units', { admin: 200, analyst: 200, bhA: 200, am1: 200 }, undefined, {
+      bhA: (res) => expect(res.body.units.map((u: { id: string }) => u.id)).toEqual(['BR-A']),
+      am1: (res) => expect(res.body.units).toEqual([]),
+    }),
+  'GET /v1/staff': () =>
+    everyone('/v1/staff', { admin: 200, analyst: 200, bhA: 200, am1: 200 }, undefined, {
+      bhA: (res) =>
+        expect(res.body.staff.map((s: { id: string }) => s.id).sort()).toEqual([
+          'AM1',
+          'AM2',
+          'AM4',
+          'BH-A',
+          'TMP-DEL',
+        ]),
+      am1: (res) => expect(res.body.staff.map((s: { id: string }) => s.id)).toEqual(['AM1']),
+    }),
+  'GET /v1/staff/{id}': () => [
+    { as: 'anonymous', url: '/v1/staff/AM1', status: 401 },
+    { as: 'admin', url: '/v1/staff/AM3', status: 200 },
+    { as: 'analyst', url: '/v1/staff/AM3', status: 200 },
+    { as: 'bhA', url: '/v1/staff/AM2', status: 200 },
+    { as: 'bhA', url: '/v1/staff/AM3', status: 404 },
+    { as: 'am1', url: '/v1/staff/AM1', status: 200 },
+    { as: 'am1', url: '/v1/staff/AM2', status: 404 },
+  ],
+  'POST /v1/staff': () =>
+    adminOnly(
+      '/v1/staff',
+      (who: Who) => ({ id: `NEW-${who}`, name: 'x', orgUnitId: 'SB-A1', role: 'account_manager' }),
+      201,
+    ),
+  'PATCH /v1/staff/{id}': () => adminOnly('/v1/staff/AM4', { poolCapacity: 100 }),
+  'DELETE /v1/staff/{id}': () => adminOnly('/v1/staff/TMP-DEL', undefined, 204),
+  'GET /v1/pool/rules': () => everyone('/v1/pool/rules', { admin: 200, analyst: 403, bhA: 200, am1: 403 }),
+  'POST /v1/pool/rules': () => [
+    ...everyone('/v1/pool/rules', { admin: 200, analyst: 403, bhA: 200, am1: 403 }, (who: Who) => ({
+      orgUnitId: 'SB-A1',
+      tier: who === 'admin' ? 'platinum' : 'gold',
+      managerIds: ['AM1'],
+    })),
+    { as: 'bhA', url: '/v1/pool/rules', body: { orgUnitId: 'SB-B1', managerIds: ['AM3'] }, status: 403 },
+  ],
+  'DELETE /v1/pool/rules/{id}': (f) => [
+    { as: 'anonymous', url: `/v1/pool/rules/${f.rules.a2}`, status: 401 },
+    { as: 'analyst', url: `/v1/pool/rules/${f.rules.a2}`, status: 403 },
+    { as: 'am1', url: `/v1/pool/rules/${f.rules.a2}`, status: 403 },
+    { as: 'bhA', url: `/v1/pool/rules/${f.rules.b1}`, status: 404 },
+    { as: 'bhA', url: `/v1/pool/rules/${f.rules.a2}`, status: 204 },
+    { as: 'admin', url: `/v1/pool/rules/${f.rules.b1Gold}`, status: 204 },
+  ],
+
+  // Handovers: admin and branch heads (handover.run), a branch head within the subtree.
+  'POST /v1/handovers/preview': () => [
+    { as: 'anonymous', url: '/v1/handovers/preview', body: handover('AM2'), status: 401 },
+    { as: 'admin', url: '/v1/handovers/preview', body: handover('AM3'), status: 200 },
+    { as: 'analyst', url: '/v1/handovers/preview', body: handover('AM2'), status: 403 },
+    { as: 'bhA', url: '/v1/handovers/preview', body: handover('AM2'), status: 200 },
+    { as: 'bhA', url: '/v1/handovers/preview', body: handover('AM3'), status: 403 },
+    { as: 'am1', url: '/v1/handovers/preview', body: handover('AM1'), status: 403 },
+  ],
+  'POST /v1/handovers': () => [
+    { as: 'anonymous', url: '/v1/handovers', body: handover('AM4'), status: 401 },
+    { as: 'admin', url: '/v1/handovers', body: handover('AM5'), status: 201 },
+    { as: 'analyst', url: '/v1/handovers', body: handover('AM4'), status: 403 },
+    { as: 'bhA', url: '/v1/handovers', body: handover('AM3'), status: 403 },
+    { as: 'bhA', url: '/v1/handovers', body: handover('AM4'), status: 201 },
+    { as: 'am1', url: '/v1/handovers', body: handover('AM1'), status: 403 },
+  ],
+  'GET /v1/handovers': (f) =>
+    everyone('/v1/handovers', { admin: 200, analyst: 403, bhA: 200, am1: 403 }, undefined, {
+      bhA: (res) => {
+        const ids = res.body.jobs.map((j: { id: number }) => j.id);
+        expect(ids).toContain(f.jobs.branchA);
+        expect(ids).not.toContain(f.jobs.branchB);
+        expect(res.body.jobs.every((j: { fromManagerId: string }) => j.fromManagerId !== 'AM3')).toBe(true);
+      },
+    }),
+  'GET /v1/handovers/{id}': (f) => [
+    { as: 'anonymous', url: `/v1/handovers/${f.jobs.branchA}`, status: 401 },
+    { as: 'admin', url: `/v1/handovers/${f.jobs.branchB}`, status: 200 },
+    { as: 'analyst', url: `/v1/handovers/${f.jobs.branchA}`, status: 403 },
+    { as: 'bhA', url: `/v1/handovers/${f.jobs.branchA}`, status: 200 },
+    { as: 'bhA', url: `/v1/handovers/${f.jobs.branchB}`, status: 404 },
+    { as: 'am1', url: `/v1/handovers/${f.jobs.branchA}`, status: 403 },
+  ],
+  'POST /v1/handovers/{id}/cancel': (f) => [
+    { as: 'anonymous', url: `/v1/handovers/${f.jobs.branchA}/cancel`, status: 401 },
+    { as: 'analyst', url: `/v1/handovers/${f.jobs.branchA}/cancel`, status: 403 },
+    { as: 'am1', url: `/v1/handovers/${f.jobs.branchA}/cancel`, status: 403 },
+    { as: 'bhA', url: `/v1/handovers/${f.jobs.branchB}/cancel`, status: 404 },
+    { as: 'bhA', url: `/v1/handovers/${f.jobs.branchA}/cancel`, status: 200 },
+    { as: 'admin', url: `/v1/handovers/${f.jobs.branchBAdmin}/cancel`, status: 200 },
+  ],
+
+  // Work: interactions, coverage, workbench, tasks, reminders.
+  'POST /v1/interactions': () => [
+    { as: 'anonymous', url: '/v1/interactions', body: interaction(MINE), status: 401 },
+    { as: 'admin', url: '/v1/interactions', body: interaction(OTHER_BRANCH), status: 201 },
+    { as: 'analyst', url: '/v1/interactions', body: interaction(MINE), status: 403 },
+    { as: 'bhA', url: '/v1/interactions', body: interaction(BRANCH), status: 201 },
+    { as: 'bhA', url: '/v1/interactions', body: interaction(OTHER_BRANCH), status: 404 },
+    { as: 'am1', url: '/v1/interactions', body: interaction(MINE), status: 201 },
+    { as: 'am1', url: '/v1/interactions', body: interaction(BRANCH), status: 404 },
+    {
+      as: 'am1',
+      url: '/v1/interactions',
+      body: { items: [interaction(MINE), interaction(BRANCH)] },
+      status: 200,
+      check: (res) =>
+        expect(
+          res.body.results.map(
+            (r: { status: string; error?: { code: string } }) => r.error?.code ?? r.status,
+          ),
+        ).toEqual(['created', 'not_found']),
+    },
+  ],
+  'GET /v1/pool/coverage': () =>
+    everyone('/v1/pool/coverage', { admin: 200, analyst: 200, bhA: 200, am1: 200 }, undefined, {
+      am1: (res) => expect(JSON.stringify(res.body)).not.toMatch(/"AM[2-5]"/),
+      bhA: (res) => expect(JSON.stringify(res.body)).not.toMatch(/"AM[35]"/),
+    }),
+  'GET /v1/workbench/my-day': () => workbench('/v1/workbench/my-day'),
+  'GET /v1/workbench/my-pool': () => [
+    ...workbench('/v1/workbench/my-pool'),
+    { as: 'am1', url: '/v1/workbench/my-pool?q=' + BRANCH, status: 200, check: total(0) },
+  ],
+  'GET /v1/workbench/kpis': () => [
+    ...workbench('/v1/workbench/kpis'),
+    {
+      as: 'bhA',
+      url: '/v1/workbench/kpis',
+      status: 200,
+      check: (res) => expect(res.body.customers).toBe(40),
+    },
+  ],
+  'GET /v1/tasks': () =>
+    everyone('/v1/tasks?limit=500', { admin: 200, analyst: 200, bhA: 200, am1: 200 }, undefined, {
+      am1: (res) =>
+        expect(res.body.items.every((t: { customerNo: string }) => t.customerNo <= no(20))).toBe(true),
+      bhA: (res) =>
+        expect(
+          res.body.items.every(
+            (t: { customerNo: string }) => t.customerNo <= no(35) || t.customerNo >= no(46),
+          ),
+        ).toBe(true),
+    }),
+  'GET /v1/tasks/{id}': (f) => [
+    { as: 'anonymous', url: `/v1/tasks/${f.task(no(3))}`, status: 401 },
+    { as: 'admin', url: `/v1/tasks/${f.task(no(36))}`, status: 200 },
+    { as: 'analyst', url: `/v1/tasks/${f.task(no(36))}`, status: 200 },
+    { as: 'bhA', url: `/v1/tasks/${f.task(no(21))}`, status: 200 },
+    { as: 'bhA', url: `/v1/tasks/${f.task(no(36))}`, status: 404 },
+    { as: 'am1', url: `/v1/tasks/${f.task(no(3))}`, status: 200 },
+    { as: 'am1', url: `/v1/tasks/${f.task(no(21))}`, status: 404 },
+  ],
+  'POST /v1/tasks': () => [
+    { as: 'anonymous', url: '/v1/tasks', body: taskBody(MINE), status: 401 },
+    { as: 'admin', url: '/v1/tasks', body: taskBody(OTHER_BRANCH), status: 201 },
+    { as: 'analyst', url: '/v1/tasks', body: taskBody(MINE), status: 403 },
+    { as: 'bhA', url: '/v1/tasks', body: taskBody(BRANCH), status: 201 },
+    { as: 'bhA', url: '/v1/tasks', body: taskBody(OTHER_BRANCH), status: 404 },
+    { as: 'am1', url: '/v1/tasks', body: taskBody(MINE), status: 201 },
+    { as: 'am1', url: '/v1/tasks', body: taskBody(BRANCH), status: 404 },
+    { as: 'am1', url: '/v1/tasks', body: { ...taskBody(MINE), assigneeId: 'AM2' }, status: 403 },
+  ],
+  'PATCH /v1/tasks/{id}': (f) => [
+    { as: 'anonymous', url: `/v1/tasks/${f.task(no(6))}`, body: { notes: 'n' }, status: 401 },
+    { as: 'admin', url: `/v1/tasks/${f.task(no(39))}`, body: { notes: 'n' }, status: 200 },
+    { as: 'analyst', url: `/v1/tasks/${f.task(no(6))}`, body: { notes: 'n' }, status: 403 },
+    { as: 'bhA', url: `/v1/tasks/${f.task(no(24))}`, body: { notes: 'n' }, status: 200 },
+    { as: 'bhA', url: `/v1/tasks/${f.task(no(39))}`, body: { notes: 'n' }, status: 404 },
+    { as: 'am1', url: `/v1/tasks/${f.task(no(6))}`, body: { notes: 'n' }, status: 200 },
+    { as: 'am1', url: `/v1/tasks/${f.task(no(24))}`, body: { notes: 'n' }, status: 404 },
+  ],
+  'DELETE /v1/tasks/{id}': (f) => [
+    { as: 'anonymous', url: `/v1/tasks/${f.task(no(9))}`, status: 401 },
+    { as: 'admin', url: `/v1/tasks/${f.task(no(42))}`, status: 200 },
+    { as: 'analyst', url: `/v1/tasks/${f.task(no(9))}`, status: 403 },
+    { as: 'bhA', url: `/v1/tasks/${f.task(no(45))}`, status: 404 },
+    { as: 'bhA', url: `/v1/tasks/${f.task(no(27))}`, status: 200 },
+    { as: 'am1', url: `/v1/tasks/${f.task(no(30))}`, status: 404 },
+    { as: 'am1', url: `/v1/tasks/${f.task(no(9))}`, status: 200 },
+  ],
+  'POST /v1/reminders/generate': () => adminOnly('/v1/reminders/generate', { asOf: AS_OF }),
+  'PATCH /v1/reminders/{id}': (f) => [
+    { as: 'anonymous', url: `/v1/reminders/${f.reminder(no(2))}`, body: { status: 'done' }, status: 401 },
+    { as: 'admin', url: `/v1/reminders/${f.reminder(no(37))}`, body: { status: 'done' }, status: 200 },
+    { as: 'analyst', url: `/v1/reminders/${f.reminder(no(2))}`, body: { status: 'done' }, status: 403 },
+    { as: 'bhA', url: `/v1/reminders/${f.reminder(no(38))}`, body: { status: 'done' }, status: 404 },
+    { as: 'bhA', url: `/v1/reminders/${f.reminder(no(22))}`, body: { status: 'done' }, status: 200 },
+    { as: 'am1', url: `/v1/reminders/${f.reminder(no(23))}`, body: { status: 'done' }, status: 404 },
+    { as: 'am1', url: `/v1/reminders/${f.reminder(no(2))}`, body: { status: 'dismissed' }, status: 200 },
+  ],
+};
+
+/** A workbench view: the caller's own (a manager), or a manager in the caller's scope (404 outside it). */
+function workbench(path: string): Case[] {
+  return [
+    { as: 'anonymous', url: path, status: 401 },
+    { as: 'admin', url: `${path}?staffId=AM3`, status: 200 },
+    { as: 'analyst', url: `${path}?staffId=AM1`, status: 200 },
+    { as: 'bhA', url: `${path}?staffId=AM2`, status: 200 },
+    { as: 'bhA', url: `${path}?staffId=AM3`, status: 404 },
+    { as: 'am1', url: path, status: 200 },
+    { as: 'am1', url: `${path}?staffId=AM2`, status: 404 },
+  ];
+}
+
+function bucketTag(key: string) {
+  return {
+    key,
+    name_en: 'Rich',
+    name_zh: '富',
+    category: 'custom',
+    kind: 'bucket',
+    spec: {
+      field: 'aum',
+      buckets: [
+        { value: 'yes', label: { en: 'Yes', zh: '是' }, min: 500_000 },
+        { value: 'no', label: { en: 'No', zh: '否' }, max: 500_000 },
+      ],
+    },
+  };
+}
+
+/** The engines to run on: PGlite always, PostgreSQL when it answers. */
+const engines: { name: string; databaseUrl: () => Promise<{ url?: string; drop(): Promise<void> }> }[] = [
+  { name: 'PGlite', databaseUrl: async () => ({ drop: async () => undefined }) },
+];
+if (await postgresAvailable())
+  engines.push({ name: 'PostgreSQL', databaseUrl: () => createTestDatabase('flywheel_security') });
+
+for (const engine of engines) {
+  describe(`security of every route on ${engine.name}`, () => {
+    let t: TestApp;
+    let dropDatabase: () => Promise<void> = async () => undefined;
+    let fixture: Fixture;
+    const sessions: Partial<Record<Who, string>> = {};
+    /** Every response, to scan for personal data: who asked, what, and whose data an explicit reveal may show. */
+    const seen: { who: Who; what: string; text: string; reveals?: string }[] = [];
+
+    const login = async (who: Exclude<Who, 'anonymous'>) => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/v1/auth/login',
+        payload: { username: who, password: PASSWORD },
+      });
+      const cookie = res.cookies.find((c) => c.name === 'fw_session')?.value;
+      if (!cookie) throw new Error(`${who} cannot sign in: ${res.body}`);
+      return cookie;
+    };
+
+    const call = async (
+      who: Who,
+      method: Method,
+      url: string,
+      options: { body?: unknown; reveals?: string; freshSession?: boolean; contentType?: string } = {},
+    ): Promise<Res> => {
+      const cookie =
+        who === 'anonymous' ? undefined : options.freshSession ? await login(who) : sessions[who];
+      const res = await t.app.inject({
+        method,
+        url,
+        ...(cookie ? { cookies: { fw_session: cookie } } : {}),
+        ...(options.contentType ? { headers: { 'content-type': options.contentType } } : {}),
+        ...(options.body === undefined ? {} : { payload: options.body as object }),
+      });
+      let body: unknown;
+      try {
+        body = res.json();
+      } catch {
+        body = undefined;
+      }
+      seen.push({
+        who,
+        what: `${method} ${url}`,
+        text: res.body,
+        ...(options.reveals ? { reveals: options.reveals } : {}),
+      });
+      return {
+        status: res.statusCode,
+        text: res.body,
+        body,
+        contentType: String(res.headers['content-type'] ?? ''),
+      };
+    };
+    const admin = async (method: Method, url: string, body?: unknown) => {
+      const res = await call('admin', method, url, { body });
+      if (res.status >= 300) throw new Error(`setup ${method} ${url}: ${res.status} ${res.text}`);
+      return res;
+    };
+
+    beforeAll(async () => {
+      const database = await engine.databaseUrl();
+      dropDatabase = database.drop;
+      t = await createTestApp({
+        now: `${AS_OF}T10:00:00Z`,
+        env: { FLYWHEEL_TAGS_DAILY_AT: 'off' },
+        ...(database.url ? { databaseUrl: database.url } : {}),
+      });
+      const db = t.stores.operational.db;
+      await seedSyntheticBank(db, { staff: STAFF, pools: POOLS, asOf: AS_OF, taskEvery: 3 });
+      for (const [customerNo, pii] of Object.entries(KNOWN_PII))
+        await db.updateTable('customers').set(pii).where('customer_no', '=', customerNo).execute();
+      const users = [
+        { username: 'admin', role: 'admin' },
+        { username: 'analyst', role: 'analyst' },
+        { username: 'bhA', role: 'branch_head', staffId: 'BH-A', orgUnitId: 'BR-A' },
+        { username: 'am1', role: 'account_manager', staffId: 'AM1', orgUnitId: 'SB-A1' },
+      ] as const;
+      for (const u of users) {
+        await t.auth.createUser({ ...u, password: PASSWORD }, 'test');
+        sessions[u.username] = await login(u.username);
+      }
+
+      // A tag snapshot, a manual tag, throwaway tags; a saved and materialised segment, throwaway ones, a list.
+      await new TagService({ db, events: t.stores.events, clock: t.clock }).ensureCatalogue('test');
+      await admin('POST', '/v1/tags/compute', { asOf: AS_OF });
+      await admin('POST', '/v1/tags', {
+        key: 'vip_sec',
+        name_en: 'VIP',
+        name_zh: '贵宾',
+        category: 'custom',
+        kind: 'manual',
+        spec: { values: [{ value: 'vip', label: { en: 'VIP', zh: '贵宾' } }] },
+      });
+      for (const key of ['edit_tag', 'tmp_admin', 'tmp_analyst'])
+        await admin('POST', '/v1/tags', bucketTag(key));
+      for (const id of ['saved', 'edit', 'del_admin', 'del_analyst'])
+        await admin('POST', '/v1/segments', { id, name: id, rule: segmentRule });
+      await admin('POST', '/v1/segments/saved/materialize', { asOf: AS_OF });
+      await admin('POST', '/v1/lists', {
+        id: 'mixed',
+        name: 'Mixed',
+        customerNos: [MINE, BRANCH, OTHER_BRANCH],
+      });
+
+      // Interactions with customers of each branch, service reminders, assignment rules.
+      await admin('POST', '/v1/interactions', {
+        items: [MINE, BRANCH, OTHER_BRANCH, UNASSIGNED].map((c) => interaction(c)),
+      });
+      await admin('POST', '/v1/reminders/generate', { asOf: AS_OF });
+      const rule = async (orgUnitId: string, tier: string | null, managerIds: string[]) =>
+        (await admin('POST', '/v1/pool/rules', { orgUnitId, tier, managerIds })).body.id as number;
+      const rules = {
+        a2: await rule('SB-A2', null, ['AM2']),
+        b1: await rule('SB-B1', null, ['AM3']),
+        b1Gold: await rule('SB-B1', 'gold', ['AM3']),
+      };
+
+      // Handover jobs written directly (running, never started, so no customer moves): one in branch A, two in B.
+      const job = async (from: string, taker: string, customers: number[]) => {
+        const { id } = await db
+          .insertInto('handover_jobs')
+          .values({
+            kind: 'in_service',
+            from_manager: from,
+            takers: JSON.stringify([taker]),
+            split: 'even',
+            reason: 'security test',
+            status: 'running',
+            total: customers.length,
+            created_by: 'test',
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await db
+          .insertInto('handover_items')
+          .values(customers.map((c, seq) => ({ job_id: id, customer_id: c, seq, taker_id: taker, aum: 0 })))
+          .execute();
+        return id;
+      };
+      const jobs = {
+        branchA: await job('AM2', 'AM1', [21, 22, 23]),
+        branchB: await job('AM3', 'AM5', [36, 37, 38]),
+        branchBAdmin: await job('AM3', 'AM5', [39]),
+      };
+
+      const tasks = await db
+        .selectFrom('tasks')
+        .innerJoin('customers', 'customers.id', 'tasks.customer_id')
+        .select(['tasks.id', 'customers.customer_no'])
+        .where('tasks.status', '=', 'open')
+        .orderBy('tasks.id')
+        .execute();
+      const reminders = await db
+        .selectFrom('reminders')
+        .innerJoin('customers', 'customers.id', 'reminders.customer_id')
+        .select(['reminders.id', 'customers.customer_no'])
+        .orderBy('reminders.id')
+        .execute();
+      const first = (rows: { id: number; customer_no: string }[], what: string) => (customerNo: string) => {
+        const row = rows.find((r) => r.customer_no === customerNo);
+        if (!row) throw new Error(`no ${what} for ${customerNo}`);
+        return row.id;
+      };
+      fixture = { task: first(tasks, 'task'), reminder: first(reminders, 'reminder'), jobs, rules };
+    }, 60_000);
+
+    afterAll(async () => {
+      await t?.close();
+      await dropDatabase();
+    });
+
+    it('classifies every route of the OpenAPI document', async () => {
+      const doc = (await t.app.inject('/docs/json')).json() as {
+        paths: Record<string, Record<string, unknown>>;
+      };
+      const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
+        Object.keys(ops)
+          .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
+          .map((m) => `${m.toUpperCase()} ${path}`),
+      );
+      expect(documented.length).toBeGreaterThan(60);
+      const unclassified = documented.filter((r) => !(r in ROUTES));
+      expect(unclassified, 'routes without an entry in the security table').toEqual([]);
+      const stale = Object.keys(ROUTES).filter((r) => !documented.includes(r));
+      expect(stale, 'entries for routes that no longer exist').toEqual([]);
+      for (const [route, cases] of Object.entries(ROUTES)) {
+        const callers = new Set(cases(fixture).map((c) => c.as));
+        expect([...callers].sort(), `${route}: every role and anonymous`).toEqual([...WHO].sort());
+      }
+    });
+
+    it('keeps lists, counts and search within the scope', async () => {
+      for (const who of ['admin', 'analyst', 'bhA', 'am1'] as const) {
+        const list = await call(who, 'GET', '/v1/customers?limit=1');
+        expect(list.body.total, who).toBe(SCOPE_SIZE[who]);
+      }
+      // Search by the number of a customer outside the scope finds nothing; inside, it finds it.
+      expect((await call('am1', 'GET', `/v1/customers?q=${BRANCH}`)).body.total).toBe(0);
+      expect((await call('am1', 'GET', `/v1/customers?q=${UNASSIGNED}`)).body.total).toBe(0);
+      expect((await call('am1', 'GET', `/v1/customers?q=${MINE}`)).body.total).toBe(1);
+      expect((await call('bhA', 'GET', `/v1/customers?q=${OTHER_BRANCH}`)).body.total).toBe(0);
+      expect((await call('bhA', 'GET', `/v1/customers?q=${BRANCH}`)).body.total).toBe(1);
+      expect((await call('bhA', 'GET', '/v1/customers?q=C00000004')).body.total).toBe(7); // C40–C45 are B's
+      // Prefix and name search stay inside too: every hit is the caller's.
+      const byPrefix = await call('am1', 'GET', '/v1/customers?q=C0000000&limit=500');
+      expect(byPrefix.body.items.every((c: { managerId: string }) => c.managerId === 'AM1')).toBe(true);
+      const bySurname = await call('am1', 'GET', `/v1/customers?q=${encodeURIComponent('司')}`);
+      expect(bySurname.body.total).toBe(0); // 司马光辉 is AM3's
+      // Search never matches hidden characters: a full name or a phone number finds nothing, even for an admin.
+      for (const q of [KNOWN_PII[MINE]!.name, KNOWN_PII[MINE]!.phone, KNOWN_PII[MINE]!.id_number])
+        expect((await call('admin', 'GET', `/v1/customers?q=${encodeURIComponent(q)}`)).body.total, q).toBe(
+          0,
+        );
+      // Filters cannot widen the scope: another branch's unit or manager gives nothing.
+      expect((await call('bhA', 'GET', '/v1/customers?orgUnitId=SB-B1')).body.total).toBe(0);
+      expect((await call('am1', 'GET', '/v1/customers?managerId=AM2')).body.total).toBe(0);
+      expect((await call('bhA', 'GET', '/v1/customers?managerId=AM3')).body.total).toBe(0);
+      // Counts on the workbench and the task list.
+      expect((await call('am1', 'GET', '/v1/workbench/kpis')).body.customers).toBe(20);
+      expect((await call('am1', 'GET', '/v1/workbench/my-pool')).body.total).toBe(20);
+      // The task list counts the tasks of the scope's customers, exactly.
+      const db = t.stores.operational.db;
+      const tasksOf = async (filter: { managerId?: string; units?: string[] }) => {
+        let q = db
+          .selectFrom('tasks')
+          .innerJoin('customers', 'customers.id', 'tasks.customer_id')
+          .leftJoin('customer_owners', 'customer_owners.customer_id', 'tasks.customer_id')
+          .select(sql<number>`count(*)::int`.as('n'));
+        if (filter.managerId) q = q.where('customer_owners.manager_id', '=', filter.managerId);
+        if (filter.units) q = q.where('customers.org_unit_id', 'in', filter.units);
+        return (await q.executeTakeFirstOrThrow()).n;
+      };
+      const taskTotal = async (who: Who, query = '') =>
+        (await call(who, 'GET', `/v1/tasks?limit=1${query}`)).body.total as number;
+      expect(await taskTotal('admin')).toBe(await tasksOf({}));
+      expect(await taskTotal('am1')).toBe(await tasksOf({ managerId: 'AM1' }));
+      expect(await taskTotal('bhA')).toBe(await tasksOf({ units: ['BR-A', 'SB-A1', 'SB-A2'] }));
+      expect(await taskTotal('am1')).toBeGreaterThan(0);
+      expect(await taskTotal('am1', `&customerNo=${no(21)}`)).toBe(0);
+      expect(await taskTotal('bhA', `&customerNo=${no(36)}`)).toBe(0);
+      expect(await taskTotal('bhA', `&assigneeId=AM3`)).toBe(0);
+    });
+
+    it('answers every route for every role: 2xx inside the scope, 404 outside, 403 forbidden, 401 anonymous', async () => {
+      const failures: string[] = [];
+      const doc = (await t.app.inject('/docs/json')).json() as {
+        paths: Record<string, Record<string, unknown>>;
+      };
+      for (const [path, ops] of Object.entries(doc.paths))
+        for (const method of Object.keys(ops).filter((m) => m !== 'parameters')) {
+          const route = `${method.toUpperCase()} ${path}`;
+          for (const c of ROUTES[route]?.(fixture) ?? []) {
+            const res = await call(c.as, method.toUpperCase() as Method, c.url, {
+              body: c.body,
+              ...(c.reveals ? { reveals: c.reveals } : {}),
+              ...(c.freshSession ? { freshSession: true } : {}),
+              ...(c.contentType ? { contentType: c.contentType } : {}),
+            });
+            const what = `${route} as ${c.as}: ${method.toUpperCase()} ${c.url}`;
+            if (res.status !== c.status)
+              failures.push(`${what} → ${res.status} (expected ${c.status}) ${res.text.slice(0, 200)}`);
+            else if (c.check)
+              try {
+                c.check(res);
+              } catch (error) {
+                failures.push(`${what}: ${String(error).slice(0, 300)}`);
+              }
+          }
+        }
+      expect(failures).toEqual([]);
+    }, 60_000);
+
+    it('never answers a personal field unmasked without an explicit, permitted reveal', async () => {
+      const customers = await t.stores.operational.db
+        .selectFrom('customers')
+        .select(['customer_no', 'name', 'phone', 'id_number', 'email', 'birth_date'])
+        .execute();
+      const secrets = customers.flatMap((c) =>
+        [c.name, c.phone, c.id_number, c.email, c.birth_date]
+          .filter((v): v is string => !!v)
+          .map((value) => ({ customerNo: c.customer_no, value })),
+      );
+      expect(secrets.length).toBeGreaterThan(200);
+      // Staff contact details are shown in full to pool administrators only.
+      const staffSecrets = ['13900000000', 'am1@bank.example', 'am2@bank.example', 'am3@bank.example'];
+      const leaks: string[] = [];
+      for (const r of seen) {
+        for (const s of secrets)
+          if (r.text.includes(s.value) && r.reveals !== s.customerNo)
+            leaks.push(`${r.who} ${r.what}: ${s.customerNo} ${s.value}`);
+        if (r.who !== 'admin')
+          for (const s of staffSecrets) if (r.text.includes(s)) leaks.push(`${r.who} ${r.what}: staff ${s}`);
+      }
+      expect(leaks).toEqual([]);
+      // The scan sees what it looks for: the explicit reveals did show the raw values, and many responses were read,
+      // exports among them.
+      const revealed = seen.filter((r) => r.reveals);
+      expect(revealed.length).toBe(3);
+      for (const r of revealed) {
+        const pii = KNOWN_PII[r.reveals!]!;
+        for (const v of Object.values(pii)) expect(r.text, r.what).toContain(v);
+      }
+      expect(seen.length).toBeGreaterThan(250);
+      expect(seen.filter((r) => r.what.includes('/export')).length).toBeGreaterThanOrEqual(6);
+    });
+  });
+}

@@ -1,0 +1,55 @@
+import { Tabs } from 'antd';
+import { can, useMe } from '../../auth/session.tsx';
+import { useI18n } from '../../i18n/i18n.tsx';
+import { navigate, subPath, usePath } from '../../router.ts';
+import { CoveragePage } from './coverage/CoveragePage.tsx';
+import { HandoverList } from './handover/HandoverList.tsx';
+import { HandoverProgress } from './handover/HandoverProgress.tsx';
+import { HandoverWizard } from './handover/HandoverWizard.tsx';
+import { StaffPage } from './staff/StaffPage.tsx';
+import { WorkbenchPage } from './workbench/WorkbenchPage.tsx';
+
+/**
+ * The customer pool: /pool (workbench), /pool/handovers[/new|/:id], /pool/staff (org and staff), /pool/coverage
+ * (interaction coverage and log). Tabs the role cannot use are not offered; the server decides anyway.
+ */
+export default function PoolArea() {
+  const { t } = useI18n();
+  const me = useMe();
+  const [first, second] = subPath(usePath(), '/pool');
+  const handovers = can(me, 'handover.run');
+  const staff = can(me, 'pool.manage', 'pool.assign');
+  const tabs = [
+    { key: 'workbench', label: t('pool.tab.workbench') },
+    ...(handovers ? [{ key: 'handovers', label: t('pool.tab.handovers') }] : []),
+    ...(staff ? [{ key: 'staff', label: t('pool.tab.staff') }] : []),
+    { key: 'coverage', label: t('pool.tab.coverage') },
+  ];
+  const active = first ?? 'workbench';
+
+  const body = (() => {
+    if (first === 'handovers' && handovers) {
+      if (second === 'new') return <HandoverWizard />;
+      if (second !== undefined && /^\d+$/.test(second)) return <HandoverProgress id={Number(second)} />;
+      return <HandoverList />;
+    }
+    if (first === 'staff' && staff) return <StaffPage />;
+    if (first === 'coverage') return <CoveragePage />;
+    return <WorkbenchPage />;
+  })();
+
+  return (
+    <div data-testid="pool">
+      <Tabs
+        activeKey={active}
+        items={tabs.map((tab) => ({
+          key: tab.key,
+          label: <span data-testid={`pool-tab-${tab.key}`}>{tab.label}</span>,
+        }))}
+        onChange={(key) => navigate(key === 'workbench' ? '/pool' : `/pool/${key}`)}
+        style={{ marginTop: -12, marginBottom: 4 }}
+      />
+      {body}
+    </div>
+  );
+}
