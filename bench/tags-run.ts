@@ -3,8 +3,6 @@
 // is the daily recompute. Prints one JSON line per run, with this process's resident memory.
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../src/store/operational/database.ts';
 import { openEventStore } from '../src/store/events/open.ts';
 import { openOperationalStore } from '../src/store/operational/open.ts';
 import { computeTags } from '../src/tags/compute.ts';
@@ -17,30 +15,18 @@ const memory = () => {
   return { rssMb: Math.round(kb('VmRSS') / 1024), peakRssMb: Math.round(kb('VmHWM') / 1024) };
 };
 
-/** CPU seconds of this process (including chDB's threads) and of the PostgreSQL backends serving this database. */
-async function cpuSeconds(db: Kysely<Database>): Promise<{ node: number; postgres: number }> {
+/** CPU seconds of this process, chDB's threads included (PostgreSQL's backends are other processes). */
+const cpuSeconds = () => {
   const { user, system } = process.cpuUsage();
-  const backends = await sql<{
-    pid: number;
-  }>`select pid from pg_stat_activity where datname = current_database()`.execute(db);
-  const ticks = backends.rows.reduce((sum, { pid }) => {
-    try {
-      // utime and stime are fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command name
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return sum + Number(fields[11]) + Number(fields[12]);
-    } catch {
-      return sum; // a backend on another machine, or gone
-    }
-  }, 0);
-  return { node: (user + system) / 1e6, postgres: ticks / 100 };
-}
+  return (user + system) / 1e6;
+};
 
 const store = await openOperationalStore({ kind: 'postgres', url: process.env['BENCH_DATABASE_URL']! });
 const events = await openEventStore({ kind: 'chdb', dataDir: process.env['BENCH_EVENTS_DIR']! });
 try {
   await ensureCatalogue(store.db, 'bench');
   for (const label of ['first', 'recompute']) {
-    const cpuBefore = await cpuSeconds(store.db);
+    const cpuBefore = cpuSeconds();
     const started = performance.now();
     const run = await computeTags(
       { db: store.db, events },
@@ -48,7 +34,7 @@ try {
     );
     if (!run.ok) throw new Error(run.error.message);
     const r = run.value;
-    const cpuAfter = await cpuSeconds(store.db);
+    const cpuAfter = cpuSeconds();
     console.log(
       JSON.stringify({
         label,
@@ -59,10 +45,7 @@ try {
         tagValues: r.tagValues,
         bitmapMB: Math.round((r.bitmapBytes / 2 ** 20) * 10) / 10,
         phasesMs: r.phasesMs,
-        cpuSeconds: {
-          node: Math.round(cpuAfter.node - cpuBefore.node),
-          postgres: Math.round(cpuAfter.postgres - cpuBefore.postgres),
-        },
+        cpuSeconds: Math.round(cpuAfter - cpuBefore),
         loadAvg1: Math.round(loadavg()[0]! * 10) / 10,
         failed: r.results.filter((x) => x.status === 'failed').map((x) => `${x.key}: ${x.error}`),
         slowest: [...r.results]

@@ -20,7 +20,8 @@ interface RunLine {
   tagValues: number;
   bitmapMB: number;
   phasesMs: Record<string, number>;
-  cpuSeconds: { node: number; postgres: number };
+  /** CPU seconds of the computing process (chDB included; PostgreSQL's own processes not). */
+  cpuSeconds: number;
   loadAvg1: number;
   failed: string[];
   slowest: string[];

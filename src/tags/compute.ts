@@ -148,22 +148,34 @@ async function computeAll(
     }
   }
 
-  // Event-store work starts now and runs while the operational store is read; so does the tier history.
+  // Event-store work starts now and runs while the operational store is read; so does the tier history. The
+  // event-store queries run one after the other: each already uses every core, and side by side their hash tables and
+  // sorts (tens of millions of rows at 10M customers) would add up in memory.
   const started = performance.now();
-  const batchDone = batch.run().then(() => phase('eventBatch', started));
+  let queue: Promise<unknown> = Promise.resolve();
+  const onEventStore = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = queue.then(work);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+  const batchDone = onEventStore(() => batch.run()).then(() => phase('eventBatch', started));
   const rfm = new Map<string, Promise<RfmOutputs>>();
   const background: Promise<void>[] = [];
   for (const def of defs) {
     if (def.kind === 'rfm') {
       const basis = rfmBasisKey(def.spec);
-      if (!rfm.has(basis))
+      if (!rfm.has(basis)) {
+        const n = rfm.size + 1;
         rfm.set(
           basis,
-          computeRfm(events, def.spec, asOf).then((r) => (phase(`rfm${rfm.size}`, started), r)),
+          onEventStore(() => computeRfm(events, def.spec, asOf)).then((r) => (phase(`rfm${n}`, started), r)),
         );
+      }
       background.push(timed(def.key, async () => rfmOutput(await rfm.get(basis)!, def.spec)));
     } else if (def.kind === 'sql' && def.spec.store === 'events') {
-      background.push(timed(def.key, () => runEventSql(events, def.key, def.spec as never, asOf)));
+      background.push(
+        onEventStore(() => timed(def.key, () => runEventSql(events, def.key, def.spec as never, asOf))),
+      );
     }
   }
   const maxOrdinal = await maxCustomerId(db);

@@ -79,6 +79,8 @@ describe.skipIf(!HAVE_CHROMIUM)('customer pool', () => {
     await page.getByTestId('staff-handover-now').click();
     await page.getByTestId('handover-wizard').waitFor();
     expect(page.url()).toContain('/pool/handovers/new?from=AM01');
+    // The confirmation fades out over the wizard: wait until it no longer covers it.
+    await expect.poll(() => page.locator('.ant-modal-wrap').filter({ visible: true }).count()).toBe(0);
 
     await choose(page, page.getByTestId('handover-takers'), /\(AM03\)/);
     await choose(page, page.getByTestId('handover-takers'), /\(AM04\)/);
@@ -97,6 +99,7 @@ describe.skipIf(!HAVE_CHROMIUM)('customer pool', () => {
     expect(preview.total).toBe(before.total);
     expect(preview.AM03 + preview.AM04).toBe(preview.moved);
 
+    await page.screenshot({ path: '.tmp/pool-handover-preview.png', fullPage: true });
     await page.getByTestId('handover-run').click();
     const progress = page.getByTestId('handover-progress');
     await progress.waitFor();
@@ -116,6 +119,7 @@ describe.skipIf(!HAVE_CHROMIUM)('customer pool', () => {
     // The API: AM01 keeps only the refused customers; every moved one is now a taker's.
     const after = await customersOf('AM01');
     expect(after.total).toBe(preview.refused);
+    await page.screenshot({ path: '.tmp/pool-handover-progress.png', fullPage: true });
     const taken = new Set(
       [...(await customersOf('AM03')).items, ...(await customersOf('AM04')).items].map((c) => c.customerNo),
     );
@@ -141,6 +145,7 @@ describe.skipIf(!HAVE_CHROMIUM)('customer pool', () => {
     expect(Number(await total.getAttribute('data-value'))).toBe(api.total);
     expect(Number(await rawValue(page, 'kpi-customers'))).toBe(api.total);
     await expectNoClearPhone();
+    await page.screenshot({ path: '.tmp/pool-workbench.png', fullPage: true });
 
     // A row opens Customer 360, where the phone number is masked (138****1234).
     const first = page.locator('[data-testid^="pool-row-"]').first();
@@ -180,6 +185,7 @@ describe.skipIf(!HAVE_CHROMIUM)('customer pool', () => {
     const top = page.getByTestId('timeline-item').first();
     await expect.poll(() => top.innerText(), { timeout: 10_000 }).toContain(summary);
     expect(await top.getAttribute('data-source')).toBe('interaction');
+    await page.screenshot({ path: '.tmp/pool-customer-360.png', fullPage: true });
     const tl = await apiJson<{ items: { source: string; details: { summary?: string } }[] }>(
       page,
       'GET',

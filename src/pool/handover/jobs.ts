@@ -95,6 +95,10 @@ export async function createHandoverJob(
   return deps.db.transaction().execute(async (tx) => {
     // Locks the manager's row: two concurrent requests for the same pool cannot both pass the running-job check.
     await tx.selectFrom('staff').select('id').where('id', '=', request.fromManagerId).forUpdate().execute();
+    // The request (and the caller's scope) first: a manager outside the scope is forbidden whether or not a job of
+    // theirs is running, so the answer tells nothing about other branches' handovers.
+    const checked = await checkRequest(tx, who.scope, request, now);
+    if (!checked.ok) return checked;
     const running = await tx
       .selectFrom('handover_jobs')
       .select('id')
@@ -108,8 +112,6 @@ export async function createHandoverJob(
         details: { jobId: running.id },
       });
     }
-    const checked = await checkRequest(tx, who.scope, request, now);
-    if (!checked.ok) return checked;
     const c = checked.value;
     const preview = simulate(c);
     const job = await tx
