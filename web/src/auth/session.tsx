@@ -36,3 +36,12 @@ export const canManageSegments = (me: Me) => can(me, 'segments.manage');
 export const canExportSegments = (me: Me) => can(me, 'segments.export');
 /** May define tags, import manual values and run the computation. */
 export const canManageTags = (me: Me) => can(me, 'tags.manage', 'tags.write', 'tags.compute');
+
+// Areas that show whole-bank figures; the server refuses them (403) to roles bound to a branch or a pool.
+const WHOLE_BANK_AREAS = new Set(['overview', 'tags', 'segments']);
+
+/** Whether the principal sees whole-bank figures (head office: admins and analysts). */
+export const seesWholeBank = (me: Me) => DEFINERS.has(me.role);
+
+/** Whether an area is open to the principal (hidden from the navigation otherwise). */
+export const mayOpenArea = (me: Me, areaKey: string) => seesWholeBank(me) || !WHOLE_BANK_AREAS.has(areaKey);

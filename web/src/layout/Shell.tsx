@@ -8,7 +8,7 @@ import {
 import { Avatar, Button, Dropdown, Layout, Menu, Spin, Typography, type MenuProps } from 'antd';
 import { lazy, Suspense, useEffect, useState, type ComponentType, type LazyExoticComponent } from 'react';
 import { api, type Me } from '../api.ts';
-import { can, MeProvider } from '../auth/session.tsx';
+import { mayOpenArea, MeProvider } from '../auth/session.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { ComingSoon } from '../pages/ComingSoon.tsx';
 import { navigate, usePath } from '../router.ts';
@@ -31,8 +31,8 @@ const SIDER_WIDTH = 240;
 export function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
   const { t } = useI18n();
   const path = usePath();
-  // Roles without bank-wide figures (account managers) start on their workbench rather than a refused Overview.
-  const home = path === '/' && !can(me, 'analytics.read') ? '/pool' : null;
+  // Roles bound to a branch or a pool start on their workbench rather than a refused whole-bank page.
+  const home = !mayOpenArea(me, areaForPath(path).key) ? '/pool' : null;
   useEffect(() => {
     if (home) navigate(home, true);
   }, [home]);
@@ -41,11 +41,13 @@ export function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) 
   const [collapsed, setCollapsed] = useState(false);
 
   const items: MenuProps['items'] = AREA_GROUPS.map((group, i) => {
-    const children = group.areas.map((a) => ({
-      key: a.key,
-      icon: a.icon,
-      label: <span data-testid={`nav-${a.key}`}>{t(a.label)}</span>,
-    }));
+    const children = group.areas
+      .filter((a) => mayOpenArea(me, a.key))
+      .map((a) => ({
+        key: a.key,
+        icon: a.icon,
+        label: <span data-testid={`nav-${a.key}`}>{t(a.label)}</span>,
+      }));
     return group.label === null
       ? { type: 'group' as const, key: `g${i}`, children }
       : { type: 'group' as const, key: `g${i}`, label: collapsed ? null : t(group.label), children };
