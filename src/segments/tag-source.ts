@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/operational/database.ts';
-import { declaredValues, type KindSpec } from '../tags/definition.ts';
+import type { KindSpec } from '../tags/definition.ts';
+import { declaredValues } from '../tags/values.ts';
 import { loadTagSnapshot } from '../tags/snapshot-store.ts';
 import type { RoaringBitmap32 } from './bitmap.ts';
 

@@ -7,7 +7,8 @@ import type { EventStore } from '../store/events/store.ts';
 import type { OperationalStore } from '../store/operational/store.ts';
 import { builtinCatalogue } from './catalogue.ts';
 import { computeTags, type RunSummary } from './compute.ts';
-import { declaredValues, parseTagInput } from './definition.ts';
+import { parseTagInput } from './definition.ts';
+import { declaredValues } from './values.ts';
 import { ensureCatalogue } from './definitions.ts';
 import { loadTagSnapshot, type TagSnapshot } from './snapshot-store.ts';
 

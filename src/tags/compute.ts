@@ -7,13 +7,8 @@ import { err, ok, type Result } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { Database } from '../store/operational/database.ts';
-import {
-  declaredValues,
-  type EventSpec,
-  type RfmSpec,
-  type TagDefinition,
-  type TierSpec,
-} from './definition.ts';
+import type { EventSpec, RfmSpec, TagDefinition, TierSpec } from './definition.ts';
+import { declaredValues } from './values.ts';
 import { loadDefinitions } from './definitions.ts';
 import { EventBatch, type EventFilter } from './event-batch.ts';
 import { DEFAULT_CHUNK, FactScanner, maxCustomerId } from './facts.ts';

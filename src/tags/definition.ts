@@ -5,7 +5,8 @@ import { ruleKind, type Rule, type RuleKind } from '../segments/rule.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
 import type { TagCategory, TagKind } from '../store/operational/database.ts';
 import { FIELDS } from './fields.ts';
-import { LIFECYCLE_STAGES, RFM_GROUPS, rfmScoreLabel, stageLabel, TIERS, type Label } from './labels.ts';
+import { hasStatementSeparator, stripComments } from './sql-text.ts';
+import { LIFECYCLE_STAGES } from './labels.ts';
 
 // Tag definitions: one zod schema per kind (discriminated by `kind`), then the checks zod cannot express (rules
 // against the field catalogue, unique values, bucket order). Every problem is reported with its path.
@@ -235,32 +236,6 @@ export function parseTagInput(body: unknown): Result<TagInput, TagIssue[]> {
   return issues.length > 0 ? err(issues) : ok(input);
 }
 
-/** Every value a definition can produce, with its label, in display order (empty for open-ended sql/manual). */
-export function declaredValues(def: KindSpec): { value: string; label: Label }[] {
-  switch (def.kind) {
-    case 'attribute':
-      return [...def.spec.values, ...(def.spec.default ? [def.spec.default] : [])];
-    case 'bucket':
-      return [...def.spec.buckets, ...(def.spec.missing ? [def.spec.missing] : [])];
-    case 'event':
-      return def.spec.buckets;
-    case 'tier':
-      return TIERS.map((t) => ({ value: t.value, label: t.label }));
-    case 'rfm':
-      return rfmValues(def.spec.output);
-    case 'lifecycle':
-      return def.spec.stages.map((s) => ({ value: s.value, label: s.label ?? stageLabel(s.value) }));
-    case 'sql':
-    case 'manual':
-      return def.spec.values ?? [];
-  }
-}
-
-function rfmValues(output: RfmSpec['output']): { value: string; label: Label }[] {
-  if (output === 'group') return RFM_GROUPS.map((g) => ({ value: g.value, label: g.label }));
-  return [1, 2, 3, 4, 5].map((score) => ({ value: String(score), label: rfmScoreLabel(output, score) }));
-}
-
 /** Rule kinds each rule-based tag may use: facts only, plus events for lifecycle stages. */
 const ALLOWED: Record<'attribute' | 'lifecycle', ReadonlySet<RuleKind>> = {
   attribute: new Set(['all', 'any', 'not', 'attr', 'holds']),
@@ -411,23 +386,4 @@ function checkSpec(input: TagInput): TagIssue[] {
       break;
   }
   return issues;
-}
-
-/** Text without SQL comments (`-- …` and `/* … *\/`), string literals kept. */
-export function stripComments(text: string): string {
-  return text.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ');
-}
-
-/** True when a `;` appears outside quotes and comments. */
-export function hasStatementSeparator(text: string): boolean {
-  const s = stripComments(text);
-  let quote: string | null = null;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (quote) {
-      if (c === quote) quote = null;
-    } else if (c === "'" || c === '"' || c === '`') quote = c;
-    else if (c === ';') return true;
-  }
-  return false;
 }

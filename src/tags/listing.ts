@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/operational/database.ts';
 import type { CachedSnapshot } from './cache.ts';
 import { loadDefinitions } from './definitions.ts';
-import { declaredValues, type TagDefinition } from './definition.ts';
+import type { TagDefinition } from './definition.ts';
+import { declaredValues } from './values.ts';
 import type { Label } from './labels.ts';
 
 // How tags are presented: definitions with their values' labels and the latest snapshot's counts and shares.

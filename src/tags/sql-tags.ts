@@ -4,7 +4,8 @@ import { EventStoreError, type EventStore } from '../store/events/store.ts';
 import type { Database } from '../store/operational/database.ts';
 import { bitmapAggregate, queryBitmaps } from './ch-bitmap.ts';
 import { unpackIds } from './facts.ts';
-import { hasStatementSeparator, stripComments, type SqlSpec } from './definition.ts';
+import type { SqlSpec } from './definition.ts';
+import { hasStatementSeparator, stripComments } from './sql-text.ts';
 
 // SQL tags: one read-only SELECT returning (customer_id or customer_no, value), wrapped so that the stores aggregate
 // the answer into one packed list (PostgreSQL) or one bitmap (ClickHouse) per value.
