@@ -9,7 +9,8 @@ import { CONSENT_CHANNELS, type FieldDef } from './fields.ts';
 // aggregated per customer here. For PostgreSQL that is a plain range scan instead of a dozen FILTERed aggregates per
 // customer; for the wire it is fewer bytes than per-customer aggregates (customers hold ~2 accounts, not 19 facts).
 
-const INT_NULL = -2147483648;
+/** The int2 that stands for an empty number of days. */
+const SHORT_NULL = -32768;
 const BOOL_FALSE = 1;
 const BOOL_TRUE = 2;
 
@@ -71,7 +72,7 @@ export class HoldingFacts {
   readonly #db: Kysely<Database>;
   readonly #asOf: string;
   readonly #fields: Extract<FieldDef, { source: 'holdings' }>[];
-  readonly #needs = { balance: false, maturity: false, due: false, products: false };
+  readonly #needs = { balance: false, maturity: false, due: false };
 
   constructor(db: Kysely<Database>, fields: readonly FieldDef[], asOf: string) {
     this.#db = db;
@@ -84,35 +85,37 @@ export class HoldingFacts {
       if (m === 'balance') this.#needs.balance = true;
       else if (m === 'maturity_days') this.#needs.maturity = true;
       else if (m === 'due_days') this.#needs.due = true;
-      else if (m === 'products') this.#needs.products = true;
     }
   }
 
-  /** Reads the holdings of customers (lo, hi]; returns how to place their facts into the chunk. */
+  /**
+   * Reads the holdings of customers (lo, hi]; returns how to place their facts into the chunk. Per holding: the
+   * customer, the product's number and category in one int4 (number · 8 + category), the balance only when a rule
+   * bounds it, and days to maturity / next due date as int2 (clamped to ±32767; −32768 when empty).
+   */
   async read(lo: number, hi: number): Promise<(chunk: FactChunk) => void> {
     const day = `date '${this.#asOf}'`;
+    const days = (column: string) =>
+      `int2send(coalesce(least(greatest(${column} - ${day}, -32767), 32767), ${SHORT_NULL})::int2)`;
     const select = [
       packedColumn('int4send(h.customer_id)', 'ids'),
-      packedColumn(`int2send((array_position(${CATEGORY_ARRAY}, p.category) - 1)::int2)`, 'cat'),
+      packedColumn(`int4send(p.n * 8 + (array_position(${CATEGORY_ARRAY}, p.category) - 1))`, 'code'),
     ];
-    if (this.#needs.products) select.push(packedColumn('int4send(hashtext(h.product_id))', 'prod'));
     if (this.#needs.balance) select.push(packedColumn('float8send(h.balance::float8)', 'bal'));
-    if (this.#needs.maturity)
-      select.push(packedColumn(`int4send(coalesce(h.maturity_date - ${day}, ${INT_NULL}))`, 'mat'));
-    if (this.#needs.due)
-      select.push(packedColumn(`int4send(coalesce(h.next_due_date - ${day}, ${INT_NULL}))`, 'due'));
+    if (this.#needs.maturity) select.push(packedColumn(days('h.maturity_date'), 'mat'));
+    if (this.#needs.due) select.push(packedColumn(days('h.next_due_date'), 'due'));
     const result = await sql<Record<string, string | null>>`
       select ${sql.raw(select.join(', '))}
-        from holdings h join products p on p.id = h.product_id
+        from holdings h
+        join (select id, category, row_number() over (order by id)::int4 as n from products) p on p.id = h.product_id
        where h.customer_id > ${lo} and h.customer_id <= ${hi} and h.status = 'active'`.execute(this.#db);
     const row = result.rows[0] ?? {};
     const rows = {
       ids: readUint32(row['ids']),
-      cat: readInt16(row['cat']),
-      prod: this.#needs.products ? readInt32(row['prod']) : null,
+      code: readInt32(row['code']),
       bal: this.#needs.balance ? readFloat64(row['bal']) : null,
-      mat: this.#needs.maturity ? readInt32(row['mat']) : null,
-      due: this.#needs.due ? readInt32(row['due']) : null,
+      mat: this.#needs.maturity ? readInt16(row['mat']) : null,
+      due: this.#needs.due ? readInt16(row['due']) : null,
     };
     return (chunk) => this.#place(chunk, rows, lo, positions(chunk.ids, lo, hi));
   }
@@ -121,11 +124,10 @@ export class HoldingFacts {
     chunk: FactChunk,
     rows: {
       ids: Uint32Array;
-      cat: Int16Array;
-      prod: Int32Array | null;
+      code: Int32Array;
       bal: Float64Array | null;
-      mat: Int32Array | null;
-      due: Int32Array | null;
+      mat: Int16Array | null;
+      due: Int16Array | null;
     },
     lo: number,
     position: Int32Array,
@@ -142,6 +144,7 @@ export class HoldingFacts {
         return column;
       });
     const balance = perCategory('balance');
+    const held = perCategory('held');
     const maturity = perCategory('maturity_days');
     const due = perCategory('due_days');
     const counter = (measure: string) => {
@@ -159,20 +162,22 @@ export class HoldingFacts {
     for (let r = 0; r < rows.ids.length; r++) {
       const at = position[rows.ids[r]! - lo - 1]!;
       if (at < 0) continue;
-      const c = rows.cat[r]!;
-      if (c < 0 || c >= PRODUCT_CATEGORIES.length)
-        throw new AppError('internal', `holding category code ${c}`);
+      const code = rows.code[r]!;
+      const c = code & 7;
+      if (c >= PRODUCT_CATEGORIES.length) throw new AppError('internal', `holding category code ${c}`);
       const b = balance[c];
       if (b) b[at] = (b[at] !== b[at] ? 0 : b[at]!) + rows.bal![r]!;
+      const h = held[c];
+      if (h) h[at] = 1;
       const m = maturity[c];
-      const mv = rows.mat?.[r] ?? INT_NULL;
-      if (m && mv !== INT_NULL && mv >= 0 && !(m[at]! <= mv)) m[at] = mv;
+      const mv = rows.mat?.[r] ?? SHORT_NULL;
+      if (m && mv !== SHORT_NULL && mv >= 0 && !(m[at]! <= mv)) m[at] = mv;
       const d = due[c];
-      const dv = rows.due?.[r] ?? INT_NULL;
-      if (d && dv !== INT_NULL && dv >= 0 && !(d[at]! <= dv)) d[at] = dv;
+      const dv = rows.due?.[r] ?? SHORT_NULL;
+      if (d && dv !== SHORT_NULL && dv >= 0 && !(d[at]! <= dv)) d[at] = dv;
       if (categoryMask) categoryMask[at]! |= 1 << c;
       if (seen && seenCount) {
-        const product = rows.prod![r]!;
+        const product = code >> 3;
         const base = at * PRODUCT_SLOTS;
         const count = seenCount[at]!;
         let known = false;

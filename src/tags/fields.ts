@@ -13,7 +13,10 @@ export type FactSource = 'customer' | 'holdings' | 'consents';
 
 /** What a holding fact measures over a customer's active holdings. */
 export type HoldingMeasure =
-  | { readonly measure: 'balance' | 'maturity_days' | 'due_days'; readonly category: ProductCategory }
+  | {
+      readonly measure: 'balance' | 'held' | 'maturity_days' | 'due_days';
+      readonly category: ProductCategory;
+    }
   | { readonly measure: 'products' | 'categories' };
 
 interface FieldBase {
@@ -70,6 +73,13 @@ const holdingFields = (category: ProductCategory): FieldDef[] => [
     source: 'holdings',
     holding: { measure: 'balance', category },
     description: `total balance of active ${category} holdings (empty when none is held)`,
+  },
+  {
+    name: `${category}_held`,
+    type: 'number',
+    source: 'holdings',
+    holding: { measure: 'held', category },
+    description: `1 when an active ${category} holding exists, else empty (what \`holds\` without balance bounds reads)`,
   },
   {
     name: `${category}_maturity_days`,
@@ -175,7 +185,10 @@ function civil(day: number): { y: number; m: number; d: number } {
   return { y: yoe + era * 400 + (m <= 2 ? 1 : 0), m, d };
 }
 
-/** The field a `holds` condition reads: the category's total balance, empty when not held. */
-export function holdsField(category: ProductCategory): string {
-  return `${category}_balance`;
+/**
+ * The field a `holds` condition reads: the category's total balance when the condition bounds it, else just whether
+ * the category is held (no balance to read or send). Both are empty when the category is not held.
+ */
+export function holdsField(category: ProductCategory, bounded: boolean): string {
+  return bounded ? `${category}_balance` : `${category}_held`;
 }

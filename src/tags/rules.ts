@@ -31,7 +31,7 @@ export function ruleNeeds(
     else if ('any' in node) node.any.forEach(visit);
     else if ('not' in node) visit(node.not);
     else if ('attr' in node) out.fields.add(node.attr);
-    else if ('holds' in node) out.fields.add(holdsField(node.holds));
+    else if ('holds' in node) out.fields.add(holdsField(node.holds, node.balance !== undefined));
     else if ('event' in node) {
       const condition = eventCondition(node, today);
       if (!condition.ok)
@@ -79,7 +79,7 @@ export function compileRowRule(
       return (i) => !inner(i);
     }
     if ('holds' in node) {
-      const totals = column(chunk.numbers, holdsField(node.holds));
+      const totals = column(chunk.numbers, holdsField(node.holds, node.balance !== undefined));
       const interval = balanceInterval(node.balance);
       if (!interval.ok) throw new AppError('validation_failed', interval.error[0]?.message ?? 'bad balance');
       return numeric(totals, [interval.value]);
