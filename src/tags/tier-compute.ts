@@ -217,6 +217,8 @@ async function replayMonth(
   };
   if (!options.store) return replay(null);
   await deps.db.transaction().execute(async (tx) => {
+    // Two runs storing the same month (two processes) take turns; the later one replaces the earlier's rows.
+    await sql`select pg_advisory_xact_lock(hashtext(${`flywheel:tier-month:${month}`}))`.execute(tx);
     await tx.deleteFrom('customer_tier_months').where('month', '=', month).execute();
     await replay(async (ids, cents, packed) => {
       await sql`

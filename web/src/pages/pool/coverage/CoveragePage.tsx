@@ -39,7 +39,9 @@ export function CoveragePage() {
       title: t('coverage.coverage'),
       dataIndex: 'coverage',
       width: 180,
-      render: (v: number) => <Progress size="small" percent={Math.round(v * 1000) / 10} format={() => formatPercent(v, lang)} />,
+      render: (v: number) => (
+        <Progress size="small" percent={Math.round(v * 1000) / 10} format={() => formatPercent(v, lang)} />
+      ),
     },
     { title: t('coverage.outbound'), dataIndex: 'outbound', align: 'right' as const },
     { title: t('coverage.positive'), dataIndex: 'outboundPositive', align: 'right' as const },
@@ -55,7 +57,9 @@ export function CoveragePage() {
     <div data-testid="coverage-page">
       <PageHeader
         title={t('coverage.title')}
-        subtitle={data ? t('coverage.window', { from: data.window.from, to: data.window.to }) : t('coverage.subtitle')}
+        subtitle={
+          data ? t('coverage.window', { from: data.window.from, to: data.window.to }) : t('coverage.subtitle')
+        }
         extra={
           <Space>
             <Segmented
@@ -64,7 +68,12 @@ export function CoveragePage() {
               options={[7, 30, 90].map((d) => ({ value: d, label: t('coverage.days', { n: d }) }))}
             />
             {can(me, 'customers.write') && (
-              <Button type="primary" icon={<MessageOutlined />} onClick={() => setLogging(true)} data-testid="coverage-log">
+              <Button
+                type="primary"
+                icon={<MessageOutlined />}
+                onClick={() => setLogging(true)}
+                data-testid="coverage-log"
+              >
                 {t('interaction.log')}
               </Button>
             )}
@@ -81,7 +90,14 @@ export function CoveragePage() {
               loading={loading}
               pagination={false}
               dataSource={[...(data?.branches ?? [])]}
-              columns={[{ title: t('coverage.branch'), key: 'b', render: (_: unknown, b) => `${b.name} (${b.branchId})` }, ...figures]}
+              columns={[
+                {
+                  title: t('coverage.branch'),
+                  key: 'b',
+                  render: (_: unknown, b) => `${b.name} (${b.branchId})`,
+                },
+                ...figures,
+              ]}
             />
           </Card>
         </Col>
@@ -98,7 +114,11 @@ export function CoveragePage() {
                 style: { cursor: me.role === 'account_manager' ? undefined : 'pointer' },
               })}
               columns={[
-                { title: t('coverage.manager'), key: 'm', render: (_: unknown, m) => `${m.name} (${m.managerId})` },
+                {
+                  title: t('coverage.manager'),
+                  key: 'm',
+                  render: (_: unknown, m) => `${m.name} (${m.managerId})`,
+                },
                 { title: t('coverage.branch'), dataIndex: 'branchId' },
                 ...figures,
               ]}
@@ -106,7 +126,13 @@ export function CoveragePage() {
           </Card>
         </Col>
       </Row>
-      <Modal open={logging} title={t('interaction.log')} footer={null} destroyOnHidden onCancel={() => setLogging(false)}>
+      <Modal
+        open={logging}
+        title={t('interaction.log')}
+        footer={null}
+        destroyOnHidden
+        onCancel={() => setLogging(false)}
+      >
         <InteractionForm
           onLogged={() => {
             setLogging(false);

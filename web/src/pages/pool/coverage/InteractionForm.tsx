@@ -51,7 +51,13 @@ export function InteractionForm(props: { customerNo?: string; onLogged: (taskId:
       data-testid="interaction-form"
     >
       {failure && (
-        <Alert type="error" showIcon title={failure} style={{ marginBottom: 12 }} data-testid="interaction-error" />
+        <Alert
+          type="error"
+          showIcon
+          title={failure}
+          style={{ marginBottom: 12 }}
+          data-testid="interaction-error"
+        />
       )}
       {!props.customerNo && (
         <Form.Item name="customerNo" label={t('customers.customerNo')} rules={[{ required: true }]}>
