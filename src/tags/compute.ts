@@ -185,15 +185,20 @@ async function computeAll(
   // Keep rejections handled until they are awaited below.
   for (const p of [...rfm.values(), ...tiers.map((t) => t.prepared)]) p.catch(() => undefined);
 
+  // SQL and manual tags of the operational store run one after the other alongside the scan (on PostgreSQL on their
+  // own connection; PGlite takes the statements in turn).
   const operationalStarted = performance.now();
-  for (const def of defs) {
-    signal?.throwIfAborted();
-    if (def.kind === 'sql' && def.spec.store === 'operational')
-      await timed(def.key, () => runOperationalSql(db, def.key, def.spec as never, asOf));
-    else if (def.kind === 'manual') await timed(def.key, () => manualTagValues(db, def.key));
-  }
+  const operational = (async () => {
+    for (const def of defs) {
+      signal?.throwIfAborted();
+      if (def.kind === 'sql' && def.spec.store === 'operational')
+        await timed(def.key, () => runOperationalSql(db, def.key, def.spec as never, asOf));
+      else if (def.kind === 'manual') await timed(def.key, () => manualTagValues(db, def.key));
+    }
+    phase('operationalSqlAndManual', operationalStarted);
+  })();
+  operational.catch(() => undefined);
 
-  phase('operationalSqlAndManual', operationalStarted);
   const scanStarted = performance.now();
   const fields = new Set<string>();
   for (const tag of rowTags) if (tag.error === null) for (const f of tag.fields) fields.add(f);
@@ -244,7 +249,7 @@ async function computeAll(
       answer.value.byValue.get(zero.value)!.orInPlace(RoaringBitmap32.andNot(universe, answer.value.any));
     outcomes.set(def.key, { values: answer.value.byValue, elapsedMs: batchMs });
   }
-  await Promise.all(background);
+  await Promise.all([...background, operational]);
   phase('compute', started);
   return universe;
 }
