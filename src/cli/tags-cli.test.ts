@@ -1,28 +1,16 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cliOn } from '../../test/support/cli.ts';
 
 // `flywheel tags …` end to end in child processes on embedded stores in a temporary data directory.
 
-const BIN = fileURLToPath(new URL('../../bin/flywheel.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'flywheel-cli-tags-'));
 const DATA = join(dir, 'data');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const cli = async (...args: string[]) => {
-  const env = { ...process.env, FLYWHEEL_DATA_DIR: DATA, FLYWHEEL_SEED_DEMO: 'never', LOG_LEVEL: 'warn' };
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { env });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-};
+const cli = cliOn(DATA);
 
 describe('flywheel tags', () => {
   it('computes the catalogue, lists it, and refuses bad requests', async () => {

@@ -1,0 +1,26 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const BIN = fileURLToPath(new URL('../../bin/flywheel.mjs', import.meta.url));
+
+/** What one `flywheel` child process printed and its exit code. */
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** A runner of `flywheel …` child processes on embedded stores in `dataDir` (no demo seed, quiet logs). */
+export function cliOn(dataDir: string): (...args: string[]) => Promise<CliRun> {
+  const env = { ...process.env, FLYWHEEL_DATA_DIR: dataDir, FLYWHEEL_SEED_DEMO: 'never', LOG_LEVEL: 'warn' };
+  return async (...args) => {
+    try {
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { env });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const e = error as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  };
+}
