@@ -9,5 +9,8 @@ export default defineConfig({
     // chDB binds one data directory per process, and the machine has 2 cores.
     maxWorkers: 2,
     fileParallelism: true,
+    // Browser suites poll the page for the state a user would wait for; on two loaded cores a re-render can take
+    // seconds, and vitest's 1 s default turned slow into failed.
+    expect: { poll: { timeout: 20_000, interval: 100 } },
   },
 });

@@ -4,6 +4,7 @@ import type { Config } from '../config/schema.ts';
 import { systemClock } from '../shared/clock.ts';
 import { createLogger } from '../shared/logger.ts';
 import { registerAdminCommands } from './commands/admin.ts';
+import { registerAnalyzeCommands } from './commands/analyze.ts';
 import { registerDataCommands } from './commands/data.ts';
 import { registerPoolCommands } from './commands/pool.ts';
 import { registerSegmentCommands } from './commands/segments.ts';
@@ -57,5 +58,6 @@ export async function main(argv: readonly string[]): Promise<void> {
   registerSegmentCommands(program);
   registerTagCommands(program);
   registerPoolCommands(program);
+  registerAnalyzeCommands(program);
   await program.parseAsync([...argv]);
 }

@@ -183,7 +183,7 @@ describe.skipIf(!HAVE_CHROMIUM)('customer pool', () => {
     await page.getByTestId('interaction-next').fill('Send the renewal offer');
     await page.getByTestId('interaction-save').click();
     const top = page.getByTestId('timeline-item').first();
-    await expect.poll(() => top.innerText(), { timeout: 10_000 }).toContain(summary);
+    await expect.poll(() => top.innerText()).toContain(summary);
     expect(await top.getAttribute('data-source')).toBe('interaction');
     await page.screenshot({ path: '.tmp/pool-customer-360.png', fullPage: true });
     const tl = await apiJson<{ items: { source: string; details: { summary?: string } }[] }>(

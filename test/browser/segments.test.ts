@@ -121,7 +121,10 @@ describe.skipIf(!HAVE_CHROMIUM)('segment builder in Chromium', () => {
     await choose(page, attr.getByTestId('cond-attr-name'), '(customer_since)');
     await expect.poll(() => attr.locator('input[type="date"]').count()).toBe(1);
     await choose(page, attr.getByTestId('cond-attr-name'), '(payroll)');
-    expect(await optionTexts(page, attr.getByTestId('cond-attr-op'))).toEqual(['=', '≠', '属于', '为空']);
+    // The operator list follows the attribute once the page re-renders: poll rather than read it once.
+    await expect
+      .poll(() => optionTexts(page, attr.getByTestId('cond-attr-op')))
+      .toEqual(['=', '≠', '属于', '为空']);
 
     await choose(page, attr.getByTestId('cond-attr-name'), '(aum)');
     await choose(page, attr.getByTestId('cond-attr-op'), '≥');

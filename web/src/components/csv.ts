@@ -45,3 +45,33 @@ export function withoutHeader(rows: string[][], looksLikeData: (first: string) =
 export function readFileText(file: File): Promise<string> {
   return file.text();
 }
+
+/** One CSV cell: quoted when it holds a delimiter, quote or line break; formula-leading text is defused for Excel. */
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : String(value);
+  if (/^[=+\-@]/.test(text) && typeof value !== 'number') text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** A CSV text (UTF-8 BOM for Excel, CRLF rows) of `rows` under a header of column titles. */
+export function toCsv<Row>(
+  columns: readonly { title: string; value: (row: Row) => unknown }[],
+  rows: readonly Row[],
+): string {
+  const lines = [columns.map((c) => csvCell(c.title)).join(',')];
+  for (const row of rows) lines.push(columns.map((c) => csvCell(c.value(row))).join(','));
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+/** Has the browser save `text` as `fileName`. */
+export function downloadText(fileName: string, text: string, type = 'text/csv;charset=utf-8'): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}

@@ -1,3 +1,4 @@
+import { analyticsEnUS } from './analytics.en-US.ts';
 import { poolEnUS } from './pool.en-US.ts';
 
 /** English strings; the source of the key set every other language must fill. `{name}` marks a placeholder. */
@@ -50,8 +51,6 @@ export const enUS = {
     'Account-manager-owned customer pools: assignment, one-action transfer of a departing manager’s customers, to-dos for maturities, renewals and repayments, interaction log.',
   'coming.campaigns':
     'Batch operations with OGSM goals: content pushes, interactive activities and post-investment reminders, with consent, quiet hours and frequency caps, then goals compared with results.',
-  'coming.analytics':
-    'Seven-stage lifecycle funnel (portrait → reached → interested → demand → transaction → repeat → super customer), retention cohorts and campaign lift against control groups.',
   'coming.acquisition':
     'The real-time ad decision service (RTA): strategies that exclude existing customers, re-engage dormant ones and bid up look-alikes, with latency and answer rates.',
   'coming.media':
@@ -448,6 +447,7 @@ export const enUS = {
   'tagForm.dropRejected': 'Leave out these {n} row(s)',
   'tagForm.computeHint': 'Compute the tag to see the new values in the distribution.',
   ...poolEnUS,
+  ...analyticsEnUS,
 } as const;
 
 export type MessageKey = keyof typeof enUS;

@@ -1,4 +1,5 @@
 import type { Messages } from './en-US.ts';
+import { analyticsZhCN } from './analytics.zh-CN.ts';
 import { poolZhCN } from './pool.zh-CN.ts';
 
 /** 简体中文。Typed against the English key set, so a missing or stray key fails the type check. */
@@ -51,8 +52,6 @@ export const zhCN: Messages = {
     '客户经理名下的客户池：分配客户、离职客户经理名下客户一键移交、到期/续保/还款待办、互动记录。',
   'coming.campaigns':
     '基于 OGSM 目标的批量经营：内容推送、互动活动与投后服务提醒，遵守授权、免打扰时段与频次上限，活动结束后对比目标与实际成效。',
-  'coming.analytics':
-    '七阶段生命周期漏斗（画像 → 触达 → 兴趣 → 需求 → 成交 → 复购 → 超级客户）、留存分析，以及相对对照组的活动增益（Lift）。',
   'coming.acquisition':
     '实时广告决策服务（RTA）：排除存量客户、唤醒沉睡客户、提高相似人群出价等策略，以及时延与应答率监控。',
   'coming.media': '从规模、质量、成本、品牌价值与溢出增益（转介绍、自然增长）五个维度对比各媒体渠道。',
@@ -434,4 +433,5 @@ export const zhCN: Messages = {
   'tagForm.dropRejected': '去掉这 {n} 行',
   'tagForm.computeHint': '计算该标签后，新取值会出现在分布中。',
   ...poolZhCN,
+  ...analyticsZhCN,
 };

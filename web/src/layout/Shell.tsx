@@ -23,6 +23,7 @@ const PAGES: Readonly<Record<string, LazyExoticComponent<ComponentType>>> = {
   tags: lazy(() => import('../pages/tags/TagsArea.tsx')),
   segments: lazy(() => import('../pages/segments/SegmentsArea.tsx')),
   pool: lazy(() => import('../pages/pool/PoolArea.tsx')),
+  analytics: lazy(() => import('../pages/analytics/AnalyticsArea.tsx')),
 };
 
 const SIDER_WIDTH = 240;

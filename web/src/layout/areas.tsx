@@ -66,7 +66,6 @@ export const AREA_GROUPS: readonly AreaGroup[] = [
         path: '/analytics',
         label: 'nav.analytics',
         icon: <BarChartOutlined />,
-        coming: 'coming.analytics',
       },
       {
         key: 'media',

@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import type { Logger } from 'pino';
+import type { Stores } from '../../server/deps.ts';
+import { systemClock, type Clock } from '../../shared/clock.ts';
+import { createLogger } from '../../shared/logger.ts';
+import { configOrExit } from '../main.ts';
+import { withStores } from '../stores.ts';
+
+// `flywheel analyze <funnel|lifecycle|retention|drivers|lift|concentration> … [--json]`: each analysis of the API from
+// the command line. Exit codes: 0 done, 1 refused (bad definition, not enough data), 2 bad arguments.
+
+/** What an analysis command needs besides its options. */
+export interface AnalysisContext {
+  readonly stores: Stores;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/** An analysis's answer: the figures, or a refusal with its reason (printed to stderr, exit code 1). */
+export type AnalysisOutcome<T> =
+  | { readonly ok: true; readonly value: T }
+  | {
+      readonly ok: false;
+      readonly error: { readonly code: string; readonly message: string; readonly details?: unknown };
+    };
+
+/**
+ * Opens the stores, runs one analysis and prints it: `--json` prints the value as the API answers it, otherwise
+ * `render` turns it into text lines. A refusal prints `error: <message>` (and its details as JSON) and exits 1.
+ */
+export function runAnalysis<T>(
+  json: boolean | undefined,
+  analyse: (ctx: AnalysisContext) => Promise<AnalysisOutcome<T>>,
+  render: (value: T) => readonly string[],
+): Promise<void> {
+  const config = configOrExit();
+  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 2);
+  return withStores(config, async (stores) => {
+    const outcome = await analyse({ stores, clock: systemClock, logger });
+    if (!outcome.ok) {
+      console.error(`error: ${outcome.error.message}`);
+      if (outcome.error.details !== undefined) console.error(JSON.stringify(outcome.error.details, null, 2));
+      return 1;
+    }
+    if (json) console.log(JSON.stringify(outcome.value, null, 2));
+    else for (const line of render(outcome.value)) console.log(line);
+    return 0;
+  });
+}
+
+/** `analyze …`: one sub-command per analysis (each registered from its own file). */
+export function registerAnalyzeCommands(program: Command): void {
+  const analyze = program
+    .command('analyze')
+    .description(
+      'analyses: funnel, lifecycle, retention, drivers, lift, concentration (add --json for JSON)',
+    );
+  // One line per analysis, each from its own file (src/cli/commands/analyze-<kind>.ts):
+  void analyze;
+}

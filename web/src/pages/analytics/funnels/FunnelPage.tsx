@@ -1,0 +1,6 @@
+import { Empty } from 'antd';
+
+/** Placeholder until this analysis's page lands (issue #5, in progress this session). */
+export function FunnelPage() {
+  return <Empty />;
+}
