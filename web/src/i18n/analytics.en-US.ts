@@ -1,6 +1,7 @@
 import { analyticsBehaviourEnUS } from './analytics-behaviour.en-US.ts';
-import { analyticsCustomerbaseEnUS } from './analytics-customerbase.en-US.ts';
+import { analyticsDriversEnUS } from './analytics-drivers.en-US.ts';
 import { analyticsExperimentsEnUS } from './analytics-experiments.en-US.ts';
+import { analyticsLifecycleEnUS } from './analytics-lifecycle.en-US.ts';
 
 /** English strings of the analytics area (issue #5): the frame every analysis shares, then each analysis's own. */
 export const analyticsEnUS = {
@@ -18,6 +19,7 @@ export const analyticsEnUS = {
   'analytics.csv.download': 'Export CSV',
   'analytics.csv.empty': 'Nothing to export',
   ...analyticsBehaviourEnUS,
-  ...analyticsCustomerbaseEnUS,
+  ...analyticsDriversEnUS,
   ...analyticsExperimentsEnUS,
+  ...analyticsLifecycleEnUS,
 } as const;

@@ -1,6 +1,7 @@
 import { analyticsBehaviourZhCN } from './analytics-behaviour.zh-CN.ts';
-import { analyticsCustomerbaseZhCN } from './analytics-customerbase.zh-CN.ts';
+import { analyticsDriversZhCN } from './analytics-drivers.zh-CN.ts';
 import { analyticsExperimentsZhCN } from './analytics-experiments.zh-CN.ts';
+import { analyticsLifecycleZhCN } from './analytics-lifecycle.zh-CN.ts';
 import type { analyticsEnUS } from './analytics.en-US.ts';
 
 /** 经营分析（issue #5）的简体中文：各分析共用的框架，以及各分析自己的文案。 */
@@ -19,6 +20,7 @@ export const analyticsZhCN: Record<keyof typeof analyticsEnUS, string> = {
   'analytics.csv.download': '导出 CSV',
   'analytics.csv.empty': '没有可导出的数据',
   ...analyticsBehaviourZhCN,
-  ...analyticsCustomerbaseZhCN,
+  ...analyticsDriversZhCN,
   ...analyticsExperimentsZhCN,
+  ...analyticsLifecycleZhCN,
 };
