@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { AuthService } from '../auth/service.ts';
 import type { Permission, Principal } from '../auth/principal.ts';
 import type { AppDeps } from '../server/deps.ts';
+import type { SegmentService } from '../segments/service.ts';
 import type { TagService } from '../tags/service.ts';
 import { AppError } from '../shared/errors.ts';
 
@@ -29,6 +30,8 @@ export interface RouteContext extends AppDeps {
   readonly auth: AuthService;
   /** The tag engine (one per process: it holds the in-memory snapshot for portraits). */
   readonly tags: TagService;
+  /** The segment engine (one per process: its index cache holds every customer column and tag bitmap). */
+  readonly segments: SegmentService;
 }
 
 export const SESSION_COOKIE = 'fw_session';

@@ -16,6 +16,7 @@ import { resolvePrincipal, sendError, type RouteContext } from '../api/http.ts';
 import { registerApiRoutes } from '../api/routes/index.ts';
 import { AuthService } from '../auth/service.ts';
 import { AppError } from '../shared/errors.ts';
+import { SegmentService } from '../segments/service.ts';
 import { TagService } from '../tags/service.ts';
 import type { AppDeps } from './deps.ts';
 
@@ -25,7 +26,9 @@ const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 export const BODY_LIMIT_BYTES = 8 * 1024 * 1024;
 
 /** Builds the HTTP app: API under /v1, OpenAPI at /docs, probes, and the dashboard. */
-export async function createApp(deps: AppDeps & { tags?: TagService }): Promise<FastifyInstance> {
+export async function createApp(
+  deps: AppDeps & { tags?: TagService; segments?: SegmentService },
+): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -66,6 +69,14 @@ export async function createApp(deps: AppDeps & { tags?: TagService }): Promise<
         events: deps.stores.events,
         clock: deps.clock,
         logger: deps.logger,
+      }),
+    segments:
+      deps.segments ??
+      new SegmentService({
+        db: deps.stores.operational.db,
+        events: deps.stores.events,
+        clock: deps.clock,
+        logger: deps.logger.child({ component: 'segments' }),
       }),
   };
 

@@ -7,9 +7,11 @@ import { HandoverRunner } from '../pool/handover/runner.ts';
 import { generateReminders } from '../pool/reminders.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
+import { SegmentService } from '../segments/service.ts';
 import { TagService } from '../tags/service.ts';
-import { computeTodayIfMissing, startTagScheduler } from '../tags/schedule.ts';
+import { startTagScheduler } from '../tags/schedule.ts';
 import { createApp } from './app.ts';
+import { catchUpToday, runDailyJobs } from './daily.ts';
 import type { Stores } from './deps.ts';
 import { closeStores, openStores } from './stores.ts';
 
@@ -36,15 +38,23 @@ export async function startServer(deps: {
     await seedDemoWhenDue(stores, config, clock, logger, print);
     const tags = new TagService({ db: stores.operational.db, events: stores.events, clock, logger });
     await tags.ensureCatalogue(SYSTEM_PRINCIPAL.actor);
-    const app = await createApp({ config, stores, clock, logger, tags });
+    const segments = new SegmentService({
+      db: stores.operational.db,
+      events: stores.events,
+      clock,
+      logger: logger.child({ component: 'segments' }),
+    });
+    const app = await createApp({ config, stores, clock, logger, tags, segments });
     const address = await app.listen({ port: config.port, host: config.host });
     // Handover jobs a previous process left running (a crash, a kill) continue from their pending items.
     const handovers = new HandoverRunner({ db: stores.operational.db, clock, logger }, config.handover);
     void handovers
       .resumeAll()
       .catch((error: unknown) => logger.error({ err: error }, 'handover: resume failed'));
-    // Tags compute in the background: the dashboard serves meanwhile and shows them when the run finishes.
-    const computing = computeTodayIfMissing(tags, SYSTEM_PRINCIPAL.actor, logger);
+    // The daily batch (tags, then segments on them, then reminders) runs in the background: the dashboard serves
+    // meanwhile. At start it catches up when today has no tag snapshot yet.
+    const daily = { db: stores.operational.db, events: stores.events, clock, logger, tags, segments };
+    const computing = catchUpToday(daily, SYSTEM_PRINCIPAL.actor);
     const scheduler =
       config.tags.dailyAt === 'off'
         ? null
@@ -52,7 +62,7 @@ export async function startServer(deps: {
             clock,
             dailyAt: config.tags.dailyAt,
             logger,
-            run: () => tags.compute({}, 'schedule', SYSTEM_PRINCIPAL.actor),
+            run: () => runDailyJobs(daily, 'schedule', SYSTEM_PRINCIPAL.actor),
           });
     const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
     logger.info({ url, seconds: Math.round(performance.now() - started) / 1000 }, 'flywheel serving');

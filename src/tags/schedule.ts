@@ -1,9 +1,8 @@
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { TagService } from './service.ts';
 
-// The daily computation of the tag catalogue, at a configured time of day (UTC), plus the start-up catch-up: when
-// the process starts and today's snapshot is missing, compute it in the background.
+// The daily schedule, at a configured time of day (UTC): it fires the daily batch (src/server/daily.ts: tags, then
+// segments materialised on them, then reminders).
 
 /** Timer functions, injectable so tests can fire the schedule without waiting. */
 export interface Timers {
@@ -69,34 +68,4 @@ export function startTagScheduler(deps: {
       due = null;
     },
   };
-}
-
-/**
- * Computes today's tags in the background when today has no snapshot yet (start-up). Resolves when done; never
- * rejects (a failure is logged).
- */
-export async function computeTodayIfMissing(tags: TagService, actor: string, logger?: Logger): Promise<void> {
-  try {
-    const today = tags.today();
-    if (await tags.hasSnapshot(today)) return;
-    const started = performance.now();
-    const result = await tags.compute({ asOf: today }, 'start', actor);
-    if (result.ok) {
-      const failed = result.value.results.filter((r) => r.status === 'failed').map((r) => r.key);
-      logger?.info(
-        {
-          asOf: today,
-          tags: result.value.results.length,
-          failed,
-          seconds: Math.round(performance.now() - started) / 1000,
-        },
-        'tags computed at start',
-      );
-    } else logger?.warn({ error: result.error }, 'tags not computed at start');
-  } catch (error) {
-    logger?.warn(
-      { reason: error instanceof Error ? error.message : String(error) },
-      'tags not computed at start',
-    );
-  }
 }

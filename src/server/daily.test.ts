@@ -1,0 +1,92 @@
+// The daily batch on a real demo bank (PGlite + chDB): tags, then saved segments on them, then reminders — and a
+// second run of the same day adds nothing twice.
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openMigratedMemoryStore } from '../../test/support/pglite.ts';
+import { adoptOwnersFromAttributes } from '../pool/ownership.ts';
+import { seedDemoBank, DEFAULT_AS_OF } from '../demo/seed.ts';
+import { createSegment } from '../segments/segment-store.ts';
+import { SegmentService } from '../segments/service.ts';
+import { fixedClock } from '../shared/clock.ts';
+import { createLogger } from '../shared/logger.ts';
+import { openEventStore } from '../store/events/open.ts';
+import type { EventStore } from '../store/events/store.ts';
+import type { OperationalStore } from '../store/operational/store.ts';
+import { TagService } from '../tags/service.ts';
+import { catchUpToday, runDailyJobs, type DailyDeps } from './daily.ts';
+
+const clock = fixedClock(`${DEFAULT_AS_OF}T02:00:00Z`);
+let store: OperationalStore;
+let events: EventStore;
+let deps: DailyDeps;
+
+beforeAll(async () => {
+  store = await openMigratedMemoryStore();
+  events = await openEventStore({ kind: 'chdb', dataDir: null });
+  const seeded = await seedDemoBank({ store, events }, { customers: 600, days: 30, seed: 'daily' });
+  expect(seeded.ok).toBe(true);
+  await adoptOwnersFromAttributes(store.db, { actor: 'test', at: clock.now() });
+  const logger = createLogger('silent');
+  const tags = new TagService({ db: store.db, events, clock, logger });
+  await tags.ensureCatalogue('test');
+  const segments = new SegmentService({ db: store.db, events, clock, logger });
+  deps = { db: store.db, events, clock, logger, tags, segments };
+  const saved = await createSegment(
+    segments,
+    {
+      id: 'gold_plus',
+      name: 'Gold and above',
+      rule: { tag: 'aum_tier', in: ['gold', 'platinum', 'diamond', 'private'] },
+    },
+    'test',
+  );
+  expect(saved.ok).toBe(true);
+}, 180_000);
+
+afterAll(async () => {
+  await deps?.tags.close();
+  await events?.close();
+  await store?.close();
+});
+
+const count = async (query: ReturnType<typeof sql<{ n: number }>>) =>
+  Number((await query.execute(store.db)).rows[0]?.n);
+
+describe('daily batch', () => {
+  it('computes the tags, then materialises saved segments on them, then generates reminders', async () => {
+    const report = await catchUpToday(deps, 'system');
+    expect(report).not.toBeNull();
+    expect(report?.asOf).toBe(DEFAULT_AS_OF);
+    expect(report?.tags.ok).toBe(true);
+    expect(report?.tags.failed).toEqual([]);
+    expect(report?.tags.computed).toBeGreaterThan(30);
+    expect(report?.segments).toEqual({ materialized: 1, failed: [] });
+    expect(report?.reminders.every((r) => r.ok)).toBe(true);
+    const created = report?.reminders.reduce((n, r) => n + (r.ok ? r.created : 0), 0) ?? 0;
+    expect(created).toBeGreaterThan(0);
+
+    // The segment snapshot counts the same customers as the tag snapshot it was built on.
+    const members = await count(
+      sql<{
+        n: number;
+      }>`select members::int as n from segment_snapshots where segment_id = 'gold_plus' and as_of = ${DEFAULT_AS_OF}`,
+    );
+    const preview = await deps.segments.preview(
+      { tag: 'aum_tier', in: ['gold', 'platinum', 'diamond', 'private'] },
+      DEFAULT_AS_OF,
+    );
+    expect(preview.ok && preview.value.count).toBe(members);
+    expect(members).toBeGreaterThan(0);
+    expect(await count(sql<{ n: number }>`select count(*)::int as n from reminders`)).toBe(created);
+  });
+
+  it('does nothing at start when today already has a snapshot, and a second run adds no reminder twice', async () => {
+    expect(await catchUpToday(deps, 'system')).toBeNull();
+    const before = await count(sql<{ n: number }>`select count(*)::int as n from reminders`);
+    const again = await runDailyJobs(deps, 'schedule', 'system');
+    expect(again.tags.ok).toBe(true);
+    expect(again.segments.materialized).toBe(1);
+    expect(again.reminders.reduce((n, r) => n + (r.ok ? r.created : 0), 0)).toBe(0);
+    expect(await count(sql<{ n: number }>`select count(*)::int as n from reminders`)).toBe(before);
+  });
+});

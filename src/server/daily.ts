@@ -1,0 +1,114 @@
+import type { Kysely } from 'kysely';
+import { generateReminders, type KindResult } from '../pool/reminders.ts';
+import { materializeAll, type MaterializeOutcome } from '../segments/materialize.ts';
+import type { SegmentService } from '../segments/service.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { EventStore } from '../store/events/store.ts';
+import type { Database } from '../store/operational/database.ts';
+import type { TagService } from '../tags/service.ts';
+
+// The bank's daily batch, in the order each step needs the previous one: the tag snapshot of the day, then every
+// saved segment materialised on it (segments may reference tags), then the account managers' service reminders.
+// A failing step is reported and the next steps still run: reminders do not depend on tags.
+
+/** Everything the daily batch reads and writes. */
+export interface DailyDeps {
+  readonly db: Kysely<Database>;
+  readonly events: EventStore;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly tags: TagService;
+  readonly segments: SegmentService;
+}
+
+/** What one daily run did, step by step. */
+export interface DailyReport {
+  readonly asOf: string;
+  readonly tags: {
+    readonly ok: boolean;
+    readonly computed: number;
+    readonly failed: readonly string[];
+    readonly error?: string;
+  };
+  readonly segments: { readonly materialized: number; readonly failed: readonly MaterializeOutcome[] };
+  readonly reminders: readonly KindResult[];
+  readonly seconds: number;
+}
+
+/** Runs the day's batch for `asOf` (default today, UTC); never throws — failures are in the report and the log. */
+export async function runDailyJobs(
+  deps: DailyDeps,
+  trigger: 'schedule' | 'start',
+  actor: string,
+  asOf: string = deps.clock.now().toISOString().slice(0, 10),
+): Promise<DailyReport> {
+  const started = performance.now();
+  const tags = await computeTags(deps, trigger, actor, asOf);
+  const segments = await materializeAll(deps.segments, asOf, actor).then(
+    (r) => ({ materialized: r.results.filter((x) => x.ok).length, failed: r.results.filter((x) => !x.ok) }),
+    (error: unknown) => ({
+      materialized: 0,
+      failed: [
+        { ok: false as const, segmentId: '*', error: { code: 'internal', message: messageOf(error) } },
+      ],
+    }),
+  );
+  const reminders = await generateReminders(deps, actor, { asOf }).catch((error: unknown) => [
+    { kind: 'deposit_maturity' as const, ok: false as const, error: messageOf(error) },
+  ]);
+  const report: DailyReport = {
+    asOf,
+    tags,
+    segments,
+    reminders,
+    seconds: Math.round(performance.now() - started) / 1000,
+  };
+  const failed =
+    !tags.ok || tags.failed.length > 0 || segments.failed.length > 0 || reminders.some((r) => !r.ok);
+  deps.logger[failed ? 'warn' : 'info'](
+    {
+      asOf,
+      trigger,
+      tagsComputed: tags.computed,
+      tagsFailed: tags.failed,
+      segmentsMaterialized: segments.materialized,
+      segmentsFailed: segments.failed.map((f) => (f.ok ? '' : f.segmentId)),
+      remindersCreated: reminders.reduce((n, r) => n + (r.ok ? r.created : 0), 0),
+      seconds: report.seconds,
+    },
+    failed ? 'daily batch finished with failures' : 'daily batch done',
+  );
+  return report;
+}
+
+/** At start-up: runs today's batch in the background when today has no tag snapshot yet; resolves when done. */
+export async function catchUpToday(deps: DailyDeps, actor: string): Promise<DailyReport | null> {
+  try {
+    if (await deps.tags.hasSnapshot(deps.tags.today())) return null;
+  } catch (error) {
+    deps.logger.warn({ reason: messageOf(error) }, 'daily batch not run at start');
+    return null;
+  }
+  return runDailyJobs(deps, 'start', actor, deps.tags.today());
+}
+
+async function computeTags(
+  deps: DailyDeps,
+  trigger: 'schedule' | 'start',
+  actor: string,
+  asOf: string,
+): Promise<DailyReport['tags']> {
+  try {
+    const result = await deps.tags.compute({ asOf }, trigger, actor);
+    if (!result.ok) return { ok: false, computed: 0, failed: [], error: result.error.message };
+    const failed = result.value.results.filter((r) => r.status === 'failed').map((r) => r.key);
+    return { ok: true, computed: result.value.results.length - failed.length, failed };
+  } catch (error) {
+    return { ok: false, computed: 0, failed: [], error: messageOf(error) };
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
