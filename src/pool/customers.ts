@@ -24,6 +24,8 @@ export interface CustomerListQuery {
 
 /** One row of a customer list; the name is masked. */
 export interface CustomerListItem {
+  /** The dense ordinal (to look up the customer's tags in the bitmaps); not part of the API's answer. */
+  readonly customerId: number;
   readonly customerNo: string;
   readonly name: string | null;
   readonly tier: Tier | null;
@@ -80,6 +82,7 @@ export async function listCustomers(
   // One query gives the page and the total (a window count over the filtered rows): the pool is read once.
   const rows = await base()
     .select([
+      'c.id',
       'c.customer_no',
       'c.name',
       'c.tier',
@@ -114,6 +117,7 @@ export async function listCustomers(
     limit,
     offset,
     items: rows.map((r) => ({
+      customerId: r.id,
       customerNo: r.customer_no,
       name: maskName(r.name),
       tier: r.tier,

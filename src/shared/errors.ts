@@ -9,6 +9,9 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'config_invalid'
   | 'import_rejected'
+  | 'not_enough_data'
+  | 'invalid_rule'
+  | 'unknown_customers'
   | 'store_unavailable'
   | 'internal';
 
@@ -22,6 +25,11 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   payload_too_large: 413,
   config_invalid: 500,
   import_rejected: 422,
+  // An analysis that cannot be computed from the data there is (one snapshot day, an empty group): said, never NaN.
+  not_enough_data: 422,
+  // A customer-group rule with problems (details.issues locate each one); customer numbers the bank does not know.
+  invalid_rule: 400,
+  unknown_customers: 422,
   store_unavailable: 503,
   internal: 500,
 };

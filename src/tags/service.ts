@@ -35,13 +35,16 @@ export interface Portrait {
   readonly customerId: number;
   readonly asOf: string | null;
   readonly elapsedMs: number;
-  readonly tags: {
-    key: string;
-    name: { en: string; zh: string };
-    category: string;
-    value: string;
-    label: { en: string; zh: string };
-  }[];
+  readonly tags: PortraitTag[];
+}
+
+/** One tag value a customer holds, with its names for display. */
+export interface PortraitTag {
+  readonly key: string;
+  readonly name: { en: string; zh: string };
+  readonly category: string;
+  readonly value: string;
+  readonly label: { en: string; zh: string };
 }
 
 const DEFINITIONS_TTL_MS = 30_000;
@@ -217,7 +220,12 @@ export class TagService {
         },
         { asOf, trigger, actor, signal: this.#abort.signal, ...(options.keys ? { keys: options.keys } : {}) },
       );
-      if (result.ok) await this.cache.refresh();
+      if (result.ok) {
+        // The run read the definitions from the store; portraits should name what it computed (another process
+        // may have defined tags since they were cached).
+        this.#definitions = null;
+        await this.cache.refresh();
+      }
       return result;
     });
     this.#queue = run.catch(() => undefined);
@@ -269,16 +277,38 @@ export class TagService {
   /** Every tag value of one customer on the latest snapshot day, from memory. */
   async portrait(customerNo: string): Promise<Result<Portrait, TagFailure>> {
     const started = performance.now();
-    const [customer, snapshot, defs] = await Promise.all([
-      this.#db.selectFrom('customers').select('id').where('customer_no', '=', customerNo).executeTakeFirst(),
-      this.cache.get(),
-      this.#activeDefinitions(),
-    ]);
+    const customer = await this.#db
+      .selectFrom('customers')
+      .select('id')
+      .where('customer_no', '=', customerNo)
+      .executeTakeFirst();
     if (!customer) return err({ code: 'not_found', message: `no customer ${customerNo}` });
+    const { asOf, byOrdinal } = await this.tagsOf([customer.id]);
+    const elapsedMs = Math.round((performance.now() - started) * 100) / 100;
+    return ok({
+      customerNo,
+      customerId: customer.id,
+      asOf,
+      elapsedMs,
+      tags: byOrdinal.get(customer.id) ?? [],
+    });
+  }
+
+  /**
+   * The tag values of several customers (by ordinal) on the latest snapshot day, from memory, in catalogue order:
+   * a page of a customer list costs a few thousand bitmap lookups.
+   */
+  async tagsOf(
+    ordinals: readonly number[],
+  ): Promise<{ asOf: string | null; byOrdinal: Map<number, PortraitTag[]> }> {
+    const [snapshot, defs] = await Promise.all([this.cache.get(), this.#activeDefinitions()]);
+    const byOrdinal = new Map<number, PortraitTag[]>();
+    if (!snapshot) return { asOf: null, byOrdinal };
     const byKey = new Map(defs.map((d) => [d.key, d]));
-    const tags: Portrait['tags'] = [];
-    if (snapshot) {
-      for (const { key, value } of this.cache.valuesOf(snapshot, customer.id)) {
+    const order = new Map(defs.map((d, i) => [d.key, i]));
+    for (const ordinal of ordinals) {
+      const tags: PortraitTag[] = [];
+      for (const { key, value } of this.cache.valuesOf(snapshot, ordinal)) {
         const def = byKey.get(key);
         if (!def) continue; // retired since the snapshot
         tags.push({
@@ -289,11 +319,10 @@ export class TagService {
           label: valueLabel(def, value),
         });
       }
-      const order = new Map(defs.map((d, i) => [d.key, i]));
       tags.sort((a, b) => order.get(a.key)! - order.get(b.key)!);
+      byOrdinal.set(ordinal, tags);
     }
-    const elapsedMs = Math.round((performance.now() - started) * 100) / 100;
-    return ok({ customerNo, customerId: customer.id, asOf: snapshot?.asOf ?? null, elapsedMs, tags });
+    return { asOf: snapshot.asOf, byOrdinal };
   }
 
   /** Stops a running computation (at its next chunk) and waits for the queue to drain. */

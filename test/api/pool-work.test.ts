@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/shared/logger.ts';
+import { TagService } from '../../src/tags/service.ts';
 import { POOL_AS_OF, poolAppEngines, type PoolApp } from '../support/pool-app.ts';
 
 // The pool's work over the HTTP API: interactions (single and batch), coverage, tasks, reminders (idempotent),
@@ -205,6 +207,27 @@ for (const engine of await poolAppEngines()) {
       const surname = gold.body.items[0]?.name?.slice(0, 1) ?? '张';
       const byName = await app.call('am1', 'GET', `/v1/workbench/my-pool?q=${encodeURIComponent(surname)}`);
       expect(byName.body.items.every((c: { name: string }) => c.name.startsWith(surname))).toBe(true);
+      // Each row carries the customer's tags: the same values as the customer's portrait.
+      const { stores, clock } = app.t;
+      await new TagService({
+        db: stores.operational.db,
+        events: stores.events,
+        clock,
+        logger: createLogger('silent'),
+      }).ensureCatalogue('test');
+      const computed = await app.call('admin', 'POST', '/v1/tags/compute', {});
+      expect(computed.status).toBe(200);
+      const tagged = await app.call('am1', 'GET', '/v1/workbench/my-pool?limit=5');
+      expect(tagged.body.items.some((c: { tags: unknown[] }) => c.tags.length > 0)).toBe(true);
+      for (const row of tagged.body.items as {
+        customerNo: string;
+        tags: { key: string; value: string }[];
+      }[]) {
+        const portrait = await app.call('admin', 'GET', `/v1/customers/${row.customerNo}/portrait`);
+        expect(row.tags.map((t) => `${t.key}=${t.value}`)).toEqual(
+          portrait.body.tags.map((t: { key: string; value: string }) => `${t.key}=${t.value}`),
+        );
+      }
       const kpis = await app.call('am1', 'GET', `/v1/workbench/kpis?asOf=${POOL_AS_OF}`);
       expect(kpis.body).toMatchObject({
         managerId: 'AM1',

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Permission, Principal } from '../../auth/principal.ts';
+import type { CustomerPage } from '../../pool/customers.ts';
 import { resolveScope, type DataScope } from '../../pool/scope.ts';
 import { AppError, type ErrorCode } from '../../shared/errors.ts';
 import { errorBody, requirePermission, type RouteContext } from '../http.ts';
@@ -48,4 +49,21 @@ export function countBy<T extends { status: string }>(results: readonly T[]): Re
   const counts: Record<string, number> = {};
   for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;
   return counts;
+}
+
+/** A customer page as the API answers it: each row with its tag values (from memory), without the internal ordinal. */
+export async function withTags(ctx: RouteContext, page: CustomerPage) {
+  const { byOrdinal } = await ctx.tags.tagsOf(page.items.map((i) => i.customerId));
+  return {
+    ...page,
+    items: page.items.map(({ customerId, ...item }) => ({
+      ...item,
+      tags: (byOrdinal.get(customerId) ?? []).map(({ key, category, value, label }) => ({
+        key,
+        category,
+        value,
+        label,
+      })),
+    })),
+  };
 }

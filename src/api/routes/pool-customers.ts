@@ -10,7 +10,7 @@ import { customerTimeline, parseTimelineSources } from '../../pool/timeline.ts';
 import type { Tier } from '../../store/operational/database.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { RouteContext, ZodApi } from '../http.ts';
-import { countBy, errors, scoped } from './pool-common.ts';
+import { countBy, errors, scoped, withTags } from './pool-common.ts';
 import * as s from './pool-schemas.ts';
 
 /** Parses `tier=gold,platinum`. */
@@ -40,7 +40,7 @@ export function registerPoolCustomerRoutes(api: ZodApi, ctx: RouteContext): void
     async (req) => {
       const { scope } = await scoped(req, ctx, 'customers.read');
       const { tier, ...rest } = req.query;
-      return listCustomers(db, scope, { ...rest, tiers: parseTiers(tier) });
+      return withTags(ctx, await listCustomers(db, scope, { ...rest, tiers: parseTiers(tier) }));
     },
   );
 

@@ -88,6 +88,16 @@ export const customerItem = z.object({
   handoverStatus: z.enum(['waiting', 'done', 'refused', 'taker_at_limit']).nullable(),
   lastContactAt: ts,
   wecomFriend: z.boolean(),
+  tags: z
+    .array(
+      z.object({
+        key: z.string(),
+        category: z.string(),
+        value: z.string(),
+        label: z.object({ en: z.string(), zh: z.string() }),
+      }),
+    )
+    .describe("the customer's tag values on the latest snapshot day, in catalogue order"),
 });
 export const customerPage = z.object({
   total: z.number().int(),

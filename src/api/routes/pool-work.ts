@@ -9,7 +9,7 @@ import { myDay, poolKpis } from '../../pool/workbench.ts';
 import type { Principal } from '../../auth/principal.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { RouteContext, ZodApi } from '../http.ts';
-import { countBy, errors, raise, scoped } from './pool-common.ts';
+import { countBy, errors, raise, scoped, withTags } from './pool-common.ts';
 import { parseTiers } from './pool-customers.ts';
 import * as p from './pool-schemas.ts';
 import * as w from './work-schemas.ts';
@@ -105,7 +105,10 @@ export function registerPoolWorkRoutes(api: ZodApi, ctx: RouteContext): void {
       const { principal, scope } = await scoped(req, ctx, 'customers.read');
       const { staffId: asked, tier, ...rest } = req.query;
       const staffId = await staffFor(principal, scope, asked);
-      return listCustomers(db, scope, { ...rest, tiers: parseTiers(tier), managerId: staffId });
+      return withTags(
+        ctx,
+        await listCustomers(db, scope, { ...rest, tiers: parseTiers(tier), managerId: staffId }),
+      );
     },
   );
 

@@ -1,4 +1,5 @@
-import type { SegmentService } from '../../segments/service.ts';
+import type { SegmentFailure, SegmentService } from '../../segments/service.ts';
+import { AppError } from '../../shared/errors.ts';
 import type { RouteContext } from '../http.ts';
 
 // Every route that evaluates rules (segments, analytics) uses the app's one segment service: each service owns an
@@ -7,4 +8,15 @@ import type { RouteContext } from '../http.ts';
 /** The segment service of the app the context belongs to. */
 export function segmentServiceOf(ctx: RouteContext): SegmentService {
   return ctx.segments;
+}
+
+/** A segment failure as the API's error: an invalid rule (400) with each issue's path, unknown customers (422). */
+export function segmentError(f: SegmentFailure): AppError {
+  if (f.code === 'invalid_rule') return new AppError(f.code, f.message, { issues: f.issues });
+  if (f.code === 'unknown_customers')
+    return new AppError(f.code, f.message, {
+      unknownCustomerNos: f.unknownCustomerNos,
+      unknownCount: f.unknownCount,
+    });
+  return new AppError(f.code, f.message, f.details);
 }

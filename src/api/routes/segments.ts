@@ -14,41 +14,25 @@ import {
   segmentVersions,
   updateSegment,
 } from '../../segments/segment-store.ts';
-import { SegmentService, type SegmentFailure, type SegmentResult } from '../../segments/service.ts';
+import type { SegmentResult } from '../../segments/service.ts';
 import { AppError } from '../../shared/errors.ts';
 import { errorBody, type RouteContext, type ZodApi } from '../http.ts';
 import { wholeBank } from './pool-common.ts';
 import * as s from './segment-schemas.ts';
+import { segmentError, segmentServiceOf } from './segment-service.ts';
 
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
 
-/** The value of a service result, or the failure sent as the API's error body. */
-function unwrap<T>(result: SegmentResult<T>, reply: FastifyReply): T | undefined {
+/** The value of a service result; a failure becomes the API's error (segmentError). */
+function unwrap<T>(result: SegmentResult<T>, _reply?: FastifyReply): T {
   if (result.ok) return result.value;
-  sendFailure(reply, result.error);
-  return undefined;
-}
-
-function sendFailure(reply: FastifyReply, f: SegmentFailure): void {
-  if (f.code === 'invalid_rule') {
-    void reply.code(400).send({ error: { code: f.code, message: f.message, details: { issues: f.issues } } });
-  } else if (f.code === 'unknown_customers') {
-    const details = { unknownCustomerNos: f.unknownCustomerNos, unknownCount: f.unknownCount };
-    void reply.code(422).send({ error: { code: f.code, message: f.message, details } });
-  } else {
-    throw new AppError(f.code, f.message, f.details);
-  }
+  throw segmentError(result.error);
 }
 
 /** /v1/segments and /v1/lists: the rule builder's catalogue and preview, saved segments, lists, analysis, export. */
 export function registerSegmentRoutes(api: ZodApi, ctx: RouteContext): void {
   // One service (and so one index cache) per app: every request of the process shares the built indexes.
-  const service = new SegmentService({
-    db: ctx.stores.operational.db,
-    events: ctx.stores.events,
-    clock: ctx.clock,
-    logger: ctx.logger.child({ component: 'segments' }),
-  });
+  const service = segmentServiceOf(ctx);
   const db = ctx.stores.operational.db;
 
   api.get(

@@ -64,6 +64,15 @@ export interface PoolCustomer {
   readonly handoverStatus: HandoverStatus | null;
   readonly lastContactAt: string | null;
   readonly wecomFriend: boolean;
+  /** Tag values on the latest snapshot day, in catalogue order. */
+  readonly tags: readonly PoolCustomerTag[];
+}
+
+export interface PoolCustomerTag {
+  readonly key: string;
+  readonly category: string;
+  readonly value: string;
+  readonly label: { readonly en: string; readonly zh: string };
 }
 
 export interface Paged<T> {

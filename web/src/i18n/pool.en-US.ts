@@ -32,6 +32,7 @@ export const poolEnUS = {
   'pool.myPool.tierFilter': 'All tiers',
   'pool.myPool.search': 'Customer number or masked name',
   'pool.myPool.total': 'Customers:',
+  'pool.myPool.tags': 'Tags',
   'pool.myPool.tier': 'Tier',
   'pool.myPool.lastContact': 'Last contact',
   'pool.myPool.never': 'Never',

@@ -34,6 +34,7 @@ export const poolZhCN: Record<keyof typeof poolEnUS, string> = {
   'pool.myPool.tierFilter': '全部层级',
   'pool.myPool.search': '客户号或脱敏姓名',
   'pool.myPool.total': '客户数：',
+  'pool.myPool.tags': '标签',
   'pool.myPool.tier': '层级',
   'pool.myPool.lastContact': '最近联系',
   'pool.myPool.never': '从未联系',

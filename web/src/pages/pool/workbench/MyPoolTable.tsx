@@ -1,14 +1,59 @@
-import { Card, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { Card, Input, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
-import { POOL_TIERS, poolApi, type PoolCustomer, type PoolSort } from '../../../api/pool.ts';
+import {
+  POOL_TIERS,
+  poolApi,
+  type PoolCustomer,
+  type PoolCustomerTag,
+  type PoolSort,
+} from '../../../api/pool.ts';
 import { LoadError } from '../../../components/LoadError.tsx';
 import { useLoad } from '../../../components/useLoad.ts';
 import { formatCnyCompact, formatCnyFull, formatDateTime, formatInteger } from '../../../format.ts';
-import { useI18n } from '../../../i18n/i18n.tsx';
+import { useI18n, type Lang } from '../../../i18n/i18n.tsx';
+import { pick } from '../../../i18n/pick.ts';
 import { navigate } from '../../../router.ts';
 import { label, TIER_TAG_COLORS } from '../labels.ts';
 
 const PAGE = 20;
+
+// What a manager acts on first: products and due dates, behaviour and lifecycle; the tier has its own column.
+const CATEGORY_ORDER = [
+  'product',
+  'behaviour',
+  'lifecycle',
+  'value',
+  'cash_flow',
+  'reachability',
+  'loyalty',
+  'demographics',
+];
+const SHOWN = 3;
+
+/** A row's tags: the first few by what a manager acts on, the rest behind "+N". */
+function RowTags({ tags, lang }: { tags: readonly PoolCustomerTag[]; lang: Lang }) {
+  const rank = (c: string) =>
+    (CATEGORY_ORDER.indexOf(c) + CATEGORY_ORDER.length + 1) % (CATEGORY_ORDER.length + 1);
+  const sorted = tags
+    .filter((tag) => tag.key !== 'aum_tier')
+    .sort((a, b) => rank(a.category) - rank(b.category));
+  const text = (tag: PoolCustomerTag) => pick(tag.label, lang) || tag.value;
+  const rest = sorted.slice(SHOWN);
+  return (
+    <span data-testid="pool-tags" data-count={sorted.length}>
+      {sorted.slice(0, SHOWN).map((tag) => (
+        <Tag key={tag.key} style={{ marginBottom: 2 }}>
+          {text(tag)}
+        </Tag>
+      ))}
+      {rest.length > 0 && (
+        <Tooltip title={rest.map(text).join(' · ')}>
+          <Tag>+{rest.length}</Tag>
+        </Tooltip>
+      )}
+    </span>
+  );
+}
 
 /** The manager's pool: tier, AUM, last contact; filter by tier and search, sort, page; a row opens Customer 360. */
 export function MyPoolTable({ staffId, tick }: { staffId: string | undefined; tick: number }) {
@@ -113,6 +158,11 @@ export function MyPoolTable({ staffId, tick }: { staffId: string | undefined; ti
                 {label(t, 'tier', tier ?? 'unknown')}
               </Tag>
             ),
+          },
+          {
+            title: t('pool.myPool.tags'),
+            dataIndex: 'tags',
+            render: (tags: readonly PoolCustomerTag[]) => <RowTags tags={tags} lang={lang} />,
           },
           {
             title: t('overview.tierAum'),
