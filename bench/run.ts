@@ -1,7 +1,9 @@
 // `npm run bench [-- names…]`: runs the benchmarks, prints one JSON line per figure and appends them to
-// bench/results/<date>.jsonl. Names: startup, import-customers, import-events, events-http, segments, tags, pool
+// bench/results/<date>.jsonl. Names: startup, import-customers, import-events, events-http, segments, tags, pool, analytics
 // (default: all).
 import { appendFileSync, mkdirSync } from 'node:fs';
+import { benchAnalytics } from './analytics.ts';
+import { benchDrivers } from './drivers.ts';
 import { benchEventsHttp } from './events-http.ts';
 import { benchImportCustomers, benchImportEvents } from './import.ts';
 import { benchPool } from './pool.ts';
@@ -25,6 +27,12 @@ const benches: Record<string, Bench> = {
   segments: () => benchSegments({ customers: Number(process.env['BENCH_SEGMENT_CUSTOMERS'] ?? 10_000_000) }),
   tags: () => benchTagCompute(Number(process.env['BENCH_TAG_CUSTOMERS'] ?? 10_000_000)),
   pool: () => benchPool({ customers: Number(process.env['BENCH_POOL_CUSTOMERS'] ?? 1_000_000) }),
+  analytics: () =>
+    benchAnalytics({
+      events: Number(process.env['BENCH_ANALYTICS_EVENTS'] ?? 20_000_000),
+      customers: Number(process.env['BENCH_ANALYTICS_CUSTOMERS'] ?? 2_000_000),
+    }),
+  drivers: () => benchDrivers({ customers: Number(process.env['BENCH_DRIVERS_CUSTOMERS'] ?? 1_000_000) }),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

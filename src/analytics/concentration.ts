@@ -99,3 +99,47 @@ export function sortNonNegative(values: Float64Array): void {
   }
   if (src !== values) values.set(src);
 }
+
+/** One point of a Lorenz curve: the poorest `customerShare` of the customers hold `valueShare` of the total. */
+export interface LorenzPoint {
+  readonly customerShare: number;
+  readonly valueShare: number;
+}
+
+/** Points on the Lorenz curve (101 by default: 0%, 1%, …, 100%). */
+export const LORENZ_POINTS = 100;
+
+/**
+ * The Lorenz curve of values already sorted ascending and non-negative (as `concentration` leaves them): at
+ * p = k/points, the share of the total held by the poorest p·n customers, interpolated linearly inside a customer
+ * (the curve through (i/n, Sᵢ/S)). The Gini of `concentration` is exactly 1 − 2 × the area under that curve, so the
+ * sampled points agree with it (exactly when n divides `points`). A zero total gives the equality line's points at 0.
+ */
+export function lorenzCurve(sortedAscending: Float64Array, points = LORENZ_POINTS): LorenzPoint[] {
+  const n = sortedAscending.length;
+  let total = 0;
+  for (let i = 0; i < n; i++) total += sortedAscending[i]!;
+  const curve: LorenzPoint[] = [{ customerShare: 0, valueShare: 0 }];
+  let running = 0; // sum of the `taken` poorest
+  let taken = 0;
+  for (let k = 1; k <= points; k++) {
+    const position = (k * n) / points; // customers, possibly fractional
+    const whole = Math.min(n, Math.floor(position + 1e-9));
+    for (; taken < whole; taken++) running += sortedAscending[taken]!;
+    const fraction = Math.max(0, position - whole);
+    const partial = fraction > 0 && whole < n ? fraction * sortedAscending[whole]! : 0;
+    const share = total > 0 ? Math.min(1, (running + partial) / total) : 0;
+    curve.push({ customerShare: k / points, valueShare: share });
+  }
+  return curve;
+}
+
+/** `concentration` plus the Lorenz curve of the same values (sorted by the first, read by the second). */
+export function concentrationWithLorenz(
+  values: Float64Array,
+  lorenzPoints = LORENZ_POINTS,
+): Concentration & { readonly lorenz: LorenzPoint[] } {
+  // clamps and sorts ascending; unsorted only when the total is zero, i.e. every value is 0 after clamping
+  const conc = concentration(values);
+  return { ...conc, lorenz: lorenzCurve(values, lorenzPoints) };
+}

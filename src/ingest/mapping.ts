@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { experimentSectionSchema } from '../analytics/experiments/model.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
 import { BAG_FIELD, requiredFields, TARGET_SCHEMAS, targetFields, type ImportKind } from './targets.ts';
 import { CONVERSIONS, convert, Failure, parseFnOf, type Conversion } from './values.ts';
@@ -36,6 +37,8 @@ export const mappingSchema = z.strictObject({
   extra: z.enum(['attributes', 'properties', 'ignore', 'reject']).optional(),
   /** Only rows whose column equals (one of) the value(s) are imported; the others count as skipped. */
   filter: z.record(z.string(), z.union([z.string(), z.array(z.string()).min(1)])).optional(),
+  /** Kind `experiment` only: the experiment's definition (src/analytics/experiments/model.ts). */
+  experiment: experimentSectionSchema.optional(),
 });
 export type Mapping = z.infer<typeof mappingSchema>;
 type ColumnSpec = z.infer<typeof columnSpecSchema>;
@@ -139,6 +142,8 @@ export function compileMapping(
         `(fields: ${[...targets].join(', ')}${bag ? `, ${bag}.<name>` : ''})`,
     );
   }
+  if (mapping.experiment && kind !== 'experiment')
+    problems.push(`"experiment" is a section for kind experiment only, not ${kind}`);
   const extra = mapping.extra ?? 'reject';
   if ((extra === 'attributes' || extra === 'properties') && bag !== extra) {
     problems.push(`extra: "${extra}" is not available for ${kind}${bag ? ` (use "${bag}")` : ''}`);
@@ -188,7 +193,7 @@ export function compileMapping(
     const unfiltered = extraColumns.filter((c) => !(mapping.filter && c.name in mapping.filter));
     if (extra === 'reject' && unfiltered.length) {
       problems.push(
-        `source column(s) not mapped: ${unfiltered.map((c) => c.name).join(', ')} (map them, or set "extra" to "ignore"${bag ? ` or "${bag}"` : ''})`,
+        `source column(s) not mapped: ${unfiltered.map((c) => c.name).join(', ')} (map them, or set "extra" to "ignore"${bag && bag !== 'metrics' ? ` or "${bag}"` : ''})`,
       );
     }
   }

@@ -3,6 +3,12 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql, type Transaction } from 'kysely';
+import {
+  experimentOfMapping,
+  experimentWriter,
+  type ExperimentImportInfo,
+} from '../analytics/experiments/import.ts';
+import type { ExperimentSection, ExperimentSpec } from '../analytics/experiments/model.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError, err, ok, type ErrorCode, type Result } from '../shared/errors.ts';
@@ -41,6 +47,8 @@ export interface ImportRequest {
   readonly actor: string;
   /** Rows per set-based statement. */
   readonly batchSize?: number;
+  /** Kind experiment: parts of the definition that override the mapping's `experiment` section. */
+  readonly experiment?: ExperimentSection;
 }
 
 /** The stores and services an import uses. */
@@ -76,6 +84,8 @@ export interface ImportReport extends ImportCounts {
   /** The first rejections, for display; all of them are in the error file. */
   readonly firstErrors: readonly Rejection[];
   readonly elapsedMs: number;
+  /** Kind experiment, when committed: the experiment and what happened to its definition. */
+  readonly experiment?: ExperimentImportInfo;
 }
 
 /** Why an import could not run at all (mapping, file shape, unreadable bytes); nothing was written. */
@@ -101,7 +111,8 @@ export async function runImport(
   const t0 = performance.now();
   const prepared = await prepare(req, deps);
   if (!prepared.ok) return prepared;
-  const { source, compiled, mapping } = prepared.value;
+  const { source, compiled, mapping, experiment } = prepared.value;
+  const experimentInfo: { value?: ExperimentImportInfo } = {};
   const { db } = deps.operational;
   const run = await db
     .insertInto('import_runs')
@@ -146,7 +157,9 @@ export async function runImport(
       await db
         .transaction()
         .execute(async (trx) => {
-          const write = await operationalWriter(req.kind, trx, compiled.fields);
+          const write = experiment
+            ? await experimentWriter(trx, experiment, req.actor, experimentInfo)
+            : await operationalWriter(req.kind, trx, compiled.fields);
           await pump(source, compiled, log, counts, batchSize, write);
           if (counts.read === 0) failure = emptyFailure();
           else if (!accept()) status = 'rejected';
@@ -183,11 +196,13 @@ export async function runImport(
     errorsFile: log.written ? log.path : null,
     firstErrors: log.first,
     elapsedMs: Math.round(performance.now() - t0),
+    ...(experimentInfo.value && status === 'committed' ? { experiment: experimentInfo.value } : {}),
   };
   await finish(deps, req, run.id, status, {
     ...counts,
     errorsFile: report.errorsFile,
     elapsedMs: report.elapsedMs,
+    ...(report.experiment ? { experiment: report.experiment } : {}),
   });
   deps.logger?.info({ runId: run.id, kind: req.kind, status, ...counts }, 'import finished');
   return ok(report);
@@ -226,7 +241,12 @@ async function tryEnginePath(
 async function prepare(
   req: ImportRequest,
   deps: ImportDeps,
-): Promise<Result<{ source: Source; compiled: CompiledMapping; mapping: Mapping }, ImportFailure>> {
+): Promise<
+  Result<
+    { source: Source; compiled: CompiledMapping; mapping: Mapping; experiment?: ExperimentSpec },
+    ImportFailure
+  >
+> {
   if ((req.kind === 'events' || req.kind === 'transactions') && !deps.events) {
     return err({ code: 'internal', message: `importing ${req.kind} needs the event store` });
   }
@@ -250,7 +270,10 @@ async function prepare(
   if (!source.ok) return source;
   const compiled = compileMapping(req.kind, mapping.value, source.value.header);
   if (!compiled.ok) return compiled;
-  return ok({ source: source.value, compiled: compiled.value, mapping: mapping.value });
+  const prepared = { source: source.value, compiled: compiled.value, mapping: mapping.value };
+  if (req.kind !== 'experiment') return ok(prepared);
+  const experiment = experimentOfMapping(mapping.value, req.experiment);
+  return experiment.ok ? ok({ ...prepared, experiment: experiment.value }) : experiment;
 }
 
 /** The batch writer of an operational kind, bound to the import's transaction. */

@@ -5,7 +5,15 @@ import { amount, bool, date, decimal, integer, key, object, oneOf, text, timesta
 // `attributes.<name>` for customers and `properties.<name>` for events); rows are validated against them.
 
 /** What can be imported. */
-export const IMPORT_KINDS = ['customers', 'holdings', 'transactions', 'events', 'staff', 'consent'] as const;
+export const IMPORT_KINDS = [
+  'customers',
+  'holdings',
+  'transactions',
+  'events',
+  'staff',
+  'consent',
+  'experiment',
+] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 const opt = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
@@ -106,6 +114,17 @@ export const consentFields = z.strictObject({
   source: opt(text(100)),
 });
 
+/**
+ * One unit of an experiment (src/analytics/experiments): its key within the experiment, its arm, optionally the
+ * customer it is, and its metric values (`metrics.<name>`, checked against the experiment's metric kinds).
+ */
+export const experimentUnitFields = z.strictObject({
+  unit_key: key(128),
+  arm: key(100),
+  customer_no: opt(key()),
+  metrics: opt(object()),
+});
+
 /** The target schema of each kind. */
 export const TARGET_SCHEMAS = {
   customers: customerFields,
@@ -114,12 +133,14 @@ export const TARGET_SCHEMAS = {
   events: eventFields,
   staff: staffFields,
   consent: consentFields,
+  experiment: experimentUnitFields,
 } as const;
 
 /** The JSON-object field that collects `<field>.<name>` targets and unmapped columns, per kind (if any). */
-export const BAG_FIELD: Partial<Record<ImportKind, 'attributes' | 'properties'>> = {
+export const BAG_FIELD: Partial<Record<ImportKind, 'attributes' | 'properties' | 'metrics'>> = {
   customers: 'attributes',
   events: 'properties',
+  experiment: 'metrics',
 };
 
 /** Each kind's natural key, the fields that must be unique within one file. */
@@ -130,6 +151,7 @@ export const NATURAL_KEY: Record<ImportKind, readonly string[]> = {
   events: ['event_id'],
   staff: ['id'],
   consent: ['customer_no', 'channel'],
+  experiment: ['unit_key'],
 };
 
 /** Target fields of a kind, in schema order. */

@@ -51,7 +51,7 @@ export function eventConditionSql(condition: EventCondition): { sql: string; par
 }
 
 /** One property condition; `key` is the bound parameter holding the property name. */
-function propertySql(
+export function propertySql(
   key: string,
   p: PropertyPredicate,
   bind: (value: string | number, type: 'String' | 'Float64') => string,

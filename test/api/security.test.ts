@@ -186,7 +186,16 @@ const handover = (fromManagerId: string) => ({
   reason: 'security test',
 });
 const segmentRule = { tag: 'aum_tier', in: ['gold', 'platinum', 'diamond'] };
+const halfSample = { sample: { percent: 50, seed: 'security' } };
 const reveal = 'reveal=name,phone,id_number,email,birth_date';
+/** An experiment upload (JSON body: CSV text and mapping) creating experiment `id`. */
+const experimentUpload = (id: string) => ({
+  csv: 'unit,arm,converted\nu1,A,1\nu2,A,0\nu3,B,1\nu4,B,1\n',
+  mapping: {
+    experiment: { id, name: id, control: 'A', metrics: { converted: 'binary' } },
+    columns: { unit_key: 'unit', arm: 'arm', 'metrics.converted': 'converted' },
+  },
+});
 
 /** Every route of the API: `METHOD /path` as in the OpenAPI document → the requests to make and their answers. */
 const ROUTES: Record<string, (f: Fixture) => Case[]> = {
@@ -240,7 +249,60 @@ const ROUTES: Record<string, (f: Fixture) => Case[]> = {
       analyst: csvCustomerNumbersOnly,
     }),
   'GET /v1/segments/{id}/analysis': () => wholeBank('/v1/segments/saved/analysis'),
+  // Experiments and lift: whole-bank reads; uploads and deletes change imported data (ingest.write: admin only).
+  'GET /v1/analytics/experiments': () => wholeBank('/v1/analytics/experiments'),
+  'GET /v1/analytics/experiments/{id}': () => wholeBank('/v1/analytics/experiments/sec_exp'),
+  'GET /v1/analytics/experiments/{id}/lift': () => wholeBank('/v1/analytics/experiments/sec_exp/lift'),
+  'POST /v1/analytics/experiments': () =>
+    adminOnly('/v1/analytics/experiments', (who: Who) => experimentUpload(`up_${who}`), 201),
+  'DELETE /v1/analytics/experiments/{id}': () =>
+    adminOnly('/v1/analytics/experiments/sec_del', undefined, 204),
+  'POST /v1/analytics/lift/groups': () =>
+    wholeBank('/v1/analytics/lift/groups', {
+      treatment: segmentRule,
+      control: { not: segmentRule },
+      outcome: { attribute: 'aum' },
+    }),
   'POST /v1/segments/analysis': () => wholeBank('/v1/segments/analysis', { rule: segmentRule }),
+  // Drivers (key factors): whole-bank figures; a 50% sample as the outcome varies in any group.
+  'POST /v1/analytics/drivers': () => wholeBank('/v1/analytics/drivers', { outcome: halfSample }),
+  // Lifecycle, concentration and trends: whole-bank figures; one snapshot day here, so a matrix is not enough data.
+  'GET /v1/analytics/lifecycle/distribution': () => wholeBank('/v1/analytics/lifecycle/distribution'),
+  'GET /v1/analytics/lifecycle/transitions': () =>
+    wholeBank('/v1/analytics/lifecycle/transitions', undefined, 422),
+  'GET /v1/analytics/lifecycle/time-in-stage': () =>
+    wholeBank('/v1/analytics/lifecycle/time-in-stage', undefined, 422),
+  'GET /v1/analytics/lifecycle/aarrr': () => wholeBank('/v1/analytics/lifecycle/aarrr'),
+  'GET /v1/analytics/concentration': () => wholeBank('/v1/analytics/concentration'),
+  'GET /v1/analytics/trend': () => wholeBank('/v1/analytics/trend?metric=aum&breakdown=tag:aum_tier'),
+  // Funnels, retention, churn: whole-bank figures. This bank has no events, so a funnel's step is refused (400) once
+  // the permission check has passed; retention and churn answer "not enough data".
+  'GET /v1/analytics/events': () => wholeBank('/v1/analytics/events'),
+  'POST /v1/analytics/funnel': () =>
+    wholeBank(
+      '/v1/analytics/funnel',
+      { steps: [{ event: 'a' }, { event: 'b' }], window: { days: 7 }, from: AS_OF, to: AS_OF },
+      400,
+    ),
+  'POST /v1/analytics/retention': () =>
+    wholeBank('/v1/analytics/retention', {
+      start: { kind: 'any_event' },
+      return: { kind: 'any_event' },
+      period: 'week',
+      periods: 4,
+      from: AS_OF,
+      to: AS_OF,
+    }),
+  'POST /v1/analytics/churn': () =>
+    wholeBank('/v1/analytics/churn', {
+      activity: { kind: 'transaction' },
+      days: 30,
+      period: 'month',
+      from: AS_OF,
+      to: AS_OF,
+    }),
+  'GET /v1/segments/{id}/key-factors': () =>
+    wholeBank(`/v1/segments/saved/key-factors?outcome=${encodeURIComponent(JSON.stringify(halfSample))}`),
   'POST /v1/lists': () =>
     wholeBank(
       '/v1/lists',
@@ -694,6 +756,8 @@ for (const engine of engines) {
       for (const id of ['saved', 'edit', 'del_admin', 'del_analyst'])
         await admin('POST', '/v1/segments', { id, name: id, rule: segmentRule });
       await admin('POST', '/v1/segments/saved/materialize', { asOf: AS_OF });
+      for (const id of ['sec_exp', 'sec_del'])
+        await admin('POST', '/v1/analytics/experiments', experimentUpload(id));
       await admin('POST', '/v1/lists', {
         id: 'mixed',
         name: 'Mixed',

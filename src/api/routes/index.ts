@@ -1,4 +1,8 @@
 import type { RouteContext, ZodApi } from '../http.ts';
+import { registerDriversRoutes } from './analytics-drivers.ts';
+import { registerExperimentRoutes } from './analytics-experiments.ts';
+import { registerAnalyticsLifecycleRoutes } from './analytics-lifecycle.ts';
+import { registerBehaviourRoutes } from './analytics-behaviour.ts';
 import { registerAuthRoutes } from './auth.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerIngestRoutes } from './ingest.ts';
@@ -16,4 +20,8 @@ export function registerApiRoutes(api: ZodApi, ctx: RouteContext): void {
   registerSegmentRoutes(api, ctx);
   registerTagRoutes(api, ctx);
   registerPoolRoutes(api, ctx);
+  registerBehaviourRoutes(api, ctx);
+  registerDriversRoutes(api, ctx);
+  registerExperimentRoutes(api, ctx);
+  registerAnalyticsLifecycleRoutes(api, ctx);
 }

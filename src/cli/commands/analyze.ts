@@ -5,6 +5,12 @@ import { systemClock, type Clock } from '../../shared/clock.ts';
 import { createLogger } from '../../shared/logger.ts';
 import { configOrExit } from '../main.ts';
 import { withStores } from '../stores.ts';
+import { registerDriversCommand } from './analyze-drivers.ts';
+import { registerFunnelCommand } from './analyze-funnel.ts';
+import { registerRetentionCommands } from './analyze-retention.ts';
+import { registerLiftCommand } from './analyze-lift.ts';
+import { registerConcentrationCommands } from './analyze-concentration.ts';
+import { registerLifecycleCommand } from './analyze-lifecycle.ts';
 
 // `flywheel analyze <funnel|lifecycle|retention|drivers|lift|concentration> … [--json]`: each analysis of the API from
 // the command line. Exit codes: 0 done, 1 refused (bad definition, not enough data), 2 bad arguments.
@@ -56,5 +62,10 @@ export function registerAnalyzeCommands(program: Command): void {
       'analyses: funnel, lifecycle, retention, drivers, lift, concentration (add --json for JSON)',
     );
   // One line per analysis, each from its own file (src/cli/commands/analyze-<kind>.ts):
-  void analyze;
+  registerDriversCommand(analyze);
+  registerFunnelCommand(analyze);
+  registerRetentionCommands(analyze);
+  registerLiftCommand(analyze);
+  registerLifecycleCommand(analyze);
+  registerConcentrationCommands(analyze);
 }

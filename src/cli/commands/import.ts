@@ -14,6 +14,9 @@ interface ImportOptions {
   allowPartial?: boolean;
   errors?: string;
   batchSize?: number;
+  experimentId?: string;
+  experimentName?: string;
+  control?: string;
 }
 
 /** `import <kind> <file> --mapping <file>`: exit 0 when committed, 1 when rejected rows stopped it, 2 when it could not run. */
@@ -32,7 +35,25 @@ export function registerImportCommand(program: Command): void {
     .addOption(
       new Option('--batch-size <n>', 'rows per set-based statement').argParser(positiveInt).default(10_000),
     )
+    .option(
+      '--experiment-id <id>',
+      'kind experiment: the experiment id (overrides the mapping\'s "experiment.id")',
+    )
+    .option('--experiment-name <name>', 'kind experiment: its name (overrides "experiment.name")')
+    .option('--control <arm>', 'kind experiment: the control arm (overrides "experiment.control")')
     .action(async (kind: ImportKind, file: string, opts: ImportOptions) => {
+      const overrides = {
+        ...(opts.experimentId !== undefined ? { id: opts.experimentId } : {}),
+        ...(opts.experimentName !== undefined ? { name: opts.experimentName } : {}),
+        ...(opts.control !== undefined ? { control: opts.control } : {}),
+      };
+      if (kind !== 'experiment' && Object.keys(overrides).length) {
+        console.error(
+          'error: --experiment-id, --experiment-name and --control apply to kind experiment only',
+        );
+        process.exitCode = 2;
+        return;
+      }
       const config = configOrExit();
       const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 2);
       await withStores(config, async (stores) => {
@@ -45,6 +66,7 @@ export function registerImportCommand(program: Command): void {
             ...(opts.errors ? { errorsFile: opts.errors } : {}),
             actor: cliActor(),
             ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
+            ...(kind === 'experiment' ? { experiment: overrides } : {}),
           },
           { operational: stores.operational, events: stores.events, clock: systemClock, logger },
         );
@@ -70,6 +92,7 @@ function printReport(r: ImportReport): void {
         : 'committed'
       : `REJECTED: ${n(r.rejected)} bad row(s), nothing was written (fix them, or re-run with --allow-partial)`;
   console.log(`import ${r.kind} from ${r.file} (run ${r.runId}): ${verdict}`);
+  if (r.experiment) console.log(`  experiment ${r.experiment.id}: definition ${r.experiment.definition}`);
   console.log(
     `  read ${n(r.read)} · inserted ${n(r.inserted)} · updated ${n(r.updated)} · unchanged ${n(r.unchanged)} · ` +
       `rejected ${n(r.rejected)} · skipped ${n(r.skipped)}  (${seconds.toFixed(1)} s, ${n(Math.round(r.read / Math.max(seconds, 0.001)))} rows/s)`,

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { ExperimentTables } from './experiment-tables.ts';
 import type { PoolTables } from './pool-tables.ts';
 
 // Row shapes of the operational store, as Kysely sees them. Dates (`date`) are 'YYYY-MM-DD' strings,
@@ -314,7 +315,7 @@ export interface CustomerListTable {
   created_at: CreatedAt;
 }
 
-export interface Database extends PoolTables {
+export interface Database extends PoolTables, ExperimentTables {
   org_units: OrgUnitTable;
   staff: StaffTable;
   customers: CustomerTable;

@@ -1,2 +1,56 @@
 /** English strings of the analytics area: Drivers of churn and conversion (key factors) (issue #5). */
-export const analyticsDriversEnUS = {} as const;
+export const analyticsDriversEnUS = {
+  'analytics.drivers.outcome': 'Outcome (customers matching it = 1)',
+  'analytics.drivers.outcomeHelp':
+    'A customer-group rule as JSON, as the group builder writes it: e.g. {"attr":"exited","op":"=","value":1} or {"tag":"activity","in":["dormant_180d"]}.',
+  'analytics.drivers.outcomeFromSegment': 'or: the outcome is membership of a saved group…',
+  'analytics.drivers.outcomeMissing': 'Give the outcome as a rule.',
+  'analytics.drivers.population': 'Population',
+  'analytics.drivers.populationAll': 'All customers',
+  'analytics.drivers.populationSegment': 'Saved group',
+  'analytics.drivers.populationRule': 'Rule',
+  'analytics.drivers.pickSegment': 'Choose a saved group',
+  'analytics.drivers.bins': 'Bins of numbers',
+  'analytics.drivers.holdout': 'Hold-out %',
+  'analytics.drivers.run': 'Analyse',
+  'analytics.drivers.badJson': '{which} is not valid JSON: {problem}',
+  'analytics.drivers.intro':
+    'Choose an outcome (e.g. churned) and a population, then Analyse: every tag and attribute is ranked by how much it tells about the outcome, and a logistic regression weighs the strongest together.',
+  'analytics.drivers.loadFailed': 'The key-factor analysis failed',
+  'analytics.drivers.customers': 'Customers',
+  'analytics.drivers.positives': 'With the outcome',
+  'analytics.drivers.baseRate': 'Outcome rate',
+  'analytics.drivers.window': 'Business day {asOf}; tags of {tagsAsOf}; attributes as of that day',
+  'analytics.drivers.noTags': 'never computed',
+  'analytics.drivers.ivTitle': 'Information value by feature',
+  'analytics.drivers.ivDefinition':
+    'Each tag and attribute is split into levels (values; numbers in quantile bins; values under 1% of the population pooled into "(other)"; missing as its own level). WoE = ln(share of the customers with the outcome ÷ share of those without), 0.5 added to both counts of a level where one is 0; IV = Σ (share with − share without) × WoE. IV under 0.02: not predictive, 0.02–0.1 weak, 0.1–0.3 medium, above 0.3 strong.',
+  'analytics.drivers.noFeature': 'no tag or attribute varies in this population',
+  'analytics.drivers.feature': 'Feature',
+  'analytics.drivers.topLevel': 'Most different value',
+  'analytics.drivers.topLevelText': '{value}: {rate} (lift {lift})',
+  'analytics.drivers.valuesTitle': 'Values of {feature}',
+  'analytics.drivers.valuesDefinition':
+    'Rate = customers with the outcome ÷ customers of the level; lift = rate ÷ the population’s rate. Click a feature above or choose it here.',
+  'analytics.drivers.value': 'Value',
+  'analytics.drivers.rate': 'Rate',
+  'analytics.drivers.lift': 'Lift',
+  'analytics.drivers.regressionTitle': 'Logistic regression',
+  'analytics.drivers.regressionDefinition':
+    'The most informative features (by IV, up to 12 features and 40 columns) in one logistic regression fitted by Newton–Raphson with a small ridge (λ = 0.0001). Numbers enter as z-scores (estimate per standard deviation), other features one column per level against the largest level. 95% intervals from the inverse Fisher information; odds ratio = e^estimate. Fitted on 70% of the customers (a fixed hash of the customer), AUC measured on the other 30%.',
+  'analytics.drivers.aucHoldout': 'AUC (hold-out)',
+  'analytics.drivers.aucTraining': 'AUC (training)',
+  'analytics.drivers.fitted': 'fitted on {rows} customers; {holdout} held out ({percent}%)',
+  'analytics.drivers.term': 'Term',
+  'analytics.drivers.estimate': 'Estimate (log-odds)',
+  'analytics.drivers.stdError': 'Standard error',
+  'analytics.drivers.ci': '95% CI',
+  'analytics.drivers.oddsRatio': 'Odds ratio',
+  'analytics.drivers.forest': 'Effect (95% CI)',
+  'analytics.drivers.perSd': '{feature}, per SD ({sd})',
+  'analytics.drivers.levelTerm': '{feature} = {level} (vs {reference})',
+  'analytics.drivers.excluded':
+    'Left out: defining the outcome: {outcome}; not varying in the population: {constant}.',
+  'analytics.drivers.known': 'a known value',
+  'analytics.drivers.openFromGroup': 'Key factors',
+} as const;

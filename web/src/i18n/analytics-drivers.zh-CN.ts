@@ -1,4 +1,57 @@
 import type { analyticsDriversEnUS } from './analytics-drivers.en-US.ts';
 
 /** 经营分析的简体中文：流失与转化的关键因素（issue #5）。 */
-export const analyticsDriversZhCN: Record<keyof typeof analyticsDriversEnUS, string> = {};
+export const analyticsDriversZhCN: Record<keyof typeof analyticsDriversEnUS, string> = {
+  'analytics.drivers.outcome': '结果（符合该规则的客户记为 1）',
+  'analytics.drivers.outcomeHelp':
+    '以 JSON 表示的客群规则（与客群构建器相同），例如 {"attr":"exited","op":"=","value":1} 或 {"tag":"activity","in":["dormant_180d"]}。',
+  'analytics.drivers.outcomeFromSegment': '或：以是否属于某个已保存客群为结果…',
+  'analytics.drivers.outcomeMissing': '请以规则给出结果。',
+  'analytics.drivers.population': '分析人群',
+  'analytics.drivers.populationAll': '全部客户',
+  'analytics.drivers.populationSegment': '已保存客群',
+  'analytics.drivers.populationRule': '规则',
+  'analytics.drivers.pickSegment': '请选择已保存的客群',
+  'analytics.drivers.bins': '数值分箱数',
+  'analytics.drivers.holdout': '留出比例 %',
+  'analytics.drivers.run': '分析',
+  'analytics.drivers.badJson': '{which}不是有效的 JSON：{problem}',
+  'analytics.drivers.intro':
+    '选择结果（如已流失）和分析人群后点击“分析”：按对结果的信息量为每个标签和属性排序，并用逻辑回归综合衡量最强的因素。',
+  'analytics.drivers.loadFailed': '关键因素分析失败',
+  'analytics.drivers.customers': '客户数',
+  'analytics.drivers.positives': '发生结果的客户',
+  'analytics.drivers.baseRate': '结果率',
+  'analytics.drivers.window': '业务日 {asOf}；标签快照 {tagsAsOf}；属性为当日值',
+  'analytics.drivers.noTags': '从未计算',
+  'analytics.drivers.ivTitle': '各特征的信息值（IV）',
+  'analytics.drivers.ivDefinition':
+    '每个标签和属性分为若干取值（数值按分位数分箱；占人群不足 1% 的取值合并为“(other)”；缺失单独一组）。WoE = ln(发生结果客户的占比 ÷ 未发生客户的占比)，某组任一计数为 0 时两个计数各加 0.5；IV = Σ(发生占比 − 未发生占比) × WoE。IV < 0.02 无预测力，0.02–0.1 弱，0.1–0.3 中，> 0.3 强。',
+  'analytics.drivers.noFeature': '该人群中没有取值有变化的标签或属性',
+  'analytics.drivers.feature': '特征',
+  'analytics.drivers.topLevel': '差异最大的取值',
+  'analytics.drivers.topLevelText': '{value}：{rate}（提升度 {lift}）',
+  'analytics.drivers.valuesTitle': '{feature} 的各取值',
+  'analytics.drivers.valuesDefinition':
+    '结果率 = 该组发生结果的客户 ÷ 该组客户；提升度 = 结果率 ÷ 人群整体结果率。点击上表中的特征或在此选择。',
+  'analytics.drivers.value': '取值',
+  'analytics.drivers.rate': '结果率',
+  'analytics.drivers.lift': '提升度',
+  'analytics.drivers.regressionTitle': '逻辑回归',
+  'analytics.drivers.regressionDefinition':
+    '信息值最高的特征（最多 12 个特征、40 列）放入同一逻辑回归，用牛顿–拉弗森法拟合并加入很小的岭惩罚（λ = 0.0001）。数值特征取 z 分数（系数为每个标准差的效应），其他特征每个取值一列、以客户最多的取值为参照。95% 置信区间来自 Fisher 信息矩阵的逆；优势比 = e^系数。按客户的固定哈希取 70% 拟合，在其余 30% 上计算 AUC。',
+  'analytics.drivers.aucHoldout': 'AUC（留出集）',
+  'analytics.drivers.aucTraining': 'AUC（训练集）',
+  'analytics.drivers.fitted': '拟合客户 {rows} 名；留出 {holdout} 名（{percent}%）',
+  'analytics.drivers.term': '项',
+  'analytics.drivers.estimate': '系数（对数优势）',
+  'analytics.drivers.stdError': '标准误',
+  'analytics.drivers.ci': '95% 置信区间',
+  'analytics.drivers.oddsRatio': '优势比',
+  'analytics.drivers.forest': '效应（95% 置信区间）',
+  'analytics.drivers.perSd': '{feature}，每个标准差（{sd}）',
+  'analytics.drivers.levelTerm': '{feature} = {level}（对比 {reference}）',
+  'analytics.drivers.excluded': '未纳入：定义结果的特征：{outcome}；在人群中无变化的特征：{constant}。',
+  'analytics.drivers.known': '有取值',
+  'analytics.drivers.openFromGroup': '关键因素',
+};

@@ -1,4 +1,67 @@
 import type { analyticsExperimentsEnUS } from './analytics-experiments.en-US.ts';
 
-/** 经营分析的简体中文：Experiments and lift (issue #5)。 */
-export const analyticsExperimentsZhCN: Record<keyof typeof analyticsExperimentsEnUS, string> = {};
+/** 经营分析的简体中文：实验与提升 (issue #5)。 */
+export const analyticsExperimentsZhCN: Record<keyof typeof analyticsExperimentsEnUS, string> = {
+  'analytics.experiments.list': '实验',
+  'analytics.experiments.empty': '还没有实验。上传 CSV 及其映射文件，或运行 flywheel import experiment。',
+  'analytics.experiments.col.id': '编号',
+  'analytics.experiments.col.name': '名称',
+  'analytics.experiments.col.units': '单元数',
+  'analytics.experiments.col.arms': '实验组',
+  'analytics.experiments.col.metrics': '指标',
+  'analytics.experiments.col.changed': '数据更新时间',
+  'analytics.experiments.open': '分析',
+  'analytics.experiments.delete': '删除',
+  'analytics.experiments.deleteConfirm': '删除实验 {id} 及其 {n} 个单元？',
+  'analytics.experiments.loadFailed': '无法加载实验列表',
+  'analytics.experiments.liftFailed': '无法分析该实验',
+  'analytics.experiments.upload': '上传实验',
+  'analytics.experiments.upload.help':
+    '每行一个实验单元（客户、设备等）：单元键、所属实验组及各指标取值。映射文件指定列并声明实验：编号、名称、对照组、指标（二值或数值）及预期分配比例——参见 examples/hillstrom/mapping.json。',
+  'analytics.experiments.upload.csv': 'CSV 文件',
+  'analytics.experiments.upload.mapping': '映射（JSON）',
+  'analytics.experiments.upload.chooseCsv': '选择 CSV…',
+  'analytics.experiments.upload.chooseMapping': '选择映射文件…',
+  'analytics.experiments.upload.csvChosen': '{name}：{n} 行',
+  'analytics.experiments.upload.partial': '即使部分行被拒绝，也提交有效行',
+  'analytics.experiments.upload.submit': '导入',
+  'analytics.experiments.upload.badJson': '映射不是有效的 JSON：{message}',
+  'analytics.experiments.upload.done':
+    '实验 {id}：新增 {inserted} 个单元，更新 {updated} 个，未变 {unchanged} 个，拒绝 {rejected} 个（定义：{definition}）。',
+  'analytics.experiments.upload.rejected': '未导入任何数据：{message}',
+  'analytics.experiments.upload.rejectedRow': '第 {row} 行（文件第 {line} 行），{field}：{reason}',
+  'analytics.experiments.controls.confidence': '置信水平',
+  'analytics.experiments.controls.control': '对照组',
+  'analytics.experiments.srm.ok': '样本比例符合预期（χ² = {chi}，p = {p}）。',
+  'analytics.experiments.srm.flagged':
+    '样本比例失衡（SRM）：在预期分配下，各组规模出现的可能性极低（χ² = {chi}，p = {p} < {threshold}）。请先检查分组，再相信任何提升结果。',
+  'analytics.experiments.srm.unchecked': '未检查样本比例：{reason}',
+  'analytics.experiments.metric.binary': '{metric}（比率）',
+  'analytics.experiments.metric.numeric': '{metric}（均值）',
+  'analytics.experiments.arms': '各实验组',
+  'analytics.experiments.comparisons': '相对 {control} 的提升',
+  'analytics.experiments.arm.arm': '实验组',
+  'analytics.experiments.arm.units': '单元数',
+  'analytics.experiments.arm.n': '有取值',
+  'analytics.experiments.arm.conversions': '转化数',
+  'analytics.experiments.arm.rate': '比率',
+  'analytics.experiments.arm.mean': '均值',
+  'analytics.experiments.arm.sd': '标准差',
+  'analytics.experiments.arm.control': '对照',
+  'analytics.experiments.cmp.arm': '实验组 vs 对照组',
+  'analytics.experiments.cmp.absolute': '绝对提升 [置信区间]',
+  'analytics.experiments.cmp.relative': '相对提升 [置信区间]',
+  'analytics.experiments.cmp.p': 'p 值',
+  'analytics.experiments.cmp.significant': '显著',
+  'analytics.experiments.cmp.mde': '最小可检测效应（绝对 / 相对）',
+  'analytics.experiments.cmp.power': '检验功效（按观测提升）',
+  'analytics.experiments.chart.title': '相对 {control} 的提升及 {level} 置信区间',
+  'analytics.experiments.chart.noInterval': '{arm} 无置信区间：{reason}',
+  'analytics.experiments.definition.binary':
+    '比率 = 取值为 1 的单元数 / 有取值的单元数。绝对提升 = 实验组比率 − 对照组比率，按非合并标准误 √(p₁(1−p₁)/n₁ + p₀(1−p₀)/n₀) 的 Wald 区间；相对提升 = p₁/p₀ − 1，区间由 ln(p₁/p₀) ± z·√((1−p₁)/(n₁p₁) + (1−p₀)/(n₀p₀)) 得出。p 值：基于同一标准误的双侧 z 检验。最小可检测效应：在 α = {alpha}、功效 {power} 下，按对照组比率和两组规模可检测的最小绝对差；功效：若真实提升等于观测提升，得到显著结果的概率。',
+  'analytics.experiments.definition.numeric':
+    '每单元均值。绝对提升 = 实验组均值 − 对照组均值，Welch 区间（方差不等，Welch–Satterthwaite 自由度）；相对提升 = m₁/m₀ − 1，区间用均值比的 delta 方法（正态分位数）。p 值：双侧 Welch t 检验。最小可检测效应：在 α = {alpha}、功效 {power} 下，按对照组标准差和两组规模可检测的最小差值；功效：按观测提升计算。',
+  'analytics.experiments.window':
+    '实验 {id} 已导入的全部 {units} 个单元；对照组 {control}；置信水平 {level}。',
+  'analytics.experiments.notEnough': '{reason}',
+};

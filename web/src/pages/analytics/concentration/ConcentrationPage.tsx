@@ -1,6 +1,156 @@
-import { Empty } from 'antd';
+import { Col, Row, Space, Statistic, Table } from 'antd';
+import { useMemo, useState } from 'react';
+import { EChart } from '../../../charts/EChart.tsx';
+import { useLoad } from '../../../components/useLoad.ts';
+import { formatCnyCompact, formatPercent } from '../../../format.ts';
+import { useI18n } from '../../../i18n/i18n.tsx';
+import { AnalysisFrame, CsvButton, type CsvColumn } from '../AnalysisFrame.tsx';
+import { lifecycleApi } from '../lifecycle/api.ts';
+import { Loading, notEnoughReason, PopulationNote, PopulationPicker } from '../lifecycle/common.tsx';
+import { lorenzOption } from './charts.ts';
+import { TrendCard } from './TrendCard.tsx';
 
-/** Placeholder until this analysis's page lands (issue #5, in progress this session). */
+/** /analytics/concentration: Lorenz curves of AUM and revenue contribution, Gini, top-20% shares, metric trend. */
 export function ConcentrationPage() {
-  return <Empty />;
+  const { t, lang } = useI18n();
+  const [segment, setSegment] = useState('');
+  const loaded = useLoad((signal) => lifecycleApi.concentration({ segment }, signal), [segment]);
+  const c = loaded.data;
+  const aumName = t('analytics.concentration.aum');
+  const revenueName = t('analytics.concentration.revenue');
+  const chart = useMemo(
+    () =>
+      c
+        ? lorenzOption(
+            c,
+            {
+              aum: aumName,
+              revenue: revenueName,
+              equality: t('analytics.concentration.equality'),
+              x: t('analytics.concentration.poorestShare'),
+              y: t('analytics.concentration.heldShare'),
+            },
+            lang,
+          )
+        : null,
+    [c, aumName, revenueName, t, lang],
+  );
+  type Point = { customerShare: number; aum: number; revenue: number };
+  // every 5th point on screen and in the CSV (21 rows); the chart draws all 101
+  const points: Point[] = (c?.aum.lorenz ?? [])
+    .map((p, i) => ({
+      customerShare: p.customerShare,
+      aum: p.valueShare,
+      revenue: c?.revenue.lorenz[i]?.valueShare ?? 0,
+    }))
+    .filter((_, i) => i % 5 === 0);
+  const columns: CsvColumn<Point>[] = [
+    { title: t('analytics.concentration.poorestShare'), value: (p) => p.customerShare },
+    { title: `${aumName} · ${t('analytics.concentration.heldShare')}`, value: (p) => p.aum },
+    { title: `${revenueName} · ${t('analytics.concentration.heldShare')}`, value: (p) => p.revenue },
+  ];
+  const margins = c
+    ? Object.entries(c.revenue.margins)
+        .map(([category, m]) => `${category} ${formatPercent(m, lang)}`)
+        .join(', ')
+    : '';
+  const stat = (testId: string, title: string, value: number, text: string) => (
+    <Col xs={12} md={6}>
+      <div data-testid={testId} data-value={value}>
+        <Statistic title={title} value={text} />
+      </div>
+    </Col>
+  );
+  return (
+    <div data-testid="concentration-page">
+      <Space style={{ marginBottom: 16 }} size={16} wrap>
+        <PopulationPicker value={segment} onChange={setSegment} />
+        <PopulationNote population={c?.population} />
+      </Space>
+      <AnalysisFrame
+        title={t('analytics.concentration.title')}
+        testId="concentration"
+        notEnoughData={
+          notEnoughReason(loaded.error) ??
+          (c && c.aum.holders === 0 && c.revenue.holders === 0 ? t('analytics.concentration.noData') : null)
+        }
+        extra={c && <CsvButton fileName={`lorenz-${c.asOf}.csv`} columns={columns} rows={points} />}
+        meta={{
+          definition: t('analytics.concentration.definition', {
+            margins,
+            feeFrom: c?.revenue.feeWindow.from ?? '',
+            feeTo: c?.revenue.feeWindow.to ?? '',
+          }),
+          window: c
+            ? t('analytics.concentration.window', {
+                asOf: c.asOf,
+                customers: c.customers.toLocaleString(lang),
+              })
+            : '—',
+          freshness: c?.computedAt ?? null,
+          ...(c ? { elapsedMs: c.elapsedMs } : {}),
+        }}
+      >
+        <Loading loaded={loaded} title={t('analytics.concentration.loadFailed')}>
+          {(v) => (
+            <>
+              <Row gutter={[16, 16]} style={{ marginBottom: 8 }}>
+                {stat(
+                  'gini-aum',
+                  t('analytics.concentration.gini', { measure: aumName }),
+                  v.aum.gini,
+                  v.aum.gini.toFixed(3),
+                )}
+                {stat(
+                  'top20-aum',
+                  t('analytics.concentration.top20', { measure: aumName }),
+                  v.aum.top20Share,
+                  formatPercent(v.aum.top20Share, lang),
+                )}
+                {stat(
+                  'gini-revenue',
+                  t('analytics.concentration.gini', { measure: revenueName }),
+                  v.revenue.gini,
+                  v.revenue.gini.toFixed(3),
+                )}
+                {stat(
+                  'top20-revenue',
+                  t('analytics.concentration.top20', { measure: revenueName }),
+                  v.revenue.top20Share,
+                  formatPercent(v.revenue.top20Share, lang),
+                )}
+                {stat(
+                  'total-aum',
+                  t('analytics.concentration.total', { measure: aumName }),
+                  v.aum.total,
+                  formatCnyCompact(v.aum.total, lang),
+                )}
+                {stat(
+                  'total-revenue',
+                  t('analytics.concentration.total', { measure: revenueName }),
+                  v.revenue.total,
+                  formatCnyCompact(v.revenue.total, lang),
+                )}
+              </Row>
+              {chart && <EChart option={chart} height={380} testId="lorenz-chart" />}
+              <Table<Point>
+                data-testid="lorenz-table"
+                size="small"
+                rowKey="customerShare"
+                pagination={{ pageSize: 7, hideOnSinglePage: true }}
+                dataSource={points}
+                columns={columns.map((col, i) => ({
+                  title: col.title,
+                  key: String(i),
+                  align: 'right' as const,
+                  render: (_: unknown, p: Point) => formatPercent(Number(col.value(p)), lang),
+                }))}
+              />
+            </>
+          )}
+        </Loading>
+      </AnalysisFrame>
+      <TrendCard segment={segment} />
+    </div>
+  );
 }

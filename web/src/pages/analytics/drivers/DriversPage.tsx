@@ -1,6 +1,95 @@
-import { Empty } from 'antd';
+import { Alert, Card, Skeleton } from 'antd';
+import { useMemo } from 'react';
+import { ApiError } from '../../../api.ts';
+import { LoadError } from '../../../components/LoadError.tsx';
+import { useLoad } from '../../../components/useLoad.ts';
+import { useI18n } from '../../../i18n/i18n.tsx';
+import { navigate, useSearchParams } from '../../../router.ts';
+import { AnalysisFrame } from '../AnalysisFrame.tsx';
+import { driversApi, type DriversAnalysis } from './api.ts';
+import { DriversForm, type DriversQuery } from './DriversForm.tsx';
+import { DriversResults } from './DriversResults.tsx';
 
-/** Placeholder until this analysis's page lands (issue #5, in progress this session). */
+// /analytics/drivers?outcome=<rule>&segment=<id>|population=<rule>[&bins=&holdout=]: the query is the state, so an
+// analysis can be linked to (the group analysis page links here with the group preset) and reloaded.
+
+/** Reads the query of the page; null when no outcome is given yet. */
+function queryOf(params: URLSearchParams): DriversQuery | null {
+  const outcome = params.get('outcome');
+  const segment = params.get('segment');
+  const population = params.get('population');
+  const bins = Number(params.get('bins'));
+  const holdout = Number(params.get('holdout'));
+  const base = {
+    ...(segment ? { segment } : {}),
+    ...(population ? { population } : {}),
+    ...(bins ? { bins } : {}),
+    ...(holdout ? { holdout } : {}),
+  };
+  return outcome ? { outcome, ...base } : Object.keys(base).length > 0 ? { outcome: '', ...base } : null;
+}
+
+function pathOf(q: DriversQuery): string {
+  const params = new URLSearchParams({ outcome: q.outcome });
+  if (q.segment) params.set('segment', q.segment);
+  if (q.population) params.set('population', q.population);
+  if (q.bins) params.set('bins', String(q.bins));
+  if (q.holdout) params.set('holdout', String(q.holdout));
+  return `/analytics/drivers?${params.toString()}`;
+}
+
+/** The "Key factors" tab: what drives a binary outcome within a group. */
 export function DriversPage() {
-  return <Empty />;
+  const { t } = useI18n();
+  const params = useSearchParams();
+  const key = params.toString();
+  // keyed on the query text: a new URLSearchParams object with the same text is the same query
+  const query = useMemo(() => queryOf(params), [key]);
+  const { data, error, loading, reload } = useLoad(
+    async (signal): Promise<DriversAnalysis | null> => {
+      if (!query?.outcome) return null;
+      const population = query.segment
+        ? { segment: query.segment }
+        : query.population
+          ? (JSON.parse(query.population) as unknown)
+          : undefined;
+      return driversApi.analyse(
+        {
+          outcome: JSON.parse(query.outcome) as unknown,
+          ...(population === undefined ? {} : { population }),
+          ...(query.bins ? { bins: query.bins } : {}),
+          ...(query.holdout ? { holdoutPercent: query.holdout } : {}),
+        },
+        signal,
+      );
+    },
+    [key],
+  );
+  const run = (q: DriversQuery) =>
+    pathOf(q) === window.location.pathname + window.location.search ? reload() : navigate(pathOf(q));
+  const notEnough = error instanceof ApiError && error.code === 'not_enough_data' ? error.message : null;
+
+  return (
+    <div data-testid="drivers" aria-busy={loading}>
+      <DriversForm query={query} onRun={run} />
+      {!query?.outcome ? (
+        <Alert type="info" showIcon title={t('analytics.drivers.intro')} data-testid="drivers-intro" />
+      ) : notEnough ? (
+        <AnalysisFrame
+          title={t('analytics.drivers.ivTitle')}
+          meta={{ definition: t('analytics.drivers.ivDefinition'), window: '–' }}
+          notEnoughData={notEnough}
+          testId="drivers-not-enough"
+        />
+      ) : error && !loading ? (
+        <LoadError error={error} title={t('analytics.drivers.loadFailed')} onRetry={reload} />
+      ) : !data || loading ? (
+        <Card>
+          <Skeleton active paragraph={{ rows: 8 }} />
+        </Card>
+      ) : (
+        <DriversResults analysis={data} />
+      )}
+    </div>
+  );
 }

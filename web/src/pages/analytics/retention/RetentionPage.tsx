@@ -1,6 +1,273 @@
-import { Empty } from 'antd';
+import { Alert, Skeleton, Table } from 'antd';
+import { useState, type HTMLAttributes } from 'react';
+import { segmentsApi } from '../../../api/segments.ts';
+import { EChart, type ChartOption } from '../../../charts/EChart.tsx';
+import { LoadError } from '../../../components/LoadError.tsx';
+import { useLoad } from '../../../components/useLoad.ts';
+import { formatInteger, formatPercent } from '../../../format.ts';
+import { useI18n, type Lang } from '../../../i18n/i18n.tsx';
+import { AnalysisFrame, CsvButton, type CsvColumn } from '../AnalysisFrame.tsx';
+import {
+  behaviourApi,
+  type ChurnPoint,
+  type ChurnResult,
+  type CohortRow,
+  type RetentionResult,
+} from '../funnels/api.ts';
+import { RetentionForm, type RetentionQuery } from './RetentionForm.tsx';
 
-/** Placeholder until this analysis's page lands (issue #5, in progress this session). */
+/** The "Retention and churn" tab: the cohort heat map (with CSV) and the churn-rate trend (line and CSV). */
 export function RetentionPage() {
-  return <Empty />;
+  const { t, lang } = useI18n();
+  const events = useLoad((signal) => behaviourApi.events(signal), []);
+  const catalogue = useLoad((signal) => segmentsApi.catalogue(signal).catch(() => null), []);
+  const [query, setQuery] = useState<RetentionQuery | null>(null);
+  const key = JSON.stringify(query);
+  const retention = useLoad(
+    (signal): Promise<RetentionResult | null> =>
+      query ? behaviourApi.retention(query.retention, signal) : Promise.resolve(null),
+    [key],
+  );
+  const churn = useLoad(
+    (signal): Promise<ChurnResult | null> =>
+      query ? behaviourApi.churn(query.churn, signal) : Promise.resolve(null),
+    [key],
+  );
+
+  if (events.error)
+    return <LoadError error={events.error} title={t('analytics.retention.title')} onRetry={events.reload} />;
+  if (!events.data) return <Skeleton active />;
+  return (
+    <div data-testid="retention" aria-busy={retention.loading || churn.loading}>
+      {events.data.events.length === 0 ? (
+        <Alert type="info" showIcon title={t('analytics.funnels.noEvents')} />
+      ) : (
+        <RetentionForm events={events.data} catalogue={catalogue.data ?? null} onRun={setQuery} />
+      )}
+      {retention.error ? (
+        <LoadError
+          error={retention.error}
+          title={t('analytics.retention.title')}
+          onRetry={retention.reload}
+        />
+      ) : retention.data && query ? (
+        <RetentionView result={retention.data} query={query} lang={lang} />
+      ) : query ? (
+        <Skeleton active />
+      ) : null}
+      {churn.error ? (
+        <LoadError error={churn.error} title={t('analytics.retention.churnTitle')} onRetry={churn.reload} />
+      ) : churn.data && query ? (
+        <ChurnView result={churn.data} query={query} lang={lang} />
+      ) : null}
+    </div>
+  );
+}
+
+/** A cell's background: blue with the rate as opacity, so the matrix reads as a heat map. */
+function heat(rate: number | null): string | undefined {
+  return rate === null ? undefined : `rgba(22, 119, 255, ${(0.08 + 0.72 * rate).toFixed(3)})`;
+}
+
+function RetentionView({
+  result,
+  query,
+  lang,
+}: {
+  result: RetentionResult;
+  query: RetentionQuery;
+  lang: Lang;
+}) {
+  const { t } = useI18n();
+  const r = query.retention;
+  const offsets = Array.from({ length: r.periods }, (_, k) => k);
+  const pct = (x: number | null | undefined) =>
+    x === null || x === undefined ? '–' : formatPercent(x, lang, 1);
+  const csv: CsvColumn<CohortRow>[] = [
+    { title: t('analytics.retention.cohort'), value: (c) => c.cohort },
+    { title: t('analytics.retention.size'), value: (c) => c.size },
+    ...offsets.flatMap((k) => [
+      { title: `+${k} ${t('analytics.retention.retained')}`, value: (c: CohortRow) => c.retained[k] ?? '' },
+      { title: `+${k} ${t('analytics.retention.rate')}`, value: (c: CohortRow) => c.rates[k] ?? '' },
+    ]),
+  ];
+  const startText =
+    r.start.kind === 'first_purchase'
+      ? t('analytics.retention.firstPurchase')
+      : r.start.kind === 'event'
+        ? r.start.event
+        : t('analytics.retention.anyEvent');
+  const returnText = r.return.kind === 'event' ? r.return.event : t('analytics.retention.anyEvent');
+  return (
+    <AnalysisFrame
+      title={t('analytics.retention.title')}
+      testId="retention-result"
+      notEnoughData={result.notEnoughData}
+      extra={
+        <CsvButton fileName={`retention-${r.from}-${r.to}.csv`} columns={csv} rows={result.overall.cohorts} />
+      }
+      meta={{
+        definition: t('analytics.retention.definition', {
+          start: startText,
+          ret: returnText,
+          period: t(`analytics.retention.period.${r.period}`),
+        }),
+        window: t('analytics.retention.windowText', {
+          from: r.from,
+          to: r.to,
+          until: result.window.observedUntil?.slice(0, 10) ?? '–',
+        }),
+        freshness: result.freshness.latestEventTime,
+        elapsedMs: result.elapsedMs,
+      }}
+    >
+      <Table<CohortRow>
+        size="small"
+        rowKey="cohort"
+        pagination={false}
+        scroll={{ x: true }}
+        dataSource={result.overall.cohorts}
+        data-testid="retention-table"
+        onRow={(c) => ({ 'data-testid': `retention-row-${c.cohort}` }) as HTMLAttributes<HTMLElement>}
+        summary={() => (
+          <Table.Summary.Row>
+            <Table.Summary.Cell index={0}>{t('analytics.retention.average')}</Table.Summary.Cell>
+            <Table.Summary.Cell index={1} />
+            {offsets.map((k) => (
+              <Table.Summary.Cell key={k} index={k + 2} align="right">
+                <span data-testid={`retention-average-${k}`}>{pct(result.overall.average[k])}</span>
+              </Table.Summary.Cell>
+            ))}
+          </Table.Summary.Row>
+        )}
+        columns={[
+          { title: t('analytics.retention.cohort'), dataIndex: 'cohort', fixed: 'left' },
+          {
+            title: t('analytics.retention.size'),
+            dataIndex: 'size',
+            align: 'right',
+            render: (n: number) => (
+              <span data-testid="retention-size" data-value={n}>
+                {formatInteger(n, lang)}
+              </span>
+            ),
+          },
+          ...offsets.map((k) => ({
+            title: `+${k}`,
+            key: `o${k}`,
+            align: 'right' as const,
+            onCell: (c: CohortRow) => ({ style: { background: heat(c.rates[k] ?? null) } }),
+            render: (_: unknown, c: CohortRow) => (
+              <span
+                data-testid={`retention-cell-${k}`}
+                data-value={c.retained[k] ?? ''}
+                title={c.retained[k] === null ? '' : String(c.retained[k])}
+              >
+                {pct(c.rates[k])}
+              </span>
+            ),
+          })),
+        ]}
+      />
+      {result.breakdown && result.breakdown.groups.length > 0 && (
+        <Table
+          size="small"
+          style={{ marginTop: 16 }}
+          rowKey="key"
+          pagination={false}
+          data-testid="retention-groups"
+          dataSource={result.breakdown.groups.map((g) => ({
+            key: g.key,
+            name: g.label ? (lang === 'zh-CN' ? g.label.zh : g.label.en) : g.key,
+            size: g.cohorts.reduce((s, c) => s + c.size, 0),
+            average: g.average,
+          }))}
+          columns={[
+            { title: t('analytics.funnels.group'), dataIndex: 'name' },
+            { title: t('analytics.retention.size'), dataIndex: 'size', align: 'right' },
+            ...offsets.map((k) => ({
+              title: `+${k}`,
+              key: `g${k}`,
+              align: 'right' as const,
+              render: (_: unknown, g: { average: readonly (number | null)[] }) => pct(g.average[k]),
+            })),
+          ]}
+        />
+      )}
+    </AnalysisFrame>
+  );
+}
+
+function ChurnView({ result, query, lang }: { result: ChurnResult; query: RetentionQuery; lang: Lang }) {
+  const { t } = useI18n();
+  const c = query.churn;
+  const pct = (x: number | null) => (x === null ? '–' : formatPercent(x, lang, 1));
+  const csv: CsvColumn<ChurnPoint>[] = [
+    { title: t('analytics.retention.periodStart'), value: (p) => p.period },
+    { title: t('analytics.retention.periodEnd'), value: (p) => p.periodEnd },
+    { title: t('analytics.retention.atRisk'), value: (p) => p.atRisk },
+    { title: t('analytics.retention.churned'), value: (p) => p.churned ?? '' },
+    { title: t('analytics.retention.churnRate'), value: (p) => p.churnRate ?? '' },
+  ];
+  const option: ChartOption = {
+    tooltip: { trigger: 'axis' },
+    grid: { left: 60, right: 20, top: 20, bottom: 40 },
+    xAxis: { type: 'category', data: result.trend.map((p) => p.period) },
+    yAxis: { type: 'value', axisLabel: { formatter: (v: number) => `${Math.round(v * 100)}%` } },
+    series: [
+      { type: 'line', name: t('analytics.retention.churnRate'), data: result.trend.map((p) => p.churnRate) },
+    ],
+  };
+  const activity =
+    c.activity.kind === 'transaction'
+      ? t('analytics.retention.transaction')
+      : (c.activity.event ?? t('analytics.retention.anyEvent'));
+  return (
+    <AnalysisFrame
+      title={t('analytics.retention.churnTitle')}
+      testId="churn-result"
+      notEnoughData={result.notEnoughData}
+      extra={<CsvButton fileName={`churn-${c.from}-${c.to}.csv`} columns={csv} rows={result.trend} />}
+      meta={{
+        definition: t('analytics.retention.churnDefinition', { activity, days: c.days }),
+        window: t('analytics.retention.windowText', {
+          from: c.from,
+          to: c.to,
+          until: result.window.observedUntil?.slice(0, 10) ?? '–',
+        }),
+        freshness: result.window.observedUntil,
+        elapsedMs: result.elapsedMs,
+      }}
+    >
+      <EChart option={option} height={260} testId="churn-chart" />
+      <Table<ChurnPoint>
+        size="small"
+        rowKey="period"
+        pagination={false}
+        dataSource={result.trend}
+        data-testid="churn-table"
+        columns={[
+          { title: t('analytics.retention.periodStart'), dataIndex: 'period' },
+          { title: t('analytics.retention.periodEnd'), dataIndex: 'periodEnd' },
+          { title: t('analytics.retention.atRisk'), dataIndex: 'atRisk', align: 'right' },
+          {
+            title: t('analytics.retention.churned'),
+            dataIndex: 'churned',
+            align: 'right',
+            render: (n: number | null) => n ?? '–',
+          },
+          {
+            title: t('analytics.retention.churnRate'),
+            dataIndex: 'churnRate',
+            align: 'right',
+            render: (x: number | null, p) => (
+              <span data-testid="churn-rate" data-value={x ?? ''}>
+                {p.complete ? pct(x) : t('analytics.retention.incomplete')}
+              </span>
+            ),
+          },
+        ]}
+      />
+    </AnalysisFrame>
+  );
 }

@@ -1,4 +1,10 @@
-import { ArrowLeftOutlined, CalendarOutlined, EditOutlined, ReloadOutlined } from '@ant-design/icons';
+import {
+  ArrowLeftOutlined,
+  CalendarOutlined,
+  EditOutlined,
+  FundViewOutlined,
+  ReloadOutlined,
+} from '@ant-design/icons';
 import { Alert, Button, Card, Skeleton, Space, Tag, Typography } from 'antd';
 import { useMemo } from 'react';
 import { segmentsApi, type Analysis, type Segment } from '../../../api/segments.ts';
@@ -42,6 +48,10 @@ export function AnalysisPage({ segmentId }: { segmentId?: string }) {
   const builderPath = segmentId
     ? `/segments/${encodeURIComponent(segmentId)}`
     : `/segments/new${ruleText ? `?rule=${encodeURIComponent(ruleText)}` : ''}`;
+  // the key factors of this group: the drivers tab with the group as its population
+  const keyFactorsPath = segmentId
+    ? `/analytics/drivers?segment=${encodeURIComponent(segmentId)}`
+    : `/analytics/drivers${ruleText ? `?population=${encodeURIComponent(ruleText)}` : ''}`;
   const header = (
     <PageHeader
       back={
@@ -78,6 +88,13 @@ export function AnalysisPage({ segmentId }: { segmentId?: string }) {
           </Button>
           <Button icon={<EditOutlined />} onClick={() => navigate(builderPath)} data-testid="analysis-edit">
             {t('analysis.openBuilder')}
+          </Button>
+          <Button
+            icon={<FundViewOutlined />}
+            onClick={() => navigate(keyFactorsPath)}
+            data-testid="analysis-key-factors"
+          >
+            {t('analytics.drivers.openFromGroup')}
           </Button>
         </Space>
       }

@@ -1,0 +1,130 @@
+import { propertySql } from '../../segments/event-resolver.ts';
+import type { PropertyPredicate } from '../../segments/rule.ts';
+import type { QueryParams } from '../../store/events/store.ts';
+import { windowMs, type FunnelDefinition } from './definition.ts';
+
+// The funnel in ClickHouse SQL, over events_dedup (a re-sent event id counts once), in three layers:
+//
+//   rows      one row per event of a step's name in [from, to + 1 day + window): its time in ms and one flag per step
+//   customer  per customer: level = windowFunnel(window)(ts, c1…cn), the sorted times of each step's events, and the
+//             breakdown key (the property of the customer's first first-step event)
+//   path      per customer at level ≥ 2: the chain the step times are read from (see `pathSql`)
+//
+// windowFunnel sorts a customer's (time, step) pairs by time and then by step index, so a step-2 event at the very
+// same millisecond as the step-1 event counts as converted (the UCI file records contact and subscription at one
+// instant); the greedy chain below uses `>=` for the same reason, and the tests check both agree on every level.
+
+/** Names of the key sentinel: no breakdown, and a first-step event without the property. */
+export const NO_KEY = '';
+export const MISSING_KEY = '\u0000';
+
+export interface FunnelSql {
+  readonly sql: string;
+  readonly params: QueryParams;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Bound parameters and the per-customer query shared by both forms of the funnel. */
+function customerLayer(def: FunnelDefinition): {
+  sql: string;
+  params: Record<string, string | number | string[]>;
+} {
+  const params: Record<string, string | number | string[]> = {};
+  let n = 0;
+  const bind = (value: string | number, type: 'String' | 'Float64'): string => {
+    const name = `p${n++}`;
+    params[name] = value;
+    return `{${name}:${type}}`;
+  };
+  const fromMs = Date.parse(`${def.from}T00:00:00Z`);
+  const toEndMs = Date.parse(`${def.to}T00:00:00Z`) + DAY_MS;
+  params['fromMs'] = fromMs;
+  params['firstEndMs'] = toEndMs;
+  params['endMs'] = toEndMs + windowMs(def.window);
+  params['w'] = windowMs(def.window);
+  params['names'] = [...new Set(def.steps.map((s) => s.event))];
+
+  const flags = def.steps.map((step, i) => {
+    const parts = [`event = ${bind(step.event, 'String')}`];
+    for (const [key, value] of Object.entries(step.where ?? {})) {
+      const predicate: PropertyPredicate = typeof value === 'object' ? value : { eq: value };
+      parts.push(propertySql(bind(key, 'String'), predicate, bind));
+    }
+    if (i === 0) parts.push('ts < {firstEndMs:UInt64}');
+    return `(${parts.join(' AND ')}) AS c${i + 1}`;
+  });
+  let keyExpr = `'${NO_KEY}'`;
+  if (def.breakdown?.by === 'property') {
+    const p = bind(def.breakdown.property, 'String');
+    // Strings as they are, numbers and booleans as their JSON text; a missing or null property gets its own key.
+    keyExpr =
+      `multiIf(JSONType(properties, ${p}) = 'String', JSONExtractString(properties, ${p}), ` +
+      `JSONType(properties, ${p}) IN ('Null', 'Nothing'), '${MISSING_KEY}', JSONExtractRaw(properties, ${p}))`;
+  }
+  const steps = def.steps.map((_, i) => `c${i + 1}`).join(', ');
+  const arrays = def.steps.map((_, i) => `arraySort(groupArrayIf(ts, c${i + 1})) AS a${i + 1}`).join(', ');
+  const rows =
+    `SELECT customer_id, toUInt64(toUnixTimestamp64Milli(time)) AS ts, ${flags.join(', ')}, ${keyExpr} AS k0 ` +
+    `FROM events_dedup WHERE customer_id > 0 AND event IN {names:Array(String)} ` +
+    `AND time >= fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC') AND time < fromUnixTimestamp64Milli({endMs:Int64}, 'UTC')`;
+  const sql =
+    `SELECT customer_id, windowFunnel({w:UInt64})(ts, ${steps}) AS level, ${arrays}, ` +
+    `argMinIf(k0, ts, c1) AS k FROM (${rows}) GROUP BY customer_id HAVING level >= 1`;
+  return { sql, params };
+}
+
+/**
+ * The chain a converted customer's step times are read from: for every first-step event x₁ (in time order), the
+ * greedy chain — each next step's earliest event at or after the previous one and within x₁ + window — and of those
+ * the first whose depth equals the customer's level. Step k's time to convert is path[k] − path[k − 1]. A chain is
+ * n times (ms), 0 from the first step not reached; empty when no start reaches the level (never, the tests check).
+ */
+function pathSql(steps: number): string {
+  let chains = 'arrayMap(x -> [x], a1)';
+  for (let j = 2; j <= steps; j++) {
+    chains =
+      `arrayMap(p -> arrayPushBack(p, if(p[-1] = 0, toUInt64(0), ` +
+      `arrayFirst(y -> y >= p[-1] AND y <= p[1] + {w:UInt64}, a${j}))), ${chains})`;
+  }
+  return `if(level >= 2, arrayFirst(p -> arrayCount(x -> x > 0, p) = level, ${chains}), [])`;
+}
+
+/**
+ * The whole funnel in one query: per breakdown key (and a total row, t = 1) the customers at each step and the
+ * median time from the previous step; `mismatched` counts customers whose level no chain reproduces (always 0).
+ */
+export function funnelAggregateSql(def: FunnelDefinition): FunnelSql {
+  const { sql, params } = customerLayer(def);
+  const n = def.steps.length;
+  const counts = def.steps.map((_, i) =>
+    i === 0 ? 'count() AS s1' : `countIf(level >= ${i + 1}) AS s${i + 1}`,
+  );
+  const medians = def.steps
+    .slice(1)
+    .map(
+      (_, i) =>
+        `quantileExactInclusiveIf(0.5)(toFloat64(path[${i + 2}] - path[${i + 1}]), path[${i + 2}] > 0) AS m${i + 2}`,
+    );
+  const grouped = def.breakdown?.by === 'property';
+  // Each customer counts once in its key's row and once in the total row (arrayJoin), in a single pass.
+  const groupCol = grouped ? `arrayJoin([(0, k), (1, '')]) AS g` : `(1, '') AS g`;
+  const query =
+    `SELECT g.1 AS t, g.2 AS k, ${counts.join(', ')}, ${medians.join(', ')}, ` +
+    `countIf(level >= 2 AND length(path) = 0) AS mismatched ` +
+    `FROM (SELECT level, ${pathSql(n)} AS path, ${groupCol} FROM (${sql})) GROUP BY t, k ORDER BY t DESC, s1 DESC`;
+  return { sql: query, params };
+}
+
+/**
+ * The funnel per (key, level) as groupBitmap states of the customers, with the chains of the converted ones, for
+ * intersecting with populations and groups held as bitmaps in Node.
+ */
+export function funnelBitmapSql(def: FunnelDefinition): FunnelSql {
+  const { sql, params } = customerLayer(def);
+  const query =
+    `SELECT k, level, base64Encode(toString(groupBitmapState(toUInt32(customer_id)))) AS b, ` +
+    `groupArrayIf((customer_id, path), level >= 2) AS conv ` +
+    `FROM (SELECT customer_id, k, level, ${pathSql(def.steps.length)} AS path FROM (${sql})) GROUP BY k, level`;
+  return { sql: query, params };
+}

@@ -1,0 +1,146 @@
+import type { ReadonlyRoaringBitmap32 } from '../../segments/bitmap.ts';
+import type { Bilingual } from '../../segments/tag-source.ts';
+import { ok } from '../../shared/errors.ts';
+import { decodeGroupBitmap } from '../../tags/ch-bitmap.ts';
+import {
+  countIn,
+  freshness,
+  intersect,
+  resolveGroups,
+  resolvePopulation,
+  type AnalysisResult,
+  type BehaviourDeps,
+  type Freshness,
+  type Group,
+} from '../funnels/groups.ts';
+import { addPeriods, dayNumber, dayText, periodStart, type ChurnDefinition } from './definition.ts';
+import { checkEvents } from './retention.ts';
+import { churnSql } from './sql.ts';
+
+// The churn-rate trend: "churned" = no activity (a customer-initiated transaction, or an event) in D days. For each
+// period [s, e): the customers active in the D days before s are at risk; those among them with no activity in the D
+// days before e churned during the period. Rate = churned / at risk. Periods not ended by the latest data are reported
+// without a rate.
+
+export interface ChurnPoint {
+  /** First day of the period. */
+  readonly period: string;
+  /** Last day of the period (inclusive). */
+  readonly periodEnd: string;
+  /** False while the period has not ended by the latest data: no rate yet. */
+  readonly complete: boolean;
+  readonly atRisk: number;
+  /** Null until the period is complete. */
+  readonly churned: number | null;
+  readonly churnRate: number | null;
+}
+
+export interface ChurnResult {
+  readonly definition: ChurnDefinition;
+  readonly window: { readonly from: string; readonly to: string; readonly observedUntil: string | null };
+  readonly trend: ChurnPoint[];
+  readonly breakdown: {
+    readonly by: string;
+    readonly groups: { key: string; label: Bilingual | null; trend: ChurnPoint[] }[];
+    readonly omittedGroups: number;
+  } | null;
+  readonly freshness: Freshness;
+  readonly notEnoughData: string | null;
+  readonly elapsedMs: number;
+}
+
+/** Runs a churn definition (already checked against churnDefinitionSchema). */
+export async function runChurn(
+  deps: BehaviourDeps,
+  def: ChurnDefinition,
+): Promise<AnalysisResult<ChurnResult>> {
+  const started = performance.now();
+  if (def.activity.kind === 'event') {
+    const checked = await checkEvents(deps, [{ role: 'activity', event: def.activity.event }]);
+    if (!checked.ok) return checked;
+  }
+  let population: ReadonlyRoaringBitmap32 | null = null;
+  if (def.population) {
+    const p = await resolvePopulation(deps.segments, def.population, def.asOf);
+    if (!p.ok) return p;
+    population = p.value;
+  }
+  let groups: Group[] | null = null;
+  let omitted = 0;
+  if (def.breakdown) {
+    const g = await resolveGroups(deps.segments, def.breakdown, def.asOf);
+    if (!g.ok) return g;
+    groups = g.value.groups;
+    omitted = g.value.omitted;
+  }
+  const fresh = await freshness(deps.events, def.activity.kind === 'transaction');
+  const latest = def.activity.kind === 'transaction' ? fresh.latestTransactionTime : fresh.latestEventTime;
+  const lastDay = latest ? dayNumber(latest.slice(0, 10)) : -Infinity;
+
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (
+    let s = periodStart(dayNumber(def.from), def.period);
+    s <= dayNumber(def.to);
+    s = addPeriods(s, def.period, 1)
+  ) {
+    starts.push(s);
+    ends.push(addPeriods(s, def.period, 1));
+  }
+  const point = (i: number, atRisk: number, churned: number): ChurnPoint => {
+    // Complete once the latest data reaches the period's last day.
+    const complete = ends[i]! - 1 <= lastDay;
+    return {
+      period: dayText(starts[i]!),
+      periodEnd: dayText(ends[i]! - 1),
+      complete,
+      atRisk,
+      churned: complete ? churned : null,
+      churnRate: complete && atRisk > 0 ? churned / atRisk : null,
+    };
+  };
+
+  let trend: ChurnPoint[];
+  let keyed: { key: string; label: Bilingual | null; trend: ChurnPoint[] }[] = [];
+  if (population === null && groups === null) {
+    const { sql, params } = churnSql(def, starts, ends, 'count');
+    const rows = await deps.events.query<{ i: number; active: number; churned: number }>(sql, params);
+    const byIndex = new Map(rows.map((r) => [Number(r.i), r]));
+    trend = starts.map((_, i) => {
+      const r = byIndex.get(i + 1);
+      return point(i, Number(r?.active ?? 0), Number(r?.churned ?? 0));
+    });
+  } else {
+    const { sql, params } = churnSql(def, starts, ends, 'bitmap');
+    const rows = await deps.events.query<{ i: number; active: string; churned: string }>(sql, params);
+    const byIndex = new Map(
+      rows.map((r) => [
+        Number(r.i),
+        { active: decodeGroupBitmap(r.active), churned: decodeGroupBitmap(r.churned) },
+      ]),
+    );
+    const series = (filter: ReadonlyRoaringBitmap32 | null) =>
+      starts.map((_, i) => {
+        const r = byIndex.get(i + 1);
+        return point(i, r ? countIn(r.active, filter) : 0, r ? countIn(r.churned, filter) : 0);
+      });
+    trend = series(population);
+    keyed = (groups ?? []).map((g) => ({
+      key: g.key,
+      label: g.label,
+      trend: series(intersect(population, g.members)),
+    }));
+  }
+  const anyRisk = trend.some((p) => p.atRisk > 0);
+  return ok({
+    definition: def,
+    window: { from: def.from, to: def.to, observedUntil: latest ?? null },
+    trend,
+    breakdown: def.breakdown ? { by: def.breakdown.by, groups: keyed, omittedGroups: omitted } : null,
+    freshness: fresh,
+    notEnoughData: anyRisk
+      ? null
+      : `no customer was active in the ${def.days} days before any period between ${def.from} and ${def.to}`,
+    elapsedMs: performance.now() - started,
+  });
+}

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { kindSchemas } from '../../segments/rule.ts';
+import { daySchema, groupBreakdownSchema, populationSchema } from '../funnels/groups.ts';
+
+// The schemas of the retention table and of the churn trend (API bodies, CLI --definition files, dashboard requests),
+// and the calendar of periods both use. Semantics in src/analytics/README.md, "Retention and churn".
+
+const whereSchema = kindSchemas(z.unknown()).event.shape.where;
+const namedEvent = z.strictObject({
+  kind: z.literal('event'),
+  event: z.string().min(1).max(256),
+  where: whereSchema,
+});
+
+export const periodSchema = z.enum(['day', 'week', 'month']);
+export type Period = z.infer<typeof periodSchema>;
+
+export const retentionDefinitionSchema = z
+  .strictObject({
+    start: z
+      .discriminatedUnion('kind', [
+        z.strictObject({ kind: z.literal('any_event') }),
+        namedEvent,
+        z.strictObject({ kind: z.literal('first_purchase') }),
+      ])
+      .describe(
+        "what puts a customer in a cohort: the first time it happens (first purchase: transactions of kind 'purchase')",
+      ),
+    return: z
+      .discriminatedUnion('kind', [z.strictObject({ kind: z.literal('any_event') }), namedEvent])
+      .describe('what counts as coming back in a period'),
+    period: periodSchema,
+    periods: z.number().int().min(1).max(60).describe('period offsets shown: 0 … periods − 1'),
+    from: daySchema.describe('cohorts whose first occurrence is on or after this day'),
+    to: daySchema.describe('… and on or before this day'),
+    population: populationSchema.optional(),
+    breakdown: groupBreakdownSchema.optional(),
+    asOf: daySchema.optional().describe('business day of the segment index for population and groups'),
+  })
+  .refine((d) => d.from <= d.to, { message: 'from must not be after to', path: ['to'] });
+export type RetentionDefinition = z.infer<typeof retentionDefinitionSchema>;
+
+/** Transaction kinds the customer initiates; interest and fees are posted by the bank and never count as activity. */
+export const CUSTOMER_TRANSACTION_KINDS = [
+  'deposit',
+  'withdrawal',
+  'purchase',
+  'redemption',
+  'repayment',
+  'transfer_in',
+  'transfer_out',
+] as const;
+
+export const churnDefinitionSchema = z
+  .strictObject({
+    activity: z
+      .discriminatedUnion('kind', [
+        z.strictObject({
+          kind: z.literal('transaction'),
+          kinds: z.array(z.enum(CUSTOMER_TRANSACTION_KINDS)).min(1).optional(),
+        }),
+        z.strictObject({ kind: z.literal('event'), event: z.string().min(1).max(256).optional() }),
+      ])
+      .describe('what keeps a customer active: transactions (customer-initiated kinds by default) or events'),
+    days: z.number().int().min(1).max(366).describe('churned = no activity in this many days'),
+    period: periodSchema,
+    from: daySchema.describe('first period: the one containing this day'),
+    to: daySchema.describe('last period: the one containing this day'),
+    population: populationSchema.optional(),
+    breakdown: groupBreakdownSchema.optional(),
+    asOf: daySchema.optional(),
+  })
+  .refine((d) => d.from <= d.to, { message: 'from must not be after to', path: ['to'] });
+export type ChurnDefinition = z.infer<typeof churnDefinitionSchema>;
+
+const DAY_MS = 86_400_000;
+
+/** Day number (days since 1970-01-01) of a 'YYYY-MM-DD'. */
+export function dayNumber(day: string): number {
+  return Math.floor(Date.parse(`${day}T00:00:00Z`) / DAY_MS);
+}
+
+/** 'YYYY-MM-DD' of a day number. */
+export function dayText(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The first day of the period holding `day` (weeks start on Monday, months on the 1st). */
+export function periodStart(day: number, period: Period): number {
+  if (period === 'day') return day;
+  if (period === 'week') return day - ((day + 3) % 7); // 1970-01-01 was a Thursday
+  const d = new Date(day * DAY_MS);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) / DAY_MS;
+}
+
+/** The first day of the period `k` periods after the one starting on `start`. */
+export function addPeriods(start: number, period: Period, k: number): number {
+  if (period === 'day') return start + k;
+  if (period === 'week') return start + 7 * k;
+  const d = new Date(start * DAY_MS);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + k, 1) / DAY_MS;
+}
+
+/** ClickHouse: the period start of a DateTime64 expression, as a day number (Int32). */
+export function periodStartSql(expr: string, period: Period): string {
+  const date =
+    period === 'day'
+      ? `toDate(${expr})`
+      : period === 'week'
+        ? `toMonday(${expr})`
+        : `toStartOfMonth(${expr})`;
+  return `toInt32(${date})`;
+}
+
+/** ClickHouse: whole periods from the period starting on day `a` to the one starting on day `b` (Int32 day numbers). */
+export function periodDiffSql(a: string, b: string, period: Period): string {
+  if (period === 'day') return `(${b} - ${a})`;
+  if (period === 'week') return `intDiv(${b} - ${a}, 7)`;
+  const months = (x: string) => `(toYear(toDate(${x})) * 12 + toMonth(toDate(${x})))`;
+  return `(${months(b)} - ${months(a)})`;
+}

@@ -1,0 +1,194 @@
+import { readFileSync } from 'node:fs';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { z } from 'zod';
+import { funnelDefinitionSchema, type FunnelDefinition } from '../../analytics/funnels/definition.ts';
+import { runFunnel, type FunnelResult } from '../../analytics/funnels/funnel.ts';
+import type { AnalysisResult, BehaviourDeps } from '../../analytics/funnels/groups.ts';
+import { SegmentService } from '../../segments/service.ts';
+import { runAnalysis, type AnalysisContext, type AnalysisOutcome } from './analyze.ts';
+
+// `flywheel analyze funnel --steps a,b,c --window-days 7 --from D --to D [--breakdown …] [--json]`, or the whole
+// definition as POST /v1/analytics/funnel takes it with `--definition file.json` (options given beside it override
+// its fields). Exit codes: 0 done, 1 refused (unknown event, not enough data), 2 bad arguments.
+
+/** Options every behaviour command shares: population, breakdown, business day, definition file, JSON output. */
+export interface CommonOptions {
+  definition?: string;
+  from?: string;
+  to?: string;
+  breakdown?: string;
+  population?: string;
+  segment?: string;
+  asOf?: string;
+  json?: boolean;
+}
+
+/** `--breakdown tag:KEY | attribute:NAME | segment:ID[,ID…] | property:NAME` as the definition's breakdown. */
+export function parseBreakdown(text: string, allowProperty: boolean): unknown {
+  const at = text.indexOf(':');
+  const kind = at < 0 ? text : text.slice(0, at);
+  const value = at < 0 ? '' : text.slice(at + 1);
+  if (!value) throw new InvalidArgumentError('--breakdown needs KIND:VALUE, e.g. tag:aum_tier');
+  if (kind === 'tag') return { by: 'tag', tag: value };
+  if (kind === 'attribute') return { by: 'attribute', attribute: value };
+  if (kind === 'segment') return { by: 'segment', segments: value.split(',').filter(Boolean) };
+  if (kind === 'property' && allowProperty) return { by: 'property', property: value };
+  throw new InvalidArgumentError(
+    `--breakdown must be tag:, attribute:, segment:${allowProperty ? ' or property:' : ''} (got ${kind})`,
+  );
+}
+
+/** The definition file (if any) with the common options laid over it. */
+export function baseDefinition(opts: CommonOptions, allowProperty: boolean): Record<string, unknown> {
+  let def: Record<string, unknown> = {};
+  if (opts.definition) {
+    try {
+      def = JSON.parse(readFileSync(opts.definition, 'utf8')) as Record<string, unknown>;
+    } catch (error) {
+      throw new InvalidArgumentError(`--definition: ${(error as Error).message}`);
+    }
+  }
+  if (opts.population && opts.segment)
+    throw new InvalidArgumentError('give --population or --segment, not both');
+  if (opts.population) {
+    try {
+      def['population'] = { rule: JSON.parse(opts.population) as unknown };
+    } catch (error) {
+      throw new InvalidArgumentError(`--population is not JSON: ${(error as Error).message}`);
+    }
+  }
+  if (opts.segment) def['population'] = { segmentId: opts.segment };
+  if (opts.breakdown) def['breakdown'] = parseBreakdown(opts.breakdown, allowProperty);
+  if (opts.from) def['from'] = opts.from;
+  if (opts.to) def['to'] = opts.to;
+  if (opts.asOf) def['asOf'] = opts.asOf;
+  return def;
+}
+
+/** Parses with the API's schema; every problem is printed with its path. */
+export function checked<T>(schema: z.ZodType<T>, def: unknown): T {
+  const parsed = schema.safeParse(def);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'definition'}: ${i.message}`);
+  throw new InvalidArgumentError(problems.join('; '));
+}
+
+/** Runs one behaviour analysis; "not enough data" is a refusal (exit 1) on the command line. */
+export function runBehaviour<T extends { notEnoughData: string | null }>(
+  json: boolean | undefined,
+  analyse: (deps: BehaviourDeps) => Promise<AnalysisResult<T>>,
+  render: (value: T) => readonly string[],
+): Promise<void> {
+  return runAnalysis(
+    json,
+    async ({ stores, clock, logger }: AnalysisContext): Promise<AnalysisOutcome<T>> => {
+      const segments = new SegmentService({
+        db: stores.operational.db,
+        events: stores.events,
+        clock,
+        logger,
+      });
+      const result = await analyse({ events: stores.events, segments });
+      if (result.ok && result.value.notEnoughData)
+        return {
+          ok: false,
+          error: { code: 'not_enough_data', message: `not enough data: ${result.value.notEnoughData}` },
+        };
+      return result;
+    },
+    render,
+  );
+}
+
+/** Reports a bad argument the way commander does (exit 2). */
+export function badArguments(error: unknown): void {
+  console.error(`error: ${(error as Error).message}`);
+  process.exitCode = 2;
+}
+
+interface FunnelOptions extends CommonOptions {
+  steps?: string;
+  windowDays?: string;
+  windowSeconds?: string;
+}
+
+/** `analyze funnel`. */
+export function registerFunnelCommand(analyze: Command): void {
+  analyze
+    .command('funnel')
+    .description(
+      'event funnel: customers per step, conversion from previous and first step, median time to convert',
+    )
+    .option('--steps <events>', 'comma-separated event names, 2 to 8 (property filters: use --definition)')
+    .option('--window-days <n>', 'conversion window in days')
+    .option('--window-seconds <n>', 'conversion window in seconds')
+    .option('--from <date>', 'first day on which the first step counts (UTC)')
+    .option('--to <date>', 'last day on which the first step counts, inclusive')
+    .option(
+      '--breakdown <kind:value>',
+      'tag:KEY, attribute:NAME, segment:ID[,ID…] or property:NAME (of the first step)',
+    )
+    .option('--population <rule>', 'only customers matching this segment rule (JSON)')
+    .option('--segment <id>', 'only the members of this saved segment')
+    .option('--as-of <date>', 'business day of the segment index (default today)')
+    .option('--definition <file>', 'the definition as JSON, as POST /v1/analytics/funnel takes it')
+    .option('--json', 'print the result as JSON (as the API answers it)')
+    .action(async (opts: FunnelOptions) => {
+      let def: FunnelDefinition;
+      try {
+        const raw = baseDefinition(opts, true);
+        if (opts.steps) raw['steps'] = opts.steps.split(',').map((event) => ({ event: event.trim() }));
+        if (opts.windowDays && opts.windowSeconds)
+          throw new InvalidArgumentError('give --window-days or --window-seconds');
+        if (opts.windowDays) raw['window'] = { days: Number(opts.windowDays) };
+        if (opts.windowSeconds) raw['window'] = { seconds: Number(opts.windowSeconds) };
+        def = checked(funnelDefinitionSchema, raw);
+      } catch (error) {
+        return badArguments(error);
+      }
+      await runBehaviour(opts.json, (deps) => runFunnel(deps, def), renderFunnel);
+    });
+}
+
+const pct = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(2)}%`);
+const duration = (s: number | null) =>
+  s === null
+    ? '–'
+    : s < 120
+      ? `${s.toFixed(0)} s`
+      : s < 7200
+        ? `${(s / 60).toFixed(1)} min`
+        : `${(s / 3600).toFixed(1)} h`;
+
+/** The funnel as text: one table for the whole population, then one per breakdown group. */
+export function renderFunnel(f: FunnelResult): string[] {
+  const table = (title: string, steps: FunnelResult['overall']['steps']) => [
+    title,
+    'step\tevent\tcustomers\tfrom previous\tfrom first\tmedian time from previous',
+    ...steps.map(
+      (s) =>
+        `${s.step}\t${s.event}\t${s.customers}\t${pct(s.conversionFromPrevious)}\t${pct(s.conversionFromFirst)}\t` +
+        duration(s.medianSecondsFromPrevious),
+    ),
+  ];
+  const lines = [
+    `first step from ${f.window.from} to ${f.window.to}, conversion window ${f.window.conversionSeconds} s; ` +
+      `latest event ${f.freshness.latestEventTime ?? 'none'}`,
+    '',
+    ...table('all customers', f.overall.steps),
+  ];
+  const b = f.definition.breakdown;
+  const name = !b
+    ? ''
+    : b.by === 'property'
+      ? b.property
+      : b.by === 'tag'
+        ? b.tag
+        : b.by === 'attribute'
+          ? b.attribute
+          : 'segment';
+  for (const g of f.breakdown?.groups ?? [])
+    lines.push('', ...table(`${name} = ${g.key ?? '(none)'}`, g.steps));
+  if (f.breakdown?.omittedGroups) lines.push('', `(${f.breakdown.omittedGroups} smaller groups omitted)`);
+  return lines;
+}

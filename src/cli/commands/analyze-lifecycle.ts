@@ -1,0 +1,158 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import type { PopulationInput } from '../../analytics/lifecycle/population.ts';
+import { LifecycleService } from '../../analytics/lifecycle/service.ts';
+import { parseDay } from '../../segments/predicate.ts';
+import { SegmentService } from '../../segments/service.ts';
+import { runAnalysis, type AnalysisContext } from './analyze.ts';
+
+// `flywheel analyze lifecycle [distribution|transitions|time-in-stage|aarrr] [--from D] [--to D] [--as-of D]
+// [--segment ID | --rule JSON] [--json]`: the lifecycle analyses as GET /v1/analytics/lifecycle/* answer them.
+
+export const LIFECYCLE_VIEWS = ['distribution', 'transitions', 'time-in-stage', 'aarrr'] as const;
+type View = (typeof LIFECYCLE_VIEWS)[number];
+
+interface Options {
+  from?: string;
+  to?: string;
+  asOf?: string;
+  segment?: string;
+  rule?: string;
+  json?: boolean;
+}
+
+/** A date option's parser. */
+export function dayOption(value: string): string {
+  if (parseDay(value) === undefined) throw new InvalidArgumentError('must be a date YYYY-MM-DD');
+  return value;
+}
+
+/** --segment or --rule as a population; throws InvalidArgumentError for both or for rule text that is not JSON. */
+export function populationOption(opts: { segment?: string; rule?: string }): PopulationInput {
+  if (opts.segment !== undefined && opts.rule !== undefined)
+    throw new InvalidArgumentError('give --segment or --rule, not both');
+  if (opts.segment !== undefined) return { segment: opts.segment };
+  if (opts.rule === undefined) return {};
+  try {
+    return { rule: JSON.parse(opts.rule) as unknown };
+  } catch (error) {
+    throw new InvalidArgumentError(`--rule is not JSON: ${(error as Error).message}`);
+  }
+}
+
+/** A share as a percentage for text output. */
+export const pct = (v: number | null | undefined) =>
+  v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`;
+
+function service(ctx: AnalysisContext): LifecycleService {
+  const { stores, clock, logger } = ctx;
+  const segments = new SegmentService({ db: stores.operational.db, events: stores.events, clock, logger });
+  return new LifecycleService({ db: stores.operational.db, events: stores.events, segments: () => segments });
+}
+
+/** `analyze lifecycle`. */
+export function registerLifecycleCommand(analyze: Command): void {
+  analyze
+    .command('lifecycle')
+    .description(
+      'seven-stage lifecycle: stage distribution, transitions between two days, time in stage, AARRR',
+    )
+    .argument('[view]', `one of ${LIFECYCLE_VIEWS.join(', ')}`, 'distribution')
+    .option('--from <date>', 'first day (distribution, transitions)', dayOption)
+    .option('--to <date>', 'last day (distribution, transitions)', dayOption)
+    .option('--as-of <date>', 'the day (time-in-stage, aarrr; default the latest snapshot)', dayOption)
+    .option('--segment <id>', 'only the members of a saved segment')
+    .option('--rule <json>', 'only the members of a segment rule')
+    .option('--json', 'print the analysis as JSON (as the API answers it)')
+    .action(async (view: string, opts: Options) => {
+      let population: PopulationInput;
+      try {
+        if (!(LIFECYCLE_VIEWS as readonly string[]).includes(view))
+          throw new InvalidArgumentError(`unknown view ${view}: one of ${LIFECYCLE_VIEWS.join(', ')}`);
+        population = populationOption(opts);
+      } catch (error) {
+        console.error(`error: ${(error as Error).message}`);
+        process.exitCode = 2;
+        return;
+      }
+      const range = { from: opts.from, to: opts.to, ...population };
+      const day = { asOf: opts.asOf, ...population };
+      switch (view as View) {
+        case 'distribution':
+          return runAnalysis(
+            opts.json,
+            (ctx) => service(ctx).distribution(range),
+            (v) => [
+              `lifecycle stage distribution ${v.from} – ${v.to} (${v.points.length} snapshot days)`,
+              ['day', ...v.stages.map((s) => s.value), 'total'].join('\t'),
+              ...v.points.map((p) =>
+                [p.asOf, ...v.stages.map((s) => p.counts[s.value] ?? 0), p.total].join('\t'),
+              ),
+            ],
+          );
+        case 'transitions':
+          return runAnalysis(
+            opts.json,
+            (ctx) => service(ctx).transitions(range),
+            (v) => [
+              `lifecycle transitions ${v.from} → ${v.to} (rows: stage on ${v.from}; columns: stage on ${v.to})`,
+              ['', ...v.keys].join('\t'),
+              ...v.matrix.map((row, i) => [v.keys[i], ...row].join('\t')),
+              '',
+              ['stage', 'from', 'stayed', 'forward', 'backward', 'left', 'forward rate', 'entered'].join(
+                '\t',
+              ),
+              ...v.flows.map((f) =>
+                [
+                  f.stage,
+                  f.from,
+                  f.stayed,
+                  f.forward,
+                  f.backward,
+                  f.left,
+                  pct(f.forwardRate),
+                  f.entered,
+                ].join('\t'),
+              ),
+            ],
+          );
+        case 'time-in-stage':
+          return runAnalysis(
+            opts.json,
+            (ctx) => service(ctx).timeInStage(day),
+            (v) => [
+              `time in stage on ${v.asOf} (${v.snapshotDays} snapshot days from ${v.firstDay})`,
+              [
+                'stage',
+                'customers',
+                'median days',
+                'mean days',
+                'censored',
+                ...v.bands.map((b) => b.label),
+              ].join('\t'),
+              ...v.perStage.map((s) =>
+                [
+                  s.stage,
+                  s.customers,
+                  s.medianDays ?? '—',
+                  s.meanDays === null ? '—' : s.meanDays.toFixed(1),
+                  s.censored,
+                  ...s.bands,
+                ].join('\t'),
+              ),
+            ],
+          );
+        case 'aarrr':
+          return runAnalysis(
+            opts.json,
+            (ctx) => service(ctx).aarrr(day),
+            (v) => [
+              `AARRR on ${v.asOf} (activity ${v.activeFrom} – ${v.asOf}), base ${v.base} customers`,
+              ['step', 'customers', 'share of base', 'rate', 'rate of'].join('\t'),
+              ...v.steps.map((s) =>
+                [s.step, s.customers, pct(s.shareOfBase), pct(s.rate), s.rateOf].join('\t'),
+              ),
+            ],
+          );
+      }
+    });
+}
