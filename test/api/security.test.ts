@@ -517,6 +517,13 @@ const ROUTES: Record<string, (f: Fixture) => Case[]> = {
       status: 200,
       check: (res) => expect(res.body.customers).toBe(SCOPE_SIZE.admin),
     },
+    // A branch head (linked to a staff id, owning no pool): the KPIs of their branch subtree.
+    {
+      as: 'bhA',
+      url: '/v1/workbench/kpis',
+      status: 200,
+      check: (res) => expect(res.body.customers).toBe(SCOPE_SIZE.bhA),
+    },
   ],
   'GET /v1/tasks': () =>
     everyone('/v1/tasks?limit=500', { admin: 200, analyst: 200, bhA: 200, am1: 200 }, undefined, {

@@ -125,8 +125,9 @@ export function registerPoolWorkRoutes(api: ZodApi, ctx: RouteContext): void {
     },
     async (req) => {
       const { principal, scope } = await scoped(req, ctx, 'customers.read');
-      const managerId =
-        req.query.staffId || principal.staffId ? await staffFor(principal, scope, req.query.staffId) : null;
+      // An account manager's KPIs default to their own pool; a branch head's (who owns no pool) to their branch.
+      const own = principal.role === 'account_manager' ? principal.staffId : null;
+      const managerId = req.query.staffId || own ? await staffFor(principal, scope, req.query.staffId) : null;
       return poolKpis({ db, events: ctx.stores.events }, scope, {
         asOf: req.query.asOf ?? today(),
         managerId,
