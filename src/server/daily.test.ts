@@ -13,7 +13,7 @@ import { openEventStore } from '../store/events/open.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { OperationalStore } from '../store/operational/store.ts';
 import { TagService } from '../tags/service.ts';
-import { catchUpToday, runDailyJobs, type DailyDeps } from './daily.ts';
+import { backfillTagHistory, catchUpToday, runDailyJobs, type DailyDeps } from './daily.ts';
 
 const clock = fixedClock(`${DEFAULT_AS_OF}T02:00:00Z`);
 let store: OperationalStore;
@@ -88,5 +88,23 @@ describe('daily batch', () => {
     expect(again.segments.materialized).toBe(1);
     expect(again.reminders.reduce((n, r) => n + (r.ok ? r.created : 0), 0)).toBe(0);
     expect(await count(sql<{ n: number }>`select count(*)::int as n from reminders`)).toBe(before);
+  });
+
+  it('backfills weekly tag snapshots over a seeded history, oldest first, once', async () => {
+    const days = await backfillTagHistory(deps, 'system', { days: 30, stepDays: 7 });
+    expect(days).toEqual(['2025-06-02', '2025-06-09', '2025-06-16', '2025-06-23']);
+    expect(await backfillTagHistory(deps, 'system', { days: 30, stepDays: 7 })).toEqual([]);
+    // The demo's customers move up the lifecycle over its 30 days: fewer are still "portrait" at the end.
+    const stages = async (asOf: string) =>
+      (
+        await sql<{ value: string; members: number }>`select value, members::int as members from tag_snapshots
+          where tag_key = 'lifecycle_stage' and as_of = ${asOf}`.execute(store.db)
+      ).rows;
+    const first = await stages('2025-06-02');
+    const last = await stages(DEFAULT_AS_OF);
+    expect(first.length).toBeGreaterThan(0);
+    const members = (rows: { value: string; members: number }[], value: string) =>
+      rows.find((r) => r.value === value)?.members ?? 0;
+    expect(members(first, 'portrait')).toBeGreaterThan(members(last, 'portrait'));
   });
 });

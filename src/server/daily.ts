@@ -93,6 +93,37 @@ export async function catchUpToday(deps: DailyDeps, actor: string): Promise<Dail
   return runDailyJobs(deps, 'start', actor, deps.tags.today());
 }
 
+/**
+ * Tag snapshots for past days of a freshly seeded bank (every `stepDays` over `days`, oldest first, days that already
+ * have one skipped), so the lifecycle, trend and growth analyses have a history from the first start. Returns the
+ * days computed; a failed day is logged and skipped.
+ */
+export async function backfillTagHistory(
+  deps: DailyDeps,
+  actor: string,
+  options: { days: number; stepDays: number },
+): Promise<string[]> {
+  const today = Date.parse(`${deps.tags.today()}T00:00:00Z`);
+  const computed: string[] = [];
+  for (
+    let back = Math.floor((options.days - 1) / options.stepDays) * options.stepDays;
+    back > 0;
+    back -= options.stepDays
+  ) {
+    const asOf = new Date(today - back * 86_400_000).toISOString().slice(0, 10);
+    try {
+      if (await deps.tags.hasSnapshot(asOf)) continue;
+      const result = await deps.tags.compute({ asOf }, 'start', actor);
+      if (result.ok) computed.push(asOf);
+      else deps.logger.warn({ asOf, error: result.error.message }, 'tag history: day not computed');
+    } catch (error) {
+      deps.logger.warn({ asOf, reason: messageOf(error) }, 'tag history: day not computed');
+    }
+  }
+  deps.logger.info({ days: computed.length, from: computed[0], to: computed.at(-1) }, 'tag history computed');
+  return computed;
+}
+
 async function computeTags(
   deps: DailyDeps,
   trigger: 'schedule' | 'start',

@@ -11,7 +11,7 @@ import { SegmentService } from '../segments/service.ts';
 import { TagService } from '../tags/service.ts';
 import { startTagScheduler } from '../tags/schedule.ts';
 import { createApp } from './app.ts';
-import { catchUpToday, runDailyJobs } from './daily.ts';
+import { backfillTagHistory, catchUpToday, runDailyJobs } from './daily.ts';
 import type { Stores } from './deps.ts';
 import { closeStores, openStores } from './stores.ts';
 
@@ -35,7 +35,7 @@ export async function startServer(deps: {
   const stores = await openStores(config);
   try {
     await ensureFirstAdmin(stores, config, clock, print);
-    await seedDemoWhenDue(stores, config, clock, logger, print);
+    const seeded = await seedDemoWhenDue(stores, config, clock, logger, print);
     const tags = new TagService({ db: stores.operational.db, events: stores.events, clock, logger });
     await tags.ensureCatalogue(SYSTEM_PRINCIPAL.actor);
     const segments = new SegmentService({
@@ -54,7 +54,13 @@ export async function startServer(deps: {
     // The daily batch (tags, then segments on them, then reminders) runs in the background: the dashboard serves
     // meanwhile. At start it catches up when today has no tag snapshot yet.
     const daily = { db: stores.operational.db, events: stores.events, clock, logger, tags, segments };
-    const computing = catchUpToday(daily, SYSTEM_PRINCIPAL.actor);
+    // A freshly seeded demo bank also gets weekly tag snapshots over its history, so lifecycle transitions and trends
+    // have a past to show.
+    const computing = (
+      seeded
+        ? backfillTagHistory(daily, SYSTEM_PRINCIPAL.actor, { days: config.demo.days, stepDays: 7 })
+        : Promise.resolve([])
+    ).then(() => catchUpToday(daily, SYSTEM_PRINCIPAL.actor));
     const scheduler =
       config.tags.dailyAt === 'off'
         ? null
@@ -110,16 +116,16 @@ async function seedDemoWhenDue(
   clock: Clock,
   logger: Logger,
   print: (line: string) => void,
-) {
+): Promise<boolean> {
   const embedded = stores.operational.kind === 'pglite';
   const due = config.demo.when === 'always' || (config.demo.when === 'auto' && embedded);
-  if (!due || config.demo.customers === 0) return;
+  if (!due || config.demo.customers === 0) return false;
   const existing = await stores.operational.db
     .selectFrom('customers')
     .select('id')
     .limit(1)
     .executeTakeFirst();
-  if (existing) return;
+  if (existing) return false;
   print(
     `Seeding the demo bank: ${config.demo.customers} customers, ${config.demo.days} days (seed "${config.demo.seed}")…`,
   );
@@ -134,11 +140,12 @@ async function seedDemoWhenDue(
   );
   if (!result.ok) {
     logger.warn({ error: result.error }, 'demo bank not seeded');
-    return;
+    return false;
   }
   print('Demo bank seeded.');
   // The managers' workbench starts with the service reminders the demo data calls for (maturities, renewals, …).
   const asOf = clock.now().toISOString().slice(0, 10);
   const deps = { db: stores.operational.db, events: stores.events, clock };
   await generateReminders(deps, SYSTEM_PRINCIPAL.actor, { asOf });
+  return true;
 }
