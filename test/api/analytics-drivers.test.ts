@@ -16,6 +16,20 @@ beforeAll(async () => {
   keys.analyst = (await t.auth.createApiKey({ name: 'analyst', role: 'analyst' }, 'test')).key;
   keys.manager = (await t.auth.createApiKey({ name: 'am', role: 'account_manager' }, 'test')).key;
   bank = await seedDriversBank(t.stores.operational.db, 3000);
+  // customers who have not churned logged in during the last week: an event outcome ("no login in 30 days") to test
+  await t.stores.events.insert(
+    'events',
+    bank
+      .filter((c) => !c.churned)
+      .map((c) => ({
+        event_id: `login-${c.id}`,
+        customer_id: c.id,
+        distinct_id: `d${c.id}`,
+        event: 'login',
+        time: Date.parse('2026-11-20T08:00:00Z'),
+        properties: {},
+      })),
+  );
   base = await t.app.listen({ port: 0, host: '127.0.0.1' });
 }, 60_000);
 afterAll(async () => t?.close());
@@ -98,6 +112,19 @@ describe('POST /v1/analytics/drivers', () => {
     const tenure = r.body.features.find((f: { id: string }) => f.id === 'attr:tenure');
     expect(tenure.levels.length).toBeLessThanOrEqual(3);
     expect(r.body.definition).toMatchObject({ population, bins: 3, holdoutPercent: 20 });
+  });
+
+  it('takes an event rule as the outcome (no login in 30 days)', async () => {
+    const r = await call('POST', '/v1/analytics/drivers', {
+      outcome: { event: 'login', within_days: 30, count: { eq: 0 } },
+      features: ['plan', 'complaints'],
+    });
+    expect(r.status).toBe(200);
+    // exactly the churned customers have no login
+    expect(r.body.population).toEqual(direct(bank, () => true));
+    const plan = r.body.features.find((f: { id: string }) => f.id === 'attr:plan');
+    const basic = plan.levels.find((l: { value: string }) => l.value === 'basic');
+    expect(basic).toMatchObject(direct(bank, (c) => c.plan === 'basic'));
   });
 
   it('refuses bad input with a clear error', async () => {
