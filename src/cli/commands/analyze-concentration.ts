@@ -12,7 +12,6 @@ import {
   type TrendInterval,
   type TrendMetric,
 } from '../../analytics/trend/metric-trend.ts';
-import { SegmentService } from '../../segments/service.ts';
 import { runAnalysis } from './analyze.ts';
 import { dayOption, pct, populationOption } from './analyze-lifecycle.ts';
 
@@ -84,13 +83,7 @@ export function registerConcentrationCommands(analyze: Command): void {
       if (!p) return;
       await runAnalysis(
         opts.json,
-        ({ stores, clock, logger }) => {
-          const segments = new SegmentService({
-            db: stores.operational.db,
-            events: stores.events,
-            clock,
-            logger,
-          });
+        ({ stores, clock, segments }) => {
           return analyseConcentration({ segments, events: stores.events, clock }, { asOf: opts.asOf, ...p });
         },
         (v) => [
@@ -141,13 +134,7 @@ export function registerConcentrationCommands(analyze: Command): void {
         if (!p) return;
         await runAnalysis(
           opts.json,
-          ({ stores, clock, logger }) => {
-            const segments = new SegmentService({
-              db: stores.operational.db,
-              events: stores.events,
-              clock,
-              logger,
-            });
+          ({ stores, clock, segments }) => {
             const { metric, interval, from, to, event, kind, breakdown, top } = opts;
             return metricTrend(
               { segments, events: stores.events, clock },

@@ -1,7 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { runDrivers, type DriversAnalysis, type DriversRequest } from '../../analytics/drivers/service.ts';
 import { parseDay } from '../../segments/predicate.ts';
-import { SegmentService } from '../../segments/service.ts';
 import { runAnalysis } from './analyze.ts';
 
 // `flywheel analyze drivers --outcome '<rule>' [--population '<rule>' | --segment <id>] [--json]`: the key factors of a
@@ -92,13 +91,7 @@ export function registerDriversCommand(analyze: Command): void {
       }
       await runAnalysis(
         opts.json,
-        async ({ stores, clock, logger }) => {
-          const service = new SegmentService({
-            db: stores.operational.db,
-            events: stores.events,
-            clock,
-            logger,
-          });
+        async ({ segments: service }) => {
           const result = await runDrivers(service, request);
           if (result.ok) return result;
           const f = result.error;

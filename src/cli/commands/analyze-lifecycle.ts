@@ -2,7 +2,6 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { PopulationInput } from '../../analytics/lifecycle/population.ts';
 import { LifecycleService } from '../../analytics/lifecycle/service.ts';
 import { parseDay } from '../../segments/predicate.ts';
-import { SegmentService } from '../../segments/service.ts';
 import { runAnalysis, type AnalysisContext } from './analyze.ts';
 
 // `flywheel analyze lifecycle [distribution|transitions|time-in-stage|aarrr] [--from D] [--to D] [--as-of D]
@@ -44,8 +43,7 @@ export const pct = (v: number | null | undefined) =>
   v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`;
 
 function service(ctx: AnalysisContext): LifecycleService {
-  const { stores, clock, logger } = ctx;
-  const segments = new SegmentService({ db: stores.operational.db, events: stores.events, clock, logger });
+  const { stores, segments } = ctx;
   return new LifecycleService({ db: stores.operational.db, events: stores.events, segments: () => segments });
 }
 

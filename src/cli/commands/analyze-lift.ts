@@ -6,7 +6,6 @@ import {
 } from '../../analytics/experiments/groups.ts';
 import { analyseExperiment, type LiftAnalysis } from '../../analytics/experiments/service.ts';
 import type { Comparison, Interval, MetricLift } from '../../analytics/experiments/lift.ts';
-import { SegmentService } from '../../segments/service.ts';
 import { runAnalysis } from './analyze.ts';
 
 // `flywheel analyze lift --experiment ID [--metric m] [--confidence c] [--control arm] [--json]`: the lift of an
@@ -104,15 +103,7 @@ export function registerLiftCommand(analyze: Command): void {
         process.exitCode = 2;
         return;
       }
-      return runAnalysis(
-        opts.json,
-        ({ stores, clock, logger }) =>
-          groupLift(
-            new SegmentService({ db: stores.operational.db, events: stores.events, clock, logger }),
-            request,
-          ),
-        renderGroupLift,
-      );
+      return runAnalysis(opts.json, ({ segments }) => groupLift(segments, request), renderGroupLift);
     });
 }
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
+import { SegmentService } from '../../segments/service.ts';
 import type { Stores } from '../../server/deps.ts';
 import { systemClock, type Clock } from '../../shared/clock.ts';
 import { createLogger } from '../../shared/logger.ts';
@@ -20,6 +21,8 @@ export interface AnalysisContext {
   readonly stores: Stores;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** The segment engine over these stores (populations, groups, breakdowns). */
+  readonly segments: SegmentService;
 }
 
 /** An analysis's answer: the figures, or a refusal with its reason (printed to stderr, exit code 1). */
@@ -42,7 +45,13 @@ export function runAnalysis<T>(
   const config = configOrExit();
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 2);
   return withStores(config, async (stores) => {
-    const outcome = await analyse({ stores, clock: systemClock, logger });
+    const segments = new SegmentService({
+      db: stores.operational.db,
+      events: stores.events,
+      clock: systemClock,
+      logger,
+    });
+    const outcome = await analyse({ stores, clock: systemClock, logger, segments });
     if (!outcome.ok) {
       console.error(`error: ${outcome.error.message}`);
       if (outcome.error.details !== undefined) console.error(JSON.stringify(outcome.error.details, null, 2));
