@@ -58,12 +58,7 @@ export async function withTags(ctx: RouteContext, page: CustomerPage) {
     ...page,
     items: page.items.map(({ customerId, ...item }) => ({
       ...item,
-      tags: (byOrdinal.get(customerId) ?? []).map(({ key, category, value, label }) => ({
-        key,
-        category,
-        value,
-        label,
-      })),
+      tags: byOrdinal.get(customerId) ?? [],
     })),
   };
 }

@@ -92,6 +92,7 @@ export const customerItem = z.object({
     .array(
       z.object({
         key: z.string(),
+        name: z.object({ en: z.string(), zh: z.string() }),
         category: z.string(),
         value: z.string(),
         label: z.object({ en: z.string(), zh: z.string() }),

@@ -70,6 +70,7 @@ export interface PoolCustomer {
 
 export interface PoolCustomerTag {
   readonly key: string;
+  readonly name: { readonly en: string; readonly zh: string };
   readonly category: string;
   readonly value: string;
   readonly label: { readonly en: string; readonly zh: string };

@@ -30,19 +30,24 @@ const CATEGORY_ORDER = [
 ];
 const SHOWN = 3;
 
-/** A row's tags: the first few by what a manager acts on, the rest behind "+N". */
+/**
+ * A row's tags: what the customer has (a yes/no tag shows its name when yes and nothing when no; other tags their
+ * value), the first few by what a manager acts on, the rest behind "+N".
+ */
 function RowTags({ tags, lang }: { tags: readonly PoolCustomerTag[]; lang: Lang }) {
   const rank = (c: string) =>
     (CATEGORY_ORDER.indexOf(c) + CATEGORY_ORDER.length + 1) % (CATEGORY_ORDER.length + 1);
-  const sorted = tags
-    .filter((tag) => tag.key !== 'aum_tier')
+  const held = tags
+    .filter((tag) => tag.key !== 'aum_tier' && tag.value !== 'no' && tag.value !== 'none')
     .sort((a, b) => rank(a.category) - rank(b.category));
-  const text = (tag: PoolCustomerTag) => pick(tag.label, lang) || tag.value;
-  const rest = sorted.slice(SHOWN);
+  const text = (tag: PoolCustomerTag) =>
+    tag.value === 'yes' ? pick(tag.name, lang) : pick(tag.label, lang) || tag.value;
+  const title = (tag: PoolCustomerTag) => `${pick(tag.name, lang)}: ${pick(tag.label, lang) || tag.value}`;
+  const rest = held.slice(SHOWN);
   return (
-    <span data-testid="pool-tags" data-count={sorted.length}>
-      {sorted.slice(0, SHOWN).map((tag) => (
-        <Tag key={tag.key} style={{ marginBottom: 2 }}>
+    <span data-testid="pool-tags" data-count={held.length}>
+      {held.slice(0, SHOWN).map((tag) => (
+        <Tag key={tag.key} title={title(tag)} style={{ marginBottom: 2 }}>
           {text(tag)}
         </Tag>
       ))}
