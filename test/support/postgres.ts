@@ -40,6 +40,7 @@ export function postgresAvailable(): Promise<boolean> {
 
 /** A fresh, empty PostgreSQL database for one test file; `drop()` removes it. */
 export interface TestDatabase {
+  readonly name: string;
   readonly url: string;
   drop(): Promise<void>;
 }
@@ -57,6 +58,7 @@ export async function createTestDatabase(prefix = 'flywheel_test'): Promise<Test
   const url = new URL(TEST_PG_ADMIN_URL);
   url.pathname = `/${name}`;
   return {
+    name,
     url: url.toString(),
     async drop() {
       const c = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });

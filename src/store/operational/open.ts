@@ -68,6 +68,12 @@ async function openPostgres(url: string): Promise<OperationalStore> {
     },
   };
   const pool = new pg.Pool({ connectionString: url, max: 10, types: typeParsers as CustomTypesConfig });
+  // An idle connection the server ends (a restart, a failover, an administrator's terminate) is emitted as an 'error'
+  // on the pool, which would otherwise crash the process; the pool has already dropped that client and the next query
+  // opens a new one, so the error is reported and nothing else is needed.
+  pool.on('error', (error) => {
+    process.emitWarning(`PostgreSQL: an idle connection was closed (${error.message}); it will be reopened`);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     kind: 'postgres',
