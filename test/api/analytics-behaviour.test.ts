@@ -22,11 +22,13 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked by the assertions
+type Body = any;
+
 async function post(
   path: string,
   body: unknown,
   as: keyof typeof keys = 'analyst',
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: Body }> {
   const res = await fetch(base + path, {
     method: 'POST',
     headers: { authorization: `Bearer ${keys[as]}`, 'content-type': 'application/json' },

@@ -41,7 +41,7 @@ describe.skipIf(!HAVE_CHROMIUM)('event funnels tab', () => {
     await choose(page, page.getByTestId('funnel-step-select-2'), /^read_article$/);
     await page.getByTestId('funnel-add-step').click();
     await choose(page, page.getByTestId('funnel-step-select-3'), /^purchase$/);
-    await page.getByTestId('funnel-window').locator('input').fill('14');
+    await page.getByTestId('funnel-window').fill('14');
     const from = await page.getByTestId('funnel-from').inputValue();
     const to = await page.getByTestId('funnel-to').inputValue();
     await page.getByTestId('funnel-run').click();
@@ -61,11 +61,13 @@ describe.skipIf(!HAVE_CHROMIUM)('event funnels tab', () => {
     expect(shown[0]).toBeGreaterThan(0);
     const meta = await page.getByTestId('funnel-result').getByTestId('analysis-meta').textContent();
     expect(meta).toContain('view_product → read_article → purchase');
-    expect(meta).toContain(`${from} to ${to}`);
+    expect(meta).toContain(from);
+    expect(meta).toContain(to);
     await page.getByTestId('funnel-result').getByTestId('analysis-freshness').waitFor();
     const download = page.waitForEvent('download');
     await page.getByTestId('funnel-result').getByTestId('csv-export').click();
     expect((await download).suggestedFilename()).toBe(`funnel-${from}-${to}.csv`);
+    await page.screenshot({ path: '.tmp/analytics-funnels.png', fullPage: true });
   });
 
   it('says "not enough data" for a range without first-step events', async () => {
@@ -86,10 +88,9 @@ describe.skipIf(!HAVE_CHROMIUM)('retention tab', () => {
   it('shows the cohort table and the churn trend as the API answers them', async () => {
     await page.goto(`${d.base}/analytics/retention`);
     await page.getByTestId('retention-form').waitFor({ timeout: 20_000 });
-    await choose(page, page.getByTestId('retention-period'), /^Week$/);
     const from = await page.getByTestId('retention-from').inputValue();
     const to = await page.getByTestId('retention-to').inputValue();
-    await page.getByTestId('churn-days').locator('input').fill('7');
+    await page.getByTestId('churn-days').fill('7');
     await page.getByTestId('retention-run').click();
     await page.getByTestId('retention-table').waitFor({ timeout: 20_000 });
     await page.getByTestId('churn-table').waitFor({ timeout: 20_000 });
@@ -123,5 +124,6 @@ describe.skipIf(!HAVE_CHROMIUM)('retention tab', () => {
       c.body.trend.map((p) => (p.churnRate === null ? '' : String(p.churnRate))),
     );
     await page.getByTestId('churn-chart').waitFor();
+    await page.screenshot({ path: '.tmp/analytics-retention.png', fullPage: true });
   });
 });

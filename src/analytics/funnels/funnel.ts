@@ -129,7 +129,7 @@ export async function runFunnel(
 
   const n = def.steps.length;
   let overall: Counts;
-  let keyed: { key: string | null; label: Bilingual | null; counts: Counts }[] = [];
+  let keyed: { key: string | null; label: Bilingual | null; counts: Counts }[];
   if (population === null && groups === null) {
     // Everything in the event store: one query, no ids leave it.
     const { sql, params } = funnelAggregateSql(def);

@@ -62,7 +62,7 @@ function fromSegmentFailure(f: SegmentFailure): AnalysisFailure {
   if (f.code === 'not_found') return { code: 'not_found', message: f.message };
   if (f.code === 'invalid_rule')
     return { code: 'bad_request', message: `population: ${f.message}`, details: { issues: f.issues } };
-  const details = 'details' in f ? f.details : { unknownCount: f.unknownCount };
+  const details = f.code === 'unknown_customers' ? { unknownCount: f.unknownCount } : f.details;
   return { code: 'bad_request', message: f.message, ...(details === undefined ? {} : { details }) };
 }
 

@@ -11,6 +11,7 @@ import type { EventStore } from '../../store/events/store.ts';
 import type { OperationalStore } from '../../store/operational/store.ts';
 import { funnelDefinitionSchema } from './definition.ts';
 import { runFunnel, type FunnelResult } from './funnel.ts';
+import { windowFunnelCheckSql } from './sql.ts';
 
 // The UCI Bank Marketing file imported with examples/uci-bank-marketing (one campaign_contact per row, a
 // term_deposit_subscribed for each y = yes, both at the same instant), then the funnel contact → subscription broken
@@ -84,6 +85,9 @@ describe.runIf(present)('UCI bank marketing: conversion by month and previous ou
     });
     const r = await runFunnel({ events, segments: service }, def);
     if (!r.ok) throw new Error(r.error.message);
+    // Same instant for contact and subscription: the chains and windowFunnel agree on every customer.
+    const check = windowFunnelCheckSql(def);
+    expect(await events.query(check.sql, check.params)).toEqual([{ customers: 41_188, mismatched: 0 }]);
     return r.value;
   };
 

@@ -4,7 +4,6 @@ import type { z } from 'zod';
 import { funnelDefinitionSchema, type FunnelDefinition } from '../../analytics/funnels/definition.ts';
 import { runFunnel, type FunnelResult } from '../../analytics/funnels/funnel.ts';
 import type { AnalysisResult, BehaviourDeps } from '../../analytics/funnels/groups.ts';
-import { SegmentService } from '../../segments/service.ts';
 import { runAnalysis, type AnalysisContext, type AnalysisOutcome } from './analyze.ts';
 
 // `flywheel analyze funnel --steps a,b,c --window-days 7 --from D --to D [--breakdown …] [--json]`, or the whole
@@ -81,13 +80,7 @@ export function runBehaviour<T extends { notEnoughData: string | null }>(
 ): Promise<void> {
   return runAnalysis(
     json,
-    async ({ stores, clock, logger }: AnalysisContext): Promise<AnalysisOutcome<T>> => {
-      const segments = new SegmentService({
-        db: stores.operational.db,
-        events: stores.events,
-        clock,
-        logger,
-      });
+    async ({ stores, segments }: AnalysisContext): Promise<AnalysisOutcome<T>> => {
       const result = await analyse({ events: stores.events, segments });
       if (result.ok && result.value.notEnoughData)
         return {

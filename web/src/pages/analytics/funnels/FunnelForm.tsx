@@ -69,9 +69,11 @@ export function FunnelForm(props: {
   const [from, setFrom] = useState(shiftDate(latest, -29));
   const [to, setTo] = useState(latest);
   const [breakdown, setBreakdown] = useState('');
+  // The catalogue can arrive after the first render: start with its first two events then.
+  const known = names.join(',');
   useEffect(() => {
     if (steps.length === 0 && names.length > 0) setSteps(names.slice(0, 2));
-  }, [names.join(',')]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [known]);
 
   const firstProperties = props.events.events.find((e) => e.name === steps[0])?.properties ?? [];
   const complete = steps.length >= 2 && steps.every(Boolean) && from <= to;
