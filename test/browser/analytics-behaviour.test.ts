@@ -70,6 +70,35 @@ describe.skipIf(!HAVE_CHROMIUM)('event funnels tab', () => {
     await page.screenshot({ path: '.tmp/analytics-funnels.png', fullPage: true });
   });
 
+  it('filters a step on an event property, as the API does', async () => {
+    const [latest] = await d.stores.events.query<{ i: number }>(
+      `SELECT JSONExtractInt(properties, 'i') AS i FROM events_dedup WHERE event = 'view_product' ORDER BY time DESC LIMIT 1`,
+    );
+    const i = Number(latest?.i);
+    await page.goto(`${d.base}/analytics/funnels`);
+    await page.getByTestId('funnel-form').waitFor({ timeout: 20_000 });
+    await choose(page, page.getByTestId('funnel-step-select-1'), /^view_product$/);
+    await choose(page, page.getByTestId('funnel-step-select-2'), /^purchase$/);
+    await page.getByTestId('funnel-add-filter-1').click();
+    await choose(page, page.getByTestId('funnel-filter-property-1-1'), /^i$/);
+    await page.getByTestId('funnel-filter-value-1-1').fill(String(i));
+    const from = await page.getByTestId('funnel-from').inputValue();
+    const to = await page.getByTestId('funnel-to').inputValue();
+    await page.getByTestId('funnel-run').click();
+    await page.getByTestId('funnel-table').waitFor({ timeout: 20_000 });
+    const api = await apiJson<FunnelBody>(page, 'POST', '/v1/analytics/funnel', {
+      steps: [{ event: 'view_product', where: { i } }, { event: 'purchase' }],
+      window: { days: 7 },
+      from,
+      to,
+    });
+    expect(api.status).toBe(200);
+    const expected = api.body.overall.steps.map((s) => s.customers);
+    await expect.poll(async () => (await values('funnel-customers')).map(Number)).toEqual(expected);
+    // One event matches i: one customer did the first step.
+    expect(expected[0]).toBe(1);
+  });
+
   it('says "not enough data" for a range without first-step events', async () => {
     await page.getByTestId('funnel-from').fill('2001-01-01');
     await page.getByTestId('funnel-to').fill('2001-01-31');

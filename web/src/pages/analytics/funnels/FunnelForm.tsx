@@ -1,4 +1,4 @@
-import { DeleteOutlined, PlayCircleOutlined, PlusOutlined } from '@ant-design/icons';
+import { DeleteOutlined, FilterOutlined, PlayCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Card, Form, Input, InputNumber, Select, Space } from 'antd';
 import { useEffect, useState } from 'react';
 import type { SegmentCatalogue } from '../../../api/segments.ts';
@@ -54,6 +54,78 @@ export function breakdownOptions(
   return groups.filter((g) => g.options.length > 0);
 }
 
+/** One property condition of a step: property = value. */
+interface StepFilter {
+  readonly property: string;
+  readonly value: string;
+}
+
+/** A value as typed, as the event stores it: numbers and true/false as such, anything else as text. */
+function typed(value: string): string | number | boolean {
+  const v = value.trim();
+  if (v === 'true' || v === 'false') return v === 'true';
+  return v !== '' && Number.isFinite(Number(v)) ? Number(v) : v;
+}
+
+/** The API's `where` of a step (property → value), or undefined when the step has no complete condition. */
+export function whereOf(
+  filters: readonly StepFilter[],
+): Record<string, string | number | boolean> | undefined {
+  const complete = filters.filter((f) => f.property && f.value.trim() !== '');
+  return complete.length === 0
+    ? undefined
+    : Object.fromEntries(complete.map((f) => [f.property, typed(f.value)]));
+}
+
+/** The property conditions of one step ("channel = app"), each removable; properties are the event's own. */
+function StepFilters(props: {
+  step: number;
+  properties: readonly string[];
+  value: readonly StepFilter[];
+  onChange: (next: StepFilter[]) => void;
+}) {
+  const { t } = useI18n();
+  const set = (i: number, change: Partial<StepFilter>) =>
+    props.onChange(props.value.map((f, j) => (j === i ? { ...f, ...change } : f)));
+  return (
+    <Space wrap data-testid={`funnel-step-filters-${props.step}`}>
+      {props.value.map((f, i) => (
+        <Space.Compact key={i}>
+          <Select
+            value={f.property || undefined}
+            placeholder={t('analytics.funnels.property')}
+            options={props.properties.map((p) => ({ value: p, label: p }))}
+            onChange={(property: string) => set(i, { property })}
+            style={{ width: 150 }}
+            data-testid={`funnel-filter-property-${props.step}-${i + 1}`}
+          />
+          <Input
+            value={f.value}
+            placeholder={t('analytics.funnels.equals')}
+            onChange={(e) => set(i, { value: e.target.value })}
+            style={{ width: 130 }}
+            data-testid={`funnel-filter-value-${props.step}-${i + 1}`}
+          />
+          <Button
+            icon={<DeleteOutlined />}
+            onClick={() => props.onChange(props.value.filter((_, j) => j !== i))}
+            aria-label={t('analytics.funnels.removeFilter')}
+          />
+        </Space.Compact>
+      ))}
+      <Button
+        type="dashed"
+        icon={<FilterOutlined />}
+        disabled={props.properties.length === 0}
+        onClick={() => props.onChange([...props.value, { property: props.properties[0] ?? '', value: '' }])}
+        data-testid={`funnel-add-filter-${props.step}`}
+      >
+        {t('analytics.funnels.addFilter')}
+      </Button>
+    </Space>
+  );
+}
+
 /** The step editor (event names present in the store), window, first-step dates and breakdown. */
 export function FunnelForm(props: {
   events: EventCatalogue;
@@ -65,6 +137,8 @@ export function FunnelForm(props: {
   const latest =
     props.events.freshness.latestEventTime?.slice(0, 10) ?? new Date().toISOString().slice(0, 10);
   const [steps, setSteps] = useState<string[]>(names.slice(0, 2));
+  const [filters, setFilters] = useState<StepFilter[][]>([[], []]);
+  const [population, setPopulation] = useState('');
   const [days, setDays] = useState<number>(7);
   const [from, setFrom] = useState(shiftDate(latest, -29));
   const [to, setTo] = useState(latest);
@@ -80,7 +154,11 @@ export function FunnelForm(props: {
   const run = () => {
     const b = breakdownOf(breakdown);
     props.onRun({
-      steps: steps.map((event) => ({ event })),
+      steps: steps.map((event, i) => {
+        const where = whereOf(filters[i] ?? []);
+        return where ? { event, where } : { event };
+      }),
+      ...(population ? { population: { segmentId: population } } : {}),
       window: { days },
       from,
       to,
@@ -94,7 +172,7 @@ export function FunnelForm(props: {
         <Form.Item label={t('analytics.funnels.steps')}>
           <Space direction="vertical" style={{ width: '100%' }}>
             {steps.map((step, i) => (
-              <Space key={i}>
+              <Space key={i} align="start" wrap>
                 <span style={{ width: 24, display: 'inline-block' }}>{i + 1}.</span>
                 <Select
                   showSearch
@@ -108,15 +186,27 @@ export function FunnelForm(props: {
                 <Button
                   icon={<DeleteOutlined />}
                   disabled={steps.length <= 2}
-                  onClick={() => setSteps(steps.filter((_, j) => j !== i))}
+                  onClick={() => {
+                    setSteps(steps.filter((_, j) => j !== i));
+                    setFilters(filters.filter((_, j) => j !== i));
+                  }}
                   aria-label={t('analytics.funnels.removeStep')}
+                />
+                <StepFilters
+                  step={i + 1}
+                  properties={props.events.events.find((e) => e.name === step)?.properties ?? []}
+                  value={filters[i] ?? []}
+                  onChange={(next) => setFilters(steps.map((_, j) => (j === i ? next : (filters[j] ?? []))))}
                 />
               </Space>
             ))}
             <Button
               icon={<PlusOutlined />}
               disabled={steps.length >= 8}
-              onClick={() => setSteps([...steps, ''])}
+              onClick={() => {
+                setSteps([...steps, '']);
+                setFilters([...filters, []]);
+              }}
               data-testid="funnel-add-step"
             >
               {t('analytics.funnels.addStep')}
@@ -143,6 +233,18 @@ export function FunnelForm(props: {
           </Form.Item>
           <Form.Item label={t('analytics.funnels.to')}>
             <Input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="funnel-to" />
+          </Form.Item>
+          <Form.Item label={t('analytics.funnels.population')}>
+            <Select
+              value={population}
+              onChange={setPopulation}
+              style={{ width: 220 }}
+              options={[
+                { value: '', label: t('analytics.funnels.allCustomers') },
+                ...(props.catalogue?.segments ?? []).map((seg) => ({ value: seg.id, label: seg.name })),
+              ]}
+              data-testid="funnel-population"
+            />
           </Form.Item>
           <Form.Item label={t('analytics.funnels.breakdown')}>
             <Select

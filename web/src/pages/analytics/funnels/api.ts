@@ -32,7 +32,8 @@ export type Breakdown =
   | { by: 'property'; property: string };
 
 export interface FunnelRequest {
-  steps: { event: string }[];
+  steps: { event: string; where?: Record<string, string | number | boolean> }[];
+  population?: { segmentId: string };
   window: { days: number };
   from: string;
   to: string;
