@@ -9,13 +9,11 @@ import {
   intersect,
   median,
   MAX_GROUPS,
-  resolveGroups,
-  resolvePopulation,
+  resolveAudience,
   unknownEvents,
   type AnalysisResult,
   type BehaviourDeps,
   type Freshness,
-  type Group,
 } from './groups.ts';
 import { funnelAggregateSql, funnelBitmapSql, MISSING_KEY } from './sql.ts';
 
@@ -112,20 +110,14 @@ export async function runFunnel(
   const checked = await checkSteps(deps, def);
   if (!checked.ok) return checked;
 
-  let population: ReadonlyRoaringBitmap32 | null = null;
-  if (def.population) {
-    const p = await resolvePopulation(deps.segments, def.population, def.asOf);
-    if (!p.ok) return p;
-    population = p.value;
-  }
-  let groups: Group[] | null = null;
-  let omitted = 0;
-  if (def.breakdown && def.breakdown.by !== 'property') {
-    const g = await resolveGroups(deps.segments, def.breakdown, def.asOf);
-    if (!g.ok) return g;
-    groups = g.value.groups;
-    omitted = g.value.omitted;
-  }
+  const audience = await resolveAudience(deps.segments, {
+    population: def.population,
+    breakdown: def.breakdown && def.breakdown.by !== 'property' ? def.breakdown : undefined,
+    asOf: def.asOf,
+  });
+  if (!audience.ok) return audience;
+  const { population, groups } = audience.value;
+  let omitted = audience.value.omitted;
 
   const n = def.steps.length;
   let overall: Counts;

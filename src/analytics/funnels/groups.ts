@@ -79,6 +79,28 @@ export async function resolvePopulation(
   return result.ok ? ok(result.value.bitmap) : err(fromSegmentFailure(result.error));
 }
 
+/** An analysis's population (null: every customer) and breakdown groups (null: none), on one business day's index. */
+export async function resolveAudience(
+  segments: SegmentService,
+  def: {
+    population?: Population | undefined;
+    breakdown?: GroupBreakdown | undefined;
+    asOf?: string | undefined;
+  },
+): Promise<
+  AnalysisResult<{ population: ReadonlyRoaringBitmap32 | null; groups: Group[] | null; omitted: number }>
+> {
+  let population: ReadonlyRoaringBitmap32 | null = null;
+  if (def.population) {
+    const p = await resolvePopulation(segments, def.population, def.asOf);
+    if (!p.ok) return p;
+    population = p.value;
+  }
+  if (!def.breakdown) return ok({ population, groups: null, omitted: 0 });
+  const g = await resolveGroups(segments, def.breakdown, def.asOf);
+  return g.ok ? ok({ population, ...g.value }) : g;
+}
+
 /** The non-empty groups of a breakdown on a business day, largest first, at most MAX_GROUPS (and how many were left out). */
 export async function resolveGroups(
   segments: SegmentService,

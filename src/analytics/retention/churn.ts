@@ -6,12 +6,10 @@ import {
   countIn,
   freshness,
   intersect,
-  resolveGroups,
-  resolvePopulation,
+  resolveAudience,
   type AnalysisResult,
   type BehaviourDeps,
   type Freshness,
-  type Group,
 } from '../funnels/groups.ts';
 import { addPeriods, dayNumber, dayText, periodStart, type ChurnDefinition } from './definition.ts';
 import { checkEvents } from './retention.ts';
@@ -59,20 +57,13 @@ export async function runChurn(
     const checked = await checkEvents(deps, [{ role: 'activity', event: def.activity.event }]);
     if (!checked.ok) return checked;
   }
-  let population: ReadonlyRoaringBitmap32 | null = null;
-  if (def.population) {
-    const p = await resolvePopulation(deps.segments, def.population, def.asOf);
-    if (!p.ok) return p;
-    population = p.value;
-  }
-  let groups: Group[] | null = null;
-  let omitted = 0;
-  if (def.breakdown) {
-    const g = await resolveGroups(deps.segments, def.breakdown, def.asOf);
-    if (!g.ok) return g;
-    groups = g.value.groups;
-    omitted = g.value.omitted;
-  }
+  const audience = await resolveAudience(deps.segments, {
+    population: def.population,
+    breakdown: def.breakdown,
+    asOf: def.asOf,
+  });
+  if (!audience.ok) return audience;
+  const { population, groups, omitted } = audience.value;
   const fresh = await freshness(deps.events, def.activity.kind === 'transaction');
   const latest = def.activity.kind === 'transaction' ? fresh.latestTransactionTime : fresh.latestEventTime;
   const lastDay = latest ? dayNumber(latest.slice(0, 10)) : -Infinity;

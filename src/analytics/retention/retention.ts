@@ -6,13 +6,11 @@ import {
   countIn,
   freshness,
   intersect,
-  resolveGroups,
-  resolvePopulation,
+  resolveAudience,
   unknownEvents,
   type AnalysisResult,
   type BehaviourDeps,
   type Freshness,
-  type Group,
 } from '../funnels/groups.ts';
 import { addPeriods, dayNumber, dayText, periodStart, type RetentionDefinition } from './definition.ts';
 import { retentionSql, retentionSpan } from './sql.ts';
@@ -81,20 +79,13 @@ export async function runRetention(
     { role: 'return', event: def.return.kind === 'event' ? def.return.event : undefined },
   ]);
   if (!checked.ok) return checked;
-  let population: ReadonlyRoaringBitmap32 | null = null;
-  if (def.population) {
-    const p = await resolvePopulation(deps.segments, def.population, def.asOf);
-    if (!p.ok) return p;
-    population = p.value;
-  }
-  let groups: Group[] | null = null;
-  let omitted = 0;
-  if (def.breakdown) {
-    const g = await resolveGroups(deps.segments, def.breakdown, def.asOf);
-    if (!g.ok) return g;
-    groups = g.value.groups;
-    omitted = g.value.omitted;
-  }
+  const audience = await resolveAudience(deps.segments, {
+    population: def.population,
+    breakdown: def.breakdown,
+    asOf: def.asOf,
+  });
+  if (!audience.ok) return audience;
+  const { population, groups, omitted } = audience.value;
   const fresh = await freshness(deps.events, def.start.kind === 'first_purchase');
   // A period is observed once it has started before the latest event (or transaction) in the store.
   const latest = [fresh.latestEventTime, fresh.latestTransactionTime]
