@@ -54,13 +54,13 @@ export async function startServer(deps: {
     // The daily batch (tags, then segments on them, then reminders) runs in the background: the dashboard serves
     // meanwhile. At start it catches up when today has no tag snapshot yet.
     const daily = { db: stores.operational.db, events: stores.events, clock, logger, tags, segments };
-    // A freshly seeded demo bank also gets weekly tag snapshots over its history, so lifecycle transitions and trends
-    // have a past to show.
-    const computing = (
+    // Today first, so the dashboard shows tags within seconds; then a freshly seeded demo bank also gets weekly tag
+    // snapshots over its history, so lifecycle transitions and trends have a past to show.
+    const computing = catchUpToday(daily, SYSTEM_PRINCIPAL.actor).then(() =>
       seeded
         ? backfillTagHistory(daily, SYSTEM_PRINCIPAL.actor, { days: config.demo.days, stepDays: 7 })
-        : Promise.resolve([])
-    ).then(() => catchUpToday(daily, SYSTEM_PRINCIPAL.actor));
+        : [],
+    );
     const scheduler =
       config.tags.dailyAt === 'off'
         ? null
