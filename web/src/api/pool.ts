@@ -1,6 +1,7 @@
 import { request } from '../api.ts';
 
-// The customer pool's view of the API (src/api/routes/pool*.ts): org, staff, lists, workbench, tasks, coverage.
+// The customer pool's view of the API (src/api/routes/pool*.ts): org, staff, lists, workbench, tasks, coverage,
+// assignment (unassigned queue, by hand and by rules, rules).
 // Personal fields arrive masked; only GET /v1/customers/:no?reveal= returns them in clear (audited).
 
 export type PoolTier = 'mass' | 'gold' | 'platinum' | 'diamond' | 'private';
@@ -188,6 +189,48 @@ export interface TimelinePage {
   readonly sources: readonly { source: string; available: boolean }[];
 }
 
+/** A customer of the unassigned queue: no owner, or an owner who departed (name masked). */
+export interface UnassignedCustomer {
+  readonly customerNo: string;
+  readonly name: string | null;
+  readonly tier: PoolTier | null;
+  readonly aum: number;
+  readonly orgUnitId: string | null;
+  readonly reason: 'no_owner' | 'owner_departed';
+  readonly formerManagerId: string | null;
+}
+
+/**
+ * One customer's verdict from POST /v1/customers/assign: by hand assigned, unassigned, unchanged, duplicate,
+ * not_found, manager_not_found, manager_departed, manager_at_limit; by rules assigned, no_rule, no_capacity.
+ */
+export interface AssignResult {
+  readonly customerNo: string;
+  readonly status: string;
+  readonly from?: string | null;
+  readonly to?: string | null;
+  readonly managerId?: string | null;
+  readonly ruleId?: number | null;
+}
+export interface AssignResponse {
+  readonly results: readonly AssignResult[];
+  readonly counts: Readonly<Record<string, number>>;
+}
+
+/** An assignment rule: unassigned customers of the unit (and below), of the tier or any, round-robin to managers. */
+export interface AssignmentRule {
+  readonly id: number;
+  readonly orgUnitId: string;
+  readonly tier: PoolTier | null;
+  readonly managerIds: readonly string[];
+  readonly nextIndex: number;
+}
+export interface RuleInput {
+  orgUnitId: string;
+  tier: PoolTier | null;
+  managerIds: string[];
+}
+
 /** `?a=1&b=x` from the defined, non-empty values. */
 export function qs(params: Readonly<Record<string, string | number | undefined | null>>): string {
   const q = new URLSearchParams();
@@ -242,6 +285,16 @@ export const poolApi = {
     request<Task>('PATCH', `/v1/tasks/${id}`, { status }),
   setReminder: (id: number, status: 'done' | 'dismissed') =>
     request<unknown>('PATCH', `/v1/reminders/${id}`, { status }),
+
+  unassigned: (query: { orgUnitId?: string; limit: number; offset: number }, signal?: AbortSignal) =>
+    request<Paged<UnassignedCustomer>>('GET', `/v1/pool/unassigned${qs(query)}`, undefined, signal),
+  assign: (items: { customerNo: string; managerId: string | null }[], reason: string | null) =>
+    request<AssignResponse>('POST', '/v1/customers/assign', { items, reason }),
+  assignByRules: () => request<AssignResponse>('POST', '/v1/customers/assign', { byRules: true }),
+  rules: (signal?: AbortSignal) =>
+    request<{ rules: AssignmentRule[] }>('GET', '/v1/pool/rules', undefined, signal).then((r) => r.rules),
+  saveRule: (input: RuleInput) => request<AssignmentRule>('POST', '/v1/pool/rules', input),
+  deleteRule: (id: number) => request<void>('DELETE', `/v1/pool/rules/${id}`),
 };
 
 /** Every unit of a tree, depth first, with its depth. */

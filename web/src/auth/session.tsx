@@ -19,15 +19,9 @@ export function useMe(): Me {
 // The server decides; these only hide actions it would refuse.
 const DEFINERS = new Set(['admin', 'analyst']);
 
-/**
- * Whether the principal holds any of `permissions`. A server that grants no permission of that family at all
- * (e.g. `tags.*` before the tag routes define theirs) falls back to the head-office roles.
- */
+/** Whether the principal holds any of `permissions` (the server grants them by role; it decides anyway). */
 export function can(me: Me, ...permissions: readonly string[]): boolean {
-  if (permissions.some((p) => me.permissions.includes(p))) return true;
-  const families = new Set(permissions.map((p) => p.split('.')[0]));
-  const known = me.permissions.some((p) => families.has(p.split('.')[0]));
-  return !known && DEFINERS.has(me.role);
+  return permissions.some((p) => me.permissions.includes(p));
 }
 
 /** May save, materialise and archive segments and upload lists. */
@@ -35,7 +29,7 @@ export const canManageSegments = (me: Me) => can(me, 'segments.manage');
 /** May export a segment's members. */
 export const canExportSegments = (me: Me) => can(me, 'segments.export');
 /** May define tags, import manual values and run the computation. */
-export const canManageTags = (me: Me) => can(me, 'tags.manage', 'tags.write', 'tags.compute');
+export const canManageTags = (me: Me) => can(me, 'tags.manage');
 
 // Areas that show whole-bank figures; the server refuses them (403) to roles bound to a branch or a pool.
 const WHOLE_BANK_AREAS = new Set(['overview', 'tags', 'segments', 'analytics']);

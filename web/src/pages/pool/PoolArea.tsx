@@ -2,6 +2,7 @@ import { Tabs } from 'antd';
 import { can, useMe } from '../../auth/session.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { navigate, subPath, usePath } from '../../router.ts';
+import { AssignmentPage } from './assignment/AssignmentPage.tsx';
 import { CoveragePage } from './coverage/CoveragePage.tsx';
 import { HandoverList } from './handover/HandoverList.tsx';
 import { HandoverProgress } from './handover/HandoverProgress.tsx';
@@ -10,8 +11,9 @@ import { StaffPage } from './staff/StaffPage.tsx';
 import { WorkbenchPage } from './workbench/WorkbenchPage.tsx';
 
 /**
- * The customer pool: /pool (workbench), /pool/handovers[/new|/:id], /pool/staff (org and staff), /pool/coverage
- * (interaction coverage and log). Tabs the role cannot use are not offered; the server decides anyway.
+ * The customer pool: /pool (workbench), /pool/handovers[/new|/:id], /pool/staff (org and staff), /pool/assignment
+ * (unassigned queue, assignment rules), /pool/coverage (interaction coverage and log). Tabs the role cannot use
+ * are not offered; the server decides anyway.
  */
 export default function PoolArea() {
   const { t } = useI18n();
@@ -19,10 +21,12 @@ export default function PoolArea() {
   const [first, second] = subPath(usePath(), '/pool');
   const handovers = can(me, 'handover.run');
   const staff = can(me, 'pool.manage', 'pool.assign');
+  const assignment = can(me, 'pool.assign');
   const tabs = [
     { key: 'workbench', label: t('pool.tab.workbench') },
     ...(handovers ? [{ key: 'handovers', label: t('pool.tab.handovers') }] : []),
     ...(staff ? [{ key: 'staff', label: t('pool.tab.staff') }] : []),
+    ...(assignment ? [{ key: 'assignment', label: t('pool.tab.assignment') }] : []),
     { key: 'coverage', label: t('pool.tab.coverage') },
   ];
   const active = first ?? 'workbench';
@@ -34,6 +38,7 @@ export default function PoolArea() {
       return <HandoverList />;
     }
     if (first === 'staff' && staff) return <StaffPage />;
+    if (first === 'assignment' && assignment) return <AssignmentPage />;
     if (first === 'coverage') return <CoveragePage />;
     return <WorkbenchPage />;
   })();
