@@ -1,121 +1,38 @@
 import { request } from '../../../api.ts';
-import type { Bilingual } from '../../../api/tags.ts';
+import type { z } from 'zod';
+import type { funnelDefinitionSchema } from '../../../../../src/analytics/funnels/definition.ts';
+import type {
+  churnDefinitionSchema,
+  periodSchema,
+  retentionDefinitionSchema,
+} from '../../../../../src/analytics/retention/definition.ts';
+import type {
+  churnResult,
+  eventNames,
+  freshness,
+  funnelResult,
+  retentionResult,
+} from '../../../../../src/api/routes/analytics-behaviour-schemas.ts';
 
-// POST /v1/analytics/funnel, /retention, /churn and GET /v1/analytics/events as the dashboard sees them (shapes of
-// src/api/routes/analytics-behaviour-schemas.ts).
+// POST /v1/analytics/funnel, /retention, /churn and GET /v1/analytics/events as the dashboard sees them. The types
+// come from the zod schemas the routes validate and answer with (type-only imports, erased from the bundle).
 
-export interface Freshness {
-  readonly latestEventTime: string | null;
-  readonly latestReceivedAt: string | null;
-  readonly latestTransactionTime?: string | null;
-}
-
-export interface FunnelStep {
-  readonly step: number;
-  readonly event: string;
-  readonly customers: number;
-  readonly conversionFromPrevious: number | null;
-  readonly conversionFromFirst: number | null;
-  readonly medianSecondsFromPrevious: number | null;
-}
-
-export interface FunnelGroup {
-  readonly key: string | null;
-  readonly label: Bilingual | null;
-  readonly steps: readonly FunnelStep[];
-}
-
-export type Breakdown =
-  | { by: 'tag'; tag: string }
-  | { by: 'attribute'; attribute: string }
-  | { by: 'segment'; segments: string[] }
-  | { by: 'property'; property: string };
-
-export interface FunnelRequest {
-  steps: { event: string; where?: Record<string, string | number | boolean> }[];
-  population?: { segmentId: string };
-  window: { days: number };
-  from: string;
-  to: string;
-  breakdown?: Breakdown;
-}
-
-export interface FunnelResult {
-  readonly window: { from: string; to: string; conversionSeconds: number };
-  readonly overall: FunnelGroup;
-  readonly breakdown: { by: string; groups: readonly FunnelGroup[]; omittedGroups: number } | null;
-  readonly freshness: Freshness;
-  readonly notEnoughData: string | null;
-  readonly elapsedMs: number;
-}
-
-export type StartSpec = { kind: 'any_event' } | { kind: 'event'; event: string } | { kind: 'first_purchase' };
-export type Period = 'day' | 'week' | 'month';
-
-export interface RetentionRequest {
-  start: StartSpec;
-  return: { kind: 'any_event' } | { kind: 'event'; event: string };
-  period: Period;
-  periods: number;
-  from: string;
-  to: string;
-  breakdown?: Exclude<Breakdown, { by: 'property' }>;
-}
-
-export interface CohortRow {
-  readonly cohort: string;
-  readonly size: number;
-  readonly retained: readonly (number | null)[];
-  readonly rates: readonly (number | null)[];
-}
-
-export interface RetentionTable {
-  readonly cohorts: readonly CohortRow[];
-  readonly average: readonly (number | null)[];
-}
-
-export interface RetentionResult {
-  readonly window: { from: string; to: string; observedUntil: string | null };
-  readonly overall: RetentionTable;
-  readonly breakdown: {
-    by: string;
-    groups: readonly (RetentionTable & { key: string; label: Bilingual | null })[];
-    omittedGroups: number;
-  } | null;
-  readonly freshness: Freshness;
-  readonly notEnoughData: string | null;
-  readonly elapsedMs: number;
-}
-
-export interface ChurnRequest {
-  activity: { kind: 'transaction' } | { kind: 'event'; event?: string };
-  days: number;
-  period: Period;
-  from: string;
-  to: string;
-}
-
-export interface ChurnPoint {
-  readonly period: string;
-  readonly periodEnd: string;
-  readonly complete: boolean;
-  readonly atRisk: number;
-  readonly churned: number | null;
-  readonly churnRate: number | null;
-}
-
-export interface ChurnResult {
-  readonly window: { from: string; to: string; observedUntil: string | null };
-  readonly trend: readonly ChurnPoint[];
-  readonly freshness: Freshness;
-  readonly notEnoughData: string | null;
-  readonly elapsedMs: number;
-}
-
-export interface EventCatalogue {
-  readonly events: readonly { name: string; properties: readonly string[] }[];
-  readonly freshness: Freshness;
-}
+export type Freshness = z.output<typeof freshness>;
+export type FunnelResult = z.output<typeof funnelResult>;
+export type FunnelGroup = FunnelResult['overall'];
+export type FunnelStep = FunnelGroup['steps'][number];
+export type FunnelRequest = z.input<typeof funnelDefinitionSchema>;
+export type Breakdown = NonNullable<FunnelRequest['breakdown']>;
+export type RetentionRequest = z.input<typeof retentionDefinitionSchema>;
+export type StartSpec = RetentionRequest['start'];
+export type Period = z.output<typeof periodSchema>;
+export type RetentionResult = z.output<typeof retentionResult>;
+export type RetentionTable = RetentionResult['overall'];
+export type CohortRow = RetentionTable['cohorts'][number];
+export type ChurnRequest = z.input<typeof churnDefinitionSchema>;
+export type ChurnResult = z.output<typeof churnResult>;
+export type ChurnPoint = ChurnResult['trend'][number];
+export type EventCatalogue = z.output<typeof eventNames>;
 
 export const behaviourApi = {
   events: (signal?: AbortSignal) => request<EventCatalogue>('GET', '/v1/analytics/events', undefined, signal),
