@@ -24,6 +24,7 @@ export const poolEnUS = {
   'pool.myDay.reminders': 'Service reminders',
   'pool.myDay.noTasks': 'No open tasks due',
   'pool.myDay.noReminders': 'No reminders this week',
+  'pool.myDay.dormantSince': 'dormant since {date}',
   'pool.myDay.complete': 'Mark done',
   'pool.myDay.completed': 'Marked done',
   'pool.myDay.dismiss': 'Dismiss',

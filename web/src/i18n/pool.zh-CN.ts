@@ -26,6 +26,7 @@ export const poolZhCN: Record<keyof typeof poolEnUS, string> = {
   'pool.myDay.reminders': '服务提醒',
   'pool.myDay.noTasks': '没有到期的任务',
   'pool.myDay.noReminders': '本周没有提醒',
+  'pool.myDay.dormantSince': '自 {date} 起沉睡',
   'pool.myDay.complete': '标记完成',
   'pool.myDay.completed': '已完成',
   'pool.myDay.dismiss': '忽略',

@@ -92,7 +92,10 @@ export function MyDayCard({ staffId, tick }: { staffId: string | undefined; tick
         title={
           <Space size={6} wrap>
             <span>{label(t, 'pool.reminder', r.kind)}</span>
-            <Tag color={overdue(r.dueOn) ? 'red' : 'gold'}>{r.dueOn}</Tag>
+            {/* A dormancy reminder is dated the day the customer turned dormant: say "since", not a due date. */}
+            <Tag color={overdue(r.dueOn) ? 'red' : 'gold'}>
+              {r.kind === 'dormant_high_value' ? t('pool.myDay.dormantSince', { date: r.dueOn }) : r.dueOn}
+            </Tag>
           </Space>
         }
         description={customerLink(r.customerNo, r.customerName)}
