@@ -42,10 +42,26 @@ afterAll(async () => {
 const node = (path: string): Locator => page.locator(`[data-testid="rule-node"][data-path="${path}"]`);
 const visible = (testId: string) => page.getByTestId(testId).filter({ visible: true }).first();
 
-/** Adds a condition of `kind` to the group at `path` through its "Add condition" menu. */
+/**
+ * Adds a condition of `kind` to the group at `path` through its "Add condition" menu, and waits until the node is
+ * there: on loaded CI cores a click can land while the menu is still animating in and be lost, so it retries.
+ */
 async function add(path: string, kind: string): Promise<void> {
-  await page.getByTestId(`add-to-${path}`).click();
-  await visible(`add-${kind}`).click();
+  const nodes = page.getByTestId('rule-node');
+  const before = await nodes.count();
+  for (let attempt = 1; ; attempt++) {
+    await page.getByTestId(`add-to-${path}`).click();
+    const item = visible(`add-${kind}`);
+    await item.waitFor({ state: 'visible' });
+    await item.click();
+    try {
+      await expect.poll(() => nodes.count(), { timeout: 5_000 }).toBeGreaterThan(before);
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
 }
 
 /** Waits until the live count answers for the rule on screen; returns the count and that rule. */
