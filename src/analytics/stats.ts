@@ -1,6 +1,8 @@
 // Distribution functions the analyses need (confidence intervals, p-values, power), in plain TypeScript: a statistics
 // library would be a dependency for five functions. Accuracy ~1e-12 relative; tests compare with published tables.
 
+import { inverseNormal } from '../shared/normal.ts';
+
 const LANCZOS = [
   0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
   12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
@@ -58,39 +60,14 @@ export function normalCdf(z: number): number {
   return 0.5 * erfc(-z / Math.SQRT2);
 }
 
-/** The z with P(Z ≤ z) = p, 0 < p < 1 (Acklam's approximation refined by one Halley step). */
+/** The z with P(Z ≤ z) = p, 0 < p < 1 (Acklam's approximation, src/shared/normal.ts, refined by one Halley step). */
 export function normalQuantile(p: number): number {
   if (!(p > 0 && p < 1)) {
     if (p === 0) return -Infinity;
     if (p === 1) return Infinity;
     throw new RangeError(`normalQuantile: p must be in (0, 1), got ${p}`);
   }
-  const a = [
-    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
-    2.506628277459239,
-  ];
-  const b = [
-    -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572,
-  ];
-  const c = [
-    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
-    2.938163982698783,
-  ];
-  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-  const at = (arr: number[], i: number) => arr[i] as number;
-  const tail = (q: number) =>
-    (((((at(c, 0) * q + at(c, 1)) * q + at(c, 2)) * q + at(c, 3)) * q + at(c, 4)) * q + at(c, 5)) /
-    ((((at(d, 0) * q + at(d, 1)) * q + at(d, 2)) * q + at(d, 3)) * q + 1);
-  let x: number;
-  if (p < 0.02425) x = tail(Math.sqrt(-2 * Math.log(p)));
-  else if (p > 1 - 0.02425) x = -tail(Math.sqrt(-2 * Math.log(1 - p)));
-  else {
-    const q = p - 0.5;
-    const r = q * q;
-    x =
-      ((((((at(a, 0) * r + at(a, 1)) * r + at(a, 2)) * r + at(a, 3)) * r + at(a, 4)) * r + at(a, 5)) * q) /
-      (((((at(b, 0) * r + at(b, 1)) * r + at(b, 2)) * r + at(b, 3)) * r + at(b, 4)) * r + 1);
-  }
+  const x = inverseNormal(p);
   const e = normalCdf(x) - p;
   const u = e * Math.sqrt(2 * Math.PI) * Math.exp((x * x) / 2);
   return x - u / (1 + (x * u) / 2);

@@ -5,7 +5,8 @@ import type { ConsentChannel, Tier } from '../store/operational/database.ts';
 import { branchId, subBranchId, type ManagersBySubBranch } from './bank.ts';
 import { beijingMs, civil, isoDate } from './calendar.ts';
 import { drawEngagement, drawStage, STAGES, type Engagement, type StageIndex } from './lifecycle.ts';
-import { hash32, inverseNormal, Rng, weylPoint } from './random.ts';
+import { inverseNormal } from '../shared/normal.ts';
+import { hash32, Rng, weylPoint } from './random.ts';
 import {
   BIRTHPLACES,
   BRANCHES,
