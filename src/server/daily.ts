@@ -33,6 +33,8 @@ export interface DailyReport {
   };
   readonly segments: { readonly materialized: number; readonly failed: readonly MaterializeOutcome[] };
   readonly reminders: readonly KindResult[];
+  /** Set when the reminder run itself failed (its audit record); `reminders` is then empty. */
+  readonly remindersError?: string;
   readonly seconds: number;
 }
 
@@ -45,27 +47,32 @@ export async function runDailyJobs(
 ): Promise<DailyReport> {
   const started = performance.now();
   const tags = await computeTags(deps, trigger, actor, asOf);
-  const segments = await materializeAll(deps.segments, asOf, actor).then(
-    (r) => ({ materialized: r.results.filter((x) => x.ok).length, failed: r.results.filter((x) => !x.ok) }),
-    (error: unknown) => ({
-      materialized: 0,
-      failed: [
-        { ok: false as const, segmentId: '*', error: { code: 'internal', message: messageOf(error) } },
-      ],
-    }),
-  );
-  const reminders = await generateReminders(deps, actor, { asOf }).catch((error: unknown) => [
-    { kind: 'deposit_maturity' as const, ok: false as const, error: messageOf(error) },
-  ]);
+  // materializeAll never throws: a segment that fails (or the listing, as segment '*') is one of its results.
+  const materialized = await materializeAll(deps.segments, asOf, actor);
+  const segments = {
+    materialized: materialized.results.filter((x) => x.ok).length,
+    failed: materialized.results.filter((x) => !x.ok),
+  };
+  // generateReminders reports each kind's failure itself; only its audit record can throw.
+  let remindersError: string | undefined;
+  const reminders = await generateReminders(deps, actor, { asOf }).catch((error: unknown) => {
+    remindersError = messageOf(error);
+    return [];
+  });
   const report: DailyReport = {
     asOf,
     tags,
     segments,
     reminders,
+    ...(remindersError === undefined ? {} : { remindersError }),
     seconds: Math.round(performance.now() - started) / 1000,
   };
   const failed =
-    !tags.ok || tags.failed.length > 0 || segments.failed.length > 0 || reminders.some((r) => !r.ok);
+    !tags.ok ||
+    tags.failed.length > 0 ||
+    segments.failed.length > 0 ||
+    remindersError !== undefined ||
+    reminders.some((r) => !r.ok);
   deps.logger[failed ? 'warn' : 'info'](
     {
       asOf,

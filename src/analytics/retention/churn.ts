@@ -57,11 +57,7 @@ export async function runChurn(
     const checked = await checkEvents(deps, [{ role: 'activity', event: def.activity.event }]);
     if (!checked.ok) return checked;
   }
-  const audience = await resolveAudience(deps.segments, {
-    population: def.population,
-    breakdown: def.breakdown,
-    asOf: def.asOf,
-  });
+  const audience = await resolveAudience(deps.segments, def);
   if (!audience.ok) return audience;
   const { population, groups, omitted } = audience.value;
   const fresh = await freshness(deps.events, def.activity.kind === 'transaction');

@@ -79,11 +79,7 @@ export async function runRetention(
     { role: 'return', event: def.return.kind === 'event' ? def.return.event : undefined },
   ]);
   if (!checked.ok) return checked;
-  const audience = await resolveAudience(deps.segments, {
-    population: def.population,
-    breakdown: def.breakdown,
-    asOf: def.asOf,
-  });
+  const audience = await resolveAudience(deps.segments, def);
   if (!audience.ok) return audience;
   const { population, groups, omitted } = audience.value;
   const fresh = await freshness(deps.events, def.start.kind === 'first_purchase');
