@@ -224,7 +224,9 @@ export class TagService {
         // The run read the definitions from the store; portraits should name what it computed (another process
         // may have defined tags since they were cached).
         this.#definitions = null;
-        await this.cache.refresh();
+        // The cache holds the latest day: a run of an earlier day (a backfill) leaves it as it is.
+        const cached = await this.cache.get();
+        if (cached === null || asOf >= cached.asOf) await this.cache.refresh();
       }
       return result;
     });
