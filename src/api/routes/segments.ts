@@ -1,5 +1,4 @@
 import { Readable } from 'node:stream';
-import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { analyseGroup } from '../../analytics/group.ts';
 import { catalogueView } from '../../segments/catalogue.ts';
@@ -24,7 +23,7 @@ import { segmentError, segmentServiceOf } from './segment-service.ts';
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
 
 /** The value of a service result; a failure becomes the API's error (segmentError). */
-function unwrap<T>(result: SegmentResult<T>, _reply?: FastifyReply): T {
+function unwrap<T>(result: SegmentResult<T>): T {
   if (result.ok) return result.value;
   throw segmentError(result.error);
 }
@@ -61,9 +60,9 @@ export function registerSegmentRoutes(api: ZodApi, ctx: RouteContext): void {
         response: { 200: z.object({ count: z.number().int(), elapsed_ms: z.number() }), ...errors },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       await wholeBank(req, ctx, 'analytics.read');
-      return unwrap(await service.preview(req.body.rule, req.body.asOf), reply);
+      return unwrap(await service.preview(req.body.rule, req.body.asOf));
     },
   );
 
@@ -87,8 +86,8 @@ export function registerSegmentRoutes(api: ZodApi, ctx: RouteContext): void {
     { schema: { tags: ['segments'], body: s.segmentInput, response: { 201: s.segmentItem, ...errors } } },
     async (req, reply) => {
       const who = await wholeBank(req, ctx, 'segments.manage');
-      const item = unwrap(await createSegment(service, req.body, who.actor), reply);
-      return item && reply.code(201).send(item);
+      const item = unwrap(await createSegment(service, req.body, who.actor));
+      return reply.code(201).send(item);
     },
   );
 
@@ -113,9 +112,9 @@ export function registerSegmentRoutes(api: ZodApi, ctx: RouteContext): void {
         response: { 200: s.segmentItem, ...errors },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       const who = await wholeBank(req, ctx, 'segments.manage');
-      return unwrap(await updateSegment(service, req.params.id, req.body, who.actor), reply);
+      return unwrap(await updateSegment(service, req.params.id, req.body, who.actor));
     },
   );
 
@@ -129,9 +128,9 @@ export function registerSegmentRoutes(api: ZodApi, ctx: RouteContext): void {
         response: { 200: s.segmentItem, ...errors },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       const who = await wholeBank(req, ctx, 'segments.manage');
-      return unwrap(await archiveSegment(service, req.params.id, who.actor), reply);
+      return unwrap(await archiveSegment(service, req.params.id, who.actor));
     },
   );
 
@@ -163,12 +162,11 @@ export function registerSegmentRoutes(api: ZodApi, ctx: RouteContext): void {
         response: { 200: s.materialized, ...errors },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       const who = await wholeBank(req, ctx, 'segments.manage');
       const asOf = req.body?.asOf;
       return unwrap(
         await materializeSegment(service, req.params.id, { actor: who.actor, ...(asOf ? { asOf } : {}) }),
-        reply,
       );
     },
   );
@@ -205,9 +203,7 @@ export function registerSegmentRoutes(api: ZodApi, ctx: RouteContext): void {
       const asOf = req.query.asOf;
       const result = unwrap(
         await exportSegment(service, req.params.id, { actor: who.actor, ...(asOf ? { asOf } : {}) }),
-        reply,
       );
-      if (!result) return reply;
       return reply
         .type('text/csv; charset=utf-8')
         .header(
@@ -230,10 +226,9 @@ export function registerSegmentRoutes(api: ZodApi, ctx: RouteContext): void {
         response: { 200: s.analysis, ...errors },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       await wholeBank(req, ctx, 'analytics.read');
-      const members = unwrap(await service.segmentMembers(req.params.id, req.query.asOf), reply);
-      if (!members) return reply;
+      const members = unwrap(await service.segmentMembers(req.params.id, req.query.asOf));
       const { minSupport } = req.query;
       return analyseGroup(db, members.entry, members.bitmap, {
         segmentId: req.params.id,
@@ -252,10 +247,9 @@ export function registerSegmentRoutes(api: ZodApi, ctx: RouteContext): void {
         response: { 200: s.analysis, ...errors },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       await wholeBank(req, ctx, 'analytics.read');
-      const members = unwrap(await service.ruleMembers(req.body.rule, req.body.asOf), reply);
-      if (!members) return reply;
+      const members = unwrap(await service.ruleMembers(req.body.rule, req.body.asOf));
       const { minSupport } = req.body;
       return analyseGroup(db, members.entry, members.bitmap, minSupport ? { minSupport } : {});
     },
@@ -278,8 +272,8 @@ export function registerSegmentRoutes(api: ZodApi, ctx: RouteContext): void {
     },
     async (req, reply) => {
       const who = await wholeBank(req, ctx, 'segments.manage');
-      const item = unwrap(await uploadList(service, req.body, who.actor), reply);
-      return item && reply.code(201).send(item);
+      const item = unwrap(await uploadList(service, req.body, who.actor));
+      return reply.code(201).send(item);
     },
   );
 
