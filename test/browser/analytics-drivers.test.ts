@@ -144,8 +144,10 @@ describe.runIf(HAVE_CHROMIUM)('key factors tab', () => {
     });
     expect(created.status).toBe(201);
     await page.goto(d.base + '/analytics/drivers');
-    await choose(page, page.getByTestId('drivers-outcome-segment'), 'Churners');
-    expect(await page.getByTestId('drivers-outcome').inputValue()).toBe('{"segment":"churners"}');
+    const outcome = page.getByTestId('drivers-outcome');
+    await choose(page, page.getByTestId('drivers-outcome-segment'), 'Churners', {
+      taken: async () => (await outcome.inputValue()) === '{"segment":"churners"}',
+    });
     await page.getByTestId('drivers-run').click();
     await page.getByTestId('drivers-values').waitFor({ timeout: 20_000 });
     const api = await apiJson<Analysis & { excluded: { id: string; reason: string }[] }>(

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
 import { chromium, type Browser, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
 import { SYSTEM_PRINCIPAL } from '../../src/auth/principal.ts';
 import { AuthService } from '../../src/auth/service.ts';
@@ -188,10 +189,33 @@ async function openSelect(page: Page, select: Locator): Promise<Locator> {
   return page.locator(`.ant-select-dropdown:has([id="${list}"])`);
 }
 
-/** Picks an option of an antd Select by its visible text (opening it unless open, e.g. a multiple select). */
-export async function choose(page: Page, select: Locator, text: string | RegExp): Promise<void> {
-  const popup = await openSelect(page, select);
-  await popup.locator('.ant-select-item-option', { hasText: text }).first().click();
+/**
+ * Picks an option of an antd Select by its visible text (opening it unless open, e.g. a multiple select). A select
+ * that does not show its choice (a picker that fills another field) passes `taken`, which says whether it did.
+ */
+export async function choose(
+  page: Page,
+  select: Locator,
+  text: string | RegExp,
+  options: { taken?: () => Promise<boolean> } = {},
+): Promise<void> {
+  const shown = async (): Promise<boolean> => {
+    // The box's own text (the popup is portalled elsewhere): one line per chosen value.
+    const labels = (await select.innerText()).split('\n').map((line) => line.trim());
+    return labels.some((label) => (typeof text === 'string' ? label.includes(text) : text.test(label)));
+  };
+  // On a loaded machine a click can land on a popup that is still animating in (or out) and be lost: check that the
+  // choice shows in the box, and pick again if it does not.
+  for (let attempt = 1; ; attempt++) {
+    const popup = await openSelect(page, select);
+    await popup.locator('.ant-select-item-option', { hasText: text }).first().click();
+    try {
+      await expect.poll(options.taken ?? shown, { timeout: 3_000 }).toBe(true);
+      return;
+    } catch (error) {
+      if (attempt === 3) throw new Error(`choosing ${String(text)} did not take: ${String(error)}`);
+    }
+  }
 }
 
 /** The options an antd Select offers, as shown; the popup is closed again. */
