@@ -213,7 +213,7 @@ export async function choose(
       await expect.poll(options.taken ?? shown, { timeout: 3_000 }).toBe(true);
       return;
     } catch (error) {
-      if (attempt === 3) throw new Error(`choosing ${String(text)} did not take: ${String(error)}`);
+      if (attempt === 3) throw new Error(`choosing ${String(text)} did not take`, { cause: error });
     }
   }
 }
