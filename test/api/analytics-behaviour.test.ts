@@ -78,7 +78,10 @@ describe('behaviour analytics API', () => {
       population: { rule: { tag: 'nope', in: ['x'] } },
     });
     expect(badRule.status).toBe(400);
+    // The segment API's code and issue paths, as every analysis that takes a population answers them.
+    expect(badRule.body.error.code).toBe('invalid_rule');
     expect(badRule.body.error.message).toMatch(/^population: invalid rule/);
+    expect(badRule.body.error.details.issues).toEqual([expect.objectContaining({ path: '$' })]);
     const noSegment = await post('/v1/analytics/funnel', { ...funnel, population: { segmentId: 'missing' } });
     expect(noSegment.status).toBe(404);
     const empty = await post('/v1/analytics/funnel', { ...funnel, from: '2027-01-01', to: '2027-01-31' });

@@ -18,12 +18,11 @@ export interface BehaviourDeps {
   readonly segments: SegmentService;
 }
 
-/** An expected refusal: a bad definition (unknown event, tag, segment …) or a missing segment. */
-export interface AnalysisFailure {
-  readonly code: 'bad_request' | 'not_found';
-  readonly message: string;
-  readonly details?: unknown;
-}
+/**
+ * An expected refusal: a bad definition (unknown event, tag …), a missing segment, or an invalid population rule —
+ * the segment service's own failures, so every analysis answers them with the codes the segment API uses.
+ */
+export type AnalysisFailure = SegmentFailure;
 
 export type AnalysisResult<T> = Result<T, AnalysisFailure>;
 
@@ -58,12 +57,9 @@ export interface Group {
 /** Most groups a breakdown reports (the largest ones); the rest are counted in `omittedGroups`. */
 export const MAX_GROUPS = 50;
 
-function fromSegmentFailure(f: SegmentFailure): AnalysisFailure {
-  if (f.code === 'not_found') return { code: 'not_found', message: f.message };
-  if (f.code === 'invalid_rule')
-    return { code: 'bad_request', message: `population: ${f.message}`, details: { issues: f.issues } };
-  const details = f.code === 'unknown_customers' ? { unknownCount: f.unknownCount } : f.details;
-  return { code: 'bad_request', message: f.message, ...(details === undefined ? {} : { details }) };
+/** A segment failure met while resolving `part` of an analysis, its message saying which part. */
+function fromSegmentFailure(f: SegmentFailure, part: 'population' | 'breakdown'): AnalysisFailure {
+  return f.code === 'invalid_rule' ? { ...f, message: `${part}: ${f.message}` } : f;
 }
 
 /** The members of a population on a business day (the segment index of that day). */
@@ -76,7 +72,7 @@ export async function resolvePopulation(
     'segmentId' in population
       ? await segments.segmentMembers(population.segmentId, asOf)
       : await segments.ruleMembers(population.rule, asOf);
-  return result.ok ? ok(result.value.bitmap) : err(fromSegmentFailure(result.error));
+  return result.ok ? ok(result.value.bitmap) : err(fromSegmentFailure(result.error, 'population'));
 }
 
 /** An analysis's population (null: every customer) and breakdown groups (null: none), on one business day's index. */
@@ -154,7 +150,7 @@ export async function resolveGroups(
   } else {
     for (const id of breakdown.segments) {
       const members = await segments.segmentMembers(id, asOf);
-      if (!members.ok) return err(fromSegmentFailure(members.error));
+      if (!members.ok) return err(fromSegmentFailure(members.error, 'breakdown'));
       groups.push({ key: id, label: null, members: members.value.bitmap });
     }
   }

@@ -1,22 +1,16 @@
 import { funnelDefinitionSchema } from '../../analytics/funnels/definition.ts';
 import { runFunnel } from '../../analytics/funnels/funnel.ts';
-import { freshness, type AnalysisResult, type BehaviourDeps } from '../../analytics/funnels/groups.ts';
+import { freshness, type BehaviourDeps } from '../../analytics/funnels/groups.ts';
 import { runChurn } from '../../analytics/retention/churn.ts';
 import { churnDefinitionSchema, retentionDefinitionSchema } from '../../analytics/retention/definition.ts';
 import { runRetention } from '../../analytics/retention/retention.ts';
 import { eventCatalogue } from '../../segments/event-resolver.ts';
 import { errorBody, type RouteContext, type ZodApi } from '../http.ts';
 import * as s from './analytics-behaviour-schemas.ts';
-import { raise, wholeBank } from './pool-common.ts';
-import { segmentServiceOf } from './segment-service.ts';
+import { wholeBank } from './pool-common.ts';
+import { segmentServiceOf, unwrapAnalysis } from './segment-service.ts';
 
-const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody };
-
-/** The value of an analysis, or its refusal thrown as the API's error (400 bad definition, 404 unknown segment). */
-function unwrap<T>(result: AnalysisResult<T>): T {
-  if (!result.ok) raise(result.error);
-  return result.value;
-}
+const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 422: errorBody };
 
 /**
  * /v1/analytics/funnel, /retention, /churn (behaviour over the event store) and /events (the names and properties
@@ -58,7 +52,7 @@ export function registerBehaviourRoutes(api: ZodApi, ctx: RouteContext): void {
     },
     async (req) => {
       await wholeBank(req, ctx, 'analytics.read');
-      return unwrap(await runFunnel(deps(), req.body));
+      return unwrapAnalysis(await runFunnel(deps(), req.body));
     },
   );
 
@@ -75,7 +69,7 @@ export function registerBehaviourRoutes(api: ZodApi, ctx: RouteContext): void {
     },
     async (req) => {
       await wholeBank(req, ctx, 'analytics.read');
-      return unwrap(await runRetention(deps(), req.body));
+      return unwrapAnalysis(await runRetention(deps(), req.body));
     },
   );
 
@@ -92,7 +86,7 @@ export function registerBehaviourRoutes(api: ZodApi, ctx: RouteContext): void {
     },
     async (req) => {
       await wholeBank(req, ctx, 'analytics.read');
-      return unwrap(await runChurn(deps(), req.body));
+      return unwrapAnalysis(await runChurn(deps(), req.body));
     },
   );
 }

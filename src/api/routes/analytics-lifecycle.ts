@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AnalysisResult, PopulationInput } from '../../analytics/lifecycle/population.ts';
+import type { PopulationInput } from '../../analytics/lifecycle/population.ts';
 import { LifecycleService } from '../../analytics/lifecycle/service.ts';
 import { analyseConcentration } from '../../analytics/trend/concentration-analysis.ts';
 import { metricTrend, type Breakdown } from '../../analytics/trend/metric-trend.ts';
@@ -7,7 +7,7 @@ import { AppError } from '../../shared/errors.ts';
 import type { RouteContext, ZodApi } from '../http.ts';
 import * as s from './analytics-lifecycle-schemas.ts';
 import { wholeBank } from './pool-common.ts';
-import { segmentError, segmentServiceOf } from './segment-service.ts';
+import { segmentServiceOf, unwrapAnalysis } from './segment-service.ts';
 
 // /v1/analytics/lifecycle/*, /v1/analytics/concentration and /v1/analytics/trend: whole-bank analyses (admin and
 // analyst). "Not enough data" is an expected answer: 422 with code not_enough_data and the reason.
@@ -36,14 +36,6 @@ export function parseBreakdown(text: string | undefined): Breakdown | undefined 
   if (kind === 'tag') return { kind, key: rest };
   if (kind === 'attribute') return { kind, name: rest };
   return { kind: 'segment', ids: rest.split(',') };
-}
-
-/** The value of an analysis; its failure becomes the API's error (not enough data: 422, invalid rule: 400). */
-export function unwrapAnalysis<T>(result: AnalysisResult<T>): T {
-  if (result.ok) return result.value;
-  const f = result.error;
-  if (f.code === 'invalid_rule' || f.code === 'unknown_customers') throw segmentError(f);
-  throw new AppError(f.code, f.message, f.details);
 }
 
 /** Lifecycle (distribution, transitions, time in stage, AARRR), concentration and metric trends. */

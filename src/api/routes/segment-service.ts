@@ -1,5 +1,5 @@
 import type { SegmentFailure, SegmentService } from '../../segments/service.ts';
-import { AppError } from '../../shared/errors.ts';
+import { AppError, type Result } from '../../shared/errors.ts';
 import type { RouteContext } from '../http.ts';
 
 // Every route that evaluates rules (segments, analytics) uses the app's one segment service: each service owns an
@@ -19,4 +19,16 @@ export function segmentError(f: SegmentFailure): AppError {
       unknownCount: f.unknownCount,
     });
   return new AppError(f.code, f.message, f.details);
+}
+
+/**
+ * The value of an analysis; its failure becomes the API's error with the segment API's codes (invalid rule: 400 with
+ * each issue's path, unknown segment: 404, not enough data: 422).
+ */
+export function unwrapAnalysis<T>(
+  result: Result<T, SegmentFailure | { code: 'not_enough_data'; message: string; details?: unknown }>,
+): T {
+  if (result.ok) return result.value;
+  const f = result.error;
+  throw f.code === 'not_enough_data' ? new AppError(f.code, f.message, f.details) : segmentError(f);
 }
