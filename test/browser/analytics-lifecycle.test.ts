@@ -47,7 +47,7 @@ describe.skipIf(!HAVE_CHROMIUM)('lifecycle tab', () => {
     await page.goto(`${d.base}/analytics/lifecycle`);
     const transitions = page.getByTestId('lifecycle-transitions');
     await transitions.getByTestId('not-enough-data').waitFor({ timeout: 20_000 });
-    expect(await transitions.getByTestId('not-enough-data').textContent()).toContain('two snapshot dates');
+    expect(await transitions.getByTestId('not-enough-data').textContent()).toContain('需要至少两个快照日期');
     await page.getByTestId('lifecycle-distribution').getByTestId('distribution-chart').waitFor();
   });
 

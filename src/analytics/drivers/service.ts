@@ -88,13 +88,16 @@ export function analyseDrivers(
   const positives = RoaringBitmap32.and(pop, outcome);
   const totals = { customers: pop.size, positives: positives.size };
   if (totals.customers === 0)
-    return notEnough('the population is empty: no customer to analyse', { population: totals });
+    return notEnough('the population is empty: no customer to analyse', {
+      reason: 'empty_population',
+      population: totals,
+    });
   if (totals.positives === 0 || totals.positives === totals.customers)
     return notEnough(
       totals.positives === 0
         ? 'no customer of the population has the outcome: it does not vary, so nothing can drive it'
         : 'every customer of the population has the outcome: it does not vary, so nothing can drive it',
-      { population: totals },
+      { reason: totals.positives === 0 ? 'no_positive' : 'all_positive', population: totals },
     );
   const featureOptions = { ...DEFAULT_FEATURE_OPTIONS, ...options.feature };
   const regressionOptions = { ...DEFAULT_REGRESSION_OPTIONS, ...options.regression };
@@ -210,7 +213,11 @@ export function ruleFeatures(rule: Rule, entry: Pick<SegmentIndexEntry, 'segment
   return out;
 }
 
-function notEnough(message: string, details: unknown): Result<never, DriversFailure> {
+/** "Not enough data", with a stable code in `details.reason` that the dashboard words in its language. */
+function notEnough(
+  message: string,
+  details: { reason: 'empty_population' | 'no_positive' | 'all_positive'; population: unknown },
+): Result<never, DriversFailure> {
   return err<DriversFailure>({ code: 'not_enough_data', message, details });
 }
 

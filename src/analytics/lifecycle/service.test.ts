@@ -101,17 +101,23 @@ describe('lifecycle service', () => {
 
   it('answers "not enough data" with a single snapshot day, and refuses a bad range', async () => {
     const one = await lifecycle.transitions({ from: '2025-05-31', to: '2025-06-01' });
-    expect(one).toMatchObject({ ok: false, error: { code: 'not_enough_data' } });
+    expect(one).toMatchObject({
+      ok: false,
+      error: { code: 'not_enough_data', details: { reason: 'two_snapshot_days' } },
+    });
     expect(!one.ok && one.error.message).toBe('not enough data: needs two snapshot dates');
     const tis = await lifecycle.timeInStage({ asOf: '2025-06-01' });
-    expect(tis).toMatchObject({ ok: false, error: { code: 'not_enough_data' } });
+    expect(tis).toMatchObject({
+      ok: false,
+      error: { code: 'not_enough_data', details: { reason: 'two_snapshot_days' } },
+    });
     expect(await lifecycle.transitions({ from: FIXTURE_AS_OF, to: '2025-05-31' })).toMatchObject({
       ok: false,
       error: { code: 'bad_request' },
     });
     expect(await lifecycle.distribution({ to: '2024-01-01' })).toMatchObject({
       ok: false,
-      error: { code: 'not_enough_data' },
+      error: { code: 'not_enough_data', details: { reason: 'no_snapshot_in_range', to: '2024-01-01' } },
     });
   });
 

@@ -53,8 +53,14 @@ export interface LifecycleOptions extends PopulationInput {
 
 const STAGES = LIFECYCLE_STAGES.map((value) => ({ value, label: stageLabel(value) }));
 const shift = (day: string, days: number) => formatDay(parseDay(day)! + days);
-const notEnough = (message: string, details?: unknown): AnalysisResult<never> =>
-  err({ code: 'not_enough_data', message: `not enough data: ${message}`, ...(details ? { details } : {}) });
+/** Why the lifecycle snapshots cannot answer: a stable code in `details.reason` (the dashboard words it). */
+type NotEnoughReason = 'no_snapshot' | 'no_snapshot_in_range' | 'two_snapshot_days';
+const notEnough = (
+  reason: NotEnoughReason,
+  message: string,
+  details: Record<string, unknown> = {},
+): AnalysisResult<never> =>
+  err({ code: 'not_enough_data', message: `not enough data: ${message}`, details: { reason, ...details } });
 
 /** Stage distribution, transitions, time in stage and AARRR over the lifecycle tag's snapshots. */
 export class LifecycleService {
@@ -88,7 +94,7 @@ export class LifecycleService {
   > {
     const started = performance.now();
     const to = options.to ?? (await this.#latest());
-    if (to === null) return notEnough('no lifecycle snapshot yet (compute the tags first)');
+    if (to === null) return notEnough('no_snapshot', 'no lifecycle snapshot yet (compute the tags first)');
     const from = options.from ?? shift(to, -89);
     if (from > to) return err({ code: 'bad_request', message: `from (${from}) is after to (${to})` });
     const population = await this.#population(options, to);
@@ -121,7 +127,11 @@ export class LifecycleService {
       points = days.map((d) => stageCounts(d, members));
       disposeDays(days);
     }
-    if (points.length === 0) return notEnough(`no lifecycle snapshot between ${from} and ${to}`);
+    if (points.length === 0)
+      return notEnough('no_snapshot_in_range', `no lifecycle snapshot between ${from} and ${to}`, {
+        from,
+        to,
+      });
     return ok({
       from,
       to,
@@ -146,11 +156,14 @@ export class LifecycleService {
         message: `from (${options.from}) must be before to (${options.to})`,
       });
     const to = await this.#latest(options.to);
-    if (to === null) return notEnough('no lifecycle snapshot yet (compute the tags first)');
+    if (to === null) return notEnough('no_snapshot', 'no lifecycle snapshot yet (compute the tags first)');
     let from = await this.#latest(options.from ?? shift(to, -30));
     if (from === null && options.from === undefined) from = await this.#earliest();
     if (from === null || from >= to)
-      return notEnough('needs two snapshot dates', { snapshotDays: await this.#dayCount(), to });
+      return notEnough('two_snapshot_days', 'needs two snapshot dates', {
+        snapshotDays: await this.#dayCount(),
+        to,
+      });
     const population = await this.#population(options, to);
     if (!population.ok) return population;
     const days = await this.#stageDays(from, to, [from, to]);
@@ -177,11 +190,12 @@ export class LifecycleService {
   > {
     const started = performance.now();
     const asOf = await this.#latest(options.asOf);
-    if (asOf === null) return notEnough('no lifecycle snapshot yet (compute the tags first)');
+    if (asOf === null) return notEnough('no_snapshot', 'no lifecycle snapshot yet (compute the tags first)');
     const population = await this.#population(options, asOf);
     if (!population.ok) return population;
     const dates = await this.#dates(shift(asOf, -(MAX_DAYS - 1)), asOf);
-    if (dates.length < 2) return notEnough('needs two snapshot dates', { snapshotDays: dates.length, asOf });
+    if (dates.length < 2)
+      return notEnough('two_snapshot_days', 'needs two snapshot dates', { snapshotDays: dates.length, asOf });
     const days = await this.#stageDays(dates[0]!, asOf);
     const perStage = timeInStage(days, population.value.members);
     disposeDays(days);
@@ -203,7 +217,7 @@ export class LifecycleService {
   > {
     const started = performance.now();
     const asOf = await this.#latest(options.asOf);
-    if (asOf === null) return notEnough('no lifecycle snapshot yet (compute the tags first)');
+    if (asOf === null) return notEnough('no_snapshot', 'no lifecycle snapshot yet (compute the tags first)');
     const population = await this.#population(options, asOf);
     if (!population.ok) return population;
     const activeFrom = shift(asOf, -29);

@@ -2,6 +2,8 @@
 export const analyticsBehaviourEnUS = {
   'analytics.funnels.title': 'Event funnel',
   'analytics.funnels.noEvents': 'The event store holds fewer than two event names: import app events first.',
+  'analytics.funnels.noFirstStep': 'no customer did "{event}" between {from} and {to}{scope}',
+  'analytics.scope.population': ' (within the chosen customers)',
   'analytics.funnels.steps': 'Steps, in order',
   'analytics.funnels.pickEvent': 'Pick an event',
   'analytics.funnels.addStep': 'Add a step',
@@ -43,6 +45,9 @@ export const analyticsBehaviourEnUS = {
   'analytics.retention.anyEvent': 'Any event',
   'analytics.retention.firstPurchase': 'Purchase (transaction)',
   'analytics.retention.transaction': 'Customer transaction',
+  'analytics.retention.noCohort': 'no customer had a first {start} between {from} and {to}{scope}',
+  'analytics.retention.noneAtRisk':
+    'no customer was active in the {days} days before any period between {from} and {to}{scope}',
   'analytics.retention.period': 'Period',
   'analytics.retention.period.day': 'Day',
   'analytics.retention.period.week': 'Week',

@@ -25,6 +25,11 @@ export const analyticsDriversEnUS = {
   'analytics.drivers.ivTitle': 'Information value by feature',
   'analytics.drivers.ivDefinition':
     'Each tag and attribute is split into levels (values; numbers in quantile bins; values under 1% of the population pooled into "(other)"; missing as its own level). WoE = ln(share of the customers with the outcome ÷ share of those without), 0.5 added to both counts of a level where one is 0; IV = Σ (share with − share without) × WoE. IV under 0.02: not predictive, 0.02–0.1 weak, 0.1–0.3 medium, above 0.3 strong.',
+  'analytics.drivers.notEnough.emptyPopulation': 'the population is empty: no customer to analyse',
+  'analytics.drivers.notEnough.noPositive':
+    'no customer of the population has the outcome: it does not vary, so nothing can drive it',
+  'analytics.drivers.notEnough.allPositive':
+    'every customer of the population has the outcome: it does not vary, so nothing can drive it',
   'analytics.drivers.noFeature': 'no tag or attribute varies in this population',
   'analytics.drivers.feature': 'Feature',
   'analytics.drivers.topLevel': 'Most different value',

@@ -27,6 +27,9 @@ export const analyticsDriversZhCN: Record<keyof typeof analyticsDriversEnUS, str
   'analytics.drivers.ivTitle': '各特征的信息值（IV）',
   'analytics.drivers.ivDefinition':
     '每个标签和属性分为若干取值（数值按分位数分箱；占人群不足 1% 的取值合并为“(other)”；缺失单独一组）。WoE = ln(发生结果客户的占比 ÷ 未发生客户的占比)，某组任一计数为 0 时两个计数各加 0.5；IV = Σ(发生占比 − 未发生占比) × WoE。IV < 0.02 无预测力，0.02–0.1 弱，0.1–0.3 中，> 0.3 强。',
+  'analytics.drivers.notEnough.emptyPopulation': '人群为空：没有可分析的客户',
+  'analytics.drivers.notEnough.noPositive': '人群中没有客户具有该结果：结果没有变化，无从分析驱动因素',
+  'analytics.drivers.notEnough.allPositive': '人群中每位客户都具有该结果：结果没有变化，无从分析驱动因素',
   'analytics.drivers.noFeature': '该人群中没有取值有变化的标签或属性',
   'analytics.drivers.feature': '特征',
   'analytics.drivers.topLevel': '差异最大的取值',

@@ -1,5 +1,8 @@
 /** English strings of the analytics area: Lifecycle, concentration and trends (issue #5). */
 export const analyticsLifecycleEnUS = {
+  'analytics.lifecycle.notEnough.noSnapshot': 'no lifecycle snapshot yet (compute the tags first)',
+  'analytics.lifecycle.notEnough.noSnapshotInRange': 'no lifecycle snapshot between {from} and {to}',
+  'analytics.lifecycle.notEnough.twoSnapshotDays': 'needs two snapshot dates',
   'analytics.lifecycle.population': 'Customers',
   'analytics.lifecycle.wholeBank': 'Whole bank',
   'analytics.lifecycle.segmentOption': 'Segment: {name}',

@@ -2,6 +2,9 @@ import type { analyticsLifecycleEnUS } from './analytics-lifecycle.en-US.ts';
 
 /** 经营分析的简体中文：生命周期、集中度与趋势（issue #5）。 */
 export const analyticsLifecycleZhCN: Record<keyof typeof analyticsLifecycleEnUS, string> = {
+  'analytics.lifecycle.notEnough.noSnapshot': '还没有生命周期快照（请先计算标签）',
+  'analytics.lifecycle.notEnough.noSnapshotInRange': '{from} 至 {to} 之间没有生命周期快照',
+  'analytics.lifecycle.notEnough.twoSnapshotDays': '需要至少两个快照日期',
   'analytics.lifecycle.population': '客户范围',
   'analytics.lifecycle.wholeBank': '全行',
   'analytics.lifecycle.segmentOption': '客群：{name}',

@@ -71,7 +71,7 @@ export function ConcentrationPage() {
         title={t('analytics.concentration.title')}
         testId="concentration"
         notEnoughData={
-          notEnoughReason(loaded.error) ??
+          notEnoughReason(loaded.error, t) ??
           (c && c.aum.holders === 0 && c.revenue.holders === 0 ? t('analytics.concentration.noData') : null)
         }
         extra={c && <CsvButton fileName={`lorenz-${c.asOf}.csv`} columns={columns} rows={points} />}

@@ -83,7 +83,8 @@ export function TrendCard({ segment }: { segment: string }) {
       title={t('analytics.trend.title')}
       testId="trend"
       notEnoughData={
-        notEnoughReason(loaded.error) ?? (tr && tr.periods.length === 0 ? t('analytics.trend.empty') : null)
+        notEnoughReason(loaded.error, t) ??
+        (tr && tr.periods.length === 0 ? t('analytics.trend.empty') : null)
       }
       extra={
         <Space wrap>

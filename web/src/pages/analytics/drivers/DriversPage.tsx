@@ -3,7 +3,8 @@ import { useMemo } from 'react';
 import { ApiError } from '../../../api.ts';
 import { LoadError } from '../../../components/LoadError.tsx';
 import { useLoad } from '../../../components/useLoad.ts';
-import { useI18n } from '../../../i18n/i18n.tsx';
+import type { MessageKey } from '../../../i18n/en-US.ts';
+import { useI18n, type Translate } from '../../../i18n/i18n.tsx';
 import { navigate, useSearchParams } from '../../../router.ts';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
 import { driversApi, type DriversAnalysis } from './api.ts';
@@ -67,7 +68,8 @@ export function DriversPage() {
   );
   const run = (q: DriversQuery) =>
     pathOf(q) === window.location.pathname + window.location.search ? reload() : navigate(pathOf(q));
-  const notEnough = error instanceof ApiError && error.code === 'not_enough_data' ? error.message : null;
+  const notEnough =
+    error instanceof ApiError && error.code === 'not_enough_data' ? notEnoughText(error, t) : null;
 
   return (
     <div data-testid="drivers" aria-busy={loading}>
@@ -92,4 +94,17 @@ export function DriversPage() {
       )}
     </div>
   );
+}
+
+const NOT_ENOUGH = {
+  empty_population: 'analytics.drivers.notEnough.emptyPopulation',
+  no_positive: 'analytics.drivers.notEnough.noPositive',
+  all_positive: 'analytics.drivers.notEnough.allPositive',
+} as const satisfies Record<string, MessageKey>;
+
+/** Why the drivers cannot be ranked, in the page's language (from `details.reason`; else the server's text). */
+function notEnoughText(error: ApiError, t: Translate): string {
+  const reason = (error.details as { reason?: string } | null)?.reason;
+  const key = NOT_ENOUGH[reason as keyof typeof NOT_ENOUGH] as MessageKey | undefined;
+  return key ? t(key) : error.message;
 }

@@ -117,7 +117,15 @@ function FunnelView({ result, request, lang }: { result: FunnelResult; request: 
     <AnalysisFrame
       title={t('analytics.funnels.title')}
       testId="funnel-result"
-      notEnoughData={result.notEnoughData}
+      notEnoughData={
+        result.notEnoughData &&
+        t('analytics.funnels.noFirstStep', {
+          event: request.steps[0]?.event ?? '',
+          from: request.from,
+          to: request.to,
+          scope: request.population ? t('analytics.scope.population') : '',
+        })
+      }
       extra={
         <CsvButton
           fileName={`funnel-${result.window.from}-${result.window.to}.csv`}

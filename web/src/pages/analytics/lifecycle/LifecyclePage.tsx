@@ -72,7 +72,7 @@ export function LifecyclePage() {
       <AnalysisFrame
         title={t('analytics.lifecycle.aarrr.title')}
         testId="lifecycle-aarrr"
-        notEnoughData={notEnoughReason(aarrr.error)}
+        notEnoughData={notEnoughReason(aarrr.error, t)}
         meta={{
           definition: t('analytics.lifecycle.aarrr.definition', {
             asOf: a?.asOf ?? '',
@@ -117,7 +117,7 @@ export function LifecyclePage() {
       <AnalysisFrame
         title={t('analytics.lifecycle.distribution.title')}
         testId="lifecycle-distribution"
-        notEnoughData={notEnoughReason(distribution.error)}
+        notEnoughData={notEnoughReason(distribution.error, t)}
         extra={
           d && (
             <CsvButton
@@ -150,7 +150,7 @@ export function LifecyclePage() {
       <AnalysisFrame
         title={t('analytics.lifecycle.time.title')}
         testId="lifecycle-time"
-        notEnoughData={notEnoughReason(timeInStage.error)}
+        notEnoughData={notEnoughReason(timeInStage.error, t)}
         extra={
           ti && (
             <CsvButton

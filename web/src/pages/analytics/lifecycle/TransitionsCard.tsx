@@ -71,7 +71,7 @@ export function TransitionsCard(props: {
     <AnalysisFrame
       title={t('analytics.lifecycle.transitions.title')}
       testId="lifecycle-transitions"
-      notEnoughData={notEnoughReason(loaded.error)}
+      notEnoughData={notEnoughReason(loaded.error, t)}
       extra={
         <Space>
           {picker(from, setFrom, 'transitions-from', t('analytics.lifecycle.transitions.from'))}

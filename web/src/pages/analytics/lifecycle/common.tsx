@@ -5,15 +5,28 @@ import { segmentsApi } from '../../../api/segments.ts';
 import { LoadError } from '../../../components/LoadError.tsx';
 import { useLoad, type Loaded } from '../../../components/useLoad.ts';
 import { formatInteger } from '../../../format.ts';
-import { useI18n } from '../../../i18n/i18n.tsx';
+import type { MessageKey } from '../../../i18n/en-US.ts';
+import { useI18n, type Translate } from '../../../i18n/i18n.tsx';
 import type { PopulationView } from './api.ts';
 
 // Pieces the lifecycle and concentration pages share: the population picker (whole bank or a saved segment) and
 // the handling of a load that may answer "not enough data".
 
-/** The reason of a 422 not_enough_data answer (without its "not enough data:" prefix), else null. */
-export function notEnoughReason(error: unknown): string | null {
+const REASONS = {
+  no_snapshot: 'analytics.lifecycle.notEnough.noSnapshot',
+  no_snapshot_in_range: 'analytics.lifecycle.notEnough.noSnapshotInRange',
+  two_snapshot_days: 'analytics.lifecycle.notEnough.twoSnapshotDays',
+} as const satisfies Record<string, MessageKey>;
+
+/**
+ * The reason of a 422 not_enough_data answer in the page's language (from its `details.reason` code; else the
+ * server's text without its "not enough data:" prefix), or null for any other outcome.
+ */
+export function notEnoughReason(error: unknown, t: Translate): string | null {
   if (!(error instanceof ApiError) || error.code !== 'not_enough_data') return null;
+  const details = (error.details ?? {}) as { reason?: string; from?: string; to?: string };
+  const key = REASONS[details.reason as keyof typeof REASONS] as MessageKey | undefined;
+  if (key) return t(key, { from: details.from ?? '', to: details.to ?? '' });
   return error.message.replace(/^not enough data:\s*/i, '');
 }
 
@@ -61,7 +74,7 @@ export function PopulationNote({ population }: { population: PopulationView | un
  */
 export function Loading<T>(props: { loaded: Loaded<T>; title: string; children: (data: T) => ReactNode }) {
   const { loaded } = props;
-  if (loaded.error && !notEnoughReason(loaded.error))
+  if (loaded.error && !(loaded.error instanceof ApiError && loaded.error.code === 'not_enough_data'))
     return <LoadError error={loaded.error} title={props.title} onRetry={loaded.reload} />;
   if (!loaded.data) return loaded.loading ? <Spin /> : null;
   return <>{props.children(loaded.data)}</>;

@@ -102,7 +102,15 @@ function RetentionView({
     <AnalysisFrame
       title={t('analytics.retention.title')}
       testId="retention-result"
-      notEnoughData={result.notEnoughData}
+      notEnoughData={
+        result.notEnoughData &&
+        t('analytics.retention.noCohort', {
+          start: startText,
+          from: r.from,
+          to: r.to,
+          scope: r.population ? t('analytics.scope.population') : '',
+        })
+      }
       extra={
         <CsvButton fileName={`retention-${r.from}-${r.to}.csv`} columns={csv} rows={result.overall.cohorts} />
       }
@@ -226,7 +234,15 @@ function ChurnView({ result, query, lang }: { result: ChurnResult; query: Retent
     <AnalysisFrame
       title={t('analytics.retention.churnTitle')}
       testId="churn-result"
-      notEnoughData={result.notEnoughData}
+      notEnoughData={
+        result.notEnoughData &&
+        t('analytics.retention.noneAtRisk', {
+          days: c.days,
+          from: c.from,
+          to: c.to,
+          scope: c.population ? t('analytics.scope.population') : '',
+        })
+      }
       extra={<CsvButton fileName={`churn-${c.from}-${c.to}.csv`} columns={csv} rows={result.trend} />}
       meta={{
         definition: t('analytics.retention.churnDefinition', { activity, days: c.days }),
