@@ -17,7 +17,7 @@ export async function benchDrivers(options: { customers: number; runs?: number }
   const entry: DriversEntry = {
     asOf: '2024-06-30',
     index,
-    base: { tagInfo: new Map(), tagsAsOf: '2024-06-30' },
+    base: { tagInfo: new Map(), tagsAsOf: '2024-06-30', readAt: new Date().toISOString() },
   };
   const dormant = index.tagValue('dormant', 'yes')!;
   const lost = index.tagValue('rfm', 'lost')!;

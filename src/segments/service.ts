@@ -77,7 +77,7 @@ export class SegmentService {
       deps.cache ??
       new SegmentIndexCache(
         { db: deps.db, events: deps.events, ...(deps.logger ? { logger: deps.logger } : {}) },
-        deps.cacheOptions,
+        { ...deps.cacheOptions, build: { clock: deps.clock, ...deps.cacheOptions?.build } },
       );
   }
 

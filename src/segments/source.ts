@@ -1,4 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { systemClock, type Clock } from '../shared/clock.ts';
 import type { Database } from '../store/operational/database.ts';
 import { RoaringBitmap32 } from './bitmap.ts';
 import { CustomerIndexBuilder, type BulkColumn, type CustomerIndex } from './index.ts';
@@ -41,6 +42,8 @@ export interface StoreIndex {
   readonly index: CustomerIndex;
   /** The day of the tag snapshot used (latest on or before asOf), or null when there is none. */
   readonly tagsAsOf: string | null;
+  /** When the customers, holdings, consents and tags were read from the store (ISO instant): the data's freshness. */
+  readonly readAt: string;
   readonly tagInfo: ReadonlyMap<string, TagInfo>;
   /** Customers with a granted consent, per channel. */
   readonly consents: { readonly sms: RoaringBitmap32; readonly appPush: RoaringBitmap32 };
@@ -54,6 +57,8 @@ export interface StoreIndex {
 export interface BuildOptions {
   readonly asOf: string;
   readonly chunk?: number;
+  /** Stamps `readAt` (default the wall clock). */
+  readonly clock?: Clock;
   /** Where tag values come from (default: the tag_snapshots adapter). */
   readonly loadTags?: (db: Kysely<Database>, asOf: string) => Promise<TagSnapshot>;
 }
@@ -64,6 +69,7 @@ export async function buildStoreIndex(db: Kysely<Database>, options: BuildOption
   const asOfDay = parseDay(options.asOf);
   if (asOfDay === undefined) throw new RangeError(`asOf must be a date 'YYYY-MM-DD': ${options.asOf}`);
   const chunk = options.chunk ?? DEFAULT_CHUNK;
+  const readAt = (options.clock ?? systemClock).now().toISOString();
   // Customers created while the build runs are left for the next build: every part reads ids up to this one.
   const top = await db
     .selectFrom('customers')
@@ -92,6 +98,7 @@ export async function buildStoreIndex(db: Kysely<Database>, options: BuildOption
     asOf: options.asOf,
     index,
     tagsAsOf: tags.asOf,
+    readAt,
     tagInfo,
     consents,
     skippedAttributes: customers.skipped,

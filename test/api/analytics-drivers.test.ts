@@ -64,6 +64,8 @@ describe('POST /v1/analytics/drivers', () => {
     expect(r.status).toBe(200);
     const a = r.body;
     expect(a.population).toEqual(direct(bank, () => true));
+    // Freshness: when the customer data was read from the store, by the app's clock.
+    expect(a.dataReadAt).toBe(t.clock.now().toISOString());
     const ids: string[] = a.features.map((f: { id: string }) => f.id);
     expect(ids).not.toContain('attr:churned');
     // the three drivers first (tenure spans 1.2 in log-odds, the plan 1.0), gender (no effect) after them

@@ -19,6 +19,7 @@ const PASSWORD = 'analyst-pass-1';
 const OUTCOME = { attr: 'churned', op: '=', value: 1 };
 
 interface Analysis {
+  dataReadAt: string;
   population: { customers: number; positives: number; rate: number };
   features: { id: string; iv: number; levels: { value: string; rate: number }[] }[];
   regression:
@@ -94,6 +95,9 @@ describe.runIf(HAVE_CHROMIUM)('key factors tab', () => {
       true,
     );
     expect(await page.getByTestId('drivers').textContent()).not.toMatch(/NaN|Infinity/);
+    // Each chart states the data's freshness: when the customer data was read.
+    const freshness = await page.getByTestId('analysis-freshness').first().textContent();
+    expect(freshness).toContain(a.dataReadAt.replace('T', ' ').slice(0, 16));
     expect(new URL(page.url()).searchParams.get('outcome')).toBe(JSON.stringify(OUTCOME));
     await page.screenshot({ path: '.tmp/analytics-drivers.png', fullPage: true });
   });

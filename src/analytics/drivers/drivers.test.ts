@@ -93,7 +93,11 @@ function world() {
       },
     ],
   ]);
-  const entry: DriversEntry = { asOf: '2026-11-23', index, base: { tagInfo, tagsAsOf: '2026-11-22' } };
+  const entry: DriversEntry = {
+    asOf: '2026-11-23',
+    index,
+    base: { tagInfo, tagsAsOf: '2026-11-22', readAt: '2026-11-23T06:00:00.000Z' },
+  };
   return { entry, outcome, rows, n };
 }
 

@@ -42,6 +42,8 @@ export interface DriversRequest {
 export interface DriversAnalysis {
   readonly asOf: string;
   readonly tagsAsOf: string | null;
+  /** When the customer data analysed was read from the store (its freshness). */
+  readonly dataReadAt: string;
   readonly definition: {
     readonly outcome: unknown;
     readonly population: unknown;
@@ -72,7 +74,7 @@ export interface AnalyseOptions {
 
 /** What the analysis reads of an index entry. */
 export type DriversEntry = Pick<SegmentIndexEntry, 'asOf' | 'index'> & {
-  readonly base: Pick<StoreIndex, 'tagInfo' | 'tagsAsOf'>;
+  readonly base: Pick<StoreIndex, 'tagInfo' | 'tagsAsOf' | 'readAt'>;
 };
 
 /** The drivers of `outcome` within `population` on an index entry. */
@@ -136,6 +138,7 @@ export function analyseDrivers(
   return ok({
     asOf: entry.asOf,
     tagsAsOf: entry.base.tagsAsOf,
+    dataReadAt: entry.base.readAt,
     definition: {
       outcome: options.definition?.outcome ?? null,
       population: options.definition?.population ?? null,

@@ -126,6 +126,7 @@ const regression = z.union([
 export const driversAnalysis = z.object({
   asOf: z.string(),
   tagsAsOf: z.string().nullable(),
+  dataReadAt: z.string().describe('when the customer data analysed was read from the store (ISO instant)'),
   definition: z.object({
     outcome: z.unknown(),
     population: z.unknown(),

@@ -20,6 +20,7 @@ export function DriversResults({ analysis }: { analysis: DriversAnalysis }) {
       asOf: a.asOf,
       tagsAsOf: a.tagsAsOf ?? t('analytics.drivers.noTags'),
     }),
+    freshness: a.dataReadAt,
     elapsedMs: a.elapsedMs,
   });
   const [chosen, setChosen] = useState<string | null>(null);
