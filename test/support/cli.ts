@@ -2,7 +2,11 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-const BIN = fileURLToPath(new URL('../../bin/flywheel.mjs', import.meta.url));
+import { CLI_BUNDLE } from './cli-bundle.ts';
+
+// The bundle of the CLI's sources that the global setup writes (vitest.config.ts; see cli-bundle.ts for why):
+// the same code as bin/flywheel.mjs runs, 1.4 s less start-up per call (src/cli tests: 144 s instead of 200 s).
+const BIN = fileURLToPath(new URL(`../../${CLI_BUNDLE}`, import.meta.url));
 
 /** What one `flywheel` child process printed and its exit code. */
 export interface CliRun {
