@@ -93,10 +93,46 @@ function customerLayer(
         `arrayMap(v -> bitShiftRight(v, ${MASK_BITS}), arrayFilter(v -> bitTest(v, ${i}), xs)) AS a${i + 1}`,
     )
     .join(', ');
+  const perCustomerState =
+    withWindowFunnel ||
+    def.breakdown?.by === 'property' ||
+    toEndMs + windowMs(def.window) - fromMs >= 2 ** TIME_BITS - 1;
+  if (!perCustomerState) return { sql: blockLayer(rows, perStep), params };
   const sql =
     `SELECT customer_id, ${check}arraySort(groupArrayIf(bitOr(bitShiftLeft(ts, ${MASK_BITS}), m), m > 0)) AS xs, ` +
     `${perStep}, ${key} AS k FROM (${rows}) GROUP BY customer_id HAVING notEmpty(a1)`;
   return { sql, params };
+}
+
+/** Customers per block of the block layer (low bits of the ordinal), and bits for a time in ms since `fromMs`. */
+const BLOCK_BITS = 12;
+const TIME_BITS = 64 - BLOCK_BITS - MASK_BITS;
+
+/**
+ * The customer layer without a hash-table state per customer: rows are grouped by block of 2^12 consecutive
+ * ordinals into one array of (ordinal's low bits << 52) | (ms since fromMs + 1) << 8 | mask, sorted once — so by
+ * customer, then time, then mask — and split into one array per customer where the low bits change. On the
+ * benchmark's 20M events grouping and sorting this way takes ~0.05 s instead of ~0.8 s for 2M per-customer array
+ * states (src/analytics/README.md). Times are relative, +1 so that 0 still means "not reached" in the chains;
+ * only their differences are reported. Not for a property breakdown (a per-customer key) or windowFunnel.
+ */
+function blockLayer(rows: string, perStep: string): string {
+  const low = 2 ** BLOCK_BITS - 1;
+  const shift = 64 - BLOCK_BITS;
+  const packed =
+    `bitOr(bitOr(bitShiftLeft(toUInt64(bitAnd(customer_id, ${low})), ${shift}), ` +
+    `bitShiftLeft(toUInt64(ts - toUInt64({fromMs:Int64}) + 1), ${MASK_BITS})), m)`;
+  const blocks =
+    `SELECT bitShiftRight(customer_id, ${BLOCK_BITS}) AS b, arraySort(groupArrayIf(${packed}, m > 0)) AS ys ` +
+    `FROM (${rows}) GROUP BY b`;
+  const customers =
+    `SELECT b, arrayJoin(arraySplit((v, d) -> d != 0, ys, ` +
+    `arrayDifference(arrayMap(v -> toInt32(bitShiftRight(v, ${shift})), ys)))) AS x FROM (${blocks})`;
+  return (
+    `SELECT toUInt32(bitOr(bitShiftLeft(b, ${BLOCK_BITS}), bitShiftRight(x[1], ${shift}))) AS customer_id, ` +
+    `arrayMap(v -> bitAnd(v, toUInt64(${2 ** shift - 1})), x) AS xs, ${perStep}, '${NO_KEY}' AS k ` +
+    `FROM (${customers}) WHERE notEmpty(a1)`
+  );
 }
 
 /**
