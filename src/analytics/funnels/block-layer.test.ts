@@ -52,30 +52,15 @@ beforeAll(async () => {
     }
   }
   // Customer 3 starts at the first millisecond of the range; a re-sent id counts once.
-  rows.push({
-    event_id: 'edge-1',
+  const atStart = (event_id: string, event: string): BehaviourEvent => ({
+    event_id,
     customer_id: 3,
     distinct_id: 'd3',
-    event: 'open',
+    event,
     time: START,
     properties: {},
   });
-  rows.push({
-    event_id: 'edge-2',
-    customer_id: 3,
-    distinct_id: 'd3',
-    event: 'view',
-    time: START,
-    properties: {},
-  });
-  rows.push({
-    event_id: 'edge-2',
-    customer_id: 3,
-    distinct_id: 'd3',
-    event: 'view',
-    time: START,
-    properties: {},
-  });
+  rows.push(atStart('edge-1', 'open'), atStart('edge-2', 'view'), atStart('edge-2', 'view'));
   await events.insert('events', rows);
 });
 

@@ -97,7 +97,7 @@ function customerLayer(
     withWindowFunnel ||
     def.breakdown?.by === 'property' ||
     toEndMs + windowMs(def.window) - fromMs >= 2 ** TIME_BITS - 1;
-  if (!perCustomerState) return { sql: blockLayer(rows, perStep), params };
+  if (!perCustomerState) return { sql: blockLayer(rows, def.steps.length), params };
   const sql =
     `SELECT customer_id, ${check}arraySort(groupArrayIf(bitOr(bitShiftLeft(ts, ${MASK_BITS}), m), m > 0)) AS xs, ` +
     `${perStep}, ${key} AS k FROM (${rows}) GROUP BY customer_id HAVING notEmpty(a1)`;
@@ -116,7 +116,7 @@ const TIME_BITS = 64 - BLOCK_BITS - MASK_BITS;
  * states (src/analytics/README.md). Times are relative, +1 so that 0 still means "not reached" in the chains;
  * only their differences are reported. Not for a property breakdown (a per-customer key) or windowFunnel.
  */
-function blockLayer(rows: string, perStep: string): string {
+function blockLayer(rows: string, steps: number): string {
   const low = 2 ** BLOCK_BITS - 1;
   const shift = 64 - BLOCK_BITS;
   const packed =
@@ -128,10 +128,16 @@ function blockLayer(rows: string, perStep: string): string {
   const customers =
     `SELECT b, arrayJoin(arraySplit((v, d) -> d != 0, ys, ` +
     `arrayDifference(arrayMap(v -> toInt32(bitShiftRight(v, ${shift})), ys)))) AS x FROM (${blocks})`;
+  // Each step's times straight from the customer's packed array (no masked copy of it first).
+  const perStep = Array.from(
+    { length: steps },
+    (_, i) =>
+      `arrayMap(v -> bitShiftRight(bitAnd(v, toUInt64(${2 ** shift - 1})), ${MASK_BITS}), ` +
+      `arrayFilter(v -> bitTest(v, ${i}), x)) AS a${i + 1}`,
+  ).join(', ');
   return (
     `SELECT toUInt32(bitOr(bitShiftLeft(b, ${BLOCK_BITS}), bitShiftRight(x[1], ${shift}))) AS customer_id, ` +
-    `arrayMap(v -> bitAnd(v, toUInt64(${2 ** shift - 1})), x) AS xs, ${perStep}, '${NO_KEY}' AS k ` +
-    `FROM (${customers}) WHERE notEmpty(a1)`
+    `${perStep}, '${NO_KEY}' AS k FROM (${customers}) WHERE notEmpty(a1)`
   );
 }
 
