@@ -1,8 +1,8 @@
 import { Button, Card, Space, Table, Tag, Typography } from 'antd';
 import type { AssignResponse, AssignResult } from '../../../api/pool.ts';
 import { formatInteger } from '../../../format.ts';
+import { CustomerNoLink } from '../../../components/CustomerNoLink.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
-import { navigate } from '../../../router.ts';
 import { label } from '../labels.ts';
 import type { Directory } from './directory.ts';
 
@@ -66,17 +66,7 @@ export function AssignResults(props: {
           {
             title: t('customers.customerNo'),
             dataIndex: 'customerNo',
-            render: (no: string) => (
-              <Typography.Link
-                href={`/customers/${encodeURIComponent(no)}`}
-                onClick={(e) => {
-                  e.preventDefault();
-                  navigate(`/customers/${encodeURIComponent(no)}`);
-                }}
-              >
-                {no}
-              </Typography.Link>
-            ),
+            render: (no: string) => <CustomerNoLink no={no} />,
           },
           {
             title: t('pool.assign.results.status'),

@@ -4,8 +4,8 @@ import { poolApi, type AssignResponse, type UnassignedCustomer } from '../../../
 import { LoadError } from '../../../components/LoadError.tsx';
 import { useLoad } from '../../../components/useLoad.ts';
 import { formatCnyCompact, formatCnyFull, formatInteger } from '../../../format.ts';
+import { CustomerNoLink } from '../../../components/CustomerNoLink.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
-import { navigate } from '../../../router.ts';
 import { label, TIER_TAG_COLORS } from '../labels.ts';
 import { managerOption, unitOptions, type Directory } from './directory.ts';
 
@@ -148,18 +148,7 @@ export function QueueTable(props: {
           {
             title: t('customers.customerNo'),
             dataIndex: 'customerNo',
-            render: (no: string) => (
-              <Typography.Link
-                href={`/customers/${encodeURIComponent(no)}`}
-                onClick={(e) => {
-                  e.preventDefault();
-                  navigate(`/customers/${encodeURIComponent(no)}`);
-                }}
-                data-testid="assign-customer-no"
-              >
-                {no}
-              </Typography.Link>
-            ),
+            render: (no: string) => <CustomerNoLink no={no} testId="assign-customer-no" />,
           },
           {
             title: t('customers.name'),
