@@ -53,7 +53,8 @@ function customerLayer(
   const toEndMs = Date.parse(`${def.to}T00:00:00Z`) + DAY_MS;
   params['fromMs'] = fromMs;
   params['firstEndMs'] = toEndMs;
-  params['endMs'] = toEndMs + windowMs(def.window);
+  const endMs = toEndMs + windowMs(def.window);
+  params['endMs'] = endMs;
   params['w'] = windowMs(def.window);
   params['names'] = [...new Set(def.steps.map((s) => s.event))];
 
@@ -81,6 +82,11 @@ function customerLayer(
     `SELECT customer_id, toUInt64(toUnixTimestamp64Milli(time)) AS ts, ${flags.join(', ')}, ${mask} AS m, ${keyExpr} AS k0 ` +
     `FROM events_dedup WHERE customer_id > 0 AND event IN {names:Array(String)} ` +
     `AND time >= fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC') AND time < fromUnixTimestamp64Milli({endMs:Int64}, 'UTC')`;
+  // The block layer unless a per-customer state is needed (windowFunnel, a per-customer key) or the range overflows
+  // its time bits; otherwise one array state per customer.
+  const perCustomerState =
+    withWindowFunnel || def.breakdown?.by === 'property' || endMs - fromMs >= 2 ** TIME_BITS - 1;
+  if (!perCustomerState) return { sql: blockLayer(rows, def.steps.length), params };
   const check = withWindowFunnel ? `windowFunnel({w:UInt64})(ts, ${steps}) AS wl, ` : '';
   // Without a property breakdown the key is a constant: no per-customer aggregate state for it.
   const key = def.breakdown?.by === 'property' ? 'argMinIf(k0, ts, c1)' : `'${NO_KEY}'`;
@@ -93,11 +99,6 @@ function customerLayer(
         `arrayMap(v -> bitShiftRight(v, ${MASK_BITS}), arrayFilter(v -> bitTest(v, ${i}), xs)) AS a${i + 1}`,
     )
     .join(', ');
-  const perCustomerState =
-    withWindowFunnel ||
-    def.breakdown?.by === 'property' ||
-    toEndMs + windowMs(def.window) - fromMs >= 2 ** TIME_BITS - 1;
-  if (!perCustomerState) return { sql: blockLayer(rows, def.steps.length), params };
   const sql =
     `SELECT customer_id, ${check}arraySort(groupArrayIf(bitOr(bitShiftLeft(ts, ${MASK_BITS}), m), m > 0)) AS xs, ` +
     `${perStep}, ${key} AS k FROM (${rows}) GROUP BY customer_id HAVING notEmpty(a1)`;
