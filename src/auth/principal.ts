@@ -37,7 +37,9 @@ export type Permission =
   | 'pool.manage'
   | 'pool.assign'
   | 'handover.run'
-  | 'tags.manage';
+  | 'tags.manage'
+  /** Create, edit or retire SQL tags (statements that read the sql_tag views): admins; grantable. */
+  | 'tags.sql';
 
 const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
   admin: [
@@ -56,6 +58,7 @@ const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
     'pool.assign',
     'handover.run',
     'tags.manage',
+    'tags.sql',
   ],
   analyst: ['customers.read', 'analytics.read', 'segments.manage', 'segments.export', 'tags.manage'],
   // Branch heads and managers may reveal personal data of customers in their scope (a manager has to call them);

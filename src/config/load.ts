@@ -43,7 +43,10 @@ export function loadConfig(
         chunkDelayMs: e.FLYWHEEL_HANDOVER_CHUNK_DELAY_MS,
       }),
       requireServers: e.FLYWHEEL_REQUIRE_SERVERS,
-      tags: Object.freeze({ dailyAt: e.FLYWHEEL_TAGS_DAILY_AT }),
+      tags: Object.freeze({
+        dailyAt: e.FLYWHEEL_TAGS_DAILY_AT,
+        sqlTagDatabaseUrl: e.FLYWHEEL_SQL_TAG_DATABASE_URL,
+      }),
     }),
   );
 }

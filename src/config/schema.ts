@@ -39,6 +39,8 @@ export const configSchema = z.object({
     .string()
     .regex(/^(([01]\d|2[0-3]):[0-5]\d|off)$/, "must be 'HH:MM' (UTC) or 'off'")
     .default('02:00'),
+  /** PostgreSQL only: a login confined to schema sql_tag for SQL tags; provisioned by Flywheel when unset. */
+  FLYWHEEL_SQL_TAG_DATABASE_URL: optionalUrl,
   FLYWHEEL_REQUIRE_SERVERS: booleanFlag,
 });
 
@@ -65,5 +67,9 @@ export interface Config {
   readonly handover: { readonly chunk: number; readonly chunkDelayMs: number };
   readonly requireServers: boolean;
   /** Daily tag computation time, 'HH:MM' UTC, or 'off'. */
-  readonly tags: { readonly dailyAt: string };
+  readonly tags: {
+    readonly dailyAt: string;
+    /** PostgreSQL: the confined login SQL tags run as (provisioned when undefined); see src/store/operational/sandbox-role.ts. */
+    readonly sqlTagDatabaseUrl: string | undefined;
+  };
 }

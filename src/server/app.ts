@@ -67,6 +67,7 @@ export async function createApp(
       new TagService({
         db: deps.stores.operational.db,
         events: deps.stores.events,
+        sandbox: () => deps.stores.operational.sandbox(),
         clock: deps.clock,
         logger: deps.logger,
       }),

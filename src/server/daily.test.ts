@@ -27,7 +27,7 @@ beforeAll(async () => {
   expect(seeded.ok).toBe(true);
   await adoptOwnersFromAttributes(store.db, { actor: 'test', at: clock.now() });
   const logger = createLogger('silent');
-  const tags = new TagService({ db: store.db, events, clock, logger });
+  const tags = new TagService({ db: store.db, events, clock, logger, sandbox: () => store.sandbox() });
   await tags.ensureCatalogue('test');
   const segments = new SegmentService({ db: store.db, events, clock, logger });
   deps = { db: store.db, events, clock, logger, tags, segments };

@@ -36,7 +36,13 @@ export async function startServer(deps: {
   try {
     await ensureFirstAdmin(stores, config, clock, print);
     const seeded = await seedDemoWhenDue(stores, config, clock, logger, print);
-    const tags = new TagService({ db: stores.operational.db, events: stores.events, clock, logger });
+    const tags = new TagService({
+      db: stores.operational.db,
+      events: stores.events,
+      sandbox: () => stores.operational.sandbox(),
+      clock,
+      logger,
+    });
     await tags.ensureCatalogue(SYSTEM_PRINCIPAL.actor);
     const segments = new SegmentService({
       db: stores.operational.db,

@@ -10,7 +10,7 @@ export async function openStores(config: Config): Promise<Stores> {
   const [operational, events] = await Promise.allSettled([
     openOperationalStore(
       config.databaseUrl
-        ? { kind: 'postgres', url: config.databaseUrl }
+        ? { kind: 'postgres', url: config.databaseUrl, sandboxUrl: config.tags.sqlTagDatabaseUrl }
         : { kind: 'pglite', dataDir: config.dataDir },
     ).then(async (store) => {
       try {

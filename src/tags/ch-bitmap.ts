@@ -52,7 +52,18 @@ export async function queryBitmaps(
   query: string,
   params?: QueryParams,
 ): Promise<Map<string, Map<string, RoaringBitmap32>>> {
-  const rows = await events.query<{ k: string; v: string; b: string }>(query, params);
+  return collectBitmaps(await events.query<BitmapRow>(query, params));
+}
+
+/** One row of a bitmap query: key, value and the base64 groupBitmap state of its members. */
+export interface BitmapRow {
+  readonly k: string;
+  readonly v: string;
+  readonly b: string;
+}
+
+/** Collects bitmap rows as key → value → bitmap (rows of the same key and value are united). */
+export function collectBitmaps(rows: readonly BitmapRow[]): Map<string, Map<string, RoaringBitmap32>> {
   const out = new Map<string, Map<string, RoaringBitmap32>>();
   for (const row of rows) {
     let values = out.get(String(row.k));

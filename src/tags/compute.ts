@@ -7,6 +7,7 @@ import { err, ok, type Result } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { Database } from '../store/operational/database.ts';
+import type { SandboxConnection } from '../store/operational/sandbox.ts';
 import type { EventSpec, RfmSpec, TagDefinition, TierSpec } from './definition.ts';
 import { declaredValues } from './values.ts';
 import { loadDefinitions } from './definitions.ts';
@@ -32,6 +33,8 @@ import { assignTiers, prepareTier } from './tier-compute.ts';
 export interface ComputeDeps {
   readonly db: Kysely<Database>;
   readonly events: EventStore;
+  /** The operational store's confined connection for SQL tags; without it those tags fail (and say so). */
+  readonly sandbox?: (() => Promise<SandboxConnection>) | undefined;
   readonly logger?: Logger;
   /** Customers per chunk of the operational scan. */
   readonly chunkSize?: number;
@@ -91,16 +94,51 @@ export async function computeTags(
   const phases: Record<string, number> = {};
   try {
     const universe = await computeAll(deps, options, defs, today, outcomes, phases);
+    await auditSqlRuns(deps.db, options, defs, outcomes, runId);
     return ok(await save(deps, options, defs, runId, universe, outcomes, started, phases));
   } catch (error) {
     const results = defs.map((d) =>
       resultOf(d.key, outcomes.get(d.key) ?? { error: message(error), elapsedMs: 0 }),
     );
+    await auditSqlRuns(deps.db, options, defs, outcomes, runId).catch(() => undefined);
     await finishRun(deps.db, runId, 'failed', results).catch(() => undefined);
     if (options.signal?.aborted)
       deps.logger?.warn({ runId, reason: message(error) }, 'tag computation stopped');
     else deps.logger?.error({ err: error, runId }, 'tag computation failed');
     throw error;
+  }
+}
+
+/** Every run of an SQL tag is audited with its text, whoever started it, whatever came of it. */
+async function auditSqlRuns(
+  db: Kysely<Database>,
+  options: ComputeOptions,
+  defs: readonly TagDefinition[],
+  outcomes: ReadonlyMap<string, Outcome>,
+  runId: number,
+): Promise<void> {
+  for (const def of defs) {
+    if (def.kind !== 'sql') continue;
+    const outcome = outcomes.get(def.key);
+    await recordAudit(db, {
+      actor: options.actor,
+      action: 'tag.sql_run',
+      entityType: 'tag',
+      entityId: def.key,
+      details: {
+        runId,
+        asOf: options.asOf,
+        version: def.version,
+        store: def.spec.store,
+        sql: def.spec.sql,
+        elapsedMs: Math.round(outcome?.elapsedMs ?? 0),
+        ...(outcome === undefined
+          ? { status: 'not_run' }
+          : 'error' in outcome
+            ? { status: 'failed', error: outcome.error }
+            : { status: 'ok', values: outcome.values.size }),
+      },
+    });
   }
 }
 
@@ -168,9 +206,7 @@ async function computeAll(
       }
       background.push(timed(def.key, async () => rfmOutput(await rfm.get(basis)!, def.spec)));
     } else if (def.kind === 'sql' && def.spec.store === 'events') {
-      background.push(
-        onEventStore(() => timed(def.key, () => runEventSql(events, def.key, def.spec as never, asOf))),
-      );
+      background.push(onEventStore(() => timed(def.key, () => runEventSql(events, def.key, def.spec, asOf))));
     }
   }
   const maxOrdinal = await maxCustomerId(db);
@@ -192,7 +228,7 @@ async function computeAll(
     for (const def of defs) {
       signal?.throwIfAborted();
       if (def.kind === 'sql' && def.spec.store === 'operational')
-        await timed(def.key, () => runOperationalSql(db, def.key, def.spec as never, asOf));
+        await timed(def.key, () => runOperationalSql(deps, def.key, def.spec, asOf));
       else if (def.kind === 'manual') await timed(def.key, () => manualTagValues(db, def.key));
     }
     phase('operationalSqlAndManual', operationalStarted);

@@ -111,7 +111,12 @@ export async function writeDefinition(
     action: options.action,
     entityType: 'tag',
     entityId: input.key,
-    details: { version, kind: input.kind },
+    // An SQL tag's text is the change itself: kept in the audit record, whoever reads the definitions later.
+    details: {
+      version,
+      kind: input.kind,
+      ...(input.kind === 'sql' ? { store: input.spec.store, sql: input.spec.sql } : {}),
+    },
   });
   return rowToDefinition(row);
 }

@@ -4,9 +4,10 @@ import { err, ok, type Result } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { Database } from '../store/operational/database.ts';
+import type { SandboxConnection } from '../store/operational/sandbox.ts';
 import { TagSnapshotCache } from './cache.ts';
 import { computeTags, type RunSummary } from './compute.ts';
-import { parseTagInput, type TagDefinition, type TagIssue } from './definition.ts';
+import { parseTagInput, type TagDefinition, type TagInput, type TagIssue } from './definition.ts';
 import {
   definitionVersions,
   ensureCatalogue,
@@ -18,6 +19,7 @@ import { tagItem, valueLabel, type TagItem } from './listing.ts';
 import { importManualValues, parseManualCsv, type ImportRejection, type ManualRow } from './manual.ts';
 import { listRuns, type TagRun } from './runs.ts';
 import { snapshotCounts } from './snapshot-store.ts';
+import { checkSqlTag } from './sql-tags.ts';
 
 // The tag engine as the API, the CLI and the scheduler use it. Computations run one at a time per process (a queue);
 // after each, the in-memory snapshot is refreshed. Definitions are cached for portraits and refreshed on local writes
@@ -26,7 +28,7 @@ import { snapshotCounts } from './snapshot-store.ts';
 /** Why a request about tags was refused. */
 export type TagFailure =
   | { code: 'invalid_tag'; message: string; details: { issues: TagIssue[] } }
-  | { code: 'not_found' | 'conflict' | 'bad_request'; message: string }
+  | { code: 'not_found' | 'conflict' | 'bad_request' | 'forbidden'; message: string }
   | ImportRejection;
 
 /** A customer's portrait: every tag value they hold on the latest snapshot day. */
@@ -47,6 +49,12 @@ export interface PortraitTag {
   readonly label: { en: string; zh: string };
 }
 
+/** Who changes a definition: the audit's actor, and whether they hold tags.sql (SQL tags are theirs alone). */
+export interface TagAuthor {
+  readonly actor: string;
+  readonly maySql: boolean;
+}
+
 const DEFINITIONS_TTL_MS = 30_000;
 const DAY_MS = 86_400_000;
 
@@ -55,6 +63,7 @@ export class TagService {
   readonly cache: TagSnapshotCache;
   readonly #db: Kysely<Database>;
   readonly #events: EventStore;
+  readonly #sandbox: (() => Promise<SandboxConnection>) | undefined;
   readonly #clock: Clock;
   readonly #logger: Logger | undefined;
   readonly #chunkSize: number | undefined;
@@ -65,12 +74,15 @@ export class TagService {
   constructor(deps: {
     db: Kysely<Database>;
     events: EventStore;
+    /** The operational store's confined connection for SQL tags (OperationalStore.sandbox). */
+    sandbox?: () => Promise<SandboxConnection>;
     clock: Clock;
     logger?: Logger;
     chunkSize?: number;
   }) {
     this.#db = deps.db;
     this.#events = deps.events;
+    this.#sandbox = deps.sandbox;
     this.#clock = deps.clock;
     this.#logger = deps.logger;
     this.#chunkSize = deps.chunkSize;
@@ -149,10 +161,13 @@ export class TagService {
   }
 
   /** Creates a tag (version 1). */
-  async create(body: unknown, actor: string): Promise<Result<TagItem, TagFailure>> {
+  async create(body: unknown, author: TagAuthor): Promise<Result<TagItem, TagFailure>> {
     const parsed = parseTagInput(body);
     if (!parsed.ok) return invalid(parsed.error);
     const input = parsed.value;
+    const sqlProblem = await this.#checkSql(input, author);
+    if (sqlProblem) return err(sqlProblem);
+    const { actor } = author;
     const result = await this.#db.transaction().execute(async (tx) => {
       const existing = await tx
         .selectFrom('tag_definitions')
@@ -170,10 +185,13 @@ export class TagService {
   }
 
   /** Writes a new version of an existing tag (its kind cannot change; a retired tag becomes active again). */
-  async update(key: string, body: unknown, actor: string): Promise<Result<TagItem, TagFailure>> {
+  async update(key: string, body: unknown, author: TagAuthor): Promise<Result<TagItem, TagFailure>> {
     const parsed = parseTagInput({ ...(typeof body === 'object' && body !== null ? body : {}), key });
     if (!parsed.ok) return invalid(parsed.error);
     const input = parsed.value;
+    const sqlProblem = await this.#checkSql(input, author);
+    if (sqlProblem) return err(sqlProblem);
+    const { actor } = author;
     const result = await this.#db.transaction().execute(async (tx) => {
       const [current] = await loadDefinitions(tx, { keys: [key], includeRetired: true });
       if (!current) return err({ code: 'not_found' as const, message: `no tag ${key}` });
@@ -191,11 +209,13 @@ export class TagService {
   /** Retires a tag: it is no longer computed or listed; past snapshots stay. */
   async retire(
     key: string,
-    actor: string,
+    author: TagAuthor,
   ): Promise<Result<{ key: string; status: 'retired'; version: number }, TagFailure>> {
+    const { actor } = author;
     const result = await this.#db.transaction().execute(async (tx) => {
       const [current] = await loadDefinitions(tx, { keys: [key], includeRetired: true });
       if (!current) return err({ code: 'not_found' as const, message: `no tag ${key}` });
+      if (current.kind === 'sql' && !author.maySql) return err(SQL_FORBIDDEN);
       await retireDefinition(tx, key, actor);
       return ok({ key, status: 'retired' as const, version: current.version });
     });
@@ -215,6 +235,7 @@ export class TagService {
         {
           db: this.#db,
           events: this.#events,
+          sandbox: this.#sandbox,
           ...(this.#logger ? { logger: this.#logger } : {}),
           ...(this.#chunkSize ? { chunkSize: this.#chunkSize } : {}),
         },
@@ -341,12 +362,37 @@ export class TagService {
     return this.#definitions.defs;
   }
 
+  /** An SQL tag needs tags.sql, and a statement that passes the sandbox's check as it would run today. */
+  async #checkSql(input: TagInput, author: TagAuthor): Promise<TagFailure | undefined> {
+    if (input.kind !== 'sql') return undefined;
+    if (!author.maySql) return SQL_FORBIDDEN;
+    const checked = await checkSqlTag(
+      { events: this.#events, sandbox: this.#sandbox },
+      input.spec,
+      this.today(),
+    );
+    if (checked.ok) return undefined;
+    return invalidFailure(
+      checked.error.map((i) => ({
+        path: 'spec.sql',
+        message: i.line === undefined ? i.message : `line ${i.line}, column ${i.column}: ${i.message}`,
+        ...(i.line === undefined ? {} : { line: i.line, column: i.column }),
+      })),
+    );
+  }
+
   async #written(result: Result<TagDefinition, TagFailure>): Promise<Result<TagItem, TagFailure>> {
     if (!result.ok) return result;
     this.#definitions = null;
     return ok(tagItem(result.value, await this.cache.get()));
   }
 }
+
+const SQL_FORBIDDEN: TagFailure = {
+  code: 'forbidden',
+  message:
+    'creating, editing or retiring an SQL tag needs the permission tags.sql (admins hold it; it can be granted)',
+};
 
 function invalidFailure(issues: TagIssue[]): TagFailure {
   return {

@@ -1,22 +1,27 @@
-import { sql, type Kysely } from 'kysely';
 import { RoaringBitmap32 } from '../segments/bitmap.ts';
+import { err, ok, type Result } from '../shared/errors.ts';
 import { EventStoreError, type EventStore } from '../store/events/store.ts';
-import type { Database } from '../store/operational/database.ts';
-import { bitmapAggregate, queryBitmaps } from './ch-bitmap.ts';
+import type { SandboxConnection } from '../store/operational/sandbox.ts';
+import { bitmapAggregate, collectBitmaps, type BitmapRow } from './ch-bitmap.ts';
 import { unpackIds } from './facts.ts';
 import type { SqlSpec } from './definition.ts';
-import { hasStatementSeparator, stripComments } from './sql-text.ts';
+import { checkEventStatement } from './sandbox/ch-check.ts';
+import { describeIssues, type SandboxIssue } from './sandbox/issues.ts';
+import { checkOperationalStatement } from './sandbox/pg-check.ts';
+import { SANDBOX_VIEWS } from './sandbox/pg-rules.ts';
 
-// SQL tags: one read-only SELECT returning (customer_id or customer_no, value), wrapped so that the stores aggregate
-// the answer into one packed list (PostgreSQL) or one bitmap (ClickHouse) per value.
+// SQL tags: one SELECT returning (customer_id or customer_no, value), which the stores aggregate into one packed
+// list (PostgreSQL) or one bitmap (ClickHouse) per value. What makes them safe to hand to analysts is described in
+// src/tags/README.md ("The SQL-tag sandbox"): a check of the statement on the engine's own parse tree, then
 //
-// Operational store: the statement runs in a READ ONLY transaction (any write is refused by PostgreSQL) with
-// SET LOCAL statement_timeout. PGlite accepts both but cannot interrupt a statement: it runs single-threaded inside
-// this process, so its timers only fire once the statement has returned. There the limit is enforced after the
-// fact: a result that took longer than the limit is refused (the embedded server is busy meanwhile; use PostgreSQL
-// for untrusted or heavy SQL). Event store: SETTINGS readonly = 1, max_execution_time = the limit.
-// Both: exactly one statement (wrapped as a subquery, so a second statement is a syntax error anyway), `{as_of}`
-// replaced by the business day, and tables holding credentials are refused.
+// - operational store: the statement runs on the sandbox connection (src/store/operational/sandbox.ts): alone
+//   (extended protocol), READ ONLY, search_path = sql_tag (views without personal data), statement_timeout; on
+//   PostgreSQL as a login role that holds SELECT on those views and nothing else. PGlite cannot interrupt a
+//   statement and runs inside this process, so there the planner's cost estimate must stay within a budget
+//   relative to reading every sandbox view once (a cross join of customers is refused before it runs), and a result
+//   that took longer than the limit is refused after the fact.
+// - event store: the engine's re-print of the one statement it parsed runs with SETTINGS readonly = 1,
+//   max_execution_time and max_memory_usage (EventStore.queryConfined).
 
 /** Why a SQL tag failed, with the tag named; thrown and reported as the tag's error. */
 export class SqlTagError extends Error {
@@ -26,62 +31,128 @@ export class SqlTagError extends Error {
   }
 }
 
-const FORBIDDEN = /\b(users|user_sessions|api_keys|audit_log|schema_migrations)\b/i;
+/** The embedded engine's plan budget: this many times the cost of reading every sandbox view once (at least FLOOR). */
+export const PLAN_COST_RATIO = 50;
+export const PLAN_COST_FLOOR = 1_000;
+/** One statement that reads every sandbox view once: the planner's price of that is the budget's unit. */
+const READ_EVERYTHING = `select ${[...SANDBOX_VIEWS].map((v) => `(select count(*) from ${v})`).join(' + ')}`;
+/** Memory one event-store SQL tag may use. */
+const EVENT_SQL_MEMORY_BYTES = 2 * 1024 ** 3;
 
-function prepare(key: string, spec: SqlSpec, asOf: string, dateLiteral: string): string {
-  const body = spec.sql.trim().replace(/;\s*$/, '');
-  if (hasStatementSeparator(body)) throw new SqlTagError(key, 'only one statement is allowed');
-  if (!/^\s*(select|with)\b/i.test(stripComments(body)))
-    throw new SqlTagError(key, 'the statement must be a SELECT');
-  if (FORBIDDEN.test(stripComments(body)))
-    throw new SqlTagError(key, 'tables holding credentials or audit records cannot be read by tags');
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new SqlTagError(key, `bad business day ${asOf}`);
-  return body.replaceAll('{as_of}', dateLiteral);
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Where an SQL tag's statement runs; `sandbox` opens the operational store's confined connection. */
+export interface SqlTagStores {
+  readonly events: EventStore;
+  readonly sandbox?: (() => Promise<SandboxConnection>) | undefined;
 }
 
-/** Runs an operational-store SQL tag: value → members. */
+/**
+ * Checks an SQL tag as it would run on `asOf`, without running it: the parse tree, then (operational store) the
+ * plan's cost on the embedded engine and the columns a zero-row run returns. Issues are located in the text.
+ */
+export async function checkSqlTag(
+  stores: SqlTagStores,
+  spec: SqlSpec,
+  asOf: string,
+): Promise<Result<{ columns: readonly string[] }, SandboxIssue[]>> {
+  try {
+    if (spec.store === 'events') {
+      const checked = await checkEventStatement(stores.events, spec.sql, asOf);
+      if (!checked.ok) return checked;
+      const columns = await stores.events.queryConfined<{ name: string }>(
+        `DESCRIBE (${checked.value.text})`,
+        {
+          seconds: 30,
+          memoryBytes: EVENT_SQL_MEMORY_BYTES,
+        },
+      );
+      return columnsOk(columns.map((c) => c.name));
+    }
+    const prepared = await prepareOperational(stores, spec, asOf);
+    if (!prepared.ok) return prepared;
+    const { sandbox, body } = prepared.value;
+    const probe = await sandbox.query(
+      `select * from (${body}\n) q limit 0`,
+      Math.min(spec.timeout_ms, 30_000),
+    );
+    return columnsOk(probe.columns);
+  } catch (error) {
+    return err([
+      { message: error instanceof Error ? error.message.replace(/^.*?Exception:\s*/s, '') : String(error) },
+    ]);
+  }
+}
+
+function columnsOk(columns: readonly string[]): Result<{ columns: readonly string[] }, SandboxIssue[]> {
+  if (columns.includes('value') && (columns.includes('customer_id') || columns.includes('customer_no')))
+    return ok({ columns });
+  return err([
+    {
+      message: `the statement must return columns customer_id (or customer_no) and value; it returns ${columns.join(', ') || 'nothing'}`,
+    },
+  ]);
+}
+
+async function prepareOperational(
+  stores: SqlTagStores,
+  spec: SqlSpec,
+  asOf: string,
+): Promise<Result<{ sandbox: SandboxConnection; body: string }, SandboxIssue[]>> {
+  if (!DAY.test(asOf)) return err([{ message: `bad business day ${asOf}` }]);
+  const checked = await checkOperationalStatement(spec.sql);
+  if (!checked.ok) return checked;
+  if (!stores.sandbox)
+    return err([{ message: 'no SQL-tag sandbox is configured for the operational store' }]);
+  const sandbox = await stores.sandbox();
+  const body = checked.value.text.replaceAll('{as_of}', `date '${asOf}'`);
+  if (sandbox.confinedBy === 'parse_tree') {
+    const [cost, baseline] = await Promise.all([
+      sandbox.planCost(`select * from (${body}\n) q`),
+      sandbox.planCost(READ_EVERYTHING),
+    ]);
+    const budget = Math.max(PLAN_COST_FLOOR, PLAN_COST_RATIO * baseline);
+    if (cost > budget)
+      return err([
+        {
+          message:
+            `the planner estimates this statement at ${Math.round(cost).toLocaleString('en')} cost units, more than ` +
+            `${PLAN_COST_RATIO}× reading every table once (${Math.round(budget).toLocaleString('en')}); the embedded ` +
+            `store cannot interrupt a statement, so it is refused (a cross join or a per-row subquery?)`,
+        },
+      ]);
+  }
+  return ok({ sandbox, body });
+}
+
+/** Runs an operational-store SQL tag on the sandbox connection: value → members. */
 export async function runOperationalSql(
-  db: Kysely<Database>,
+  stores: SqlTagStores,
   key: string,
   spec: SqlSpec,
   asOf: string,
 ): Promise<Map<string, RoaringBitmap32>> {
-  const body = prepare(key, spec, asOf, `date '${asOf}'`);
   const started = performance.now();
-  const overTime = () =>
-    new SqlTagError(
-      key,
-      `ran past its time limit of ${spec.timeout_ms} ms (took ${Math.round(performance.now() - started)} ms); result refused`,
-    );
+  const elapsed = () => Math.round(performance.now() - started);
   let rows: { v: string; ids: Uint8Array | null }[];
   try {
-    rows = await db.transaction().execute(async (tx) => {
-      await sql`set transaction read only`.execute(tx);
-      await sql.raw(`set local statement_timeout = ${Math.floor(spec.timeout_ms)}`).execute(tx);
-      // The key column decides the join: probe one row for the statement's column names.
-      const probe = await sql<{ r: Record<string, unknown> }>`select to_jsonb(q) as r from (${sql.raw(body)}
-) q limit 1`.execute(tx);
-      const columns = Object.keys(probe.rows[0]?.r ?? {});
-      if (performance.now() - started > spec.timeout_ms) throw overTime();
-      if (probe.rows.length === 0) return [];
-      if (
-        !columns.includes('value') ||
-        !(columns.includes('customer_id') || columns.includes('customer_no'))
-      ) {
-        throw new SqlTagError(
-          key,
-          `the statement must return columns customer_id (or customer_no) and value; it returned ${columns.join(', ')}`,
-        );
-      }
-      const byId = columns.includes('customer_id');
-      const result = await sql<{ v: string; ids: Uint8Array | null }>`
-        select q.value::text as v, string_agg(int4send(${sql.raw(byId ? 'q.customer_id::int4' : 'c.id')}), ''::bytea) as ids
-          from (${sql.raw(body)}
-          ) q ${sql.raw(byId ? '' : 'join customers c on c.customer_no = q.customer_no::text')}
-         where q.value is not null
-         group by 1`.execute(tx);
-      return result.rows;
-    });
+    const prepared = await prepareOperational(stores, spec, asOf);
+    if (!prepared.ok) throw new SqlTagError(key, describeIssues(prepared.error));
+    const { sandbox, body } = prepared.value;
+    // The key column decides the join: a zero-row run names the statement's columns.
+    const probe = await sandbox.query(`select * from (${body}\n) q limit 0`, spec.timeout_ms);
+    const columns = columnsOk(probe.columns);
+    if (!columns.ok) throw new SqlTagError(key, describeIssues(columns.error));
+    const byId = probe.columns.includes('customer_id');
+    const result = await sandbox.query<{ v: string; ids: Uint8Array | null }>(
+      `select q.value::text as v, string_agg(int4send(${byId ? 'q.customer_id::int4' : 'c.id'}), ''::bytea) as ids
+         from (${body}
+         ) q ${byId ? '' : 'join customers c on c.customer_no = q.customer_no::text'}
+        where q.value is not null
+        group by 1`,
+      spec.timeout_ms,
+    );
+    rows = result.rows;
   } catch (error) {
     if (error instanceof SqlTagError) throw error;
     const message = error instanceof Error ? error.message : String(error);
@@ -93,30 +164,35 @@ export async function runOperationalSql(
       throw new SqlTagError(key, `writes are not allowed (${message})`, { cause: error });
     throw new SqlTagError(key, message, { cause: error });
   }
-  if (performance.now() - started > spec.timeout_ms) throw overTime();
+  if (performance.now() - started > spec.timeout_ms)
+    throw new SqlTagError(
+      key,
+      `ran past its time limit of ${spec.timeout_ms} ms (took ${elapsed()} ms); result refused`,
+    );
   const out = new Map<string, RoaringBitmap32>();
   for (const row of rows) out.set(String(row.v), new RoaringBitmap32(unpackIds(row.ids).sort()));
   return out;
 }
 
-/** Runs an event-store SQL tag (columns customer_id, value): value → members. */
+/** Runs an event-store SQL tag (columns customer_id, value), confined: value → members. */
 export async function runEventSql(
   events: EventStore,
   key: string,
   spec: SqlSpec,
   asOf: string,
 ): Promise<Map<string, RoaringBitmap32>> {
-  const body = prepare(key, spec, asOf, `toDate('${asOf}')`);
-  const seconds = Math.max(0.1, spec.timeout_ms / 1000);
+  if (!DAY.test(asOf)) throw new SqlTagError(key, `bad business day ${asOf}`);
   try {
-    const found = await queryBitmaps(
-      events,
-      `SELECT '' AS k, toString(value) AS v, ${bitmapAggregate('customer_id')} AS b FROM (${body}
-       ) WHERE value IS NOT NULL AND customer_id > 0 GROUP BY v
-       SETTINGS readonly = 1, max_execution_time = ${seconds}`,
+    const checked = await checkEventStatement(events, spec.sql, asOf);
+    if (!checked.ok) throw new SqlTagError(key, describeIssues(checked.error));
+    const rows = await events.queryConfined<BitmapRow>(
+      `SELECT '' AS k, toString(value) AS v, ${bitmapAggregate('customer_id')} AS b FROM (${checked.value.text}
+       ) WHERE value IS NOT NULL AND customer_id > 0 GROUP BY v`,
+      { seconds: spec.timeout_ms / 1000, memoryBytes: EVENT_SQL_MEMORY_BYTES },
     );
-    return found.get('') ?? new Map();
+    return collectBitmaps(rows).get('') ?? new Map();
   } catch (error) {
+    if (error instanceof SqlTagError) throw error;
     if (error instanceof EventStoreError && error.code === 159)
       throw new SqlTagError(key, `ran past its time limit of ${spec.timeout_ms} ms and was cancelled`, {
         cause: error,

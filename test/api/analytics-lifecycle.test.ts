@@ -20,7 +20,12 @@ beforeAll(async () => {
   analyst = (await t.auth.createApiKey({ name: 'analyst', role: 'analyst' }, 'test')).key;
   manager = (await t.auth.createApiKey({ name: 'am', role: 'account_manager' }, 'test')).key;
   await seedTagFixture(t.stores.operational, t.stores.events);
-  const tags = new TagService({ db: t.stores.operational.db, events: t.stores.events, clock: t.clock });
+  const tags = new TagService({
+    db: t.stores.operational.db,
+    events: t.stores.events,
+    sandbox: () => t.stores.operational.sandbox(),
+    clock: t.clock,
+  });
   await tags.ensureCatalogue('test');
   await tags.compute({ asOf: '2025-05-31' }, 'manual', 'test');
 }, 120_000);
@@ -42,11 +47,12 @@ describe('lifecycle API', () => {
   });
 
   it('answers every view once a second day is computed', async () => {
-    await new TagService({ db: t.stores.operational.db, events: t.stores.events, clock: t.clock }).compute(
-      { asOf: FIXTURE_AS_OF },
-      'manual',
-      'test',
-    );
+    await new TagService({
+      db: t.stores.operational.db,
+      events: t.stores.events,
+      sandbox: () => t.stores.operational.sandbox(),
+      clock: t.clock,
+    }).compute({ asOf: FIXTURE_AS_OF }, 'manual', 'test');
     const d = (await get('/v1/analytics/lifecycle/distribution?from=2025-05-01')).json();
     expect(d.points.map((p: { asOf: string }) => p.asOf)).toEqual(['2025-05-31', FIXTURE_AS_OF]);
     expect(d.stages.map((s: { value: string }) => s.value)).toEqual([

@@ -212,6 +212,7 @@ for (const engine of await poolAppEngines()) {
       await new TagService({
         db: stores.operational.db,
         events: stores.events,
+        sandbox: () => stores.operational.sandbox(),
         clock,
         logger: createLogger('silent'),
       }).ensureCatalogue('test');

@@ -83,6 +83,7 @@ export async function startDashboard(options: {
   const tags = new TagService({
     db: stores.operational.db,
     events: stores.events,
+    sandbox: () => stores.operational.sandbox(),
     clock: systemClock,
     logger,
   });

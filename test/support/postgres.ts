@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { sandboxRoleName } from '../../src/store/operational/sandbox-role.ts';
 
 /** Admin connection for creating and dropping per-test databases; override with FLYWHEEL_TEST_PG_URL. */
 export const TEST_PG_ADMIN_URL =
@@ -65,6 +66,8 @@ export async function createTestDatabase(prefix = 'flywheel_test'): Promise<Test
       await c.connect();
       try {
         await c.query(`drop database if exists ${name} with (force)`);
+        // The SQL-tag login provisioned for this database (roles are cluster-wide; its grants went with the database).
+        await c.query(`drop role if exists ${sandboxRoleName(name)}`);
       } finally {
         await c.end();
       }

@@ -29,7 +29,7 @@ beforeAll(async () => {
   store = await openMigratedMemoryStore();
   events = await openEventStore({ kind: 'chdb', dataDir: null });
   await seedTagFixture(store, events);
-  const tags = new TagService({ db: store.db, events, clock });
+  const tags = new TagService({ db: store.db, events, clock, sandbox: () => store.sandbox() });
   await tags.ensureCatalogue('test');
   // a fee, so revenue contribution has a realised part
   await events.insert('transactions', [

@@ -1,7 +1,8 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors.ts';
-import type { TagFailure } from '../../tags/service.ts';
+import type { Principal } from '../../auth/principal.ts';
+import type { TagAuthor, TagFailure } from '../../tags/service.ts';
 import { findCustomerInScope } from '../../pool/scope.ts';
 import { errorBody, sendError, type RouteContext, type ZodApi } from '../http.ts';
 import { scoped, wholeBank } from './pool-common.ts';
@@ -53,6 +54,12 @@ const definitionBody = z
     '{ key, name_en, name_zh, description?, category, kind, spec } — see src/tags/README.md for each kind',
   );
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
+
+/** The definition's author as the tag service needs it: who, and whether they hold tags.sql. */
+const authorOf = (principal: Principal): TagAuthor => ({
+  actor: principal.actor,
+  maySql: principal.permissions.has('tags.sql'),
+});
 
 /** Answers a domain refusal: invalid_tag keeps its issues; the others are the usual error body. */
 function refuse(reply: FastifyReply, failure: TagFailure): FastifyReply {
@@ -171,7 +178,7 @@ export function registerTagRoutes(api: ZodApi, ctx: RouteContext): void {
     },
     async (req, reply) => {
       const principal = await wholeBank(req, ctx, 'tags.manage');
-      const result = await tags.create(req.body, principal.actor);
+      const result = await tags.create(req.body, authorOf(principal));
       return result.ok ? result.value : refuse(reply, result.error);
     },
   );
@@ -189,7 +196,7 @@ export function registerTagRoutes(api: ZodApi, ctx: RouteContext): void {
     },
     async (req, reply) => {
       const principal = await wholeBank(req, ctx, 'tags.manage');
-      const result = await tags.update(req.params.key, req.body, principal.actor);
+      const result = await tags.update(req.params.key, req.body, authorOf(principal));
       return result.ok ? result.value : refuse(reply, result.error);
     },
   );
@@ -209,7 +216,7 @@ export function registerTagRoutes(api: ZodApi, ctx: RouteContext): void {
     },
     async (req, reply) => {
       const principal = await wholeBank(req, ctx, 'tags.manage');
-      const result = await tags.retire(req.params.key, principal.actor);
+      const result = await tags.retire(req.params.key, authorOf(principal));
       return result.ok ? result.value : refuse(reply, result.error);
     },
   );

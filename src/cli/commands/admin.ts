@@ -22,7 +22,7 @@ export function registerAdminCommands(program: Command): void {
       const config = configOrExit();
       const store = await openOperationalStore(
         config.databaseUrl
-          ? { kind: 'postgres', url: config.databaseUrl }
+          ? { kind: 'postgres', url: config.databaseUrl, sandboxUrl: config.tags.sqlTagDatabaseUrl }
           : { kind: 'pglite', dataDir: config.dataDir },
       );
       try {

@@ -26,6 +26,7 @@ function run(action: (tags: TagService) => Promise<number>): Promise<void> {
     const tags = new TagService({
       db: stores.operational.db,
       events: stores.events,
+      sandbox: () => stores.operational.sandbox(),
       clock: systemClock,
       logger,
     });

@@ -5,11 +5,18 @@ import { Session, drainPending } from 'chdb';
 import {
   EVENT_STORE_SETTINGS,
   loadStatement,
+  queryConfined,
   parseJsonEachRow,
   toEventStoreError,
   toJsonEachRow,
 } from './sql.ts';
-import { EventStoreError, type EventStore, type EventTable, type QueryParams } from './store.ts';
+import {
+  EventStoreError,
+  type ConfinedLimits,
+  type EventStore,
+  type EventTable,
+  type QueryParams,
+} from './store.ts';
 
 // libchdb binds one data directory per process. Stores opened on the same directory share it (each has its own
 // connection); a store on a different directory can only open once every earlier one is closed and drained.
@@ -72,6 +79,10 @@ class ChdbEventStore implements EventStore {
   async query<Row>(sql: string, params?: QueryParams): Promise<Row[]> {
     const result = await this.#run(sql, params, 'JSONEachRow');
     return parseJsonEachRow<Row>(result.text());
+  }
+
+  queryConfined<Row>(sql: string, limits: ConfinedLimits): Promise<Row[]> {
+    return queryConfined<Row>((q, params) => this.query(q, params), sql, limits);
   }
 
   async command(sql: string, params?: QueryParams): Promise<void> {

@@ -1,8 +1,21 @@
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
-import { EVENT_STORE_SETTINGS, loadShape, loadStatement, toEventStoreError, toJsonEachRow } from './sql.ts';
-import { EventStoreError, type EventStore, type EventTable, type QueryParams } from './store.ts';
+import {
+  EVENT_STORE_SETTINGS,
+  loadShape,
+  loadStatement,
+  queryConfined,
+  toEventStoreError,
+  toJsonEachRow,
+} from './sql.ts';
+import {
+  EventStoreError,
+  type ConfinedLimits,
+  type EventStore,
+  type EventTable,
+  type QueryParams,
+} from './store.ts';
 
 /** Opens the event store on a ClickHouse server over HTTP(S), e.g. `http://user:pass@host:8123/db`. */
 export async function openClickHouseStore(url: string): Promise<EventStore> {
@@ -56,6 +69,10 @@ class ClickHouseEventStore implements EventStore {
     } catch (error) {
       throw toEventStoreError(error, sql);
     }
+  }
+
+  queryConfined<Row>(sql: string, limits: ConfinedLimits): Promise<Row[]> {
+    return queryConfined<Row>((q, params) => this.query(q, params), sql, limits);
   }
 
   async command(sql: string, params?: QueryParams): Promise<void> {

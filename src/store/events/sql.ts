@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { ClickHouseError, parseError } from '@clickhouse/client';
-import { EventStoreError, type EventTable } from './store.ts';
+import { EventStoreError, type ConfinedLimits, type EventTable, type QueryParams } from './store.ts';
 
 /**
  * Settings applied to every query on both engines, so chDB and a ClickHouse server return identical JS values
@@ -17,6 +17,22 @@ export const EVENT_STORE_SETTINGS = {
   input_format_json_read_objects_as_strings: 1,
   input_format_defaults_for_omitted_fields: 1,
 } as const;
+
+/** Runs `sql` confined (see `EventStore.queryConfined`) through a store's own `query`. */
+export async function queryConfined<Row>(
+  query: <R>(sql: string, params?: QueryParams) => Promise<R[]>,
+  sql: string,
+  limits: ConfinedLimits,
+): Promise<Row[]> {
+  // formatQuery parses exactly one statement (else SYNTAX_ERROR "Multi-statements are not allowed"); what runs is
+  // the engine's re-print of it, so nothing after a `;` or inside a comment can ride along.
+  const [printed] = await query<{ f: string }>('SELECT formatQuery({q:String}) AS f', { q: sql });
+  const seconds = Math.max(0.1, limits.seconds);
+  const memory = Math.max(1 << 20, Math.floor(limits.memoryBytes));
+  return query<Row>(
+    `${printed?.f ?? ''}\nSETTINGS readonly = 1, max_execution_time = ${seconds}, max_memory_usage = ${memory}`,
+  );
+}
 
 const SCHEMA_PATH = fileURLToPath(new URL('./schema.sql', import.meta.url));
 

@@ -53,6 +53,12 @@ export interface EventTableRow {
   customer_daily: DailyCustomerFact;
 }
 
+/** Limits of a confined statement (see `EventStore.queryConfined`). */
+export interface ConfinedLimits {
+  readonly seconds: number;
+  readonly memoryBytes: number;
+}
+
 /** Query parameters bound server-side as `{name:Type}` placeholders, never spliced into SQL. */
 export type QueryParams = Readonly<Record<string, string | number | boolean | readonly (string | number)[]>>;
 
@@ -71,6 +77,13 @@ export interface EventStore {
   readonly kind: 'chdb' | 'clickhouse';
   /** Runs a query (no FORMAT clause) and returns its rows. */
   query<Row = EventRow>(sql: string, params?: QueryParams): Promise<Row[]>;
+  /**
+   * Runs one SELECT someone wrote (an SQL tag) as the only statement of its request, read-only and within limits:
+   * the engine re-prints the one statement it parsed (a second one is refused) and runs that re-print with
+   * SETTINGS readonly = 1, max_execution_time and max_memory_usage. Callers check the statement first
+   * (src/tags/sandbox): a SETTINGS clause inside it could loosen these.
+   */
+  queryConfined<Row = EventRow>(sql: string, limits: ConfinedLimits): Promise<Row[]>;
   /** Runs a statement that returns nothing (DDL, INSERT … SELECT, OPTIMIZE, TRUNCATE). */
   command(sql: string, params?: QueryParams): Promise<void>;
   /**

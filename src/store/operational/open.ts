@@ -5,6 +5,8 @@ import { Kysely, PostgresDialect } from 'kysely';
 import type { CustomTypesConfig } from 'pg';
 import type { Database } from './database.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
+import { pgliteSandbox, postgresSandbox, type SandboxConnection } from './sandbox.ts';
+import { provisionSandboxRole, verifySandboxRole } from './sandbox-role.ts';
 import type { OperationalStore } from './store.ts';
 
 // Postgres type OIDs whose default JS mapping we override, the same way on both engines:
@@ -23,11 +25,18 @@ export type OperationalTarget =
       dataDir: string | null;
       /** a PGlite data-dir dump to start an empty store from */ template?: Blob;
     }
-  | { kind: 'postgres'; url: string };
+  | {
+      kind: 'postgres';
+      url: string;
+      /** an operator-provisioned login for SQL tags (FLYWHEEL_SQL_TAG_DATABASE_URL); provisioned when absent */
+      sandboxUrl?: string | undefined;
+    };
 
 /** Opens the operational store: PGlite in `<dataDir>/pg` (or in memory when dataDir is null), or PostgreSQL. */
 export async function openOperationalStore(target: OperationalTarget): Promise<OperationalStore> {
-  return target.kind === 'postgres' ? openPostgres(target.url) : openPGlite(target.dataDir, target.template);
+  return target.kind === 'postgres'
+    ? openPostgres(target.url, target.sandboxUrl)
+    : openPGlite(target.dataDir, target.template);
 }
 
 async function openPGlite(dataDir: string | null, template: Blob | undefined): Promise<OperationalStore> {
@@ -41,9 +50,11 @@ async function openPGlite(dataDir: string | null, template: Blob | undefined): P
     ...(template ? { loadDataDir: template } : {}),
   });
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  const sandbox = pgliteSandbox(pglite, db);
   return {
     kind: 'pglite',
     db,
+    sandbox: async () => sandbox,
     async execScript(sqlText) {
       await pglite.exec(sqlText);
     },
@@ -57,7 +68,7 @@ async function openPGlite(dataDir: string | null, template: Blob | undefined): P
   };
 }
 
-async function openPostgres(url: string): Promise<OperationalStore> {
+async function openPostgres(url: string, sandboxUrl: string | undefined): Promise<OperationalStore> {
   // Loaded only when used: the embedded default should not pay for the PostgreSQL driver at start-up.
   const { default: pg } = await import('pg');
   const typeParsers = {
@@ -75,9 +86,46 @@ async function openPostgres(url: string): Promise<OperationalStore> {
     process.emitWarning(`PostgreSQL: an idle connection was closed (${error.message}); it will be reopened`);
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  let sandbox: Promise<SandboxConnection> | undefined;
+  const openSandbox = async (): Promise<SandboxConnection> => {
+    let loginUrl = sandboxUrl;
+    if (!loginUrl) {
+      const admin = await pool.connect();
+      try {
+        loginUrl = await provisionSandboxRole(admin, url);
+      } finally {
+        admin.release();
+      }
+    }
+    const confined = new pg.Pool({
+      connectionString: loginUrl,
+      max: 2,
+      types: typeParsers as CustomTypesConfig,
+    });
+    confined.on('error', () => undefined);
+    try {
+      const client = await confined.connect();
+      try {
+        await verifySandboxRole(client);
+      } finally {
+        client.release();
+      }
+    } catch (error) {
+      await confined.end();
+      throw error;
+    }
+    return postgresSandbox(confined);
+  };
   return {
     kind: 'postgres',
     db,
+    sandbox() {
+      sandbox ??= openSandbox().catch((error: unknown) => {
+        sandbox = undefined;
+        throw error;
+      });
+      return sandbox;
+    },
     async execScript(sqlText) {
       const client = await pool.connect();
       try {
@@ -87,6 +135,8 @@ async function openPostgres(url: string): Promise<OperationalStore> {
       }
     },
     async close() {
+      const opened = await sandbox?.catch(() => undefined);
+      await opened?.close();
       await db.destroy();
     },
   };
