@@ -10,6 +10,7 @@ import {
 } from '../analytics/experiments/import.ts';
 import type { ExperimentSection, ExperimentSpec } from '../analytics/experiments/model.ts';
 import { recordAudit } from '../audit/audit.ts';
+import { IMPORT_RUN_LOCK } from './recovery.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError, err, ok, type ErrorCode, type Result } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -119,93 +120,99 @@ export async function runImport(
     .values({ kind: req.kind, source: req.file, started_at: startedAt, status: 'running', actor: req.actor })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const log = new RejectionLog(req.errorsFile ?? `${req.file}.errors.csv`);
-  const counts: ImportCounts = { read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, skipped: 0 };
-  const batchSize = Math.max(1, req.batchSize ?? DEFAULT_BATCH);
-  let status: 'committed' | 'rejected' = 'committed';
-  let failure: ImportFailure | undefined;
-  // Set when the event store loaded the whole file itself (clean NDJSON on chDB, see events-fast.ts).
-  let fastPath = false;
-  const accept = () => log.rows === 0 || req.allowPartial === true;
-  const emptyFailure = (): ImportFailure => ({
-    code: 'validation_failed',
-    message: `${req.file}: ${source.header ? 'the file has a header but no data rows' : 'the file has no data rows'}`,
-  });
-
+  // While this lives, the run is ours; killed, the next start closes it as failed (recovery.ts).
+  const releaseRun = await deps.operational.holdLock(IMPORT_RUN_LOCK, run.id);
   try {
-    const toEventStore = req.kind === 'events' || req.kind === 'transactions';
-    if (req.kind === 'events') fastPath = await tryEnginePath(req, deps, mapping, source, run.id, counts);
-    if (fastPath) {
-      // Loaded and counted by the engine.
-    } else if (toEventStore) {
-      const events = deps.events!;
-      const refs = await loadReferences(db);
-      const stager = new EventStager(
-        req.kind,
-        { db, events, refs },
-        join(tmpdir(), `flywheel-import-${run.id}-${randomBytes(4).toString('hex')}.ndjson`),
-      );
-      try {
-        await pump(source, compiled, log, counts, batchSize, (rows) => stager.write(rows));
-        if (counts.read === 0) failure = emptyFailure();
-        else if (accept()) await stager.commit();
-        else status = 'rejected';
-      } finally {
-        await stager.discard();
-      }
-    } else {
-      await db
-        .transaction()
-        .execute(async (trx) => {
-          const write = experiment
-            ? await experimentWriter(trx, experiment, req.actor, experimentInfo)
-            : await operationalWriter(req.kind, trx, compiled.fields);
-          await pump(source, compiled, log, counts, batchSize, write);
+    const log = new RejectionLog(req.errorsFile ?? `${req.file}.errors.csv`);
+    const counts: ImportCounts = { read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, skipped: 0 };
+    const batchSize = Math.max(1, req.batchSize ?? DEFAULT_BATCH);
+    let status: 'committed' | 'rejected' = 'committed';
+    let failure: ImportFailure | undefined;
+    // Set when the event store loaded the whole file itself (clean NDJSON on chDB, see events-fast.ts).
+    let fastPath = false;
+    const accept = () => log.rows === 0 || req.allowPartial === true;
+    const emptyFailure = (): ImportFailure => ({
+      code: 'validation_failed',
+      message: `${req.file}: ${source.header ? 'the file has a header but no data rows' : 'the file has no data rows'}`,
+    });
+
+    try {
+      const toEventStore = req.kind === 'events' || req.kind === 'transactions';
+      if (req.kind === 'events') fastPath = await tryEnginePath(req, deps, mapping, source, run.id, counts);
+      if (fastPath) {
+        // Loaded and counted by the engine.
+      } else if (toEventStore) {
+        const events = deps.events!;
+        const refs = await loadReferences(db);
+        const stager = new EventStager(
+          req.kind,
+          { db, events, refs },
+          join(tmpdir(), `flywheel-import-${run.id}-${randomBytes(4).toString('hex')}.ndjson`),
+        );
+        try {
+          await pump(source, compiled, log, counts, batchSize, (rows) => stager.write(rows));
           if (counts.read === 0) failure = emptyFailure();
-          else if (!accept()) status = 'rejected';
-          if (failure || status === 'rejected') throw new Rollback();
-        })
-        .catch((error: unknown) => {
-          if (!(error instanceof Rollback)) throw error;
-        });
+          else if (accept()) await stager.commit();
+          else status = 'rejected';
+        } finally {
+          await stager.discard();
+        }
+      } else {
+        await db
+          .transaction()
+          .execute(async (trx) => {
+            const write = experiment
+              ? await experimentWriter(trx, experiment, req.actor, experimentInfo)
+              : await operationalWriter(req.kind, trx, compiled.fields);
+            await pump(source, compiled, log, counts, batchSize, write);
+            if (counts.read === 0) failure = emptyFailure();
+            else if (!accept()) status = 'rejected';
+            if (failure || status === 'rejected') throw new Rollback();
+          })
+          .catch((error: unknown) => {
+            if (!(error instanceof Rollback)) throw error;
+          });
+      }
+    } catch (error) {
+      await log.close();
+      // File-level faults found mid-way (invalid UTF-8) are the caller's to fix; anything else is ours.
+      const known = error instanceof AppError && error.code === 'validation_failed';
+      const message = known
+        ? error.message
+        : `import failed: ${error instanceof Error ? error.message : String(error)}`;
+      await finish(deps, req, run.id, 'failed', { ...counts, error: message });
+      if (known) return err({ code: error.code, message, details: error.details, runId: run.id });
+      throw error;
     }
-  } catch (error) {
     await log.close();
-    // File-level faults found mid-way (invalid UTF-8) are the caller's to fix; anything else is ours.
-    const known = error instanceof AppError && error.code === 'validation_failed';
-    const message = known
-      ? error.message
-      : `import failed: ${error instanceof Error ? error.message : String(error)}`;
-    await finish(deps, req, run.id, 'failed', { ...counts, error: message });
-    if (known) return err({ code: error.code, message, details: error.details, runId: run.id });
-    throw error;
+    if (failure) {
+      await finish(deps, req, run.id, 'failed', { ...counts, error: failure.message });
+      return err({ ...failure, runId: run.id });
+    }
+    counts.rejected = log.rows;
+    if (status === 'rejected') Object.assign(counts, { inserted: 0, updated: 0, unchanged: 0 });
+    const report: ImportReport = {
+      runId: run.id,
+      kind: req.kind,
+      file: req.file,
+      status,
+      ...counts,
+      errorsFile: log.written ? log.path : null,
+      firstErrors: log.first,
+      elapsedMs: Math.round(performance.now() - t0),
+      ...(experimentInfo.value && status === 'committed' ? { experiment: experimentInfo.value } : {}),
+    };
+    await finish(deps, req, run.id, status, {
+      ...counts,
+      errorsFile: report.errorsFile,
+      elapsedMs: report.elapsedMs,
+      ...(report.experiment ? { experiment: report.experiment } : {}),
+    });
+    deps.logger?.info({ runId: run.id, kind: req.kind, status, ...counts }, 'import finished');
+    return ok(report);
+  } finally {
+    await releaseRun();
   }
-  await log.close();
-  if (failure) {
-    await finish(deps, req, run.id, 'failed', { ...counts, error: failure.message });
-    return err({ ...failure, runId: run.id });
-  }
-  counts.rejected = log.rows;
-  if (status === 'rejected') Object.assign(counts, { inserted: 0, updated: 0, unchanged: 0 });
-  const report: ImportReport = {
-    runId: run.id,
-    kind: req.kind,
-    file: req.file,
-    status,
-    ...counts,
-    errorsFile: log.written ? log.path : null,
-    firstErrors: log.first,
-    elapsedMs: Math.round(performance.now() - t0),
-    ...(experimentInfo.value && status === 'committed' ? { experiment: experimentInfo.value } : {}),
-  };
-  await finish(deps, req, run.id, status, {
-    ...counts,
-    errorsFile: report.errorsFile,
-    elapsedMs: report.elapsedMs,
-    ...(report.experiment ? { experiment: report.experiment } : {}),
-  });
-  deps.logger?.info({ runId: run.id, kind: req.kind, status, ...counts }, 'import finished');
-  return ok(report);
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.ts';
 import { AuthService } from '../auth/service.ts';
 import { SYSTEM_PRINCIPAL } from '../auth/principal.ts';
 import { seedDemoBank } from '../demo/seed.ts';
+import { failInterruptedImports } from '../ingest/recovery.ts';
 import { HandoverRunner } from '../pool/handover/runner.ts';
 import { generateReminders } from '../pool/reminders.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -34,6 +35,9 @@ export async function startServer(deps: {
   const started = performance.now();
   const stores = await openStores(config);
   try {
+    const interrupted = await failInterruptedImports(stores.operational, clock);
+    if (interrupted.length > 0)
+      logger.warn({ runs: interrupted }, 'imports interrupted by a stopped process were marked failed');
     await ensureFirstAdmin(stores, config, clock, print);
     const seeded = await seedDemoWhenDue(stores, config, clock, logger, print);
     const tags = new TagService({

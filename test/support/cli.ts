@@ -6,7 +6,8 @@ import { CLI_BUNDLE } from './cli-bundle.ts';
 
 // The bundle of the CLI's sources that the global setup writes (vitest.config.ts; see cli-bundle.ts for why):
 // the same code as bin/flywheel.mjs runs, 1.4 s less start-up per call (src/cli tests: 144 s instead of 200 s).
-const BIN = fileURLToPath(new URL(`../../${CLI_BUNDLE}`, import.meta.url));
+/** The bundled CLI, for tests that spawn it themselves (to kill it, say). */
+export const CLI_BIN = fileURLToPath(new URL(`../../${CLI_BUNDLE}`, import.meta.url));
 
 /** What one `flywheel` child process printed and its exit code. */
 export interface CliRun {
@@ -20,7 +21,7 @@ export function cliOn(dataDir: string): (...args: string[]) => Promise<CliRun> {
   const env = { ...process.env, FLYWHEEL_DATA_DIR: dataDir, FLYWHEEL_SEED_DEMO: 'never', LOG_LEVEL: 'warn' };
   return async (...args) => {
     try {
-      const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { env });
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI_BIN, ...args], { env });
       return { code: 0, stdout, stderr };
     } catch (error) {
       const e = error as { code: number; stdout: string; stderr: string };

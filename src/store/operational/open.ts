@@ -55,6 +55,8 @@ async function openPGlite(dataDir: string | null, template: Blob | undefined): P
     kind: 'pglite',
     db,
     sandbox: async () => sandbox,
+    holdLock: async () => async () => undefined,
+    lockHeld: async () => false,
     async execScript(sqlText) {
       await pglite.exec(sqlText);
     },
@@ -119,6 +121,37 @@ async function openPostgres(url: string, sandboxUrl: string | undefined): Promis
   return {
     kind: 'postgres',
     db,
+    async holdLock(namespace, id) {
+      const client = await pool.connect();
+      try {
+        await client.query('select pg_advisory_lock($1::int, $2::int)', [namespace, id]);
+      } catch (error) {
+        client.release(true);
+        throw error;
+      }
+      return async () => {
+        try {
+          await client.query('select pg_advisory_unlock($1::int, $2::int)', [namespace, id]);
+          client.release();
+        } catch {
+          client.release(true);
+        }
+      };
+    },
+    async lockHeld(namespace, id) {
+      const client = await pool.connect();
+      try {
+        const got = await client.query<{ ok: boolean }>(
+          'select pg_try_advisory_lock($1::int, $2::int) as ok',
+          [namespace, id],
+        );
+        if (got.rows[0]?.ok)
+          await client.query('select pg_advisory_unlock($1::int, $2::int)', [namespace, id]);
+        return !got.rows[0]?.ok;
+      } finally {
+        client.release();
+      }
+    },
     sandbox() {
       sandbox ??= openSandbox().catch((error: unknown) => {
         sandbox = undefined;
