@@ -36,10 +36,10 @@ export interface SegmentIndexEntry {
   readonly segments: ReadonlyMap<string, SegmentRef>;
   readonly lists: ReadonlyMap<string, { id: string; name: string; members: number }>;
   readonly resolver: EventResolver;
-  /** Event names and their property keys (cached for a minute). */
-  events(): Promise<{ name: string; properties: string[] }[]>;
-  /** The validation catalogue of this entry. */
-  catalogue(): Promise<Catalogue>;
+  /** Event names and their property keys (read again when older than `maxAgeMs`, default 5 s). */
+  events(maxAgeMs?: number): Promise<{ name: string; properties: string[] }[]>;
+  /** The validation catalogue of this entry (event names no older than `maxEventAgeMs`, default 5 s). */
+  catalogue(maxEventAgeMs?: number): Promise<Catalogue>;
   /** Customers active (≥ 1 behaviour event) in the 30 days up to asOf, and in days 61–90 before it (10 min cache). */
   activity(): Promise<{ last30: RoaringBitmap32; days61to90: RoaringBitmap32 }>;
 }
@@ -53,6 +53,9 @@ export interface CacheOptions {
   readonly waitForBuildsUnderMs?: number;
   readonly build?: Omit<BuildOptions, 'asOf'>;
 }
+
+/** Event names (and their property keys) are read again after this long: a new event shows within seconds. */
+const EVENT_NAMES_TTL_MS = 5_000;
 
 /** Activity bitmaps follow the events of the day: they are read again after this long. */
 const ACTIVITY_TTL_MS = 10 * 60_000;
@@ -202,9 +205,12 @@ export class SegmentIndexCache {
       segments,
       lists: new Map(listRows.map((r) => [r.id, { id: r.id, name: r.name, members: r.members }])),
       resolver: this.#resolver,
-      events: () => this.#eventNames(),
-      // event names follow the event store (refreshed every minute), not the overlay
-      catalogue: async () => ({ ...known, events: new Set((await this.#eventNames()).map((e) => e.name)) }),
+      events: (maxAgeMs) => this.#eventNames(maxAgeMs),
+      // event names follow the event store (read again after 5 s, or sooner when asked), not the overlay
+      catalogue: async (maxEventAgeMs) => ({
+        ...known,
+        events: new Set((await this.#eventNames(maxEventAgeMs)).map((e) => e.name)),
+      }),
       activity: () => {
         const now = performance.now();
         if (!base.activity || now - base.activity.at > ACTIVITY_TTL_MS) {
@@ -217,9 +223,9 @@ export class SegmentIndexCache {
     };
   }
 
-  #eventNames() {
+  #eventNames(maxAgeMs = EVENT_NAMES_TTL_MS) {
     const now = performance.now();
-    if (!this.#eventCatalogue || now - this.#eventCatalogue.at > 60_000) {
+    if (!this.#eventCatalogue || now - this.#eventCatalogue.at > maxAgeMs) {
       const value = eventCatalogue(this.#events);
       value.catch(() => (this.#eventCatalogue = undefined));
       this.#eventCatalogue = { at: now, value };

@@ -62,6 +62,9 @@ export function invalidRule(issues: readonly RuleIssue[]): SegmentFailure {
   return { code: 'invalid_rule', message, issues };
 }
 
+/** How old the event names may be when a rule names an event they lack. */
+const EVENT_NAMES_RECHECK_MS = 1_000;
+
 /** Segment rules over the stores: validation, preview and members, on a process-wide index cache. */
 export class SegmentService {
   readonly db: Kysely<Database>;
@@ -99,11 +102,12 @@ export class SegmentService {
     options: { asOf?: string; selfId?: string } = {},
   ): Promise<SegmentResult<{ rule: Rule; entry: SegmentIndexEntry }>> {
     const entry = await this.entry(options.asOf);
-    const checked = validateRule(
-      input,
-      await entry.catalogue(),
-      options.selfId ? { selfId: options.selfId } : {},
-    );
+    const validation = options.selfId ? { selfId: options.selfId } : {};
+    let checked = validateRule(input, await entry.catalogue(), validation);
+    // An event ingested since the event names were last read (they are kept for 5 s) is looked for again, at
+    // most once a second: a name first seen through /v1/events is usable in rules as soon as it is stored.
+    if (!checked.ok && checked.error.some((issue) => issue.code === 'unknown_event'))
+      checked = validateRule(input, await entry.catalogue(EVENT_NAMES_RECHECK_MS), validation);
     return checked.ok ? ok({ rule: checked.value, entry }) : err(invalidRule(checked.error));
   }
 

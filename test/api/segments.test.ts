@@ -111,6 +111,45 @@ describe('segment API', () => {
     });
   });
 
+  it('knows an event name within seconds of its first arrival through /v1/events (issue #9)', async () => {
+    const before = await call('POST', '/v1/segments/preview', {
+      body: { rule: { event: 'statement_viewed' } },
+    });
+    expect(before.status).toBe(400);
+    expect(before.body.error.message).toContain("unknown event 'statement_viewed'");
+    const sent = await call('POST', '/v1/events', {
+      as: 'admin',
+      body: [
+        {
+          event_id: 'new-1',
+          distinct_id: 'someone-new',
+          event: 'statement_viewed',
+          time: `${FIXTURE_AS_OF}T09:00:00Z`,
+          properties: { page: 'june' },
+        },
+      ],
+    });
+    expect(sent.status).toBe(200);
+    // usable in a rule within a second or so (the names are read again when a rule names one they lack) …
+    const sentAt = performance.now();
+    await expect
+      .poll(
+        async () =>
+          (await call('POST', '/v1/segments/preview', { body: { rule: { event: 'statement_viewed' } } }))
+            .status,
+        {
+          timeout: 5_000,
+        },
+      )
+      .toBe(200);
+    expect(performance.now() - sentAt).toBeLessThan(3_000);
+    // … and listed by the catalogue the rule builder reads within seconds
+    await expect
+      .poll(async () => (await call('GET', '/v1/segments/catalogue')).body.events, { timeout: 10_000 })
+      .toContainEqual({ name: 'statement_viewed', properties: ['page'] });
+    expect(performance.now() - sentAt).toBeLessThan(8_000);
+  });
+
   it('creates, reads, updates, versions, materialises, exports, analyses and archives a segment', async () => {
     const rule = { tag: 'aum_tier', in: ['gold'] };
     expect(
