@@ -46,6 +46,12 @@ export async function main(argv: readonly string[]): Promise<void> {
       const server = await startServer({ config, clock: systemClock, logger, print: (l) => console.log(l) });
       const shutdown = async (signal: string) => {
         logger.info({ signal }, 'shutting down');
+        // Background work stops at its next safe point (between chunks, days and steps) and resumes at the next
+        // start; should anything hang, the process still ends before an orchestrator's kill.
+        setTimeout(() => {
+          logger.error('shutdown took over 8 s; exiting anyway');
+          process.exit(1);
+        }, 8_000).unref();
         await server.stop();
         process.exit(0);
       };

@@ -269,7 +269,7 @@ async function fingerprints(db: Kysely<Database>, asOf: string): Promise<{ base:
       (select max(updated_at)::text from holdings) as holdings_at,
       (select max(updated_at)::text from consents) as consents_at,
       (select max(id) from import_runs) as import_run,
-      (select max(updated_at)::text from system_state) as state_at,
+      (select max(updated_at)::text from system_state where key = 'demo_bank') as state_at,
       (select max(id) from tag_runs where status = 'done') as tag_run,
       (select max(as_of)::text from tag_snapshots where as_of <= ${asOf}) as tags_as_of,
       (select max(computed_at)::text from tag_snapshots

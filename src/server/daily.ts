@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { generateReminders, type KindResult } from '../pool/reminders.ts';
 import { materializeAll, type MaterializeOutcome } from '../segments/materialize.ts';
 import type { SegmentService } from '../segments/service.ts';
@@ -35,20 +35,46 @@ export interface DailyReport {
   readonly reminders: readonly KindResult[];
   /** Set when the reminder run itself failed (its audit record); `reminders` is then empty. */
   readonly remindersError?: string;
+  /** Set when a stop (SIGTERM) interrupted the batch: the steps after it did not run; the next start runs it again. */
+  readonly interrupted?: boolean;
   readonly seconds: number;
 }
 
-/** Runs the day's batch for `asOf` (default today, UTC); never throws — failures are in the report and the log. */
+// What the background work has finished, kept in system_state so a stopped process's successor picks up the rest:
+// the day of the last whole daily batch, and the demo's tag history still to compute.
+const DAILY_BATCH_KEY = 'daily_batch';
+const TAG_HISTORY_KEY = 'tag_history_pending';
+
+/**
+ * Runs the day's batch for `asOf` (default today, UTC); never throws — failures are in the report and the log. A
+ * `signal` aborted between steps (a stop) ends it there, unrecorded, so the next start runs it again.
+ */
 export async function runDailyJobs(
   deps: DailyDeps,
   trigger: 'schedule' | 'start',
   actor: string,
   asOf: string = deps.clock.now().toISOString().slice(0, 10),
+  signal?: AbortSignal,
 ): Promise<DailyReport> {
   const started = performance.now();
-  const tags = await computeTags(deps, trigger, actor, asOf);
+  const tags = await computeTags(deps, trigger, actor, asOf, signal);
+  const stopped = (): DailyReport | undefined =>
+    signal?.aborted
+      ? {
+          asOf,
+          tags,
+          segments: { materialized: 0, failed: [] },
+          reminders: [],
+          interrupted: true,
+          seconds: Math.round(performance.now() - started) / 1000,
+        }
+      : undefined;
+  const afterTags = stopped();
+  if (afterTags) return afterTags;
   // materializeAll never throws: a segment that fails (or the listing, as segment '*') is one of its results.
   const materialized = await materializeAll(deps.segments, asOf, actor);
+  const afterSegments = stopped();
+  if (afterSegments) return afterSegments;
   const segments = {
     materialized: materialized.results.filter((x) => x.ok).length,
     failed: materialized.results.filter((x) => !x.ok),
@@ -86,18 +112,56 @@ export async function runDailyJobs(
     },
     failed ? 'daily batch finished with failures' : 'daily batch done',
   );
+  await setState(deps.db, DAILY_BATCH_KEY, { asOf, finishedAt: deps.clock.now().toISOString() }).catch(
+    (error: unknown) =>
+      deps.logger.warn({ reason: messageOf(error) }, 'daily batch: completion not recorded'),
+  );
   return report;
 }
 
-/** At start-up: runs today's batch in the background when today has no tag snapshot yet; resolves when done. */
-export async function catchUpToday(deps: DailyDeps, actor: string): Promise<DailyReport | null> {
+/**
+ * At start-up: runs today's batch in the background unless today's tag snapshot exists and the batch finished
+ * (a stop may have cut it short after the tags); resolves when done.
+ */
+export async function catchUpToday(
+  deps: DailyDeps,
+  actor: string,
+  signal?: AbortSignal,
+): Promise<DailyReport | null> {
+  const today = deps.tags.today();
   try {
-    if (await deps.tags.hasSnapshot(deps.tags.today())) return null;
+    const finished = await getState<{ asOf: string }>(deps.db, DAILY_BATCH_KEY);
+    if ((await deps.tags.hasSnapshot(today)) && (finished === undefined || finished.asOf >= today))
+      return null;
   } catch (error) {
     deps.logger.warn({ reason: messageOf(error) }, 'daily batch not run at start');
     return null;
   }
-  return runDailyJobs(deps, 'start', actor, deps.tags.today());
+  return runDailyJobs(deps, 'start', actor, today, signal);
+}
+
+/** Records that a freshly seeded bank wants its tag history (see resumeTagHistory); the seed's transaction is done. */
+export async function requestTagHistory(
+  db: Kysely<Database>,
+  options: { days: number; stepDays: number },
+): Promise<void> {
+  await setState(db, TAG_HISTORY_KEY, options);
+}
+
+/**
+ * Computes the tag history a seeded bank still wants (requestTagHistory), oldest day first, and forgets the request
+ * once every day has a snapshot. A stop (`signal`) ends it between days; the next start resumes where it stopped.
+ */
+export async function resumeTagHistory(
+  deps: DailyDeps,
+  actor: string,
+  signal?: AbortSignal,
+): Promise<string[]> {
+  const pending = await getState<{ days: number; stepDays: number }>(deps.db, TAG_HISTORY_KEY);
+  if (!pending) return [];
+  const computed = await backfillTagHistory(deps, actor, pending, signal);
+  if (!signal?.aborted) await deps.db.deleteFrom('system_state').where('key', '=', TAG_HISTORY_KEY).execute();
+  return computed;
 }
 
 /**
@@ -109,6 +173,7 @@ export async function backfillTagHistory(
   deps: DailyDeps,
   actor: string,
   options: { days: number; stepDays: number },
+  signal?: AbortSignal,
 ): Promise<string[]> {
   const today = Date.parse(`${deps.tags.today()}T00:00:00Z`);
   const computed: string[] = [];
@@ -117,10 +182,11 @@ export async function backfillTagHistory(
     back > 0;
     back -= options.stepDays
   ) {
+    if (signal?.aborted) break;
     const asOf = new Date(today - back * 86_400_000).toISOString().slice(0, 10);
     try {
       if (await deps.tags.hasSnapshot(asOf)) continue;
-      const result = await deps.tags.compute({ asOf }, 'start', actor);
+      const result = await deps.tags.compute({ asOf, ...(signal ? { signal } : {}) }, 'start', actor);
       if (result.ok) computed.push(asOf);
       else deps.logger.warn({ asOf, error: result.error.message }, 'tag history: day not computed');
     } catch (error) {
@@ -136,15 +202,31 @@ async function computeTags(
   trigger: 'schedule' | 'start',
   actor: string,
   asOf: string,
+  signal: AbortSignal | undefined,
 ): Promise<DailyReport['tags']> {
   try {
-    const result = await deps.tags.compute({ asOf }, trigger, actor);
+    const result = await deps.tags.compute({ asOf, ...(signal ? { signal } : {}) }, trigger, actor);
     if (!result.ok) return { ok: false, computed: 0, failed: [], error: result.error.message };
     const failed = result.value.results.filter((r) => r.status === 'failed').map((r) => r.key);
     return { ok: true, computed: result.value.results.length - failed.length, failed };
   } catch (error) {
     return { ok: false, computed: 0, failed: [], error: messageOf(error) };
   }
+}
+
+async function getState<T>(db: Kysely<Database>, key: string): Promise<T | undefined> {
+  const row = await db.selectFrom('system_state').select('value').where('key', '=', key).executeTakeFirst();
+  return row?.value as T | undefined;
+}
+
+async function setState(db: Kysely<Database>, key: string, value: unknown): Promise<void> {
+  await db
+    .insertInto('system_state')
+    .values({ key, value: JSON.stringify(value) })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet({ value: (eb) => eb.ref('excluded.value'), updated_at: sql`now()` }),
+    )
+    .execute();
 }
 
 function messageOf(error: unknown): string {

@@ -12,7 +12,7 @@ import { SegmentService } from '../segments/service.ts';
 import { TagService } from '../tags/service.ts';
 import { startTagScheduler } from '../tags/schedule.ts';
 import { createApp } from './app.ts';
-import { backfillTagHistory, catchUpToday, runDailyJobs } from './daily.ts';
+import { catchUpToday, requestTagHistory, resumeTagHistory, runDailyJobs } from './daily.ts';
 import type { Stores } from './deps.ts';
 import { closeStores, openStores } from './stores.ts';
 
@@ -66,11 +66,13 @@ export async function startServer(deps: {
     const daily = { db: stores.operational.db, events: stores.events, clock, logger, tags, segments };
     // Today first, so the dashboard shows tags within seconds; then a freshly seeded demo bank also gets weekly tag
     // snapshots over its history, so lifecycle transitions and trends have a past to show.
-    const computing = catchUpToday(daily, SYSTEM_PRINCIPAL.actor).then(() =>
-      seeded
-        ? backfillTagHistory(daily, SYSTEM_PRINCIPAL.actor, { days: config.demo.days, stepDays: 7 })
-        : [],
+    // A stop (SIGTERM) aborts this work between steps, days and chunks; what is left runs at the next start.
+    const background = new AbortController();
+    if (seeded) await requestTagHistory(stores.operational.db, { days: config.demo.days, stepDays: 7 });
+    const computing = catchUpToday(daily, SYSTEM_PRINCIPAL.actor, background.signal).then(() =>
+      resumeTagHistory(daily, SYSTEM_PRINCIPAL.actor, background.signal),
     );
+    computing.catch((error: unknown) => logger.error({ err: error }, 'background work at start failed'));
     const scheduler =
       config.tags.dailyAt === 'off'
         ? null
@@ -78,7 +80,7 @@ export async function startServer(deps: {
             clock,
             dailyAt: config.tags.dailyAt,
             logger,
-            run: () => runDailyJobs(daily, 'schedule', SYSTEM_PRINCIPAL.actor),
+            run: () => runDailyJobs(daily, 'schedule', SYSTEM_PRINCIPAL.actor, undefined, background.signal),
           });
     const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
     logger.info({ url, seconds: Math.round(performance.now() - started) / 1000 }, 'flywheel serving');
@@ -88,10 +90,10 @@ export async function startServer(deps: {
       stores,
       url,
       async stop() {
-        await handovers.stop();
+        background.abort();
         scheduler?.stop();
-        await tags.close();
-        await computing;
+        await Promise.all([handovers.stop(), tags.close()]);
+        await computing.catch(() => undefined);
         await app.close();
         await closeStores(stores);
       },

@@ -225,7 +225,7 @@ export class TagService {
 
   /** Computes tags for a day (default today), one computation at a time; refreshes the cache afterwards. */
   compute(
-    options: { asOf?: string; keys?: readonly string[] },
+    options: { asOf?: string; keys?: readonly string[]; signal?: AbortSignal },
     trigger: 'schedule' | 'manual' | 'start',
     actor: string,
   ): Promise<Result<RunSummary, TagFailure>> {
@@ -239,7 +239,13 @@ export class TagService {
           ...(this.#logger ? { logger: this.#logger } : {}),
           ...(this.#chunkSize ? { chunkSize: this.#chunkSize } : {}),
         },
-        { asOf, trigger, actor, signal: this.#abort.signal, ...(options.keys ? { keys: options.keys } : {}) },
+        {
+          asOf,
+          trigger,
+          actor,
+          signal: options.signal ? AbortSignal.any([this.#abort.signal, options.signal]) : this.#abort.signal,
+          ...(options.keys ? { keys: options.keys } : {}),
+        },
       );
       if (result.ok) {
         // The run read the definitions from the store; portraits should name what it computed (another process
