@@ -39,6 +39,10 @@ export const configSchema = z.object({
     .string()
     .regex(/^(([01]\d|2[0-3]):[0-5]\d|off)$/, "must be 'HH:MM' (UTC) or 'off'")
     .default('02:00'),
+  /** The session cookie's Secure attribute: auto (when the request came over HTTPS), 1 (always), 0 (never). */
+  FLYWHEEL_COOKIE_SECURE: z.enum(['auto', '1', '0']).default('auto'),
+  /** Trust X-Forwarded-For/-Proto/-Host from a reverse proxy (client address, HTTPS, own origin). */
+  FLYWHEEL_TRUST_PROXY: booleanFlag,
   FLYWHEEL_REQUIRE_SERVERS: booleanFlag,
 });
 
@@ -64,6 +68,10 @@ export interface Config {
   /** Customers per handover transaction, and the pause between chunks (0 outside tests). */
   readonly handover: { readonly chunk: number; readonly chunkDelayMs: number };
   readonly requireServers: boolean;
+  /** Whether the session cookie is marked Secure: when the request came over HTTPS, always, or never. */
+  readonly cookieSecure: 'auto' | 'always' | 'never';
+  /** Trust a reverse proxy's X-Forwarded-* headers (the client's address, the scheme and host it was asked for). */
+  readonly trustProxy: boolean;
   /** Daily tag computation time, 'HH:MM' UTC, or 'off'. */
   readonly tags: { readonly dailyAt: string };
 }
