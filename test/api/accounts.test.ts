@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGIN_THROTTLE } from '../../src/auth/login-throttle.ts';
-import { seedSyntheticBank } from '../../src/pool/synthetic.ts';
 import type { Clock } from '../../src/shared/clock.ts';
-import { createTestApp, type TestApp } from '../support/app.ts';
-import { POOL_AS_OF, POOL_BANK } from '../support/pool-app.ts';
-import { createTestDatabase, postgresAvailable } from '../support/postgres.ts';
-import { accountsClient, type AccountsClient } from '../support/accounts-client.ts';
+import { accountEngines, openAccountsApp, type AccountsClient } from '../support/accounts-client.ts';
+import type { TestApp } from '../support/app.ts';
+import { POOL_AS_OF } from '../support/pool-app.ts';
 
 // Issue #9, accounts a bank can audit, over the HTTP API on PGlite and PostgreSQL: sign-in throttling per username and
 // per address (failures audited), must-change-password, user administration (disable signs out at once, role changes
@@ -14,17 +12,11 @@ import { accountsClient, type AccountsClient } from '../support/accounts-client.
 const PASSWORD = 'accounts-test-pw';
 const WINDOW_S = LOGIN_THROTTLE.windowMinutes * 60;
 
-const engines: { name: string; databaseUrl?: () => Promise<{ url: string; drop(): Promise<void> }> }[] = [
-  { name: 'PGlite' },
-];
-if (await postgresAvailable())
-  engines.push({ name: 'PostgreSQL', databaseUrl: () => createTestDatabase('flywheel_accounts') });
-
-for (const engine of engines) {
-  describe(`accounts on ${engine.name}`, () => {
+for (const engine of await accountEngines()) {
+  describe(`accounts on ${engine}`, () => {
     let t: TestApp;
     let c: AccountsClient;
-    let drop: (() => Promise<void>) | undefined;
+    let close: (() => Promise<void>) | undefined;
     let now = Date.parse(`${POOL_AS_OF}T10:00:00Z`);
     const clock: Clock = { now: () => new Date(now) };
     let admin: string;
@@ -38,19 +30,7 @@ for (const engine of engines) {
       ).id;
 
     beforeAll(async () => {
-      const database = await engine.databaseUrl?.();
-      drop = database?.drop;
-      t = await createTestApp({
-        clock,
-        env: { FLYWHEEL_TAGS_DAILY_AT: 'off' },
-        ...(database ? { databaseUrl: database.url } : {}),
-      });
-      await seedSyntheticBank(t.stores.operational.db, {
-        staff: POOL_BANK.staff,
-        pools: POOL_BANK.pools,
-        asOf: POOL_AS_OF,
-      });
-      c = accountsClient(t.app);
+      ({ t, c, close } = await openAccountsApp(engine, clock));
       for (const [username, role] of [
         ['root', 'admin'],
         ['ana', 'analyst'],
@@ -62,10 +42,7 @@ for (const engine of engines) {
         await t.auth.createUser({ username, role, password: PASSWORD }, 'test');
       admin = (await c.login('root', PASSWORD, '10.0.0.1')).cookie!;
     }, 60_000);
-    afterAll(async () => {
-      await t?.close();
-      await drop?.();
-    });
+    afterAll(async () => close?.());
 
     it('throttles a username after repeated failures from any address, audits each failure, and lets it in after the window', async () => {
       for (let i = 1; i <= LOGIN_THROTTLE.perUsername; i++)

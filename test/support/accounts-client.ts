@@ -1,4 +1,9 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
+import { seedSyntheticBank } from '../../src/pool/synthetic.ts';
+import type { Clock } from '../../src/shared/clock.ts';
+import { createTestApp, type TestApp } from './app.ts';
+import { POOL_AS_OF, POOL_BANK } from './pool-app.ts';
+import { createTestDatabase, postgresAvailable } from './postgres.ts';
 
 /** What a call answered: status, parsed JSON (when it was JSON), raw text, headers and the session cookie set. */
 export interface CallResult {
@@ -17,7 +22,12 @@ export type Caller = string | { key: string } | undefined;
 
 /** Calls to the app by injection, as a client at a given address would make them. */
 export interface AccountsClient {
-  login(username: string, password: string, address: string): Promise<CallResult>;
+  login(
+    username: string,
+    password: string,
+    address: string,
+    headers?: Record<string, string>,
+  ): Promise<CallResult>;
   call(
     who: Caller,
     method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
@@ -63,5 +73,36 @@ export function accountsClient(app: FastifyInstance): AccountsClient {
         ...(typeof who === 'string' ? { cookies: { fw_session: who } } : {}),
         ...(body === undefined ? {} : { payload: body as object }),
       }),
+  };
+}
+
+/** The engines the account tests run on: PGlite, and PostgreSQL when it answers. */
+export async function accountEngines(): Promise<('PGlite' | 'PostgreSQL')[]> {
+  return (await postgresAvailable()) ? ['PGlite', 'PostgreSQL'] : ['PGlite'];
+}
+
+/** The app on one engine with the pool test bank (org units, staff, customers), moved in time by `clock`. */
+export async function openAccountsApp(
+  engine: 'PGlite' | 'PostgreSQL',
+  clock: Clock,
+): Promise<{ t: TestApp; c: AccountsClient; close(): Promise<void> }> {
+  const database = engine === 'PostgreSQL' ? await createTestDatabase('flywheel_accounts') : undefined;
+  const t = await createTestApp({
+    clock,
+    env: { FLYWHEEL_TAGS_DAILY_AT: 'off' },
+    ...(database ? { databaseUrl: database.url } : {}),
+  });
+  await seedSyntheticBank(t.stores.operational.db, {
+    staff: POOL_BANK.staff,
+    pools: POOL_BANK.pools,
+    asOf: POOL_AS_OF,
+  });
+  return {
+    t,
+    c: accountsClient(t.app),
+    async close() {
+      await t.close();
+      await database?.drop();
+    },
   };
 }
