@@ -58,12 +58,13 @@ export function accountsClient(app: FastifyInstance): AccountsClient {
     };
   };
   return {
-    login: (username, password, address) =>
+    login: (username, password, address, headers = {}) =>
       send({
         method: 'POST',
         url: '/v1/auth/login',
         payload: { username, password },
         remoteAddress: address,
+        headers,
       }),
     call: (who, method, url, body, headers = {}) =>
       send({
