@@ -27,6 +27,12 @@ export const userAccount = z.object({
   updatedAt: ts,
 });
 
+export const userCreated = z.object({
+  id: z.number(),
+  username: z.string(),
+  password: z.string().describe('the password given, or the generated one: shown this once'),
+});
+
 export const userQuery = z.object({
   q: z.string().max(64).optional().describe('part of the username or display name'),
   role: userRole.optional(),
@@ -87,6 +93,10 @@ export const apiKeyView = z.object({
   createdAt: ts,
   lastUsedAt: ts.nullable().describe('to the minute'),
   revokedAt: ts.nullable(),
+});
+export const apiKeyCreated = z.object({
+  id: z.number(),
+  key: z.string().describe('the secret, shown this once: send it as Authorization: Bearer KEY'),
 });
 export const apiKeyQuery = z.object({
   status: z.enum(['active', 'revoked']).optional(),

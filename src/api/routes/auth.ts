@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { USER_ROLES } from '../../auth/principal.ts';
 import { PASSWORD_MIN_LENGTH } from '../../auth/passwords.ts';
 import { AppError } from '../../shared/errors.ts';
+import { apiKeyCreated, userCreated } from './accounts-schemas.ts';
 import {
   errorBody,
   PASSWORD_ROUTE_RATE_LIMIT,
@@ -88,7 +89,7 @@ export function registerAuthRoutes(api: ZodApi, ctx: RouteContext): void {
           orgUnitId: z.string().optional(),
         }),
         response: {
-          201: z.object({ id: z.number(), username: z.string(), password: z.string() }),
+          201: userCreated,
           409: errorBody,
         },
       },
@@ -116,7 +117,7 @@ export function registerAuthRoutes(api: ZodApi, ctx: RouteContext): void {
           role: z.enum(USER_ROLES),
           orgUnitId: z.string().optional(),
         }),
-        response: { 201: z.object({ id: z.number(), key: z.string() }) },
+        response: { 201: apiKeyCreated },
       },
     },
     async (req, reply) => {
