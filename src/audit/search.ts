@@ -51,22 +51,28 @@ export async function exportAuditCsv(
   db: Kysely<Database>,
   filter: AuditFilter,
 ): Promise<{ rows: number; csv: AsyncIterable<string> } | { tooMany: number }> {
+  // The records present now, so the count holds for the lines (and the export's own audit record is not among them).
+  const { top } = await db
+    .selectFrom('audit_log')
+    .select(sql<string>`coalesce(max(id), 0)`.as('top'))
+    .executeTakeFirstOrThrow();
+  const before = Number(top) + 1;
   const capped = db
     .selectFrom('audit_log')
     .select('id')
-    .where((eb) => eb.and(conditions(filter)))
+    .where((eb) => eb.and([...conditions(filter), eb('id', '<', before)]))
     .limit(AUDIT_EXPORT_MAX_ROWS + 1);
   const { n } = await db
     .selectFrom(capped.as('m'))
     .select(sql<number>`count(*)::int`.as('n'))
     .executeTakeFirstOrThrow();
   if (n > AUDIT_EXPORT_MAX_ROWS) return { tooMany: n };
-  return { rows: n, csv: csvLines(db, filter) };
+  return { rows: n, csv: csvLines(db, filter, before) };
 }
 
-async function* csvLines(db: Kysely<Database>, filter: AuditFilter): AsyncGenerator<string> {
+async function* csvLines(db: Kysely<Database>, filter: AuditFilter, until: number): AsyncGenerator<string> {
   yield 'id,at,actor,action,entity_type,entity_id,details\n';
-  let before: number | undefined;
+  let before = until;
   for (;;) {
     const rows = await selectPage(db, filter, EXPORT_CHUNK, before);
     yield rows
@@ -86,7 +92,7 @@ async function* csvLines(db: Kysely<Database>, filter: AuditFilter): AsyncGenera
       )
       .join('');
     if (rows.length < EXPORT_CHUNK) return;
-    before = rows.at(-1)?.id;
+    before = (rows.at(-1) as AuditRecord).id;
   }
 }
 

@@ -136,6 +136,10 @@ for (const engine of await accountEngines()) {
         actor: 'user:root',
         details: { filters: { action: 'user.up', from: '2026-12-01' }, rows: 2 },
       });
+      // An export holds the records present when it began, not its own audit record.
+      const exports = await c.call(admin, 'GET', '/v1/audit/export?action=audit.export');
+      expect(exports.headers['x-rows']).toBe('1');
+      expect(exports.text.trim().split('\n')).toHaveLength(2);
     });
 
     it('marks the session cookie Secure over HTTPS (auto), always (1) or never (0)', async () => {
