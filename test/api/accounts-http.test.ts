@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
 import { createApp } from '../../src/server/app.ts';
 import { startServer } from '../../src/server/start.ts';
-import type { Clock } from '../../src/shared/clock.ts';
+import { systemClock, type Clock } from '../../src/shared/clock.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import {
   accountEngines,
@@ -243,7 +243,7 @@ describe('the first administrator made at start', () => {
     const printed: string[] = [];
     const server = await startServer({
       config: config.value,
-      clock: { now: () => new Date() },
+      clock: systemClock,
       logger: createLogger('warn'),
       print: (line) => printed.push(line),
     });
