@@ -14,7 +14,7 @@ import type { Permission, Principal } from '../auth/principal.ts';
 import type { AppDeps } from '../server/deps.ts';
 import type { SegmentService } from '../segments/service.ts';
 import type { TagService } from '../tags/service.ts';
-import { AppError } from '../shared/errors.ts';
+import { AppError, type ErrorCode } from '../shared/errors.ts';
 
 /** The Fastify instance with zod as its type provider, as routes see it. */
 export type ZodApi = FastifyInstance<
@@ -69,6 +69,71 @@ export function requirePermission(req: FastifyRequest, permission: Permission): 
     throw new AppError('forbidden', `role ${principal.role} lacks permission ${permission}`);
   }
   return principal;
+}
+
+/** Whether the session cookie goes out marked Secure: configured so, or (auto) the request came over HTTPS. */
+export function secureCookie(req: FastifyRequest, mode: 'auto' | 'always' | 'never'): boolean {
+  return mode === 'always' || (mode === 'auto' && req.protocol === 'https');
+}
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Refuses a browser write sent from another site: a write without an API key whose Origin header is not this
+ * server's own (scheme, host and port the request was addressed to). The SameSite=Lax cookie already stays home on
+ * cross-site POSTs; this also covers same-site subdomains and older browsers. Requests without Origin (curl, the CLI)
+ * and bearer calls are not affected.
+ */
+export function refuseCrossOriginWrite(req: FastifyRequest): void {
+  const origin = req.headers.origin;
+  if (!WRITES.has(req.method) || origin === undefined || req.headers.authorization) return;
+  const own = originOf(`${req.protocol}://${req.host}`);
+  if (own !== null && originOf(origin) === own) return;
+  throw new AppError(
+    'forbidden',
+    `cross-origin write refused: Origin ${origin} is not this server's origin`,
+    {
+      reason: 'cross_origin',
+      origin,
+      expected: own,
+    },
+  );
+}
+
+function originOf(url: string): string | null {
+  return URL.canParse(url) ? new URL(url).origin : null;
+}
+
+/** Routes a user who must change their password may still call. */
+const OPEN_BEFORE_PASSWORD_CHANGE = new Set([
+  'GET /v1/auth/me',
+  'POST /v1/auth/login',
+  'POST /v1/auth/logout',
+  'POST /v1/auth/password',
+]);
+
+/** Refuses every other route to a user whose password was generated for them, until they choose their own. */
+export function requirePasswordChosen(req: FastifyRequest): void {
+  if (!req.principal?.mustChangePassword) return;
+  if (OPEN_BEFORE_PASSWORD_CHANGE.has(`${req.method} ${req.routeOptions.url ?? ''}`)) return;
+  throw new AppError(
+    'password_change_required',
+    'change your password first (POST /v1/auth/password): it was generated for you',
+  );
+}
+
+/** Password checks per client address per minute in one process: the coarse limit on sign-in and password change. */
+export const PASSWORD_ROUTE_RATE_LIMIT = { max: 30, timeWindow: 60_000 };
+
+/** The AppError for a refused sign-in or password change; a throttled one also sets Retry-After. */
+export function throttledOr(
+  reply: FastifyReply,
+  failure: { code: ErrorCode; message: string; details?: unknown },
+): AppError {
+  const retry = (failure.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  if (failure.code === 'too_many_attempts' && typeof retry === 'number')
+    reply.header('retry-after', String(retry));
+  return new AppError(failure.code, failure.message, failure.details);
 }
 
 /** Sends an AppError as `{ error: { code, message, details } }`. */

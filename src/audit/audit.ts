@@ -8,6 +8,8 @@ export interface AuditEntry {
   readonly entityType: string;
   readonly entityId?: string | null;
   readonly details?: Record<string, unknown>;
+  /** When it happened, by the caller's clock; the database's time when absent. */
+  readonly at?: Date;
 }
 
 /** Writes an audit record, inside the caller's transaction when one is given. */
@@ -23,6 +25,7 @@ export async function recordAudit(
       entity_type: entry.entityType,
       entity_id: entry.entityId ?? null,
       details: JSON.stringify(entry.details ?? {}),
+      ...(entry.at ? { at: entry.at } : {}),
     })
     .execute();
 }

@@ -39,3 +39,13 @@ export function generatePassword(length = 16): string {
   for (const byte of bytes) out += alphabet[byte % alphabet.length];
   return out;
 }
+
+/** The password policy people choose under: at least this many characters, and not the username. */
+export const PASSWORD_MIN_LENGTH = 10;
+
+/** Why a chosen password breaks the policy, or null when it keeps it. */
+export function passwordPolicyProblem(password: string, username: string): string | null {
+  if (password.length < PASSWORD_MIN_LENGTH) return `at least ${PASSWORD_MIN_LENGTH} characters`;
+  if (password.trim().toLowerCase() === username.trim().toLowerCase()) return 'must not be the username';
+  return null;
+}

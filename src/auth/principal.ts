@@ -19,7 +19,10 @@ export interface Principal {
   readonly staffId: string | null;
   /** Org unit that bounds a branch head's scope. */
   readonly orgUnitId: string | null;
+  /** The role's permissions and, for a user, the permissions granted to them by name. */
   readonly permissions: ReadonlySet<Permission>;
+  /** A user whose password was generated for them: every route but me, logout and password change refuses them. */
+  readonly mustChangePassword?: boolean;
 }
 
 export type Permission =
@@ -75,9 +78,26 @@ const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
   account_manager: ['customers.read', 'customers.write', 'customers.reveal_pii'],
 };
 
-/** The permissions a role grants. */
-export function permissionsOf(role: UserRole): ReadonlySet<Permission> {
-  return new Set(ROLE_PERMISSIONS[role]);
+/**
+ * Permissions an administrator may grant to a named user beyond their role: each widens what one person may do
+ * without giving them a whole role (an analyst who writes SQL tags, a compliance officer who reads the audit log).
+ */
+export const GRANTABLE_PERMISSIONS = [
+  'tags.sql',
+  'audit.read',
+  'segments.export',
+  'customers.export',
+] as const satisfies readonly Permission[];
+export type GrantablePermission = (typeof GRANTABLE_PERMISSIONS)[number];
+
+/** Whether a name is a grantable permission. */
+export function isGrantable(name: string): name is GrantablePermission {
+  return (GRANTABLE_PERMISSIONS as readonly string[]).includes(name);
+}
+
+/** The permissions a role holds, with the grants of a user added (names that are not grantable are ignored). */
+export function permissionsOf(role: UserRole, grants: readonly string[] = []): ReadonlySet<Permission> {
+  return new Set([...ROLE_PERMISSIONS[role], ...grants.filter(isGrantable)]);
 }
 
 /** The principal for work the platform does on its own (start-up seeding, scheduled jobs). */

@@ -3,7 +3,13 @@ import { recordAudit } from '../audit/audit.ts';
 import type { Clock } from '../shared/clock.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
 import type { Database, UserRole } from '../store/operational/database.ts';
-import { generatePassword, hashPassword, verifyPassword } from './passwords.ts';
+import {
+  loginThrottle,
+  recordLoginFailure,
+  recordLoginThrottled,
+  type LoginThrottled,
+} from './login-throttle.ts';
+import { generatePassword, hashPassword, passwordPolicyProblem, verifyPassword } from './passwords.ts';
 import { permissionsOf, type Principal } from './principal.ts';
 import { hashSecret, newSecret } from './tokens.ts';
 
@@ -19,6 +25,7 @@ export interface NewUser {
 }
 
 type Failure = { code: 'conflict' | 'unauthenticated' | 'not_found' | 'bad_request'; message: string };
+type ThrottledFailure = { code: 'too_many_attempts'; message: string; details: LoginThrottled };
 
 /** Users, sessions and API keys over the operational store. */
 export class AuthService {
@@ -42,7 +49,8 @@ export class AuthService {
       return err({ code: 'bad_request', message: 'username: 2-64 letters, digits or _ . @ -' });
     }
     const password = input.password ?? generatePassword();
-    if (password.length < 8) return err({ code: 'bad_request', message: 'password: at least 8 characters' });
+    const weak = passwordPolicyProblem(password, username);
+    if (weak) return err({ code: 'bad_request', message: `password: ${weak}` });
     const passwordHash = await hashPassword(password);
     return this.#db.transaction().execute(async (trx) => {
       const existing = await trx
@@ -75,22 +83,37 @@ export class AuthService {
     });
   }
 
-  /** Checks a username and password; on success opens a session and returns its token. */
+  /**
+   * Checks a username and password from a client address; on success opens a session and returns its token.
+   * Refused before the password is checked once the username or the address has too many recent failures
+   * (login-throttle.ts); every failure and refusal is audited.
+   */
   async login(
     username: string,
     password: string,
-  ): Promise<Result<{ token: string; expiresAt: Date; principal: Principal }, Failure>> {
-    const user = await this.#db
+    address = 'unknown',
+  ): Promise<Result<{ token: string; expiresAt: Date; principal: Principal }, Failure | ThrottledFailure>> {
+    const attempt = { username, address, now: this.#clock.now() };
+    const throttled = await loginThrottle(this.#db, attempt);
+    if (throttled) {
+      await recordLoginThrottled(this.#db, attempt, throttled);
+      return err({ code: 'too_many_attempts', message: throttledMessage(throttled), details: throttled });
+    }
+    const found = await this.#db
       .selectFrom('users')
       .selectAll()
       .where('username', '=', username)
-      .where('status', '=', 'active')
       .executeTakeFirst();
+    const user = found?.status === 'active' ? found : undefined;
     // Verify against a dummy hash when the user is unknown, so timing does not reveal which usernames exist.
     const valid = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
-    if (!user || !valid) return err({ code: 'unauthenticated', message: 'wrong username or password' });
+    if (!user || !valid) {
+      const reason = !found ? 'unknown_user' : !user ? 'disabled' : 'wrong_password';
+      await recordLoginFailure(this.#db, { ...attempt, reason });
+      return err({ code: 'unauthenticated', message: 'wrong username or password' });
+    }
     const token = newSecret('fws');
-    const expiresAt = new Date(this.#clock.now().getTime() + this.#sessionTtlMs);
+    const expiresAt = new Date(attempt.now.getTime() + this.#sessionTtlMs);
     await this.#db.transaction().execute(async (trx) => {
       await trx
         .insertInto('user_sessions')
@@ -101,6 +124,8 @@ export class AuthService {
         action: 'session.login',
         entityType: 'user',
         entityId: String(user.id),
+        details: { address },
+        at: attempt.now,
       });
     });
     return ok({ token, expiresAt, principal: userPrincipal(user) });
@@ -178,6 +203,11 @@ export class AuthService {
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
     if (!row) return null;
+    // When the key was last used, to the minute: one write per key per minute, not one per request.
+    const now = this.#clock.now();
+    if (!row.last_used_at || now.getTime() - new Date(row.last_used_at).getTime() >= 60_000) {
+      await this.#db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', row.id).execute();
+    }
     return {
       kind: 'api_key',
       id: String(row.id),
@@ -199,6 +229,11 @@ export class AuthService {
   }
 }
 
+function throttledMessage(t: LoginThrottled): string {
+  const who = t.scope === 'username' ? 'this username' : 'this address';
+  return `too many failed sign-ins for ${who} (${t.failures} in ${t.windowSeconds / 60} minutes): try again in ${t.retryAfterSeconds} s`;
+}
+
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
 function userPrincipal(user: {
@@ -207,6 +242,8 @@ function userPrincipal(user: {
   role: UserRole;
   staff_id: string | null;
   org_unit_id: string | null;
+  grants: readonly string[];
+  must_change_password: boolean;
 }): Principal {
   return {
     kind: 'user',
@@ -215,6 +252,7 @@ function userPrincipal(user: {
     role: user.role,
     staffId: user.staff_id,
     orgUnitId: user.org_unit_id,
-    permissions: permissionsOf(user.role),
+    permissions: permissionsOf(user.role, user.grants),
+    mustChangePassword: user.must_change_password,
   };
 }

@@ -30,6 +30,17 @@ describe('loadConfig', () => {
     expect(text).toContain('DATABASE_URL: must be a URL');
   });
 
+  it('reads the cookie Secure mode and proxy trust, and refuses other values', () => {
+    const defaults = loadConfig({});
+    expect(defaults.ok && [defaults.value.cookieSecure, defaults.value.trustProxy]).toEqual(['auto', false]);
+    const set = loadConfig({ FLYWHEEL_COOKIE_SECURE: '1', FLYWHEEL_TRUST_PROXY: '1' });
+    expect(set.ok && [set.value.cookieSecure, set.value.trustProxy]).toEqual(['always', true]);
+    const never = loadConfig({ FLYWHEEL_COOKIE_SECURE: '0' });
+    expect(never.ok && never.value.cookieSecure).toBe('never');
+    const bad = loadConfig({ FLYWHEEL_COOKIE_SECURE: 'yes' });
+    expect(!bad.ok && bad.error.map((p) => p.variable)).toEqual(['FLYWHEEL_COOKIE_SECURE']);
+  });
+
   it('treats an empty DATABASE_URL as unset', () => {
     const result = loadConfig({ DATABASE_URL: '', CLICKHOUSE_URL: 'http://127.0.0.1:8123' });
     expect(result.ok && result.value.databaseUrl).toBeUndefined();

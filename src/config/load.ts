@@ -43,6 +43,8 @@ export function loadConfig(
         chunkDelayMs: e.FLYWHEEL_HANDOVER_CHUNK_DELAY_MS,
       }),
       requireServers: e.FLYWHEEL_REQUIRE_SERVERS,
+      cookieSecure: ({ auto: 'auto', '1': 'always', '0': 'never' } as const)[e.FLYWHEEL_COOKIE_SECURE],
+      trustProxy: e.FLYWHEEL_TRUST_PROXY,
       tags: Object.freeze({
         dailyAt: e.FLYWHEEL_TAGS_DAILY_AT,
         sqlTagDatabaseUrl: e.FLYWHEEL_SQL_TAG_DATABASE_URL,

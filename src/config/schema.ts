@@ -41,6 +41,10 @@ export const configSchema = z.object({
     .default('02:00'),
   /** PostgreSQL only: a login confined to schema sql_tag for SQL tags; provisioned by Flywheel when unset. */
   FLYWHEEL_SQL_TAG_DATABASE_URL: optionalUrl,
+  /** The session cookie's Secure attribute: auto (when the request came over HTTPS), 1 (always), 0 (never). */
+  FLYWHEEL_COOKIE_SECURE: z.enum(['auto', '1', '0']).default('auto'),
+  /** Trust X-Forwarded-For/-Proto/-Host from a reverse proxy (client address, HTTPS, own origin). */
+  FLYWHEEL_TRUST_PROXY: booleanFlag,
   FLYWHEEL_REQUIRE_SERVERS: booleanFlag,
 });
 
@@ -66,6 +70,10 @@ export interface Config {
   /** Customers per handover transaction, and the pause between chunks (0 outside tests). */
   readonly handover: { readonly chunk: number; readonly chunkDelayMs: number };
   readonly requireServers: boolean;
+  /** Whether the session cookie is marked Secure: when the request came over HTTPS, always, or never. */
+  readonly cookieSecure: 'auto' | 'always' | 'never';
+  /** Trust a reverse proxy's X-Forwarded-* headers (the client's address, the scheme and host it was asked for). */
+  readonly trustProxy: boolean;
   /** Daily tag computation time, 'HH:MM' UTC, or 'off'. */
   readonly tags: {
     readonly dailyAt: string;

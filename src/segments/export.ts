@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/audit.ts';
+import { csvField } from '../shared/csv.ts';
 import { err, ok } from '../shared/errors.ts';
 import type { Database } from '../store/operational/database.ts';
 import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from './bitmap.ts';
@@ -75,10 +76,4 @@ async function* csvLines(db: Kysely<Database>, members: ReadonlyRoaringBitmap32)
       .execute();
     yield rows.map((r) => `${csvField(r.customer_no)}\n`).join('');
   }
-}
-
-/** A CSV field, quoted when it holds a separator, quote or line break (RFC 4180); formula starts are neutralised. */
-function csvField(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }

@@ -12,13 +12,20 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { resolvePrincipal, sendError, type RouteContext } from '../api/http.ts';
+import {
+  refuseCrossOriginWrite,
+  requirePasswordChosen,
+  resolvePrincipal,
+  sendError,
+  type RouteContext,
+} from '../api/http.ts';
 import { registerApiRoutes } from '../api/routes/index.ts';
 import { AuthService } from '../auth/service.ts';
 import { AppError } from '../shared/errors.ts';
 import { SegmentService } from '../segments/service.ts';
 import { TagService } from '../tags/service.ts';
 import type { AppDeps } from './deps.ts';
+import { registerRateLimit, registerSecurityHeaders } from './security.ts';
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
@@ -33,12 +40,16 @@ export async function createApp(
     loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
     // Per-request access lines only when debugging: at 50k events/s they would dominate the log.
+    // Behind a reverse proxy, its X-Forwarded-* headers give the client's address, HTTPS and the host asked for.
+    trustProxy: deps.config.trustProxy,
     logController: new LogController({
       disableRequestLogging: deps.config.logLevel !== 'debug' && deps.config.logLevel !== 'trace',
     }),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  await registerSecurityHeaders(app);
+  await registerRateLimit(app);
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {
@@ -83,7 +94,10 @@ export async function createApp(
 
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (req) => {
-    if (req.url.startsWith('/v1/')) req.principal = await resolvePrincipal(req, ctx.auth);
+    refuseCrossOriginWrite(req);
+    if (!req.url.startsWith('/v1/')) return;
+    req.principal = await resolvePrincipal(req, ctx.auth);
+    requirePasswordChosen(req);
   });
 
   app.setErrorHandler((error, req, reply) => {

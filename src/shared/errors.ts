@@ -4,9 +4,11 @@ export type ErrorCode =
   | 'validation_failed'
   | 'unauthenticated'
   | 'forbidden'
+  | 'password_change_required'
   | 'not_found'
   | 'conflict'
   | 'payload_too_large'
+  | 'too_many_attempts'
   | 'config_invalid'
   | 'import_rejected'
   | 'not_enough_data'
@@ -20,9 +22,13 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   validation_failed: 400,
   unauthenticated: 401,
   forbidden: 403,
+  // A user whose password was generated for them (or reset) must choose their own before anything else.
+  password_change_required: 403,
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  // Sign-in throttled after repeated failures (details say which counter and when to retry; Retry-After too).
+  too_many_attempts: 429,
   config_invalid: 500,
   import_rejected: 422,
   // An analysis that cannot be computed from the data there is (one snapshot day, an empty group): said, never NaN.

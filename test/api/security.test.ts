@@ -102,6 +102,8 @@ interface Fixture {
   reminder: (from: number, to: number, nth?: number) => number;
   jobs: { branchA: number; branchB: number; branchBAdmin: number };
   rules: { a2: number; b1: number; b1Gold: number };
+  /** A throwaway user the admin changes, and API keys: one the admin revokes, one the others may not. */
+  accounts: { user: number; keyRevoked: number; keyKept: number };
 }
 
 /** One request of the table and what it must answer. */
@@ -222,6 +224,27 @@ const ROUTES: Record<string, (f: Fixture) => Case[]> = {
       201,
     ),
   'POST /v1/api-keys': () => adminOnly('/v1/api-keys', { name: 'k', role: 'analyst' }, 201),
+  // Account administration and the audit log: admin only (users.manage, apikeys.manage, audit.read).
+  'GET /v1/users': () => adminOnly('/v1/users'),
+  'PATCH /v1/users/{id}': (f) => adminOnly(`/v1/users/${f.accounts.user}`, { displayName: 'Changed' }),
+  'GET /v1/api-keys': () => adminOnly('/v1/api-keys'),
+  'DELETE /v1/api-keys/{id}': (f) => [
+    ...adminOnly(`/v1/api-keys/${f.accounts.keyKept}`).filter((c) => c.as !== 'admin'),
+    { as: 'admin', url: `/v1/api-keys/${f.accounts.keyRevoked}`, status: 204 },
+  ],
+  'GET /v1/audit': () => adminOnly('/v1/audit?action=customer.'),
+  'GET /v1/audit/export': () =>
+    everyone('/v1/audit/export', { admin: 200, analyst: 403, bhA: 403, am1: 403 }, undefined, {
+      admin: (res) =>
+        expect(res.text.split('\n')[0]).toBe('id,at,actor,action,entity_type,entity_id,details'),
+    }),
+  // Every signed-in user may change their own password; a wrong current password is refused (400) after that.
+  'POST /v1/auth/password': () =>
+    everyone(
+      '/v1/auth/password',
+      { admin: 400, analyst: 400, bhA: 400, am1: 400 },
+      { currentPassword: 'not-the-password', newPassword: 'a-new-password' },
+    ),
 
   // Ingest: admin only (ingest.write).
   'POST /v1/events': () => adminOnly('/v1/events', []),
@@ -835,7 +858,17 @@ for (const engine of engines) {
         if (!row) throw new Error(`no reminder ${nth} for ${no(from)}–${no(to)}`);
         return row.id;
       };
-      fixture = { task: first(tasks, 'task'), reminder, jobs, rules };
+      const throwaway = await t.auth.createUser(
+        { username: 'tmp-user', role: 'analyst', password: PASSWORD },
+        'test',
+      );
+      if (!throwaway.ok) throw new Error(throwaway.error.message);
+      const accounts = {
+        user: throwaway.value.id,
+        keyRevoked: (await t.auth.createApiKey({ name: 'revoked', role: 'analyst' }, 'test')).id,
+        keyKept: (await t.auth.createApiKey({ name: 'kept', role: 'analyst' }, 'test')).id,
+      };
+      fixture = { task: first(tasks, 'task'), reminder, jobs, rules, accounts };
     }, 60_000);
 
     afterAll(async () => t?.close());

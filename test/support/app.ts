@@ -19,9 +19,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Builds the app on fresh embedded stores (PGlite + chDB in a temp dir), or PostgreSQL when `databaseUrl` is given. */
+/**
+ * Builds the app on fresh embedded stores (PGlite + chDB in a temp dir), or PostgreSQL when `databaseUrl` is given;
+ * the clock is fixed at `now` unless a clock is given (a test that moves time passes its own).
+ */
 export async function createTestApp(
-  options: { databaseUrl?: string; now?: string; env?: Record<string, string> } = {},
+  options: { databaseUrl?: string; now?: string; clock?: Clock; env?: Record<string, string> } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'flywheel-test-'));
   const parsed = loadConfig({
@@ -33,7 +36,7 @@ export async function createTestApp(
   });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.error));
   const config = parsed.value;
-  const clock = fixedClock(options.now ?? '2026-11-23T10:00:00Z');
+  const clock = options.clock ?? fixedClock(options.now ?? '2026-11-23T10:00:00Z');
   const stores = await openStores(config);
   const app = await createApp({ config, stores, clock, logger: createLogger('warn') });
   await app.ready();

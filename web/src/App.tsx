@@ -1,6 +1,7 @@
 import { App as AntApp, Button, ConfigProvider, Result, Spin, theme } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, api, UNAUTHENTICATED_EVENT, type Me } from './api.ts';
+import { ChangePasswordPage } from './auth/ChangePasswordPage.tsx';
 import { LoginPage } from './auth/LoginPage.tsx';
 import { antdLocale } from './i18n/antd-locale.ts';
 import { I18nProvider, useI18n } from './i18n/i18n.tsx';
@@ -51,7 +52,16 @@ function Root() {
       case 'anonymous':
         return <LoginPage onSignedIn={(me) => setSession({ state: 'signed-in', me })} />;
       case 'signed-in':
-        return <Shell me={session.me} onSignedOut={() => setSession({ state: 'anonymous' })} />;
+        // A generated password is changed before anything else (the server refuses every other route meanwhile).
+        return session.me.mustChangePassword ? (
+          <ChangePasswordPage
+            me={session.me}
+            onChanged={check}
+            onSignedOut={() => setSession({ state: 'anonymous' })}
+          />
+        ) : (
+          <Shell me={session.me} onSignedOut={() => setSession({ state: 'anonymous' })} />
+        );
       case 'error':
         return (
           <Result

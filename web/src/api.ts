@@ -1,4 +1,8 @@
 // The dashboard's view of the HTTP API: same-origin JSON under /v1, the session in an httpOnly cookie.
+import type { z } from 'zod';
+import type { passwordChanged } from '../../src/api/routes/accounts-schemas.ts';
+
+export type PasswordChanged = z.output<typeof passwordChanged>;
 
 export type Role = 'admin' | 'analyst' | 'branch_head' | 'account_manager';
 
@@ -9,6 +13,8 @@ export interface Me {
   readonly orgUnitId: string | null;
   readonly staffId: string | null;
   readonly permissions: readonly string[];
+  /** The password was generated for this user: they must choose their own before anything else. */
+  readonly mustChangePassword: boolean;
 }
 
 export type TierName = 'mass' | 'gold' | 'platinum' | 'diamond' | 'private' | 'unknown';
@@ -114,5 +120,7 @@ export const api = {
   login: (username: string, password: string) =>
     request<Me>('POST', '/v1/auth/login', { username, password }),
   logout: () => request<void>('POST', '/v1/auth/logout'),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    request<PasswordChanged>('POST', '/v1/auth/password', { currentPassword, newPassword }),
   overview: (days: number) => request<Overview>('GET', `/v1/overview?days=${days}`),
 };

@@ -1,7 +1,18 @@
 import { z } from 'zod';
 import { USER_ROLES } from '../../auth/principal.ts';
+import { PASSWORD_MIN_LENGTH } from '../../auth/passwords.ts';
 import { AppError } from '../../shared/errors.ts';
-import { errorBody, requirePermission, SESSION_COOKIE, type RouteContext, type ZodApi } from '../http.ts';
+import { apiKeyCreated, userCreated } from './accounts-schemas.ts';
+import {
+  errorBody,
+  PASSWORD_ROUTE_RATE_LIMIT,
+  requirePermission,
+  secureCookie,
+  SESSION_COOKIE,
+  throttledOr,
+  type RouteContext,
+  type ZodApi,
+} from '../http.ts';
 
 const me = z.object({
   actor: z.string(),
@@ -10,6 +21,11 @@ const me = z.object({
   orgUnitId: z.string().nullable(),
   staffId: z.string().nullable(),
   permissions: z.array(z.string()),
+  mustChangePassword: z
+    .boolean()
+    .describe(
+      'the password was generated: every route but me, logout and POST /v1/auth/password answers 403',
+    ),
 });
 
 /** Sign-in, sign-out, who am I, users and API keys. */
@@ -20,16 +36,18 @@ export function registerAuthRoutes(api: ZodApi, ctx: RouteContext): void {
       schema: {
         tags: ['auth'],
         body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }),
-        response: { 200: me, 401: errorBody },
+        response: { 200: me, 401: errorBody, 429: errorBody },
       },
+      config: { rateLimit: PASSWORD_ROUTE_RATE_LIMIT },
     },
     async (req, reply) => {
-      const result = await ctx.auth.login(req.body.username, req.body.password);
-      if (!result.ok) throw new AppError('unauthenticated', result.error.message);
+      const result = await ctx.auth.login(req.body.username, req.body.password, req.ip);
+      if (!result.ok) throw throttledOr(reply, result.error);
       reply.setCookie(SESSION_COOKIE, result.value.token, {
         path: '/',
         httpOnly: true,
         sameSite: 'lax',
+        secure: secureCookie(req, ctx.config.cookieSecure),
         expires: result.value.expiresAt,
       });
       return presentPrincipal(result.value.principal);
@@ -42,7 +60,7 @@ export function registerAuthRoutes(api: ZodApi, ctx: RouteContext): void {
     async (req, reply) => {
       const token = req.cookies[SESSION_COOKIE];
       if (token) await ctx.auth.logout(token);
-      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      reply.clearCookie(SESSION_COOKIE, { path: '/', secure: secureCookie(req, ctx.config.cookieSecure) });
       return reply.code(204).send(null);
     },
   );
@@ -65,13 +83,13 @@ export function registerAuthRoutes(api: ZodApi, ctx: RouteContext): void {
         body: z.object({
           username: z.string().min(2).max(64),
           role: z.enum(USER_ROLES),
-          password: z.string().min(8).max(256).optional(),
+          password: z.string().min(PASSWORD_MIN_LENGTH).max(256).optional(),
           displayName: z.string().max(128).optional(),
           staffId: z.string().optional(),
           orgUnitId: z.string().optional(),
         }),
         response: {
-          201: z.object({ id: z.number(), username: z.string(), password: z.string() }),
+          201: userCreated,
           409: errorBody,
         },
       },
@@ -99,7 +117,7 @@ export function registerAuthRoutes(api: ZodApi, ctx: RouteContext): void {
           role: z.enum(USER_ROLES),
           orgUnitId: z.string().optional(),
         }),
-        response: { 201: z.object({ id: z.number(), key: z.string() }) },
+        response: { 201: apiKeyCreated },
       },
     },
     async (req, reply) => {
@@ -118,5 +136,6 @@ function presentPrincipal(p: NonNullable<import('fastify').FastifyRequest['princ
     orgUnitId: p.orgUnitId,
     staffId: p.staffId,
     permissions: [...p.permissions].sort(),
+    mustChangePassword: p.mustChangePassword ?? false,
   };
 }

@@ -3,6 +3,8 @@ import { registerDriversRoutes } from './analytics-drivers.ts';
 import { registerExperimentRoutes } from './analytics-experiments.ts';
 import { registerAnalyticsLifecycleRoutes } from './analytics-lifecycle.ts';
 import { registerBehaviourRoutes } from './analytics-behaviour.ts';
+import { registerAccountRoutes } from './accounts.ts';
+import { registerAuditRoutes } from './audit.ts';
 import { registerAuthRoutes } from './auth.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerIngestRoutes } from './ingest.ts';
@@ -15,6 +17,8 @@ import { registerTagRoutes } from './tags.ts';
 export function registerApiRoutes(api: ZodApi, ctx: RouteContext): void {
   registerHealthRoutes(api, ctx);
   registerAuthRoutes(api, ctx);
+  registerAccountRoutes(api, ctx);
+  registerAuditRoutes(api, ctx);
   registerOverviewRoutes(api, ctx);
   registerIngestRoutes(api, ctx);
   registerSegmentRoutes(api, ctx);

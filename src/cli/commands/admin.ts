@@ -44,7 +44,7 @@ export function registerAdminCommands(program: Command): void {
     .description('create a user; prints a generated password unless --password is given')
     .requiredOption('--username <name>', 'login name')
     .addOption(roleOption())
-    .option('--password <password>', 'initial password (at least 8 characters)')
+    .option('--password <password>', 'initial password (at least 10 characters, not the username)')
     .option('--staff <staffId>', 'staff id (account managers: their own pool)')
     .option('--org-unit <orgUnitId>', 'org unit bounding a branch head')
     .action(

@@ -136,6 +136,8 @@ export interface UserTable {
   org_unit_id: string | null;
   status: ColumnType<'active' | 'disabled', 'active' | 'disabled' | undefined>;
   must_change_password: ColumnType<boolean, boolean | undefined>;
+  /** Grantable permissions held beyond the role's (JSON array of permission names). */
+  grants: JSONColumnType<string[], string | undefined, string>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }

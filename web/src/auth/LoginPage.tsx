@@ -29,7 +29,10 @@ export function LoginPage({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
   };
 
   let errorText: string | null = null;
-  if (error instanceof ApiError) {
+  if (error instanceof ApiError && error.code === 'too_many_attempts') {
+    const seconds = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds ?? 60;
+    errorText = t('login.throttled', { seconds });
+  } else if (error instanceof ApiError) {
     // The server's message is authoritative; a known code gets the user's language.
     errorText =
       error.code === 'unauthenticated' && lang === 'zh-CN' ? t('login.wrongCredentials') : error.message;

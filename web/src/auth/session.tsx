@@ -37,5 +37,9 @@ const WHOLE_BANK_AREAS = new Set(['overview', 'tags', 'segments', 'analytics']);
 /** Whether the principal sees whole-bank figures (head office: admins and analysts). */
 export const seesWholeBank = (me: Me) => DEFINERS.has(me.role);
 
+// The Admin area opens to whoever holds one of its tabs' permissions (an auditor granted audit.read, say).
+const ADMIN_PERMISSIONS = ['users.manage', 'apikeys.manage', 'audit.read'] as const;
+
 /** Whether an area is open to the principal (hidden from the navigation otherwise). */
-export const mayOpenArea = (me: Me, areaKey: string) => seesWholeBank(me) || !WHOLE_BANK_AREAS.has(areaKey);
+export const mayOpenArea = (me: Me, areaKey: string) =>
+  areaKey === 'admin' ? can(me, ...ADMIN_PERMISSIONS) : seesWholeBank(me) || !WHOLE_BANK_AREAS.has(areaKey);

@@ -1,3 +1,4 @@
+import { accountsEnUS } from './accounts.en-US.ts';
 import { analyticsEnUS } from './analytics.en-US.ts';
 import { poolEnUS } from './pool.en-US.ts';
 
@@ -59,8 +60,6 @@ export const enUS = {
     'Enterprise WeChat reach: friend relationships per account manager, content sent and responses, feeding preference tags back into groups.',
   'coming.data':
     'Core-banking extracts and app events: import runs with row-level errors, idempotent reloads and data freshness per source.',
-  'coming.admin':
-    'Users and roles, data scopes, API keys for partner systems, and the audit log of every change and export.',
 
   'overview.title': 'Overview',
   'overview.subtitle': 'The bank at a glance: scale, value concentration and activity.',
@@ -448,6 +447,7 @@ export const enUS = {
   'tagForm.computeHint': 'Compute the tag to see the new values in the distribution.',
   ...poolEnUS,
   ...analyticsEnUS,
+  ...accountsEnUS,
 } as const;
 
 export type MessageKey = keyof typeof enUS;

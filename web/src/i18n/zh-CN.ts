@@ -1,4 +1,5 @@
 import type { Messages } from './en-US.ts';
+import { accountsZhCN } from './accounts.zh-CN.ts';
 import { analyticsZhCN } from './analytics.zh-CN.ts';
 import { poolZhCN } from './pool.zh-CN.ts';
 
@@ -57,7 +58,6 @@ export const zhCN: Messages = {
   'coming.media': '从规模、质量、成本、品牌价值与溢出增益（转介绍、自然增长）五个维度对比各媒体渠道。',
   'coming.wecom': '企业微信触达：各客户经理的好友关系、内容发送与客户响应，并回流为偏好标签。',
   'coming.data': '核心系统数据与 App 行为事件导入：导入批次、逐行错误定位、幂等重载及各数据源的数据时效。',
-  'coming.admin': '用户与角色、数据权限范围、合作方 API 密钥，以及所有变更与导出的审计日志。',
 
   'overview.title': '总览',
   'overview.subtitle': '全行概况：客户规模、资产集中度与活跃度。',
@@ -434,4 +434,5 @@ export const zhCN: Messages = {
   'tagForm.computeHint': '计算该标签后，新取值会出现在分布中。',
   ...poolZhCN,
   ...analyticsZhCN,
+  ...accountsZhCN,
 };

@@ -1,13 +1,15 @@
 import {
   ApiOutlined,
+  KeyOutlined,
   LogoutOutlined,
   MenuFoldOutlined,
   MenuUnfoldOutlined,
   UserOutlined,
 } from '@ant-design/icons';
-import { Avatar, Button, Dropdown, Layout, Menu, Spin, Typography, type MenuProps } from 'antd';
+import { App, Avatar, Button, Dropdown, Layout, Menu, Modal, Spin, Typography, type MenuProps } from 'antd';
 import { lazy, Suspense, useEffect, useState, type ComponentType, type LazyExoticComponent } from 'react';
 import { api, type Me } from '../api.ts';
+import { ChangePasswordForm } from '../auth/ChangePasswordForm.tsx';
 import { mayOpenArea, MeProvider } from '../auth/session.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { ComingSoon } from '../pages/ComingSoon.tsx';
@@ -24,6 +26,7 @@ const PAGES: Readonly<Record<string, LazyExoticComponent<ComponentType>>> = {
   segments: lazy(() => import('../pages/segments/SegmentsArea.tsx')),
   pool: lazy(() => import('../pages/pool/PoolArea.tsx')),
   analytics: lazy(() => import('../pages/analytics/AnalyticsArea.tsx')),
+  admin: lazy(() => import('../pages/admin/AdminArea.tsx')),
 };
 
 const SIDER_WIDTH = 240;
@@ -40,6 +43,8 @@ export function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) 
   const area = areaForPath(home ?? path);
   const Page = home ? undefined : PAGES[area.key];
   const [collapsed, setCollapsed] = useState(false);
+  const [changingPassword, setChangingPassword] = useState(false);
+  const { message } = App.useApp();
 
   const items: MenuProps['items'] = AREA_GROUPS.map((group, i) => {
     const children = group.areas
@@ -67,6 +72,12 @@ export function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) 
       key: 'role',
       disabled: true,
       label: <span>{t(`app.role.${me.role}`)}</span>,
+    },
+    {
+      key: 'password',
+      icon: <KeyOutlined />,
+      label: <span data-testid="change-password">{t('password.change')}</span>,
+      onClick: () => setChangingPassword(true),
     },
     { type: 'divider' },
     {
@@ -154,6 +165,20 @@ export function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) 
           )}
         </Layout.Content>
       </Layout>
+      <Modal
+        open={changingPassword}
+        title={t('password.change')}
+        footer={null}
+        destroyOnHidden
+        onCancel={() => setChangingPassword(false)}
+      >
+        <ChangePasswordForm
+          onChanged={() => {
+            setChangingPassword(false);
+            message.success(t('password.changed'));
+          }}
+        />
+      </Modal>
     </Layout>
   );
 }

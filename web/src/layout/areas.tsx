@@ -92,13 +92,7 @@ export const AREA_GROUPS: readonly AreaGroup[] = [
     label: 'nav.group.system',
     areas: [
       { key: 'data', path: '/data', label: 'nav.data', icon: <CloudUploadOutlined />, coming: 'coming.data' },
-      {
-        key: 'admin',
-        path: '/admin',
-        label: 'nav.admin',
-        icon: <SafetyCertificateOutlined />,
-        coming: 'coming.admin',
-      },
+      { key: 'admin', path: '/admin', label: 'nav.admin', icon: <SafetyCertificateOutlined /> },
     ],
   },
 ];
