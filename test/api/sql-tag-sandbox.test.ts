@@ -109,6 +109,37 @@ function suite(name: string, open: () => Promise<{ t: TestApp; done: () => Promi
       expect((await call(analyst, 'POST', '/v1/tags', bucket)).statusCode).toBe(200);
     });
 
+    it('is granted by name: an analyst given tags.sql writes SQL tags, and loses it when revoked', async () => {
+      const user = await t.stores.operational.db
+        .selectFrom('users')
+        .select('id')
+        .where('username', '=', 'analyst1')
+        .executeTakeFirstOrThrow();
+      const signIn = async () => {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/v1/auth/login',
+          payload: { username: 'analyst1', password: 'analyst-password' },
+        });
+        expect(res.statusCode).toBe(200);
+        return String(res.cookies.find((c) => c.name === 'fw_session')?.value);
+      };
+      const asAnalyst = (cookie: string, payload: object) =>
+        t.app.inject({ method: 'POST', url: '/v1/tags', cookies: { fw_session: cookie }, payload });
+      const text = `select id as customer_id, tier as value from customers`;
+      const grant = (grants: string[]) =>
+        t.app.inject({
+          method: 'PATCH',
+          url: `/v1/users/${user.id}`,
+          headers: { authorization: `Bearer ${admin}` },
+          payload: { grants },
+        });
+      expect((await grant(['tags.sql'])).statusCode).toBe(200);
+      expect((await asAnalyst(await signIn(), sqlTag('granted_tier', text))).statusCode).toBe(200);
+      expect((await grant([])).statusCode).toBe(200);
+      expect((await asAnalyst(await signIn(), sqlTag('revoked_tier', text))).statusCode).toBe(403);
+    });
+
     it.each(ESCAPES)(
       'refuses the escape on the %s store at save, located, and changes nothing',
       async (store, text, reason) => {
