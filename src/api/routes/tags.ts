@@ -1,6 +1,8 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { daySchema } from '../../shared/day.ts';
 import { AppError } from '../../shared/errors.ts';
+import { jsonObject, text } from '../../shared/text.ts';
 import type { TagFailure } from '../../tags/service.ts';
 import { findCustomerInScope } from '../../pool/scope.ts';
 import { errorBody, sendError, type RouteContext, type ZodApi } from '../http.ts';
@@ -45,13 +47,10 @@ const run = z.object({
   finishedAt: z.string().nullable(),
   results: z.array(tagResult),
 });
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
-const keyParam = z.object({ key: z.string().min(1).max(63) });
-const definitionBody = z
-  .record(z.string(), z.unknown())
-  .describe(
-    '{ key, name_en, name_zh, description?, category, kind, spec } — see src/tags/README.md for each kind',
-  );
+const keyParam = z.object({ key: text().min(1).max(63) });
+const definitionBody = jsonObject().describe(
+  '{ key, name_en, name_zh, description?, category, kind, spec } — see src/tags/README.md for each kind',
+);
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
 
 /** Answers a domain refusal: invalid_tag keeps its issues; the others are the usual error body. */
@@ -222,7 +221,7 @@ export function registerTagRoutes(api: ZodApi, ctx: RouteContext): void {
         summary:
           'Compute tags for a day (default today; all active tags unless keys) and wait for the result',
         body: z
-          .object({ asOf: day.optional(), keys: z.array(z.string().min(1)).min(1).max(500).optional() })
+          .object({ asOf: daySchema.optional(), keys: z.array(text().min(1)).min(1).max(500).optional() })
           .default({}),
         response: {
           200: z.object({
@@ -262,7 +261,7 @@ export function registerTagRoutes(api: ZodApi, ctx: RouteContext): void {
         querystring: z.object({ replace: z.enum(['true', 'false']).optional() }),
         body: z.union([
           z.object({
-            rows: z.array(z.object({ customer_no: z.string().min(1), value: z.string() })).max(1_000_000),
+            rows: z.array(z.object({ customer_no: text().min(1), value: text() })).max(1_000_000),
           }),
           z.string(),
         ]),
@@ -288,7 +287,7 @@ export function registerTagRoutes(api: ZodApi, ctx: RouteContext): void {
       schema: {
         tags: ['tags'],
         summary: "A customer's label portrait: every tag value on the latest snapshot day",
-        params: z.object({ customerNo: z.string().min(1).max(64) }),
+        params: z.object({ customerNo: text().min(1).max(64) }),
         response: {
           200: z.object({
             customerNo: z.string(),
