@@ -18,7 +18,9 @@ export interface NewUser {
   readonly mustChangePassword?: boolean;
 }
 
-type Failure = { code: 'conflict' | 'unauthenticated' | 'not_found' | 'bad_request'; message: string };
+type Failure =
+  | { code: 'conflict' | 'unauthenticated' | 'not_found' | 'bad_request'; message: string }
+  | { code: 'validation_failed'; message: string; details: { path: string; message: string }[] };
 
 /** Users, sessions and API keys over the operational store. */
 export class AuthService {
@@ -45,6 +47,8 @@ export class AuthService {
     if (password.length < 8) return err({ code: 'bad_request', message: 'password: at least 8 characters' });
     const passwordHash = await hashPassword(password);
     return this.#db.transaction().execute(async (trx) => {
+      const unknown = await unknownReferences(trx, input);
+      if (!unknown.ok) return unknown;
       const existing = await trx
         .selectFrom('users')
         .select('id')
@@ -124,6 +128,14 @@ export class AuthService {
     return row ? userPrincipal(row) : null;
   }
 
+  /** Checks that the org unit and staff member an account or key would belong to exist (before creating it). */
+  checkReferences(input: {
+    orgUnitId?: string | null;
+    staffId?: string | null;
+  }): Promise<Result<void, Failure>> {
+    return unknownReferences(this.#db, input);
+  }
+
   /** Creates an API key; the secret is returned once and stored only as a hash. */
   async createApiKey(
     input: { name: string; role: UserRole; orgUnitId?: string | null },
@@ -197,6 +209,32 @@ export class AuthService {
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
+}
+
+/** The references an account or key may carry: its field, the table it must exist in, what it is called. */
+const REFERENCES = [
+  { field: 'orgUnitId', table: 'org_units', what: 'org unit' },
+  { field: 'staffId', table: 'staff', what: 'staff member' },
+] as const;
+
+/** Refuses an org unit or staff id that does not exist, naming the field, rather than meeting the foreign key. */
+async function unknownReferences(
+  db: Kysely<Database>,
+  input: { orgUnitId?: string | null; staffId?: string | null },
+): Promise<Result<void, Failure>> {
+  const details: { path: string; message: string }[] = [];
+  for (const ref of REFERENCES) {
+    const id = input[ref.field];
+    if (id == null) continue;
+    const found = await db.selectFrom(ref.table).select('id').where('id', '=', id).executeTakeFirst();
+    if (!found) details.push({ path: `/${ref.field}`, message: `no ${ref.what} ${id}` });
+  }
+  if (details.length === 0) return ok(undefined);
+  return err({
+    code: 'validation_failed',
+    message: details.map((d) => `${d.path.slice(1)}: ${d.message}`).join('; '),
+    details,
+  });
 }
 
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
