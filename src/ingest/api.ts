@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import { recordAudit } from '../audit/audit.ts';
+import { jsonObject, jsonProblem, text } from '../shared/text.ts';
 import type { BehaviourEvent } from '../store/events/store.ts';
 import type { EventWriter } from './event-writer.ts';
 import type { Database } from '../store/operational/database.ts';
@@ -14,14 +15,28 @@ import { Failure, parseFnOf, toTimestamp } from './values.ts';
 // event never costs the batch, and an event_id already stored (or repeated in the batch) is reported as a duplicate
 // and never written twice.
 
-// PostgreSQL text cannot hold U+0000 (ids are looked up there).
-const id = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .refine((v) => !v.includes('\u0000'), 'contains a NUL character');
+// Ids are looked up in PostgreSQL, whose text cannot hold U+0000: text() refuses it (src/shared/text.ts).
+const id = (max: number) => text().trim().min(1).max(max);
+
+/** Largest serialised `properties` of one event: one event may not crowd the shared insert of every client's batch. */
+export const MAX_PROPERTIES_BYTES = 64 * 1024;
+
+/** Properties an event may carry: storable JSON of bounded nesting (MAX_JSON_DEPTH) and size (MAX_PROPERTIES_BYTES). */
+const properties = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+  const problem = jsonProblem(value);
+  if (problem) {
+    ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path, input: value });
+    return;
+  }
+  // Nesting is bounded now, so serialising cannot overflow the stack; the length counts UTF-16 units, close to bytes.
+  const size = JSON.stringify(value).length;
+  if (size > MAX_PROPERTIES_BYTES)
+    ctx.addIssue({
+      code: 'custom',
+      message: `${size} characters serialised, more than the ${MAX_PROPERTIES_BYTES} an event may carry`,
+      input: value,
+    });
+});
 
 /** One event as partner SDKs send it (Sensors-Data-like). */
 export const eventItemSchema = z.strictObject({
@@ -29,13 +44,13 @@ export const eventItemSchema = z.strictObject({
   distinct_id: id(128),
   event: id(100),
   time: z.union([z.number(), z.string()]).describe('ms since the epoch, or ISO 8601'),
-  properties: z.record(z.string(), z.unknown()).optional(),
+  properties: properties.optional(),
 });
 
 /** One profile update: fields of the customer to set, created when the customer_no is new. */
 export const profileItemSchema = z.strictObject({
   customer_no: id(64),
-  set: z.record(z.string(), z.unknown()),
+  set: jsonObject(),
 });
 
 /** The verdict on one item of a batch. */
