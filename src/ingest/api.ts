@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import { recordAudit } from '../audit/audit.ts';
-import { jsonObject, jsonProblem, text } from '../shared/text.ts';
+import { examineJson, jsonObject, text } from '../shared/text.ts';
 import type { BehaviourEvent } from '../store/events/store.ts';
 import type { EventWriter } from './event-writer.ts';
 import type { Database } from '../store/operational/database.ts';
@@ -23,17 +23,19 @@ export const MAX_PROPERTIES_BYTES = 64 * 1024;
 
 /** Properties an event may carry: storable JSON of bounded nesting (MAX_JSON_DEPTH) and size (MAX_PROPERTIES_BYTES). */
 const properties = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
-  const problem = jsonProblem(value);
+  const { problem, chars } = examineJson(value);
   if (problem) {
     ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path, input: value });
     return;
   }
-  // Nesting is bounded now, so serialising cannot overflow the stack; the length counts UTF-16 units, close to bytes.
-  const size = JSON.stringify(value).length;
+  // `chars` is a lower bound (escapes add at most 6 per character): serialise only when it cannot settle the size.
+  // Nesting is bounded by now, so serialising cannot overflow the stack; lengths count UTF-16 units, close to bytes.
+  const size =
+    chars > MAX_PROPERTIES_BYTES || chars * 6 <= MAX_PROPERTIES_BYTES ? chars : JSON.stringify(value).length;
   if (size > MAX_PROPERTIES_BYTES)
     ctx.addIssue({
       code: 'custom',
-      message: `${size} characters serialised, more than the ${MAX_PROPERTIES_BYTES} an event may carry`,
+      message: `serialises to ${size === chars ? 'at least ' : ''}${size} characters, more than the ${MAX_PROPERTIES_BYTES} an event may carry`,
       input: value,
     });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
+  examineJson,
   jsonObject,
   jsonProblem,
   jsonValue,
@@ -57,6 +58,13 @@ describe('JSON values from outside', () => {
     });
     expect(jsonProblem({ ['k\u0000']: 1 })).toEqual({ path: ['k\u0000'], message: `key ${NUL_REASON}` });
     expect(jsonProblem({ a: 'c\u0000' }, 32, { text: false })).toBeUndefined();
+  });
+
+  it('counts a lower bound of the serialised length on the way: exact without escapes or long scalars', () => {
+    for (const v of [{}, [], [[], [{}]], { a: 'x', b: [1, 'yz'] }, 'plain', { 张: '三' }])
+      expect(examineJson(v).chars, JSON.stringify(v)).toBe(JSON.stringify(v).length);
+    for (const v of [{ q: '"\n\u0001' }, [true, null, 12.5, 'x']])
+      expect(examineJson(v).chars, JSON.stringify(v)).toBeLessThan(JSON.stringify(v).length);
   });
 
   it('reports the problem at its path through zod', () => {

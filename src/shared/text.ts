@@ -39,32 +39,83 @@ export interface JsonProblem {
   readonly message: string;
 }
 
+/** What one look at a JSON value found: its first problem, if any, and a lower bound of its serialised length. */
+export interface JsonExamination {
+  readonly problem?: JsonProblem;
+  /** At most JSON.stringify(value).length (escapes only add), counted on the way. */
+  readonly chars: number;
+}
+
 /**
- * The first problem of a parsed JSON value: objects and arrays nested more than `maxDepth` levels (`{"a":{"b":1}}`
- * has two), or (unless `text: false`) a key or string PostgreSQL cannot store. Iterative, so any depth is examined
- * without recursion.
+ * Examines a parsed JSON value: objects and arrays nested more than `maxDepth` levels (`{"a":{"b":1}}` has two), or
+ * (unless `text: false`) a key or string PostgreSQL cannot store. Iterative, so any depth is examined without
+ * recursion; it runs on every ingested event, so it allocates nothing per node unless there is a problem to locate.
  */
+export function examineJson(
+  value: unknown,
+  maxDepth = MAX_JSON_DEPTH,
+  options: { text?: boolean } = {},
+): JsonExamination {
+  const checkText = options.text ?? true;
+  const values: unknown[] = [value];
+  const depths: number[] = [0]; // objects and arrays above each value
+  let chars = 0;
+  while (values.length) {
+    const v = values.pop();
+    const depth = depths.pop()!;
+    if (typeof v === 'string') {
+      chars += v.length + 2;
+      if (checkText && UNSTORABLE.test(v)) return { problem: locate(value, maxDepth, checkText)!, chars };
+    } else if (v !== null && typeof v === 'object') {
+      if (depth >= maxDepth) return { problem: locate(value, maxDepth, checkText)!, chars };
+      chars += 2; // brackets; then a comma between items, and `"key":` before each value of an object
+      if (Array.isArray(v)) {
+        chars += Math.max(0, v.length - 1);
+        for (const item of v) {
+          values.push(item);
+          depths.push(depth + 1);
+        }
+      } else {
+        const keys = Object.keys(v);
+        chars += Math.max(0, keys.length - 1);
+        for (const key of keys) {
+          chars += key.length + 3;
+          if (checkText && UNSTORABLE.test(key))
+            return { problem: locate(value, maxDepth, checkText)!, chars };
+          values.push((v as Record<string, unknown>)[key]);
+          depths.push(depth + 1);
+        }
+      }
+    } else chars += 1;
+  }
+  return { chars };
+}
+
+/** The first problem of a parsed JSON value (see examineJson), with where it is; undefined when there is none. */
 export function jsonProblem(
   value: unknown,
   maxDepth = MAX_JSON_DEPTH,
   options: { text?: boolean } = {},
 ): JsonProblem | undefined {
-  const checkText = options.text ?? true;
+  return examineJson(value, maxDepth, options).problem;
+}
+
+/** The same walk as examineJson, keeping each value's path: run only once a problem is known to be there. */
+function locate(value: unknown, maxDepth: number, checkText: boolean): JsonProblem | undefined {
   const stack: { value: unknown; path: (string | number)[] }[] = [{ value, path: [] }];
   while (stack.length) {
     const { value: v, path } = stack.pop()!;
     if (typeof v === 'string') {
-      if (!checkText) continue;
-      const problem = unstorableText(v);
+      const problem = checkText ? unstorableText(v) : undefined;
       if (problem) return { path, message: problem };
     } else if (v !== null && typeof v === 'object') {
       if (path.length >= maxDepth) return { path, message: `nests deeper than ${maxDepth} levels` };
       if (Array.isArray(v)) v.forEach((item, i) => stack.push({ value: item, path: [...path, i] }));
       else
-        for (const [key, item] of Object.entries(v)) {
+        for (const key of Object.keys(v)) {
           const problem = checkText ? unstorableText(key) : undefined;
           if (problem) return { path: [...path, key], message: `key ${problem}` };
-          stack.push({ value: item, path: [...path, key] });
+          stack.push({ value: (v as Record<string, unknown>)[key], path: [...path, key] });
         }
     }
   }
