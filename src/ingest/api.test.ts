@@ -172,9 +172,30 @@ describe("one client's bad batch never fails another's (issue #9)", () => {
     expect(heavy).toMatchObject({
       index: 1,
       status: 'rejected',
-      reason: 'properties: serialises to at least 70008 characters, more than the 65536 an event may carry',
+      reason: 'properties: serialises to at least 70008 characters, more than the 65536 an item may carry',
     });
     expect(fine).toEqual({ index: 2, status: 'accepted' });
+    // Profiles likewise: the fields of one item, not the batch.
+    let attributes: unknown = 1;
+    for (let i = 0; i < 40; i++) attributes = { a: attributes };
+    const profiles = await post('/v1/profiles', {
+      profiles: [
+        { customer_no: 'C1', set: { attributes } },
+        { customer_no: 'C1\u0000', set: { name: 'x' } },
+      ],
+    });
+    expect(profiles.json().results).toEqual([
+      {
+        index: 0,
+        status: 'rejected',
+        reason: `set.attributes.${Array(31).fill('a').join('.')}: nests deeper than 32 levels`,
+      },
+      {
+        index: 1,
+        status: 'rejected',
+        reason: 'customer_no: contains a NUL character (U+0000), which cannot be stored',
+      },
+    ]);
   });
 });
 
