@@ -36,6 +36,9 @@ export interface RouteContext extends AppDeps {
 
 export const SESSION_COOKIE = 'fw_session';
 
+/** A row id in a path (tasks, reminders, rules, handover jobs): a PostgreSQL `integer`, so bounded to its range. */
+export const rowId = z.coerce.number().int().positive().max(2_147_483_647);
+
 /** The error body every failing route answers with. */
 export const errorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),

@@ -43,6 +43,39 @@ describe('AuthService', () => {
     expect(short.ok).toBe(false);
   });
 
+  it('refuses an unknown org unit or staff member, naming the field, before inserting anything', async () => {
+    const refused = await auth.createUser(
+      { username: 'ghost', role: 'branch_head', password: 'long enough', orgUnitId: 'NOPE', staffId: 'S-9' },
+      'test',
+    );
+    expect(refused).toEqual({
+      ok: false,
+      error: {
+        code: 'validation_failed',
+        message: 'orgUnitId: no org unit NOPE; staffId: no staff member S-9',
+        details: [
+          { path: '/orgUnitId', message: 'no org unit NOPE' },
+          { path: '/staffId', message: 'no staff member S-9' },
+        ],
+      },
+    });
+    const users = await store.db.selectFrom('users').select('id').where('username', '=', 'ghost').execute();
+    expect(users).toEqual([]);
+    // API keys carry an org unit only; the route checks it before creating the key.
+    expect(await auth.checkReferences({ orgUnitId: 'NOPE' })).toMatchObject({
+      ok: false,
+      error: { details: [{ path: '/orgUnitId', message: 'no org unit NOPE' }] },
+    });
+    await store.db
+      .insertInto('org_units')
+      .values({ id: 'HO', name: 'Head office', kind: 'head_office' })
+      .execute();
+    expect(await auth.checkReferences({ orgUnitId: 'HO', staffId: null })).toEqual({
+      ok: true,
+      value: undefined,
+    });
+  });
+
   it('logs in with the right password only, and resolves the session', async () => {
     expect((await auth.login('li.na', 'wrong password')).ok).toBe(false);
     expect((await auth.login('nobody', 'correct horse')).ok).toBe(false);

@@ -24,7 +24,9 @@ export interface NewUser {
   readonly mustChangePassword?: boolean;
 }
 
-type Failure = { code: 'conflict' | 'unauthenticated' | 'not_found' | 'bad_request'; message: string };
+type Failure =
+  | { code: 'conflict' | 'unauthenticated' | 'not_found' | 'bad_request'; message: string }
+  | { code: 'validation_failed'; message: string; details: { path: string; message: string }[] };
 type ThrottledFailure = { code: 'too_many_attempts'; message: string; details: LoginThrottled };
 
 /** Users, sessions and API keys over the operational store. */
@@ -53,6 +55,8 @@ export class AuthService {
     if (weak) return err({ code: 'bad_request', message: `password: ${weak}` });
     const passwordHash = await hashPassword(password);
     return this.#db.transaction().execute(async (trx) => {
+      const unknown = await unknownReferences(trx, input);
+      if (!unknown.ok) return unknown;
       const existing = await trx
         .selectFrom('users')
         .select('id')
@@ -149,6 +153,14 @@ export class AuthService {
     return row ? userPrincipal(row) : null;
   }
 
+  /** Checks that the org unit and staff member an account or key would belong to exist (before creating it). */
+  checkReferences(input: {
+    orgUnitId?: string | null;
+    staffId?: string | null;
+  }): Promise<Result<void, Failure>> {
+    return unknownReferences(this.#db, input);
+  }
+
   /** Creates an API key; the secret is returned once and stored only as a hash. */
   async createApiKey(
     input: { name: string; role: UserRole; orgUnitId?: string | null },
@@ -232,6 +244,32 @@ export class AuthService {
 function throttledMessage(t: LoginThrottled): string {
   const who = t.scope === 'username' ? 'this username' : 'this address';
   return `too many failed sign-ins for ${who} (${t.failures} in ${t.windowSeconds / 60} minutes): try again in ${t.retryAfterSeconds} s`;
+}
+
+/** The references an account or key may carry: its field, the table it must exist in, what it is called. */
+const REFERENCES = [
+  { field: 'orgUnitId', table: 'org_units', what: 'org unit' },
+  { field: 'staffId', table: 'staff', what: 'staff member' },
+] as const;
+
+/** Refuses an org unit or staff id that does not exist, naming the field, rather than meeting the foreign key. */
+async function unknownReferences(
+  db: Kysely<Database>,
+  input: { orgUnitId?: string | null; staffId?: string | null },
+): Promise<Result<void, Failure>> {
+  const details: { path: string; message: string }[] = [];
+  for (const ref of REFERENCES) {
+    const id = input[ref.field];
+    if (id == null) continue;
+    const found = await db.selectFrom(ref.table).select('id').where('id', '=', id).executeTakeFirst();
+    if (!found) details.push({ path: `/${ref.field}`, message: `no ${ref.what} ${id}` });
+  }
+  if (details.length === 0) return ok(undefined);
+  return err({
+    code: 'validation_failed',
+    message: details.map((d) => `${d.path.slice(1)}: ${d.message}`).join('; '),
+    details,
+  });
 }
 
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { formatConfigProblems, loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { systemClock } from '../shared/clock.ts';
+import { parseDay, type Day } from '../shared/day.ts';
 import { createLogger } from '../shared/logger.ts';
 import { registerAdminCommands } from './commands/admin.ts';
 import { registerAnalyzeCommands } from './commands/analyze.ts';
@@ -26,6 +27,13 @@ export function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number ≥ 0');
   return n;
+}
+
+/** Parses a day option (--as-of, --from, --to): a Day, or the reason it is not one (src/shared/day.ts). */
+export function dayOption(value: string): Day {
+  const day = parseDay(value);
+  if (!day.ok) throw new InvalidArgumentError(day.error);
+  return day.value;
 }
 
 /** The `flywheel` command line. */

@@ -8,6 +8,7 @@ import type { EventStore } from '../store/events/store.ts';
 import type { Tier } from '../store/operational/database.ts';
 import type { OperationalStore } from '../store/operational/store.ts';
 import { adoptOwnersFromAttributes } from '../pool/ownership.ts';
+import { parseDay } from '../shared/day.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
 import { orgUnits, PRODUCTS, sizePools, staff } from './bank.ts';
 import { beijingMs, dayNumber, isoDate, makeWindow } from './calendar.ts';
@@ -254,11 +255,8 @@ function validate(options: DemoOptions): string | undefined {
     return 'days must be a whole number from 1 to 3650';
   if (typeof options.seed !== 'string' || options.seed.length === 0) return 'seed must be a non-empty string';
   if (options.asOf !== undefined) {
-    try {
-      dayNumber(options.asOf);
-    } catch {
-      return `asOf must be a date YYYY-MM-DD, got ${JSON.stringify(options.asOf)}`;
-    }
+    const asOf = parseDay(options.asOf);
+    if (!asOf.ok) return `asOf: ${asOf.error}`;
   }
   return undefined;
 }

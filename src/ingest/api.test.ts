@@ -53,7 +53,7 @@ describe('POST /v1/events', () => {
     expect(nul.json().results[0]).toEqual({
       index: 0,
       status: 'rejected',
-      reason: 'distinct_id: contains a NUL character',
+      reason: 'distinct_id: contains a NUL character (U+0000), which cannot be stored',
     });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
@@ -105,6 +105,97 @@ describe('POST /v1/events', () => {
     expect(notBatch.statusCode).toBe(400);
     expect((await t.app.inject({ method: 'POST', url: '/v1/events', payload: [] })).statusCode).toBe(401);
     expect((await post('/v1/events', [], analystKey)).statusCode).toBe(403);
+  });
+});
+
+describe("one client's bad batch never fails another's (issue #9)", () => {
+  /** JSON text of an event whose properties nest `levels` objects deep (too deep for JSON.stringify to write). */
+  const deepEvent = (id: string, levels: number) =>
+    `{"event_id":"${id}","distinct_id":"C1","event":"deep","time":${T},"properties":` +
+    '{"a":'.repeat(levels) +
+    '1' +
+    '}'.repeat(levels) +
+    '}';
+
+  it('answers 400 to a poisoned batch and 200 to 20 good ones sent with it, storing every good event once', async () => {
+    const good = Array.from({ length: 20 }, (_, b) =>
+      Array.from({ length: 5 }, (_, i) => ({
+        event_id: `iso-${b}-${i}`,
+        distinct_id: 'C1',
+        event: 'app_open',
+        time: T + b * 1000 + i,
+        properties: { batch: b, nested: { list: [1, 2, { deep: 'enough' }] } },
+      })),
+    );
+    const poisoned = `[${deepEvent('iso-poison-0', 10_000)}]`;
+    const answers = await Promise.all([
+      ...good.slice(0, 10).map((batch) => post('/v1/events', batch)),
+      post('/v1/events', poisoned),
+      ...good.slice(10).map((batch) => post('/v1/events', batch)),
+    ]);
+    const refused = answers.splice(10, 1)[0]!;
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error).toMatchObject({
+      code: 'validation_failed',
+      details: [{ path: '/0/properties/a/a/a/a/a/a/…', message: 'nests deeper than 64 levels' }],
+    });
+    for (const answer of answers) {
+      expect(answer.statusCode).toBe(200);
+      expect(answer.json()).toMatchObject({ accepted: 5, rejected: 0, duplicate: 0 });
+    }
+    // In the table itself, not only through the deduplicating view: each good event is there once.
+    const [row] = await t.stores.events.query<{ n: number; ids: number; poisoned: number }>(
+      "SELECT count() AS n, uniqExact(event_id) AS ids, countIf(startsWith(event_id, 'iso-poison')) AS poisoned FROM events WHERE startsWith(event_id, 'iso-')",
+    );
+    expect(row).toEqual({ n: 100, ids: 100, poisoned: 0 });
+  });
+
+  it('rejects an item whose properties nest too deep or weigh too much, with where, and keeps the rest', async () => {
+    const big = {
+      event_id: 'size-1',
+      distinct_id: 'C1',
+      event: 'x',
+      time: T,
+      properties: { s: 'x'.repeat(70_000) },
+    };
+    const res = await post(
+      '/v1/events',
+      `[${deepEvent('depth-1', 40)},${JSON.stringify(big)},{"event_id":"fine-1","distinct_id":"C1","event":"x","time":${T}}]`,
+    );
+    expect(res.statusCode).toBe(200);
+    const [deep, heavy, fine] = res.json().results;
+    expect(deep).toEqual({
+      index: 0,
+      status: 'rejected',
+      reason: `properties.${Array(32).fill('a').join('.')}: nests deeper than 32 levels`,
+    });
+    expect(heavy).toMatchObject({
+      index: 1,
+      status: 'rejected',
+      reason: 'properties: serialises to at least 70008 characters, more than the 65536 an item may carry',
+    });
+    expect(fine).toEqual({ index: 2, status: 'accepted' });
+    // Profiles likewise: the fields of one item, not the batch.
+    let attributes: unknown = 1;
+    for (let i = 0; i < 40; i++) attributes = { a: attributes };
+    const profiles = await post('/v1/profiles', {
+      profiles: [
+        { customer_no: 'C1', set: { attributes } },
+        { customer_no: 'C1\u0000', set: { name: 'x' } },
+      ],
+    });
+    expect(profiles.json().results).toEqual([
+      {
+        index: 0,
+        status: 'rejected',
+        reason: `set.attributes.${Array(31).fill('a').join('.')}: nests deeper than 32 levels`,
+      },
+      {
+        index: 1,
+        status: 'rejected',
+        reason: 'customer_no: contains a NUL character (U+0000), which cannot be stored',
+      },
+    ]);
   });
 });
 

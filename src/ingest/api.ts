@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import { recordAudit } from '../audit/audit.ts';
+import { examineJson, text } from '../shared/text.ts';
 import type { BehaviourEvent } from '../store/events/store.ts';
 import type { EventWriter } from './event-writer.ts';
 import type { Database } from '../store/operational/database.ts';
@@ -14,14 +15,37 @@ import { Failure, parseFnOf, toTimestamp } from './values.ts';
 // event never costs the batch, and an event_id already stored (or repeated in the batch) is reported as a duplicate
 // and never written twice.
 
-// PostgreSQL text cannot hold U+0000 (ids are looked up there).
-const id = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .refine((v) => !v.includes('\u0000'), 'contains a NUL character');
+// Ids are looked up in PostgreSQL, whose text cannot hold U+0000: text() refuses it (src/shared/text.ts).
+const id = (max: number) => text().trim().min(1).max(max);
+
+/**
+ * Largest serialised JSON one item may carry (an event's properties, a profile's fields): one item may not crowd the
+ * insert it shares with every other client's batch. Counted in UTF-16 units, close to bytes.
+ */
+export const MAX_ITEM_JSON_CHARS = 64 * 1024;
+
+/** An item's free-form JSON object: storable text, at most MAX_JSON_DEPTH levels and MAX_ITEM_JSON_CHARS serialised. */
+const itemJson = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+  const { problem, chars } = examineJson(value);
+  if (problem) {
+    ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path, input: value });
+    return;
+  }
+  // `chars` is a lower bound (an escape adds at most 5 characters to one): serialise only when it cannot settle the
+  // size. Nesting is bounded by now, so serialising cannot overflow the stack.
+  let size: string | undefined;
+  if (chars > MAX_ITEM_JSON_CHARS) size = `at least ${chars}`;
+  else if (chars * 6 > MAX_ITEM_JSON_CHARS) {
+    const exact = JSON.stringify(value).length;
+    if (exact > MAX_ITEM_JSON_CHARS) size = String(exact);
+  }
+  if (size)
+    ctx.addIssue({
+      code: 'custom',
+      message: `serialises to ${size} characters, more than the ${MAX_ITEM_JSON_CHARS} an item may carry`,
+      input: value,
+    });
+});
 
 /** One event as partner SDKs send it (Sensors-Data-like). */
 export const eventItemSchema = z.strictObject({
@@ -29,13 +53,13 @@ export const eventItemSchema = z.strictObject({
   distinct_id: id(128),
   event: id(100),
   time: z.union([z.number(), z.string()]).describe('ms since the epoch, or ISO 8601'),
-  properties: z.record(z.string(), z.unknown()).optional(),
+  properties: itemJson.optional(),
 });
 
 /** One profile update: fields of the customer to set, created when the customer_no is new. */
 export const profileItemSchema = z.strictObject({
   customer_no: id(64),
-  set: z.record(z.string(), z.unknown()),
+  set: itemJson,
 });
 
 /** The verdict on one item of a batch. */

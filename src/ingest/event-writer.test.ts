@@ -48,13 +48,21 @@ it('stores each id once across concurrent batches, the first sender wins', async
   expect(await writer.write([event('w-5'), event('w-new')])).toEqual(new Set(['w-5']));
 });
 
-it('rejects every batch of a failed flush, and keeps serving afterwards', async () => {
+it('fails only the batch the store refuses: the others of its flush are stored once, and it keeps serving', async () => {
   const writer = new EventWriter(events);
-  const bad = { ...event('bad-1'), time: Number.NaN };
-  const results = await Promise.allSettled([writer.write([event('ok-1')]), writer.write([bad])]);
-  // The first flush holds ok-1 alone (it started before the bad batch arrived); the bad batch fails on its own.
-  expect(results[0].status).toBe('fulfilled');
-  expect(results[1].status).toBe('rejected');
+  // A NaN time is what no route lets through; written here directly, the store refuses the INSERT that carries it.
+  const poisoned = [event('iso-bad-ok'), { ...event('iso-bad'), time: Number.NaN }];
+  const good = (b: number) => Array.from({ length: 5 }, (_, i) => event(`iso-${b}-${i}`));
+  // The first batch is flushed alone at once; the 20 arriving meanwhile, the poisoned one among them, share the next.
+  const batches = Array.from({ length: 21 }, (_, b) => (b === 10 ? poisoned : good(b)));
+  const results = await Promise.allSettled(batches.map((rows) => writer.write(rows)));
+  expect(results.map((r) => r.status)).toEqual(batches.map((_, b) => (b === 10 ? 'rejected' : 'fulfilled')));
+  for (const r of results) if (r.status === 'fulfilled') expect(r.value).toEqual(new Set());
+  // Every good event is in the table once (not only counted once): the failed shared INSERT stored nothing.
+  const [row] = await events.query<{ n: number; ids: number; bad: number }>(
+    "SELECT count() AS n, uniqExact(event_id) AS ids, countIf(startsWith(event_id, 'iso-bad')) AS bad FROM events WHERE startsWith(event_id, 'iso-')",
+  );
+  expect(row).toEqual({ n: 100, ids: 100, bad: 0 });
   expect(await writer.write([event('ok-2')])).toEqual(new Set());
 });
 

@@ -11,6 +11,9 @@ import type { BehaviourEvent, EventStore } from '../store/events/store.ts';
 // stored recently and asks the store only about ids whose hash it has seen: exact within that window (a hash
 // collision costs one small query, never an event), while an id re-sent after the window (or after a restart) is
 // stored again, answered "accepted", and still counted once.
+//
+// Failures: batches share an INSERT, so rows of one client that the store refuses would fail every client riding
+// with them. A failed shared flush is therefore retried batch by batch, and only the batches that fail alone fail.
 
 interface Waiting {
   readonly rows: readonly BehaviourEvent[];
@@ -93,11 +96,27 @@ export class EventWriter {
           const duplicates = await this.#flush(flush);
           flush.forEach((w, i) => w.resolve(duplicates[i]!));
         } catch (error) {
-          for (const w of flush) w.reject(error);
+          if (flush.length === 1) flush[0]!.reject(error);
+          else await this.#isolate(flush);
         }
       }
     } finally {
       this.#draining = false;
+    }
+  }
+
+  /**
+   * After a shared flush failed: each of its batches alone, in arrival order, so that one client's batch the store
+   * refuses fails that client only. Rows the failed insert may have stored already are stored again, which ids make
+   * harmless (readers count an id once); a failing batch reports nothing stored, as a lone one would.
+   */
+  async #isolate(flush: readonly Waiting[]): Promise<void> {
+    for (const w of flush) {
+      try {
+        w.resolve((await this.#flush([w]))[0]!);
+      } catch (error) {
+        w.reject(error);
+      }
     }
   }
 

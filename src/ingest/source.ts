@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { AppError, err, ok, type Result } from '../shared/errors.ts';
+import { NUL_REASON } from '../shared/text.ts';
 import { CsvSplitter, type CsvItem } from './csv.ts';
 
 // Reads an import file as a stream of located rows in constant memory: CSV (any of , ; tab |, quoted fields, BOM)
@@ -34,8 +35,6 @@ export interface Source {
 }
 
 const DELIMITERS = [',', ';', '\t', '|'] as const;
-// PostgreSQL text cannot hold U+0000, so such a row is refused where it is rather than failing a whole batch.
-const NUL_REASON = 'contains a NUL character (U+0000), which cannot be stored';
 
 /** The file format from the mapping, or else the extension (.ndjson/.jsonl), or else CSV. */
 export function detectFormat(path: string, declared: 'csv' | 'ndjson' | undefined): 'csv' | 'ndjson' {

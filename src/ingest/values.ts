@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { unstorableText } from '../shared/text.ts';
 
 // Value parsers shared by file imports and the ingest API. Each accepts what a CSV cell (a string) or a JSON value
 // may carry and yields the stored form, or fails with a short reason that ends up in the error file.
@@ -185,8 +186,8 @@ export function toText(value: unknown, max: number): string | Failure {
         ? String(value)
         : null;
   if (text === null) return new Failure('not text');
-  if (text.includes('\u0000'))
-    return new Failure('contains a NUL character (U+0000), which cannot be stored');
+  const unstorable = unstorableText(text);
+  if (unstorable !== undefined) return new Failure(unstorable);
   if (text.length > max) return new Failure(`longer than ${max} characters`);
   return text;
 }

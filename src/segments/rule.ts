@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../shared/text.ts';
 import type { ProductCategory as StoreProductCategory } from '../store/operational/database.ts';
 
 // The one public JSON form of a customer-group rule (API, import/export, dashboard). The TypeScript types are
@@ -169,12 +170,11 @@ export function ruleKind(rule: Rule): RuleKind {
 
 // ---- zod schemas ---------------------------------------------------------------------------------------------
 
-const name = z.string().min(1, 'must not be empty').max(RULE_LIMITS.maxString);
-const text = z.string().max(RULE_LIMITS.maxString);
+const name = text().min(1, 'must not be empty').max(RULE_LIMITS.maxString);
+const value = text().max(RULE_LIMITS.maxString);
 const finite = z.number({ error: 'expected a finite number' });
-const scalar = z.union([finite, text, z.boolean()], { error: 'expected a number, string or boolean' });
-const orderable = z.union([finite, text], { error: 'expected a number or a date string' });
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
+const scalar = z.union([finite, value, z.boolean()], { error: 'expected a number, string or boolean' });
+const orderable = z.union([finite, value], { error: 'expected a number or a date string' });
 
 const bounds = z.strictObject({
   gt: finite.optional(),
@@ -224,7 +224,7 @@ const propertyPredicate = z.strictObject({
   lt: orderable.optional(),
   lte: orderable.optional(),
   in: z.array(scalar).min(1).max(RULE_LIMITS.maxValues).optional(),
-  contains: text.optional(),
+  contains: value.optional(),
 }) satisfies z.ZodType<PropertyPredicate>;
 
 const eventSchema = z.strictObject({
@@ -237,8 +237,9 @@ const eventSchema = z.strictObject({
     .min(1, 'within_days must be at least 1')
     .max(RULE_LIMITS.maxWithinDays)
     .optional(),
-  from: isoDate.optional(),
-  to: isoDate.optional(),
+  // Checked as days (src/shared/day.ts) with the window, where a wrong one is a bad_window.
+  from: value.optional(),
+  to: value.optional(),
   where: z
     .record(name, z.union([scalar, propertyPredicate], { error: 'expected a value or a condition object' }))
     .refine(

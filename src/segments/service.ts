@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../shared/clock.ts';
+import { parseDay } from '../shared/day.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { EventStore } from '../store/events/store.ts';
@@ -8,7 +9,6 @@ import type { RoaringBitmap32 } from './bitmap.ts';
 import { evaluate, preview } from './evaluate.ts';
 import { SegmentIndexCache, type CacheOptions, type SegmentIndexEntry } from './index-cache.ts';
 import type { RuleIssue } from './parse.ts';
-import { parseDay } from './predicate.ts';
 import type { Rule } from './rule.ts';
 import { validateRule } from './validate.ts';
 
@@ -92,7 +92,9 @@ export class SegmentService {
   /** The cached index entry of a day (today by default). */
   entry(asOf?: string): Promise<SegmentIndexEntry> {
     const day = asOf ?? this.today();
-    if (parseDay(day) === undefined) throw new RangeError(`asOf must be a date 'YYYY-MM-DD': ${day}`);
+    // Routes and commands check days (daySchema); one reaching here unchecked is a programming error.
+    const checked = parseDay(day);
+    if (!checked.ok) throw new RangeError(`asOf: ${checked.error}`);
     return this.cache.get(day);
   }
 

@@ -6,7 +6,6 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import {
-  hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
   serializerCompiler,
   validatorCompiler,
@@ -21,11 +20,12 @@ import {
 } from '../api/http.ts';
 import { registerApiRoutes } from '../api/routes/index.ts';
 import { AuthService } from '../auth/service.ts';
-import { AppError } from '../shared/errors.ts';
 import { SegmentService } from '../segments/service.ts';
 import { TagService } from '../tags/service.ts';
+import { AppError } from '../shared/errors.ts';
 import type { AppDeps } from './deps.ts';
 import { registerRateLimit, registerSecurityHeaders } from './security.ts';
+import { bodyNestingError, toAppError } from './http-errors.ts';
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
@@ -39,6 +39,8 @@ export async function createApp(
   const app = Fastify({
     loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
+    // A URL the router cannot even decode (%ff, an over-long parameter) answers the API's error shape too.
+    frameworkErrors: (error, _req, reply) => sendError(reply, toAppError(error, BODY_LIMIT_BYTES).appError),
     // Per-request access lines only when debugging: at 50k events/s they would dominate the log.
     // Behind a reverse proxy, its X-Forwarded-* headers give the client's address, HTTPS and the host asked for.
     trustProxy: deps.config.trustProxy,
@@ -100,33 +102,19 @@ export async function createApp(
     requirePasswordChosen(req);
   });
 
+  // Any JSON body, before its route's schema: nesting beyond MAX_BODY_DEPTH is refused here, so that no route can
+  // overflow the stack walking or serialising it (src/server/http-errors.ts).
+  app.addHook('preValidation', async (req) => {
+    const refused = bodyNestingError(req.body);
+    if (refused) throw refused;
+  });
+
   app.setErrorHandler((error, req, reply) => {
-    if (error instanceof AppError) return sendError(reply, error);
-    if (hasZodFastifySchemaValidationErrors(error)) {
-      return sendError(
-        reply,
-        new AppError(
-          'validation_failed',
-          `invalid ${error.validationContext ?? 'request'}: ${error.validation.map((v) => `${v.instancePath || '/'} ${v.message}`).join('; ')}`,
-          error.validation.map((v) => ({ path: v.instancePath, message: v.message })),
-        ),
-      );
-    }
-    const e = error as { statusCode?: number; code?: string; message?: string };
-    if (e.statusCode === 413) {
-      return sendError(
-        reply,
-        new AppError('payload_too_large', `request body exceeds ${BODY_LIMIT_BYTES} bytes`),
-      );
-    }
-    if (e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500) {
-      return sendError(
-        reply,
-        new AppError('bad_request', e.message ?? 'bad request', { fastifyCode: e.code }),
-      );
-    }
-    req.log.error({ err: error }, 'unhandled error');
-    return sendError(reply, new AppError('internal', 'internal error'));
+    const { appError, log } = toAppError(error, BODY_LIMIT_BYTES);
+    if (log === 'error') req.log.error({ err: error }, 'unhandled error');
+    else if (log === 'warn')
+      req.log.warn({ err: error }, 'input refused by the database, not by a route check');
+    return sendError(reply, appError);
   });
 
   await app.register(async (scope) => {

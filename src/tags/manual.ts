@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import { recordAudit } from '../audit/audit.ts';
 import { RoaringBitmap32 } from '../segments/bitmap.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
+import { unstorableText } from '../shared/text.ts';
 import type { Database } from '../store/operational/database.ts';
 import type { ManualSpec } from './definition.ts';
 import { unpackIds } from './facts.ts';
@@ -72,7 +73,13 @@ export async function importManualValues(
   const allowed = tag.spec.values ? new Set(tag.spec.values.map((v) => v.value)) : null;
   const seen = new Map<string, number>();
   for (const r of rows) {
-    if (!r.value || r.value.length > 64 || /\p{Cc}/u.test(r.value))
+    // Never looked up: the store cannot even compare such text (a CSV body is not checked by the route's schema).
+    const unstorable = unstorableText(r.customer_no);
+    if (unstorable) {
+      bad.push({ row: r.row, customer_no: r.customer_no, reason: `customer_no ${unstorable}` });
+      continue;
+    }
+    if (!r.value || r.value.length > 64 || /\p{Cc}/u.test(r.value) || unstorableText(r.value))
       bad.push({
         row: r.row,
         customer_no: r.customer_no,

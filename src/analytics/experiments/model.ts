@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../../shared/text.ts';
 
 // What an experiment is: its definition (arms, control, metrics, expected allocation) as the import's mapping file
 // declares it (section "experiment"), possibly overridden from the command line. Pure: no store, no Fastify.
@@ -12,13 +13,14 @@ export const METRIC_KINDS = ['binary', 'numeric'] as const;
 /** binary: 0/1 per unit (a rate per arm); numeric: any finite number (a mean per arm). */
 export type MetricKind = (typeof METRIC_KINDS)[number];
 
-const armName = z.string().trim().min(1).max(100);
+// text(): names and descriptions are stored in PostgreSQL, whether they came over HTTP or in a mapping file.
+const armName = text().trim().min(1).max(100);
 
 /** A complete experiment definition (after the mapping's section and the command-line overrides are merged). */
 export const experimentSpecSchema = z.strictObject({
   id: z.string().regex(EXPERIMENT_ID, 'id: 1-64 letters, digits, _ or -'),
-  name: z.string().trim().min(1).max(200),
-  description: z.string().max(2000).nullable().optional(),
+  name: text().trim().min(1).max(200),
+  description: text().max(2000).nullable().optional(),
   /** The arm every other arm is compared with. */
   control: armName,
   /** Metric name → kind; at least one. */

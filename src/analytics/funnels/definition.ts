@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { kindSchemas } from '../../segments/rule.ts';
-import { daySchema, groupBreakdownSchema, populationSchema } from './groups.ts';
+import { daySchema } from '../../shared/day.ts';
+import { text } from '../../shared/text.ts';
+import { groupBreakdownSchema, populationSchema } from './groups.ts';
 
 // The one schema of an event funnel definition: the API body, the CLI's --definition file and the dashboard's request
 // all go through it. Semantics in src/analytics/README.md, "Event funnels".
@@ -9,7 +11,7 @@ import { daySchema, groupBreakdownSchema, populationSchema } from './groups.ts';
 const whereSchema = kindSchemas(z.unknown()).event.shape.where;
 
 export const funnelStepSchema = z.strictObject({
-  event: z.string().min(1).max(256),
+  event: text().min(1).max(256),
   where: whereSchema,
 });
 
@@ -30,7 +32,7 @@ export const funnelBreakdownSchema = z.union([
   groupBreakdownSchema,
   z.strictObject({
     by: z.literal('property'),
-    property: z.string().min(1).max(256).describe("a property of the first step's event"),
+    property: text().min(1).max(256).describe("a property of the first step's event"),
   }),
 ]);
 

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { funnelDefinitionSchema, type FunnelDefinition } from './definition.ts';
 import { ENGINES, openBehaviourFixture, T } from './fixture.ts';
@@ -14,7 +15,8 @@ const base = funnelDefinitionSchema.parse({
   from: '2026-11-01',
   to: '2026-11-10',
 });
-const def = (patch: Partial<FunnelDefinition>): FunnelDefinition =>
+// Days are checked (branded) by the schema: the patch holds them as the caller writes them.
+const def = (patch: Partial<z.input<typeof funnelDefinitionSchema>>): FunnelDefinition =>
   funnelDefinitionSchema.parse({ ...base, ...patch });
 const counts = (steps: FunnelResult['overall']['steps']) => steps.map((s) => s.customers);
 const medians = (steps: FunnelResult['overall']['steps']) => steps.map((s) => s.medianSecondsFromPrevious);

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../../segments/bitmap.ts';
-import { parseDay } from '../../segments/predicate.ts';
 import type { SegmentFailure, SegmentService } from '../../segments/service.ts';
 import type { Bilingual } from '../../segments/tag-source.ts';
 import { err, ok, type Result } from '../../shared/errors.ts';
+import { jsonValue, text } from '../../shared/text.ts';
 import type { EventStore } from '../../store/events/store.ts';
 
 // What the behaviour analyses (funnels, retention, churn) share: the population and group breakdowns they take from
@@ -26,23 +26,20 @@ export type AnalysisFailure = SegmentFailure;
 
 export type AnalysisResult<T> = Result<T, AnalysisFailure>;
 
-/** A calendar day 'YYYY-MM-DD'. */
-export const daySchema = z.string().refine((s) => parseDay(s) !== undefined, 'expected a date as YYYY-MM-DD');
-
 /** Restricts an analysis to the members of a saved segment or of an ad-hoc segment rule. */
 export const populationSchema = z.union([
-  z.strictObject({ segmentId: z.string().min(1).max(64) }),
-  z.strictObject({ rule: z.unknown().describe('a segment rule (src/segments/README.md)') }),
+  z.strictObject({ segmentId: text().min(1).max(64) }),
+  z.strictObject({ rule: jsonValue().describe('a segment rule (src/segments/README.md)') }),
 ]);
 export type Population = z.infer<typeof populationSchema>;
 
 /** Breakdowns by customer groups of the segment index: a tag's values, a string/boolean attribute, or segments. */
 export const groupBreakdownSchema = z.discriminatedUnion('by', [
-  z.strictObject({ by: z.literal('tag'), tag: z.string().min(1).max(256) }),
-  z.strictObject({ by: z.literal('attribute'), attribute: z.string().min(1).max(256) }),
+  z.strictObject({ by: z.literal('tag'), tag: text().min(1).max(256) }),
+  z.strictObject({ by: z.literal('attribute'), attribute: text().min(1).max(256) }),
   z.strictObject({
     by: z.literal('segment'),
-    segments: z.array(z.string().min(1).max(64)).min(1).max(20),
+    segments: z.array(text().min(1).max(64)).min(1).max(20),
   }),
 ]);
 export type GroupBreakdown = z.infer<typeof groupBreakdownSchema>;

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { kindSchemas } from '../../segments/rule.ts';
-import { daySchema, groupBreakdownSchema, populationSchema } from '../funnels/groups.ts';
+import { daySchema } from '../../shared/day.ts';
+import { text } from '../../shared/text.ts';
+import { groupBreakdownSchema, populationSchema } from '../funnels/groups.ts';
 
 // The schemas of the retention table and of the churn trend (API bodies, CLI --definition files, dashboard requests),
 // and the calendar of periods both use. Semantics in src/analytics/README.md, "Retention and churn".
@@ -8,7 +10,7 @@ import { daySchema, groupBreakdownSchema, populationSchema } from '../funnels/gr
 const whereSchema = kindSchemas(z.unknown()).event.shape.where;
 const namedEvent = z.strictObject({
   kind: z.literal('event'),
-  event: z.string().min(1).max(256),
+  event: text().min(1).max(256),
   where: whereSchema,
 });
 
@@ -59,7 +61,7 @@ export const churnDefinitionSchema = z
           kind: z.literal('transaction'),
           kinds: z.array(z.enum(CUSTOMER_TRANSACTION_KINDS)).min(1).optional(),
         }),
-        z.strictObject({ kind: z.literal('event'), event: z.string().min(1).max(256).optional() }),
+        z.strictObject({ kind: z.literal('event'), event: text().min(1).max(256).optional() }),
       ])
       .describe('what keeps a customer active: transactions (customer-initiated kinds by default) or events'),
     days: z.number().int().min(1).max(366).describe('churned = no activity in this many days'),

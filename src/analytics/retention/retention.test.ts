@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, openBehaviourFixture } from '../funnels/fixture.ts';
 import { runChurn } from './churn.ts';
@@ -34,8 +35,11 @@ const churn = churnDefinitionSchema.parse({
   from: '2026-11-02',
   to: '2026-11-23',
 });
-const rdef = (p: Partial<RetentionDefinition>) => retentionDefinitionSchema.parse({ ...retention, ...p });
-const cdef = (p: Partial<ChurnDefinition>) => churnDefinitionSchema.parse({ ...churn, ...p });
+// Days are checked (branded) by the schemas: patches hold them as the caller writes them.
+const rdef = (p: Partial<z.input<typeof retentionDefinitionSchema>>) =>
+  retentionDefinitionSchema.parse({ ...retention, ...p });
+const cdef = (p: Partial<z.input<typeof churnDefinitionSchema>>) =>
+  churnDefinitionSchema.parse({ ...churn, ...p });
 
 describe('period calendar', () => {
   it('starts weeks on Monday and months on the 1st', () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { day, rule } from './segment-schemas.ts';
+import { text } from '../../shared/text.ts';
+import { asOfDay, rule } from './segment-schemas.ts';
 
 // Request and response shapes of the drivers ("key factors") routes (analytics-drivers.ts). Rules are checked by the
 // segment service (problems reported with their JSON path); zod fixes the envelope. Definitions: src/analytics/README.md.
@@ -9,7 +10,7 @@ const share = z.number().describe('0..1');
 
 export const driversOptions = {
   features: z
-    .array(z.string().min(1).max(256))
+    .array(text().min(1).max(256))
     .min(1)
     .max(200)
     .optional()
@@ -41,7 +42,7 @@ export const driversOptions = {
     .max(30)
     .optional()
     .describe('most features in the regression, by information value (default 12)'),
-  asOf: day.optional(),
+  asOf: asOfDay,
 };
 
 export const driversInput = z.object({
@@ -55,9 +56,9 @@ export const driversInput = z.object({
 });
 
 export const keyFactorsQuery = z.object({
-  outcome: z.string().min(2).max(20_000).describe('the outcome rule as JSON text'),
+  outcome: text().min(2).max(20_000).describe('the outcome rule as JSON text'),
   ...driversOptions,
-  features: z.string().max(10_000).optional().describe('comma-separated attribute names or tag keys'),
+  features: text().max(10_000).optional().describe('comma-separated attribute names or tag keys'),
 });
 
 const level = z.object({

@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { EXPERIMENT_ID } from '../../analytics/experiments/model.ts';
+import { daySchema } from '../../shared/day.ts';
+import { jsonObject, text } from '../../shared/text.ts';
+import { rule } from './segment-schemas.ts';
 
 // Request and response shapes of the experiment routes (analytics-experiments.ts). A null figure always travels with
 // its reason (`<field>Reason` or the object's `reason`): see src/analytics/experiments/lift.ts.
 
 export const experimentId = z.object({
-  id: z.string().regex(EXPERIMENT_ID, 'id: 1-64 letters, digits, _ or -'),
+  id: text().regex(EXPERIMENT_ID, 'id: 1-64 letters, digits, _ or -'),
 });
 
 export const experimentItem = z.object({
@@ -98,10 +101,9 @@ export const liftAnalysis = z.object({
 });
 
 export const liftQuery = z.object({
-  metric: z.string().min(1).max(63).optional().describe('one metric (default: all)'),
+  metric: text().min(1).max(63).optional().describe('one metric (default: all)'),
   confidence: z.coerce.number().gt(0.5).lt(1).default(0.95).describe('confidence level of the intervals'),
-  control: z
-    .string()
+  control: text()
     .min(1)
     .max(100)
     .optional()
@@ -109,21 +111,16 @@ export const liftQuery = z.object({
 });
 
 const overrides = {
-  experimentId: z
-    .string()
-    .regex(EXPERIMENT_ID)
-    .optional()
-    .describe('overrides the mapping\'s "experiment.id"'),
-  experimentName: z.string().min(1).max(200).optional().describe('overrides "experiment.name"'),
-  control: z.string().min(1).max(100).optional().describe('overrides "experiment.control"'),
+  experimentId: text().regex(EXPERIMENT_ID).optional().describe('overrides the mapping\'s "experiment.id"'),
+  experimentName: text().min(1).max(200).optional().describe('overrides "experiment.name"'),
+  control: text().min(1).max(100).optional().describe('overrides "experiment.control"'),
 };
 
 export const uploadBody = z.union([
   z.object({
+    // Not text(): the import refuses a row with NUL where it is (row, line), rather than the whole file.
     csv: z.string().min(1).describe('the CSV file (header line first)'),
-    mapping: z
-      .record(z.string(), z.unknown())
-      .describe('the mapping, with its "experiment" section (examples/hillstrom)'),
+    mapping: jsonObject().describe('the mapping, with its "experiment" section (examples/hillstrom)'),
     allowPartial: z.boolean().optional().describe('commit the valid rows even when some are rejected'),
     ...overrides,
   }),
@@ -131,7 +128,7 @@ export const uploadBody = z.union([
 ]);
 
 export const uploadQuery = z.object({
-  mapping: z.string().optional().describe('text/csv uploads: the mapping JSON'),
+  mapping: text().optional().describe('text/csv uploads: the mapping JSON'),
   allowPartial: z.enum(['true', 'false']).optional(),
   ...overrides,
 });
@@ -158,9 +155,6 @@ export const importResult = z.object({
   elapsedMs: z.number(),
 });
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
-const rule = z.unknown().describe('a segment rule (see src/segments/README.md)');
-
 export const groupLiftBody = z.object({
   treatment: rule.describe('the treated customers: a segment rule'),
   control: rule.describe(
@@ -168,13 +162,13 @@ export const groupLiftBody = z.object({
   ),
   outcome: z
     .union([
-      z.object({ attribute: z.string().min(1).max(100) }),
+      z.object({ attribute: text().min(1).max(100) }),
       z.object({ rule: rule.refine((v) => v !== undefined, 'a rule is required') }),
     ])
     .describe(
       '{ rule }: binary outcome (share of each group in the rule); { attribute }: mean of a numeric attribute',
     ),
-  asOf: day.optional().describe('business day of the segment index (default today)'),
+  asOf: daySchema.optional().describe('business day of the segment index (default today)'),
   confidence: z.number().gt(0.5).lt(1).optional().describe('confidence level (default 0.95)'),
 });
 

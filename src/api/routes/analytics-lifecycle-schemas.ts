@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { TREND_INTERVALS, TREND_METRICS } from '../../analytics/trend/metric-trend.ts';
+import { daySchema } from '../../shared/day.ts';
+import { text } from '../../shared/text.ts';
 import { errorBody } from '../http.ts';
-import { day } from './segment-schemas.ts';
 
 // Request and response shapes of the lifecycle, concentration and trend routes (analytics-lifecycle.ts).
 
@@ -18,20 +19,21 @@ const share = z.number().describe('0..1');
 
 /** The optional population every analysis takes. */
 export const population = {
-  segment: z.string().min(1).max(64).optional().describe('a saved segment id: analyse its members only'),
-  rule: z
-    .string()
+  segment: text().min(1).max(64).optional().describe('a saved segment id: analyse its members only'),
+  rule: text()
     .max(100_000)
     .optional()
     .describe('a segment rule as JSON text (URL-encoded): analyse its members only'),
 };
 
 export const range = {
-  from: day.optional().describe('first day, YYYY-MM-DD'),
-  to: day.optional().describe('last day, YYYY-MM-DD'),
+  from: daySchema.optional().describe('first day, YYYY-MM-DD'),
+  to: daySchema.optional().describe('last day, YYYY-MM-DD'),
 };
 
-export const onDay = { asOf: day.optional().describe('the day, YYYY-MM-DD (default: the latest snapshot)') };
+export const onDay = {
+  asOf: daySchema.optional().describe('the day, YYYY-MM-DD (default: the latest snapshot)'),
+};
 
 const populationView = z.object({
   kind: z.enum(['bank', 'segment', 'rule']),
@@ -144,10 +146,9 @@ export const trendQuery = z.object({
   metric: z.enum(TREND_METRICS),
   interval: z.enum(TREND_INTERVALS).optional(),
   ...range,
-  event: z.string().min(1).max(200).optional().describe('events, active_customers: only this event'),
-  kind: z.string().min(1).max(50).optional().describe('transaction_amount: only this transaction kind'),
-  breakdown: z
-    .string()
+  event: text().min(1).max(200).optional().describe('events, active_customers: only this event'),
+  kind: text().min(1).max(50).optional().describe('transaction_amount: only this transaction kind'),
+  breakdown: text()
     .regex(
       /^(tag:[a-z][a-z0-9_]{0,62}|attribute:[A-Za-z0-9_]{1,100}|segment:[A-Za-z0-9_-]{1,64}(,[A-Za-z0-9_-]{1,64}){0,19})$/,
       'expected tag:<key>, attribute:<name> or segment:<id>[,<id>…]',

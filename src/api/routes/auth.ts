@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { USER_ROLES } from '../../auth/principal.ts';
 import { PASSWORD_MIN_LENGTH } from '../../auth/passwords.ts';
 import { AppError } from '../../shared/errors.ts';
+import { text } from '../../shared/text.ts';
 import { apiKeyCreated, userCreated } from './accounts-schemas.ts';
 import {
   errorBody,
@@ -13,6 +14,7 @@ import {
   type RouteContext,
   type ZodApi,
 } from '../http.ts';
+import { raise } from './pool-common.ts';
 
 const me = z.object({
   actor: z.string(),
@@ -35,7 +37,7 @@ export function registerAuthRoutes(api: ZodApi, ctx: RouteContext): void {
     {
       schema: {
         tags: ['auth'],
-        body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }),
+        body: z.object({ username: text().min(1).max(64), password: text().min(1).max(256) }),
         response: { 200: me, 401: errorBody, 429: errorBody },
       },
       config: { rateLimit: PASSWORD_ROUTE_RATE_LIMIT },
@@ -81,12 +83,12 @@ export function registerAuthRoutes(api: ZodApi, ctx: RouteContext): void {
       schema: {
         tags: ['auth'],
         body: z.object({
-          username: z.string().min(2).max(64),
+          username: text().min(2).max(64),
           role: z.enum(USER_ROLES),
-          password: z.string().min(PASSWORD_MIN_LENGTH).max(256).optional(),
-          displayName: z.string().max(128).optional(),
-          staffId: z.string().optional(),
-          orgUnitId: z.string().optional(),
+          password: text().min(PASSWORD_MIN_LENGTH).max(256).optional(),
+          displayName: text().max(128).optional(),
+          staffId: text().optional(),
+          orgUnitId: text().optional(),
         }),
         response: {
           201: userCreated,
@@ -100,7 +102,7 @@ export function registerAuthRoutes(api: ZodApi, ctx: RouteContext): void {
         { ...req.body, mustChangePassword: req.body.password === undefined },
         principal.actor,
       );
-      if (!result.ok) throw new AppError(result.error.code, result.error.message);
+      if (!result.ok) raise(result.error);
       return reply
         .code(201)
         .send({ id: result.value.id, username: req.body.username, password: result.value.password });
@@ -113,15 +115,17 @@ export function registerAuthRoutes(api: ZodApi, ctx: RouteContext): void {
       schema: {
         tags: ['auth'],
         body: z.object({
-          name: z.string().min(1).max(64),
+          name: text().min(1).max(64),
           role: z.enum(USER_ROLES),
-          orgUnitId: z.string().optional(),
+          orgUnitId: text().optional(),
         }),
         response: { 201: apiKeyCreated },
       },
     },
     async (req, reply) => {
       const principal = requirePermission(req, 'apikeys.manage');
+      const references = await ctx.auth.checkReferences(req.body);
+      if (!references.ok) raise(references.error);
       const created = await ctx.auth.createApiKey(req.body, principal.actor);
       return reply.code(201).send(created);
     },

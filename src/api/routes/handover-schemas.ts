@@ -1,19 +1,20 @@
 import { z } from 'zod';
+import { text } from '../../shared/text.ts';
 
 // Request and response shapes of the handover routes (pool-handovers.ts).
 
 export const handoverRequest = z.object({
-  fromManagerId: z.string().min(1),
+  fromManagerId: text().min(1),
   takerIds: z
-    .array(z.string().min(1))
+    .array(text().min(1))
     .min(1)
     .max(50)
     .optional()
     .describe('default for split mapping: its takers'),
   split: z.enum(['even', 'aum', 'mapping']),
-  mapping: z.record(z.string(), z.string()).optional().describe('customer_no → taker id (split mapping)'),
-  customerNos: z.array(z.string().min(1)).max(100_000).optional().describe('default: the whole pool'),
-  reason: z.string().max(500).nullable().optional().describe('required while the manager is still employed'),
+  mapping: z.record(text(), text()).optional().describe('customer_no → taker id (split mapping)'),
+  customerNos: z.array(text().min(1)).max(100_000).optional().describe('default: the whole pool'),
+  reason: text().max(500).nullable().optional().describe('required while the manager is still employed'),
 });
 
 const reasons = z.record(z.string(), z.number().int());

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bankOverview } from '../../customers/overview.ts';
+import { daySchema } from '../../shared/day.ts';
 import type { RouteContext, ZodApi } from '../http.ts';
 import { wholeBank } from './pool-common.ts';
 
@@ -24,10 +25,7 @@ export function registerOverviewRoutes(api: ZodApi, ctx: RouteContext): void {
         tags: ['analytics'],
         querystring: z.object({
           days: z.coerce.number().int().min(1).max(366).default(30),
-          asOf: z
-            .string()
-            .regex(/^\d{4}-\d{2}-\d{2}$/)
-            .optional(),
+          asOf: daySchema.optional(),
         }),
         response: { 200: overviewSchema },
       },

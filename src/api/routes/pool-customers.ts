@@ -9,6 +9,7 @@ import { findCustomerInScope } from '../../pool/scope.ts';
 import { customerTimeline, parseTimelineSources } from '../../pool/timeline.ts';
 import type { Tier } from '../../store/operational/database.ts';
 import { AppError } from '../../shared/errors.ts';
+import { text } from '../../shared/text.ts';
 import type { RouteContext, ZodApi } from '../http.ts';
 import { countBy, errors, scoped, withTags } from './pool-common.ts';
 import * as s from './pool-schemas.ts';
@@ -85,7 +86,7 @@ export function registerPoolCustomerRoutes(api: ZodApi, ctx: RouteContext): void
         summary:
           'Customer 360: profile (masked), owner, holdings, consents; ?reveal=phone,id_number (audited)',
         params: s.customerNoParam,
-        querystring: z.object({ reveal: z.string().max(200).optional() }),
+        querystring: z.object({ reveal: text().max(200).optional() }),
         response: { 200: s.profile, ...errors },
       },
     },
@@ -161,7 +162,7 @@ export function registerPoolCustomerRoutes(api: ZodApi, ctx: RouteContext): void
       schema: {
         tags: ['pool'],
         summary: 'Customers without an owner, or whose owner departed, richest first',
-        querystring: z.object({ orgUnitId: z.string().optional(), ...s.page }),
+        querystring: z.object({ orgUnitId: text().optional(), ...s.page }),
         response: { 200: s.unassignedPage, ...errors },
       },
     },

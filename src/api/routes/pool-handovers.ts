@@ -9,12 +9,12 @@ import {
 } from '../../pool/handover/jobs.ts';
 import type { HandoverRunner } from '../../pool/handover/runner.ts';
 import { AppError } from '../../shared/errors.ts';
-import type { RouteContext, ZodApi } from '../http.ts';
+import { rowId, type RouteContext, type ZodApi } from '../http.ts';
 import * as h from './handover-schemas.ts';
 import { errors, raise, scoped } from './pool-common.ts';
 import { page } from './pool-schemas.ts';
 
-const jobId = z.object({ id: z.coerce.number().int().positive() });
+const jobId = z.object({ id: rowId });
 
 /** /v1/handovers: preview, start (a resumable background job), progress with per-customer results, cancel. */
 export function registerHandoverRoutes(api: ZodApi, ctx: RouteContext, runner: HandoverRunner): void {

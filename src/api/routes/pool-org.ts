@@ -12,7 +12,8 @@ import {
   type StaffMember,
 } from '../../pool/staff.ts';
 import { AppError } from '../../shared/errors.ts';
-import type { RouteContext, ZodApi } from '../http.ts';
+import { text } from '../../shared/text.ts';
+import { rowId, type RouteContext, type ZodApi } from '../http.ts';
 import { errors, raise, scoped } from './pool-common.ts';
 import * as s from './pool-schemas.ts';
 
@@ -48,7 +49,7 @@ export function registerPoolOrgRoutes(api: ZodApi, ctx: RouteContext): void {
         querystring: z.object({
           role: z.enum(['account_manager', 'branch_head', 'analyst', 'admin', 'other']).optional(),
           status: z.enum(['active', 'departed']).optional(),
-          orgUnitId: z.string().optional(),
+          orgUnitId: text().optional(),
         }),
         response: { 200: z.object({ staff: z.array(s.staffMember) }), ...errors },
       },
@@ -150,7 +151,7 @@ export function registerPoolOrgRoutes(api: ZodApi, ctx: RouteContext): void {
     {
       schema: {
         tags: ['pool'],
-        params: z.object({ id: z.coerce.number().int().positive() }),
+        params: z.object({ id: rowId }),
         response: { 204: z.null(), ...errors },
       },
     },

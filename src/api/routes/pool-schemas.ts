@@ -1,13 +1,16 @@
 import { z } from 'zod';
+import { daySchema } from '../../shared/day.ts';
+import { text } from '../../shared/text.ts';
 
 // Request and response shapes of the customer-pool routes (pool-*.ts). Responses are declared in full: the
-// serializer drops any field not listed, so no unlisted (possibly personal) field can leave by accident.
+// serializer drops any field not listed, so no unlisted (possibly personal) field can leave by accident. Request
+// strings are `text()` and days `daySchema` (src/shared), so input the store cannot hold is refused with its field.
 
-export const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
 export const tier = z.enum(['mass', 'gold', 'platinum', 'diamond', 'private']);
 const staffRole = z.enum(['account_manager', 'branch_head', 'analyst', 'admin', 'other']);
 const limit = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
-const offset = z.coerce.number().int().min(0).default(0);
+// Beyond a billion rows there is nothing to page to; the bound keeps the value a valid SQL OFFSET.
+export const offset = z.coerce.number().int().min(0).max(1_000_000_000).default(0);
 export const page = { limit: limit(500, 50), offset };
 const ts = z.string().nullable().describe('ISO timestamp');
 
@@ -41,38 +44,34 @@ export const staffMember = z.object({
   joinedOn: z.string().nullable(),
   departedOn: z.string().nullable(),
 });
-export const staffId = z.object({ id: z.string().min(1).max(64) });
+export const staffId = z.object({ id: text().min(1).max(64) });
 export const staffInput = z.object({
-  id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'id: 1-64 letters, digits, _ . -'),
-  name: z.string().min(1).max(100),
-  orgUnitId: z.string().min(1),
+  id: text().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'id: 1-64 letters, digits, _ . -'),
+  name: text().min(1).max(100),
+  orgUnitId: text().min(1),
   role: staffRole,
   poolCapacity: z.number().int().min(0).max(1_000_000).optional(),
-  phone: z.string().max(32).nullable().optional(),
-  email: z.string().max(200).nullable().optional(),
-  joinedOn: day.nullable().optional(),
+  phone: text().max(32).nullable().optional(),
+  email: text().max(200).nullable().optional(),
+  joinedOn: daySchema.nullable().optional(),
 });
 export const staffPatch = z.object({
-  name: z.string().min(1).max(100).optional(),
-  orgUnitId: z.string().min(1).optional(),
+  name: text().min(1).max(100).optional(),
+  orgUnitId: text().min(1).optional(),
   role: staffRole.optional(),
   status: z.enum(['active', 'departed']).optional(),
   poolCapacity: z.number().int().min(0).max(1_000_000).optional(),
-  phone: z.string().max(32).nullable().optional(),
-  email: z.string().max(200).nullable().optional(),
-  departedOn: day.nullable().optional(),
+  phone: text().max(32).nullable().optional(),
+  email: text().max(200).nullable().optional(),
+  departedOn: daySchema.nullable().optional(),
 });
 
-export const customerNoParam = z.object({ customerNo: z.string().min(1).max(64) });
+export const customerNoParam = z.object({ customerNo: text().min(1).max(64) });
 export const customerListQuery = z.object({
-  managerId: z.string().optional(),
-  tier: z.string().optional().describe('comma-separated tiers, e.g. gold,platinum'),
-  orgUnitId: z.string().optional().describe('this unit and the units below it'),
-  q: z
-    .string()
-    .max(64)
-    .optional()
-    .describe('customer number (exact or prefix) or a masked name (张** or 张)'),
+  managerId: text().optional(),
+  tier: text().optional().describe('comma-separated tiers, e.g. gold,platinum'),
+  orgUnitId: text().optional().describe('this unit and the units below it'),
+  q: text().max(64).optional().describe('customer number (exact or prefix) or a masked name (张** or 张)'),
   sort: z.enum(['aum', 'customer_no', 'last_contact', 'owner_since']).default('aum'),
   order: z.enum(['asc', 'desc']).optional(),
   ...page,
@@ -172,11 +171,8 @@ export const profile = z.object({
 
 export const timelineQuery = z.object({
   limit: limit(200, 50),
-  before: z.string().optional().describe('the nextCursor of the previous page'),
-  sources: z
-    .string()
-    .optional()
-    .describe('comma-separated: interaction,event,holding,ownership,consent,task'),
+  before: text().optional().describe('the nextCursor of the previous page'),
+  sources: text().optional().describe('comma-separated: interaction,event,holding,ownership,consent,task'),
 });
 export const timelinePage = z.object({
   items: z.array(
@@ -195,10 +191,10 @@ export const timelinePage = z.object({
 export const assignBody = z.union([
   z.object({
     items: z
-      .array(z.object({ customerNo: z.string().min(1), managerId: z.string().min(1).nullable() }))
+      .array(z.object({ customerNo: text().min(1), managerId: text().min(1).nullable() }))
       .min(1)
       .max(10_000),
-    reason: z.string().max(500).nullable().optional(),
+    reason: text().max(500).nullable().optional(),
   }),
   z.object({ byRules: z.literal(true), limit: z.number().int().min(1).max(100_000).optional() }),
 ]);
@@ -241,7 +237,7 @@ export const rule = z.object({
   nextIndex: z.number().int(),
 });
 export const ruleInput = z.object({
-  orgUnitId: z.string().min(1),
+  orgUnitId: text().min(1),
   tier: tier.nullable().default(null),
-  managerIds: z.array(z.string().min(1)).min(1).max(500),
+  managerIds: z.array(text().min(1)).min(1).max(500),
 });

@@ -7,7 +7,9 @@ import { staffInScope, type DataScope } from '../../pool/scope.ts';
 import { createTask, getTask, listTasks, updateTask } from '../../pool/tasks.ts';
 import { myDay, poolKpis } from '../../pool/workbench.ts';
 import type { Principal } from '../../auth/principal.ts';
+import { daySchema } from '../../shared/day.ts';
 import { AppError } from '../../shared/errors.ts';
+import { text } from '../../shared/text.ts';
 import type { RouteContext, ZodApi } from '../http.ts';
 import { countBy, errors, raise, scoped, withTags } from './pool-common.ts';
 import { parseTiers } from './pool-customers.ts';
@@ -62,7 +64,7 @@ export function registerPoolWorkRoutes(api: ZodApi, ctx: RouteContext): void {
         summary:
           "Share of each manager's pool contacted in the window, and the response to outbound contacts",
         querystring: z.object({
-          asOf: p.day.optional(),
+          asOf: daySchema.optional(),
           days: z.coerce.number().int().min(1).max(366).default(30),
         }),
         response: { 200: w.coverage, ...errors },
@@ -97,7 +99,7 @@ export function registerPoolWorkRoutes(api: ZodApi, ctx: RouteContext): void {
       schema: {
         tags: ['pool'],
         summary: "A manager's own customers with filters, sorting and paging (names masked)",
-        querystring: p.customerListQuery.omit({ managerId: true }).extend({ staffId: z.string().optional() }),
+        querystring: p.customerListQuery.omit({ managerId: true }).extend({ staffId: text().optional() }),
         response: { 200: p.customerPage, ...errors },
       },
     },

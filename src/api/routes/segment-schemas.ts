@@ -1,17 +1,16 @@
 import { z } from 'zod';
-import { parseDay } from '../../segments/predicate.ts';
+import { daySchema } from '../../shared/day.ts';
+import { jsonValue, text } from '../../shared/text.ts';
 
 // Request and response shapes of the segment routes (segments.ts). Rules travel as JSON and are checked by the
-// segment service, which reports problems with the JSON path of each offending node; zod only fixes the envelope.
+// segment service, which reports problems with the JSON path of each offending node; zod only fixes the envelope
+// (and, through jsonValue, that the rule is JSON the store can keep: bounded nesting, no NUL).
 
-/** A business day 'YYYY-MM-DD' that exists in the calendar. */
-export const day = z
-  .string()
-  .refine((s) => parseDay(s) !== undefined, 'expected a date as YYYY-MM-DD')
-  .describe('business day, YYYY-MM-DD (default: today)');
+/** A business day of the segment index (default: today). */
+export const asOfDay = daySchema.optional().describe('business day of the segment index (default: today)');
 
-export const rule = z.unknown().describe('a segment rule (see src/segments/README.md)');
-export const segmentId = z.object({ id: z.string().min(1).max(64) });
+export const rule = jsonValue().describe('a segment rule (see src/segments/README.md)');
+export const segmentId = z.object({ id: text().min(1).max(64) });
 const bilingual = z.object({ en: z.string(), zh: z.string() });
 
 export const segmentItem = z.object({
@@ -32,12 +31,11 @@ export const segmentItem = z.object({
 });
 
 export const segmentInput = z.object({
-  id: z
-    .string()
+  id: text()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'id: 1-64 letters, digits, _ or -')
     .optional(),
-  name: z.string().min(1).max(200),
-  description: z.string().max(2000).nullable().optional(),
+  name: text().min(1).max(200),
+  description: text().max(2000).nullable().optional(),
   rule,
 });
 
@@ -137,7 +135,7 @@ export const analysis = z.object({
 });
 
 export const analysisOptions = {
-  asOf: day.optional(),
+  asOf: asOfDay,
   minSupport: z.coerce
     .number()
     .int()
@@ -147,12 +145,11 @@ export const analysisOptions = {
 };
 
 export const listInput = z.object({
-  id: z
-    .string()
+  id: text()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'id: 1-64 letters, digits, _ or -')
     .optional(),
-  name: z.string().min(1).max(200),
-  customerNos: z.array(z.string().max(64)).min(1).max(1_000_000),
+  name: text().min(1).max(200),
+  customerNos: z.array(text().max(64)).min(1).max(1_000_000),
   allowUnknown: z
     .boolean()
     .optional()

@@ -1,19 +1,22 @@
 import { z } from 'zod';
-import { day } from './pool-schemas.ts';
+import { daySchema } from '../../shared/day.ts';
+import { text } from '../../shared/text.ts';
+import { rowId } from '../http.ts';
+import { offset } from './pool-schemas.ts';
 
 // Request and response shapes of the work routes (pool-work.ts): interactions, tasks, reminders, workbench, coverage.
 
 export const interactionInput = z.object({
-  customerNo: z.string().min(1),
+  customerNo: text().min(1),
   channel: z.enum(['wecom_chat', 'call', 'visit', 'sms', 'email', 'event_attendance']),
   direction: z.enum(['in', 'out']),
-  summary: z.string().max(2000).nullable().optional(),
+  summary: text().max(2000).nullable().optional(),
   outcome: z.enum(['positive', 'neutral', 'negative', 'no_response']).nullable().optional(),
-  nextStep: z.string().max(500).nullable().optional(),
+  nextStep: text().max(500).nullable().optional(),
   at: z.iso.datetime({ offset: true }).optional().describe('when it happened; default now'),
-  staffId: z.string().nullable().optional().describe("who had the contact; default the caller's staff id"),
-  externalId: z.string().max(200).nullable().optional().describe('makes re-sending the row a no-op'),
-  followUpOn: day.nullable().optional().describe('creates a follow-up task due that day'),
+  staffId: text().nullable().optional().describe("who had the contact; default the caller's staff id"),
+  externalId: text().max(200).nullable().optional().describe('makes re-sending the row a no-op'),
+  followUpOn: daySchema.nullable().optional().describe('creates a follow-up task due that day'),
 });
 export const interactionBody = z.union([
   z.object({ items: z.array(interactionInput).min(1).max(1000) }),
@@ -46,28 +49,28 @@ export const task = z.object({
   updatedAt: z.string().nullable(),
   completedAt: z.string().nullable(),
 });
-export const taskId = z.object({ id: z.coerce.number().int().positive() });
+export const taskId = z.object({ id: rowId });
 export const taskQuery = z.object({
   status: z.enum(['open', 'done', 'cancelled']).optional(),
-  assigneeId: z.string().optional(),
-  customerNo: z.string().optional(),
-  dueBy: day.optional().describe('due on or before this day'),
+  assigneeId: text().optional(),
+  customerNo: text().optional(),
+  dueBy: daySchema.optional().describe('due on or before this day'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  offset,
 });
 export const taskInput = z.object({
-  customerNo: z.string().min(1),
-  title: z.string().min(1).max(200),
-  notes: z.string().max(2000).nullable().optional(),
-  dueOn: day.nullable().optional(),
-  assigneeId: z.string().optional(),
+  customerNo: text().min(1),
+  title: text().min(1).max(200),
+  notes: text().max(2000).nullable().optional(),
+  dueOn: daySchema.nullable().optional(),
+  assigneeId: text().optional(),
 });
 export const taskPatch = z.object({
-  title: z.string().min(1).max(200).optional(),
-  notes: z.string().max(2000).nullable().optional(),
-  dueOn: day.nullable().optional(),
+  title: text().min(1).max(200).optional(),
+  notes: text().max(2000).nullable().optional(),
+  dueOn: daySchema.nullable().optional(),
   status: z.enum(['open', 'done', 'cancelled']).optional(),
-  assigneeId: z.string().optional(),
+  assigneeId: text().optional(),
 });
 
 const reminderKind = z.enum([
@@ -79,7 +82,7 @@ const reminderKind = z.enum([
   'dormant_high_value',
 ]);
 export const reminderGenerate = z.object({
-  asOf: day.optional(),
+  asOf: daySchema.optional(),
   kinds: z.array(reminderKind).min(1).optional(),
   horizons: z.partialRecord(reminderKind, z.number().int().min(0).max(366)).optional(),
   dormantAum: z.number().min(0).optional(),
@@ -107,8 +110,8 @@ export const reminder = z.object({
 });
 
 export const staffQuery = z.object({
-  staffId: z.string().optional().describe("default: the caller's staff id"),
-  asOf: day.optional(),
+  staffId: text().optional().describe("default: the caller's staff id"),
+  asOf: daySchema.optional(),
 });
 export const myDay = z.object({
   asOf: z.string(),

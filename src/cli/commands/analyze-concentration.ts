@@ -13,7 +13,8 @@ import {
   type TrendMetric,
 } from '../../analytics/trend/metric-trend.ts';
 import { runAnalysis } from './analyze.ts';
-import { dayOption, pct, populationOption } from './analyze-lifecycle.ts';
+import { dayOption } from '../main.ts';
+import { pct, populationOption } from './analyze-lifecycle.ts';
 
 // `flywheel analyze concentration [--as-of D] [--segment ID | --rule JSON] [--json]` and
 // `flywheel analyze trend --metric M [--interval day|week|month] [--from D] [--to D] [--event E] [--kind K]

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { runDrivers, type DriversAnalysis, type DriversRequest } from '../../analytics/drivers/service.ts';
-import { parseDay } from '../../segments/predicate.ts';
+import { dayOption } from '../main.ts';
 import { runAnalysis } from './analyze.ts';
 
 // `flywheel analyze drivers --outcome '<rule>' [--population '<rule>' | --segment <id>] [--json]`: the key factors of a
@@ -27,11 +27,6 @@ function intIn(lo: number, hi: number) {
   };
 }
 
-function day(value: string): string {
-  if (parseDay(value) === undefined) throw new InvalidArgumentError('must be a date YYYY-MM-DD');
-  return value;
-}
-
 /** `analyze drivers`. */
 export function registerDriversCommand(analyze: Command): void {
   analyze
@@ -52,7 +47,7 @@ export function registerDriversCommand(analyze: Command): void {
     .option('--bins <n>', 'quantile bins of numeric attributes (default 5)', intIn(2, 20))
     .option('--holdout <percent>', 'share held out for the AUC (default 30)', intIn(10, 50))
     .option('--max-features <n>', 'most features in the regression (default 12)', intIn(1, 30))
-    .option('--as-of <date>', 'business day (default today)', day)
+    .option('--as-of <date>', 'business day (default today)', dayOption)
     .option('--json', 'print the analysis as JSON (as the API answers it)')
     .action(async (opts: Options) => {
       const parse = (name: string, text: string | undefined): unknown => {

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { PopulationInput } from '../../analytics/lifecycle/population.ts';
 import { LifecycleService } from '../../analytics/lifecycle/service.ts';
-import { parseDay } from '../../segments/predicate.ts';
+import { dayOption } from '../main.ts';
 import { runAnalysis, type AnalysisContext } from './analyze.ts';
 
 // `flywheel analyze lifecycle [distribution|transitions|time-in-stage|aarrr] [--from D] [--to D] [--as-of D]
@@ -17,12 +17,6 @@ interface Options {
   segment?: string;
   rule?: string;
   json?: boolean;
-}
-
-/** A date option's parser. */
-export function dayOption(value: string): string {
-  if (parseDay(value) === undefined) throw new InvalidArgumentError('must be a date YYYY-MM-DD');
-  return value;
 }
 
 /** --segment or --rule as a population; throws InvalidArgumentError for both or for rule text that is not JSON. */

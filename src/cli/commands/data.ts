@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { createLogger } from '../../shared/logger.ts';
-import { configOrExit, positiveInt } from '../main.ts';
+import { configOrExit, dayOption, positiveInt } from '../main.ts';
 import { withStores } from '../stores.ts';
 import { runDemoCommand } from './demo.ts';
 import { registerImportCommand } from './import.ts';
@@ -13,7 +13,7 @@ export function registerDataCommands(program: Command): void {
     .option('--customers <n>', 'number of customers', positiveInt, 100_000)
     .option('--days <n>', 'days of behaviour history', positiveInt, 90)
     .option('--seed <seed>', 'random seed', 'flywheel')
-    .option('--as-of <date>', 'last day of history (YYYY-MM-DD), default today')
+    .option('--as-of <date>', 'last day of history (YYYY-MM-DD), default today', dayOption)
     .action(async (opts: { customers: number; days: number; seed: string; asOf?: string }) => {
       const config = configOrExit();
       const logger = createLogger(config.logLevel, 2);

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { HandoverRunner } from '../../pool/handover/runner.ts';
 import { listHandoverJobs } from '../../pool/handover/jobs.ts';
 import { adoptOwnersFromAttributes } from '../../pool/ownership.ts';
@@ -8,7 +8,7 @@ import { systemClock } from '../../shared/clock.ts';
 import { createLogger } from '../../shared/logger.ts';
 import type { Stores } from '../../server/deps.ts';
 import type { Config } from '../../config/schema.ts';
-import { configOrExit, positiveInt } from '../main.ts';
+import { configOrExit, dayOption, positiveInt } from '../main.ts';
 import { withStores } from '../stores.ts';
 import { cliActor } from './admin.ts';
 
@@ -18,12 +18,6 @@ import { cliActor } from './admin.ts';
 function run(action: (stores: Stores, config: Config) => Promise<number>): Promise<void> {
   const config = configOrExit();
   return withStores(config, (stores) => action(stores, config));
-}
-
-function day(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value)))
-    throw new InvalidArgumentError('must be a date YYYY-MM-DD');
-  return value;
 }
 
 /** `handover resume | list` and `pool adopt-owners | assign-by-rules | reminders`. */
@@ -99,7 +93,7 @@ export function registerPoolCommands(program: Command): void {
   pool
     .command('reminders')
     .description('generate service reminders (idempotent per customer, kind and due date)')
-    .option('--as-of <date>', 'business day (default today)', day)
+    .option('--as-of <date>', 'business day (default today)', dayOption)
     .action((opts: { asOf?: string }) =>
       run(async (stores) => {
         const results = await generateReminders(

@@ -1,26 +1,20 @@
 import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { exportSegment } from '../../segments/export.ts';
 import { materializeAll, materializeSegment } from '../../segments/materialize.ts';
-import { parseDay } from '../../segments/predicate.ts';
 import { listSegments } from '../../segments/segment-store.ts';
 import { SegmentService, type SegmentFailure } from '../../segments/service.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { createLogger } from '../../shared/logger.ts';
 import type { Stores } from '../../server/deps.ts';
-import { configOrExit } from '../main.ts';
+import { configOrExit, dayOption } from '../main.ts';
 import { withStores } from '../stores.ts';
 import { cliActor } from './admin.ts';
 
 // `flywheel segments …`: list, preview, materialise (the daily job) and export saved segments. Exit codes: 0 done,
 // 1 refused (invalid rule, unknown segment, a segment that failed to materialise), 2 bad arguments.
-
-function asOfOption(value: string): string {
-  if (parseDay(value) === undefined) throw new InvalidArgumentError('must be a date YYYY-MM-DD');
-  return value;
-}
 
 function run(action: (service: SegmentService, stores: Stores) => Promise<number>): Promise<void> {
   const config = configOrExit();
@@ -66,7 +60,7 @@ export function registerSegmentCommands(program: Command): void {
     .command('preview')
     .description('count the members of a rule given as JSON')
     .argument('<rule>', `rule JSON, e.g. '{"tag":"aum_tier","in":["gold"]}'`)
-    .option('--as-of <date>', 'business day (default today)', asOfOption)
+    .option('--as-of <date>', 'business day (default today)', dayOption)
     .action((text: string, opts: { asOf?: string }) =>
       run(async (service) => {
         let rule: unknown;
@@ -86,7 +80,7 @@ export function registerSegmentCommands(program: Command): void {
   segments
     .command('materialize')
     .description("store segments' members for a day (all active segments: the daily job)")
-    .option('--as-of <date>', 'business day (default today)', asOfOption)
+    .option('--as-of <date>', 'business day (default today)', dayOption)
     .option('--segment <id>', 'only this segment')
     .action((opts: { asOf?: string; segment?: string }) =>
       run(async (service) => {
@@ -108,7 +102,7 @@ export function registerSegmentCommands(program: Command): void {
     .description("a segment's customer numbers as CSV (audited)")
     .argument('<id>', 'segment id')
     .option('--out <file>', 'write to this file (default: standard output)')
-    .option('--as-of <date>', "the stored snapshot of that day (default: today's members, live)", asOfOption)
+    .option('--as-of <date>', "the stored snapshot of that day (default: today's members, live)", dayOption)
     .action((id: string, opts: { out?: string; asOf?: string }) =>
       run(async (service) => {
         const result = await exportSegment(service, id, {

@@ -1,21 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import { InvalidArgumentError, type Command } from 'commander';
-import { parseDay } from '../../segments/predicate.ts';
+import type { Command } from 'commander';
 import { systemClock } from '../../shared/clock.ts';
 import { createLogger } from '../../shared/logger.ts';
 import type { TagFailure } from '../../tags/service.ts';
 import { TagService } from '../../tags/service.ts';
-import { configOrExit } from '../main.ts';
+import { configOrExit, dayOption } from '../main.ts';
 import { withStores } from '../stores.ts';
 import { cliActor } from './admin.ts';
 
 // `flywheel tags …`: list the catalogue, compute it (the daily job, or a past day), import a manual tag's values.
 // Exit codes: 0 done, 1 refused or a tag failed, 2 bad arguments. The builtin catalogue is added when missing.
-
-function asOfOption(value: string): string {
-  if (parseDay(value) === undefined) throw new InvalidArgumentError('must be a date YYYY-MM-DD');
-  return value;
-}
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -76,7 +70,7 @@ export function registerTagCommands(program: Command): void {
   tags
     .command('compute')
     .description('compute tags for a day (default today, UTC) and save the snapshot')
-    .option('--as-of <date>', 'business day YYYY-MM-DD', asOfOption)
+    .option('--as-of <date>', 'business day YYYY-MM-DD', dayOption)
     .option('--key <key>', 'only this tag (repeatable)', collect)
     .option('--json', 'print the run as JSON')
     .action((opts: { asOf?: string; key?: string[]; json?: boolean }) =>
