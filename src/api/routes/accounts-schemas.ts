@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { FIRST_DAY, isDay, LAST_DAY } from '../../shared/day.ts';
+import { text } from '../../shared/text.ts';
 import { PASSWORD_MIN_LENGTH } from '../../auth/passwords.ts';
 import { GRANTABLE_PERMISSIONS, USER_ROLES } from '../../auth/principal.ts';
 
@@ -34,7 +36,7 @@ export const userCreated = z.object({
 });
 
 export const userQuery = z.object({
-  q: z.string().max(64).optional().describe('part of the username or display name'),
+  q: text().max(64).optional().describe('part of the username or display name'),
   role: userRole.optional(),
   status: z.enum(['active', 'disabled']).optional(),
   limit: limit(500, 50),
@@ -47,10 +49,10 @@ export const userList = z.object({
   grantable: z.array(grantablePermission).describe('the permissions an administrator may grant'),
 });
 
-const reference = z.string().min(1).max(64);
+const reference = text().min(1).max(64);
 export const userPatch = z
   .object({
-    displayName: z.string().max(128).nullable().optional(),
+    displayName: text().max(128).nullable().optional(),
     role: userRole.optional(),
     orgUnitId: reference.nullable().optional().describe('org unit bounding a branch head; null clears it'),
     staffId: reference
@@ -70,9 +72,8 @@ export const userPatch = z
   .refine((p) => Object.values(p).some((v) => v !== undefined), { message: 'nothing to change' });
 
 export const passwordChange = z.object({
-  currentPassword: z.string().min(1).max(256),
-  newPassword: z
-    .string()
+  currentPassword: text().min(1).max(256),
+  newPassword: text()
     .min(1)
     .max(256)
     .describe(
@@ -107,26 +108,26 @@ export const apiKeyList = z.object({ total: z.number().int(), items: z.array(api
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-const instantOrDay = z
-  .string()
-  .refine((v) => (DAY.test(v) || INSTANT.test(v)) && !Number.isNaN(Date.parse(v)), {
-    message: 'expected a day (YYYY-MM-DD, UTC) or an ISO instant with its offset',
-  });
+// A day, or an instant on one of the days Flywheel keeps (src/shared/day.ts): 9999-12-31 is refused, not a 500.
+const instantOrDay = text().refine(
+  (v) => (DAY.test(v) || INSTANT.test(v)) && isDay(v.slice(0, 10)) && !Number.isNaN(Date.parse(v)),
+  {
+    message: `expected a day (YYYY-MM-DD, UTC) or an ISO instant with its offset, from ${FIRST_DAY} to ${LAST_DAY}`,
+  },
+);
 
 export const auditFilters = z.object({
-  actor: z
-    .string()
+  actor: text()
     .min(1)
     .max(200)
     .optional()
     .describe('e.g. user:li.na, apikey:3:etl; a bare name means user:<name>'),
-  action: z
-    .string()
+  action: text()
     .min(1)
     .max(100)
     .optional()
     .describe('an action or its start, e.g. user. or customer.reveal_pii'),
-  customer: z.string().min(1).max(64).optional().describe('customer number'),
+  customer: text().min(1).max(64).optional().describe('customer number'),
   from: instantOrDay.optional().describe('from this instant, or the start of this day (UTC), inclusive'),
   to: instantOrDay.optional().describe('until this instant (exclusive), or the end of this day (UTC)'),
 });
