@@ -1,5 +1,6 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { csvField } from '../shared/csv.ts';
 
 /** One rejected row: where it is, which field, why, and the raw value. */
 export interface Rejection {
@@ -38,7 +39,7 @@ export class RejectionLog {
     for (const p of problems) {
       if (this.first.length < this.#keep) this.first.push(p);
       const ok = this.#out.write(
-        `${p.row},${p.line},${csvCell(p.field)},${csvCell(p.reason)},${csvCell(show(p.value))}\n`,
+        `${p.row},${p.line},${csvField(p.field)},${csvField(p.reason)},${csvField(show(p.value))}\n`,
       );
       if (!ok) await once(this.#out, 'drain');
     }
@@ -62,10 +63,6 @@ export class RejectionLog {
 function show(value: unknown): string {
   if (value === null || value === undefined) return '';
   return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
-function csvCell(text: string): string {
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /** A one-line description of a rejection, for terminals and logs. */

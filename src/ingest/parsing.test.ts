@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CsvSplitter } from './csv.ts';
+import { CsvSplitter } from '../shared/csv.ts';
 import { KeySet } from './keyset.ts';
 import { compileMapping, parseMapping } from './mapping.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

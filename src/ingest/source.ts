@@ -4,7 +4,7 @@ import { extname } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { AppError, err, ok, type Result } from '../shared/errors.ts';
 import { NUL_REASON } from '../shared/text.ts';
-import { CsvSplitter, type CsvItem } from './csv.ts';
+import { CsvSplitter, type CsvItem } from '../shared/csv.ts';
 
 // Reads an import file as a stream of located rows in constant memory: CSV (any of , ; tab |, quoted fields, BOM)
 // or NDJSON. Bytes are checked as UTF-8 chunk by chunk, so a bad byte is reported with its line.

@@ -1,5 +1,6 @@
 // Customer read models of the pool: the scoped, masked customer list (also "my pool") and the unassigned queue.
 // Every query starts from applyCustomerScope; personal fields leave masked.
+import { csvValue } from '../shared/csv.ts';
 import { sql, type Kysely } from 'kysely';
 import type { Database, Tier } from '../store/operational/database.ts';
 import type { HandoverStatus } from '../store/operational/pool-tables.ts';
@@ -240,12 +241,6 @@ export async function exportCustomersCsv(
     'last_contact_at',
     'wecom_friend',
   ];
-  const cell = (v: unknown) => {
-    const text = v === null || v === undefined ? '' : String(v);
-    // Quote what needs it, and defuse spreadsheet formulas (a cell starting with = + - @).
-    const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
-    return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-  };
   const lines = page.items.map((c) =>
     [
       c.customerNo,
@@ -258,7 +253,7 @@ export async function exportCustomersCsv(
       c.lastContactAt,
       c.wecomFriend,
     ]
-      .map(cell)
+      .map(csvValue)
       .join(','),
   );
   return { csv: [columns.join(','), ...lines].join('\n') + '\n', rows: page.items.length };

@@ -1,7 +1,7 @@
-import { parse } from 'csv-parse/sync';
 import { sql, type Kysely } from 'kysely';
 import { recordAudit } from '../audit/audit.ts';
 import { RoaringBitmap32 } from '../segments/bitmap.ts';
+import { parseCsvText } from '../shared/csv.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
 import { unstorableText } from '../shared/text.ts';
 import type { Database } from '../store/operational/database.ts';
@@ -31,17 +31,16 @@ export interface ImportRejection {
 
 /** Parses `customer_no,value` CSV (a header line with those names is optional); rows are numbered by file line. */
 export function parseManualCsv(text: string): Result<ManualRow[], ImportRejection> {
-  let records: string[][];
-  try {
-    records = parse(text, { skip_empty_lines: true, trim: true, relax_column_count: true, bom: true });
-  } catch (error) {
-    return err(reject(`not valid CSV: ${error instanceof Error ? error.message : String(error)}`, []));
-  }
-  const first = records[0]?.map((c) => c.toLowerCase());
+  const records = parseCsvText(text, { delimiter: ',' });
+  const broken = records.find((r) => r.kind === 'problem');
+  if (broken?.kind === 'problem')
+    return err(reject(`not valid CSV: ${broken.reason} (line ${broken.line})`, []));
+  const cells = records.map((r) => (r.kind === 'record' ? r.values.map((c) => c.trim()) : []));
+  const first = cells[0]?.map((c) => c.toLowerCase());
   const header = first?.[0] === 'customer_no' && first[1] === 'value';
   const rows: ManualRow[] = [];
   const bad: { row: number; customer_no: string; reason: string }[] = [];
-  records.forEach((r, i) => {
+  cells.forEach((r, i) => {
     if (header && i === 0) return;
     const row = i + 1;
     if (r.length !== 2 || !r[0] || !r[1])

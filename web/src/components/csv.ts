@@ -1,38 +1,15 @@
-// Just enough CSV for customer lists and manual tag values: commas or tabs, optional quotes, a header row or not.
+// CSV for customer lists, manual tag values and downloads, read and written by the server's one CSV module.
+import { csvValue, parseCsvText } from '../../../src/shared/csv.ts';
 
-/** The rows of a CSV text, each a list of trimmed cells; blank lines are dropped. */
+/**
+ * The rows of a CSV text, each a list of trimmed cells; blank rows are dropped. The server's parser
+ * (src/shared/csv.ts): commas, or tabs when the text has tabs and no commas; a record it cannot split (an unclosed
+ * quote) comes back whole as one cell, so it is shown and refused rather than lost.
+ */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  const delimiter = text.includes('\t') && !text.includes(',') ? '\t' : ',';
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  const endCell = () => {
-    row.push(cell.trim());
-    cell = '';
-  };
-  const endRow = () => {
-    endCell();
-    if (row.some((c) => c !== '')) rows.push(row);
-    row = [];
-  };
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"' && cell.trim() === '') {
-      quoted = true;
-      cell = '';
-    } else if (ch === delimiter) endCell();
-    else if (ch === '\n') endRow();
-    else if (ch !== '\r' && ch !== '\ufeff') cell += ch;
-  }
-  if (cell !== '' || row.length > 0) endRow();
-  return rows;
+  return parseCsvText(text)
+    .map((r) => (r.kind === 'record' ? r.values.map((c) => c.trim()) : [r.raw.trim()]))
+    .filter((cells) => cells.some((c) => c !== ''));
 }
 
 /** Drops a first row that names its columns (e.g. `customer_no,value`) rather than holding data. */
@@ -46,21 +23,13 @@ export function readFileText(file: File): Promise<string> {
   return file.text();
 }
 
-/** One CSV cell: quoted when it holds a delimiter, quote or line break; formula-leading text is defused for Excel. */
-function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : String(value);
-  if (/^[=+\-@]/.test(text) && typeof value !== 'number') text = `'${text}`;
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /** A CSV text (UTF-8 BOM for Excel, CRLF rows) of `rows` under a header of column titles. */
 export function toCsv<Row>(
   columns: readonly { title: string; value: (row: Row) => unknown }[],
   rows: readonly Row[],
 ): string {
-  const lines = [columns.map((c) => csvCell(c.title)).join(',')];
-  for (const row of rows) lines.push(columns.map((c) => csvCell(c.value(row))).join(','));
+  const lines = [columns.map((c) => csvValue(c.title)).join(',')];
+  for (const row of rows) lines.push(columns.map((c) => csvValue(c.value(row))).join(','));
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
 
