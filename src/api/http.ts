@@ -11,7 +11,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AuthService } from '../auth/service.ts';
 import type { Permission, Principal } from '../auth/principal.ts';
-import type { AppDeps } from '../server/deps.ts';
+import type { AppDeps } from './deps.ts';
 import type { SegmentService } from '../segments/service.ts';
 import type { TagService } from '../tags/service.ts';
 import { AppError, type ErrorCode } from '../shared/errors.ts';

@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.ts';
-import type { Stores } from '../server/deps.ts';
+import type { Stores } from '../store/stores.ts';
 import { failInterruptedImports } from '../ingest/recovery.ts';
 import { closeStores, openStores } from '../server/stores.ts';
 import { systemClock } from '../shared/clock.ts';

@@ -23,7 +23,7 @@ import { AuthService } from '../auth/service.ts';
 import { SegmentService } from '../segments/service.ts';
 import { TagService } from '../tags/service.ts';
 import { AppError } from '../shared/errors.ts';
-import type { AppDeps } from './deps.ts';
+import type { AppDeps } from '../api/deps.ts';
 import { registerRateLimit, registerSecurityHeaders } from './security.ts';
 import { bodyNestingError, toAppError } from './http-errors.ts';
 

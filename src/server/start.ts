@@ -13,7 +13,7 @@ import { TagService } from '../tags/service.ts';
 import { startTagScheduler } from '../tags/schedule.ts';
 import { createApp } from './app.ts';
 import { catchUpToday, requestTagHistory, resumeTagHistory, runDailyJobs } from './daily.ts';
-import type { Stores } from './deps.ts';
+import type { Stores } from '../store/stores.ts';
 import { closeStores, openStores } from './stores.ts';
 
 /** A running server and how to stop it. */

@@ -2,7 +2,7 @@ import type { Config } from '../config/schema.ts';
 import { openEventStore } from '../store/events/open.ts';
 import { migrate } from '../store/operational/migrate.ts';
 import { openOperationalStore } from '../store/operational/open.ts';
-import type { Stores } from './deps.ts';
+import type { Stores } from '../store/stores.ts';
 
 /** Opens the operational and event stores the configuration points at, and applies migrations. */
 export async function openStores(config: Config): Promise<Stores> {

@@ -8,7 +8,7 @@ import { AuthService } from '../../src/auth/service.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { seedSyntheticBank } from '../../src/pool/synthetic.ts';
 import { createApp } from '../../src/server/app.ts';
-import type { Stores } from '../../src/server/deps.ts';
+import type { Stores } from '../../src/store/stores.ts';
 import { closeStores } from '../../src/server/stores.ts';
 import { fixedClock } from '../../src/shared/clock.ts';
 import { createLogger } from '../../src/shared/logger.ts';

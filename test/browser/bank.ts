@@ -1,4 +1,4 @@
-import type { Stores } from '../../src/server/deps.ts';
+import type { Stores } from '../../src/store/stores.ts';
 import type { BehaviourEvent } from '../../src/store/events/store.ts';
 import type { Tier } from '../../src/store/operational/database.ts';
 

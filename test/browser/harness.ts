@@ -12,7 +12,7 @@ import { SYSTEM_PRINCIPAL } from '../../src/auth/principal.ts';
 import { AuthService } from '../../src/auth/service.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { createApp } from '../../src/server/app.ts';
-import type { Stores } from '../../src/server/deps.ts';
+import type { Stores } from '../../src/store/stores.ts';
 import { closeStores, openStores } from '../../src/server/stores.ts';
 import { systemClock } from '../../src/shared/clock.ts';
 import { createLogger } from '../../src/shared/logger.ts';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { adoptOwnersFromAttributes } from '../../src/pool/ownership.ts';
-import type { Stores } from '../../src/server/deps.ts';
+import type { Stores } from '../../src/store/stores.ts';
 
 // The customer pool on top of the small bank: four account managers in BR01 and their customers (owners adopted
 // from customers.attributes.account_manager_id, as the demo seed does), and a phone number for every customer.

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config/load.ts';
 import { AuthService } from '../../src/auth/service.ts';
 import { createApp } from '../../src/server/app.ts';
-import type { Stores } from '../../src/server/deps.ts';
+import type { Stores } from '../../src/store/stores.ts';
 import { closeStores, openStores } from '../../src/server/stores.ts';
 import { fixedClock, type Clock } from '../../src/shared/clock.ts';
 import { createLogger } from '../../src/shared/logger.ts';

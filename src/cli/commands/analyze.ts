@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { SegmentService } from '../../segments/service.ts';
-import type { Stores } from '../../server/deps.ts';
+import type { Stores } from '../../store/stores.ts';
 import { systemClock, type Clock } from '../../shared/clock.ts';
 import { createLogger } from '../../shared/logger.ts';
 import { configOrExit } from '../main.ts';

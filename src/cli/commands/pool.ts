@@ -6,7 +6,7 @@ import { generateReminders } from '../../pool/reminders.ts';
 import { assignByRules } from '../../pool/rules.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { createLogger } from '../../shared/logger.ts';
-import type { Stores } from '../../server/deps.ts';
+import type { Stores } from '../../store/stores.ts';
 import type { Config } from '../../config/schema.ts';
 import { configOrExit, dayOption, positiveInt } from '../main.ts';
 import { withStores } from '../stores.ts';

@@ -8,7 +8,7 @@ import { listSegments } from '../../segments/segment-store.ts';
 import { SegmentService, type SegmentFailure } from '../../segments/service.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { createLogger } from '../../shared/logger.ts';
-import type { Stores } from '../../server/deps.ts';
+import type { Stores } from '../../store/stores.ts';
 import { configOrExit, dayOption } from '../main.ts';
 import { withStores } from '../stores.ts';
 import { cliActor } from './admin.ts';

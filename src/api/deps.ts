@@ -1,0 +1,12 @@
+import type { Config } from '../config/schema.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { Stores } from '../store/stores.ts';
+
+/** Everything the app is built from, passed explicitly (no module singletons); the server assembles it. */
+export interface AppDeps {
+  readonly config: Config;
+  readonly stores: Stores;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
