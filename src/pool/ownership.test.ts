@@ -10,7 +10,7 @@ import type { OperationalStore } from '../store/operational/store.ts';
 import { adoptOwnersFromAttributes, assignCustomers } from './ownership.ts';
 import { assignByRules, saveRule } from './rules.ts';
 import type { DataScope } from './scope.ts';
-import { seedSyntheticBank } from './synthetic.ts';
+import { seedSyntheticBank } from '../../test/support/synthetic-bank.ts';
 
 const AS_OF = '2026-11-23';
 const clock = fixedClock(`${AS_OF}T10:00:00Z`);

@@ -7,7 +7,7 @@ import type { OperationalStore } from '../store/operational/store.ts';
 import { computeTags } from './compute.ts';
 import { parseTagInput } from './definition.ts';
 import { ensureCatalogue, writeDefinition } from './definitions.ts';
-import { FIXTURE_AS_OF, seedTagFixture } from './fixture.ts';
+import { FIXTURE_AS_OF, seedTagFixture } from '../../test/support/tag-fixture.ts';
 import { importManualValues } from './manual.ts';
 import { loadTagSnapshot, type TagSnapshot } from './snapshot-store.ts';
 

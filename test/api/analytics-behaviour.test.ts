@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureEvents, fixtureTransactions } from '../../src/analytics/funnels/fixture.ts';
+import { fixtureEvents, fixtureTransactions } from '../support/behaviour-fixture.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { seedSegmentFixture } from '../support/segments-fixture.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_AS_OF, seedTagFixture } from '../../src/tags/fixture.ts';
+import { FIXTURE_AS_OF, seedTagFixture } from '../support/tag-fixture.ts';
 import { TagService } from '../../src/tags/service.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 

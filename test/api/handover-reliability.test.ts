@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AuthService } from '../../src/auth/service.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
-import { seedSyntheticBank } from '../../src/pool/synthetic.ts';
+import { seedSyntheticBank } from '../support/synthetic-bank.ts';
 import { closeStores, openStores } from '../../src/server/stores.ts';
 
 // Crash safety of the one-click handover, end to end: the real server process runs a handover through the HTTP API,

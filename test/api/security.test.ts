@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthService } from '../../src/auth/service.ts';
 import { loadConfig } from '../../src/config/load.ts';
-import { seedSyntheticBank } from '../../src/pool/synthetic.ts';
+import { seedSyntheticBank } from '../support/synthetic-bank.ts';
 import { createApp } from '../../src/server/app.ts';
 import type { Stores } from '../../src/store/stores.ts';
 import { closeStores } from '../../src/server/stores.ts';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import { seedSyntheticBank } from '../../src/pool/synthetic.ts';
+import { seedSyntheticBank } from './synthetic-bank.ts';
 import type { Clock } from '../../src/shared/clock.ts';
 import { createTestApp, type TestApp } from './app.ts';
 import { POOL_AS_OF, POOL_BANK } from './pool-app.ts';

@@ -1,4 +1,4 @@
-import { seedSyntheticBank } from '../../src/pool/synthetic.ts';
+import { seedSyntheticBank } from './synthetic-bank.ts';
 import { createTestApp, type TestApp } from './app.ts';
 import { createTestDatabase, postgresAvailable } from './postgres.ts';
 

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { funnelDefinitionSchema, type FunnelDefinition } from './definition.ts';
-import { ENGINES, openBehaviourFixture, T } from './fixture.ts';
+import { ENGINES, openBehaviourFixture, T } from '../../../test/support/behaviour-fixture.ts';
 import { runFunnel, type FunnelResult } from './funnel.ts';
 import { windowFunnelCheckSql } from './sql.ts';
 

@@ -5,7 +5,7 @@ import { fixedClock } from '../../shared/clock.ts';
 import { openEventStore } from '../../store/events/open.ts';
 import type { EventStore } from '../../store/events/store.ts';
 import type { OperationalStore } from '../../store/operational/store.ts';
-import { FIXTURE_AS_OF, seedTagFixture } from '../../tags/fixture.ts';
+import { FIXTURE_AS_OF, seedTagFixture } from '../../../test/support/tag-fixture.ts';
 import { TagService } from '../../tags/service.ts';
 import { PRODUCT_CATEGORIES } from '../../segments/rule.ts';
 import { analyseConcentration, REVENUE_MARGINS } from '../trend/concentration-analysis.ts';

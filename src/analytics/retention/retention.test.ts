@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINES, openBehaviourFixture } from '../funnels/fixture.ts';
+import { ENGINES, openBehaviourFixture } from '../../../test/support/behaviour-fixture.ts';
 import { runChurn } from './churn.ts';
 import {
   addPeriods,

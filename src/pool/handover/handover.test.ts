@@ -6,7 +6,7 @@ import { createLogger } from '../../shared/logger.ts';
 import type { OperationalStore } from '../../store/operational/store.ts';
 import { assignCustomers } from '../ownership.ts';
 import type { DataScope } from '../scope.ts';
-import { seedSyntheticBank, type SyntheticStaff } from '../synthetic.ts';
+import { seedSyntheticBank, type SyntheticStaff } from '../../../test/support/synthetic-bank.ts';
 import { executeChunk } from './execute.ts';
 import {
   cancelHandoverJob,

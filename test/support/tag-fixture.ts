@@ -1,5 +1,5 @@
-import type { EventStore, TransactionRecord } from '../store/events/store.ts';
-import type { OperationalStore } from '../store/operational/store.ts';
+import type { EventStore, TransactionRecord } from '../../src/store/events/store.ts';
+import type { OperationalStore } from '../../src/store/operational/store.ts';
 
 // Test support: a tiny bank whose every tag value can be worked out by hand (see the comments next to each
 // customer). Business day 2025-06-30.

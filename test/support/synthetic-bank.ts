@@ -2,7 +2,7 @@
 // seconds rather than the demo generator's minutes. Customers are laid out pool by pool: ids of one pool are
 // contiguous and live in the manager's org unit.
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../store/operational/database.ts';
+import type { Database } from '../../src/store/operational/database.ts';
 
 /** One pool of the synthetic bank: `customers` customers owned by `managerId` (null: unassigned) in `orgUnitId`. */
 export interface SyntheticPool {

@@ -1,15 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startChdbHttpServer } from '../../../test/support/chdb-http-server.ts';
-import { openMigratedMemoryStore } from '../../../test/support/pglite.ts';
-import { seedSegmentFixture } from '../../../test/support/segments-fixture.ts';
-import { SegmentService } from '../../segments/service.ts';
-import { fixedClock } from '../../shared/clock.ts';
-import { openEventStore } from '../../store/events/open.ts';
-import type { BehaviourEvent, EventStore, TransactionRecord } from '../../store/events/store.ts';
-import type { OperationalStore } from '../../store/operational/store.ts';
-import type { BehaviourDeps } from './groups.ts';
+import { startChdbHttpServer } from './chdb-http-server.ts';
+import { openMigratedMemoryStore } from './pglite.ts';
+import { seedSegmentFixture } from './segments-fixture.ts';
+import { SegmentService } from '../../src/segments/service.ts';
+import { fixedClock } from '../../src/shared/clock.ts';
+import { openEventStore } from '../../src/store/events/open.ts';
+import type { BehaviourEvent, EventStore, TransactionRecord } from '../../src/store/events/store.ts';
+import type { OperationalStore } from '../../src/store/operational/store.ts';
+import type { BehaviourDeps } from '../../src/analytics/funnels/groups.ts';
 
 // Test support: a hand-built behaviour history over the ten customers of the segment fixture (aum_tier mass = 1..4,
 // gold = 5..10; city Hangzhou = 1..3), with answers worked out by hand in funnel.test.ts and retention.test.ts, on
