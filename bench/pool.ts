@@ -6,7 +6,11 @@ import pg from 'pg';
 import { AuthService } from '../src/auth/service.ts';
 import { createHandoverJob } from '../src/pool/handover/jobs.ts';
 import { HandoverRunner } from '../src/pool/handover/runner.ts';
-import { seedSyntheticBank, type SyntheticPool, type SyntheticStaff } from '../test/support/synthetic-bank.ts';
+import {
+  seedSyntheticBank,
+  type SyntheticPool,
+  type SyntheticStaff,
+} from '../test/support/synthetic-bank.ts';
 import { fixedClock } from '../src/shared/clock.ts';
 import { createLogger } from '../src/shared/logger.ts';
 import { migrate } from '../src/store/operational/migrate.ts';
