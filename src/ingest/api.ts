@@ -7,7 +7,7 @@ import type { EventWriter } from './event-writer.ts';
 import type { Database } from '../store/operational/database.ts';
 import { resolveDistinctIds } from './events.ts';
 import { loadReferences, upsertCustomers, type BatchRow } from './operational.ts';
-import { CUSTOMERS_LOCK } from './run.ts';
+import { CUSTOMERS_LOCK } from './target.ts';
 import { customerFields } from './targets.ts';
 import { Failure, parseFnOf, toTimestamp } from './values.ts';
 

@@ -50,9 +50,9 @@ export class RejectionLog {
     return this.#out !== undefined;
   }
 
-  /** Flushes and closes the error file. */
+  /** Flushes and closes the error file (again: nothing). */
   async close(): Promise<void> {
-    if (!this.#out) return;
+    if (!this.#out || this.#out.writableEnded) return;
     const out = this.#out;
     await new Promise<void>((resolve, reject) =>
       out.end((error?: Error | null) => (error ? reject(error) : resolve())),

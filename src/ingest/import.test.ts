@@ -106,6 +106,35 @@ describe.each(engines)('import into the operational store ($name)', ({ open }) =
         .rows[0]!.n,
     );
 
+  it("writes the audit record in the data's transaction: an audit that cannot be written commits no row", async () => {
+    // A trigger stands for any failure of the audit write (a full disk, a lost connection at that moment).
+    await store.execScript(`
+      create function refuse_import_audit() returns trigger language plpgsql as $$
+      begin
+        if new.action = 'import.staff' then raise exception 'audit refused for the test'; end if;
+        return new;
+      end $$;
+      create trigger refuse_import_audit before insert on audit_log
+        for each row execute function refuse_import_audit();`);
+    try {
+      const before = await count('staff');
+      const path = file(
+        'staff-audit.csv',
+        'id,name,org_unit_id,role\nS-AUD,Audit Test,BR1,account_manager\n',
+      );
+      await expect(
+        run('staff', path, { columns: { id: 'id', name: 'name', org_unit_id: 'org_unit_id', role: 'role' } }),
+      ).rejects.toThrow(/audit refused/);
+      expect(await count('staff')).toBe(before);
+    } finally {
+      // The refused import left its run 'running' (its process lives on): what the next start would close.
+      await store.execScript(
+        `drop trigger refuse_import_audit on audit_log; drop function refuse_import_audit();
+         delete from import_runs where status = 'running';`,
+      );
+    }
+  });
+
   it('imports customers with dense ordinals, attributes and conversions, and a re-import changes nothing', async () => {
     const path = file('customers.csv', CUSTOMERS);
     const first = await report('customers', path, CUSTOMER_MAPPING);

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { experimentSectionSchema } from '../analytics/experiments/model.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
 import { BAG_FIELD, requiredFields, TARGET_SCHEMAS, targetFields, type ImportKind } from './targets.ts';
 import { CONVERSIONS, convert, Failure, parseFnOf, type Conversion } from './values.ts';
@@ -37,8 +36,8 @@ export const mappingSchema = z.strictObject({
   extra: z.enum(['attributes', 'properties', 'ignore', 'reject']).optional(),
   /** Only rows whose column equals (one of) the value(s) are imported; the others count as skipped. */
   filter: z.record(z.string(), z.union([z.string(), z.array(z.string()).min(1)])).optional(),
-  /** Kind `experiment` only: the experiment's definition (src/analytics/experiments/model.ts). */
-  experiment: experimentSectionSchema.optional(),
+  /** Kind `experiment` only: the experiment's definition, checked by that kind's import target. */
+  experiment: z.record(z.string(), z.unknown()).optional(),
 });
 export type Mapping = z.infer<typeof mappingSchema>;
 type ColumnSpec = z.infer<typeof columnSpecSchema>;

@@ -2,13 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql, type Transaction } from 'kysely';
-import {
-  experimentOfMapping,
-  experimentWriter,
-  type ExperimentImportInfo,
-} from '../analytics/experiments/import.ts';
-import type { ExperimentSection, ExperimentSpec } from '../analytics/experiments/model.ts';
+import type { Kysely, Transaction } from 'kysely';
 import { recordAudit } from '../audit/audit.ts';
 import { IMPORT_RUN_LOCK } from './recovery.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -22,17 +16,9 @@ import { EventStager } from './events.ts';
 import { KeySet } from './keyset.ts';
 import { fastPathUnsupported, loadEventsFast } from './events-fast.ts';
 import { compileMapping, parseMapping, type CompiledMapping, type Mapping } from './mapping.ts';
-import {
-  loadReferences,
-  upsertConsent,
-  upsertCustomers,
-  upsertHoldings,
-  upsertStaff,
-  type BatchOutcome,
-  type BatchRow,
-  type References,
-} from './operational.ts';
+import { loadReferences, type BatchOutcome, type BatchRow } from './operational.ts';
 import { openSource, type Source } from './source.ts';
+import { targetOf, type ImportTarget, type ImportTargets, type OperationalWriter } from './target.ts';
 import { NATURAL_KEY, type ImportKind } from './targets.ts';
 
 /** What to import. */
@@ -49,7 +35,7 @@ export interface ImportRequest {
   /** Rows per set-based statement. */
   readonly batchSize?: number;
   /** Kind experiment: parts of the definition that override the mapping's `experiment` section. */
-  readonly experiment?: ExperimentSection;
+  readonly experiment?: Record<string, unknown>;
 }
 
 /** The stores and services an import uses. */
@@ -59,6 +45,8 @@ export interface ImportDeps {
   readonly events?: EventStore;
   readonly clock: Clock;
   readonly logger?: Logger;
+  /** Targets of kinds other domains own (the experiment units of src/analytics/experiments), by kind. */
+  readonly targets?: ImportTargets;
 }
 
 /** Row counts of one import. */
@@ -85,8 +73,8 @@ export interface ImportReport extends ImportCounts {
   /** The first rejections, for display; all of them are in the error file. */
   readonly firstErrors: readonly Rejection[];
   readonly elapsedMs: number;
-  /** Kind experiment, when committed: the experiment and what happened to its definition. */
-  readonly experiment?: ExperimentImportInfo;
+  /** Kind experiment, when committed: the experiment and what happened to its definition (from its target). */
+  readonly experiment?: { readonly id: string; readonly definition: 'created' | 'updated' | 'unchanged' };
 }
 
 /** Why an import could not run at all (mapping, file shape, unreadable bytes); nothing was written. */
@@ -98,8 +86,6 @@ export interface ImportFailure {
 }
 
 const DEFAULT_BATCH = 10_000;
-// Serialises customer imports (and profile upserts), so dense ordinals are assigned max(id)+1… without gaps or races.
-export const CUSTOMERS_LOCK = 727_301;
 
 class Rollback extends Error {}
 
@@ -112,8 +98,7 @@ export async function runImport(
   const t0 = performance.now();
   const prepared = await prepare(req, deps);
   if (!prepared.ok) return prepared;
-  const { source, compiled, mapping, experiment } = prepared.value;
-  const experimentInfo: { value?: ExperimentImportInfo } = {};
+  const { source, compiled, mapping, target, plan } = prepared.value;
   const { db } = deps.operational;
   const run = await db
     .insertInto('import_runs')
@@ -128,46 +113,68 @@ export async function runImport(
     const batchSize = Math.max(1, req.batchSize ?? DEFAULT_BATCH);
     let status: 'committed' | 'rejected' = 'committed';
     let failure: ImportFailure | undefined;
-    // Set when the event store loaded the whole file itself (clean NDJSON on chDB, see events-fast.ts).
-    let fastPath = false;
+    let extra: Record<string, unknown> = {};
+    // Set once an operational import's rows, run row and audit record committed together.
+    let finished = false;
     const accept = () => log.rows === 0 || req.allowPartial === true;
     const emptyFailure = (): ImportFailure => ({
       code: 'validation_failed',
       message: `${req.file}: ${source.header ? 'the file has a header but no data rows' : 'the file has no data rows'}`,
     });
+    const reportOf = (): ImportReport => ({
+      runId: run.id,
+      kind: req.kind,
+      file: req.file,
+      status,
+      ...counts,
+      rejected: log.rows,
+      ...(status === 'rejected' ? { inserted: 0, updated: 0, unchanged: 0 } : {}),
+      errorsFile: log.written ? log.path : null,
+      firstErrors: log.first,
+      elapsedMs: Math.round(performance.now() - t0),
+      ...(status === 'committed' ? extra : {}),
+    });
 
     try {
-      const toEventStore = req.kind === 'events' || req.kind === 'transactions';
-      if (req.kind === 'events') fastPath = await tryEnginePath(req, deps, mapping, source, run.id, counts);
-      if (fastPath) {
-        // Loaded and counted by the engine.
-      } else if (toEventStore) {
-        const events = deps.events!;
-        const refs = await loadReferences(db);
-        const stager = new EventStager(
-          req.kind,
-          { db, events, refs },
-          join(tmpdir(), `flywheel-import-${run.id}-${randomBytes(4).toString('hex')}.ndjson`),
-        );
-        try {
-          await pump(source, compiled, log, counts, batchSize, (rows) => stager.write(rows));
-          if (counts.read === 0) failure = emptyFailure();
-          else if (accept()) await stager.commit();
-          else status = 'rejected';
-        } finally {
-          await stager.discard();
+      if (target.store === 'events') {
+        // The engine may load a clean NDJSON events file itself (events-fast.ts); otherwise rows are checked here.
+        const fast =
+          target.table === 'events' && (await tryEnginePath(req, deps, mapping, source, run.id, counts));
+        if (!fast) {
+          const events = deps.events!;
+          const refs = await loadReferences(db);
+          const stager = new EventStager(
+            target.table,
+            { db, events, refs },
+            join(tmpdir(), `flywheel-import-${run.id}-${randomBytes(4).toString('hex')}.ndjson`),
+          );
+          try {
+            await pump(source, compiled, log, counts, batchSize, (rows) => stager.write(rows));
+            if (counts.read === 0) failure = emptyFailure();
+            else if (accept()) await stager.commit();
+            else status = 'rejected';
+          } finally {
+            await stager.discard();
+          }
         }
       } else {
         await db
           .transaction()
           .execute(async (trx) => {
-            const write = experiment
-              ? await experimentWriter(trx, experiment, req.actor, experimentInfo)
-              : await operationalWriter(req.kind, trx, compiled.fields);
-            await pump(source, compiled, log, counts, batchSize, write);
+            const writer: OperationalWriter = await target.open(trx, {
+              fields: compiled.fields,
+              actor: req.actor,
+              plan,
+            });
+            await pump(source, compiled, log, counts, batchSize, (rows) => writer.write(rows));
+            await log.close();
             if (counts.read === 0) failure = emptyFailure();
             else if (!accept()) status = 'rejected';
             if (failure || status === 'rejected') throw new Rollback();
+            extra = writer.report?.() ?? {};
+            // The rows, the run's outcome and its audit record commit together: no import is ever unaudited.
+            await finishIn(trx, deps.clock, req, run.id, 'committed', summaryOf(reportOf()));
+            finished = true;
           })
           .catch((error: unknown) => {
             if (!(error instanceof Rollback)) throw error;
@@ -189,30 +196,39 @@ export async function runImport(
       await finish(deps, req, run.id, 'failed', { ...counts, error: failure.message });
       return err({ ...failure, runId: run.id });
     }
-    counts.rejected = log.rows;
-    if (status === 'rejected') Object.assign(counts, { inserted: 0, updated: 0, unchanged: 0 });
-    const report: ImportReport = {
-      runId: run.id,
-      kind: req.kind,
-      file: req.file,
-      status,
-      ...counts,
-      errorsFile: log.written ? log.path : null,
-      firstErrors: log.first,
-      elapsedMs: Math.round(performance.now() - t0),
-      ...(experimentInfo.value && status === 'committed' ? { experiment: experimentInfo.value } : {}),
-    };
-    await finish(deps, req, run.id, status, {
-      ...counts,
-      errorsFile: report.errorsFile,
-      elapsedMs: report.elapsedMs,
-      ...(report.experiment ? { experiment: report.experiment } : {}),
-    });
-    deps.logger?.info({ runId: run.id, kind: req.kind, status, ...counts }, 'import finished');
+    const report = reportOf();
+    if (!finished) await finish(deps, req, run.id, status, summaryOf(report));
+    deps.logger?.info(
+      {
+        runId: run.id,
+        kind: req.kind,
+        status,
+        read: report.read,
+        inserted: report.inserted,
+        rejected: report.rejected,
+      },
+      'import finished',
+    );
     return ok(report);
   } finally {
     await releaseRun();
   }
+}
+
+/** What the run row and the audit record keep of a report. */
+function summaryOf(report: ImportReport): Record<string, unknown> {
+  const { read, inserted, updated, unchanged, rejected, skipped, errorsFile, elapsedMs, experiment } = report;
+  return {
+    read,
+    inserted,
+    updated,
+    unchanged,
+    rejected,
+    skipped,
+    errorsFile,
+    elapsedMs,
+    ...(experiment ? { experiment } : {}),
+  };
 }
 
 /**
@@ -244,17 +260,19 @@ async function tryEnginePath(
   return false;
 }
 
-/** Reads and checks the mapping, opens the file and checks the mapping against its header. */
+/** Reads and checks the mapping, finds the kind's target, opens the file and checks the mapping against its header. */
 async function prepare(
   req: ImportRequest,
   deps: ImportDeps,
 ): Promise<
   Result<
-    { source: Source; compiled: CompiledMapping; mapping: Mapping; experiment?: ExperimentSpec },
+    { source: Source; compiled: CompiledMapping; mapping: Mapping; target: ImportTarget; plan: unknown },
     ImportFailure
   >
 > {
-  if ((req.kind === 'events' || req.kind === 'transactions') && !deps.events) {
+  const target = targetOf(req.kind, deps.targets);
+  if (!target) return err({ code: 'internal', message: `no import target for kind ${req.kind} was given` });
+  if (target.store === 'events' && !deps.events) {
     return err({ code: 'internal', message: `importing ${req.kind} needs the event store` });
   }
   let mappingInput: unknown;
@@ -277,38 +295,18 @@ async function prepare(
   if (!source.ok) return source;
   const compiled = compileMapping(req.kind, mapping.value, source.value.header);
   if (!compiled.ok) return compiled;
-  const prepared = { source: source.value, compiled: compiled.value, mapping: mapping.value };
-  if (req.kind !== 'experiment') return ok(prepared);
-  const experiment = experimentOfMapping(mapping.value, req.experiment);
-  return experiment.ok ? ok({ ...prepared, experiment: experiment.value }) : experiment;
-}
-
-/** The batch writer of an operational kind, bound to the import's transaction. */
-async function operationalWriter(
-  kind: ImportKind,
-  trx: Transaction<Database>,
-  fields: readonly string[],
-): Promise<(rows: BatchRow[]) => Promise<BatchOutcome>> {
-  const refs: References = await loadReferences(trx);
-  switch (kind) {
-    case 'customers': {
-      await sql`select pg_advisory_xact_lock(${CUSTOMERS_LOCK})`.execute(trx);
-      const max = await sql<{ max: number }>`select coalesce(max(id), 0)::int as max from customers`.execute(
-        trx,
-      );
-      const start = max.rows[0]?.max ?? 0;
-      const nextId = { value: start + 1, emptyAtStart: start === 0 };
-      return (rows) => upsertCustomers(trx, rows, fields, refs, nextId);
-    }
-    case 'holdings':
-      return (rows) => upsertHoldings(trx, rows, fields, refs);
-    case 'staff':
-      return (rows) => upsertStaff(trx, rows, fields, refs);
-    case 'consent':
-      return (rows) => upsertConsent(trx, rows);
-    default:
-      throw new Error(`${kind} is not an operational import`);
-  }
+  const plan =
+    target.store === 'operational' && target.prepare
+      ? target.prepare(mapping.value, req.experiment)
+      : ok(undefined);
+  if (!plan.ok) return plan;
+  return ok({
+    source: source.value,
+    compiled: compiled.value,
+    mapping: mapping.value,
+    target,
+    plan: plan.value,
+  });
 }
 
 /**
@@ -382,7 +380,7 @@ async function pump(
   await pending;
 }
 
-/** Closes the run's bookkeeping row and writes its audit entry. */
+/** Closes the run's bookkeeping row and writes its audit entry, in a transaction of its own. */
 async function finish(
   deps: ImportDeps,
   req: ImportRequest,
@@ -390,19 +388,30 @@ async function finish(
   status: 'committed' | 'rejected' | 'failed',
   summary: Record<string, unknown>,
 ): Promise<void> {
-  const db = deps.operational.db;
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('import_runs')
-      .set({ status, finished_at: deps.clock.now(), summary: JSON.stringify(summary) })
-      .where('id', '=', runId)
-      .execute();
-    await recordAudit(trx, {
-      actor: req.actor,
-      action: `import.${req.kind}`,
-      entityType: 'import_run',
-      entityId: String(runId),
-      details: { file: req.file, status, ...summary },
-    });
+  await deps.operational.db
+    .transaction()
+    .execute((trx) => finishIn(trx, deps.clock, req, runId, status, summary));
+}
+
+/** Closes the run's bookkeeping row and writes its audit entry in the caller's transaction. */
+async function finishIn(
+  trx: Transaction<Database> | Kysely<Database>,
+  clock: Clock,
+  req: ImportRequest,
+  runId: number,
+  status: 'committed' | 'rejected' | 'failed',
+  summary: Record<string, unknown>,
+): Promise<void> {
+  await trx
+    .updateTable('import_runs')
+    .set({ status, finished_at: clock.now(), summary: JSON.stringify(summary) })
+    .where('id', '=', runId)
+    .execute();
+  await recordAudit(trx, {
+    actor: req.actor,
+    action: `import.${req.kind}`,
+    entityType: 'import_run',
+    entityId: String(runId),
+    details: { file: req.file, status, ...summary },
   });
 }

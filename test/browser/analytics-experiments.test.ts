@@ -17,6 +17,7 @@ import {
   startDashboard,
   type Dashboard,
 } from './harness.ts';
+import { experimentImportTarget } from '../../src/analytics/experiments/import.ts';
 
 const ADMIN = { username: 'admin1', role: 'admin' as const, password: 'admin-pass-1' };
 const ANALYST = { username: 'analyst1', role: 'analyst' as const, password: 'analyst-pass-1' };
@@ -91,7 +92,11 @@ beforeAll(async () => {
         writeFileSync(file, csvOf(arms));
         const r = await runImport(
           { kind: 'experiment', file, mapping: { value: mapping }, actor: 'test' },
-          { operational: stores.operational, clock: systemClock },
+          {
+            operational: stores.operational,
+            clock: systemClock,
+            targets: { experiment: experimentImportTarget },
+          },
         );
         if (!r.ok || r.value.status !== 'committed') throw new Error(`import ${id} failed`);
       }

@@ -14,6 +14,7 @@ import { openOperationalStore } from '../../store/operational/open.ts';
 import type { OperationalStore } from '../../store/operational/store.ts';
 import { chiSquareSf, normalCdf, studentTCdf, studentTQuantile } from '../stats.ts';
 import { analyseExperiment, type LiftAnalysis } from './service.ts';
+import { experimentImportTarget } from './import.ts';
 
 // Issue #5, correctness against real data: Kevin Hillstrom's e-mail experiment (64,000 rows) imported through the
 // real import with examples/hillstrom/mapping.json; visit, conversion and spend per arm and each e-mail's lift
@@ -110,7 +111,7 @@ describe.runIf(DATA).each(engines)('Hillstrom e-mail experiment ($name)', ({ ope
         actor: 'test',
         errorsFile: join(dir, 'errors.csv'),
       },
-      { operational: store, clock },
+      { operational: store, clock, targets: { experiment: experimentImportTarget } },
     );
     if (!r.ok) throw new Error(r.error.message);
     return r.value;

@@ -2,6 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Rejection } from '../../ingest/errors-file.ts';
 import type { Mapping, MappingProblem } from '../../ingest/mapping.ts';
 import { customerIds, type BatchOutcome, type BatchRow } from '../../ingest/operational.ts';
+import type { ImportTarget } from '../../ingest/target.ts';
 import { Failure, toBoolean, toNumber } from '../../ingest/values.ts';
 import { err, ok, type Result } from '../../shared/errors.ts';
 import type { Database } from '../../store/operational/database.ts';
@@ -26,7 +27,7 @@ export function experimentOfMapping(
   mapping: Mapping,
   overrides: ExperimentSection | undefined,
 ): Result<ExperimentSpec, MappingProblem> {
-  const resolved = resolveExperimentSpec(mapping.experiment, overrides);
+  const resolved = resolveExperimentSpec(mapping.experiment as ExperimentSection | undefined, overrides);
   const problems = resolved.ok ? [] : [...resolved.problems];
   if (resolved.ok) {
     const declared = new Set(Object.keys(resolved.value.metrics));
@@ -68,10 +69,24 @@ export function metricValue(raw: unknown, kind: 'binary' | 'numeric'): number | 
 }
 
 /**
+ * The import target of kind `experiment` (src/ingest/target.ts), which callers hand to runImport: the definition is
+ * checked against the mapping before any row is read, then written in the import's transaction with the units.
+ */
+export const experimentImportTarget: ImportTarget = {
+  store: 'operational',
+  prepare: (mapping, section) => experimentOfMapping(mapping, section as ExperimentSection | undefined),
+  async open(trx, { actor, plan }) {
+    const info: { value?: ExperimentImportInfo } = {};
+    const write = await experimentWriter(trx, plan as ExperimentSpec, actor, info);
+    return { write, report: () => (info.value ? { experiment: info.value } : {}) };
+  },
+};
+
+/**
  * Writes the definition (insert, or update when it differs) and returns the batch writer of the units. Units are
  * upserted by (experiment, unit_key); a unit equal to the stored one is `unchanged` and not written.
  */
-export async function experimentWriter(
+async function experimentWriter(
   trx: Transaction<Database>,
   spec: ExperimentSpec,
   actor: string,

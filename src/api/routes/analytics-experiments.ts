@@ -11,6 +11,7 @@ import { errorBody, type RouteContext, type ZodApi } from '../http.ts';
 import { raise, wholeBank } from './pool-common.ts';
 import { segmentServiceOf } from './segment-service.ts';
 import * as s from './analytics-experiments-schemas.ts';
+import { experimentImportTarget } from '../../analytics/experiments/import.ts';
 
 // Experiments and their lift (issue #5, src/analytics/experiments). Whole-bank figures: admin and analyst read
 // (`analytics.read`); uploads and deletes change imported data (`ingest.write`) and are audited. Uploads run the same
@@ -136,7 +137,12 @@ export function registerExperimentRoutes(api: ZodApi, ctx: RouteContext): void {
             actor: principal.actor,
             experiment: upload.overrides,
           },
-          { operational: ctx.stores.operational, clock: ctx.clock, logger: ctx.logger },
+          {
+            operational: ctx.stores.operational,
+            clock: ctx.clock,
+            logger: ctx.logger,
+            targets: { experiment: experimentImportTarget },
+          },
         );
         if (!result.ok) return raise(result.error);
         const r = result.value;

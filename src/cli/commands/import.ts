@@ -7,6 +7,7 @@ import { createLogger } from '../../shared/logger.ts';
 import { configOrExit, positiveInt } from '../main.ts';
 import { withStores } from '../stores.ts';
 import { cliActor } from './admin.ts';
+import { experimentImportTarget } from '../../analytics/experiments/import.ts';
 
 interface ImportOptions {
   mapping: string;
@@ -68,7 +69,13 @@ export function registerImportCommand(program: Command): void {
             ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
             ...(kind === 'experiment' ? { experiment: overrides } : {}),
           },
-          { operational: stores.operational, events: stores.events, clock: systemClock, logger },
+          {
+            operational: stores.operational,
+            events: stores.events,
+            clock: systemClock,
+            logger,
+            targets: { experiment: experimentImportTarget },
+          },
         );
         if (!result.ok) {
           if (opts.json) console.log(JSON.stringify({ error: result.error }, null, 2));
