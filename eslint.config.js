@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layerConfigs } from './eslint.layers.js';
 
 export default tseslint.config(
   { ignores: ['node_modules', 'data', 'web/dist', 'vendor', '.tmp'] },
@@ -22,6 +23,7 @@ export default tseslint.config(
     files: ['src/api/**', 'src/server/**', 'test/**', 'bench/**'],
     rules: { 'no-restricted-imports': 'off' },
   },
+  ...layerConfigs(),
   {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },

@@ -1,0 +1,109 @@
+// The rooms of src/ and which rooms each may import (docs/ARCHITECTURE.md, "Rooms and arrows"). Lower floors never
+// import higher ones; a room not listed in another's `may` is refused by `npm run lint` (CI runs it). Import paths
+// are matched by folder name, e.g. '../server/start.ts' is the room `server`.
+
+/** Every room of src/, lowest first. */
+const ROOMS = [
+  'shared',
+  'config',
+  'store',
+  'audit',
+  'auth',
+  'segments',
+  'tags',
+  'customers',
+  'ingest',
+  'pool',
+  'analytics',
+  'demo',
+  'api',
+  'server',
+  'cli',
+];
+
+const DOMAINS = ['segments', 'tags', 'customers', 'ingest', 'pool', 'analytics', 'demo'];
+
+/** What each room may import besides itself. */
+const MAY = {
+  shared: [],
+  config: ['shared'],
+  store: ['shared'],
+  audit: ['shared', 'store'],
+  auth: ['shared', 'config', 'store', 'audit'],
+  // Domains sit on the kernel and stores and may use one another, except where an arrow would run back up:
+  // ingest hands rows to targets other domains give it, and never imports them.
+  segments: ['shared', 'config', 'store', 'audit', 'auth', 'tags'],
+  tags: ['shared', 'config', 'store', 'audit', 'auth', 'segments'],
+  customers: ['shared', 'config', 'store', 'audit', 'auth', 'segments', 'tags'],
+  ingest: ['shared', 'config', 'store', 'audit', 'auth', 'segments', 'tags', 'customers'],
+  pool: ['shared', 'config', 'store', 'audit', 'auth', 'segments', 'tags', 'customers', 'ingest'],
+  analytics: [
+    'shared',
+    'config',
+    'store',
+    'audit',
+    'auth',
+    'segments',
+    'tags',
+    'customers',
+    'ingest',
+    'pool',
+  ],
+  demo: ['shared', 'config', 'store', 'audit', 'auth', ...DOMAINS.filter((d) => d !== 'demo')],
+  api: ['shared', 'config', 'store', 'audit', 'auth', ...DOMAINS],
+  server: ['shared', 'config', 'store', 'audit', 'auth', ...DOMAINS, 'api'],
+  cli: ['shared', 'config', 'store', 'audit', 'auth', ...DOMAINS, 'api', 'server'],
+};
+
+const FASTIFY = {
+  group: ['fastify', '@fastify/*'],
+  message: 'Only src/api and src/server may import Fastify.',
+};
+const TEST_CODE = {
+  group: ['**/test/**', '**/bench/**', 'vitest'],
+  message: 'Test and benchmark code lives under test/ and bench/; src/ never imports it.',
+};
+
+/** One flat-config entry per room: its forbidden rooms, test code, and Fastify outside api/server. */
+export function layerConfigs() {
+  const configs = ROOMS.map((room) => {
+    const banned = ROOMS.filter((r) => r !== room && !MAY[room].includes(r));
+    const patterns = [
+      ...(banned.length
+        ? [
+            {
+              group: banned.map((r) => `**/${r}/**`),
+              message: `src/${room} may import only ${MAY[room].length ? MAY[room].join(', ') : 'nothing else'} (eslint.layers.js).`,
+            },
+          ]
+        : []),
+      TEST_CODE,
+      ...(room === 'api' || room === 'server' ? [] : [FASTIFY]),
+    ];
+    return {
+      files: [`src/${room}/**/*.ts`],
+      ignores: ['src/**/*.test.ts', 'src/**/*.contract.ts'],
+      rules: { 'no-restricted-imports': ['error', { patterns }] },
+    };
+  });
+  // The dashboard shares the server's schemas and types, never its code — except the CSV module.
+  configs.push({
+    files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+src/(?!shared/csv\\.ts$)',
+              allowTypeImports: true,
+              message:
+                'The dashboard imports the server only as types (import type), apart from src/shared/csv.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  });
+  return configs;
+}

@@ -1,0 +1,62 @@
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+// The allowed directions between the rooms of src/ (eslint.layers.js) are enforced by `npm run lint`, which CI runs:
+// an import that runs back up a floor, src/ importing test code, or the dashboard importing server code fails it.
+
+const eslint = new ESLint();
+const problems = async (filePath: string, code: string) => {
+  const [result] = await eslint.lintText(code, { filePath });
+  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+};
+
+describe('layer lint', () => {
+  it.each([
+    [
+      'src/tags/probe.ts',
+      "import { startServer } from '../server/start.ts';\nexport const x = startServer;\n",
+      /src\/tags may import only/,
+    ],
+    [
+      'src/ingest/probe.ts',
+      "import { experimentImportTarget } from '../analytics/experiments/import.ts';\nexport const x = experimentImportTarget;\n",
+      /src\/ingest may import only/,
+    ],
+    [
+      'src/api/probe.ts',
+      "import { startServer } from '../server/start.ts';\nexport const x = startServer;\n",
+      /src\/api may import only/,
+    ],
+    [
+      'src/shared/probe.ts',
+      "import { SegmentService } from '../segments/service.ts';\nexport const x = SegmentService;\n",
+      /src\/shared may import only nothing else/,
+    ],
+    [
+      'src/pool/probe.ts',
+      "import { createTestApp } from '../../test/support/app.ts';\nexport const x = createTestApp;\n",
+      /never imports it/,
+    ],
+    [
+      'web/src/probe.ts',
+      "import { AppError } from '../../src/shared/errors.ts';\nexport const x = AppError;\n",
+      /only as types/,
+    ],
+  ])('refuses a backwards import in %s', async (file, code, message) => {
+    const found = await problems(file, code);
+    expect(found.join('\n')).toMatch(message);
+  });
+
+  it.each([
+    [
+      'src/server/probe.ts',
+      "import { createApp } from './app.ts';\nimport { SegmentService } from '../segments/service.ts';\nexport const x = [createApp, SegmentService];\n",
+    ],
+    [
+      'web/src/probe.ts',
+      "import type { AppError } from '../../src/shared/errors.ts';\nimport { csvValue } from '../../src/shared/csv.ts';\nexport type E = AppError;\nexport const x = csvValue;\n",
+    ],
+  ])('allows the arrows that point down in %s', async (file, code) => {
+    expect(await problems(file, code)).toEqual([]);
+  });
+});
