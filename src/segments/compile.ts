@@ -7,20 +7,18 @@ import {
   type ReadonlyRoaringBitmap32,
 } from './bitmap.ts';
 import type { CustomerIndex } from './index.ts';
-import { childPath, type RuleIssue } from './parse.ts';
+import type { RuleIssue } from './parse.ts';
 import {
-  attrPredicate,
-  balanceInterval,
-  eventCondition,
   eventConditionKey,
   inInterval,
   intervalText,
   parseDay,
   type EventCondition,
   type Interval,
-  type Problem,
 } from './predicate.ts';
 import type { Rule } from './rule.ts';
+import { checkingVisitor, reportTo, unknownSegment, type RuleBuilder, type RuleScope } from './rule-check.ts';
+import { walkRule } from './rule-walk.ts';
 import { murmur3Uint32, sampleSeed, sampleTest, sampleThreshold } from './sample.ts';
 
 // Compiles a rule against one index snapshot into a plan: a DAG of bitmap operations over leaves bound to the
@@ -63,6 +61,7 @@ export interface CompileOptions {
 
 const EVERYONE: PlanNode = { kind: 'everyone', key: '*' };
 const NOBODY: PlanNode = { kind: 'nobody', key: '0' };
+const ANY_VALUES = {};
 
 /** Compiles a parsed rule for the index, or returns every problem (unknown names, wrong types, cycles). */
 export function compile(
@@ -81,6 +80,7 @@ export function compile(
     ]);
   }
   const issues: RuleIssue[] = [];
+  const report = reportTo(issues);
   const nodes = new Map<string, PlanNode>();
   const events = new Map<string, EventCondition>();
   const expanding: string[] = [];
@@ -92,51 +92,38 @@ export function compile(
   };
   const leaf = (key: string, make: () => Leaf): PlanNode =>
     nodes.get(key) ?? intern({ kind: 'leaf', key, leaf: make() });
-  const fail = (path: string, problems: readonly Problem[]): PlanNode => {
-    for (const p of problems) issues.push({ path, ...p });
-    return NOBODY;
-  };
   const bitmapLeaf = (key: string, bitmaps: readonly ReadonlyRoaringBitmap32[]) =>
     leaf(key, () => ({
       estimate: () => bitmaps.reduce((sum, b) => sum + b.size, 0),
       select: () => (bitmaps.length === 1 ? bitmaps[0]! : unionAll(bitmaps)),
     }));
 
-  const visit = (node: Rule, path: string): PlanNode => {
-    if ('all' in node || 'any' in node) {
-      const kind = 'all' in node ? 'all' : 'any';
-      const items = 'all' in node ? node.all : node.any;
-      return group(
-        kind,
-        items.map((child, i) => visit(child, childPath(childPath(path, kind), i))),
-      );
-    }
-    if ('not' in node) {
-      const child = visit(node.not, childPath(path, 'not'));
+  const scope: RuleScope = {
+    today,
+    // A value the snapshot has never seen is simply empty: the tag catalogue may be ahead of the snapshot.
+    tag: (name) => (index.hasTag(name) ? ANY_VALUES : undefined),
+    attributeType: (name) => index.attribute(name)?.type,
+    hasList: (name) => index.list(name) !== undefined,
+  };
+  const builder: RuleBuilder<PlanNode> = {
+    refused: NOBODY,
+    all: (children) => group('all', children),
+    any: (children) => group('any', children),
+    not: (child) => {
       if (child.kind === 'not') return child.child;
       if (child.kind === 'everyone') return NOBODY;
       if (child.kind === 'nobody') return EVERYONE;
       return intern({ kind: 'not', key: `!${child.key}`, child });
-    }
-    if ('tag' in node) {
-      if (!index.hasTag(node.tag))
-        return fail(path, [{ code: 'unknown_tag', field: 'tag', message: `unknown tag '${node.tag}'` }]);
-      // A value the snapshot has never seen is simply empty: the tag catalogue may be ahead of the snapshot.
+    },
+    tag: (node) => {
       const values = [...new Set(node.in)].sort();
       return bitmapLeaf(
         `tag${JSON.stringify([node.tag, values])}`,
         values.map((v) => index.tagValue(node.tag, v)!),
       );
-    }
-    if ('attr' in node) {
-      const attribute = index.attribute(node.attr);
-      if (!attribute)
-        return fail(path, [
-          { code: 'unknown_attribute', field: 'attr', message: `unknown attribute '${node.attr}'` },
-        ]);
-      const predicate = attrPredicate(node, attribute.type);
-      if (!predicate.ok) return fail(path, predicate.error);
-      const p = predicate.value;
+    },
+    attr: (node, p) => {
+      const attribute = index.attribute(node.attr)!;
       const key = `attr${JSON.stringify([node.attr])}`;
       if (p.kind === 'isNull' || p.kind === 'notNull') {
         const nonNull = bitmapLeaf(`${key}:notnull`, [attribute.column.nonNull]);
@@ -169,72 +156,54 @@ export function compile(
       }
       if (p.kind !== 'intervals') throw new Error('unreachable');
       return rangeLeaf(`${key}:${p.intervals.map(intervalText).join('|')}`, attribute.column, p.intervals);
-    }
-    if ('holds' in node) {
-      const interval = balanceInterval(node.balance);
-      if (!interval.ok) return fail(path, interval.error);
-      return rangeLeaf(`holds:${node.holds}:${intervalText(interval.value)}`, index.holdings(node.holds), [
-        interval.value,
-      ]);
-    }
-    if ('event' in node) {
-      const condition = eventCondition(node, today);
-      if (!condition.ok) return fail(path, condition.error);
-      const key = `event${eventConditionKey(condition.value)}`;
-      events.set(key, condition.value);
-      return nodes.get(key) ?? intern({ kind: 'event', key, condition: condition.value });
-    }
-    if ('segment' in node) {
+    },
+    holds: (node, interval) =>
+      rangeLeaf(`holds:${node.holds}:${intervalText(interval)}`, index.holdings(node.holds), [interval]),
+    event: (_node, condition) => {
+      const key = `event${eventConditionKey(condition)}`;
+      events.set(key, condition);
+      return nodes.get(key) ?? intern({ kind: 'event', key, condition });
+    },
+    segment: (node, path) => {
       const id = node.segment;
       const key = `segment${JSON.stringify(id)}`;
       const members = index.segment(id);
       if (members) return bitmapLeaf(key, [members]);
       const definition = options.segments?.get(id);
-      if (!definition)
-        return fail(path, [
-          { code: 'unknown_segment', field: 'segment', message: `unknown segment '${id}'` },
-        ]);
+      if (!definition) {
+        report(path, [unknownSegment(id)]);
+        return NOBODY;
+      }
       if (expanding.includes(id)) {
         const cycle = [...expanding.slice(expanding.indexOf(id)), id].join(' → ');
-        return fail(path, [{ code: 'segment_cycle', field: 'segment', message: `segment cycle: ${cycle}` }]);
+        report(path, [{ code: 'segment_cycle', field: 'segment', message: `segment cycle: ${cycle}` }]);
+        return NOBODY;
       }
+      // A saved segment without a bitmap is compiled inline; its issues are located below the reference.
       expanding.push(id);
-      const expanded = visit(definition, `${path}<${id}>`);
+      const expanded = walkRule(definition, visitor, `${path}<${id}>`);
       expanding.pop();
       return expanded;
-    }
-    if ('list' in node) {
-      const members = index.list(node.list);
-      if (!members)
-        return fail(path, [
-          { code: 'unknown_list', field: 'list', message: `unknown customer list '${node.list}'` },
-        ]);
-      return bitmapLeaf(`list${JSON.stringify(node.list)}`, [members]);
-    }
-    const { percent, seed } = node.sample;
-    if (!(percent > 0 && percent <= 100)) {
-      return fail(path, [
-        {
-          code: 'bad_percent',
-          field: 'sample.percent',
-          message: `sample percent must be in (0, 100]; got ${percent}`,
-        },
-      ]);
-    }
-    if (percent === 100) return EVERYONE;
-    return leaf(`sample${JSON.stringify([seed, percent])}`, () => {
-      const test = sampleTest(seed, percent);
-      return {
-        estimate: () => Math.ceil((index.size * percent) / 100),
-        select: () => sampleOf(index, seed, percent),
-        test,
-        // once its bitmap is cached, a sample is as cheap to intersect as a tag
-        get scans() {
-          return !sampleCache.get(index)?.has(JSON.stringify([seed, percent]));
-        },
-      };
-    });
+    },
+    list: (node) => bitmapLeaf(`list${JSON.stringify(node.list)}`, [index.list(node.list)!]),
+    sample: (node) => {
+      const { percent, seed } = node.sample;
+      if (percent === 100) return EVERYONE;
+      return leaf(`sample${JSON.stringify([seed, percent])}`, () => {
+        const test = sampleTest(seed, percent);
+        return {
+          estimate: () => Math.ceil((index.size * percent) / 100),
+          select: () => sampleOf(index, seed, percent),
+          test,
+          // once its bitmap is cached, a sample is as cheap to intersect as a tag
+          get scans() {
+            return !sampleCache.get(index)?.has(JSON.stringify([seed, percent]));
+          },
+        };
+      });
+    },
   };
+  const visitor = checkingVisitor(scope, builder, report);
 
   const rangeLeaf = (
     key: string,
@@ -266,7 +235,7 @@ export function compile(
     return intern({ kind, key: `${kind}(${sorted.map((c) => c.key).join(',')})`, children: sorted });
   };
 
-  const root = visit(rule, '$');
+  const root = walkRule(rule, visitor);
   if (issues.length > 0) return err(issues);
   const uses = new Map<string, number>([[root.key, 1]]);
   const seen = new Set<string>();

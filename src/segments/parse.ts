@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { err, ok, type Result } from '../shared/errors.ts';
-import { kindSchemas, RULE_KINDS, RULE_LIMITS, type Rule, type RuleKind } from './rule.ts';
+import {
+  GROUP_KINDS,
+  kindSchemas,
+  RULE_KINDS,
+  RULE_LIMITS,
+  type GroupKind,
+  type Rule,
+  type RuleKind,
+} from './rule.ts';
+import { everyLeaf, visitNode, type RuleNode, type RuleVisitor } from './rule-walk.ts';
 
 // Parsing untrusted rule JSON node by node. A plain zod union would answer "Invalid input" at the first level for
 // any mistake anywhere below; dispatching on the kind key first lets every message name the real problem, and the
@@ -95,7 +104,7 @@ function parseNode(input: unknown, path: string, depth: number, walk: Walk): Rul
     return undefined;
   }
   const kind = kinds[0] as RuleKind;
-  if ((kind === 'all' || kind === 'any' || kind === 'not') && depth >= RULE_LIMITS.maxDepth) {
+  if (isGroupKind(kind) && depth >= RULE_LIMITS.maxDepth) {
     walk.issues.push({
       path,
       code: 'too_deep',
@@ -111,18 +120,24 @@ function parseNode(input: unknown, path: string, depth: number, walk: Walk): Rul
     }
     return undefined;
   }
-  if (kind === 'all' || kind === 'any') {
-    const items = (parsed.data as Record<string, unknown[]>)[kind] ?? [];
-    const base = childPath(path, kind);
-    const children = items.map((item, i) => parseNode(item, childPath(base, i), depth + 1, walk));
-    return children.every((c) => c !== undefined) ? ({ [kind]: children } as unknown as Rule) : undefined;
-  }
-  if (kind === 'not') {
-    const child = parseNode((parsed.data as { not: unknown }).not, childPath(path, 'not'), depth + 1, walk);
-    return child ? { not: child } : undefined;
-  }
-  return parsed.data as Rule;
+  // A condition was parsed whole; a group's nested values are parsed in turn, and make it only when they all do.
+  return visitNode(parsed.data as RuleNode<unknown>, ASSEMBLE, path, depth, (child, at, below) =>
+    parseNode(child, at, below, walk),
+  );
 }
+
+const ASSEMBLE: RuleVisitor<Rule | undefined> = {
+  all: (children) => (every(children) ? { all: children } : undefined),
+  any: (children) => (every(children) ? { any: children } : undefined),
+  not: (child) => (child ? { not: child } : undefined),
+  ...everyLeaf((rule) => rule),
+};
+
+function every(rules: (Rule | undefined)[]): rules is Rule[] {
+  return rules.every((r) => r !== undefined);
+}
+
+const isGroupKind = (kind: RuleKind): kind is GroupKind => (GROUP_KINDS as readonly string[]).includes(kind);
 
 function describe(value: unknown): string {
   if (value === null) return 'null';

@@ -9,6 +9,7 @@ import {
   type Rule,
   type Scalar,
 } from './rule.ts';
+import { everyLeaf, walkRule, type RuleVisitor } from './rule-walk.ts';
 
 // Test support: random rules over a vocabulary, reaching every leaf kind and op with edge values (bounds equal to
 // existing values, just beside them, outside the data, nulls, zero counts, empty groups).
@@ -55,12 +56,13 @@ export function randomRule(
   return rule;
 }
 
-function ruleDepth(rule: Rule): number {
-  if ('all' in rule) return 1 + Math.max(0, ...rule.all.map(ruleDepth));
-  if ('any' in rule) return 1 + Math.max(0, ...rule.any.map(ruleDepth));
-  if ('not' in rule) return 1 + ruleDepth(rule.not);
-  return 1;
-}
+const DEPTH: RuleVisitor<number> = {
+  all: (children) => 1 + Math.max(0, ...children),
+  any: (children) => 1 + Math.max(0, ...children),
+  not: (child) => 1 + child,
+  ...everyLeaf(() => 1),
+};
+const ruleDepth = (rule: Rule): number => walkRule(rule, DEPTH);
 
 function randomLeaf(rng: Prng, v: RuleVocabulary): Rule {
   const kinds = ['tag', 'attr', 'holds', 'event', 'segment', 'list', 'sample'] as const;

@@ -125,48 +125,32 @@ export interface ListRule {
 export interface SampleRule {
   sample: { percent: number; seed: string };
 }
-export interface AllRule {
-  all: Rule[];
+// Groups are generic in their nested rules so that other forms of the tree share the grammar: a shallow parse
+// (`AllRule<unknown>`, parse.ts) and the dashboard's draft, whose conditions may not be filled in yet.
+export interface AllRule<R = Rule> {
+  all: R[];
 }
-export interface AnyRule {
-  any: Rule[];
+export interface AnyRule<R = Rule> {
+  any: R[];
 }
-export interface NotRule {
-  not: Rule;
+export interface NotRule<R = Rule> {
+  not: R;
 }
 
-export type Rule =
-  | AllRule
-  | AnyRule
-  | NotRule
-  | TagRule
-  | AttrRule
-  | HoldsRule
-  | EventRule
-  | SegmentRule
-  | ListRule
-  | SampleRule;
+/** A condition: a rule object without nested rules. */
+export type LeafRule = TagRule | AttrRule | HoldsRule | EventRule | SegmentRule | ListRule | SampleRule;
 
+export type Rule = AllRule | AnyRule | NotRule | LeafRule;
+
+/** The kind keys of groups, whose values are nested rules. */
+export const GROUP_KINDS = ['all', 'any', 'not'] as const;
+export type GroupKind = (typeof GROUP_KINDS)[number];
+/** The kind keys of conditions. */
+export const LEAF_KINDS = ['tag', 'attr', 'holds', 'event', 'segment', 'list', 'sample'] as const;
+export type LeafKind = (typeof LEAF_KINDS)[number];
 /** The key that identifies each kind of rule object; a rule object carries exactly one of them. */
-export const RULE_KINDS = [
-  'all',
-  'any',
-  'not',
-  'tag',
-  'attr',
-  'holds',
-  'event',
-  'segment',
-  'list',
-  'sample',
-] as const;
+export const RULE_KINDS = [...GROUP_KINDS, ...LEAF_KINDS] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
-
-/** The kind of a rule object: the one kind key it carries. */
-export function ruleKind(rule: Rule): RuleKind {
-  for (const kind of RULE_KINDS) if (kind in rule) return kind;
-  throw new TypeError('not a rule object');
-}
 
 // ---- zod schemas ---------------------------------------------------------------------------------------------
 

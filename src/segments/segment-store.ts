@@ -5,7 +5,7 @@ import { err, ok } from '../shared/errors.ts';
 import type { Database } from '../store/operational/database.ts';
 import type { Rule } from './rule.ts';
 import type { SegmentResult, SegmentService } from './service.ts';
-import { segmentRefs } from './validate.ts';
+import { segmentRefs } from './rule-walk.ts';
 
 // Saved segments: create, update, archive, read. Every change writes a new row in segment_versions (the whole
 // segment after the change, and what the change was) and an audit record, in the same transaction as the change.

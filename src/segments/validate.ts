@@ -1,7 +1,16 @@
 import { err, ok, type Result } from '../shared/errors.ts';
-import { childPath, parseRule, type RuleIssue } from './parse.ts';
-import { attrPredicate, balanceInterval, eventCondition, type AttrType, type Problem } from './predicate.ts';
+import { parseRule, type RuleIssue } from './parse.ts';
+import type { AttrType } from './predicate.ts';
 import type { Rule } from './rule.ts';
+import {
+  checkingVisitor,
+  reportTo,
+  unknownSegment,
+  type Report,
+  type RuleBuilder,
+  type RuleScope,
+} from './rule-check.ts';
+import { segmentRefs, walkRule } from './rule-walk.ts';
 
 // Checks a rule against what exists: tags and their values, attributes and their types, saved segments (and the
 // dependencies between them), uploaded lists and event names. Every problem is reported, each with its path.
@@ -38,77 +47,35 @@ export function validateRule(
 /** Checks an already parsed rule against the catalogue; returns every problem (none when valid). */
 export function checkRule(rule: Rule, catalogue: Catalogue, options: ValidateOptions = {}): RuleIssue[] {
   const issues: RuleIssue[] = [];
-  const report = (path: string, problems: readonly Problem[]) => {
-    for (const p of problems) issues.push({ path, ...p });
+  const report = reportTo(issues);
+  const scope: RuleScope = {
+    today: ANY_DAY,
+    tag: (name) => catalogue.tags.get(name),
+    attributeType: (name) => catalogue.attributes.get(name)?.type,
+    hasList: (name) => catalogue.lists.has(name),
+    hasEvent: (name) => catalogue.events.has(name),
   };
-  const visit = (node: Rule, path: string): void => {
-    if ('all' in node || 'any' in node) {
-      const [key, children] = 'all' in node ? (['all', node.all] as const) : (['any', node.any] as const);
-      if (children.length === 0) {
-        report(path, [{ code: 'empty_group', field: key, message: `"${key}" needs at least one condition` }]);
-      }
-      children.forEach((child, i) => visit(child, childPath(childPath(path, key), i)));
-    } else if ('not' in node) {
-      visit(node.not, childPath(path, 'not'));
-    } else if ('tag' in node) {
-      const tag = catalogue.tags.get(node.tag);
-      if (!tag) {
-        report(path, [{ code: 'unknown_tag', field: 'tag', message: `unknown tag '${node.tag}'` }]);
-        return;
-      }
-      const known = new Set(tag.values);
-      node.in.forEach((value, i) => {
-        if (!known.has(value)) {
-          report(path, [
-            {
-              code: 'unknown_tag_value',
-              field: `in[${i}]`,
-              message: `tag '${node.tag}' has no value '${value}' (values: ${listText(tag.values)})`,
-            },
-          ]);
-        }
-      });
-    } else if ('attr' in node) {
-      const attribute = catalogue.attributes.get(node.attr);
-      if (!attribute) {
-        report(path, [
-          { code: 'unknown_attribute', field: 'attr', message: `unknown attribute '${node.attr}'` },
-        ]);
-        return;
-      }
-      const predicate = attrPredicate(node, attribute.type);
-      if (!predicate.ok) report(path, predicate.error);
-    } else if ('holds' in node) {
-      const interval = balanceInterval(node.balance);
-      if (!interval.ok) report(path, interval.error);
-    } else if ('event' in node) {
-      if (!catalogue.events.has(node.event)) {
-        report(path, [{ code: 'unknown_event', field: 'event', message: `unknown event '${node.event}'` }]);
-      }
-      const condition = eventCondition(node, ANY_DAY);
-      if (!condition.ok) report(path, condition.error);
-    } else if ('segment' in node) {
-      checkSegment(node.segment, path, catalogue, options, report);
-    } else if ('list' in node) {
-      if (!catalogue.lists.has(node.list)) {
-        report(path, [
-          { code: 'unknown_list', field: 'list', message: `unknown customer list '${node.list}'` },
-        ]);
-      }
-    } else {
-      const { percent } = node.sample;
-      if (!(percent > 0 && percent <= 100)) {
-        report(path, [
-          {
-            code: 'bad_percent',
-            field: 'sample.percent',
-            message: `sample percent must be in (0, 100]; got ${percent}`,
-          },
-        ]);
-      }
-    }
+  // Compiling against the catalogue builds nothing: only the issues are wanted. Empty groups are refused here,
+  // though an index answers them (all [] = everyone, any [] = nobody): a user never means one.
+  const group = (key: 'all' | 'any') => (children: void[], path: string) => {
+    if (children.length === 0)
+      report(path, [{ code: 'empty_group', field: key, message: `"${key}" needs at least one condition` }]);
   };
-  visit(rule, '$');
+  const nothing = () => undefined;
+  const builder: RuleBuilder<void> = {
+    refused: undefined,
+    all: group('all'),
+    any: group('any'),
+    not: nothing,
+    tag: nothing,
+    attr: nothing,
+    holds: nothing,
+    event: nothing,
+    segment: (node, path) => checkSegment(node.segment, path, catalogue, options, report),
+    list: nothing,
+    sample: nothing,
+  };
+  walkRule(rule, checkingVisitor(scope, builder, report));
   return issues;
 }
 
@@ -117,14 +84,14 @@ function checkSegment(
   path: string,
   catalogue: Catalogue,
   options: ValidateOptions,
-  report: (path: string, problems: readonly Problem[]) => void,
+  report: Report,
 ): void {
   if (id === options.selfId) {
     report(path, [{ code: 'segment_cycle', field: 'segment', message: `segment cycle: ${id} → ${id}` }]);
     return;
   }
   if (!catalogue.segments.has(id)) {
-    report(path, [{ code: 'unknown_segment', field: 'segment', message: `unknown segment '${id}'` }]);
+    report(path, [unknownSegment(id)]);
     return;
   }
   const cycle = findCycle(id, catalogue.segments, options.selfId);
@@ -164,17 +131,4 @@ function findCycle(
     return undefined;
   };
   return dfs(start);
-}
-
-/** Ids of the segments a rule refers to directly. */
-export function segmentRefs(rule: Rule): string[] {
-  if ('all' in rule) return rule.all.flatMap(segmentRefs);
-  if ('any' in rule) return rule.any.flatMap(segmentRefs);
-  if ('not' in rule) return segmentRefs(rule.not);
-  if ('segment' in rule) return [rule.segment];
-  return [];
-}
-
-function listText(values: readonly string[]): string {
-  return values.length > 12 ? `${values.slice(0, 12).join(', ')}, …` : values.join(', ') || 'none';
 }

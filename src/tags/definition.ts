@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { checkRule, type Catalogue } from '../segments/validate.ts';
 import { parseRule } from '../segments/parse.ts';
-import { ruleKind, type Rule, type RuleKind } from '../segments/rule.ts';
+import type { Rule, RuleKind } from '../segments/rule.ts';
+import { everyLeaf, walkRule } from '../segments/rule-walk.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
 import type { TagCategory, TagKind } from '../store/operational/database.ts';
 import { FIELDS } from './fields.ts';
@@ -269,20 +270,19 @@ export function checkTagRule(
   if (!parsed.ok)
     return err(parsed.error.map((i) => ({ path: rulePath(path, i.path, i.field), message: i.message })));
   const issues: TagIssue[] = [];
-  const walk = (node: Rule, at: string) => {
-    const kind = ruleKind(node);
-    if (!ALLOWED[allowed].has(kind)) {
+  const check = (kind: RuleKind, at: string) => {
+    if (!ALLOWED[allowed].has(kind))
       issues.push({
         path: rulePath(path, at),
         message: `${allowed} tags may use ${[...ALLOWED[allowed]].join(', ')} conditions, not '${kind}'`,
       });
-      return;
-    }
-    if ('all' in node) node.all.forEach((c, i) => walk(c, `${at}.all[${i}]`));
-    else if ('any' in node) node.any.forEach((c, i) => walk(c, `${at}.any[${i}]`));
-    else if ('not' in node) walk(node.not, `${at}.not`);
   };
-  walk(parsed.value, '$');
+  walkRule(parsed.value, {
+    all: (_children, at) => check('all', at),
+    any: (_children, at) => check('any', at),
+    not: (_child, at) => check('not', at),
+    ...everyLeaf((_rule, kind, at) => check(kind, at)),
+  });
   // Conditions of a kind the tag may not use were reported above; the catalogue check covers the rest.
   const refused = new Set(issues.map((i) => i.path));
   for (const i of checkRule(parsed.value, FIELD_CATALOGUE)) {

@@ -1,6 +1,7 @@
 import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../../segments/bitmap.ts';
 import type { SegmentIndexEntry } from '../../segments/index-cache.ts';
 import type { Rule } from '../../segments/rule.ts';
+import { everyLeaf, walkRule, type RuleVisitor } from '../../segments/rule-walk.ts';
 import type { StoreIndex } from '../../segments/source.ts';
 import { invalidRule, type SegmentFailure, type SegmentService } from '../../segments/service.ts';
 import { validateRule } from '../../segments/validate.ts';
@@ -199,20 +200,27 @@ export async function runDrivers(
 export function ruleFeatures(rule: Rule, entry: Pick<SegmentIndexEntry, 'segments'>): Set<string> {
   const out = new Set<string>();
   const seen = new Set<string>();
-  const walk = (r: Rule, depth: number): void => {
-    if (depth > 32) return;
-    if ('all' in r) r.all.forEach((c) => walk(c, depth + 1));
-    else if ('any' in r) r.any.forEach((c) => walk(c, depth + 1));
-    else if ('not' in r) walk(r.not, depth + 1);
-    else if ('attr' in r) out.add(`attr:${r.attr}`);
-    else if ('tag' in r) out.add(`tag:${r.tag}`);
-    else if ('segment' in r && !seen.has(r.segment)) {
+  // At most 33 levels are read, counted on through the saved segments named (the rule's root is level 1).
+  const nothing = () => undefined;
+  const visitor: RuleVisitor<void> = {
+    all: nothing,
+    any: nothing,
+    not: nothing,
+    ...everyLeaf(nothing),
+    attr: (r, _path, depth) => {
+      if (depth <= 33) out.add(`attr:${r.attr}`);
+    },
+    tag: (r, _path, depth) => {
+      if (depth <= 33) out.add(`tag:${r.tag}`);
+    },
+    segment: (r, path, depth) => {
+      if (depth > 33 || seen.has(r.segment)) return;
       seen.add(r.segment);
       const saved = entry.segments.get(r.segment);
-      if (saved) walk(saved.rule, depth + 1);
-    }
+      if (saved) walkRule(saved.rule, visitor, path, depth + 1);
+    },
   };
-  walk(rule, 0);
+  walkRule(rule, visitor);
   return out;
 }
 
