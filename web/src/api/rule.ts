@@ -1,97 +1,51 @@
-// The public JSON form of a customer-group rule, as the API takes it (mirrors src/segments/rule.ts). The builder
-// edits this form directly, so the JSON view, the live count and the saved rule are always the same object.
+// The public JSON form of a customer-group rule is the server's (src/segments/rule.ts), imported as types only and
+// erased from the bundle. The builder edits that form directly, so the JSON view, the live count and the saved rule
+// are always the same object.
+import type {
+  AllRule,
+  AnyRule,
+  AttrOp,
+  AttrRule as CheckedAttrRule,
+  LeafKind,
+  LeafRule,
+  NotRule,
+  ProductCategory,
+  RuleKind,
+  Scalar,
+} from '../../../src/segments/rule.ts';
 
-export type Scalar = number | string | boolean;
+export type {
+  AttrOp,
+  Bounds,
+  EventRule,
+  HoldsRule,
+  LeafKind,
+  ListRule,
+  ProductCategory,
+  PropertyPredicate,
+  RuleKind,
+  SampleRule,
+  Scalar,
+  SegmentRule,
+  TagRule,
+} from '../../../src/segments/rule.ts';
 
-export interface Bounds {
-  gt?: number;
-  gte?: number;
-  lt?: number;
-  lte?: number;
-  eq?: number;
-}
-
-export type AttrOp = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'between' | 'in' | 'contains' | 'empty';
-export const ATTR_OPS: readonly AttrOp[] = [
-  '=',
-  '!=',
-  '<',
-  '<=',
-  '>',
-  '>=',
-  'between',
-  'in',
-  'contains',
-  'empty',
-];
-
+/**
+ * An attribute condition as the builder holds it: until the user fills it in, the value may be missing (null) or
+ * not yet of the op's shape. The server answers such a rule with issues at its path.
+ */
 export interface AttrRule {
   attr: string;
   op: AttrOp;
-  value: unknown;
-}
-export interface TagRule {
-  tag: string;
-  in: string[];
-}
-export interface HoldsRule {
-  holds: string;
-  balance?: Bounds;
-}
-export interface PropertyPredicate {
-  eq?: Scalar;
-  ne?: Scalar;
-  gt?: number | string;
-  gte?: number | string;
-  lt?: number | string;
-  lte?: number | string;
-  in?: Scalar[];
-  contains?: string;
-}
-export interface EventRule {
-  event: string;
-  count?: Bounds;
-  sum?: Bounds & { property: string };
-  within_days?: number;
-  from?: string;
-  to?: string;
-  where?: Record<string, Scalar | PropertyPredicate>;
-}
-export interface SegmentRefRule {
-  segment: string;
-}
-export interface ListRule {
-  list: string;
-}
-export interface SampleRule {
-  sample: { percent: number; seed: string };
-}
-export interface AllRule {
-  all: Rule[];
-}
-export interface AnyRule {
-  any: Rule[];
-}
-export interface NotRule {
-  not: Rule;
+  value: CheckedAttrRule['value'] | null | (Scalar | null)[];
 }
 
+/** A rule in the builder: the server's grammar, with attribute conditions that may not be filled in yet. */
 export type Rule =
-  | AllRule
-  | AnyRule
-  | NotRule
-  | TagRule
-  | AttrRule
-  | HoldsRule
-  | EventRule
-  | SegmentRefRule
-  | ListRule
-  | SampleRule;
+  AllRule<Rule> | AnyRule<Rule> | NotRule<Rule> | Exclude<LeafRule, CheckedAttrRule> | AttrRule;
 
-export const RULE_KINDS = [
-  'all',
-  'any',
-  'not',
+// The server's kind lists are values, which a type-only import cannot bring; these are checked against its kinds.
+export const LEAF_KINDS = [
   'tag',
   'attr',
   'holds',
@@ -99,16 +53,33 @@ export const RULE_KINDS = [
   'segment',
   'list',
   'sample',
-] as const;
-export type RuleKind = (typeof RULE_KINDS)[number];
-export type LeafKind = Exclude<RuleKind, 'all' | 'any' | 'not'>;
-export const LEAF_KINDS: readonly LeafKind[] = ['tag', 'attr', 'holds', 'event', 'segment', 'list', 'sample'];
+] as const satisfies readonly LeafKind[];
+export const RULE_KINDS = ['all', 'any', 'not', ...LEAF_KINDS] as const satisfies readonly RuleKind[];
+// Compile-time check that no kind of the server's is missing here.
+const _everyKind: [Exclude<RuleKind, (typeof RULE_KINDS)[number]>] extends [never] ? true : false = true;
 
 /** The kind key a rule object carries, or null for something that is not a rule object. */
 export function ruleKind(rule: unknown): RuleKind | null {
   if (typeof rule !== 'object' || rule === null || Array.isArray(rule)) return null;
   for (const kind of RULE_KINDS) if (kind in rule) return kind;
   return null;
+}
+
+/** The rule objects of one kind. */
+export type RuleOf<K extends RuleKind> = Extract<Rule, Record<K, unknown>>;
+
+/**
+ * The builder's one dispatch on a rule object's kind: the case for its kind, else `other` — also for a value that
+ * is not a rule object, which JSON typed by hand may put anywhere in the tree.
+ */
+export function matchRule<T>(
+  rule: Rule,
+  cases: { readonly [K in RuleKind]?: (rule: RuleOf<K>) => T },
+  other: (rule: Rule) => T,
+): T {
+  const kind = ruleKind(rule);
+  const match = kind === null ? undefined : (cases[kind] as ((rule: Rule) => T) | undefined);
+  return match ? match(rule) : other(rule);
 }
 
 /** One step below a rule object: a group's child (`all`/`any` and an index) or `not`'s child. */
@@ -127,30 +98,38 @@ export function updateAt(
 ): Rule | undefined {
   const [first, ...rest] = steps;
   if (!first) return fn(rule);
-  if (first[0] === 'not') {
-    if (!('not' in rule)) return rule;
-    const child = updateAt(rule.not, rest, fn);
-    // Removing the only child of a negation removes the negation.
-    return child === undefined ? undefined : { not: child };
-  }
-  const key = first[0];
-  const list = key === 'all' && 'all' in rule ? rule.all : key === 'any' && 'any' in rule ? rule.any : null;
-  if (!list) return rule;
-  const next: Rule[] = [];
-  list.forEach((child, i) => {
-    if (i !== first[1]) next.push(child);
-    else {
-      const updated = updateAt(child, rest, fn);
-      if (updated !== undefined) next.push(updated);
-    }
-  });
-  return key === 'all' ? { all: next } : { any: next };
+  const within = (children: readonly Rule[], at: number): Rule[] => {
+    const next: Rule[] = [];
+    children.forEach((child, i) => {
+      if (i !== at) next.push(child);
+      else {
+        const updated = updateAt(child, rest, fn);
+        if (updated !== undefined) next.push(updated);
+      }
+    });
+    return next;
+  };
+  // A step that does not fit the node (the JSON was edited meanwhile) changes nothing.
+  return matchRule<Rule | undefined>(
+    rule,
+    {
+      all: (group) => (first[0] === 'all' ? { all: within(group.all, first[1]) } : rule),
+      any: (group) => (first[0] === 'any' ? { any: within(group.any, first[1]) } : rule),
+      not: (negation) => {
+        if (first[0] !== 'not') return rule;
+        const child = updateAt(negation.not, rest, fn);
+        // Removing the only child of a negation removes the negation.
+        return child === undefined ? undefined : { not: child };
+      },
+    },
+    () => rule,
+  );
 }
 
 /** A new condition of a kind with sensible starting values from the catalogue. */
 export function blankRule(
   kind: RuleKind,
-  hint: { tag?: string; attr?: string; holds?: string; event?: string },
+  hint: { tag?: string; attr?: string; holds?: ProductCategory; event?: string },
 ): Rule {
   switch (kind) {
     case 'all':
@@ -183,24 +162,30 @@ const blank = (v: unknown) => v === null || v === undefined || v === '';
  * builder does not ask for a count while there are any: the server would only say what the page already shows.
  */
 export function incompletePaths(rule: Rule, steps: readonly Step[] = []): string[] {
-  const here = pathText(steps);
+  const here = [pathText(steps)];
+  const missing = (yes: boolean) => (yes ? here : []);
   // A group just added and not filled yet.
-  if ('all' in rule && rule.all.length === 0) return [here];
-  if ('any' in rule && rule.any.length === 0) return [here];
-  if ('all' in rule) return rule.all.flatMap((c, i) => incompletePaths(c, [...steps, ['all', i]]));
-  if ('any' in rule) return rule.any.flatMap((c, i) => incompletePaths(c, [...steps, ['any', i]]));
-  if ('not' in rule) return incompletePaths(rule.not, [...steps, ['not']]);
-  let missing = false;
-  if ('tag' in rule) missing = rule.tag === '' || rule.in.length === 0;
-  else if ('attr' in rule)
-    missing =
-      rule.attr === '' ||
-      (Array.isArray(rule.value) ? rule.value.length === 0 || rule.value.some(blank) : blank(rule.value));
-  else if ('event' in rule) missing = rule.event === '';
-  else if ('segment' in rule) missing = rule.segment === '';
-  else if ('list' in rule) missing = rule.list === '';
-  else if ('sample' in rule) missing = blank(rule.sample.percent) || rule.sample.seed === '';
-  return missing ? [here] : [];
+  const group = (key: 'all' | 'any', children: readonly Rule[]) =>
+    children.length === 0 ? here : children.flatMap((c, i) => incompletePaths(c, [...steps, [key, i]]));
+  return matchRule(
+    rule,
+    {
+      all: (r) => group('all', r.all),
+      any: (r) => group('any', r.any),
+      not: (r) => incompletePaths(r.not, [...steps, ['not']]),
+      tag: (r) => missing(r.tag === '' || r.in.length === 0),
+      attr: (r) =>
+        missing(
+          r.attr === '' ||
+            (Array.isArray(r.value) ? r.value.length === 0 || r.value.some(blank) : blank(r.value)),
+        ),
+      event: (r) => missing(r.event === ''),
+      segment: (r) => missing(r.segment === ''),
+      list: (r) => missing(r.list === ''),
+      sample: (r) => missing(blank(r.sample.percent) || r.sample.seed === ''),
+    },
+    () => [],
+  );
 }
 
 /** JSON with object keys sorted, so two rules compare equal whatever key order the store gave them back in. */

@@ -1,5 +1,5 @@
 import { request } from '../api.ts';
-import type { Rule } from './rule.ts';
+import type { ProductCategory, Rule } from './rule.ts';
 import type { Bilingual } from './tags.ts';
 
 export type AttrType = 'number' | 'date' | 'string' | 'boolean';
@@ -18,7 +18,7 @@ export interface SegmentCatalogue {
     type: AttrType;
     values?: readonly (string | number | boolean)[];
   }[];
-  readonly holdings: readonly string[];
+  readonly holdings: readonly ProductCategory[];
   readonly events: readonly { name: string; properties: readonly string[] }[];
   readonly segments: readonly { id: string; name: string }[];
   readonly lists: readonly { id: string; name: string; members: number }[];

@@ -23,7 +23,7 @@ export function AttrCondition({ rule, onChange }: { rule: AttrRule; onChange: (r
     onChange({ attr: name, op, value: op === rule.op ? rule.value : defaultValue(nextType) });
   };
   const setOp = (op: AttrOp) => onChange({ attr: rule.attr, op, value: valueForOp(op, rule.value, type) });
-  const setValue = (value: unknown) => onChange({ attr: rule.attr, op: rule.op, value });
+  const setValue = (value: AttrRule['value']) => onChange({ attr: rule.attr, op: rule.op, value });
 
   const scalarInput = (value: unknown, onValue: (v: Scalar | null) => void, testId: string) => {
     if (type === 'number')
@@ -81,7 +81,7 @@ export function AttrCondition({ rule, onChange }: { rule: AttrRule; onChange: (r
 
   let valueInput: ReactNode;
   if (rule.op === 'between') {
-    const [lo, hi] = Array.isArray(rule.value) ? (rule.value as unknown[]) : [null, null];
+    const [lo, hi] = Array.isArray(rule.value) ? (rule.value as (Scalar | null)[]) : [null, null];
     valueInput = (
       <>
         {scalarInput(lo, (v) => setValue([v, hi ?? null]), 'cond-attr-lo')}

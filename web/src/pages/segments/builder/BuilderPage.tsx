@@ -5,6 +5,7 @@ import { ApiError, errorText, type Issue } from '../../../api.ts';
 import {
   canonicalJson,
   incompletePaths,
+  matchRule,
   ruleKind,
   updateAt,
   type Rule,
@@ -35,7 +36,7 @@ function parseRuleParam(text: string | null): Rule | null {
   }
 }
 const isEmpty = (rule: Rule) =>
-  ('all' in rule && rule.all.length === 0) || ('any' in rule && rule.any.length === 0);
+  matchRule(rule, { all: (g) => g.all.length === 0, any: (g) => g.any.length === 0 }, () => false);
 
 /** The builder for a new segment (no id) or a saved one: nested conditions, live count, JSON, save. */
 export function BuilderPage({ segmentId }: { segmentId?: string }) {

@@ -1,12 +1,12 @@
 import { InputNumber, Input, Select, Space, Typography } from 'antd';
-import type { ListRule, Rule, SampleRule, SegmentRefRule } from '../../../api/rule.ts';
+import type { ListRule, Rule, SampleRule, SegmentRule } from '../../../api/rule.ts';
 import { formatInteger } from '../../../format.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { useBuilder } from './context.ts';
 import { ListUpload } from './ListUpload.tsx';
 
 /** Is a member of another saved segment. */
-export function SegmentCondition({ rule, onChange }: { rule: SegmentRefRule; onChange: (r: Rule) => void }) {
+export function SegmentCondition({ rule, onChange }: { rule: SegmentRule; onChange: (r: Rule) => void }) {
   const { t } = useI18n();
   const { catalogue, selfId } = useBuilder();
   return (

@@ -2,19 +2,7 @@ import { DeleteOutlined, StopOutlined, UndoOutlined } from '@ant-design/icons';
 import { Button, Segmented, Space, Tag, Tooltip, Typography } from 'antd';
 import type { CSSProperties, ReactNode } from 'react';
 import type { Issue } from '../../../api.ts';
-import {
-  pathText,
-  ruleKind,
-  type AttrRule,
-  type EventRule,
-  type HoldsRule,
-  type ListRule,
-  type Rule,
-  type SampleRule,
-  type SegmentRefRule,
-  type Step,
-  type TagRule,
-} from '../../../api/rule.ts';
+import { matchRule, pathText, ruleKind, type Rule, type Step } from '../../../api/rule.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { AddMenu } from './AddMenu.tsx';
 import { AttrCondition } from './AttrCondition.tsx';
@@ -31,11 +19,26 @@ const COLORS = { all: '#1677ff', any: '#fa8c16', not: '#cf1322', leaf: '#d9dde3'
 
 /** One rule object of the tree, drawn by kind, with the server's issues about it underneath. */
 export function RuleNode({ rule, steps, edit }: { rule: Rule; steps: readonly Step[]; edit: Edit }) {
-  const kind = ruleKind(rule);
-  if (kind === 'all' || kind === 'any')
-    return <GroupNode rule={rule} kind={kind} steps={steps} edit={edit} />;
-  if (kind === 'not' && 'not' in rule) return <NotNode child={rule.not} steps={steps} edit={edit} />;
-  return <LeafNode rule={rule} steps={steps} edit={edit} />;
+  return matchRule(
+    rule,
+    {
+      all: (group) => <GroupNode items={group.all} kind="all" steps={steps} edit={edit} />,
+      any: (group) => <GroupNode items={group.any} kind="any" steps={steps} edit={edit} />,
+      not: (negation) => <NotNode child={negation.not} steps={steps} edit={edit} />,
+    },
+    () => <LeafNode rule={rule} steps={steps} edit={edit} />,
+  );
+}
+
+/** The group at `kind` of the rule's children and `added`; the rule itself when it is not a group. */
+function regroup(rule: Rule, kind: 'all' | 'any', added: readonly Rule[] = []): Rule {
+  const children = matchRule<readonly Rule[] | null>(
+    rule,
+    { all: (g) => g.all, any: (g) => g.any },
+    () => null,
+  );
+  if (children === null) return rule;
+  return kind === 'all' ? { all: [...children, ...added] } : { any: [...children, ...added] };
 }
 
 function Issues({ path }: { path: string }) {
@@ -116,12 +119,12 @@ function Frame(props: {
 }
 
 function GroupNode({
-  rule,
+  items,
   kind,
   steps,
   edit,
 }: {
-  rule: Rule;
+  items: readonly Rule[];
   kind: 'all' | 'any';
   steps: readonly Step[];
   edit: Edit;
@@ -129,7 +132,6 @@ function GroupNode({
   const { t } = useI18n();
   const { issues } = useBuilder();
   const path = pathText(steps);
-  const children = 'all' in rule ? rule.all : 'any' in rule ? rule.any : [];
   const root = steps.length === 0;
   return (
     <Frame
@@ -144,12 +146,7 @@ function GroupNode({
           <Segmented<'all' | 'any'>
             size="small"
             value={kind}
-            onChange={(next) =>
-              edit(
-                steps,
-                (r) => ('all' in r ? { [next]: r.all } : 'any' in r ? { [next]: r.any } : r) as Rule,
-              )
-            }
+            onChange={(next) => edit(steps, (r) => regroup(r, next))}
             options={[
               { value: 'all', label: <span data-testid="group-all">{t('builder.group.all')}</span> },
               { value: 'any', label: <span data-testid="group-any">{t('builder.group.any')}</span> },
@@ -158,7 +155,7 @@ function GroupNode({
           <Typography.Text type="secondary">{t('builder.group.ofTheFollowing')}</Typography.Text>
         </Space>
         {!root && <NodeActions steps={steps} edit={edit} negate />}
-        {root && children.length > 0 && (
+        {root && items.length > 0 && (
           <Tooltip title={t('builder.negate')}>
             <Button
               type="text"
@@ -172,20 +169,11 @@ function GroupNode({
       </div>
       <Issues path={path} />
       <Space orientation="vertical" size={8} style={{ width: '100%', marginTop: 10 }}>
-        {children.map((child, i) => (
+        {items.map((child, i) => (
           <RuleNode key={i} rule={child} steps={[...steps, [kind, i]]} edit={edit} />
         ))}
-        {children.length === 0 && (
-          <Typography.Text type="secondary">{t('builder.group.empty')}</Typography.Text>
-        )}
-        <AddMenu
-          testId={`add-to-${path}`}
-          onAdd={(added) =>
-            edit(steps, (r) =>
-              'all' in r ? { all: [...r.all, added] } : 'any' in r ? { any: [...r.any, added] } : r,
-            )
-          }
-        />
+        {items.length === 0 && <Typography.Text type="secondary">{t('builder.group.empty')}</Typography.Text>}
+        <AddMenu testId={`add-to-${path}`} onAdd={(added) => edit(steps, (r) => regroup(r, kind, [added]))} />
       </Space>
     </Frame>
   );
@@ -222,7 +210,7 @@ function NotNode({ child, steps, edit }: { child: Rule; steps: readonly Step[]; 
               type="text"
               size="small"
               icon={<UndoOutlined />}
-              onClick={() => edit(steps, (r) => ('not' in r ? r.not : r))}
+              onClick={() => edit(steps, (r) => matchRule(r, { not: (negation) => negation.not }, () => r))}
               data-testid="node-unnegate"
               aria-label={t('builder.unNegate')}
             />
@@ -242,14 +230,19 @@ function LeafNode({ rule, steps, edit }: { rule: Rule; steps: readonly Step[]; e
   const path = pathText(steps);
   const kind = ruleKind(rule) ?? 'tag';
   const onChange = (next: Rule) => edit(steps, () => next);
-  let body: ReactNode;
-  if ('tag' in rule) body = <TagCondition rule={rule as TagRule} onChange={onChange} />;
-  else if ('attr' in rule) body = <AttrCondition rule={rule as AttrRule} onChange={onChange} />;
-  else if ('holds' in rule) body = <HoldsCondition rule={rule as HoldsRule} onChange={onChange} />;
-  else if ('event' in rule) body = <EventCondition rule={rule as EventRule} onChange={onChange} />;
-  else if ('segment' in rule) body = <SegmentCondition rule={rule as SegmentRefRule} onChange={onChange} />;
-  else if ('list' in rule) body = <ListCondition rule={rule as ListRule} onChange={onChange} />;
-  else if ('sample' in rule) body = <SampleCondition rule={rule as SampleRule} onChange={onChange} />;
+  const body = matchRule<ReactNode>(
+    rule,
+    {
+      tag: (r) => <TagCondition rule={r} onChange={onChange} />,
+      attr: (r) => <AttrCondition rule={r} onChange={onChange} />,
+      holds: (r) => <HoldsCondition rule={r} onChange={onChange} />,
+      event: (r) => <EventCondition rule={r} onChange={onChange} />,
+      segment: (r) => <SegmentCondition rule={r} onChange={onChange} />,
+      list: (r) => <ListCondition rule={r} onChange={onChange} />,
+      sample: (r) => <SampleCondition rule={r} onChange={onChange} />,
+    },
+    () => undefined,
+  );
   return (
     <Frame path={path} kind={kind} color={COLORS.leaf} invalid={issues.has(path)}>
       <div style={{ display: 'flex', alignItems: 'flex-start', gap: 8 }}>

@@ -1,4 +1,4 @@
-import type { AttrOp, Scalar } from '../../../api/rule.ts';
+import type { AttrOp, AttrRule, Scalar } from '../../../api/rule.ts';
 import type { AttrType } from '../../../api/segments.ts';
 
 /** The ops each attribute type allows (README of src/segments). */
@@ -22,7 +22,7 @@ export function coerce(raw: Scalar | null | undefined, type: AttrType): Scalar |
 }
 
 /** The value carried over when the op changes: a scalar stays, a list or range gives its first element. */
-export function valueForOp(op: AttrOp, previous: unknown, type: AttrType): unknown {
+export function valueForOp(op: AttrOp, previous: unknown, type: AttrType): AttrRule['value'] {
   const first: Scalar | null = Array.isArray(previous)
     ? ((previous[0] as Scalar | undefined) ?? null)
     : typeof previous === 'number' || typeof previous === 'string' || typeof previous === 'boolean'
