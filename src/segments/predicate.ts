@@ -4,8 +4,9 @@ import type { RuleIssueCode } from './parse.ts';
 import type { AttrRule, Bounds, EventRule, PropertyPredicate, Scalar } from './rule.ts';
 
 // Turns the leaf conditions of the public rule form into normalized predicates: the one place that decides what
-// an op means for each attribute type. validate.ts uses it to find mistakes, compile.ts to build bitmap plans, so
-// a rule that validates always compiles. (reference.ts deliberately does not use it: it is the independent oracle.)
+// an op means for each attribute type. The checking pass that validation and compilation share (rule-check.ts) uses
+// it, so a rule that validates always compiles. (reference.ts deliberately does not use it: it is the independent
+// oracle.)
 
 export type AttrType = 'number' | 'string' | 'date' | 'boolean';
 
