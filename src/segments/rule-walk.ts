@@ -37,7 +37,9 @@ export interface RuleVisitor<T> {
 
 /** Visits a rule depth first, children left to right; `path` and `depth` place it when it is not the root. */
 export function walkRule<T>(rule: Rule, visitor: RuleVisitor<T>, path = '$', depth = 1): T {
-  return visitNode(rule, visitor, path, depth, (child, at, below) => walkRule(child, visitor, at, below));
+  const descend = (child: Rule, at: string, below: number): T =>
+    visitNode(child, visitor, at, below, descend);
+  return visitNode(rule, visitor, path, depth, descend);
 }
 
 /**

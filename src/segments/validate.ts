@@ -1,10 +1,10 @@
 import { err, ok, type Result } from '../shared/errors.ts';
 import { parseRule, type RuleIssue } from './parse.ts';
 import type { AttrType } from './predicate.ts';
-import type { Rule } from './rule.ts';
+import type { Rule, SegmentRule } from './rule.ts';
 import {
-  checkingVisitor,
   reportTo,
+  RuleChecker,
   unknownSegment,
   type Report,
   type RuleBuilder,
@@ -48,35 +48,68 @@ export function validateRule(
 export function checkRule(rule: Rule, catalogue: Catalogue, options: ValidateOptions = {}): RuleIssue[] {
   const issues: RuleIssue[] = [];
   const report = reportTo(issues);
-  const scope: RuleScope = {
-    today: ANY_DAY,
-    tag: (name) => catalogue.tags.get(name),
-    attributeType: (name) => catalogue.attributes.get(name)?.type,
-    hasList: (name) => catalogue.lists.has(name),
-    hasEvent: (name) => catalogue.events.has(name),
-  };
-  // Compiling against the catalogue builds nothing: only the issues are wanted. Empty groups are refused here,
-  // though an index answers them (all [] = everyone, any [] = nobody): a user never means one.
-  const group = (key: 'all' | 'any') => (children: void[], path: string) => {
-    if (children.length === 0)
-      report(path, [{ code: 'empty_group', field: key, message: `"${key}" needs at least one condition` }]);
-  };
-  const nothing = () => undefined;
-  const builder: RuleBuilder<void> = {
-    refused: undefined,
-    all: group('all'),
-    any: group('any'),
-    not: nothing,
-    tag: nothing,
-    attr: nothing,
-    holds: nothing,
-    event: nothing,
-    segment: (node, path) => checkSegment(node.segment, path, catalogue, options, report),
-    list: nothing,
-    sample: nothing,
-  };
-  walkRule(rule, checkingVisitor(scope, builder, report));
+  const check = new CatalogueCheck(catalogue, options, report);
+  walkRule(rule, new RuleChecker(check, check, report));
   return issues;
+}
+
+/**
+ * Compiling against the catalogue, which builds nothing: only the problems are wanted. Beyond the checks of every
+ * compilation, it refuses empty groups (an index answers them, all [] = everyone, any [] = nobody, but a user never
+ * means one) and follows saved segments through the catalogue, refusing references that close a cycle.
+ */
+// A class, not closures: see RuleChecker (rule-check.ts).
+class CatalogueCheck implements RuleScope, RuleBuilder<void> {
+  readonly refused = undefined;
+  readonly today = ANY_DAY;
+
+  constructor(
+    private readonly catalogue: Catalogue,
+    private readonly options: ValidateOptions,
+    private readonly report: Report,
+  ) {}
+
+  lookupTag(name: string) {
+    return this.catalogue.tags.get(name);
+  }
+
+  attributeType(name: string) {
+    return this.catalogue.attributes.get(name)?.type;
+  }
+
+  hasList(name: string) {
+    return this.catalogue.lists.has(name);
+  }
+
+  hasEvent(name: string) {
+    return this.catalogue.events.has(name);
+  }
+
+  all(children: void[], path: string) {
+    if (children.length === 0) this.emptyGroup('all', path);
+  }
+
+  any(children: void[], path: string) {
+    if (children.length === 0) this.emptyGroup('any', path);
+  }
+
+  segment(node: SegmentRule, path: string) {
+    checkSegment(node.segment, path, this.catalogue, this.options, this.report);
+  }
+
+  not() {}
+  tag() {}
+  attr() {}
+  holds() {}
+  event() {}
+  list() {}
+  sample() {}
+
+  private emptyGroup(key: 'all' | 'any', path: string) {
+    this.report(path, [
+      { code: 'empty_group', field: key, message: `"${key}" needs at least one condition` },
+    ]);
+  }
 }
 
 function checkSegment(
