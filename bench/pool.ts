@@ -7,7 +7,7 @@ import { AuthService } from '../src/auth/service.ts';
 import { createHandoverJob } from '../src/pool/handover/jobs.ts';
 import { HandoverRunner } from '../src/pool/handover/runner.ts';
 import { seedSyntheticBank, type SyntheticPool, type SyntheticStaff } from '../src/pool/synthetic.ts';
-import { fixedClock } from '../src/shared/clock.ts';
+import { fixedClock, systemClock } from '../src/shared/clock.ts';
 import { createLogger } from '../src/shared/logger.ts';
 import { migrate } from '../src/store/operational/migrate.ts';
 import { openOperationalStore, type OperationalTarget } from '../src/store/operational/open.ts';
@@ -152,7 +152,7 @@ async function benchHttp(engine: 'pglite' | 'postgres', options: PoolBenchOption
     await sql`analyze`.execute(target.store.db);
     const auth = new AuthService({
       db: target.store.db,
-      clock: { now: () => new Date() },
+      clock: systemClock('Asia/Shanghai'),
       sessionTtlHours: 12,
     });
     await auth.createUser(

@@ -91,7 +91,7 @@ beforeAll(async () => {
         writeFileSync(file, csvOf(arms));
         const r = await runImport(
           { kind: 'experiment', file, mapping: { value: mapping }, actor: 'test' },
-          { operational: stores.operational, clock: systemClock },
+          { operational: stores.operational, clock: systemClock('Asia/Shanghai') },
         );
         if (!r.ok || r.value.status !== 'committed') throw new Error(`import ${id} failed`);
       }

@@ -58,16 +58,17 @@ beforeAll(async () => {
   });
   if (!config.ok) throw new Error(JSON.stringify(config.error));
   stores = await openStores(config.value);
-  const asOf = systemClock.now().toISOString().slice(0, 10);
+  const clock = systemClock(config.value.timeZone);
+  const asOf = clock.today();
   await seedSmallBank(stores, { customers: CUSTOMERS, asOf, seed: 20261123 });
-  const auth = new AuthService({ db: stores.operational.db, clock: systemClock, sessionTtlHours: 12 });
+  const auth = new AuthService({ db: stores.operational.db, clock, sessionTtlHours: 12 });
   const created = await auth.createUser(
     { username: 'analyst1', role: 'analyst', password: PASSWORD },
     'test',
   );
   if (!created.ok) throw new Error(created.error.message);
 
-  app = await createApp({ config: config.value, stores, clock: systemClock, logger: createLogger('warn') });
+  app = await createApp({ config: config.value, stores, clock, logger: createLogger('warn') });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 

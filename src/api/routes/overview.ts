@@ -32,7 +32,7 @@ export function registerOverviewRoutes(api: ZodApi, ctx: RouteContext): void {
     },
     async (req) => {
       await wholeBank(req, ctx, 'analytics.read');
-      const asOf = req.query.asOf ?? ctx.clock.now().toISOString().slice(0, 10);
+      const asOf = req.query.asOf ?? ctx.clock.today();
       return bankOverview(
         { db: ctx.stores.operational.db, events: ctx.stores.events },
         { asOf, days: req.query.days },

@@ -20,7 +20,7 @@ import * as w from './work-schemas.ts';
 export function registerPoolWorkRoutes(api: ZodApi, ctx: RouteContext): void {
   const db = ctx.stores.operational.db;
   const deps = { db, clock: ctx.clock };
-  const today = () => ctx.clock.now().toISOString().slice(0, 10);
+  const today = () => ctx.clock.today();
 
   /** The staff member a workbench view is about: the caller's own, or one in their scope (404 otherwise). */
   const staffFor = async (principal: Principal, scope: DataScope, asked?: string) => {
