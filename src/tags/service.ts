@@ -238,6 +238,7 @@ export class TagService {
           sandbox: this.#sandbox,
           ...(this.#logger ? { logger: this.#logger } : {}),
           ...(this.#chunkSize ? { chunkSize: this.#chunkSize } : {}),
+          timeZone: this.#clock.timeZone,
         },
         {
           asOf,
@@ -372,11 +373,10 @@ export class TagService {
   async #checkSql(input: TagInput, author: TagAuthor): Promise<TagFailure | undefined> {
     if (input.kind !== 'sql') return undefined;
     if (!author.maySql) return SQL_FORBIDDEN;
-    const checked = await checkSqlTag(
-      { events: this.#events, sandbox: this.#sandbox },
-      input.spec,
-      this.today(),
-    );
+    const checked = await checkSqlTag({ events: this.#events, sandbox: this.#sandbox }, input.spec, {
+      asOf: this.today(),
+      timeZone: this.#clock.timeZone,
+    });
     if (checked.ok) return undefined;
     return invalidFailure(
       checked.error.map((i) => ({
