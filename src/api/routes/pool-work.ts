@@ -72,7 +72,11 @@ export function registerPoolWorkRoutes(api: ZodApi, ctx: RouteContext): void {
     },
     async (req) => {
       const { scope } = await scoped(req, ctx, 'customers.read');
-      return contactCoverage(db, scope, { asOf: req.query.asOf ?? today(), days: req.query.days });
+      return contactCoverage(db, scope, {
+        asOf: req.query.asOf ?? today(),
+        days: req.query.days,
+        calendar: ctx.clock,
+      });
     },
   );
 
@@ -133,6 +137,7 @@ export function registerPoolWorkRoutes(api: ZodApi, ctx: RouteContext): void {
       return poolKpis({ db, events: ctx.stores.events }, scope, {
         asOf: req.query.asOf ?? today(),
         managerId,
+        calendar: ctx.clock,
       });
     },
   );

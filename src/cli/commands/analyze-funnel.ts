@@ -80,8 +80,8 @@ export function runBehaviour<T extends { notEnoughData: string | null }>(
 ): Promise<void> {
   return runAnalysis(
     json,
-    async ({ stores, segments }: AnalysisContext): Promise<AnalysisOutcome<T>> => {
-      const result = await analyse({ events: stores.events, segments });
+    async ({ stores, segments, clock }: AnalysisContext): Promise<AnalysisOutcome<T>> => {
+      const result = await analyse({ events: stores.events, clock, segments });
       if (result.ok && result.value.notEnoughData)
         return {
           ok: false,
