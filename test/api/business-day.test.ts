@@ -99,6 +99,18 @@ async function tagValues(bank: Bank, tag: string, asOf: string): Promise<Record<
   return { LATE: valueOf('LATE'), EARLY: valueOf('EARLY') };
 }
 
+/** Defines a custom tag through the API (once: both apps share the stores). */
+function defineTag(key: string, kind: 'event' | 'sql', spec: object): Promise<Body> {
+  return call(shanghai, 'POST', '/v1/tags', {
+    key,
+    name_en: key,
+    name_zh: key,
+    category: 'custom',
+    kind,
+    spec,
+  });
+}
+
 describe("the bank's business day (Asia/Shanghai)", () => {
   it('is today from the clock: 18:00Z on the 23rd is already the 24th in Shanghai', async () => {
     expect(t.clock.timeZone).toBe('Asia/Shanghai');
@@ -107,20 +119,13 @@ describe("the bank's business day (Asia/Shanghai)", () => {
   });
 
   it('tags: a one-day event window on the 23rd holds the 23:30 event and not the 00:30 one', async () => {
-    await call(shanghai, 'POST', '/v1/tags', {
-      key: 'opened_1d',
-      name_en: 'Opened the app that day',
-      name_zh: '当日打开 App',
-      category: 'custom',
-      kind: 'event',
-      spec: {
-        event: 'open',
-        window_days: 1,
-        buckets: [
-          { value: 'yes', label: { en: 'Yes', zh: '是' }, min: 1 },
-          { value: 'no', label: { en: 'No', zh: '否' }, max: 1 },
-        ],
-      },
+    await defineTag('opened_1d', 'event', {
+      event: 'open',
+      window_days: 1,
+      buckets: [
+        { value: 'yes', label: { en: 'Yes', zh: '是' }, min: 1 },
+        { value: 'no', label: { en: 'No', zh: '否' }, max: 1 },
+      ],
     });
     expect(await tagValues(shanghai, 'opened_1d', D)).toEqual({ LATE: 'yes', EARLY: 'no' });
     expect(await tagValues(shanghai, 'opened_1d', NEXT)).toEqual({ LATE: 'no', EARLY: 'yes' });
@@ -128,16 +133,9 @@ describe("the bank's business day (Asia/Shanghai)", () => {
   });
 
   it("tags: an SQL tag's {tz} is the bank's zone", async () => {
-    await call(shanghai, 'POST', '/v1/tags', {
-      key: 'first_open_day',
-      name_en: 'Day of the first app open',
-      name_zh: '首次打开 App 日期',
-      category: 'custom',
-      kind: 'sql',
-      spec: {
-        store: 'events',
-        sql: "SELECT customer_id, toString(min(toDate(time, {tz}))) AS value FROM events_dedup WHERE event = 'open' GROUP BY customer_id",
-      },
+    await defineTag('first_open_day', 'sql', {
+      store: 'events',
+      sql: "SELECT customer_id, toString(min(toDate(time, {tz}))) AS value FROM events_dedup WHERE event = 'open' GROUP BY customer_id",
     });
     expect(await tagValues(shanghai, 'first_open_day', NEXT)).toEqual({ LATE: D, EARLY: NEXT });
     expect(await tagValues(utc, 'first_open_day', NEXT)).toEqual({ LATE: D, EARLY: D });
