@@ -68,7 +68,9 @@ export function registerTagCommands(program: Command): void {
 
   tags
     .command('compute')
-    .description('compute tags for a day (default today, UTC) and save the snapshot')
+    .description(
+      "compute tags for a business day (default today in the bank's time zone) and save the snapshot",
+    )
     .option('--as-of <date>', 'business day YYYY-MM-DD', dayOption)
     .option('--key <key>', 'only this tag (repeatable)', collect)
     .option('--json', 'print the run as JSON')
