@@ -100,7 +100,7 @@ export async function bankOverview(
       pareto: 'Customers ranked by AUM, richest first, in 100 equal-count buckets; cumulative AUM share',
       newCustomersPerDay: 'Customers by customer_since (date the bank relationship began)',
       eventsPerDay:
-        "Behaviour events by the bank's business day (in timeZone), duplicate event ids counted once",
+        "Behaviour events by the bank's business day (see timeZone), duplicate event ids counted once",
     },
   };
 }

@@ -116,6 +116,9 @@ describe("the bank's business day (Asia/Shanghai)", () => {
     expect(t.clock.timeZone).toBe('Asia/Shanghai');
     expect(t.clock.today()).toBe(NEXT);
     expect(fixedClock(NOW, 'UTC').today()).toBe(D);
+    // the dashboard cuts its days (defaults, 'today') in the zone the server names
+    expect((await call(shanghai, 'GET', '/v1/auth/me')).timeZone).toBe('Asia/Shanghai');
+    expect((await call(utc, 'GET', '/v1/auth/me')).timeZone).toBe('UTC');
   });
 
   it('tags: a one-day event window on the 23rd holds the 23:30 event and not the 00:30 one', async () => {

@@ -33,6 +33,8 @@ if (!HAVE_CHROMIUM) {
 const DIST_INDEX = new URL('../../web/dist/index.html', import.meta.url);
 const PASSWORD = 'analyst-pass-1';
 const CUSTOMERS = 613;
+/** The bank's zone (FLYWHEEL_TIMEZONE's default): the Overview counts events on its business days. */
+const ZONE = 'Asia/Shanghai';
 
 let dir: string;
 let stores: Stores;
@@ -188,8 +190,8 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium', () => {
     expect(Number(await rawValue('overview-new-customers-total'))).toBe(Number(joined.rows[0]?.n));
 
     const events = await stores.events.query<{ n: number }>(
-      `SELECT uniqExact(event_id) AS n FROM events WHERE toDate(time) BETWEEN toDate({from:String}) AND toDate({to:String})`,
-      { from, to: asOf },
+      `SELECT uniqExact(event_id) AS n FROM events WHERE toDate(time, {tz:String}) BETWEEN toDate({from:String}) AND toDate({to:String})`,
+      { from, to: asOf, tz: ZONE },
     );
     expect(events[0]?.n).toBeGreaterThan(0);
     expect(Number(await rawValue('overview-events-total'))).toBe(events[0]?.n);
@@ -203,14 +205,14 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium', () => {
       stores.operational.db,
     );
     const events = await stores.events.query<{ n: number }>(
-      `SELECT uniqExact(event_id) AS n FROM events WHERE toDate(time) BETWEEN toDate({from:String}) AND toDate({to:String})`,
-      { from, to: asOf },
+      `SELECT uniqExact(event_id) AS n FROM events WHERE toDate(time, {tz:String}) BETWEEN toDate({from:String}) AND toDate({to:String})`,
+      { from, to: asOf, tz: ZONE },
     );
     await page.getByTestId('overview-window').getByText('近 7 天').click();
     await expect.poll(() => rawValue('overview-events-total')).toBe(String(events[0]?.n));
     expect(Number(await rawValue('overview-new-customers-total'))).toBe(Number(joined.rows[0]?.n));
     expect(await page.getByTestId('chart-events-meta').innerText()).toContain(
-      `近 7 天（${from} 至 ${asOf}）`,
+      `近 7 天（${from} 至 ${asOf}，本行营业日，${ZONE}）`,
     );
     await page.getByTestId('overview-window').getByText('近 30 天').click();
     await expect.poll(() => page.getByTestId('chart-events-meta').innerText()).toContain('近 30 天');
