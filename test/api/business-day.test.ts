@@ -163,6 +163,23 @@ describe("the bank's business day (Asia/Shanghai)", () => {
     expect(utcOnD.timeZone).toBe('UTC');
   });
 
+  it('the OpenAPI document shows the zone in every answer that cuts days', async () => {
+    const doc = (await (await fetch(`${shanghai.base}/docs/json`)).json()) as Body;
+    const answer = (method: string, path: string) =>
+      doc.paths[path][method].responses['200'].content['application/json'].schema;
+    for (const [method, path] of [
+      ['post', '/v1/analytics/funnel'],
+      ['post', '/v1/analytics/retention'],
+      ['post', '/v1/analytics/churn'],
+      ['get', '/v1/analytics/trend'],
+      ['get', '/v1/analytics/concentration'],
+      ['get', '/v1/analytics/lifecycle/aarrr'],
+      ['get', '/v1/overview'],
+      ['get', '/v1/auth/me'],
+    ] as const)
+      expect(answer(method, path).properties.timeZone, path).toMatchObject({ type: 'string' });
+  });
+
   it("retention: each customer's cohort is the business day of their first open", async () => {
     const retention = (bank: Bank) =>
       call(bank, 'POST', '/v1/analytics/retention', {
