@@ -154,8 +154,9 @@ async function computeAll(
   phases: Record<string, number>,
 ): Promise<RoaringBitmap32> {
   const phase = (name: string, since: number) => (phases[name] = Math.round(performance.now() - since));
-  const { db, events } = deps;
+  const { db, events, timeZone } = deps;
   const { asOf, signal } = options;
+  const day = { asOf, timeZone };
   const timed = async (key: string, run: () => Promise<Map<string, RoaringBitmap32>>) => {
     const t0 = performance.now();
     try {
@@ -166,7 +167,7 @@ async function computeAll(
   };
 
   // Plan: row tags for the scan, event questions for one batch.
-  const batch = new EventBatch(events, deps.timeZone);
+  const batch = new EventBatch(events, timeZone);
   const rowTags: RowTag[] = [];
   const eventTags: TagDefinition[] = [];
   for (const def of defs) {
@@ -204,18 +205,12 @@ async function computeAll(
         const n = rfm.size + 1;
         rfm.set(
           basis,
-          onEventStore(() => computeRfm(events, def.spec, asOf, deps.timeZone)).then(
-            (r) => (phase(`rfm${n}`, started), r),
-          ),
+          onEventStore(() => computeRfm(events, def.spec, day)).then((r) => (phase(`rfm${n}`, started), r)),
         );
       }
       background.push(timed(def.key, async () => rfmOutput(await rfm.get(basis)!, def.spec)));
     } else if (def.kind === 'sql' && def.spec.store === 'events') {
-      background.push(
-        onEventStore(() =>
-          timed(def.key, () => runEventSql(events, def.key, def.spec, { asOf, timeZone: deps.timeZone })),
-        ),
-      );
+      background.push(onEventStore(() => timed(def.key, () => runEventSql(events, def.key, def.spec, day))));
     }
   }
   const maxOrdinal = await maxCustomerId(db);
@@ -237,9 +232,7 @@ async function computeAll(
     for (const def of defs) {
       signal?.throwIfAborted();
       if (def.kind === 'sql' && def.spec.store === 'operational')
-        await timed(def.key, () =>
-          runOperationalSql(deps, def.key, def.spec, { asOf, timeZone: deps.timeZone }),
-        );
+        await timed(def.key, () => runOperationalSql(deps, def.key, def.spec, day));
       else if (def.kind === 'manual') await timed(def.key, () => manualTagValues(db, def.key));
     }
     phase('operationalSqlAndManual', operationalStarted);

@@ -34,9 +34,9 @@ export function rfmBasisKey(spec: RfmSpec): string {
 export async function computeRfm(
   events: EventStore,
   spec: RfmSpec,
-  asOf: string,
-  timeZone: string,
+  day: { asOf: string; timeZone: string },
 ): Promise<RfmOutputs> {
+  const { asOf, timeZone } = day;
   const center = (x: string) => (spec.split === 'mean' ? `avg(${x})` : `quantileExact(0.5)(${x})`);
   // boundaries: the c_k-th smallest (ascending measures) or c_k-th largest (recency) value, k = 1..4
   const bounds = (sorted: string, descending: boolean) =>
