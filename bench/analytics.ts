@@ -134,9 +134,12 @@ export async function benchAnalytics(options: { events: number; customers: numbe
     const [partsRow] = await events.query<{ parts: number }>(
       `SELECT count() AS parts FROM system.parts WHERE table = 'events' AND active`,
     );
+    // UTC business days: the DuckDB and PostgreSQL baselines cut days in UTC, and the answers must agree.
+    const clock = fixedClock('2026-11-23T10:00:00Z', 'UTC');
     const deps: BehaviourDeps = {
       events,
-      segments: new SegmentService({ db: store.db, events, clock: fixedClock('2026-11-23T10:00:00Z') }),
+      clock,
+      segments: new SegmentService({ db: store.db, events, clock }),
     };
     const funnelDef = funnelDefinitionSchema.parse({
       steps: STEPS.map((event) => ({ event })),
@@ -163,7 +166,7 @@ export async function benchAnalytics(options: { events: number; customers: numbe
       cells: ourCells(retention.value),
     };
     // The chains' levels against ClickHouse's windowFunnel, customer by customer (src/analytics/funnels/sql.ts).
-    const check = windowFunnelCheckSql(funnelDef);
+    const check = windowFunnelCheckSql(funnelDef, clock);
     const [agreement] = await events.query<{ customers: number; mismatched: number }>(
       check.sql,
       check.params,

@@ -11,7 +11,7 @@ import {
   type SyntheticPool,
   type SyntheticStaff,
 } from '../test/support/synthetic-bank.ts';
-import { fixedClock } from '../src/shared/clock.ts';
+import { fixedClock, systemClock } from '../src/shared/clock.ts';
 import { createLogger } from '../src/shared/logger.ts';
 import { migrate } from '../src/store/operational/migrate.ts';
 import { openOperationalStore, type OperationalTarget } from '../src/store/operational/open.ts';
@@ -156,7 +156,7 @@ async function benchHttp(engine: 'pglite' | 'postgres', options: PoolBenchOption
     await sql`analyze`.execute(target.store.db);
     const auth = new AuthService({
       db: target.store.db,
-      clock: { now: () => new Date() },
+      clock: systemClock('Asia/Shanghai'),
       sessionTtlHours: 12,
     });
     await auth.createUser(

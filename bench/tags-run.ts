@@ -29,7 +29,7 @@ try {
     const cpuBefore = cpuSeconds();
     const started = performance.now();
     const run = await computeTags(
-      { db: store.db, events, sandbox: () => store.sandbox() },
+      { db: store.db, events, sandbox: () => store.sandbox(), timeZone: 'Asia/Shanghai' },
       { asOf: BENCH_AS_OF, trigger: 'manual', actor: 'bench' },
     );
     if (!run.ok) throw new Error(run.error.message);

@@ -1,8 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { formatConfigProblems, loadConfig } from '../config/load.ts';
+import { formatConfigProblems, loadConfig, type ConfigProblem } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
-import { systemClock } from '../shared/clock.ts';
 import { parseDay, type Day } from '../shared/day.ts';
+import { AppError } from '../shared/errors.ts';
 import { createLogger } from '../shared/logger.ts';
 import { registerAdminCommands } from './commands/admin.ts';
 import { registerAnalyzeCommands } from './commands/analyze.ts';
@@ -11,6 +11,7 @@ import { registerPoolCommands } from './commands/pool.ts';
 import { registerSegmentCommands } from './commands/segments.ts';
 import { registerTagCommands } from './commands/tags.ts';
 import { startServer } from '../server/start.ts';
+import { cliClock } from './stores.ts';
 
 /** Parses configuration or prints every problem and exits non-zero. */
 export function configOrExit(env: NodeJS.ProcessEnv = process.env): Config {
@@ -51,7 +52,12 @@ export async function main(argv: readonly string[]): Promise<void> {
     .action(async () => {
       const config = configOrExit();
       const logger = createLogger(config.logLevel, 2);
-      const server = await startServer({ config, clock: systemClock, logger, print: (l) => console.log(l) });
+      const server = await startServer({
+        config,
+        clock: cliClock(config),
+        logger,
+        print: (l) => console.log(l),
+      });
       const shutdown = async (signal: string) => {
         logger.info({ signal }, 'shutting down');
         // Background work stops at its next safe point (between chunks, days and steps) and resumes at the next
@@ -73,5 +79,14 @@ export async function main(argv: readonly string[]): Promise<void> {
   registerTagCommands(program);
   registerPoolCommands(program);
   registerAnalyzeCommands(program);
-  await program.parseAsync([...argv]);
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    // A configuration problem only the stores can see (a time zone the event store does not know): said as loadConfig
+    // says its own, with the variable's name, and the same exit status.
+    if (!(error instanceof AppError) || error.code !== 'config_invalid') throw error;
+    const problems = (error.details as { problems?: ConfigProblem[] } | undefined)?.problems;
+    console.error(problems ? formatConfigProblems(problems) : error.message);
+    process.exit(2);
+  }
 }

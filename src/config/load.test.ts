@@ -46,4 +46,24 @@ describe('loadConfig', () => {
     expect(result.ok && result.value.databaseUrl).toBeUndefined();
     expect(result.ok && result.value.clickhouseUrl).toBe('http://127.0.0.1:8123');
   });
+
+  it("reads the bank's time zone: Asia/Shanghai by default, an IANA name Intl knows as spelled, else a problem", () => {
+    const defaults = loadConfig({});
+    expect(defaults.ok && defaults.value.timeZone).toBe('Asia/Shanghai');
+    expect(loadConfig({ FLYWHEEL_TIMEZONE: '' }).ok).toBe(true);
+    const london = loadConfig({ FLYWHEEL_TIMEZONE: 'Europe/London' });
+    expect(london.ok && london.value.timeZone).toBe('Europe/London');
+    for (const [value, reason] of [
+      ['Mars/Olympus', /unknown time zone/],
+      ['asia/shanghai', /case-sensitive: write Asia\/Shanghai/],
+      ['+08:00', /not an IANA time zone name/],
+    ] as const) {
+      const bad = loadConfig({ FLYWHEEL_TIMEZONE: value });
+      expect(bad.ok, value).toBe(false);
+      if (bad.ok) continue;
+      expect(bad.error.map((p) => p.variable)).toEqual(['FLYWHEEL_TIMEZONE']);
+      expect(bad.error[0]!.message).toMatch(reason);
+      expect(formatConfigProblems(bad.error)).toContain('FLYWHEEL_TIMEZONE:');
+    }
+  });
 });

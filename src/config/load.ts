@@ -45,6 +45,7 @@ export function loadConfig(
       requireServers: e.FLYWHEEL_REQUIRE_SERVERS,
       cookieSecure: ({ auto: 'auto', '1': 'always', '0': 'never' } as const)[e.FLYWHEEL_COOKIE_SECURE],
       trustProxy: e.FLYWHEEL_TRUST_PROXY,
+      timeZone: e.FLYWHEEL_TIMEZONE,
       tags: Object.freeze({
         dailyAt: e.FLYWHEEL_TAGS_DAILY_AT,
         sqlTagDatabaseUrl: e.FLYWHEEL_SQL_TAG_DATABASE_URL,

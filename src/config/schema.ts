@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_TIME_ZONE, timeZoneProblem } from '../shared/clock.ts';
 
 const optionalUrl = z
   .string()
@@ -34,10 +35,20 @@ export const configSchema = z.object({
   FLYWHEEL_HANDOVER_CHUNK: z.coerce.number().int().min(1).max(10_000).default(500),
   /** Test-only: a pause between handover chunks, so a test can kill the process mid-job. */
   FLYWHEEL_HANDOVER_CHUNK_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
-  /** When the tag catalogue is recomputed each day, 'HH:MM' in UTC, or 'off'. */
+  /** The bank's time zone (IANA): business days, the daily schedule and every analysis's days are cut in it. */
+  FLYWHEEL_TIMEZONE: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? DEFAULT_TIME_ZONE : v))
+    .superRefine((zone, ctx) => {
+      const problem = timeZoneProblem(zone);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  /** When the daily batch runs, 'HH:MM' on the bank's wall clock (FLYWHEEL_TIMEZONE), or 'off'. */
   FLYWHEEL_TAGS_DAILY_AT: z
     .string()
-    .regex(/^(([01]\d|2[0-3]):[0-5]\d|off)$/, "must be 'HH:MM' (UTC) or 'off'")
+    .regex(/^(([01]\d|2[0-3]):[0-5]\d|off)$/, "must be 'HH:MM' (the bank's time zone) or 'off'")
     .default('02:00'),
   /** PostgreSQL only: a login confined to schema sql_tag for SQL tags; provisioned by Flywheel when unset. */
   FLYWHEEL_SQL_TAG_DATABASE_URL: optionalUrl,
@@ -74,7 +85,9 @@ export interface Config {
   readonly cookieSecure: 'auto' | 'always' | 'never';
   /** Trust a reverse proxy's X-Forwarded-* headers (the client's address, the scheme and host it was asked for). */
   readonly trustProxy: boolean;
-  /** Daily tag computation time, 'HH:MM' UTC, or 'off'. */
+  /** The bank's IANA time zone: business days are cut in it (the clock is built from it). */
+  readonly timeZone: string;
+  /** Daily batch time, 'HH:MM' on the bank's wall clock, or 'off'. */
   readonly tags: {
     readonly dailyAt: string;
     /** PostgreSQL: the confined login SQL tags run as (provisioned when undefined); see src/store/operational/sandbox-role.ts. */

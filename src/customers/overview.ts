@@ -1,4 +1,6 @@
 import { sql, type Kysely } from 'kysely';
+import { calendarDayNumber, dayOfNumber } from '../shared/day.ts';
+import { daySql, withinDaysSql } from '../store/events/business-day.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { Database, Tier } from '../store/operational/database.ts';
 
@@ -15,13 +17,15 @@ export interface BankOverview {
   readonly top20AumShare: number;
   readonly newCustomersPerDay: { date: string; customers: number }[];
   readonly eventsPerDay: { date: string; events: number }[];
+  /** The bank's time zone: the days above are its business days. */
+  readonly timeZone: string;
   readonly definitions: Readonly<Record<string, string>>;
 }
 
-/** Computes the overview over the last `days` days ending at `asOf` (YYYY-MM-DD). */
+/** Computes the overview over the last `days` business days (cut in `timeZone`) ending at `asOf` (YYYY-MM-DD). */
 export async function bankOverview(
   deps: { db: Kysely<Database>; events: EventStore },
-  options: { asOf: string; days: number },
+  options: { asOf: string; days: number; timeZone: string },
 ): Promise<BankOverview> {
   const { db, events } = deps;
   const totals = await db
@@ -71,11 +75,11 @@ export async function bankOverview(
     .orderBy('customer_since')
     .execute();
   const eventRows = await events.query<{ date: string; events: number }>(
-    `SELECT toString(toDate(time)) AS date, count() AS events
+    `SELECT toString(${daySql('time')}) AS date, count() AS events
        FROM events_dedup
-      WHERE toDate(time) BETWEEN toDate({from:String}) AND toDate({to:String})
+      WHERE ${withinDaysSql('time', '{from:String}', '{to:String}')}
       GROUP BY date ORDER BY date`,
-    { from, to: options.asOf },
+    { from, to: options.asOf, tz: options.timeZone },
   );
   const days = dateRange(from, options.asOf);
   const newMap = new Map(newRows.map((r) => [String(r.date), Number(r.customers)]));
@@ -89,21 +93,23 @@ export async function bankOverview(
     top20AumShare,
     newCustomersPerDay: days.map((date) => ({ date, customers: newMap.get(date) ?? 0 })),
     eventsPerDay: days.map((date) => ({ date, events: eventMap.get(date) ?? 0 })),
+    timeZone: options.timeZone,
     definitions: {
       aum: 'Sum of customers.aum (current assets under management, CNY) at request time',
       tier: 'customers.tier as loaded: mass < 50k, gold ≥ 50k, platinum ≥ 500k, diamond ≥ 1M, private ≥ 6M CNY',
       pareto: 'Customers ranked by AUM, richest first, in 100 equal-count buckets; cumulative AUM share',
       newCustomersPerDay: 'Customers by customer_since (date the bank relationship began)',
-      eventsPerDay: 'Behaviour events by UTC day, duplicate event ids counted once',
+      eventsPerDay:
+        "Behaviour events by the bank's business day (see timeZone), duplicate event ids counted once",
     },
   };
 }
 
-/** Adds days to a YYYY-MM-DD date. */
+/** Adds days to a YYYY-MM-DD date (calendar arithmetic: no instant, no zone). */
 export function shiftDate(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
+  const n = calendarDayNumber(date);
+  if (n === undefined) throw new RangeError(`not a calendar day: ${date}`);
+  return dayOfNumber(n + days);
 }
 
 function dateRange(from: string, to: string): string[] {

@@ -1,3 +1,5 @@
+import { civilDate as civil } from '../shared/day.ts';
+
 // Calendar arithmetic on day numbers (days since 1970-01-01). The generator touches millions of dates, so it avoids
 // Date objects in hot loops. Business days are Beijing days: an event at 09:30 in Beijing is 01:30 UTC.
 
@@ -14,19 +16,7 @@ export function dayNumber(iso: string): number {
 }
 
 /** Civil date of a day number (Howard Hinnant's days_from_civil inverse, no Date allocation). */
-export function civil(day: number): { year: number; month: number; day: number } {
-  const z = day + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor(
-    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
-  );
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  return { year: yoe + era * 400 + (m <= 2 ? 1 : 0), month: m, day: d };
-}
+export { civil };
 
 /** Day number of a civil date; the day of month may overflow (Jan 32 = Feb 1). */
 export function fromCivil(year: number, month: number, dayOfMonth: number): number {

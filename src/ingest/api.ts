@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import { recordAudit } from '../audit/audit.ts';
+import type { BusinessCalendar } from '../shared/clock.ts';
 import { examineJson, text } from '../shared/text.ts';
 import type { BehaviourEvent } from '../store/events/store.ts';
 import type { EventWriter } from './event-writer.ts';
@@ -138,7 +139,7 @@ export class IdentityCache {
 /** Validates, deduplicates and stores a batch of events (through `writer`, shared by concurrent requests); resolves distinct ids to customers. */
 export async function ingestEvents(
   items: readonly unknown[],
-  deps: { db: Kysely<Database>; identities?: IdentityCache; writer: EventWriter },
+  deps: { db: Kysely<Database>; identities?: IdentityCache; writer: EventWriter; calendar: BusinessCalendar },
 ): Promise<BatchResult> {
   const results: ItemResult[] = new Array(items.length);
   const valid: { index: number; item: z.infer<typeof eventItemSchema>; time: number }[] = [];
@@ -149,7 +150,7 @@ export async function ingestEvents(
       results[index] = { index, status: 'rejected', reason: describeIssues(parsed.error) };
       return;
     }
-    const time = toTimestamp(parsed.data.time);
+    const time = toTimestamp(parsed.data.time, deps.calendar);
     if (time instanceof Failure) {
       results[index] = { index, status: 'rejected', reason: `time: ${time.reason}` };
       return;

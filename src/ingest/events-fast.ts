@@ -66,7 +66,7 @@ const PARTITION_ROWS = 2_000_000;
 export async function loadEventsFast(
   file: string,
   mapping: Mapping,
-  deps: { db: Kysely<Database>; events: EventStore },
+  deps: { db: Kysely<Database>; events: EventStore; timeZone: string },
   tag: string,
 ): Promise<{ ok: true; value: FastOutcome } | { ok: false; fallback: string }> {
   const { events } = deps;
@@ -77,7 +77,10 @@ export async function loadEventsFast(
   const sourceOf = new Map<Field, string>();
   for (const [target, spec] of Object.entries(mapping.columns))
     sourceOf.set(target as Field, typeof spec === 'string' ? spec : spec.from);
-  const params: Record<string, string | number> = { path: isAbsolute(file) ? file : resolve(file) };
+  const params: Record<string, string | number> = {
+    path: isAbsolute(file) ? file : resolve(file),
+    tz: deps.timeZone,
+  };
   // Each target: trimmed text from its source column, a bound constant, or empty.
   const expr = (f: Field): string => {
     const source = sourceOf.get(f);
@@ -109,7 +112,11 @@ export async function loadEventsFast(
   await drop();
   try {
     // Stage once, converting and flagging as the engine parses: the checks below then only count flags.
+    // A bare day is the start of that business day, the bank's midnight (values.ts toTimestamp); an impossible day
+    // (2026-02-30, which toDate would roll over) is NULL and sends the file down the row path, which names it.
     const time = `multiIf(match(time_text, '^\\d{12,14}$'), toInt64OrNull(time_text),
+      match(time_text, '^\\d{4}-\\d{2}-\\d{2}$'), if(toString(toDateOrNull(time_text)) = time_text,
+        toUnixTimestamp64Milli(toDateTime64(toDateOrNull(time_text), 3, {tz:String})), NULL),
       match(time_text, '${ISO_TIME.replaceAll('\\', '\\\\')}'), toUnixTimestamp64Milli(parseDateTime64BestEffortOrNull(time_text, 3, 'UTC')), NULL)`;
     await events.command(
       `CREATE TABLE ${stage} (event_id String, customer_key String, distinct_id String, event String, time_ms Nullable(Int64),

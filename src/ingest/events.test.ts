@@ -223,14 +223,23 @@ describe('engine path (clean NDJSON on chDB)', () => {
         line({ id: 'f2', cust: 'C2', name: 'login', ts: '2026-11-05T10:00:00+08:00' }),
       ].join('\n');
     const path = file('fast.ndjson', rows(T));
-    const first = await loadEventsFast(path, parsed, { db: store.db, events }, 't1');
+    const first = await loadEventsFast(
+      path,
+      parsed,
+      { db: store.db, events, timeZone: 'Asia/Shanghai' },
+      't1',
+    );
     expect(first).toEqual({ ok: true, value: { read: 2, inserted: 2, updated: 0, unchanged: 0 } });
-    expect(await loadEventsFast(path, parsed, { db: store.db, events }, 't2')).toEqual({
+    expect(
+      await loadEventsFast(path, parsed, { db: store.db, events, timeZone: 'Asia/Shanghai' }, 't2'),
+    ).toEqual({
       ok: true,
       value: { read: 2, inserted: 0, updated: 0, unchanged: 2 },
     });
     const changed = file('fast2.ndjson', rows(T + 5));
-    expect(await loadEventsFast(changed, parsed, { db: store.db, events }, 't3')).toEqual({
+    expect(
+      await loadEventsFast(changed, parsed, { db: store.db, events, timeZone: 'Asia/Shanghai' }, 't3'),
+    ).toEqual({
       ok: true,
       value: { read: 2, inserted: 0, updated: 1, unchanged: 1 },
     });
@@ -260,7 +269,12 @@ describe('engine path (clean NDJSON on chDB)', () => {
       ['{"id":"g1","cust":"C1\\u0000","name":"x","ts":' + T + '}', 'bad fields'],
     ];
     for (const [content, reason] of cases) {
-      const r = await loadEventsFast(file('doubt.ndjson', content), parsed, { db: store.db, events }, 'd');
+      const r = await loadEventsFast(
+        file('doubt.ndjson', content),
+        parsed,
+        { db: store.db, events, timeZone: 'Asia/Shanghai' },
+        'd',
+      );
       expect(r.ok ? 'loaded' : r.fallback).toContain(reason);
     }
     const bytes = Buffer.concat([
@@ -269,7 +283,12 @@ describe('engine path (clean NDJSON on chDB)', () => {
       Buffer.from('","ts":' + T + '}\n'),
     ]);
     writeFileSync(join(dir, 'latin.ndjson'), bytes);
-    const r = await loadEventsFast(join(dir, 'latin.ndjson'), parsed, { db: store.db, events }, 'u');
+    const r = await loadEventsFast(
+      join(dir, 'latin.ndjson'),
+      parsed,
+      { db: store.db, events, timeZone: 'Asia/Shanghai' },
+      'u',
+    );
     expect(r.ok).toBe(false);
     // Through runImport the row path then locates the bad byte.
     const full = await run('events', join(dir, 'latin.ndjson'), parsed);

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import type { BusinessCalendar } from '../shared/clock.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
 import { BAG_FIELD, requiredFields, TARGET_SCHEMAS, targetFields, type ImportKind } from './targets.ts';
-import { CONVERSIONS, convert, Failure, parseFnOf, type Conversion } from './values.ts';
+import { CONVERSIONS, convert, Failure, parseFnOf, toTimestamp, type Conversion } from './values.ts';
 
 // The mapping file: how the columns of a source file become the target fields of one import kind. It is checked
 // whole (unknown keys, unknown target fields, source columns missing from the header) before any row is read.
@@ -114,11 +115,15 @@ export interface CompiledMapping {
   map(values: SourceValues, row: number, line: number): MappedRow;
 }
 
-/** Checks the mapping against the kind's target fields and the CSV header (null for NDJSON) and compiles it. */
+/**
+ * Checks the mapping against the kind's target fields and the CSV header (null for NDJSON) and compiles it; a time
+ * given as a bare day is the start of that business day in `options.calendar` (the bank's; else UTC).
+ */
 export function compileMapping(
   kind: ImportKind,
   mapping: Mapping,
   header: readonly string[] | null,
+  options: { calendar?: BusinessCalendar } = {},
 ): Result<CompiledMapping, MappingProblem> {
   const problems: string[] = [];
   const targets = new Set(targetFields(kind));
@@ -214,7 +219,11 @@ export function compileMapping(
   if (bag && extra === bag && !fields.includes(bag)) fields.push(bag);
   const constantEntries = Object.entries(constants);
   const shape = schema.shape as Record<string, z.ZodType>;
-  const parsers = fields.map((f) => [f, parseFnOf(shape[f]!)!] as const);
+  const { calendar } = options;
+  const parsers = fields.map((f) => {
+    const parse = parseFnOf(shape[f]!)!;
+    return [f, parse === toTimestamp && calendar ? (v: unknown) => toTimestamp(v, calendar) : parse] as const;
+  });
 
   return ok({
     kind,

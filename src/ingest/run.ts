@@ -248,7 +248,12 @@ async function tryEnginePath(
   const tag = `${runId}_${randomBytes(3).toString('hex')}`;
   const fast =
     unsupported ??
-    (await loadEventsFast(req.file, mapping, { db: deps.operational.db, events: deps.events }, tag));
+    (await loadEventsFast(
+      req.file,
+      mapping,
+      { db: deps.operational.db, events: deps.events, timeZone: deps.clock.timeZone },
+      tag,
+    ));
   if (typeof fast !== 'string' && fast.ok) {
     Object.assign(counts, fast.value);
     return true;
@@ -293,7 +298,7 @@ async function prepare(
     delimiter: mapping.value.delimiter,
   });
   if (!source.ok) return source;
-  const compiled = compileMapping(req.kind, mapping.value, source.value.header);
+  const compiled = compileMapping(req.kind, mapping.value, source.value.header, { calendar: deps.clock });
   if (!compiled.ok) return compiled;
   const plan =
     target.store === 'operational' && target.prepare

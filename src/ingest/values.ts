@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import type { BusinessCalendar } from '../shared/clock.ts';
 import { unstorableText } from '../shared/text.ts';
 
 // Value parsers shared by file imports and the ingest API. Each accepts what a CSV cell (a string) or a JSON value
@@ -128,9 +129,11 @@ const MAX_TIME = Date.UTC(2100, 0, 1);
 
 /**
  * Parses an instant into ms since the epoch: a millisecond epoch (number or digits), or ISO 8601 / 'YYYY-MM-DD hh:mm:ss'
- * (UTC unless an offset is given). Times before 2000 or after 2100 are refused as likely unit mistakes.
+ * (UTC unless an offset is given). A bare day 'YYYY-MM-DD' names no instant: it is the start of that business day, the
+ * bank's midnight in `calendar`'s zone (UTC midnight without one). Times before 2000 or after 2100 are refused as
+ * likely unit mistakes.
  */
-export function toTimestamp(value: unknown): number | Failure {
+export function toTimestamp(value: unknown, calendar?: BusinessCalendar): number | Failure {
   let ms: number;
   if (typeof value === 'number') ms = value;
   else if (typeof value === 'string' && /^\d{12,14}$/.test(value.trim())) ms = Number(value.trim());
@@ -141,6 +144,13 @@ export function toTimestamp(value: unknown): number | Failure {
     if (day instanceof Failure) return new Failure('not a valid calendar date');
     const [h, mi, s] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
     if (h > 23 || mi > 59 || s > 59) return new Failure('not a valid time of day');
+    if (calendar !== undefined && m[4] === undefined && m[8] === undefined) {
+      // Otherwise a day given to a bank west of UTC would land on the business day before.
+      const start = calendar.startOf(day).getTime();
+      return start < MIN_TIME || start >= MAX_TIME
+        ? new Failure('time outside 2000–2099 (seconds given instead of milliseconds?)')
+        : start;
+    }
     ms = Date.UTC(
       Number(m[1]),
       Number(m[2]) - 1,

@@ -2,6 +2,7 @@
 // and what share of outbound contacts had a positive outcome.
 import { sql, type Kysely } from 'kysely';
 import { shiftDate } from '../customers/overview.ts';
+import type { BusinessCalendar } from '../shared/clock.ts';
 import type { Database } from '../store/operational/database.ts';
 import { branchOfUnits } from './org.ts';
 import { staffScopeFilter, type DataScope } from './scope.ts';
@@ -36,11 +37,12 @@ export interface CoverageReport {
 export async function contactCoverage(
   db: Kysely<Database>,
   scope: DataScope,
-  options: { asOf: string; days?: number },
+  options: { asOf: string; days?: number; calendar: BusinessCalendar },
 ): Promise<CoverageReport> {
   const days = options.days ?? 30;
-  const from = shiftDate(options.asOf, -(days - 1));
-  const to = shiftDate(options.asOf, 1);
+  // The window's business days run from the bank's midnight to the bank's midnight after `asOf`.
+  const from = options.calendar.startOf(shiftDate(options.asOf, -(days - 1))).toISOString();
+  const to = options.calendar.startOf(shiftDate(options.asOf, 1)).toISOString();
   const managers = await db
     .selectFrom('staff')
     .select(['id', 'name', 'org_unit_id'])
@@ -73,7 +75,7 @@ export async function contactCoverage(
       : sql<{ manager_id: string; n: number }>`
           select o.manager_id, count(distinct i.customer_id) as n
           from interactions i join customer_owners o on o.customer_id = i.customer_id
-          where o.manager_id in (${sql.join(ids)}) and i.at >= ${from}::date and i.at < ${to}::date
+          where o.manager_id in (${sql.join(ids)}) and i.at >= ${from}::timestamptz and i.at < ${to}::timestamptz
           group by o.manager_id`
           .execute(db)
           .then((r) => r.rows),
@@ -82,7 +84,8 @@ export async function contactCoverage(
       : sql<{ staff_id: string; n: number; positive: number }>`
           select staff_id, count(*) as n, count(*) filter (where outcome = 'positive') as positive
           from interactions
-          where staff_id in (${sql.join(ids)}) and direction = 'out' and at >= ${from}::date and at < ${to}::date
+          where staff_id in (${sql.join(ids)}) and direction = 'out'
+            and at >= ${from}::timestamptz and at < ${to}::timestamptz
           group by staff_id`
           .execute(db)
           .then((r) => r.rows),

@@ -5,6 +5,7 @@ import { sql, type Kysely } from 'kysely';
 import { recordAudit } from '../audit/audit.ts';
 import type { Clock } from '../shared/clock.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
+import { daySql } from '../store/events/business-day.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { Database } from '../store/operational/database.ts';
 import type { ReminderKind } from '../store/operational/pool-tables.ts';
@@ -149,7 +150,7 @@ async function birthdays(db: Kysely<Database>, asOf: string, horizon: number): P
  * generation runs.
  */
 async function dormant(
-  deps: { db: Kysely<Database>; events: EventStore },
+  deps: { db: Kysely<Database>; events: EventStore; clock: Clock },
   asOf: string,
   threshold: number,
   days: number,
@@ -164,9 +165,9 @@ async function dormant(
   for (let i = 0; i < rich.length; i += 10_000) {
     const ids = rich.slice(i, i + 10_000).map((r) => r.id);
     const rows = await deps.events.query<{ customer_id: number; last: string }>(
-      `SELECT customer_id, toString(toDate(max(time))) AS last FROM events_dedup
+      `SELECT customer_id, toString(${daySql('max(time)')}) AS last FROM events_dedup
         WHERE customer_id IN {ids:Array(UInt32)} GROUP BY customer_id`,
-      { ids },
+      { ids, tz: deps.clock.timeZone },
     );
     for (const r of rows) last.set(Number(r.customer_id), r.last);
   }

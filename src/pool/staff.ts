@@ -157,7 +157,7 @@ export async function updateStaff(
         .executeTakeFirst();
       if (!unit) return err({ code: 'bad_request' as const, message: `no org unit ${patch.orgUnitId}` });
     }
-    const today = deps.clock.now().toISOString().slice(0, 10);
+    const today = deps.clock.today();
     const set: Record<string, unknown> = {};
     if (patch.name !== undefined) set['name'] = patch.name;
     if (patch.orgUnitId !== undefined) set['org_unit_id'] = patch.orgUnitId;

@@ -3,6 +3,7 @@
 // the cursor in one total order (time, then source rank, then the item's key), so pages never repeat or skip.
 // Campaign deliveries will be one more source (TimelineProvider) once campaigns exist.
 import { sql, type Kysely } from 'kysely';
+import type { Clock } from '../shared/clock.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { Database } from '../store/operational/database.ts';
@@ -27,7 +28,7 @@ interface Cursor {
   readonly key: string;
 }
 
-type Deps = { readonly db: Kysely<Database>; readonly events: EventStore; readonly now: Date };
+type Deps = { readonly db: Kysely<Database>; readonly events: EventStore; readonly clock: Clock };
 
 /** A source of timeline items: up to `limit` items of one customer before the cursor, newest first. */
 export type TimelineProvider = (
@@ -46,7 +47,6 @@ const RANK: Record<TimelineSource, number> = {
   holding: 1,
 };
 const pad = (n: number) => String(n).padStart(20, '0');
-const dayAt = (date: string) => `${date}T00:00:00.000Z`;
 const isoOf = (v: Date | string) => (v instanceof Date ? v : new Date(v)).toISOString();
 
 /** Parses `sources=interaction,event`; all sources when absent. */
@@ -198,7 +198,7 @@ const events: TimelineProvider = async ({ events: store }, customerId, c, limit)
   }));
 };
 
-const holdings: TimelineProvider = async ({ db, now }, customerId, c) => {
+const holdings: TimelineProvider = async ({ db, clock }, customerId, c) => {
   const rows = await db
     .selectFrom('holdings as h')
     .innerJoin('products as p', 'p.id', 'h.product_id')
@@ -215,7 +215,9 @@ const holdings: TimelineProvider = async ({ db, now }, customerId, c) => {
     .limit(500)
     .execute();
   // Maturities still ahead are reminders, not history.
-  const today = now.toISOString().slice(0, 10);
+  const today = clock.today();
+  // A day's item stands at the start of that business day.
+  const dayAt = (date: string) => clock.startOf(date).toISOString();
   const last4 = (a: string) => a.slice(-4);
   return rows
     .flatMap((h): TimelineItem[] => {

@@ -2,6 +2,7 @@
 // customer list filtered to the manager, see customers.ts).
 import { sql, type Kysely } from 'kysely';
 import { shiftDate, TIERS } from '../customers/overview.ts';
+import type { BusinessCalendar } from '../shared/clock.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { Database, Tier } from '../store/operational/database.ts';
 import type { ReminderKind } from '../store/operational/pool-tables.ts';
@@ -102,7 +103,7 @@ const MAX_IDS_FOR_DAILY = 100_000;
 export async function poolKpis(
   deps: { db: Kysely<Database>; events: EventStore },
   scope: DataScope,
-  options: { asOf: string; managerId?: string | null },
+  options: { asOf: string; managerId?: string | null; calendar: BusinessCalendar },
 ): Promise<PoolKpis> {
   const { db } = deps;
   const population = () => {
@@ -113,8 +114,9 @@ export async function poolKpis(
           .where('o.manager_id', '=', options.managerId)
       : q;
   };
-  const from = shiftDate(options.asOf, -29);
-  const to = shiftDate(options.asOf, 1);
+  // Contacts on the 30 business days to asOf: from the bank's midnight to the bank's midnight after asOf.
+  const from = options.calendar.startOf(shiftDate(options.asOf, -29)).toISOString();
+  const to = options.calendar.startOf(shiftDate(options.asOf, 1)).toISOString();
   const [tierRows, contacted] = await Promise.all([
     population()
       .select(['c.tier', sql<number>`count(*)`.as('n'), sql<number>`coalesce(sum(c.aum), 0)`.as('aum')])
@@ -123,7 +125,7 @@ export async function poolKpis(
     population()
       .select(sql<number>`count(*)`.as('n'))
       .where(
-        sql<boolean>`exists (select 1 from interactions i where i.customer_id = c.id and i.at >= ${from}::date and i.at < ${to}::date)`,
+        sql<boolean>`exists (select 1 from interactions i where i.customer_id = c.id and i.at >= ${from}::timestamptz and i.at < ${to}::timestamptz)`,
       )
       .executeTakeFirstOrThrow(),
   ]);

@@ -19,7 +19,10 @@ beforeAll(async () => {
 });
 afterAll(async () => events?.close());
 
-const at = (date: string, time = '12:00:00.000') => Date.parse(`${date}T${time}Z`);
+// Days are the bank's (Asia/Shanghai, UTC+8): the times below are its wall clock, so 23:59:59.999 is 15:59:59.999Z
+// and still that day, while 00:00 the next day is 16:00Z.
+const ZONE = 'Asia/Shanghai';
+const at = (date: string, time = '12:00:00.000') => Date.parse(`${date}T${time}+08:00`);
 const event = (
   id: string,
   customer: number,
@@ -49,7 +52,7 @@ describe('event conditions on chDB', () => {
   };
 
   beforeAll(async () => {
-    resolver = createEventResolver(events, { ttlMs: 0 });
+    resolver = createEventResolver(events, { ttlMs: 0, timeZone: ZONE });
     await events.insert('events', [
       event('p1', 1, 'purchase', at('2024-03-15', '23:59:59.999'), { amount: 100, channel: 'app' }),
       event('p1', 1, 'purchase', at('2024-03-15', '23:59:59.999'), { amount: 100, channel: 'app' }), // re-sent
@@ -63,7 +66,7 @@ describe('event conditions on chDB', () => {
     ]);
   });
 
-  it('counts events in windows (UTC days, inclusive), once per event id', async () => {
+  it("counts events in windows (the bank's days, inclusive), once per event id", async () => {
     expect(await run({ event: 'purchase' })).toEqual([1, 2, 3]);
     expect(await run({ event: 'purchase', count: { gte: 2 } })).toEqual([1, 2]); // p1 counted once
     expect(await run({ event: 'purchase', count: { eq: 1 } })).toEqual([3]);
@@ -109,8 +112,12 @@ describe('event conditions on chDB', () => {
   });
 
   it('lists active customers per window and the event catalogue', async () => {
-    expect((await activeCustomers(events, '2024-03-10', '2024-03-15')).toArray()).toEqual([1, 2, 4]);
-    expect((await activeCustomers(events, '2024-01-01', '2024-01-01')).toArray()).toEqual([3]);
+    const active = (from: string, to: string) => activeCustomers(events, { from, to, timeZone: ZONE });
+    expect((await active('2024-03-10', '2024-03-15')).toArray()).toEqual([1, 2, 4]);
+    expect((await active('2024-01-01', '2024-01-01')).toArray()).toEqual([3]);
+    expect((await active('2024-03-16', '2024-03-16')).toArray()).toEqual([3]); // 00:00 local: 16:00Z on the 15th
+    const inUtc = (from: string, to: string) => activeCustomers(events, { from, to, timeZone: 'UTC' });
+    expect((await inUtc('2024-03-15', '2024-03-15')).toArray()).toEqual([1, 3]); // the UTC day differs
     expect(await eventCatalogue(events)).toEqual([
       { name: 'login', properties: ['channel'] },
       { name: 'purchase', properties: ['amount', 'channel', 'vip'] },
@@ -130,7 +137,7 @@ describe('random event rules on chDB equal the reference evaluator', () => {
     );
     // duplicates of some events (same id) must not count twice
     await events.insert('events', [...rows, ...rows.filter((_, i) => i % 7 === 0)]);
-    const resolver = createEventResolver(events);
+    const resolver = createEventResolver(events, { timeZone: ZONE });
     let withEvents = 0;
     for (let n = 0; n < 150; n++) {
       const rule = randomRule(rng, world.vocabulary, 3);

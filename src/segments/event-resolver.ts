@@ -1,3 +1,4 @@
+import { TZ, withinDaysSql } from '../store/events/business-day.ts';
 import type { EventStore, QueryParams } from '../store/events/store.ts';
 import { fromSorted, RoaringBitmap32, type ReadonlyRoaringBitmap32 } from './bitmap.ts';
 import type { EventResolver } from './evaluate.ts';
@@ -5,16 +6,22 @@ import { eventConditionKey, type EventCondition } from './predicate.ts';
 import type { PropertyPredicate, Scalar } from './rule.ts';
 
 // Event conditions of segment rules, answered by the event store in ClickHouse SQL over events_dedup (a re-sent
-// event id counts once). Days are UTC calendar days of `time`, as everywhere else in the event store. The semantics
+// event id counts once). Days are the bank's business days of `time` (FLYWHEEL_TIMEZONE), as everywhere else. The semantics
 // are those of src/segments/README.md and of the row-by-row oracle (reference.ts): a missing or null property matches
 // nothing; `eq`/`in` need the same JSON type (5 ≠ "5"); `ne` matches any present value that is not equal; order
 // comparisons apply between two numbers or two strings only; a sum adds the numeric values of the property.
 
 const NUMERIC = `('Int64', 'UInt64', 'Double')`;
 
-/** The SQL (and its bound parameters) selecting the customers that satisfy one event condition. */
-export function eventConditionSql(condition: EventCondition): { sql: string; params: QueryParams } {
-  const params: Record<string, string | number> = { event: condition.event };
+/**
+ * The SQL (and its bound parameters) selecting the customers that satisfy one event condition, its days cut in
+ * `timeZone`.
+ */
+export function eventConditionSql(
+  condition: EventCondition,
+  timeZone: string,
+): { sql: string; params: QueryParams } {
+  const params: Record<string, string | number> = { event: condition.event, tz: timeZone };
   let n = 0;
   const bind = (value: string | number, type: 'String' | 'Float64'): string => {
     const name = `p${n++}`;
@@ -23,11 +30,9 @@ export function eventConditionSql(condition: EventCondition): { sql: string; par
   };
   const filters = ['event = {event:String}', 'customer_id > 0'];
   if (condition.from !== null)
-    filters.push(`time >= toDateTime64(${bind(`${condition.from} 00:00:00`, 'String')}, 3, 'UTC')`);
+    filters.push(`time >= toDateTime64(${bind(condition.from, 'String')}, 3, ${TZ})`);
   if (condition.to !== null)
-    filters.push(
-      `time < toDateTime64(${bind(`${condition.to} 00:00:00`, 'String')}, 3, 'UTC') + INTERVAL 1 DAY`,
-    );
+    filters.push(`time < toDateTime64(${bind(condition.to, 'String')}, 3, ${TZ}) + INTERVAL 1 DAY`);
   for (const [key, predicate] of Object.entries(condition.where)) {
     filters.push(propertySql(bind(key, 'String'), predicate, bind));
   }
@@ -89,6 +94,8 @@ async function idsBitmap(events: EventStore, sql: string, params: QueryParams): 
 }
 
 export interface ResolverOptions {
+  /** The bank's time zone: the days of `from`/`to` and `within_days` are cut in it. */
+  readonly timeZone: string;
   /** How long an answer is reused for the same condition (default 30 s): the builder previews as the user types. */
   readonly ttlMs?: number;
   /** Answers kept (default 64). */
@@ -96,7 +103,7 @@ export interface ResolverOptions {
 }
 
 /** An EventResolver over the event store, reusing recent answers for equal conditions. */
-export function createEventResolver(events: EventStore, options: ResolverOptions = {}): EventResolver {
+export function createEventResolver(events: EventStore, options: ResolverOptions): EventResolver {
   const ttl = options.ttlMs ?? 30_000;
   const size = options.size ?? 64;
   const recent = new Map<string, { at: number; answer: Promise<ReadonlyRoaringBitmap32> }>();
@@ -105,7 +112,7 @@ export function createEventResolver(events: EventStore, options: ResolverOptions
     const now = performance.now();
     const hit = recent.get(key);
     if (hit && now - hit.at < ttl) return hit.answer;
-    const { sql, params } = eventConditionSql(condition);
+    const { sql, params } = eventConditionSql(condition, options.timeZone);
     const answer = idsBitmap(events, sql, params);
     recent.delete(key);
     recent.set(key, { at: now, answer });
@@ -115,14 +122,16 @@ export function createEventResolver(events: EventStore, options: ResolverOptions
   };
 }
 
-/** Customers with at least one behaviour event in the inclusive UTC day range [from, to]. */
-export function activeCustomers(events: EventStore, from: string, to: string): Promise<RoaringBitmap32> {
+/** Customers with at least one behaviour event on the business days [from, to] (cut in `timeZone`). */
+export function activeCustomers(
+  events: EventStore,
+  days: { from: string; to: string; timeZone: string },
+): Promise<RoaringBitmap32> {
   return idsBitmap(
     events,
     `SELECT arraySort(groupArray(customer_id)) AS ids FROM (SELECT DISTINCT customer_id FROM events_dedup ` +
-      `WHERE customer_id > 0 AND time >= toDateTime64({from:String}, 3, 'UTC') ` +
-      `AND time < toDateTime64({to:String}, 3, 'UTC') + INTERVAL 1 DAY)`,
-    { from: `${from} 00:00:00`, to: `${to} 00:00:00` },
+      `WHERE customer_id > 0 AND ${withinDaysSql('time', '{from:String}', '{to:String}')})`,
+    { from: days.from, to: days.to, tz: days.timeZone },
   );
 }
 

@@ -85,12 +85,15 @@ export class SegmentIndexCache {
   readonly #resolver: EventResolver;
   #eventCatalogue?: { at: number; value: Promise<{ name: string; properties: string[] }[]> };
 
+  readonly #timeZone: string;
+
   constructor(
-    deps: { db: Kysely<Database>; events: EventStore; logger?: Logger },
+    deps: { db: Kysely<Database>; events: EventStore; timeZone: string; logger?: Logger },
     options: CacheOptions = {},
   ) {
     this.#db = deps.db;
     this.#events = deps.events;
+    this.#timeZone = deps.timeZone;
     this.#logger = deps.logger;
     this.#options = {
       maxDays: options.maxDays ?? 2,
@@ -98,7 +101,7 @@ export class SegmentIndexCache {
       waitForBuildsUnderMs: options.waitForBuildsUnderMs ?? 3000,
       build: options.build,
     };
-    this.#resolver = createEventResolver(deps.events);
+    this.#resolver = createEventResolver(deps.events, { timeZone: deps.timeZone });
   }
 
   /** The entry for a business day, built or refreshed as needed. */
@@ -236,8 +239,12 @@ export class SegmentIndexCache {
   async #activity(asOf: string) {
     const day = parseDay(asOf)!;
     const [last30, days61to90] = await Promise.all([
-      activeCustomers(this.#events, formatDay(day - 29), asOf),
-      activeCustomers(this.#events, formatDay(day - 89), formatDay(day - 60)),
+      activeCustomers(this.#events, { from: formatDay(day - 29), to: asOf, timeZone: this.#timeZone }),
+      activeCustomers(this.#events, {
+        from: formatDay(day - 89),
+        to: formatDay(day - 60),
+        timeZone: this.#timeZone,
+      }),
     ]);
     return { last30, days61to90 };
   }

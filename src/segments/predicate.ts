@@ -1,4 +1,4 @@
-import { calendarDayNumber, parseDay as checkDay } from '../shared/day.ts';
+import { calendarDayNumber, parseDay as checkDay, dayOfNumber } from '../shared/day.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
 import type { RuleIssueCode } from './parse.ts';
 import type { AttrRule, Bounds, EventRule, PropertyPredicate, Scalar } from './rule.ts';
@@ -34,18 +34,14 @@ export interface Problem {
   readonly field?: string;
 }
 
-const DAY_MS = 86_400_000;
-
 /**
  * Day number (days since 1970-01-01) of a 'YYYY-MM-DD' string, or undefined unless it is a real calendar date. Any
  * calendar year: data such as birth dates predates the business days a request may name (src/shared/day.ts).
  */
 export const parseDay: (text: string) => number | undefined = calendarDayNumber;
 
-/** The 'YYYY-MM-DD' string of a day number. */
-export function formatDay(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
-}
+/** The 'YYYY-MM-DD' string of a day number (calendar arithmetic: no instant, no zone). */
+export const formatDay: (day: number) => string = dayOfNumber;
 
 /** The interval that bounds describe, or undefined when they admit no value. */
 export function boundsInterval(b: Bounds): Interval | undefined {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../shared/clock.ts';
-import { parseDay } from '../shared/day.ts';
+import { parseDay, type Day } from '../shared/day.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { EventStore } from '../store/events/store.ts';
@@ -79,14 +79,19 @@ export class SegmentService {
     this.cache =
       deps.cache ??
       new SegmentIndexCache(
-        { db: deps.db, events: deps.events, ...(deps.logger ? { logger: deps.logger } : {}) },
+        {
+          db: deps.db,
+          events: deps.events,
+          timeZone: deps.clock.timeZone,
+          ...(deps.logger ? { logger: deps.logger } : {}),
+        },
         { ...deps.cacheOptions, build: { clock: deps.clock, ...deps.cacheOptions?.build } },
       );
   }
 
-  /** Today's business day (UTC), the default `asOf` everywhere. */
-  today(): string {
-    return this.clock.now().toISOString().slice(0, 10);
+  /** Today's business day in the bank's zone (the clock's), the default `asOf` everywhere. */
+  today(): Day {
+    return this.clock.today();
   }
 
   /** The cached index entry of a day (today by default). */

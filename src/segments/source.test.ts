@@ -112,7 +112,10 @@ describe('buildStoreIndex', () => {
 
 describe('SegmentIndexCache', () => {
   it('rebuilds the base only when customers or tags change, and the overlay when lists change', async () => {
-    const cache = new SegmentIndexCache({ db: store.db, events }, { checkEveryMs: 60_000 });
+    const cache = new SegmentIndexCache(
+      { db: store.db, events, timeZone: 'Asia/Shanghai' },
+      { checkEveryMs: 60_000 },
+    );
     const first = await cache.get(FIXTURE_AS_OF);
     expect(await cache.get(FIXTURE_AS_OF)).toBe(first); // within checkEveryMs: no query at all
 
@@ -151,7 +154,7 @@ describe('SegmentIndexCache', () => {
 
     // a base slower to build than waitForBuildsUnderMs keeps serving while its successor builds in the background
     const patient = new SegmentIndexCache(
-      { db: store.db, events },
+      { db: store.db, events, timeZone: 'Asia/Shanghai' },
       { checkEveryMs: 0, waitForBuildsUnderMs: 0 },
     );
     const old = await patient.get(FIXTURE_AS_OF);
@@ -182,7 +185,10 @@ describe.runIf(await postgresAvailable())('on PostgreSQL', () => {
       await migrate(pgStore);
       await seedSegmentFixture(pgStore.db);
       await expectFixtureIndex(await buildStoreIndex(pgStore.db, { asOf: FIXTURE_AS_OF, chunk: 4 }));
-      const cache = new SegmentIndexCache({ db: pgStore.db, events }, { checkEveryMs: 0 });
+      const cache = new SegmentIndexCache(
+        { db: pgStore.db, events, timeZone: 'Asia/Shanghai' },
+        { checkEveryMs: 0 },
+      );
       const first = await cache.get(FIXTURE_AS_OF);
       await pgStore.db
         .insertInto('customer_lists')

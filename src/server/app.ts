@@ -36,6 +36,12 @@ export const BODY_LIMIT_BYTES = 8 * 1024 * 1024;
 export async function createApp(
   deps: AppDeps & { tags?: TagService; segments?: SegmentService },
 ): Promise<FastifyInstance> {
+  // One business day: the clock every route reads "today" from must cut days where the configuration says.
+  if (deps.clock.timeZone !== deps.config.timeZone)
+    throw new AppError(
+      'internal',
+      `the clock's time zone ${deps.clock.timeZone} is not FLYWHEEL_TIMEZONE (${deps.config.timeZone})`,
+    );
   const app = Fastify({
     loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,

@@ -3,6 +3,7 @@ import { generateReminders, type KindResult } from '../pool/reminders.ts';
 import { materializeAll, type MaterializeOutcome } from '../segments/materialize.ts';
 import type { SegmentService } from '../segments/service.ts';
 import type { Clock } from '../shared/clock.ts';
+import { addDays } from '../shared/day.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { Database } from '../store/operational/database.ts';
@@ -46,14 +47,14 @@ const DAILY_BATCH_KEY = 'daily_batch';
 const TAG_HISTORY_KEY = 'tag_history_pending';
 
 /**
- * Runs the day's batch for `asOf` (default today, UTC); never throws — failures are in the report and the log. A
+ * Runs the day's batch for `asOf` (default today, the bank's business day); never throws — failures are in the report and the log. A
  * `signal` aborted between steps (a stop) ends it there, unrecorded, so the next start runs it again.
  */
 export async function runDailyJobs(
   deps: DailyDeps,
   trigger: 'schedule' | 'start',
   actor: string,
-  asOf: string = deps.clock.now().toISOString().slice(0, 10),
+  asOf: string = deps.clock.today(),
   signal?: AbortSignal,
 ): Promise<DailyReport> {
   const started = performance.now();
@@ -175,7 +176,7 @@ export async function backfillTagHistory(
   options: { days: number; stepDays: number },
   signal?: AbortSignal,
 ): Promise<string[]> {
-  const today = Date.parse(`${deps.tags.today()}T00:00:00Z`);
+  const today = deps.tags.today();
   const computed: string[] = [];
   for (
     let back = Math.floor((options.days - 1) / options.stepDays) * options.stepDays;
@@ -183,7 +184,7 @@ export async function backfillTagHistory(
     back -= options.stepDays
   ) {
     if (signal?.aborted) break;
-    const asOf = new Date(today - back * 86_400_000).toISOString().slice(0, 10);
+    const asOf = addDays(today, -back);
     try {
       if (await deps.tags.hasSnapshot(asOf)) continue;
       const result = await deps.tags.compute({ asOf, ...(signal ? { signal } : {}) }, 'start', actor);

@@ -147,7 +147,7 @@ async function seedDemoWhenDue(
       customers: config.demo.customers,
       days: config.demo.days,
       seed: config.demo.seed,
-      asOf: clock.now().toISOString().slice(0, 10),
+      asOf: clock.today(),
     },
   );
   if (!result.ok) {
@@ -156,7 +156,7 @@ async function seedDemoWhenDue(
   }
   print('Demo bank seeded.');
   // The managers' workbench starts with the service reminders the demo data calls for (maturities, renewals, …).
-  const asOf = clock.now().toISOString().slice(0, 10);
+  const asOf = clock.today();
   const deps = { db: stores.operational.db, events: stores.events, clock };
   await generateReminders(deps, SYSTEM_PRINCIPAL.actor, { asOf });
   return true;

@@ -37,6 +37,35 @@ export function calendarDayNumber(text: string): number | undefined {
   return era * 146_097 + doe - 719_468;
 }
 
+/** The calendar date of a day number (days since 1970-01-01): H. Hinnant's civil_from_days, no Date allocated. */
+export function civilDate(n: number): { year: number; month: number; day: number } {
+  const z = n + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
+}
+
+/** 'YYYY-MM-DD' of a day number (days since 1970-01-01), for years 0–9999; calendarDayNumber's inverse. */
+export function dayOfNumber(n: number): string {
+  const { year, month, day } = civilDate(n);
+  return `${String(year).padStart(4, '0')}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
+}
+
+/** The Day `n` days after `day` (before it when negative); a RangeError past FIRST_DAY..LAST_DAY. */
+export function addDays(day: Day, n: number): Day {
+  const shifted = dayOfNumber(calendarDayNumber(day)! + n);
+  const checked = parseDay(shifted);
+  if (!checked.ok) throw new RangeError(`${day} ${n >= 0 ? '+' : '-'} ${Math.abs(n)} days: ${checked.error}`);
+  return checked.value;
+}
+
 /** The value of text[from, to) as decimal digits, or -1 when any is not a digit. */
 function digits(text: string, from: number, to: number): number {
   let n = 0;

@@ -35,7 +35,7 @@ beforeAll(async () => {
   if (!seeded.ok) throw new Error(seeded.error.message);
   await ensureCatalogue(store.db, 'test');
   const result = await computeTags(
-    { db: store.db, events, sandbox: () => store.sandbox() },
+    { db: store.db, events, sandbox: () => store.sandbox(), timeZone: 'Asia/Shanghai' },
     { asOf: AS_OF, trigger: 'start', actor: 'test' },
   );
   if (!result.ok) throw new Error(result.error.message);
@@ -140,7 +140,7 @@ describe('default catalogue', () => {
     const rows = async () => count(sql`select count(*)::int as n from tag_snapshots where as_of = ${AS_OF}`);
     const before = await rows();
     const again = await computeTags(
-      { db: store.db, events, sandbox: () => store.sandbox() },
+      { db: store.db, events, sandbox: () => store.sandbox(), timeZone: 'Asia/Shanghai' },
       { asOf: AS_OF, trigger: 'manual', actor: 'test' },
     );
     expect(again.ok && again.value.status).toBe('done');

@@ -135,7 +135,7 @@ beforeAll(async () => {
   );
   expect(imported.ok).toBe(true);
   const run = await computeTags(
-    { db: store.db, events, sandbox: () => store.sandbox() },
+    { db: store.db, events, sandbox: () => store.sandbox(), timeZone: 'Asia/Shanghai' },
     { asOf: FIXTURE_AS_OF, trigger: 'manual', actor: 'test' },
   );
   if (!run.ok) throw new Error(run.error.message);
@@ -267,7 +267,7 @@ describe('RFM tags', () => {
   it('splits by the median when asked', async () => {
     await define({ key: 'rfm_median', kind: 'rfm', spec: { split: 'median' } });
     const run = await computeTags(
-      { db: store.db, events, sandbox: () => store.sandbox() },
+      { db: store.db, events, sandbox: () => store.sandbox(), timeZone: 'Asia/Shanghai' },
       { asOf: FIXTURE_AS_OF, keys: ['rfm_median'], trigger: 'manual', actor: 'test' },
     );
     expect(run.ok && run.value.status).toBe('done');
@@ -313,7 +313,7 @@ describe('tier tags', () => {
 
   it('continues from the stored months on a later day, replaying only the newly closed month', async () => {
     const run = await computeTags(
-      { db: store.db, events, sandbox: () => store.sandbox() },
+      { db: store.db, events, sandbox: () => store.sandbox(), timeZone: 'Asia/Shanghai' },
       { asOf: '2025-07-01', keys: ['aum_tier'], trigger: 'manual', actor: 'test' },
     );
     expect(run.ok && run.value.status).toBe('done');
@@ -355,7 +355,7 @@ describe('SQL and manual tags', () => {
       spec: { sql: 'select id as customer_id, nonsense as value from customers' },
     });
     const run = await computeTags(
-      { db: store.db, events, sandbox: () => store.sandbox() },
+      { db: store.db, events, sandbox: () => store.sandbox(), timeZone: 'Asia/Shanghai' },
       { asOf: FIXTURE_AS_OF, keys: ['broken', 'gender'], trigger: 'manual', actor: 'test' },
     );
     if (!run.ok) throw new Error(run.error.message);

@@ -3,6 +3,7 @@ import { recordAudit } from '../audit/audit.ts';
 import { RoaringBitmap32 } from '../segments/bitmap.ts';
 import { parseDay } from '../segments/predicate.ts';
 import type { PropertyPredicate, Scalar } from '../segments/rule.ts';
+import { dayOfNumber } from '../shared/day.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { EventStore } from '../store/events/store.ts';
@@ -38,6 +39,8 @@ export interface ComputeDeps {
   readonly logger?: Logger;
   /** Customers per chunk of the operational scan. */
   readonly chunkSize?: number;
+  /** The bank's time zone (the clock's): event windows and RFM recency count its business days. */
+  readonly timeZone: string;
 }
 
 /** Which tags to compute, for which day, on whose behalf. */
@@ -151,8 +154,9 @@ async function computeAll(
   phases: Record<string, number>,
 ): Promise<RoaringBitmap32> {
   const phase = (name: string, since: number) => (phases[name] = Math.round(performance.now() - since));
-  const { db, events } = deps;
+  const { db, events, timeZone } = deps;
   const { asOf, signal } = options;
+  const day = { asOf, timeZone };
   const timed = async (key: string, run: () => Promise<Map<string, RoaringBitmap32>>) => {
     const t0 = performance.now();
     try {
@@ -163,7 +167,7 @@ async function computeAll(
   };
 
   // Plan: row tags for the scan, event questions for one batch.
-  const batch = new EventBatch(events);
+  const batch = new EventBatch(events, timeZone);
   const rowTags: RowTag[] = [];
   const eventTags: TagDefinition[] = [];
   for (const def of defs) {
@@ -201,12 +205,12 @@ async function computeAll(
         const n = rfm.size + 1;
         rfm.set(
           basis,
-          onEventStore(() => computeRfm(events, def.spec, asOf)).then((r) => (phase(`rfm${n}`, started), r)),
+          onEventStore(() => computeRfm(events, def.spec, day)).then((r) => (phase(`rfm${n}`, started), r)),
         );
       }
       background.push(timed(def.key, async () => rfmOutput(await rfm.get(basis)!, def.spec)));
     } else if (def.kind === 'sql' && def.spec.store === 'events') {
-      background.push(onEventStore(() => timed(def.key, () => runEventSql(events, def.key, def.spec, asOf))));
+      background.push(onEventStore(() => timed(def.key, () => runEventSql(events, def.key, def.spec, day))));
     }
   }
   const maxOrdinal = await maxCustomerId(db);
@@ -228,7 +232,7 @@ async function computeAll(
     for (const def of defs) {
       signal?.throwIfAborted();
       if (def.kind === 'sql' && def.spec.store === 'operational')
-        await timed(def.key, () => runOperationalSql(deps, def.key, def.spec, asOf));
+        await timed(def.key, () => runOperationalSql(deps, def.key, def.spec, day));
       else if (def.kind === 'manual') await timed(def.key, () => manualTagValues(db, def.key));
     }
     phase('operationalSqlAndManual', operationalStarted);
@@ -387,7 +391,7 @@ function eventFilter(spec: EventSpec, asOf: string, today: number): EventFilter 
   for (const [key, value] of Object.entries(spec.where ?? {}))
     where[key] =
       typeof value === 'object' && value !== null ? (value as PropertyPredicate) : { eq: value as Scalar };
-  const from = new Date((today - (spec.window_days - 1)) * 86_400_000).toISOString().slice(0, 10);
+  const from = dayOfNumber(today - (spec.window_days - 1));
   return { event: spec.event, from, to: asOf, where };
 }
 

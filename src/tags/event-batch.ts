@@ -2,6 +2,7 @@ import { RoaringBitmap32 } from '../segments/bitmap.ts';
 import type { EventCondition, Interval } from '../segments/predicate.ts';
 import type { PropertyPredicate, Scalar } from '../segments/rule.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
+import { daySql } from '../store/events/business-day.ts';
 import type { EventStore } from '../store/events/store.ts';
 import { bitmapAggregate, decodeGroupBitmap, queryBitmaps } from './ch-bitmap.ts';
 
@@ -11,7 +12,7 @@ import { bitmapAggregate, decodeGroupBitmap, queryBitmaps } from './ch-bitmap.ts
 // into values inside ClickHouse. Results come back as bitmaps. If a batched query fails, each item is retried on
 // its own so that one faulty tag does not fail the others.
 //
-// Days are UTC calendar days of the event time (the event store's session time zone), as in the Overview.
+// Days are the bank's business days of the event time (FLYWHEEL_TIMEZONE, bound as {tz:String}), as everywhere.
 
 /** Which events to look at: a name (null: every event), an inclusive day window and property conditions. */
 export interface EventFilter {
@@ -47,10 +48,13 @@ type Item =
   | { kind: 'condition'; key: string; filter: EventFilter; measure: Measure; having: Interval }
   | { kind: 'bands'; key: string; filter: EventFilter; measure: Measure; bands: readonly Band[] };
 
-/** Parameters of one query, bound server-side. */
+/** Parameters of one query, bound server-side; `tz` is the bank's time zone the days are cut in. */
 class Params {
-  readonly values: Record<string, string | number> = {};
+  readonly values: Record<string, string | number>;
   #n = 0;
+  constructor(timeZone: string) {
+    this.values = { tz: timeZone };
+  }
   add(value: Scalar, type?: 'String' | 'Float64'): string {
     const name = `p${this.#n++}`;
     if (typeof value === 'boolean') {
@@ -63,11 +67,11 @@ class Params {
 }
 
 /** The SQL of an event filter over `events_dedup` columns. */
-export function filterSql(filter: EventFilter, params: Params): string {
+function filterSql(filter: EventFilter, params: Params): string {
   const parts: string[] = [];
   if (filter.event !== null) parts.push(`event = ${params.add(filter.event, 'String')}`);
-  if (filter.from !== null) parts.push(`toDate(time) >= toDate(${params.add(filter.from, 'String')})`);
-  if (filter.to !== null) parts.push(`toDate(time) <= toDate(${params.add(filter.to, 'String')})`);
+  if (filter.from !== null) parts.push(`${daySql('time')} >= toDate(${params.add(filter.from, 'String')})`);
+  if (filter.to !== null) parts.push(`${daySql('time')} <= toDate(${params.add(filter.to, 'String')})`);
   for (const [key, predicate] of Object.entries(filter.where))
     parts.push(propertySql(key, predicate, params));
   return parts.length === 0 ? '1' : `(${parts.join(' AND ')})`;
@@ -136,11 +140,14 @@ function existenceOnly(item: Item): boolean {
 /** Collects event questions, answers them in batched queries, and hands out the results. */
 export class EventBatch {
   readonly #events: EventStore;
+  readonly #timeZone: string;
   readonly #items = new Map<string, Item>();
   readonly #results = new Map<string, Result<ConditionResult | BandResult, string>>();
 
-  constructor(events: EventStore) {
+  /** Questions to `events`, their days cut in the bank's `timeZone`. */
+  constructor(events: EventStore, timeZone: string) {
     this.#events = events;
+    this.#timeZone = timeZone;
   }
 
   /** Asks a rule's event condition (keyed by eventConditionKey). */
@@ -195,7 +202,7 @@ export class EventBatch {
   }
 
   async #existence(items: Item[]): Promise<void> {
-    const params = new Params();
+    const params = new Params(this.#timeZone);
     const filters = items.map((i) => filterSql(i.filter, params));
     const columns = filters.map((f, n) => `${bitmapAggregate('customer_id', f)} AS b${n}`);
     const rows = await this.#events.query<Record<string, string>>(
@@ -218,7 +225,7 @@ export class EventBatch {
   }
 
   async #aggregates(items: Item[]): Promise<void> {
-    const params = new Params();
+    const params = new Params(this.#timeZone);
     const measures: string[] = [];
     const pairs: string[] = [];
     const filters: string[] = [];

@@ -1,5 +1,6 @@
 import type { AttrType } from '../segments/predicate.ts';
 import { PRODUCT_CATEGORIES, type ProductCategory } from '../segments/rule.ts';
+import { civilDate } from '../shared/day.ts';
 import type { ConsentChannel } from '../store/operational/database.ts';
 
 // The customer facts that attribute, bucket and lifecycle tags can test, each with its type and where it comes from.
@@ -163,26 +164,11 @@ export const FIELDS: ReadonlyMap<string, FieldDef> = new Map(ALL_FIELDS.map((f) 
 
 /** Whole years from day number `from` to day number `to` (an age: the birthday counts on its day; 29 Feb on 1 Mar). */
 export function fullYears(from: number, to: number): number {
-  const a = civil(from);
-  const b = civil(to);
-  let years = b.y - a.y;
-  if (b.m < a.m || (b.m === a.m && b.d < a.d)) years--;
+  const a = civilDate(from);
+  const b = civilDate(to);
+  let years = b.year - a.year;
+  if (b.month < a.month || (b.month === a.month && b.day < a.day)) years--;
   return years;
-}
-
-// Calendar date of a day number (H. Hinnant's civil_from_days).
-function civil(day: number): { y: number; m: number; d: number } {
-  const z = day + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor(
-    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
-  );
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  return { y: yoe + era * 400 + (m <= 2 ? 1 : 0), m, d };
 }
 
 /**

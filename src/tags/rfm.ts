@@ -1,11 +1,12 @@
 import type { RoaringBitmap32 } from '../segments/bitmap.ts';
+import { daySql, withinDaysSql } from '../store/events/business-day.ts';
 import type { EventStore } from '../store/events/store.ts';
 import { bitmapAggregate, decodeGroupBitmap } from './ch-bitmap.ts';
 import type { RfmSpec } from './definition.ts';
 import { RFM_GROUPS } from './labels.ts';
 
 // RFM over transactions in a window ending on the business day, computed entirely in the event store: per customer
-// recency (days since the last transaction), frequency (count) and monetary value (sum of amounts); quintile scores
+// recency (business days since the last transaction's day, in the bank's zone), frequency (count) and monetary value (sum of amounts); quintile scores
 // 1..5 by rank (ties share a score; 5 = most recent / most frequent / largest); and the eight classic groups, each of
 // R, F, M "high" when better than the mean (or median) of the customers with transactions. One query answers all four
 // outputs, so tags sharing window, kinds, channels and split share one scan. Customers without transactions get no
@@ -29,8 +30,13 @@ export function rfmBasisKey(spec: RfmSpec): string {
   ]);
 }
 
-/** Computes every RFM output (group, recency, frequency, monetary) for the business day. */
-export async function computeRfm(events: EventStore, spec: RfmSpec, asOf: string): Promise<RfmOutputs> {
+/** Computes every RFM output (group, recency, frequency, monetary) for the business day, cut in `timeZone`. */
+export async function computeRfm(
+  events: EventStore,
+  spec: RfmSpec,
+  day: { asOf: string; timeZone: string },
+): Promise<RfmOutputs> {
+  const { asOf, timeZone } = day;
   const center = (x: string) => (spec.split === 'mean' ? `avg(${x})` : `quantileExact(0.5)(${x})`);
   // boundaries: the c_k-th smallest (ascending measures) or c_k-th largest (recency) value, k = 1..4
   const bounds = (sorted: string, descending: boolean) =>
@@ -68,18 +74,18 @@ export async function computeRfm(events: EventStore, spec: RfmSpec, asOf: string
                     ${bounds('arraySort(groupArray(m))', false)} AS bm,
                     ${center('r')} AS cr, ${center('f')} AS cf, ${center('m')} AS cm
                FROM (
-                 SELECT customer_id, dateDiff('day', max(toDate(time)), toDate({as_of:String})) AS r,
+                 SELECT customer_id, dateDiff('day', max(${daySql('time')}), toDate({as_of:String})) AS r,
                         count() AS f, sum(toFloat64(amount)) AS m
                    FROM transactions_dedup
                   WHERE customer_id > 0 AND kind IN {kinds:Array(String)} AND channel NOT IN {exclude:Array(String)}
-                    AND toDate(time) BETWEEN toDate({as_of:String}) - {days:UInt32} + 1 AND toDate({as_of:String})
+                    AND ${withinDaysSql('time', 'toDate({as_of:String}) - {days:UInt32} + 1', 'toDate({as_of:String})')}
                   GROUP BY customer_id
                )
               HAVING n > 0
            ) ARRAY JOIN rows AS row
        )
      )`,
-    { as_of: asOf, kinds: spec.kinds, exclude: spec.exclude_channels, days: spec.window_days },
+    { as_of: asOf, kinds: spec.kinds, exclude: spec.exclude_channels, days: spec.window_days, tz: timeZone },
   );
   const out: RfmOutputs = new Map();
   outputs.forEach(([output, value], i) => {

@@ -1,8 +1,11 @@
-import type { Clock } from '../shared/clock.ts';
+import type { BusinessCalendar, Clock } from '../shared/clock.ts';
+import { addDays } from '../shared/day.ts';
 import type { Logger } from '../shared/logger.ts';
 
-// The daily schedule, at a configured time of day (UTC): it fires the daily batch (src/server/daily.ts: tags, then
-// segments materialised on them, then reminders).
+// The daily schedule, at a configured time of day on the bank's wall clock (FLYWHEEL_TAGS_DAILY_AT in
+// FLYWHEEL_TIMEZONE, from the injected clock): it fires the daily batch (src/server/daily.ts: tags, then segments
+// materialised on them, then reminders). On a DST change day a skipped time runs just after the gap, a repeated one
+// once, at its first occurrence.
 
 /** Timer functions, injectable so tests can fire the schedule without waiting. */
 export interface Timers {
@@ -26,15 +29,17 @@ export interface TagScheduler {
   stop(): void;
 }
 
-/** The first instant strictly after `now` at `dailyAt` ('HH:MM', UTC). */
-export function nextRunAt(now: Date, dailyAt: string): Date {
-  const [h, m] = dailyAt.split(':').map(Number) as [number, number];
-  const at = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), h, m));
-  if (at.getTime() <= now.getTime()) at.setUTCDate(at.getUTCDate() + 1);
-  return at;
+/** The first instant strictly after `now` at `dailyAt` ('HH:MM') on the bank's wall clock. */
+export function nextRunAt(now: Date, dailyAt: string, calendar: BusinessCalendar): Date {
+  const today = calendar.dayOf(now);
+  const at = calendar.at(today, dailyAt);
+  return at.getTime() > now.getTime() ? at : calendar.at(addDays(today, 1), dailyAt);
 }
 
-/** Runs `run` every day at `dailyAt` (UTC) by the injected clock; a failing run is logged and the schedule goes on. */
+/**
+ * Runs `run` every day at `dailyAt` on the bank's wall clock, by the injected clock; a failing run is logged and the
+ * schedule goes on.
+ */
 export function startTagScheduler(deps: {
   clock: Clock;
   dailyAt: string;
@@ -48,7 +53,7 @@ export function startTagScheduler(deps: {
   let stopped = false;
   const arm = () => {
     if (stopped) return;
-    due = nextRunAt(deps.clock.now(), deps.dailyAt);
+    due = nextRunAt(deps.clock.now(), deps.dailyAt, deps.clock);
     handle = timers.setTimeout(fire, Math.max(0, due.getTime() - deps.clock.now().getTime()));
   };
   const fire = () => {

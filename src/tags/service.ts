@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../shared/clock.ts';
+import { calendarDayNumber, dayOfNumber, type Day } from '../shared/day.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { EventStore } from '../store/events/store.ts';
@@ -56,7 +57,6 @@ export interface TagAuthor {
 }
 
 const DEFINITIONS_TTL_MS = 30_000;
-const DAY_MS = 86_400_000;
 
 /** Tag definitions, computation, snapshots and portraits. */
 export class TagService {
@@ -89,9 +89,9 @@ export class TagService {
     this.cache = new TagSnapshotCache(deps.db);
   }
 
-  /** Today's business day (UTC), the default day of computations. */
-  today(): string {
-    return this.#clock.now().toISOString().slice(0, 10);
+  /** Today's business day in the bank's zone (the clock's), the default day of computations. */
+  today(): Day {
+    return this.#clock.today();
   }
 
   /** Inserts the builtin catalogue's missing tags. */
@@ -139,7 +139,7 @@ export class TagService {
       .where('tag_key', '=', key)
       .executeTakeFirst();
     const to = latest?.d ? String(latest.d).slice(0, 10) : this.today();
-    const from = new Date(Date.parse(`${to}T00:00:00Z`) - (days - 1) * DAY_MS).toISOString().slice(0, 10);
+    const from = dayOfNumber(calendarDayNumber(to)! - (days - 1));
     const rows = await snapshotCounts(this.#db, { from, to, keys: [key] });
     const points = new Map<string, Map<string, number>>();
     for (const r of rows) {
@@ -238,6 +238,7 @@ export class TagService {
           sandbox: this.#sandbox,
           ...(this.#logger ? { logger: this.#logger } : {}),
           ...(this.#chunkSize ? { chunkSize: this.#chunkSize } : {}),
+          timeZone: this.#clock.timeZone,
         },
         {
           asOf,
@@ -372,11 +373,10 @@ export class TagService {
   async #checkSql(input: TagInput, author: TagAuthor): Promise<TagFailure | undefined> {
     if (input.kind !== 'sql') return undefined;
     if (!author.maySql) return SQL_FORBIDDEN;
-    const checked = await checkSqlTag(
-      { events: this.#events, sandbox: this.#sandbox },
-      input.spec,
-      this.today(),
-    );
+    const checked = await checkSqlTag({ events: this.#events, sandbox: this.#sandbox }, input.spec, {
+      asOf: this.today(),
+      timeZone: this.#clock.timeZone,
+    });
     if (checked.ok) return undefined;
     return invalidFailure(
       checked.error.map((i) => ({

@@ -17,6 +17,8 @@ import { checkSqlTag, runEventSql, runOperationalSql } from './sql-tags.ts';
 
 let events: EventStore;
 const AS_OF = '2025-06-30';
+/** The day SQL tags run with: `{as_of}` and the bank's zone, `{tz}`. */
+const DAY = { asOf: AS_OF, timeZone: 'Asia/Shanghai' };
 const PII = { name: '欧阳明华', phone: '13911112222', id_number: '11010119800101123X' };
 const spec = (text: string, extra: Partial<SqlSpec> = {}): SqlSpec => ({
   store: 'operational',
@@ -197,7 +199,7 @@ function operationalSuite(
         'level',
         spec(`select id as customer_id, case when aum > 15 then 'high' else 'low' end as value from customers
                where customer_since is null or customer_since <= {as_of}; -- trailing comment`),
-        AS_OF,
+        DAY,
       );
       expect(Object.fromEntries([...byId].map(([v, b]) => [v, b.toArray()]))).toEqual({
         high: [2],
@@ -208,30 +210,41 @@ function operationalSuite(
         'level',
         spec(`select customer_no, 'x' as value from customers c join holdings h on h.customer_id = c.id
               union all select customer_no, 'y' from customers where birth_year is null`),
-        AS_OF,
+        DAY,
       );
       expect(byNo.get('y')?.toArray()).toEqual([1, 2]);
     });
 
+    it("binds {tz} to the bank's zone as a text literal", async () => {
+      const zone = await runOperationalSql(
+        stores(),
+        'zone',
+        spec(`select id as customer_id, {tz} || ':' || (timestamptz '2025-06-01 00:00+00' at time zone {tz})::date
+                as value from customers where id = 1`),
+        DAY,
+      );
+      expect([...zone.keys()]).toEqual(['Asia/Shanghai:2025-06-01']);
+    });
+
     it.each(OPERATIONAL_ESCAPES)('refuses %s, located, and changes nothing', async (_label, text, reason) => {
       const before = await state(store);
-      const attempt = runOperationalSql(stores(), 'evil', spec(text), AS_OF);
+      const attempt = runOperationalSql(stores(), 'evil', spec(text), DAY);
       await expect(attempt).rejects.toThrow(/SQL tag 'evil'/);
       await expect(attempt).rejects.toThrow(reason);
-      const checked = await checkSqlTag(stores(), spec(text), AS_OF);
+      const checked = await checkSqlTag(stores(), spec(text), DAY);
       expect(checked.ok).toBe(false);
       if (!checked.ok) expect(checked.error.map((i) => i.message).join('; ')).toMatch(reason);
       expect(await state(store)).toEqual(before);
     });
 
     it('locates a refusal by line and column', async () => {
-      const escape = await checkSqlTag(stores(), spec(OPERATIONAL_ESCAPES[0]![1]), AS_OF);
+      const escape = await checkSqlTag(stores(), spec(OPERATIONAL_ESCAPES[0]![1]), DAY);
       expect(escape.ok).toBe(false);
       if (!escape.ok) expect(escape.error[0]).toMatchObject({ line: 1, column: 49 });
       const checked = await checkSqlTag(
         stores(),
         spec(`select id as customer_id,\n       pg_sleep(1) as value\n  from customers`),
-        AS_OF,
+        DAY,
       );
       expect(checked.ok).toBe(false);
       if (!checked.ok) expect(checked.error[0]).toMatchObject({ line: 2, column: 8 });
@@ -241,10 +254,10 @@ function operationalSuite(
       const good = await checkSqlTag(
         stores(),
         spec(`select id as customer_id, tier as value from customers`),
-        AS_OF,
+        DAY,
       );
       expect(good).toEqual({ ok: true, value: { columns: ['customer_id', 'value'] } });
-      const bad = await checkSqlTag(stores(), spec(`select id, tier from customers`), AS_OF);
+      const bad = await checkSqlTag(stores(), spec(`select id, tier from customers`), DAY);
       expect(bad.ok).toBe(false);
       if (!bad.ok)
         expect(bad.error[0]?.message).toMatch(/must return columns customer_id .* it returns id, tier/);
@@ -333,9 +346,9 @@ describe('SQL tags on the event store', () => {
 
   it('computes values with {as_of} bound to the business day', async () => {
     const text = `SELECT customer_id, 'yes' AS value FROM events_dedup WHERE toDate(time) <= {as_of}`;
-    expect((await runEventSql(events, 'opened', events_(text), AS_OF)).get('yes')?.toArray()).toEqual([1]);
-    expect((await runEventSql(events, 'opened', events_(text), '2025-05-01')).size).toBe(0);
-    expect(await checkSqlTag({ events }, events_(text), AS_OF)).toEqual({
+    expect((await runEventSql(events, 'opened', events_(text), DAY)).get('yes')?.toArray()).toEqual([1]);
+    expect((await runEventSql(events, 'opened', events_(text), { ...DAY, asOf: '2025-05-01' })).size).toBe(0);
+    expect(await checkSqlTag({ events }, events_(text), DAY)).toEqual({
       ok: true,
       value: { columns: ['customer_id', 'value'] },
     });
@@ -400,16 +413,29 @@ describe('SQL tags on the event store', () => {
     ],
   ])('refuses %s and changes nothing', async (_label, text, reason) => {
     const before = await state_();
-    await expect(runEventSql(events, 'evil', events_(text), AS_OF)).rejects.toThrow(reason);
-    const checked = await checkSqlTag({ events }, events_(text), AS_OF);
+    await expect(runEventSql(events, 'evil', events_(text), DAY)).rejects.toThrow(reason);
+    const checked = await checkSqlTag({ events }, events_(text), DAY);
     expect(checked.ok).toBe(false);
     expect(await state_()).toEqual(before);
+  });
+
+  it("binds {tz} to the bank's zone, so a tag cuts days where every other part of Flywheel does", async () => {
+    // event 'a' is at 2025-06-01 00:00 UTC: 08:00 on June 1st in Shanghai, 20:00 on May 31st in New York
+    const text = `SELECT customer_id, toString(toDate(time, {tz})) AS value FROM events_dedup WHERE event_id = 'a'`;
+    const day = async (timeZone: string) => [
+      ...(await runEventSql(events, 'day', events_(text), { ...DAY, timeZone })).keys(),
+    ];
+    expect(await day('Asia/Shanghai')).toEqual(['2025-06-01']);
+    expect(await day('America/New_York')).toEqual(['2025-05-31']);
+    await expect(runEventSql(events, 'day', events_(text), { ...DAY, timeZone: "UTC') --" })).rejects.toThrow(
+      /SQL tag 'day': .*not an IANA time zone name/,
+    );
   });
 
   it('accepts the aggregate combinators and lambdas of the catalogue', async () => {
     const text = `SELECT customer_id, if(countIf(event = 'app_open') > 0, 'a', 'b') AS value,
                          arrayMap(x -> x + 1, [1]) AS m FROM events_dedup GROUP BY customer_id`;
-    expect((await runEventSql(events, 'ok', events_(text), AS_OF)).get('a')?.toArray()).toEqual([1]);
+    expect((await runEventSql(events, 'ok', events_(text), DAY)).get('a')?.toArray()).toEqual([1]);
   });
 
   it('cancels a statement that runs past the limit', async () => {
@@ -421,7 +447,7 @@ describe('SQL tags on the event store', () => {
         events_(`SELECT number AS customer_id, 'x' AS value FROM numbers(1000000000000)`, {
           timeout_ms: 300,
         }),
-        AS_OF,
+        DAY,
       ),
     ).rejects.toThrow(/SQL tag 'slow': ran past its time limit of 300 ms/);
     expect(performance.now() - started).toBeLessThan(5_000);

@@ -8,6 +8,7 @@ import type { SqlSpec } from './definition.ts';
 import { checkEventStatement } from './sandbox/ch-check.ts';
 import { describeIssues, type SandboxIssue } from './sandbox/issues.ts';
 import { checkOperationalStatement } from './sandbox/pg-check.ts';
+import { bindPlaceholders, sqlTagDayProblem, type SqlTagDay } from './sandbox/placeholders.ts';
 import { SANDBOX_VIEWS } from './sandbox/pg-rules.ts';
 
 // SQL tags: one SELECT returning (customer_id or customer_no, value), which the stores aggregate into one packed
@@ -39,8 +40,6 @@ const READ_EVERYTHING = `select ${[...SANDBOX_VIEWS].map((v) => `(select count(*
 /** Memory one event-store SQL tag may use. */
 const EVENT_SQL_MEMORY_BYTES = 2 * 1024 ** 3;
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
 /** Where an SQL tag's statement runs; `sandbox` opens the operational store's confined connection. */
 export interface SqlTagStores {
   readonly events: EventStore;
@@ -48,17 +47,18 @@ export interface SqlTagStores {
 }
 
 /**
- * Checks an SQL tag as it would run on `asOf`, without running it: the parse tree, then (operational store) the
- * plan's cost on the embedded engine and the columns a zero-row run returns. Issues are located in the text.
+ * Checks an SQL tag as it would run on the day (`{as_of}`, `{tz}`), without running it: the parse tree, then
+ * (operational store) the plan's cost on the embedded engine and the columns a zero-row run returns. Issues are
+ * located in the text.
  */
 export async function checkSqlTag(
   stores: SqlTagStores,
   spec: SqlSpec,
-  asOf: string,
+  day: SqlTagDay,
 ): Promise<Result<{ columns: readonly string[] }, SandboxIssue[]>> {
   try {
     if (spec.store === 'events') {
-      const checked = await checkEventStatement(stores.events, spec.sql, asOf);
+      const checked = await checkEventStatement(stores.events, spec.sql, day);
       if (!checked.ok) return checked;
       const columns = await stores.events.queryConfined<{ name: string }>(
         `DESCRIBE (${checked.value.text})`,
@@ -69,7 +69,7 @@ export async function checkSqlTag(
       );
       return columnsOk(columns.map((c) => c.name));
     }
-    const prepared = await prepareOperational(stores, spec, asOf);
+    const prepared = await prepareOperational(stores, spec, day);
     if (!prepared.ok) return prepared;
     const { sandbox, body } = prepared.value;
     const probe = await sandbox.query(
@@ -97,15 +97,16 @@ function columnsOk(columns: readonly string[]): Result<{ columns: readonly strin
 async function prepareOperational(
   stores: SqlTagStores,
   spec: SqlSpec,
-  asOf: string,
+  day: SqlTagDay,
 ): Promise<Result<{ sandbox: SandboxConnection; body: string }, SandboxIssue[]>> {
-  if (!DAY.test(asOf)) return err([{ message: `bad business day ${asOf}` }]);
+  const problem = sqlTagDayProblem(day);
+  if (problem !== undefined) return err([{ message: problem }]);
   const checked = await checkOperationalStatement(spec.sql);
   if (!checked.ok) return checked;
   if (!stores.sandbox)
     return err([{ message: 'no SQL-tag sandbox is configured for the operational store' }]);
   const sandbox = await stores.sandbox();
-  const body = checked.value.text.replaceAll('{as_of}', `date '${asOf}'`);
+  const body = bindPlaceholders(checked.value.text, day, (asOf) => `date '${asOf}'`);
   if (sandbox.confinedBy === 'parse_tree') {
     const [cost, baseline] = await Promise.all([
       sandbox.planCost(`select * from (${body}\n) q`),
@@ -130,13 +131,13 @@ export async function runOperationalSql(
   stores: SqlTagStores,
   key: string,
   spec: SqlSpec,
-  asOf: string,
+  day: SqlTagDay,
 ): Promise<Map<string, RoaringBitmap32>> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   let rows: { v: string; ids: Uint8Array | null }[];
   try {
-    const prepared = await prepareOperational(stores, spec, asOf);
+    const prepared = await prepareOperational(stores, spec, day);
     if (!prepared.ok) throw new SqlTagError(key, describeIssues(prepared.error));
     const { sandbox, body } = prepared.value;
     // The key column decides the join: a zero-row run names the statement's columns.
@@ -179,11 +180,12 @@ export async function runEventSql(
   events: EventStore,
   key: string,
   spec: SqlSpec,
-  asOf: string,
+  day: SqlTagDay,
 ): Promise<Map<string, RoaringBitmap32>> {
-  if (!DAY.test(asOf)) throw new SqlTagError(key, `bad business day ${asOf}`);
+  const problem = sqlTagDayProblem(day);
+  if (problem !== undefined) throw new SqlTagError(key, problem);
   try {
-    const checked = await checkEventStatement(events, spec.sql, asOf);
+    const checked = await checkEventStatement(events, spec.sql, day);
     if (!checked.ok) throw new SqlTagError(key, describeIssues(checked.error));
     const rows = await events.queryConfined<BitmapRow>(
       `SELECT '' AS k, toString(value) AS v, ${bitmapAggregate('customer_id')} AS b FROM (${checked.value.text}

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { RoaringBitmap32 } from '../segments/bitmap.ts';
+import { calendarDayNumber, dayOfNumber } from '../shared/day.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { Database } from '../store/operational/database.ts';
 import type { TierSpec } from './definition.ts';
@@ -311,6 +312,7 @@ export function addMonths(monthStart: string, n: number): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** The day `n` days after `day` (calendar arithmetic on business days: no instant, no zone). */
 function addDays(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+  return dayOfNumber(calendarDayNumber(day)! + n);
 }

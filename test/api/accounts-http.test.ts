@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
 import { createApp } from '../../src/server/app.ts';
 import { startServer } from '../../src/server/start.ts';
-import { systemClock, type Clock } from '../../src/shared/clock.ts';
+import { clockOf, systemClock, type Clock } from '../../src/shared/clock.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import {
   accountEngines,
@@ -28,7 +28,7 @@ for (const engine of await accountEngines()) {
     let c: AccountsClient;
     let close: (() => Promise<void>) | undefined;
     let now = Date.parse('2026-12-01T09:00:00Z');
-    const clock: Clock = { now: () => new Date(now) };
+    const clock: Clock = clockOf(() => new Date(now));
     let admin: string;
     let analystId: number;
     const extraApps: FastifyInstance[] = [];
@@ -243,7 +243,7 @@ describe('the first administrator made at start', () => {
     const printed: string[] = [];
     const server = await startServer({
       config: config.value,
-      clock: systemClock,
+      clock: systemClock(config.value.timeZone),
       logger: createLogger('warn'),
       print: (line) => printed.push(line),
     });

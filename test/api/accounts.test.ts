@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGIN_THROTTLE } from '../../src/auth/login-throttle.ts';
-import type { Clock } from '../../src/shared/clock.ts';
+import { clockOf, type Clock } from '../../src/shared/clock.ts';
 import { accountEngines, openAccountsApp, type AccountsClient } from '../support/accounts-client.ts';
 import type { TestApp } from '../support/app.ts';
 import { POOL_AS_OF } from '../support/pool-app.ts';
@@ -18,7 +18,7 @@ for (const engine of await accountEngines()) {
     let c: AccountsClient;
     let close: (() => Promise<void>) | undefined;
     let now = Date.parse(`${POOL_AS_OF}T10:00:00Z`);
-    const clock: Clock = { now: () => new Date(now) };
+    const clock: Clock = clockOf(() => new Date(now));
     let admin: string;
     const userId = async (username: string) =>
       (

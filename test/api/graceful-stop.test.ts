@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AuthService } from '../../src/auth/service.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { closeStores, openStores } from '../../src/server/stores.ts';
+import { systemClock } from '../../src/shared/clock.ts';
 import { CLI_BIN } from '../support/cli.ts';
 
 // Issue #9, item 6: `flywheel start` on a fresh data directory seeds the demo bank, then computes today's tags and
@@ -90,7 +91,7 @@ async function backgroundState() {
     const days = await db.selectFrom('tag_snapshot_days').select('as_of').execute();
     const key = await new AuthService({
       db,
-      clock: { now: () => new Date() },
+      clock: systemClock('Asia/Shanghai'),
       sessionTtlHours: 1,
     }).createApiKey({ name: `check-${Date.now()}`, role: 'admin' }, 'test');
     return { pending: pending !== undefined, days: days.length, key: key.key };

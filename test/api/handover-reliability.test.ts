@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
 import { seedSyntheticBank } from '../support/synthetic-bank.ts';
 import { closeStores, openStores } from '../../src/server/stores.ts';
+import { systemClock } from '../../src/shared/clock.ts';
 
 // Crash safety of the one-click handover, end to end: the real server process runs a handover through the HTTP API,
 // is killed with SIGKILL in the middle of the job, is started again, and must finish the job with every customer
@@ -108,7 +109,7 @@ describe('handover survives a SIGKILL of the server mid-job', () => {
           .execute();
         const auth = new AuthService({
           db: stores.operational.db,
-          clock: { now: () => new Date() },
+          clock: systemClock('Asia/Shanghai'),
           sessionTtlHours: 1,
         });
         key = (await auth.createApiKey({ name: 'reliability', role: 'admin' }, 'test')).key;

@@ -94,7 +94,7 @@ beforeAll(async () => {
           { kind: 'experiment', file, mapping: { value: mapping }, actor: 'test' },
           {
             operational: stores.operational,
-            clock: systemClock,
+            clock: systemClock('Asia/Shanghai'),
             targets: { experiment: experimentImportTarget },
           },
         );

@@ -68,11 +68,12 @@ export async function startDashboard(options: {
   });
   if (!config.ok) throw new Error(JSON.stringify(config.error));
   const stores = await openStores(config.value);
-  const asOf = systemClock.now().toISOString().slice(0, 10);
+  const clock = systemClock(config.value.timeZone);
+  const asOf = clock.today();
   await seedSmallBank(stores, { customers: options.customers, asOf, seed: options.seed });
   await seedHoldings(stores, { customers: options.customers, asOf, seed: options.seed + 1 });
   await options.prepare?.(stores, asOf);
-  const auth = new AuthService({ db: stores.operational.db, clock: systemClock, sessionTtlHours: 12 });
+  const auth = new AuthService({ db: stores.operational.db, clock, sessionTtlHours: 12 });
   for (const user of options.users) {
     const created = await auth.createUser(user, 'test');
     if (!created.ok) throw new Error(created.error.message);
@@ -84,14 +85,14 @@ export async function startDashboard(options: {
     db: stores.operational.db,
     events: stores.events,
     sandbox: () => stores.operational.sandbox(),
-    clock: systemClock,
+    clock,
     logger,
   });
   await tags.ensureCatalogue(SYSTEM_PRINCIPAL.actor);
   const app: FastifyInstance = await createApp({
     config: config.value,
     stores,
-    clock: systemClock,
+    clock,
     logger,
     tags,
   });

@@ -33,6 +33,8 @@ if (!HAVE_CHROMIUM) {
 const DIST_INDEX = new URL('../../web/dist/index.html', import.meta.url);
 const PASSWORD = 'analyst-pass-1';
 const CUSTOMERS = 613;
+/** The bank's zone (FLYWHEEL_TIMEZONE's default): the Overview counts events on its business days. */
+const ZONE = 'Asia/Shanghai';
 
 let dir: string;
 let stores: Stores;
@@ -58,16 +60,17 @@ beforeAll(async () => {
   });
   if (!config.ok) throw new Error(JSON.stringify(config.error));
   stores = await openStores(config.value);
-  const asOf = systemClock.now().toISOString().slice(0, 10);
+  const clock = systemClock(config.value.timeZone);
+  const asOf = clock.today();
   await seedSmallBank(stores, { customers: CUSTOMERS, asOf, seed: 20261123 });
-  const auth = new AuthService({ db: stores.operational.db, clock: systemClock, sessionTtlHours: 12 });
+  const auth = new AuthService({ db: stores.operational.db, clock, sessionTtlHours: 12 });
   const created = await auth.createUser(
     { username: 'analyst1', role: 'analyst', password: PASSWORD },
     'test',
   );
   if (!created.ok) throw new Error(created.error.message);
 
-  app = await createApp({ config: config.value, stores, clock: systemClock, logger: createLogger('warn') });
+  app = await createApp({ config: config.value, stores, clock, logger: createLogger('warn') });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
@@ -187,8 +190,8 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium', () => {
     expect(Number(await rawValue('overview-new-customers-total'))).toBe(Number(joined.rows[0]?.n));
 
     const events = await stores.events.query<{ n: number }>(
-      `SELECT uniqExact(event_id) AS n FROM events WHERE toDate(time) BETWEEN toDate({from:String}) AND toDate({to:String})`,
-      { from, to: asOf },
+      `SELECT uniqExact(event_id) AS n FROM events WHERE toDate(time, {tz:String}) BETWEEN toDate({from:String}) AND toDate({to:String})`,
+      { from, to: asOf, tz: ZONE },
     );
     expect(events[0]?.n).toBeGreaterThan(0);
     expect(Number(await rawValue('overview-events-total'))).toBe(events[0]?.n);
@@ -202,14 +205,14 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium', () => {
       stores.operational.db,
     );
     const events = await stores.events.query<{ n: number }>(
-      `SELECT uniqExact(event_id) AS n FROM events WHERE toDate(time) BETWEEN toDate({from:String}) AND toDate({to:String})`,
-      { from, to: asOf },
+      `SELECT uniqExact(event_id) AS n FROM events WHERE toDate(time, {tz:String}) BETWEEN toDate({from:String}) AND toDate({to:String})`,
+      { from, to: asOf, tz: ZONE },
     );
     await page.getByTestId('overview-window').getByText('近 7 天').click();
     await expect.poll(() => rawValue('overview-events-total')).toBe(String(events[0]?.n));
     expect(Number(await rawValue('overview-new-customers-total'))).toBe(Number(joined.rows[0]?.n));
     expect(await page.getByTestId('chart-events-meta').innerText()).toContain(
-      `近 7 天（${from} 至 ${asOf}）`,
+      `近 7 天（${from} 至 ${asOf}，本行营业日，${ZONE}）`,
     );
     await page.getByTestId('overview-window').getByText('近 30 天').click();
     await expect.poll(() => page.getByTestId('chart-events-meta').innerText()).toContain('近 30 天');

@@ -36,7 +36,7 @@ export async function createTestApp(
   });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.error));
   const config = parsed.value;
-  const clock = options.clock ?? fixedClock(options.now ?? '2026-11-23T10:00:00Z');
+  const clock = options.clock ?? fixedClock(options.now ?? '2026-11-23T10:00:00Z', config.timeZone);
   const stores = await openStores(config);
   const app = await createApp({ config, stores, clock, logger: createLogger('warn') });
   await app.ready();

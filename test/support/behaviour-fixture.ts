@@ -134,13 +134,10 @@ export async function openBehaviourFixture(
     : await openEventStore({ kind: 'chdb', dataDir: null });
   await events.insert('events', load.events ?? fixtureEvents());
   await events.insert('transactions', load.transactions ?? fixtureTransactions());
-  const segments = new SegmentService({
-    db: store.db,
-    events,
-    clock: fixedClock('2026-11-23T10:00:00Z'),
-  });
+  const clock = fixedClock('2026-11-23T10:00:00Z');
+  const segments = new SegmentService({ db: store.db, events, clock });
   return {
-    deps: { events, segments },
+    deps: { events, clock, segments },
     store,
     events,
     async close() {

@@ -16,9 +16,21 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** A runner of `flywheel …` child processes on embedded stores in `dataDir` (no demo seed, quiet logs). */
-export function cliOn(dataDir: string): (...args: string[]) => Promise<CliRun> {
-  const env = { ...process.env, FLYWHEEL_DATA_DIR: dataDir, FLYWHEEL_SEED_DEMO: 'never', LOG_LEVEL: 'warn' };
+/**
+ * A runner of `flywheel …` child processes on embedded stores in `dataDir` (no demo seed, quiet logs), with `extra`
+ * environment variables on top.
+ */
+export function cliOn(
+  dataDir: string,
+  extra: Record<string, string> = {},
+): (...args: string[]) => Promise<CliRun> {
+  const env = {
+    ...process.env,
+    FLYWHEEL_DATA_DIR: dataDir,
+    FLYWHEEL_SEED_DEMO: 'never',
+    LOG_LEVEL: 'warn',
+    ...extra,
+  };
   return async (...args) => {
     try {
       const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI_BIN, ...args], { env });

@@ -15,6 +15,8 @@ export interface Me {
   readonly permissions: readonly string[];
   /** The password was generated for this user: they must choose their own before anything else. */
   readonly mustChangePassword: boolean;
+  /** The bank's time zone: every business day (today, an event's day) is cut in it, as on the server. */
+  readonly timeZone: string;
 }
 
 export type TierName = 'mass' | 'gold' | 'platinum' | 'diamond' | 'private' | 'unknown';
@@ -28,6 +30,8 @@ export interface Overview {
   readonly top20AumShare: number;
   readonly newCustomersPerDay: readonly { date: string; customers: number }[];
   readonly eventsPerDay: readonly { date: string; events: number }[];
+  /** The bank's time zone: the days above are its business days. */
+  readonly timeZone: string;
   readonly definitions: Readonly<Record<string, string>>;
 }
 

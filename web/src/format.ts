@@ -53,7 +53,23 @@ export function formatCnyFull(value: number, lang: Lang): string {
   return `¥${nf(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value)}`;
 }
 
-/** Adds days to a YYYY-MM-DD date (UTC calendar arithmetic). */
+/**
+ * The bank's business day 'YYYY-MM-DD' of an instant (default now) in its time zone (`Me.timeZone`, the server's
+ * FLYWHEEL_TIMEZONE): the days the server cuts, whatever the viewer's own zone.
+ */
+export function bankDay(timeZone: string, instant: Date | string = new Date()): string {
+  const d = typeof instant === 'string' ? new Date(instant) : instant;
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(d);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')}`;
+}
+
+/** Adds days to a YYYY-MM-DD date (calendar arithmetic: no instant, no zone). */
 export function shiftDate(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);

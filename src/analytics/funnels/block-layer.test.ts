@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { businessCalendar } from '../../shared/clock.ts';
 import { openEventStore } from '../../store/events/open.ts';
 import type { BehaviourEvent, EventStore } from '../../store/events/store.ts';
 import { funnelDefinitionSchema, type FunnelDefinition } from './definition.ts';
@@ -11,7 +12,9 @@ import { funnelAggregateSql } from './sql.ts';
 // must equal the plain funnel, counts and median times alike.
 
 let events: EventStore;
-const START = Date.parse('2026-10-01T00:00:00Z');
+// The range starts at the bank's midnight of 2026-10-01 (Asia/Shanghai, 16:00Z the day before).
+const calendar = businessCalendar('Asia/Shanghai');
+const START = calendar.startOf('2026-10-01').getTime();
 const DAY = 86_400_000;
 const NAMES = ['open', 'view', 'cart', 'buy'];
 
@@ -69,7 +72,7 @@ afterAll(async () => {
 });
 
 async function totals(def: FunnelDefinition): Promise<Record<string, unknown>> {
-  const { sql, params } = funnelAggregateSql(def);
+  const { sql, params } = funnelAggregateSql(def, calendar);
   const rows = await events.query<Record<string, unknown>>(sql, params);
   const total = rows.find((r) => Number(r['t']) === 1);
   if (!total) throw new Error('no total row');

@@ -40,8 +40,10 @@ export const funnelDefinitionSchema = z
   .strictObject({
     steps: z.array(funnelStepSchema).min(2, 'a funnel has 2 to 8 steps').max(8, 'a funnel has 2 to 8 steps'),
     window: conversionWindowSchema.describe('how long after the first step the last may happen'),
-    from: daySchema.describe('first day (UTC) on which the first step counts'),
-    to: daySchema.describe('last day (UTC) on which the first step counts, inclusive'),
+    from: daySchema.describe("first business day (the bank's time zone) on which the first step counts"),
+    to: daySchema.describe(
+      "last business day (the bank's time zone) on which the first step counts, inclusive",
+    ),
     population: populationSchema.optional(),
     breakdown: funnelBreakdownSchema.optional(),
     asOf: daySchema

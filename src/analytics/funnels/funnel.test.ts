@@ -88,7 +88,7 @@ for (const engine of ENGINES) {
         def({ window: { seconds: 1 } }),
         def({ steps: [{ event: 'apply' }, { event: 'approve' }] }),
       ]) {
-        const { sql, params } = windowFunnelCheckSql(d);
+        const { sql, params } = windowFunnelCheckSql(d, fx.deps.clock);
         const rows = await fx.events.query<{ customers: number; mismatched: number }>(sql, params);
         expect(rows).toEqual([{ customers: 6, mismatched: 0 }]);
       }

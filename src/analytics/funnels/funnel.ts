@@ -44,6 +44,8 @@ export interface FunnelGroupResult {
 
 export interface FunnelResult {
   readonly definition: FunnelDefinition;
+  /** The bank's time zone: `from` and `to` are its business days (local midnight to local midnight). */
+  readonly timeZone: string;
   readonly window: { readonly from: string; readonly to: string; readonly conversionSeconds: number };
   readonly overall: FunnelGroupResult;
   readonly breakdown: {
@@ -124,7 +126,7 @@ export async function runFunnel(
   let keyed: { key: string | null; label: Bilingual | null; counts: Counts }[];
   if (population === null && groups === null) {
     // Everything in the event store: one query, no ids leave it.
-    const { sql, params } = funnelAggregateSql(def);
+    const { sql, params } = funnelAggregateSql(def, deps.clock);
     const rows = await deps.events.query<Record<string, number | string>>(sql, params);
     const read = (r: Record<string, number | string>): Counts => ({
       customers: def.steps.map((_, i) => Number(r[`s${i + 1}`] ?? 0)),
@@ -171,6 +173,7 @@ export async function runFunnel(
   const first = overall.customers[0] ?? 0;
   return ok({
     definition: def,
+    timeZone: deps.clock.timeZone,
     window: { from: def.from, to: def.to, conversionSeconds: windowMs(def.window) / 1000 },
     overall: { key: null, label: null, steps: stepsOf(def, overall) },
     breakdown: def.breakdown
@@ -200,7 +203,7 @@ interface Part {
 }
 
 async function bitmapParts(deps: BehaviourDeps, def: FunnelDefinition): Promise<Part[]> {
-  const { sql, params } = funnelBitmapSql(def);
+  const { sql, params } = funnelBitmapSql(def, deps.clock);
   const rows = await deps.events.query<{ k: string; level: number; b: string; conv: [number, number[]][] }>(
     sql,
     params,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../../segments/bitmap.ts';
 import type { SegmentFailure, SegmentService } from '../../segments/service.ts';
 import type { Bilingual } from '../../segments/tag-source.ts';
+import type { BusinessCalendar } from '../../shared/clock.ts';
 import { err, ok, type Result } from '../../shared/errors.ts';
 import { jsonValue, text } from '../../shared/text.ts';
 import type { EventStore } from '../../store/events/store.ts';
@@ -14,6 +15,8 @@ import type { EventStore } from '../../store/events/store.ts';
 /** What a behaviour analysis runs on. */
 export interface BehaviourDeps {
   readonly events: EventStore;
+  /** The bank's calendar: every day of a definition is a business day cut in `clock.timeZone`. */
+  readonly clock: BusinessCalendar;
   /** Resolves populations and breakdown groups (its index of the day is built only when one is asked for). */
   readonly segments: SegmentService;
 }

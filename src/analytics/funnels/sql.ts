@@ -1,11 +1,14 @@
 import { propertySql } from '../../segments/event-resolver.ts';
 import type { PropertyPredicate } from '../../segments/rule.ts';
+import type { BusinessCalendar } from '../../shared/clock.ts';
+import { addDays } from '../../shared/day.ts';
 import type { QueryParams } from '../../store/events/store.ts';
 import { windowMs, type FunnelDefinition } from './definition.ts';
 
 // The funnel in ClickHouse SQL, over events_dedup (a re-sent event id counts once), in three layers:
 //
-//   rows      one row per event of a step's name in [from, to + 1 day + window): its time in ms, one flag per step
+//   rows      one row per event of a step's name from the start of business day `from` (the bank's midnight) to the
+//             end of business day `to` + window: its time in ms, one flag per step
 //             and the flags as a bit mask
 //   customer  per customer with a first-step event in range: one sorted array of (time << 8) | mask (`xs`), split
 //             into each step's sorted times a1…an, and the breakdown key (the property of the customer's first
@@ -29,14 +32,16 @@ export interface FunnelSql {
   readonly params: QueryParams;
 }
 
-const DAY_MS = 86_400_000;
-
 /** Low bits of a packed event for its step mask (at most 8 steps); times in ms stay far below 2^56. */
 const MASK_BITS = 8;
 
-/** Bound parameters and the per-customer query (`withWindowFunnel`: also windowFunnel's level, as `wl`). */
+/**
+ * Bound parameters and the per-customer query (`withWindowFunnel`: also windowFunnel's level, as `wl`); the range
+ * of the first step is cut into business days by `calendar`.
+ */
 function customerLayer(
   def: FunnelDefinition,
+  calendar: BusinessCalendar,
   withWindowFunnel = false,
 ): {
   sql: string;
@@ -49,8 +54,8 @@ function customerLayer(
     params[name] = value;
     return `{${name}:${type}}`;
   };
-  const fromMs = Date.parse(`${def.from}T00:00:00Z`);
-  const toEndMs = Date.parse(`${def.to}T00:00:00Z`) + DAY_MS;
+  const fromMs = calendar.startOf(def.from).getTime();
+  const toEndMs = calendar.startOf(addDays(def.to, 1)).getTime();
   params['fromMs'] = fromMs;
   params['firstEndMs'] = toEndMs;
   const endMs = toEndMs + windowMs(def.window);
@@ -176,8 +181,8 @@ function chainsSql(steps: number): string {
  * The whole funnel in one query: per breakdown key (and a total row, t = 1) the customers at each step and the
  * median time from the previous step.
  */
-export function funnelAggregateSql(def: FunnelDefinition): FunnelSql {
-  const { sql, params } = customerLayer(def);
+export function funnelAggregateSql(def: FunnelDefinition, calendar: BusinessCalendar): FunnelSql {
+  const { sql, params } = customerLayer(def, calendar);
   const n = def.steps.length;
   const counts = def.steps.map((_, i) =>
     i === 0 ? 'count() AS s1' : `countIf(level >= ${i + 1}) AS s${i + 1}`,
@@ -201,8 +206,8 @@ export function funnelAggregateSql(def: FunnelDefinition): FunnelSql {
  * The funnel per (key, level) as groupBitmap states of the customers, with the chains of the converted ones, for
  * intersecting with populations and groups held as bitmaps in Node.
  */
-export function funnelBitmapSql(def: FunnelDefinition): FunnelSql {
-  const { sql, params } = customerLayer(def);
+export function funnelBitmapSql(def: FunnelDefinition, calendar: BusinessCalendar): FunnelSql {
+  const { sql, params } = customerLayer(def, calendar);
   const query =
     `SELECT k, level, base64Encode(toString(groupBitmapState(toUInt32(customer_id)))) AS b, ` +
     `groupArrayIf((customer_id, path), level >= 2) AS conv ` +
@@ -214,8 +219,8 @@ export function funnelBitmapSql(def: FunnelDefinition): FunnelSql {
  * The cross-check of the chains against ClickHouse's windowFunnel: customers with a first-step event in range, and
  * how many of them get a different level from the two (always 0: asserted by the tests and the benchmark).
  */
-export function windowFunnelCheckSql(def: FunnelDefinition): FunnelSql {
-  const { sql, params } = customerLayer(def, true);
+export function windowFunnelCheckSql(def: FunnelDefinition, calendar: BusinessCalendar): FunnelSql {
+  const { sql, params } = customerLayer(def, calendar, true);
   const query =
     `SELECT count() AS customers, countIf(wl != level) AS mismatched ` +
     `FROM (SELECT wl, ${chainsSql(def.steps.length)} FROM (${sql}))`;

@@ -83,10 +83,10 @@ describe.runIf(present)('UCI bank marketing: conversion by month and previous ou
       to: '2010-11-30',
       breakdown: { by: 'property', property },
     });
-    const r = await runFunnel({ events, segments: service }, def);
+    const r = await runFunnel({ events, clock, segments: service }, def);
     if (!r.ok) throw new Error(r.error.message);
     // Same instant for contact and subscription: the chains and windowFunnel agree on every customer.
-    const check = windowFunnelCheckSql(def);
+    const check = windowFunnelCheckSql(def, clock);
     expect(await events.query(check.sql, check.params)).toEqual([{ customers: 41_188, mismatched: 0 }]);
     return r.value;
   };

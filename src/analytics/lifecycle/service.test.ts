@@ -48,7 +48,12 @@ beforeAll(async () => {
     await tags.compute({ asOf, keys: ['lifecycle_stage'] }, 'manual', 'test');
   await tags.compute({ asOf: FIXTURE_AS_OF }, 'manual', 'test');
   segments = new SegmentService({ db: store.db, events, clock });
-  lifecycle = new LifecycleService({ db: store.db, events, segments: () => segments });
+  lifecycle = new LifecycleService({
+    db: store.db,
+    events,
+    segments: () => segments,
+    timeZone: 'Asia/Shanghai',
+  });
 }, 120_000);
 afterAll(async () => {
   await events?.close();

@@ -43,6 +43,8 @@ export interface LifecycleMeta {
   readonly stages: { value: string; label: { en: string; zh: string } }[];
   /** When the newest snapshot read was computed (ISO), for "data as of". */
   readonly computedAt: string | null;
+  /** The bank's time zone: snapshot days are its business days, AARRR activity is counted on them. */
+  readonly timeZone: string;
   readonly elapsedMs: number;
 }
 
@@ -68,15 +70,19 @@ export class LifecycleService {
   readonly #events: EventStore;
   readonly #segments: () => SegmentService;
   readonly #key: string;
+  readonly #timeZone: string;
 
   /** `segments` is called only when a population is asked for (it may build an index). */
   constructor(deps: {
     db: Kysely<Database>;
     events: EventStore;
     segments: () => SegmentService;
+    /** The bank's time zone (the clock's), in which AARRR's activity days are cut. */
+    timeZone: string;
     tagKey?: string;
   }) {
     this.#db = deps.db;
+    this.#timeZone = deps.timeZone;
     this.#events = deps.events;
     this.#segments = deps.segments;
     this.#key = deps.tagKey ?? LIFECYCLE_TAG;
@@ -223,7 +229,7 @@ export class LifecycleService {
     const activeFrom = shift(asOf, -29);
     const [days, active] = await Promise.all([
       this.#stageDays(asOf, asOf),
-      activeCustomers(this.#events, activeFrom, asOf),
+      activeCustomers(this.#events, { from: activeFrom, to: asOf, timeZone: this.#timeZone }),
     ]);
     const view = aarrr(days[0]!, active, population.value.members);
     disposeDays(days); // `active` may be frozen (shared): left to the garbage collector
@@ -311,6 +317,7 @@ export class LifecycleService {
       population: populationView(population),
       stages: STAGES,
       computedAt: at instanceof Date ? at.toISOString() : at ? new Date(String(at)).toISOString() : null,
+      timeZone: this.#timeZone,
       elapsedMs: Math.round((performance.now() - started) * 10) / 10,
     };
   }

@@ -35,6 +35,8 @@ export interface ChurnPoint {
 
 export interface ChurnResult {
   readonly definition: ChurnDefinition;
+  /** The bank's time zone: periods and the D days of inactivity are its business days. */
+  readonly timeZone: string;
   readonly window: { readonly from: string; readonly to: string; readonly observedUntil: string | null };
   readonly trend: ChurnPoint[];
   readonly breakdown: {
@@ -62,7 +64,7 @@ export async function runChurn(
   const { population, groups, omitted } = audience.value;
   const fresh = await freshness(deps.events, def.activity.kind === 'transaction');
   const latest = def.activity.kind === 'transaction' ? fresh.latestTransactionTime : fresh.latestEventTime;
-  const lastDay = latest ? dayNumber(latest.slice(0, 10)) : -Infinity;
+  const lastDay = latest ? dayNumber(deps.clock.dayOf(Date.parse(latest))) : -Infinity;
 
   const starts: number[] = [];
   const ends: number[] = [];
@@ -90,7 +92,7 @@ export async function runChurn(
   let trend: ChurnPoint[];
   let keyed: { key: string; label: Bilingual | null; trend: ChurnPoint[] }[] = [];
   if (population === null && groups === null) {
-    const { sql, params } = churnSql(def, starts, ends, 'count');
+    const { sql, params } = churnSql(def, starts, ends, 'count', deps.clock);
     const rows = await deps.events.query<{ i: number; active: number; churned: number }>(sql, params);
     const byIndex = new Map(rows.map((r) => [Number(r.i), r]));
     trend = starts.map((_, i) => {
@@ -98,7 +100,7 @@ export async function runChurn(
       return point(i, Number(r?.active ?? 0), Number(r?.churned ?? 0));
     });
   } else {
-    const { sql, params } = churnSql(def, starts, ends, 'bitmap');
+    const { sql, params } = churnSql(def, starts, ends, 'bitmap', deps.clock);
     const rows = await deps.events.query<{ i: number; active: string; churned: string }>(sql, params);
     const byIndex = new Map(
       rows.map((r) => [
@@ -121,6 +123,7 @@ export async function runChurn(
   const anyRisk = trend.some((p) => p.atRisk > 0);
   return ok({
     definition: def,
+    timeZone: deps.clock.timeZone,
     window: { from: def.from, to: def.to, observedUntil: latest ?? null },
     trend,
     breakdown: def.breakdown ? { by: def.breakdown.by, groups: keyed, omittedGroups: omitted } : null,

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { kindSchemas } from '../../segments/rule.ts';
-import { daySchema } from '../../shared/day.ts';
+import { calendarDayNumber, civilDate, daySchema, dayOfNumber } from '../../shared/day.ts';
+import { daySql } from '../../store/events/business-day.ts';
 import { text } from '../../shared/text.ts';
 import { groupBreakdownSchema, populationSchema } from '../funnels/groups.ts';
 
 // The schemas of the retention table and of the churn trend (API bodies, CLI --definition files, dashboard requests),
-// and the calendar of periods both use. Semantics in src/analytics/README.md, "Retention and churn".
+// and the calendar of periods both use: business days of the bank (FLYWHEEL_TIMEZONE), weeks from Monday, calendar
+// months. Semantics in src/analytics/README.md, "Retention and churn".
 
 const whereSchema = kindSchemas(z.unknown()).event.shape.where;
 const namedEvent = z.strictObject({
@@ -75,42 +77,39 @@ export const churnDefinitionSchema = z
   .refine((d) => d.from <= d.to, { message: 'from must not be after to', path: ['to'] });
 export type ChurnDefinition = z.infer<typeof churnDefinitionSchema>;
 
-const DAY_MS = 86_400_000;
-
 /** Day number (days since 1970-01-01) of a 'YYYY-MM-DD'. */
 export function dayNumber(day: string): number {
-  return Math.floor(Date.parse(`${day}T00:00:00Z`) / DAY_MS);
+  const n = calendarDayNumber(day);
+  if (n === undefined) throw new RangeError(`not a calendar day: ${day}`);
+  return n;
 }
 
 /** 'YYYY-MM-DD' of a day number. */
-export function dayText(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
-}
+export const dayText = dayOfNumber;
 
 /** The first day of the period holding `day` (weeks start on Monday, months on the 1st). */
 export function periodStart(day: number, period: Period): number {
   if (period === 'day') return day;
   if (period === 'week') return day - ((day + 3) % 7); // 1970-01-01 was a Thursday
-  const d = new Date(day * DAY_MS);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) / DAY_MS;
+  return day - civilDate(day).day + 1;
 }
 
 /** The first day of the period `k` periods after the one starting on `start`. */
 export function addPeriods(start: number, period: Period, k: number): number {
   if (period === 'day') return start + k;
   if (period === 'week') return start + 7 * k;
-  const d = new Date(start * DAY_MS);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + k, 1) / DAY_MS;
+  // Calendar arithmetic on day numbers (no instant, no zone): Date.UTC rolls month overflow into years.
+  const { year, month } = civilDate(start);
+  return Date.UTC(year, month - 1 + k, 1) / 86_400_000;
 }
 
-/** ClickHouse: the period start of a DateTime64 expression, as a day number (Int32). */
+/**
+ * ClickHouse: the period start of a DateTime64 expression, as a day number (Int32): its business day in the bank's
+ * zone (the bound {tz:String}), then that day's Monday or 1st.
+ */
 export function periodStartSql(expr: string, period: Period): string {
-  const date =
-    period === 'day'
-      ? `toDate(${expr})`
-      : period === 'week'
-        ? `toMonday(${expr})`
-        : `toStartOfMonth(${expr})`;
+  const day = daySql(expr);
+  const date = period === 'day' ? day : period === 'week' ? `toMonday(${day})` : `toStartOfMonth(${day})`;
   return `toInt32(${date})`;
 }
 

@@ -37,6 +37,8 @@ export interface RetentionTable {
 
 export interface RetentionResult {
   readonly definition: RetentionDefinition;
+  /** The bank's time zone: cohorts and periods are made of its business days. */
+  readonly timeZone: string;
   readonly window: { readonly from: string; readonly to: string; readonly observedUntil: string | null };
   readonly overall: RetentionTable;
   readonly breakdown: {
@@ -88,17 +90,17 @@ export async function runRetention(
     .filter((t): t is string => typeof t === 'string')
     .sort()
     .at(-1);
-  const lastDay = latest ? dayNumber(latest.slice(0, 10)) : -Infinity;
+  const lastDay = latest ? dayNumber(deps.clock.dayOf(Date.parse(latest))) : -Infinity;
 
   let overall: Cells;
   let keyed: { key: string; label: Bilingual | null; cells: Cells }[] = [];
   if (population === null && groups === null) {
-    const { sql, params } = retentionSql(def, 'count');
+    const { sql, params } = retentionSql(def, 'count', deps.clock);
     const rows = await deps.events.query<{ cohort: number; off: number; n: number }>(sql, params);
     overall = new Map();
     for (const r of rows) cell(overall, r.cohort, r.off, Number(r.n));
   } else {
-    const { sql, params } = retentionSql(def, 'bitmap');
+    const { sql, params } = retentionSql(def, 'bitmap', deps.clock);
     const rows = await deps.events.query<{ cohort: number; off: number; b: string }>(sql, params);
     const decoded = rows.map((r) => ({ cohort: r.cohort, off: r.off, bitmap: decodeGroupBitmap(r.b) }));
     const count = (filter: ReadonlyRoaringBitmap32 | null): Cells => {
@@ -119,6 +121,7 @@ export async function runRetention(
   const total = result.cohorts.reduce((s, c) => s + c.size, 0);
   return ok({
     definition: def,
+    timeZone: deps.clock.timeZone,
     window: { from: def.from, to: def.to, observedUntil: latest ?? null },
     overall: result,
     breakdown: def.breakdown

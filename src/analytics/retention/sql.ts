@@ -1,10 +1,13 @@
 import { propertySql } from '../../segments/event-resolver.ts';
 import type { PropertyPredicate } from '../../segments/rule.ts';
+import type { BusinessCalendar } from '../../shared/clock.ts';
+import { daySql } from '../../store/events/business-day.ts';
 import type { QueryParams } from '../../store/events/store.ts';
 import {
   addPeriods,
   CUSTOMER_TRANSACTION_KINDS,
   dayNumber,
+  dayText,
   periodDiffSql,
   periodStart,
   periodStartSql,
@@ -14,7 +17,8 @@ import {
 
 // Retention and churn in ClickHouse SQL over the *_dedup views (a re-sent id counts once). Each query has a count
 // form (everything aggregated in the store) and a bitmap form (a groupBitmap state per cell, for populations and
-// group breakdowns held as bitmaps in Node).
+// group breakdowns held as bitmaps in Node). Days are the bank's business days: day numbers are calendar days, their
+// bounds become instants at the bank's midnight (`calendar.startOf`), and an event's day is toDate(time, {tz}).
 
 export interface BuiltSql {
   readonly sql: string;
@@ -64,18 +68,26 @@ export function retentionSpan(def: RetentionDefinition): { from: number; toEnd: 
   return { from, toEnd, returnEnd };
 }
 
+/** The instant (ms) business day number `day` starts at in the bank's zone. */
+const startMs = (calendar: BusinessCalendar, day: number) => calendar.startOf(dayText(day)).getTime();
+
 /**
  * Per customer whose first start occurrence falls in [from, to]: its cohort (period start, day number) and the
- * offsets of the periods with a return (offset 0 only for a return at or after the start), plus offset −1 for membership (so a customer without returns still counts in
- * the cohort size). Then either counts per (cohort, offset) or groupBitmap states.
+ * offsets of the periods with a return (offset 0 only for a return at or after the start), plus offset −1 for
+ * membership (so a customer without returns still counts in the cohort size). Then either counts per (cohort, offset)
+ * or groupBitmap states. Days and periods are cut in `calendar`'s zone.
  */
-export function retentionSql(def: RetentionDefinition, form: 'count' | 'bitmap'): BuiltSql {
-  const params: Record<string, string | number | readonly (string | number)[]> = {};
+export function retentionSql(
+  def: RetentionDefinition,
+  form: 'count' | 'bitmap',
+  calendar: BusinessCalendar,
+): BuiltSql {
+  const params: Record<string, string | number | readonly (string | number)[]> = { tz: calendar.timeZone };
   const bind = binder(params);
   const { from, toEnd, returnEnd } = retentionSpan(def);
-  params['fromMs'] = from * 86_400_000;
-  params['toEndMs'] = toEnd * 86_400_000;
-  params['returnEndMs'] = returnEnd * 86_400_000;
+  params['fromMs'] = startMs(calendar, from);
+  params['toEndMs'] = startMs(calendar, toEnd);
+  params['returnEndMs'] = startMs(calendar, returnEnd);
   params['n'] = def.periods;
   const ms = (name: string) => `fromUnixTimestamp64Milli({${name}:Int64}, 'UTC')`;
   const ret = eventCondition(bind, def.return);
@@ -123,20 +135,22 @@ export function retentionSql(def: RetentionDefinition, form: 'count' | 'bitmap')
 
 /**
  * Per period [s, e): the customers active in the D days before s (at risk) and, of those, the ones with no activity
- * in the D days before e (churned during the period). `starts`/`ends` are day numbers.
+ * in the D days before e (churned during the period). `starts`/`ends` are day numbers of business days in `calendar`.
  */
 export function churnSql(
   def: ChurnDefinition,
   starts: readonly number[],
   ends: readonly number[],
   form: 'count' | 'bitmap',
+  calendar: BusinessCalendar,
 ): BuiltSql {
   const params: Record<string, string | number | readonly (string | number)[]> = {
     starts: [...starts],
     ends: [...ends],
     d: def.days,
-    lowMs: (Math.min(...starts) - def.days) * 86_400_000,
-    highMs: Math.max(...ends) * 86_400_000,
+    lowMs: startMs(calendar, Math.min(...starts) - def.days),
+    highMs: startMs(calendar, Math.max(...ends)),
+    tz: calendar.timeZone,
   };
   const bind = binder(params);
   const source =
@@ -150,7 +164,7 @@ export function churnSql(
           cond: def.activity.event ? `event = ${bind(def.activity.event, 'String')}` : '1',
         };
   const days =
-    `SELECT customer_id, groupUniqArray(toInt32(toDate(time))) AS ds FROM ${source.table} ` +
+    `SELECT customer_id, groupUniqArray(toInt32(${daySql('time')})) AS ds FROM ${source.table} ` +
     `WHERE customer_id > 0 AND ${source.cond} AND time >= fromUnixTimestamp64Milli({lowMs:Int64}, 'UTC') ` +
     `AND time < fromUnixTimestamp64Milli({highMs:Int64}, 'UTC') GROUP BY customer_id`;
   const flags =

@@ -3,6 +3,7 @@ import { PRODUCT_CATEGORIES, type ProductCategory } from '../../segments/rule.ts
 import type { SegmentService } from '../../segments/service.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { ok } from '../../shared/errors.ts';
+import { withinDaysSql } from '../../store/events/business-day.ts';
 import type { EventStore } from '../../store/events/store.ts';
 import { concentrationWithLorenz, type LorenzPoint } from '../concentration.ts';
 import {
@@ -63,6 +64,8 @@ export interface ConcentrationAnalysis {
     readonly feeWindow: { from: string; to: string };
     readonly fees: number;
   };
+  /** The bank's time zone: `asOf` and the fee window are its business days. */
+  readonly timeZone: string;
   readonly computedAt: string;
   readonly elapsedMs: number;
 }
@@ -103,7 +106,7 @@ export async function analyseConcentration(
   const members = population.value.members ?? index.universe;
   const ordinals = members.toUint32Array();
   const feeFrom = formatDay(parseDay(asOf)! - (FEE_WINDOW_DAYS - 1));
-  const fees = await feesByCustomer(deps.events, feeFrom, asOf);
+  const fees = await feesByCustomer(deps.events, { from: feeFrom, to: asOf, timeZone: deps.clock.timeZone });
   const aumColumn = index.attribute('aum');
   const aumOf = aumColumn && aumColumn.type === 'number' ? aumColumn.column.values : new Float64Array(0);
   const balances = PRODUCT_CATEGORIES.map((c) => ({
@@ -137,19 +140,22 @@ export async function analyseConcentration(
       feeWindow: { from: feeFrom, to: asOf },
       fees: Math.round(feeTotal * 100) / 100,
     },
+    timeZone: deps.clock.timeZone,
     computedAt: deps.clock.now().toISOString(),
     elapsedMs: Math.round((performance.now() - started) * 10) / 10,
   });
 }
 
-/** Fees charged per customer ordinal in the inclusive UTC day range (only customers with fees). */
-async function feesByCustomer(events: EventStore, from: string, to: string): Promise<Map<number, number>> {
+/** Fees charged per customer ordinal on the business days [from, to] (only customers with fees). */
+async function feesByCustomer(
+  events: EventStore,
+  days: { from: string; to: string; timeZone: string },
+): Promise<Map<number, number>> {
   const rows = await events.query<{ id: number; fees: number }>(
     `SELECT customer_id AS id, toFloat64(sum(amount)) AS fees FROM transactions_dedup
-      WHERE kind = 'fee' AND customer_id > 0
-        AND time >= toDateTime64({from:String}, 3, 'UTC') AND time < toDateTime64({to:String}, 3, 'UTC') + INTERVAL 1 DAY
+      WHERE kind = 'fee' AND customer_id > 0 AND ${withinDaysSql('time', '{from:String}', '{to:String}')}
       GROUP BY customer_id`,
-    { from: `${from} 00:00:00`, to: `${to} 00:00:00` },
+    { from: days.from, to: days.to, tz: days.timeZone },
   );
   return new Map(rows.map((r) => [Number(r.id), Number(r.fees)]));
 }

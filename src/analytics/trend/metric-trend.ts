@@ -5,6 +5,7 @@ import type { SegmentService } from '../../segments/service.ts';
 import type { Bilingual } from '../../segments/tag-source.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { err, ok } from '../../shared/errors.ts';
+import { daySql, withinDaysSql } from '../../store/events/business-day.ts';
 import type { EventStore } from '../../store/events/store.ts';
 import {
   populationView,
@@ -15,7 +16,7 @@ import {
 } from '../lifecycle/population.ts';
 import { bitmapParamSql, groupBitmapState } from './bitmap-param.ts';
 
-// The trend of one metric by day, week or month, optionally broken down by a tag (the tag snapshot of the segment
+// The trend of one metric by day, week or month of the bank's business days (FLYWHEEL_TIMEZONE), optionally broken down by a tag (the tag snapshot of the segment
 // index of the last day), an attribute or saved segments. One ClickHouse query over the table where the metric lives;
 // the population and the groups travel as groupBitmap states (bitmap-param.ts), so no customer list crosses the wire.
 
@@ -66,6 +67,8 @@ export interface MetricTrend {
   readonly interval: TrendInterval;
   readonly from: string;
   readonly to: string;
+  /** The bank's time zone: events and transactions count on its business days (balances are per business day). */
+  readonly timeZone: string;
   readonly event: string | null;
   readonly kind: string | null;
   readonly breakdown: Breakdown | null;
@@ -118,7 +121,7 @@ export async function metricTrend(
     if (!found.ok) return found;
     groups = topGroups(found.value, members, Math.min(20, Math.max(1, options.top ?? 5)));
   }
-  const params: Record<string, string | number> = { from: `${from} 00:00:00`, to: `${to} 00:00:00` };
+  const params: Record<string, string | number> = { from, to, tz: deps.clock.timeZone };
   const filters: string[] = [];
   if (members) {
     params.pop = groupBitmapState(members);
@@ -163,6 +166,7 @@ export async function metricTrend(
     interval,
     from,
     to,
+    timeZone: deps.clock.timeZone,
     event: options.event ?? null,
     kind: options.kind ?? null,
     breakdown: options.breakdown ?? null,
@@ -178,7 +182,10 @@ export async function metricTrend(
 
 const round = (v: number) => Math.round(v * 100) / 100;
 
-/** The one ClickHouse query of a trend: rows (p = period start, g = group index, v = value, d = stock day). */
+/**
+ * The one ClickHouse query of a trend: rows (p = period start, g = group index, v = value, d = stock day); `params`
+ * holds `from`, `to` (days) and `tz`, the zone events are cut into days in.
+ */
 export function trendQuery(
   options: Pick<TrendOptions, 'metric' | 'event' | 'kind'>,
   interval: TrendInterval,
@@ -188,9 +195,7 @@ export function trendQuery(
 ): string {
   const period = PERIOD[interval];
   const where = [...filters];
-  const timeRange =
-    `time >= toDateTime64({from:String}, 3, 'UTC') ` +
-    `AND time < toDateTime64({to:String}, 3, 'UTC') + INTERVAL 1 DAY`;
+  const timeRange = withinDaysSql('time', '{from:String}', '{to:String}');
   switch (options.metric) {
     case 'customers':
     case 'aum': {
@@ -214,7 +219,7 @@ export function trendQuery(
       if (options.metric === 'active_customers') where.push('customer_id > 0');
       const value = options.metric === 'events' ? 'count()' : 'uniqExact(customer_id)';
       return (
-        `SELECT toString(${period}(toDate(time))) AS p, ${groupSql} AS g, toFloat64(${value}) AS v, '' AS d ` +
+        `SELECT toString(${period}(${daySql('time')})) AS p, ${groupSql} AS g, toFloat64(${value}) AS v, '' AS d ` +
         `FROM events_dedup WHERE ${timeRange}${where.map((f) => ` AND ${f}`).join('')} GROUP BY p, g ORDER BY p, g`
       );
     }
@@ -224,7 +229,7 @@ export function trendQuery(
         where.push('kind = {kind:String}');
       }
       return (
-        `SELECT toString(${period}(toDate(time))) AS p, ${groupSql} AS g, toFloat64(sum(amount)) AS v, '' AS d ` +
+        `SELECT toString(${period}(${daySql('time')})) AS p, ${groupSql} AS g, toFloat64(sum(amount)) AS v, '' AS d ` +
         `FROM transactions_dedup WHERE ${timeRange}${where.map((f) => ` AND ${f}`).join('')} GROUP BY p, g ORDER BY p, g`
       );
     }

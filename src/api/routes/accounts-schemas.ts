@@ -112,7 +112,7 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}
 const instantOrDay = text().refine(
   (v) => (DAY.test(v) || INSTANT.test(v)) && isDay(v.slice(0, 10)) && !Number.isNaN(Date.parse(v)),
   {
-    message: `expected a day (YYYY-MM-DD, UTC) or an ISO instant with its offset, from ${FIRST_DAY} to ${LAST_DAY}`,
+    message: `expected a day (YYYY-MM-DD, a business day of the bank) or an ISO instant with its offset, from ${FIRST_DAY} to ${LAST_DAY}`,
   },
 );
 
@@ -128,8 +128,12 @@ export const auditFilters = z.object({
     .optional()
     .describe('an action or its start, e.g. user. or customer.reveal_pii'),
   customer: text().min(1).max(64).optional().describe('customer number'),
-  from: instantOrDay.optional().describe('from this instant, or the start of this day (UTC), inclusive'),
-  to: instantOrDay.optional().describe('until this instant (exclusive), or the end of this day (UTC)'),
+  from: instantOrDay
+    .optional()
+    .describe('from this instant, or the start of this business day (FLYWHEEL_TIMEZONE), inclusive'),
+  to: instantOrDay
+    .optional()
+    .describe('until this instant (exclusive), or the end of this business day (FLYWHEEL_TIMEZONE)'),
 });
 export const auditQuery = auditFilters.extend({
   limit: limit(500, 50),

@@ -9,6 +9,12 @@ const rate = z
   .nullable()
   .describe('0..1; null when the denominator is 0 or the period has not started');
 const bilingual = z.object({ en: z.string(), zh: z.string() });
+/** The zone every day of an answer is a business day in (FLYWHEEL_TIMEZONE). */
+export const timeZone = z
+  .string()
+  .describe(
+    "the bank's time zone (IANA, FLYWHEEL_TIMEZONE): every day of the answer is a business day cut in it",
+  );
 
 export const freshness = z.object({
   latestEventTime: z.string().nullable().describe('latest event time in the event store (ISO, UTC)'),
@@ -32,6 +38,7 @@ const funnelGroup = z.object({
 
 export const funnelResult = z.object({
   definition: z.unknown(),
+  timeZone,
   window: z.object({ from: z.string(), to: z.string(), conversionSeconds: z.number() }),
   overall: funnelGroup,
   breakdown: z
@@ -56,6 +63,7 @@ const retentionTable = z.object({
 
 export const retentionResult = z.object({
   definition: z.unknown(),
+  timeZone,
   window: z.object({ from: z.string(), to: z.string(), observedUntil: z.string().nullable() }),
   overall: retentionTable,
   breakdown: z
@@ -81,6 +89,7 @@ const churnPoint = z.object({
 
 export const churnResult = z.object({
   definition: z.unknown(),
+  timeZone,
   window: z.object({ from: z.string(), to: z.string(), observedUntil: z.string().nullable() }),
   trend: z.array(churnPoint),
   breakdown: z

@@ -17,7 +17,11 @@ const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody,
  * the step editor offers). Whole-bank figures: admin and analyst.
  */
 export function registerBehaviourRoutes(api: ZodApi, ctx: RouteContext): void {
-  const deps = (): BehaviourDeps => ({ events: ctx.stores.events, segments: segmentServiceOf(ctx) });
+  const deps = (): BehaviourDeps => ({
+    events: ctx.stores.events,
+    clock: ctx.clock,
+    segments: segmentServiceOf(ctx),
+  });
 
   api.get(
     '/v1/analytics/events',

@@ -3,6 +3,7 @@ import { TREND_INTERVALS, TREND_METRICS } from '../../analytics/trend/metric-tre
 import { daySchema } from '../../shared/day.ts';
 import { text } from '../../shared/text.ts';
 import { errorBody } from '../http.ts';
+import { timeZone } from './analytics-behaviour-schemas.ts';
 
 // Request and response shapes of the lifecycle, concentration and trend routes (analytics-lifecycle.ts).
 
@@ -46,6 +47,7 @@ const meta = {
   population: populationView,
   stages: z.array(z.object({ value: z.string(), label: bilingual })),
   computedAt: z.string().nullable().describe('when the newest snapshot read was computed'),
+  timeZone,
   elapsedMs: z.number(),
 };
 
@@ -138,6 +140,7 @@ export const concentration = z.object({
     feeWindow: z.object({ from: z.string(), to: z.string() }),
     fees: z.number(),
   }),
+  timeZone,
   computedAt: z.string(),
   elapsedMs: z.number(),
 });
@@ -175,6 +178,7 @@ export const trend = z.object({
   interval: z.enum(TREND_INTERVALS),
   from: z.string(),
   to: z.string(),
+  timeZone,
   event: z.string().nullable(),
   kind: z.string().nullable(),
   breakdown: breakdown.nullable(),

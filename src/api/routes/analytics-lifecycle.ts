@@ -42,7 +42,12 @@ export function parseBreakdown(text: string | undefined): Breakdown | undefined 
 export function registerAnalyticsLifecycleRoutes(api: ZodApi, ctx: RouteContext): void {
   const db = ctx.stores.operational.db;
   const events = ctx.stores.events;
-  const lifecycle = new LifecycleService({ db, events, segments: () => segmentServiceOf(ctx) });
+  const lifecycle = new LifecycleService({
+    db,
+    events,
+    segments: () => segmentServiceOf(ctx),
+    timeZone: ctx.clock.timeZone,
+  });
   const tags = ['analytics'];
 
   api.get(

@@ -2,6 +2,8 @@ import { Readable } from 'node:stream';
 import type { z } from 'zod';
 import { recordAudit } from '../../audit/audit.ts';
 import { AUDIT_EXPORT_MAX_ROWS, exportAuditCsv, searchAudit, type AuditFilter } from '../../audit/search.ts';
+import type { BusinessCalendar } from '../../shared/clock.ts';
+import { addDays, isDay } from '../../shared/day.ts';
 import { AppError } from '../../shared/errors.ts';
 import { errorBody, requirePermission, type RouteContext, type ZodApi } from '../http.ts';
 import * as s from './accounts-schemas.ts';
@@ -25,7 +27,10 @@ export function registerAuditRoutes(api: ZodApi, ctx: RouteContext): void {
     async (req) => {
       requirePermission(req, 'audit.read');
       const { limit, before, ...filters } = req.query;
-      const page = await searchAudit(db, auditFilter(filters), { limit, ...(before ? { before } : {}) });
+      const page = await searchAudit(db, auditFilter(filters, ctx.clock), {
+        limit,
+        ...(before ? { before } : {}),
+      });
       return { items: page.items.map((r) => ({ ...r, at: r.at.toISOString() })), next: page.next };
     },
   );
@@ -42,7 +47,7 @@ export function registerAuditRoutes(api: ZodApi, ctx: RouteContext): void {
     },
     async (req, reply) => {
       const principal = requirePermission(req, 'audit.read');
-      const result = await exportAuditCsv(db, auditFilter(req.query));
+      const result = await exportAuditCsv(db, auditFilter(req.query, ctx.clock));
       if ('tooMany' in result)
         throw new AppError(
           'bad_request',
@@ -66,12 +71,20 @@ export function registerAuditRoutes(api: ZodApi, ctx: RouteContext): void {
   );
 }
 
-/** The filter of a query: a day as `from` starts at its midnight (UTC), a day as `to` includes the whole day. */
-function auditFilter(query: z.output<typeof s.auditFilters>): AuditFilter {
-  const day = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v);
-  const from = query.from ? new Date(day(query.from) ? `${query.from}T00:00:00Z` : query.from) : undefined;
+/**
+ * The filter of a query: a day as `from` starts at the start of that business day (the bank's midnight), a day as
+ * `to` includes the whole business day; an instant is taken as it is.
+ */
+function auditFilter(query: z.output<typeof s.auditFilters>, calendar: BusinessCalendar): AuditFilter {
+  const from = query.from
+    ? isDay(query.from)
+      ? calendar.startOf(query.from)
+      : new Date(query.from)
+    : undefined;
   const to = query.to
-    ? new Date(day(query.to) ? Date.parse(`${query.to}T00:00:00Z`) + 86_400_000 : Date.parse(query.to))
+    ? isDay(query.to)
+      ? calendar.startOf(addDays(query.to, 1))
+      : new Date(query.to)
     : undefined;
   if (from && to && from >= to)
     throw new AppError('validation_failed', 'invalid querystring: /to must be after /from', [

@@ -28,6 +28,11 @@ const me = z.object({
     .describe(
       'the password was generated: every route but me, logout and POST /v1/auth/password answers 403',
     ),
+  timeZone: z
+    .string()
+    .describe(
+      "the bank's time zone (FLYWHEEL_TIMEZONE): the dashboard's days, like the server's, are cut in it",
+    ),
 });
 
 /** Sign-in, sign-out, who am I, users and API keys. */
@@ -52,7 +57,7 @@ export function registerAuthRoutes(api: ZodApi, ctx: RouteContext): void {
         secure: secureCookie(req, ctx.config.cookieSecure),
         expires: result.value.expiresAt,
       });
-      return presentPrincipal(result.value.principal);
+      return presentPrincipal(result.value.principal, ctx.clock.timeZone);
     },
   );
 
@@ -73,7 +78,7 @@ export function registerAuthRoutes(api: ZodApi, ctx: RouteContext): void {
     async (req) => {
       const principal = req.principal;
       if (!principal) throw new AppError('unauthenticated', 'not signed in');
-      return presentPrincipal(principal);
+      return presentPrincipal(principal, ctx.clock.timeZone);
     },
   );
 
@@ -132,7 +137,7 @@ export function registerAuthRoutes(api: ZodApi, ctx: RouteContext): void {
   );
 }
 
-function presentPrincipal(p: NonNullable<import('fastify').FastifyRequest['principal']>) {
+function presentPrincipal(p: NonNullable<import('fastify').FastifyRequest['principal']>, timeZone: string) {
   return {
     actor: p.actor,
     kind: p.kind,
@@ -141,5 +146,6 @@ function presentPrincipal(p: NonNullable<import('fastify').FastifyRequest['princ
     staffId: p.staffId,
     permissions: [...p.permissions].sort(),
     mustChangePassword: p.mustChangePassword ?? false,
+    timeZone,
   };
 }

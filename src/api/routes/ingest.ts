@@ -70,6 +70,7 @@ export function registerIngestRoutes(api: ZodApi, ctx: RouteContext): void {
         db: ctx.stores.operational.db,
         identities,
         writer,
+        calendar: ctx.clock,
       });
     },
   );

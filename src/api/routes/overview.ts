@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { bankOverview } from '../../customers/overview.ts';
 import { daySchema } from '../../shared/day.ts';
 import type { RouteContext, ZodApi } from '../http.ts';
+import { timeZone } from './analytics-behaviour-schemas.ts';
 import { wholeBank } from './pool-common.ts';
 
 const overviewSchema = z.object({
@@ -13,6 +14,7 @@ const overviewSchema = z.object({
   top20AumShare: z.number(),
   newCustomersPerDay: z.array(z.object({ date: z.string(), customers: z.number() })),
   eventsPerDay: z.array(z.object({ date: z.string(), events: z.number() })),
+  timeZone,
   definitions: z.record(z.string(), z.string()),
 });
 
@@ -32,10 +34,10 @@ export function registerOverviewRoutes(api: ZodApi, ctx: RouteContext): void {
     },
     async (req) => {
       await wholeBank(req, ctx, 'analytics.read');
-      const asOf = req.query.asOf ?? ctx.clock.now().toISOString().slice(0, 10);
+      const asOf = req.query.asOf ?? ctx.clock.today();
       return bankOverview(
         { db: ctx.stores.operational.db, events: ctx.stores.events },
-        { asOf, days: req.query.days },
+        { asOf, days: req.query.days, timeZone: ctx.clock.timeZone },
       );
     },
   );

@@ -121,11 +121,11 @@ export function registerPoolCustomerRoutes(api: ZodApi, ctx: RouteContext): void
       if (!customer) throw new AppError('not_found', `no customer ${req.params.customerNo}`);
       const sources = parseTimelineSources(req.query.sources);
       if (!sources.ok) throw new AppError('validation_failed', sources.error);
-      const page = await customerTimeline(
-        { db, events: ctx.stores.events, now: ctx.clock.now() },
-        customer.id,
-        { limit: req.query.limit, before: req.query.before, sources: sources.value },
-      );
+      const page = await customerTimeline({ db, events: ctx.stores.events, clock: ctx.clock }, customer.id, {
+        limit: req.query.limit,
+        before: req.query.before,
+        sources: sources.value,
+      });
       if (!page.ok) throw new AppError('bad_request', page.error);
       for (const source of page.value.sources)
         if (source.error)

@@ -20,7 +20,7 @@ import * as w from './work-schemas.ts';
 export function registerPoolWorkRoutes(api: ZodApi, ctx: RouteContext): void {
   const db = ctx.stores.operational.db;
   const deps = { db, clock: ctx.clock };
-  const today = () => ctx.clock.now().toISOString().slice(0, 10);
+  const today = () => ctx.clock.today();
 
   /** The staff member a workbench view is about: the caller's own, or one in their scope (404 otherwise). */
   const staffFor = async (principal: Principal, scope: DataScope, asked?: string) => {
@@ -72,7 +72,11 @@ export function registerPoolWorkRoutes(api: ZodApi, ctx: RouteContext): void {
     },
     async (req) => {
       const { scope } = await scoped(req, ctx, 'customers.read');
-      return contactCoverage(db, scope, { asOf: req.query.asOf ?? today(), days: req.query.days });
+      return contactCoverage(db, scope, {
+        asOf: req.query.asOf ?? today(),
+        days: req.query.days,
+        calendar: ctx.clock,
+      });
     },
   );
 
@@ -133,6 +137,7 @@ export function registerPoolWorkRoutes(api: ZodApi, ctx: RouteContext): void {
       return poolKpis({ db, events: ctx.stores.events }, scope, {
         asOf: req.query.asOf ?? today(),
         managerId,
+        calendar: ctx.clock,
       });
     },
   );

@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { USER_ROLES, type UserRole } from '../../auth/principal.ts';
 import { AuthService } from '../../auth/service.ts';
-import { systemClock } from '../../shared/clock.ts';
 import { migrate } from '../../store/operational/migrate.ts';
 import { openOperationalStore } from '../../store/operational/open.ts';
 import { configOrExit } from '../main.ts';
@@ -56,10 +55,10 @@ export function registerAdminCommands(program: Command): void {
         orgUnit?: string;
       }) => {
         const config = configOrExit();
-        await withStores(config, async (stores) => {
+        await withStores(config, async (stores, clock) => {
           const auth = new AuthService({
             db: stores.operational.db,
-            clock: systemClock,
+            clock,
             sessionTtlHours: config.sessionTtlHours,
           });
           const result = await auth.createUser(
@@ -107,10 +106,10 @@ export function registerAdminCommands(program: Command): void {
     .option('--org-unit <orgUnitId>', 'org unit bounding the key')
     .action(async (opts: { name: string; role: UserRole; orgUnit?: string }) => {
       const config = configOrExit();
-      await withStores(config, async (stores) => {
+      await withStores(config, async (stores, clock) => {
         const auth = new AuthService({
           db: stores.operational.db,
-          clock: systemClock,
+          clock,
           sessionTtlHours: config.sessionTtlHours,
         });
         const created = await auth.createApiKey(
@@ -127,10 +126,10 @@ export function registerAdminCommands(program: Command): void {
     .argument('<id>', 'key id')
     .action(async (id: string) => {
       const config = configOrExit();
-      await withStores(config, async (stores) => {
+      await withStores(config, async (stores, clock) => {
         const auth = new AuthService({
           db: stores.operational.db,
-          clock: systemClock,
+          clock,
           sessionTtlHours: config.sessionTtlHours,
         });
         const result = await auth.revokeApiKey(Number(id), cliActor());

@@ -143,7 +143,7 @@ export function registerConcentrationCommands(analyze: Command): void {
             );
           },
           (v) => [
-            `${v.metric} by ${v.interval}, ${v.from} – ${v.to}${v.event ? ` (event ${v.event})` : ''}${v.kind ? ` (kind ${v.kind})` : ''}`,
+            `${v.metric} by ${v.interval}, ${v.from} – ${v.to} (days in ${v.timeZone})${v.event ? ` (event ${v.event})` : ''}${v.kind ? ` (kind ${v.kind})` : ''}`,
             ['period', ...v.series.map((s) => s.key), ...(v.series.length > 1 ? ['total'] : [])].join('\t'),
             ...v.periods.map((period, i) =>
               [

@@ -80,8 +80,8 @@ export function runBehaviour<T extends { notEnoughData: string | null }>(
 ): Promise<void> {
   return runAnalysis(
     json,
-    async ({ stores, segments }: AnalysisContext): Promise<AnalysisOutcome<T>> => {
-      const result = await analyse({ events: stores.events, segments });
+    async ({ stores, segments, clock }: AnalysisContext): Promise<AnalysisOutcome<T>> => {
+      const result = await analyse({ events: stores.events, clock, segments });
       if (result.ok && result.value.notEnoughData)
         return {
           ok: false,
@@ -115,7 +115,7 @@ export function registerFunnelCommand(analyze: Command): void {
     .option('--steps <events>', 'comma-separated event names, 2 to 8 (property filters: use --definition)')
     .option('--window-days <n>', 'conversion window in days')
     .option('--window-seconds <n>', 'conversion window in seconds')
-    .option('--from <date>', 'first day on which the first step counts (UTC)')
+    .option('--from <date>', "first business day (the bank's time zone) on which the first step counts")
     .option('--to <date>', 'last day on which the first step counts, inclusive')
     .option(
       '--breakdown <kind:value>',
@@ -165,7 +165,7 @@ export function renderFunnel(f: FunnelResult): string[] {
     ),
   ];
   const lines = [
-    `first step from ${f.window.from} to ${f.window.to}, conversion window ${f.window.conversionSeconds} s; ` +
+    `first step from ${f.window.from} to ${f.window.to} (days in ${f.timeZone}), conversion window ${f.window.conversionSeconds} s; ` +
       `latest event ${f.freshness.latestEventTime ?? 'none'}`,
     '',
     ...table('all customers', f.overall.steps),

@@ -37,8 +37,13 @@ export const pct = (v: number | null | undefined) =>
   v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`;
 
 function service(ctx: AnalysisContext): LifecycleService {
-  const { stores, segments } = ctx;
-  return new LifecycleService({ db: stores.operational.db, events: stores.events, segments: () => segments });
+  const { stores, segments, clock } = ctx;
+  return new LifecycleService({
+    db: stores.operational.db,
+    events: stores.events,
+    segments: () => segments,
+    timeZone: clock.timeZone,
+  });
 }
 
 /** `analyze lifecycle`. */

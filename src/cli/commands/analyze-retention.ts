@@ -130,7 +130,7 @@ function table(title: string, t: RetentionTable, periods: number): string[] {
 /** The retention table as text: rates per cohort and offset ('–' for periods not started). */
 export function renderRetention(r: RetentionResult): string[] {
   const lines = [
-    `cohorts from ${r.window.from} to ${r.window.to} by ${r.definition.period}; observed until ${r.window.observedUntil ?? 'never'}`,
+    `cohorts from ${r.window.from} to ${r.window.to} by ${r.definition.period} (days in ${r.timeZone}); observed until ${r.window.observedUntil ?? 'never'}`,
     '',
     ...table('all customers', r.overall, r.definition.periods),
   ];
@@ -149,7 +149,7 @@ export function renderChurn(c: ChurnResult): string[] {
     ),
   ];
   const lines = [
-    `churned = no ${c.definition.activity.kind} in ${c.definition.days} days; observed until ${c.window.observedUntil ?? 'never'}`,
+    `churned = no ${c.definition.activity.kind} in ${c.definition.days} days (days in ${c.timeZone}); observed until ${c.window.observedUntil ?? 'never'}`,
     '',
     ...rows(c.trend),
   ];

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { SegmentService } from '../../segments/service.ts';
 import type { Stores } from '../../store/stores.ts';
-import { systemClock, type Clock } from '../../shared/clock.ts';
+import type { Clock } from '../../shared/clock.ts';
 import { createLogger } from '../../shared/logger.ts';
 import { configOrExit } from '../main.ts';
 import { withStores } from '../stores.ts';
@@ -44,14 +44,9 @@ export function runAnalysis<T>(
 ): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 2);
-  return withStores(config, async (stores) => {
-    const segments = new SegmentService({
-      db: stores.operational.db,
-      events: stores.events,
-      clock: systemClock,
-      logger,
-    });
-    const outcome = await analyse({ stores, clock: systemClock, logger, segments });
+  return withStores(config, async (stores, clock) => {
+    const segments = new SegmentService({ db: stores.operational.db, events: stores.events, clock, logger });
+    const outcome = await analyse({ stores, clock, logger, segments });
     if (!outcome.ok) {
       console.error(`error: ${outcome.error.message}`);
       if (outcome.error.details !== undefined) console.error(JSON.stringify(outcome.error.details, null, 2));

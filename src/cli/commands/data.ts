@@ -17,13 +17,13 @@ export function registerDataCommands(program: Command): void {
     .action(async (opts: { customers: number; days: number; seed: string; asOf?: string }) => {
       const config = configOrExit();
       const logger = createLogger(config.logLevel, 2);
-      await withStores(config, (stores) =>
+      await withStores(config, (stores, clock) =>
         runDemoCommand(
           {
             customers: opts.customers,
             days: opts.days,
             seed: opts.seed,
-            asOf: opts.asOf ?? new Date().toISOString().slice(0, 10),
+            asOf: opts.asOf ?? clock.today(),
           },
           { store: stores.operational, events: stores.events, logger },
         ),

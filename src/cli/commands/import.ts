@@ -2,7 +2,6 @@ import { Option, type Command } from 'commander';
 import { describeRejection } from '../../ingest/errors-file.ts';
 import { runImport, type ImportReport } from '../../ingest/run.ts';
 import { IMPORT_KINDS, type ImportKind } from '../../ingest/targets.ts';
-import { systemClock } from '../../shared/clock.ts';
 import { createLogger } from '../../shared/logger.ts';
 import { configOrExit, positiveInt } from '../main.ts';
 import { withStores } from '../stores.ts';
@@ -57,7 +56,7 @@ export function registerImportCommand(program: Command): void {
       }
       const config = configOrExit();
       const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 2);
-      await withStores(config, async (stores) => {
+      await withStores(config, async (stores, clock) => {
         const result = await runImport(
           {
             kind,
@@ -72,7 +71,7 @@ export function registerImportCommand(program: Command): void {
           {
             operational: stores.operational,
             events: stores.events,
-            clock: systemClock,
+            clock,
             logger,
             targets: { experiment: experimentImportTarget },
           },

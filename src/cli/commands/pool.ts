@@ -4,7 +4,7 @@ import { listHandoverJobs } from '../../pool/handover/jobs.ts';
 import { adoptOwnersFromAttributes } from '../../pool/ownership.ts';
 import { generateReminders } from '../../pool/reminders.ts';
 import { assignByRules } from '../../pool/rules.ts';
-import { systemClock } from '../../shared/clock.ts';
+import type { Clock } from '../../shared/clock.ts';
 import { createLogger } from '../../shared/logger.ts';
 import type { Stores } from '../../store/stores.ts';
 import type { Config } from '../../config/schema.ts';
@@ -15,9 +15,9 @@ import { cliActor } from './admin.ts';
 // `flywheel handover …` and `flywheel pool …`: resume handover jobs, list them, adopt owners from customer
 // attributes, assign by rules, generate reminders. Exit codes: 0 done, 1 something failed, 2 bad arguments.
 
-function run(action: (stores: Stores, config: Config) => Promise<number>): Promise<void> {
+function run(action: (stores: Stores, config: Config, clock: Clock) => Promise<number>): Promise<void> {
   const config = configOrExit();
-  return withStores(config, (stores) => action(stores, config));
+  return withStores(config, (stores, clock) => action(stores, config, clock));
 }
 
 /** `handover resume | list` and `pool adopt-owners | assign-by-rules | reminders`. */
@@ -27,12 +27,9 @@ export function registerPoolCommands(program: Command): void {
     .command('resume')
     .description('run every handover job left running (after a crash) to its end')
     .action(() =>
-      run(async (stores, config) => {
+      run(async (stores, config, clock) => {
         const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 2);
-        const runner = new HandoverRunner(
-          { db: stores.operational.db, clock: systemClock, logger },
-          config.handover,
-        );
+        const runner = new HandoverRunner({ db: stores.operational.db, clock, logger }, config.handover);
         const ids = await runner.resumeAll();
         await runner.idle();
         const jobs = await listHandoverJobs(stores.operational.db, { kind: 'all' }, { limit: 500 });
@@ -64,10 +61,10 @@ export function registerPoolCommands(program: Command): void {
       'make customers.attributes.account_manager_id the owner of customers that have none (idempotent)',
     )
     .action(() =>
-      run(async (stores) => {
+      run(async (stores, _config, clock) => {
         const n = await adoptOwnersFromAttributes(stores.operational.db, {
           actor: cliActor(),
-          at: new Date(),
+          at: clock.now(),
         });
         console.log(JSON.stringify({ adopted: n }));
         return 0;
@@ -78,9 +75,9 @@ export function registerPoolCommands(program: Command): void {
     .description('assign unassigned customers round-robin by the assignment rules')
     .option('--limit <n>', 'at most this many customers', positiveInt, 10_000)
     .action((opts: { limit: number }) =>
-      run(async (stores) => {
+      run(async (stores, _config, clock) => {
         const results = await assignByRules(
-          { db: stores.operational.db, clock: systemClock },
+          { db: stores.operational.db, clock },
           { actor: cliActor(), scope: { kind: 'all' } },
           { limit: opts.limit },
         );
@@ -95,11 +92,11 @@ export function registerPoolCommands(program: Command): void {
     .description('generate service reminders (idempotent per customer, kind and due date)')
     .option('--as-of <date>', 'business day (default today)', dayOption)
     .action((opts: { asOf?: string }) =>
-      run(async (stores) => {
+      run(async (stores, _config, clock) => {
         const results = await generateReminders(
-          { db: stores.operational.db, events: stores.events, clock: systemClock },
+          { db: stores.operational.db, events: stores.events, clock },
           cliActor(),
-          { asOf: opts.asOf ?? new Date().toISOString().slice(0, 10) },
+          { asOf: opts.asOf ?? clock.today() },
         );
         for (const r of results) console.log(JSON.stringify(r));
         return results.every((r) => r.ok) ? 0 : 1;

@@ -6,7 +6,6 @@ import { exportSegment } from '../../segments/export.ts';
 import { materializeAll, materializeSegment } from '../../segments/materialize.ts';
 import { listSegments } from '../../segments/segment-store.ts';
 import { SegmentService, type SegmentFailure } from '../../segments/service.ts';
-import { systemClock } from '../../shared/clock.ts';
 import { createLogger } from '../../shared/logger.ts';
 import type { Stores } from '../../store/stores.ts';
 import { configOrExit, dayOption } from '../main.ts';
@@ -19,11 +18,8 @@ import { cliActor } from './admin.ts';
 function run(action: (service: SegmentService, stores: Stores) => Promise<number>): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 2);
-  return withStores(config, (stores) =>
-    action(
-      new SegmentService({ db: stores.operational.db, events: stores.events, clock: systemClock, logger }),
-      stores,
-    ),
+  return withStores(config, (stores, clock) =>
+    action(new SegmentService({ db: stores.operational.db, events: stores.events, clock, logger }), stores),
   );
 }
 

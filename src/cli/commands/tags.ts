@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { systemClock } from '../../shared/clock.ts';
 import { createLogger } from '../../shared/logger.ts';
 import type { TagFailure } from '../../tags/service.ts';
 import { TagService } from '../../tags/service.ts';
@@ -16,12 +15,12 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 function run(action: (tags: TagService) => Promise<number>): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 2);
-  return withStores(config, async (stores) => {
+  return withStores(config, async (stores, clock) => {
     const tags = new TagService({
       db: stores.operational.db,
       events: stores.events,
       sandbox: () => stores.operational.sandbox(),
-      clock: systemClock,
+      clock,
       logger,
     });
     await tags.ensureCatalogue(cliActor());
@@ -69,7 +68,9 @@ export function registerTagCommands(program: Command): void {
 
   tags
     .command('compute')
-    .description('compute tags for a day (default today, UTC) and save the snapshot')
+    .description(
+      "compute tags for a business day (default today in the bank's time zone) and save the snapshot",
+    )
     .option('--as-of <date>', 'business day YYYY-MM-DD', dayOption)
     .option('--key <key>', 'only this tag (repeatable)', collect)
     .option('--json', 'print the run as JSON')

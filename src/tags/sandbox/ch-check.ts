@@ -9,13 +9,13 @@ import {
   EVENT_TABLES,
 } from './ch-rules.ts';
 import type { SandboxIssue } from './issues.ts';
+import { bindPlaceholders, withStandIns, type SqlTagDay } from './placeholders.ts';
 
 // The event-store half of the SQL-tag sandbox. ClickHouse itself proves there is one statement (formatQuery parses
 // exactly one and refuses "multi-statements"), and its parse tree (EXPLAIN AST: parsing only, nothing evaluated) is
 // walked against allow-lists: no SETTINGS anywhere, no table functions, no database-qualified names, only functions
 // whose category computes on its arguments. What runs is the engine's own re-print of the statement it parsed.
 
-const AS_OF = '{as_of}';
 // Same length as `{as_of}`, so a syntax error's position is still the user's.
 const AS_OF_STAND_IN = '(NULL )';
 
@@ -62,16 +62,22 @@ async function readCatalogue(events: EventStore): Promise<Catalogue> {
   };
 }
 
-/** Checks an event-store SQL tag with `{as_of}` bound to `asOf`; returns the statement the engine re-printed. */
+/**
+ * Checks an event-store SQL tag with `{as_of}` bound to the day and `{tz}` to the bank's zone; returns the statement
+ * the engine re-printed.
+ */
 export async function checkEventStatement(
   events: EventStore,
   source: string,
-  asOf: string,
+  day: SqlTagDay,
 ): Promise<Result<{ text: string }, SandboxIssue[]>> {
-  // First with a same-length stand-in, so that a syntax error points into the text as written.
-  const located = await format(events, source.replaceAll(AS_OF, AS_OF_STAND_IN));
+  // First with same-length stand-ins, so that a syntax error points into the text as written.
+  const located = await format(events, withStandIns(source, AS_OF_STAND_IN));
   if (!located.ok) return located;
-  const formatted = await format(events, source.replaceAll(AS_OF, `toDate('${asOf}')`));
+  const formatted = await format(
+    events,
+    bindPlaceholders(source, day, (asOf) => `toDate('${asOf}')`),
+  );
   if (!formatted.ok) return formatted;
   const text = formatted.value;
   if (!/^(SELECT|WITH)\b/i.test(text) && !/^\(/.test(text))

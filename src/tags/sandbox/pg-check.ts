@@ -2,14 +2,15 @@ import { loadModule, parseSync } from 'libpg-query';
 import { err, ok, type Result } from '../../shared/errors.ts';
 import { ALLOWED_FUNCTIONS, ALLOWED_NODES, SANDBOX_VIEWS } from './pg-rules.ts';
 import { locate, type SandboxIssue } from './issues.ts';
+import { withStandIns } from './placeholders.ts';
 
 // The operational-store half of the SQL-tag sandbox: the statement is parsed by PostgreSQL's own parser (libpg-query
 // is the server's parser compiled to WebAssembly) and its tree is walked against allow-lists of node types,
 // relations and functions. Reading the SQL text with regular expressions is what let `'--'` hide a `;` before; a
 // parse tree has no comments or quotes left to confuse.
 
-// `{as_of}` is not SQL: while checking, it stands in as an expression of the same length, so locations stay true.
-const AS_OF = '{as_of}';
+// `{as_of}` and `{tz}` are not SQL: while checking, they stand in as expressions of the same length, so locations
+// stay true (placeholders.ts).
 const AS_OF_STAND_IN = '(null )';
 
 let loaded: Promise<void> | undefined;
@@ -20,7 +21,7 @@ export function loadPgParser(): Promise<void> {
   return loaded;
 }
 
-/** A statement that passed: the exact text of its one SELECT (comments, trailing `;` gone), `{as_of}` kept. */
+/** A statement that passed: the exact text of its one SELECT (comments, trailing `;` gone), placeholders kept. */
 export interface CheckedStatement {
   readonly text: string;
 }
@@ -34,7 +35,7 @@ export async function checkOperationalStatement(
   source: string,
 ): Promise<Result<CheckedStatement, SandboxIssue[]>> {
   await loadPgParser();
-  const text = source.replaceAll(AS_OF, AS_OF_STAND_IN);
+  const text = withStandIns(source, AS_OF_STAND_IN);
   let tree: { stmts?: { stmt?: Record<string, unknown>; stmt_location?: number; stmt_len?: number }[] };
   try {
     tree = parseSync(text) as typeof tree;

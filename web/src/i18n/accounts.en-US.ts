@@ -104,7 +104,7 @@ export const accountsEnUS = {
   'admin.audit.to': 'To',
   'admin.audit.search': 'Filter',
   'admin.audit.help':
-    'An action may be given by its start (user. finds every user change); days are UTC and “to” includes its whole day.',
+    "An action may be given by its start (user. finds every user change); days are the bank's business days (its time zone) and “to” includes its whole day.",
   'admin.audit.export': 'Export CSV',
   'admin.audit.at': 'When',
   'admin.audit.entity': 'Record',

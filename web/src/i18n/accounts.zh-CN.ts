@@ -100,7 +100,8 @@ export const accountsZhCN: Record<keyof typeof accountsEnUS, string> = {
   'admin.audit.from': '起始',
   'admin.audit.to': '截止',
   'admin.audit.search': '筛选',
-  'admin.audit.help': '操作可只填开头（user. 查找所有用户变更）；日期按 UTC，“截止”包含当天全天。',
+  'admin.audit.help':
+    '操作可只填开头（user. 查找所有用户变更）；日期按本行营业日（本行时区），“截止”包含当天全天。',
   'admin.audit.export': '导出 CSV',
   'admin.audit.at': '时间',
   'admin.audit.entity': '对象',

@@ -36,7 +36,7 @@ export const analyticsBehaviourEnUS = {
   'analytics.funnels.definition':
     'Customers who did {steps} in this order, each step at or after the previous one and the last within the window of the first. Each customer counts once, at the deepest step reached; duplicate event ids count once; events of unknown customers are left out. Median time: from the previous step to this one, on the chain that reached the deepest step.',
   'analytics.funnels.windowText':
-    'First step from {from} to {to} (UTC days); conversion window {days} day(s)',
+    "First step from {from} to {to} (the bank's business days, {zone}); conversion window {days} day(s)",
   'analytics.funnels.omitted': '{n} smaller groups are not shown.',
   'analytics.retention.title': 'Cohort retention',
   'analytics.retention.churnTitle': 'Churn-rate trend',
@@ -65,7 +65,8 @@ export const analyticsBehaviourEnUS = {
   'analytics.retention.average': 'Weighted average',
   'analytics.retention.definition':
     'Cohort: the {period} of a customer’s first {start}. Cell +k: share of the cohort with {ret} in the k-th {period} after it (in its own {period}, at or after the first occurrence). Empty cells: periods not yet started.',
-  'analytics.retention.windowText': 'Cohorts from {from} to {to}; data until {until}',
+  'analytics.retention.windowText':
+    "Cohorts from {from} to {to} (the bank's business days, {zone}); data until {until}",
   'analytics.retention.periodStart': 'Period',
   'analytics.retention.periodEnd': 'Last day',
   'analytics.retention.atRisk': 'Active at start',

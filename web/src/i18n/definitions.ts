@@ -11,8 +11,8 @@ const zh: Readonly<Record<string, string>> = {
     '客户按 AUM 从高到低排序，等分为 100 组，计算累计 AUM 占比',
   'Customers by customer_since (date the bank relationship began)':
     '按 customer_since（与本行建立关系的日期）统计客户数',
-  'Behaviour events by UTC day, duplicate event ids counted once':
-    '按 UTC 日期统计行为事件，相同事件 ID 只计一次',
+  "Behaviour events by the bank's business day (see timeZone), duplicate event ids counted once":
+    '按本行营业日统计行为事件（时区见统计窗口），相同事件 ID 只计一次',
 };
 
 /** The definition in the user's language when a reviewed translation of exactly this text exists. */

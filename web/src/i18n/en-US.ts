@@ -64,7 +64,7 @@ export const enUS = {
   'overview.title': 'Overview',
   'overview.subtitle': 'The bank at a glance: scale, value concentration and activity.',
   'overview.asOf': 'Data as of {date}',
-  'overview.window': 'Window: last {days} days ({from} – {to})',
+  'overview.window': "Window: last {days} days ({from} – {to}, the bank's business days in {zone})",
   'overview.refresh': 'Refresh',
   'overview.loadFailed': 'The overview could not be loaded',
   'overview.retry': 'Retry',

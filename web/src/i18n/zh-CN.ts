@@ -62,7 +62,7 @@ export const zhCN: Messages = {
   'overview.title': '总览',
   'overview.subtitle': '全行概况：客户规模、资产集中度与活跃度。',
   'overview.asOf': '数据截至 {date}',
-  'overview.window': '统计窗口：近 {days} 天（{from} 至 {to}）',
+  'overview.window': '统计窗口：近 {days} 天（{from} 至 {to}，本行营业日，{zone}）',
   'overview.refresh': '刷新',
   'overview.loadFailed': '总览数据加载失败',
   'overview.retry': '重试',

@@ -147,7 +147,7 @@ export default function OverviewPage() {
   }
 
   const from = shiftDate(data.asOf, -(days - 1));
-  const windowText = t('overview.window', { days, from, to: data.asOf });
+  const windowText = t('overview.window', { days, from, to: data.asOf, zone: data.timeZone });
   const currentText = t('overview.atRequest');
   const newTotal = data.newCustomersPerDay.reduce((s, p) => s + p.customers, 0);
   const eventsTotal = data.eventsPerDay.reduce((s, p) => s + p.events, 0);

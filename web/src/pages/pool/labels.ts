@@ -1,3 +1,4 @@
+import { bankDay } from '../../format.ts';
 import { enUS, type MessageKey } from '../../i18n/en-US.ts';
 import type { Translate } from '../../i18n/i18n.tsx';
 
@@ -28,9 +29,7 @@ export const ITEM_STATUS_COLORS: Readonly<Record<string, string>> = {
   skipped: 'orange',
 };
 
-/** Today as YYYY-MM-DD in the viewer's time zone. */
-export function today(): string {
-  const d = new Date();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+/** Today as YYYY-MM-DD: the bank's business day in its time zone (`Me.timeZone`), as the server counts days. */
+export function today(timeZone: string): string {
+  return bankDay(timeZone);
 }

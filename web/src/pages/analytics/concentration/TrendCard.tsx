@@ -3,7 +3,8 @@ import { useMemo, useState } from 'react';
 import { segmentsApi } from '../../../api/segments.ts';
 import { EChart } from '../../../charts/EChart.tsx';
 import { useLoad } from '../../../components/useLoad.ts';
-import { formatCnyFull, formatInteger, shiftDate } from '../../../format.ts';
+import { useMe } from '../../../auth/session.tsx';
+import { bankDay, formatCnyFull, formatInteger, shiftDate } from '../../../format.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { pick } from '../../../i18n/pick.ts';
 import { AnalysisFrame, CsvButton, type CsvColumn } from '../AnalysisFrame.tsx';
@@ -29,7 +30,8 @@ export function TrendCard({ segment }: { segment: string }) {
   const [days, setDays] = useState<number>(90);
   const [breakdown, setBreakdown] = useState('');
   const catalogue = useLoad((signal) => segmentsApi.catalogue(signal), []);
-  const from = shiftDate(new Date().toISOString().slice(0, 10), -(days - 1));
+  const { timeZone } = useMe();
+  const from = shiftDate(bankDay(timeZone), -(days - 1));
   const loaded = useLoad(
     (signal) => lifecycleApi.trend({ metric, interval, from, breakdown, segment }, signal),
     [metric, interval, from, breakdown, segment],

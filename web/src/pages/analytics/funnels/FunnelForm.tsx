@@ -2,7 +2,8 @@ import { DeleteOutlined, FilterOutlined, PlayCircleOutlined, PlusOutlined } from
 import { Button, Card, Form, Input, InputNumber, Select, Space } from 'antd';
 import { useEffect, useState } from 'react';
 import type { SegmentCatalogue } from '../../../api/segments.ts';
-import { shiftDate } from '../../../format.ts';
+import { useMe } from '../../../auth/session.tsx';
+import { bankDay, shiftDate } from '../../../format.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import type { Breakdown, EventCatalogue, FunnelRequest } from './api.ts';
 
@@ -134,8 +135,10 @@ export function FunnelForm(props: {
 }) {
   const { t, lang } = useI18n();
   const names = props.events.events.map((e) => e.name);
-  const latest =
-    props.events.freshness.latestEventTime?.slice(0, 10) ?? new Date().toISOString().slice(0, 10);
+  // Defaults end on the bank's business day of the latest event (else today), as the server cuts days.
+  const { timeZone } = useMe();
+  const latestEvent = props.events.freshness.latestEventTime;
+  const latest = latestEvent ? bankDay(timeZone, latestEvent) : bankDay(timeZone);
   const [steps, setSteps] = useState<string[]>(names.slice(0, 2));
   const [filters, setFilters] = useState<StepFilter[][]>([[], []]);
   const [population, setPopulation] = useState('');

@@ -138,6 +138,7 @@ function FunnelView({ result, request, lang }: { result: FunnelResult; request: 
         window: t('analytics.funnels.windowText', {
           from: result.window.from,
           to: result.window.to,
+          zone: result.timeZone,
           days: Math.round((result.window.conversionSeconds / 86_400) * 100) / 100,
         }),
         freshness: result.freshness.latestEventTime,

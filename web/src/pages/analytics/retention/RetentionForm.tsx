@@ -2,7 +2,8 @@ import { PlayCircleOutlined } from '@ant-design/icons';
 import { Button, Card, Form, Input, InputNumber, Select, Space } from 'antd';
 import { useState } from 'react';
 import type { SegmentCatalogue } from '../../../api/segments.ts';
-import { shiftDate } from '../../../format.ts';
+import { useMe } from '../../../auth/session.tsx';
+import { bankDay, shiftDate } from '../../../format.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import type { ChurnRequest, EventCatalogue, Period, RetentionRequest } from '../funnels/api.ts';
 import { breakdownOf, breakdownOptions } from '../funnels/FunnelForm.tsx';
@@ -23,8 +24,10 @@ export function RetentionForm(props: {
 }) {
   const { t, lang } = useI18n();
   const names = props.events.events.map((e) => e.name);
-  const latest =
-    props.events.freshness.latestEventTime?.slice(0, 10) ?? new Date().toISOString().slice(0, 10);
+  // Defaults end on the bank's business day of the latest event (else today), as the server cuts days.
+  const { timeZone } = useMe();
+  const latestEvent = props.events.freshness.latestEventTime;
+  const latest = latestEvent ? bankDay(timeZone, latestEvent) : bankDay(timeZone);
   const [start, setStart] = useState('any');
   const [ret, setRet] = useState('any');
   const [period, setPeriod] = useState<Period>('week');

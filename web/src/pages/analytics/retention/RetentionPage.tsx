@@ -4,7 +4,7 @@ import { segmentsApi } from '../../../api/segments.ts';
 import { EChart, type ChartOption } from '../../../charts/EChart.tsx';
 import { LoadError } from '../../../components/LoadError.tsx';
 import { useLoad } from '../../../components/useLoad.ts';
-import { formatInteger, formatPercent } from '../../../format.ts';
+import { bankDay, formatInteger, formatPercent } from '../../../format.ts';
 import { useI18n, type Lang } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame, CsvButton, type CsvColumn } from '../AnalysisFrame.tsx';
 import {
@@ -123,7 +123,8 @@ function RetentionView({
         window: t('analytics.retention.windowText', {
           from: r.from,
           to: r.to,
-          until: result.window.observedUntil?.slice(0, 10) ?? '–',
+          zone: result.timeZone,
+          until: result.window.observedUntil ? bankDay(result.timeZone, result.window.observedUntil) : '–',
         }),
         freshness: result.freshness.latestEventTime,
         elapsedMs: result.elapsedMs,
@@ -249,7 +250,8 @@ function ChurnView({ result, query, lang }: { result: ChurnResult; query: Retent
         window: t('analytics.retention.windowText', {
           from: c.from,
           to: c.to,
-          until: result.window.observedUntil?.slice(0, 10) ?? '–',
+          zone: result.timeZone,
+          until: result.window.observedUntil ? bankDay(result.timeZone, result.window.observedUntil) : '–',
         }),
         freshness: result.window.observedUntil,
         elapsedMs: result.elapsedMs,

@@ -46,7 +46,7 @@ export function StaffPage() {
 
   const depart = async (s: StaffMember) => {
     try {
-      await poolApi.updateStaff(s.id, { status: 'departed', departedOn: today() });
+      await poolApi.updateStaff(s.id, { status: 'departed', departedOn: today(me.timeZone) });
       staff.reload();
       if (s.poolSize > 0 && handover)
         modal.confirm({
