@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/schema.ts';
 import { AuthService } from '../auth/service.ts';
@@ -15,6 +16,9 @@ import { createApp } from './app.ts';
 import { catchUpToday, requestTagHistory, resumeTagHistory, runDailyJobs } from './daily.ts';
 import type { Stores } from '../store/stores.ts';
 import { closeStores, openStores } from './stores.ts';
+
+/** How long a stop waits for the event store to finish a read it cannot cancel. */
+const EVENT_STORE_CLOSE_GRACE_MS = 1_500;
 
 /** A running server and how to stop it. */
 export interface RunningServer {
@@ -90,12 +94,23 @@ export async function startServer(deps: {
       stores,
       url,
       async stop() {
+        const t0 = performance.now();
+        const step = (name: string) =>
+          logger.debug({ ms: Math.round(performance.now() - t0) }, `stop: ${name}`);
         background.abort();
         scheduler?.stop();
         await Promise.all([handovers.stop(), tags.close()]);
+        step('background work stopped');
         await computing.catch(() => undefined);
+        // Requests in flight (event ingestion included) finish before the HTTP server closes.
         await app.close();
-        await closeStores(stores);
+        step('HTTP closed');
+        await stores.operational.close();
+        step('operational store closed');
+        // A read the event store is still answering for stopped work (chDB cannot cancel a running query) is left
+        // behind after a short grace rather than holding the exit past an orchestrator's kill: no write is in flight.
+        await Promise.race([stores.events.close(), delay(EVENT_STORE_CLOSE_GRACE_MS)]);
+        step('event store closed');
       },
     };
   } catch (error) {

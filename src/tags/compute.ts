@@ -145,6 +145,23 @@ async function auditSqlRuns(
   }
 }
 
+/**
+ * Waits for `work` unless `signal` aborts first: a stop does not wait for an event-store query it cannot cancel
+ * (it finishes unobserved; the store's close gives it a short grace).
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(signal.reason);
+    signal.addEventListener('abort', stop, { once: true });
+    work.then(
+      (value) => (signal.removeEventListener('abort', stop), resolve(value)),
+      (error: unknown) => (signal.removeEventListener('abort', stop), reject(error)),
+    );
+  });
+}
+
 async function computeAll(
   deps: ComputeDeps,
   options: ComputeOptions,
@@ -191,7 +208,11 @@ async function computeAll(
   const started = performance.now();
   let queue: Promise<unknown> = Promise.resolve();
   const onEventStore = <T>(work: () => Promise<T>): Promise<T> => {
-    const next = queue.then(work);
+    // A stop (signal) starts no further event-store query; one in flight runs to its end (chDB cannot cancel it).
+    const next = queue.then(() => {
+      signal?.throwIfAborted();
+      return work();
+    });
     queue = next.catch(() => undefined);
     return next;
   };
@@ -259,7 +280,7 @@ async function computeAll(
     outcome.elapsedMs += t0 - started; // the history ran alongside the scan
   }
 
-  const batchMs = await batchDone;
+  const batchMs = await untilAborted(batchDone, signal);
   for (const tag of rowTags) {
     const failed = [...tag.events.keys()].map((k) => batch.condition(k)).find((a) => !a.ok);
     if (tag.error === null && failed && !failed.ok) tag.error = `event store: ${failed.error}`;
@@ -289,7 +310,8 @@ async function computeAll(
       answer.value.byValue.get(zero.value)!.orInPlace(RoaringBitmap32.andNot(universe, answer.value.any));
     outcomes.set(def.key, { values: answer.value.byValue, elapsedMs: batchMs });
   }
-  await Promise.all([...background, operational]);
+  // Stopped meanwhile: nothing of the day is saved, so the next start computes it whole.
+  await untilAborted(Promise.all([...background, operational]), signal);
   phase('compute', started);
   return universe;
 }
