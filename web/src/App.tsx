@@ -1,6 +1,7 @@
 import { App as AntApp, Button, ConfigProvider, Result, Spin, theme } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
-import { ApiError, api, UNAUTHENTICATED_EVENT, type Me } from './api.ts';
+import { ApiError, UNAUTHENTICATED_EVENT } from './api/client.ts';
+import { authApi, type Me } from './api/auth.ts';
 import { ChangePasswordPage } from './auth/ChangePasswordPage.tsx';
 import { LoginPage } from './auth/LoginPage.tsx';
 import { antdLocale } from './i18n/antd-locale.ts';
@@ -20,7 +21,7 @@ function Root() {
 
   const check = useCallback(() => {
     setSession({ state: 'checking' });
-    api
+    authApi
       .me()
       .then((me) => setSession({ state: 'signed-in', me }))
       .catch((e: unknown) =>

@@ -1,6 +1,8 @@
-// The public JSON form of a customer-group rule is the server's (src/segments/rule.ts), imported as types only and
-// erased from the bundle. The builder edits that form directly, so the JSON view, the live count and the saved rule
-// are always the same object.
+// The public JSON form of a customer-group rule. Requests and answers carry it as `ApiRule`, the type the server's
+// OpenAPI document gives it (schema.d.ts); the builder's grammar below is the server's (src/segments/rule.ts),
+// imported as types only and erased from the bundle, while the document describes a rule as free-form JSON. The
+// builder edits that form directly, so the JSON view, the live count and the saved rule are always the same object.
+import { every, type Body } from './types.ts';
 import type {
   AllRule,
   AnyRule,
@@ -30,6 +32,9 @@ export type {
   TagRule,
 } from '../../../src/segments/rule.ts';
 
+/** A rule as the API's document describes it: what the segment routes take and answer. */
+export type ApiRule = Body<'post', '/v1/segments/preview'>['rule'];
+
 /**
  * An attribute condition as the builder holds it: until the user fills it in, the value may be missing (null) or
  * not yet of the op's shape. The server answers such a rule with issues at its path.
@@ -54,15 +59,25 @@ export const LEAF_KINDS = [
   'list',
   'sample',
 ] as const satisfies readonly LeafKind[];
-export const RULE_KINDS = ['all', 'any', 'not', ...LEAF_KINDS] as const satisfies readonly RuleKind[];
-// Compile-time check that no kind of the server's is missing here.
-const _everyKind: [Exclude<RuleKind, (typeof RULE_KINDS)[number]>] extends [never] ? true : false = true;
+export const RULE_KINDS = every<RuleKind>()(['all', 'any', 'not', ...LEAF_KINDS]);
+
+/** The catalogue's holdings: the server's product categories (src/segments/catalogue.ts), typed there as text. */
+export function productCategories(catalogue: {
+  readonly holdings: readonly string[];
+}): readonly ProductCategory[] {
+  return catalogue.holdings as readonly ProductCategory[];
+}
 
 /** The kind key a rule object carries, or null for something that is not a rule object. */
 export function ruleKind(rule: unknown): RuleKind | null {
   if (typeof rule !== 'object' || rule === null || Array.isArray(rule)) return null;
   for (const kind of RULE_KINDS) if (kind in rule) return kind;
   return null;
+}
+
+/** A rule the API answered with (a saved segment's), or null when it is not a rule object. */
+export function asRule(value: ApiRule): Rule | null {
+  return ruleKind(value) ? (value as Rule) : null;
 }
 
 /** The rule objects of one kind. */

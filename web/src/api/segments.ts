@@ -1,148 +1,42 @@
-import { request } from '../api.ts';
-import type { ProductCategory, Rule } from './rule.ts';
-import type { Bilingual } from './tags.ts';
+import { client, ok } from './client.ts';
+import type { ApiRule } from './rule.ts';
+import type { Answer, Body } from './types.ts';
 
-export type AttrType = 'number' | 'date' | 'string' | 'boolean';
+// Saved segments, their analysis and uploaded lists (src/api/routes/segments.ts).
 
 /** What a rule may refer to: GET /v1/segments/catalogue. */
-export interface SegmentCatalogue {
-  readonly asOf: string | null;
-  readonly customers: number;
-  readonly tags: readonly {
-    key: string;
-    name: Bilingual;
-    values: readonly { value: string; label: Bilingual }[];
-  }[];
-  readonly attributes: readonly {
-    name: string;
-    type: AttrType;
-    values?: readonly (string | number | boolean)[];
-  }[];
-  readonly holdings: readonly ProductCategory[];
-  readonly events: readonly { name: string; properties: readonly string[] }[];
-  readonly segments: readonly { id: string; name: string }[];
-  readonly lists: readonly { id: string; name: string; members: number }[];
-}
-
-export interface Segment {
-  readonly id: string;
-  readonly name: string;
-  readonly description: string | null;
-  readonly rule: Rule;
-  readonly version: number;
-  readonly status: string;
-  readonly members: number | null;
-  readonly asOf: string | null;
-  readonly updated_by: string;
-  readonly updated_at: string;
-}
-
-export interface SegmentVersion {
-  readonly version: number;
-  readonly rule: Rule;
-  readonly changed_by: string;
-  readonly changed_at: string;
-}
-
-export interface Preview {
-  readonly count: number;
-  readonly elapsed_ms: number;
-}
-
-export interface Materialized {
-  readonly asOf: string;
-  readonly members: number;
-  readonly aum?: number;
-  readonly elapsedMs?: number;
-}
-
-export interface Analysis {
-  readonly asOf: string;
-  readonly members: number;
-  readonly shareOfCustomers: number;
-  readonly aum: number;
-  readonly shareOfAum: number;
-  readonly growth: {
-    readonly points: readonly { asOf: string; members: number; aum: number }[];
-    readonly entered: number | null;
-    readonly left: number | null;
-  };
-  readonly reach: {
-    readonly wecomFriend: number;
-    readonly smsConsent: number;
-    readonly appPush: number;
-    readonly withManager: number;
-  };
-  readonly stickiness: {
-    readonly active30dRate: number | null;
-    readonly retention90dRate: number | null;
-    readonly avgTenureYears: number | null;
-  };
-  readonly portrait: readonly {
-    tag: string;
-    value: string;
-    name: Bilingual;
-    label: Bilingual;
-    groupShare: number;
-    baseShare: number;
-    tgi: number;
-  }[];
-  readonly concentration: {
-    readonly pareto: readonly { customerShare: number; aumShare: number }[];
-    readonly gini: number;
-    readonly top20AumShare: number;
-  };
-  readonly elapsedMs: number;
-}
-
-export interface UploadedList {
-  readonly id: string;
-  readonly name: string;
-  readonly members: number;
-  readonly unknownCount: number;
-  readonly unknownCustomerNos?: readonly string[];
-}
-
-export interface SegmentInput {
-  readonly id?: string;
-  readonly name: string;
-  readonly description?: string;
-  readonly rule: Rule;
-}
-
-const enc = encodeURIComponent;
+export type SegmentCatalogue = Answer<'get', '/v1/segments/catalogue'>;
+export type AttrType = SegmentCatalogue['attributes'][number]['type'];
+export type Segment = Answer<'get', '/v1/segments/{id}'>;
+export type SegmentVersion = Answer<'get', '/v1/segments/{id}/versions'>['versions'][number];
+export type Preview = Answer<'post', '/v1/segments/preview'>;
+export type Materialized = Answer<'post', '/v1/segments/{id}/materialize'>;
+export type Analysis = Answer<'get', '/v1/segments/{id}/analysis'>;
+export type UploadedList = Answer<'post', '/v1/lists'>;
+export type SegmentInput = Body<'post', '/v1/segments'>;
 
 export const segmentsApi = {
-  catalogue: (signal?: AbortSignal) =>
-    request<SegmentCatalogue>('GET', '/v1/segments/catalogue', undefined, signal),
-  preview: (rule: unknown, signal?: AbortSignal) =>
-    request<Preview>('POST', '/v1/segments/preview', { rule }, signal),
-  list: (signal?: AbortSignal) =>
-    request<{ segments: readonly Segment[] }>('GET', '/v1/segments', undefined, signal),
+  catalogue: (signal?: AbortSignal) => ok(client.GET('/v1/segments/catalogue', { signal })),
+  preview: (rule: ApiRule, signal?: AbortSignal) =>
+    ok(client.POST('/v1/segments/preview', { body: { rule }, signal })),
+  list: (signal?: AbortSignal) => ok(client.GET('/v1/segments', { signal })),
   get: (id: string, signal?: AbortSignal) =>
-    request<Segment>('GET', `/v1/segments/${enc(id)}`, undefined, signal),
-  create: (input: SegmentInput) => request<Segment>('POST', '/v1/segments', input),
-  update: (id: string, input: Omit<SegmentInput, 'id'>) =>
-    request<Segment>('PUT', `/v1/segments/${enc(id)}`, input),
-  remove: (id: string) => request<void>('DELETE', `/v1/segments/${enc(id)}`),
+    ok(client.GET('/v1/segments/{id}', { params: { path: { id } }, signal })),
+  create: (input: SegmentInput) => ok(client.POST('/v1/segments', { body: input })),
+  update: (id: string, input: Body<'put', '/v1/segments/{id}'>) =>
+    ok(client.PUT('/v1/segments/{id}', { params: { path: { id } }, body: input })),
+  remove: (id: string) => ok(client.DELETE('/v1/segments/{id}', { params: { path: { id } } })),
   versions: (id: string, signal?: AbortSignal) =>
-    request<{ versions: readonly SegmentVersion[] }>(
-      'GET',
-      `/v1/segments/${enc(id)}/versions`,
-      undefined,
-      signal,
-    ),
-  materialize: (id: string) => request<Materialized>('POST', `/v1/segments/${enc(id)}/materialize`, {}),
-  exportUrl: (id: string) => `/v1/segments/${enc(id)}/export`,
+    ok(client.GET('/v1/segments/{id}/versions', { params: { path: { id } }, signal })),
+  materialize: (id: string) =>
+    ok(client.POST('/v1/segments/{id}/materialize', { params: { path: { id } }, body: {} })),
+  /** The CSV export's address (a plain link: the session cookie authenticates it). */
+  exportUrl: (id: string) => `/v1/segments/${encodeURIComponent(id)}/export`,
   analysis: (id: string, signal?: AbortSignal) =>
-    request<Analysis>('GET', `/v1/segments/${enc(id)}/analysis`, undefined, signal),
-  analyseRule: (rule: unknown, signal?: AbortSignal) =>
-    request<Analysis>('POST', '/v1/segments/analysis', { rule }, signal),
+    ok(client.GET('/v1/segments/{id}/analysis', { params: { path: { id } }, signal })),
+  analyseRule: (rule: ApiRule, signal?: AbortSignal) =>
+    ok(client.POST('/v1/segments/analysis', { body: { rule }, signal })),
   /** Refused (with the unknown numbers in the error's details) when some are unknown, unless `allowUnknown`. */
-  createList: (name: string, customerNos: readonly string[], allowUnknown = false) =>
-    request<UploadedList>('POST', '/v1/lists', {
-      name,
-      customerNos,
-      ...(allowUnknown ? { allowUnknown } : {}),
-    }),
+  createList: (name: string, customerNos: string[], allowUnknown = false) =>
+    ok(client.POST('/v1/lists', { body: { name, customerNos, ...(allowUnknown ? { allowUnknown } : {}) } })),
 };

@@ -1,7 +1,8 @@
 import { LockOutlined } from '@ant-design/icons';
 import { Alert, Button, Form, Input } from 'antd';
 import { useState } from 'react';
-import { ApiError, api, errorText } from '../api.ts';
+import { ApiError, errorText } from '../api/client.ts';
+import { authApi } from '../api/auth.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
 
 interface Values {
@@ -36,7 +37,7 @@ export function ChangePasswordForm({ onChanged }: { onChanged: () => void }) {
     setBusy(true);
     setFailure(null);
     try {
-      await api.changePassword(v.currentPassword, v.newPassword);
+      await authApi.changePassword(v.currentPassword, v.newPassword);
       onChanged();
     } catch (e) {
       const r = refusal(e, t);

@@ -1,6 +1,6 @@
 import { Button, Card, Typography } from 'antd';
 import type { CSSProperties } from 'react';
-import { api, type Me } from '../api.ts';
+import { authApi, type Me } from '../api/auth.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { Brand } from '../layout/Brand.tsx';
 import { LanguageSwitch } from '../layout/LanguageSwitch.tsx';
@@ -11,7 +11,7 @@ export function ChangePasswordPage(props: { me: Me; onChanged: () => void; onSig
   const { t } = useI18n();
   const signOut = async () => {
     try {
-      await api.logout();
+      await authApi.logout();
     } finally {
       props.onSignedOut();
     }

@@ -1,7 +1,8 @@
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useState, type CSSProperties } from 'react';
-import { ApiError, api, type Me } from '../api.ts';
+import { ApiError } from '../api/client.ts';
+import { authApi, type Me } from '../api/auth.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { Brand } from '../layout/Brand.tsx';
 import { LanguageSwitch } from '../layout/LanguageSwitch.tsx';
@@ -21,7 +22,7 @@ export function LoginPage({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
     setSubmitting(true);
     setError(null);
     try {
-      onSignedIn(await api.login(values.username, values.password));
+      onSignedIn(await authApi.login(values.username, values.password));
     } catch (e) {
       setError(e instanceof Error ? e : new Error(String(e)));
       setSubmitting(false);

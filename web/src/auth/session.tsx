@@ -1,5 +1,5 @@
 import { createContext, useContext, type ReactNode } from 'react';
-import type { Me } from '../api.ts';
+import type { Me } from '../api/auth.ts';
 
 const MeContext = createContext<Me | null>(null);
 

@@ -1,5 +1,5 @@
 import { Alert, Button } from 'antd';
-import { ApiError, errorText } from '../api.ts';
+import { ApiError, errorText } from '../api/client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 
 /** A failed load: what failed, the server's reason (or that the role may not see it), and a retry. */

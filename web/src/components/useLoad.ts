@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { isAbort } from '../api.ts';
+import { isAbort } from '../api/client.ts';
 
 export interface Loaded<T> {
   readonly data: T | null;

@@ -8,7 +8,7 @@ import {
 } from '@ant-design/icons';
 import { App, Avatar, Button, Dropdown, Layout, Menu, Modal, Spin, Typography, type MenuProps } from 'antd';
 import { lazy, Suspense, useEffect, useState, type ComponentType, type LazyExoticComponent } from 'react';
-import { api, type Me } from '../api.ts';
+import { authApi, type Me } from '../api/auth.ts';
 import { ChangePasswordForm } from '../auth/ChangePasswordForm.tsx';
 import { mayOpenArea, MeProvider } from '../auth/session.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -61,7 +61,7 @@ export function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) 
 
   const signOut = async () => {
     try {
-      await api.logout();
+      await authApi.logout();
     } finally {
       onSignedOut();
     }

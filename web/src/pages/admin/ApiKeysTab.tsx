@@ -14,7 +14,7 @@ import {
   Tag,
 } from 'antd';
 import { useMemo, useState } from 'react';
-import { errorText } from '../../api.ts';
+import { errorText } from '../../api/client.ts';
 import { flattenUnits, poolApi } from '../../api/pool.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';

@@ -1,7 +1,7 @@
 import { DownloadOutlined, SearchOutlined } from '@ant-design/icons';
 import { AutoComplete, Button, Card, Form, Input, Space, Table, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { errorText } from '../../api.ts';
+import { errorText } from '../../api/client.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useLoad } from '../../components/useLoad.ts';

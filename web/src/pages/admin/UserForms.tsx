@@ -1,6 +1,6 @@
 import { Alert, Button, Checkbox, Form, Input, Select } from 'antd';
 import { useState } from 'react';
-import { errorText } from '../../api.ts';
+import { errorText } from '../../api/client.ts';
 import type { OrgNode, StaffMember } from '../../api/pool.ts';
 import { useI18n, type Translate } from '../../i18n/i18n.tsx';
 import {

@@ -1,7 +1,7 @@
 import { EditOutlined, PlusOutlined, StopOutlined, UndoOutlined } from '@ant-design/icons';
 import { App, Button, Card, Input, Modal, Popconfirm, Select, Space, Table, Tag, Tooltip } from 'antd';
 import { useMemo, useState } from 'react';
-import { errorText } from '../../api.ts';
+import { errorText } from '../../api/client.ts';
 import { flattenUnits, poolApi } from '../../api/pool.ts';
 import { useMe } from '../../auth/session.tsx';
 import { LoadError } from '../../components/LoadError.tsx';

@@ -1,49 +1,40 @@
-import type { z } from 'zod';
-import type * as s from '../../../../src/api/routes/accounts-schemas.ts';
-import { request } from '../../api.ts';
-import { qs } from '../../api/pool.ts';
+import { client, ok, withQuery } from '../../api/client.ts';
+import { every, type Answer, type Body, type Query } from '../../api/types.ts';
 
-// The account routes (src/api/routes/accounts.ts, auth.ts, audit.ts) as the Admin area sees them. The types come from
-// the routes' zod schemas (type-only imports, erased from the bundle).
+// The account routes (src/api/routes/accounts.ts, auth.ts, audit.ts) as the Admin area sees them, typed by the
+// server's OpenAPI document.
 
-export type UserAccount = z.output<typeof s.userAccount>;
-export type UserList = z.output<typeof s.userList>;
-export type UserQuery = z.output<typeof s.userQuery>;
-export type UserPatch = z.input<typeof s.userPatch>;
-export type UserCreated = z.output<typeof s.userCreated>;
+export type UserList = Answer<'get', '/v1/users'>;
+export type UserAccount = UserList['items'][number];
+export type UserQuery = Query<'get', '/v1/users'>;
+export type UserPatch = Body<'patch', '/v1/users/{id}'>;
+export type UserCreated = Answer<'post', '/v1/users'>;
+/** A new user: without a password one is generated, shown once, and must be changed at first sign-in. */
+export type NewUser = Body<'post', '/v1/users'>;
 export type Role = UserAccount['role'];
 export type Grantable = UserAccount['grants'][number];
-export type ApiKey = z.output<typeof s.apiKeyView>;
-export type ApiKeyList = z.output<typeof s.apiKeyList>;
-export type ApiKeyCreated = z.output<typeof s.apiKeyCreated>;
-export type AuditFilters = z.input<typeof s.auditFilters>;
-export type AuditPage = z.output<typeof s.auditPage>;
+export type ApiKeyList = Answer<'get', '/v1/api-keys'>;
+export type ApiKey = ApiKeyList['items'][number];
+export type ApiKeyCreated = Answer<'post', '/v1/api-keys'>;
+export type AuditFilters = Query<'get', '/v1/audit/export'>;
+export type AuditPage = Answer<'get', '/v1/audit'>;
 export type AuditRecord = AuditPage['items'][number];
 
-export const ROLES: readonly Role[] = ['admin', 'analyst', 'branch_head', 'account_manager'];
-
-/** A new user: without a password one is generated, shown once, and must be changed at first sign-in. */
-export interface NewUser {
-  username: string;
-  role: Role;
-  password?: string;
-  displayName?: string;
-  orgUnitId?: string;
-  staffId?: string;
-}
+export const ROLES = every<Role>()(['admin', 'analyst', 'branch_head', 'account_manager']);
 
 /** The CSV export's address for these filters (a plain link: the session cookie authenticates it). */
-export const auditExportUrl = (filters: AuditFilters) => `/v1/audit/export${qs({ ...filters })}`;
+export const auditExportUrl = (filters: AuditFilters) => withQuery('/v1/audit/export', filters);
 
 export const adminApi = {
   users: (query: UserQuery, signal?: AbortSignal) =>
-    request<UserList>('GET', `/v1/users${qs({ ...query })}`, undefined, signal),
-  createUser: (input: NewUser) => request<UserCreated>('POST', '/v1/users', input),
-  updateUser: (id: number, patch: UserPatch) => request<UserAccount>('PATCH', `/v1/users/${id}`, patch),
-  apiKeys: (signal?: AbortSignal) => request<ApiKeyList>('GET', '/v1/api-keys?limit=500', undefined, signal),
-  createApiKey: (input: { name: string; role: Role; orgUnitId?: string }) =>
-    request<ApiKeyCreated>('POST', '/v1/api-keys', input),
-  revokeApiKey: (id: number) => request<void>('DELETE', `/v1/api-keys/${id}`),
+    ok(client.GET('/v1/users', { params: { query }, signal })),
+  createUser: (input: NewUser) => ok(client.POST('/v1/users', { body: input })),
+  updateUser: (id: number, patch: UserPatch) =>
+    ok(client.PATCH('/v1/users/{id}', { params: { path: { id } }, body: patch })),
+  apiKeys: (signal?: AbortSignal) =>
+    ok(client.GET('/v1/api-keys', { params: { query: { limit: 500 } }, signal })),
+  createApiKey: (input: Body<'post', '/v1/api-keys'>) => ok(client.POST('/v1/api-keys', { body: input })),
+  revokeApiKey: (id: number) => ok(client.DELETE('/v1/api-keys/{id}', { params: { path: { id } } })),
   audit: (filters: AuditFilters, page: { limit: number; before?: number }, signal?: AbortSignal) =>
-    request<AuditPage>('GET', `/v1/audit${qs({ ...filters, ...page })}`, undefined, signal),
+    ok(client.GET('/v1/audit', { params: { query: { ...filters, ...page } }, signal })),
 };

@@ -1,7 +1,7 @@
 import { CheckOutlined, MessageOutlined, PlusOutlined } from '@ant-design/icons';
 import { App, Button, Card, Col, Form, Input, List, Modal, Row, Space, Tag } from 'antd';
 import { useState } from 'react';
-import { errorText } from '../../api.ts';
+import { errorText } from '../../api/client.ts';
 import type { CustomerProfile } from '../../api/customers.ts';
 import { poolApi } from '../../api/pool.ts';
 import { can, useMe } from '../../auth/session.tsx';

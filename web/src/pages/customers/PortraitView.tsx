@@ -1,6 +1,6 @@
 import { Alert, Card, Col, Empty, Row, Skeleton, Tag, Tooltip } from 'antd';
 import { useEffect, useMemo } from 'react';
-import { ApiError } from '../../api.ts';
+import { ApiError } from '../../api/client.ts';
 import { customersApi, type CustomerProfile, type Portrait, type PortraitTag } from '../../api/customers.ts';
 import { TAG_CATEGORIES } from '../../api/tags.ts';
 import { LoadError } from '../../components/LoadError.tsx';

@@ -1,7 +1,7 @@
 import { EyeOutlined } from '@ant-design/icons';
 import { App, Button, Card, Descriptions, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { errorText } from '../../api.ts';
+import { errorText } from '../../api/client.ts';
 import {
   customersApi,
   PII_FIELDS,

@@ -1,6 +1,6 @@
 import { Alert, Button, Card, Empty, Tag, Timeline, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { errorText, isAbort } from '../../api.ts';
+import { errorText, isAbort } from '../../api/client.ts';
 import { poolApi, type TimelineItem } from '../../api/pool.ts';
 import { formatDateTime } from '../../format.ts';
 import { useI18n, type Translate } from '../../i18n/i18n.tsx';

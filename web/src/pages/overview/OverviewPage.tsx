@@ -8,7 +8,8 @@ import {
 } from '@ant-design/icons';
 import { Alert, Button, Card, Col, Row, Segmented, Skeleton, Space, Tag, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
-import { ApiError, api, type Overview } from '../../api.ts';
+import { ApiError } from '../../api/client.ts';
+import { overviewApi, type Overview } from '../../api/overview.ts';
 import { EChart } from '../../charts/EChart.tsx';
 import { formatCnyCompact, formatCnyFull, formatInteger, formatPercent, shiftDate } from '../../format.ts';
 import { localiseDefinition } from '../../i18n/definitions.ts';
@@ -34,8 +35,8 @@ export default function OverviewPage() {
     let cancelled = false;
     setLoading(true);
     setFailure(null);
-    api
-      .overview(days)
+    overviewApi
+      .get(days)
       .then((o) => !cancelled && setData(o))
       .catch((e: unknown) => {
         if (cancelled) return;

@@ -1,7 +1,8 @@
 import { Table, Typography } from 'antd';
-import type { Overview, TierName } from '../../api.ts';
+import type { Overview, TierName } from '../../api/overview.ts';
 import { formatCnyCompact, formatCnyFull, formatInteger, formatPercent } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { label } from '../pool/labels.ts';
 import { TIER_COLORS } from './options.ts';
 
 type Row = Overview['tiers'][number];
@@ -24,7 +25,7 @@ export function TierTable({ overview }: { overview: Overview }) {
           render: (tier: TierName) => (
             <span style={{ display: 'inline-flex', alignItems: 'center', gap: 8 }}>
               <span style={{ width: 10, height: 10, borderRadius: 2, background: TIER_COLORS[tier] }} />
-              {t(`tier.${tier}`)}
+              {label(t, 'tier', tier)}
             </span>
           ),
         },

@@ -1,9 +1,11 @@
-import type { Overview, TierName } from '../../api.ts';
+import type { Overview } from '../../api/overview.ts';
 import type { ChartOption } from '../../charts/EChart.tsx';
 import { formatCnyCompact, formatInteger, formatPercent } from '../../format.ts';
 import type { Lang, Translate } from '../../i18n/i18n.tsx';
+import { label } from '../pool/labels.ts';
 
-export const TIER_COLORS: Record<TierName, string> = {
+/** The colour of each tier the bank knows (the API names tiers as text). */
+export const TIER_COLORS: Readonly<Record<string, string>> = {
   mass: '#9fb3cf',
   gold: '#e0a526',
   platinum: '#7b8ba6',
@@ -40,7 +42,7 @@ export function tierOption(o: Overview, t: Translate, lang: Lang): ChartOption {
         const tier = tiers[i];
         if (!tier) return '';
         return [
-          `<b>${t(`tier.${tier.tier}`)}</b>`,
+          `<b>${label(t, 'tier', tier.tier)}</b>`,
           `${params[0]?.marker ?? ''}${t('overview.tierCustomers')}: ${formatInteger(tier.customers, lang)} (${formatPercent(customerShare[i] ?? 0, lang)})`,
           `${params[1]?.marker ?? ''}${t('overview.tierAum')}: ${formatCnyCompact(tier.aum, lang)} (${formatPercent(aumShare[i] ?? 0, lang)})`,
         ].join('<br/>');
@@ -48,7 +50,7 @@ export function tierOption(o: Overview, t: Translate, lang: Lang): ChartOption {
     },
     xAxis: {
       type: 'category',
-      data: tiers.map((x) => t(`tier.${x.tier}`)),
+      data: tiers.map((x) => label(t, 'tier', x.tier)),
       axisLabel: { ...AXIS_LABEL, interval: 0 },
       axisTick: { show: false },
       axisLine: { lineStyle: { color: '#d9dde3' } },

@@ -1,7 +1,7 @@
 import { ThunderboltOutlined } from '@ant-design/icons';
 import { Alert, Button, Modal, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { errorText } from '../../api.ts';
+import { errorText } from '../../api/client.ts';
 import { tagsApi, type TagRun, type TagRunResult } from '../../api/tags.ts';
 import { formatInteger } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';

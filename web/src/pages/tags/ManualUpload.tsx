@@ -1,8 +1,8 @@
 import { UploadOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Checkbox, Input, Space, Typography, Upload } from 'antd';
 import { useState } from 'react';
-import { ApiError, errorText } from '../../api.ts';
-import { tagsApi, type ImportRejection, type ManualImport } from '../../api/tags.ts';
+import { ApiError, errorText } from '../../api/client.ts';
+import { tagsApi, type ManualImport } from '../../api/tags.ts';
 import { parseCsv } from '../../components/csv.ts';
 import { formatInteger } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -18,6 +18,11 @@ export function manualRows(text: string): Row[] {
 
 const toCsv = (rows: readonly Row[]) =>
   ['customer_no,value', ...rows.map((r) => `${r.customer_no},${r.value}`)].join('\n');
+
+/** Why an import was refused: every offending row, 1-based in the rows sent (the document leaves `details` open). */
+interface ImportRejection {
+  readonly rows?: readonly { row: number; customer_no: string; reason: string }[];
+}
 
 /**
  * Imports the values of a manual tag (POST /v1/tags/:key/values). The server takes all rows or none: a refusal names

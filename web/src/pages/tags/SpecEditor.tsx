@@ -1,6 +1,6 @@
 import { Form, Select, Typography } from 'antd';
 import { useMemo } from 'react';
-import type { Issue } from '../../api.ts';
+import type { Issue } from '../../api/client.ts';
 import type { RuleKind, Step } from '../../api/rule.ts';
 import { updateAt } from '../../api/rule.ts';
 import type { SegmentCatalogue } from '../../api/segments.ts';

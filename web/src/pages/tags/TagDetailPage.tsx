@@ -1,7 +1,7 @@
 import { ArrowLeftOutlined, EditOutlined, StopOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Col, Popconfirm, Row, Skeleton, Space, Tag, Typography } from 'antd';
 import { useMemo, useState } from 'react';
-import { errorText } from '../../api.ts';
+import { errorText } from '../../api/client.ts';
 import { EDITABLE_KINDS, tagsApi, type TagDetail, type TagTrend } from '../../api/tags.ts';
 import { canManageTags, useMe } from '../../auth/session.tsx';
 import { EChart } from '../../charts/EChart.tsx';
@@ -80,7 +80,7 @@ export function TagDetailPage({ tagKey }: { tagKey: string }) {
   const definer = canManageTags(me);
   const editable = definer && !tag.builtin && (EDITABLE_KINDS as readonly string[]).includes(tag.kind);
   const members = tag.values.reduce((s, v) => s + v.members, 0);
-  const asOf = tag.asOf ?? trend?.points.at(-1)?.asOf ?? '—';
+  const asOf = trend?.points.at(-1)?.asOf ?? '—';
   const remove = async () => {
     setDeleteError(null);
     try {

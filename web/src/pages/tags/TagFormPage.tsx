@@ -15,7 +15,7 @@ import {
   Typography,
 } from 'antd';
 import { useEffect, useState } from 'react';
-import { ApiError, errorText, type Issue } from '../../api.ts';
+import { ApiError, errorText, type Issue } from '../../api/client.ts';
 import { segmentsApi, type SegmentCatalogue } from '../../api/segments.ts';
 import {
   EDITABLE_KINDS,

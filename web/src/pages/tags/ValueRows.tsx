@@ -1,7 +1,7 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Checkbox, Input, InputNumber, Space, Typography } from 'antd';
 import type { ReactNode } from 'react';
-import type { Issue } from '../../api.ts';
+import type { Issue } from '../../api/client.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { issuesAt, type TagDraft, type ValueDraft } from './tagDraft.ts';
 

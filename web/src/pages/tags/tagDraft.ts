@@ -1,4 +1,4 @@
-import type { Issue } from '../../api.ts';
+import type { Issue } from '../../api/client.ts';
 import type { Rule } from '../../api/rule.ts';
 import type { EditableKind, TagCategory, TagDetail, TagInput } from '../../api/tags.ts';
 

@@ -1,6 +1,6 @@
 import { Alert, Card, Skeleton } from 'antd';
 import { useMemo } from 'react';
-import { ApiError } from '../../../api.ts';
+import { ApiError } from '../../../api/client.ts';
 import { LoadError } from '../../../components/LoadError.tsx';
 import { useLoad } from '../../../components/useLoad.ts';
 import type { MessageKey } from '../../../i18n/en-US.ts';

@@ -1,9 +1,9 @@
 import { UploadOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Checkbox, Input, Space, Typography, Upload } from 'antd';
 import { useState } from 'react';
-import { ApiError, errorText } from '../../../api.ts';
+import { ApiError, errorText } from '../../../api/client.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
-import { experimentsApi, type ImportResult, type Rejection } from './api.ts';
+import { experimentsApi, type ImportResult, type Rejection, type ExperimentUpload } from './api.ts';
 
 /**
  * Uploads an experiment: a CSV file and its mapping (JSON, with the "experiment" section), as
@@ -32,7 +32,12 @@ export function UploadForm({ onImported }: { onImported: (id: string) => void })
     }
     setBusy(true);
     try {
-      const r = await experimentsApi.upload({ csv: csv.text, mapping: parsed, allowPartial: partial });
+      const r = await experimentsApi.upload({
+        csv: csv.text,
+        // Any JSON goes: the server checks the mapping and says what is wrong with it.
+        mapping: parsed as ExperimentUpload['mapping'],
+        allowPartial: partial,
+      });
       setResult(r);
       onImported(r.experiment.id);
     } catch (e) {

@@ -1,6 +1,6 @@
 import { Select, Space, Spin, Typography } from 'antd';
 import type { ReactNode } from 'react';
-import { ApiError } from '../../../api.ts';
+import { ApiError } from '../../../api/client.ts';
 import { segmentsApi } from '../../../api/segments.ts';
 import { LoadError } from '../../../components/LoadError.tsx';
 import { useLoad, type Loaded } from '../../../components/useLoad.ts';

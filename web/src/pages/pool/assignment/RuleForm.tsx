@@ -1,6 +1,6 @@
 import { Alert, Button, Form, Select } from 'antd';
 import { useState } from 'react';
-import { errorText } from '../../../api.ts';
+import { errorText } from '../../../api/client.ts';
 import { POOL_TIERS, poolApi, type AssignmentRule, type PoolTier } from '../../../api/pool.ts';
 import { formatInteger } from '../../../format.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';

@@ -1,6 +1,6 @@
 import { Alert, Button, Form, Input, Radio, Select } from 'antd';
 import { useState } from 'react';
-import { errorText } from '../../../api.ts';
+import { errorText } from '../../../api/client.ts';
 import { CHANNELS, OUTCOMES, poolApi, type InteractionInput } from '../../../api/pool.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { label } from '../labels.ts';
@@ -36,7 +36,8 @@ export function InteractionForm(props: { customerNo?: string; onLogged: (taskId:
         nextStep: v.nextStep?.trim() || null,
         followUpOn: v.followUpOn || null,
       });
-      props.onLogged(r.taskId ?? null);
+      // One interaction sent: the answer is the single-item one, never a batch's.
+      props.onLogged('taskId' in r ? (r.taskId ?? null) : null);
     } catch (e) {
       setFailure(errorText(e));
     } finally {

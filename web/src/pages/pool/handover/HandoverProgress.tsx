@@ -14,7 +14,7 @@ import {
   Tag,
 } from 'antd';
 import { useEffect, useState } from 'react';
-import { errorText } from '../../../api.ts';
+import { errorText } from '../../../api/client.ts';
 import { handoversApi, type HandoverDetail, type ItemStatus } from '../../../api/handovers.ts';
 import { LoadError } from '../../../components/LoadError.tsx';
 import { PageHeader } from '../../../components/PageHeader.tsx';

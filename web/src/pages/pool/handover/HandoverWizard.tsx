@@ -1,7 +1,7 @@
 import { ArrowLeftOutlined, UploadOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Form, Input, Radio, Select, Space, Steps, Typography, Upload } from 'antd';
 import { useMemo, useState } from 'react';
-import { ApiError, errorText } from '../../../api.ts';
+import { ApiError, errorText } from '../../../api/client.ts';
 import {
   handoversApi,
   type HandoverPreview,

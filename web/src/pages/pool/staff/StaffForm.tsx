@@ -1,6 +1,6 @@
 import { Alert, Button, Form, Input, InputNumber, Select } from 'antd';
 import { useState } from 'react';
-import { errorText } from '../../../api.ts';
+import { errorText } from '../../../api/client.ts';
 import { poolApi, STAFF_ROLES, type OrgNode, type StaffMember, type StaffRole } from '../../../api/pool.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { label } from '../labels.ts';

@@ -1,7 +1,7 @@
 import { EditOutlined, PlusOutlined, SwapOutlined, UserDeleteOutlined } from '@ant-design/icons';
 import { App, Button, Card, Col, Modal, Popconfirm, Row, Space, Table, Tag, Tooltip, Tree } from 'antd';
 import { useMemo, useState } from 'react';
-import { errorText } from '../../../api.ts';
+import { errorText } from '../../../api/client.ts';
 import { flattenUnits, poolApi, type OrgNode, type StaffMember } from '../../../api/pool.ts';
 import { can, useMe } from '../../../auth/session.tsx';
 import { LoadError } from '../../../components/LoadError.tsx';

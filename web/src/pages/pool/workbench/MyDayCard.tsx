@@ -1,6 +1,6 @@
 import { CheckOutlined, CloseOutlined } from '@ant-design/icons';
 import { App, Badge, Button, Card, Col, Empty, List, Row, Space, Tag, Tooltip, Typography } from 'antd';
-import { errorText } from '../../../api.ts';
+import { errorText } from '../../../api/client.ts';
 import { poolApi, type Reminder, type Task } from '../../../api/pool.ts';
 import { LoadError } from '../../../components/LoadError.tsx';
 import { useLoad } from '../../../components/useLoad.ts';

@@ -1,6 +1,6 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { Button, Dropdown, type MenuProps } from 'antd';
-import { blankRule, LEAF_KINDS, type Rule, type RuleKind } from '../../../api/rule.ts';
+import { blankRule, LEAF_KINDS, productCategories, type Rule, type RuleKind } from '../../../api/rule.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { useBuilder } from './context.ts';
 
@@ -12,7 +12,7 @@ export function AddMenu({ onAdd, testId }: { onAdd: (rule: Rule) => void; testId
   const hint = {
     tag: catalogue.tags[0]?.key,
     attr: catalogue.attributes[0]?.name,
-    holds: catalogue.holdings[0],
+    holds: productCategories(catalogue)[0],
     event: catalogue.events[0]?.name,
   };
   const item = (kind: RuleKind) => ({

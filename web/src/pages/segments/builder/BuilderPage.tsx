@@ -1,12 +1,12 @@
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import { App, Button, Card, Col, Row, Skeleton, Tabs, Tag } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { ApiError, errorText, type Issue } from '../../../api.ts';
+import { ApiError, errorText, type Issue } from '../../../api/client.ts';
 import {
   canonicalJson,
   incompletePaths,
   matchRule,
-  ruleKind,
+  asRule,
   updateAt,
   type Rule,
   type Step,
@@ -30,7 +30,7 @@ function parseRuleParam(text: string | null): Rule | null {
   if (!text) return null;
   try {
     const parsed = JSON.parse(text) as unknown;
-    return ruleKind(parsed) ? (parsed as Rule) : null;
+    return asRule(parsed);
   } catch {
     return null;
   }
@@ -70,7 +70,9 @@ export function BuilderPage({ segmentId }: { segmentId?: string }) {
     setCatalogue(loaded.data.catalogue);
     const segment = loaded.data.segment;
     setSaved(segment);
-    setRule(segment?.rule ?? (segmentId ? null : parseRuleParam(ruleParam)) ?? EMPTY);
+    setRule(
+      (segment ? asRule(segment.rule) : null) ?? (segmentId ? null : parseRuleParam(ruleParam)) ?? EMPTY,
+    );
     setName(segment?.name ?? '');
     setDescription(segment?.description ?? '');
   }, [loaded.data]);

@@ -1,5 +1,5 @@
 import { Select, Typography } from 'antd';
-import type { HoldsRule, ProductCategory, Rule } from '../../../api/rule.ts';
+import { productCategories, type HoldsRule, type ProductCategory, type Rule } from '../../../api/rule.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { BoundsInput } from './BoundsInput.tsx';
 import { useBuilder } from './context.ts';
@@ -19,7 +19,7 @@ export function HoldsCondition({ rule, onChange }: { rule: HoldsRule; onChange: 
       <Select<ProductCategory>
         value={rule.holds}
         onChange={(holds) => set({ holds })}
-        options={catalogue.holdings.map((h) => ({ value: h, label: holdingLabel(h, t) }))}
+        options={productCategories(catalogue).map((h) => ({ value: h, label: holdingLabel(h, t) }))}
         style={{ width: 180 }}
         data-testid="cond-holds-category"
       />

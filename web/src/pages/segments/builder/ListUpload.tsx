@@ -1,7 +1,7 @@
 import { UploadOutlined } from '@ant-design/icons';
 import { Alert, Button, Form, Input, Modal, Typography, Upload } from 'antd';
 import { useState } from 'react';
-import { ApiError, errorText } from '../../../api.ts';
+import { ApiError, errorText } from '../../../api/client.ts';
 import { segmentsApi } from '../../../api/segments.ts';
 import { parseCsv } from '../../../components/csv.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';

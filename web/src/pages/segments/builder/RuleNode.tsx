@@ -1,7 +1,7 @@
 import { DeleteOutlined, StopOutlined, UndoOutlined } from '@ant-design/icons';
 import { Button, Segmented, Space, Tag, Tooltip, Typography } from 'antd';
 import type { CSSProperties, ReactNode } from 'react';
-import type { Issue } from '../../../api.ts';
+import type { Issue } from '../../../api/client.ts';
 import { matchRule, pathText, ruleKind, type Rule, type Step } from '../../../api/rule.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { AddMenu } from './AddMenu.tsx';

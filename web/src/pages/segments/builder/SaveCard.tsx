@@ -9,7 +9,7 @@ import { Alert, Button, Card, Form, Input, Space, Typography } from 'antd';
 import { useState } from 'react';
 import type { Materialized, Segment } from '../../../api/segments.ts';
 import { segmentsApi } from '../../../api/segments.ts';
-import { errorText } from '../../../api.ts';
+import { errorText } from '../../../api/client.ts';
 import { formatInteger } from '../../../format.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
 

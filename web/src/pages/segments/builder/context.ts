@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import type { Issue } from '../../../api.ts';
+import type { Issue } from '../../../api/client.ts';
 import type { RuleKind } from '../../../api/rule.ts';
 import type { SegmentCatalogue } from '../../../api/segments.ts';
 

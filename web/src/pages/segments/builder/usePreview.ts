@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { ApiError, errorText, isAbort, type Issue } from '../../../api.ts';
+import { ApiError, errorText, isAbort, type Issue } from '../../../api/client.ts';
 import { segmentsApi } from '../../../api/segments.ts';
 
 export type PreviewState =

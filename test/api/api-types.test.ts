@@ -1,0 +1,22 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SCHEMA_FILE, writeApiTypes } from '../../scripts/api-types.ts';
+
+// Issue #10 item 3: the dashboard's API types are generated from the server's OpenAPI document. When a route's
+// schema changes, the committed web/src/api/schema.d.ts must be regenerated, and the dashboard type-checked against it.
+
+describe('web/src/api/schema.d.ts', () => {
+  it('is what the OpenAPI document of the app generates today', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flywheel-api-types-'));
+    try {
+      const fresh = join(dir, 'schema.d.ts');
+      await writeApiTypes(fresh);
+      const same = readFileSync(fresh, 'utf8') === readFileSync(SCHEMA_FILE, 'utf8');
+      expect(same, 'web/src/api/schema.d.ts is stale: run npm run api:types').toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
