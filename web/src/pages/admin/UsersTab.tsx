@@ -1,5 +1,5 @@
 import { EditOutlined, PlusOutlined, StopOutlined, UndoOutlined } from '@ant-design/icons';
-import { App, Button, Card, Input, Modal, Popconfirm, Select, Space, Table, Tag, Tooltip } from 'antd';
+import { App, Button, Card, Input, Modal, Popconfirm, Select, Space, Table, Tag } from 'antd';
 import { useMemo, useState } from 'react';
 import { errorText } from '../../api/client.ts';
 import { flattenUnits, poolApi } from '../../api/pool.ts';
@@ -12,6 +12,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { adminApi, ROLES, type Role, type UserAccount, type UserCreated } from './api.ts';
 import { refusalText, ShownOnce } from './ShownOnce.tsx';
 import { UserCreateForm, UserEditForm, type ScopeChoices } from './UserForms.tsx';
+import { IconAction } from '../../components/IconAction.tsx';
 
 const PAGE_SIZE = 20;
 
@@ -176,15 +177,12 @@ export function UsersTab() {
               width: 100,
               render: (_: unknown, u) => (
                 <Space size={0}>
-                  <Tooltip title={t('admin.users.edit')}>
-                    <Button
-                      type="text"
-                      icon={<EditOutlined />}
-                      aria-label={t('admin.users.edit')}
-                      onClick={() => setEditing(u)}
-                      data-testid={`user-edit-${u.username}`}
-                    />
-                  </Tooltip>
+                  <IconAction
+                    title={t('admin.users.edit')}
+                    icon={<EditOutlined />}
+                    onClick={() => setEditing(u)}
+                    testId={`user-edit-${u.username}`}
+                  />
                   {u.status === 'active' ? (
                     <Popconfirm
                       title={t('admin.users.disableConfirm', { name: u.username })}
@@ -206,15 +204,12 @@ export function UsersTab() {
                       />
                     </Popconfirm>
                   ) : (
-                    <Tooltip title={t('admin.users.enable')}>
-                      <Button
-                        type="text"
-                        icon={<UndoOutlined />}
-                        aria-label={t('admin.users.enable')}
-                        onClick={() => setUserStatus(u, 'active')}
-                        data-testid={`user-enable-${u.username}`}
-                      />
-                    </Tooltip>
+                    <IconAction
+                      title={t('admin.users.enable')}
+                      icon={<UndoOutlined />}
+                      onClick={() => setUserStatus(u, 'active')}
+                      testId={`user-enable-${u.username}`}
+                    />
                   )}
                 </Space>
               ),

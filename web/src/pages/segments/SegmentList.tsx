@@ -1,5 +1,5 @@
 import { BarChartOutlined, CloudDownloadOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
-import { Button, Card, Empty, Skeleton, Space, Table, Tooltip, Typography } from 'antd';
+import { Button, Card, Empty, Skeleton, Space, Table, Typography } from 'antd';
 import { segmentsApi, type Segment } from '../../api/segments.ts';
 import { canExportSegments, canManageSegments, useMe } from '../../auth/session.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
@@ -8,6 +8,7 @@ import { useLoad } from '../../components/useLoad.ts';
 import { actorName, formatDateTime, formatInteger } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { navigate } from '../../router.ts';
+import { IconAction } from '../../components/IconAction.tsx';
 
 /** The saved customer groups with their latest size, and the way into the builder and the analysis. */
 export function SegmentList() {
@@ -118,24 +119,18 @@ export function SegmentList() {
               width: 110,
               render: (_: unknown, s) => (
                 <Space size={0} onClick={(e) => e.stopPropagation()}>
-                  <Tooltip title={t('builder.analyse')}>
-                    <Button
-                      type="text"
-                      icon={<BarChartOutlined />}
-                      onClick={() => navigate(`/segments/${encodeURIComponent(s.id)}/analysis`)}
-                      data-testid={`segment-analyse-${s.id}`}
-                      aria-label={t('builder.analyse')}
-                    />
-                  </Tooltip>
+                  <IconAction
+                    title={t('builder.analyse')}
+                    icon={<BarChartOutlined />}
+                    onClick={() => navigate(`/segments/${encodeURIComponent(s.id)}/analysis`)}
+                    testId={`segment-analyse-${s.id}`}
+                  />
                   {canExportSegments(me) && (
-                    <Tooltip title={t('builder.export')}>
-                      <Button
-                        type="text"
-                        icon={<CloudDownloadOutlined />}
-                        href={segmentsApi.exportUrl(s.id)}
-                        aria-label={t('builder.export')}
-                      />
-                    </Tooltip>
+                    <IconAction
+                      title={t('builder.export')}
+                      icon={<CloudDownloadOutlined />}
+                      href={segmentsApi.exportUrl(s.id)}
+                    />
                   )}
                 </Space>
               ),

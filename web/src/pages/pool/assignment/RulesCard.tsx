@@ -1,5 +1,5 @@
 import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Card, Modal, Popconfirm, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { App, Button, Card, Modal, Popconfirm, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { errorText } from '../../../api/client.ts';
 import { poolApi, type AssignmentRule } from '../../../api/pool.ts';
@@ -9,6 +9,7 @@ import { useI18n } from '../../../i18n/i18n.tsx';
 import { label, TIER_TAG_COLORS } from '../labels.ts';
 import type { Directory } from './directory.ts';
 import { RuleForm } from './RuleForm.tsx';
+import { IconAction } from '../../../components/IconAction.tsx';
 
 /** The assignment rules in scope: unit, tier, managers in turn and who is next; create, replace, delete. */
 export function RulesCard({ directory }: { directory: Directory }) {
@@ -93,15 +94,12 @@ export function RulesCard({ directory }: { directory: Directory }) {
             width: 100,
             render: (_: unknown, r) => (
               <Space size={0}>
-                <Tooltip title={t('pool.assign.rule.edit')}>
-                  <Button
-                    type="text"
-                    icon={<EditOutlined />}
-                    aria-label={t('pool.assign.rule.edit')}
-                    onClick={() => setEditing(r)}
-                    data-testid={`rule-edit-${r.id}`}
-                  />
-                </Tooltip>
+                <IconAction
+                  title={t('pool.assign.rule.edit')}
+                  icon={<EditOutlined />}
+                  onClick={() => setEditing(r)}
+                  testId={`rule-edit-${r.id}`}
+                />
                 <Popconfirm
                   title={t('pool.assign.rule.deleteConfirm', {
                     unit: directory.unitLabel(r.orgUnitId),

@@ -1,5 +1,5 @@
 import { EditOutlined, PlusOutlined, SwapOutlined, UserDeleteOutlined } from '@ant-design/icons';
-import { App, Button, Card, Col, Modal, Popconfirm, Row, Space, Table, Tag, Tooltip, Tree } from 'antd';
+import { App, Button, Card, Col, Modal, Popconfirm, Row, Space, Table, Tag, Tree } from 'antd';
 import { useMemo, useState } from 'react';
 import { errorText } from '../../../api/client.ts';
 import { flattenUnits, poolApi, type OrgNode, type StaffMember } from '../../../api/pool.ts';
@@ -12,6 +12,7 @@ import { useI18n } from '../../../i18n/i18n.tsx';
 import { navigate } from '../../../router.ts';
 import { label, today } from '../labels.ts';
 import { StaffForm } from './StaffForm.tsx';
+import { IconAction } from '../../../components/IconAction.tsx';
 
 function subtreeIds(node: OrgNode): string[] {
   return [node.id, ...node.children.flatMap(subtreeIds)];
@@ -154,24 +155,18 @@ export function StaffPage() {
                   render: (_: unknown, s) => (
                     <Space size={0}>
                       {s.role === 'account_manager' && (
-                        <Tooltip title={t('staff.viewPool')}>
-                          <Button
-                            type="text"
-                            icon={<SwapOutlined />}
-                            aria-label={t('staff.viewPool')}
-                            onClick={() => navigate(`/pool?staff=${encodeURIComponent(s.id)}`)}
-                          />
-                        </Tooltip>
+                        <IconAction
+                          title={t('staff.viewPool')}
+                          icon={<SwapOutlined />}
+                          onClick={() => navigate(`/pool?staff=${encodeURIComponent(s.id)}`)}
+                        />
                       )}
                       {manage && (
-                        <Tooltip title={t('staff.edit')}>
-                          <Button
-                            type="text"
-                            icon={<EditOutlined />}
-                            aria-label={t('staff.edit')}
-                            onClick={() => setEditing(s)}
-                          />
-                        </Tooltip>
+                        <IconAction
+                          title={t('staff.edit')}
+                          icon={<EditOutlined />}
+                          onClick={() => setEditing(s)}
+                        />
                       )}
                       {manage && s.status === 'active' && (
                         <Popconfirm

@@ -1,5 +1,5 @@
 import { CheckOutlined, CloseOutlined } from '@ant-design/icons';
-import { App, Badge, Button, Card, Col, Empty, List, Row, Space, Tag, Tooltip, Typography } from 'antd';
+import { App, Badge, Card, Col, Empty, List, Row, Space, Tag, Typography } from 'antd';
 import { errorText } from '../../../api/client.ts';
 import { poolApi, type Reminder, type Task } from '../../../api/pool.ts';
 import { LoadError } from '../../../components/LoadError.tsx';
@@ -7,6 +7,7 @@ import { useLoad } from '../../../components/useLoad.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { navigate } from '../../../router.ts';
 import { label } from '../labels.ts';
+import { IconAction } from '../../../components/IconAction.tsx';
 
 const customerLink = (no: string, name: string | null) => (
   <Typography.Link onClick={() => navigate(`/customers/${encodeURIComponent(no)}`)}>
@@ -36,21 +37,23 @@ export function MyDayCard({ staffId, tick }: { staffId: string | undefined; tick
   if (error && !data) return <LoadError error={error} title={t('pool.myDay.loadFailed')} onRetry={reload} />;
   const overdue = (due: string | null) => data !== null && due !== null && due < data.asOf;
 
+  // Tasks and reminders share their small action buttons: completing either, dismissing a reminder.
+  const rowAction = (kind: 'complete' | 'dismiss', run: () => Promise<unknown>, testId?: string) => (
+    <IconAction
+      key={kind}
+      type="default"
+      size="small"
+      title={t(kind === 'complete' ? 'pool.myDay.complete' : 'pool.myDay.dismiss')}
+      icon={kind === 'complete' ? <CheckOutlined /> : <CloseOutlined />}
+      testId={testId}
+      onClick={() => act(run(), t(kind === 'complete' ? 'pool.myDay.completed' : 'pool.myDay.dismissed'))}
+    />
+  );
   const taskRow = (task: Task) => (
     <List.Item
       key={task.id}
       data-testid={`myday-task-${task.id}`}
-      actions={[
-        <Tooltip key="done" title={t('pool.myDay.complete')}>
-          <Button
-            size="small"
-            icon={<CheckOutlined />}
-            aria-label={t('pool.myDay.complete')}
-            data-testid={`task-done-${task.id}`}
-            onClick={() => act(poolApi.setTask(task.id, 'done'), t('pool.myDay.completed'))}
-          />
-        </Tooltip>,
-      ]}
+      actions={[rowAction('complete', () => poolApi.setTask(task.id, 'done'), `task-done-${task.id}`)]}
     >
       <List.Item.Meta
         title={
@@ -69,23 +72,8 @@ export function MyDayCard({ staffId, tick }: { staffId: string | undefined; tick
       key={r.id}
       data-testid={`myday-reminder-${r.id}`}
       actions={[
-        <Tooltip key="done" title={t('pool.myDay.complete')}>
-          <Button
-            size="small"
-            icon={<CheckOutlined />}
-            aria-label={t('pool.myDay.complete')}
-            onClick={() => act(poolApi.setReminder(r.id, 'done'), t('pool.myDay.completed'))}
-          />
-        </Tooltip>,
-        <Tooltip key="dismiss" title={t('pool.myDay.dismiss')}>
-          <Button
-            size="small"
-            icon={<CloseOutlined />}
-            aria-label={t('pool.myDay.dismiss')}
-            data-testid={`reminder-dismiss-${r.id}`}
-            onClick={() => act(poolApi.setReminder(r.id, 'dismissed'), t('pool.myDay.dismissed'))}
-          />
-        </Tooltip>,
+        rowAction('complete', () => poolApi.setReminder(r.id, 'done')),
+        rowAction('dismiss', () => poolApi.setReminder(r.id, 'dismissed'), `reminder-dismiss-${r.id}`),
       ]}
     >
       <List.Item.Meta
