@@ -3,6 +3,7 @@ import type { ChartOption } from '../../charts/EChart.tsx';
 import { formatCnyCompact, formatInteger, formatPercent } from '../../format.ts';
 import type { Lang, Translate } from '../../i18n/i18n.tsx';
 import { label } from '../pool/labels.ts';
+import { AXIS_LABEL, SPLIT_LINE, TOOLTIP_BASE, AXIS_LINE, countAxis } from '../../charts/style.ts';
 
 /** The colour of each tier the bank knows (the API names tiers as text). */
 export const TIER_COLORS: Readonly<Record<string, string>> = {
@@ -13,10 +14,6 @@ export const TIER_COLORS: Readonly<Record<string, string>> = {
   private: '#1d3b6e',
   unknown: '#c4c8cf',
 };
-
-const AXIS_LABEL = { color: 'rgba(0,0,0,0.55)' };
-const SPLIT_LINE = { lineStyle: { color: '#eef0f3' } };
-const TOOLTIP_BASE = { confine: true, backgroundColor: 'rgba(255,255,255,0.97)', borderColor: '#e5e7eb' };
 
 interface AxisParam {
   readonly dataIndex: number;
@@ -53,7 +50,7 @@ export function tierOption(o: Overview, t: Translate, lang: Lang): ChartOption {
       data: tiers.map((x) => label(t, 'tier', x.tier)),
       axisLabel: { ...AXIS_LABEL, interval: 0 },
       axisTick: { show: false },
-      axisLine: { lineStyle: { color: '#d9dde3' } },
+      axisLine: AXIS_LINE,
     },
     yAxis: {
       type: 'value',
@@ -205,14 +202,9 @@ export function dailyOption(
       data: points.map((p) => p.date),
       axisLabel: { ...AXIS_LABEL, formatter: (d: string) => d.slice(5) },
       axisTick: { alignWithLabel: true },
-      axisLine: { lineStyle: { color: '#d9dde3' } },
+      axisLine: AXIS_LINE,
     },
-    yAxis: {
-      type: 'value',
-      minInterval: 1,
-      axisLabel: { ...AXIS_LABEL, formatter: (v: number) => formatInteger(v, lang) },
-      splitLine: SPLIT_LINE,
-    },
+    yAxis: countAxis(lang),
     series: [
       kind === 'bar'
         ? {

@@ -3,10 +3,8 @@ import type { ChartOption } from '../../charts/EChart.tsx';
 import { formatInteger, formatPercent } from '../../format.ts';
 import type { Lang } from '../../i18n/i18n.tsx';
 import { pick } from '../../i18n/pick.ts';
+import { AXIS_LABEL, TOOLTIP_BASE, AXIS_LINE, countAxis } from '../../charts/style.ts';
 
-const AXIS_LABEL = { color: 'rgba(0,0,0,0.55)' };
-const SPLIT_LINE = { lineStyle: { color: '#eef0f3' } };
-const TOOLTIP_BASE = { confine: true, backgroundColor: 'rgba(255,255,255,0.97)', borderColor: '#e5e7eb' };
 export const PALETTE = [
   '#1677ff',
   '#13a8a8',
@@ -33,18 +31,13 @@ export function distributionOption(
       axisPointer: { type: 'shadow' },
       valueFormatter: (v: number) => formatInteger(v, lang),
     },
-    xAxis: {
-      type: 'value',
-      minInterval: 1,
-      axisLabel: { ...AXIS_LABEL, formatter: (v: number) => formatInteger(v, lang) },
-      splitLine: SPLIT_LINE,
-    },
+    xAxis: countAxis(lang),
     yAxis: {
       type: 'category',
       data: sorted.map((v) => pick(v.label, lang) || v.value),
       axisLabel: { ...AXIS_LABEL, width: 140, overflow: 'truncate' },
       axisTick: { show: false },
-      axisLine: { lineStyle: { color: '#d9dde3' } },
+      axisLine: AXIS_LINE,
     },
     series: [
       {
@@ -89,14 +82,9 @@ export function trendOption(
       type: 'category',
       data: points.map((p) => p.asOf),
       axisLabel: { ...AXIS_LABEL, formatter: (d: string) => d.slice(5) },
-      axisLine: { lineStyle: { color: '#d9dde3' } },
+      axisLine: AXIS_LINE,
     },
-    yAxis: {
-      type: 'value',
-      minInterval: 1,
-      axisLabel: { ...AXIS_LABEL, formatter: (v: number) => formatInteger(v, lang) },
-      splitLine: SPLIT_LINE,
-    },
+    yAxis: countAxis(lang),
     series: values.map((value) => ({
       name: labels.get(value) ?? value,
       type: 'line',

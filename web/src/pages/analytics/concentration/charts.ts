@@ -2,10 +2,8 @@ import type { ChartOption } from '../../../charts/EChart.tsx';
 import { formatCnyCompact, formatInteger, formatPercent } from '../../../format.ts';
 import type { Lang } from '../../../i18n/i18n.tsx';
 import type { Concentration, Trend } from '../lifecycle/api.ts';
+import { AXIS_LABEL, SPLIT_LINE, TOOLTIP_BASE } from '../../../charts/style.ts';
 
-const AXIS_LABEL = { color: 'rgba(0,0,0,0.55)' };
-const SPLIT_LINE = { lineStyle: { color: '#eef0f3' } };
-const TOOLTIP_BASE = { confine: true, backgroundColor: 'rgba(255,255,255,0.97)', borderColor: '#e5e7eb' };
 const PALETTE = ['#1d3b6e', '#4096ff', '#95de64', '#fa8c16', '#722ed1', '#13c2c2', '#eb2f96', '#fadb14'];
 
 /** Lorenz curves of AUM and revenue with the line of equality; axes are shares 0..1. */

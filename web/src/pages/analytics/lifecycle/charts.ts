@@ -4,13 +4,11 @@ import type { ChartOption } from '../../../charts/EChart.tsx';
 import { formatInteger, formatPercent } from '../../../format.ts';
 import type { Lang } from '../../../i18n/i18n.tsx';
 import type { Distribution, TimeInStage, Transitions } from './api.ts';
+import { AXIS_LABEL, SPLIT_LINE, TOOLTIP_BASE, AXIS_LINE, countAxis } from '../../../charts/style.ts';
 
 // The Sankey chart type is registered here, for the lifecycle page only (EChart.tsx registers the common types).
 echarts.use([SankeyChart]);
 
-const AXIS_LABEL = { color: 'rgba(0,0,0,0.55)' };
-const SPLIT_LINE = { lineStyle: { color: '#eef0f3' } };
-const TOOLTIP_BASE = { confine: true, backgroundColor: 'rgba(255,255,255,0.97)', borderColor: '#e5e7eb' };
 /** One colour per stage, from cold (portrait) to warm (super customer), then grey for "not in base". */
 export const STAGE_COLOURS = [
   '#bfc7d5',
@@ -39,14 +37,9 @@ export function distributionOption(
       boundaryGap: false,
       data: d.points.map((p) => p.asOf),
       axisLabel: AXIS_LABEL,
-      axisLine: { lineStyle: { color: '#d9dde3' } },
+      axisLine: AXIS_LINE,
     },
-    yAxis: {
-      type: 'value',
-      minInterval: 1,
-      axisLabel: { ...AXIS_LABEL, formatter: (v: number) => formatInteger(v, lang) },
-      splitLine: SPLIT_LINE,
-    },
+    yAxis: countAxis(lang),
     series: d.stages.map((s) => ({
       name: label(s.value),
       type: 'line',

@@ -2,10 +2,7 @@ import type { Analysis } from '../../../api/segments.ts';
 import type { ChartOption } from '../../../charts/EChart.tsx';
 import { formatCnyCompact, formatInteger, formatPercent } from '../../../format.ts';
 import type { Lang, Translate } from '../../../i18n/i18n.tsx';
-
-const AXIS_LABEL = { color: 'rgba(0,0,0,0.55)' };
-const SPLIT_LINE = { lineStyle: { color: '#eef0f3' } };
-const TOOLTIP_BASE = { confine: true, backgroundColor: 'rgba(255,255,255,0.97)', borderColor: '#e5e7eb' };
+import { AXIS_LABEL, SPLIT_LINE, TOOLTIP_BASE, AXIS_LINE, countAxis } from '../../../charts/style.ts';
 
 /** Members (bars, left axis) and AUM (line, right axis) on each snapshot of the group. */
 export function growthOption(growth: Analysis['growth'], t: Translate, lang: Lang): ChartOption {
@@ -31,15 +28,10 @@ export function growthOption(growth: Analysis['growth'], t: Translate, lang: Lan
       type: 'category',
       data: points.map((p) => p.asOf),
       axisLabel: { ...AXIS_LABEL, formatter: (d: string) => d.slice(5) },
-      axisLine: { lineStyle: { color: '#d9dde3' } },
+      axisLine: AXIS_LINE,
     },
     yAxis: [
-      {
-        type: 'value',
-        minInterval: 1,
-        axisLabel: { ...AXIS_LABEL, formatter: (v: number) => formatInteger(v, lang) },
-        splitLine: SPLIT_LINE,
-      },
+      countAxis(lang),
       {
         type: 'value',
         axisLabel: { ...AXIS_LABEL, formatter: (v: number) => formatCnyCompact(v, lang) },
@@ -98,7 +90,7 @@ export function reachOption(
       data: ordered.map((r) => r.label),
       axisLabel: AXIS_LABEL,
       axisTick: { show: false },
-      axisLine: { lineStyle: { color: '#d9dde3' } },
+      axisLine: AXIS_LINE,
     },
     series: [
       {
