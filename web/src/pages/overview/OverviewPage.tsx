@@ -14,7 +14,7 @@ import { EChart } from '../../charts/EChart.tsx';
 import { formatCnyCompact, formatCnyFull, formatInteger, formatPercent, shiftDate } from '../../format.ts';
 import { localiseDefinition } from '../../i18n/definitions.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { ChartCard, KpiCard } from './cards.tsx';
+import { ChartCard, KpiCols } from './cards.tsx';
 import { dailyOption, paretoOption, tierOption } from './options.ts';
 import { TierTable } from './TierTable.tsx';
 
@@ -178,51 +178,47 @@ export default function OverviewPage() {
         <Alert type="info" showIcon title={t('overview.empty')} style={{ marginBottom: 16 }} />
       )}
       <Row gutter={[16, 16]}>
-        <Col xs={24} sm={12} xl={6}>
-          <KpiCard
-            label={t('overview.customers')}
-            help={t('overview.customersHelp')}
-            display={formatInteger(data.customers, lang)}
-            raw={data.customers}
-            testId="overview-customers"
-            accent="#1677ff"
-            icon={<TeamOutlined />}
-          />
-        </Col>
-        <Col xs={24} sm={12} xl={6}>
-          <KpiCard
-            label={t('overview.aum')}
-            help={t('overview.aumHelp')}
-            display={formatCnyCompact(data.aum, lang)}
-            title={formatCnyFull(data.aum, lang)}
-            raw={data.aum}
-            testId="overview-aum"
-            accent="#1d3b6e"
-            icon={<WalletOutlined />}
-          />
-        </Col>
-        <Col xs={24} sm={12} xl={6}>
-          <KpiCard
-            label={t('overview.top20')}
-            help={t('overview.top20Help')}
-            display={formatPercent(data.top20AumShare, lang)}
-            raw={data.top20AumShare}
-            testId="overview-top20-share"
-            accent="#fa8c16"
-            icon={<PieChartOutlined />}
-          />
-        </Col>
-        <Col xs={24} sm={12} xl={6}>
-          <KpiCard
-            label={t('overview.newCustomers')}
-            help={`${t('overview.newCustomersHelp')} · ${t('overview.lastDays', { days })}`}
-            display={formatInteger(newTotal, lang)}
-            raw={newTotal}
-            testId="overview-new-customers"
-            accent="#13a8a8"
-            icon={<UserAddOutlined />}
-          />
-        </Col>
+        <KpiCols
+          items={[
+            {
+              label: t('overview.customers'),
+              help: t('overview.customersHelp'),
+              display: formatInteger(data.customers, lang),
+              raw: data.customers,
+              testId: 'overview-customers',
+              accent: '#1677ff',
+              icon: <TeamOutlined />,
+            },
+            {
+              label: t('overview.aum'),
+              help: t('overview.aumHelp'),
+              display: formatCnyCompact(data.aum, lang),
+              title: formatCnyFull(data.aum, lang),
+              raw: data.aum,
+              testId: 'overview-aum',
+              accent: '#1d3b6e',
+              icon: <WalletOutlined />,
+            },
+            {
+              label: t('overview.top20'),
+              help: t('overview.top20Help'),
+              display: formatPercent(data.top20AumShare, lang),
+              raw: data.top20AumShare,
+              testId: 'overview-top20-share',
+              accent: '#fa8c16',
+              icon: <PieChartOutlined />,
+            },
+            {
+              label: t('overview.newCustomers'),
+              help: `${t('overview.newCustomersHelp')} · ${t('overview.lastDays', { days })}`,
+              display: formatInteger(newTotal, lang),
+              raw: newTotal,
+              testId: 'overview-new-customers',
+              accent: '#13a8a8',
+              icon: <UserAddOutlined />,
+            },
+          ]}
+        />
 
         <Col xs={24} xl={12}>
           <ChartCard

@@ -1,5 +1,5 @@
 import { InfoCircleOutlined } from '@ant-design/icons';
-import { Card, Tooltip, Typography } from 'antd';
+import { Card, Col, Tooltip, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useI18n } from '../../i18n/i18n.tsx';
 
@@ -53,6 +53,22 @@ export function KpiCard(props: {
         </div>
       </div>
     </Card>
+  );
+}
+
+/** One key figure's card. */
+export type Kpi = Parameters<typeof KpiCard>[0];
+
+/** Key figures four abreast on wide screens, two on small ones, one on phones: columns of the caller's Row. */
+export function KpiCols({ items }: { items: readonly Kpi[] }) {
+  return (
+    <>
+      {items.map((kpi) => (
+        <Col key={kpi.testId} xs={24} sm={12} xl={6}>
+          <KpiCard {...kpi} />
+        </Col>
+      ))}
+    </>
   );
 }
 

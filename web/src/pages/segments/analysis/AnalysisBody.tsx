@@ -1,11 +1,11 @@
 import { PieChartOutlined, RiseOutlined, TeamOutlined, WalletOutlined } from '@ant-design/icons';
 import { Card, Col, Row, Space, Statistic, Typography } from 'antd';
-import { useMemo, type ReactNode } from 'react';
+import { useMemo } from 'react';
 import type { Analysis } from '../../../api/segments.ts';
 import { EChart } from '../../../charts/EChart.tsx';
 import { formatCnyCompact, formatCnyFull, formatInteger, formatPercent } from '../../../format.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
-import { ChartCard, KpiCard } from '../../overview/cards.tsx';
+import { ChartCard, KpiCols } from '../../overview/cards.tsx';
 import { paretoOption } from '../../overview/options.ts';
 import { growthOption, reachOption } from './charts.ts';
 import { PortraitTable } from './PortraitTable.tsx';
@@ -36,64 +36,51 @@ export function AnalysisBody({ analysis: a }: { analysis: Analysis }) {
     [a, reach, t, lang],
   );
   const current = t('overview.atRequest');
-  const kpi = (span: number, node: ReactNode) => (
-    <Col xs={24} sm={12} xl={span}>
-      {node}
-    </Col>
-  );
   const rate = (v: number | null) => (v === null ? '—' : formatPercent(v, lang));
 
   return (
     <Row gutter={[16, 16]}>
-      {kpi(
-        6,
-        <KpiCard
-          label={t('analysis.members')}
-          help={t('analysis.membersHelp')}
-          display={formatInteger(a.members, lang)}
-          raw={a.members}
-          testId="analysis-members"
-          accent="#1677ff"
-          icon={<TeamOutlined />}
-        />,
-      )}
-      {kpi(
-        6,
-        <KpiCard
-          label={t('analysis.shareOfCustomers')}
-          help={t('analysis.shareOfCustomersHelp')}
-          display={formatPercent(a.shareOfCustomers, lang)}
-          raw={a.shareOfCustomers}
-          testId="analysis-share"
-          accent="#13a8a8"
-          icon={<PieChartOutlined />}
-        />,
-      )}
-      {kpi(
-        6,
-        <KpiCard
-          label={t('analysis.aum')}
-          help={t('overview.aumHelp')}
-          display={formatCnyCompact(a.aum, lang)}
-          title={formatCnyFull(a.aum, lang)}
-          raw={a.aum}
-          testId="analysis-aum"
-          accent="#1d3b6e"
-          icon={<WalletOutlined />}
-        />,
-      )}
-      {kpi(
-        6,
-        <KpiCard
-          label={t('analysis.shareOfAum')}
-          help={t('analysis.shareOfAumHelp')}
-          display={formatPercent(a.shareOfAum, lang)}
-          raw={a.shareOfAum}
-          testId="analysis-aum-share"
-          accent="#fa8c16"
-          icon={<RiseOutlined />}
-        />,
-      )}
+      <KpiCols
+        items={[
+          {
+            label: t('analysis.members'),
+            help: t('analysis.membersHelp'),
+            display: formatInteger(a.members, lang),
+            raw: a.members,
+            testId: 'analysis-members',
+            accent: '#1677ff',
+            icon: <TeamOutlined />,
+          },
+          {
+            label: t('analysis.shareOfCustomers'),
+            help: t('analysis.shareOfCustomersHelp'),
+            display: formatPercent(a.shareOfCustomers, lang),
+            raw: a.shareOfCustomers,
+            testId: 'analysis-share',
+            accent: '#13a8a8',
+            icon: <PieChartOutlined />,
+          },
+          {
+            label: t('analysis.aum'),
+            help: t('overview.aumHelp'),
+            display: formatCnyCompact(a.aum, lang),
+            title: formatCnyFull(a.aum, lang),
+            raw: a.aum,
+            testId: 'analysis-aum',
+            accent: '#1d3b6e',
+            icon: <WalletOutlined />,
+          },
+          {
+            label: t('analysis.shareOfAum'),
+            help: t('analysis.shareOfAumHelp'),
+            display: formatPercent(a.shareOfAum, lang),
+            raw: a.shareOfAum,
+            testId: 'analysis-aum-share',
+            accent: '#fa8c16',
+            icon: <RiseOutlined />,
+          },
+        ]}
+      />
 
       <Col xs={24} xl={14}>
         <ChartCard
