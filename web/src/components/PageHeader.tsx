@@ -1,5 +1,7 @@
-import { Typography } from 'antd';
+import { ArrowLeftOutlined } from '@ant-design/icons';
+import { Button, Typography } from 'antd';
 import type { ReactNode } from 'react';
+import { navigate } from '../router.ts';
 
 /** A page's title, one line on what it is for, and its actions on the right (as on the Overview page). */
 export function PageHeader(props: {
@@ -28,5 +30,19 @@ export function PageHeader(props: {
       </div>
       {props.extra && <div style={{ display: 'flex', flexWrap: 'wrap', gap: 12 }}>{props.extra}</div>}
     </div>
+  );
+}
+
+/** The link back up from a page to the list it belongs to. */
+export function BackLink({ to, children }: { to: string; children: ReactNode }) {
+  return (
+    <Button
+      type="link"
+      icon={<ArrowLeftOutlined />}
+      onClick={() => navigate(to)}
+      style={{ paddingInline: 0 }}
+    >
+      {children}
+    </Button>
   );
 }

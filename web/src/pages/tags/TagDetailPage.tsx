@@ -1,4 +1,4 @@
-import { ArrowLeftOutlined, EditOutlined, StopOutlined } from '@ant-design/icons';
+import { EditOutlined, StopOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Col, Popconfirm, Row, Skeleton, Space, Tag, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { errorText } from '../../api/client.ts';
@@ -6,7 +6,7 @@ import { EDITABLE_KINDS, tagsApi, type TagDetail, type TagTrend } from '../../ap
 import { canManageTags, useMe } from '../../auth/session.tsx';
 import { EChart } from '../../charts/EChart.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
-import { PageHeader } from '../../components/PageHeader.tsx';
+import { BackLink, PageHeader } from '../../components/PageHeader.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { formatInteger, formatPercent } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -47,16 +47,7 @@ export function TagDetailPage({ tagKey }: { tagKey: string }) {
     };
   }, [data, lang, t]);
 
-  const back = (
-    <Button
-      type="link"
-      icon={<ArrowLeftOutlined />}
-      onClick={() => navigate('/tags')}
-      style={{ paddingInline: 0 }}
-    >
-      {t('tags.backToCatalogue')}
-    </Button>
-  );
+  const back = <BackLink to={'/tags'}>{t('tags.backToCatalogue')}</BackLink>;
   if (error && !data) {
     return (
       <>

@@ -1,4 +1,4 @@
-import { ArrowLeftOutlined, SaveOutlined } from '@ant-design/icons';
+import { SaveOutlined } from '@ant-design/icons';
 import {
   Alert,
   App,
@@ -25,7 +25,7 @@ import {
   type TagDetail,
 } from '../../api/tags.ts';
 import { LoadError } from '../../components/LoadError.tsx';
-import { PageHeader } from '../../components/PageHeader.tsx';
+import { BackLink, PageHeader } from '../../components/PageHeader.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { navigate } from '../../router.ts';
@@ -59,14 +59,9 @@ export function TagFormPage({ tagKey }: { tagKey?: string }) {
 
   const change = (patch: Partial<TagDraft>) => setDraft((d) => ({ ...d, ...patch }));
   const back = (
-    <Button
-      type="link"
-      icon={<ArrowLeftOutlined />}
-      onClick={() => navigate(tagKey ? `/tags/${encodeURIComponent(tagKey)}` : '/tags')}
-      style={{ paddingInline: 0 }}
-    >
+    <BackLink to={tagKey ? `/tags/${encodeURIComponent(tagKey)}` : '/tags'}>
       {tagKey ? t('tagForm.backToTag') : t('tags.backToCatalogue')}
-    </Button>
+    </BackLink>
   );
   const title = tagKey ? t('tagForm.titleEdit', { key: tagKey }) : t('tagForm.titleNew');
   if (loaded.error && !loaded.data)

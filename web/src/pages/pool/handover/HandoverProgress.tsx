@@ -1,4 +1,4 @@
-import { ArrowLeftOutlined, StopOutlined } from '@ant-design/icons';
+import { StopOutlined } from '@ant-design/icons';
 import {
   App,
   Button,
@@ -17,7 +17,7 @@ import { useEffect, useState } from 'react';
 import { errorText } from '../../../api/client.ts';
 import { handoversApi, type HandoverDetail, type ItemStatus } from '../../../api/handovers.ts';
 import { LoadError } from '../../../components/LoadError.tsx';
-import { PageHeader } from '../../../components/PageHeader.tsx';
+import { BackLink, PageHeader } from '../../../components/PageHeader.tsx';
 import { useLoad } from '../../../components/useLoad.ts';
 import { actorName, formatCnyCompact, formatDateTime, formatInteger } from '../../../format.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
@@ -51,16 +51,7 @@ export function HandoverProgress({ id }: { id: number }) {
     return () => window.clearTimeout(timer);
   }, [running, data]);
 
-  const back = (
-    <Button
-      type="link"
-      icon={<ArrowLeftOutlined />}
-      style={{ paddingInline: 0 }}
-      onClick={() => navigate('/pool/handovers')}
-    >
-      {t('handover.backToList')}
-    </Button>
-  );
+  const back = <BackLink to={'/pool/handovers'}>{t('handover.backToList')}</BackLink>;
   if (error && !data) return <LoadError error={error} title={t('handover.loadFailed')} onRetry={reload} />;
   if (!data)
     return (

@@ -1,4 +1,4 @@
-import { ArrowLeftOutlined, UploadOutlined } from '@ant-design/icons';
+import { UploadOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Form, Input, Radio, Select, Space, Steps, Typography, Upload } from 'antd';
 import { useMemo, useState } from 'react';
 import { ApiError, errorText } from '../../../api/client.ts';
@@ -10,7 +10,7 @@ import {
 } from '../../../api/handovers.ts';
 import { poolApi } from '../../../api/pool.ts';
 import { parseCsv, readFileText, withoutHeader } from '../../../components/csv.ts';
-import { PageHeader } from '../../../components/PageHeader.tsx';
+import { BackLink, PageHeader } from '../../../components/PageHeader.tsx';
 import { useLoad } from '../../../components/useLoad.ts';
 import { formatInteger } from '../../../format.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
@@ -173,16 +173,7 @@ export function HandoverWizard() {
       <PageHeader
         title={t('handover.newTitle')}
         subtitle={t('handover.newSubtitle')}
-        back={
-          <Button
-            type="link"
-            icon={<ArrowLeftOutlined />}
-            style={{ paddingInline: 0 }}
-            onClick={() => navigate('/pool/handovers')}
-          >
-            {t('handover.backToList')}
-          </Button>
-        }
+        back={<BackLink to={'/pool/handovers'}>{t('handover.backToList')}</BackLink>}
       />
       <Steps
         current={preview ? 1 : 0}

@@ -1,15 +1,9 @@
-import {
-  ArrowLeftOutlined,
-  CalendarOutlined,
-  EditOutlined,
-  FundViewOutlined,
-  ReloadOutlined,
-} from '@ant-design/icons';
+import { CalendarOutlined, EditOutlined, FundViewOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Skeleton, Space, Tag, Typography } from 'antd';
 import { useMemo } from 'react';
 import { segmentsApi, type Analysis, type Segment } from '../../../api/segments.ts';
 import { LoadError } from '../../../components/LoadError.tsx';
-import { PageHeader } from '../../../components/PageHeader.tsx';
+import { BackLink, PageHeader } from '../../../components/PageHeader.tsx';
 import { useLoad } from '../../../components/useLoad.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { navigate, useSearchParams } from '../../../router.ts';
@@ -54,16 +48,7 @@ export function AnalysisPage({ segmentId }: { segmentId?: string }) {
     : `/analytics/drivers${ruleText ? `?population=${encodeURIComponent(ruleText)}` : ''}`;
   const header = (
     <PageHeader
-      back={
-        <Button
-          type="link"
-          icon={<ArrowLeftOutlined />}
-          onClick={() => navigate('/segments')}
-          style={{ paddingInline: 0 }}
-        >
-          {t('segments.backToList')}
-        </Button>
-      }
+      back={<BackLink to={'/segments'}>{t('segments.backToList')}</BackLink>}
       title={<span data-testid="analysis-title">{title}</span>}
       subtitle={t('analysis.subtitle')}
       extra={

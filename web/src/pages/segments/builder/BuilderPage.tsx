@@ -1,5 +1,4 @@
-import { ArrowLeftOutlined } from '@ant-design/icons';
-import { App, Button, Card, Col, Row, Skeleton, Tabs, Tag } from 'antd';
+import { App, Card, Col, Row, Skeleton, Tabs, Tag } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiError, errorText, type Issue } from '../../../api/client.ts';
 import {
@@ -14,7 +13,7 @@ import {
 import { segmentsApi, type Segment, type SegmentCatalogue } from '../../../api/segments.ts';
 import { canExportSegments, canManageSegments, useMe } from '../../../auth/session.tsx';
 import { LoadError } from '../../../components/LoadError.tsx';
-import { PageHeader } from '../../../components/PageHeader.tsx';
+import { BackLink, PageHeader } from '../../../components/PageHeader.tsx';
 import { useLoad } from '../../../components/useLoad.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { navigate, useSearchParams } from '../../../router.ts';
@@ -109,16 +108,7 @@ export function BuilderPage({ segmentId }: { segmentId?: string }) {
     [catalogue, issues, incomplete, saved, reloadCatalogue],
   );
 
-  const back = (
-    <Button
-      type="link"
-      icon={<ArrowLeftOutlined />}
-      onClick={() => navigate('/segments')}
-      style={{ paddingInline: 0 }}
-    >
-      {t('segments.backToList')}
-    </Button>
-  );
+  const back = <BackLink to={'/segments'}>{t('segments.backToList')}</BackLink>;
   if (loaded.error && !loaded.data)
     return (
       <>
