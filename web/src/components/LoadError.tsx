@@ -1,4 +1,5 @@
-import { Alert, Button } from 'antd';
+import { Alert, Button, Card, Skeleton } from 'antd';
+import type { ReactNode } from 'react';
 import { ApiError, errorText } from '../api/client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 
@@ -24,5 +25,30 @@ export function LoadError({
       action={onRetry && <Button onClick={onRetry}>{t('overview.retry')}</Button>}
       style={{ marginBottom: 16 }}
     />
+  );
+}
+
+/**
+ * A page that cannot show its data yet, under its header: the failed load with a retry when `error` is set (pass it
+ * only when there is nothing to show), else a skeleton of `rows` lines.
+ */
+export function NotReady(page: {
+  header: ReactNode;
+  error: unknown;
+  failedTitle: string;
+  onRetry: () => void;
+  rows: number;
+}) {
+  return (
+    <>
+      {page.header}
+      {page.error ? (
+        <LoadError error={page.error} title={page.failedTitle} onRetry={page.onRetry} />
+      ) : (
+        <Card>
+          <Skeleton active paragraph={{ rows: page.rows }} />
+        </Card>
+      )}
+    </>
   );
 }

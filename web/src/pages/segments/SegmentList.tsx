@@ -1,8 +1,8 @@
 import { BarChartOutlined, CloudDownloadOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
-import { Button, Card, Empty, Skeleton, Space, Table, Typography } from 'antd';
+import { Button, Card, Empty, Space, Table, Typography } from 'antd';
 import { segmentsApi, type Segment } from '../../api/segments.ts';
 import { canExportSegments, canManageSegments, useMe } from '../../auth/session.tsx';
-import { LoadError } from '../../components/LoadError.tsx';
+import { NotReady } from '../../components/LoadError.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { actorName, formatDateTime, formatInteger } from '../../format.ts';
@@ -40,21 +40,15 @@ export function SegmentList() {
       }
     />
   );
-  if (error && !data)
-    return (
-      <>
-        {header}
-        <LoadError error={error} title={t('segments.loadFailed')} onRetry={reload} />
-      </>
-    );
   if (!data)
     return (
-      <>
-        {header}
-        <Card>
-          <Skeleton active paragraph={{ rows: 6 }} />
-        </Card>
-      </>
+      <NotReady
+        header={header}
+        error={error}
+        failedTitle={t('segments.loadFailed')}
+        onRetry={reload}
+        rows={6}
+      />
     );
 
   return (

@@ -1,9 +1,9 @@
 import { CalendarOutlined, PlusOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons';
-import { Button, Card, Empty, Input, Skeleton, Space, Tag } from 'antd';
+import { Button, Card, Empty, Input, Space, Tag } from 'antd';
 import { useMemo, useState } from 'react';
 import { tagsApi, TAG_CATEGORIES, type TagSummary } from '../../api/tags.ts';
 import { canManageTags, useMe } from '../../auth/session.tsx';
-import { LoadError } from '../../components/LoadError.tsx';
+import { NotReady } from '../../components/LoadError.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { formatInteger } from '../../format.ts';
@@ -73,21 +73,9 @@ export function TagCatalogue() {
     />
   );
 
-  if (error && !data)
-    return (
-      <>
-        {header}
-        <LoadError error={error} title={t('tags.loadFailed')} onRetry={reload} />
-      </>
-    );
   if (!data)
     return (
-      <>
-        {header}
-        <Card>
-          <Skeleton active paragraph={{ rows: 8 }} />
-        </Card>
-      </>
+      <NotReady header={header} error={error} failedTitle={t('tags.loadFailed')} onRetry={reload} rows={8} />
     );
 
   return (

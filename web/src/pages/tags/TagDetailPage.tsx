@@ -1,11 +1,11 @@
 import { EditOutlined, StopOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Col, Popconfirm, Row, Skeleton, Space, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Col, Popconfirm, Row, Space, Tag, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { errorText } from '../../api/client.ts';
 import { EDITABLE_KINDS, tagsApi, type TagDetail, type TagTrend } from '../../api/tags.ts';
 import { canManageTags, useMe } from '../../auth/session.tsx';
 import { EChart } from '../../charts/EChart.tsx';
-import { LoadError } from '../../components/LoadError.tsx';
+import { NotReady } from '../../components/LoadError.tsx';
 import { BackLink, PageHeader } from '../../components/PageHeader.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { formatInteger, formatPercent } from '../../format.ts';
@@ -47,25 +47,17 @@ export function TagDetailPage({ tagKey }: { tagKey: string }) {
     };
   }, [data, lang, t]);
 
-  const back = <BackLink to={'/tags'}>{t('tags.backToCatalogue')}</BackLink>;
-  if (error && !data) {
+  const back = <BackLink to="/tags">{t('tags.backToCatalogue')}</BackLink>;
+  if (!data || !charts)
     return (
-      <>
-        <PageHeader title={tagKey} back={back} />
-        <LoadError error={error} title={t('tags.detailLoadFailed')} onRetry={reload} />
-      </>
+      <NotReady
+        header={<PageHeader title={tagKey} back={back} />}
+        error={data ? null : error}
+        failedTitle={t('tags.detailLoadFailed')}
+        onRetry={reload}
+        rows={10}
+      />
     );
-  }
-  if (!data || !charts) {
-    return (
-      <>
-        <PageHeader title={tagKey} back={back} />
-        <Card>
-          <Skeleton active paragraph={{ rows: 10 }} />
-        </Card>
-      </>
-    );
-  }
 
   const { tag, trend } = data;
   const definer = canManageTags(me);

@@ -1,19 +1,5 @@
 import { SaveOutlined } from '@ant-design/icons';
-import {
-  Alert,
-  App,
-  Button,
-  Card,
-  Col,
-  Form,
-  Input,
-  Row,
-  Segmented,
-  Select,
-  Skeleton,
-  Space,
-  Typography,
-} from 'antd';
+import { Alert, App, Button, Card, Col, Form, Input, Row, Segmented, Select, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { ApiError, errorText, type Issue } from '../../api/client.ts';
 import { segmentsApi, type SegmentCatalogue } from '../../api/segments.ts';
@@ -24,7 +10,7 @@ import {
   type EditableKind,
   type TagDetail,
 } from '../../api/tags.ts';
-import { LoadError } from '../../components/LoadError.tsx';
+import { NotReady } from '../../components/LoadError.tsx';
 import { BackLink, PageHeader } from '../../components/PageHeader.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -64,21 +50,15 @@ export function TagFormPage({ tagKey }: { tagKey?: string }) {
     </BackLink>
   );
   const title = tagKey ? t('tagForm.titleEdit', { key: tagKey }) : t('tagForm.titleNew');
-  if (loaded.error && !loaded.data)
-    return (
-      <>
-        <PageHeader title={title} back={back} />
-        <LoadError error={loaded.error} title={t('tags.detailLoadFailed')} onRetry={loaded.reload} />
-      </>
-    );
   if (!loaded.data)
     return (
-      <>
-        <PageHeader title={title} back={back} />
-        <Card>
-          <Skeleton active paragraph={{ rows: 8 }} />
-        </Card>
-      </>
+      <NotReady
+        header={<PageHeader title={title} back={back} />}
+        error={loaded.error}
+        failedTitle={t('tags.detailLoadFailed')}
+        onRetry={loaded.reload}
+        rows={8}
+      />
     );
 
   const submit = async () => {

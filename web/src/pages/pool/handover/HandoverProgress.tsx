@@ -51,7 +51,7 @@ export function HandoverProgress({ id }: { id: number }) {
     return () => window.clearTimeout(timer);
   }, [running, data]);
 
-  const back = <BackLink to={'/pool/handovers'}>{t('handover.backToList')}</BackLink>;
+  const back = <BackLink to="/pool/handovers">{t('handover.backToList')}</BackLink>;
   if (error && !data) return <LoadError error={error} title={t('handover.loadFailed')} onRetry={reload} />;
   if (!data)
     return (

@@ -173,7 +173,7 @@ export function HandoverWizard() {
       <PageHeader
         title={t('handover.newTitle')}
         subtitle={t('handover.newSubtitle')}
-        back={<BackLink to={'/pool/handovers'}>{t('handover.backToList')}</BackLink>}
+        back={<BackLink to="/pool/handovers">{t('handover.backToList')}</BackLink>}
       />
       <Steps
         current={preview ? 1 : 0}

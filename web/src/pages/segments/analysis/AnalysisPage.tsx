@@ -1,8 +1,8 @@
 import { CalendarOutlined, EditOutlined, FundViewOutlined, ReloadOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Skeleton, Space, Tag, Typography } from 'antd';
+import { Alert, Button, Space, Tag, Typography } from 'antd';
 import { useMemo } from 'react';
 import { segmentsApi, type Analysis, type Segment } from '../../../api/segments.ts';
-import { LoadError } from '../../../components/LoadError.tsx';
+import { NotReady } from '../../../components/LoadError.tsx';
 import { BackLink, PageHeader } from '../../../components/PageHeader.tsx';
 import { useLoad } from '../../../components/useLoad.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
@@ -48,7 +48,7 @@ export function AnalysisPage({ segmentId }: { segmentId?: string }) {
     : `/analytics/drivers${ruleText ? `?population=${encodeURIComponent(ruleText)}` : ''}`;
   const header = (
     <PageHeader
-      back={<BackLink to={'/segments'}>{t('segments.backToList')}</BackLink>}
+      back={<BackLink to="/segments">{t('segments.backToList')}</BackLink>}
       title={<span data-testid="analysis-title">{title}</span>}
       subtitle={t('analysis.subtitle')}
       extra={
@@ -93,21 +93,15 @@ export function AnalysisPage({ segmentId }: { segmentId?: string }) {
         <Alert type="error" showIcon title={t('analysis.badRule')} description={rule.problem} />
       </>
     );
-  if (error && !data)
-    return (
-      <>
-        {header}
-        <LoadError error={error} title={t('analysis.loadFailed')} onRetry={reload} />
-      </>
-    );
   if (!data)
     return (
-      <>
-        {header}
-        <Card>
-          <Skeleton active paragraph={{ rows: 10 }} />
-        </Card>
-      </>
+      <NotReady
+        header={header}
+        error={error}
+        failedTitle={t('analysis.loadFailed')}
+        onRetry={reload}
+        rows={10}
+      />
     );
   return (
     <div data-testid="analysis" aria-busy={loading}>

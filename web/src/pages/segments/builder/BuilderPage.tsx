@@ -1,4 +1,4 @@
-import { App, Card, Col, Row, Skeleton, Tabs, Tag } from 'antd';
+import { App, Card, Col, Row, Tabs, Tag } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiError, errorText, type Issue } from '../../../api/client.ts';
 import {
@@ -12,7 +12,7 @@ import {
 } from '../../../api/rule.ts';
 import { segmentsApi, type Segment, type SegmentCatalogue } from '../../../api/segments.ts';
 import { canExportSegments, canManageSegments, useMe } from '../../../auth/session.tsx';
-import { LoadError } from '../../../components/LoadError.tsx';
+import { NotReady } from '../../../components/LoadError.tsx';
 import { BackLink, PageHeader } from '../../../components/PageHeader.tsx';
 import { useLoad } from '../../../components/useLoad.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
@@ -108,22 +108,16 @@ export function BuilderPage({ segmentId }: { segmentId?: string }) {
     [catalogue, issues, incomplete, saved, reloadCatalogue],
   );
 
-  const back = <BackLink to={'/segments'}>{t('segments.backToList')}</BackLink>;
-  if (loaded.error && !loaded.data)
-    return (
-      <>
-        <PageHeader title={t('builder.title')} back={back} />
-        <LoadError error={loaded.error} title={t('builder.loadFailed')} onRetry={loaded.reload} />
-      </>
-    );
+  const back = <BackLink to="/segments">{t('segments.backToList')}</BackLink>;
   if (!ctx || !catalogue)
     return (
-      <>
-        <PageHeader title={t('builder.title')} back={back} />
-        <Card>
-          <Skeleton active paragraph={{ rows: 10 }} />
-        </Card>
-      </>
+      <NotReady
+        header={<PageHeader title={t('builder.title')} back={back} />}
+        error={loaded.data ? null : loaded.error}
+        failedTitle={t('builder.loadFailed')}
+        onRetry={loaded.reload}
+        rows={10}
+      />
     );
 
   const dirty =
