@@ -1,5 +1,4 @@
 import { Alert, Button, Checkbox, Form, Input, Select } from 'antd';
-import { useState } from 'react';
 import { errorText } from '../../api/client.ts';
 import type { OrgNode, StaffMember } from '../../api/pool.ts';
 import { useI18n, type Translate } from '../../i18n/i18n.tsx';
@@ -14,6 +13,7 @@ import {
   type UserPatch,
 } from './api.ts';
 import { refusalText } from './ShownOnce.tsx';
+import { useSubmit } from '../../components/useSubmit.ts';
 
 /** Org units and staff to pick a user's scope from. */
 export interface ScopeChoices {
@@ -56,23 +56,19 @@ export function UserCreateForm(props: {
   onCreated: (created: UserCreated, generated: boolean) => void;
 }) {
   const { t } = useI18n();
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | null>(null);
+  const { busy, failure, submit } = useSubmit();
   const save = async (v: NewUser) => {
-    setBusy(true);
-    setFailure(null);
-    try {
-      const input: NewUser = { username: v.username.trim(), role: v.role };
-      if (v.password) input.password = v.password;
-      if (v.displayName?.trim()) input.displayName = v.displayName.trim();
-      if (v.orgUnitId) input.orgUnitId = v.orgUnitId;
-      if (v.staffId) input.staffId = v.staffId;
-      props.onCreated(await adminApi.createUser(input), !input.password);
-    } catch (e) {
-      setFailure(refusalText(e, t, errorText));
-    } finally {
-      setBusy(false);
-    }
+    await submit(
+      async () => {
+        const input: NewUser = { username: v.username.trim(), role: v.role };
+        if (v.password) input.password = v.password;
+        if (v.displayName?.trim()) input.displayName = v.displayName.trim();
+        if (v.orgUnitId) input.orgUnitId = v.orgUnitId;
+        if (v.staffId) input.staffId = v.staffId;
+        props.onCreated(await adminApi.createUser(input), !input.password);
+      },
+      (e) => refusalText(e, t, errorText),
+    );
   };
   return (
     <Form<NewUser>
@@ -130,8 +126,7 @@ export function UserEditForm(props: {
 }) {
   const { t } = useI18n();
   const u = props.user;
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | null>(null);
+  const { busy, failure, submit } = useSubmit();
   const save = async (v: EditValues) => {
     const patch: UserPatch = {};
     if ((v.displayName.trim() || null) !== u.displayName) patch.displayName = v.displayName.trim() || null;
@@ -140,15 +135,12 @@ export function UserEditForm(props: {
     if ((v.staffId ?? null) !== u.staffId) patch.staffId = v.staffId ?? null;
     if ([...v.grants].sort().join() !== [...u.grants].sort().join()) patch.grants = v.grants;
     if (Object.keys(patch).length === 0) return props.onSaved(u);
-    setBusy(true);
-    setFailure(null);
-    try {
-      props.onSaved(await adminApi.updateUser(u.id, patch));
-    } catch (e) {
-      setFailure(refusalText(e, t, errorText));
-    } finally {
-      setBusy(false);
-    }
+    await submit(
+      async () => {
+        props.onSaved(await adminApi.updateUser(u.id, patch));
+      },
+      (e) => refusalText(e, t, errorText),
+    );
   };
   return (
     <Form<EditValues>

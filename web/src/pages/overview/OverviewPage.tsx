@@ -6,7 +6,7 @@ import {
   UserAddOutlined,
   WalletOutlined,
 } from '@ant-design/icons';
-import { Alert, Button, Card, Col, Row, Segmented, Skeleton, Space, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Col, Row, Segmented, Skeleton, Tag, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { ApiError } from '../../api/client.ts';
 import { overviewApi, type Overview } from '../../api/overview.ts';
@@ -14,6 +14,7 @@ import { EChart } from '../../charts/EChart.tsx';
 import { formatCnyCompact, formatCnyFull, formatInteger, formatPercent, shiftDate } from '../../format.ts';
 import { localiseDefinition } from '../../i18n/definitions.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
 import { ChartCard, KpiCols } from './cards.tsx';
 import { dailyOption, paretoOption, tierOption } from './options.ts';
 import { TierTable } from './TierTable.tsx';
@@ -76,49 +77,38 @@ export default function OverviewPage() {
   }, [data, t, lang]);
 
   const header = (
-    <div
-      style={{
-        display: 'flex',
-        flexWrap: 'wrap',
-        alignItems: 'flex-end',
-        justifyContent: 'space-between',
-        gap: 16,
-        marginBottom: 20,
-      }}
-    >
-      <div>
-        <Typography.Title level={3} style={{ margin: 0 }}>
-          {t('overview.title')}
-        </Typography.Title>
-        <Typography.Text type="secondary">{t('overview.subtitle')}</Typography.Text>
-      </div>
-      <Space size={12} wrap>
-        {data && (
-          <Tag
-            icon={<CalendarOutlined />}
-            color="blue"
-            style={{ marginInlineEnd: 0, paddingBlock: 2 }}
-            data-testid="overview-asof"
-            data-value={data.asOf}
+    <PageHeader
+      title={t('overview.title')}
+      subtitle={t('overview.subtitle')}
+      extra={
+        <>
+          {data && (
+            <Tag
+              icon={<CalendarOutlined />}
+              color="blue"
+              style={{ marginInlineEnd: 0, paddingBlock: 2 }}
+              data-testid="overview-asof"
+              data-value={data.asOf}
+            >
+              {t('overview.asOf', { date: data.asOf })}
+            </Tag>
+          )}
+          <Segmented<Window>
+            value={days}
+            onChange={setDays}
+            options={WINDOWS.map((d) => ({ value: d, label: t('overview.lastDays', { days: d }) }))}
+            data-testid="overview-window"
+          />
+          <Button
+            icon={<ReloadOutlined />}
+            onClick={() => setReload((n) => n + 1)}
+            loading={loading && data !== null}
           >
-            {t('overview.asOf', { date: data.asOf })}
-          </Tag>
-        )}
-        <Segmented<Window>
-          value={days}
-          onChange={setDays}
-          options={WINDOWS.map((d) => ({ value: d, label: t('overview.lastDays', { days: d }) }))}
-          data-testid="overview-window"
-        />
-        <Button
-          icon={<ReloadOutlined />}
-          onClick={() => setReload((n) => n + 1)}
-          loading={loading && data !== null}
-        >
-          {t('overview.refresh')}
-        </Button>
-      </Space>
-    </div>
+            {t('overview.refresh')}
+          </Button>
+        </>
+      }
+    />
   );
 
   if (error && !data) {

@@ -1,11 +1,10 @@
 import { Alert, Button, Form, Select } from 'antd';
-import { useState } from 'react';
-import { errorText } from '../../../api/client.ts';
 import { POOL_TIERS, poolApi, type AssignmentRule, type PoolTier } from '../../../api/pool.ts';
 import { formatInteger } from '../../../format.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { label } from '../labels.ts';
 import { managerOption, unitOptions, type Directory } from './directory.ts';
+import { useSubmit } from '../../../components/useSubmit.ts';
 
 const ANY = 'any';
 
@@ -19,23 +18,16 @@ interface Values {
 export function RuleForm(props: { rule: AssignmentRule | null; directory: Directory; onSaved: () => void }) {
   const { t, lang } = useI18n();
   const { rule, directory } = props;
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | null>(null);
+  const { busy, failure, submit } = useSubmit();
   const save = async (v: Values) => {
-    setBusy(true);
-    setFailure(null);
-    try {
+    await submit(async () => {
       await poolApi.saveRule({
         orgUnitId: v.orgUnitId,
         tier: v.tier === ANY ? null : v.tier,
         managerIds: v.managerIds,
       });
       props.onSaved();
-    } catch (e) {
-      setFailure(errorText(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   // A rule may name a manager who has left since: kept (and shown as such) until the form drops them.
   const options = [

@@ -1,9 +1,8 @@
 import { Alert, Button, Form, Input, Radio, Select } from 'antd';
-import { useState } from 'react';
-import { errorText } from '../../../api/client.ts';
 import { CHANNELS, OUTCOMES, poolApi, type InteractionInput } from '../../../api/pool.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { label } from '../labels.ts';
+import { useSubmit } from '../../../components/useSubmit.ts';
 
 interface Values {
   customerNo: string;
@@ -21,12 +20,9 @@ interface Values {
  */
 export function InteractionForm(props: { customerNo?: string; onLogged: (taskId: number | null) => void }) {
   const { t } = useI18n();
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | null>(null);
+  const { busy, failure, submit } = useSubmit();
   const save = async (v: Values) => {
-    setBusy(true);
-    setFailure(null);
-    try {
+    await submit(async () => {
       const r = await poolApi.logInteraction({
         customerNo: props.customerNo ?? v.customerNo.trim(),
         channel: v.channel,
@@ -38,11 +34,7 @@ export function InteractionForm(props: { customerNo?: string; onLogged: (taskId:
       });
       // One interaction sent: the answer is the single-item one, never a batch's.
       props.onLogged('taskId' in r ? (r.taskId ?? null) : null);
-    } catch (e) {
-      setFailure(errorText(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Form<Values>

@@ -1,9 +1,8 @@
 import { Alert, Button, Form, Input, InputNumber, Select } from 'antd';
-import { useState } from 'react';
-import { errorText } from '../../../api/client.ts';
 import { poolApi, STAFF_ROLES, type OrgNode, type StaffMember, type StaffRole } from '../../../api/pool.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { label } from '../labels.ts';
+import { useSubmit } from '../../../components/useSubmit.ts';
 
 interface Values {
   id: string;
@@ -23,11 +22,8 @@ export function StaffForm(props: {
 }) {
   const { t } = useI18n();
   const m = props.member;
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | null>(null);
+  const { busy, failure, submit } = useSubmit();
   const save = async (v: Values) => {
-    setBusy(true);
-    setFailure(null);
     const common = {
       name: v.name.trim(),
       orgUnitId: v.orgUnitId,
@@ -36,7 +32,7 @@ export function StaffForm(props: {
       phone: v.phone?.trim() || null,
       email: v.email?.trim() || null,
     };
-    try {
+    await submit(async () => {
       if (m) {
         // Masked contact details (shown to callers without pool.manage) are never written back.
         const { phone, email, ...rest } = common;
@@ -47,11 +43,7 @@ export function StaffForm(props: {
         });
       } else await poolApi.createStaff({ id: v.id.trim(), ...common });
       props.onSaved();
-    } catch (e) {
-      setFailure(errorText(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Form<Values>
