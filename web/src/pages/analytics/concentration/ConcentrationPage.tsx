@@ -5,7 +5,7 @@ import { useLoad } from '../../../components/useLoad.ts';
 import { formatCnyCompact, formatPercent } from '../../../format.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame, CsvButton, type CsvColumn } from '../AnalysisFrame.tsx';
-import { lifecycleApi } from '../lifecycle/api.ts';
+import { lifecycleApi, type Concentration } from '../lifecycle/api.ts';
 import { Loading, notEnoughReason, PopulationNote, PopulationPicker } from '../lifecycle/common.tsx';
 import { lorenzOption } from './charts.ts';
 import { TrendCard } from './TrendCard.tsx';
@@ -54,8 +54,13 @@ export function ConcentrationPage() {
         .map(([category, m]) => `${category} ${formatPercent(m, lang)}`)
         .join(', ')
     : '';
+  const measures = (v: Concentration) =>
+    [
+      { key: 'aum', name: aumName, m: v.aum },
+      { key: 'revenue', name: revenueName, m: v.revenue },
+    ] as const;
   const stat = (testId: string, title: string, value: number, text: string) => (
-    <Col xs={12} md={6}>
+    <Col key={testId} xs={12} md={6}>
       <div data-testid={testId} data-value={value}>
         <Statistic title={title} value={text} />
       </div>
@@ -95,41 +100,28 @@ export function ConcentrationPage() {
           {(v) => (
             <>
               <Row gutter={[16, 16]} style={{ marginBottom: 8 }}>
-                {stat(
-                  'gini-aum',
-                  t('analytics.concentration.gini', { measure: aumName }),
-                  v.aum.gini,
-                  v.aum.gini.toFixed(3),
-                )}
-                {stat(
-                  'top20-aum',
-                  t('analytics.concentration.top20', { measure: aumName }),
-                  v.aum.top20Share,
-                  formatPercent(v.aum.top20Share, lang),
-                )}
-                {stat(
-                  'gini-revenue',
-                  t('analytics.concentration.gini', { measure: revenueName }),
-                  v.revenue.gini,
-                  v.revenue.gini.toFixed(3),
-                )}
-                {stat(
-                  'top20-revenue',
-                  t('analytics.concentration.top20', { measure: revenueName }),
-                  v.revenue.top20Share,
-                  formatPercent(v.revenue.top20Share, lang),
-                )}
-                {stat(
-                  'total-aum',
-                  t('analytics.concentration.total', { measure: aumName }),
-                  v.aum.total,
-                  formatCnyCompact(v.aum.total, lang),
-                )}
-                {stat(
-                  'total-revenue',
-                  t('analytics.concentration.total', { measure: revenueName }),
-                  v.revenue.total,
-                  formatCnyCompact(v.revenue.total, lang),
+                {/* Gini and top-20% share of each measure, then each measure's total. */}
+                {measures(v).flatMap(({ key, name, m }) => [
+                  stat(
+                    `gini-${key}`,
+                    t('analytics.concentration.gini', { measure: name }),
+                    m.gini,
+                    m.gini.toFixed(3),
+                  ),
+                  stat(
+                    `top20-${key}`,
+                    t('analytics.concentration.top20', { measure: name }),
+                    m.top20Share,
+                    formatPercent(m.top20Share, lang),
+                  ),
+                ])}
+                {measures(v).map(({ key, name, m }) =>
+                  stat(
+                    `total-${key}`,
+                    t('analytics.concentration.total', { measure: name }),
+                    m.total,
+                    formatCnyCompact(m.total, lang),
+                  ),
                 )}
               </Row>
               {chart && <EChart option={chart} height={380} testId="lorenz-chart" />}
