@@ -10,12 +10,14 @@ export function IconAction(props: {
   readonly testId?: string;
   readonly type?: ButtonProps['type'];
   readonly size?: ButtonProps['size'];
+  readonly danger?: boolean;
 }) {
   return (
     <Tooltip title={props.title}>
       <Button
         type={props.type ?? 'text'}
         size={props.size}
+        danger={props.danger}
         icon={props.icon}
         aria-label={props.title}
         onClick={props.onClick}

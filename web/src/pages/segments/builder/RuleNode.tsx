@@ -1,5 +1,5 @@
 import { DeleteOutlined, StopOutlined, UndoOutlined } from '@ant-design/icons';
-import { Button, Segmented, Space, Tag, Tooltip, Typography } from 'antd';
+import { Segmented, Space, Tag, Typography } from 'antd';
 import type { CSSProperties, ReactNode } from 'react';
 import type { Issue } from '../../../api/client.ts';
 import { matchRule, pathText, ruleKind, type Rule, type Step } from '../../../api/rule.ts';
@@ -11,6 +11,7 @@ import { EventCondition } from './EventCondition.tsx';
 import { HoldsCondition } from './HoldsCondition.tsx';
 import { ListCondition, SampleCondition, SegmentCondition } from './RefConditions.tsx';
 import { TagCondition } from './TagCondition.tsx';
+import { IconAction } from '../../../components/IconAction.tsx';
 
 /** Changes the node at `steps` (undefined removes it). */
 export type Edit = (steps: readonly Step[], fn: (node: Rule) => Rule | undefined) => void;
@@ -56,33 +57,33 @@ function Issues({ path }: { path: string }) {
   );
 }
 
+/** Wraps the node at `steps` in a negation. */
+function NegateAction({ steps, edit }: { steps: readonly Step[]; edit: Edit }) {
+  const { t } = useI18n();
+  return (
+    <IconAction
+      title={t('builder.negate')}
+      size="small"
+      icon={<StopOutlined />}
+      onClick={() => edit(steps, (r) => ({ not: r }))}
+      testId="node-negate"
+    />
+  );
+}
+
 function NodeActions({ steps, edit, negate }: { steps: readonly Step[]; edit: Edit; negate: boolean }) {
   const { t } = useI18n();
   return (
     <Space size={0}>
-      {negate && (
-        <Tooltip title={t('builder.negate')}>
-          <Button
-            type="text"
-            size="small"
-            icon={<StopOutlined />}
-            onClick={() => edit(steps, (r) => ({ not: r }))}
-            data-testid="node-negate"
-            aria-label={t('builder.negate')}
-          />
-        </Tooltip>
-      )}
-      <Tooltip title={t('builder.remove')}>
-        <Button
-          type="text"
-          size="small"
-          danger
-          icon={<DeleteOutlined />}
-          onClick={() => edit(steps, () => undefined)}
-          data-testid="node-remove"
-          aria-label={t('builder.remove')}
-        />
-      </Tooltip>
+      {negate && <NegateAction steps={steps} edit={edit} />}
+      <IconAction
+        title={t('builder.remove')}
+        size="small"
+        danger
+        icon={<DeleteOutlined />}
+        onClick={() => edit(steps, () => undefined)}
+        testId="node-remove"
+      />
     </Space>
   );
 }
@@ -155,17 +156,7 @@ function GroupNode({
           <Typography.Text type="secondary">{t('builder.group.ofTheFollowing')}</Typography.Text>
         </Space>
         {!root && <NodeActions steps={steps} edit={edit} negate />}
-        {root && items.length > 0 && (
-          <Tooltip title={t('builder.negate')}>
-            <Button
-              type="text"
-              size="small"
-              icon={<StopOutlined />}
-              onClick={() => edit(steps, (r) => ({ not: r }))}
-              data-testid="node-negate"
-            />
-          </Tooltip>
-        )}
+        {root && items.length > 0 && <NegateAction steps={steps} edit={edit} />}
       </div>
       <Issues path={path} />
       <Space orientation="vertical" size={8} style={{ width: '100%', marginTop: 10 }}>
@@ -205,16 +196,13 @@ function NotNode({ child, steps, edit }: { child: Rule; steps: readonly Step[]; 
           <Typography.Text type="secondary">{t('builder.notHelp')}</Typography.Text>
         </Space>
         <Space size={0}>
-          <Tooltip title={t('builder.unNegate')}>
-            <Button
-              type="text"
-              size="small"
-              icon={<UndoOutlined />}
-              onClick={() => edit(steps, (r) => matchRule(r, { not: (negation) => negation.not }, () => r))}
-              data-testid="node-unnegate"
-              aria-label={t('builder.unNegate')}
-            />
-          </Tooltip>
+          <IconAction
+            title={t('builder.unNegate')}
+            size="small"
+            icon={<UndoOutlined />}
+            onClick={() => edit(steps, (r) => matchRule(r, { not: (negation) => negation.not }, () => r))}
+            testId="node-unnegate"
+          />
           {steps.length > 0 && <NodeActions steps={steps} edit={edit} negate={false} />}
         </Space>
       </div>
