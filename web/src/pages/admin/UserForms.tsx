@@ -87,13 +87,7 @@ export function UserCreateForm(props: {
       >
         <Input autoComplete="off" data-testid="user-form-username" />
       </Form.Item>
-      <Form.Item name="displayName" label={t('admin.users.displayName')}>
-        <Input data-testid="user-form-display-name" />
-      </Form.Item>
-      <Form.Item name="role" label={t('admin.users.role')} rules={[{ required: true }]}>
-        <Select options={roleOptions(t)} data-testid="user-form-role" />
-      </Form.Item>
-      <ScopeFields choices={props.choices} />
+      <AccountFields choices={props.choices} />
       <Form.Item
         name="password"
         label={t('login.password')}
@@ -106,6 +100,22 @@ export function UserCreateForm(props: {
         {t('admin.users.create')}
       </Button>
     </Form>
+  );
+}
+
+/** The fields a new and an edited user share: display name, role and scope. */
+function AccountFields({ choices }: { choices: ScopeChoices }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <Form.Item name="displayName" label={t('admin.users.displayName')}>
+        <Input data-testid="user-form-display-name" />
+      </Form.Item>
+      <Form.Item name="role" label={t('admin.users.role')} rules={[{ required: true }]}>
+        <Select options={roleOptions(t)} data-testid="user-form-role" />
+      </Form.Item>
+      <ScopeFields choices={choices} />
+    </>
   );
 }
 
@@ -150,13 +160,7 @@ export function UserEditForm(props: {
       data-testid="user-edit-form"
     >
       {failure && <Alert type="error" showIcon title={failure} style={{ marginBottom: 12 }} />}
-      <Form.Item name="displayName" label={t('admin.users.displayName')}>
-        <Input data-testid="user-form-display-name" />
-      </Form.Item>
-      <Form.Item name="role" label={t('admin.users.role')} rules={[{ required: true }]}>
-        <Select options={roleOptions(t)} data-testid="user-form-role" />
-      </Form.Item>
-      <ScopeFields choices={props.choices} />
+      <AccountFields choices={props.choices} />
       <Form.Item name="grants" label={t('admin.users.grants')} extra={t('admin.users.grantsHelp')}>
         <Checkbox.Group
           data-testid="user-form-grants"
