@@ -77,65 +77,40 @@ describe('one decision per message, in waterfall order', () => {
     ).toEqual({ outcome: 'suppress', reason: 'opted_out' });
   });
 
-  it('do-not-contact before caps, caps before control group and holdout', () => {
-    expect(
-      decideContact(
-        policy,
-        'marketing',
-        caps,
-        open,
-        facts({ doNotContact: true, sent: { day: 9, week: 9, month: 9 } }),
-      ),
-    ).toEqual({ outcome: 'suppress', reason: 'do_not_contact' });
-    expect(
-      decideContact(
-        policy,
-        'marketing',
-        caps,
-        open,
-        facts({ sent: { day: 1, week: 1, month: 1 }, inControlGroup: true }),
-      ),
-    ).toEqual({ outcome: 'suppress', reason: 'cap_day' });
-    expect(
-      decideContact(policy, 'marketing', caps, open, facts({ sent: { day: 0, week: 3, month: 3 } })),
-    ).toEqual({
-      outcome: 'suppress',
-      reason: 'cap_week',
-    });
-    expect(
-      decideContact(policy, 'marketing', caps, open, facts({ sent: { day: 0, week: 0, month: 8 } })),
-    ).toEqual({
-      outcome: 'suppress',
-      reason: 'cap_month',
-    });
-    expect(
-      decideContact(policy, 'marketing', caps, open, facts({ inControlGroup: true, inGlobalHoldout: true })),
-    ).toEqual({
-      outcome: 'suppress',
-      reason: 'control_group',
-    });
-    expect(decideContact(policy, 'marketing', caps, open, facts({ inGlobalHoldout: true }))).toEqual({
-      outcome: 'suppress',
-      reason: 'global_holdout',
-    });
-  });
-
-  it('service messages: past caps and the holdout by policy, still consent and do-not-contact', () => {
-    const full = { day: 5, week: 5, month: 50 };
-    expect(
-      decideContact(policy, 'service', caps, open, facts({ sent: full, inGlobalHoldout: true })),
-    ).toEqual({
-      outcome: 'send',
-    });
-    const strict: ContactPolicy = { ...policy, serviceIgnoresCaps: false };
-    expect(decideContact(strict, 'service', caps, open, facts({ sent: full }))).toEqual({
-      outcome: 'suppress',
-      reason: 'cap_day',
-    });
-    expect(decideContact(policy, 'service', caps, open, facts({ doNotContact: true }))).toEqual({
-      outcome: 'suppress',
-      reason: 'do_not_contact',
-    });
+  const full = { day: 5, week: 5, month: 50 };
+  const strict: ContactPolicy = { ...policy, serviceIgnoresCaps: false };
+  it.each([
+    ['do-not-contact before caps', policy, 'marketing', { doNotContact: true, sent: full }, 'do_not_contact'],
+    [
+      'caps before control group',
+      policy,
+      'marketing',
+      { sent: { day: 1, week: 1, month: 1 }, inControlGroup: true },
+      'cap_day',
+    ],
+    ['weekly cap', policy, 'marketing', { sent: { day: 0, week: 3, month: 3 } }, 'cap_week'],
+    ['monthly cap', policy, 'marketing', { sent: { day: 0, week: 0, month: 8 } }, 'cap_month'],
+    [
+      'control group before holdout',
+      policy,
+      'marketing',
+      { inControlGroup: true, inGlobalHoldout: true },
+      'control_group',
+    ],
+    ['global holdout', policy, 'marketing', { inGlobalHoldout: true }, 'global_holdout'],
+    [
+      'service past caps and holdout by policy',
+      policy,
+      'service',
+      { sent: full, inGlobalHoldout: true },
+      undefined,
+    ],
+    ['service capped when the policy says so', strict, 'service', { sent: full }, 'cap_day'],
+    ['service still honours do-not-contact', policy, 'service', { doNotContact: true }, 'do_not_contact'],
+  ] as const)('%s', (_, settings, purpose, over, reason) => {
+    expect(decideContact(settings, purpose, caps, open, facts(over))).toEqual(
+      reason === undefined ? { outcome: 'send' } : { outcome: 'suppress', reason },
+    );
   });
 
   it('quiet hours defer, never drop; service may be exempted', () => {
