@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { ContentTables } from './content-tables.ts';
 import type { ExperimentTables } from './experiment-tables.ts';
 import type { PoolTables } from './pool-tables.ts';
 
@@ -317,7 +318,7 @@ export interface CustomerListTable {
   created_at: CreatedAt;
 }
 
-export interface Database extends PoolTables, ExperimentTables {
+export interface Database extends PoolTables, ExperimentTables, ContentTables {
   org_units: OrgUnitTable;
   staff: StaffTable;
   customers: CustomerTable;
