@@ -126,9 +126,10 @@ for (const harness of harnesses) {
       await sender.close?.();
     });
 
-    it.runIf(harness.failNext !== undefined)(
-      'transient failures are retry, permanent ones failed, never a throw',
-      async () => {
+    const failNext = harness.failNext;
+    // The outbox is our own table: it has no provider to fail.
+    if (failNext)
+      it('transient failures are retry, permanent ones failed, never a throw', async () => {
         const sender = harness.sender();
         failNext('transient');
         const first = message({ reaches });
@@ -138,8 +139,7 @@ for (const harness of harnesses) {
         const refused = await sender.send(message({ reaches }), signal);
         expect(refused.status).toBe('failed');
         await sender.close?.();
-      },
-    );
+      });
   });
 }
 
