@@ -110,3 +110,18 @@ export interface MessageScope {
 export function renderTemplate(template: Template[], scope: MessageScope): string {
   return plain.renderSync(template, scope as object) as string;
 }
+
+/** Parses a template that was checked when its content was saved (an e-mail body with escaping); throws if broken. */
+export function parseTemplate(field: string, source: string): Template[] {
+  return (field === 'html' ? html : plain).parse(source);
+}
+
+/** The tag keys a checked template reads ({{ tag.x }}). */
+export function templateTagKeys(template: Template[]): string[] {
+  const keys = new Set<string>();
+  for (const variable of analyzeSync(template, { partials: false }).globals['tag'] ?? []) {
+    const key = variable.toArray()[1];
+    if (typeof key === 'string') keys.add(key);
+  }
+  return [...keys];
+}

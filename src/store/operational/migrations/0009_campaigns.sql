@@ -88,6 +88,7 @@ create table deliveries (
 create index deliveries_due on deliveries (not_before) where status = 'queued';
 create index deliveries_claimed on deliveries (claimed_until) where status = 'sending';
 create index deliveries_customer on deliveries (customer_id);
+create index deliveries_open on deliveries (run_id) where status in ('queued', 'sending');
 
 -- Messages counted against caps, per customer, touchpoint and business day (reserved when a run is prepared).
 create table contact_ledger (
