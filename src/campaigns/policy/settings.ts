@@ -37,6 +37,8 @@ export const contactPolicySchema = z
     caps: z.partialRecord(contactChannelSchema, capsSchema),
     /** Service messages neither count towards nor are stopped by the caps. */
     serviceIgnoresCaps: z.boolean(),
+    /** The bank-wide holdout: this share of customers (a fixed sample) never receives marketing, to measure it all. */
+    globalHoldoutPercent: z.number().min(0).max(20),
   })
   .strict();
 /** The bank's contact policy settings. */
@@ -54,4 +56,5 @@ export const DEFAULT_CONTACT_POLICY: ContactPolicy = Object.freeze({
     phone: { day: 1, week: 1, month: 2 },
   },
   serviceIgnoresCaps: true,
+  globalHoldoutPercent: 2,
 });
