@@ -1,4 +1,8 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { DEFAULT_CONTACT_POLICY, type ContactPolicy } from '../../src/campaigns/policy/settings.ts';
+import type { Waterfall } from '../../src/campaigns/runs/plan.ts';
+import { prepareRun } from '../../src/campaigns/runs/prepare.ts';
+import { RoaringBitmap32 } from '../../src/segments/bitmap.ts';
 import { createContent, reviewContent } from '../../src/campaigns/content/library.ts';
 import type { Clock } from '../../src/shared/clock.ts';
 import type { Database } from '../../src/store/operational/database.ts';
@@ -80,15 +84,16 @@ export async function seedCampaignBank(
 }
 
 /**
- * An approved campaign with one run in 'sending' and a queued delivery per SMS-consenting customer on `channel`
- * (what preparing a run writes). Returns the run id and the number queued.
+ * An approved campaign with one run prepared on the whole bank (every customer in the audience, no control group,
+ * no holdout): what preparing a run writes. Returns the run id, the waterfall and the number queued.
  */
 export async function queueCampaignRun(
   db: Kysely<Database>,
   clock: Clock,
   contentId: number,
   channel: string,
-): Promise<{ runId: number; queued: number }> {
+  options: { policy?: ContactPolicy; controlPercent?: number } = {},
+): Promise<{ runId: number; queued: number; waterfall: Waterfall }> {
   const now = clock.now();
   const campaign = await db
     .insertInto('campaigns')
@@ -122,13 +127,21 @@ export async function queueCampaignRun(
     .execute();
   const run = await db
     .insertInto('campaign_runs')
-    .values({ campaign_id: campaign.id, version: 1, slot: now, status: 'sending', created_at: now })
+    .values({ campaign_id: campaign.id, version: 1, slot: now, created_at: now })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const result = await sql`
-    insert into deliveries (run_id, customer_id, channel, idempotency_key, not_before, consent, updated_at)
-    select ${run.id}::bigint, c.customer_id, ${channel}, ${run.id}::text || '-' || c.customer_id || '-' || ${channel},
-           ${now}::timestamptz, jsonb_build_object('channel', 'sms', 'status', c.status), ${now}::timestamptz
-      from consents c where c.channel = 'sms' and c.status = 'granted'`.execute(db);
-  return { runId: Number(run.id), queued: Number(result.numAffectedRows ?? 0) };
+  const ids = (await db.selectFrom('customers').select('id').execute()).map((r) => r.id);
+  const waterfall = await prepareRun(
+    { db, clock, policy: options.policy ?? { ...DEFAULT_CONTACT_POLICY, globalHoldoutPercent: 0 } },
+    {
+      runId: Number(run.id),
+      campaignId: campaign.id,
+      purpose: 'marketing',
+      channels: [{ key: channel, reaches: 'sms' }],
+      controlPercent: options.controlPercent ?? 0,
+    },
+    new RoaringBitmap32(ids),
+    clock.today(),
+  );
+  return { runId: Number(run.id), queued: waterfall.toSend, waterfall };
 }
