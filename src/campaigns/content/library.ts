@@ -7,6 +7,9 @@ import type { Database } from '../../store/operational/database.ts';
 import { checkContent, type ContentIssue } from './check.ts';
 import { DEFAULT_SENSITIVE_WORDS } from './compliance.ts';
 import { contentDraftSchema, type ContentDraft } from './model.ts';
+import { reviewVersion, type ReviewStep, type ReviewedTable } from '../review.ts';
+
+const CONTENT_VERSIONS: ReviewedTable = { table: 'content_versions', owner: 'content_id', entity: 'content' };
 
 // The content library: items and their versions. Saving checks templates and sensitive words and writes a new
 // version; a version is submitted, then approved or rejected by someone other than its author (maker-checker);
@@ -254,50 +257,13 @@ export async function reviewContent(
   actor: string,
   contentId: number,
   version: number,
-  step: { action: 'submit' } | { action: 'approve' | 'reject'; note?: string },
+  step: ReviewStep,
 ): Promise<ContentResult<ContentVersionView>> {
   return deps.db.transaction().execute(async (tx) => {
-    const row = await tx
-      .selectFrom('content_versions')
-      .selectAll()
-      .where('content_id', '=', contentId)
-      .where('version', '=', version)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row) return err({ code: 'not_found', message: `no version ${version} of content ${contentId}` });
     const now = deps.clock.now();
-    if (step.action === 'submit') {
-      if (row.status !== 'draft' && row.status !== 'rejected')
-        return err({
-          code: 'conflict',
-          message: `version ${version} is ${row.status}; only a draft is submitted`,
-        });
-    } else {
-      if (row.status !== 'pending')
-        return err({
-          code: 'conflict',
-          message: `version ${version} is ${row.status}; only a submitted version is decided`,
-        });
-      if (row.author === actor)
-        return err({
-          code: 'forbidden',
-          message: 'the author of a version cannot approve or reject it (maker-checker)',
-        });
-    }
-    const status: ContentVersionStatus =
-      step.action === 'submit' ? 'pending' : step.action === 'approve' ? 'approved' : 'rejected';
-    const updated = await tx
-      .updateTable('content_versions')
-      .set(
-        step.action === 'submit'
-          ? { status, submitted_at: now, decided_by: null, decided_at: null, decision_note: null }
-          : { status, decided_by: actor, decided_at: now, decision_note: step.note ?? null },
-      )
-      .where('content_id', '=', contentId)
-      .where('version', '=', version)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    if (status === 'approved')
+    const reviewed = await reviewVersion(tx, CONTENT_VERSIONS, contentId, version, actor, step, now);
+    if (!reviewed.ok) return reviewed;
+    if (reviewed.value.status === 'approved')
       await tx
         .updateTable('content_items')
         .set({
@@ -306,15 +272,13 @@ export async function reviewContent(
         })
         .where('id', '=', contentId)
         .execute();
-    await recordAudit(tx, {
-      actor,
-      action: `content.${step.action}`,
-      entityType: 'content',
-      entityId: String(contentId),
-      details: { version, ...('note' in step && step.note ? { note: step.note } : {}) },
-      at: now,
-    });
-    return ok(versionView(updated));
+    const row = await tx
+      .selectFrom('content_versions')
+      .selectAll()
+      .where('content_id', '=', contentId)
+      .where('version', '=', version)
+      .executeTakeFirstOrThrow();
+    return ok(versionView(row));
   });
 }
 
