@@ -78,9 +78,22 @@ export async function deliverBatch(deps: WorkerDeps, signal: AbortSignal): Promi
       return;
     }
     const sender = deps.senders.get(channelOf.get(item.key) ?? '');
-    const outcome = sender
-      ? await sender.send(item.message, signal)
-      : { status: 'failed' as const, reason: 'channel not available in this worker' };
+    let outcome;
+    try {
+      outcome = sender
+        ? await sender.send(item.message, signal)
+        : { status: 'failed' as const, reason: 'channel not available in this worker' };
+    } catch (error) {
+      if (!signal.aborted) throw error;
+      // Stopping: the provider may or may not have it; it goes again under the same key, at once.
+      settlements.push({
+        key: item.key,
+        status: 'queued',
+        retryAt: deps.clock.now(),
+        error: 'worker stopped mid-send',
+      });
+      return;
+    }
     if (outcome.status === 'sent') {
       report.sent++;
       sent.push(item.message);
