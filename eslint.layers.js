@@ -5,6 +5,8 @@
 /** Every room of src/, lowest first. */
 const ROOMS = [
   'shared',
+  // The schemas requests and answers share (API, CLI, dashboard): on the kernel only, and every room above may use them.
+  'contracts',
   'config',
   'store',
   'audit',
@@ -26,19 +28,32 @@ const DOMAINS = ['segments', 'tags', 'customers', 'ingest', 'pool', 'analytics',
 /** What each room may import besides itself. */
 const MAY = {
   shared: [],
-  config: ['shared'],
-  store: ['shared'],
-  audit: ['shared', 'store'],
-  auth: ['shared', 'config', 'store', 'audit'],
+  contracts: ['shared'],
+  config: ['shared', 'contracts'],
+  store: ['shared', 'contracts'],
+  audit: ['shared', 'contracts', 'store'],
+  auth: ['shared', 'contracts', 'config', 'store', 'audit'],
   // Domains sit on the kernel and stores and may use one another, except where an arrow would run back up:
   // ingest hands rows to targets other domains give it, and never imports them.
-  segments: ['shared', 'config', 'store', 'audit', 'auth', 'tags'],
-  tags: ['shared', 'config', 'store', 'audit', 'auth', 'segments'],
-  customers: ['shared', 'config', 'store', 'audit', 'auth', 'segments', 'tags'],
-  ingest: ['shared', 'config', 'store', 'audit', 'auth', 'segments', 'tags', 'customers'],
-  pool: ['shared', 'config', 'store', 'audit', 'auth', 'segments', 'tags', 'customers', 'ingest'],
+  segments: ['shared', 'contracts', 'config', 'store', 'audit', 'auth', 'tags'],
+  tags: ['shared', 'contracts', 'config', 'store', 'audit', 'auth', 'segments'],
+  customers: ['shared', 'contracts', 'config', 'store', 'audit', 'auth', 'segments', 'tags'],
+  ingest: ['shared', 'contracts', 'config', 'store', 'audit', 'auth', 'segments', 'tags', 'customers'],
+  pool: [
+    'shared',
+    'contracts',
+    'config',
+    'store',
+    'audit',
+    'auth',
+    'segments',
+    'tags',
+    'customers',
+    'ingest',
+  ],
   analytics: [
     'shared',
+    'contracts',
     'config',
     'store',
     'audit',
@@ -49,10 +64,10 @@ const MAY = {
     'ingest',
     'pool',
   ],
-  demo: ['shared', 'config', 'store', 'audit', 'auth', ...DOMAINS.filter((d) => d !== 'demo')],
-  api: ['shared', 'config', 'store', 'audit', 'auth', ...DOMAINS],
-  server: ['shared', 'config', 'store', 'audit', 'auth', ...DOMAINS, 'api'],
-  cli: ['shared', 'config', 'store', 'audit', 'auth', ...DOMAINS, 'api', 'server'],
+  demo: ['shared', 'contracts', 'config', 'store', 'audit', 'auth', ...DOMAINS.filter((d) => d !== 'demo')],
+  api: ['shared', 'contracts', 'config', 'store', 'audit', 'auth', ...DOMAINS],
+  server: ['shared', 'contracts', 'config', 'store', 'audit', 'auth', ...DOMAINS, 'api'],
+  cli: ['shared', 'contracts', 'config', 'store', 'audit', 'auth', ...DOMAINS, 'api', 'server'],
 };
 
 const FASTIFY = {

@@ -13,20 +13,14 @@ import {
   segmentVersions,
   updateSegment,
 } from '../../segments/segment-store.ts';
-import type { SegmentResult } from '../../segments/service.ts';
+import { RuleSchema } from '../../contracts/rule.ts';
 import { AppError } from '../../shared/errors.ts';
-import { errorBody, type RouteContext, type ZodApi } from '../http.ts';
+import { errorBody, unwrap, type RouteContext, type ZodApi } from '../http.ts';
 import { wholeBank } from './pool-common.ts';
 import * as s from './segment-schemas.ts';
-import { segmentError, segmentServiceOf } from './segment-service.ts';
+import { segmentServiceOf } from './segment-service.ts';
 
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
-
-/** The value of a service result; a failure becomes the API's error (segmentError). */
-function unwrap<T>(result: SegmentResult<T>): T {
-  if (result.ok) return result.value;
-  throw segmentError(result.error);
-}
 
 /** /v1/segments and /v1/lists: the rule builder's catalogue and preview, saved segments, lists, analysis, export. */
 export function registerSegmentRoutes(api: ZodApi, ctx: RouteContext): void {
@@ -56,7 +50,7 @@ export function registerSegmentRoutes(api: ZodApi, ctx: RouteContext): void {
       schema: {
         tags: ['segments'],
         summary: 'Count the members of a rule (invalid rule: 400 invalid_rule with the path of each problem)',
-        body: z.object({ rule: s.rule, asOf: s.asOfDay }),
+        body: z.object({ rule: RuleSchema, asOf: s.asOfDay }),
         response: { 200: z.object({ count: z.number().int(), elapsed_ms: z.number() }), ...errors },
       },
     },
@@ -215,43 +209,26 @@ export function registerSegmentRoutes(api: ZodApi, ctx: RouteContext): void {
     },
   );
 
-  api.get(
-    '/v1/segments/:id/analysis',
-    {
-      schema: {
-        tags: ['segments'],
-        summary: 'Scale, growth, reach, stickiness, portrait and concentration of a saved segment',
-        params: s.segmentId,
-        querystring: z.object(s.analysisOptions),
-        response: { 200: s.analysis, ...errors },
-      },
-    },
-    async (req) => {
-      await wholeBank(req, ctx, 'analytics.read');
-      const members = unwrap(await service.segmentMembers(req.params.id, req.query.asOf));
-      const { minSupport } = req.query;
-      return analyseGroup(db, members.entry, members.bitmap, {
-        segmentId: req.params.id,
-        ...(minSupport ? { minSupport } : {}),
-      });
-    },
-  );
-
   api.post(
     '/v1/segments/analysis',
     {
       schema: {
         tags: ['segments'],
-        summary: 'The group analysis of an ad-hoc rule (no growth: it has no snapshots)',
-        body: z.object({ rule: s.rule, ...s.analysisOptions }),
+        summary:
+          'Scale, growth, reach, stickiness, portrait and concentration of a group: a saved segment (with its growth ' +
+          'over its snapshots) or a rule',
+        body: s.analysisInput,
         response: { 200: s.analysis, ...errors },
       },
     },
     async (req) => {
       await wholeBank(req, ctx, 'analytics.read');
-      const members = unwrap(await service.ruleMembers(req.body.rule, req.body.asOf));
-      const { minSupport } = req.body;
-      return analyseGroup(db, members.entry, members.bitmap, minSupport ? { minSupport } : {});
+      const { population, asOf, minSupport } = req.body;
+      const members = unwrap(await service.populationMembers(population, asOf));
+      return analyseGroup(db, members.entry, members.bitmap, {
+        ...('segmentId' in population ? { segmentId: population.segmentId } : {}),
+        ...(minSupport ? { minSupport } : {}),
+      });
     },
   );
 
