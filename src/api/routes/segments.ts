@@ -13,7 +13,9 @@ import {
   segmentVersions,
   updateSegment,
 } from '../../segments/segment-store.ts';
+import type { Population } from '../../contracts/population.ts';
 import { RuleSchema } from '../../contracts/rule.ts';
+import type { Day } from '../../shared/day.ts';
 import { AppError } from '../../shared/errors.ts';
 import { errorBody, unwrap, type RouteContext, type ZodApi } from '../http.ts';
 import { wholeBank } from './pool-common.ts';
@@ -209,6 +211,15 @@ export function registerSegmentRoutes(api: ZodApi, ctx: RouteContext): void {
     },
   );
 
+  /** The group analysis of a population: a saved segment's has its growth over the segment's snapshots. */
+  async function analyse(population: Population, options: { asOf?: Day; minSupport?: number }) {
+    const members = unwrap(await service.populationMembers(population, options.asOf));
+    return analyseGroup(db, members.entry, members.bitmap, {
+      ...('segmentId' in population ? { segmentId: population.segmentId } : {}),
+      ...(options.minSupport ? { minSupport: options.minSupport } : {}),
+    });
+  }
+
   api.post(
     '/v1/segments/analysis',
     {
@@ -223,12 +234,25 @@ export function registerSegmentRoutes(api: ZodApi, ctx: RouteContext): void {
     },
     async (req) => {
       await wholeBank(req, ctx, 'analytics.read');
-      const { population, asOf, minSupport } = req.body;
-      const members = unwrap(await service.populationMembers(population, asOf));
-      return analyseGroup(db, members.entry, members.bitmap, {
-        ...('segmentId' in population ? { segmentId: population.segmentId } : {}),
-        ...(minSupport ? { minSupport } : {}),
-      });
+      const { population, ...options } = req.body;
+      return analyse(population, options);
+    },
+  );
+
+  api.get(
+    '/v1/segments/:id/analysis',
+    {
+      schema: {
+        tags: ['segments'],
+        summary: 'The group analysis of a saved segment (POST /v1/segments/analysis with {"segmentId": id})',
+        params: s.segmentId,
+        querystring: s.analysisInput.omit({ population: true }),
+        response: { 200: s.analysis, ...errors },
+      },
+    },
+    async (req) => {
+      await wholeBank(req, ctx, 'analytics.read');
+      return analyse({ segmentId: req.params.id }, req.query);
     },
   );
 
