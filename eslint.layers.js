@@ -25,6 +25,9 @@ const ROOMS = [
 
 const DOMAINS = ['segments', 'tags', 'customers', 'ingest', 'pool', 'analytics', 'demo'];
 
+/** The kernel every domain sits on. */
+const KERNEL = ['shared', 'contracts', 'config', 'store', 'audit', 'auth'];
+
 /** What each room may import besides itself. */
 const MAY = {
   shared: [],
@@ -35,39 +38,16 @@ const MAY = {
   auth: ['shared', 'contracts', 'config', 'store', 'audit'],
   // Domains sit on the kernel and stores and may use one another, except where an arrow would run back up:
   // ingest hands rows to targets other domains give it, and never imports them.
-  segments: ['shared', 'contracts', 'config', 'store', 'audit', 'auth', 'tags'],
-  tags: ['shared', 'contracts', 'config', 'store', 'audit', 'auth', 'segments'],
-  customers: ['shared', 'contracts', 'config', 'store', 'audit', 'auth', 'segments', 'tags'],
-  ingest: ['shared', 'contracts', 'config', 'store', 'audit', 'auth', 'segments', 'tags', 'customers'],
-  pool: [
-    'shared',
-    'contracts',
-    'config',
-    'store',
-    'audit',
-    'auth',
-    'segments',
-    'tags',
-    'customers',
-    'ingest',
-  ],
-  analytics: [
-    'shared',
-    'contracts',
-    'config',
-    'store',
-    'audit',
-    'auth',
-    'segments',
-    'tags',
-    'customers',
-    'ingest',
-    'pool',
-  ],
-  demo: ['shared', 'contracts', 'config', 'store', 'audit', 'auth', ...DOMAINS.filter((d) => d !== 'demo')],
-  api: ['shared', 'contracts', 'config', 'store', 'audit', 'auth', ...DOMAINS],
-  server: ['shared', 'contracts', 'config', 'store', 'audit', 'auth', ...DOMAINS, 'api'],
-  cli: ['shared', 'contracts', 'config', 'store', 'audit', 'auth', ...DOMAINS, 'api', 'server'],
+  segments: [...KERNEL, 'tags'],
+  tags: [...KERNEL, 'segments'],
+  customers: [...KERNEL, 'segments', 'tags'],
+  ingest: [...KERNEL, 'segments', 'tags', 'customers'],
+  pool: [...KERNEL, 'segments', 'tags', 'customers', 'ingest'],
+  analytics: [...KERNEL, 'segments', 'tags', 'customers', 'ingest', 'pool'],
+  demo: [...KERNEL, ...DOMAINS.filter((d) => d !== 'demo')],
+  api: [...KERNEL, ...DOMAINS],
+  server: [...KERNEL, ...DOMAINS, 'api'],
+  cli: [...KERNEL, ...DOMAINS, 'api', 'server'],
 };
 
 const FASTIFY = {

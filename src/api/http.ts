@@ -147,7 +147,7 @@ export function throttledOr(
   const retry = (failure.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
   if (failure.code === 'too_many_attempts' && typeof retry === 'number')
     reply.header('retry-after', String(retry));
-  return new AppError(failure.code, failure.message, failure.details);
+  return failureError(failure);
 }
 
 /** Sends an AppError as `{ error: { code, message, details } }`. */

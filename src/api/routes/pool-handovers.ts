@@ -12,7 +12,7 @@ import { AppError } from '../../shared/errors.ts';
 import { raise, rowId, type RouteContext, type ZodApi } from '../http.ts';
 import * as h from './handover-schemas.ts';
 import { errors, scoped } from './pool-common.ts';
-import { page } from './pool-schemas.ts';
+import { page } from '../../contracts/common.ts';
 
 const jobId = z.object({ id: rowId });
 

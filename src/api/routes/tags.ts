@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { Bilingual } from '../../contracts/common.ts';
 import { daySchema } from '../../shared/day.ts';
 import { AppError, failureError } from '../../shared/errors.ts';
 import type { Principal } from '../../auth/principal.ts';
@@ -15,7 +16,7 @@ import { scoped, wholeBank } from './pool-common.ts';
 // bank, so those routes are for whole-bank roles (admin, analyst; 403 otherwise: `wholeBank`); a portrait is one
 // customer, checked against the caller's scope (404 outside it).
 
-const label = z.object({ en: z.string(), zh: z.string() });
+const label = Bilingual;
 const valueItem = z.object({ value: z.string(), label, members: z.number(), share: z.number() });
 const tagItem = z.object({
   key: z.string(),
