@@ -158,35 +158,6 @@ export const concentration = z.object({
   elapsedMs: z.number(),
 });
 
-// ---- the GET forms (query strings), kept for scripts written against them; not in the OpenAPI document ----------
-
-/** The population as query parameters: a saved segment's id, or a rule as JSON text. */
-export const populationQuery = {
-  segment: text().min(1).max(64).optional().describe('a saved segment id: analyse its members only'),
-  rule: text()
-    .max(100_000)
-    .optional()
-    .describe('a segment rule as JSON text (URL-encoded): analyse its members only'),
-};
-export const rangeQuery = z.object({ ...range, ...populationQuery });
-export const dayQuery = z.object({ ...onDay, ...populationQuery });
-export const concentrationQuery = z.object({
-  asOf: concentrationBody.shape.asOf,
-  ...populationQuery,
-});
-
-export const trendQuery = z.object({
-  ...trendOptions,
-  breakdown: text()
-    .regex(
-      /^(tag:[a-z][a-z0-9_]{0,62}|attribute:[A-Za-z0-9_]{1,100}|segment:[A-Za-z0-9_-]{1,64}(,[A-Za-z0-9_-]{1,64}){0,19})$/,
-      'expected tag:<key>, attribute:<name> or segment:<id>[,<id>…]',
-    )
-    .optional(),
-  top,
-  ...populationQuery,
-});
-
 export const trend = z.object({
   metric: z.enum(TREND_METRICS),
   interval: z.enum(TREND_INTERVALS),
@@ -210,4 +181,33 @@ export const trend = z.object({
   totals: z.array(z.number()),
   computedAt: z.string(),
   elapsedMs: z.number(),
+});
+
+// ---- the GET forms (query strings), kept for scripts written against them; not in the OpenAPI document ----------
+
+/** The population as query parameters: a saved segment's id, or a rule as JSON text. */
+const populationQuery = {
+  segment: text().min(1).max(64).optional().describe('a saved segment id: analyse its members only'),
+  rule: text()
+    .max(100_000)
+    .optional()
+    .describe('a segment rule as JSON text (URL-encoded): analyse its members only'),
+};
+export const rangeQuery = z.object({ ...range, ...populationQuery });
+export const dayQuery = z.object({ ...onDay, ...populationQuery });
+export const concentrationQuery = z.object({
+  asOf: concentrationBody.shape.asOf,
+  ...populationQuery,
+});
+
+export const trendQuery = z.object({
+  ...trendOptions,
+  breakdown: text()
+    .regex(
+      /^(tag:[a-z][a-z0-9_]{0,62}|attribute:[A-Za-z0-9_]{1,100}|segment:[A-Za-z0-9_-]{1,64}(,[A-Za-z0-9_-]{1,64}){0,19})$/,
+      'expected tag:<key>, attribute:<name> or segment:<id>[,<id>…]',
+    )
+    .optional(),
+  top,
+  ...populationQuery,
 });
