@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
+import type { Population } from '../contracts/population.ts';
 import type { Clock } from '../shared/clock.ts';
 import { parseDay, type Day } from '../shared/day.ts';
-import { err, ok, type Result } from '../shared/errors.ts';
+import { err, ok, type Failure, type Result } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { Database } from '../store/operational/database.ts';
@@ -60,6 +61,19 @@ export function invalidRule(issues: readonly RuleIssue[]): SegmentFailure {
       (issues.length > 1 ? ` (and ${issues.length - 1} more)` : '')
     : 'invalid rule';
   return { code: 'invalid_rule', message, issues };
+}
+
+/** A segment failure (or any other) in the common shape: a rule's issues and unknown customers go in `details`. */
+export function asFailure(f: SegmentFailure | Failure): Failure {
+  if (f.code === 'invalid_rule' && 'issues' in f)
+    return { code: f.code, message: f.message, details: { issues: f.issues } };
+  if (f.code === 'unknown_customers' && 'unknownCustomerNos' in f)
+    return {
+      code: f.code,
+      message: f.message,
+      details: { unknownCustomerNos: f.unknownCustomerNos, unknownCount: f.unknownCount },
+    };
+  return f;
 }
 
 /** How old the event names may be when a rule names an event they lack. */
@@ -155,6 +169,13 @@ export class SegmentService {
     const entry = await this.entry(asOf);
     const result = await this.members(row.rule as Rule, entry);
     return result.ok ? ok({ ...result.value, version: row.version }) : result;
+  }
+
+  /** The members of a population on a day: a saved segment's (its current rule) or a rule's. */
+  populationMembers(population: Population, asOf?: string): Promise<SegmentResult<Members>> {
+    return 'segmentId' in population
+      ? this.segmentMembers(population.segmentId, asOf)
+      : this.ruleMembers(population.rule, asOf);
   }
 
   #evaluateOptions(entry: SegmentIndexEntry) {

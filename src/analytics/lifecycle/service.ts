@@ -237,7 +237,8 @@ export class LifecycleService {
   }
 
   async #population(input: PopulationInput, asOf: string): Promise<AnalysisResult<Population>> {
-    if (input.segment === undefined && input.rule === undefined)
+    // the whole bank needs no segment index
+    if (!input.population)
       return ok({ kind: 'bank', segment: null, evaluatedOn: null, members: null, entry: null });
     return resolvePopulation(this.#segments(), input, asOf);
   }

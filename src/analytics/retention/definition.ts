@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { Breakdown, Population } from '../../contracts/population.ts';
 import { kindSchemas } from '../../segments/rule.ts';
 import { calendarDayNumber, civilDate, daySchema, dayOfNumber } from '../../shared/day.ts';
 import { daySql } from '../../store/events/business-day.ts';
 import { text } from '../../shared/text.ts';
-import { groupBreakdownSchema, populationSchema } from '../funnels/groups.ts';
 
 // The schemas of the retention table and of the churn trend (API bodies, CLI --definition files, dashboard requests),
 // and the calendar of periods both use: business days of the bank (FLYWHEEL_TIMEZONE), weeks from Monday, calendar
@@ -37,8 +37,8 @@ export const retentionDefinitionSchema = z
     periods: z.number().int().min(1).max(60).describe('period offsets shown: 0 … periods − 1'),
     from: daySchema.describe('cohorts whose first occurrence is on or after this day'),
     to: daySchema.describe('… and on or before this day'),
-    population: populationSchema.optional(),
-    breakdown: groupBreakdownSchema.optional(),
+    population: Population.optional(),
+    breakdown: Breakdown.optional(),
     asOf: daySchema.optional().describe('business day of the segment index for population and groups'),
   })
   .refine((d) => d.from <= d.to, { message: 'from must not be after to', path: ['to'] });
@@ -70,8 +70,8 @@ export const churnDefinitionSchema = z
     period: periodSchema,
     from: daySchema.describe('first period: the one containing this day'),
     to: daySchema.describe('last period: the one containing this day'),
-    population: populationSchema.optional(),
-    breakdown: groupBreakdownSchema.optional(),
+    population: Population.optional(),
+    breakdown: Breakdown.optional(),
     asOf: daySchema.optional(),
   })
   .refine((d) => d.from <= d.to, { message: 'from must not be after to', path: ['to'] });

@@ -137,7 +137,7 @@ export const segmentsApi = {
   analysis: (id: string, signal?: AbortSignal) =>
     request<Analysis>('GET', `/v1/segments/${enc(id)}/analysis`, undefined, signal),
   analyseRule: (rule: unknown, signal?: AbortSignal) =>
-    request<Analysis>('POST', '/v1/segments/analysis', { rule }, signal),
+    request<Analysis>('POST', '/v1/segments/analysis', { population: { rule } }, signal),
   /** Refused (with the unknown numbers in the error's details) when some are unknown, unless `allowUnknown`. */
   createList: (name: string, customerNos: readonly string[], allowUnknown = false) =>
     request<UploadedList>('POST', '/v1/lists', {

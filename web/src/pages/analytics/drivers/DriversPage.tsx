@@ -50,9 +50,9 @@ export function DriversPage() {
     async (signal): Promise<DriversAnalysis | null> => {
       if (!query?.outcome) return null;
       const population = query.segment
-        ? { segment: query.segment }
+        ? { segmentId: query.segment }
         : query.population
-          ? (JSON.parse(query.population) as unknown)
+          ? { rule: JSON.parse(query.population) as unknown }
           : undefined;
       return driversApi.analyse(
         {

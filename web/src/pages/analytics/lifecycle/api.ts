@@ -2,7 +2,7 @@ import { request } from '../../../api.ts';
 import type { z } from 'zod';
 import type * as s from '../../../../../src/api/routes/analytics-lifecycle-schemas.ts';
 
-// GET /v1/analytics/lifecycle/*, /v1/analytics/concentration and /v1/analytics/trend as the dashboard sees them. The
+// POST /v1/analytics/lifecycle/*, /v1/analytics/concentration and /v1/analytics/trend as the dashboard sees them. The
 // types come from the routes' zod schemas (type-only imports, erased from the bundle).
 
 export type Distribution = z.output<typeof s.distribution>;
@@ -19,25 +19,36 @@ export type Trend = z.output<typeof s.trend>;
 export type TrendMetric = Trend['metric'];
 export type TrendInterval = Trend['interval'];
 
-/** Query parameters without the empty ones. */
-function query(params: Readonly<Record<string, string | number | undefined>>): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
-  const text = q.toString();
-  return text ? `?${text}` : '';
+type Params = Readonly<Record<string, string | number | undefined>>;
+
+/**
+ * The POST body of an analysis from the page's parameters: empty ones left out, `segment` as the population, a
+ * `tag:KEY` / `attribute:NAME` / `segment:ID,…` breakdown as the Breakdown contract.
+ */
+function bodyOf({ segment, breakdown, ...params }: Params): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') body[k] = v;
+  if (segment) body['population'] = { segmentId: String(segment) };
+  if (breakdown) {
+    const [by, value = ''] = String(breakdown).split(/:(.*)/s);
+    body['breakdown'] =
+      by === 'segment'
+        ? { by, segments: value.split(',') }
+        : { by, [by === 'tag' ? 'tag' : 'attribute']: value };
+  }
+  return body;
 }
 
-type Params = Readonly<Record<string, string | number | undefined>>;
-const get =
+const post =
   <T>(path: string) =>
   (params: Params, signal?: AbortSignal) =>
-    request<T>('GET', `${path}${query(params)}`, undefined, signal);
+    request<T>('POST', path, bodyOf(params), signal);
 
 export const lifecycleApi = {
-  distribution: get<Distribution>('/v1/analytics/lifecycle/distribution'),
-  transitions: get<Transitions>('/v1/analytics/lifecycle/transitions'),
-  timeInStage: get<TimeInStage>('/v1/analytics/lifecycle/time-in-stage'),
-  aarrr: get<Aarrr>('/v1/analytics/lifecycle/aarrr'),
-  concentration: get<Concentration>('/v1/analytics/concentration'),
-  trend: get<Trend>('/v1/analytics/trend'),
+  distribution: post<Distribution>('/v1/analytics/lifecycle/distribution'),
+  transitions: post<Transitions>('/v1/analytics/lifecycle/transitions'),
+  timeInStage: post<TimeInStage>('/v1/analytics/lifecycle/time-in-stage'),
+  aarrr: post<Aarrr>('/v1/analytics/lifecycle/aarrr'),
+  concentration: post<Concentration>('/v1/analytics/concentration'),
+  trend: post<Trend>('/v1/analytics/trend'),
 };
