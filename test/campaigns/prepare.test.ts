@@ -64,12 +64,7 @@ for (const engine of await engines()) {
         .executeTakeFirstOrThrow();
       expect(run).toEqual({ status: 'sending', waterfall });
       // Preparing again writes nothing more and answers the run's waterfall.
-      const again = await prepareRun(
-        { db, clock, policy },
-        { ...spec, runId },
-        audience,
-        clock.today(),
-      );
+      const again = await prepareRun({ db, clock, policy }, { ...spec, runId }, audience, clock.today());
       expect(again).toEqual(waterfall);
     });
 
