@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { recordAudit } from '../audit/audit.ts';
 import type { Population } from '../contracts/population.ts';
 import type { RoaringBitmap32 } from '../segments/bitmap.ts';
@@ -129,6 +129,30 @@ type CampaignRow = {
   updated_at: Date | string;
 };
 
+/** Writes version `version` of a campaign (a draft) and its audit record, in the caller's transaction. */
+async function writeVersion(
+  tx: Transaction<Database>,
+  id: number,
+  version: number,
+  draft: CampaignDraft,
+  actor: string,
+  now: Date,
+  action: 'campaign.create' | 'campaign.update',
+): Promise<void> {
+  await tx
+    .insertInto('campaign_versions')
+    .values({ campaign_id: id, version, body: JSON.stringify(draft), author: actor, created_at: now })
+    .execute();
+  await recordAudit(tx, {
+    actor,
+    action,
+    entityType: 'campaign',
+    entityId: String(id),
+    details: { version, name: draft.name },
+    at: now,
+  });
+}
+
 /** Creates a campaign with its first version (a draft). */
 export async function createCampaign(
   deps: CampaignDeps,
@@ -151,24 +175,7 @@ export async function createCampaign(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await tx
-      .insertInto('campaign_versions')
-      .values({
-        campaign_id: row.id,
-        version: 1,
-        body: JSON.stringify(draft),
-        author: actor,
-        created_at: now,
-      })
-      .execute();
-    await recordAudit(tx, {
-      actor,
-      action: 'campaign.create',
-      entityType: 'campaign',
-      entityId: String(row.id),
-      details: { version: 1, name: draft.name },
-      at: now,
-    });
+    await writeVersion(tx, row.id, 1, draft, actor, now, 'campaign.create');
     return ok(view(row));
   });
 }
@@ -195,24 +202,13 @@ export async function saveCampaignVersion(
       return err({ code: 'conflict', message: `campaign ${id} is ${current.status}` });
     const now = deps.clock.now();
     const version = current.latest_version + 1;
-    await tx
-      .insertInto('campaign_versions')
-      .values({ campaign_id: id, version, body: JSON.stringify(draft), author: actor, created_at: now })
-      .execute();
+    await writeVersion(tx, id, version, draft, actor, now, 'campaign.update');
     const row = await tx
       .updateTable('campaigns')
       .set({ latest_version: version, name: draft.name, purpose: draft.purpose, updated_at: now })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordAudit(tx, {
-      actor,
-      action: 'campaign.update',
-      entityType: 'campaign',
-      entityId: String(id),
-      details: { version },
-      at: now,
-    });
     return ok(view(row));
   });
 }
