@@ -12,7 +12,7 @@ import {
   syntheticRules,
   SYNTHETIC_TODAY,
   type SyntheticBank,
-} from '../src/segments/synthetic.ts';
+} from '../test/support/synthetic-index.ts';
 import { openEventStore } from '../src/store/events/open.ts';
 import type { EventStore } from '../src/store/events/store.ts';
 import { bankColumns, countSql, csvRows, tableColumns, type BankColumns } from './segments-sql.ts';

@@ -7,7 +7,7 @@ import type { PropertyPredicate, Scalar } from './rule.ts';
 
 // Event conditions of segment rules, answered by the event store in ClickHouse SQL over events_dedup (a re-sent
 // event id counts once). Days are the bank's business days of `time` (FLYWHEEL_TIMEZONE), as everywhere else. The semantics
-// are those of src/segments/README.md and of the row-by-row oracle (reference.ts): a missing or null property matches
+// are those of src/segments/README.md and of the row-by-row oracle (test/support/segments-reference.ts): a missing or null property matches
 // nothing; `eq`/`in` need the same JSON type (5 ≠ "5"); `ne` matches any present value that is not equal; order
 // comparisons apply between two numbers or two strings only; a sum adds the numeric values of the property.
 
