@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { groupFigures, type GroupBase } from '../src/analytics/group.ts';
-import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../src/segments/bitmap.ts';
+import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../src/shared/bitmap.ts';
 import { evaluate } from '../src/segments/evaluate.ts';
 import type { Rule } from '../src/segments/rule.ts';
 import {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMigratedMemoryStore } from '../../test/support/pglite.ts';
 import { FIXTURE_AS_OF, seedSegmentFixture } from '../../test/support/segments-fixture.ts';
-import { RoaringBitmap32 } from '../segments/bitmap.ts';
-import { Prng } from '../segments/prng.ts';
+import { RoaringBitmap32 } from '../shared/bitmap.ts';
+import { Prng } from '../shared/prng.ts';
 import { createSegment } from '../segments/segment-store.ts';
 import { SegmentService } from '../segments/service.ts';
 import { fixedClock } from '../shared/clock.ts';

@@ -1,6 +1,6 @@
 import { TZ, withinDaysSql } from '../store/events/business-day.ts';
 import type { EventStore, QueryParams } from '../store/events/store.ts';
-import { fromSorted, RoaringBitmap32, type ReadonlyRoaringBitmap32 } from './bitmap.ts';
+import { fromSorted, RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../shared/bitmap.ts';
 import type { EventResolver } from './evaluate.ts';
 import { eventConditionKey, type EventCondition } from './predicate.ts';
 import type { PropertyPredicate, Scalar } from './rule.ts';

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Logger } from '../shared/logger.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { Database } from '../store/operational/database.ts';
-import { RoaringBitmap32 } from './bitmap.ts';
+import { RoaringBitmap32 } from '../shared/bitmap.ts';
 import type { EventResolver } from './evaluate.ts';
 import { activeCustomers, createEventResolver, eventCatalogue } from './event-resolver.ts';
 import type { CustomerIndex } from './index.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from './evaluate.ts';
-import { Prng } from './prng.ts';
+import { Prng } from '../shared/prng.ts';
 import { randomRule } from '../../test/support/random-rule.ts';
 import { randomWorld, WORLD_TODAY, worldEventResolver } from '../../test/support/random-world.ts';
 import { referenceEvaluate } from '../../test/support/segments-reference.ts';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RoaringBitmap32 } from './bitmap.ts';
+import type { RoaringBitmap32 } from '../shared/bitmap.ts';
 import { evaluate } from './evaluate.ts';
 import { CustomerIndexBuilder, type CustomerIndex } from './index.ts';
 import { referenceMurmur3 } from '../../test/support/segments-reference.ts';

@@ -5,7 +5,7 @@ import { fixedClock } from '../shared/clock.ts';
 import { openEventStore } from '../store/events/open.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { OperationalStore } from '../store/operational/store.ts';
-import { RoaringBitmap32 } from './bitmap.ts';
+import { RoaringBitmap32 } from '../shared/bitmap.ts';
 import { exportSegment } from './export.ts';
 import { listLists, uploadList } from './lists.ts';
 import { materializeAll, materializeSegment } from './materialize.ts';

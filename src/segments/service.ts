@@ -5,7 +5,7 @@ import { err, ok, type Result } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { Database } from '../store/operational/database.ts';
-import type { RoaringBitmap32 } from './bitmap.ts';
+import type { RoaringBitmap32 } from '../shared/bitmap.ts';
 import { evaluate, preview } from './evaluate.ts';
 import { SegmentIndexCache, type CacheOptions, type SegmentIndexEntry } from './index-cache.ts';
 import type { RuleIssue } from './parse.ts';

@@ -7,7 +7,7 @@ import type { EventStore } from '../store/events/store.ts';
 import { migrate } from '../store/operational/migrate.ts';
 import { openOperationalStore } from '../store/operational/open.ts';
 import type { OperationalStore } from '../store/operational/store.ts';
-import { RoaringBitmap32 } from './bitmap.ts';
+import { RoaringBitmap32 } from '../shared/bitmap.ts';
 import { evaluate } from './evaluate.ts';
 import { SegmentIndexCache } from './index-cache.ts';
 import type { CustomerIndex } from './index.ts';

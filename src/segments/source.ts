@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Clock } from '../shared/clock.ts';
 import type { Database } from '../store/operational/database.ts';
-import { RoaringBitmap32 } from './bitmap.ts';
+import { RoaringBitmap32 } from '../shared/bitmap.ts';
 import { CustomerIndexBuilder, type BulkColumn, type CustomerIndex } from './index.ts';
 import { JsonColumns } from './json-columns.ts';
 import { parseDay, type AttrType } from './predicate.ts';

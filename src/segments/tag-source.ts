@@ -3,7 +3,7 @@ import type { Database } from '../store/operational/database.ts';
 import type { KindSpec } from '../tags/definition.ts';
 import { declaredValues } from '../tags/values.ts';
 import { loadTagSnapshot } from '../tags/snapshot-store.ts';
-import type { RoaringBitmap32 } from './bitmap.ts';
+import type { RoaringBitmap32 } from '../shared/bitmap.ts';
 
 // Tag values and tag names for the segment engine, read through the tag module (src/tags), which owns
 // tag_definitions and tag_snapshots. Bitmaps are roaring's portable serialization over customers.id.

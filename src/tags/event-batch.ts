@@ -1,4 +1,4 @@
-import { RoaringBitmap32 } from '../segments/bitmap.ts';
+import { RoaringBitmap32 } from '../shared/bitmap.ts';
 import type { EventCondition, Interval } from '../segments/predicate.ts';
 import type { PropertyPredicate, Scalar } from '../segments/rule.ts';
 import { err, ok, type Result } from '../shared/errors.ts';

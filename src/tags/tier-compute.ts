@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { RoaringBitmap32 } from '../segments/bitmap.ts';
+import { RoaringBitmap32 } from '../shared/bitmap.ts';
 import { calendarDayNumber, dayOfNumber } from '../shared/day.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { Database } from '../store/operational/database.ts';

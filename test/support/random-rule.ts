@@ -1,4 +1,4 @@
-import type { Prng } from '../../src/segments/prng.ts';
+import type { Prng } from '../../src/shared/prng.ts';
 import { addDays } from './segments-reference.ts';
 import {
   PRODUCT_CATEGORIES,

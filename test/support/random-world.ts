@@ -1,11 +1,11 @@
-import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../../src/segments/bitmap.ts';
+import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../../src/shared/bitmap.ts';
 import {
   CustomerIndexBuilder,
   type CustomerIndex,
   type IndexBuilderOptions,
 } from '../../src/segments/index.ts';
 import type { EventCondition } from '../../src/segments/predicate.ts';
-import { Prng } from '../../src/segments/prng.ts';
+import { Prng } from '../../src/shared/prng.ts';
 import {
   addDays,
   referenceMatchesWhere,

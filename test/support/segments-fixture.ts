@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { RoaringBitmap32 } from '../../src/segments/bitmap.ts';
+import { RoaringBitmap32 } from '../../src/shared/bitmap.ts';
 import type { Database } from '../../src/store/operational/database.ts';
 
 /** The business day the fixture is described for. */

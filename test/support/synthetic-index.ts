@@ -1,6 +1,6 @@
 import { CustomerIndexBuilder, type CustomerIndex } from '../../src/segments/index.ts';
 import { formatDay, parseDay } from '../../src/segments/predicate.ts';
-import { Prng } from '../../src/segments/prng.ts';
+import { Prng } from '../../src/shared/prng.ts';
 import type { AttrRule, ProductCategory, Rule } from '../../src/segments/rule.ts';
 
 // A synthetic bank of any size for benchmarks: ~60 tag values with realistic shares (tiers, lifecycle, RFM, risk

@@ -1,4 +1,4 @@
-import type { RoaringBitmap32 } from '../../segments/bitmap.ts';
+import type { RoaringBitmap32 } from '../../shared/bitmap.ts';
 import type { SegmentIndexEntry } from '../../segments/index-cache.ts';
 import type { SegmentFailure, SegmentService } from '../../segments/service.ts';
 import { err, ok, type Result } from '../../shared/errors.ts';

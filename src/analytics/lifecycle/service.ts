@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { RoaringBitmap32 } from '../../segments/bitmap.ts';
+import type { RoaringBitmap32 } from '../../shared/bitmap.ts';
 import { activeCustomers } from '../../segments/event-resolver.ts';
 import { formatDay, parseDay } from '../../segments/predicate.ts';
 import type { SegmentService } from '../../segments/service.ts';

@@ -1,4 +1,4 @@
-import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../../segments/bitmap.ts';
+import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../../shared/bitmap.ts';
 import type { SegmentIndexEntry } from '../../segments/index-cache.ts';
 import { formatDay, parseDay } from '../../segments/predicate.ts';
 import type { SegmentService } from '../../segments/service.ts';
