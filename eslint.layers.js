@@ -31,8 +31,9 @@ const MAY = {
   audit: ['shared', 'store'],
   auth: ['shared', 'config', 'store', 'audit'],
   // Domains sit on the kernel and stores and may use one another, except where an arrow would run back up:
-  // ingest hands rows to targets other domains give it, and never imports them.
-  segments: ['shared', 'config', 'store', 'audit', 'auth', 'tags'],
+  // ingest hands rows to targets other domains give it, and never imports them; tags build on the segment engine's
+  // rule language, and the segment index reads tags through the `TagSource` it is given, never imports them.
+  segments: ['shared', 'config', 'store', 'audit', 'auth'],
   tags: ['shared', 'config', 'store', 'audit', 'auth', 'segments'],
   customers: ['shared', 'config', 'store', 'audit', 'auth', 'segments', 'tags'],
   ingest: ['shared', 'config', 'store', 'audit', 'auth', 'segments', 'tags', 'customers'],

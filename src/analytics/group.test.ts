@@ -11,6 +11,7 @@ import type { EventStore } from '../store/events/store.ts';
 import type { OperationalStore } from '../store/operational/store.ts';
 import { concentration, sortNonNegative } from './concentration.ts';
 import { analyseGroup } from './group.ts';
+import { tagSource } from '../tags/segment-source.ts';
 
 describe('concentration', () => {
   it('computes Gini, Pareto points and the top-20% share', () => {
@@ -83,6 +84,7 @@ describe('group analysis of the fixture', () => {
       })),
     );
     service = new SegmentService({
+      tags: tagSource,
       db: store.db,
       events,
       clock: fixedClock(`${FIXTURE_AS_OF}T10:00:00Z`),

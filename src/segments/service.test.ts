@@ -18,6 +18,7 @@ import {
   updateSegment,
 } from './segment-store.ts';
 import { SegmentService } from './service.ts';
+import { tagSource } from '../tags/segment-source.ts';
 
 let store: OperationalStore;
 let events: EventStore;
@@ -40,6 +41,7 @@ beforeAll(async () => {
     },
   ]);
   service = new SegmentService({
+    tags: tagSource,
     db: store.db,
     events,
     clock: fixedClock(`${FIXTURE_AS_OF}T10:00:00Z`),

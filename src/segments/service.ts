@@ -10,6 +10,7 @@ import { evaluate, preview } from './evaluate.ts';
 import { SegmentIndexCache, type CacheOptions, type SegmentIndexEntry } from './index-cache.ts';
 import type { RuleIssue } from './parse.ts';
 import type { Rule } from './rule.ts';
+import type { TagSource } from './tag-source.ts';
 import { validateRule } from './validate.ts';
 
 // The segment service: rules checked against the live catalogue, previews, members of a rule or a saved segment, on
@@ -38,6 +39,8 @@ export interface SegmentServiceDeps {
   readonly db: Kysely<Database>;
   readonly events: EventStore;
   readonly clock: Clock;
+  /** Tag values and names for the index: the tag module's `tagSource` (src/tags/segment-source.ts). */
+  readonly tags: TagSource;
   readonly logger?: Logger;
   /** Shared with other services of the process; one is made when omitted. */
   readonly cache?: SegmentIndexCache;
@@ -82,6 +85,7 @@ export class SegmentService {
         {
           db: deps.db,
           events: deps.events,
+          tags: deps.tags,
           timeZone: deps.clock.timeZone,
           ...(deps.logger ? { logger: deps.logger } : {}),
         },

@@ -11,6 +11,7 @@ import type { EventStore } from '../store/events/store.ts';
 import type { OperationalStore } from '../store/operational/store.ts';
 import type { Rule } from './rule.ts';
 import { SegmentService } from './service.ts';
+import { tagSource } from '../tags/segment-source.ts';
 
 // Real data: the UCI bank-marketing file imported with the examples/uci-bank-marketing mappings (customers with the
 // `job` attribute, one campaign_contact event per row with month and poutcome, a term_deposit_subscribed event per
@@ -66,7 +67,7 @@ describe.runIf(DATA)('UCI bank marketing: subscription rates of segment groups',
       );
       if (!r.ok || r.value.status !== 'committed') throw new Error(`import ${mapping} failed`);
     }
-    service = new SegmentService({ db: store.db, events, clock });
+    service = new SegmentService({ tags: tagSource, db: store.db, events, clock });
   }, 300_000);
   afterAll(async () => {
     await events?.close();

@@ -12,6 +12,7 @@ import type { OperationalStore } from '../../store/operational/store.ts';
 import { OTHER } from './features.ts';
 import type { RankedFeature } from './ranking.ts';
 import { runDrivers, type DriversAnalysis } from './service.ts';
+import { tagSource } from '../../tags/segment-source.ts';
 
 // Churn_Modelling.csv (10,000 bank customers, `Exited` = churned) imported through the real import with
 // examples/churn-modelling/customers.json, then the drivers analysis with outcome exited = 1. Churn rates by
@@ -67,7 +68,7 @@ describe.runIf(present)('Churn_Modelling example: drivers of exited = 1', () => 
       inserted: 10_000,
       rejected: 0,
     });
-    const service = new SegmentService({ db: store.db, events, clock });
+    const service = new SegmentService({ tags: tagSource, db: store.db, events, clock });
     const result = await runDrivers(service, { outcome: { attr: 'exited', op: '=', value: 1 } });
     if (!result.ok) throw new Error(result.error.message);
     analysis = result.value;

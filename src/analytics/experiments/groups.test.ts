@@ -8,6 +8,7 @@ import { openEventStore } from '../../store/events/open.ts';
 import type { EventStore } from '../../store/events/store.ts';
 import type { OperationalStore } from '../../store/operational/store.ts';
 import { groupLift } from './groups.ts';
+import { tagSource } from '../../tags/segment-source.ts';
 
 // Lift between customer groups on the ten-customer segment fixture (AUM = id × 10,000; aum_tier mass = 1..4,
 // gold = 5..10), with figures worked by hand.
@@ -23,6 +24,7 @@ beforeAll(async () => {
   ]);
   await seedSegmentFixture(store.db);
   service = new SegmentService({
+    tags: tagSource,
     db: store.db,
     events,
     clock: fixedClock(`${FIXTURE_AS_OF}T10:00:00Z`),

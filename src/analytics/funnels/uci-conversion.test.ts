@@ -12,6 +12,7 @@ import type { OperationalStore } from '../../store/operational/store.ts';
 import { funnelDefinitionSchema } from './definition.ts';
 import { runFunnel, type FunnelResult } from './funnel.ts';
 import { windowFunnelCheckSql } from './sql.ts';
+import { tagSource } from '../../tags/segment-source.ts';
 
 // The UCI Bank Marketing file imported with examples/uci-bank-marketing (one campaign_contact per row, a
 // term_deposit_subscribed for each y = yes, both at the same instant), then the funnel contact → subscription broken
@@ -68,7 +69,7 @@ describe.runIf(present)('UCI bank marketing: conversion by month and previous ou
       );
       if (!r.ok) throw new Error(r.error.message);
     }
-    service = new SegmentService({ db: store.db, events, clock });
+    service = new SegmentService({ tags: tagSource, db: store.db, events, clock });
   }, 300_000);
   afterAll(async () => {
     await events?.close();

@@ -11,6 +11,7 @@ import { PRODUCT_CATEGORIES } from '../../segments/rule.ts';
 import { analyseConcentration, REVENUE_MARGINS } from '../trend/concentration-analysis.ts';
 import { metricTrend } from '../trend/metric-trend.ts';
 import { LifecycleService } from './service.ts';
+import { tagSource } from '../../tags/segment-source.ts';
 
 // The lifecycle, concentration and trend services over the six-customer tag fixture (PGlite + chDB), with the
 // lifecycle tag computed by the tag engine on three days. Stages on 2025-06-30 (src/tags/compute.test.ts):
@@ -47,7 +48,7 @@ beforeAll(async () => {
   for (const asOf of DAYS.slice(0, 2))
     await tags.compute({ asOf, keys: ['lifecycle_stage'] }, 'manual', 'test');
   await tags.compute({ asOf: FIXTURE_AS_OF }, 'manual', 'test');
-  segments = new SegmentService({ db: store.db, events, clock });
+  segments = new SegmentService({ tags: tagSource, db: store.db, events, clock });
   lifecycle = new LifecycleService({
     db: store.db,
     events,
