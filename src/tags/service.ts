@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../shared/clock.ts';
-import { calendarDayNumber, dayOfNumber, type Day } from '../shared/day.ts';
+import { shiftDay, type Day } from '../shared/day.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { EventStore } from '../store/events/store.ts';
@@ -139,7 +139,7 @@ export class TagService {
       .where('tag_key', '=', key)
       .executeTakeFirst();
     const to = latest?.d ? String(latest.d).slice(0, 10) : this.today();
-    const from = dayOfNumber(calendarDayNumber(to)! - (days - 1));
+    const from = shiftDay(to, -(days - 1));
     const rows = await snapshotCounts(this.#db, { from, to, keys: [key] });
     const points = new Map<string, Map<string, number>>();
     for (const r of rows) {
