@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openMigratedMemoryStore } from '../../test/support/pglite.ts';
+import { openMemoryStores, type MemoryStores } from '../../test/support/memory-stores.ts';
 import { createTestDatabase, postgresAvailable } from '../../test/support/postgres.ts';
 import { FIXTURE_AS_OF, saveTagValues, seedSegmentFixture } from '../../test/support/segments-fixture.ts';
-import { openEventStore } from '../store/events/open.ts';
 import type { EventStore } from '../store/events/store.ts';
 import { migrate } from '../store/operational/migrate.ts';
 import { openOperationalStore } from '../store/operational/open.ts';
@@ -17,17 +16,15 @@ import { tagSource } from '../tags/segment-source.ts';
 
 let store: OperationalStore;
 let events: EventStore;
+let stores: MemoryStores | undefined;
 
 beforeAll(async () => {
-  [store, events] = await Promise.all([
-    openMigratedMemoryStore(),
-    openEventStore({ kind: 'chdb', dataDir: null }),
-  ]);
+  stores = await openMemoryStores();
+  ({ store, events } = stores);
   await seedSegmentFixture(store.db);
 });
 afterAll(async () => {
-  await events?.close();
-  await store?.close();
+  await stores?.close();
 });
 
 const members = async (index: CustomerIndex, rule: Rule) => {

@@ -4,13 +4,12 @@ import { join } from 'node:path';
 import { startChdbHttpServer } from './chdb-http-server.ts';
 import { openMigratedMemoryStore } from './pglite.ts';
 import { seedSegmentFixture } from './segments-fixture.ts';
-import { SegmentService } from '../../src/segments/service.ts';
+import { segmentService } from './memory-stores.ts';
 import { fixedClock } from '../../src/shared/clock.ts';
 import { openEventStore } from '../../src/store/events/open.ts';
 import type { BehaviourEvent, EventStore, TransactionRecord } from '../../src/store/events/store.ts';
 import type { OperationalStore } from '../../src/store/operational/store.ts';
 import type { BehaviourDeps } from '../../src/analytics/funnels/groups.ts';
-import { tagSource } from '../../src/tags/segment-source.ts';
 
 // Test support: a hand-built behaviour history over the ten customers of the segment fixture (aum_tier mass = 1..4,
 // gold = 5..10; city Hangzhou = 1..3), with answers worked out by hand in funnel.test.ts and retention.test.ts, on
@@ -136,7 +135,7 @@ export async function openBehaviourFixture(
   await events.insert('events', load.events ?? fixtureEvents());
   await events.insert('transactions', load.transactions ?? fixtureTransactions());
   const clock = fixedClock('2026-11-23T10:00:00Z');
-  const segments = new SegmentService({ tags: tagSource, db: store.db, events, clock });
+  const segments = segmentService({ store, events }, clock);
   return {
     deps: { events, clock, segments },
     store,

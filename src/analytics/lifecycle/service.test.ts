@@ -1,23 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openMigratedMemoryStore } from '../../../test/support/pglite.ts';
-import { SegmentService } from '../../segments/service.ts';
+import { openMemoryStores, segmentService, type MemoryStores } from '../../../test/support/memory-stores.ts';
+import { FIXTURE_AS_OF, seedTagFixture } from '../../../test/support/tag-fixture.ts';
+import { PRODUCT_CATEGORIES } from '../../segments/rule.ts';
+import type { SegmentService } from '../../segments/service.ts';
 import { fixedClock } from '../../shared/clock.ts';
-import { openEventStore } from '../../store/events/open.ts';
 import type { EventStore } from '../../store/events/store.ts';
 import type { OperationalStore } from '../../store/operational/store.ts';
-import { FIXTURE_AS_OF, seedTagFixture } from '../../../test/support/tag-fixture.ts';
 import { TagService } from '../../tags/service.ts';
-import { PRODUCT_CATEGORIES } from '../../segments/rule.ts';
 import { analyseConcentration, REVENUE_MARGINS } from '../trend/concentration-analysis.ts';
 import { metricTrend } from '../trend/metric-trend.ts';
 import { LifecycleService } from './service.ts';
-import { tagSource } from '../../tags/segment-source.ts';
 
 // The lifecycle, concentration and trend services over the six-customer tag fixture (PGlite + chDB), with the
 // lifecycle tag computed by the tag engine on three days. Stages on 2025-06-30 (src/tags/compute.test.ts):
 // super customer 3, transaction 1 and 5, reached 2, portrait 4 and 6. On 2025-05-31 customer 3 has one purchase and no
 // share yet (transaction, as a wealth holder); on 2025-06-15 the share of 2025-06-02 makes them a super customer.
 
+let stores: MemoryStores | undefined;
 let store: OperationalStore;
 let events: EventStore;
 let segments: SegmentService;
@@ -27,8 +26,8 @@ const DAYS = ['2025-05-31', '2025-06-15', FIXTURE_AS_OF];
 const HANGZHOU = { attr: 'city', op: '=', value: '杭州' }; // customers 1 and 5
 
 beforeAll(async () => {
-  store = await openMigratedMemoryStore();
-  events = await openEventStore({ kind: 'chdb', dataDir: null });
+  stores = await openMemoryStores();
+  ({ store, events } = stores);
   await seedTagFixture(store, events);
   const tags = new TagService({ db: store.db, events, clock, sandbox: () => store.sandbox() });
   await tags.ensureCatalogue('test');
@@ -48,7 +47,7 @@ beforeAll(async () => {
   for (const asOf of DAYS.slice(0, 2))
     await tags.compute({ asOf, keys: ['lifecycle_stage'] }, 'manual', 'test');
   await tags.compute({ asOf: FIXTURE_AS_OF }, 'manual', 'test');
-  segments = new SegmentService({ tags: tagSource, db: store.db, events, clock });
+  segments = segmentService(stores, clock);
   lifecycle = new LifecycleService({
     db: store.db,
     events,
@@ -57,8 +56,7 @@ beforeAll(async () => {
   });
 }, 120_000);
 afterAll(async () => {
-  await events?.close();
-  await store?.close();
+  await stores?.close();
 });
 
 const value = <T>(r: { ok: true; value: T } | { ok: false; error: unknown }): T => {
