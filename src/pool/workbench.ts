@@ -7,6 +7,7 @@ import { shiftDay } from '../shared/day.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { Database, Tier } from '../store/operational/database.ts';
 import type { ReminderKind } from '../store/operational/pool-tables.ts';
+import { countRows } from './count.ts';
 import { maskName } from './mask.ts';
 import { applyCustomerScope, type DataScope } from './scope.ts';
 import { listTasks, type TaskView } from './tasks.ts';
@@ -49,11 +50,9 @@ export async function myDay(
       .where('r.assignee_id', '=', options.staffId)
       .where('r.status', '=', 'open')
       .where('r.due_on', '<=', until);
-  const [tasks, count, reminders] = await Promise.all([
+  const [tasks, remindersTotal, reminders] = await Promise.all([
     listTasks(db, scope, { assigneeId: options.staffId, status: 'open', dueBy: options.asOf, limit: 200 }),
-    base()
-      .select(sql<number>`count(*)`.as('n'))
-      .executeTakeFirstOrThrow(),
+    countRows(base()),
     base()
       .select(['r.id', 'r.kind', 'r.due_on', 'r.details', 'c.customer_no', 'c.name'])
       .orderBy('r.due_on')
@@ -74,7 +73,7 @@ export async function myDay(
       customerName: maskName(r.name),
       details: r.details,
     })),
-    remindersTotal: Number(count.n),
+    remindersTotal,
   };
 }
 
