@@ -30,6 +30,28 @@ export interface References {
   readonly products: ReadonlySet<string>;
 }
 
+const UNKNOWN_ORG_UNIT = 'unknown org unit (branch)';
+
+/**
+ * The rows whose `field` names a known reference (with `optional`, also those without one); each other row is
+ * rejected on that field with `reason`, so the batch writes only rows their foreign keys accept.
+ */
+function keepKnown(
+  rows: readonly BatchRow[],
+  field: string,
+  known: ReadonlySet<string>,
+  reason: string,
+  outcome: BatchOutcome,
+  options: { optional?: boolean } = {},
+): BatchRow[] {
+  return rows.filter((r) => {
+    const value = r.data[field];
+    if ((options.optional && typeof value !== 'string') || known.has(value as string)) return true;
+    outcome.rejected.push([{ row: r.row, line: r.line, field, reason, value }]);
+    return false;
+  });
+}
+
 /** Loads org unit and product ids for reference checks. */
 export async function loadReferences(db: Db): Promise<References> {
   const [orgUnits, products] = await Promise.all([
@@ -100,15 +122,7 @@ export async function upsertCustomers(
   nextId: { value: number; readonly emptyAtStart?: boolean },
 ): Promise<BatchOutcome> {
   const outcome: BatchOutcome = { inserted: 0, updated: 0, unchanged: 0, rejected: [] };
-  const good: BatchRow[] = [];
-  for (const r of rows) {
-    const org = r.data['org_unit_id'];
-    if (typeof org === 'string' && !refs.orgUnits.has(org)) {
-      outcome.rejected.push([
-        { row: r.row, line: r.line, field: 'org_unit_id', reason: 'unknown org unit (branch)', value: org },
-      ]);
-    } else good.push(r);
-  }
+  const good = keepKnown(rows, 'org_unit_id', refs.orgUnits, UNKNOWN_ORG_UNIT, outcome, { optional: true });
   if (good.length === 0) return outcome;
   const cols = fields.filter((f) => f in CUSTOMER_COLUMNS).map(ident);
   const typed = cols.map((c) => `${c} ${CUSTOMER_COLUMNS[c]}`);
@@ -256,14 +270,7 @@ export async function upsertHoldings(
   refs: References,
 ): Promise<BatchOutcome> {
   const outcome: BatchOutcome = { inserted: 0, updated: 0, unchanged: 0, rejected: [] };
-  const known = rows.filter((r) => {
-    const product = r.data['product_id'] as string;
-    if (refs.products.has(product)) return true;
-    outcome.rejected.push([
-      { row: r.row, line: r.line, field: 'product_id', reason: 'unknown product', value: product },
-    ]);
-    return false;
-  });
+  const known = keepKnown(rows, 'product_id', refs.products, 'unknown product', outcome);
   const good = await withCustomers(db, known, outcome);
   if (good.length === 0) return outcome;
   const cols = fields.filter((f) => f in HOLDING_COLUMNS).map(ident);
@@ -313,14 +320,7 @@ export async function upsertStaff(
   refs: References,
 ): Promise<BatchOutcome> {
   const outcome: BatchOutcome = { inserted: 0, updated: 0, unchanged: 0, rejected: [] };
-  const good = rows.filter((r) => {
-    const org = r.data['org_unit_id'] as string;
-    if (refs.orgUnits.has(org)) return true;
-    outcome.rejected.push([
-      { row: r.row, line: r.line, field: 'org_unit_id', reason: 'unknown org unit (branch)', value: org },
-    ]);
-    return false;
-  });
+  const good = keepKnown(rows, 'org_unit_id', refs.orgUnits, UNKNOWN_ORG_UNIT, outcome);
   if (good.length === 0) return outcome;
   const cols = fields.filter((f) => f in STAFF_COLUMNS).map(ident);
   const records = good.map((r) => {
