@@ -6,7 +6,7 @@ import { runDeliveryWorker } from '../src/campaigns/delivery/worker.ts';
 import { decideContact } from '../src/campaigns/policy/decide.ts';
 import { DEFAULT_CONTACT_POLICY } from '../src/campaigns/policy/settings.ts';
 import { planRun } from '../src/campaigns/runs/plan.ts';
-import { RoaringBitmap32 } from '../src/segments/bitmap.ts';
+import { RoaringBitmap32 } from '../src/shared/bitmap.ts';
 import { clockOf } from '../src/shared/clock.ts';
 import { queueCampaignRun, seedCampaignBank } from '../test/support/campaign-fixture.ts';
 import { startHttpSink } from '../test/support/message-sink.ts';

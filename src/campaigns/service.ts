@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { recordAudit } from '../audit/audit.ts';
 import type { Population } from '../contracts/population.ts';
-import type { RoaringBitmap32 } from '../segments/bitmap.ts';
+import type { RoaringBitmap32 } from '../shared/bitmap.ts';
 import type { Clock } from '../shared/clock.ts';
 import { err, ok, type Failure, type Result } from '../shared/errors.ts';
 import type { CampaignStatus } from '../store/operational/campaign-tables.ts';

@@ -6,11 +6,12 @@ import { err, ok, type Failure, type Result } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { Database } from '../store/operational/database.ts';
-import type { RoaringBitmap32 } from './bitmap.ts';
+import type { RoaringBitmap32 } from '../shared/bitmap.ts';
 import { evaluate, preview } from './evaluate.ts';
 import { SegmentIndexCache, type CacheOptions, type SegmentIndexEntry } from './index-cache.ts';
 import type { RuleIssue } from './parse.ts';
 import type { Rule } from './rule.ts';
+import type { TagSource } from './tag-source.ts';
 import { validateRule } from './validate.ts';
 
 // The segment service: rules checked against the live catalogue, previews, members of a rule or a saved segment, on
@@ -39,6 +40,8 @@ export interface SegmentServiceDeps {
   readonly db: Kysely<Database>;
   readonly events: EventStore;
   readonly clock: Clock;
+  /** Tag values and names for the index: the tag module's `tagSource` (src/tags/segment-source.ts). */
+  readonly tags: TagSource;
   readonly logger?: Logger;
   /** Shared with other services of the process; one is made when omitted. */
   readonly cache?: SegmentIndexCache;
@@ -96,6 +99,7 @@ export class SegmentService {
         {
           db: deps.db,
           events: deps.events,
+          tags: deps.tags,
           timeZone: deps.clock.timeZone,
           ...(deps.logger ? { logger: deps.logger } : {}),
         },

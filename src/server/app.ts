@@ -27,6 +27,7 @@ import { AppError } from '../shared/errors.ts';
 import type { AppDeps } from '../api/deps.ts';
 import { registerRateLimit, registerSecurityHeaders } from './security.ts';
 import { bodyNestingError, refusedRuleError, toAppError } from './http-errors.ts';
+import { tagSource } from '../tags/segment-source.ts';
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
@@ -96,6 +97,7 @@ export async function createApp(
     segments:
       deps.segments ??
       new SegmentService({
+        tags: tagSource,
         db: deps.stores.operational.db,
         events: deps.stores.events,
         clock: deps.clock,

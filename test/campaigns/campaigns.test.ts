@@ -15,6 +15,7 @@ import {
 } from '../../src/campaigns/service.ts';
 import { asFailure, SegmentService } from '../../src/segments/service.ts';
 import { clockOf } from '../../src/shared/clock.ts';
+import { tagSource } from '../../src/tags/segment-source.ts';
 import { err, ok } from '../../src/shared/errors.ts';
 import { openEventStore } from '../../src/store/events/open.ts';
 import type { EventStore } from '../../src/store/events/store.ts';
@@ -55,7 +56,7 @@ beforeAll(async () => {
     ...DEFAULT_CONTACT_POLICY,
     globalHoldoutPercent: 5,
   });
-  const segments = new SegmentService({ db: store.db, events, clock });
+  const segments = new SegmentService({ db: store.db, events, clock, tags: tagSource });
   deps = {
     db: store.db,
     clock,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONTACT_POLICY } from '../../src/campaigns/policy/settings.ts';
 import { planForAudience, prepareRun } from '../../src/campaigns/runs/prepare.ts';
-import { RoaringBitmap32 } from '../../src/segments/bitmap.ts';
+import { RoaringBitmap32 } from '../../src/shared/bitmap.ts';
 import { clockOf } from '../../src/shared/clock.ts';
 import type { Database } from '../../src/store/operational/database.ts';
 import type { Kysely } from 'kysely';

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { DEFAULT_CONTACT_POLICY, type ContactPolicy } from '../../src/campaigns/policy/settings.ts';
 import type { Waterfall } from '../../src/campaigns/runs/plan.ts';
 import { prepareRun } from '../../src/campaigns/runs/prepare.ts';
-import { RoaringBitmap32 } from '../../src/segments/bitmap.ts';
+import { RoaringBitmap32 } from '../../src/shared/bitmap.ts';
 import { createContent, reviewContent } from '../../src/campaigns/content/library.ts';
 import type { Clock } from '../../src/shared/clock.ts';
 import type { Database } from '../../src/store/operational/database.ts';

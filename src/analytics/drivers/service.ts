@@ -1,5 +1,5 @@
 import type { Population as GroupOfCustomers } from '../../contracts/population.ts';
-import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../../segments/bitmap.ts';
+import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../../shared/bitmap.ts';
 import type { SegmentIndexEntry } from '../../segments/index-cache.ts';
 import type { Rule } from '../../segments/rule.ts';
 import { everyLeaf, walkRule, type RuleVisitor } from '../../segments/rule-walk.ts';

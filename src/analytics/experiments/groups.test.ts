@@ -1,37 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNullsExplained } from '../../../test/support/nulls.ts';
-import { openMigratedMemoryStore } from '../../../test/support/pglite.ts';
-import { FIXTURE_AS_OF, seedSegmentFixture } from '../../../test/support/segments-fixture.ts';
-import { SegmentService } from '../../segments/service.ts';
-import { fixedClock } from '../../shared/clock.ts';
-import { openEventStore } from '../../store/events/open.ts';
-import type { EventStore } from '../../store/events/store.ts';
-import type { OperationalStore } from '../../store/operational/store.ts';
+import { openSegmentFixture, type SegmentFixture } from '../../../test/support/segments-fixture.ts';
+import type { SegmentService } from '../../segments/service.ts';
 import { groupLift } from './groups.ts';
 
 // Lift between customer groups on the ten-customer segment fixture (AUM = id × 10,000; aum_tier mass = 1..4,
 // gold = 5..10), with figures worked by hand.
 
-let store: OperationalStore;
-let events: EventStore;
+let fixture: SegmentFixture | undefined;
 let service: SegmentService;
 
 beforeAll(async () => {
-  [store, events] = await Promise.all([
-    openMigratedMemoryStore(),
-    openEventStore({ kind: 'chdb', dataDir: null }),
-  ]);
-  await seedSegmentFixture(store.db);
-  service = new SegmentService({
-    db: store.db,
-    events,
-    clock: fixedClock(`${FIXTURE_AS_OF}T10:00:00Z`),
-    cacheOptions: { checkEveryMs: 0 },
-  });
+  fixture = await openSegmentFixture();
+  service = fixture.service;
 }, 60_000);
 afterAll(async () => {
-  await events?.close();
-  await store?.close();
+  await fixture?.close();
 });
 
 const gold = { tag: 'aum_tier', in: ['gold'] };

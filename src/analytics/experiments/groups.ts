@@ -1,5 +1,5 @@
 import type { Population } from '../../contracts/population.ts';
-import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../../segments/bitmap.ts';
+import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../../shared/bitmap.ts';
 import type { CustomerIndex } from '../../segments/index.ts';
 import type { SegmentFailure, SegmentService } from '../../segments/service.ts';
 import { err, ok, type ErrorCode, type Result } from '../../shared/errors.ts';

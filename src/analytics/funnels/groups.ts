@@ -1,5 +1,5 @@
 import type { Breakdown, Population } from '../../contracts/population.ts';
-import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../../segments/bitmap.ts';
+import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../../shared/bitmap.ts';
 import type { SegmentFailure, SegmentService } from '../../segments/service.ts';
 import type { Bilingual } from '../../segments/tag-source.ts';
 import type { BusinessCalendar } from '../../shared/clock.ts';

@@ -1,5 +1,5 @@
 import type { Population as PopulationContract, PopulationView } from '../../contracts/population.ts';
-import type { RoaringBitmap32 } from '../../segments/bitmap.ts';
+import type { RoaringBitmap32 } from '../../shared/bitmap.ts';
 import type { SegmentIndexEntry } from '../../segments/index-cache.ts';
 import type { SegmentFailure, SegmentService } from '../../segments/service.ts';
 import { ok, type Result } from '../../shared/errors.ts';

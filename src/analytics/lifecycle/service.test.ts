@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openMigratedMemoryStore } from '../../../test/support/pglite.ts';
-import { SegmentService } from '../../segments/service.ts';
+import { openMemoryStores, segmentService, type MemoryStores } from '../../../test/support/memory-stores.ts';
+import { FIXTURE_AS_OF, seedTagFixture } from '../../../test/support/tag-fixture.ts';
+import type { SegmentService } from '../../segments/service.ts';
 import { fixedClock } from '../../shared/clock.ts';
-import { openEventStore } from '../../store/events/open.ts';
 import type { EventStore } from '../../store/events/store.ts';
 import type { OperationalStore } from '../../store/operational/store.ts';
-import { FIXTURE_AS_OF, seedTagFixture } from '../../../test/support/tag-fixture.ts';
 import { TagService } from '../../tags/service.ts';
 import { PRODUCT_CATEGORIES, type Rule } from '../../segments/rule.ts';
 import { analyseConcentration, REVENUE_MARGINS } from '../trend/concentration-analysis.ts';
@@ -17,6 +16,7 @@ import { LifecycleService } from './service.ts';
 // super customer 3, transaction 1 and 5, reached 2, portrait 4 and 6. On 2025-05-31 customer 3 has one purchase and no
 // share yet (transaction, as a wealth holder); on 2025-06-15 the share of 2025-06-02 makes them a super customer.
 
+let stores: MemoryStores | undefined;
 let store: OperationalStore;
 let events: EventStore;
 let segments: SegmentService;
@@ -26,8 +26,8 @@ const DAYS = ['2025-05-31', '2025-06-15', FIXTURE_AS_OF];
 const HANGZHOU: Rule = { attr: 'city', op: '=', value: '杭州' }; // customers 1 and 5
 
 beforeAll(async () => {
-  store = await openMigratedMemoryStore();
-  events = await openEventStore({ kind: 'chdb', dataDir: null });
+  stores = await openMemoryStores();
+  ({ store, events } = stores);
   await seedTagFixture(store, events);
   const tags = new TagService({ db: store.db, events, clock, sandbox: () => store.sandbox() });
   await tags.ensureCatalogue('test');
@@ -47,7 +47,7 @@ beforeAll(async () => {
   for (const asOf of DAYS.slice(0, 2))
     await tags.compute({ asOf, keys: ['lifecycle_stage'] }, 'manual', 'test');
   await tags.compute({ asOf: FIXTURE_AS_OF }, 'manual', 'test');
-  segments = new SegmentService({ db: store.db, events, clock });
+  segments = segmentService(stores, clock);
   lifecycle = new LifecycleService({
     db: store.db,
     events,
@@ -56,8 +56,7 @@ beforeAll(async () => {
   });
 }, 120_000);
 afterAll(async () => {
-  await events?.close();
-  await store?.close();
+  await stores?.close();
 });
 
 const value = <T>(r: { ok: true; value: T } | { ok: false; error: unknown }): T => {

@@ -3,6 +3,7 @@ import { Breakdown, Population } from '../../contracts/population.ts';
 import { kindSchemas } from '../../segments/rule.ts';
 import { calendarDayNumber, civilDate, daySchema, dayOfNumber } from '../../shared/day.ts';
 import { daySql } from '../../store/events/business-day.ts';
+import { CUSTOMER_TRANSACTION_KINDS } from '../../store/events/store.ts';
 import { text } from '../../shared/text.ts';
 
 // The schemas of the retention table and of the churn trend (API bodies, CLI --definition files, dashboard requests),
@@ -43,17 +44,6 @@ export const retentionDefinitionSchema = z
   })
   .refine((d) => d.from <= d.to, { message: 'from must not be after to', path: ['to'] });
 export type RetentionDefinition = z.infer<typeof retentionDefinitionSchema>;
-
-/** Transaction kinds the customer initiates; interest and fees are posted by the bank and never count as activity. */
-export const CUSTOMER_TRANSACTION_KINDS = [
-  'deposit',
-  'withdrawal',
-  'purchase',
-  'redemption',
-  'repayment',
-  'transfer_in',
-  'transfer_out',
-] as const;
 
 export const churnDefinitionSchema = z
   .strictObject({

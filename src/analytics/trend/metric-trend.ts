@@ -1,5 +1,5 @@
 import type { Breakdown } from '../../contracts/population.ts';
-import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../../segments/bitmap.ts';
+import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../../shared/bitmap.ts';
 import type { SegmentIndexEntry } from '../../segments/index-cache.ts';
 import { formatDay, parseDay } from '../../segments/predicate.ts';
 import type { SegmentService } from '../../segments/service.ts';

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { ReadonlyRoaringBitmap32 } from '../../segments/bitmap.ts';
+import type { ReadonlyRoaringBitmap32 } from '../../shared/bitmap.ts';
 import type { Database } from '../../store/operational/database.ts';
 import type { ConsentState } from './decide.ts';
 import type { ContactChannel } from './settings.ts';

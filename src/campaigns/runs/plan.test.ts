@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RoaringBitmap32 } from '../../segments/bitmap.ts';
+import { RoaringBitmap32 } from '../../shared/bitmap.ts';
 import type { AudienceFacts } from '../policy/facts.ts';
 import { DEFAULT_CONTACT_POLICY } from '../policy/settings.ts';
 import { planRun, type PlanInput } from './plan.ts';

@@ -1,4 +1,4 @@
-import type { ReadonlyRoaringBitmap32 } from '../../segments/bitmap.ts';
+import type { ReadonlyRoaringBitmap32 } from '../../shared/bitmap.ts';
 import { decideContact, SUPPRESS_REASONS, type SuppressReason } from '../policy/decide.ts';
 import type { AudienceFacts } from '../policy/facts.ts';
 import type { ContactChannel, ContactPolicy, Purpose } from '../policy/settings.ts';

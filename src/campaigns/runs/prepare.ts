@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../../segments/bitmap.ts';
+import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../../shared/bitmap.ts';
 import { sampleTest } from '../../segments/sample.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Database } from '../../store/operational/database.ts';

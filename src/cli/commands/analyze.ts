@@ -13,6 +13,7 @@ import { registerRetentionCommands } from './analyze-retention.ts';
 import { registerLiftCommand } from './analyze-lift.ts';
 import { registerConcentrationCommands } from './analyze-concentration.ts';
 import { registerLifecycleCommand } from './analyze-lifecycle.ts';
+import { tagSource } from '../../tags/segment-source.ts';
 
 // `flywheel analyze <funnel|lifecycle|retention|drivers|lift|concentration> … [--json]`: each analysis of the API from
 // the command line. Exit codes: 0 done, 1 refused (bad definition, not enough data), 2 bad arguments.
@@ -42,7 +43,13 @@ export function runAnalysis<T>(
   const config = configOrExit();
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 2);
   return withStores(config, async (stores, clock) => {
-    const segments = new SegmentService({ db: stores.operational.db, events: stores.events, clock, logger });
+    const segments = new SegmentService({
+      tags: tagSource,
+      db: stores.operational.db,
+      events: stores.events,
+      clock,
+      logger,
+    });
     const outcome = await analyse({ stores, clock, logger, segments });
     if (!outcome.ok) {
       // the details the API would answer with (a rule's issues, unknown customers …)

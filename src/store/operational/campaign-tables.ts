@@ -20,7 +20,8 @@ export interface ChannelTable {
   updated_at: Timestamp;
 }
 
-export type CampaignStatus = 'draft' | 'pending' | 'approved' | 'running' | 'paused' | 'cancelled' | 'completed';
+export type CampaignStatus =
+  'draft' | 'pending' | 'approved' | 'running' | 'paused' | 'cancelled' | 'completed';
 
 export interface CampaignTable {
   id: Generated<number>;
@@ -65,14 +66,7 @@ export interface CampaignRunTable {
 }
 
 export type DeliveryStatus =
-  | 'queued'
-  | 'sending'
-  | 'sent'
-  | 'delivered'
-  | 'failed'
-  | 'dead'
-  | 'suppressed'
-  | 'cancelled';
+  'queued' | 'sending' | 'sent' | 'delivered' | 'failed' | 'dead' | 'suppressed' | 'cancelled';
 
 export interface DeliveryTable {
   run_id: string;
