@@ -5,6 +5,8 @@
 /** Every room of src/, lowest first. */
 const ROOMS = [
   'shared',
+  // The schemas requests and answers share (API, CLI, dashboard): on the kernel only, and every room above may use them.
+  'contracts',
   'config',
   'store',
   'audit',
@@ -15,44 +17,41 @@ const ROOMS = [
   'ingest',
   'pool',
   'analytics',
+  'campaigns',
   'demo',
   'api',
   'server',
   'cli',
 ];
 
-const DOMAINS = ['segments', 'tags', 'customers', 'ingest', 'pool', 'analytics', 'demo'];
+const DOMAINS = ['segments', 'tags', 'customers', 'ingest', 'pool', 'analytics', 'campaigns', 'demo'];
+
+/** The kernel every domain sits on. */
+const KERNEL = ['shared', 'contracts', 'config', 'store', 'audit', 'auth'];
 
 /** What each room may import besides itself. */
 const MAY = {
   shared: [],
-  config: ['shared'],
-  store: ['shared'],
-  audit: ['shared', 'store'],
-  auth: ['shared', 'config', 'store', 'audit'],
+  contracts: ['shared'],
+  config: ['shared', 'contracts'],
+  store: ['shared', 'contracts'],
+  audit: ['shared', 'contracts', 'store'],
+  auth: ['shared', 'contracts', 'config', 'store', 'audit'],
   // Domains sit on the kernel and stores and may use one another, except where an arrow would run back up:
-  // ingest hands rows to targets other domains give it, and never imports them.
-  segments: ['shared', 'config', 'store', 'audit', 'auth', 'tags'],
-  tags: ['shared', 'config', 'store', 'audit', 'auth', 'segments'],
-  customers: ['shared', 'config', 'store', 'audit', 'auth', 'segments', 'tags'],
-  ingest: ['shared', 'config', 'store', 'audit', 'auth', 'segments', 'tags', 'customers'],
-  pool: ['shared', 'config', 'store', 'audit', 'auth', 'segments', 'tags', 'customers', 'ingest'],
-  analytics: [
-    'shared',
-    'config',
-    'store',
-    'audit',
-    'auth',
-    'segments',
-    'tags',
-    'customers',
-    'ingest',
-    'pool',
-  ],
-  demo: ['shared', 'config', 'store', 'audit', 'auth', ...DOMAINS.filter((d) => d !== 'demo')],
-  api: ['shared', 'config', 'store', 'audit', 'auth', ...DOMAINS],
-  server: ['shared', 'config', 'store', 'audit', 'auth', ...DOMAINS, 'api'],
-  cli: ['shared', 'config', 'store', 'audit', 'auth', ...DOMAINS, 'api', 'server'],
+  // ingest hands rows to targets other domains give it, and never imports them; tags build on the segment engine's
+  // rule language, and the segment index reads tags through the `TagSource` it is given, never imports them.
+  segments: [...KERNEL],
+  tags: [...KERNEL, 'segments'],
+  customers: [...KERNEL, 'segments', 'tags'],
+  ingest: [...KERNEL, 'segments', 'tags', 'customers'],
+  pool: [...KERNEL, 'segments', 'tags', 'customers', 'ingest'],
+  analytics: [...KERNEL, 'segments', 'tags', 'customers', 'ingest', 'pool'],
+  // Operations act on customers: content, the contact policy, campaigns and their delivery.
+  campaigns: [...KERNEL, 'segments', 'tags', 'customers', 'pool'],
+  demo: [...KERNEL, ...DOMAINS.filter((d) => d !== 'demo')],
+  api: [...KERNEL, ...DOMAINS],
+  server: [...KERNEL, ...DOMAINS, 'api'],
+  cli: [...KERNEL, ...DOMAINS, 'api', 'server'],
 };
 
 const FASTIFY = {

@@ -16,6 +16,7 @@ import type { EventStore } from '../src/store/events/store.ts';
 import { openMigratedMemoryStore } from '../test/support/pglite.ts';
 import { handFunnelSql, handRetentionSql } from './analytics-sql.ts';
 import type { BenchResult } from './support.ts';
+import { tagSource } from '../src/tags/segment-source.ts';
 
 // `npm run bench -- analytics`: a 4-step funnel (7-day window) and a 12×12 weekly retention on N events over C
 // customers generated inside chDB, through the code the API runs (runFunnel / runRetention); then the same two
@@ -139,7 +140,7 @@ export async function benchAnalytics(options: { events: number; customers: numbe
     const deps: BehaviourDeps = {
       events,
       clock,
-      segments: new SegmentService({ db: store.db, events, clock }),
+      segments: new SegmentService({ tags: tagSource, db: store.db, events, clock }),
     };
     const funnelDef = funnelDefinitionSchema.parse({
       steps: STEPS.map((event) => ({ event })),

@@ -1,5 +1,6 @@
 import { createWriteStream, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
+import { IDENTITY_EVENT_MAPPING } from '../test/support/event-mapping.ts';
 
 const DIR = '.tmp/bench-data';
 
@@ -92,18 +93,7 @@ export async function eventsNdjson(
     }),
   );
   const mapping = `${DIR}/events.mapping.json`;
-  writeFileSync(
-    mapping,
-    JSON.stringify({
-      columns: {
-        event_id: 'event_id',
-        distinct_id: 'distinct_id',
-        event: 'event',
-        time: 'time',
-        properties: 'properties',
-      },
-    }),
-  );
+  writeFileSync(mapping, JSON.stringify(IDENTITY_EVENT_MAPPING));
   return { file, mapping };
 }
 

@@ -1,7 +1,7 @@
 import { analyseDrivers, type DriversEntry } from '../src/analytics/drivers/service.ts';
-import { RoaringBitmap32 } from '../src/segments/bitmap.ts';
+import { RoaringBitmap32 } from '../src/shared/bitmap.ts';
 import { murmur3Uint32 } from '../src/segments/sample.ts';
-import { syntheticBank } from '../src/segments/synthetic.ts';
+import { syntheticBank } from '../test/support/synthetic-index.ts';
 import type { BenchResult } from './support.ts';
 
 // `npm run bench drivers`: the key-factors analysis (every tag and attribute ranked by IV, the logistic regression and

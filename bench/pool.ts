@@ -1,8 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { AuthService } from '../src/auth/service.ts';
 import { createHandoverJob } from '../src/pool/handover/jobs.ts';
 import { HandoverRunner } from '../src/pool/handover/runner.ts';
@@ -13,9 +9,7 @@ import {
 } from '../test/support/synthetic-bank.ts';
 import { fixedClock, systemClock } from '../src/shared/clock.ts';
 import { createLogger } from '../src/shared/logger.ts';
-import { migrate } from '../src/store/operational/migrate.ts';
-import { openOperationalStore, type OperationalTarget } from '../src/store/operational/open.ts';
-import type { OperationalStore } from '../src/store/operational/store.ts';
+import { openTarget, postgresReachable } from './stores.ts';
 import { startServerProcess, stopProcess, type BenchResult } from './support.ts';
 
 // `npm run bench pool`: (1) a one-click handover of 20,000 customers from one manager to 3 takers, plan and
@@ -23,7 +17,6 @@ import { startServerProcess, stopProcess, type BenchResult } from './support.ts'
 // BENCH_POOL_CUSTOMERS customers (default 1,000,000) in pools of 5,000: p95 latency of "my pool" with filters and of
 // the customer 360 profile, as an account manager signed in with a session.
 
-const PG_ADMIN = process.env['FLYWHEEL_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const AS_OF = '2026-11-23';
 const POOL = 5000;
 const SUB_BRANCHES = ['SB-A1', 'SB-A2', 'SB-B1'];
@@ -270,56 +263,4 @@ function figure(
 }
 
 /** A fresh, migrated operational store: PGlite in a temp dir, or a new PostgreSQL database. */
-async function openTarget(
-  engine: 'pglite' | 'postgres',
-): Promise<{ store: OperationalStore; dataDir: string; url?: string; dispose(): Promise<void> }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'flywheel-bench-pool-'));
-  let target: OperationalTarget = { kind: 'pglite', dataDir };
-  let drop: () => Promise<void> = async () => undefined;
-  let url: string | undefined;
-  if (engine === 'postgres') {
-    const name = `flywheel_bench_pool_${process.pid}_${Date.now()}`;
-    await adminQuery(`create database ${name}`);
-    const u = new URL(PG_ADMIN);
-    u.pathname = `/${name}`;
-    url = u.toString();
-    target = { kind: 'postgres', url };
-    drop = async () => adminQuery(`drop database if exists ${name} with (force)`);
-  }
-  const store = await openOperationalStore(target);
-  await migrate(store);
-  return {
-    store,
-    dataDir,
-    ...(url ? { url } : {}),
-    async dispose() {
-      await store.close().catch(() => undefined);
-      await drop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_ADMIN });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: PG_ADMIN, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 const round = (n: number) => Math.round(n * 100) / 100;

@@ -1,8 +1,10 @@
 // `npm run bench [-- names…]`: runs the benchmarks, prints one JSON line per figure and appends them to
-// bench/results/<date>.jsonl. Names: startup, import-customers, import-events, events-http, segments, tags, pool, analytics
+// bench/results/<date>.jsonl. Names: startup, import-customers, import-events, events-http, segments, tags, pool, analytics,
+// drivers, campaigns
 // (default: all).
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { benchAnalytics } from './analytics.ts';
+import { benchCampaigns } from './campaigns.ts';
 import { benchDrivers } from './drivers.ts';
 import { benchEventsHttp } from './events-http.ts';
 import { benchImportCustomers, benchImportEvents } from './import.ts';
@@ -33,6 +35,11 @@ const benches: Record<string, Bench> = {
       customers: Number(process.env['BENCH_ANALYTICS_CUSTOMERS'] ?? 2_000_000),
     }),
   drivers: () => benchDrivers({ customers: Number(process.env['BENCH_DRIVERS_CUSTOMERS'] ?? 1_000_000) }),
+  campaigns: () =>
+    benchCampaigns({
+      customers: Number(process.env['BENCH_CAMPAIGN_CUSTOMERS'] ?? 1_000_000),
+      deliver: Number(process.env['BENCH_CAMPAIGN_DELIVER'] ?? 100_000),
+    }),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -5,7 +5,7 @@ import {
   SYNTHETIC_FLAGS,
   SYNTHETIC_TAGS,
   type SyntheticBank,
-} from '../src/segments/synthetic.ts';
+} from '../test/support/synthetic-index.ts';
 import { BOOL_TRUE } from '../src/segments/string-column.ts';
 import type { AttrRule, Rule } from '../src/segments/rule.ts';
 
@@ -16,7 +16,7 @@ import type { AttrRule, Rule } from '../src/segments/rule.ts';
 // seed precomputed (PostgreSQL has no MurmurHash3; a SQL function over every row would be far slower). Every leaf is
 // made two-valued with coalesce(…, false), so NOT behaves as the engine's "universe minus" despite SQL NULLs.
 
-/** Sample seeds the synthetic rules use (synthetic.ts), in column order h0, h1, h2. */
+/** Sample seeds the synthetic rules use (test/support/synthetic-index.ts), in column order h0, h1, h2. */
 export const SAMPLE_SEEDS = ['2024Q2-holdout', 'wealth-push', 'app-reactivation'] as const;
 const CATEGORIES = ['fund', 'time_deposit', 'loan'] as const;
 const TAGS = Object.keys(SYNTHETIC_TAGS);

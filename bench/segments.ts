@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { groupFigures, type GroupBase } from '../src/analytics/group.ts';
-import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../src/segments/bitmap.ts';
+import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../src/shared/bitmap.ts';
 import { evaluate } from '../src/segments/evaluate.ts';
 import type { Rule } from '../src/segments/rule.ts';
 import {
@@ -12,7 +12,7 @@ import {
   syntheticRules,
   SYNTHETIC_TODAY,
   type SyntheticBank,
-} from '../src/segments/synthetic.ts';
+} from '../test/support/synthetic-index.ts';
 import { openEventStore } from '../src/store/events/open.ts';
 import type { EventStore } from '../src/store/events/store.ts';
 import { bankColumns, countSql, csvRows, tableColumns, type BankColumns } from './segments-sql.ts';

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openMigratedMemoryStore } from '../../test/support/pglite.ts';
-import { FIXTURE_AS_OF, seedSegmentFixture } from '../../test/support/segments-fixture.ts';
-import { RoaringBitmap32 } from '../segments/bitmap.ts';
-import { Prng } from '../segments/prng.ts';
+import {
+  FIXTURE_AS_OF,
+  openSegmentFixture,
+  type SegmentFixture,
+} from '../../test/support/segments-fixture.ts';
 import { createSegment } from '../segments/segment-store.ts';
-import { SegmentService } from '../segments/service.ts';
-import { fixedClock } from '../shared/clock.ts';
-import { openEventStore } from '../store/events/open.ts';
+import type { SegmentService } from '../segments/service.ts';
+import { RoaringBitmap32 } from '../shared/bitmap.ts';
+import { Prng } from '../shared/prng.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { OperationalStore } from '../store/operational/store.ts';
 import { concentration, sortNonNegative } from './concentration.ts';
@@ -52,12 +53,11 @@ describe('group analysis of the fixture', () => {
     ],
   };
 
+  let fixture: SegmentFixture | undefined;
+
   beforeAll(async () => {
-    [store, events] = await Promise.all([
-      openMigratedMemoryStore(),
-      openEventStore({ kind: 'chdb', dataDir: null }),
-    ]);
-    await seedSegmentFixture(store.db);
+    fixture = await openSegmentFixture();
+    ({ store, events, service } = fixture);
     // last 30 days = 2026-10-25 … 2026-11-23; days 61-90 before = 2026-08-26 … 2026-09-24 (both inclusive)
     const seen: [number, string][] = [
       [1, '2026-11-01'],
@@ -82,16 +82,9 @@ describe('group analysis of the fixture', () => {
         properties: {},
       })),
     );
-    service = new SegmentService({
-      db: store.db,
-      events,
-      clock: fixedClock(`${FIXTURE_AS_OF}T10:00:00Z`),
-      cacheOptions: { checkEveryMs: 0 },
-    });
   });
   afterAll(async () => {
-    await events?.close();
-    await store?.close();
+    await fixture?.close();
   });
 
   it('reports scale, reach, stickiness, portrait and concentration as computed by hand', async () => {

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../segments/bitmap.ts';
+import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../shared/bitmap.ts';
 import type { SegmentIndexEntry } from '../segments/index-cache.ts';
 import { parseDay } from '../segments/predicate.ts';
 import type { StoreIndex } from '../segments/source.ts';

@@ -36,18 +36,10 @@ function erfc(x: number): number {
     return x >= 0 ? 1 - erf : 1 + erf;
   }
   // erfc(x) = exp(-x²)/√π · 1/(x + 1/2/(x + 1/(x + 3/2/(x + …)))) evaluated with the modified Lentz method.
-  const tiny = 1e-300;
+  const lentz = { c: ax, d: 0 };
   let f = ax;
-  let c = ax;
-  let d = 0;
   for (let n = 1; n < 500; n++) {
-    const an = n / 2;
-    d = ax + an * d;
-    d = Math.abs(d) < tiny ? tiny : d;
-    c = ax + an / c;
-    c = Math.abs(c) < tiny ? tiny : c;
-    d = 1 / d;
-    const delta = c * d;
+    const delta = lentzTerm(lentz, n / 2, ax);
     f *= delta;
     if (Math.abs(delta - 1) < 1e-16) break;
   }
@@ -75,32 +67,37 @@ export function normalQuantile(p: number): number {
 
 /** Continued fraction of the regularised incomplete beta function (Numerical Recipes' betacf, modified Lentz). */
 function betaContinuedFraction(a: number, b: number, x: number): number {
-  const tiny = 1e-300;
-  let c = 1;
   let d = 1 - ((a + b) * x) / (a + 1);
-  d = Math.abs(d) < tiny ? tiny : d;
+  d = Math.abs(d) < TINY ? TINY : d;
   d = 1 / d;
+  const lentz = { c: 1, d };
   let h = d;
   for (let m = 1; m <= 10_000; m++) {
     const m2 = 2 * m;
-    let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
-    d = 1 + aa * d;
-    d = Math.abs(d) < tiny ? tiny : d;
-    c = 1 + aa / c;
-    c = Math.abs(c) < tiny ? tiny : c;
-    d = 1 / d;
-    h *= d * c;
-    aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
-    d = 1 + aa * d;
-    d = Math.abs(d) < tiny ? tiny : d;
-    c = 1 + aa / c;
-    c = Math.abs(c) < tiny ? tiny : c;
-    d = 1 / d;
-    const delta = d * c;
+    // Two terms per step, the even one and the odd one; convergence is judged on the odd one.
+    h *= lentzTerm(lentz, (m * (b - m) * x) / ((a + m2 - 1) * (a + m2)), 1);
+    const delta = lentzTerm(lentz, (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1)), 1);
     h *= delta;
     if (Math.abs(delta - 1) < 1e-15) break;
   }
   return h;
+}
+
+/** What is smaller than this in magnitude is taken as this, so the modified Lentz method never divides by zero. */
+const TINY = 1e-300;
+
+/**
+ * One term a/(b + …) of a continued fraction by the modified Lentz method: updates Lentz's C and D in place and
+ * returns C·D, the factor by which the term changes the fraction's value (1 once it has converged).
+ */
+function lentzTerm(lentz: { c: number; d: number }, a: number, b: number): number {
+  let d = b + a * lentz.d;
+  d = Math.abs(d) < TINY ? TINY : d;
+  let c = b + a / lentz.c;
+  c = Math.abs(c) < TINY ? TINY : c;
+  lentz.c = c;
+  lentz.d = 1 / d;
+  return c * lentz.d;
 }
 
 /** I_x(a, b), the regularised incomplete beta function, 0 ≤ x ≤ 1. */
@@ -150,20 +147,12 @@ export function upperIncompleteGamma(a: number, x: number): number {
     }
     return 1 - sum * Math.exp(logFront);
   }
-  const tiny = 1e-300;
   let b = x + 1 - a;
-  let c = 1 / tiny;
-  let d = 1 / b;
-  let h = d;
+  const lentz = { c: 1 / TINY, d: 1 / b };
+  let h = lentz.d;
   for (let i = 1; i < 10_000; i++) {
-    const an = -i * (i - a);
     b += 2;
-    d = an * d + b;
-    d = Math.abs(d) < tiny ? tiny : d;
-    c = b + an / c;
-    c = Math.abs(c) < tiny ? tiny : c;
-    d = 1 / d;
-    const delta = d * c;
+    const delta = lentzTerm(lentz, -i * (i - a), b);
     h *= delta;
     if (Math.abs(delta - 1) < 1e-16) break;
   }

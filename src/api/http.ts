@@ -14,7 +14,9 @@ import type { Permission, Principal } from '../auth/principal.ts';
 import type { AppDeps } from './deps.ts';
 import type { SegmentService } from '../segments/service.ts';
 import type { TagService } from '../tags/service.ts';
-import { AppError, type ErrorCode } from '../shared/errors.ts';
+import { ErrorBody } from '../contracts/common.ts';
+import { asFailure, type SegmentFailure } from '../segments/service.ts';
+import { AppError, failureError, type ErrorCode, type Failure, type Result } from '../shared/errors.ts';
 
 /** The Fastify instance with zod as its type provider, as routes see it. */
 export type ZodApi = FastifyInstance<
@@ -39,10 +41,19 @@ export const SESSION_COOKIE = 'fw_session';
 /** A row id in a path (tasks, reminders, rules, handover jobs): a PostgreSQL `integer`, so bounded to its range. */
 export const rowId = z.coerce.number().int().positive().max(2_147_483_647);
 
-/** The error body every failing route answers with. */
-export const errorBody = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-});
+/** The error body every failing route answers with (the contract's). */
+export const errorBody = ErrorBody;
+
+/** The value of a domain result; its failure thrown as the API's error (`failureError`: status from the code). */
+export function unwrap<T>(result: Result<T, Failure | SegmentFailure>): T {
+  if (result.ok) return result.value;
+  throw failureError(asFailure(result.error));
+}
+
+/** Throws a domain failure as the API's error. */
+export function raise(failure: Failure | SegmentFailure): never {
+  throw failureError(asFailure(failure));
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -136,7 +147,7 @@ export function throttledOr(
   const retry = (failure.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
   if (failure.code === 'too_many_attempts' && typeof retry === 'number')
     reply.header('retry-after', String(retry));
-  return new AppError(failure.code, failure.message, failure.details);
+  return failureError(failure);
 }
 
 /** Sends an AppError as `{ error: { code, message, details } }`. */

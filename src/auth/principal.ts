@@ -42,7 +42,13 @@ export type Permission =
   | 'handover.run'
   | 'tags.manage'
   /** Create, edit or retire SQL tags (statements that read the sql_tag views): admins; grantable. */
-  | 'tags.sql';
+  | 'tags.sql'
+  /** Write content items and submit them for approval. */
+  | 'content.write'
+  /** Approve or reject content someone else wrote (maker-checker): admins; grantable to a compliance officer. */
+  | 'content.approve'
+  /** Edit the bank's contact policy, sensitive words and do-not-contact list: admins. */
+  | 'policy.manage';
 
 const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
   admin: [
@@ -62,8 +68,18 @@ const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
     'handover.run',
     'tags.manage',
     'tags.sql',
+    'content.write',
+    'content.approve',
+    'policy.manage',
   ],
-  analyst: ['customers.read', 'analytics.read', 'segments.manage', 'segments.export', 'tags.manage'],
+  analyst: [
+    'customers.read',
+    'analytics.read',
+    'segments.manage',
+    'segments.export',
+    'tags.manage',
+    'content.write',
+  ],
   // Branch heads and managers may reveal personal data of customers in their scope (a manager has to call them);
   // every reveal is audited. Branch heads assign and hand over within their subtree only (src/pool/scope.ts).
   branch_head: [
@@ -87,6 +103,7 @@ export const GRANTABLE_PERMISSIONS = [
   'audit.read',
   'segments.export',
   'customers.export',
+  'content.approve',
 ] as const satisfies readonly Permission[];
 export type GrantablePermission = (typeof GRANTABLE_PERMISSIONS)[number];
 

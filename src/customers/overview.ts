@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { calendarDayNumber, dayOfNumber } from '../shared/day.ts';
+import { shiftDay } from '../shared/day.ts';
 import { daySql, withinDaysSql } from '../store/events/business-day.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { Database, Tier } from '../store/operational/database.ts';
@@ -65,7 +65,7 @@ export async function bankOverview(
       : [];
   const top20AumShare = pareto.find((p) => Math.abs(p.customerShare - 0.2) < 1e-9)?.aumShare ?? 0;
 
-  const from = shiftDate(options.asOf, -(options.days - 1));
+  const from = shiftDay(options.asOf, -(options.days - 1));
   const newRows = await db
     .selectFrom('customers')
     .select(['customer_since as date', sql<number>`count(*)`.as('customers')])
@@ -105,15 +105,8 @@ export async function bankOverview(
   };
 }
 
-/** Adds days to a YYYY-MM-DD date (calendar arithmetic: no instant, no zone). */
-export function shiftDate(date: string, days: number): string {
-  const n = calendarDayNumber(date);
-  if (n === undefined) throw new RangeError(`not a calendar day: ${date}`);
-  return dayOfNumber(n + days);
-}
-
 function dateRange(from: string, to: string): string[] {
   const out: string[] = [];
-  for (let d = from; d <= to; d = shiftDate(d, 1)) out.push(d);
+  for (let d = from; d <= to; d = shiftDay(d, 1)) out.push(d);
   return out;
 }

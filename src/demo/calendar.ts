@@ -1,4 +1,4 @@
-import { civilDate as civil } from '../shared/day.ts';
+import { calendarDayNumber, civilDate as civil, dayOfNumber } from '../shared/day.ts';
 
 // Calendar arithmetic on day numbers (days since 1970-01-01). The generator touches millions of dates, so it avoids
 // Date objects in hot loops. Business days are Beijing days: an event at 09:30 in Beijing is 01:30 UTC.
@@ -8,11 +8,12 @@ const BEIJING_OFFSET_MS = 8 * 3_600_000;
 
 /** Day number of a 'YYYY-MM-DD' date; throws on anything else. */
 export function dayNumber(iso: string): number {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  if (!match) throw new RangeError(`not a YYYY-MM-DD date: ${iso}`);
-  const ms = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
-  if (isoDate(ms / MS_PER_DAY) !== iso) throw new RangeError(`not a calendar date: ${iso}`);
-  return ms / MS_PER_DAY;
+  const n = calendarDayNumber(iso);
+  if (n === undefined)
+    throw new RangeError(
+      /^\d{4}-\d{2}-\d{2}$/.test(iso) ? `not a calendar date: ${iso}` : `not a YYYY-MM-DD date: ${iso}`,
+    );
+  return n;
 }
 
 /** Civil date of a day number (Howard Hinnant's days_from_civil inverse, no Date allocation). */
@@ -24,10 +25,7 @@ export function fromCivil(year: number, month: number, dayOfMonth: number): numb
 }
 
 /** 'YYYY-MM-DD' of a day number. */
-export function isoDate(day: number): string {
-  const { year, month, day: d } = civil(day);
-  return `${year}-${month < 10 ? '0' : ''}${month}-${d < 10 ? '0' : ''}${d}`;
-}
+export const isoDate: (day: number) => string = dayOfNumber;
 
 /** Milliseconds since the epoch (UTC) of a Beijing wall-clock time on a day. */
 export function beijingMs(day: number, secondOfDay: number): number {

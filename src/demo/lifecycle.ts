@@ -1,19 +1,15 @@
 // The seven-stage customer lifecycle as the demo bank models it: which stage a customer has reached decides which
 // behaviour events they emit, so the funnel computed from events is monotone by construction.
 import type { Tier } from '../store/operational/database.ts';
+import { LIFECYCLE_STAGES, type LifecycleStage } from '../tags/labels.ts';
 import type { Rng } from './random.ts';
 
-/** Lifecycle stages in order; a customer at stage k has done everything of the stages before k. */
-export const STAGES = [
-  'portrait',
-  'reached',
-  'interested',
-  'demand',
-  'transaction',
-  'repeat_purchase',
-  'super_customer',
-] as const;
-export type Stage = (typeof STAGES)[number];
+/**
+ * Lifecycle stages in order (the tag catalogue's, which the default rules rebuild from the demo's events); a customer
+ * at stage k has done everything of the stages before k.
+ */
+export const STAGES = LIFECYCLE_STAGES;
+export type Stage = LifecycleStage;
 
 /** Stage index (0 = portrait … 6 = super customer). */
 export type StageIndex = 0 | 1 | 2 | 3 | 4 | 5 | 6;

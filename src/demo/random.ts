@@ -1,3 +1,5 @@
+import { fmix32 } from '../shared/hash.ts';
+
 // Seeded randomness for the demo bank. Every stream is derived from (seed, purpose, ordinal), so a customer's data
 // depends only on the seed and its own ordinal: never on batch size, iteration order or how many customers exist.
 
@@ -13,12 +15,7 @@ export function hash32(...parts: readonly (string | number)[]): number {
     h ^= 0x1f; // separator, so ('ab','c') and ('a','bc') differ
     h = Math.imul(h, 0x01000193);
   }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(h);
 }
 
 /**

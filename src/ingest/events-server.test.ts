@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChdbHttpServer, type ChdbHttpServer } from '../../test/support/chdb-http-server.ts';
+import { IDENTITY_EVENT_MAPPING } from '../../test/support/event-mapping.ts';
 import { openMigratedMemoryStore } from '../../test/support/pglite.ts';
 import { fixedClock } from '../shared/clock.ts';
 import { openEventStore } from '../store/events/open.ts';
@@ -49,17 +50,7 @@ describe('events import into a ClickHouse server', () => {
       }),
     );
     writeFileSync(path, lines.join('\n') + '\n');
-    const mapping = {
-      value: {
-        columns: {
-          event_id: 'event_id',
-          distinct_id: 'distinct_id',
-          event: 'event',
-          time: 'time',
-          properties: 'properties',
-        },
-      },
-    };
+    const mapping = { value: IDENTITY_EVENT_MAPPING };
     const run = () =>
       runImport(
         { kind: 'events', file: path, mapping, actor: 'test', batchSize: 1000 },

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IDENTITY_EVENT_MAPPING } from '../../test/support/event-mapping.ts';
 import { openMigratedMemoryStore } from '../../test/support/pglite.ts';
 import { fixedClock } from '../shared/clock.ts';
 import { openEventStore } from '../store/events/open.ts';
@@ -69,15 +70,6 @@ const report = async (
 const countEvents = async () =>
   Number((await events.query<{ n: number }>('SELECT count() AS n FROM events_dedup'))[0]!.n);
 
-const EVENT_MAPPING = {
-  columns: {
-    event_id: 'event_id',
-    distinct_id: 'distinct_id',
-    event: 'event',
-    time: 'time',
-    properties: 'properties',
-  },
-};
 const line = (o: object) => JSON.stringify(o);
 const T = Date.UTC(2026, 10, 1, 8, 0, 0);
 
@@ -98,7 +90,7 @@ describe('events import', () => {
         line({ event_id: 'e3', distinct_id: 'visitor-9', event: 'app_open', time: T + 1000 }),
       ].join('\n') + '\n',
     );
-    expect(await report('events', path, EVENT_MAPPING)).toMatchObject({
+    expect(await report('events', path, IDENTITY_EVENT_MAPPING)).toMatchObject({
       status: 'committed',
       read: 3,
       inserted: 3,
@@ -118,7 +110,7 @@ describe('events import', () => {
     expect(JSON.parse(rows[0]!.properties)).toEqual({ os: 'ios' });
     expect(rows[1]!.time).toBe('2026-11-01 09:00:00.000');
 
-    expect(await report('events', path, EVENT_MAPPING)).toMatchObject({
+    expect(await report('events', path, IDENTITY_EVENT_MAPPING)).toMatchObject({
       inserted: 0,
       updated: 0,
       unchanged: 3,
@@ -138,7 +130,7 @@ describe('events import', () => {
         '[1,2]',
       ].join('\n'),
     );
-    const r = await report('events', path, EVENT_MAPPING);
+    const r = await report('events', path, IDENTITY_EVENT_MAPPING);
     expect(r.status).toBe('rejected');
     expect(r.firstErrors.map((e) => [e.row, e.line, e.field, e.reason.replace(/:.*/, '')])).toEqual([
       [2, 2, '', 'invalid JSON'],

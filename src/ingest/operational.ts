@@ -30,6 +30,28 @@ export interface References {
   readonly products: ReadonlySet<string>;
 }
 
+const UNKNOWN_ORG_UNIT = 'unknown org unit (branch)';
+
+/**
+ * The rows whose `field` names a known reference (with `optional`, also those without one); each other row is
+ * rejected on that field with `reason`, so the batch writes only rows their foreign keys accept.
+ */
+function keepKnown(
+  rows: readonly BatchRow[],
+  field: string,
+  known: ReadonlySet<string>,
+  reason: string,
+  outcome: BatchOutcome,
+  options: { optional?: boolean } = {},
+): BatchRow[] {
+  return rows.filter((r) => {
+    const value = r.data[field];
+    if ((options.optional && typeof value !== 'string') || known.has(value as string)) return true;
+    outcome.rejected.push([{ row: r.row, line: r.line, field, reason, value }]);
+    return false;
+  });
+}
+
 /** Loads org unit and product ids for reference checks. */
 export async function loadReferences(db: Db): Promise<References> {
   const [orgUnits, products] = await Promise.all([
@@ -100,15 +122,7 @@ export async function upsertCustomers(
   nextId: { value: number; readonly emptyAtStart?: boolean },
 ): Promise<BatchOutcome> {
   const outcome: BatchOutcome = { inserted: 0, updated: 0, unchanged: 0, rejected: [] };
-  const good: BatchRow[] = [];
-  for (const r of rows) {
-    const org = r.data['org_unit_id'];
-    if (typeof org === 'string' && !refs.orgUnits.has(org)) {
-      outcome.rejected.push([
-        { row: r.row, line: r.line, field: 'org_unit_id', reason: 'unknown org unit (branch)', value: org },
-      ]);
-    } else good.push(r);
-  }
+  const good = keepKnown(rows, 'org_unit_id', refs.orgUnits, UNKNOWN_ORG_UNIT, outcome, { optional: true });
   if (good.length === 0) return outcome;
   const cols = fields.filter((f) => f in CUSTOMER_COLUMNS).map(ident);
   const typed = cols.map((c) => `${c} ${CUSTOMER_COLUMNS[c]}`);
@@ -232,6 +246,49 @@ async function countUpsert(
 }
 
 /** The `set` list and the `is distinct from` guard of an upsert over the given columns. */
+/**
+ * Upserts rows by their key columns: the mapped `fields` that are columns of the table are written (a missing value
+ * takes its default, else null), a row equal to the stored one is left alone, and the outcome counts both.
+ */
+async function upsertByKey(
+  db: Db,
+  outcome: BatchOutcome,
+  spec: {
+    readonly table: string;
+    /** Key column → SQL type, in the order of the table's unique key. */
+    readonly key: Readonly<Record<string, string>>;
+    /** Writable column → SQL type. */
+    readonly columns: Readonly<Record<string, string>>;
+    readonly defaults: Readonly<Record<string, unknown>>;
+    readonly fields: readonly string[];
+    readonly rows: readonly { key: Record<string, unknown>; data: Readonly<Record<string, unknown>> }[];
+  },
+): Promise<void> {
+  const cols = spec.fields.filter((f) => f in spec.columns).map(ident);
+  const records = spec.rows.map((r) => {
+    const rec: Record<string, unknown> = { ...r.key };
+    for (const c of cols) rec[c] = r.data[c] ?? spec.defaults[c] ?? null;
+    return rec;
+  });
+  const keys = Object.keys(spec.key);
+  const names = [...keys, ...cols];
+  const defs = names.map((c) => `${c} ${spec.key[c] ?? spec.columns[c]}`).join(', ');
+  const { set, guard } = upsertClauses(spec.table, cols);
+  await countUpsert(
+    sql<{
+      inserted: number;
+      updated: number;
+    }>`with up as (insert into ${sql.raw(spec.table)} (${sql.raw(names.join(', '))})
+      select ${sql.raw(names.map((c) => `s.${c}`).join(', '))}
+      from json_to_recordset(${jsonRows(records)}) as s(${sql.raw(defs)})
+      on conflict (${sql.raw(keys.join(', '))}) do update set ${sql.raw(set)}, updated_at = now() where ${sql.raw(guard)}
+      returning (xmax = 0) as inserted) ${COUNT_UP}`,
+    db,
+    records.length,
+    outcome,
+  );
+}
+
 function upsertClauses(table: string, cols: readonly string[]): { set: string; guard: string } {
   return {
     set: cols.map((c) => `${c} = excluded.${c}`).join(', '),
@@ -256,39 +313,20 @@ export async function upsertHoldings(
   refs: References,
 ): Promise<BatchOutcome> {
   const outcome: BatchOutcome = { inserted: 0, updated: 0, unchanged: 0, rejected: [] };
-  const known = rows.filter((r) => {
-    const product = r.data['product_id'] as string;
-    if (refs.products.has(product)) return true;
-    outcome.rejected.push([
-      { row: r.row, line: r.line, field: 'product_id', reason: 'unknown product', value: product },
-    ]);
-    return false;
-  });
+  const known = keepKnown(rows, 'product_id', refs.products, 'unknown product', outcome);
   const good = await withCustomers(db, known, outcome);
   if (good.length === 0) return outcome;
-  const cols = fields.filter((f) => f in HOLDING_COLUMNS).map(ident);
-  const records = good.map((r) => {
-    const rec: Record<string, unknown> = { customer_id: r.customerId, account_no: r.data['account_no'] };
-    for (const c of cols) rec[c] = c === 'status' ? (r.data[c] ?? 'active') : (r.data[c] ?? null);
-    return rec;
+  await upsertByKey(db, outcome, {
+    table: 'holdings',
+    key: { customer_id: 'int', account_no: 'text' },
+    columns: HOLDING_COLUMNS,
+    defaults: { status: 'active' },
+    fields,
+    rows: good.map((r) => ({
+      key: { customer_id: r.customerId, account_no: r.data['account_no'] },
+      data: r.data,
+    })),
   });
-  const defs = ['customer_id int', 'account_no text', ...cols.map((c) => `${c} ${HOLDING_COLUMNS[c]}`)].join(
-    ', ',
-  );
-  const { set, guard } = upsertClauses('holdings', cols);
-  await countUpsert(
-    sql<{
-      inserted: number;
-      updated: number;
-    }>`with up as (insert into holdings (customer_id, account_no${sql.raw(cols.map((c) => `, ${c}`).join(''))})
-      select s.customer_id, s.account_no${sql.raw(cols.map((c) => `, s.${c}`).join(''))}
-      from json_to_recordset(${jsonRows(records)}) as s(${sql.raw(defs)})
-      on conflict (customer_id, account_no) do update set ${sql.raw(set)}, updated_at = now() where ${sql.raw(guard)}
-      returning (xmax = 0) as inserted) ${COUNT_UP}`,
-    db,
-    records.length,
-    outcome,
-  );
   return outcome;
 }
 
@@ -313,35 +351,16 @@ export async function upsertStaff(
   refs: References,
 ): Promise<BatchOutcome> {
   const outcome: BatchOutcome = { inserted: 0, updated: 0, unchanged: 0, rejected: [] };
-  const good = rows.filter((r) => {
-    const org = r.data['org_unit_id'] as string;
-    if (refs.orgUnits.has(org)) return true;
-    outcome.rejected.push([
-      { row: r.row, line: r.line, field: 'org_unit_id', reason: 'unknown org unit (branch)', value: org },
-    ]);
-    return false;
-  });
+  const good = keepKnown(rows, 'org_unit_id', refs.orgUnits, UNKNOWN_ORG_UNIT, outcome);
   if (good.length === 0) return outcome;
-  const cols = fields.filter((f) => f in STAFF_COLUMNS).map(ident);
-  const records = good.map((r) => {
-    const rec: Record<string, unknown> = { id: r.data['id'] };
-    for (const c of cols) rec[c] = r.data[c] ?? STAFF_DEFAULTS[c] ?? null;
-    return rec;
+  await upsertByKey(db, outcome, {
+    table: 'staff',
+    key: { id: 'text' },
+    columns: STAFF_COLUMNS,
+    defaults: STAFF_DEFAULTS,
+    fields,
+    rows: good.map((r) => ({ key: { id: r.data['id'] }, data: r.data })),
   });
-  const defs = ['id text', ...cols.map((c) => `${c} ${STAFF_COLUMNS[c]}`)].join(', ');
-  const { set, guard } = upsertClauses('staff', cols);
-  await countUpsert(
-    sql<{
-      inserted: number;
-      updated: number;
-    }>`with up as (insert into staff (id${sql.raw(cols.map((c) => `, ${c}`).join(''))})
-      select s.id${sql.raw(cols.map((c) => `, s.${c}`).join(''))} from json_to_recordset(${jsonRows(records)}) as s(${sql.raw(defs)})
-      on conflict (id) do update set ${sql.raw(set)}, updated_at = now() where ${sql.raw(guard)}
-      returning (xmax = 0) as inserted) ${COUNT_UP}`,
-    db,
-    records.length,
-    outcome,
-  );
   return outcome;
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { IDENTITY_EVENT_MAPPING } from '../../test/support/event-mapping.ts';
 import { CsvSplitter } from '../shared/csv.ts';
 import { KeySet } from './keyset.ts';
 import { compileMapping, parseMapping } from './mapping.ts';
@@ -197,15 +198,7 @@ describe('mapping', () => {
     });
   });
   it('rejects unknown NDJSON event fields by name', () => {
-    const parsed = parseMapping({
-      columns: {
-        event_id: 'event_id',
-        distinct_id: 'distinct_id',
-        event: 'event',
-        time: 'time',
-        properties: 'properties',
-      },
-    });
+    const parsed = parseMapping(IDENTITY_EVENT_MAPPING);
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
     const c = compileMapping('events', parsed.value, null);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TRANSACTION_KINDS } from '../store/events/store.ts';
 import { amount, bool, date, decimal, integer, key, object, oneOf, text, timestamp } from './values.ts';
 
 // The target fields of each import kind, one zod schema per kind. A mapping may only name these fields (plus
@@ -60,18 +61,6 @@ export const holdingFields = z.strictObject({
   next_due_date: opt(date()),
   status: opt(oneOf(['active', 'closed'])),
 });
-
-export const TRANSACTION_KINDS = [
-  'deposit',
-  'withdrawal',
-  'purchase',
-  'redemption',
-  'repayment',
-  'transfer_in',
-  'transfer_out',
-  'interest',
-  'fee',
-] as const;
 
 export const transactionFields = z.strictObject({
   txn_id: key(128),

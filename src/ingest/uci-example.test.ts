@@ -1,57 +1,39 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openMigratedMemoryStore } from '../../test/support/pglite.ts';
+import {
+  importExample,
+  openMemoryStores,
+  UCI_IMPORTS,
+  type MemoryStores,
+} from '../../test/support/memory-stores.ts';
 import { sharedDataFile } from '../../test/support/shared-data.ts';
 import { fixedClock } from '../shared/clock.ts';
-import { openEventStore } from '../store/events/open.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { OperationalStore } from '../store/operational/store.ts';
-import { runImport, type ImportRequest } from './run.ts';
 
 // The examples/uci-bank-marketing mappings over the real UCI file (the workspace's shared data): customers,
 // campaign contacts and conversions all come from the one CSV, in three imports.
 
 const DATA =
   sharedDataFile('bank-marketing/bank-additional-full.csv') ?? 'bank-marketing/bank-additional-full.csv';
-const EXAMPLE = fileURLToPath(new URL('../../examples/uci-bank-marketing/', import.meta.url));
 const present = existsSync(DATA);
 if (!present) console.warn(`[flywheel tests] UCI example skipped: ${DATA} not found`);
 
 describe.runIf(present)('UCI bank marketing example', () => {
+  let stores: MemoryStores | undefined;
   let store: OperationalStore;
   let events: EventStore;
   const clock = fixedClock('2026-11-23T10:00:00Z');
 
   beforeAll(async () => {
-    store = await openMigratedMemoryStore();
-    events = await openEventStore({ kind: 'chdb', dataDir: null });
+    stores = await openMemoryStores();
+    ({ store, events } = stores);
   });
   afterAll(async () => {
-    await events?.close();
-    await store?.close();
+    await stores?.close();
   });
 
-  const importAll = async () => {
-    const out = [];
-    for (const [kind, mapping] of [
-      ['customers', 'customers.json'],
-      ['events', 'contacts.json'],
-      ['events', 'conversions.json'],
-    ] as const) {
-      const req: ImportRequest = {
-        kind,
-        file: DATA,
-        mapping: EXAMPLE + mapping,
-        actor: 'test',
-        errorsFile: `${DATA}.never-written.csv`,
-      };
-      const r = await runImport(req, { operational: store, events, clock });
-      if (!r.ok) throw new Error(r.error.message);
-      out.push(r.value);
-    }
-    return out;
-  };
+  const importAll = () => importExample({ store, events }, clock, DATA, 'uci-bank-marketing', UCI_IMPORTS);
   const eventCounts = async () =>
     Object.fromEntries(
       (

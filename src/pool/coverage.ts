@@ -1,8 +1,8 @@
 // Contact coverage and response, per manager and per branch: how much of each pool was contacted in the window,
 // and what share of outbound contacts had a positive outcome.
 import { sql, type Kysely } from 'kysely';
-import { shiftDate } from '../customers/overview.ts';
 import type { BusinessCalendar } from '../shared/clock.ts';
+import { shiftDay } from '../shared/day.ts';
 import type { Database } from '../store/operational/database.ts';
 import { branchOfUnits } from './org.ts';
 import { staffScopeFilter, type DataScope } from './scope.ts';
@@ -41,8 +41,8 @@ export async function contactCoverage(
 ): Promise<CoverageReport> {
   const days = options.days ?? 30;
   // The window's business days run from the bank's midnight to the bank's midnight after `asOf`.
-  const from = options.calendar.startOf(shiftDate(options.asOf, -(days - 1))).toISOString();
-  const to = options.calendar.startOf(shiftDate(options.asOf, 1)).toISOString();
+  const from = options.calendar.startOf(shiftDay(options.asOf, -(days - 1))).toISOString();
+  const to = options.calendar.startOf(shiftDay(options.asOf, 1)).toISOString();
   const managers = await db
     .selectFrom('staff')
     .select(['id', 'name', 'org_unit_id'])

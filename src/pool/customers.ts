@@ -4,6 +4,7 @@ import { csvValue } from '../shared/csv.ts';
 import { sql, type Kysely } from 'kysely';
 import type { Database, Tier } from '../store/operational/database.ts';
 import type { HandoverStatus } from '../store/operational/pool-tables.ts';
+import { countRows } from './count.ts';
 import { maskName } from './mask.ts';
 import { subtreeUnitIds } from './org.ts';
 import { applyCustomerScope, type DataScope } from './scope.ts';
@@ -101,18 +102,7 @@ export async function listCustomers(
     .limit(limit)
     .offset(offset)
     .execute();
-  const total =
-    rows.length > 0
-      ? Number(rows[0]!.total)
-      : offset === 0
-        ? 0
-        : Number(
-            (
-              await base()
-                .select(sql<number>`count(*)`.as('n'))
-                .executeTakeFirstOrThrow()
-            ).n,
-          );
+  const total = rows.length > 0 ? Number(rows[0]!.total) : offset === 0 ? 0 : await countRows(base());
   return {
     total,
     limit,
@@ -185,10 +175,8 @@ export async function unassignedQueue(
       q = units.length === 0 ? q.where(sql<boolean>`false`) : q.where('c.org_unit_id', 'in', units);
     return q;
   };
-  const [count, rows] = await Promise.all([
-    base()
-      .select(sql<number>`count(*)`.as('n'))
-      .executeTakeFirstOrThrow(),
+  const [total, rows] = await Promise.all([
+    countRows(base()),
     base()
       .select(['c.customer_no', 'c.name', 'c.tier', 'c.aum', 'c.org_unit_id', 'o.manager_id'])
       .orderBy('c.aum', 'desc')
@@ -198,7 +186,7 @@ export async function unassignedQueue(
       .execute(),
   ]);
   return {
-    total: Number(count.n),
+    total,
     limit,
     offset,
     items: rows.map((r) => ({

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../store/operational/database.ts';
 
 /** An org unit with its children: head office → branches → sub-branches. */
@@ -59,4 +59,13 @@ export async function branchOfUnits(db: Kysely<Database>): Promise<Map<string, s
     out.set(u.id, cur.id);
   }
   return out;
+}
+
+/** Whether the org unit exists: checked before a write whose foreign key would otherwise refuse it with a 500. */
+export async function orgUnitExists(
+  db: Kysely<Database> | Transaction<Database>,
+  id: string,
+): Promise<boolean> {
+  const unit = await db.selectFrom('org_units').select('id').where('id', '=', id).executeTakeFirst();
+  return unit !== undefined;
 }

@@ -138,19 +138,7 @@ export async function assignCustomers(
     const managerIds = [
       ...new Set(items.map((i) => i.managerId).filter((m): m is string => m !== null)),
     ].sort();
-    // Locking the managers' rows serialises concurrent assignments to them, so capacity checks stay exact.
-    const managers =
-      managerIds.length === 0
-        ? []
-        : await tx
-            .selectFrom('staff')
-            .select(['id', 'status', 'pool_capacity'])
-            .where('id', 'in', managerIds)
-            .where(staffScopeFilter(who.scope))
-            .orderBy('id')
-            .forUpdate()
-            .execute();
-    const managerById = new Map(managers.map((m) => [m.id, m]));
+    const managerById = await lockManagers(tx, managerIds, who.scope);
     const ids = [...idByNo.values()];
     const owners =
       ids.length === 0
@@ -232,6 +220,22 @@ export async function assignCustomers(
     }
     return results;
   });
+}
+
+/**
+ * The staff rows of `ids` (within `scope` when given) by id, locked in id order: locking serialises concurrent
+ * assignments to the same managers, so capacity checks stay exact.
+ */
+export async function lockManagers(
+  tx: Transaction<Database>,
+  ids: readonly string[],
+  scope?: DataScope,
+): Promise<Map<string, { id: string; status: 'active' | 'departed'; pool_capacity: number }>> {
+  if (ids.length === 0) return new Map();
+  let q = tx.selectFrom('staff').select(['id', 'status', 'pool_capacity']).where('id', 'in', ids);
+  if (scope) q = q.where(staffScopeFilter(scope));
+  const rows = await q.orderBy('id').forUpdate().execute();
+  return new Map(rows.map((m) => [m.id, m]));
 }
 
 /** Customers owned by each staff member (missing ids own none). */

@@ -4,12 +4,12 @@
 import { sql, type Kysely } from 'kysely';
 import { recordAudit } from '../audit/audit.ts';
 import type { Clock } from '../shared/clock.ts';
+import { shiftDay } from '../shared/day.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
 import { daySql } from '../store/events/business-day.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { Database } from '../store/operational/database.ts';
 import type { ReminderKind } from '../store/operational/pool-tables.ts';
-import { shiftDate } from '../customers/overview.ts';
 import { applyCustomerScope, type DataScope } from './scope.ts';
 
 export const REMINDER_KINDS: readonly ReminderKind[] = [
@@ -118,7 +118,7 @@ async function fromHoldings(
       join products p on p.id = h.product_id
       join customer_owners o on o.customer_id = h.customer_id
       where p.category in (${sql.join(spec.categories)}) and h.status = 'active'
-        and ${column} between ${asOf}::date and ${shiftDate(asOf, horizon)}::date
+        and ${column} between ${asOf}::date and ${shiftDay(asOf, horizon)}::date
       group by h.customer_id, ${column}, o.manager_id`,
   );
 }
@@ -140,7 +140,7 @@ async function birthdays(db: Kysely<Database>, asOf: string, horizon: number): P
           from (values (${year}::int), (${year + 1}::int)) as yy(y)
         ) s where x >= ${asOf}::date
       ) nb
-      where c.birth_date is not null and nb.due_on <= ${shiftDate(asOf, horizon)}::date`,
+      where c.birth_date is not null and nb.due_on <= ${shiftDay(asOf, horizon)}::date`,
   );
 }
 
@@ -171,14 +171,14 @@ async function dormant(
     );
     for (const r of rows) last.set(Number(r.customer_id), r.last);
   }
-  const cutoff = shiftDate(asOf, -days);
+  const cutoff = shiftDay(asOf, -days);
   const due = rich.flatMap((r) => {
     const since = last.get(r.id) ?? r.customer_since;
     if (since === null || since > cutoff) return [];
     return [
       {
         customer_id: r.id,
-        due_on: shiftDate(since, days),
+        due_on: shiftDay(since, days),
         assignee_id: r.manager_id,
         last_event_on: last.get(r.id) ?? null,
         aum: Number(r.aum),

@@ -6,7 +6,8 @@ import { recordAudit } from '../audit/audit.ts';
 import type { Clock } from '../shared/clock.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
 import type { Database, Tier } from '../store/operational/database.ts';
-import { countOwned, moveOpenWork, writeOwnership, type OwnershipChange } from './ownership.ts';
+import { orgUnitExists } from './org.ts';
+import { countOwned, lockManagers, moveOpenWork, writeOwnership, type OwnershipChange } from './ownership.ts';
 import { applyCustomerScope, unitInScope, type DataScope } from './scope.ts';
 
 /** A stored assignment rule. */
@@ -48,12 +49,8 @@ export async function saveRule(
     const missing = input.managerIds.filter((m) => !staff.some((s) => s.id === m));
     if (missing.length > 0)
       return err({ code: 'bad_request' as const, message: `unknown staff: ${missing.join(', ')}` });
-    const unit = await tx
-      .selectFrom('org_units')
-      .select('id')
-      .where('id', '=', input.orgUnitId)
-      .executeTakeFirst();
-    if (!unit) return err({ code: 'bad_request' as const, message: `no org unit ${input.orgUnitId}` });
+    if (!(await orgUnitExists(tx, input.orgUnitId)))
+      return err({ code: 'bad_request' as const, message: `no org unit ${input.orgUnitId}` });
     const existing = await tx
       .selectFrom('pool_assignment_rules')
       .select('id')
@@ -144,17 +141,7 @@ export async function assignByRules(
       .limit(options.limit ?? 10_000)
       .execute();
     const managerIds = [...new Set(rules.flatMap((r) => r.manager_ids))].sort();
-    const staff =
-      managerIds.length === 0
-        ? []
-        : await tx
-            .selectFrom('staff')
-            .select(['id', 'status', 'pool_capacity'])
-            .where('id', 'in', managerIds)
-            .orderBy('id')
-            .forUpdate()
-            .execute();
-    const staffById = new Map(staff.map((s) => [s.id, s]));
+    const staffById = await lockManagers(tx, managerIds);
     const sizes = await countOwned(tx, managerIds);
     const cursor = new Map(rules.map((r) => [r.id, r.next_index]));
 

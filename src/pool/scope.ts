@@ -39,18 +39,22 @@ export async function resolveScope(db: Kysely<Database>, principal: Principal): 
 
 /** The scope as a condition on a customers row aliased `alias` (its `id` and `org_unit_id`). */
 export function customerScopeFilter(scope: DataScope, alias = 'customers'): Expression<SqlBool> {
+  if (scope.kind !== 'own') return unitScopeFilter(scope, alias);
+  // An array computed once (an InitPlan) lets the planner probe customers by primary key for each id of the pool,
+  // whatever the bank's size; an IN-subquery gave row estimates that chose a scan of every customer.
+  return sql<SqlBool>`${sql.ref(`${alias}.id`)} = any(array(
+    select o.customer_id from customer_owners o where o.manager_id = ${scope.staffId}
+    union all
+    select a.customer_id from customer_assistants a where a.staff_id = ${scope.staffId}))`;
+}
+
+/** The scopes that do not depend on whose pool it is, on a row aliased `alias` with an `org_unit_id`. */
+function unitScopeFilter(scope: Exclude<DataScope, { kind: 'own' }>, alias: string): Expression<SqlBool> {
   switch (scope.kind) {
     case 'all':
       return sql<SqlBool>`true`;
     case 'none':
       return sql<SqlBool>`false`;
-    case 'own':
-      // An array computed once (an InitPlan) lets the planner probe customers by primary key for each id of the pool,
-      // whatever the bank's size; an IN-subquery gave row estimates that chose a scan of every customer.
-      return sql<SqlBool>`${sql.ref(`${alias}.id`)} = any(array(
-        select o.customer_id from customer_owners o where o.manager_id = ${scope.staffId}
-        union all
-        select a.customer_id from customer_assistants a where a.staff_id = ${scope.staffId}))`;
     case 'subtree':
       return sql<SqlBool>`${sql.ref(`${alias}.org_unit_id`)} in (${sql.join(scope.unitIds)})`;
   }
@@ -74,16 +78,9 @@ export async function findCustomerInScope(db: Kysely<Database>, scope: DataScope
 
 /** The scope as a condition on a staff row aliased `alias`: whose pools and records the principal may act on. */
 export function staffScopeFilter(scope: DataScope, alias = 'staff'): Expression<SqlBool> {
-  switch (scope.kind) {
-    case 'all':
-      return sql<SqlBool>`true`;
-    case 'none':
-      return sql<SqlBool>`false`;
-    case 'own':
-      return sql<SqlBool>`${sql.ref(`${alias}.id`)} = ${scope.staffId}`;
-    case 'subtree':
-      return sql<SqlBool>`${sql.ref(`${alias}.org_unit_id`)} in (${sql.join(scope.unitIds)})`;
-  }
+  return scope.kind === 'own'
+    ? sql<SqlBool>`${sql.ref(`${alias}.id`)} = ${scope.staffId}`
+    : unitScopeFilter(scope, alias);
 }
 
 /** Whether a staff member is within the scope (an account manager: only themselves). */

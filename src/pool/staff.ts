@@ -3,6 +3,8 @@ import { recordAudit } from '../audit/audit.ts';
 import type { Clock } from '../shared/clock.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
 import type { Database, StaffRole } from '../store/operational/database.ts';
+import { orgUnitExists } from './org.ts';
+import { countOwned } from './ownership.ts';
 import { staffScopeFilter, type DataScope } from './scope.ts';
 
 /** A staff member as the pool shows it, with the size of their pool. */
@@ -60,7 +62,7 @@ export async function listStaff(
   if (filter.status) q = q.where('status', '=', filter.status);
   if (filter.orgUnitId) q = q.where('org_unit_id', '=', filter.orgUnitId);
   const rows = await q.execute();
-  const sizes = await poolSizes(
+  const sizes = await countOwned(
     db,
     rows.map((r) => r.id),
   );
@@ -71,22 +73,7 @@ export async function listStaff(
 export async function getStaff(db: Kysely<Database>, id: string): Promise<StaffMember | undefined> {
   const row = await db.selectFrom('staff').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) return undefined;
-  return present(row, (await poolSizes(db, [id])).get(id) ?? 0);
-}
-
-/** Customers owned by each of the given staff members. */
-export async function poolSizes(
-  db: Kysely<Database>,
-  staffIds: readonly string[],
-): Promise<Map<string, number>> {
-  if (staffIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('customer_owners')
-    .select(['manager_id', sql<number>`count(*)`.as('n')])
-    .where('manager_id', 'in', staffIds)
-    .groupBy('manager_id')
-    .execute();
-  return new Map(rows.map((r) => [r.manager_id, Number(r.n)]));
+  return present(row, (await countOwned(db, [id])).get(id) ?? 0);
 }
 
 /** Creates a staff member (audited). */
@@ -98,12 +85,8 @@ export async function createStaff(
   return deps.db.transaction().execute(async (tx) => {
     const exists = await tx.selectFrom('staff').select('id').where('id', '=', input.id).executeTakeFirst();
     if (exists) return err({ code: 'conflict' as const, message: `staff ${input.id} already exists` });
-    const unit = await tx
-      .selectFrom('org_units')
-      .select('id')
-      .where('id', '=', input.orgUnitId)
-      .executeTakeFirst();
-    if (!unit) return err({ code: 'bad_request' as const, message: `no org unit ${input.orgUnitId}` });
+    if (!(await orgUnitExists(tx, input.orgUnitId)))
+      return err({ code: 'bad_request' as const, message: `no org unit ${input.orgUnitId}` });
     await tx
       .insertInto('staff')
       .values({
@@ -150,12 +133,8 @@ export async function updateStaff(
       .executeTakeFirst();
     if (!before) return err({ code: 'not_found' as const, message: `no staff ${id}` });
     if (patch.orgUnitId !== undefined) {
-      const unit = await tx
-        .selectFrom('org_units')
-        .select('id')
-        .where('id', '=', patch.orgUnitId)
-        .executeTakeFirst();
-      if (!unit) return err({ code: 'bad_request' as const, message: `no org unit ${patch.orgUnitId}` });
+      if (!(await orgUnitExists(tx, patch.orgUnitId)))
+        return err({ code: 'bad_request' as const, message: `no org unit ${patch.orgUnitId}` });
     }
     const today = deps.clock.today();
     const set: Record<string, unknown> = {};
@@ -193,7 +172,7 @@ export async function updateStaff(
       });
     }
     const row = await tx.selectFrom('staff').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    return ok(present(row, (await poolSizes(tx, [id])).get(id) ?? 0));
+    return ok(present(row, (await countOwned(tx, [id])).get(id) ?? 0));
   });
 }
 

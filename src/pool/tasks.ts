@@ -6,6 +6,7 @@ import type { Clock } from '../shared/clock.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
 import type { Database } from '../store/operational/database.ts';
 import type { TaskStatus } from '../store/operational/pool-tables.ts';
+import { countRows } from './count.ts';
 import { iso } from './customers.ts';
 import { maskName } from './mask.ts';
 import { applyCustomerScope, staffInScope, type DataScope } from './scope.ts';
@@ -68,10 +69,8 @@ export async function listTasks(
     if (query.dueBy) q = q.where('t.due_on', '<=', query.dueBy);
     return q;
   };
-  const [count, rows] = await Promise.all([
-    base()
-      .select(sql<number>`count(*)`.as('n'))
-      .executeTakeFirstOrThrow(),
+  const [total, rows] = await Promise.all([
+    countRows(base()),
     base()
       .selectAll('t')
       .select(['c.customer_no', 'c.name'])
@@ -81,7 +80,7 @@ export async function listTasks(
       .offset(query.offset ?? 0)
       .execute(),
   ]);
-  return { total: Number(count.n), items: rows.map(present) };
+  return { total, items: rows.map(present) };
 }
 
 /** One task in the scope, or undefined. */

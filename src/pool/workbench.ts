@@ -1,11 +1,13 @@
 // The account manager's workbench read models: "my day" (tasks and reminders due) and pool KPIs ("my pool" is the
 // customer list filtered to the manager, see customers.ts).
 import { sql, type Kysely } from 'kysely';
-import { shiftDate, TIERS } from '../customers/overview.ts';
+import { TIERS } from '../customers/overview.ts';
 import type { BusinessCalendar } from '../shared/clock.ts';
+import { shiftDay } from '../shared/day.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { Database, Tier } from '../store/operational/database.ts';
 import type { ReminderKind } from '../store/operational/pool-tables.ts';
+import { countRows } from './count.ts';
 import { maskName } from './mask.ts';
 import { applyCustomerScope, type DataScope } from './scope.ts';
 import { listTasks, type TaskView } from './tasks.ts';
@@ -38,7 +40,7 @@ export async function myDay(
   scope: DataScope,
   options: { staffId: string; asOf: string; lookaheadDays?: number },
 ): Promise<MyDay> {
-  const until = shiftDate(options.asOf, options.lookaheadDays ?? 7);
+  const until = shiftDay(options.asOf, options.lookaheadDays ?? 7);
   const base = () =>
     applyCustomerScope(
       db.selectFrom('reminders as r').innerJoin('customers as c', 'c.id', 'r.customer_id'),
@@ -48,11 +50,9 @@ export async function myDay(
       .where('r.assignee_id', '=', options.staffId)
       .where('r.status', '=', 'open')
       .where('r.due_on', '<=', until);
-  const [tasks, count, reminders] = await Promise.all([
+  const [tasks, remindersTotal, reminders] = await Promise.all([
     listTasks(db, scope, { assigneeId: options.staffId, status: 'open', dueBy: options.asOf, limit: 200 }),
-    base()
-      .select(sql<number>`count(*)`.as('n'))
-      .executeTakeFirstOrThrow(),
+    countRows(base()),
     base()
       .select(['r.id', 'r.kind', 'r.due_on', 'r.details', 'c.customer_no', 'c.name'])
       .orderBy('r.due_on')
@@ -73,7 +73,7 @@ export async function myDay(
       customerName: maskName(r.name),
       details: r.details,
     })),
-    remindersTotal: Number(count.n),
+    remindersTotal,
   };
 }
 
@@ -115,8 +115,8 @@ export async function poolKpis(
       : q;
   };
   // Contacts on the 30 business days to asOf: from the bank's midnight to the bank's midnight after asOf.
-  const from = options.calendar.startOf(shiftDate(options.asOf, -29)).toISOString();
-  const to = options.calendar.startOf(shiftDate(options.asOf, 1)).toISOString();
+  const from = options.calendar.startOf(shiftDay(options.asOf, -29)).toISOString();
+  const to = options.calendar.startOf(shiftDay(options.asOf, 1)).toISOString();
   const [tierRows, contacted] = await Promise.all([
     population()
       .select(['c.tier', sql<number>`count(*)`.as('n'), sql<number>`coalesce(sum(c.aum), 0)`.as('aum')])
@@ -176,7 +176,7 @@ async function dailyChange(
         { d },
       )
     )[0]?.d;
-  const [toDay, fromDay] = await Promise.all([dayOf(asOf), dayOf(shiftDate(asOf, -30))]);
+  const [toDay, fromDay] = await Promise.all([dayOf(asOf), dayOf(shiftDay(asOf, -30))]);
   if (!toDay || !fromDay || toDay === '1970-01-01' || fromDay === '1970-01-01') return null;
   const filter = ids === null ? '' : 'AND customer_id IN {ids:Array(UInt32)}';
   const rows = await events.query<{ d: string; aum: number }>(

@@ -5,7 +5,7 @@ import {
   RoaringBitmap32,
   unionAll,
   type ReadonlyRoaringBitmap32,
-} from './bitmap.ts';
+} from '../shared/bitmap.ts';
 import type { CustomerIndex } from './index.ts';
 import type { RuleIssue } from './parse.ts';
 import {

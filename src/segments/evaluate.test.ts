@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RoaringBitmap32 } from './bitmap.ts';
+import { RoaringBitmap32 } from '../shared/bitmap.ts';
 import { evaluate, preview } from './evaluate.ts';
 import { CustomerIndexBuilder } from './index.ts';
 import type { EventCondition } from './predicate.ts';

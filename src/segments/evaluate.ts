@@ -1,5 +1,5 @@
 import { AppError, ok, type Result } from '../shared/errors.ts';
-import { filterBitmap, RoaringBitmap32, unionAll, type ReadonlyRoaringBitmap32 } from './bitmap.ts';
+import { filterBitmap, RoaringBitmap32, unionAll, type ReadonlyRoaringBitmap32 } from '../shared/bitmap.ts';
 import { compile, EMPTY_BITMAP, type CompileOptions, type Leaf, type PlanNode } from './compile.ts';
 import type { CustomerIndex } from './index.ts';
 import type { RuleIssue } from './parse.ts';

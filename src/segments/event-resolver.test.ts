@@ -4,10 +4,10 @@ import type { BehaviourEvent, EventStore } from '../store/events/store.ts';
 import { evaluate, type EventResolver } from './evaluate.ts';
 import { activeCustomers, createEventResolver, eventCatalogue } from './event-resolver.ts';
 import { CustomerIndexBuilder } from './index.ts';
-import { Prng } from './prng.ts';
-import { randomRule } from './random-rule.ts';
-import { randomWorld, WORLD_TODAY } from './random-world.ts';
-import { referenceEvaluate } from './reference.ts';
+import { Prng } from '../shared/prng.ts';
+import { randomRule } from '../../test/support/random-rule.ts';
+import { randomWorld, WORLD_TODAY } from '../../test/support/random-world.ts';
+import { referenceEvaluate } from '../../test/support/segments-reference.ts';
 import type { Rule } from './rule.ts';
 
 // The event resolver on a real chDB: hand-checked cases for each part of an event condition, then random rules over

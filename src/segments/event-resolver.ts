@@ -1,13 +1,13 @@
 import { TZ, withinDaysSql } from '../store/events/business-day.ts';
 import type { EventStore, QueryParams } from '../store/events/store.ts';
-import { fromSorted, RoaringBitmap32, type ReadonlyRoaringBitmap32 } from './bitmap.ts';
+import { fromSorted, RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../shared/bitmap.ts';
 import type { EventResolver } from './evaluate.ts';
 import { eventConditionKey, type EventCondition } from './predicate.ts';
 import type { PropertyPredicate, Scalar } from './rule.ts';
 
 // Event conditions of segment rules, answered by the event store in ClickHouse SQL over events_dedup (a re-sent
 // event id counts once). Days are the bank's business days of `time` (FLYWHEEL_TIMEZONE), as everywhere else. The semantics
-// are those of src/segments/README.md and of the row-by-row oracle (reference.ts): a missing or null property matches
+// are those of src/segments/README.md and of the row-by-row oracle (test/support/segments-reference.ts): a missing or null property matches
 // nothing; `eq`/`in` need the same JSON type (5 ≠ "5"); `ne` matches any present value that is not equal; order
 // comparisons apply between two numbers or two strings only; a sum adds the numeric values of the property.
 

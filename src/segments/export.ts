@@ -3,7 +3,7 @@ import { recordAudit } from '../audit/audit.ts';
 import { csvField } from '../shared/csv.ts';
 import { err, ok } from '../shared/errors.ts';
 import type { Database } from '../store/operational/database.ts';
-import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from './bitmap.ts';
+import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../shared/bitmap.ts';
 import type { SegmentResult, SegmentService } from './service.ts';
 
 // Membership export: a segment's customer numbers as CSV, streamed in chunks of ordinals so a million members never

@@ -2,13 +2,14 @@ import { sql, type Kysely } from 'kysely';
 import type { Logger } from '../shared/logger.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { Database } from '../store/operational/database.ts';
-import { RoaringBitmap32 } from './bitmap.ts';
+import { RoaringBitmap32 } from '../shared/bitmap.ts';
 import type { EventResolver } from './evaluate.ts';
 import { activeCustomers, createEventResolver, eventCatalogue } from './event-resolver.ts';
 import type { CustomerIndex } from './index.ts';
 import { formatDay, parseDay } from './predicate.ts';
 import type { Rule } from './rule.ts';
 import { buildStoreIndex, type BuildOptions, type StoreIndex } from './source.ts';
+import type { TagSource } from './tag-source.ts';
 import type { Catalogue } from './validate.ts';
 
 // One process-wide cache of segment indexes, so a preview answers in milliseconds instead of re-reading millions of
@@ -51,7 +52,7 @@ export interface CacheOptions {
   readonly checkEveryMs?: number;
   /** A stale base whose build took less than this is rebuilt before answering (default 3 s); else in the background. */
   readonly waitForBuildsUnderMs?: number;
-  readonly build?: Omit<BuildOptions, 'asOf'>;
+  readonly build?: Omit<BuildOptions, 'asOf' | 'tags'>;
 }
 
 /** Event names (and their property keys) are read again after this long: a new event shows within seconds. */
@@ -86,13 +87,15 @@ export class SegmentIndexCache {
   #eventCatalogue?: { at: number; value: Promise<{ name: string; properties: string[] }[]> };
 
   readonly #timeZone: string;
+  readonly #tags: TagSource;
 
   constructor(
-    deps: { db: Kysely<Database>; events: EventStore; timeZone: string; logger?: Logger },
+    deps: { db: Kysely<Database>; events: EventStore; tags: TagSource; timeZone: string; logger?: Logger },
     options: CacheOptions = {},
   ) {
     this.#db = deps.db;
     this.#events = deps.events;
+    this.#tags = deps.tags;
     this.#timeZone = deps.timeZone;
     this.#logger = deps.logger;
     this.#options = {
@@ -146,7 +149,7 @@ export class SegmentIndexCache {
 
   #buildBase(asOf: string, slot: Slot, key: string): Promise<Base> {
     if (slot.building) return slot.building.done;
-    const done = buildStoreIndex(this.#db, { ...this.#options.build, asOf }).then(
+    const done = buildStoreIndex(this.#db, { ...this.#options.build, asOf, tags: this.#tags }).then(
       (store) => {
         const base: Base = { store, key };
         slot.base = base;

@@ -1,5 +1,5 @@
 import { AppError } from '../shared/errors.ts';
-import { bitmapBytes, RoaringBitmap32, type ReadonlyRoaringBitmap32 } from './bitmap.ts';
+import { bitmapBytes, RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../shared/bitmap.ts';
 import { NumericColumn, type NumericColumnOptions } from './numeric-column.ts';
 import { parseDay, type AttrType } from './predicate.ts';
 import { PRODUCT_CATEGORIES, type ProductCategory } from './rule.ts';

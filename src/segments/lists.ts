@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/audit.ts';
 import { err, ok } from '../shared/errors.ts';
 import type { Database } from '../store/operational/database.ts';
-import { RoaringBitmap32 } from './bitmap.ts';
+import { RoaringBitmap32 } from '../shared/bitmap.ts';
 import type { SegmentResult, SegmentService } from './service.ts';
 
 // Uploaded customer lists (a campaign's invitees, a branch's VIP file): customer numbers resolved to ordinals and kept

@@ -1,6 +1,6 @@
 import { recordAudit } from '../audit/audit.ts';
 import { err, ok } from '../shared/errors.ts';
-import type { ReadonlyRoaringBitmap32 } from './bitmap.ts';
+import type { ReadonlyRoaringBitmap32 } from '../shared/bitmap.ts';
 import type { SegmentIndexEntry } from './index-cache.ts';
 import type { SegmentResult, SegmentService } from './service.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nextUp, NumericColumn } from './numeric-column.ts';
 import type { Interval } from './predicate.ts';
-import { Prng } from './prng.ts';
+import { Prng } from '../shared/prng.ts';
 
 // Values that float32 cannot tell apart, and values beyond its range, must still be compared exactly.
 describe('NumericColumn ranges', () => {

@@ -5,6 +5,7 @@ import {
   kindSchemas,
   RULE_KINDS,
   RULE_LIMITS,
+  RuleSchema,
   type GroupKind,
   type Rule,
   type RuleKind,
@@ -146,3 +147,72 @@ function describe(value: unknown): string {
     ? `the string ${JSON.stringify(value.slice(0, 40))}`
     : `${typeof value} ${String(value)}`;
 }
+
+// ---- rules inside a request ------------------------------------------------------------------------------------
+
+/** A rule inside a request that `parseRule` refused: where it is (keys from the request's root) and its issues. */
+export interface RefusedRule {
+  readonly at: readonly string[];
+  readonly issues: RuleIssue[];
+}
+
+/** What `rulePaths` reads of a zod schema's definition. */
+interface SchemaDef {
+  readonly type: string;
+  readonly shape?: Record<string, z.ZodType>;
+  readonly innerType?: z.ZodType;
+  readonly options?: readonly z.ZodType[];
+  readonly in?: z.ZodType;
+  readonly out?: z.ZodType;
+  readonly left?: z.ZodType;
+  readonly right?: z.ZodType;
+  readonly getter?: () => z.ZodType;
+}
+
+const defOf = (schema: z.ZodType): SchemaDef => schema._zod.def as unknown as SchemaDef;
+const PATHS = new WeakMap<z.ZodType, string[][]>();
+
+/**
+ * The key paths at which a request schema holds the Rule contract (`[['population', 'rule'], ['outcome']]`), through
+ * objects, unions, optional and default wrappers; a rule's own nested rules are not listed. Cached per schema.
+ */
+export function rulePaths(schema: z.ZodType): string[][] {
+  let paths = PATHS.get(schema);
+  if (!paths) {
+    paths = [];
+    collect(schema, [], paths, new Set());
+    PATHS.set(schema, paths);
+  }
+  return paths;
+}
+
+function collect(schema: z.ZodType, at: string[], out: string[][], seen: Set<unknown>): void {
+  const def = defOf(schema);
+  // `.describe()` and `.optional()` copies of the Rule keep its definition object: compare definitions.
+  if (def === defOf(RuleSchema)) {
+    if (!out.some((p) => p.join('\u0000') === at.join('\u0000'))) out.push(at);
+    return;
+  }
+  if (seen.has(def)) return;
+  seen.add(def);
+  if (def.type === 'object')
+    for (const [key, child] of Object.entries(def.shape!)) collect(child, [...at, key], out, seen);
+  const inner = [def.innerType, def.in, def.out, def.left, def.right, ...(def.options ?? [])];
+  if (def.type === 'lazy') inner.push(def.getter!());
+  for (const child of inner) if (child) collect(child, at, out, seen);
+}
+
+/** The first rule of `value` at one of the schema's rule paths that `parseRule` refuses, or undefined. */
+export function refusedRule(schema: z.ZodType, value: unknown): RefusedRule | undefined {
+  for (const at of rulePaths(schema)) {
+    let node: unknown = value;
+    for (const key of at) node = isObject(node) && Object.hasOwn(node, key) ? node[key] : undefined;
+    if (node === undefined) continue;
+    const parsed = parseRule(node);
+    if (!parsed.ok) return { at, issues: parsed.error };
+  }
+  return undefined;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -5,7 +5,7 @@ import type { AttrRule, Bounds, EventRule, PropertyPredicate, Scalar } from './r
 
 // Turns the leaf conditions of the public rule form into normalized predicates: the one place that decides what
 // an op means for each attribute type. The checking pass that validation and compilation share (rule-check.ts) uses
-// it, so a rule that validates always compiles. (reference.ts deliberately does not use it: it is the independent
+// it, so a rule that validates always compiles. (test/support/segments-reference.ts deliberately does not use it: it is the independent
 // oracle.)
 
 export type AttrType = 'number' | 'string' | 'date' | 'boolean';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from './evaluate.ts';
-import { Prng } from './prng.ts';
-import { randomRule } from './random-rule.ts';
-import { randomWorld, WORLD_TODAY, worldEventResolver } from './random-world.ts';
-import { referenceEvaluate } from './reference.ts';
+import { Prng } from '../shared/prng.ts';
+import { randomRule } from '../../test/support/random-rule.ts';
+import { randomWorld, WORLD_TODAY, worldEventResolver } from '../../test/support/random-world.ts';
+import { referenceEvaluate } from '../../test/support/segments-reference.ts';
 
 // The bitmap engine must select exactly the customers the row-by-row reference selects, for random rules over
 // random worlds. Reproduce a failure with SEGMENT_SEED=<world seed> (and SEGMENT_RULES to run more rules).

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RoaringBitmap32 } from './bitmap.ts';
+import type { RoaringBitmap32 } from '../shared/bitmap.ts';
 import { evaluate } from './evaluate.ts';
 import { CustomerIndexBuilder, type CustomerIndex } from './index.ts';
-import { referenceMurmur3 } from './reference.ts';
+import { referenceMurmur3 } from '../../test/support/segments-reference.ts';
 import type { Rule } from './rule.ts';
 import { inSample, murmur3, murmur3Uint32, sampleSeed } from './sample.ts';
 

@@ -1,3 +1,5 @@
+import { fmix32 } from '../shared/hash.ts';
+
 // Deterministic sampling for hold-out groups. A customer is in the sample `{percent, seed}` when
 //
 //   murmur3_32(le32(ordinal), murmur3_32(utf8(seed), 0)) < floor(percent / 100 * 2^32)      (all when percent = 100)
@@ -24,13 +26,7 @@ function mixH(h: number, k: number): number {
 }
 
 function finalize(h: number, length: number): number {
-  h ^= length;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(h ^ length);
 }
 
 /** MurmurHash3 x86 32-bit of the bytes, as an unsigned integer. */

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openMigratedMemoryStore } from '../../test/support/pglite.ts';
-import { FIXTURE_AS_OF, seedSegmentFixture } from '../../test/support/segments-fixture.ts';
-import { fixedClock } from '../shared/clock.ts';
-import { openEventStore } from '../store/events/open.ts';
+import {
+  FIXTURE_AS_OF,
+  openSegmentFixture,
+  type SegmentFixture,
+} from '../../test/support/segments-fixture.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { OperationalStore } from '../store/operational/store.ts';
-import { RoaringBitmap32 } from './bitmap.ts';
+import { RoaringBitmap32 } from '../shared/bitmap.ts';
 import { exportSegment } from './export.ts';
 import { listLists, uploadList } from './lists.ts';
 import { materializeAll, materializeSegment } from './materialize.ts';
@@ -17,18 +18,16 @@ import {
   segmentVersions,
   updateSegment,
 } from './segment-store.ts';
-import { SegmentService } from './service.ts';
+import type { SegmentService } from './service.ts';
 
 let store: OperationalStore;
 let events: EventStore;
 let service: SegmentService;
+let fixture: SegmentFixture | undefined;
 
 beforeAll(async () => {
-  [store, events] = await Promise.all([
-    openMigratedMemoryStore(),
-    openEventStore({ kind: 'chdb', dataDir: null }),
-  ]);
-  await seedSegmentFixture(store.db);
+  fixture = await openSegmentFixture();
+  ({ store, events, service } = fixture);
   await events.insert('events', [
     {
       event_id: 'e1',
@@ -39,16 +38,9 @@ beforeAll(async () => {
       properties: { channel: 'app' },
     },
   ]);
-  service = new SegmentService({
-    db: store.db,
-    events,
-    clock: fixedClock(`${FIXTURE_AS_OF}T10:00:00Z`),
-    cacheOptions: { checkEveryMs: 0 },
-  });
 });
 afterAll(async () => {
-  await events?.close();
-  await store?.close();
+  await fixture?.close();
 });
 
 const audits = (action: string) =>

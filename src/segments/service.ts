@@ -1,15 +1,17 @@
 import type { Kysely } from 'kysely';
+import type { Population } from '../contracts/population.ts';
 import type { Clock } from '../shared/clock.ts';
 import { parseDay, type Day } from '../shared/day.ts';
-import { err, ok, type Result } from '../shared/errors.ts';
+import { err, ok, type Failure, type Result } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { Database } from '../store/operational/database.ts';
-import type { RoaringBitmap32 } from './bitmap.ts';
+import type { RoaringBitmap32 } from '../shared/bitmap.ts';
 import { evaluate, preview } from './evaluate.ts';
 import { SegmentIndexCache, type CacheOptions, type SegmentIndexEntry } from './index-cache.ts';
 import type { RuleIssue } from './parse.ts';
 import type { Rule } from './rule.ts';
+import type { TagSource } from './tag-source.ts';
 import { validateRule } from './validate.ts';
 
 // The segment service: rules checked against the live catalogue, previews, members of a rule or a saved segment, on
@@ -38,6 +40,8 @@ export interface SegmentServiceDeps {
   readonly db: Kysely<Database>;
   readonly events: EventStore;
   readonly clock: Clock;
+  /** Tag values and names for the index: the tag module's `tagSource` (src/tags/segment-source.ts). */
+  readonly tags: TagSource;
   readonly logger?: Logger;
   /** Shared with other services of the process; one is made when omitted. */
   readonly cache?: SegmentIndexCache;
@@ -62,6 +66,19 @@ export function invalidRule(issues: readonly RuleIssue[]): SegmentFailure {
   return { code: 'invalid_rule', message, issues };
 }
 
+/** A segment failure (or any other) in the common shape: a rule's issues and unknown customers go in `details`. */
+export function asFailure(f: SegmentFailure | Failure): Failure {
+  if (f.code === 'invalid_rule' && 'issues' in f)
+    return { code: f.code, message: f.message, details: { issues: f.issues } };
+  if (f.code === 'unknown_customers' && 'unknownCustomerNos' in f)
+    return {
+      code: f.code,
+      message: f.message,
+      details: { unknownCustomerNos: f.unknownCustomerNos, unknownCount: f.unknownCount },
+    };
+  return f;
+}
+
 /** How old the event names may be when a rule names an event they lack. */
 const EVENT_NAMES_RECHECK_MS = 1_000;
 
@@ -82,6 +99,7 @@ export class SegmentService {
         {
           db: deps.db,
           events: deps.events,
+          tags: deps.tags,
           timeZone: deps.clock.timeZone,
           ...(deps.logger ? { logger: deps.logger } : {}),
         },
@@ -155,6 +173,13 @@ export class SegmentService {
     const entry = await this.entry(asOf);
     const result = await this.members(row.rule as Rule, entry);
     return result.ok ? ok({ ...result.value, version: row.version }) : result;
+  }
+
+  /** The members of a population on a day: a saved segment's (its current rule) or a rule's. */
+  populationMembers(population: Population, asOf?: string): Promise<SegmentResult<Members>> {
+    return 'segmentId' in population
+      ? this.segmentMembers(population.segmentId, asOf)
+      : this.ruleMembers(population.rule, asOf);
   }
 
   #evaluateOptions(entry: SegmentIndexEntry) {

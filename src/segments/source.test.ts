@@ -1,32 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openMigratedMemoryStore } from '../../test/support/pglite.ts';
+import { openMemoryStores, type MemoryStores } from '../../test/support/memory-stores.ts';
 import { createTestDatabase, postgresAvailable } from '../../test/support/postgres.ts';
 import { FIXTURE_AS_OF, saveTagValues, seedSegmentFixture } from '../../test/support/segments-fixture.ts';
-import { openEventStore } from '../store/events/open.ts';
 import type { EventStore } from '../store/events/store.ts';
 import { migrate } from '../store/operational/migrate.ts';
 import { openOperationalStore } from '../store/operational/open.ts';
 import type { OperationalStore } from '../store/operational/store.ts';
-import { RoaringBitmap32 } from './bitmap.ts';
+import { RoaringBitmap32 } from '../shared/bitmap.ts';
 import { evaluate } from './evaluate.ts';
 import { SegmentIndexCache } from './index-cache.ts';
 import type { CustomerIndex } from './index.ts';
 import type { Rule } from './rule.ts';
 import { buildStoreIndex, type StoreIndex } from './source.ts';
+import { tagSource } from '../tags/segment-source.ts';
 
 let store: OperationalStore;
 let events: EventStore;
+let stores: MemoryStores | undefined;
 
 beforeAll(async () => {
-  [store, events] = await Promise.all([
-    openMigratedMemoryStore(),
-    openEventStore({ kind: 'chdb', dataDir: null }),
-  ]);
+  stores = await openMemoryStores();
+  ({ store, events } = stores);
   await seedSegmentFixture(store.db);
 });
 afterAll(async () => {
-  await events?.close();
-  await store?.close();
+  await stores?.close();
 });
 
 const members = async (index: CustomerIndex, rule: Rule) => {
@@ -100,11 +98,13 @@ async function expectFixtureIndex(built: StoreIndex): Promise<void> {
 
 describe('buildStoreIndex', () => {
   it('reads customers, holdings, consents and tags of the fixture into the index, in chunks of 3', async () => {
-    await expectFixtureIndex(await buildStoreIndex(store.db, { asOf: FIXTURE_AS_OF, chunk: 3 }));
+    await expectFixtureIndex(
+      await buildStoreIndex(store.db, { asOf: FIXTURE_AS_OF, chunk: 3, tags: tagSource }),
+    );
   });
 
   it('uses the latest tag snapshot on or before the day', async () => {
-    const earlier = await buildStoreIndex(store.db, { asOf: '2026-11-21' });
+    const earlier = await buildStoreIndex(store.db, { asOf: '2026-11-21', tags: tagSource });
     expect(earlier.tagsAsOf).toBeNull();
     expect(await members(earlier.index, { tag: 'aum_tier', in: ['mass', 'gold'] })).toEqual([]);
   });
@@ -113,7 +113,7 @@ describe('buildStoreIndex', () => {
 describe('SegmentIndexCache', () => {
   it('rebuilds the base only when customers or tags change, and the overlay when lists change', async () => {
     const cache = new SegmentIndexCache(
-      { db: store.db, events, timeZone: 'Asia/Shanghai' },
+      { db: store.db, events, tags: tagSource, timeZone: 'Asia/Shanghai' },
       { checkEveryMs: 60_000 },
     );
     const first = await cache.get(FIXTURE_AS_OF);
@@ -154,7 +154,7 @@ describe('SegmentIndexCache', () => {
 
     // a base slower to build than waitForBuildsUnderMs keeps serving while its successor builds in the background
     const patient = new SegmentIndexCache(
-      { db: store.db, events, timeZone: 'Asia/Shanghai' },
+      { db: store.db, events, tags: tagSource, timeZone: 'Asia/Shanghai' },
       { checkEveryMs: 0, waitForBuildsUnderMs: 0 },
     );
     const old = await patient.get(FIXTURE_AS_OF);
@@ -184,9 +184,11 @@ describe.runIf(await postgresAvailable())('on PostgreSQL', () => {
     try {
       await migrate(pgStore);
       await seedSegmentFixture(pgStore.db);
-      await expectFixtureIndex(await buildStoreIndex(pgStore.db, { asOf: FIXTURE_AS_OF, chunk: 4 }));
+      await expectFixtureIndex(
+        await buildStoreIndex(pgStore.db, { asOf: FIXTURE_AS_OF, chunk: 4, tags: tagSource }),
+      );
       const cache = new SegmentIndexCache(
-        { db: pgStore.db, events, timeZone: 'Asia/Shanghai' },
+        { db: pgStore.db, events, tags: tagSource, timeZone: 'Asia/Shanghai' },
         { checkEveryMs: 0 },
       );
       const first = await cache.get(FIXTURE_AS_OF);

@@ -1,13 +1,13 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Clock } from '../shared/clock.ts';
 import type { Database } from '../store/operational/database.ts';
-import { RoaringBitmap32 } from './bitmap.ts';
+import { RoaringBitmap32 } from '../shared/bitmap.ts';
 import { CustomerIndexBuilder, type BulkColumn, type CustomerIndex } from './index.ts';
 import { JsonColumns } from './json-columns.ts';
 import { parseDay, type AttrType } from './predicate.ts';
 import { PRODUCT_CATEGORIES, type ProductCategory } from './rule.ts';
 import { BOOL_FALSE, BOOL_TRUE } from './string-column.ts';
-import { latestTagSnapshot, loadTagInfo, type TagInfo, type TagSnapshot } from './tag-source.ts';
+import type { TagInfo, TagSource } from './tag-source.ts';
 
 // Builds the segment engine's CustomerIndex from the operational store for one business day. Customers are read in
 // keyset-paginated chunks by id straight into typed arrays (no object per customer survives a chunk), so memory is
@@ -59,8 +59,8 @@ export interface BuildOptions {
   readonly chunk?: number;
   /** Stamps `readAt` (default the wall clock). */
   readonly clock?: Clock;
-  /** Where tag values come from (default: the tag_snapshots adapter). */
-  readonly loadTags?: (db: Kysely<Database>, asOf: string) => Promise<TagSnapshot>;
+  /** Where tag values and names come from (the tag module's `tagSource`). */
+  readonly tags: TagSource;
 }
 
 /** Reads customers, holdings, consents and tags for the day into an index. */
@@ -77,8 +77,8 @@ export async function buildStoreIndex(db: Kysely<Database>, options: BuildOption
     .executeTakeFirstOrThrow();
   const maxId = Number(top.max ?? 0);
   const [tags, tagInfo, branches] = await Promise.all([
-    (options.loadTags ?? latestTagSnapshot)(db, options.asOf),
-    loadTagInfo(db),
+    options.tags.latest(db, options.asOf),
+    options.tags.info(db),
     branchOfUnits(db),
   ]);
   const builder = new CustomerIndexBuilder({ attributes: {}, capacity: maxId });

@@ -1,4 +1,4 @@
-import { bitmapBytes, fromSorted, RoaringBitmap32, unionAll } from './bitmap.ts';
+import { bitmapBytes, fromSorted, RoaringBitmap32, unionAll } from '../shared/bitmap.ts';
 
 // Dictionary-encoded string columns and boolean columns, indexed by customer ordinal (slot 0 unused).
 

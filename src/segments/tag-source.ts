@@ -1,12 +1,9 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { RoaringBitmap32 } from '../shared/bitmap.ts';
 import type { Database } from '../store/operational/database.ts';
-import type { KindSpec } from '../tags/definition.ts';
-import { declaredValues } from '../tags/values.ts';
-import { loadTagSnapshot } from '../tags/snapshot-store.ts';
-import type { RoaringBitmap32 } from './bitmap.ts';
 
-// Tag values and tag names for the segment engine, read through the tag module (src/tags), which owns
-// tag_definitions and tag_snapshots. Bitmaps are roaring's portable serialization over customers.id.
+// What the segment engine needs of tags, as types and a port: the tag module (src/tags/segment-source.ts) implements
+// it and whoever builds a SegmentService passes it in, so that src/segments never imports src/tags (eslint.layers.js).
 
 /** Tag values of one business day: tag → value → customers (ordinals). */
 export interface TagSnapshot {
@@ -30,80 +27,10 @@ export interface TagInfo {
   readonly values: readonly { value: string; label: Bilingual }[];
 }
 
-/** The latest tag snapshot on or before `asOf`: an index of day D uses the tags computed for D or before. */
-export async function latestTagSnapshot(db: Kysely<Database>, asOf: string): Promise<TagSnapshot> {
-  const day = await db
-    .selectFrom('tag_snapshots')
-    .select(sql<string | null>`max(as_of)::text`.as('as_of'))
-    .where('as_of', '<=', asOf)
-    .executeTakeFirst();
-  const snapshot = day?.as_of ? await loadTagSnapshot(db, day.as_of) : null;
-  return snapshot ?? { asOf: null, tags: new Map() };
-}
-
-/** The latest version of every tag definition, with names and value labels (key and value when none are given). */
-export async function loadTagInfo(db: Kysely<Database>): Promise<Map<string, TagInfo>> {
-  const rows = await db
-    .selectFrom('tag_definitions')
-    .select(['key', 'version', 'name_en', 'name_zh', 'status', 'kind', 'spec'])
-    .orderBy('key')
-    .orderBy('version', 'desc')
-    .execute();
-  const out = new Map<string, TagInfo>();
-  for (const row of rows) {
-    if (out.has(row.key)) continue; // rows come newest version first
-    out.set(row.key, {
-      key: row.key,
-      name: { en: row.name_en || row.key, zh: row.name_zh || row.name_en || row.key },
-      status: row.status,
-      values: valuesOf(row.kind, row.spec),
-    });
-  }
-  return out;
-}
-
-/** A definition's values with labels, as the tag module declares them for its kind. */
-function valuesOf(kind: string, spec: unknown): { value: string; label: Bilingual }[] {
-  try {
-    return declaredValues({ kind, spec } as KindSpec);
-  } catch {
-    return specValues(spec); // a spec of an older shape: read what can be read
-  }
-}
-
-/**
- * Values declared in a definition's spec, read leniently because each tag kind shapes its spec differently:
- * `values` as a list of strings, of `{ value, label? | label_en?, label_zh? | name? }`, or an object value → label.
- */
-export function specValues(spec: unknown): { value: string; label: Bilingual }[] {
-  const values = (spec as { values?: unknown } | null)?.values;
-  const entries: [string, unknown][] = Array.isArray(values)
-    ? values.map((v): [string, unknown] =>
-        typeof v === 'object' && v !== null
-          ? [String((v as { value?: unknown }).value ?? ''), v]
-          : [String(v), v],
-      )
-    : typeof values === 'object' && values !== null
-      ? Object.entries(values)
-      : [];
-  return entries
-    .filter(([value]) => value !== '')
-    .map(([value, raw]) => ({ value, label: labelOf(value, raw) }));
-}
-
-function labelOf(value: string, raw: unknown): Bilingual {
-  if (typeof raw === 'string') return raw === value ? { en: value, zh: value } : { en: raw, zh: raw };
-  if (typeof raw !== 'object' || raw === null) return { en: value, zh: value };
-  const r = raw as Record<string, unknown>;
-  const label = r['label'] ?? r['name'];
-  const text = (x: unknown) => (typeof x === 'string' && x !== '' ? x : undefined);
-  const en =
-    text(r['label_en']) ??
-    text(r['name_en']) ??
-    text((label as { en?: unknown } | undefined)?.en) ??
-    text(label) ??
-    value;
-  const zh =
-    text(r['label_zh']) ?? text(r['name_zh']) ?? text((label as { zh?: unknown } | undefined)?.zh) ?? en;
-  return { en, zh };
+/** Where the segment index reads tags from (the tag module's `tagSource`). */
+export interface TagSource {
+  /** The latest tag snapshot on or before `asOf`: an index of day D uses the tags computed for D or before. */
+  latest(db: Kysely<Database>, asOf: string): Promise<TagSnapshot>;
+  /** The latest version of every tag definition, with names and value labels. */
+  info(db: Kysely<Database>): Promise<Map<string, TagInfo>>;
 }

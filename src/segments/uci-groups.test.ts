@@ -1,16 +1,17 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openMigratedMemoryStore } from '../../test/support/pglite.ts';
+import {
+  importExample,
+  openMemoryStores,
+  segmentService,
+  UCI_IMPORTS,
+  type MemoryStores,
+} from '../../test/support/memory-stores.ts';
 import { sharedDataFile } from '../../test/support/shared-data.ts';
 import { analyseGroup } from '../analytics/group.ts';
-import { runImport } from '../ingest/run.ts';
 import { fixedClock } from '../shared/clock.ts';
-import { openEventStore } from '../store/events/open.ts';
-import type { EventStore } from '../store/events/store.ts';
-import type { OperationalStore } from '../store/operational/store.ts';
 import type { Rule } from './rule.ts';
-import { SegmentService } from './service.ts';
+import type { SegmentService } from './service.ts';
 
 // Real data: the UCI bank-marketing file imported with the examples/uci-bank-marketing mappings (customers with the
 // `job` attribute, one campaign_contact event per row with month and poutcome, a term_deposit_subscribed event per
@@ -18,7 +19,6 @@ import { SegmentService } from './service.ts';
 // subscription rates computed straight from the CSV.
 
 const DATA = sharedDataFile('bank-marketing/bank-additional-full.csv');
-const EXAMPLE = fileURLToPath(new URL('../../examples/uci-bank-marketing/', import.meta.url));
 if (!DATA) console.warn('[flywheel tests] UCI segment groups skipped: bank-additional-full.csv not found');
 
 /** Rows and subscriptions per value of a column, from a plain parse of the `;`-separated, quoted CSV. */
@@ -39,38 +39,19 @@ function ratesFromCsv(file: string, column: string): Map<string, { rows: number;
 }
 
 describe.runIf(DATA)('UCI bank marketing: subscription rates of segment groups', () => {
-  let store: OperationalStore;
-  let events: EventStore;
+  let stores: MemoryStores | undefined;
   let service: SegmentService;
 
   beforeAll(async () => {
-    [store, events] = await Promise.all([
-      openMigratedMemoryStore(),
-      openEventStore({ kind: 'chdb', dataDir: null }),
-    ]);
+    stores = await openMemoryStores();
     const clock = fixedClock('2026-11-23T10:00:00Z');
-    for (const [kind, mapping] of [
-      ['customers', 'customers.json'],
-      ['events', 'contacts.json'],
-      ['events', 'conversions.json'],
-    ] as const) {
-      const r = await runImport(
-        {
-          kind,
-          file: DATA!,
-          mapping: EXAMPLE + mapping,
-          actor: 'test',
-          errorsFile: `${DATA}.never-written.csv`,
-        },
-        { operational: store, events, clock },
-      );
-      if (!r.ok || r.value.status !== 'committed') throw new Error(`import ${mapping} failed`);
-    }
-    service = new SegmentService({ db: store.db, events, clock });
+    const reports = await importExample(stores, clock, DATA!, 'uci-bank-marketing', UCI_IMPORTS);
+    for (const [i, r] of reports.entries())
+      if (r.status !== 'committed') throw new Error(`import ${UCI_IMPORTS[i]![1]} failed`);
+    service = segmentService(stores, clock);
   }, 300_000);
   afterAll(async () => {
-    await events?.close();
-    await store?.close();
+    await stores?.close();
   });
 
   const count = async (rule: Rule) => {
@@ -109,7 +90,7 @@ describe.runIf(DATA)('UCI bank marketing: subscription rates of segment groups',
   it('analyses the previous-success group: 1,373 customers, every one reachable by no channel yet', async () => {
     const members = await service.ruleMembers({ event: 'campaign_contact', where: { poutcome: 'success' } });
     if (!members.ok) throw new Error(members.error.message);
-    const a = await analyseGroup(store.db, members.value.entry, members.value.bitmap);
+    const a = await analyseGroup(service.db, members.value.entry, members.value.bitmap);
     expect(a.members).toBe(ratesFromCsv(DATA!, 'poutcome').get('success')!.rows);
     expect(a.shareOfCustomers).toBeCloseTo(a.members / 41_188, 12);
     expect(a.reach).toEqual({ wecomFriend: 0, smsConsent: 0, appPush: 0, withManager: 0 });

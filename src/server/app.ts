@@ -18,6 +18,7 @@ import {
   sendError,
   type RouteContext,
 } from '../api/http.ts';
+import { transformOpenApi } from '../api/openapi.ts';
 import { registerApiRoutes } from '../api/routes/index.ts';
 import { AuthService } from '../auth/service.ts';
 import { SegmentService } from '../segments/service.ts';
@@ -25,7 +26,8 @@ import { TagService } from '../tags/service.ts';
 import { AppError } from '../shared/errors.ts';
 import type { AppDeps } from '../api/deps.ts';
 import { registerRateLimit, registerSecurityHeaders } from './security.ts';
-import { bodyNestingError, toAppError } from './http-errors.ts';
+import { bodyNestingError, refusedRuleError, toAppError } from './http-errors.ts';
+import { tagSource } from '../tags/segment-source.ts';
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
@@ -71,6 +73,8 @@ export async function createApp(
       security: [{ apiKey: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
+    // the shared contracts (Rule, Population, Breakdown) as components every route refers to
+    transformObject: transformOpenApi,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
@@ -93,6 +97,7 @@ export async function createApp(
     segments:
       deps.segments ??
       new SegmentService({
+        tags: tagSource,
         db: deps.stores.operational.db,
         events: deps.stores.events,
         clock: deps.clock,
@@ -109,9 +114,10 @@ export async function createApp(
   });
 
   // Any JSON body, before its route's schema: nesting beyond MAX_BODY_DEPTH is refused here, so that no route can
-  // overflow the stack walking or serialising it (src/server/http-errors.ts).
+  // overflow the stack walking or serialising it; then every rule the body holds where the schema takes the Rule
+  // contract is parsed, so a bad one is a 400 invalid_rule locating each problem (src/server/http-errors.ts).
   app.addHook('preValidation', async (req) => {
-    const refused = bodyNestingError(req.body);
+    const refused = bodyNestingError(req.body) ?? refusedRuleError(req.routeOptions.schema?.body, req.body);
     if (refused) throw refused;
   });
 

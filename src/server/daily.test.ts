@@ -14,6 +14,7 @@ import type { EventStore } from '../store/events/store.ts';
 import type { OperationalStore } from '../store/operational/store.ts';
 import { TagService } from '../tags/service.ts';
 import { backfillTagHistory, catchUpToday, runDailyJobs, type DailyDeps } from './daily.ts';
+import { tagSource } from '../tags/segment-source.ts';
 
 const clock = fixedClock(`${DEFAULT_AS_OF}T02:00:00Z`);
 let store: OperationalStore;
@@ -29,7 +30,7 @@ beforeAll(async () => {
   const logger = createLogger('silent');
   const tags = new TagService({ db: store.db, events, clock, logger, sandbox: () => store.sandbox() });
   await tags.ensureCatalogue('test');
-  const segments = new SegmentService({ db: store.db, events, clock, logger });
+  const segments = new SegmentService({ tags: tagSource, db: store.db, events, clock, logger });
   deps = { db: store.db, events, clock, logger, tags, segments };
   const saved = await createSegment(
     segments,

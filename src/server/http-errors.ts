@@ -1,5 +1,8 @@
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError } from '../shared/errors.ts';
+import { z } from 'zod';
+import { refusedRule } from '../segments/parse.ts';
+import { invalidRule } from '../segments/service.ts';
+import { AppError, failureError } from '../shared/errors.ts';
 import { jsonProblem } from '../shared/text.ts';
 
 // What the API answers for an error a route did not turn into an AppError itself. Bad input is a 4xx naming where it
@@ -20,6 +23,21 @@ export function bodyNestingError(body: unknown): AppError | undefined {
   return new AppError('validation_failed', `invalid body: ${path} ${problem.message}`, [
     { path, message: problem.message },
   ]);
+}
+
+/**
+ * The 400 invalid_rule for the first rule of a body that the Rule grammar refuses, or undefined when every rule parses
+ * (or the route takes none). The message names the part of the request (`population: invalid rule: $.all[0] …`).
+ */
+export function refusedRuleError(schema: unknown, body: unknown): AppError | undefined {
+  if (!(schema instanceof z.ZodType) || body === null || typeof body !== 'object') return undefined;
+  const refused = refusedRule(schema, body);
+  if (!refused) return undefined;
+  const failure = invalidRule(refused.issues);
+  const part = refused.at.at(-1) === 'rule' ? refused.at.slice(0, -1) : refused.at;
+  return failureError(
+    part.length > 0 ? { ...failure, message: `${part.join('.')}: ${failure.message}` } : failure,
+  );
 }
 
 /** A PostgreSQL error as both drivers (pg, PGlite) report it. */

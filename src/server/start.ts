@@ -16,6 +16,7 @@ import { createApp } from './app.ts';
 import { catchUpToday, requestTagHistory, resumeTagHistory, runDailyJobs } from './daily.ts';
 import type { Stores } from '../store/stores.ts';
 import { closeStores, openStores } from './stores.ts';
+import { tagSource } from '../tags/segment-source.ts';
 
 /** How long a stop waits for the event store to finish a read it cannot cancel. */
 const EVENT_STORE_CLOSE_GRACE_MS = 1_500;
@@ -53,6 +54,7 @@ export async function startServer(deps: {
     });
     await tags.ensureCatalogue(SYSTEM_PRINCIPAL.actor);
     const segments = new SegmentService({
+      tags: tagSource,
       db: stores.operational.db,
       events: stores.events,
       clock,

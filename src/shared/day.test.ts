@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { calendarDayNumber, daySchema, FIRST_DAY, isDay, LAST_DAY, parseDay } from './day.ts';
+import {
+  calendarDayNumber,
+  daySchema,
+  FIRST_DAY,
+  isDay,
+  LAST_DAY,
+  monthStart,
+  parseDay,
+  shiftDay,
+} from './day.ts';
 
 describe('days from outside', () => {
   it('accepts real calendar days from 1970-01-01 to 2149-06-06, leap days included', () => {
@@ -51,5 +60,22 @@ describe('days from outside', () => {
     expect(calendarDayNumber('1960-03-01')).toBe(Date.UTC(1960, 2, 1) / 86_400_000);
     expect(calendarDayNumber('2026-02-30')).toBeUndefined();
     expect(calendarDayNumber('0999-01-01')).toBeUndefined();
+  });
+});
+
+describe('calendar arithmetic', () => {
+  it('shifts any calendar day by days, across months, leap days and years, and refuses a non-day', () => {
+    expect(shiftDay('2024-02-28', 1)).toBe('2024-02-29');
+    expect(shiftDay('2024-03-01', -1)).toBe('2024-02-29');
+    expect(shiftDay('2025-12-31', 1)).toBe('2026-01-01');
+    expect(shiftDay('1950-06-15', -3)).toBe('1950-06-12'); // before FIRST_DAY: stored dates may be
+    expect(() => shiftDay('2026-02-30', 1)).toThrow(RangeError);
+  });
+
+  it('gives the first day of a month some months away, across years both ways', () => {
+    expect(monthStart('2025-07-15')).toBe('2025-07-01');
+    expect(monthStart('2025-11-01', 2)).toBe('2026-01-01');
+    expect(monthStart('2025-01-31', -1)).toBe('2024-12-01');
+    expect(monthStart('2025-03-01', -27)).toBe('2022-12-01');
   });
 });

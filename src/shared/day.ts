@@ -58,6 +58,24 @@ export function dayOfNumber(n: number): string {
   return `${String(year).padStart(4, '0')}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
 }
 
+/**
+ * The 'YYYY-MM-DD' `n` days after `day` (before it when negative): calendar arithmetic on any calendar day, no
+ * instant, no zone, no range check (stored dates such as birth dates predate FIRST_DAY). A RangeError when `day` is
+ * not a calendar day.
+ */
+export function shiftDay(day: string, n: number): string {
+  const number = calendarDayNumber(day);
+  if (number === undefined) throw new RangeError(`not a calendar day: ${day}`);
+  return dayOfNumber(number + n);
+}
+
+/** The first day ('YYYY-MM-01') of the month `n` months after (before, when negative) the month of `day`. */
+export function monthStart(day: string, n = 0): string {
+  const months = Number(day.slice(0, 4)) * 12 + Number(day.slice(5, 7)) - 1 + n;
+  const month = (months % 12) + 1;
+  return `${String(Math.floor(months / 12)).padStart(4, '0')}-${month < 10 ? '0' : ''}${month}-01`;
+}
+
 /** The Day `n` days after `day` (before it when negative); a RangeError past FIRST_DAY..LAST_DAY. */
 export function addDays(day: Day, n: number): Day {
   const shifted = dayOfNumber(calendarDayNumber(day)! + n);

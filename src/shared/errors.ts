@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'import_rejected'
   | 'not_enough_data'
   | 'invalid_rule'
+  | 'invalid_tag'
   | 'unknown_customers'
   | 'store_unavailable'
   | 'internal';
@@ -35,6 +36,8 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   not_enough_data: 422,
   // A customer-group rule with problems (details.issues locate each one); customer numbers the bank does not know.
   invalid_rule: 400,
+  // A tag definition with problems (details.issues: the field path and message of each).
+  invalid_tag: 400,
   unknown_customers: 422,
   store_unavailable: 503,
   internal: 500,
@@ -57,8 +60,24 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * An expected failure as domain code returns it. `details` is the one place for its particulars: `{ issues: [...] }`
+ * for located problems (rules, tag definitions), `{ reason, ... }` for a stable sub-code, a list of `{ path, message }`
+ * for request fields (validation_failed).
+ */
+export interface Failure {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly details?: unknown;
+}
+
+/** The AppError of a domain failure: the one mapping from failure to answer (the HTTP status follows the code). */
+export function failureError(failure: Failure): AppError {
+  return new AppError(failure.code, failure.message, failure.details);
+}
+
 /** A tagged result: `ok: true` with a value, or `ok: false` with a reason. */
-export type Result<T, E = { code: ErrorCode; message: string; details?: unknown }> =
+export type Result<T, E = Failure> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
 
 /** Builds a successful result. */

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { RoaringBitmap32 } from '../segments/bitmap.ts';
+import { RoaringBitmap32 } from '../shared/bitmap.ts';
 import type { Database } from '../store/operational/database.ts';
 import { latestSnapshotDate, loadSnapshotDay, loadTagSnapshot } from './snapshot-store.ts';
 

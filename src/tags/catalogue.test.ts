@@ -8,6 +8,7 @@ import type { OperationalStore } from '../store/operational/store.ts';
 import { builtinCatalogue } from './catalogue.ts';
 import { computeTags, type RunSummary } from './compute.ts';
 import { parseTagInput } from './definition.ts';
+import { LIFECYCLE_STAGES } from './labels.ts';
 import { declaredValues } from './values.ts';
 import { ensureCatalogue } from './definitions.ts';
 import { loadTagSnapshot, type TagSnapshot } from './snapshot-store.ts';
@@ -107,15 +108,7 @@ describe('default catalogue', () => {
 
   it('agrees with what the generator knows', async () => {
     // The demo records each customer's lifecycle stage; the default rules rebuild it from events and holdings.
-    for (const stage of [
-      'portrait',
-      'reached',
-      'interested',
-      'demand',
-      'transaction',
-      'repeat_purchase',
-      'super_customer',
-    ]) {
+    for (const stage of LIFECYCLE_STAGES) {
       const expected = await count(
         sql`select count(*)::int as n from customers where attributes->>'lifecycle_stage' = ${stage}`,
       );

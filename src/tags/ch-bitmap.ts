@@ -1,4 +1,4 @@
-import { RoaringBitmap32 } from '../segments/bitmap.ts';
+import { RoaringBitmap32 } from '../shared/bitmap.ts';
 import { AppError } from '../shared/errors.ts';
 import type { EventStore, QueryParams } from '../store/events/store.ts';
 

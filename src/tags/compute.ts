@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/audit.ts';
-import { RoaringBitmap32 } from '../segments/bitmap.ts';
-import { parseDay } from '../segments/predicate.ts';
+import { RoaringBitmap32 } from '../shared/bitmap.ts';
+import { calendarDayNumber } from '../shared/day.ts';
 import type { PropertyPredicate, Scalar } from '../segments/rule.ts';
 import { dayOfNumber } from '../shared/day.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
@@ -79,7 +79,7 @@ export async function computeTags(
   deps: ComputeDeps,
   options: ComputeOptions,
 ): Promise<Result<RunSummary, { code: 'not_found' | 'bad_request'; message: string }>> {
-  const today = parseDay(options.asOf);
+  const today = calendarDayNumber(options.asOf);
   if (today === undefined)
     return err({ code: 'bad_request', message: `asOf is not a date: ${options.asOf}` });
   const defs = await loadDefinitions(deps.db, options.keys ? { keys: options.keys } : {});

@@ -4,6 +4,7 @@ import { parseRule } from '../segments/parse.ts';
 import type { Rule, RuleKind } from '../segments/rule.ts';
 import { everyLeaf, walkRule } from '../segments/rule-walk.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
+import { TRANSACTION_KINDS } from '../store/events/store.ts';
 import type { TagCategory, TagKind } from '../store/operational/database.ts';
 import { FIELDS } from './fields.ts';
 import { LIFECYCLE_STAGES } from './labels.ts';
@@ -87,19 +88,7 @@ export const tierSpec = z.strictObject({
 export const rfmSpec = z.strictObject({
   window_days: z.number().int().min(1).max(3660).default(365),
   kinds: z
-    .array(
-      z.enum([
-        'deposit',
-        'withdrawal',
-        'purchase',
-        'redemption',
-        'repayment',
-        'transfer_in',
-        'transfer_out',
-        'interest',
-        'fee',
-      ]),
-    )
+    .array(z.enum(TRANSACTION_KINDS))
     .min(1)
     .default(['purchase', 'deposit', 'withdrawal', 'transfer_out']),
   /** Channels left out: automatic flows (salary credits) say nothing about the customer's own behaviour. */

@@ -1,4 +1,4 @@
-import { RoaringBitmap32 } from '../segments/bitmap.ts';
+import { RoaringBitmap32 } from '../shared/bitmap.ts';
 import type { EventCondition, Interval } from '../segments/predicate.ts';
 import type { PropertyPredicate, Scalar } from '../segments/rule.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
@@ -78,7 +78,7 @@ function filterSql(filter: EventFilter, params: Params): string {
 }
 
 // A property matches only when present and not null; order comparisons need the same type on both sides
-// (see referenceMatchesWhere in src/segments/reference.ts, the oracle these semantics follow).
+// (see referenceMatchesWhere in test/support/segments-reference.ts, the oracle these semantics follow).
 function propertySql(key: string, p: PropertyPredicate, params: Params): string {
   const k = params.add(key, 'String');
   const type = `JSONType(properties, ${k})`;

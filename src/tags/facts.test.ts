@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMigratedMemoryStore } from '../../test/support/pglite.ts';
-import { parseDay } from '../segments/predicate.ts';
+import { calendarDayNumber } from '../shared/day.ts';
 import type { OperationalStore } from '../store/operational/store.ts';
 import { FactScanner, type FactChunk } from './facts.ts';
 import { fullYears } from './fields.ts';
@@ -100,7 +100,7 @@ describe('FactScanner', () => {
 });
 
 describe('fullYears', () => {
-  const years = (from: string, to: string) => fullYears(parseDay(from)!, parseDay(to)!);
+  const years = (from: string, to: string) => fullYears(calendarDayNumber(from)!, calendarDayNumber(to)!);
   it('counts a birthday on its day, and 29 February on 1 March in other years', () => {
     expect(years('2000-03-01', '2025-06-30')).toBe(25);
     expect(years('1990-06-30', '2025-06-30')).toBe(35);

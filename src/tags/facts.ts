@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { parseDay } from '../segments/predicate.ts';
+import { calendarDayNumber } from '../shared/day.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Database } from '../store/operational/database.ts';
 import { FIELDS, fullYears, type FieldDef } from './fields.ts';
@@ -55,7 +55,7 @@ export class FactScanner {
   readonly #dictionaries = new Map<string, { codes: Map<string, number>; values: string[] }>();
 
   constructor(db: Kysely<Database>, fields: Iterable<string>, asOf: string, chunk = DEFAULT_CHUNK) {
-    const asOfDay = parseDay(asOf);
+    const asOfDay = calendarDayNumber(asOf);
     if (asOfDay === undefined) throw new AppError('bad_request', `not a day: ${asOf}`);
     this.#db = db;
     this.#asOfDay = asOfDay;

@@ -67,6 +67,14 @@ const customer = (
   description,
 });
 
+/** Whole years from a customers date column to the business day (the column read as a day number, then years). */
+const yearsSince = (name: string, description: string, column: string): FieldDef =>
+  ({
+    ...customer(name, 'number', description, column, () => DAYS(`c.${column}`)),
+    post: 'years',
+    integer: true,
+  }) as FieldDef;
+
 const holdingFields = (category: ProductCategory): FieldDef[] => [
   {
     name: `${category}_balance`,
@@ -100,13 +108,7 @@ const holdingFields = (category: ProductCategory): FieldDef[] => [
 
 const ALL_FIELDS: readonly FieldDef[] = [
   customer('gender', 'string', "'M', 'F' or 'U'"),
-  {
-    ...customer('age', 'number', 'age in whole years on the business day', 'birth_date', () =>
-      DAYS('c.birth_date'),
-    ),
-    post: 'years',
-    integer: true,
-  } as FieldDef,
+  yearsSince('age', 'age in whole years on the business day', 'birth_date'),
   customer('birth_date', 'date', 'date of birth'),
   customer('city', 'string', 'city of residence'),
   customer('occupation', 'string', 'occupation code'),
@@ -118,17 +120,7 @@ const ALL_FIELDS: readonly FieldDef[] = [
     integer: true,
   } as FieldDef,
   customer('customer_since', 'date', 'day the customer joined the bank'),
-  {
-    ...customer(
-      'tenure_years',
-      'number',
-      'whole years as a customer on the business day',
-      'customer_since',
-      () => DAYS('c.customer_since'),
-    ),
-    post: 'years',
-    integer: true,
-  } as FieldDef,
+  yearsSince('tenure_years', 'whole years as a customer on the business day', 'customer_since'),
   customer('aum', 'number', 'assets under management today (CNY)'),
   customer('tier', 'string', "tier as recorded by core banking ('mass' … 'private')"),
   customer('payroll', 'boolean', 'receives salary through the bank'),

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { recordAudit } from '../audit/audit.ts';
-import { RoaringBitmap32 } from '../segments/bitmap.ts';
+import { RoaringBitmap32 } from '../shared/bitmap.ts';
 import { parseCsvText } from '../shared/csv.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
 import { unstorableText } from '../shared/text.ts';

@@ -1,4 +1,4 @@
-import type { RoaringBitmap32 } from '../segments/bitmap.ts';
+import type { RoaringBitmap32 } from '../shared/bitmap.ts';
 import { daySql, withinDaysSql } from '../store/events/business-day.ts';
 import type { EventStore } from '../store/events/store.ts';
 import { bitmapAggregate, decodeGroupBitmap } from './ch-bitmap.ts';

@@ -1,4 +1,4 @@
-import { RoaringBitmap32 } from '../segments/bitmap.ts';
+import { RoaringBitmap32 } from '../shared/bitmap.ts';
 import { eventCondition, eventConditionKey, inInterval, type EventCondition } from '../segments/predicate.ts';
 import type { Rule } from '../segments/rule.ts';
 import { AppError } from '../shared/errors.ts';

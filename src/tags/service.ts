@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../shared/clock.ts';
-import { calendarDayNumber, dayOfNumber, type Day } from '../shared/day.ts';
+import { shiftDay, type Day } from '../shared/day.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { EventStore } from '../store/events/store.ts';
@@ -139,7 +139,7 @@ export class TagService {
       .where('tag_key', '=', key)
       .executeTakeFirst();
     const to = latest?.d ? String(latest.d).slice(0, 10) : this.today();
-    const from = dayOfNumber(calendarDayNumber(to)! - (days - 1));
+    const from = shiftDay(to, -(days - 1));
     const rows = await snapshotCounts(this.#db, { from, to, keys: [key] });
     const points = new Map<string, Map<string, number>>();
     for (const r of rows) {
@@ -162,11 +162,9 @@ export class TagService {
 
   /** Creates a tag (version 1). */
   async create(body: unknown, author: TagAuthor): Promise<Result<TagItem, TagFailure>> {
-    const parsed = parseTagInput(body);
-    if (!parsed.ok) return invalid(parsed.error);
-    const input = parsed.value;
-    const sqlProblem = await this.#checkSql(input, author);
-    if (sqlProblem) return err(sqlProblem);
+    const checked = await this.#checkInput(body, author);
+    if (!checked.ok) return checked;
+    const input = checked.value;
     const { actor } = author;
     const result = await this.#db.transaction().execute(async (tx) => {
       const existing = await tx
@@ -186,11 +184,10 @@ export class TagService {
 
   /** Writes a new version of an existing tag (its kind cannot change; a retired tag becomes active again). */
   async update(key: string, body: unknown, author: TagAuthor): Promise<Result<TagItem, TagFailure>> {
-    const parsed = parseTagInput({ ...(typeof body === 'object' && body !== null ? body : {}), key });
-    if (!parsed.ok) return invalid(parsed.error);
-    const input = parsed.value;
-    const sqlProblem = await this.#checkSql(input, author);
-    if (sqlProblem) return err(sqlProblem);
+    const withKey = { ...(typeof body === 'object' && body !== null ? body : {}), key };
+    const checked = await this.#checkInput(withKey, author);
+    if (!checked.ok) return checked;
+    const input = checked.value;
     const { actor } = author;
     const result = await this.#db.transaction().execute(async (tx) => {
       const [current] = await loadDefinitions(tx, { keys: [key], includeRetired: true });
@@ -367,6 +364,14 @@ export class TagService {
     if (!this.#definitions || now - this.#definitions.at > DEFINITIONS_TTL_MS)
       this.#definitions = { at: now, defs: await loadDefinitions(this.#db) };
     return this.#definitions.defs;
+  }
+
+  /** A definition body parsed and, for a SQL tag, its query checked: what create and update write. */
+  async #checkInput(body: unknown, author: TagAuthor): Promise<Result<TagInput, TagFailure>> {
+    const parsed = parseTagInput(body);
+    if (!parsed.ok) return invalid(parsed.error);
+    const sqlProblem = await this.#checkSql(parsed.value, author);
+    return sqlProblem ? err(sqlProblem) : parsed;
   }
 
   /** An SQL tag needs tags.sql, and a statement that passes the sandbox's check as it would run today. */

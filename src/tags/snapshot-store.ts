@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
-import { RoaringBitmap32 } from '../segments/bitmap.ts';
+import { RoaringBitmap32 } from '../shared/bitmap.ts';
 import type { Database } from '../store/operational/database.ts';
 
 // Tag values per business day, as roaring bitmaps over customer ordinals (customers.id), persisted one row per

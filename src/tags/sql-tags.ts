@@ -1,4 +1,4 @@
-import { RoaringBitmap32 } from '../segments/bitmap.ts';
+import { RoaringBitmap32 } from '../shared/bitmap.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
 import { EventStoreError, type EventStore } from '../store/events/store.ts';
 import type { SandboxConnection } from '../store/operational/sandbox.ts';

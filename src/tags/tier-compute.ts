@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import { RoaringBitmap32 } from '../segments/bitmap.ts';
-import { calendarDayNumber, dayOfNumber } from '../shared/day.ts';
+import { RoaringBitmap32 } from '../shared/bitmap.ts';
+import { monthStart, shiftDay } from '../shared/day.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { Database } from '../store/operational/database.ts';
 import type { TierSpec } from './definition.ts';
@@ -69,11 +69,11 @@ export async function prepareTier(
   const { db, events } = deps;
   const policy = tierPolicy(spec);
   const month = `${options.asOf.slice(0, 7)}-01`;
-  const previous = addMonths(month, -1);
+  const previous = monthStart(month, -1);
   const stored = await sql<{ m: string | null }>`
     select max(month)::text as m from customer_tier_months where month <= ${previous}::date`.execute(db);
   const startedFrom = stored.rows[0]?.m ?? null;
-  const from = startedFrom ? addMonths(startedFrom, 1) : addMonths(month, -spec.history_months);
+  const from = startedFrom ? monthStart(startedFrom, 1) : monthStart(month, -spec.history_months);
   const dataMonths = await events.query<{ m: string }>(
     `SELECT DISTINCT toString(toStartOfMonth(date)) AS m FROM customer_daily
       WHERE date >= toDate({from:String}) AND date < toDate({month:String}) ORDER BY m`,
@@ -179,7 +179,7 @@ async function replayMonth(
   month: string,
   options: { maxOrdinal: number; store: boolean },
 ): Promise<void> {
-  const last = addDays(addMonths(month, 1), -1);
+  const last = shiftDay(monthStart(month, 1), -1);
   const replay = async (
     write: ((ids: number[], cents: number[], packed: number[]) => Promise<void>) | null,
   ) => {
@@ -303,16 +303,4 @@ function bitmapsByCode(codes: Uint8Array, n: number): Map<string, RoaringBitmap3
     if (c < n) lists[c]![counts[c]!++] = o;
   }
   return new Map(lists.map((list, code) => [TIER_NAMES[code] as string, new RoaringBitmap32(list)]));
-}
-
-/** The first day of the month `n` months after (before, when negative) the month starting on `monthStart`. */
-export function addMonths(monthStart: string, n: number): string {
-  const d = new Date(`${monthStart.slice(0, 7)}-01T00:00:00Z`);
-  d.setUTCMonth(d.getUTCMonth() + n);
-  return d.toISOString().slice(0, 10);
-}
-
-/** The day `n` days after `day` (calendar arithmetic on business days: no instant, no zone). */
-function addDays(day: string, n: number): string {
-  return dayOfNumber(calendarDayNumber(day)! + n);
 }

@@ -100,7 +100,7 @@ describe('POST /v1/analytics/drivers', () => {
     const population = { attr: 'plan', op: '=', value: 'basic' };
     const r = await call('POST', '/v1/analytics/drivers', {
       outcome: CHURNED,
-      population,
+      population: { rule: population },
       features: ['complaints', 'tenure'],
       bins: 3,
       holdoutPercent: 20,
@@ -145,20 +145,20 @@ describe('POST /v1/analytics/drivers', () => {
     expect(everyone.body.error).toMatchObject({ code: 'not_enough_data' });
     const empty = await call('POST', '/v1/analytics/drivers', {
       outcome: CHURNED,
-      population: { attr: 'plan', op: '=', value: 'gold' },
+      population: { rule: { attr: 'plan', op: '=', value: 'gold' } },
     });
     expect(empty.status).toBe(422);
     expect(empty.body.error.message).toMatch(/population is empty/);
     expect(await bad({ outcome: CHURNED, features: ['nope'] })).toMatchObject({ code: 'bad_request' });
     expect(await bad({ outcome: CHURNED, bins: 1 })).toMatchObject({ code: 'validation_failed' });
-    expect(await bad({ outcome: CHURNED, population: { segment: 'missing' } })).toMatchObject({
+    expect(await bad({ outcome: CHURNED, population: { rule: { segment: 'missing' } } })).toMatchObject({
       code: 'invalid_rule',
     });
     expect((await call('POST', '/v1/analytics/drivers', { outcome: CHURNED }, 'manager')).status).toBe(403);
   });
 });
 
-describe('GET /v1/segments/:id/key-factors', () => {
+describe('POST /v1/analytics/drivers with a saved segment as the population', () => {
   it("answers the drivers within the saved segment's members", async () => {
     const saved = await call('POST', '/v1/segments', {
       id: 'complainers',
@@ -166,18 +166,26 @@ describe('GET /v1/segments/:id/key-factors', () => {
       rule: { attr: 'complaints', op: '>=', value: 1 },
     });
     expect(saved.status).toBe(201);
-    const outcome = encodeURIComponent(JSON.stringify(CHURNED));
-    const r = await call(
-      'GET',
-      `/v1/segments/complainers/key-factors?outcome=${outcome}&features=plan,tenure`,
-    );
+    const r = await call('POST', '/v1/analytics/drivers', {
+      outcome: CHURNED,
+      population: { segmentId: 'complainers' },
+      features: ['plan', 'tenure'],
+    });
     expect(r.status).toBe(200);
     expect(r.body.population).toEqual(direct(bank, (c) => c.complaints >= 1));
     expect(r.body.definition.population).toEqual({ segment: 'complainers' });
     // the segment's own attribute is not excluded (it defines the population, not the outcome)
     expect(r.body.features.map((f: { id: string }) => f.id).sort()).toEqual(['attr:plan', 'attr:tenure']);
-    expect((await call('GET', `/v1/segments/nope/key-factors?outcome=${outcome}`)).status).toBe(404);
-    const notJson = await call('GET', '/v1/segments/complainers/key-factors?outcome=%7Bnot');
+    expect(
+      (await call('POST', '/v1/analytics/drivers', { outcome: CHURNED, population: { segmentId: 'nope' } }))
+        .status,
+    ).toBe(404);
+    const response = await fetch(base + '/v1/analytics/drivers', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${keys.analyst}`, 'content-type': 'application/json' },
+      body: '{"outcome": {not',
+    });
+    const notJson = { status: response.status, body: await response.json() };
     expect(notJson.status).toBe(400);
     expect(notJson.body.error.message).toMatch(/JSON/);
   });

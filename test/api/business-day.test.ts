@@ -171,9 +171,9 @@ describe("the bank's business day (Asia/Shanghai)", () => {
       ['post', '/v1/analytics/funnel'],
       ['post', '/v1/analytics/retention'],
       ['post', '/v1/analytics/churn'],
-      ['get', '/v1/analytics/trend'],
-      ['get', '/v1/analytics/concentration'],
-      ['get', '/v1/analytics/lifecycle/aarrr'],
+      ['post', '/v1/analytics/trend'],
+      ['post', '/v1/analytics/concentration'],
+      ['post', '/v1/analytics/lifecycle/aarrr'],
       ['get', '/v1/overview'],
       ['get', '/v1/auth/me'],
     ] as const)

@@ -282,22 +282,23 @@ const ROUTES: Record<string, (f: Fixture) => Case[]> = {
     adminOnly('/v1/analytics/experiments/sec_del', undefined, 204),
   'POST /v1/analytics/lift/groups': () =>
     wholeBank('/v1/analytics/lift/groups', {
-      treatment: segmentRule,
-      control: { not: segmentRule },
+      treatment: { rule: segmentRule },
+      control: { rule: { not: segmentRule } },
       outcome: { attribute: 'aum' },
     }),
-  'POST /v1/segments/analysis': () => wholeBank('/v1/segments/analysis', { rule: segmentRule }),
+  'POST /v1/segments/analysis': () =>
+    wholeBank('/v1/segments/analysis', { population: { rule: segmentRule } }),
   // Drivers (key factors): whole-bank figures; a 50% sample as the outcome varies in any group.
   'POST /v1/analytics/drivers': () => wholeBank('/v1/analytics/drivers', { outcome: halfSample }),
   // Lifecycle, concentration and trends: whole-bank figures; one snapshot day here, so a matrix is not enough data.
-  'GET /v1/analytics/lifecycle/distribution': () => wholeBank('/v1/analytics/lifecycle/distribution'),
-  'GET /v1/analytics/lifecycle/transitions': () =>
-    wholeBank('/v1/analytics/lifecycle/transitions', undefined, 422),
-  'GET /v1/analytics/lifecycle/time-in-stage': () =>
-    wholeBank('/v1/analytics/lifecycle/time-in-stage', undefined, 422),
-  'GET /v1/analytics/lifecycle/aarrr': () => wholeBank('/v1/analytics/lifecycle/aarrr'),
-  'GET /v1/analytics/concentration': () => wholeBank('/v1/analytics/concentration'),
-  'GET /v1/analytics/trend': () => wholeBank('/v1/analytics/trend?metric=aum&breakdown=tag:aum_tier'),
+  'POST /v1/analytics/lifecycle/distribution': () => wholeBank('/v1/analytics/lifecycle/distribution', {}),
+  'POST /v1/analytics/lifecycle/transitions': () => wholeBank('/v1/analytics/lifecycle/transitions', {}, 422),
+  'POST /v1/analytics/lifecycle/time-in-stage': () =>
+    wholeBank('/v1/analytics/lifecycle/time-in-stage', {}, 422),
+  'POST /v1/analytics/lifecycle/aarrr': () => wholeBank('/v1/analytics/lifecycle/aarrr', {}),
+  'POST /v1/analytics/concentration': () => wholeBank('/v1/analytics/concentration', {}),
+  'POST /v1/analytics/trend': () =>
+    wholeBank('/v1/analytics/trend', { metric: 'aum', breakdown: { by: 'tag', tag: 'aum_tier' } }),
   // Funnels, retention, churn: whole-bank figures. This bank has no events, so a funnel's step is refused (400) once
   // the permission check has passed; retention and churn answer "not enough data".
   'GET /v1/analytics/events': () => wholeBank('/v1/analytics/events'),
@@ -324,8 +325,6 @@ const ROUTES: Record<string, (f: Fixture) => Case[]> = {
       from: AS_OF,
       to: AS_OF,
     }),
-  'GET /v1/segments/{id}/key-factors': () =>
-    wholeBank(`/v1/segments/saved/key-factors?outcome=${encodeURIComponent(JSON.stringify(halfSample))}`),
   'POST /v1/lists': () =>
     wholeBank(
       '/v1/lists',

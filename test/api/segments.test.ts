@@ -244,13 +244,16 @@ describe('segment API', () => {
       baseShare: 0.6,
     });
     const adHoc = await call('POST', '/v1/segments/analysis', {
-      body: { rule: { tag: 'aum_tier', in: ['mass'] } },
+      body: { population: { rule: { tag: 'aum_tier', in: ['mass'] } } },
     });
     expect(adHoc.status).toBe(200);
     expect(adHoc.body).toMatchObject({ members: 4, aum: 100_000, reach: { wecomFriend: 1 } });
     expect(
-      (await call('POST', '/v1/segments/analysis', { body: { rule: { tag: 'x', in: ['y'] } } })).body.error
-        .code,
+      (
+        await call('POST', '/v1/segments/analysis', {
+          body: { population: { rule: { tag: 'x', in: ['y'] } } },
+        })
+      ).body.error.code,
     ).toBe('invalid_rule');
     expect((await call('GET', '/v1/segments/nope/analysis')).status).toBe(404);
 

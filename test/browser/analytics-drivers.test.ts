@@ -134,7 +134,7 @@ describe.runIf(HAVE_CHROMIUM)('key factors tab', () => {
     await page.getByTestId('drivers-values').waitFor({ timeout: 20_000 });
     const api = await apiJson<Analysis>(page, 'POST', '/v1/analytics/drivers', {
       outcome: OUTCOME,
-      population: { segment: 'basic_plan' },
+      population: { segmentId: 'basic_plan' },
     });
     expect(Number(await rawValue(page, 'drivers-customers'))).toBe(api.body.population.customers);
     expect(Number(await rawValue(page, 'drivers-positives'))).toBe(api.body.population.positives);

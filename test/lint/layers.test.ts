@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
@@ -16,6 +17,11 @@ describe('layer lint', () => {
       'src/tags/probe.ts',
       "import { startServer } from '../server/start.ts';\nexport const x = startServer;\n",
       /src\/tags may import only/,
+    ],
+    [
+      'src/segments/probe.ts',
+      "import { tagSource } from '../tags/segment-source.ts';\nexport const x = tagSource;\n",
+      /src\/segments may import only/,
     ],
     [
       'src/ingest/probe.ts',
@@ -53,10 +59,43 @@ describe('layer lint', () => {
       "import { createApp } from './app.ts';\nimport { SegmentService } from '../segments/service.ts';\nexport const x = [createApp, SegmentService];\n",
     ],
     [
+      'src/tags/probe.ts',
+      "import { walkRule } from '../segments/rule-walk.ts';\nimport { RoaringBitmap32 } from '../shared/bitmap.ts';\nexport const x = [walkRule, RoaringBitmap32];\n",
+    ],
+    [
       'web/src/probe.ts',
       "import type { AppError } from '../../src/shared/errors.ts';\nimport { csvValue } from '../../src/shared/csv.ts';\nexport type E = AppError;\nexport const x = csvValue;\n",
     ],
   ])('allows the arrows that point down in %s', async (file, code) => {
     expect(await problems(file, code)).toEqual([]);
+  });
+
+  it('lets no two rooms import each other, directly or round a longer cycle', async () => {
+    const rooms = readdirSync('src', { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
+    const may = new Map<string, string[]>();
+    for (const room of rooms) {
+      const config = (await eslint.calculateConfigForFile(`src/${room}/probe.ts`)) as {
+        rules?: Record<string, [unknown, { patterns?: { group?: string[] }[] }?]>;
+      };
+      const banned = new Set(
+        (config.rules?.['no-restricted-imports']?.[1]?.patterns ?? []).flatMap((p) => p.group ?? []),
+      );
+      may.set(
+        room,
+        rooms.filter((r) => r !== room && !banned.has(`**/${r}/**`)),
+      );
+    }
+    // Depth-first search for a path that comes back to where it started.
+    const cycles: string[] = [];
+    const walk = (path: readonly string[]) => {
+      for (const next of may.get(path.at(-1)!) ?? []) {
+        if (next === path[0]) cycles.push([...path, next].join(' → '));
+        else if (!path.includes(next) && next > path[0]!) walk([...path, next]);
+      }
+    };
+    for (const room of rooms) walk([room]);
+    expect(cycles).toEqual([]);
   });
 });

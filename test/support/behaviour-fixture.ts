@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { startChdbHttpServer } from './chdb-http-server.ts';
 import { openMigratedMemoryStore } from './pglite.ts';
 import { seedSegmentFixture } from './segments-fixture.ts';
-import { SegmentService } from '../../src/segments/service.ts';
+import { segmentService } from './memory-stores.ts';
 import { fixedClock } from '../../src/shared/clock.ts';
 import { openEventStore } from '../../src/store/events/open.ts';
 import type { BehaviourEvent, EventStore, TransactionRecord } from '../../src/store/events/store.ts';
@@ -135,7 +135,7 @@ export async function openBehaviourFixture(
   await events.insert('events', load.events ?? fixtureEvents());
   await events.insert('transactions', load.transactions ?? fixtureTransactions());
   const clock = fixedClock('2026-11-23T10:00:00Z');
-  const segments = new SegmentService({ db: store.db, events, clock });
+  const segments = segmentService({ store, events }, clock);
   return {
     deps: { events, clock, segments },
     store,

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { Prng } from '../../src/segments/prng.ts';
+import { Prng } from '../../src/shared/prng.ts';
 import type { Database } from '../../src/store/operational/database.ts';
 
 /** One customer of the drivers bank, as seeded. */

@@ -1,9 +1,23 @@
 import type { Kysely } from 'kysely';
-import { RoaringBitmap32 } from '../../src/segments/bitmap.ts';
+import type { SegmentService } from '../../src/segments/service.ts';
+import { RoaringBitmap32 } from '../../src/shared/bitmap.ts';
+import { fixedClock } from '../../src/shared/clock.ts';
 import type { Database } from '../../src/store/operational/database.ts';
+import { openMemoryStores, segmentService, type MemoryStores } from './memory-stores.ts';
 
 /** The business day the fixture is described for. */
 export const FIXTURE_AS_OF = '2026-11-23';
+
+/** The fixture's stores and a segment service on them. */
+export type SegmentFixture = MemoryStores & { readonly service: SegmentService };
+
+/** Memory stores seeded with the fixture, and a segment service at 18:00 on its day that sees every change at once. */
+export async function openSegmentFixture(): Promise<SegmentFixture> {
+  const stores = await openMemoryStores();
+  await seedSegmentFixture(stores.store.db);
+  const service = segmentService(stores, fixedClock(`${FIXTURE_AS_OF}T10:00:00Z`), { checkEveryMs: 0 });
+  return { ...stores, service };
+}
 
 /**
  * Ten customers (ids 1..10, AUM id × 10,000 CNY: total 550,000) with every kind of data the segment index reads:

@@ -1,14 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openMigratedMemoryStore } from '../../../test/support/pglite.ts';
+import {
+  importExample,
+  openMemoryStores,
+  segmentService,
+  type MemoryStores,
+} from '../../../test/support/memory-stores.ts';
 import { sharedDataFile } from '../../../test/support/shared-data.ts';
-import { runImport } from '../../ingest/run.ts';
-import { SegmentService } from '../../segments/service.ts';
 import { fixedClock } from '../../shared/clock.ts';
-import { openEventStore } from '../../store/events/open.ts';
-import type { EventStore } from '../../store/events/store.ts';
-import type { OperationalStore } from '../../store/operational/store.ts';
 import { OTHER } from './features.ts';
 import type { RankedFeature } from './ranking.ts';
 import { runDrivers, type DriversAnalysis } from './service.ts';
@@ -18,7 +17,6 @@ import { runDrivers, type DriversAnalysis } from './service.ts';
 // geography, gender and number of products are checked against rates computed here straight from the CSV.
 
 const DATA = sharedDataFile('churn/Churn_Modelling.csv') ?? 'churn/Churn_Modelling.csv';
-const MAPPING = fileURLToPath(new URL('../../../examples/churn-modelling/customers.json', import.meta.url));
 const present = existsSync(DATA);
 if (!present) console.warn(`[flywheel tests] Churn_Modelling example skipped: ${DATA} not found`);
 
@@ -42,39 +40,29 @@ function ratesFromCsv(column: string): Map<string, { customers: number; churned:
 }
 
 describe.runIf(present)('Churn_Modelling example: drivers of exited = 1', () => {
-  let store: OperationalStore;
-  let events: EventStore;
+  let stores: MemoryStores | undefined;
   let analysis: DriversAnalysis;
   const clock = fixedClock('2026-11-23T10:00:00Z');
 
   beforeAll(async () => {
-    store = await openMigratedMemoryStore();
-    events = await openEventStore({ kind: 'chdb', dataDir: null });
-    const imported = await runImport(
-      {
-        kind: 'customers',
-        file: DATA,
-        mapping: MAPPING,
-        actor: 'test',
-        errorsFile: `${DATA}.never-written.csv`,
-      },
-      { operational: store, events, clock },
-    );
-    if (!imported.ok) throw new Error(imported.error.message);
-    expect(imported.value).toMatchObject({
+    stores = await openMemoryStores();
+    const [imported] = await importExample(stores, clock, DATA, 'churn-modelling', [
+      ['customers', 'customers.json'],
+    ]);
+    expect(imported).toMatchObject({
       status: 'committed',
       read: 10_000,
       inserted: 10_000,
       rejected: 0,
     });
-    const service = new SegmentService({ db: store.db, events, clock });
-    const result = await runDrivers(service, { outcome: { attr: 'exited', op: '=', value: 1 } });
+    const result = await runDrivers(segmentService(stores, clock), {
+      outcome: { attr: 'exited', op: '=', value: 1 },
+    });
     if (!result.ok) throw new Error(result.error.message);
     analysis = result.value;
   }, 120_000);
   afterAll(async () => {
-    await events?.close();
-    await store?.close();
+    await stores?.close();
   });
 
   const feature = (id: string): RankedFeature => {

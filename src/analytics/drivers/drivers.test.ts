@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RoaringBitmap32 } from '../../segments/bitmap.ts';
+import { RoaringBitmap32 } from '../../shared/bitmap.ts';
 import { CustomerIndexBuilder } from '../../segments/index.ts';
-import { Prng } from '../../segments/prng.ts';
+import { Prng } from '../../shared/prng.ts';
 import type { TagInfo } from '../../segments/tag-source.ts';
 import { binCuts, MISSING, NONE, OTHER } from './features.ts';
 import { rankLevels } from './ranking.ts';

@@ -1,4 +1,4 @@
-import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../../segments/bitmap.ts';
+import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../../shared/bitmap.ts';
 import type { AttributeColumn, CustomerIndex } from '../../segments/index.ts';
 import { BOOL_FALSE, BOOL_TRUE } from '../../segments/string-column.ts';
 import type { TagInfo } from '../../segments/tag-source.ts';

@@ -1,4 +1,4 @@
-import type { ReadonlyRoaringBitmap32 } from '../../segments/bitmap.ts';
+import type { ReadonlyRoaringBitmap32 } from '../../shared/bitmap.ts';
 import type { CustomerIndex } from '../../segments/index.ts';
 import type { AttrType } from '../../segments/predicate.ts';
 import type { Bilingual } from '../../segments/tag-source.ts';

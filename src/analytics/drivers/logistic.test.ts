@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Prng } from '../../segments/prng.ts';
+import { Prng } from '../../shared/prng.ts';
 import { auc } from './auc.ts';
 import { coefficientStats, fitLogistic, sigmoid } from './logistic.ts';
 

@@ -1,4 +1,5 @@
-import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../../segments/bitmap.ts';
+import type { Population as GroupOfCustomers } from '../../contracts/population.ts';
+import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../../shared/bitmap.ts';
 import type { SegmentIndexEntry } from '../../segments/index-cache.ts';
 import type { Rule } from '../../segments/rule.ts';
 import { everyLeaf, walkRule, type RuleVisitor } from '../../segments/rule-walk.ts';
@@ -29,8 +30,8 @@ import {
 export interface DriversRequest {
   /** Customers matching this rule have the outcome (1), the rest of the population not (0). */
   readonly outcome: unknown;
-  /** A segment rule (`{"segment": id}` for a saved segment); default every customer. */
-  readonly population?: unknown;
+  /** The customers analysed (a saved segment or a rule); default every customer. */
+  readonly population?: GroupOfCustomers | undefined;
   /** Feature ids (`attr:age`, `tag:activity`) or bare names; default every tag and attribute. */
   readonly features?: readonly string[];
   readonly bins?: number;
@@ -165,8 +166,13 @@ export async function runDrivers(
   if (!checked.ok) return err(prefixed('outcome', checked.error));
   const { entry, rule: outcomeRule } = checked.value;
   let populationRule: Rule | undefined;
-  if (request.population !== undefined && request.population !== null) {
-    const population = validateRule(request.population, await entry.catalogue());
+  if (request.population) {
+    // a saved segment is analysed through its rule `{"segment": id}`, which the answer's definition states
+    const asked = request.population;
+    if ('segmentId' in asked && !entry.segments.has(asked.segmentId))
+      return err({ code: 'not_found', message: `population: no segment ${asked.segmentId}` });
+    const rule = 'segmentId' in asked ? { segment: asked.segmentId } : asked.rule;
+    const population = validateRule(rule, await entry.catalogue());
     if (!population.ok) return err(prefixed('population', invalidRule(population.error)));
     populationRule = population.value;
   }

@@ -1,37 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNullsExplained } from '../../../test/support/nulls.ts';
-import { openMigratedMemoryStore } from '../../../test/support/pglite.ts';
-import { FIXTURE_AS_OF, seedSegmentFixture } from '../../../test/support/segments-fixture.ts';
-import { SegmentService } from '../../segments/service.ts';
-import { fixedClock } from '../../shared/clock.ts';
-import { openEventStore } from '../../store/events/open.ts';
-import type { EventStore } from '../../store/events/store.ts';
-import type { OperationalStore } from '../../store/operational/store.ts';
+import { openSegmentFixture, type SegmentFixture } from '../../../test/support/segments-fixture.ts';
+import type { SegmentService } from '../../segments/service.ts';
 import { groupLift } from './groups.ts';
 
 // Lift between customer groups on the ten-customer segment fixture (AUM = id × 10,000; aum_tier mass = 1..4,
 // gold = 5..10), with figures worked by hand.
 
-let store: OperationalStore;
-let events: EventStore;
+let fixture: SegmentFixture | undefined;
 let service: SegmentService;
 
 beforeAll(async () => {
-  [store, events] = await Promise.all([
-    openMigratedMemoryStore(),
-    openEventStore({ kind: 'chdb', dataDir: null }),
-  ]);
-  await seedSegmentFixture(store.db);
-  service = new SegmentService({
-    db: store.db,
-    events,
-    clock: fixedClock(`${FIXTURE_AS_OF}T10:00:00Z`),
-    cacheOptions: { checkEveryMs: 0 },
-  });
+  fixture = await openSegmentFixture();
+  service = fixture.service;
 }, 60_000);
 afterAll(async () => {
-  await events?.close();
-  await store?.close();
+  await fixture?.close();
 });
 
 const gold = { tag: 'aum_tier', in: ['gold'] };
@@ -39,7 +23,11 @@ const mass = { tag: 'aum_tier', in: ['mass'] };
 
 describe('lift between customer groups', () => {
   it('a numeric attribute: Welch on the two groups (gold 5..10 vs mass 1..4)', async () => {
-    const r = await groupLift(service, { treatment: gold, control: mass, outcome: { attribute: 'aum' } });
+    const r = await groupLift(service, {
+      treatment: { rule: gold },
+      control: { rule: mass },
+      outcome: { attribute: 'aum' },
+    });
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value.groups).toEqual({ treatment: 6, control: 4, overlap: 0 });
     const [control, treatment] = r.value.lift.arms;
@@ -62,7 +50,11 @@ describe('lift between customer groups', () => {
 
   it('a binary outcome rule; a control rate of 0 leaves the relative lift null with its reason', async () => {
     const rich = { attr: 'aum', op: '>=', value: 80_000 };
-    const r = await groupLift(service, { treatment: gold, control: mass, outcome: { rule: rich } });
+    const r = await groupLift(service, {
+      treatment: { rule: gold },
+      control: { rule: mass },
+      outcome: { rule: rich },
+    });
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value.lift.arms.map((a) => [a.arm, a.conversions, a.mean])).toEqual([
       ['control', 0, 0],
@@ -78,8 +70,8 @@ describe('lift between customer groups', () => {
 
   it('customers in both groups are left out of both', async () => {
     const r = await groupLift(service, {
-      treatment: { attr: 'aum', op: '>=', value: 50_000 },
-      control: { attr: 'aum', op: '<=', value: 50_000 },
+      treatment: { rule: { attr: 'aum', op: '>=', value: 50_000 } },
+      control: { rule: { attr: 'aum', op: '<=', value: 50_000 } },
       outcome: { attribute: 'aum' },
     });
     if (!r.ok) throw new Error(r.error.message);
@@ -90,27 +82,35 @@ describe('lift between customer groups', () => {
   it('refuses empty groups, unknown or non-numeric attributes and invalid rules with a stable reason', async () => {
     const cases: [Parameters<typeof groupLift>[1], string, string][] = [
       [
-        { treatment: gold, control: { attr: 'aum', op: '>', value: 1e9 }, outcome: { attribute: 'aum' } },
+        {
+          treatment: { rule: gold },
+          control: { rule: { attr: 'aum', op: '>', value: 1e9 } },
+          outcome: { attribute: 'aum' },
+        },
         'bad_request',
         'empty_group',
       ],
       [
-        { treatment: gold, control: mass, outcome: { attribute: 'shoe_size' } },
+        { treatment: { rule: gold }, control: { rule: mass }, outcome: { attribute: 'shoe_size' } },
         'bad_request',
         'unknown_attribute',
       ],
       [
-        { treatment: gold, control: mass, outcome: { attribute: 'gender' } },
+        { treatment: { rule: gold }, control: { rule: mass }, outcome: { attribute: 'gender' } },
         'bad_request',
         'unknown_attribute',
       ],
       [
-        { treatment: { tag: 'nope', in: ['x'] }, control: mass, outcome: { attribute: 'aum' } },
+        {
+          treatment: { rule: { tag: 'nope', in: ['x'] } },
+          control: { rule: mass },
+          outcome: { attribute: 'aum' },
+        },
         'validation_failed',
         'invalid_rule',
       ],
       [
-        { treatment: gold, control: mass, outcome: { attribute: 'aum' }, confidence: 1 },
+        { treatment: { rule: gold }, control: { rule: mass }, outcome: { attribute: 'aum' }, confidence: 1 },
         'bad_request',
         'bad_confidence',
       ],

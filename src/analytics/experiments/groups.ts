@@ -1,19 +1,20 @@
-import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../../segments/bitmap.ts';
+import type { Population } from '../../contracts/population.ts';
+import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../../shared/bitmap.ts';
 import type { CustomerIndex } from '../../segments/index.ts';
 import type { SegmentFailure, SegmentService } from '../../segments/service.ts';
 import { err, ok, type ErrorCode, type Result } from '../../shared/errors.ts';
 import { metricLift, type ArmStats, type MetricLift } from './lift.ts';
 
 // Lift between two customer groups (for campaigns: treated customers against a hold-out): treatment and control are
-// segment rules, the outcome a rule (binary: the share of each group in it) or a numeric attribute (its mean), all
+// populations (a saved segment or a rule), the outcome a rule (binary: the share of each group in it) or a numeric attribute (its mean), all
 // evaluated on the segment index of a business day. The statistics are lift.ts's. Customers in both groups are left
 // out of both (and counted), so the groups compared are disjoint. Groups are not a randomised split: there is no
 // expected allocation, so no sample-ratio check, and the lift is an association, not an effect.
 
 /** What to compare. */
 export interface GroupLiftRequest {
-  readonly treatment: unknown;
-  readonly control: unknown;
+  readonly treatment: Population;
+  readonly control: Population;
   /** `{ rule }`: binary (members of the rule); `{ attribute }`: a numeric customer attribute (its mean). */
   readonly outcome: { readonly rule: unknown } | { readonly attribute: string };
   readonly asOf?: string;
@@ -44,7 +45,9 @@ const refuse = (code: ErrorCode, message: string, details: GroupLiftFailure['det
   err<GroupLiftFailure>({ code, message, details });
 
 function ruleRefusal(part: string, f: SegmentFailure): Result<never, GroupLiftFailure> {
-  return refuse(f.code === 'invalid_rule' ? 'validation_failed' : 'bad_request', `${part}: ${f.message}`, {
+  const code =
+    f.code === 'invalid_rule' ? 'validation_failed' : f.code === 'not_found' ? f.code : 'bad_request';
+  return refuse(code, `${part}: ${f.message}`, {
     reason: 'invalid_rule',
     part,
     ...(f.code === 'invalid_rule' ? { issues: f.issues } : {}),
@@ -84,10 +87,10 @@ export async function groupLift(
       reason: 'bad_confidence',
     });
   const options = request.asOf ? { asOf: request.asOf } : {};
-  const treatment = await service.ruleMembers(request.treatment, options.asOf);
+  const treatment = await service.populationMembers(request.treatment, options.asOf);
   if (!treatment.ok) return ruleRefusal('treatment', treatment.error);
   const entry = treatment.value.entry;
-  const control = await service.ruleMembers(request.control, entry.asOf);
+  const control = await service.populationMembers(request.control, entry.asOf);
   if (!control.ok) return ruleRefusal('control', control.error);
 
   const overlap = RoaringBitmap32.and(treatment.value.bitmap, control.value.bitmap);

@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { Breakdown, Population } from '../../contracts/population.ts';
 import { kindSchemas } from '../../segments/rule.ts';
 import { daySchema } from '../../shared/day.ts';
 import { text } from '../../shared/text.ts';
-import { groupBreakdownSchema, populationSchema } from './groups.ts';
 
 // The one schema of an event funnel definition: the API body, the CLI's --definition file and the dashboard's request
 // all go through it. Semantics in src/analytics/README.md, "Event funnels".
@@ -29,7 +29,7 @@ export const conversionWindowSchema = z.union([
 ]);
 
 export const funnelBreakdownSchema = z.union([
-  groupBreakdownSchema,
+  Breakdown,
   z.strictObject({
     by: z.literal('property'),
     property: text().min(1).max(256).describe("a property of the first step's event"),
@@ -44,7 +44,7 @@ export const funnelDefinitionSchema = z
     to: daySchema.describe(
       "last business day (the bank's time zone) on which the first step counts, inclusive",
     ),
-    population: populationSchema.optional(),
+    population: Population.optional(),
     breakdown: funnelBreakdownSchema.optional(),
     asOf: daySchema
       .optional()

@@ -1,4 +1,4 @@
-import type { ReadonlyRoaringBitmap32 } from '../../segments/bitmap.ts';
+import type { ReadonlyRoaringBitmap32 } from '../../shared/bitmap.ts';
 import type { Bilingual } from '../../segments/tag-source.ts';
 import { decodeGroupBitmap } from '../../tags/ch-bitmap.ts';
 import { err, ok } from '../../shared/errors.ts';

@@ -1,10 +1,9 @@
-import { z } from 'zod';
-import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../../segments/bitmap.ts';
+import type { Breakdown, Population } from '../../contracts/population.ts';
+import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../../shared/bitmap.ts';
 import type { SegmentFailure, SegmentService } from '../../segments/service.ts';
 import type { Bilingual } from '../../segments/tag-source.ts';
 import type { BusinessCalendar } from '../../shared/clock.ts';
 import { err, ok, type Result } from '../../shared/errors.ts';
-import { jsonValue, text } from '../../shared/text.ts';
 import type { EventStore } from '../../store/events/store.ts';
 
 // What the behaviour analyses (funnels, retention, churn) share: the population and group breakdowns they take from
@@ -29,24 +28,6 @@ export type AnalysisFailure = SegmentFailure;
 
 export type AnalysisResult<T> = Result<T, AnalysisFailure>;
 
-/** Restricts an analysis to the members of a saved segment or of an ad-hoc segment rule. */
-export const populationSchema = z.union([
-  z.strictObject({ segmentId: text().min(1).max(64) }),
-  z.strictObject({ rule: jsonValue().describe('a segment rule (src/segments/README.md)') }),
-]);
-export type Population = z.infer<typeof populationSchema>;
-
-/** Breakdowns by customer groups of the segment index: a tag's values, a string/boolean attribute, or segments. */
-export const groupBreakdownSchema = z.discriminatedUnion('by', [
-  z.strictObject({ by: z.literal('tag'), tag: text().min(1).max(256) }),
-  z.strictObject({ by: z.literal('attribute'), attribute: text().min(1).max(256) }),
-  z.strictObject({
-    by: z.literal('segment'),
-    segments: z.array(text().min(1).max(64)).min(1).max(20),
-  }),
-]);
-export type GroupBreakdown = z.infer<typeof groupBreakdownSchema>;
-
 /** One group of a breakdown: its key, a label when the catalogue has one, and its members. */
 export interface Group {
   readonly key: string;
@@ -68,10 +49,7 @@ export async function resolvePopulation(
   population: Population,
   asOf?: string,
 ): Promise<AnalysisResult<ReadonlyRoaringBitmap32>> {
-  const result =
-    'segmentId' in population
-      ? await segments.segmentMembers(population.segmentId, asOf)
-      : await segments.ruleMembers(population.rule, asOf);
+  const result = await segments.populationMembers(population, asOf);
   return result.ok ? ok(result.value.bitmap) : err(fromSegmentFailure(result.error, 'population'));
 }
 
@@ -80,7 +58,7 @@ export async function resolveAudience(
   segments: SegmentService,
   def: {
     population?: Population | undefined;
-    breakdown?: GroupBreakdown | undefined;
+    breakdown?: Breakdown | undefined;
     asOf?: string | undefined;
   },
 ): Promise<
@@ -100,7 +78,7 @@ export async function resolveAudience(
 /** The non-empty groups of a breakdown on a business day, largest first, at most MAX_GROUPS (and how many were left out). */
 export async function resolveGroups(
   segments: SegmentService,
-  breakdown: GroupBreakdown,
+  breakdown: Breakdown,
   asOf?: string,
 ): Promise<AnalysisResult<{ groups: Group[]; omitted: number }>> {
   const entry = await segments.entry(asOf);

@@ -1,14 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openMigratedMemoryStore } from '../../../test/support/pglite.ts';
+import {
+  importExample,
+  openMemoryStores,
+  segmentService,
+  UCI_IMPORTS,
+  type MemoryStores,
+} from '../../../test/support/memory-stores.ts';
 import { sharedDataFile } from '../../../test/support/shared-data.ts';
-import { runImport } from '../../ingest/run.ts';
-import { SegmentService } from '../../segments/service.ts';
+import type { SegmentService } from '../../segments/service.ts';
 import { fixedClock } from '../../shared/clock.ts';
-import { openEventStore } from '../../store/events/open.ts';
 import type { EventStore } from '../../store/events/store.ts';
-import type { OperationalStore } from '../../store/operational/store.ts';
 import { funnelDefinitionSchema } from './definition.ts';
 import { runFunnel, type FunnelResult } from './funnel.ts';
 import { windowFunnelCheckSql } from './sql.ts';
@@ -20,7 +22,6 @@ import { windowFunnelCheckSql } from './sql.ts';
 
 const DATA =
   sharedDataFile('bank-marketing/bank-additional-full.csv') ?? 'bank-marketing/bank-additional-full.csv';
-const EXAMPLE = fileURLToPath(new URL('../../../examples/uci-bank-marketing/', import.meta.url));
 const present = existsSync(DATA);
 if (!present) console.warn(`[flywheel tests] UCI funnel skipped: ${DATA} not found`);
 
@@ -43,36 +44,19 @@ function directCounts(column: string): Map<string, { contacts: number; conversio
 }
 
 describe.runIf(present)('UCI bank marketing: conversion by month and previous outcome', () => {
-  let store: OperationalStore;
+  let stores: MemoryStores | undefined;
   let events: EventStore;
   let service: SegmentService;
   const clock = fixedClock('2026-11-23T10:00:00Z');
 
   beforeAll(async () => {
-    store = await openMigratedMemoryStore();
-    events = await openEventStore({ kind: 'chdb', dataDir: null });
-    for (const [kind, mapping] of [
-      ['customers', 'customers.json'],
-      ['events', 'contacts.json'],
-      ['events', 'conversions.json'],
-    ] as const) {
-      const r = await runImport(
-        {
-          kind,
-          file: DATA,
-          mapping: EXAMPLE + mapping,
-          actor: 'test',
-          errorsFile: `${DATA}.never-written.csv`,
-        },
-        { operational: store, events, clock },
-      );
-      if (!r.ok) throw new Error(r.error.message);
-    }
-    service = new SegmentService({ db: store.db, events, clock });
+    stores = await openMemoryStores();
+    events = stores.events;
+    await importExample(stores, clock, DATA, 'uci-bank-marketing', UCI_IMPORTS);
+    service = segmentService(stores, clock);
   }, 300_000);
   afterAll(async () => {
-    await events?.close();
-    await store?.close();
+    await stores?.close();
   });
 
   const funnel = async (property: string): Promise<FunnelResult> => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RoaringBitmap32 } from '../../segments/bitmap.ts';
+import { RoaringBitmap32 } from '../../shared/bitmap.ts';
 import { LIFECYCLE_STAGES } from '../../tags/labels.ts';
 import {
   aarrr,

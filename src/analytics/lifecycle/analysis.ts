@@ -1,4 +1,4 @@
-import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../../segments/bitmap.ts';
+import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../../shared/bitmap.ts';
 import { parseDay } from '../../segments/predicate.ts';
 import { LIFECYCLE_STAGES, type LifecycleStage } from '../../tags/labels.ts';
 

@@ -1,7 +1,8 @@
-import type { RoaringBitmap32 } from '../../segments/bitmap.ts';
+import type { Population as PopulationContract, PopulationView } from '../../contracts/population.ts';
+import type { RoaringBitmap32 } from '../../shared/bitmap.ts';
 import type { SegmentIndexEntry } from '../../segments/index-cache.ts';
 import type { SegmentFailure, SegmentService } from '../../segments/service.ts';
-import { err, ok, type Result } from '../../shared/errors.ts';
+import { ok, type Result } from '../../shared/errors.ts';
 
 // The optional population of an analysis: the whole bank, a saved segment (by id) or an ad-hoc segment rule, as a
 // bitmap of customer ordinals evaluated on the segment index of one business day. Shared by the lifecycle,
@@ -13,12 +14,9 @@ export type AnalysisFailure =
 
 export type AnalysisResult<T> = Result<T, AnalysisFailure>;
 
-/** Which customers an analysis covers: nothing given = the whole bank. */
+/** Which customers an analysis covers: a saved segment or a rule (the contract); none = the whole bank. */
 export interface PopulationInput {
-  /** A saved segment's id. */
-  readonly segment?: string | undefined;
-  /** A segment rule (JSON, as the segment API takes it). */
-  readonly rule?: unknown;
+  readonly population?: PopulationContract | undefined;
 }
 
 /** The population as resolved: `members` null means the whole bank (no restriction). */
@@ -32,38 +30,24 @@ export interface Population {
   readonly entry: SegmentIndexEntry | null;
 }
 
-/** How the population is described in an answer. */
-export interface PopulationView {
-  readonly kind: 'bank' | 'segment' | 'rule';
-  readonly segment: string | null;
-  readonly evaluatedOn: string | null;
-  readonly customers: number | null;
-}
+export type { PopulationView };
 
 /**
  * Resolves the population on day `asOf` (the segment index of that day): a saved segment's current rule, or the
- * rule given; a segment and a rule together are refused. An unknown segment or an invalid rule is a failure.
+ * rule given. An unknown segment or an invalid rule is a failure.
  */
 export async function resolvePopulation(
   service: SegmentService,
   input: PopulationInput,
   asOf: string,
 ): Promise<Result<Population, SegmentFailure>> {
-  if (input.segment !== undefined && input.rule !== undefined)
-    return err({ code: 'bad_request', message: 'give a segment or a rule, not both' });
-  if (input.segment !== undefined) {
-    const members = await service.segmentMembers(input.segment, asOf);
-    if (!members.ok) return members;
-    const { bitmap, entry } = members.value;
-    return ok({ kind: 'segment', segment: input.segment, evaluatedOn: asOf, members: bitmap, entry });
-  }
-  if (input.rule !== undefined) {
-    const members = await service.ruleMembers(input.rule, asOf);
-    if (!members.ok) return members;
-    const { bitmap, entry } = members.value;
-    return ok({ kind: 'rule', segment: null, evaluatedOn: asOf, members: bitmap, entry });
-  }
-  return ok({ kind: 'bank', segment: null, evaluatedOn: null, members: null, entry: null });
+  const asked = input.population;
+  if (!asked) return ok({ kind: 'bank', segment: null, evaluatedOn: null, members: null, entry: null });
+  const members = await service.populationMembers(asked, asOf);
+  if (!members.ok) return members;
+  const { bitmap, entry } = members.value;
+  const segment = 'segmentId' in asked ? asked.segmentId : null;
+  return ok({ kind: segment ? 'segment' : 'rule', segment, evaluatedOn: asOf, members: bitmap, entry });
 }
 
 /** The population as an answer shows it. */

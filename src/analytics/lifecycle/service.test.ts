@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openMigratedMemoryStore } from '../../../test/support/pglite.ts';
-import { SegmentService } from '../../segments/service.ts';
+import { openMemoryStores, segmentService, type MemoryStores } from '../../../test/support/memory-stores.ts';
+import { FIXTURE_AS_OF, seedTagFixture } from '../../../test/support/tag-fixture.ts';
+import type { SegmentService } from '../../segments/service.ts';
 import { fixedClock } from '../../shared/clock.ts';
-import { openEventStore } from '../../store/events/open.ts';
 import type { EventStore } from '../../store/events/store.ts';
 import type { OperationalStore } from '../../store/operational/store.ts';
-import { FIXTURE_AS_OF, seedTagFixture } from '../../../test/support/tag-fixture.ts';
 import { TagService } from '../../tags/service.ts';
-import { PRODUCT_CATEGORIES } from '../../segments/rule.ts';
+import { PRODUCT_CATEGORIES, type Rule } from '../../segments/rule.ts';
 import { analyseConcentration, REVENUE_MARGINS } from '../trend/concentration-analysis.ts';
 import { metricTrend } from '../trend/metric-trend.ts';
 import { LifecycleService } from './service.ts';
@@ -17,17 +16,18 @@ import { LifecycleService } from './service.ts';
 // super customer 3, transaction 1 and 5, reached 2, portrait 4 and 6. On 2025-05-31 customer 3 has one purchase and no
 // share yet (transaction, as a wealth holder); on 2025-06-15 the share of 2025-06-02 makes them a super customer.
 
+let stores: MemoryStores | undefined;
 let store: OperationalStore;
 let events: EventStore;
 let segments: SegmentService;
 let lifecycle: LifecycleService;
 const clock = fixedClock(`${FIXTURE_AS_OF}T12:00:00Z`);
 const DAYS = ['2025-05-31', '2025-06-15', FIXTURE_AS_OF];
-const HANGZHOU = { attr: 'city', op: '=', value: '杭州' }; // customers 1 and 5
+const HANGZHOU: Rule = { attr: 'city', op: '=', value: '杭州' }; // customers 1 and 5
 
 beforeAll(async () => {
-  store = await openMigratedMemoryStore();
-  events = await openEventStore({ kind: 'chdb', dataDir: null });
+  stores = await openMemoryStores();
+  ({ store, events } = stores);
   await seedTagFixture(store, events);
   const tags = new TagService({ db: store.db, events, clock, sandbox: () => store.sandbox() });
   await tags.ensureCatalogue('test');
@@ -47,7 +47,7 @@ beforeAll(async () => {
   for (const asOf of DAYS.slice(0, 2))
     await tags.compute({ asOf, keys: ['lifecycle_stage'] }, 'manual', 'test');
   await tags.compute({ asOf: FIXTURE_AS_OF }, 'manual', 'test');
-  segments = new SegmentService({ db: store.db, events, clock });
+  segments = segmentService(stores, clock);
   lifecycle = new LifecycleService({
     db: store.db,
     events,
@@ -56,8 +56,7 @@ beforeAll(async () => {
   });
 }, 120_000);
 afterAll(async () => {
-  await events?.close();
-  await store?.close();
+  await stores?.close();
 });
 
 const value = <T>(r: { ok: true; value: T } | { ok: false; error: unknown }): T => {
@@ -83,7 +82,7 @@ describe('lifecycle service', () => {
     });
     expect(all.points.every((p) => p.total === 6)).toBe(true);
     expect(all.computedAt).not.toBeNull();
-    const hz = value(await lifecycle.distribution({ from: '2025-05-01', rule: HANGZHOU }));
+    const hz = value(await lifecycle.distribution({ from: '2025-05-01', population: { rule: HANGZHOU } }));
     expect(hz.population).toMatchObject({ kind: 'rule', customers: 2 });
     expect(hz.points.map((p) => p.counts['transaction'])).toEqual([2, 2, 2]);
   });
@@ -150,11 +149,13 @@ describe('lifecycle service', () => {
   });
 
   it('refuses an invalid rule and an unknown segment', async () => {
-    expect(await lifecycle.aarrr({ rule: { attr: 'nope', op: '=', value: 1 } })).toMatchObject({
+    expect(
+      await lifecycle.aarrr({ population: { rule: { attr: 'nope', op: '=', value: 1 } } }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'invalid_rule' },
     });
-    expect(await lifecycle.aarrr({ segment: 'missing' })).toMatchObject({
+    expect(await lifecycle.aarrr({ population: { segmentId: 'missing' } })).toMatchObject({
       ok: false,
       error: { code: 'not_found' },
     });
@@ -184,7 +185,9 @@ describe('concentration service', () => {
     // the Lorenz curve ends at (1, 1) and the richest hold the top share
     expect(c.aum.lorenz.at(-1)).toEqual({ customerShare: 1, valueShare: 1 });
     expect(c.aum.gini).toBeGreaterThan(0.5);
-    const hz = value(await analyseConcentration({ segments, events, clock }, { rule: HANGZHOU }));
+    const hz = value(
+      await analyseConcentration({ segments, events, clock }, { population: { rule: HANGZHOU } }),
+    );
     expect(hz.customers).toBe(2);
     expect(hz.aum.total).toBe(7_010_000);
   });
@@ -199,7 +202,7 @@ describe('metric trend', () => {
           metric: 'aum',
           interval: 'month',
           from: '2025-02-01',
-          breakdown: { kind: 'attribute', name: 'city' },
+          breakdown: { by: 'attribute', attribute: 'city' },
           top: 1,
         },
       ),
@@ -233,7 +236,7 @@ describe('metric trend', () => {
     const t = value(
       await metricTrend(
         { segments, events, clock },
-        { metric: 'events', interval: 'week', from: '2025-06-01', rule: HANGZHOU },
+        { metric: 'events', interval: 'week', from: '2025-06-01', population: { rule: HANGZHOU } },
       ),
     );
     const weeks = [...new Set(rows.filter((r) => [1, 5].includes(Number(r.id))).map((r) => r.d))].sort();
@@ -258,7 +261,7 @@ describe('metric trend', () => {
     expect(
       await metricTrend(
         { segments, events, clock },
-        { metric: 'events', breakdown: { kind: 'tag', key: 'no_such_tag' } },
+        { metric: 'events', breakdown: { by: 'tag', tag: 'no_such_tag' } },
       ),
     ).toMatchObject({ ok: false, error: { code: 'bad_request' } });
   });

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { RoaringBitmap32 } from '../../segments/bitmap.ts';
+import type { RoaringBitmap32 } from '../../shared/bitmap.ts';
 import { activeCustomers } from '../../segments/event-resolver.ts';
 import { formatDay, parseDay } from '../../segments/predicate.ts';
 import type { SegmentService } from '../../segments/service.ts';
@@ -195,15 +195,14 @@ export class LifecycleService {
     >
   > {
     const started = performance.now();
-    const asOf = await this.#latest(options.asOf);
-    if (asOf === null) return notEnough('no_snapshot', 'no lifecycle snapshot yet (compute the tags first)');
-    const population = await this.#population(options, asOf);
-    if (!population.ok) return population;
+    const day = await this.#snapshotDay(options);
+    if (!day.ok) return day;
+    const { asOf, population } = day.value;
     const dates = await this.#dates(shift(asOf, -(MAX_DAYS - 1)), asOf);
     if (dates.length < 2)
       return notEnough('two_snapshot_days', 'needs two snapshot dates', { snapshotDays: dates.length, asOf });
     const days = await this.#stageDays(dates[0]!, asOf);
-    const perStage = timeInStage(days, population.value.members);
+    const perStage = timeInStage(days, population.members);
     disposeDays(days);
     return ok({
       asOf,
@@ -211,7 +210,7 @@ export class LifecycleService {
       snapshotDays: dates.length,
       bands: DAY_BANDS.map((b) => ({ ...b })),
       perStage,
-      ...(await this.#meta(population.value, asOf, started)),
+      ...(await this.#meta(population, asOf, started)),
     });
   }
 
@@ -222,22 +221,32 @@ export class LifecycleService {
     AnalysisResult<LifecycleMeta & { asOf: string; activeFrom: string; base: number; steps: AarrrStep[] }>
   > {
     const started = performance.now();
-    const asOf = await this.#latest(options.asOf);
-    if (asOf === null) return notEnough('no_snapshot', 'no lifecycle snapshot yet (compute the tags first)');
-    const population = await this.#population(options, asOf);
-    if (!population.ok) return population;
+    const day = await this.#snapshotDay(options);
+    if (!day.ok) return day;
+    const { asOf, population } = day.value;
     const activeFrom = shift(asOf, -29);
     const [days, active] = await Promise.all([
       this.#stageDays(asOf, asOf),
       activeCustomers(this.#events, { from: activeFrom, to: asOf, timeZone: this.#timeZone }),
     ]);
-    const view = aarrr(days[0]!, active, population.value.members);
+    const view = aarrr(days[0]!, active, population.members);
     disposeDays(days); // `active` may be frozen (shared): left to the garbage collector
-    return ok({ asOf, activeFrom, ...view, ...(await this.#meta(population.value, asOf, started)) });
+    return ok({ asOf, activeFrom, ...view, ...(await this.#meta(population, asOf, started)) });
+  }
+
+  /** The snapshot day asked (default the latest) and the population on it; not enough data before any snapshot. */
+  async #snapshotDay(
+    options: PopulationInput & { asOf?: string | undefined },
+  ): Promise<AnalysisResult<{ asOf: string; population: Population }>> {
+    const asOf = await this.#latest(options.asOf);
+    if (asOf === null) return notEnough('no_snapshot', 'no lifecycle snapshot yet (compute the tags first)');
+    const population = await this.#population(options, asOf);
+    return population.ok ? ok({ asOf, population: population.value }) : population;
   }
 
   async #population(input: PopulationInput, asOf: string): Promise<AnalysisResult<Population>> {
-    if (input.segment === undefined && input.rule === undefined)
+    // the whole bank needs no segment index
+    if (!input.population)
       return ok({ kind: 'bank', segment: null, evaluatedOn: null, members: null, entry: null });
     return resolvePopulation(this.#segments(), input, asOf);
   }

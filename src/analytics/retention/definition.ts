@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { Breakdown, Population } from '../../contracts/population.ts';
 import { kindSchemas } from '../../segments/rule.ts';
 import { calendarDayNumber, civilDate, daySchema, dayOfNumber } from '../../shared/day.ts';
 import { daySql } from '../../store/events/business-day.ts';
+import { CUSTOMER_TRANSACTION_KINDS } from '../../store/events/store.ts';
 import { text } from '../../shared/text.ts';
-import { groupBreakdownSchema, populationSchema } from '../funnels/groups.ts';
 
 // The schemas of the retention table and of the churn trend (API bodies, CLI --definition files, dashboard requests),
 // and the calendar of periods both use: business days of the bank (FLYWHEEL_TIMEZONE), weeks from Monday, calendar
@@ -37,23 +38,12 @@ export const retentionDefinitionSchema = z
     periods: z.number().int().min(1).max(60).describe('period offsets shown: 0 … periods − 1'),
     from: daySchema.describe('cohorts whose first occurrence is on or after this day'),
     to: daySchema.describe('… and on or before this day'),
-    population: populationSchema.optional(),
-    breakdown: groupBreakdownSchema.optional(),
+    population: Population.optional(),
+    breakdown: Breakdown.optional(),
     asOf: daySchema.optional().describe('business day of the segment index for population and groups'),
   })
   .refine((d) => d.from <= d.to, { message: 'from must not be after to', path: ['to'] });
 export type RetentionDefinition = z.infer<typeof retentionDefinitionSchema>;
-
-/** Transaction kinds the customer initiates; interest and fees are posted by the bank and never count as activity. */
-export const CUSTOMER_TRANSACTION_KINDS = [
-  'deposit',
-  'withdrawal',
-  'purchase',
-  'redemption',
-  'repayment',
-  'transfer_in',
-  'transfer_out',
-] as const;
 
 export const churnDefinitionSchema = z
   .strictObject({
@@ -70,8 +60,8 @@ export const churnDefinitionSchema = z
     period: periodSchema,
     from: daySchema.describe('first period: the one containing this day'),
     to: daySchema.describe('last period: the one containing this day'),
-    population: populationSchema.optional(),
-    breakdown: groupBreakdownSchema.optional(),
+    population: Population.optional(),
+    breakdown: Breakdown.optional(),
     asOf: daySchema.optional(),
   })
   .refine((d) => d.from <= d.to, { message: 'from must not be after to', path: ['to'] });

@@ -2,10 +2,9 @@ import { propertySql } from '../../segments/event-resolver.ts';
 import type { PropertyPredicate } from '../../segments/rule.ts';
 import type { BusinessCalendar } from '../../shared/clock.ts';
 import { daySql } from '../../store/events/business-day.ts';
-import type { QueryParams } from '../../store/events/store.ts';
+import { CUSTOMER_TRANSACTION_KINDS, type QueryParams } from '../../store/events/store.ts';
 import {
   addPeriods,
-  CUSTOMER_TRANSACTION_KINDS,
   dayNumber,
   dayText,
   periodDiffSql,

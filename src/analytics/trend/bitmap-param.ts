@@ -1,4 +1,4 @@
-import type { ReadonlyRoaringBitmap32 } from '../../segments/bitmap.ts';
+import type { ReadonlyRoaringBitmap32 } from '../../shared/bitmap.ts';
 
 // Customer groups travel to the event store as ClickHouse groupBitmap states, base64 in a String parameter: a group of
 // millions of customers is a compressed roaring bitmap of a few MB at most, never millions of ids. The state format

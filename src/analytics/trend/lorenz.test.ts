@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Prng } from '../../segments/prng.ts';
+import { Prng } from '../../shared/prng.ts';
 import { concentrationWithLorenz, lorenzCurve } from '../concentration.ts';
 import { groupBitmapState } from './bitmap-param.ts';
 import { measure } from './concentration-analysis.ts';
-import { RoaringBitmap32 } from '../../segments/bitmap.ts';
+import { RoaringBitmap32 } from '../../shared/bitmap.ts';
 import { decodeGroupBitmap } from '../../tags/ch-bitmap.ts';
 
 // Lorenz curves and Gini on hand data with known answers, and the agreement between the curve and the Gini.

@@ -1,4 +1,5 @@
-import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../../segments/bitmap.ts';
+import type { Breakdown } from '../../contracts/population.ts';
+import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../../shared/bitmap.ts';
 import type { SegmentIndexEntry } from '../../segments/index-cache.ts';
 import { formatDay, parseDay } from '../../segments/predicate.ts';
 import type { SegmentService } from '../../segments/service.ts';
@@ -30,11 +31,6 @@ export const TREND_METRICS = [
 export type TrendMetric = (typeof TREND_METRICS)[number];
 export const TREND_INTERVALS = ['day', 'week', 'month'] as const;
 export type TrendInterval = (typeof TREND_INTERVALS)[number];
-
-export type Breakdown =
-  | { readonly kind: 'tag'; readonly key: string }
-  | { readonly kind: 'attribute'; readonly name: string }
-  | { readonly kind: 'segment'; readonly ids: string[] };
 
 export interface TrendOptions extends PopulationInput {
   readonly metric: TrendMetric;
@@ -243,22 +239,22 @@ async function breakdownGroups(
   breakdown: Breakdown,
 ): Promise<AnalysisResult<Group[]>> {
   const index = entry.index;
-  if (breakdown.kind === 'tag') {
-    const values = index.describe().tags.get(breakdown.key);
+  if (breakdown.by === 'tag') {
+    const values = index.describe().tags.get(breakdown.tag);
     if (!values)
-      return err({ code: 'bad_request', message: `unknown tag ${breakdown.key} (or no snapshot)` });
-    const labels = new Map(entry.base.tagInfo.get(breakdown.key)?.values.map((v) => [v.value, v.label]));
+      return err({ code: 'bad_request', message: `unknown tag ${breakdown.tag} (or no snapshot)` });
+    const labels = new Map(entry.base.tagInfo.get(breakdown.tag)?.values.map((v) => [v.value, v.label]));
     return ok(
       values.map((value) => ({
         key: value,
         label: labels.get(value) ?? { en: value, zh: value },
-        members: (index.tagValue(breakdown.key, value) as ReadonlyRoaringBitmap32).clone(),
+        members: (index.tagValue(breakdown.tag, value) as ReadonlyRoaringBitmap32).clone(),
       })),
     );
   }
-  if (breakdown.kind === 'attribute') {
-    const column = index.attribute(breakdown.name);
-    if (!column) return err({ code: 'bad_request', message: `unknown attribute ${breakdown.name}` });
+  if (breakdown.by === 'attribute') {
+    const column = index.attribute(breakdown.attribute);
+    if (!column) return err({ code: 'bad_request', message: `unknown attribute ${breakdown.attribute}` });
     if (column.type === 'boolean')
       return ok([
         { key: 'true', label: { en: 'Yes', zh: '是' }, members: column.column.trueBits.clone() },
@@ -267,7 +263,7 @@ async function breakdownGroups(
     if (column.type !== 'string' || column.column.scans)
       return err({
         code: 'bad_request',
-        message: `attribute ${breakdown.name} cannot break a trend down: only string attributes with at most 4096 values and booleans can`,
+        message: `attribute ${breakdown.attribute} cannot break a trend down: only string attributes with at most 4096 values and booleans can`,
       });
     const c = column.column;
     return ok(
@@ -279,7 +275,7 @@ async function breakdownGroups(
     );
   }
   const groups: Group[] = [];
-  for (const id of breakdown.ids) {
+  for (const id of breakdown.segments) {
     const found = await segments.segmentMembers(id, entry.asOf);
     if (!found.ok) return found;
     const name = entry.segments.get(id)?.name ?? id;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { limit, offset } from '../../contracts/common.ts';
 import { FIRST_DAY, isDay, LAST_DAY } from '../../shared/day.ts';
 import { text } from '../../shared/text.ts';
 import { PASSWORD_MIN_LENGTH } from '../../auth/passwords.ts';
@@ -8,8 +9,6 @@ import { GRANTABLE_PERMISSIONS, USER_ROLES } from '../../auth/principal.ts';
 // log (audit.ts). The dashboard's Admin area takes its types from here (type-only imports).
 
 const ts = z.string().describe('ISO timestamp');
-const limit = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
-const offset = z.coerce.number().int().min(0).default(0);
 
 export const userRole = z.enum(USER_ROLES);
 export const grantablePermission = z.enum(GRANTABLE_PERMISSIONS);

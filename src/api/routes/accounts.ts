@@ -8,6 +8,7 @@ import {
   PASSWORD_ROUTE_RATE_LIMIT,
   requirePermission,
   SESSION_COOKIE,
+  raise,
   throttledOr,
   type RouteContext,
   type ZodApi,
@@ -115,7 +116,7 @@ export function registerAccountRoutes(api: ZodApi, ctx: RouteContext): void {
     async (req, reply) => {
       const principal = requirePermission(req, 'apikeys.manage');
       const result = await ctx.auth.revokeApiKey(req.params.id, principal.actor);
-      if (!result.ok) throw new AppError(result.error.code, result.error.message);
+      if (!result.ok) raise(result.error);
       return reply.code(204).send(null);
     },
   );

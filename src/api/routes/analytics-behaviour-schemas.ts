@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Bilingual as bilingual } from '../../contracts/common.ts';
 
 // Response shapes of the behaviour analyses (analytics-behaviour.ts). The request bodies are the domain's own
 // definition schemas (src/analytics/funnels/definition.ts, src/analytics/retention/definition.ts), which the CLI's
@@ -8,7 +9,6 @@ const rate = z
   .number()
   .nullable()
   .describe('0..1; null when the denominator is 0 or the period has not started');
-const bilingual = z.object({ en: z.string(), zh: z.string() });
 /** The zone every day of an answer is a business day in (FLYWHEEL_TIMEZONE). */
 export const timeZone = z
   .string()

@@ -5,10 +5,10 @@ import { runChurn } from '../../analytics/retention/churn.ts';
 import { churnDefinitionSchema, retentionDefinitionSchema } from '../../analytics/retention/definition.ts';
 import { runRetention } from '../../analytics/retention/retention.ts';
 import { eventCatalogue } from '../../segments/event-resolver.ts';
-import { errorBody, type RouteContext, type ZodApi } from '../http.ts';
+import { errorBody, unwrap, type RouteContext, type ZodApi } from '../http.ts';
 import * as s from './analytics-behaviour-schemas.ts';
 import { wholeBank } from './pool-common.ts';
-import { segmentServiceOf, unwrapAnalysis } from './segment-service.ts';
+import { segmentServiceOf } from './segment-service.ts';
 
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 422: errorBody };
 
@@ -56,7 +56,7 @@ export function registerBehaviourRoutes(api: ZodApi, ctx: RouteContext): void {
     },
     async (req) => {
       await wholeBank(req, ctx, 'analytics.read');
-      return unwrapAnalysis(await runFunnel(deps(), req.body));
+      return unwrap(await runFunnel(deps(), req.body));
     },
   );
 
@@ -73,7 +73,7 @@ export function registerBehaviourRoutes(api: ZodApi, ctx: RouteContext): void {
     },
     async (req) => {
       await wholeBank(req, ctx, 'analytics.read');
-      return unwrapAnalysis(await runRetention(deps(), req.body));
+      return unwrap(await runRetention(deps(), req.body));
     },
   );
 
@@ -90,7 +90,7 @@ export function registerBehaviourRoutes(api: ZodApi, ctx: RouteContext): void {
     },
     async (req) => {
       await wholeBank(req, ctx, 'analytics.read');
-      return unwrapAnalysis(await runChurn(deps(), req.body));
+      return unwrap(await runChurn(deps(), req.body));
     },
   );
 }

@@ -1,14 +1,17 @@
 import { z } from 'zod';
+import { Bilingual as bilingual } from '../../contracts/common.ts';
+import { Population } from '../../contracts/population.ts';
+import { RuleSchema } from '../../contracts/rule.ts';
 import { text } from '../../shared/text.ts';
-import { asOfDay, rule } from './segment-schemas.ts';
+import { asOfDay } from './segment-schemas.ts';
 
-// Request and response shapes of the drivers ("key factors") routes (analytics-drivers.ts). Rules are checked by the
-// segment service (problems reported with their JSON path); zod fixes the envelope. Definitions: src/analytics/README.md.
+// Request and response shapes of the drivers ("key factors") route (analytics-drivers.ts): the outcome is a Rule and
+// the population a Population (src/contracts), checked against the catalogue by the segment service (problems
+// reported with their JSON path). Definitions: src/analytics/README.md.
 
-const bilingual = z.object({ en: z.string(), zh: z.string() });
 const share = z.number().describe('0..1');
 
-export const driversOptions = {
+const driversOptions = {
   features: z
     .array(text().min(1).max(256))
     .min(1)
@@ -46,19 +49,11 @@ export const driversOptions = {
 };
 
 export const driversInput = z.object({
-  outcome: rule.describe(
-    'customers matching this segment rule have the outcome (1), the rest of the population 0',
-  ),
-  population: rule
-    .optional()
-    .describe('a segment rule ({"segment": "<id>"} for a saved segment); default every customer'),
+  /** Customers matching this rule have the outcome (1), the rest of the population 0. */
+  outcome: RuleSchema,
+  /** Default: every customer. */
+  population: Population.optional(),
   ...driversOptions,
-});
-
-export const keyFactorsQuery = z.object({
-  outcome: text().min(2).max(20_000).describe('the outcome rule as JSON text'),
-  ...driversOptions,
-  features: text().max(10_000).optional().describe('comma-separated attribute names or tag keys'),
 });
 
 const level = z.object({
@@ -129,8 +124,10 @@ export const driversAnalysis = z.object({
   tagsAsOf: z.string().nullable(),
   dataReadAt: z.string().describe('when the customer data analysed was read from the store (ISO instant)'),
   definition: z.object({
-    outcome: z.unknown(),
-    population: z.unknown(),
+    outcome: z.unknown().describe('the outcome rule'),
+    population: z
+      .unknown()
+      .describe('the population as a rule ({"segment": id} for a saved segment); null: all'),
     bins: z.number().int(),
     minShare: z.number(),
     holdoutPercent: z.number(),

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { EXPERIMENT_ID } from '../../analytics/experiments/model.ts';
 import { daySchema } from '../../shared/day.ts';
 import { jsonObject, text } from '../../shared/text.ts';
-import { rule } from './segment-schemas.ts';
+import { Population } from '../../contracts/population.ts';
+import { RuleSchema } from '../../contracts/rule.ts';
 
 // Request and response shapes of the experiment routes (analytics-experiments.ts). A null figure always travels with
 // its reason (`<field>Reason` or the object's `reason`): see src/analytics/experiments/lift.ts.
@@ -156,15 +157,12 @@ export const importResult = z.object({
 });
 
 export const groupLiftBody = z.object({
-  treatment: rule.describe('the treated customers: a segment rule'),
-  control: rule.describe(
-    'the comparison customers: a segment rule (customers in both groups are left out of both)',
-  ),
+  /** The treated customers. */
+  treatment: Population,
+  /** The comparison customers (customers in both groups are left out of both). */
+  control: Population,
   outcome: z
-    .union([
-      z.object({ attribute: text().min(1).max(100) }),
-      z.object({ rule: rule.refine((v) => v !== undefined, 'a rule is required') }),
-    ])
+    .union([z.object({ attribute: text().min(1).max(100) }), z.object({ rule: RuleSchema })])
     .describe(
       '{ rule }: binary outcome (share of each group in the rule); { attribute }: mean of a numeric attribute',
     ),

@@ -7,8 +7,8 @@ import { analyseExperiment } from '../../analytics/experiments/service.ts';
 import { deleteExperiment, getExperiment, listExperiments } from '../../analytics/experiments/store.ts';
 import { runImport } from '../../ingest/run.ts';
 import { AppError } from '../../shared/errors.ts';
-import { errorBody, type RouteContext, type ZodApi } from '../http.ts';
-import { raise, wholeBank } from './pool-common.ts';
+import { raise, errorBody, type RouteContext, type ZodApi } from '../http.ts';
+import { wholeBank } from './pool-common.ts';
 import { segmentServiceOf } from './segment-service.ts';
 import * as s from './analytics-experiments-schemas.ts';
 import { experimentImportTarget } from '../../analytics/experiments/import.ts';
@@ -87,7 +87,7 @@ export function registerExperimentRoutes(api: ZodApi, ctx: RouteContext): void {
       schema: {
         tags: ['analytics'],
         summary:
-          'Lift between two customer groups (segment rules) on a binary outcome (a rule) or a numeric attribute (its mean); ' +
+          'Lift between two customer groups (populations) on a binary outcome (a rule) or a numeric attribute (its mean); ' +
           '400 with details.reason invalid_rule / empty_group / unknown_attribute',
         body: s.groupLiftBody,
         response: { 200: s.groupLift, ...errors },

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { TREND_INTERVALS, TREND_METRICS } from '../../analytics/trend/metric-trend.ts';
-import { daySchema } from '../../shared/day.ts';
+import { Bilingual as bilingual, optionalDay } from '../../contracts/common.ts';
+import { Breakdown, Population, PopulationView as populationView } from '../../contracts/population.ts';
 import { text } from '../../shared/text.ts';
 import { errorBody } from '../http.ts';
 import { timeZone } from './analytics-behaviour-schemas.ts';
 
-// Request and response shapes of the lifecycle, concentration and trend routes (analytics-lifecycle.ts).
+// Request and response shapes of the lifecycle, concentration and trend routes (analytics-lifecycle.ts). Requests are
+// POST bodies taking the Population and Breakdown contracts; the query strings of the older GET forms are at the end.
 
 export const errors = {
   400: errorBody,
@@ -15,32 +17,43 @@ export const errors = {
   422: errorBody.describe('not_enough_data: e.g. only one lifecycle snapshot day'),
 };
 
-const bilingual = z.object({ en: z.string(), zh: z.string() });
 const share = z.number().describe('0..1');
 
-/** The optional population every analysis takes. */
-export const population = {
-  segment: text().min(1).max(64).optional().describe('a saved segment id: analyse its members only'),
-  rule: text()
-    .max(100_000)
-    .optional()
-    .describe('a segment rule as JSON text (URL-encoded): analyse its members only'),
+const range = {
+  from: optionalDay('first day, YYYY-MM-DD'),
+  to: optionalDay('last day, YYYY-MM-DD'),
 };
+const onDay = { asOf: optionalDay('the day, YYYY-MM-DD (default: the latest snapshot)') };
 
-export const range = {
-  from: daySchema.optional().describe('first day, YYYY-MM-DD'),
-  to: daySchema.optional().describe('last day, YYYY-MM-DD'),
+/** Distribution and transitions: a range of snapshot days. */
+export const rangeBody = z.object({ ...range, population: Population.optional() });
+/** Time in stage and AARRR: one snapshot day. */
+export const dayBody = z.object({ ...onDay, population: Population.optional() });
+export const concentrationBody = z.object({
+  asOf: optionalDay('the day, YYYY-MM-DD (default today)'),
+  population: Population.optional(),
+});
+
+const trendOptions = {
+  metric: z.enum(TREND_METRICS),
+  interval: z.enum(TREND_INTERVALS).optional(),
+  ...range,
+  event: text().min(1).max(200).optional().describe('events, active_customers: only this event'),
+  kind: text().min(1).max(50).optional().describe('transaction_amount: only this transaction kind'),
 };
+const top = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(20)
+  .optional()
+  .describe('groups kept (default 5); the rest are other');
 
-export const onDay = {
-  asOf: daySchema.optional().describe('the day, YYYY-MM-DD (default: the latest snapshot)'),
-};
-
-const populationView = z.object({
-  kind: z.enum(['bank', 'segment', 'rule']),
-  segment: z.string().nullable(),
-  evaluatedOn: z.string().nullable().describe('the day the segment or rule was evaluated on'),
-  customers: z.number().int().nullable(),
+export const trendBody = z.object({
+  ...trendOptions,
+  breakdown: Breakdown.optional(),
+  top,
+  population: Population.optional(),
 });
 
 const meta = {
@@ -145,34 +158,6 @@ export const concentration = z.object({
   elapsedMs: z.number(),
 });
 
-export const trendQuery = z.object({
-  metric: z.enum(TREND_METRICS),
-  interval: z.enum(TREND_INTERVALS).optional(),
-  ...range,
-  event: text().min(1).max(200).optional().describe('events, active_customers: only this event'),
-  kind: text().min(1).max(50).optional().describe('transaction_amount: only this transaction kind'),
-  breakdown: text()
-    .regex(
-      /^(tag:[a-z][a-z0-9_]{0,62}|attribute:[A-Za-z0-9_]{1,100}|segment:[A-Za-z0-9_-]{1,64}(,[A-Za-z0-9_-]{1,64}){0,19})$/,
-      'expected tag:<key>, attribute:<name> or segment:<id>[,<id>…]',
-    )
-    .optional(),
-  top: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(20)
-    .optional()
-    .describe('groups kept (default 5); the rest are other'),
-  ...population,
-});
-
-const breakdown = z.union([
-  z.object({ kind: z.literal('tag'), key: z.string() }),
-  z.object({ kind: z.literal('attribute'), name: z.string() }),
-  z.object({ kind: z.literal('segment'), ids: z.array(z.string()) }),
-]);
-
 export const trend = z.object({
   metric: z.enum(TREND_METRICS),
   interval: z.enum(TREND_INTERVALS),
@@ -181,7 +166,7 @@ export const trend = z.object({
   timeZone,
   event: z.string().nullable(),
   kind: z.string().nullable(),
-  breakdown: breakdown.nullable(),
+  breakdown: Breakdown.nullable(),
   population: populationView,
   periods: z.array(z.string()),
   stockDays: z.array(z.string()).nullable(),
@@ -196,4 +181,33 @@ export const trend = z.object({
   totals: z.array(z.number()),
   computedAt: z.string(),
   elapsedMs: z.number(),
+});
+
+// ---- the GET forms (query strings), kept for scripts written against them; not in the OpenAPI document ----------
+
+/** The population as query parameters: a saved segment's id, or a rule as JSON text. */
+const populationQuery = {
+  segment: text().min(1).max(64).optional().describe('a saved segment id: analyse its members only'),
+  rule: text()
+    .max(100_000)
+    .optional()
+    .describe('a segment rule as JSON text (URL-encoded): analyse its members only'),
+};
+export const rangeQuery = z.object({ ...range, ...populationQuery });
+export const dayQuery = z.object({ ...onDay, ...populationQuery });
+export const concentrationQuery = z.object({
+  asOf: concentrationBody.shape.asOf,
+  ...populationQuery,
+});
+
+export const trendQuery = z.object({
+  ...trendOptions,
+  breakdown: text()
+    .regex(
+      /^(tag:[a-z][a-z0-9_]{0,62}|attribute:[A-Za-z0-9_]{1,100}|segment:[A-Za-z0-9_-]{1,64}(,[A-Za-z0-9_-]{1,64}){0,19})$/,
+      'expected tag:<key>, attribute:<name> or segment:<id>[,<id>…]',
+    )
+    .optional(),
+  top,
+  ...populationQuery,
 });

@@ -1,41 +1,43 @@
-import { z } from 'zod';
-import type { PopulationInput } from '../../analytics/lifecycle/population.ts';
+import type { z } from 'zod';
 import { LifecycleService } from '../../analytics/lifecycle/service.ts';
 import { analyseConcentration } from '../../analytics/trend/concentration-analysis.ts';
-import { metricTrend, type Breakdown } from '../../analytics/trend/metric-trend.ts';
+import { metricTrend } from '../../analytics/trend/metric-trend.ts';
+import type { Breakdown, Population } from '../../contracts/population.ts';
 import { AppError } from '../../shared/errors.ts';
-import type { RouteContext, ZodApi } from '../http.ts';
+import { unwrap, type RouteContext, type ZodApi } from '../http.ts';
 import * as s from './analytics-lifecycle-schemas.ts';
 import { wholeBank } from './pool-common.ts';
-import { segmentServiceOf, unwrapAnalysis } from './segment-service.ts';
+import { segmentServiceOf } from './segment-service.ts';
 
 // /v1/analytics/lifecycle/*, /v1/analytics/concentration and /v1/analytics/trend: whole-bank analyses (admin and
-// analyst). "Not enough data" is an expected answer: 422 with code not_enough_data and the reason.
+// analyst), POST with the Population contract like every other analysis. "Not enough data" is an expected answer:
+// 422 with code not_enough_data and the reason. The GET forms with `?segment=&rule=<JSON text>` remain for scripts
+// written against them, outside the OpenAPI document: each turns its query into the POST body.
 
-/** The population of a query: a segment id, or a rule given as JSON text (400 when the text is not JSON). */
-export function populationOf(query: {
-  segment?: string | undefined;
-  rule?: string | undefined;
-}): PopulationInput {
-  if (query.rule === undefined) return query.segment === undefined ? {} : { segment: query.segment };
-  let rule: unknown;
+/** The population of a GET query: a segment id, or a rule given as JSON text (400 when the text is not JSON). */
+export function populationOf(query: { segment?: string | undefined; rule?: string | undefined }): {
+  population?: Population;
+} {
+  if (query.segment !== undefined && query.rule !== undefined)
+    throw new AppError('bad_request', 'give a segment or a rule, not both');
+  if (query.segment !== undefined) return { population: { segmentId: query.segment } };
+  if (query.rule === undefined) return {};
   try {
-    rule = JSON.parse(query.rule);
+    return { population: { rule: JSON.parse(query.rule) } };
   } catch (error) {
     throw new AppError('bad_request', `rule is not JSON: ${(error as Error).message}`);
   }
-  return { rule, ...(query.segment === undefined ? {} : { segment: query.segment }) };
 }
 
-/** `tag:<key>`, `attribute:<name>` or `segment:<id>[,<id>…]` as a breakdown. */
+/** `tag:<key>`, `attribute:<name>` or `segment:<id>[,<id>…]` (the GET form) as a Breakdown. */
 export function parseBreakdown(text: string | undefined): Breakdown | undefined {
   if (text === undefined) return undefined;
   const colon = text.indexOf(':');
   const kind = text.slice(0, colon);
   const rest = text.slice(colon + 1);
-  if (kind === 'tag') return { kind, key: rest };
-  if (kind === 'attribute') return { kind, name: rest };
-  return { kind: 'segment', ids: rest.split(',') };
+  if (kind === 'tag') return { by: 'tag', tag: rest };
+  if (kind === 'attribute') return { by: 'attribute', attribute: rest };
+  return { by: 'segment', segments: rest.split(',') };
 }
 
 /** Lifecycle (distribution, transitions, time in stage, AARRR), concentration and metric trends. */
@@ -48,130 +50,74 @@ export function registerAnalyticsLifecycleRoutes(api: ZodApi, ctx: RouteContext)
     segments: () => segmentServiceOf(ctx),
     timeZone: ctx.clock.timeZone,
   });
-  const tags = ['analytics'];
+  const trendDeps = () => ({ segments: segmentServiceOf(ctx), events, clock: ctx.clock });
 
-  api.get(
+  /** POST `url` with `body`, and its GET form whose query `fromQuery` turns into that body. */
+  function analysis<B extends z.ZodType, Q extends z.ZodType>(
+    url: string,
+    summary: string,
+    schemas: { body: B; query: Q; response: z.ZodType },
+    fromQuery: (query: z.output<Q>) => z.output<B>,
+    run: (body: z.output<B>) => Promise<unknown>,
+  ): void {
+    const response = { 200: schemas.response, ...s.errors };
+    api.post(url, { schema: { tags: ['analytics'], summary, body: schemas.body, response } }, async (req) => {
+      await wholeBank(req, ctx, 'analytics.read');
+      return run(req.body as z.output<B>);
+    });
+    api.get(url, { schema: { hide: true, querystring: schemas.query, response } }, async (req) => {
+      await wholeBank(req, ctx, 'analytics.read');
+      return run(fromQuery(req.query as z.output<Q>));
+    });
+  }
+
+  const range = (q: z.output<typeof s.rangeQuery>) => ({ from: q.from, to: q.to, ...populationOf(q) });
+  const day = (q: z.output<typeof s.dayQuery>) => ({ asOf: q.asOf, ...populationOf(q) });
+
+  analysis(
     '/v1/analytics/lifecycle/distribution',
-    {
-      schema: {
-        tags,
-        summary: 'Customers per lifecycle stage on every snapshot day of a range (default: 90 days)',
-        querystring: z.object({ ...s.range, ...s.population }),
-        response: { 200: s.distribution, ...s.errors },
-      },
-    },
-    async (req) => {
-      await wholeBank(req, ctx, 'analytics.read');
-      const { from, to } = req.query;
-      return unwrapAnalysis(await lifecycle.distribution({ from, to, ...populationOf(req.query) }));
-    },
+    'Customers per lifecycle stage on every snapshot day of a range (default: 90 days)',
+    { body: s.rangeBody, query: s.rangeQuery, response: s.distribution },
+    range,
+    async (body) => unwrap(await lifecycle.distribution(body)),
   );
-
-  api.get(
+  analysis(
     '/v1/analytics/lifecycle/transitions',
-    {
-      schema: {
-        tags,
-        summary:
-          'Stage-to-stage transition matrix, conversion per stage and Sankey links between two snapshot days',
-        querystring: z.object({ ...s.range, ...s.population }),
-        response: { 200: s.transitions, ...s.errors },
-      },
-    },
-    async (req) => {
-      await wholeBank(req, ctx, 'analytics.read');
-      const { from, to } = req.query;
-      return unwrapAnalysis(await lifecycle.transitions({ from, to, ...populationOf(req.query) }));
-    },
+    'Stage-to-stage transition matrix, conversion per stage and Sankey links between two snapshot days',
+    { body: s.rangeBody, query: s.rangeQuery, response: s.transitions },
+    range,
+    async (body) => unwrap(await lifecycle.transitions(body)),
   );
-
-  api.get(
+  analysis(
     '/v1/analytics/lifecycle/time-in-stage',
-    {
-      schema: {
-        tags,
-        summary: 'Days the customers of each stage have spent in it (median, bands, distribution)',
-        querystring: z.object({ ...s.onDay, ...s.population }),
-        response: { 200: s.timeInStage, ...s.errors },
-      },
-    },
-    async (req) => {
-      await wholeBank(req, ctx, 'analytics.read');
-      return unwrapAnalysis(
-        await lifecycle.timeInStage({ asOf: req.query.asOf, ...populationOf(req.query) }),
-      );
-    },
+    'Days the customers of each stage have spent in it (median, bands, distribution)',
+    { body: s.dayBody, query: s.dayQuery, response: s.timeInStage },
+    day,
+    async (body) => unwrap(await lifecycle.timeInStage(body)),
   );
-
-  api.get(
+  analysis(
     '/v1/analytics/lifecycle/aarrr',
-    {
-      schema: {
-        tags,
-        summary: 'Acquisition, activation, retention, revenue and referral mapped from the stages and events',
-        querystring: z.object({ ...s.onDay, ...s.population }),
-        response: { 200: s.aarrr, ...s.errors },
-      },
-    },
-    async (req) => {
-      await wholeBank(req, ctx, 'analytics.read');
-      return unwrapAnalysis(await lifecycle.aarrr({ asOf: req.query.asOf, ...populationOf(req.query) }));
-    },
+    'Acquisition, activation, retention, revenue and referral mapped from the stages and events',
+    { body: s.dayBody, query: s.dayQuery, response: s.aarrr },
+    day,
+    async (body) => unwrap(await lifecycle.aarrr(body)),
   );
-
-  api.get(
+  analysis(
     '/v1/analytics/concentration',
-    {
-      schema: {
-        tags,
-        summary: 'Lorenz and Pareto curves, Gini and top-20% share of AUM and of revenue contribution',
-        querystring: z.object({
-          asOf: s.onDay.asOf.describe('the day, YYYY-MM-DD (default today)'),
-          ...s.population,
-        }),
-        response: { 200: s.concentration, ...s.errors },
-      },
-    },
-    async (req) => {
-      await wholeBank(req, ctx, 'analytics.read');
-      return unwrapAnalysis(
-        await analyseConcentration(
-          { segments: segmentServiceOf(ctx), events, clock: ctx.clock },
-          { asOf: req.query.asOf, ...populationOf(req.query) },
-        ),
-      );
-    },
+    'Lorenz and Pareto curves, Gini and top-20% share of AUM and of revenue contribution',
+    { body: s.concentrationBody, query: s.concentrationQuery, response: s.concentration },
+    day,
+    async (body) => unwrap(await analyseConcentration(trendDeps(), body)),
   );
-
-  api.get(
+  analysis(
     '/v1/analytics/trend',
-    {
-      schema: {
-        tags,
-        summary: 'A metric by day, week or month, optionally broken down by tag, attribute or segment',
-        querystring: s.trendQuery,
-        response: { 200: s.trend, ...s.errors },
-      },
-    },
-    async (req) => {
-      await wholeBank(req, ctx, 'analytics.read');
-      const q = req.query;
-      return unwrapAnalysis(
-        await metricTrend(
-          { segments: segmentServiceOf(ctx), events, clock: ctx.clock },
-          {
-            metric: q.metric,
-            interval: q.interval,
-            from: q.from,
-            to: q.to,
-            event: q.event,
-            kind: q.kind,
-            breakdown: parseBreakdown(q.breakdown),
-            top: q.top,
-            ...populationOf(q),
-          },
-        ),
-      );
-    },
+    'A metric by day, week or month, optionally broken down by tag, attribute or segment',
+    { body: s.trendBody, query: s.trendQuery, response: s.trend },
+    ({ segment, rule, breakdown, ...q }) => ({
+      ...q,
+      breakdown: parseBreakdown(breakdown),
+      ...populationOf({ segment, rule }),
+    }),
+    async (body) => unwrap(await metricTrend(trendDeps(), body)),
   );
 }

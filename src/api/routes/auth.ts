@@ -5,6 +5,7 @@ import { AppError } from '../../shared/errors.ts';
 import { text } from '../../shared/text.ts';
 import { apiKeyCreated, userCreated } from './accounts-schemas.ts';
 import {
+  raise,
   errorBody,
   PASSWORD_ROUTE_RATE_LIMIT,
   requirePermission,
@@ -14,7 +15,6 @@ import {
   type RouteContext,
   type ZodApi,
 } from '../http.ts';
-import { raise } from './pool-common.ts';
 
 const me = z.object({
   actor: z.string(),

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Permission, Principal } from '../../auth/principal.ts';
 import type { CustomerPage } from '../../pool/customers.ts';
 import { resolveScope, type DataScope } from '../../pool/scope.ts';
-import { AppError, type ErrorCode } from '../../shared/errors.ts';
+import { AppError } from '../../shared/errors.ts';
 import { errorBody, requirePermission, type RouteContext } from '../http.ts';
 
 /** Error responses every pool route may answer with. */
@@ -37,11 +37,6 @@ export async function wholeBank(
       `bank-wide figures are for roles that see every customer; role ${principal.role} sees its own scope only`,
     );
   return principal;
-}
-
-/** Throws a domain failure as the API's error. */
-export function raise(failure: { code: ErrorCode; message: string; details?: unknown }): never {
-  throw new AppError(failure.code, failure.message, failure.details);
 }
 
 /** Counts results by their status. */

@@ -7,18 +7,18 @@ import { customerProfile } from '../../pool/profile.ts';
 import { assignByRules } from '../../pool/rules.ts';
 import { findCustomerInScope } from '../../pool/scope.ts';
 import { customerTimeline, parseTimelineSources } from '../../pool/timeline.ts';
-import type { Tier } from '../../store/operational/database.ts';
 import { AppError } from '../../shared/errors.ts';
 import { text } from '../../shared/text.ts';
 import type { RouteContext, ZodApi } from '../http.ts';
 import { countBy, errors, scoped, withTags } from './pool-common.ts';
 import * as s from './pool-schemas.ts';
+import { page, Tier } from '../../contracts/common.ts';
 
 /** Parses `tier=gold,platinum`. */
 export function parseTiers(text: string | undefined): Tier[] | undefined {
   if (text === undefined || text.trim() === '') return undefined;
   const tiers = text.split(',').map((t) => t.trim());
-  const bad = tiers.filter((t) => !s.tier.options.includes(t as Tier));
+  const bad = tiers.filter((t) => !Tier.options.includes(t as Tier));
   if (bad.length > 0) throw new AppError('validation_failed', `unknown tier: ${bad.join(', ')}`);
   return tiers as Tier[];
 }
@@ -162,7 +162,7 @@ export function registerPoolCustomerRoutes(api: ZodApi, ctx: RouteContext): void
       schema: {
         tags: ['pool'],
         summary: 'Customers without an owner, or whose owner departed, richest first',
-        querystring: z.object({ orgUnitId: text().optional(), ...s.page }),
+        querystring: z.object({ orgUnitId: text().optional(), ...page }),
         response: { 200: s.unassignedPage, ...errors },
       },
     },

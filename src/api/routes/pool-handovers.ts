@@ -9,10 +9,10 @@ import {
 } from '../../pool/handover/jobs.ts';
 import type { HandoverRunner } from '../../pool/handover/runner.ts';
 import { AppError } from '../../shared/errors.ts';
-import { rowId, type RouteContext, type ZodApi } from '../http.ts';
+import { raise, rowId, type RouteContext, type ZodApi } from '../http.ts';
 import * as h from './handover-schemas.ts';
-import { errors, raise, scoped } from './pool-common.ts';
-import { page } from './pool-schemas.ts';
+import { errors, scoped } from './pool-common.ts';
+import { page } from '../../contracts/common.ts';
 
 const jobId = z.object({ id: rowId });
 

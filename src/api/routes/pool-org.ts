@@ -13,8 +13,8 @@ import {
 } from '../../pool/staff.ts';
 import { AppError } from '../../shared/errors.ts';
 import { text } from '../../shared/text.ts';
-import { rowId, type RouteContext, type ZodApi } from '../http.ts';
-import { errors, raise, scoped } from './pool-common.ts';
+import { raise, rowId, type RouteContext, type ZodApi } from '../http.ts';
+import { errors, scoped } from './pool-common.ts';
 import * as s from './pool-schemas.ts';
 
 /** /v1/org/units, /v1/staff and /v1/pool/rules: the organisation, staff administration, assignment rules. */

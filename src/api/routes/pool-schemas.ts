@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Bilingual, limit, page, Tier } from '../../contracts/common.ts';
 import { daySchema } from '../../shared/day.ts';
 import { text } from '../../shared/text.ts';
 
@@ -6,12 +7,8 @@ import { text } from '../../shared/text.ts';
 // serializer drops any field not listed, so no unlisted (possibly personal) field can leave by accident. Request
 // strings are `text()` and days `daySchema` (src/shared), so input the store cannot hold is refused with its field.
 
-export const tier = z.enum(['mass', 'gold', 'platinum', 'diamond', 'private']);
+export const tier = Tier;
 const staffRole = z.enum(['account_manager', 'branch_head', 'analyst', 'admin', 'other']);
-const limit = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
-// Beyond a billion rows there is nothing to page to; the bound keeps the value a valid SQL OFFSET.
-export const offset = z.coerce.number().int().min(0).max(1_000_000_000).default(0);
-export const page = { limit: limit(500, 50), offset };
 const ts = z.string().nullable().describe('ISO timestamp');
 
 export const orgNode: z.ZodType<OrgNodeShape> = z.lazy(() =>
@@ -91,10 +88,10 @@ export const customerItem = z.object({
     .array(
       z.object({
         key: z.string(),
-        name: z.object({ en: z.string(), zh: z.string() }),
+        name: Bilingual,
         category: z.string(),
         value: z.string(),
-        label: z.object({ en: z.string(), zh: z.string() }),
+        label: Bilingual,
       }),
     )
     .describe("the customer's tag values on the latest snapshot day, in catalogue order"),

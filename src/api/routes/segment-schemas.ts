@@ -1,17 +1,17 @@
 import { z } from 'zod';
-import { daySchema } from '../../shared/day.ts';
-import { jsonValue, text } from '../../shared/text.ts';
+import { Bilingual as bilingual, optionalDay } from '../../contracts/common.ts';
+import { Population, SegmentId } from '../../contracts/population.ts';
+import { RuleSchema } from '../../contracts/rule.ts';
+import { text } from '../../shared/text.ts';
 
-// Request and response shapes of the segment routes (segments.ts). Rules travel as JSON and are checked by the
-// segment service, which reports problems with the JSON path of each offending node; zod only fixes the envelope
-// (and, through jsonValue, that the rule is JSON the store can keep: bounded nesting, no NUL).
+// Request and response shapes of the segment routes (segments.ts). Rules are the Rule contract (src/contracts): each
+// is parsed before validation, problems located by JSON path (400 invalid_rule), then checked against the catalogue
+// by the segment service.
 
 /** A business day of the segment index (default: today). */
-export const asOfDay = daySchema.optional().describe('business day of the segment index (default: today)');
+export const asOfDay = optionalDay('business day of the segment index (default: today)');
 
-export const rule = jsonValue().describe('a segment rule (see src/segments/README.md)');
-export const segmentId = z.object({ id: text().min(1).max(64) });
-const bilingual = z.object({ en: z.string(), zh: z.string() });
+export const segmentId = z.object({ id: SegmentId });
 
 export const segmentItem = z.object({
   id: z.string(),
@@ -36,7 +36,7 @@ export const segmentInput = z.object({
     .optional(),
   name: text().min(1).max(200),
   description: text().max(2000).nullable().optional(),
-  rule,
+  rule: RuleSchema,
 });
 
 export const versionItem = z.object({
@@ -134,7 +134,8 @@ export const analysis = z.object({
   elapsedMs: z.number(),
 });
 
-export const analysisOptions = {
+export const analysisInput = z.object({
+  population: Population,
   asOf: asOfDay,
   minSupport: z.coerce
     .number()
@@ -142,7 +143,7 @@ export const analysisOptions = {
     .min(1)
     .optional()
     .describe('members a tag value needs to enter the portrait (default max(10, 1% of the group))'),
-};
+});
 
 export const listInput = z.object({
   id: text()

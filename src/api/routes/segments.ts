@@ -13,20 +13,16 @@ import {
   segmentVersions,
   updateSegment,
 } from '../../segments/segment-store.ts';
-import type { SegmentResult } from '../../segments/service.ts';
+import type { Population } from '../../contracts/population.ts';
+import { RuleSchema } from '../../contracts/rule.ts';
+import type { Day } from '../../shared/day.ts';
 import { AppError } from '../../shared/errors.ts';
-import { errorBody, type RouteContext, type ZodApi } from '../http.ts';
+import { errorBody, unwrap, type RouteContext, type ZodApi } from '../http.ts';
 import { wholeBank } from './pool-common.ts';
 import * as s from './segment-schemas.ts';
-import { segmentError, segmentServiceOf } from './segment-service.ts';
+import { segmentServiceOf } from './segment-service.ts';
 
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
-
-/** The value of a service result; a failure becomes the API's error (segmentError). */
-function unwrap<T>(result: SegmentResult<T>): T {
-  if (result.ok) return result.value;
-  throw segmentError(result.error);
-}
 
 /** /v1/segments and /v1/lists: the rule builder's catalogue and preview, saved segments, lists, analysis, export. */
 export function registerSegmentRoutes(api: ZodApi, ctx: RouteContext): void {
@@ -56,7 +52,7 @@ export function registerSegmentRoutes(api: ZodApi, ctx: RouteContext): void {
       schema: {
         tags: ['segments'],
         summary: 'Count the members of a rule (invalid rule: 400 invalid_rule with the path of each problem)',
-        body: z.object({ rule: s.rule, asOf: s.asOfDay }),
+        body: z.object({ rule: RuleSchema, asOf: s.asOfDay }),
         response: { 200: z.object({ count: z.number().int(), elapsed_ms: z.number() }), ...errors },
       },
     },
@@ -215,43 +211,48 @@ export function registerSegmentRoutes(api: ZodApi, ctx: RouteContext): void {
     },
   );
 
-  api.get(
-    '/v1/segments/:id/analysis',
-    {
-      schema: {
-        tags: ['segments'],
-        summary: 'Scale, growth, reach, stickiness, portrait and concentration of a saved segment',
-        params: s.segmentId,
-        querystring: z.object(s.analysisOptions),
-        response: { 200: s.analysis, ...errors },
-      },
-    },
-    async (req) => {
-      await wholeBank(req, ctx, 'analytics.read');
-      const members = unwrap(await service.segmentMembers(req.params.id, req.query.asOf));
-      const { minSupport } = req.query;
-      return analyseGroup(db, members.entry, members.bitmap, {
-        segmentId: req.params.id,
-        ...(minSupport ? { minSupport } : {}),
-      });
-    },
-  );
+  /** The group analysis of a population: a saved segment's has its growth over the segment's snapshots. */
+  async function analyse(population: Population, options: { asOf?: Day; minSupport?: number }) {
+    const members = unwrap(await service.populationMembers(population, options.asOf));
+    return analyseGroup(db, members.entry, members.bitmap, {
+      ...('segmentId' in population ? { segmentId: population.segmentId } : {}),
+      ...(options.minSupport ? { minSupport: options.minSupport } : {}),
+    });
+  }
 
   api.post(
     '/v1/segments/analysis',
     {
       schema: {
         tags: ['segments'],
-        summary: 'The group analysis of an ad-hoc rule (no growth: it has no snapshots)',
-        body: z.object({ rule: s.rule, ...s.analysisOptions }),
+        summary:
+          'Scale, growth, reach, stickiness, portrait and concentration of a group: a saved segment (with its growth ' +
+          'over its snapshots) or a rule',
+        body: s.analysisInput,
         response: { 200: s.analysis, ...errors },
       },
     },
     async (req) => {
       await wholeBank(req, ctx, 'analytics.read');
-      const members = unwrap(await service.ruleMembers(req.body.rule, req.body.asOf));
-      const { minSupport } = req.body;
-      return analyseGroup(db, members.entry, members.bitmap, minSupport ? { minSupport } : {});
+      const { population, ...options } = req.body;
+      return analyse(population, options);
+    },
+  );
+
+  api.get(
+    '/v1/segments/:id/analysis',
+    {
+      schema: {
+        tags: ['segments'],
+        summary: 'The group analysis of a saved segment (POST /v1/segments/analysis with {"segmentId": id})',
+        params: s.segmentId,
+        querystring: s.analysisInput.omit({ population: true }),
+        response: { 200: s.analysis, ...errors },
+      },
+    },
+    async (req) => {
+      await wholeBank(req, ctx, 'analytics.read');
+      return analyse({ segmentId: req.params.id }, req.query);
     },
   );
 

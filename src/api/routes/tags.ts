@@ -1,7 +1,8 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { Bilingual } from '../../contracts/common.ts';
 import { daySchema } from '../../shared/day.ts';
-import { AppError } from '../../shared/errors.ts';
+import { AppError, failureError } from '../../shared/errors.ts';
 import type { Principal } from '../../auth/principal.ts';
 import type { TagAuthor, TagFailure } from '../../tags/service.ts';
 import { jsonObject, text } from '../../shared/text.ts';
@@ -15,7 +16,7 @@ import { scoped, wholeBank } from './pool-common.ts';
 // bank, so those routes are for whole-bank roles (admin, analyst; 403 otherwise: `wholeBank`); a portrait is one
 // customer, checked against the caller's scope (404 outside it).
 
-const label = z.object({ en: z.string(), zh: z.string() });
+const label = Bilingual;
 const valueItem = z.object({ value: z.string(), label, members: z.number(), share: z.number() });
 const tagItem = z.object({
   key: z.string(),
@@ -60,16 +61,9 @@ const authorOf = (principal: Principal): TagAuthor => ({
   maySql: principal.permissions.has('tags.sql'),
 });
 
-/** Answers a domain refusal: invalid_tag keeps its issues; the others are the usual error body. */
+/** Answers a domain refusal with the usual error body (invalid_tag: 400 with its issues). */
 function refuse(reply: FastifyReply, failure: TagFailure): FastifyReply {
-  if (failure.code === 'invalid_tag')
-    return reply
-      .code(400)
-      .send({ error: { code: failure.code, message: failure.message, details: failure.details } });
-  return sendError(
-    reply,
-    new AppError(failure.code, failure.message, 'details' in failure ? failure.details : undefined),
-  );
+  return sendError(reply, failureError(failure));
 }
 
 /** /v1/tags… and /v1/customers/:customerNo/portrait. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { daySchema } from '../../shared/day.ts';
 import { text } from '../../shared/text.ts';
 import { rowId } from '../http.ts';
-import { offset } from './pool-schemas.ts';
+import { offset } from '../../contracts/common.ts';
 
 // Request and response shapes of the work routes (pool-work.ts): interactions, tasks, reminders, workbench, coverage.
 

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { PopulationInput } from '../../analytics/lifecycle/population.ts';
+import type { Breakdown } from '../../contracts/population.ts';
 import {
   analyseConcentration,
   type MeasureConcentration,
@@ -8,21 +9,19 @@ import {
   metricTrend,
   TREND_INTERVALS,
   TREND_METRICS,
-  type Breakdown,
   type TrendInterval,
   type TrendMetric,
 } from '../../analytics/trend/metric-trend.ts';
 import { runAnalysis } from './analyze.ts';
 import { dayOption } from '../main.ts';
-import { pct, populationOption } from './analyze-lifecycle.ts';
+import { pct } from './analyze-lifecycle.ts';
+import { populationOption, withPopulation, type PopulationOptions } from './population-option.ts';
 
 // `flywheel analyze concentration [--as-of D] [--segment ID | --rule JSON] [--json]` and
 // `flywheel analyze trend --metric M [--interval day|week|month] [--from D] [--to D] [--event E] [--kind K]
 // [--breakdown tag:KEY|attribute:NAME|segment:ID,…] [--top N] [--segment ID | --rule JSON] [--json]`.
 
-interface Common {
-  segment?: string;
-  rule?: string;
+interface Common extends PopulationOptions {
   json?: boolean;
 }
 
@@ -38,9 +37,9 @@ function breakdownOption(text: string): Breakdown {
   const match = /^(tag|attribute|segment):(.+)$/.exec(text);
   if (!match) throw new InvalidArgumentError('expected tag:<key>, attribute:<name> or segment:<id>[,<id>…]');
   const [, kind, rest] = match as unknown as [string, string, string];
-  if (kind === 'tag') return { kind, key: rest };
-  if (kind === 'attribute') return { kind, name: rest };
-  return { kind: 'segment', ids: rest.split(',').filter(Boolean) };
+  if (kind === 'tag') return { by: 'tag', tag: rest };
+  if (kind === 'attribute') return { by: 'attribute', attribute: rest };
+  return { by: 'segment', segments: rest.split(',').filter(Boolean) };
 }
 
 function topOption(value: string): number {
@@ -53,7 +52,7 @@ function topOption(value: string): number {
 /** Parses the population options, or prints the problem and sets exit code 2. */
 function population(opts: Common): PopulationInput | null {
   try {
-    return populationOption(opts);
+    return { population: populationOption(opts) };
   } catch (error) {
     console.error(`error: ${(error as Error).message}`);
     process.exitCode = 2;
@@ -72,12 +71,9 @@ const measureLines = (name: string, m: MeasureConcentration) => [
 
 /** `analyze concentration` and `analyze trend`. */
 export function registerConcentrationCommands(analyze: Command): void {
-  analyze
-    .command('concentration')
+  withPopulation(analyze.command('concentration'))
     .description('Lorenz / Pareto curves, Gini and top-20% share of AUM and of revenue contribution')
     .option('--as-of <date>', 'business day (default today)', dayOption)
-    .option('--segment <id>', 'only the members of a saved segment')
-    .option('--rule <json>', 'only the members of a segment rule')
     .option('--json', 'print the analysis as JSON (as the API answers it)')
     .action(async (opts: Common & { asOf?: string }) => {
       const p = population(opts);
@@ -100,8 +96,7 @@ export function registerConcentrationCommands(analyze: Command): void {
       );
     });
 
-  analyze
-    .command('trend')
+  withPopulation(analyze.command('trend'))
     .description('a metric by day, week or month, optionally broken down by tag, attribute or segment')
     .requiredOption('--metric <metric>', `one of ${TREND_METRICS.join(', ')}`, oneOf(TREND_METRICS))
     .option(
@@ -115,8 +110,6 @@ export function registerConcentrationCommands(analyze: Command): void {
     .option('--kind <kind>', 'transaction_amount: only this transaction kind')
     .option('--breakdown <what>', 'tag:<key>, attribute:<name> or segment:<id>[,<id>…]', breakdownOption)
     .option('--top <n>', 'groups kept, the rest are "other" (default 5)', topOption)
-    .option('--segment <id>', 'only the members of a saved segment')
-    .option('--rule <json>', 'only the members of a segment rule')
     .option('--json', 'print the analysis as JSON (as the API answers it)')
     .action(
       async (

@@ -2,14 +2,13 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { runDrivers, type DriversAnalysis, type DriversRequest } from '../../analytics/drivers/service.ts';
 import { dayOption } from '../main.ts';
 import { runAnalysis } from './analyze.ts';
+import { populationOption, ruleOption, withPopulation, type PopulationOptions } from './population-option.ts';
 
-// `flywheel analyze drivers --outcome '<rule>' [--population '<rule>' | --segment <id>] [--json]`: the key factors of a
+// `flywheel analyze drivers --outcome '<rule>' [--segment <id> | --rule '<rule>'] [--json]`: the key factors of a
 // binary outcome, as POST /v1/analytics/drivers answers them. Definitions: src/analytics/README.md.
 
-interface Options {
+interface Options extends PopulationOptions {
   outcome: string;
-  population?: string;
-  segment?: string;
   features?: string;
   bins?: number;
   holdout?: number;
@@ -29,19 +28,13 @@ function intIn(lo: number, hi: number) {
 
 /** `analyze drivers`. */
 export function registerDriversCommand(analyze: Command): void {
-  analyze
-    .command('drivers')
+  withPopulation(analyze.command('drivers'))
     .description(
       'key factors of a binary outcome: features ranked by information value, logistic regression, AUC',
     )
     .requiredOption(
       '--outcome <rule>',
       `customers with the outcome, a rule as JSON, e.g. '{"attr":"exited","op":"=","value":1}'`,
-    )
-    .option('--population <rule>', 'the group analysed, a rule as JSON (default every customer)')
-    .option(
-      '--segment <id>',
-      'the group analysed: a saved segment (same as --population \'{"segment":"<id>"}\')',
     )
     .option('--features <names>', 'comma-separated attribute names or tag keys (default all)')
     .option('--bins <n>', 'quantile bins of numeric attributes (default 5)', intIn(2, 20))
@@ -50,22 +43,12 @@ export function registerDriversCommand(analyze: Command): void {
     .option('--as-of <date>', 'business day (default today)', dayOption)
     .option('--json', 'print the analysis as JSON (as the API answers it)')
     .action(async (opts: Options) => {
-      const parse = (name: string, text: string | undefined): unknown => {
-        if (text === undefined) return undefined;
-        try {
-          return JSON.parse(text);
-        } catch (error) {
-          throw new InvalidArgumentError(`--${name} is not JSON: ${(error as Error).message}`);
-        }
-      };
       let request: DriversRequest;
       try {
-        if (opts.population && opts.segment)
-          throw new InvalidArgumentError('give --population or --segment, not both');
-        const population = opts.segment ? { segment: opts.segment } : parse('population', opts.population);
+        const population = populationOption(opts);
         request = {
-          outcome: parse('outcome', opts.outcome),
-          ...(population === undefined ? {} : { population }),
+          outcome: ruleOption('outcome', opts.outcome),
+          ...(population ? { population } : {}),
           ...(opts.features
             ? {
                 features: opts.features
@@ -84,18 +67,7 @@ export function registerDriversCommand(analyze: Command): void {
         process.exitCode = 2;
         return;
       }
-      await runAnalysis(
-        opts.json,
-        async ({ segments: service }) => {
-          const result = await runDrivers(service, request);
-          if (result.ok) return result;
-          const f = result.error;
-          const details =
-            f.code === 'invalid_rule' ? { issues: f.issues } : 'details' in f ? f.details : undefined;
-          return { ok: false, error: { code: f.code, message: f.message, details } };
-        },
-        render,
-      );
+      await runAnalysis(opts.json, ({ segments: service }) => runDrivers(service, request), render);
     });
 }
 

@@ -5,19 +5,18 @@ import { funnelDefinitionSchema, type FunnelDefinition } from '../../analytics/f
 import { runFunnel, type FunnelResult } from '../../analytics/funnels/funnel.ts';
 import type { AnalysisResult, BehaviourDeps } from '../../analytics/funnels/groups.ts';
 import { runAnalysis, type AnalysisContext, type AnalysisOutcome } from './analyze.ts';
+import { populationOption, withPopulation, type PopulationOptions } from './population-option.ts';
 
 // `flywheel analyze funnel --steps a,b,c --window-days 7 --from D --to D [--breakdown …] [--json]`, or the whole
 // definition as POST /v1/analytics/funnel takes it with `--definition file.json` (options given beside it override
 // its fields). Exit codes: 0 done, 1 refused (unknown event, not enough data), 2 bad arguments.
 
 /** Options every behaviour command shares: population, breakdown, business day, definition file, JSON output. */
-export interface CommonOptions {
+export interface CommonOptions extends PopulationOptions {
   definition?: string;
   from?: string;
   to?: string;
   breakdown?: string;
-  population?: string;
-  segment?: string;
   asOf?: string;
   json?: boolean;
 }
@@ -47,16 +46,8 @@ export function baseDefinition(opts: CommonOptions, allowProperty: boolean): Rec
       throw new InvalidArgumentError(`--definition: ${(error as Error).message}`);
     }
   }
-  if (opts.population && opts.segment)
-    throw new InvalidArgumentError('give --population or --segment, not both');
-  if (opts.population) {
-    try {
-      def['population'] = { rule: JSON.parse(opts.population) as unknown };
-    } catch (error) {
-      throw new InvalidArgumentError(`--population is not JSON: ${(error as Error).message}`);
-    }
-  }
-  if (opts.segment) def['population'] = { segmentId: opts.segment };
+  const population = populationOption(opts);
+  if (population) def['population'] = population;
   if (opts.breakdown) def['breakdown'] = parseBreakdown(opts.breakdown, allowProperty);
   if (opts.from) def['from'] = opts.from;
   if (opts.to) def['to'] = opts.to;
@@ -107,8 +98,7 @@ interface FunnelOptions extends CommonOptions {
 
 /** `analyze funnel`. */
 export function registerFunnelCommand(analyze: Command): void {
-  analyze
-    .command('funnel')
+  withPopulation(analyze.command('funnel'))
     .description(
       'event funnel: customers per step, conversion from previous and first step, median time to convert',
     )
@@ -121,8 +111,6 @@ export function registerFunnelCommand(analyze: Command): void {
       '--breakdown <kind:value>',
       'tag:KEY, attribute:NAME, segment:ID[,ID…] or property:NAME (of the first step)',
     )
-    .option('--population <rule>', 'only customers matching this segment rule (JSON)')
-    .option('--segment <id>', 'only the members of this saved segment')
     .option('--as-of <date>', 'business day of the segment index (default today)')
     .option('--definition <file>', 'the definition as JSON, as POST /v1/analytics/funnel takes it')
     .option('--json', 'print the result as JSON (as the API answers it)')

@@ -3,33 +3,19 @@ import type { PopulationInput } from '../../analytics/lifecycle/population.ts';
 import { LifecycleService } from '../../analytics/lifecycle/service.ts';
 import { dayOption } from '../main.ts';
 import { runAnalysis, type AnalysisContext } from './analyze.ts';
+import { populationOption, withPopulation, type PopulationOptions } from './population-option.ts';
 
 // `flywheel analyze lifecycle [distribution|transitions|time-in-stage|aarrr] [--from D] [--to D] [--as-of D]
-// [--segment ID | --rule JSON] [--json]`: the lifecycle analyses as GET /v1/analytics/lifecycle/* answer them.
+// [--segment ID | --rule JSON] [--json]`: the lifecycle analyses as POST /v1/analytics/lifecycle/* answer them.
 
 export const LIFECYCLE_VIEWS = ['distribution', 'transitions', 'time-in-stage', 'aarrr'] as const;
 type View = (typeof LIFECYCLE_VIEWS)[number];
 
-interface Options {
+interface Options extends PopulationOptions {
   from?: string;
   to?: string;
   asOf?: string;
-  segment?: string;
-  rule?: string;
   json?: boolean;
-}
-
-/** --segment or --rule as a population; throws InvalidArgumentError for both or for rule text that is not JSON. */
-export function populationOption(opts: { segment?: string; rule?: string }): PopulationInput {
-  if (opts.segment !== undefined && opts.rule !== undefined)
-    throw new InvalidArgumentError('give --segment or --rule, not both');
-  if (opts.segment !== undefined) return { segment: opts.segment };
-  if (opts.rule === undefined) return {};
-  try {
-    return { rule: JSON.parse(opts.rule) as unknown };
-  } catch (error) {
-    throw new InvalidArgumentError(`--rule is not JSON: ${(error as Error).message}`);
-  }
 }
 
 /** A share as a percentage for text output. */
@@ -48,8 +34,7 @@ function service(ctx: AnalysisContext): LifecycleService {
 
 /** `analyze lifecycle`. */
 export function registerLifecycleCommand(analyze: Command): void {
-  analyze
-    .command('lifecycle')
+  withPopulation(analyze.command('lifecycle'))
     .description(
       'seven-stage lifecycle: stage distribution, transitions between two days, time in stage, AARRR',
     )
@@ -57,15 +42,13 @@ export function registerLifecycleCommand(analyze: Command): void {
     .option('--from <date>', 'first day (distribution, transitions)', dayOption)
     .option('--to <date>', 'last day (distribution, transitions)', dayOption)
     .option('--as-of <date>', 'the day (time-in-stage, aarrr; default the latest snapshot)', dayOption)
-    .option('--segment <id>', 'only the members of a saved segment')
-    .option('--rule <json>', 'only the members of a segment rule')
     .option('--json', 'print the analysis as JSON (as the API answers it)')
     .action(async (view: string, opts: Options) => {
       let population: PopulationInput;
       try {
         if (!(LIFECYCLE_VIEWS as readonly string[]).includes(view))
           throw new InvalidArgumentError(`unknown view ${view}: one of ${LIFECYCLE_VIEWS.join(', ')}`);
-        population = populationOption(opts);
+        population = { population: populationOption(opts) };
       } catch (error) {
         console.error(`error: ${(error as Error).message}`);
         process.exitCode = 2;

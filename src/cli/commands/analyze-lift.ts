@@ -7,6 +7,7 @@ import {
 import { analyseExperiment, type LiftAnalysis } from '../../analytics/experiments/service.ts';
 import type { Comparison, Interval, MetricLift } from '../../analytics/experiments/lift.ts';
 import { runAnalysis } from './analyze.ts';
+import { ruleOption } from './population-option.ts';
 
 // `flywheel analyze lift --experiment ID [--metric m] [--confidence c] [--control arm] [--json]`: the lift of an
 // imported experiment (flywheel import experiment), as GET /v1/analytics/experiments/:id/lift answers it; or
@@ -26,14 +27,6 @@ interface Options {
   json?: boolean;
 }
 
-function rule(name: string, text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new InvalidArgumentError(`--${name} is not JSON: ${(error as Error).message}`);
-  }
-}
-
 /** The group comparison the options ask for, or why they do not make one. */
 function groupRequest(opts: Options): GroupLiftRequest {
   if (opts.experiment)
@@ -47,11 +40,11 @@ function groupRequest(opts: Options): GroupLiftRequest {
       'give one of --outcome (a rule) or --outcome-attribute (a numeric attribute)',
     );
   return {
-    treatment: rule('treatment', opts.treatment),
-    control: rule('control-group', opts.controlGroup),
+    treatment: { rule: ruleOption('treatment', opts.treatment) },
+    control: { rule: ruleOption('control-group', opts.controlGroup) },
     outcome:
       opts.outcome !== undefined
-        ? { rule: rule('outcome', opts.outcome) }
+        ? { rule: ruleOption('outcome', opts.outcome) }
         : { attribute: opts.outcomeAttribute! },
     ...(opts.asOf ? { asOf: opts.asOf } : {}),
     ...(opts.confidence ? { confidence: opts.confidence } : {}),

@@ -12,6 +12,7 @@ import {
   type RetentionTable,
 } from '../../analytics/retention/retention.ts';
 import { badArguments, baseDefinition, checked, runBehaviour, type CommonOptions } from './analyze-funnel.ts';
+import { withPopulation } from './population-option.ts';
 
 // `flywheel analyze retention --start … --return … --period week --periods 12 --from D --to D [--json]` and
 // `flywheel analyze churn --activity transaction --days 30 --period month --from D --to D [--json]`, or the definition
@@ -41,10 +42,8 @@ interface ChurnOptions extends CommonOptions {
 }
 
 const common = (c: Command) =>
-  c
+  withPopulation(c)
     .option('--breakdown <kind:value>', 'tag:KEY, attribute:NAME or segment:ID[,ID…]')
-    .option('--population <rule>', 'only customers matching this segment rule (JSON)')
-    .option('--segment <id>', 'only the members of this saved segment')
     .option('--as-of <date>', 'business day of the segment index (default today)')
     .option('--json', 'print the result as JSON (as the API answers it)');
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
-import { SegmentService } from '../../segments/service.ts';
+import { asFailure, SegmentService, type SegmentFailure } from '../../segments/service.ts';
+import type { Failure } from '../../shared/errors.ts';
 import type { Stores } from '../../store/stores.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { createLogger } from '../../shared/logger.ts';
@@ -12,6 +13,7 @@ import { registerRetentionCommands } from './analyze-retention.ts';
 import { registerLiftCommand } from './analyze-lift.ts';
 import { registerConcentrationCommands } from './analyze-concentration.ts';
 import { registerLifecycleCommand } from './analyze-lifecycle.ts';
+import { tagSource } from '../../tags/segment-source.ts';
 
 // `flywheel analyze <funnel|lifecycle|retention|drivers|lift|concentration> … [--json]`: each analysis of the API from
 // the command line. Exit codes: 0 done, 1 refused (bad definition, not enough data), 2 bad arguments.
@@ -27,11 +29,7 @@ export interface AnalysisContext {
 
 /** An analysis's answer: the figures, or a refusal with its reason (printed to stderr, exit code 1). */
 export type AnalysisOutcome<T> =
-  | { readonly ok: true; readonly value: T }
-  | {
-      readonly ok: false;
-      readonly error: { readonly code: string; readonly message: string; readonly details?: unknown };
-    };
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: Failure | SegmentFailure };
 
 /**
  * Opens the stores, runs one analysis and prints it: `--json` prints the value as the API answers it, otherwise
@@ -45,11 +43,19 @@ export function runAnalysis<T>(
   const config = configOrExit();
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 2);
   return withStores(config, async (stores, clock) => {
-    const segments = new SegmentService({ db: stores.operational.db, events: stores.events, clock, logger });
+    const segments = new SegmentService({
+      tags: tagSource,
+      db: stores.operational.db,
+      events: stores.events,
+      clock,
+      logger,
+    });
     const outcome = await analyse({ stores, clock, logger, segments });
     if (!outcome.ok) {
-      console.error(`error: ${outcome.error.message}`);
-      if (outcome.error.details !== undefined) console.error(JSON.stringify(outcome.error.details, null, 2));
+      // the details the API would answer with (a rule's issues, unknown customers …)
+      const failure = asFailure(outcome.error);
+      console.error(`error: ${failure.message}`);
+      if (failure.details !== undefined) console.error(JSON.stringify(failure.details, null, 2));
       return 1;
     }
     if (json) console.log(JSON.stringify(outcome.value, null, 2));

@@ -11,6 +11,7 @@ import type { Stores } from '../../store/stores.ts';
 import { configOrExit, dayOption } from '../main.ts';
 import { withStores } from '../stores.ts';
 import { cliActor } from './admin.ts';
+import { tagSource } from '../../tags/segment-source.ts';
 
 // `flywheel segments …`: list, preview, materialise (the daily job) and export saved segments. Exit codes: 0 done,
 // 1 refused (invalid rule, unknown segment, a segment that failed to materialise), 2 bad arguments.
@@ -19,7 +20,16 @@ function run(action: (service: SegmentService, stores: Stores) => Promise<number
   const config = configOrExit();
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 2);
   return withStores(config, (stores, clock) =>
-    action(new SegmentService({ db: stores.operational.db, events: stores.events, clock, logger }), stores),
+    action(
+      new SegmentService({
+        tags: tagSource,
+        db: stores.operational.db,
+        events: stores.events,
+        clock,
+        logger,
+      }),
+      stores,
+    ),
   );
 }
 

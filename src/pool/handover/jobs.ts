@@ -12,6 +12,7 @@ import type {
   HandoverSplit,
   HandoverStatus,
 } from '../../store/operational/pool-tables.ts';
+import { countRows } from '../count.ts';
 import { iso } from '../customers.ts';
 import { maskName } from '../mask.ts';
 import { staffScopeFilter, type DataScope } from '../scope.ts';
@@ -223,10 +224,8 @@ export async function handoverItems(
     if (page.status) q = q.where('i.status', '=', page.status);
     return q;
   };
-  const [count, rows] = await Promise.all([
-    base()
-      .select(sql<number>`count(*)`.as('n'))
-      .executeTakeFirstOrThrow(),
+  const [total, rows] = await Promise.all([
+    countRows(base()),
     base()
       .innerJoin('customers as c', 'c.id', 'i.customer_id')
       .leftJoin('customer_owners as o', (j) =>
@@ -249,7 +248,7 @@ export async function handoverItems(
       .execute(),
   ]);
   return {
-    total: Number(count.n),
+    total,
     items: rows.map((r) => ({
       seq: r.seq,
       customerNo: r.customer_no,

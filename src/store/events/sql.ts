@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { ClickHouseError, parseError } from '@clickhouse/client';
+import { dayOfNumber } from '../../shared/day.ts';
 import { EventStoreError, type ConfinedLimits, type EventTable, type QueryParams } from './store.ts';
 
 /**
@@ -152,7 +153,7 @@ export function msToDateTime64(ms: number): string {
   const whole = Math.floor(ms);
   const day = Math.floor(whole / DAY_MS);
   if (day !== cachedDay) {
-    cachedDayPrefix = new Date(day * DAY_MS).toISOString().slice(0, 10) + ' ';
+    cachedDayPrefix = dayOfNumber(day) + ' ';
     cachedDay = day;
   }
   let rest = whole - day * DAY_MS;

@@ -10,22 +10,27 @@ export interface BehaviourEvent {
   readonly properties: Readonly<Record<string, unknown>>;
 }
 
+/** Transaction kinds the customer initiates (interest and fees are posted by the bank). */
+export const CUSTOMER_TRANSACTION_KINDS = [
+  'deposit',
+  'withdrawal',
+  'purchase',
+  'redemption',
+  'repayment',
+  'transfer_in',
+  'transfer_out',
+] as const;
+
+/** Every kind of transaction the transactions table holds. */
+export const TRANSACTION_KINDS = [...CUSTOMER_TRANSACTION_KINDS, 'interest', 'fee'] as const;
+
 /** One monetary transaction on an account. */
 export interface TransactionRecord {
   readonly txn_id: string;
   readonly customer_id: number;
   readonly account_no: string;
   readonly product_id: string;
-  readonly kind:
-    | 'deposit'
-    | 'withdrawal'
-    | 'purchase'
-    | 'redemption'
-    | 'repayment'
-    | 'transfer_in'
-    | 'transfer_out'
-    | 'interest'
-    | 'fee';
+  readonly kind: (typeof TRANSACTION_KINDS)[number];
   /** Amount in CNY, positive, at most 2 decimals (the column is Decimal(18, 2); extra digits are truncated). */
   readonly amount: number;
   readonly channel: string;

@@ -1,4 +1,6 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { CampaignTables } from './campaign-tables.ts';
+import type { ContentTables } from './content-tables.ts';
 import type { ExperimentTables } from './experiment-tables.ts';
 import type { PoolTables } from './pool-tables.ts';
 
@@ -317,7 +319,7 @@ export interface CustomerListTable {
   created_at: CreatedAt;
 }
 
-export interface Database extends PoolTables, ExperimentTables {
+export interface Database extends PoolTables, ExperimentTables, ContentTables, CampaignTables {
   org_units: OrgUnitTable;
   staff: StaffTable;
   customers: CustomerTable;

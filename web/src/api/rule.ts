@@ -1,8 +1,8 @@
 // The public JSON form of a customer-group rule. Requests and answers carry it as `ApiRule`, the type the server's
-// OpenAPI document gives it (schema.d.ts); the builder's grammar below is the server's (src/segments/rule.ts),
-// imported as types only and erased from the bundle, while the document describes a rule as free-form JSON. The
+// OpenAPI document gives it (the `Rule` component of schema.d.ts); the builder's grammar below is the server's
+// (src/contracts/rule.ts through src/segments/rule.ts), imported as types only and erased from the bundle. The
 // builder edits that form directly, so the JSON view, the live count and the saved rule are always the same object.
-import { every, type Body } from './types.ts';
+import { every, type Schema } from './types.ts';
 import type {
   AllRule,
   AnyRule,
@@ -32,8 +32,17 @@ export type {
   TagRule,
 } from '../../../src/segments/rule.ts';
 
-/** A rule as the API's document describes it: what the segment routes take and answer. */
-export type ApiRule = Body<'post', '/v1/segments/preview'>['rule'];
+/** A rule as the API's document describes it (the `Rule` component): what every route taking a rule takes. */
+export type ApiRule = Schema<'Rule'>;
+
+/**
+ * The builder's draft (or JSON a user typed) as the rule a request carries. Deliberately unchecked here: the server
+ * checks every rule it is sent and answers `invalid_rule` with the path of each unfinished or wrong part, which the
+ * builder shows on the node.
+ */
+export function toApiRule(draft: Rule | unknown): ApiRule {
+  return draft as ApiRule;
+}
 
 /**
  * An attribute condition as the builder holds it: until the user fills it in, the value may be missing (null) or
@@ -75,8 +84,8 @@ export function ruleKind(rule: unknown): RuleKind | null {
   return null;
 }
 
-/** A rule the API answered with (a saved segment's), or null when it is not a rule object. */
-export function asRule(value: ApiRule): Rule | null {
+/** A rule the API answered with (a saved segment's) or a user typed, or null when it is not a rule object. */
+export function asRule(value: unknown): Rule | null {
   return ruleKind(value) ? (value as Rule) : null;
 }
 

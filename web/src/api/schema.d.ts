@@ -335,14 +335,18 @@ export interface paths {
                 status: 'active' | 'disabled';
                 mustChangePassword: boolean;
                 /** @description permissions granted beyond the role */
-                grants: ('tags.sql' | 'audit.read' | 'segments.export' | 'customers.export')[];
+                grants: (
+                  'tags.sql' | 'audit.read' | 'segments.export' | 'customers.export' | 'content.approve'
+                )[];
                 /** @description ISO timestamp */
                 createdAt: string;
                 /** @description ISO timestamp */
                 updatedAt: string;
               }[];
               /** @description the permissions an administrator may grant */
-              grantable: ('tags.sql' | 'audit.read' | 'segments.export' | 'customers.export')[];
+              grantable: (
+                'tags.sql' | 'audit.read' | 'segments.export' | 'customers.export' | 'content.approve'
+              )[];
             };
           };
         };
@@ -686,7 +690,9 @@ export interface paths {
              */
             status?: 'active' | 'disabled';
             /** @description the complete set of granted permissions after the change */
-            grants?: ('tags.sql' | 'audit.read' | 'segments.export' | 'customers.export')[];
+            grants?: (
+              'tags.sql' | 'audit.read' | 'segments.export' | 'customers.export' | 'content.approve'
+            )[];
           };
         };
       };
@@ -709,7 +715,9 @@ export interface paths {
               status: 'active' | 'disabled';
               mustChangePassword: boolean;
               /** @description permissions granted beyond the role */
-              grants: ('tags.sql' | 'audit.read' | 'segments.export' | 'customers.export')[];
+              grants: (
+                'tags.sql' | 'audit.read' | 'segments.export' | 'customers.export' | 'content.approve'
+              )[];
               /** @description ISO timestamp */
               createdAt: string;
               /** @description ISO timestamp */
@@ -1708,8 +1716,7 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
-            /** @description a segment rule (see src/segments/README.md) */
-            rule: unknown;
+            rule: components['schemas']['Rule'];
             /**
              * Format: date
              * @description business day of the segment index (default: today)
@@ -1948,8 +1955,7 @@ export interface paths {
             id?: string;
             name: string;
             description?: string | null;
-            /** @description a segment rule (see src/segments/README.md) */
-            rule: unknown;
+            rule: components['schemas']['Rule'];
           };
         };
       };
@@ -2192,8 +2198,7 @@ export interface paths {
           'application/json': {
             name: string;
             description?: string | null;
-            /** @description a segment rule (see src/segments/README.md) */
-            rule: unknown;
+            rule: components['schemas']['Rule'];
           };
         };
       };
@@ -2922,6 +2927,193 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/segments/analysis': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Scale, growth, reach, stickiness, portrait and concentration of a group: a saved segment (with its growth over its snapshots) or a rule */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            population: components['schemas']['Population'];
+            /**
+             * Format: date
+             * @description business day of the segment index (default: today)
+             */
+            asOf?: string;
+            /** @description members a tag value needs to enter the portrait (default max(10, 1% of the group)) */
+            minSupport?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              asOf: string;
+              members: number;
+              /** @description 0..1 */
+              shareOfCustomers: number;
+              aum: number;
+              /** @description 0..1 */
+              shareOfAum: number;
+              growth: {
+                points: {
+                  asOf: string;
+                  members: number;
+                  aum: number;
+                }[];
+                entered: number | null;
+                left: number | null;
+              };
+              reach: {
+                /** @description 0..1 */
+                wecomFriend: number;
+                /** @description 0..1 */
+                smsConsent: number;
+                /** @description 0..1 */
+                appPush: number;
+                /** @description 0..1 */
+                withManager: number;
+              };
+              stickiness: {
+                /** @description 0..1 */
+                active30dRate: number | null;
+                /** @description 0..1 */
+                retention90dRate: number | null;
+                avgTenureYears: number | null;
+              };
+              portrait: {
+                tag: string;
+                value: string;
+                name: {
+                  en: string;
+                  zh: string;
+                };
+                label: {
+                  en: string;
+                  zh: string;
+                };
+                /** @description 0..1 */
+                groupShare: number;
+                /** @description 0..1 */
+                baseShare: number;
+                tgi: number;
+              }[];
+              concentration: {
+                pareto: {
+                  /** @description 0..1 */
+                  customerShare: number;
+                  /** @description 0..1 */
+                  aumShare: number;
+                }[];
+                gini: number;
+                /** @description 0..1 */
+                top20AumShare: number;
+              };
+              elapsedMs: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/segments/{id}/analysis': {
     parameters: {
       query?: never;
@@ -2929,7 +3121,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Scale, growth, reach, stickiness, portrait and concentration of a saved segment */
+    /** The group analysis of a saved segment (POST /v1/segments/analysis with {"segmentId": id}) */
     get: {
       parameters: {
         query?: {
@@ -3097,194 +3289,6 @@ export interface paths {
     };
     put?: never;
     post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/segments/analysis': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** The group analysis of an ad-hoc rule (no growth: it has no snapshots) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** @description a segment rule (see src/segments/README.md) */
-            rule: unknown;
-            /**
-             * Format: date
-             * @description business day of the segment index (default: today)
-             */
-            asOf?: string;
-            /** @description members a tag value needs to enter the portrait (default max(10, 1% of the group)) */
-            minSupport?: number;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              asOf: string;
-              members: number;
-              /** @description 0..1 */
-              shareOfCustomers: number;
-              aum: number;
-              /** @description 0..1 */
-              shareOfAum: number;
-              growth: {
-                points: {
-                  asOf: string;
-                  members: number;
-                  aum: number;
-                }[];
-                entered: number | null;
-                left: number | null;
-              };
-              reach: {
-                /** @description 0..1 */
-                wecomFriend: number;
-                /** @description 0..1 */
-                smsConsent: number;
-                /** @description 0..1 */
-                appPush: number;
-                /** @description 0..1 */
-                withManager: number;
-              };
-              stickiness: {
-                /** @description 0..1 */
-                active30dRate: number | null;
-                /** @description 0..1 */
-                retention90dRate: number | null;
-                avgTenureYears: number | null;
-              };
-              portrait: {
-                tag: string;
-                value: string;
-                name: {
-                  en: string;
-                  zh: string;
-                };
-                label: {
-                  en: string;
-                  zh: string;
-                };
-                /** @description 0..1 */
-                groupShare: number;
-                /** @description 0..1 */
-                baseShare: number;
-                tgi: number;
-              }[];
-              concentration: {
-                pareto: {
-                  /** @description 0..1 */
-                  customerShare: number;
-                  /** @description 0..1 */
-                  aumShare: number;
-                }[];
-                gini: number;
-                /** @description 0..1 */
-                top20AumShare: number;
-              };
-              elapsedMs: number;
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
-          };
-        };
-      };
-    };
     delete?: never;
     options?: never;
     head?: never;
@@ -9438,32 +9442,9 @@ export interface paths {
              * @description last business day (the bank's time zone) on which the first step counts, inclusive
              */
             to: string;
-            population?:
-              | {
-                  segmentId: string;
-                }
-              | {
-                  /** @description a segment rule (src/segments/README.md) */
-                  rule: unknown;
-                };
+            population?: components['schemas']['Population'];
             breakdown?:
-              | (
-                  | {
-                      /** @enum {string} */
-                      by: 'tag';
-                      tag: string;
-                    }
-                  | {
-                      /** @enum {string} */
-                      by: 'attribute';
-                      attribute: string;
-                    }
-                  | {
-                      /** @enum {string} */
-                      by: 'segment';
-                      segments: string[];
-                    }
-                )
+              | components['schemas']['Breakdown']
               | {
                   /** @enum {string} */
                   by: 'property';
@@ -9717,30 +9698,8 @@ export interface paths {
              * @description … and on or before this day
              */
             to: string;
-            population?:
-              | {
-                  segmentId: string;
-                }
-              | {
-                  /** @description a segment rule (src/segments/README.md) */
-                  rule: unknown;
-                };
-            breakdown?:
-              | {
-                  /** @enum {string} */
-                  by: 'tag';
-                  tag: string;
-                }
-              | {
-                  /** @enum {string} */
-                  by: 'attribute';
-                  attribute: string;
-                }
-              | {
-                  /** @enum {string} */
-                  by: 'segment';
-                  segments: string[];
-                };
+            population?: components['schemas']['Population'];
+            breakdown?: components['schemas']['Breakdown'];
             /**
              * Format: date
              * @description business day of the segment index for population and groups
@@ -9943,30 +9902,8 @@ export interface paths {
              * @description last period: the one containing this day
              */
             to: string;
-            population?:
-              | {
-                  segmentId: string;
-                }
-              | {
-                  /** @description a segment rule (src/segments/README.md) */
-                  rule: unknown;
-                };
-            breakdown?:
-              | {
-                  /** @enum {string} */
-                  by: 'tag';
-                  tag: string;
-                }
-              | {
-                  /** @enum {string} */
-                  by: 'attribute';
-                  attribute: string;
-                }
-              | {
-                  /** @enum {string} */
-                  by: 'segment';
-                  segments: string[];
-                };
+            population?: components['schemas']['Population'];
+            breakdown?: components['schemas']['Breakdown'];
             /**
              * Format: date
              * @description a day YYYY-MM-DD, 1970-01-01 to 2149-06-06
@@ -10126,7 +10063,7 @@ export interface paths {
     put?: never;
     /**
      * Key factors of a binary outcome: features ranked by information value, and a logistic regression with AUC
-     * @description The outcome and the population are segment rules. Invalid rule: 400 invalid_rule; an empty population or an outcome that does not vary in it: 422 not_enough_data.
+     * @description The outcome is a rule: its members have the outcome (1), the rest of the population 0; the population a saved segment or a rule (default every customer). Invalid rule: 400 invalid_rule; unknown segment: 404; an empty population or an outcome that does not vary in it: 422 not_enough_data.
      */
     post: {
       parameters: {
@@ -10138,10 +10075,8 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
-            /** @description customers matching this segment rule have the outcome (1), the rest of the population 0 */
-            outcome: unknown;
-            /** @description a segment rule ({"segment": "<id>"} for a saved segment); default every customer */
-            population?: unknown;
+            outcome: components['schemas']['Rule'];
+            population?: components['schemas']['Population'];
             /** @description attribute names or tag keys (attr:<name>, tag:<key>); default every tag and attribute */
             features?: string[];
             /** @description quantile bins of numeric attributes (default 5) */
@@ -10173,7 +10108,9 @@ export interface paths {
               /** @description when the customer data analysed was read from the store (ISO instant) */
               dataReadAt: string;
               definition: {
+                /** @description the outcome rule */
                 outcome: unknown;
+                /** @description the population as a rule ({"segment": id} for a saved segment); null: all */
                 population: unknown;
                 bins: number;
                 minShare: number;
@@ -10356,243 +10293,6 @@ export interface paths {
         };
       };
     };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/segments/{id}/key-factors': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Key factors of an outcome within a saved segment (the drivers analysis, population = the segment) */
-    get: {
-      parameters: {
-        query: {
-          /** @description the outcome rule as JSON text */
-          outcome: string;
-          /** @description comma-separated attribute names or tag keys */
-          features?: string;
-          /** @description quantile bins of numeric attributes (default 5) */
-          bins?: number;
-          /** @description share of the population held out for the AUC (default 30) */
-          holdoutPercent?: number;
-          /** @description values held by less than this share are pooled into "(other)" (default 0.01) */
-          minShare?: number;
-          /** @description most features in the regression, by information value (default 12) */
-          maxFeatures?: number;
-          /** @description business day of the segment index (default: today) */
-          asOf?: string;
-        };
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              asOf: string;
-              tagsAsOf: string | null;
-              /** @description when the customer data analysed was read from the store (ISO instant) */
-              dataReadAt: string;
-              definition: {
-                outcome: unknown;
-                population: unknown;
-                bins: number;
-                minShare: number;
-                holdoutPercent: number;
-              };
-              population: {
-                customers: number;
-                positives: number;
-                /** @description 0..1 */
-                rate: number;
-              };
-              features: {
-                id: string;
-                /** @enum {string} */
-                source: 'attribute' | 'tag';
-                name: string;
-                title?: {
-                  en: string;
-                  zh: string;
-                };
-                /** @enum {string} */
-                kind: 'tag' | 'categorical' | 'boolean' | 'discrete' | 'binned';
-                multiValued: boolean;
-                iv: number;
-                levels: {
-                  value: string;
-                  label?: {
-                    en: string;
-                    zh: string;
-                  };
-                  min?: number;
-                  max?: number;
-                  customers: number;
-                  positives: number;
-                  /** @description 0..1 */
-                  rate: number;
-                  lift: number;
-                  woe: number;
-                  iv: number;
-                  /** @description 0..1 */
-                  share: number;
-                }[];
-                top: {
-                  value: string;
-                  lift: number;
-                  /** @description 0..1 */
-                  rate: number;
-                  customers: number;
-                };
-              }[];
-              excluded: {
-                id: string;
-                /** @enum {string} */
-                reason: 'outcome' | 'constant';
-              }[];
-              regression:
-                | {
-                    /** @enum {string} */
-                    status: 'fitted';
-                    features: string[];
-                    coefficients: {
-                      term: string;
-                      feature: string | null;
-                      /** @enum {string} */
-                      kind: 'intercept' | 'level' | 'zscore' | 'missing';
-                      level?: string;
-                      reference?: string;
-                      mean?: number;
-                      sd?: number;
-                      estimate: number;
-                      stdError: number;
-                      ciLow: number;
-                      ciHigh: number;
-                      z: number;
-                      pValue: number;
-                      oddsRatio: number;
-                      orLow: number;
-                      orHigh: number;
-                    }[];
-                    auc: {
-                      training: number | null;
-                      holdout: number | null;
-                    };
-                    trainingCustomers: number;
-                    holdoutCustomers: number;
-                    fittedRows: number;
-                    scoredHoldoutRows: number;
-                    iterations: number;
-                    converged: boolean;
-                    ridge: number;
-                    holdoutPercent: number;
-                  }
-                | {
-                    /** @enum {string} */
-                    status: 'not_enough_data';
-                    reason: string;
-                  };
-              elapsedMs: number;
-              timings: {
-                featuresMs: number;
-                regressionMs: number;
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -11310,7 +11010,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Lift between two customer groups (segment rules) on a binary outcome (a rule) or a numeric attribute (its mean); 400 with details.reason invalid_rule / empty_group / unknown_attribute */
+    /** Lift between two customer groups (populations) on a binary outcome (a rule) or a numeric attribute (its mean); 400 with details.reason invalid_rule / empty_group / unknown_attribute */
     post: {
       parameters: {
         query?: never;
@@ -11321,18 +11021,15 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
-            /** @description the treated customers: a segment rule */
-            treatment: unknown;
-            /** @description the comparison customers: a segment rule (customers in both groups are left out of both) */
-            control: unknown;
+            treatment: components['schemas']['Population'];
+            control: components['schemas']['Population'];
             /** @description { rule }: binary outcome (share of each group in the rule); { attribute }: mean of a numeric attribute */
             outcome:
               | {
                   attribute: string;
                 }
               | {
-                  /** @description a segment rule (see src/segments/README.md) */
-                  rule: unknown;
+                  rule: components['schemas']['Rule'];
                 };
             /**
              * Format: date
@@ -11514,24 +11211,33 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    get?: never;
+    put?: never;
     /** Customers per lifecycle stage on every snapshot day of a range (default: 90 days) */
-    get: {
+    post: {
       parameters: {
-        query?: {
-          /** @description first day, YYYY-MM-DD */
-          from?: string;
-          /** @description last day, YYYY-MM-DD */
-          to?: string;
-          /** @description a saved segment id: analyse its members only */
-          segment?: string;
-          /** @description a segment rule as JSON text (URL-encoded): analyse its members only */
-          rule?: string;
-        };
+        query?: never;
         header?: never;
         path?: never;
         cookie?: never;
       };
-      requestBody?: never;
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * Format: date
+             * @description first day, YYYY-MM-DD
+             */
+            from?: string;
+            /**
+             * Format: date
+             * @description last day, YYYY-MM-DD
+             */
+            to?: string;
+            population?: components['schemas']['Population'];
+          };
+        };
+      };
       responses: {
         /** @description Default Response */
         200: {
@@ -11649,8 +11355,6 @@ export interface paths {
         };
       };
     };
-    put?: never;
-    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -11664,24 +11368,33 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    get?: never;
+    put?: never;
     /** Stage-to-stage transition matrix, conversion per stage and Sankey links between two snapshot days */
-    get: {
+    post: {
       parameters: {
-        query?: {
-          /** @description first day, YYYY-MM-DD */
-          from?: string;
-          /** @description last day, YYYY-MM-DD */
-          to?: string;
-          /** @description a saved segment id: analyse its members only */
-          segment?: string;
-          /** @description a segment rule as JSON text (URL-encoded): analyse its members only */
-          rule?: string;
-        };
+        query?: never;
         header?: never;
         path?: never;
         cookie?: never;
       };
-      requestBody?: never;
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * Format: date
+             * @description first day, YYYY-MM-DD
+             */
+            from?: string;
+            /**
+             * Format: date
+             * @description last day, YYYY-MM-DD
+             */
+            to?: string;
+            population?: components['schemas']['Population'];
+          };
+        };
+      };
       responses: {
         /** @description Default Response */
         200: {
@@ -11819,8 +11532,6 @@ export interface paths {
         };
       };
     };
-    put?: never;
-    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -11834,22 +11545,28 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    get?: never;
+    put?: never;
     /** Days the customers of each stage have spent in it (median, bands, distribution) */
-    get: {
+    post: {
       parameters: {
-        query?: {
-          /** @description the day, YYYY-MM-DD (default: the latest snapshot) */
-          asOf?: string;
-          /** @description a saved segment id: analyse its members only */
-          segment?: string;
-          /** @description a segment rule as JSON text (URL-encoded): analyse its members only */
-          rule?: string;
-        };
+        query?: never;
         header?: never;
         path?: never;
         cookie?: never;
       };
-      requestBody?: never;
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * Format: date
+             * @description the day, YYYY-MM-DD (default: the latest snapshot)
+             */
+            asOf?: string;
+            population?: components['schemas']['Population'];
+          };
+        };
+      };
       responses: {
         /** @description Default Response */
         200: {
@@ -11980,8 +11697,6 @@ export interface paths {
         };
       };
     };
-    put?: never;
-    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -11995,22 +11710,28 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    get?: never;
+    put?: never;
     /** Acquisition, activation, retention, revenue and referral mapped from the stages and events */
-    get: {
+    post: {
       parameters: {
-        query?: {
-          /** @description the day, YYYY-MM-DD (default: the latest snapshot) */
-          asOf?: string;
-          /** @description a saved segment id: analyse its members only */
-          segment?: string;
-          /** @description a segment rule as JSON text (URL-encoded): analyse its members only */
-          rule?: string;
-        };
+        query?: never;
         header?: never;
         path?: never;
         cookie?: never;
       };
-      requestBody?: never;
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * Format: date
+             * @description the day, YYYY-MM-DD (default: the latest snapshot)
+             */
+            asOf?: string;
+            population?: components['schemas']['Population'];
+          };
+        };
+      };
       responses: {
         /** @description Default Response */
         200: {
@@ -12134,8 +11855,6 @@ export interface paths {
         };
       };
     };
-    put?: never;
-    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -12149,22 +11868,28 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    get?: never;
+    put?: never;
     /** Lorenz and Pareto curves, Gini and top-20% share of AUM and of revenue contribution */
-    get: {
+    post: {
       parameters: {
-        query?: {
-          /** @description the day, YYYY-MM-DD (default today) */
-          asOf?: string;
-          /** @description a saved segment id: analyse its members only */
-          segment?: string;
-          /** @description a segment rule as JSON text (URL-encoded): analyse its members only */
-          rule?: string;
-        };
+        query?: never;
         header?: never;
         path?: never;
         cookie?: never;
       };
-      requestBody?: never;
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * Format: date
+             * @description the day, YYYY-MM-DD (default today)
+             */
+            asOf?: string;
+            population?: components['schemas']['Population'];
+          };
+        };
+      };
       responses: {
         /** @description Default Response */
         200: {
@@ -12314,8 +12039,6 @@ export interface paths {
         };
       };
     };
-    put?: never;
-    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -12329,33 +12052,44 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    get?: never;
+    put?: never;
     /** A metric by day, week or month, optionally broken down by tag, attribute or segment */
-    get: {
+    post: {
       parameters: {
-        query: {
-          metric: 'customers' | 'aum' | 'active_customers' | 'events' | 'transaction_amount';
-          interval?: 'day' | 'week' | 'month';
-          /** @description first day, YYYY-MM-DD */
-          from?: string;
-          /** @description last day, YYYY-MM-DD */
-          to?: string;
-          /** @description events, active_customers: only this event */
-          event?: string;
-          /** @description transaction_amount: only this transaction kind */
-          kind?: string;
-          breakdown?: string;
-          /** @description groups kept (default 5); the rest are other */
-          top?: number;
-          /** @description a saved segment id: analyse its members only */
-          segment?: string;
-          /** @description a segment rule as JSON text (URL-encoded): analyse its members only */
-          rule?: string;
-        };
+        query?: never;
         header?: never;
         path?: never;
         cookie?: never;
       };
-      requestBody?: never;
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            metric: 'customers' | 'aum' | 'active_customers' | 'events' | 'transaction_amount';
+            /** @enum {string} */
+            interval?: 'day' | 'week' | 'month';
+            /**
+             * Format: date
+             * @description first day, YYYY-MM-DD
+             */
+            from?: string;
+            /**
+             * Format: date
+             * @description last day, YYYY-MM-DD
+             */
+            to?: string;
+            /** @description events, active_customers: only this event */
+            event?: string;
+            /** @description transaction_amount: only this transaction kind */
+            kind?: string;
+            breakdown?: components['schemas']['Breakdown'];
+            /** @description groups kept (default 5); the rest are other */
+            top?: number;
+            population?: components['schemas']['Population'];
+          };
+        };
+      };
       responses: {
         /** @description Default Response */
         200: {
@@ -12374,25 +12108,7 @@ export interface paths {
               timeZone: string;
               event: string | null;
               kind: string | null;
-              breakdown:
-                | (
-                    | {
-                        /** @enum {string} */
-                        kind: 'tag';
-                        key: string;
-                      }
-                    | {
-                        /** @enum {string} */
-                        kind: 'attribute';
-                        name: string;
-                      }
-                    | {
-                        /** @enum {string} */
-                        kind: 'segment';
-                        ids: string[];
-                      }
-                  )
-                | null;
+              breakdown: components['schemas']['Breakdown'] | null;
               population: {
                 /** @enum {string} */
                 kind: 'bank' | 'segment' | 'rule';
@@ -12495,8 +12211,6 @@ export interface paths {
         };
       };
     };
-    put?: never;
-    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -12507,6 +12221,232 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    /**
+     * @description A customer-group rule: exactly one kind key per object — groups all/any/not, conditions tag/attr/holds/event/segment/list/sample; at most 12 levels and 500 objects (src/segments/README.md)
+     * @example {
+     *       "tag": "aum_tier",
+     *       "in": [
+     *         "gold",
+     *         "platinum"
+     *       ]
+     *     }
+     * @example {
+     *       "attr": "age",
+     *       "op": "between",
+     *       "value": [
+     *         30,
+     *         40
+     *       ]
+     *     }
+     * @example {
+     *       "holds": "fund",
+     *       "balance": {
+     *         "gte": 10000
+     *       }
+     *     }
+     * @example {
+     *       "event": "purchase",
+     *       "count": {
+     *         "gte": 2
+     *       },
+     *       "within_days": 30,
+     *       "where": {
+     *         "channel": "app"
+     *       }
+     *     }
+     * @example {
+     *       "all": [
+     *         {
+     *           "segment": "high_value"
+     *         },
+     *         {
+     *           "not": {
+     *             "list": "do_not_contact"
+     *           }
+     *         }
+     *       ]
+     *     }
+     * @example {
+     *       "any": [
+     *         {
+     *           "tag": "activity",
+     *           "in": [
+     *             "active"
+     *           ]
+     *         },
+     *         {
+     *           "sample": {
+     *             "percent": 10,
+     *             "seed": "campaign-7"
+     *           }
+     *         }
+     *       ]
+     *     }
+     */
+    Rule:
+      | {
+          all: components['schemas']['Rule'][];
+        }
+      | {
+          any: components['schemas']['Rule'][];
+        }
+      | {
+          not: components['schemas']['Rule'];
+        }
+      | {
+          tag: string;
+          in: string[];
+        }
+      | (
+          | {
+              attr: string;
+              /** @enum {string} */
+              op: '=' | '!=';
+              value: number | string | boolean;
+            }
+          | {
+              attr: string;
+              /** @enum {string} */
+              op: '<' | '<=' | '>' | '>=';
+              value: number | string;
+            }
+          | {
+              attr: string;
+              /** @enum {string} */
+              op: 'between';
+              value: ((number | string) | (number | string))[];
+            }
+          | {
+              attr: string;
+              /** @enum {string} */
+              op: 'in';
+              value: (number | string | boolean)[];
+            }
+          | {
+              attr: string;
+              /** @enum {string} */
+              op: 'contains';
+              value: string;
+            }
+          | {
+              attr: string;
+              /** @enum {string} */
+              op: 'empty';
+              value: boolean;
+            }
+        )
+      | {
+          /** @enum {string} */
+          holds:
+            'current_deposit' | 'time_deposit' | 'wealth' | 'fund' | 'insurance' | 'loan' | 'credit_card';
+          balance?: {
+            gt?: number;
+            gte?: number;
+            lt?: number;
+            lte?: number;
+            eq?: number;
+          };
+        }
+      | {
+          event: string;
+          count?: {
+            gt?: number;
+            gte?: number;
+            lt?: number;
+            lte?: number;
+            eq?: number;
+          };
+          sum?: {
+            gt?: number;
+            gte?: number;
+            lt?: number;
+            lte?: number;
+            eq?: number;
+            property: string;
+          };
+          within_days?: number;
+          from?: string;
+          to?: string;
+          where?: {
+            [key: string]:
+              | (number | string | boolean)
+              | {
+                  eq?: number | string | boolean;
+                  ne?: number | string | boolean;
+                  gt?: number | string;
+                  gte?: number | string;
+                  lt?: number | string;
+                  lte?: number | string;
+                  in?: (number | string | boolean)[];
+                  contains?: string;
+                };
+          };
+        }
+      | {
+          segment: string;
+        }
+      | {
+          list: string;
+        }
+      | {
+          sample: {
+            percent: number;
+            seed: string;
+          };
+        };
+    /**
+     * @description the customers analysed: a saved segment or a rule; leave it out for the whole bank
+     * @example {
+     *       "segmentId": "high_value"
+     *     }
+     * @example {
+     *       "rule": {
+     *         "tag": "aum_tier",
+     *         "in": [
+     *           "gold",
+     *           "platinum"
+     *         ]
+     *       }
+     *     }
+     */
+    Population:
+      | {
+          /** @description a saved segment: its members (its current rule's) */
+          segmentId: string;
+        }
+      | {
+          rule: components['schemas']['Rule'];
+        };
+    /**
+     * @description groups of customers to split the answer by (the segment index of the analysis day)
+     * @example {
+     *       "by": "tag",
+     *       "tag": "aum_tier"
+     *     }
+     * @example {
+     *       "by": "segment",
+     *       "segments": [
+     *         "young",
+     *         "retired"
+     *       ]
+     *     }
+     */
+    Breakdown:
+      | {
+          /** @enum {string} */
+          by: 'tag';
+          tag: string;
+        }
+      | {
+          /** @enum {string} */
+          by: 'attribute';
+          attribute: string;
+        }
+      | {
+          /** @enum {string} */
+          by: 'segment';
+          segments: string[];
+        };
     OrgNodeInput: {
       id: string;
       name: string;
@@ -12523,6 +12463,232 @@ export interface components {
       parentId: string | null;
       children: components['schemas']['OrgNode'][];
     };
+    /**
+     * @description A customer-group rule: exactly one kind key per object — groups all/any/not, conditions tag/attr/holds/event/segment/list/sample; at most 12 levels and 500 objects (src/segments/README.md)
+     * @example {
+     *       "tag": "aum_tier",
+     *       "in": [
+     *         "gold",
+     *         "platinum"
+     *       ]
+     *     }
+     * @example {
+     *       "attr": "age",
+     *       "op": "between",
+     *       "value": [
+     *         30,
+     *         40
+     *       ]
+     *     }
+     * @example {
+     *       "holds": "fund",
+     *       "balance": {
+     *         "gte": 10000
+     *       }
+     *     }
+     * @example {
+     *       "event": "purchase",
+     *       "count": {
+     *         "gte": 2
+     *       },
+     *       "within_days": 30,
+     *       "where": {
+     *         "channel": "app"
+     *       }
+     *     }
+     * @example {
+     *       "all": [
+     *         {
+     *           "segment": "high_value"
+     *         },
+     *         {
+     *           "not": {
+     *             "list": "do_not_contact"
+     *           }
+     *         }
+     *       ]
+     *     }
+     * @example {
+     *       "any": [
+     *         {
+     *           "tag": "activity",
+     *           "in": [
+     *             "active"
+     *           ]
+     *         },
+     *         {
+     *           "sample": {
+     *             "percent": 10,
+     *             "seed": "campaign-7"
+     *           }
+     *         }
+     *       ]
+     *     }
+     */
+    RuleInput:
+      | {
+          all: components['schemas']['RuleInput'][];
+        }
+      | {
+          any: components['schemas']['RuleInput'][];
+        }
+      | {
+          not: components['schemas']['RuleInput'];
+        }
+      | {
+          tag: string;
+          in: string[];
+        }
+      | (
+          | {
+              attr: string;
+              /** @enum {string} */
+              op: '=' | '!=';
+              value: number | string | boolean;
+            }
+          | {
+              attr: string;
+              /** @enum {string} */
+              op: '<' | '<=' | '>' | '>=';
+              value: number | string;
+            }
+          | {
+              attr: string;
+              /** @enum {string} */
+              op: 'between';
+              value: ((number | string) | (number | string))[];
+            }
+          | {
+              attr: string;
+              /** @enum {string} */
+              op: 'in';
+              value: (number | string | boolean)[];
+            }
+          | {
+              attr: string;
+              /** @enum {string} */
+              op: 'contains';
+              value: string;
+            }
+          | {
+              attr: string;
+              /** @enum {string} */
+              op: 'empty';
+              value: boolean;
+            }
+        )
+      | {
+          /** @enum {string} */
+          holds:
+            'current_deposit' | 'time_deposit' | 'wealth' | 'fund' | 'insurance' | 'loan' | 'credit_card';
+          balance?: {
+            gt?: number;
+            gte?: number;
+            lt?: number;
+            lte?: number;
+            eq?: number;
+          };
+        }
+      | {
+          event: string;
+          count?: {
+            gt?: number;
+            gte?: number;
+            lt?: number;
+            lte?: number;
+            eq?: number;
+          };
+          sum?: {
+            gt?: number;
+            gte?: number;
+            lt?: number;
+            lte?: number;
+            eq?: number;
+            property: string;
+          };
+          within_days?: number;
+          from?: string;
+          to?: string;
+          where?: {
+            [key: string]:
+              | (number | string | boolean)
+              | {
+                  eq?: number | string | boolean;
+                  ne?: number | string | boolean;
+                  gt?: number | string;
+                  gte?: number | string;
+                  lt?: number | string;
+                  lte?: number | string;
+                  in?: (number | string | boolean)[];
+                  contains?: string;
+                };
+          };
+        }
+      | {
+          segment: string;
+        }
+      | {
+          list: string;
+        }
+      | {
+          sample: {
+            percent: number;
+            seed: string;
+          };
+        };
+    /**
+     * @description the customers analysed: a saved segment or a rule; leave it out for the whole bank
+     * @example {
+     *       "segmentId": "high_value"
+     *     }
+     * @example {
+     *       "rule": {
+     *         "tag": "aum_tier",
+     *         "in": [
+     *           "gold",
+     *           "platinum"
+     *         ]
+     *       }
+     *     }
+     */
+    PopulationInput:
+      | {
+          /** @description a saved segment: its members (its current rule's) */
+          segmentId: string;
+        }
+      | {
+          rule: components['schemas']['RuleInput'];
+        };
+    /**
+     * @description groups of customers to split the answer by (the segment index of the analysis day)
+     * @example {
+     *       "by": "tag",
+     *       "tag": "aum_tier"
+     *     }
+     * @example {
+     *       "by": "segment",
+     *       "segments": [
+     *         "young",
+     *         "retired"
+     *       ]
+     *     }
+     */
+    BreakdownInput:
+      | {
+          /** @enum {string} */
+          by: 'tag';
+          tag: string;
+        }
+      | {
+          /** @enum {string} */
+          by: 'attribute';
+          attribute: string;
+        }
+      | {
+          /** @enum {string} */
+          by: 'segment';
+          segments: string[];
+        };
   };
   responses: never;
   parameters: never;

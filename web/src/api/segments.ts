@@ -35,7 +35,7 @@ export const segmentsApi = {
   analysis: (id: string, signal?: AbortSignal) =>
     ok(client.GET('/v1/segments/{id}/analysis', { params: { path: { id } }, signal })),
   analyseRule: (rule: ApiRule, signal?: AbortSignal) =>
-    ok(client.POST('/v1/segments/analysis', { body: { rule }, signal })),
+    ok(client.POST('/v1/segments/analysis', { body: { population: { rule } }, signal })),
   /** Refused (with the unknown numbers in the error's details) when some are unknown, unless `allowUnknown`. */
   createList: (name: string, customerNos: string[], allowUnknown = false) =>
     ok(client.POST('/v1/lists', { body: { name, customerNos, ...(allowUnknown ? { allowUnknown } : {}) } })),

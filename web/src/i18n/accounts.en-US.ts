@@ -32,6 +32,7 @@ export const accountsEnUS = {
   'admin.permission.audit.read': 'Read the audit log',
   'admin.permission.segments.export': 'Export customer groups',
   'admin.permission.customers.export': 'Export customer lists',
+  'admin.permission.content.approve': 'Approve content (compliance review)',
 
   'admin.users.title': 'Users',
   'admin.users.subtitle':

@@ -1,6 +1,7 @@
 import { Alert, Card, Skeleton } from 'antd';
 import { useMemo } from 'react';
 import { ApiError } from '../../../api/client.ts';
+import { toApiRule } from '../../../api/rule.ts';
 import { LoadError } from '../../../components/LoadError.tsx';
 import { useLoad } from '../../../components/useLoad.ts';
 import type { MessageKey } from '../../../i18n/en-US.ts';
@@ -50,13 +51,13 @@ export function DriversPage() {
     async (signal): Promise<DriversAnalysis | null> => {
       if (!query?.outcome) return null;
       const population = query.segment
-        ? { segment: query.segment }
+        ? { segmentId: query.segment }
         : query.population
-          ? (JSON.parse(query.population) as unknown)
+          ? { rule: toApiRule(JSON.parse(query.population)) }
           : undefined;
       return driversApi.analyse(
         {
-          outcome: JSON.parse(query.outcome) as unknown,
+          outcome: toApiRule(JSON.parse(query.outcome)),
           ...(population === undefined ? {} : { population }),
           ...(query.bins ? { bins: query.bins } : {}),
           ...(query.holdout ? { holdoutPercent: query.holdout } : {}),

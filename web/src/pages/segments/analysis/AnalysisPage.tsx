@@ -1,6 +1,7 @@
 import { CalendarOutlined, EditOutlined, FundViewOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Alert, Button, Space, Tag, Typography } from 'antd';
 import { useMemo } from 'react';
+import { toApiRule } from '../../../api/rule.ts';
 import { segmentsApi, type Analysis, type Segment } from '../../../api/segments.ts';
 import { NotReady } from '../../../components/LoadError.tsx';
 import { BackLink, PageHeader } from '../../../components/PageHeader.tsx';
@@ -33,7 +34,7 @@ export function AnalysisPage({ segmentId }: { segmentId?: string }) {
         return { analysis, segment };
       }
       if (!rule.ok) throw new Error(rule.problem);
-      return { analysis: await segmentsApi.analyseRule(rule.value, signal), segment: null };
+      return { analysis: await segmentsApi.analyseRule(toApiRule(rule.value), signal), segment: null };
     },
     [segmentId, ruleText],
   );

@@ -6,6 +6,7 @@ import {
   incompletePaths,
   matchRule,
   asRule,
+  toApiRule,
   updateAt,
   type Rule,
   type Step,
@@ -132,7 +133,7 @@ export function BuilderPage({ segmentId }: { segmentId?: string }) {
     try {
       const input = {
         name: name.trim(),
-        rule,
+        rule: toApiRule(rule),
         ...(description.trim() ? { description: description.trim() } : {}),
       };
       if (saved && !asNew) {

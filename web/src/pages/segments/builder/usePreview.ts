@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { ApiError, errorText, isAbort, type Issue } from '../../../api/client.ts';
+import { toApiRule } from '../../../api/rule.ts';
 import { segmentsApi } from '../../../api/segments.ts';
 
 export type PreviewState =
@@ -29,7 +30,7 @@ export function usePreview(ruleJson: string, enabled: boolean): { state: Preview
     const controller = new AbortController();
     const timer = window.setTimeout(() => {
       segmentsApi
-        .preview(JSON.parse(ruleJson) as unknown, controller.signal)
+        .preview(toApiRule(JSON.parse(ruleJson)), controller.signal)
         .then((p) => {
           if (!controller.signal.aborted)
             setState({ status: 'ok', rule: ruleJson, count: p.count, elapsedMs: p.elapsed_ms });

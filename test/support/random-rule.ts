@@ -1,5 +1,5 @@
-import type { Prng } from './prng.ts';
-import { addDays } from './reference.ts';
+import type { Prng } from '../../src/shared/prng.ts';
+import { addDays } from './segments-reference.ts';
 import {
   PRODUCT_CATEGORIES,
   type AttrRule,
@@ -8,8 +8,8 @@ import {
   type PropertyPredicate,
   type Rule,
   type Scalar,
-} from './rule.ts';
-import { everyLeaf, walkRule, type RuleVisitor } from './rule-walk.ts';
+} from '../../src/segments/rule.ts';
+import { everyLeaf, walkRule, type RuleVisitor } from '../../src/segments/rule-walk.ts';
 
 // Test support: random rules over a vocabulary, reaching every leaf kind and op with edge values (bounds equal to
 // existing values, just beside them, outside the data, nulls, zero counts, empty groups).

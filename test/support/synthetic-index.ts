@@ -1,7 +1,7 @@
-import { CustomerIndexBuilder, type CustomerIndex } from './index.ts';
-import { formatDay, parseDay } from './predicate.ts';
-import { Prng } from './prng.ts';
-import type { AttrRule, ProductCategory, Rule } from './rule.ts';
+import { CustomerIndexBuilder, type CustomerIndex } from '../../src/segments/index.ts';
+import { formatDay, parseDay } from '../../src/segments/predicate.ts';
+import { Prng } from '../../src/shared/prng.ts';
+import type { AttrRule, ProductCategory, Rule } from '../../src/segments/rule.ts';
 
 // A synthetic bank of any size for benchmarks: ~60 tag values with realistic shares (tiers, lifecycle, RFM, risk
 // levels, branches, yes/no flags such as wecom_friend, multi-valued channel preferences), numeric, date, string and

@@ -1,4 +1,4 @@
-import type { Bounds, PropertyPredicate, Rule, Scalar } from './rule.ts';
+import type { Bounds, PropertyPredicate, Rule, Scalar } from '../../src/segments/rule.ts';
 
 // Test support: a plain row-by-row evaluator of rules over plain JS objects, the oracle the bitmap engine is checked
 // against. It is written straight from the rule semantics and shares nothing with the engine but the rule types:

@@ -1,16 +1,20 @@
-import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from './bitmap.ts';
-import { CustomerIndexBuilder, type CustomerIndex, type IndexBuilderOptions } from './index.ts';
-import type { EventCondition } from './predicate.ts';
-import { Prng } from './prng.ts';
+import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../../src/shared/bitmap.ts';
+import {
+  CustomerIndexBuilder,
+  type CustomerIndex,
+  type IndexBuilderOptions,
+} from '../../src/segments/index.ts';
+import type { EventCondition } from '../../src/segments/predicate.ts';
+import { Prng } from '../../src/shared/prng.ts';
 import {
   addDays,
   referenceMatchesWhere,
   type RefCustomer,
   type RefData,
   type RefEvent,
-} from './reference.ts';
+} from './segments-reference.ts';
 import { randomRule, type RuleVocabulary } from './random-rule.ts';
-import { PRODUCT_CATEGORIES, type Rule, type Scalar } from './rule.ts';
+import { PRODUCT_CATEGORIES, type Rule, type Scalar } from '../../src/segments/rule.ts';
 
 // Test support for the property test: a random small bank (customers with nulls, tags, holdings, events, saved
 // segments, lists) given both as plain rows for the reference evaluator and as a CustomerIndex for the engine,

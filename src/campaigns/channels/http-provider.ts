@@ -1,0 +1,126 @@
+import { createHmac } from 'node:crypto';
+import { z } from 'zod';
+import type { ChannelSender, OutgoingMessage, SendOutcome } from './channel.ts';
+
+// Channels whose provider takes an HTTP POST of JSON: the generic webhook, the bank's SMS gateway and its push
+// service differ only in the body they send. Every request is signed (HMAC-SHA256 over timestamp and body, as
+// `X-Flywheel-Signature: t=<unix seconds>,v1=<hex>`), carries `Idempotency-Key`, and is bounded by a timeout.
+
+export const httpProviderConfigSchema = z
+  .object({
+    url: z.url({ protocol: /^https?$/ }),
+    secret: z.string().min(16).max(256),
+    timeoutMs: z.int().min(100).max(60_000).default(5_000),
+  })
+  .strict();
+export type HttpProviderConfig = z.infer<typeof httpProviderConfigSchema>;
+
+/** The signature header value of `body` sent at `unixSeconds`. */
+export function signBody(secret: string, unixSeconds: number, body: string): string {
+  const mac = createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex');
+  return `t=${unixSeconds},v1=${mac}`;
+}
+
+const RETRYABLE = new Set([408, 425, 429]);
+
+/** How an HTTP answer is read: 2xx accepted (its `id` kept), 408/425/429/5xx retried, other 4xx refused for good. */
+async function outcomeOf(response: Response): Promise<SendOutcome> {
+  const text = await response.text().catch(() => '');
+  if (response.ok) {
+    let providerId: string | null = null;
+    try {
+      const body: unknown = JSON.parse(text);
+      const id = body && typeof body === 'object' ? (body as Record<string, unknown>)['id'] : undefined;
+      if (typeof id === 'string' || typeof id === 'number') providerId = String(id).slice(0, 200);
+    } catch {
+      // An unreadable acknowledgement is still an acceptance: the status code says so.
+    }
+    return { status: 'sent', providerId };
+  }
+  const reason = `HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`;
+  if (RETRYABLE.has(response.status) || response.status >= 500) {
+    const after = Number(response.headers.get('retry-after'));
+    return { status: 'retry', reason, ...(after > 0 ? { retryAfterMs: Math.min(after, 3600) * 1000 } : {}) };
+  }
+  return { status: 'failed', reason };
+}
+
+/** An HTTP JSON provider; `body` shapes what this kind of provider expects. */
+export function httpProvider(
+  kind: string,
+  config: HttpProviderConfig,
+  body: (message: OutgoingMessage) => unknown,
+  now: () => Date = () => new Date(),
+): ChannelSender {
+  return {
+    kind,
+    async send(message, signal) {
+      const payload = JSON.stringify(body(message));
+      const timeout = AbortSignal.timeout(config.timeoutMs);
+      try {
+        const response = await fetch(config.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'idempotency-key': message.idempotencyKey,
+            'x-flywheel-signature': signBody(config.secret, Math.floor(now().getTime() / 1000), payload),
+          },
+          body: payload,
+          signal: AbortSignal.any([signal, timeout]),
+        });
+        return await outcomeOf(response);
+      } catch (error) {
+        if (signal.aborted) throw error;
+        const reason = timeout.aborted ? `no answer within ${config.timeoutMs} ms` : (error as Error).message;
+        return { status: 'retry', reason: reason.slice(0, 200) };
+      }
+    },
+  };
+}
+
+/** The generic webhook: the whole message as JSON. */
+export function webhookChannel(config: HttpProviderConfig, now?: () => Date): ChannelSender {
+  return httpProvider(
+    'webhook',
+    config,
+    (m) => ({
+      idempotencyKey: m.idempotencyKey,
+      campaignId: m.campaignId,
+      runId: m.runId,
+      contentId: m.contentId,
+      contentVersion: m.contentVersion,
+      customerNo: m.customerNo,
+      to: m.to,
+      reaches: m.reaches,
+      purpose: m.purpose,
+      variant: m.variant,
+      message: m.fields,
+    }),
+    now,
+  );
+}
+
+/** The bank's SMS gateway: number and text. */
+export function smsChannel(config: HttpProviderConfig, now?: () => Date): ChannelSender {
+  return httpProvider(
+    'sms',
+    config,
+    (m) => ({ id: m.idempotencyKey, to: m.to, text: m.fields['text'] ?? '' }),
+    now,
+  );
+}
+
+/** The bank's app push service: the customer and the notification. */
+export function pushChannel(config: HttpProviderConfig, now?: () => Date): ChannelSender {
+  return httpProvider(
+    'push',
+    config,
+    (m) => ({
+      id: m.idempotencyKey,
+      customerNo: m.customerNo,
+      title: m.fields['title'] ?? '',
+      body: m.fields['body'] ?? '',
+    }),
+    now,
+  );
+}

@@ -1,0 +1,210 @@
+import type { Kysely } from 'kysely';
+import type { Template } from 'liquidjs';
+import type { Database } from '../../store/operational/database.ts';
+import type { OutgoingMessage } from '../channels/channel.ts';
+import type { ContentDraft, VariantKind } from '../content/model.ts';
+import { loadRecipients, type Recipient } from '../content/recipients.ts';
+import { parseTemplate, renderTemplate, templateTagKeys, type MessageScope } from '../content/template.ts';
+import type { ContactChannel, Purpose } from '../policy/settings.ts';
+import type { ClaimedDelivery } from './queue.ts';
+
+// Turns claimed deliveries into messages: the run's campaign version names the approved content version and the
+// purpose; the channel names the variant and touchpoint; templates are parsed once per run and rendered per
+// recipient. Consent is read again at send time, so an opt-out that arrived after the run was prepared still holds.
+
+/** A channel as the composer needs it. */
+export interface ChannelSpec {
+  readonly key: string;
+  readonly reaches: ContactChannel;
+  readonly variant: VariantKind;
+}
+
+/** The message for a delivery, or why it is not sent after all. */
+export type Composed =
+  | { readonly key: string; readonly message: OutgoingMessage }
+  | {
+      readonly key: string;
+      readonly suppressed: 'opted_out' | 'no_variant' | 'no_customer' | 'render_failed';
+      readonly detail?: string;
+    };
+
+interface RunContext {
+  readonly campaignId: number;
+  readonly purpose: Purpose;
+  readonly contentId: number;
+  readonly contentVersion: number;
+  readonly templates: Map<VariantKind, Map<string, Template[]>>;
+  readonly tagKeys: string[];
+  readonly product?: MessageScope['product'];
+  readonly bankName: string;
+}
+
+/** What a run's campaign version must say for delivery. */
+export interface RunBody {
+  readonly purpose: Purpose;
+  readonly content: { readonly id: number; readonly version: number };
+}
+
+/** Composes messages for claimed deliveries; contexts are cached per run. */
+export class Composer {
+  readonly #db: Kysely<Database>;
+  readonly #channels: ReadonlyMap<string, ChannelSpec>;
+  readonly #bankName: string;
+  readonly #runs = new Map<number, Promise<RunContext>>();
+
+  constructor(db: Kysely<Database>, channels: ReadonlyMap<string, ChannelSpec>, bankName: string) {
+    this.#db = db;
+    this.#channels = channels;
+    this.#bankName = bankName;
+  }
+
+  #context(runId: number): Promise<RunContext> {
+    let context = this.#runs.get(runId);
+    if (!context) {
+      context = this.#load(runId);
+      context.catch(() => this.#runs.delete(runId));
+      this.#runs.set(runId, context);
+    }
+    return context;
+  }
+
+  async #load(runId: number): Promise<RunContext> {
+    const run = await this.#db
+      .selectFrom('campaign_runs as r')
+      .innerJoin('campaign_versions as v', (j) =>
+        j.onRef('v.campaign_id', '=', 'r.campaign_id').onRef('v.version', '=', 'r.version'),
+      )
+      .select(['r.campaign_id', 'v.body'])
+      .where('r.id', '=', String(runId))
+      .executeTakeFirstOrThrow();
+    const body = run.body as unknown as RunBody;
+    const content = await this.#db
+      .selectFrom('content_versions')
+      .select(['body', 'status'])
+      .where('content_id', '=', body.content.id)
+      .where('version', '=', body.content.version)
+      .executeTakeFirstOrThrow();
+    if (content.status !== 'approved')
+      throw new Error(
+        `content ${body.content.id} v${body.content.version} is ${content.status}, not approved`,
+      );
+    const draft = content.body as unknown as ContentDraft;
+    const templates = new Map<VariantKind, Map<string, Template[]>>();
+    const tagKeys = new Set<string>();
+    for (const [kind, variant] of Object.entries(draft.variants) as [
+      VariantKind,
+      Record<string, unknown>,
+    ][]) {
+      const fields = new Map<string, Template[]>();
+      for (const [field, value] of Object.entries(variant)) {
+        if (typeof value !== 'string') continue;
+        // Approved content was checked against the catalogue when saved; here it is only parsed.
+        const parsed = parseTemplate(field, value);
+        fields.set(field, parsed);
+        for (const key of templateTagKeys(parsed)) tagKeys.add(key);
+      }
+      templates.set(kind, fields);
+    }
+    const product = draft.productId
+      ? await this.#db
+          .selectFrom('products')
+          .select(['name', 'category', 'annual_rate', 'term_days', 'risk_level', 'role'])
+          .where('id', '=', draft.productId)
+          .executeTakeFirst()
+      : undefined;
+    return {
+      campaignId: run.campaign_id,
+      purpose: body.purpose,
+      contentId: body.content.id,
+      contentVersion: body.content.version,
+      templates,
+      tagKeys: [...tagKeys],
+      ...(product
+        ? {
+            product: {
+              name: product.name,
+              category: product.category,
+              rate: product.annual_rate === null ? '' : Number(product.annual_rate),
+              term_days: product.term_days ?? '',
+              risk_level: product.risk_level ?? '',
+              role: product.role ?? '',
+            },
+          }
+        : {}),
+      bankName: this.#bankName,
+    };
+  }
+
+  /** The messages of a claimed batch (one run or several). */
+  async compose(batch: readonly ClaimedDelivery[]): Promise<Composed[]> {
+    const byRun = new Map<number, ClaimedDelivery[]>();
+    for (const d of batch) byRun.set(d.runId, [...(byRun.get(d.runId) ?? []), d]);
+    const out: Composed[] = [];
+    for (const [runId, deliveries] of byRun) {
+      const context = await this.#context(runId);
+      const ids = [...new Set(deliveries.map((d) => d.customerId))];
+      const [recipients, revoked] = await Promise.all([
+        loadRecipients(this.#db, ids, context.tagKeys),
+        this.#revoked(ids),
+      ]);
+      for (const d of deliveries) out.push(this.#one(d, context, recipients.get(d.customerId), revoked));
+    }
+    return out;
+  }
+
+  /** (customer, touchpoint) pairs whose consent is revoked now. */
+  async #revoked(ids: readonly number[]): Promise<Set<string>> {
+    const rows = await this.#db
+      .selectFrom('consents')
+      .select(['customer_id', 'channel'])
+      .where('customer_id', 'in', ids)
+      .where('status', '=', 'revoked')
+      .execute();
+    return new Set(rows.map((r) => `${r.customer_id}:${r.channel}`));
+  }
+
+  #one(
+    d: ClaimedDelivery,
+    context: RunContext,
+    recipient: Recipient | undefined,
+    revoked: ReadonlySet<string>,
+  ): Composed {
+    const channel = this.#channels.get(d.channel);
+    const key = d.idempotencyKey;
+    if (!recipient) return { key, suppressed: 'no_customer' };
+    if (!channel) return { key, suppressed: 'no_variant', detail: `channel ${d.channel} is not configured` };
+    if (revoked.has(`${d.customerId}:${channel.reaches}`)) return { key, suppressed: 'opted_out' };
+    const templates = context.templates.get(channel.variant);
+    if (!templates)
+      return { key, suppressed: 'no_variant', detail: `the content has no ${channel.variant} variant` };
+    const scope: MessageScope = {
+      ...recipient.scope,
+      ...(context.product ? { product: context.product } : {}),
+      bank: { name: context.bankName },
+    };
+    const fields: Record<string, string> = {};
+    try {
+      for (const [field, template] of templates) fields[field] = renderTemplate(template, scope);
+    } catch (error) {
+      return { key, suppressed: 'render_failed', detail: (error as Error).message.slice(0, 200) };
+    }
+    return {
+      key,
+      message: {
+        idempotencyKey: key,
+        campaignId: context.campaignId,
+        runId: d.runId,
+        contentId: context.contentId,
+        contentVersion: context.contentVersion,
+        customerId: d.customerId,
+        customerNo: recipient.customerNo,
+        to: recipient.addresses[channel.reaches] ?? null,
+        reaches: channel.reaches,
+        purpose: context.purpose,
+        variant: channel.variant,
+        fields,
+        managerId: recipient.managerId,
+      },
+    };
+  }
+}

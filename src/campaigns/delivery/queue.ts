@@ -1,0 +1,122 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../store/operational/database.ts';
+
+// The delivery queue is the deliveries table. Workers claim due rows with row locks that skip rows another worker
+// holds (FOR UPDATE SKIP LOCKED: several workers on PostgreSQL share the queue), lease them for a while, send, and
+// settle them. A worker that dies leaves its rows 'sending' with a lease that expires; the next claim takes them
+// again and sends them with the same idempotency key, which the provider deduplicates on.
+
+/** One claimed delivery. */
+export interface ClaimedDelivery {
+  readonly runId: number;
+  readonly customerId: number;
+  readonly channel: string;
+  readonly idempotencyKey: string;
+  /** Attempts including this one. */
+  readonly attempts: number;
+}
+
+/** How to claim: who, when, how many, for how long. */
+export interface ClaimRequest {
+  readonly workerId: string;
+  readonly now: Date;
+  readonly limit: number;
+  readonly leaseMs: number;
+}
+
+type Row = {
+  run_id: string;
+  customer_id: number;
+  channel: string;
+  idempotency_key: string;
+  attempts: number;
+};
+const claimed = (r: Row): ClaimedDelivery => ({
+  runId: Number(r.run_id),
+  customerId: r.customer_id,
+  channel: r.channel,
+  idempotencyKey: r.idempotency_key,
+  attempts: r.attempts,
+});
+
+/** Claims up to `limit` due deliveries of sending runs: expired leases first, then queued rows by due time. */
+export async function claimDeliveries(
+  db: Kysely<Database>,
+  request: ClaimRequest,
+): Promise<ClaimedDelivery[]> {
+  const until = new Date(request.now.getTime() + request.leaseMs);
+  return db.transaction().execute(async (tx) => {
+    const claim = async (due: ReturnType<typeof sql>, limit: number) =>
+      (
+        await sql<Row>`
+          with due as (
+            select d.run_id, d.customer_id, d.channel from deliveries d
+            where ${due} and d.run_id in (select id from campaign_runs where status = 'sending')
+            order by d.not_before
+            limit ${limit}
+            for update of d skip locked)
+          update deliveries d
+             set status = 'sending', claimed_by = ${request.workerId}, claimed_until = ${until},
+                 attempts = d.attempts + 1, updated_at = ${request.now}
+            from due
+           where d.run_id = due.run_id and d.customer_id = due.customer_id and d.channel = due.channel
+          returning d.run_id, d.customer_id, d.channel, d.idempotency_key, d.attempts`.execute(tx)
+      ).rows.map(claimed);
+    const expired = await claim(
+      sql`d.status = 'sending' and d.claimed_until < ${request.now}`,
+      request.limit,
+    );
+    if (expired.length >= request.limit) return expired;
+    const queued = await claim(
+      sql`d.status = 'queued' and d.not_before <= ${request.now}`,
+      request.limit - expired.length,
+    );
+    return [...expired, ...queued];
+  });
+}
+
+/** The end of one attempt. */
+export type Settlement =
+  | { readonly key: string; readonly status: 'sent'; readonly providerId: string | null }
+  | { readonly key: string; readonly status: 'queued'; readonly retryAt: Date; readonly error: string }
+  | {
+      readonly key: string;
+      readonly status: 'failed' | 'dead' | 'suppressed' | 'cancelled';
+      readonly error: string;
+    };
+
+/**
+ * Settles claimed deliveries in one statement. Only rows this worker still holds change: when its lease ran out and
+ * another worker took a row, that worker settles it.
+ */
+export async function settleDeliveries(
+  db: Kysely<Database>,
+  workerId: string,
+  now: Date,
+  settlements: readonly Settlement[],
+): Promise<number> {
+  if (settlements.length === 0) return 0;
+  const rows = settlements.map((s) => ({
+    key: s.key,
+    status: s.status,
+    provider_id: s.status === 'sent' ? s.providerId : null,
+    error: 'error' in s ? s.error.slice(0, 500) : null,
+    retry_at: s.status === 'queued' ? s.retryAt.toISOString() : null,
+  }));
+  const result = await sql`
+    update deliveries d
+       set status = v.status, provider_id = coalesce(v.provider_id, d.provider_id), last_error = v.error,
+           not_before = coalesce(v.retry_at, d.not_before),
+           sent_at = case when v.status = 'sent' then ${now}::timestamptz else d.sent_at end,
+           claimed_by = null, claimed_until = null, updated_at = ${now}
+      from json_to_recordset(${JSON.stringify(rows)}::json)
+           as v(key text, status text, provider_id text, error text, retry_at timestamptz)
+     where d.idempotency_key = v.key and d.claimed_by = ${workerId} and d.status = 'sending'`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/** The back-off before attempt `attempts + 1`: 5 s doubling to at most 30 minutes, or what the provider asked. */
+export function retryDelayMs(attempts: number, providerAsked?: number): number {
+  const backoff = Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 30 * 60_000);
+  return Math.max(backoff, providerAsked ?? 0);
+}

@@ -1,0 +1,152 @@
+import { sql, type Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Clock } from '../../shared/clock.ts';
+import type { Database } from '../../store/operational/database.ts';
+import type { ChannelSender, OutgoingMessage } from '../channels/channel.ts';
+import type { Composer } from './composer.ts';
+import { claimDeliveries, retryDelayMs, settleDeliveries, type Settlement } from './queue.ts';
+
+// The delivery worker: claim a batch, compose, send with bounded concurrency, settle the batch in one statement,
+// repeat. Any number of workers (processes, machines) may run against one PostgreSQL store; on the embedded store one
+// process holds it. Killing a worker at any point loses nothing and sends nothing twice at the provider: unsettled
+// claims expire and are sent again under the same idempotency key.
+
+/** What a delivery worker is given. */
+export interface WorkerDeps {
+  readonly db: Kysely<Database>;
+  readonly clock: Clock;
+  readonly workerId: string;
+  readonly senders: ReadonlyMap<string, ChannelSender>;
+  readonly composer: Composer;
+  readonly logger?: Logger;
+  /** Called with each batch's sent messages (the feedback loop records them in the event store). */
+  readonly onSent?: (sent: readonly OutgoingMessage[], at: Date) => Promise<void>;
+  readonly batchSize?: number;
+  readonly concurrency?: number;
+  readonly leaseMs?: number;
+  /** Attempts before a delivery goes to the dead letters. */
+  readonly maxAttempts?: number;
+}
+
+/** Counts of one batch. */
+export interface BatchReport {
+  claimed: number;
+  sent: number;
+  retried: number;
+  failed: number;
+  dead: number;
+  suppressed: number;
+}
+
+async function eachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  });
+  await Promise.all(lanes);
+}
+
+/** Claims, sends and settles one batch. */
+export async function deliverBatch(deps: WorkerDeps, signal: AbortSignal): Promise<BatchReport> {
+  const report: BatchReport = { claimed: 0, sent: 0, retried: 0, failed: 0, dead: 0, suppressed: 0 };
+  const claimed = await claimDeliveries(deps.db, {
+    workerId: deps.workerId,
+    now: deps.clock.now(),
+    limit: deps.batchSize ?? 200,
+    leaseMs: deps.leaseMs ?? 60_000,
+  });
+  report.claimed = claimed.length;
+  if (claimed.length === 0) return report;
+  const attempts = new Map(claimed.map((c) => [c.idempotencyKey, c.attempts]));
+  const channelOf = new Map(claimed.map((c) => [c.idempotencyKey, c.channel]));
+  const maxAttempts = deps.maxAttempts ?? 5;
+  const settlements: Settlement[] = [];
+  const sent: OutgoingMessage[] = [];
+  const composed = await deps.composer.compose(claimed);
+  await eachLimited(composed, deps.concurrency ?? 32, async (item) => {
+    if (!('message' in item)) {
+      report.suppressed++;
+      settlements.push({
+        key: item.key,
+        status: 'suppressed',
+        error: item.suppressed + (item.detail ? `: ${item.detail}` : ''),
+      });
+      return;
+    }
+    const sender = deps.senders.get(channelOf.get(item.key) ?? '');
+    let outcome;
+    try {
+      outcome = sender
+        ? await sender.send(item.message, signal)
+        : { status: 'failed' as const, reason: 'channel not available in this worker' };
+    } catch (error) {
+      if (!signal.aborted) throw error;
+      // Stopping: the provider may or may not have it; it goes again under the same key, at once.
+      settlements.push({
+        key: item.key,
+        status: 'queued',
+        retryAt: deps.clock.now(),
+        error: 'worker stopped mid-send',
+      });
+      return;
+    }
+    if (outcome.status === 'sent') {
+      report.sent++;
+      sent.push(item.message);
+      settlements.push({ key: item.key, status: 'sent', providerId: outcome.providerId });
+    } else if (outcome.status === 'failed') {
+      report.failed++;
+      settlements.push({ key: item.key, status: 'failed', error: outcome.reason });
+    } else if ((attempts.get(item.key) ?? 1) >= maxAttempts) {
+      report.dead++;
+      settlements.push({
+        key: item.key,
+        status: 'dead',
+        error: `${maxAttempts} attempts; last: ${outcome.reason}`,
+      });
+    } else {
+      report.retried++;
+      const delay = retryDelayMs(attempts.get(item.key) ?? 1, outcome.retryAfterMs);
+      settlements.push({
+        key: item.key,
+        status: 'queued',
+        retryAt: new Date(deps.clock.now().getTime() + delay),
+        error: outcome.reason,
+      });
+    }
+  });
+  const now = deps.clock.now();
+  await settleDeliveries(deps.db, deps.workerId, now, settlements);
+  if (sent.length && deps.onSent) await deps.onSent(sent, now);
+  return report;
+}
+
+/** Marks sending runs whose every delivery has ended as completed; returns their ids. */
+export async function completeFinishedRuns(db: Kysely<Database>, now: Date): Promise<number[]> {
+  const rows = await sql<{ id: string }>`
+    update campaign_runs r set status = 'completed', finished_at = ${now}
+     where r.status = 'sending'
+       and not exists (select 1 from deliveries d where d.run_id = r.id and d.status in ('queued', 'sending'))
+    returning r.id`.execute(db);
+  return rows.rows.map((r) => Number(r.id));
+}
+
+/** Runs batches until `signal` aborts; sleeps `idleMs` when nothing is due. */
+export async function runDeliveryWorker(deps: WorkerDeps, signal: AbortSignal, idleMs = 250): Promise<void> {
+  while (!signal.aborted) {
+    const report = await deliverBatch(deps, signal);
+    if (report.claimed > 0) {
+      deps.logger?.debug({ worker: deps.workerId, ...report }, 'delivery batch');
+      continue;
+    }
+    await completeFinishedRuns(deps.db, deps.clock.now());
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, idleMs);
+      signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    });
+  }
+}

@@ -1,0 +1,153 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../../shared/bitmap.ts';
+import { sampleTest } from '../../segments/sample.ts';
+import type { Clock } from '../../shared/clock.ts';
+import type { Database } from '../../store/operational/database.ts';
+import { serializeBitmap } from '../../tags/snapshot-store.ts';
+import { loadAudienceFacts } from '../policy/facts.ts';
+import type { ContactChannel, ContactPolicy, Purpose } from '../policy/settings.ts';
+import { capPeriods, sendWindow } from '../policy/window.ts';
+import { planRun, type RunPlan, type Waterfall } from './plan.ts';
+
+// Preparing a run turns its audience snapshot into deliveries: the plan (policy decisions), then in one transaction
+// the deliveries (unique per run, customer and channel), the cap ledger, the audience and control bitmaps and the
+// waterfall, and the run's move to 'sending'. A crash before the commit leaves the run 'preparing' with nothing
+// written; preparing it again writes it once.
+
+/** The campaign facts a run is prepared with (its version's). */
+export interface RunSpec {
+  readonly runId: number;
+  readonly campaignId: number;
+  readonly purpose: Purpose;
+  readonly channels: readonly { readonly key: string; readonly reaches: ContactChannel }[];
+  /** Percent of the audience held back as this campaign's control group (0–50). */
+  readonly controlPercent: number;
+}
+
+/** What preparing needs. */
+export interface PrepareDeps {
+  readonly db: Kysely<Database>;
+  readonly clock: Clock;
+  readonly policy: ContactPolicy;
+}
+
+/** The control group seed of a campaign: fixed per campaign, so recurring runs hold back the same customers. */
+export const controlSeed = (campaignId: number) => `campaign:${campaignId}:control`;
+/** The global holdout's seed: one bank-wide sample. */
+export const GLOBAL_HOLDOUT_SEED = 'bank:global-holdout';
+
+/** The plan for a run's audience now: what the preview shows and the run writes. */
+export async function planForAudience(
+  deps: PrepareDeps,
+  spec: Omit<RunSpec, 'runId'>,
+  audience: ReadonlyRoaringBitmap32,
+): Promise<RunPlan> {
+  const now = deps.clock.now();
+  const facts = await loadAudienceFacts(
+    deps.db,
+    audience,
+    spec.channels.map((c) => c.reaches),
+    capPeriods(deps.clock, now),
+  );
+  return planRun({
+    audience,
+    purpose: spec.purpose,
+    channels: spec.channels,
+    policy: deps.policy,
+    window: sendWindow(deps.clock, deps.policy, now),
+    facts,
+    inControlGroup:
+      spec.controlPercent > 0 ? sampleTest(controlSeed(spec.campaignId), spec.controlPercent) : () => false,
+    inGlobalHoldout:
+      deps.policy.globalHoldoutPercent > 0
+        ? sampleTest(GLOBAL_HOLDOUT_SEED, deps.policy.globalHoldoutPercent)
+        : () => false,
+  });
+}
+
+const CHUNK = 50_000;
+
+async function writeChannel(
+  tx: Transaction<Database>,
+  spec: RunSpec,
+  channel: { key: string; reaches: ContactChannel },
+  ids: number[],
+  consentAt: (string | null)[],
+  notBefore: Date,
+  now: Date,
+  countsTowardCaps: boolean,
+  capDay: string,
+): Promise<void> {
+  for (let from = 0; from < ids.length; from += CHUNK) {
+    const chunk = ids.slice(from, from + CHUNK);
+    const ats = consentAt.slice(from, from + CHUNK);
+    await sql`
+      insert into deliveries (run_id, customer_id, channel, idempotency_key, not_before, consent, updated_at)
+      select ${spec.runId}::bigint, t.id, ${channel.key},
+             ${`${spec.runId}-`}::text || t.id || ${`-${channel.key}`}::text,
+             ${notBefore}::timestamptz,
+             jsonb_build_object('reaches', ${channel.reaches}::text, 'purpose', ${spec.purpose}::text,
+                                'status', 'granted', 'recordedAt', t.at),
+             ${now}::timestamptz
+        from unnest(${chunk}::int[], ${ats}::text[]) as t(id, at)
+      on conflict do nothing`.execute(tx);
+    if (countsTowardCaps)
+      await sql`
+        insert into contact_ledger (customer_id, reaches, day, messages)
+        select t.id, ${channel.reaches}, ${capDay}::date, 1 from unnest(${chunk}::int[]) as t(id)
+        on conflict (customer_id, reaches, day) do update set messages = contact_ledger.messages + 1`.execute(
+        tx,
+      );
+  }
+}
+
+/** Prepares a run in 'preparing' on `audience` (the snapshot of its population on `asOf`); its waterfall. */
+export async function prepareRun(
+  deps: PrepareDeps,
+  spec: RunSpec,
+  audience: RoaringBitmap32,
+  asOf: string,
+): Promise<Waterfall> {
+  const plan = await planForAudience(deps, spec, audience);
+  const now = deps.clock.now();
+  const notBefore = plan.notBefore ?? now;
+  const capDay = deps.clock.dayOf(notBefore);
+  const countsTowardCaps = spec.purpose === 'marketing' || !deps.policy.serviceIgnoresCaps;
+  return deps.db.transaction().execute(async (tx) => {
+    const run = await tx
+      .selectFrom('campaign_runs')
+      .select(['status', 'waterfall'])
+      .where('id', '=', String(spec.runId))
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    // Another process prepared it first: its waterfall is the run's.
+    if (run.status !== 'preparing') return run.waterfall as unknown as Waterfall;
+    for (const channel of spec.channels) {
+      const sends = plan.sends.get(channel.key)!;
+      await writeChannel(
+        tx,
+        spec,
+        channel,
+        sends.customerIds,
+        sends.consentAt,
+        notBefore,
+        now,
+        countsTowardCaps,
+        capDay,
+      );
+    }
+    await tx
+      .updateTable('campaign_runs')
+      .set({
+        status: 'sending',
+        as_of: asOf,
+        audience: Buffer.from(serializeBitmap(audience)),
+        control: Buffer.from(serializeBitmap(new RoaringBitmap32(plan.control))),
+        waterfall: JSON.stringify(plan.waterfall),
+        prepared_at: now,
+      })
+      .where('id', '=', String(spec.runId))
+      .execute();
+    return plan.waterfall;
+  });
+}

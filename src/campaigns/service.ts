@@ -1,0 +1,365 @@
+import type { Kysely, Transaction } from 'kysely';
+import { recordAudit } from '../audit/audit.ts';
+import type { Population } from '../contracts/population.ts';
+import type { RoaringBitmap32 } from '../shared/bitmap.ts';
+import type { Clock } from '../shared/clock.ts';
+import { err, ok, type Failure, type Result } from '../shared/errors.ts';
+import type { CampaignStatus } from '../store/operational/campaign-tables.ts';
+import type { Database } from '../store/operational/database.ts';
+import { campaignDraftSchema, type CampaignDraft } from './model.ts';
+import { contactPolicy } from './policy/store.ts';
+import { reviewVersion, type ReviewedTable, type ReviewStep } from './review.ts';
+import { planForAudience } from './runs/prepare.ts';
+import type { Waterfall } from './runs/plan.ts';
+import type { ContactChannel } from './policy/settings.ts';
+
+// Campaigns: saved as versions (the author's draft, then maker-checker review); approving a version makes it the one
+// new runs use, and a run keeps the version it started with. Pause holds a campaign's sending runs, resume releases
+// them, cancel ends them (queued deliveries cancelled). Every change is audited in its transaction.
+
+/** Resolves a population to its members on the latest business day (the segment service). */
+export type AudienceResolver = (
+  population: Population,
+) => Promise<Result<{ bitmap: RoaringBitmap32; asOf: string }>>;
+
+/** What the campaign service needs. */
+export interface CampaignDeps {
+  readonly db: Kysely<Database>;
+  readonly clock: Clock;
+  readonly audience: AudienceResolver;
+}
+
+const CAMPAIGN_VERSIONS: ReviewedTable = {
+  table: 'campaign_versions',
+  owner: 'campaign_id',
+  entity: 'campaign',
+};
+
+/** A campaign as clients see it. */
+export interface CampaignView {
+  readonly id: number;
+  readonly name: string;
+  readonly purpose: CampaignDraft['purpose'];
+  readonly status: CampaignStatus;
+  readonly latestVersion: number;
+  readonly approvedVersion: number | null;
+  readonly createdBy: string;
+  readonly updatedAt: string;
+}
+
+const invalid = (path: (string | number)[], message: string): Failure => ({
+  code: 'validation_failed',
+  message,
+  details: { issues: [{ path, message }] },
+});
+
+/** The channels of the bank by key (enabled ones). */
+export async function channelSpecs(
+  db: Kysely<Database>,
+): Promise<Map<string, { key: string; reaches: ContactChannel; variant: string; kind: string }>> {
+  const rows = await db
+    .selectFrom('channels')
+    .select(['key', 'reaches', 'variant', 'kind'])
+    .where('enabled', '=', true)
+    .execute();
+  return new Map(rows.map((r) => [r.key, r]));
+}
+
+/** Checks a draft: schema, an approved content version carrying every channel's variant, known channels. */
+async function checkCampaign(db: Kysely<Database>, input: unknown): Promise<Result<CampaignDraft>> {
+  const parsed = campaignDraftSchema.safeParse(input);
+  if (!parsed.success)
+    return err({
+      code: 'validation_failed',
+      message: parsed.error.issues[0]?.message ?? 'invalid campaign',
+      details: { issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) },
+    });
+  const draft = parsed.data;
+  const content = await db
+    .selectFrom('content_versions')
+    .select(['status', 'body'])
+    .where('content_id', '=', draft.content.id)
+    .where('version', '=', draft.content.version)
+    .executeTakeFirst();
+  if (!content)
+    return err(invalid(['content'], `no version ${draft.content.version} of content ${draft.content.id}`));
+  if (content.status !== 'approved')
+    return err(
+      invalid(
+        ['content', 'version'],
+        `content ${draft.content.id} v${draft.content.version} is ${content.status}; campaigns send approved content only`,
+      ),
+    );
+  const variants = (content.body['variants'] ?? {}) as Record<string, unknown>;
+  const channels = await channelSpecs(db);
+  for (const [i, key] of draft.channels.entries()) {
+    const channel = channels.get(key);
+    if (!channel) return err(invalid(['channels', i], `no enabled channel ${key}`));
+    if (!(channel.variant in variants))
+      return err(
+        invalid(
+          ['channels', i],
+          `channel ${key} sends the ${channel.variant} variant, which content ${draft.content.id} v${draft.content.version} does not have`,
+        ),
+      );
+  }
+  return ok(draft);
+}
+
+function view(row: CampaignRow): CampaignView {
+  return {
+    id: row.id,
+    name: row.name,
+    purpose: row.purpose,
+    status: row.status,
+    latestVersion: row.latest_version,
+    approvedVersion: row.approved_version,
+    createdBy: row.created_by,
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}
+type CampaignRow = {
+  id: number;
+  name: string;
+  purpose: 'marketing' | 'service';
+  status: CampaignStatus;
+  latest_version: number;
+  approved_version: number | null;
+  created_by: string;
+  updated_at: Date | string;
+};
+
+/** Writes version `version` of a campaign (a draft) and its audit record, in the caller's transaction. */
+async function writeVersion(
+  tx: Transaction<Database>,
+  id: number,
+  version: number,
+  draft: CampaignDraft,
+  actor: string,
+  now: Date,
+  action: 'campaign.create' | 'campaign.update',
+): Promise<void> {
+  await tx
+    .insertInto('campaign_versions')
+    .values({ campaign_id: id, version, body: JSON.stringify(draft), author: actor, created_at: now })
+    .execute();
+  await recordAudit(tx, {
+    actor,
+    action,
+    entityType: 'campaign',
+    entityId: String(id),
+    details: { version, name: draft.name },
+    at: now,
+  });
+}
+
+/** Creates a campaign with its first version (a draft). */
+export async function createCampaign(
+  deps: CampaignDeps,
+  actor: string,
+  input: unknown,
+): Promise<Result<CampaignView>> {
+  const checked = await checkCampaign(deps.db, input);
+  if (!checked.ok) return checked;
+  const draft = checked.value;
+  return deps.db.transaction().execute(async (tx) => {
+    const now = deps.clock.now();
+    const row = await tx
+      .insertInto('campaigns')
+      .values({
+        name: draft.name,
+        purpose: draft.purpose,
+        created_by: actor,
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await writeVersion(tx, row.id, 1, draft, actor, now, 'campaign.create');
+    return ok(view(row));
+  });
+}
+
+/** Saves a new version; runs already started keep theirs. */
+export async function saveCampaignVersion(
+  deps: CampaignDeps,
+  actor: string,
+  id: number,
+  input: unknown,
+): Promise<Result<CampaignView>> {
+  const checked = await checkCampaign(deps.db, input);
+  if (!checked.ok) return checked;
+  const draft = checked.value;
+  return deps.db.transaction().execute(async (tx) => {
+    const current = await tx
+      .selectFrom('campaigns')
+      .selectAll()
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!current) return err({ code: 'not_found', message: `no campaign ${id}` });
+    if (current.status === 'cancelled' || current.status === 'completed')
+      return err({ code: 'conflict', message: `campaign ${id} is ${current.status}` });
+    const now = deps.clock.now();
+    const version = current.latest_version + 1;
+    await writeVersion(tx, id, version, draft, actor, now, 'campaign.update');
+    const row = await tx
+      .updateTable('campaigns')
+      .set({ latest_version: version, name: draft.name, purpose: draft.purpose, updated_at: now })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return ok(view(row));
+  });
+}
+
+/** Submits, approves or rejects a version; an approval makes it the version new runs use. */
+export async function reviewCampaign(
+  deps: CampaignDeps,
+  actor: string,
+  id: number,
+  version: number,
+  step: ReviewStep,
+): Promise<Result<CampaignView>> {
+  return deps.db.transaction().execute(async (tx) => {
+    const now = deps.clock.now();
+    const reviewed = await reviewVersion(tx, CAMPAIGN_VERSIONS, id, version, actor, step, now);
+    if (!reviewed.ok) return reviewed;
+    const status = reviewed.value.status;
+    const row = await tx
+      .updateTable('campaigns')
+      .set((eb) => ({
+        updated_at: now,
+        ...(status === 'approved'
+          ? {
+              approved_version: version,
+              status: eb
+                .case()
+                .when('status', 'in', ['draft', 'pending'])
+                .then('approved' as CampaignStatus)
+                .else(eb.ref('status'))
+                .end(),
+            }
+          : status === 'pending'
+            ? {
+                status: eb
+                  .case()
+                  .when('status', '=', 'draft')
+                  .then('pending' as CampaignStatus)
+                  .else(eb.ref('status'))
+                  .end(),
+              }
+            : {}),
+      }))
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return ok(view(row));
+  });
+}
+
+/** Pauses, resumes or cancels a campaign and its runs in flight. */
+export async function controlCampaign(
+  deps: CampaignDeps,
+  actor: string,
+  id: number,
+  action: 'pause' | 'resume' | 'cancel',
+): Promise<Result<CampaignView>> {
+  return deps.db.transaction().execute(async (tx) => {
+    const current = await tx
+      .selectFrom('campaigns')
+      .selectAll()
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!current) return err({ code: 'not_found', message: `no campaign ${id}` });
+    const allowed: Record<typeof action, CampaignStatus[]> = {
+      pause: ['approved', 'running'],
+      resume: ['paused'],
+      cancel: ['draft', 'pending', 'approved', 'running', 'paused'],
+    };
+    if (!allowed[action].includes(current.status))
+      return err({ code: 'conflict', message: `campaign ${id} is ${current.status}; it cannot ${action}` });
+    const now = deps.clock.now();
+    const next: CampaignStatus =
+      action === 'pause' ? 'paused' : action === 'resume' ? 'running' : 'cancelled';
+    if (action === 'pause')
+      await tx
+        .updateTable('campaign_runs')
+        .set({ status: 'paused' })
+        .where('campaign_id', '=', id)
+        .where('status', '=', 'sending')
+        .execute();
+    if (action === 'resume')
+      await tx
+        .updateTable('campaign_runs')
+        .set({ status: 'sending' })
+        .where('campaign_id', '=', id)
+        .where('status', '=', 'paused')
+        .execute();
+    if (action === 'cancel') {
+      const runs = tx
+        .selectFrom('campaign_runs')
+        .select('id')
+        .where('campaign_id', '=', id)
+        .where('status', 'in', ['preparing', 'sending', 'paused']);
+      // A delivery being sent right now finishes; everything still queued is cancelled.
+      await tx
+        .updateTable('deliveries')
+        .set({ status: 'cancelled', updated_at: now })
+        .where('run_id', 'in', runs)
+        .where('status', '=', 'queued')
+        .execute();
+      await tx
+        .updateTable('campaign_runs')
+        .set({ status: 'cancelled', finished_at: now })
+        .where('campaign_id', '=', id)
+        .where('status', 'in', ['preparing', 'sending', 'paused'])
+        .execute();
+    }
+    const row = await tx
+      .updateTable('campaigns')
+      .set({ status: next, updated_at: now })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(tx, {
+      actor,
+      action: `campaign.${action}`,
+      entityType: 'campaign',
+      entityId: String(id),
+      at: now,
+    });
+    return ok(view(row));
+  });
+}
+
+/** The preview waterfall of a draft (or a saved version) now: what a run started now would send. */
+export async function previewCampaign(
+  deps: CampaignDeps,
+  input: unknown,
+  campaignId = 0,
+): Promise<Result<Waterfall & { asOf: string }>> {
+  const checked = await checkCampaign(deps.db, input);
+  if (!checked.ok) return checked;
+  const draft = checked.value;
+  const members = await deps.audience(draft.population);
+  if (!members.ok) return members;
+  const channels = await channelSpecs(deps.db);
+  const plan = await planForAudience(
+    { db: deps.db, clock: deps.clock, policy: await contactPolicy(deps.db) },
+    {
+      campaignId,
+      purpose: draft.purpose,
+      channels: draft.channels.map((key) => ({ key, reaches: channels.get(key)!.reaches })),
+      controlPercent: draft.controlPercent,
+    },
+    members.value.bitmap,
+  );
+  return ok({ ...plan.waterfall, asOf: members.value.asOf });
+}
+
+/** Campaigns, newest first. */
+export async function listCampaigns(db: Kysely<Database>): Promise<CampaignView[]> {
+  return (await db.selectFrom('campaigns').selectAll().orderBy('id', 'desc').execute()).map(view);
+}

@@ -1,0 +1,187 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChannelSender } from '../../src/campaigns/channels/channel.ts';
+import { outboxChannel } from '../../src/campaigns/channels/outbox.ts';
+import { Composer } from '../../src/campaigns/delivery/composer.ts';
+import { completeFinishedRuns, deliverBatch } from '../../src/campaigns/delivery/worker.ts';
+import { saveContactPolicy } from '../../src/campaigns/policy/store.ts';
+import { DEFAULT_CONTACT_POLICY } from '../../src/campaigns/policy/settings.ts';
+import { startDueRuns } from '../../src/campaigns/runs/scheduler.ts';
+import {
+  controlCampaign,
+  createCampaign,
+  previewCampaign,
+  reviewCampaign,
+  type CampaignDeps,
+} from '../../src/campaigns/service.ts';
+import { asFailure, SegmentService } from '../../src/segments/service.ts';
+import { clockOf } from '../../src/shared/clock.ts';
+import { tagSource } from '../../src/tags/segment-source.ts';
+import { err, ok } from '../../src/shared/errors.ts';
+import { openEventStore } from '../../src/store/events/open.ts';
+import type { EventStore } from '../../src/store/events/store.ts';
+import type { OperationalStore } from '../../src/store/operational/store.ts';
+import { seedCampaignBank } from '../support/campaign-fixture.ts';
+import { openMigratedMemoryStore } from '../support/pglite.ts';
+
+// A campaign from draft to results on the embedded stores: located refusals, maker-checker approval, the preview's
+// waterfall equal to what the run writes and the outbox receives, pause and cancel mid-run.
+
+const N = 400;
+let store: OperationalStore;
+let events: EventStore;
+let deps: CampaignDeps;
+let contentId: number;
+let now = new Date('2026-12-07T02:00:00Z');
+const clock = clockOf(() => new Date(now));
+
+const women = { rule: { attr: 'gender', op: '=', value: 'F' } } as const;
+const draft = (over: Record<string, unknown> = {}) => ({
+  name: 'Morning post for women',
+  purpose: 'marketing',
+  population: women,
+  content: { id: contentId, version: 1 },
+  channels: ['outbox'],
+  schedule: { kind: 'now' },
+  controlPercent: 10,
+  ...over,
+});
+
+beforeAll(async () => {
+  [store, events] = await Promise.all([
+    openMigratedMemoryStore(),
+    openEventStore({ kind: 'chdb', dataDir: null }),
+  ]);
+  ({ contentId } = await seedCampaignBank(store.db, clock, N, [{ key: 'outbox', kind: 'outbox' }]));
+  await saveContactPolicy({ db: store.db, clock }, 'user:admin', {
+    ...DEFAULT_CONTACT_POLICY,
+    globalHoldoutPercent: 5,
+  });
+  const segments = new SegmentService({ db: store.db, events, clock, tags: tagSource });
+  deps = {
+    db: store.db,
+    clock,
+    audience: async (population) => {
+      const members = await segments.populationMembers(population);
+      return members.ok
+        ? ok({ bitmap: members.value.bitmap, asOf: members.value.entry.asOf })
+        : err(asFailure(members.error));
+    },
+  };
+});
+afterAll(async () => {
+  await Promise.all([store.close(), events.close()]);
+});
+
+const worker = () => ({
+  db: store.db,
+  clock,
+  workerId: 'w',
+  senders: new Map<string, ChannelSender>([['outbox', outboxChannel(store.db, clock, 'outbox')]]),
+  composer: new Composer(
+    store.db,
+    new Map([['outbox', { key: 'outbox', reaches: 'sms' as const, variant: 'sms' as const }]]),
+    'Demo Bank',
+  ),
+});
+const drain = async () => {
+  while ((await deliverBatch(worker(), new AbortController().signal)).claimed > 0);
+};
+
+describe('campaigns', () => {
+  it('refuses unapproved content, unknown channels and bad rules, located', async () => {
+    const unknownChannel = await createCampaign(
+      deps,
+      'user:author',
+      draft({ channels: ['outbox', 'carrier_pigeon'] }),
+    );
+    expect(unknownChannel).toMatchObject({
+      ok: false,
+      error: { code: 'validation_failed', details: { issues: [{ path: ['channels', 1] }] } },
+    });
+    const badVersion = await createCampaign(
+      deps,
+      'user:author',
+      draft({ content: { id: contentId, version: 9 } }),
+    );
+    expect(badVersion).toMatchObject({ ok: false, error: { details: { issues: [{ path: ['content'] }] } } });
+    const badRule = await createCampaign(
+      deps,
+      'user:author',
+      draft({ population: { rule: { attr: 'gender', op: 'like', value: 1 } } }),
+    );
+    expect(badRule).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+  });
+
+  it('from draft to sent: the preview is what the run writes and the outbox receives', async () => {
+    const created = await createCampaign(deps, 'user:author', draft());
+    if (!created.ok) throw new Error(created.error.message);
+    const id = created.value.id;
+    expect(await startDueRuns(deps)).toEqual([]); // not approved: nothing runs
+    await reviewCampaign(deps, 'user:author', id, 1, { action: 'submit' });
+    expect(await reviewCampaign(deps, 'user:author', id, 1, { action: 'approve' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    const preview = await previewCampaign(deps, draft(), id);
+    if (!preview.ok) throw new Error(preview.error.message);
+    expect(preview.value.audience).toBe(N / 2);
+    expect(preview.value.excluded.global_holdout).toBeGreaterThan(0);
+    expect(preview.value.excluded.control_group).toBeGreaterThan(0);
+    expect(await reviewCampaign(deps, 'user:checker', id, 1, { action: 'approve' })).toMatchObject({
+      ok: true,
+      value: { status: 'approved', approvedVersion: 1 },
+    });
+
+    const [runId] = await startDueRuns(deps);
+    expect(runId).toBeDefined();
+    expect(await startDueRuns(deps)).toEqual([]); // one run per slot
+    const run = await store.db
+      .selectFrom('campaign_runs')
+      .selectAll()
+      .where('id', '=', String(runId))
+      .executeTakeFirstOrThrow();
+    const { asOf, ...waterfall } = preview.value;
+    expect(run.waterfall).toEqual(waterfall);
+    expect(run.as_of).toBe(asOf);
+
+    await drain();
+    const outbox = await store.db
+      .selectFrom('outbox_messages')
+      .select(['customer_id', 'body'])
+      .where('run_id', '=', String(runId))
+      .execute();
+    expect(outbox).toHaveLength(waterfall.toSend);
+    expect(outbox.every((m) => m.customer_id % 2 === 0)).toBe(true); // women only (even ids in the fixture)
+    expect(outbox.some((m) => m.customer_id % 10 === 0)).toBe(false); // opted out
+    expect(await completeFinishedRuns(store.db, clock.now())).toEqual([runId]);
+  });
+
+  it('pause holds a run, resume releases it, cancel ends it', async () => {
+    now = new Date('2026-12-08T02:00:00Z'); // a new day: caps allow another message
+    const created = await createCampaign(deps, 'user:author', draft({ name: 'Second', controlPercent: 0 }));
+    if (!created.ok) throw new Error(created.error.message);
+    const id = created.value.id;
+    await reviewCampaign(deps, 'user:author', id, 1, { action: 'submit' });
+    await reviewCampaign(deps, 'user:checker', id, 1, { action: 'approve' });
+    const [runId] = await startDueRuns(deps);
+    expect((await controlCampaign(deps, 'user:author', id, 'pause')).ok).toBe(true);
+    expect((await deliverBatch(worker(), new AbortController().signal)).claimed).toBe(0);
+    expect((await controlCampaign(deps, 'user:author', id, 'resume')).ok).toBe(true);
+    const first = await deliverBatch({ ...worker(), batchSize: 20 }, new AbortController().signal);
+    expect(first.sent).toBe(20);
+    expect((await controlCampaign(deps, 'user:author', id, 'cancel')).ok).toBe(true);
+    await drain();
+    const statuses = await store.db
+      .selectFrom('deliveries')
+      .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
+      .where('run_id', '=', String(runId))
+      .groupBy('status')
+      .execute();
+    expect(Object.fromEntries(statuses.map((s) => [s.status, Number(s.n)]))).toMatchObject({ sent: 20 });
+    expect(statuses.map((s) => s.status).sort()).toEqual(['cancelled', 'sent']);
+    expect(await controlCampaign(deps, 'user:author', id, 'resume')).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
+  });
+});

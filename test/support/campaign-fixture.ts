@@ -1,0 +1,147 @@
+import type { Kysely } from 'kysely';
+import { DEFAULT_CONTACT_POLICY, type ContactPolicy } from '../../src/campaigns/policy/settings.ts';
+import type { Waterfall } from '../../src/campaigns/runs/plan.ts';
+import { prepareRun } from '../../src/campaigns/runs/prepare.ts';
+import { RoaringBitmap32 } from '../../src/shared/bitmap.ts';
+import { createContent, reviewContent } from '../../src/campaigns/content/library.ts';
+import type { Clock } from '../../src/shared/clock.ts';
+import type { Database } from '../../src/store/operational/database.ts';
+
+// A small bank for campaign tests: customers with names, phones and consents, a wealth product, an approved product
+// post, and channels. Customers whose id is a multiple of 10 revoked SMS marketing; multiples of 7 never answered.
+
+/** Seeds `n` customers (ids 1..n), consents, a product, channels; returns the approved content's id. */
+export async function seedCampaignBank(
+  db: Kysely<Database>,
+  clock: Clock,
+  n: number,
+  channels: { key: string; kind: 'webhook' | 'outbox' | 'sms' | 'email'; config?: Record<string, unknown> }[],
+): Promise<{ contentId: number }> {
+  await db.insertInto('org_units').values({ id: 'HO', name: '总行', kind: 'head_office' }).execute();
+  for (let from = 1; from <= n; from += 5000) {
+    const ids = Array.from({ length: Math.min(5000, n - from + 1) }, (_, i) => from + i);
+    await db
+      .insertInto('customers')
+      .values(
+        ids.map((id) => ({
+          id,
+          customer_no: `K${String(id).padStart(7, '0')}`,
+          name: `${'王李张刘陈'[id % 5]}${'伟芳娜敏静'[id % 3]}`,
+          gender: id % 2 ? 'M' : 'F',
+          phone: `138${String(id).padStart(8, '0')}`,
+          tier: 'gold',
+          org_unit_id: 'HO',
+        })),
+      )
+      .execute();
+    const consenting = ids.filter((id) => id % 7 !== 0);
+    if (consenting.length)
+      await db
+        .insertInto('consents')
+        .values(
+          consenting.map((id) => ({
+            customer_id: id,
+            channel: 'sms',
+            status: id % 10 === 0 ? 'revoked' : 'granted',
+            source: 'import',
+            updated_at: clock.now(),
+          })),
+        )
+        .execute();
+  }
+  await db
+    .insertInto('products')
+    .values({ id: 'WM-90', name: '稳健90天', category: 'wealth', role: 'profit', annual_rate: 2.85 })
+    .execute();
+  for (const c of channels)
+    await db
+      .insertInto('channels')
+      .values({
+        key: c.key,
+        kind: c.kind,
+        reaches: 'sms',
+        variant: 'sms',
+        config: JSON.stringify(c.config ?? {}),
+        updated_by: 'test',
+        updated_at: clock.now(),
+      })
+      .execute();
+  const created = await createContent({ db, clock }, 'user:author', {
+    type: 'product',
+    title: 'Morning post',
+    productId: 'WM-90',
+    variants: {
+      sms: {
+        text: '{{ customer.surname }}{{ customer.salutation }}，{{ product.name }}年化{{ product.rate }}%',
+      },
+    },
+  });
+  if (!created.ok) throw new Error(created.error.message);
+  const id = created.value.contentId;
+  await reviewContent({ db, clock }, 'user:author', id, 1, { action: 'submit' });
+  await reviewContent({ db, clock }, 'user:checker', id, 1, { action: 'approve' });
+  return { contentId: id };
+}
+
+/**
+ * An approved campaign with one run prepared on the whole bank (every customer in the audience, no control group,
+ * no holdout): what preparing a run writes. Returns the run id, the waterfall and the number queued.
+ */
+export async function queueCampaignRun(
+  db: Kysely<Database>,
+  clock: Clock,
+  contentId: number,
+  channel: string,
+  options: { policy?: ContactPolicy; controlPercent?: number } = {},
+): Promise<{ runId: number; queued: number; waterfall: Waterfall }> {
+  const now = clock.now();
+  const campaign = await db
+    .insertInto('campaigns')
+    .values({
+      name: 'Morning post',
+      purpose: 'marketing',
+      status: 'running',
+      approved_version: 1,
+      created_by: 'user:author',
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('campaign_versions')
+    .values({
+      campaign_id: campaign.id,
+      version: 1,
+      body: JSON.stringify({
+        purpose: 'marketing',
+        content: { id: contentId, version: 1 },
+        channels: [channel],
+      }),
+      status: 'approved',
+      author: 'user:author',
+      created_at: now,
+      decided_by: 'user:checker',
+      decided_at: now,
+    })
+    .execute();
+  const run = await db
+    .insertInto('campaign_runs')
+    .values({ campaign_id: campaign.id, version: 1, slot: now, created_at: now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const ids = (await db.selectFrom('customers').select('id').execute()).map((r) => r.id);
+  const waterfall = await prepareRun(
+    { db, clock, policy: options.policy ?? { ...DEFAULT_CONTACT_POLICY, globalHoldoutPercent: 0 } },
+    {
+      runId: Number(run.id),
+      campaignId: campaign.id,
+      purpose: 'marketing',
+      channels: [{ key: channel, reaches: 'sms' }],
+      controlPercent: options.controlPercent ?? 0,
+    },
+    new RoaringBitmap32(ids),
+    clock.today(),
+  );
+  return { runId: Number(run.id), queued: waterfall.toSend, waterfall };
+}
