@@ -228,29 +228,19 @@ export async function reviewCampaign(
     const status = reviewed.value.status;
     const row = await tx
       .updateTable('campaigns')
-      .set((eb) => ({
-        updated_at: now,
-        ...(status === 'approved'
-          ? {
-              approved_version: version,
-              status: eb
-                .case()
-                .when('status', 'in', ['draft', 'pending'])
-                .then('approved' as CampaignStatus)
-                .else(eb.ref('status'))
-                .end(),
-            }
-          : status === 'pending'
-            ? {
-                status: eb
-                  .case()
-                  .when('status', '=', 'draft')
-                  .then('pending' as CampaignStatus)
-                  .else(eb.ref('status'))
-                  .end(),
-              }
-            : {}),
-      }))
+      .set((eb) => {
+        // A campaign's own status follows its first review only: a running campaign stays running.
+        const from = (statuses: CampaignStatus[], to: CampaignStatus) =>
+          eb.case().when('status', 'in', statuses).then(to).else(eb.ref('status')).end();
+        return {
+          updated_at: now,
+          ...(status === 'approved'
+            ? { approved_version: version, status: from(['draft', 'pending'], 'approved') }
+            : status === 'pending'
+              ? { status: from(['draft'], 'pending') }
+              : {}),
+        };
+      })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
