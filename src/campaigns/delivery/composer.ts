@@ -138,7 +138,11 @@ export class Composer {
   /** The messages of a claimed batch (one run or several). */
   async compose(batch: readonly ClaimedDelivery[]): Promise<Composed[]> {
     const byRun = new Map<number, ClaimedDelivery[]>();
-    for (const d of batch) byRun.set(d.runId, [...(byRun.get(d.runId) ?? []), d]);
+    for (const d of batch) {
+      const list = byRun.get(d.runId);
+      if (list) list.push(d);
+      else byRun.set(d.runId, [d]);
+    }
     const out: Composed[] = [];
     for (const [runId, deliveries] of byRun) {
       const context = await this.#context(runId);
