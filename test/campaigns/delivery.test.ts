@@ -34,7 +34,7 @@ for (const engine of await engines()) {
       const { contentId } = await seedCampaignBank(db, clock, N, [{ key: 'bank_sms', kind: 'webhook' }]);
       ({ runId, queued } = await queueCampaignRun(db, clock, contentId, 'bank_sms'));
       const senders = new Map<string, ChannelSender>([
-        ['bank_sms', webhookChannel({ url: sink.url, secret: SECRET, timeoutMs: 5000 })],
+        ['bank_sms', webhookChannel({ url: sink.url, secret: SECRET, timeoutMs: 3000 })],
       ]);
       const channels = new Map([
         ['bank_sms', { key: 'bank_sms', reaches: 'sms' as const, variant: 'sms' as const }],
