@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelSender } from '../../src/campaigns/channels/channel.ts';
 import { outboxChannel } from '../../src/campaigns/channels/outbox.ts';
 import { Composer } from '../../src/campaigns/delivery/composer.ts';
+import { recordSentMessages } from '../../src/campaigns/delivery/feedback.ts';
 import { completeFinishedRuns, deliverBatch } from '../../src/campaigns/delivery/worker.ts';
 import { saveContactPolicy } from '../../src/campaigns/policy/store.ts';
 import { DEFAULT_CONTACT_POLICY } from '../../src/campaigns/policy/settings.ts';
@@ -30,6 +31,7 @@ const N = 400;
 let store: OperationalStore;
 let events: EventStore;
 let deps: CampaignDeps;
+let segments: SegmentService;
 let contentId: number;
 let now = new Date('2026-12-07T02:00:00Z');
 const clock = clockOf(() => new Date(now));
@@ -56,7 +58,7 @@ beforeAll(async () => {
     ...DEFAULT_CONTACT_POLICY,
     globalHoldoutPercent: 5,
   });
-  const segments = new SegmentService({ db: store.db, events, clock, tags: tagSource });
+  segments = new SegmentService({ db: store.db, events, clock, tags: tagSource });
   deps = {
     db: store.db,
     clock,
@@ -76,6 +78,7 @@ const worker = () => ({
   db: store.db,
   clock,
   workerId: 'w',
+  onSent: recordSentMessages(events),
   senders: new Map<string, ChannelSender>([['outbox', outboxChannel(store.db, clock, 'outbox')]]),
   composer: new Composer(
     store.db,
@@ -154,6 +157,12 @@ describe('campaigns', () => {
     expect(outbox.every((m) => m.customer_id % 2 === 0)).toBe(true); // women only (even ids in the fixture)
     expect(outbox.some((m) => m.customer_id % 10 === 0)).toBe(false); // opted out
     expect(await completeFinishedRuns(store.db, clock.now())).toEqual([runId]);
+
+    // Each sent message is a behaviour event: a rule can say "received this campaign" (the event names are looked
+    // for again at most once a second).
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const received = await segments.preview({ event: 'message_sent', where: { campaign_id: id } });
+    expect(received).toMatchObject({ ok: true, value: { count: waterfall.toSend } });
   });
 
   it('pause holds a run, resume releases it, cancel ends it', async () => {
