@@ -129,6 +129,11 @@ type CampaignRow = {
   updated_at: Date | string;
 };
 
+/** The campaign row, locked for the rest of the caller's transaction; undefined when there is none. */
+function lockCampaign(tx: Transaction<Database>, id: number) {
+  return tx.selectFrom('campaigns').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
 /** Writes version `version` of a campaign (a draft) and its audit record, in the caller's transaction. */
 async function writeVersion(
   tx: Transaction<Database>,
@@ -191,12 +196,7 @@ export async function saveCampaignVersion(
   if (!checked.ok) return checked;
   const draft = checked.value;
   return deps.db.transaction().execute(async (tx) => {
-    const current = await tx
-      .selectFrom('campaigns')
-      .selectAll()
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst();
+    const current = await lockCampaign(tx, id);
     if (!current) return err({ code: 'not_found', message: `no campaign ${id}` });
     if (current.status === 'cancelled' || current.status === 'completed')
       return err({ code: 'conflict', message: `campaign ${id} is ${current.status}` });
@@ -256,12 +256,7 @@ export async function controlCampaign(
   action: 'pause' | 'resume' | 'cancel',
 ): Promise<Result<CampaignView>> {
   return deps.db.transaction().execute(async (tx) => {
-    const current = await tx
-      .selectFrom('campaigns')
-      .selectAll()
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst();
+    const current = await lockCampaign(tx, id);
     if (!current) return err({ code: 'not_found', message: `no campaign ${id}` });
     const allowed: Record<typeof action, CampaignStatus[]> = {
       pause: ['approved', 'running'],

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { recordAudit } from '../../audit/audit.ts';
+import { iso } from '../../pool/customers.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { err, ok, type ErrorCode, type Result } from '../../shared/errors.ts';
 import type { ContentVersionStatus } from '../../store/operational/content-tables.ts';
@@ -56,9 +57,6 @@ export interface ContentItemView {
   readonly createdBy: string;
   readonly updatedAt: string;
 }
-
-const iso = (value: Date | string | null): string | null =>
-  value === null ? null : new Date(value).toISOString();
 
 type Db = Kysely<Database> | Transaction<Database>;
 
