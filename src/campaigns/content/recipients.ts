@@ -26,47 +26,65 @@ const TIER_ZH: Record<string, string> = {
 };
 const SALUTATION: Record<string, string> = { M: '先生', F: '女士' };
 
-/** Reads recipients by customer id; `tagKeys` are the tags the templates read (labels in Chinese, the demo bank's). */
+/** A customer's tag values as templates read them: tag key → label. */
+export type TagLabels = (customerId: number) => Record<string, string>;
+
+/**
+ * The labels of `tagKeys` for any customer, from the latest tag snapshot read once (labels in Chinese, the demo
+ * bank's): built once per run, not per batch, since a snapshot's bitmaps do not change under a run.
+ */
+export async function tagLabels(db: Kysely<Database>, tagKeys: readonly string[]): Promise<TagLabels> {
+  if (tagKeys.length === 0) return () => ({});
+  const [snapshot, catalogue] = await Promise.all([
+    loadTagSnapshot(db, undefined, { keys: tagKeys }),
+    tagValueCatalogue(db),
+  ]);
+  const values = [...(snapshot?.tags ?? [])].flatMap(([key, byValue]) =>
+    [...byValue].map(([value, bitmap]) => ({
+      key,
+      bitmap,
+      label: catalogue.get(key)?.values.find((v) => v.value === value)?.label.zh ?? value,
+    })),
+  );
+  return (customerId) => {
+    const tag: Record<string, string> = {};
+    for (const v of values) if (v.bitmap.has(customerId)) tag[v.key] = v.label;
+    return tag;
+  };
+}
+
+/** Reads recipients by customer id, with the tag values `labels` gives. */
 export async function loadRecipients(
   db: Kysely<Database>,
   customerIds: readonly number[],
-  tagKeys: readonly string[],
+  labels: TagLabels,
 ): Promise<Map<number, Recipient>> {
   if (customerIds.length === 0) return new Map();
-  const [rows, snapshot, catalogue] = await Promise.all([
-    db
-      .selectFrom('customers as c')
-      .leftJoin('org_units as o', 'o.id', 'c.org_unit_id')
-      .leftJoin('customer_owners as w', 'w.customer_id', 'c.id')
-      .leftJoin('staff as s', 's.id', 'w.manager_id')
-      .select([
-        'c.id',
-        'c.customer_no',
-        'c.name',
-        'c.gender',
-        'c.tier',
-        'c.city',
-        'c.phone',
-        'c.email',
-        'c.wecom_external_userid',
-        'o.name as branch',
-        'w.manager_id',
-        's.name as manager_name',
-        's.phone as manager_phone',
-      ])
-      .where('c.id', 'in', customerIds)
-      .execute(),
-    tagKeys.length ? loadTagSnapshot(db, undefined, { keys: tagKeys }) : Promise.resolve(null),
-    tagKeys.length ? tagValueCatalogue(db) : Promise.resolve(new Map()),
-  ]);
+  const rows = await db
+    .selectFrom('customers as c')
+    .leftJoin('org_units as o', 'o.id', 'c.org_unit_id')
+    .leftJoin('customer_owners as w', 'w.customer_id', 'c.id')
+    .leftJoin('staff as s', 's.id', 'w.manager_id')
+    .select([
+      'c.id',
+      'c.customer_no',
+      'c.name',
+      'c.gender',
+      'c.tier',
+      'c.city',
+      'c.phone',
+      'c.email',
+      'c.wecom_external_userid',
+      'o.name as branch',
+      'w.manager_id',
+      's.name as manager_name',
+      's.phone as manager_phone',
+    ])
+    .where('c.id', 'in', customerIds)
+    .execute();
   const out = new Map<number, Recipient>();
   for (const r of rows) {
-    const tag: Record<string, string> = {};
-    for (const [key, values] of snapshot?.tags ?? [])
-      for (const [value, bitmap] of values)
-        if (bitmap.has(r.id))
-          tag[key] =
-            catalogue.get(key)?.values.find((v: { value: string }) => v.value === value)?.label.zh ?? value;
+    const tag = labels(r.id);
     const name = r.name ?? '';
     out.set(r.id, {
       customerId: r.id,

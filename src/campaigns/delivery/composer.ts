@@ -3,7 +3,7 @@ import type { Template } from 'liquidjs';
 import type { Database } from '../../store/operational/database.ts';
 import type { OutgoingMessage } from '../channels/channel.ts';
 import type { ContentDraft, VariantKind } from '../content/model.ts';
-import { loadRecipients, type Recipient } from '../content/recipients.ts';
+import { loadRecipients, tagLabels, type Recipient, type TagLabels } from '../content/recipients.ts';
 import { parseTemplate, renderTemplate, templateTagKeys, type MessageScope } from '../content/template.ts';
 import type { ContactChannel, Purpose } from '../policy/settings.ts';
 import type { ClaimedDelivery } from './queue.ts';
@@ -34,7 +34,7 @@ interface RunContext {
   readonly contentId: number;
   readonly contentVersion: number;
   readonly templates: Map<VariantKind, Map<string, Template[]>>;
-  readonly tagKeys: string[];
+  readonly tagLabels: TagLabels;
   readonly product?: MessageScope['product'];
   readonly bankName: string;
 }
@@ -118,7 +118,7 @@ export class Composer {
       contentId: body.content.id,
       contentVersion: body.content.version,
       templates,
-      tagKeys: [...tagKeys],
+      tagLabels: await tagLabels(this.#db, [...tagKeys]),
       ...(product
         ? {
             product: {
@@ -148,7 +148,7 @@ export class Composer {
       const context = await this.#context(runId);
       const ids = [...new Set(deliveries.map((d) => d.customerId))];
       const [recipients, revoked] = await Promise.all([
-        loadRecipients(this.#db, ids, context.tagKeys),
+        loadRecipients(this.#db, ids, context.tagLabels),
         this.#revoked(ids),
       ]);
       for (const d of deliveries) out.push(this.#one(d, context, recipients.get(d.customerId), revoked));
