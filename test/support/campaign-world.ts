@@ -6,9 +6,9 @@ import { deliverBatch, type WorkerDeps } from '../../src/campaigns/delivery/work
 import { DEFAULT_CONTACT_POLICY } from '../../src/campaigns/policy/settings.ts';
 import { saveContactPolicy } from '../../src/campaigns/policy/store.ts';
 import type { CampaignDeps } from '../../src/campaigns/service.ts';
-import { asFailure, SegmentService } from '../../src/segments/service.ts';
+import { SegmentService } from '../../src/segments/service.ts';
+import { segmentAudience } from '../../src/campaigns/audience.ts';
 import { clockOf, type Clock } from '../../src/shared/clock.ts';
-import { err, ok } from '../../src/shared/errors.ts';
 import { openEventStore } from '../../src/store/events/open.ts';
 import type { EventStore } from '../../src/store/events/store.ts';
 import type { OperationalStore } from '../../src/store/operational/store.ts';
@@ -53,12 +53,7 @@ export async function openCampaignWorld(n: number, start: Date, holdoutPercent =
   const deps: CampaignDeps = {
     db: store.db,
     clock,
-    audience: async (population) => {
-      const members = await segments.populationMembers(population);
-      return members.ok
-        ? ok({ bitmap: members.value.bitmap, asOf: members.value.entry.asOf })
-        : err(asFailure(members.error));
-    },
+    audience: segmentAudience(segments),
   };
   const worker = (over: Partial<WorkerDeps> = {}): WorkerDeps => ({
     db: store.db,
