@@ -61,8 +61,8 @@ export const DEMO_CAMPAIGNS: readonly DemoCampaign[] = [
       population: {
         rule: {
           all: [
-            { attr: 'risk_level', op: '>=', value: 2 },
-            { attr: 'aum', op: '>=', value: 50_000 },
+            { attr: 'risk_level', op: '>=', value: 3 },
+            { attr: 'tier', op: '=', value: 'gold' },
           ],
         },
       },
@@ -95,7 +95,7 @@ export const DEMO_CAMPAIGNS: readonly DemoCampaign[] = [
     campaign: {
       name: '年末存款回馈季',
       purpose: 'marketing',
-      population: { rule: { attr: 'aum', op: '>=', value: 10_000 } },
+      population: { rule: { attr: 'tier', op: 'in', value: ['platinum', 'diamond', 'private'] } },
       channels: ['sms', 'app_push'],
       schedule: { kind: 'now' },
       controlPercent: 10,
