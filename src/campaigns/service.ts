@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { campaignAudience } from './audience.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Population } from '../contracts/population.ts';
 import type { RoaringBitmap32 } from '../shared/bitmap.ts';
@@ -330,7 +331,7 @@ export async function previewCampaign(
   const checked = await checkCampaign(deps.db, input);
   if (!checked.ok) return checked;
   const draft = checked.value;
-  const members = await deps.audience(draft.population);
+  const members = await campaignAudience(deps, draft);
   if (!members.ok) return members;
   const channels = await channelSpecs(deps.db);
   const plan = await planForAudience(

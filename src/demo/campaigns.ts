@@ -87,7 +87,7 @@ async function sendCampaign(deps: DemoCampaignDeps, plan: DemoCampaign, day: str
     batchSize: 500,
     onSent: recordSentMessages(deps.events),
     senders: new Map(draft.channels.map((key) => [key, outboxChannel(deps.db, clock, key)])),
-    composer: new Composer(deps.db, channels, '飞轮银行'),
+    composer: new Composer(deps.db, channels, '飞轮银行', clock),
   };
   while ((await deliverBatch(worker, new AbortController().signal)).claimed > 0);
   now = new Date(now.getTime() + HOUR);

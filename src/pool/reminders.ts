@@ -57,6 +57,50 @@ const HOLDING_KINDS: Partial<
   fund_auto_investment: { categories: ['fund'], column: 'next_due_date' },
 };
 
+/** The post-investment reminders that concern a holding: they can also reach the customer as a service notice. */
+export const HOLDING_REMINDER_KINDS = [
+  'deposit_maturity',
+  'insurance_renewal',
+  'loan_repayment',
+  'fund_auto_investment',
+] as const;
+export type HoldingReminderKind = (typeof HOLDING_REMINDER_KINDS)[number];
+
+/** What falls due for one customer on a day: the products, their total balance, the last digits of the first account. */
+export interface DueHolding {
+  readonly dueOn: string;
+  readonly products: string;
+  readonly amount: number;
+  readonly accountLast4: string;
+}
+
+/**
+ * Customers (all, or those in `ids`) whose active holdings of `kind` fall due on `day` (maturity, renewal, repayment or
+ * auto-investment date), owned or not: a service notice goes to the customer whoever manages them.
+ */
+export async function holdingsDue(
+  db: Kysely<Database>,
+  kind: HoldingReminderKind,
+  day: string,
+  ids?: readonly number[],
+): Promise<Map<number, DueHolding>> {
+  const spec = HOLDING_KINDS[kind]!;
+  const column = sql.ref(`h.${spec.column}`);
+  const rows = await sql<{ customer_id: number; products: string; amount: string; last4: string }>`
+    select h.customer_id, string_agg(distinct p.name, '、') as products, sum(h.balance)::text as amount,
+           (array_agg(right(h.account_no, 4) order by h.account_no))[1] as last4
+      from holdings h join products p on p.id = h.product_id
+     where p.category in (${sql.join(spec.categories)}) and h.status = 'active' and ${column} = ${day}::date
+       ${ids ? sql`and h.customer_id = any(${[...ids]}::int[])` : sql``}
+     group by h.customer_id`.execute(db);
+  return new Map(
+    rows.rows.map((r) => [
+      r.customer_id,
+      { dueOn: day, products: r.products, amount: Number(r.amount), accountLast4: r.last4 },
+    ]),
+  );
+}
+
 /** Generates reminders for owned customers, kind by kind; one audit record for the run. */
 export async function generateReminders(
   deps: { db: Kysely<Database>; events: EventStore; clock: Clock },

@@ -65,6 +65,7 @@ export async function openCampaignWorld(n: number, start: Date, holdoutPercent =
       store.db,
       new Map([['outbox', { key: 'outbox', reaches: 'sms' as const, variant: 'sms' as const }]]),
       'Demo Bank',
+      clock,
     ),
     ...over,
   });
