@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RoaringBitmap32 } from '../../src/shared/bitmap.ts';
+import { saveTagSnapshot } from '../../src/tags/snapshot-store.ts';
 import { resultsCsv } from '../../src/campaigns/results/export.ts';
 import { campaignResults } from '../../src/campaigns/results/service.ts';
 import { startDueRuns } from '../../src/campaigns/runs/scheduler.ts';
@@ -84,6 +86,25 @@ beforeAll(async () => {
       run_id: runId + 99,
     }),
   ]);
+  // The lifecycle stages of the day before the run (the latest snapshot on or before the run's day counts).
+  const universe = new RoaringBitmap32(Array.from({ length: N }, (_, i) => i + 1));
+  const growing = new RoaringBitmap32(Array.from({ length: N / 4 }, (_, i) => i + 1));
+  await saveTagSnapshot(world.store.db, {
+    asOf: '2026-12-06',
+    universe,
+    tags: new Map([
+      [
+        'lifecycle_stage',
+        {
+          version: 1,
+          values: new Map([
+            ['growing', growing],
+            ['mature', RoaringBitmap32.andNot(universe, growing)],
+          ]),
+        },
+      ],
+    ]),
+  });
   world.setNow(new Date(start.getTime() + 10 * DAY));
 });
 afterAll(async () => {
@@ -120,6 +141,11 @@ describe('campaign results', () => {
     ]);
     expect(r.conversion).toMatchObject({ event: 'purchase', windowDays: 7, open: false });
     expect(r.byTier).toEqual([{ key: 'gold', ...r.totals }]);
+    expect(r.byLifecycleStage.map((g) => g.key)).toEqual(['mature', 'growing']);
+    const growing = targeted.filter((id) => id <= N / 4).length;
+    expect(r.byLifecycleStage[1]).toMatchObject({ audience: N / 8, targeted: growing });
+    for (const k of ['audience', 'targeted', 'sent', 'opened', 'clicked', 'converted', 'control'] as const)
+      expect(r.byLifecycleStage.reduce((n, g) => n + g[k], 0)).toBe(r.totals[k]);
     expect(r.freshness.eventsThrough).not.toBeNull();
     expect(r.definitions.lift.en).toMatch(/control/);
   });
