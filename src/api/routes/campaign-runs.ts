@@ -1,0 +1,73 @@
+import { campaignRuns, outboxPage } from '../../campaigns/progress.ts';
+import { getCampaign, previewCampaign, type CampaignDeps } from '../../campaigns/service.ts';
+import { AppError } from '../../shared/errors.ts';
+import { errorBody, unwrap, type RouteContext, type ZodApi } from '../http.ts';
+import { wholeBank } from './pool-common.ts';
+import * as s from './campaigns-schemas.ts';
+
+const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
+
+/** A campaign's preview waterfall, its runs with live progress, and the outbox's messages. */
+export function registerCampaignRunRoutes(api: ZodApi, ctx: RouteContext, deps: CampaignDeps): void {
+  const db = deps.db;
+  const existing = async (id: number) => {
+    if (!(await getCampaign(db, id))) throw new AppError('not_found', `no campaign ${id}`);
+  };
+
+  api.post(
+    '/v1/campaigns/preview',
+    {
+      schema: {
+        tags: ['campaigns'],
+        summary:
+          'The waterfall of a draft now: audience → consent → do-not-contact → caps → control/holdout → to send ' +
+          '(+ deferred by quiet hours); a run started now sends these numbers',
+        body: s.campaignDraft,
+        querystring: s.previewQuery,
+        response: { 200: s.previewAnswer, ...errors },
+      },
+    },
+    async (req) => {
+      await wholeBank(req, ctx, 'analytics.read');
+      const id = req.query.campaignId;
+      if (id !== undefined) await existing(id);
+      return unwrap(await previewCampaign(deps, req.body, id));
+    },
+  );
+
+  api.get(
+    '/v1/campaigns/:id/runs',
+    {
+      schema: {
+        tags: ['campaigns'],
+        summary: "A campaign's runs, newest first, with deliveries counted by status and channel now",
+        params: s.campaignId,
+        response: { 200: s.runs, ...errors },
+      },
+    },
+    async (req) => {
+      await wholeBank(req, ctx, 'analytics.read');
+      await existing(req.params.id);
+      return { runs: await campaignRuns(db, req.params.id) };
+    },
+  );
+
+  api.get(
+    '/v1/campaigns/:id/outbox',
+    {
+      schema: {
+        tags: ['campaigns'],
+        summary: 'Messages a campaign put in the demo outbox, newest first (personal values masked)',
+        params: s.campaignId,
+        querystring: s.outboxQuery,
+        response: { 200: s.outboxPage, ...errors },
+      },
+    },
+    async (req) => {
+      await wholeBank(req, ctx, 'analytics.read');
+      await existing(req.params.id);
+      const { runId, ...page } = req.query;
+      return outboxPage(db, req.params.id, { ...page, ...(runId === undefined ? {} : { runId }) });
+    },
+  );
+}
