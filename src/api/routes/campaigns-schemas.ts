@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { campaignDraftSchema } from '../../campaigns/model.ts';
 import { SUPPRESS_REASONS } from '../../campaigns/policy/decide.ts';
 import { page } from '../../contracts/common.ts';
-import { text } from '../../shared/text.ts';
 import { rowId } from '../http.ts';
 
 // Request and response shapes of the campaign routes (campaigns.ts, campaign-runs.ts). A campaign version's body is
@@ -49,7 +48,8 @@ export const campaignVersion = z.object({
 
 export const campaignDetail = z.object({ campaign, versions: z.array(campaignVersion) });
 
-export const decision = z.object({ note: text().max(1000).optional() }).optional();
+/** A review decision's optional note (the content library's shape). */
+export { decision } from './content-schemas.ts';
 
 const count = z.number().int();
 export const waterfall = z.object({

@@ -46,7 +46,7 @@ export const contentList = z.object({
 
 export const contentDetail = z.object({ item: contentItem, versions: z.array(contentVersion) });
 
-export const decision = z.object({ note: text().max(1000).optional() }).optional();
+export const decision = z.object({ note: text().max(1000).optional() }).nullish();
 
 const customerNo = text()
   .min(1)
