@@ -623,6 +623,7 @@ const ROUTES: Record<string, (f: Fixture) => Case[]> = {
   'GET /v1/content': () => wholeBank('/v1/content'),
   'POST /v1/content': () => wholeBank('/v1/content', brandPost, 201),
   'GET /v1/content/variables': () => wholeBank('/v1/content/variables'),
+  'GET /v1/content/products': () => wholeBank('/v1/content/products'),
   'POST /v1/content/preview': () => wholeBank('/v1/content/preview', { draft: brandPost, customerNo: MINE }),
   'GET /v1/content/sensitive-words': () => wholeBank('/v1/content/sensitive-words'),
   'PUT /v1/content/sensitive-words': () =>
@@ -1116,7 +1117,7 @@ for (const engine of engines) {
           }
         }
       expect(failures).toEqual([]);
-    }, 60_000);
+    }, 120_000); // over 130 routes, each by every role
 
     it('never answers a personal field unmasked without an explicit, permitted reveal', async () => {
       const customers = await t.stores.operational.db

@@ -82,3 +82,14 @@ export const variables = z.object({
   fields: z.record(z.string(), z.array(z.string())).describe('root → fields, e.g. customer → name, tier'),
   tags: z.array(z.object({ key: z.string(), name: z.object({ en: z.string(), zh: z.string() }) })),
 });
+
+export const products = z.object({
+  products: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      category: z.string(),
+      role: z.string().nullable().describe('traffic, hot_selling or profit'),
+    }),
+  ),
+});

@@ -9,7 +9,12 @@ import {
   sensitiveWords,
 } from '../../campaigns/content/library.ts';
 import { previewContent } from '../../campaigns/content/preview.ts';
-import { contentItem, sensitiveWordsAreDefault, templateVariables } from '../../campaigns/content/read.ts';
+import {
+  contentItem,
+  productChoices,
+  sensitiveWordsAreDefault,
+  templateVariables,
+} from '../../campaigns/content/read.ts';
 import { saveSensitiveWords } from '../../campaigns/content/words.ts';
 import type { ReviewStep } from '../../campaigns/review.ts';
 import { AppError } from '../../shared/errors.ts';
@@ -78,6 +83,21 @@ export function registerContentRoutes(api: ZodApi, ctx: RouteContext): void {
     async (req) => {
       await wholeBank(req, ctx, 'analytics.read');
       return templateVariables(db);
+    },
+  );
+
+  api.get(
+    '/v1/content/products',
+    {
+      schema: {
+        tags: ['content'],
+        summary: 'The products a product post may be about',
+        response: { 200: s.products, ...errors },
+      },
+    },
+    async (req) => {
+      await wholeBank(req, ctx, 'analytics.read');
+      return { products: await productChoices(db) };
     },
   );
 
