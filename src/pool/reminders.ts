@@ -11,6 +11,7 @@ import type { EventStore } from '../store/events/store.ts';
 import type { Database } from '../store/operational/database.ts';
 import type { ReminderKind } from '../store/operational/pool-tables.ts';
 import { applyCustomerScope, type DataScope } from './scope.ts';
+import { NOT_BANK_MESSAGE_SQL } from '../shared/bank-messages.ts';
 
 export const REMINDER_KINDS: readonly ReminderKind[] = [
   'deposit_maturity',
@@ -166,7 +167,7 @@ async function dormant(
     const ids = rich.slice(i, i + 10_000).map((r) => r.id);
     const rows = await deps.events.query<{ customer_id: number; last: string }>(
       `SELECT customer_id, toString(${daySql('max(time)')}) AS last FROM events_dedup
-        WHERE customer_id IN {ids:Array(UInt32)} GROUP BY customer_id`,
+        WHERE customer_id IN {ids:Array(UInt32)} AND ${NOT_BANK_MESSAGE_SQL} GROUP BY customer_id`,
       { ids, tz: deps.clock.timeZone },
     );
     for (const r of rows) last.set(Number(r.customer_id), r.last);

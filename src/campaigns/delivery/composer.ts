@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Template } from 'liquidjs';
 import type { Database } from '../../store/operational/database.ts';
 import type { OutgoingMessage } from '../channels/channel.ts';
-import type { ContentDraft, VariantKind } from '../content/model.ts';
+import type { ContentDraft, ContentType, VariantKind } from '../content/model.ts';
 import { loadRecipients, tagLabels, type Recipient, type TagLabels } from '../content/recipients.ts';
 import { parseTemplate, renderTemplate, templateTagKeys, type MessageScope } from '../content/template.ts';
 import type { ContactChannel, Purpose } from '../policy/settings.ts';
@@ -33,6 +33,7 @@ interface RunContext {
   readonly purpose: Purpose;
   readonly contentId: number;
   readonly contentVersion: number;
+  readonly contentType: ContentType;
   readonly templates: Map<VariantKind, Map<string, Template[]>>;
   readonly tagLabels: TagLabels;
   readonly product?: MessageScope['product'];
@@ -117,6 +118,7 @@ export class Composer {
       purpose: body.purpose,
       contentId: body.content.id,
       contentVersion: body.content.version,
+      contentType: draft.type,
       templates,
       tagLabels: await tagLabels(this.#db, [...tagKeys]),
       ...(product
@@ -200,6 +202,8 @@ export class Composer {
         runId: d.runId,
         contentId: context.contentId,
         contentVersion: context.contentVersion,
+        contentType: context.contentType,
+        productCategory: context.product ? String(context.product.category) : null,
         customerId: d.customerId,
         customerNo: recipient.customerNo,
         to: recipient.addresses[channel.reaches] ?? null,
