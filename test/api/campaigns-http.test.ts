@@ -346,6 +346,30 @@ for (const engine of engines) {
         (await ok('author', 'GET', `/v1/campaigns/${id}/outbox?limit=5&offset=5&runId=${runId}`)).items,
       ).toHaveLength(5);
 
+      // Results: the run's funnel against its control group, each figure defined; the CSV export audited.
+      const results = await ok('author', 'GET', `/v1/campaigns/${id}/results?run=${runId}`);
+      expect(results.run.id).toBe(runId);
+      expect(results.totals).toMatchObject({
+        audience: N / 2,
+        targeted: preview.toSend,
+        control: preview.excluded.control_group,
+      });
+      expect(results.funnel[0]).toEqual({ stage: 'audience', customers: N / 2 });
+      expect(results.lift).toBeNull();
+      expect(results.liftReason).toBeTruthy(); // no conversion event set on this campaign
+      expect(results.definitions.targeted.en).toContain('consent');
+      const csv = await call('author', 'GET', `/v1/campaigns/${id}/results.csv?lang=en`);
+      expect(csv.status).toBe(200);
+      expect(csv.headers['content-type']).toContain('text/csv');
+      expect(csv.text.replace('\uFEFF', '').split('\r\n')[0]).toMatch(/^breakdown,group,audience,targeted,/);
+      expect((await call('author', 'GET', `/v1/campaigns/${id}/results?run=999`)).status).toBe(404);
+      const exported = await t.stores.operational.db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('action', '=', 'campaign.results.export')
+        .execute();
+      expect(exported).toHaveLength(1);
+
       // Control: a completed run; pause, resume and cancel the campaign, each allowed only where it makes sense.
       expect((await call('author', 'POST', `/v1/campaigns/${id}/resume`)).status).toBe(409);
       expect((await ok('author', 'POST', `/v1/campaigns/${id}/pause`)).status).toBe('paused');

@@ -5,7 +5,11 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthService } from '../../src/auth/service.ts';
+import { campaignDeps } from '../../src/api/routes/campaigns.ts';
 import { DEFAULT_CONTACT_POLICY } from '../../src/campaigns/policy/settings.ts';
+import { startDueRuns } from '../../src/campaigns/runs/scheduler.ts';
+import { SegmentService } from '../../src/segments/service.ts';
+import { tagSource } from '../../src/tags/segment-source.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { addChannel } from '../support/campaign-fixture.ts';
 import { seedSyntheticBank } from '../support/synthetic-bank.ts';
@@ -657,6 +661,8 @@ const ROUTES: Record<string, (f: Fixture) => Case[]> = {
     wholeBank(`/v1/campaigns/${f.campaigns.approved}`, campaignDraft(f.content.approved)),
   'GET /v1/campaigns/{id}/runs': (f) => wholeBank(`/v1/campaigns/${f.campaigns.approved}/runs`),
   'GET /v1/campaigns/{id}/outbox': (f) => wholeBank(`/v1/campaigns/${f.campaigns.approved}/outbox`),
+  'GET /v1/campaigns/{id}/results': (f) => wholeBank(`/v1/campaigns/${f.campaigns.approved}/results`),
+  'GET /v1/campaigns/{id}/results.csv': (f) => wholeBank(`/v1/campaigns/${f.campaigns.approved}/results.csv`),
   'POST /v1/campaigns/{id}/versions/{version}/submit': (f) =>
     byRole((who) => `/v1/campaigns/${f.campaigns.drafts[who === 'admin' ? 0 : 1]}/versions/1/submit`, {
       admin: 200,
@@ -1008,6 +1014,16 @@ for (const engine of engines) {
         toPause: [await newCampaign('approved'), await newCampaign('approved')] as [number, number],
         toResume: [await newCampaign('paused'), await newCampaign('paused')] as [number, number],
       };
+      // The approved campaigns start their run (the worker's scheduler, in-process): results have a run to show.
+      const segments = new SegmentService({
+        db,
+        events: t.stores.events,
+        clock: fixedClock(`${AS_OF}T10:00:00Z`),
+        tags: tagSource,
+      });
+      await startDueRuns(
+        campaignDeps({ stores: t.stores, clock: fixedClock(`${AS_OF}T10:00:00Z`), segments }),
+      );
       await as('admin', 'POST', '/v1/contact-policy/do-not-contact', {
         customerNo: OTHER_BRANCH,
         reason: 'legal hold',

@@ -1,4 +1,8 @@
+import { Readable } from 'node:stream';
+import { recordAudit } from '../../audit/audit.ts';
 import { campaignRuns, outboxPage } from '../../campaigns/progress.ts';
+import { resultsCsv } from '../../campaigns/results/export.ts';
+import { campaignResults } from '../../campaigns/results/service.ts';
 import { getCampaign, previewCampaign, type CampaignDeps } from '../../campaigns/service.ts';
 import { AppError } from '../../shared/errors.ts';
 import { errorBody, unwrap, type RouteContext, type ZodApi } from '../http.ts';
@@ -68,6 +72,64 @@ export function registerCampaignRunRoutes(api: ZodApi, ctx: RouteContext, deps: 
       await existing(req.params.id);
       const { runId, ...page } = req.query;
       return outboxPage(db, req.params.id, { ...page, ...(runId === undefined ? {} : { runId }) });
+    },
+  );
+
+  const resultsDeps = { db, events: ctx.stores.events, clock: ctx.clock };
+
+  api.get(
+    '/v1/campaigns/:id/results',
+    {
+      schema: {
+        tags: ['campaigns'],
+        summary:
+          "A run's results: funnel, by tier and lifecycle stage, lift over the control group, cost; each figure " +
+          'with its definition, and how fresh the events are',
+        params: s.campaignId,
+        querystring: s.resultsQuery,
+        response: { 200: s.results, ...errors },
+      },
+    },
+    async (req) => {
+      await wholeBank(req, ctx, 'analytics.read');
+      const run = req.query.run;
+      return unwrap(
+        await campaignResults(resultsDeps, req.params.id, run === undefined ? {} : { runId: run }),
+      );
+    },
+  );
+
+  api.get(
+    '/v1/campaigns/:id/results.csv',
+    {
+      schema: {
+        tags: ['campaigns'],
+        summary: "A run's results as CSV (totals, by tier, by lifecycle stage); the export is audited",
+        params: s.campaignId,
+        querystring: s.resultsCsvQuery,
+        response: errors,
+      },
+    },
+    async (req, reply) => {
+      const who = await wholeBank(req, ctx, 'analytics.read');
+      const run = req.query.run;
+      const results = unwrap(
+        await campaignResults(resultsDeps, req.params.id, run === undefined ? {} : { runId: run }),
+      );
+      await recordAudit(db, {
+        actor: who.actor,
+        action: 'campaign.results.export',
+        entityType: 'campaign',
+        entityId: String(req.params.id),
+        details: { run: results.run.id },
+      });
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header(
+          'content-disposition',
+          `attachment; filename="campaign-${req.params.id}-run-${results.run.id}.csv"`,
+        )
+        .send(Readable.from([resultsCsv(results, req.query.lang ?? 'zh')]) as never);
     },
   );
 }

@@ -3,6 +3,7 @@ import { campaignDraftSchema } from '../../campaigns/model.ts';
 import { SUPPRESS_REASONS } from '../../campaigns/policy/decide.ts';
 import { page } from '../../contracts/common.ts';
 import { rowId } from '../http.ts';
+import { comparison } from './analytics-experiments-schemas.ts';
 
 // Request and response shapes of the campaign routes (campaigns.ts, campaign-runs.ts). A campaign version's body is
 // the domain's own schema (src/campaigns/model.ts): its population the Population contract, so a bad rule is a 400
@@ -116,4 +117,66 @@ export const outboxPage = z.object({
       createdAt: z.string(),
     }),
   ),
+});
+
+const stageCounts = {
+  audience: count,
+  targeted: count,
+  sent: count,
+  delivered: count,
+  opened: count,
+  clicked: count,
+  converted: count,
+  control: count,
+  controlConverted: count,
+};
+const bilingual = z.object({ zh: z.string(), en: z.string() });
+
+export const resultsQuery = z.object({
+  run: rowId.optional().describe('a run of the campaign (default: the latest that started)'),
+});
+export const resultsCsvQuery = resultsQuery.extend({ lang: z.enum(['zh', 'en']).optional() });
+
+export const results = z.object({
+  campaignId: count,
+  campaignName: z.string(),
+  run: z.object({
+    id: count,
+    version: count,
+    status: z.string(),
+    slot: z.string(),
+    preparedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+    asOf: z.string().nullable(),
+  }),
+  conversion: z
+    .object({
+      event: z.string(),
+      windowDays: count,
+      from: z.string(),
+      until: z.string(),
+      open: z.boolean(),
+    })
+    .nullable(),
+  funnel: z.array(
+    z.object({
+      stage: z.enum(['audience', 'targeted', 'sent', 'delivered', 'opened', 'clicked', 'converted']),
+      customers: count,
+    }),
+  ),
+  totals: z.object(stageCounts),
+  byTier: z.array(z.object({ key: z.string(), ...stageCounts })),
+  byLifecycleStage: z.array(z.object({ key: z.string(), ...stageCounts })),
+  lift: comparison.nullable(),
+  liftReason: z.string().nullable(),
+  cost: z
+    .object({
+      perMessage: z.number(),
+      total: z.number(),
+      perConversion: z.number().nullable(),
+      perIncrementalConversion: z.number().nullable(),
+    })
+    .nullable(),
+  definitions: z.record(z.string(), bilingual),
+  freshness: z.object({ eventsThrough: z.string().nullable(), computedAt: z.string() }),
 });

@@ -16583,6 +16583,350 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/campaigns/{id}/results': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A run's results: funnel, by tier and lifecycle stage, lift over the control group, cost; each figure with its definition, and how fresh the events are */
+    get: {
+      parameters: {
+        query?: {
+          /** @description a run of the campaign (default: the latest that started) */
+          run?: number;
+        };
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              campaignId: number;
+              campaignName: string;
+              run: {
+                id: number;
+                version: number;
+                status: string;
+                slot: string;
+                preparedAt: string | null;
+                finishedAt: string | null;
+                asOf: string | null;
+              };
+              conversion: {
+                event: string;
+                windowDays: number;
+                from: string;
+                until: string;
+                open: boolean;
+              } | null;
+              funnel: {
+                /** @enum {string} */
+                stage: 'audience' | 'targeted' | 'sent' | 'delivered' | 'opened' | 'clicked' | 'converted';
+                customers: number;
+              }[];
+              totals: {
+                audience: number;
+                targeted: number;
+                sent: number;
+                delivered: number;
+                opened: number;
+                clicked: number;
+                converted: number;
+                control: number;
+                controlConverted: number;
+              };
+              byTier: {
+                key: string;
+                audience: number;
+                targeted: number;
+                sent: number;
+                delivered: number;
+                opened: number;
+                clicked: number;
+                converted: number;
+                control: number;
+                controlConverted: number;
+              }[];
+              byLifecycleStage: {
+                key: string;
+                audience: number;
+                targeted: number;
+                sent: number;
+                delivered: number;
+                opened: number;
+                clicked: number;
+                converted: number;
+                control: number;
+                controlConverted: number;
+              }[];
+              lift: {
+                arm: string;
+                control: string;
+                /** @description treatment − control with its confidence interval */
+                absolute: {
+                  estimate: number;
+                  lower: number;
+                  upper: number;
+                } | null;
+                absoluteReason: string | null;
+                /** @description treatment / control − 1 with its confidence interval */
+                relative: {
+                  estimate: number;
+                  lower: number;
+                  upper: number;
+                } | null;
+                relativeReason: string | null;
+                standardError: number | null;
+                standardErrorReason: string | null;
+                test: {
+                  /**
+                   * @description z: Wald z test of two proportions; welch_t: Welch t test
+                   * @enum {string}
+                   */
+                  kind: 'z' | 'welch_t';
+                  statistic: number | null;
+                  /** @description Welch–Satterthwaite degrees of freedom (welch_t only) */
+                  df?: number | null;
+                  /** @description two-sided */
+                  pValue: number | null;
+                  significant: boolean | null;
+                  reason: string | null;
+                };
+                /** @description minimum detectable effect at the analysis power and α */
+                mde: {
+                  absolute: number;
+                  relative: number | null;
+                  relativeReason: string | null;
+                } | null;
+                mdeReason: string | null;
+                /** @description power to detect the observed lift at α */
+                power: number | null;
+                powerReason: string | null;
+              } | null;
+              liftReason: string | null;
+              cost: {
+                perMessage: number;
+                total: number;
+                perConversion: number | null;
+                perIncrementalConversion: number | null;
+              } | null;
+              definitions: {
+                [key: string]: {
+                  zh: string;
+                  en: string;
+                };
+              };
+              freshness: {
+                eventsThrough: string | null;
+                computedAt: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/campaigns/{id}/results.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A run's results as CSV (totals, by tier, by lifecycle stage); the export is audited */
+    get: {
+      parameters: {
+        query?: {
+          /** @description a run of the campaign (default: the latest that started) */
+          run?: number;
+          lang?: 'zh' | 'en';
+        };
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
