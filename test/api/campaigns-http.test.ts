@@ -370,14 +370,26 @@ for (const engine of engines) {
         .execute();
       expect(exported).toHaveLength(1);
 
-      // Control: a completed run; pause, resume and cancel the campaign, each allowed only where it makes sense.
-      expect((await call('author', 'POST', `/v1/campaigns/${id}/resume`)).status).toBe(409);
-      expect((await ok('author', 'POST', `/v1/campaigns/${id}/pause`)).status).toBe('paused');
-      expect((await ok('author', 'POST', `/v1/campaigns/${id}/resume`)).status).toBe('running');
-      expect((await ok('author', 'POST', `/v1/campaigns/${id}/cancel`)).status).toBe('cancelled');
+      // A one-shot campaign completes with its run: it cannot be paused, resumed, cancelled or edited any more.
+      for (const action of ['pause', 'resume', 'cancel'])
+        expect((await call('author', 'POST', `/v1/campaigns/${id}/${action}`)).status).toBe(409);
       expect((await call('author', 'PUT', `/v1/campaigns/${id}`, draft)).status).toBe(409);
+
+      // Mid-run: pause holds the run, resume releases it, cancel ends it with its queued deliveries cancelled.
+      const second = (await ok('author', 'POST', '/v1/campaigns', { ...draft, name: 'Second post' }))
+        .id as number;
+      await ok('author', 'POST', `/v1/campaigns/${second}/versions/1/submit`, {});
+      await ok('checker', 'POST', `/v1/campaigns/${second}/versions/1/approve`, {});
+      await startDueRuns(campaignDeps({ stores: t.stores, clock, segments }));
+      expect((await ok('author', 'POST', `/v1/campaigns/${second}/pause`)).status).toBe('paused');
+      expect((await ok('author', 'GET', `/v1/campaigns/${second}/runs`)).runs[0].status).toBe('paused');
+      expect((await ok('author', 'POST', `/v1/campaigns/${second}/resume`)).status).toBe('running');
+      expect((await ok('author', 'POST', `/v1/campaigns/${second}/cancel`)).status).toBe('cancelled');
+      const cancelled = (await ok('author', 'GET', `/v1/campaigns/${second}/runs`)).runs[0];
+      expect(cancelled.status).toBe('cancelled');
+      expect(Object.keys(cancelled.deliveries)).toEqual(['cancelled']);
       const detail = await ok('author', 'GET', `/v1/campaigns/${id}`);
-      expect(detail.campaign.status).toBe('cancelled');
+      expect(detail.campaign.status).toBe('completed');
       expect(detail.versions[0]).toMatchObject({ version: 1, status: 'approved', decidedBy: 'user:checker' });
       expect(
         (await ok('author', 'GET', '/v1/campaigns')).campaigns.map((x: { id: number }) => x.id),
