@@ -14,6 +14,7 @@ import { channelNamer } from './channelName.ts';
 import { ReviewActions } from './ContentVersions.tsx';
 import { purposeKey } from './labels.ts';
 import { OutboxCard } from './OutboxCard.tsx';
+import { ResultsCard } from './ResultsCard.tsx';
 import { RunsCard } from './RunsCard.tsx';
 import { StatusTag } from './StatusTag.tsx';
 
@@ -137,6 +138,7 @@ export function CampaignDetail({ id }: { id: number }) {
         </Descriptions>
       </Card>
       <RunsCard runs={runs.data ?? []} channelName={name} />
+      <ResultsCard campaignId={id} tick={tick} />
       <OutboxCard campaignId={id} tick={tick} channelName={name} />
     </>
   );

@@ -1,6 +1,7 @@
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined } from '@ant-design/icons';
-import { Alert, Button, Form, Input, InputNumber, List, Radio, Select, Typography } from 'antd';
+import { Alert, Button, Form, Input, InputNumber, List, Radio, Select, Space, Typography } from 'antd';
 import { segmentsApi } from '../../api/segments.ts';
+import { behaviourApi } from '../analytics/funnels/api.ts';
 import { useLoad } from '../../components/useLoad.ts';
 import { formatInteger } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -267,9 +268,10 @@ export function ScheduleStep({ draft, set }: Step) {
   );
 }
 
-/** Name, purpose and the control group. */
+/** Name, purpose, the control group, the conversion it is measured by and its cost. */
 export function LimitsStep({ draft, set }: Step) {
   const { t } = useI18n();
+  const events = useLoad((signal) => behaviourApi.events(signal), []);
   return (
     <Form layout="vertical" style={{ maxWidth: 480 }}>
       <Form.Item label={t('wizard.name')}>
@@ -295,6 +297,41 @@ export function LimitsStep({ draft, set }: Step) {
           value={draft.controlPercent}
           onChange={(v) => set({ controlPercent: v ?? 0 })}
           data-testid="campaign-control"
+        />
+      </Form.Item>
+      <Form.Item label={t('wizard.conversion')} extra={t('wizard.conversionHelp')}>
+        <Space wrap>
+          <Select
+            allowClear
+            value={draft.conversion?.event}
+            placeholder={t('wizard.conversionEvent')}
+            onChange={(event: string | undefined) =>
+              set({
+                conversion: event ? { event, windowDays: draft.conversion?.windowDays ?? 7 } : undefined,
+              })
+            }
+            options={(events.data?.events ?? []).map((e) => ({ value: e.name, label: e.name }))}
+            style={{ minWidth: 220 }}
+            data-testid="campaign-conversion"
+          />
+          {draft.conversion && (
+            <InputNumber
+              min={1}
+              max={90}
+              value={draft.conversion.windowDays}
+              addonAfter={t('wizard.days')}
+              onChange={(v) => set({ conversion: { ...draft.conversion!, windowDays: v ?? 7 } })}
+            />
+          )}
+        </Space>
+      </Form.Item>
+      <Form.Item label={t('wizard.cost')}>
+        <InputNumber
+          min={0}
+          max={100}
+          step={0.01}
+          value={draft.costPerMessage ?? null}
+          onChange={(v) => set({ costPerMessage: v ?? undefined })}
         />
       </Form.Item>
     </Form>

@@ -23,6 +23,7 @@ export type Waterfall = Answer<'post', '/v1/campaigns/preview'>;
 export type Run = Answer<'get', '/v1/campaigns/{id}/runs'>['runs'][number];
 export type OutboxPage = Answer<'get', '/v1/campaigns/{id}/outbox'>;
 export type Schedule = CampaignDraft['schedule'];
+export type Results = Answer<'get', '/v1/campaigns/{id}/results'>;
 type Review = 'submit' | 'approve' | 'reject';
 const id = (n: number) => ({ path: { id: n } });
 const version = (n: number, v: number) => ({ path: { id: n, version: v } });
@@ -97,4 +98,9 @@ export const campaignsApi = {
     ok(client.GET('/v1/campaigns/{id}/runs', { params: id(n), signal })).then((r) => r.runs),
   outbox: (n: number, query: Query<'get', '/v1/campaigns/{id}/outbox'>, signal?: AbortSignal) =>
     ok(client.GET('/v1/campaigns/{id}/outbox', { params: { ...id(n), query }, signal })),
+  results: (n: number, signal?: AbortSignal) =>
+    ok(client.GET('/v1/campaigns/{id}/results', { params: { ...id(n), query: {} }, signal })),
+  /** The CSV export's address (a plain link: the session cookie authenticates it). */
+  resultsCsvUrl: (n: number, run: number, lang: string) =>
+    `/v1/campaigns/${n}/results.csv?run=${run}&lang=${lang === 'zh-CN' ? 'zh' : 'en'}`,
 };
