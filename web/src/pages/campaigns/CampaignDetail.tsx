@@ -138,7 +138,7 @@ export function CampaignDetail({ id }: { id: number }) {
         </Descriptions>
       </Card>
       <RunsCard runs={runs.data ?? []} channelName={name} />
-      <ResultsCard campaignId={id} tick={tick} />
+      {(runs.data ?? []).some((r) => r.preparedAt !== null) && <ResultsCard campaignId={id} tick={tick} />}
       <OutboxCard campaignId={id} tick={tick} channelName={name} />
     </>
   );
