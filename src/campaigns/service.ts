@@ -351,3 +351,9 @@ export async function previewCampaign(
 export async function listCampaigns(db: Kysely<Database>): Promise<CampaignView[]> {
   return (await db.selectFrom('campaigns').selectAll().orderBy('id', 'desc').execute()).map(view);
 }
+
+/** One campaign, or undefined. */
+export async function getCampaign(db: Kysely<Database>, id: number): Promise<CampaignView | undefined> {
+  const row = await db.selectFrom('campaigns').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? view(row) : undefined;
+}

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createContent, reviewContent } from '../../src/campaigns/content/library.ts';
+import { DEFAULT_CONTACT_POLICY } from '../../src/campaigns/policy/settings.ts';
 import { TagService } from '../../src/tags/service.ts';
 import { POOL_AS_OF, poolAppEngines, type PoolApp } from '../support/pool-app.ts';
+import { addChannel } from '../support/campaign-fixture.ts';
 import {
   hostileRequests,
   type HostileKind,
@@ -19,6 +22,22 @@ import {
 const SLOW_MS = 5_000;
 /** Given up on after this. */
 const HANG_MS = 20_000;
+
+/** Content item 1 (approved) and campaign 1 exist: hostile values in the other inputs reach the code behind them. */
+const BRAND_POST = {
+  type: 'brand',
+  title: 'Brand',
+  variants: { sms: { text: '{{ customer.surname }}您好' } },
+};
+const CAMPAIGN = {
+  name: 'Hostile',
+  purpose: 'marketing',
+  population: { rule: { tag: 'aum_tier', in: ['gold'] } },
+  content: { id: 1, version: 1 },
+  channels: ['outbox'],
+  schedule: { kind: 'now' },
+  controlPercent: 10,
+};
 
 const KNOWNS: Knowns = {
   day: POOL_AS_OF,
@@ -48,6 +67,14 @@ const KNOWNS: Knowns = {
     'POST /v1/tags': manualTag('hostile'),
     'PUT /v1/tags/{key}': manualTag('vip'),
     'POST /v1/analytics/experiments': experiment('exp2'),
+    'POST /v1/content': BRAND_POST,
+    'PUT /v1/content/{id}': BRAND_POST,
+    'POST /v1/content/preview': { draft: BRAND_POST, customerNo: 'C000000001' },
+    'POST /v1/campaigns': CAMPAIGN,
+    'PUT /v1/campaigns/{id}': CAMPAIGN,
+    'POST /v1/campaigns/preview': CAMPAIGN,
+    'PUT /v1/contact-policy': DEFAULT_CONTACT_POLICY,
+    'PUT /v1/content/sensitive-words': { words: ['保本'] },
   },
 };
 
@@ -142,6 +169,13 @@ for (const engine of await poolAppEngines()) {
       await admin('POST', '/v1/events', [
         { event_id: 'e1', distinct_id: 'C000000001', event: 'app_open', time: `${POOL_AS_OF}T08:00:00Z` },
       ]);
+      const db = app.t.stores.operational.db;
+      const library = { db, clock: app.t.clock };
+      await addChannel(db, app.t.clock, { key: 'outbox', kind: 'outbox' });
+      await createContent(library, 'user:author', BRAND_POST);
+      await reviewContent(library, 'user:author', 1, 1, { action: 'submit' });
+      await reviewContent(library, 'user:checker', 1, 1, { action: 'approve' });
+      await admin('POST', '/v1/campaigns', CAMPAIGN);
       doc = (await app.t.app.inject('/docs/json')).json();
     }, 120_000);
     afterAll(async () => app?.close());

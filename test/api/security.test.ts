@@ -5,7 +5,13 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthService } from '../../src/auth/service.ts';
+import { campaignDeps } from '../../src/api/routes/campaigns.ts';
+import { DEFAULT_CONTACT_POLICY } from '../../src/campaigns/policy/settings.ts';
+import { startDueRuns } from '../../src/campaigns/runs/scheduler.ts';
+import { SegmentService } from '../../src/segments/service.ts';
+import { tagSource } from '../../src/tags/segment-source.ts';
 import { loadConfig } from '../../src/config/load.ts';
+import { addChannel } from '../support/campaign-fixture.ts';
 import { seedSyntheticBank } from '../support/synthetic-bank.ts';
 import { createApp } from '../../src/server/app.ts';
 import type { Stores } from '../../src/store/stores.ts';
@@ -104,6 +110,15 @@ interface Fixture {
   rules: { a2: number; b1: number; b1Gold: number };
   /** A throwaway user the admin changes, and API keys: one the admin revokes, one the others may not. */
   accounts: { user: number; keyRevoked: number; keyKept: number };
+  /** Content items and campaigns in the state each case needs (authored by the analyst, decided by the admin). */
+  content: { approved: number; drafts: [number, number]; pending: [number, number] };
+  campaigns: {
+    approved: number;
+    drafts: [number, number];
+    pending: [number, number];
+    toPause: [number, number];
+    toResume: [number, number];
+  };
 }
 
 /** One request of the table and what it must answer. */
@@ -606,7 +621,104 @@ const ROUTES: Record<string, (f: Fixture) => Case[]> = {
     { as: 'am1', url: `/v1/reminders/${f.reminder(21, 35, 1)}`, body: { status: 'done' }, status: 404 },
     { as: 'am1', url: `/v1/reminders/${f.reminder(1, 20)}`, body: { status: 'dismissed' }, status: 200 },
   ],
+
+  // Content library and campaigns: bank-wide (admins and analysts); writing needs content.write (both), deciding
+  // content.approve (the admin, never on a version of their own), the word list and policy policy.manage (admin).
+  'GET /v1/content': () => wholeBank('/v1/content'),
+  'POST /v1/content': () => wholeBank('/v1/content', brandPost, 201),
+  'GET /v1/content/variables': () => wholeBank('/v1/content/variables'),
+  'GET /v1/content/products': () => wholeBank('/v1/content/products'),
+  'POST /v1/content/preview': () => wholeBank('/v1/content/preview', { draft: brandPost, customerNo: MINE }),
+  'GET /v1/content/sensitive-words': () => wholeBank('/v1/content/sensitive-words'),
+  'PUT /v1/content/sensitive-words': () =>
+    adminOnly('/v1/content/sensitive-words', { words: ['保本', '稳赚'] }),
+  'GET /v1/content/{id}': (f) => wholeBank(`/v1/content/${f.content.approved}`),
+  'PUT /v1/content/{id}': (f) => wholeBank(`/v1/content/${f.content.approved}`, brandPost),
+  'POST /v1/content/{id}/versions/{version}/submit': (f) =>
+    byRole((who) => `/v1/content/${f.content.drafts[who === 'admin' ? 0 : 1]}/versions/1/submit`, {
+      admin: 200,
+      analyst: 200,
+      bhA: 403,
+      am1: 403,
+    }),
+  'POST /v1/content/{id}/versions/{version}/approve': (f) =>
+    adminOnly(`/v1/content/${f.content.pending[0]}/versions/1/approve`, {}),
+  'POST /v1/content/{id}/versions/{version}/reject': (f) =>
+    adminOnly(`/v1/content/${f.content.pending[1]}/versions/1/reject`, { note: 'no' }),
+  'GET /v1/contact-policy': () => wholeBank('/v1/contact-policy'),
+  'PUT /v1/contact-policy': () => adminOnly('/v1/contact-policy', DEFAULT_CONTACT_POLICY),
+  'GET /v1/contact-policy/do-not-contact': () => adminOnly('/v1/contact-policy/do-not-contact'),
+  'POST /v1/contact-policy/do-not-contact': () =>
+    adminOnly('/v1/contact-policy/do-not-contact', { customerNo: MINE, reason: 'complaint' }, 204),
+  'DELETE /v1/contact-policy/do-not-contact/{customerNo}': () =>
+    adminOnly(`/v1/contact-policy/do-not-contact/${OTHER_BRANCH}`, undefined, 204),
+  'GET /v1/channels': () => wholeBank('/v1/channels'),
+  'GET /v1/campaigns': () => wholeBank('/v1/campaigns'),
+  'POST /v1/campaigns': (f) => wholeBank('/v1/campaigns', campaignDraft(f.content.approved), 201),
+  'POST /v1/campaigns/preview': (f) => wholeBank('/v1/campaigns/preview', campaignDraft(f.content.approved)),
+  'GET /v1/campaigns/{id}': (f) => wholeBank(`/v1/campaigns/${f.campaigns.approved}`),
+  'PUT /v1/campaigns/{id}': (f) =>
+    wholeBank(`/v1/campaigns/${f.campaigns.approved}`, campaignDraft(f.content.approved)),
+  'GET /v1/campaigns/{id}/runs': (f) => wholeBank(`/v1/campaigns/${f.campaigns.approved}/runs`),
+  'GET /v1/campaigns/{id}/outbox': (f) => wholeBank(`/v1/campaigns/${f.campaigns.approved}/outbox`),
+  'GET /v1/campaigns/{id}/results': (f) => wholeBank(`/v1/campaigns/${f.campaigns.approved}/results`),
+  'GET /v1/campaigns/{id}/results.csv': (f) => wholeBank(`/v1/campaigns/${f.campaigns.approved}/results.csv`),
+  'POST /v1/campaigns/{id}/versions/{version}/submit': (f) =>
+    byRole((who) => `/v1/campaigns/${f.campaigns.drafts[who === 'admin' ? 0 : 1]}/versions/1/submit`, {
+      admin: 200,
+      analyst: 200,
+      bhA: 403,
+      am1: 403,
+    }),
+  'POST /v1/campaigns/{id}/versions/{version}/approve': (f) =>
+    adminOnly(`/v1/campaigns/${f.campaigns.pending[0]}/versions/1/approve`, {}),
+  'POST /v1/campaigns/{id}/versions/{version}/reject': (f) =>
+    adminOnly(`/v1/campaigns/${f.campaigns.pending[1]}/versions/1/reject`, {}),
+  'POST /v1/campaigns/{id}/pause': (f) =>
+    byRole((who) => `/v1/campaigns/${f.campaigns.toPause[who === 'admin' ? 0 : 1]}/pause`, {
+      admin: 200,
+      analyst: 200,
+      bhA: 403,
+      am1: 403,
+    }),
+  'POST /v1/campaigns/{id}/resume': (f) =>
+    byRole((who) => `/v1/campaigns/${f.campaigns.toResume[who === 'admin' ? 0 : 1]}/resume`, {
+      admin: 200,
+      analyst: 200,
+      bhA: 403,
+      am1: 403,
+    }),
+  'POST /v1/campaigns/{id}/cancel': (f) =>
+    byRole((who) => `/v1/campaigns/${f.campaigns.drafts[who === 'admin' ? 0 : 1]}/cancel`, {
+      admin: 200,
+      analyst: 200,
+      bhA: 403,
+      am1: 403,
+    }),
 };
+
+/** The same request by every role, each on its own target (a state change one role's call would use up). */
+function byRole(url: (who: Who) => string, statuses: Statuses): Case[] {
+  return WHO.map((as) => ({ as, url: url(as), status: as === 'anonymous' ? 401 : statuses[as] }));
+}
+
+/** A brand post whose template reads the customer's name (the preview must mask it). */
+const brandPost = {
+  type: 'brand',
+  title: 'Brand day',
+  variants: { sms: { text: '{{ customer.name }}，{{ bank.name }}感谢您的信任' } },
+};
+
+/** A campaign over gold-and-up customers, sending approved content `contentId` to the outbox now. */
+const campaignDraft = (contentId: number) => ({
+  name: 'Security campaign',
+  purpose: 'marketing',
+  population: { rule: segmentRule },
+  content: { id: contentId, version: 1 },
+  channels: ['outbox'],
+  schedule: { kind: 'now' },
+  controlPercent: 10,
+});
 
 /** A workbench view: the caller's own (a manager), or a manager in the caller's scope (404 outside it). */
 function workbench(path: string): Case[] {
@@ -867,7 +979,56 @@ for (const engine of engines) {
         keyRevoked: (await t.auth.createApiKey({ name: 'revoked', role: 'analyst' }, 'test')).id,
         keyKept: (await t.auth.createApiKey({ name: 'kept', role: 'analyst' }, 'test')).id,
       };
-      fixture = { task: first(tasks, 'task'), reminder, jobs, rules, accounts };
+      // Content and campaigns in every state a case needs: the analyst writes, the admin decides.
+      await addChannel(db, fixedClock(`${AS_OF}T10:00:00Z`), { key: 'outbox', kind: 'outbox' });
+      const as = async (who: Who, method: Method, url: string, body?: unknown) => {
+        const res = await call(who, method, url, { body });
+        if (res.status >= 300) throw new Error(`setup ${method} ${url}: ${res.status} ${res.text}`);
+        return res.body;
+      };
+      const newContent = async (state: 'draft' | 'pending' | 'approved') => {
+        const id = (await as('analyst', 'POST', '/v1/content', brandPost)).contentId as number;
+        if (state !== 'draft') await as('analyst', 'POST', `/v1/content/${id}/versions/1/submit`, {});
+        if (state === 'approved') await as('admin', 'POST', `/v1/content/${id}/versions/1/approve`, {});
+        return id;
+      };
+      const approvedContent = await newContent('approved');
+      const content = {
+        approved: approvedContent,
+        drafts: [await newContent('draft'), await newContent('draft')] as [number, number],
+        pending: [await newContent('pending'), await newContent('pending')] as [number, number],
+      };
+      const newCampaign = async (state: 'draft' | 'pending' | 'approved' | 'paused') => {
+        const id = (await as('analyst', 'POST', '/v1/campaigns', campaignDraft(approvedContent)))
+          .id as number;
+        if (state !== 'draft') await as('analyst', 'POST', `/v1/campaigns/${id}/versions/1/submit`, {});
+        if (state === 'approved' || state === 'paused')
+          await as('admin', 'POST', `/v1/campaigns/${id}/versions/1/approve`, {});
+        if (state === 'paused') await as('admin', 'POST', `/v1/campaigns/${id}/pause`);
+        return id;
+      };
+      const campaigns = {
+        approved: await newCampaign('approved'),
+        drafts: [await newCampaign('draft'), await newCampaign('draft')] as [number, number],
+        pending: [await newCampaign('pending'), await newCampaign('pending')] as [number, number],
+        toPause: [await newCampaign('approved'), await newCampaign('approved')] as [number, number],
+        toResume: [await newCampaign('paused'), await newCampaign('paused')] as [number, number],
+      };
+      // The approved campaigns start their run (the worker's scheduler, in-process): results have a run to show.
+      const segments = new SegmentService({
+        db,
+        events: t.stores.events,
+        clock: fixedClock(`${AS_OF}T10:00:00Z`),
+        tags: tagSource,
+      });
+      await startDueRuns(
+        campaignDeps({ stores: t.stores, clock: fixedClock(`${AS_OF}T10:00:00Z`), segments }),
+      );
+      await as('admin', 'POST', '/v1/contact-policy/do-not-contact', {
+        customerNo: OTHER_BRANCH,
+        reason: 'legal hold',
+      });
+      fixture = { task: first(tasks, 'task'), reminder, jobs, rules, accounts, content, campaigns };
     }, 60_000);
 
     afterAll(async () => t?.close());
@@ -972,7 +1133,7 @@ for (const engine of engines) {
           }
         }
       expect(failures).toEqual([]);
-    }, 60_000);
+    }, 120_000); // over 130 routes, each by every role
 
     it('never answers a personal field unmasked without an explicit, permitted reveal', async () => {
       const customers = await t.stores.operational.db

@@ -10,6 +10,26 @@ import type { Database } from '../../src/store/operational/database.ts';
 // A small bank for campaign tests: customers with names, phones and consents, a wealth product, an approved product
 // post, and channels. Customers whose id is a multiple of 10 revoked SMS marketing; multiples of 7 never answered.
 
+/** Configures a channel that reaches customers' phones with the SMS variant. */
+export async function addChannel(
+  db: Kysely<Database>,
+  clock: Clock,
+  c: { key: string; kind: 'webhook' | 'outbox' | 'sms' | 'email'; config?: Record<string, unknown> },
+): Promise<void> {
+  await db
+    .insertInto('channels')
+    .values({
+      key: c.key,
+      kind: c.kind,
+      reaches: 'sms',
+      variant: 'sms',
+      config: JSON.stringify(c.config ?? {}),
+      updated_by: 'test',
+      updated_at: clock.now(),
+    })
+    .execute();
+}
+
 /** Seeds `n` customers (ids 1..n), consents, a product, channels; returns the approved content's id. */
 export async function seedCampaignBank(
   db: Kysely<Database>,
@@ -53,19 +73,7 @@ export async function seedCampaignBank(
     .insertInto('products')
     .values({ id: 'WM-90', name: '稳健90天', category: 'wealth', role: 'profit', annual_rate: 2.85 })
     .execute();
-  for (const c of channels)
-    await db
-      .insertInto('channels')
-      .values({
-        key: c.key,
-        kind: c.kind,
-        reaches: 'sms',
-        variant: 'sms',
-        config: JSON.stringify(c.config ?? {}),
-        updated_by: 'test',
-        updated_at: clock.now(),
-      })
-      .execute();
+  for (const c of channels) await addChannel(db, clock, c);
   const created = await createContent({ db, clock }, 'user:author', {
     type: 'product',
     title: 'Morning post',

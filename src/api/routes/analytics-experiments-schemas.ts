@@ -39,7 +39,7 @@ const armSummary = z.object({
   reason: z.string().nullable(),
 });
 
-const comparison = z.object({
+export const comparison = z.object({
   arm: z.string(),
   control: z.string(),
   absolute: interval.nullable().describe('treatment − control with its confidence interval'),

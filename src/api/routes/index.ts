@@ -6,6 +6,9 @@ import { registerBehaviourRoutes } from './analytics-behaviour.ts';
 import { registerAccountRoutes } from './accounts.ts';
 import { registerAuditRoutes } from './audit.ts';
 import { registerAuthRoutes } from './auth.ts';
+import { registerCampaignRoutes } from './campaigns.ts';
+import { registerContactPolicyRoutes } from './contact-policy.ts';
+import { registerContentRoutes } from './content.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerIngestRoutes } from './ingest.ts';
 import { registerOverviewRoutes } from './overview.ts';
@@ -28,4 +31,7 @@ export function registerApiRoutes(api: ZodApi, ctx: RouteContext): void {
   registerDriversRoutes(api, ctx);
   registerExperimentRoutes(api, ctx);
   registerAnalyticsLifecycleRoutes(api, ctx);
+  registerContentRoutes(api, ctx);
+  registerContactPolicyRoutes(api, ctx);
+  registerCampaignRoutes(api, ctx);
 }

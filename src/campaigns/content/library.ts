@@ -78,7 +78,7 @@ async function tagKeys(db: Db): Promise<Set<string>> {
 }
 
 /** Checks a draft (schema, product, templates, words); the parsed draft or every located issue. */
-async function checkDraft(db: Db, input: unknown): Promise<ContentResult<ContentDraft>> {
+export async function checkDraft(db: Db, input: unknown): Promise<ContentResult<ContentDraft>> {
   const parsed = contentDraftSchema.safeParse(input);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({

@@ -32,7 +32,7 @@ export const canExportSegments = (me: Me) => can(me, 'segments.export');
 export const canManageTags = (me: Me) => can(me, 'tags.manage');
 
 // Areas that show whole-bank figures; the server refuses them (403) to roles bound to a branch or a pool.
-const WHOLE_BANK_AREAS = new Set(['overview', 'tags', 'segments', 'analytics']);
+const WHOLE_BANK_AREAS = new Set(['overview', 'tags', 'segments', 'analytics', 'campaigns']);
 
 /** Whether the principal sees whole-bank figures (head office: admins and analysts). */
 export const seesWholeBank = (me: Me) => DEFINERS.has(me.role);

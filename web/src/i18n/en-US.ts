@@ -1,6 +1,7 @@
 import { accountsEnUS } from './accounts.en-US.ts';
 import { analyticsEnUS } from './analytics.en-US.ts';
 import { poolEnUS } from './pool.en-US.ts';
+import { campaignsEnUS } from './campaigns.en-US.ts';
 
 /** English strings; the source of the key set every other language must fill. `{name}` marks a placeholder. */
 export const enUS = {
@@ -454,6 +455,7 @@ export const enUS = {
   ...poolEnUS,
   ...analyticsEnUS,
   ...accountsEnUS,
+  ...campaignsEnUS,
 } as const;
 
 export type MessageKey = keyof typeof enUS;

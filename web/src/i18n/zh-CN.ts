@@ -2,6 +2,7 @@ import type { Messages } from './en-US.ts';
 import { accountsZhCN } from './accounts.zh-CN.ts';
 import { analyticsZhCN } from './analytics.zh-CN.ts';
 import { poolZhCN } from './pool.zh-CN.ts';
+import { campaignsZhCN } from './campaigns.zh-CN.ts';
 
 /** 简体中文。Typed against the English key set, so a missing or stray key fails the type check. */
 export const zhCN: Messages = {
@@ -441,4 +442,5 @@ export const zhCN: Messages = {
   ...poolZhCN,
   ...analyticsZhCN,
   ...accountsZhCN,
+  ...campaignsZhCN,
 };

@@ -26,6 +26,7 @@ const PAGES: Readonly<Record<string, LazyExoticComponent<ComponentType>>> = {
   segments: lazy(() => import('../pages/segments/SegmentsArea.tsx')),
   pool: lazy(() => import('../pages/pool/PoolArea.tsx')),
   analytics: lazy(() => import('../pages/analytics/AnalyticsArea.tsx')),
+  campaigns: lazy(() => import('../pages/campaigns/CampaignsArea.tsx')),
   admin: lazy(() => import('../pages/admin/AdminArea.tsx')),
 };
 

@@ -48,13 +48,7 @@ export const AREA_GROUPS: readonly AreaGroup[] = [
     label: 'nav.group.operate',
     areas: [
       { key: 'pool', path: '/pool', label: 'nav.pool', icon: <TeamOutlined /> },
-      {
-        key: 'campaigns',
-        path: '/campaigns',
-        label: 'nav.campaigns',
-        icon: <NotificationOutlined />,
-        coming: 'coming.campaigns',
-      },
+      { key: 'campaigns', path: '/campaigns', label: 'nav.campaigns', icon: <NotificationOutlined /> },
       { key: 'wecom', path: '/wecom', label: 'nav.wecom', icon: <WechatOutlined />, coming: 'coming.wecom' },
     ],
   },

@@ -1,0 +1,47 @@
+import { Tabs } from 'antd';
+import { useMe } from '../../auth/session.tsx';
+import { useI18n } from '../../i18n/i18n.tsx';
+import { navigate, subPath, usePath } from '../../router.ts';
+import { CampaignDetail } from './CampaignDetail.tsx';
+import { CampaignList } from './CampaignList.tsx';
+import { CampaignWizard } from './CampaignWizard.tsx';
+import { ContentEditor } from './ContentEditor.tsx';
+import { ContentList } from './ContentList.tsx';
+import { PolicyPage } from './PolicyPage.tsx';
+
+/**
+ * /campaigns[/new | /<id> | /<id>/edit], /campaigns/content[/new | /<id>], /campaigns/policy: the campaigns, the
+ * content library and the contact policy.
+ */
+export default function CampaignsArea() {
+  const { t } = useI18n();
+  const me = useMe();
+  const [first, second, third] = subPath(usePath(), '/campaigns');
+  const tab = first === 'content' || first === 'policy' ? first : 'campaigns';
+  const page = (() => {
+    if (tab === 'content') {
+      if (second === 'new') return <ContentEditor key="new" />;
+      if (second) return <ContentEditor key={second} id={Number(second)} />;
+      return <ContentList />;
+    }
+    if (tab === 'policy') return <PolicyPage admin={me.permissions.includes('policy.manage')} />;
+    if (first === 'new') return <CampaignWizard key="new" />;
+    if (first && third === 'edit') return <CampaignWizard key={`edit-${first}`} id={Number(first)} />;
+    if (first) return <CampaignDetail key={first} id={Number(first)} />;
+    return <CampaignList />;
+  })();
+  return (
+    <div data-testid="campaigns">
+      <Tabs
+        activeKey={tab}
+        items={(['campaigns', 'content', 'policy'] as const).map((key) => ({
+          key,
+          label: <span data-testid={`campaigns-tab-${key}`}>{t(`cmp.tab.${key}`)}</span>,
+        }))}
+        onChange={(key) => navigate(key === 'campaigns' ? '/campaigns' : `/campaigns/${key}`)}
+        style={{ marginTop: -12, marginBottom: 4 }}
+      />
+      {page}
+    </div>
+  );
+}
