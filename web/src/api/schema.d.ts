@@ -14887,6 +14887,12 @@ export interface paths {
             };
             /** @description in CNY, for cost per conversion */
             costPerMessage?: number;
+            /** @description a service notice: each run reaches, within the population, the customers whose holding of this kind falls due daysBefore days after the run day */
+            reminder?: {
+              /** @enum {string} */
+              kind: 'deposit_maturity' | 'insurance_renewal' | 'loan_repayment' | 'fund_auto_investment';
+              daysBefore: number;
+            };
           };
         };
       };
@@ -15085,6 +15091,13 @@ export interface paths {
                   };
                   /** @description in CNY, for cost per conversion */
                   costPerMessage?: number;
+                  /** @description a service notice: each run reaches, within the population, the customers whose holding of this kind falls due daysBefore days after the run day */
+                  reminder?: {
+                    /** @enum {string} */
+                    kind:
+                      'deposit_maturity' | 'insurance_renewal' | 'loan_repayment' | 'fund_auto_investment';
+                    daysBefore: number;
+                  };
                 };
                 author: string;
                 createdAt: string;
@@ -15233,6 +15246,12 @@ export interface paths {
             };
             /** @description in CNY, for cost per conversion */
             costPerMessage?: number;
+            /** @description a service notice: each run reaches, within the population, the customers whose holding of this kind falls due daysBefore days after the run day */
+            reminder?: {
+              /** @enum {string} */
+              kind: 'deposit_maturity' | 'insurance_renewal' | 'loan_repayment' | 'fund_auto_investment';
+              daysBefore: number;
+            };
           };
         };
       };
@@ -16177,6 +16196,12 @@ export interface paths {
             };
             /** @description in CNY, for cost per conversion */
             costPerMessage?: number;
+            /** @description a service notice: each run reaches, within the population, the customers whose holding of this kind falls due daysBefore days after the run day */
+            reminder?: {
+              /** @enum {string} */
+              kind: 'deposit_maturity' | 'insurance_renewal' | 'loan_repayment' | 'fund_auto_investment';
+              daysBefore: number;
+            };
           };
         };
       };
