@@ -1,5 +1,9 @@
 import type { Kysely } from 'kysely';
-import { DEFAULT_CONTACT_POLICY, type ContactPolicy } from '../../src/campaigns/policy/settings.ts';
+import {
+  DEFAULT_CONTACT_POLICY,
+  type ContactPolicy,
+  type Purpose,
+} from '../../src/campaigns/policy/settings.ts';
 import type { Waterfall } from '../../src/campaigns/runs/plan.ts';
 import { prepareRun } from '../../src/campaigns/runs/prepare.ts';
 import { RoaringBitmap32 } from '../../src/shared/bitmap.ts';
@@ -92,14 +96,15 @@ export async function queueCampaignRun(
   clock: Clock,
   contentId: number,
   channel: string,
-  options: { policy?: ContactPolicy; controlPercent?: number } = {},
+  options: { policy?: ContactPolicy; controlPercent?: number; purpose?: Purpose } = {},
 ): Promise<{ runId: number; queued: number; waterfall: Waterfall }> {
   const now = clock.now();
+  const purpose = options.purpose ?? 'marketing';
   const campaign = await db
     .insertInto('campaigns')
     .values({
       name: 'Morning post',
-      purpose: 'marketing',
+      purpose,
       status: 'running',
       approved_version: 1,
       created_by: 'user:author',
@@ -114,7 +119,7 @@ export async function queueCampaignRun(
       campaign_id: campaign.id,
       version: 1,
       body: JSON.stringify({
-        purpose: 'marketing',
+        purpose,
         content: { id: contentId, version: 1 },
         channels: [channel],
       }),
@@ -136,7 +141,7 @@ export async function queueCampaignRun(
     {
       runId: Number(run.id),
       campaignId: campaign.id,
-      purpose: 'marketing',
+      purpose,
       channels: [{ key: channel, reaches: 'sms' }],
       controlPercent: options.controlPercent ?? 0,
     },

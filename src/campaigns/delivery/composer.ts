@@ -149,19 +149,20 @@ export class Composer {
       const ids = [...new Set(deliveries.map((d) => d.customerId))];
       const [recipients, revoked] = await Promise.all([
         loadRecipients(this.#db, ids, context.tagLabels),
-        this.#revoked(ids),
+        this.#revoked(ids, context.purpose),
       ]);
       for (const d of deliveries) out.push(this.#one(d, context, recipients.get(d.customerId), revoked));
     }
     return out;
   }
 
-  /** (customer, touchpoint) pairs whose consent is revoked now. */
-  async #revoked(ids: readonly number[]): Promise<Set<string>> {
+  /** (customer, touchpoint) pairs whose consent for `purpose` is revoked now. */
+  async #revoked(ids: readonly number[], purpose: Purpose): Promise<Set<string>> {
     const rows = await this.#db
       .selectFrom('consents')
       .select(['customer_id', 'channel'])
       .where('customer_id', 'in', ids)
+      .where('purpose', '=', purpose)
       .where('status', '=', 'revoked')
       .execute();
     return new Set(rows.map((r) => `${r.customer_id}:${r.channel}`));

@@ -6256,6 +6256,8 @@ export interface paths {
               consents: {
                 channel: string;
                 /** @enum {string} */
+                purpose: 'marketing' | 'service';
+                /** @enum {string} */
                 status: 'granted' | 'revoked';
                 /** @description ISO timestamp */
                 updatedAt: string | null;
@@ -7942,7 +7944,7 @@ export interface paths {
                 /** @enum {string} */
                 status: 'open' | 'done' | 'cancelled';
                 /** @enum {string} */
-                source: 'manual' | 'interaction' | 'reminder';
+                source: 'manual' | 'interaction' | 'reminder' | 'campaign';
                 createdBy: string;
                 createdAt: string | null;
                 updatedAt: string | null;
@@ -8401,7 +8403,7 @@ export interface paths {
                 /** @enum {string} */
                 status: 'open' | 'done' | 'cancelled';
                 /** @enum {string} */
-                source: 'manual' | 'interaction' | 'reminder';
+                source: 'manual' | 'interaction' | 'reminder' | 'campaign';
                 createdBy: string;
                 createdAt: string | null;
                 updatedAt: string | null;
@@ -8529,7 +8531,7 @@ export interface paths {
               /** @enum {string} */
               status: 'open' | 'done' | 'cancelled';
               /** @enum {string} */
-              source: 'manual' | 'interaction' | 'reminder';
+              source: 'manual' | 'interaction' | 'reminder' | 'campaign';
               createdBy: string;
               createdAt: string | null;
               updatedAt: string | null;
@@ -8656,7 +8658,7 @@ export interface paths {
               /** @enum {string} */
               status: 'open' | 'done' | 'cancelled';
               /** @enum {string} */
-              source: 'manual' | 'interaction' | 'reminder';
+              source: 'manual' | 'interaction' | 'reminder' | 'campaign';
               createdBy: string;
               createdAt: string | null;
               updatedAt: string | null;
@@ -8773,7 +8775,7 @@ export interface paths {
               /** @enum {string} */
               status: 'open' | 'done' | 'cancelled';
               /** @enum {string} */
-              source: 'manual' | 'interaction' | 'reminder';
+              source: 'manual' | 'interaction' | 'reminder' | 'campaign';
               createdBy: string;
               createdAt: string | null;
               updatedAt: string | null;
@@ -8904,7 +8906,7 @@ export interface paths {
               /** @enum {string} */
               status: 'open' | 'done' | 'cancelled';
               /** @enum {string} */
-              source: 'manual' | 'interaction' | 'reminder';
+              source: 'manual' | 'interaction' | 'reminder' | 'campaign';
               createdBy: string;
               createdAt: string | null;
               updatedAt: string | null;
