@@ -56,6 +56,10 @@ export function loadConfig(
       }),
       requireServers: e.FLYWHEEL_REQUIRE_SERVERS,
       cookieSecure: ({ auto: 'auto', '1': 'always', '0': 'never' } as const)[e.FLYWHEEL_COOKIE_SECURE],
+      links: Object.freeze({
+        secret: e.FLYWHEEL_LINK_SECRET,
+        publicUrl: e.FLYWHEEL_PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+      }),
       trustProxy: e.FLYWHEEL_TRUST_PROXY,
       timeZone: e.FLYWHEEL_TIMEZONE,
       bankName: e.FLYWHEEL_BANK_NAME,

@@ -54,6 +54,16 @@ export const configSchema = z.object({
   FLYWHEEL_SQL_TAG_DATABASE_URL: optionalUrl,
   /** The session cookie's Secure attribute: auto (when the request came over HTTPS), 1 (always), 0 (never). */
   FLYWHEEL_COOKIE_SECURE: z.enum(['auto', '1', '0']).default('auto'),
+  /** Signs tracked links in messages (/r/<token>); unset: links are sent as written and clicks are not tracked. */
+  FLYWHEEL_LINK_SECRET: z
+    .string()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine((v) => v === undefined || v.length >= 16, {
+      message: 'a link secret has at least 16 characters',
+    }),
+  /** The address customers reach this server at, for tracked links (default http://localhost:<PORT>). */
+  FLYWHEEL_PUBLIC_URL: optionalUrl,
   /** Trust X-Forwarded-For/-Proto/-Host from a reverse proxy (client address, HTTPS, own origin). */
   FLYWHEEL_TRUST_PROXY: booleanFlag,
   FLYWHEEL_REQUIRE_SERVERS: booleanFlag,
@@ -116,6 +126,8 @@ export interface Config {
   readonly requireServers: boolean;
   /** Whether the session cookie is marked Secure: when the request came over HTTPS, always, or never. */
   readonly cookieSecure: 'auto' | 'always' | 'never';
+  /** Tracked links: the signing secret (undefined: not tracked) and the public address of the /r/ redirect. */
+  readonly links: { readonly secret: string | undefined; readonly publicUrl: string };
   /** Trust a reverse proxy's X-Forwarded-* headers (the client's address, the scheme and host it was asked for). */
   readonly trustProxy: boolean;
   /** The bank's IANA time zone: business days are cut in it (the clock is built from it). */

@@ -6,6 +6,7 @@ import type { ContentDraft, VariantKind } from '../content/model.ts';
 import { loadRecipients, tagLabels, type Recipient, type TagLabels } from '../content/recipients.ts';
 import { parseTemplate, renderTemplate, templateTagKeys, type MessageScope } from '../content/template.ts';
 import type { ContactChannel, Purpose } from '../policy/settings.ts';
+import { trackLinks, type LinkTracking } from '../feedback/links.ts';
 import type { ClaimedDelivery } from './queue.ts';
 
 // Turns claimed deliveries into messages: the run's campaign version names the approved content version and the
@@ -50,9 +51,17 @@ export class Composer {
   readonly #db: Kysely<Database>;
   readonly #channels: ReadonlyMap<string, ChannelSpec>;
   readonly #bankName: string;
+  readonly #links: LinkTracking | undefined;
   readonly #runs = new Map<number, Promise<RunContext>>();
 
-  constructor(db: Kysely<Database>, channels: ReadonlyMap<string, ChannelSpec>, bankName: string) {
+  /** With `links`, every link in a message becomes its tracked redirect (src/campaigns/feedback/links.ts). */
+  constructor(
+    db: Kysely<Database>,
+    channels: ReadonlyMap<string, ChannelSpec>,
+    bankName: string,
+    links?: LinkTracking,
+  ) {
+    this.#links = links;
     this.#db = db;
     this.#channels = channels;
     this.#bankName = bankName;
@@ -207,7 +216,7 @@ export class Composer {
         reaches: channel.reaches,
         purpose: context.purpose,
         variant: channel.variant,
-        fields,
+        fields: this.#links ? trackLinks(this.#links, key, fields) : fields,
         managerId: recipient.managerId,
       },
     };
