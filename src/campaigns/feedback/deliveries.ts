@@ -86,8 +86,9 @@ export async function findDeliveries(
   return { byKey, byProviderId };
 }
 
-/** The event names of a message's lifecycle after it was sent. */
-export const LIFECYCLE_EVENTS: Record<ResponseStatus, string> = {
+/** The event names of a message's lifecycle. */
+export const LIFECYCLE_EVENTS: Record<ResponseStatus | 'sent', string> = {
+  sent: 'message_sent',
   delivered: 'message_delivered',
   failed: 'message_failed',
   opened: 'message_opened',
@@ -101,7 +102,7 @@ export const LIFECYCLE_EVENTS: Record<ResponseStatus, string> = {
  */
 export function responseEvent(
   d: AnsweredDelivery,
-  status: ResponseStatus,
+  status: ResponseStatus | 'sent',
   at: Date,
   extra: Readonly<Record<string, unknown>> = {},
   idSuffix = '',
