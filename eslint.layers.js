@@ -46,8 +46,9 @@ const MAY = {
   ingest: [...KERNEL, 'segments', 'tags', 'customers'],
   pool: [...KERNEL, 'segments', 'tags', 'customers', 'ingest'],
   analytics: [...KERNEL, 'segments', 'tags', 'customers', 'ingest', 'pool'],
-  // Operations act on customers: content, the contact policy, campaigns and their delivery.
-  campaigns: [...KERNEL, 'segments', 'tags', 'customers', 'pool'],
+  // Operations act on customers: content, the contact policy, campaigns and their delivery; results measure lift
+  // with the experiment statistics of analytics.
+  campaigns: [...KERNEL, 'segments', 'tags', 'customers', 'pool', 'analytics'],
   demo: [...KERNEL, ...DOMAINS.filter((d) => d !== 'demo')],
   api: [...KERNEL, ...DOMAINS],
   server: [...KERNEL, ...DOMAINS, 'api'],

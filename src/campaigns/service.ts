@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { campaignAudience } from './audience.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Population } from '../contracts/population.ts';
 import type { RoaringBitmap32 } from '../shared/bitmap.ts';
@@ -12,6 +13,7 @@ import { reviewVersion, type ReviewedTable, type ReviewStep } from './review.ts'
 import { planForAudience } from './runs/prepare.ts';
 import type { Waterfall } from './runs/plan.ts';
 import type { ContactChannel } from './policy/settings.ts';
+import type { VariantKind } from './content/model.ts';
 
 // Campaigns: saved as versions (the author's draft, then maker-checker review); approving a version makes it the one
 // new runs use, and a run keeps the version it started with. Pause holds a campaign's sending runs, resume releases
@@ -56,13 +58,14 @@ const invalid = (path: (string | number)[], message: string): Failure => ({
 /** The channels of the bank by key (enabled ones). */
 export async function channelSpecs(
   db: Kysely<Database>,
-): Promise<Map<string, { key: string; reaches: ContactChannel; variant: string; kind: string }>> {
+): Promise<Map<string, { key: string; reaches: ContactChannel; variant: VariantKind; kind: string }>> {
   const rows = await db
     .selectFrom('channels')
     .select(['key', 'reaches', 'variant', 'kind'])
     .where('enabled', '=', true)
     .execute();
-  return new Map(rows.map((r) => [r.key, r]));
+  // The table's check constraint admits only the variant kinds.
+  return new Map(rows.map((r) => [r.key, { ...r, variant: r.variant as VariantKind }]));
 }
 
 /** Checks a draft: schema, an approved content version carrying every channel's variant, known channels. */
@@ -328,7 +331,7 @@ export async function previewCampaign(
   const checked = await checkCampaign(deps.db, input);
   if (!checked.ok) return checked;
   const draft = checked.value;
-  const members = await deps.audience(draft.population);
+  const members = await campaignAudience(deps, draft);
   if (!members.ok) return members;
   const channels = await channelSpecs(deps.db);
   const plan = await planForAudience(

@@ -11,6 +11,7 @@ import type { EventStore } from '../store/events/store.ts';
 import type { Database } from '../store/operational/database.ts';
 import type { ReminderKind } from '../store/operational/pool-tables.ts';
 import { applyCustomerScope, type DataScope } from './scope.ts';
+import { NOT_BANK_MESSAGE_SQL } from '../shared/bank-messages.ts';
 
 export const REMINDER_KINDS: readonly ReminderKind[] = [
   'deposit_maturity',
@@ -55,6 +56,50 @@ const HOLDING_KINDS: Partial<
   loan_repayment: { categories: ['loan', 'credit_card'], column: 'next_due_date' },
   fund_auto_investment: { categories: ['fund'], column: 'next_due_date' },
 };
+
+/** The post-investment reminders that concern a holding: they can also reach the customer as a service notice. */
+export const HOLDING_REMINDER_KINDS = [
+  'deposit_maturity',
+  'insurance_renewal',
+  'loan_repayment',
+  'fund_auto_investment',
+] as const;
+export type HoldingReminderKind = (typeof HOLDING_REMINDER_KINDS)[number];
+
+/** What falls due for one customer on a day: the products, their total balance, the last digits of the first account. */
+export interface DueHolding {
+  readonly dueOn: string;
+  readonly products: string;
+  readonly amount: number;
+  readonly accountLast4: string;
+}
+
+/**
+ * Customers (all, or those in `ids`) whose active holdings of `kind` fall due on `day` (maturity, renewal, repayment or
+ * auto-investment date), owned or not: a service notice goes to the customer whoever manages them.
+ */
+export async function holdingsDue(
+  db: Kysely<Database>,
+  kind: HoldingReminderKind,
+  day: string,
+  ids?: readonly number[],
+): Promise<Map<number, DueHolding>> {
+  const spec = HOLDING_KINDS[kind]!;
+  const column = sql.ref(`h.${spec.column}`);
+  const rows = await sql<{ customer_id: number; products: string; amount: string; last4: string }>`
+    select h.customer_id, string_agg(distinct p.name, '、') as products, sum(h.balance)::text as amount,
+           (array_agg(right(h.account_no, 4) order by h.account_no))[1] as last4
+      from holdings h join products p on p.id = h.product_id
+     where p.category in (${sql.join(spec.categories)}) and h.status = 'active' and ${column} = ${day}::date
+       ${ids ? sql`and h.customer_id = any(${[...ids]}::int[])` : sql``}
+     group by h.customer_id`.execute(db);
+  return new Map(
+    rows.rows.map((r) => [
+      r.customer_id,
+      { dueOn: day, products: r.products, amount: Number(r.amount), accountLast4: r.last4 },
+    ]),
+  );
+}
 
 /** Generates reminders for owned customers, kind by kind; one audit record for the run. */
 export async function generateReminders(
@@ -166,7 +211,7 @@ async function dormant(
     const ids = rich.slice(i, i + 10_000).map((r) => r.id);
     const rows = await deps.events.query<{ customer_id: number; last: string }>(
       `SELECT customer_id, toString(${daySql('max(time)')}) AS last FROM events_dedup
-        WHERE customer_id IN {ids:Array(UInt32)} GROUP BY customer_id`,
+        WHERE customer_id IN {ids:Array(UInt32)} AND ${NOT_BANK_MESSAGE_SQL} GROUP BY customer_id`,
       { ids, tz: deps.clock.timeZone },
     );
     for (const r of rows) last.set(Number(r.customer_id), r.last);

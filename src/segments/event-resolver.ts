@@ -4,6 +4,7 @@ import { fromSorted, RoaringBitmap32, type ReadonlyRoaringBitmap32 } from '../sh
 import type { EventResolver } from './evaluate.ts';
 import { eventConditionKey, type EventCondition } from './predicate.ts';
 import type { PropertyPredicate, Scalar } from './rule.ts';
+import { NOT_BANK_MESSAGE_SQL } from '../shared/bank-messages.ts';
 
 // Event conditions of segment rules, answered by the event store in ClickHouse SQL over events_dedup (a re-sent
 // event id counts once). Days are the bank's business days of `time` (FLYWHEEL_TIMEZONE), as everywhere else. The semantics
@@ -130,7 +131,7 @@ export function activeCustomers(
   return idsBitmap(
     events,
     `SELECT arraySort(groupArray(customer_id)) AS ids FROM (SELECT DISTINCT customer_id FROM events_dedup ` +
-      `WHERE customer_id > 0 AND ${withinDaysSql('time', '{from:String}', '{to:String}')})`,
+      `WHERE customer_id > 0 AND ${NOT_BANK_MESSAGE_SQL} AND ${withinDaysSql('time', '{from:String}', '{to:String}')})`,
     { from: days.from, to: days.to, tz: days.timeZone },
   );
 }

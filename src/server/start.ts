@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/schema.ts';
 import { AuthService } from '../auth/service.ts';
 import { SYSTEM_PRINCIPAL } from '../auth/principal.ts';
+import { seedDemoCampaigns } from '../demo/campaigns.ts';
 import { seedDemoBank } from '../demo/seed.ts';
 import { failInterruptedImports } from '../ingest/recovery.ts';
 import { HandoverRunner } from '../pool/handover/runner.ts';
@@ -176,5 +177,12 @@ async function seedDemoWhenDue(
   const asOf = clock.today();
   const deps = { db: stores.operational.db, events: stores.events, clock };
   await generateReminders(deps, SYSTEM_PRINCIPAL.actor, { asOf });
+  // A few finished campaigns with their answers, so that the Campaigns pages have results on first start.
+  try {
+    const campaigns = await seedDemoCampaigns({ ...deps, timeZone: config.timeZone, logger }, asOf);
+    print(`Demo campaigns sent: ${campaigns.campaigns} (${campaigns.messages} messages).`);
+  } catch (error) {
+    logger.warn({ err: error }, 'demo campaigns not seeded');
+  }
   return true;
 }

@@ -1,6 +1,9 @@
 // The longer rules and SQL of the builtin catalogue (catalogue.ts).
 
-// A customer's channel over the last 90 business days (cut in the bank's zone, `{tz}`): where most of their events (and counter transactions) happened; ties go
+import { NOT_BANK_MESSAGE_SQL } from '../shared/bank-messages.ts';
+
+// A customer's channel over the last 90 business days (cut in the bank's zone, `{tz}`): where most of their events (and counter transactions) happened
+// (the bank's own messages to them are not their activity, only their answers are); ties go
 // to the earlier channel of the list. One GROUP BY customer with a counter per channel (a GROUP BY customer and
 // channel would hold twice the groups).
 export const CHANNEL_PREFERENCE_SQL = `SELECT customer_id, ['app', 'wecom', 'sms', 'branch', 'other'][indexOf(counts, arrayMax(counts))] AS value
@@ -10,7 +13,8 @@ export const CHANNEL_PREFERENCE_SQL = `SELECT customer_id, ['app', 'wecom', 'sms
         SELECT customer_id, ch IN ('app', 'app_push') AS app, ch IN ('wecom', 'wechat') AS wecom, ch = 'sms' AS sms,
                0 AS branch, ch NOT IN ('app', 'app_push', 'wecom', 'wechat', 'sms') AS other
           FROM (SELECT customer_id, JSONExtractString(properties, 'channel') AS ch FROM events_dedup
-                 WHERE customer_id > 0 AND toDate(time, {tz}) BETWEEN toDate({as_of}) - 89 AND toDate({as_of}))
+                 WHERE customer_id > 0 AND toDate(time, {tz}) BETWEEN toDate({as_of}) - 89 AND toDate({as_of})
+                   AND ${NOT_BANK_MESSAGE_SQL})
         UNION ALL
         SELECT customer_id, 0, 0, 0, 1, 0 FROM transactions_dedup
          WHERE customer_id > 0 AND channel = 'counter' AND toDate(time, {tz}) BETWEEN toDate({as_of}) - 89 AND toDate({as_of})

@@ -71,9 +71,12 @@ describe('default catalogue', () => {
       'rfm_monetary',
       'channel_preference',
     ]);
+    // Learnt from responses to campaigns: the demo's history has none before its campaigns run.
+    const responses = new Set(['responsive_channel_90d', 'content_affinity_90d', 'product_interest_90d']);
     for (const [key, values] of snapshot.tags) {
       const total = [...values.values()].reduce((n, b) => n + b.size, 0);
-      if (partial.has(key)) {
+      if (responses.has(key)) expect(total, key).toBeLessThan(2000);
+      else if (partial.has(key)) {
         expect(total, key).toBeGreaterThan(2000 * 0.4);
         expect(total, key).toBeLessThan(2000);
       } else expect(total, key).toBe(2000);

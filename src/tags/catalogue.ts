@@ -1,13 +1,17 @@
 import type { TagCategory } from '../store/operational/database.ts';
 import type { KindSpec, TagInput } from './definition.ts';
 import { CHANNEL_PREFERENCE_SQL, DEFAULT_LIFECYCLE_STAGES, MANAGED_SQL } from './catalogue-rules.ts';
+import { PREFERENCE_TAGS } from './catalogue-preferences.ts';
 import { NO, YES, type Label } from './labels.ts';
 
 // The default label catalogue a bank starts from (builtin = true). Every tag computes from what the stores hold:
 // profile columns, active holdings with their maturity and due dates, consents, behaviour events, transactions and
 // daily balances. Banks edit these definitions like any other (a new version each time).
 
-type Def = Omit<TagInput, 'kind' | 'spec' | 'description'> & KindSpec & { description?: string };
+/** One builtin tag as the catalogue writes it. */
+export type CatalogueDef = Omit<TagInput, 'kind' | 'spec' | 'description'> &
+  KindSpec & { description?: string };
+type Def = CatalogueDef;
 
 const v = (value: string, en: string, zh: string) => ({ value, label: { en, zh } });
 const flag = (rule: unknown) => ({
@@ -238,6 +242,7 @@ const DEFS: readonly Def[] = [
     } as KindSpec,
     'The channel of most events (and counter transactions) in the last 90 days.',
   ),
+  ...PREFERENCE_TAGS,
   // product
   holds('fund', { en: 'Holds funds', zh: '持有基金' }),
   holds('wealth', { en: 'Holds wealth products', zh: '持有理财' }),

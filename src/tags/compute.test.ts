@@ -35,6 +35,40 @@ async function define(body: Record<string, unknown>) {
 
 const L = { en: 'x', zh: 'x' };
 
+// The bank's messages and the answers to them (src/campaigns): C2 got a fund post by SMS and opened and clicked it;
+// C3 got a fund post (run 1) and an article (run 2) by WeCom and clicked the article twice, the post once; C5 got an
+// SMS it never answered, and its answer older than 90 days does not count. (Answers are activity: they count for
+// the channel preference; the messages themselves do not.)
+const message = (
+  id: string,
+  customer: number,
+  event: string,
+  day: string,
+  props: Record<string, unknown>,
+) => ({
+  event_id: id,
+  customer_id: customer,
+  distinct_id: `C${customer}`,
+  event,
+  time: Date.parse(`${day}T03:00:00Z`),
+  properties: props,
+});
+const fundPost = { campaign_id: 1, run_id: 1, content_type: 'product', product_category: 'fund' };
+const article = { campaign_id: 2, run_id: 2, content_type: 'media' };
+const MESSAGE_EVENTS = [
+  message('s2', 2, 'message_sent', '2025-06-20', { ...fundPost, channel: 'sms' }),
+  message('o2', 2, 'message_opened', '2025-06-20', { run_id: 1, channel: 'sms' }),
+  message('k2', 2, 'message_clicked', '2025-06-21', { run_id: 1, channel: 'sms' }),
+  message('s3a', 3, 'message_sent', '2025-06-10', { ...fundPost, channel: 'wecom' }),
+  message('s3b', 3, 'message_sent', '2025-06-15', { ...article, channel: 'wecom' }),
+  message('k3a', 3, 'message_clicked', '2025-06-11', { run_id: 1, channel: 'wecom' }),
+  message('k3b', 3, 'message_clicked', '2025-06-16', { run_id: 2, channel: 'wecom' }),
+  message('k3c', 3, 'message_clicked', '2025-06-17', { run_id: 2, channel: 'wecom' }),
+  message('s4', 4, 'message_sent', '2025-06-20', { ...fundPost, channel: 'sms' }),
+  message('s5', 5, 'message_sent', '2025-06-20', { ...fundPost, channel: 'sms' }),
+  message('old5', 5, 'message_clicked', '2025-03-01', { run_id: 1, channel: 'sms' }),
+];
+
 beforeAll(async () => {
   store = await openMigratedMemoryStore();
   events = await openEventStore({ kind: 'chdb', dataDir: null });
@@ -134,6 +168,7 @@ beforeAll(async () => {
     { actor: 'test' },
   );
   expect(imported.ok).toBe(true);
+  await events.insert('events', MESSAGE_EVENTS);
   const run = await computeTags(
     { db: store.db, events, sandbox: () => store.sandbox(), timeZone: 'Asia/Shanghai' },
     { asOf: FIXTURE_AS_OF, trigger: 'manual', actor: 'test' },
@@ -342,6 +377,12 @@ describe('SQL and manual tags', () => {
     expect(members('buyer')).toEqual({ buyer: [1, 3] });
     expect(members('managed_by_rm')).toEqual({ yes: [6], no: [1, 2, 3, 4, 5] });
     expect(members('channel_preference')).toEqual({ app: [1], sms: [2], wecom: [3], branch: [], other: [5] });
+  });
+
+  it('learns preferences from answers to the bank’s messages', () => {
+    expect(members('responsive_channel_90d')).toMatchObject({ sms: [2], wecom: [3], email: [] });
+    expect(members('content_affinity_90d')).toMatchObject({ product: [2], media: [3], event: [] });
+    expect(members('product_interest_90d')).toMatchObject({ fund: [2, 3], wealth: [] });
   });
 
   it('reads imported values', () => {

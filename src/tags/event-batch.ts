@@ -5,6 +5,7 @@ import { err, ok, type Result } from '../shared/errors.ts';
 import { daySql } from '../store/events/business-day.ts';
 import type { EventStore } from '../store/events/store.ts';
 import { bitmapAggregate, decodeGroupBitmap, queryBitmaps } from './ch-bitmap.ts';
+import { NOT_BANK_MESSAGE_SQL } from '../shared/bank-messages.ts';
 
 // Every event question of one computation, answered with as few scans of the events table as possible: "did the
 // customer do X in the window" for all conditions at once in one pass (a groupBitmapStateIf per condition, no
@@ -69,12 +70,13 @@ class Params {
 /** The SQL of an event filter over `events_dedup` columns. */
 function filterSql(filter: EventFilter, params: Params): string {
   const parts: string[] = [];
-  if (filter.event !== null) parts.push(`event = ${params.add(filter.event, 'String')}`);
+  // "Every event" means the customer's own activity: the bank's messages to them are not.
+  parts.push(filter.event !== null ? `event = ${params.add(filter.event, 'String')}` : NOT_BANK_MESSAGE_SQL);
   if (filter.from !== null) parts.push(`${daySql('time')} >= toDate(${params.add(filter.from, 'String')})`);
   if (filter.to !== null) parts.push(`${daySql('time')} <= toDate(${params.add(filter.to, 'String')})`);
   for (const [key, predicate] of Object.entries(filter.where))
     parts.push(propertySql(key, predicate, params));
-  return parts.length === 0 ? '1' : `(${parts.join(' AND ')})`;
+  return `(${parts.join(' AND ')})`;
 }
 
 // A property matches only when present and not null; order comparisons need the same type on both sides

@@ -243,7 +243,7 @@ describe('provider callbacks', () => {
     const channels = new Map([
       ['bank_sms', { key: 'bank_sms', reaches: 'sms' as const, variant: 'sms' as const }],
     ]);
-    const composer = new Composer(db, channels, 'Demo Bank', {
+    const composer = new Composer(db, channels, 'Demo Bank', clock, {
       secret: LINK_SECRET,
       publicUrl: 'https://bank.example/fw',
     });

@@ -1,11 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChannelSender } from '../../src/campaigns/channels/channel.ts';
-import { outboxChannel } from '../../src/campaigns/channels/outbox.ts';
-import { Composer } from '../../src/campaigns/delivery/composer.ts';
-import { recordSentMessages } from '../../src/campaigns/delivery/feedback.ts';
 import { completeFinishedRuns, deliverBatch } from '../../src/campaigns/delivery/worker.ts';
-import { saveContactPolicy } from '../../src/campaigns/policy/store.ts';
-import { DEFAULT_CONTACT_POLICY } from '../../src/campaigns/policy/settings.ts';
 import { startDueRuns } from '../../src/campaigns/runs/scheduler.ts';
 import {
   controlCampaign,
@@ -14,27 +8,19 @@ import {
   reviewCampaign,
   type CampaignDeps,
 } from '../../src/campaigns/service.ts';
-import { asFailure, SegmentService } from '../../src/segments/service.ts';
-import { clockOf } from '../../src/shared/clock.ts';
-import { tagSource } from '../../src/tags/segment-source.ts';
-import { err, ok } from '../../src/shared/errors.ts';
-import { openEventStore } from '../../src/store/events/open.ts';
-import type { EventStore } from '../../src/store/events/store.ts';
+import type { SegmentService } from '../../src/segments/service.ts';
 import type { OperationalStore } from '../../src/store/operational/store.ts';
-import { seedCampaignBank } from '../support/campaign-fixture.ts';
-import { openMigratedMemoryStore } from '../support/pglite.ts';
+import { openCampaignWorld, type CampaignWorld } from '../support/campaign-world.ts';
 
 // A campaign from draft to results on the embedded stores: located refusals, maker-checker approval, the preview's
 // waterfall equal to what the run writes and the outbox receives, pause and cancel mid-run.
 
 const N = 400;
+let world: CampaignWorld;
 let store: OperationalStore;
-let events: EventStore;
 let deps: CampaignDeps;
 let segments: SegmentService;
 let contentId: number;
-let now = new Date('2026-12-07T02:00:00Z');
-const clock = clockOf(() => new Date(now));
 
 const women = { rule: { attr: 'gender', op: '=', value: 'F' } } as const;
 const draft = (over: Record<string, unknown> = {}) => ({
@@ -49,46 +35,15 @@ const draft = (over: Record<string, unknown> = {}) => ({
 });
 
 beforeAll(async () => {
-  [store, events] = await Promise.all([
-    openMigratedMemoryStore(),
-    openEventStore({ kind: 'chdb', dataDir: null }),
-  ]);
-  ({ contentId } = await seedCampaignBank(store.db, clock, N, [{ key: 'outbox', kind: 'outbox' }]));
-  await saveContactPolicy({ db: store.db, clock }, 'user:admin', {
-    ...DEFAULT_CONTACT_POLICY,
-    globalHoldoutPercent: 5,
-  });
-  segments = new SegmentService({ db: store.db, events, clock, tags: tagSource });
-  deps = {
-    db: store.db,
-    clock,
-    audience: async (population) => {
-      const members = await segments.populationMembers(population);
-      return members.ok
-        ? ok({ bitmap: members.value.bitmap, asOf: members.value.entry.asOf })
-        : err(asFailure(members.error));
-    },
-  };
+  world = await openCampaignWorld(N, new Date('2026-12-07T02:00:00Z'), 5);
+  ({ store, deps, segments, contentId } = world);
 });
 afterAll(async () => {
-  await Promise.all([store.close(), events.close()]);
+  await world.close();
 });
 
-const worker = () => ({
-  db: store.db,
-  clock,
-  workerId: 'w',
-  onSent: recordSentMessages(events),
-  senders: new Map<string, ChannelSender>([['outbox', outboxChannel(store.db, clock, 'outbox')]]),
-  composer: new Composer(
-    store.db,
-    new Map([['outbox', { key: 'outbox', reaches: 'sms' as const, variant: 'sms' as const }]]),
-    'Demo Bank',
-  ),
-});
-const drain = async () => {
-  while ((await deliverBatch(worker(), new AbortController().signal)).claimed > 0);
-};
+const worker = () => world.worker();
+const drain = () => world.drain();
 
 describe('campaigns', () => {
   it('refuses unapproved content, unknown channels and bad rules, located', async () => {
@@ -156,7 +111,7 @@ describe('campaigns', () => {
     expect(outbox).toHaveLength(waterfall.toSend);
     expect(outbox.every((m) => m.customer_id % 2 === 0)).toBe(true); // women only (even ids in the fixture)
     expect(outbox.some((m) => m.customer_id % 10 === 0)).toBe(false); // opted out
-    expect(await completeFinishedRuns(store.db, clock.now())).toEqual([runId]);
+    expect(await completeFinishedRuns(store.db, world.clock.now())).toEqual([runId]);
 
     // Each sent message is a behaviour event: a rule can say "received this campaign" (the event names are looked
     // for again at most once a second).
@@ -166,7 +121,7 @@ describe('campaigns', () => {
   });
 
   it('pause holds a run, resume releases it, cancel ends it', async () => {
-    now = new Date('2026-12-08T02:00:00Z'); // a new day: caps allow another message
+    world.setNow(new Date('2026-12-08T02:00:00Z')); // a new day: caps allow another message
     const created = await createCampaign(deps, 'user:author', draft({ name: 'Second', controlPercent: 0 }));
     if (!created.ok) throw new Error(created.error.message);
     const id = created.value.id;

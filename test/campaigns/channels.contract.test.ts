@@ -21,6 +21,8 @@ const message = (over: Partial<OutgoingMessage> = {}): OutgoingMessage => ({
   runId: 1,
   contentId: 7,
   contentVersion: 2,
+  contentType: 'product',
+  productCategory: 'wealth',
   customerId: seq,
   customerNo: `C${String(seq).padStart(6, '0')}`,
   to: over.reaches === 'email' ? `c${seq}@example.com` : '13800000000',

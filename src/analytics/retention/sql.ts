@@ -13,6 +13,7 @@ import {
   type ChurnDefinition,
   type RetentionDefinition,
 } from './definition.ts';
+import { NOT_BANK_MESSAGE_SQL } from '../../shared/bank-messages.ts';
 
 // Retention and churn in ClickHouse SQL over the *_dedup views (a re-sent id counts once). Each query has a count
 // form (everything aggregated in the store) and a bitmap form (a groupBitmap state per cell, for populations and
@@ -39,7 +40,8 @@ function eventCondition(
   bind: Binder,
   spec: { kind: 'any_event' } | { kind: 'event'; event: string; where?: Record<string, unknown> | undefined },
 ): string {
-  if (spec.kind === 'any_event') return '1';
+  // Any event of the customer's own: the bank's messages to them are not a return.
+  if (spec.kind === 'any_event') return NOT_BANK_MESSAGE_SQL;
   const parts = [`event = ${bind(spec.event, 'String')}`];
   for (const [key, value] of Object.entries(spec.where ?? {})) {
     const predicate = (typeof value === 'object' ? value : { eq: value }) as PropertyPredicate;

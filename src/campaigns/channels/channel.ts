@@ -1,5 +1,5 @@
 import type { ContactChannel, Purpose } from '../policy/settings.ts';
-import type { VariantKind } from '../content/model.ts';
+import type { ContentType, VariantKind } from '../content/model.ts';
 
 // One interface every way of reaching a customer implements (webhook, e-mail, SMS gateway, push, manager task, the
 // demo outbox; WeCom later), with one contract suite run against each (test/campaigns/channels.contract.ts).
@@ -12,6 +12,9 @@ export interface OutgoingMessage {
   readonly runId: number;
   readonly contentId: number;
   readonly contentVersion: number;
+  /** What the content is about, and the category of its product: the feedback loop's preference tags read them. */
+  readonly contentType: ContentType;
+  readonly productCategory: string | null;
   readonly customerId: number;
   readonly customerNo: string;
   /** The address on the touchpoint (phone, e-mail, WeCom id…), or null when the bank's system resolves it. */

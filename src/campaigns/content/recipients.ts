@@ -4,6 +4,7 @@ import { loadTagSnapshot } from '../../tags/snapshot-store.ts';
 import { tagValueCatalogue } from '../../tags/listing.ts';
 import type { ContactChannel } from '../policy/settings.ts';
 import type { MessageScope } from './template.ts';
+import type { DueHolding, HoldingReminderKind } from '../../pool/reminders.ts';
 
 // What a message needs to know about its recipients, read in bulk for a batch: the template variables (customer,
 // owning manager, tag values as labels in the bank's language) and each touchpoint's address.
@@ -111,4 +112,25 @@ export async function loadRecipients(
     });
   }
   return out;
+}
+
+const REMINDER_ZH: Record<HoldingReminderKind, string> = {
+  deposit_maturity: '定期存款到期',
+  insurance_renewal: '保险续期缴费',
+  loan_repayment: '贷款还款',
+  fund_auto_investment: '基金定投扣款',
+};
+
+/** A holding reminder as templates read it ({{ reminder.due_date }}, …), in the bank's language. */
+export function reminderScope(
+  kind: HoldingReminderKind,
+  due: DueHolding,
+): NonNullable<MessageScope['reminder']> {
+  return {
+    kind: REMINDER_ZH[kind],
+    due_date: due.dueOn,
+    products: due.products,
+    amount: due.amount.toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+    account_last4: due.accountLast4,
+  };
 }

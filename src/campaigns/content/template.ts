@@ -11,6 +11,8 @@ export const TEMPLATE_FIELDS = {
   product: ['name', 'category', 'rate', 'term_days', 'risk_level', 'role'],
   link: ['url'],
   bank: ['name'],
+  // A service notice about a holding (a campaign with a reminder): what falls due, when, how much.
+  reminder: ['kind', 'due_date', 'products', 'amount', 'account_last4'],
 } as const;
 
 /** One problem in one template text: where (path into the content, 1-based line and column) and why. */
@@ -103,6 +105,7 @@ export interface MessageScope {
   readonly product?: Partial<Record<(typeof TEMPLATE_FIELDS)['product'][number], string | number>>;
   readonly tag: Readonly<Record<string, string>>;
   readonly link?: { readonly url: string };
+  readonly reminder?: Partial<Record<(typeof TEMPLATE_FIELDS)['reminder'][number], string>>;
   readonly bank: { readonly name: string };
 }
 

@@ -1,8 +1,12 @@
 import type { Kysely } from 'kysely';
+import { businessCalendar, DEFAULT_TIME_ZONE, type BusinessCalendar } from '../../shared/clock.ts';
+import { shiftDay } from '../../shared/day.ts';
+import { holdingsDue, type HoldingReminderKind } from '../../pool/reminders.ts';
+import { reminderScope } from '../content/recipients.ts';
 import type { Template } from 'liquidjs';
 import type { Database } from '../../store/operational/database.ts';
 import type { OutgoingMessage } from '../channels/channel.ts';
-import type { ContentDraft, VariantKind } from '../content/model.ts';
+import type { ContentDraft, ContentType, VariantKind } from '../content/model.ts';
 import { loadRecipients, tagLabels, type Recipient, type TagLabels } from '../content/recipients.ts';
 import { parseTemplate, renderTemplate, templateTagKeys, type MessageScope } from '../content/template.ts';
 import type { ContactChannel, Purpose } from '../policy/settings.ts';
@@ -34,16 +38,20 @@ interface RunContext {
   readonly purpose: Purpose;
   readonly contentId: number;
   readonly contentVersion: number;
+  readonly contentType: ContentType;
   readonly templates: Map<VariantKind, Map<string, Template[]>>;
   readonly tagLabels: TagLabels;
   readonly product?: MessageScope['product'];
   readonly bankName: string;
+  /** A holding reminder's kind and the day its holdings fall due (the run's day + daysBefore). */
+  readonly reminder?: { readonly kind: HoldingReminderKind; readonly dueOn: string };
 }
 
 /** What a run's campaign version must say for delivery. */
 export interface RunBody {
   readonly purpose: Purpose;
   readonly content: { readonly id: number; readonly version: number };
+  readonly reminder?: { readonly kind: HoldingReminderKind; readonly daysBefore: number };
 }
 
 /** Composes messages for claimed deliveries; contexts are cached per run. */
@@ -51,20 +59,26 @@ export class Composer {
   readonly #db: Kysely<Database>;
   readonly #channels: ReadonlyMap<string, ChannelSpec>;
   readonly #bankName: string;
+  readonly #calendar: BusinessCalendar;
   readonly #links: LinkTracking | undefined;
   readonly #runs = new Map<number, Promise<RunContext>>();
 
-  /** With `links`, every link in a message becomes its tracked redirect (src/campaigns/feedback/links.ts). */
+  /**
+   * `calendar`: the bank's business days (a holding reminder's due day is counted from the run's day); with `links`,
+   * every link in a message becomes its tracked redirect (src/campaigns/feedback/links.ts).
+   */
   constructor(
     db: Kysely<Database>,
     channels: ReadonlyMap<string, ChannelSpec>,
     bankName: string,
+    calendar: BusinessCalendar = businessCalendar(DEFAULT_TIME_ZONE),
     links?: LinkTracking,
   ) {
     this.#links = links;
     this.#db = db;
     this.#channels = channels;
     this.#bankName = bankName;
+    this.#calendar = calendar;
   }
 
   #context(runId: number): Promise<RunContext> {
@@ -83,7 +97,7 @@ export class Composer {
       .innerJoin('campaign_versions as v', (j) =>
         j.onRef('v.campaign_id', '=', 'r.campaign_id').onRef('v.version', '=', 'r.version'),
       )
-      .select(['r.campaign_id', 'v.body'])
+      .select(['r.campaign_id', 'r.prepared_at', 'v.body'])
       .where('r.id', '=', String(runId))
       .executeTakeFirstOrThrow();
     const body = run.body as unknown as RunBody;
@@ -126,6 +140,7 @@ export class Composer {
       purpose: body.purpose,
       contentId: body.content.id,
       contentVersion: body.content.version,
+      contentType: draft.type,
       templates,
       tagLabels: await tagLabels(this.#db, [...tagKeys]),
       ...(product
@@ -141,6 +156,14 @@ export class Composer {
           }
         : {}),
       bankName: this.#bankName,
+      ...(body.reminder && run.prepared_at
+        ? {
+            reminder: {
+              kind: body.reminder.kind,
+              dueOn: shiftDay(this.#calendar.dayOf(new Date(run.prepared_at)), body.reminder.daysBefore),
+            },
+          }
+        : {}),
     };
   }
 
@@ -156,11 +179,17 @@ export class Composer {
     for (const [runId, deliveries] of byRun) {
       const context = await this.#context(runId);
       const ids = [...new Set(deliveries.map((d) => d.customerId))];
-      const [recipients, revoked] = await Promise.all([
+      const [recipients, revoked, due] = await Promise.all([
         loadRecipients(this.#db, ids, context.tagLabels),
         this.#revoked(ids, context.purpose),
+        context.reminder ? holdingsDue(this.#db, context.reminder.kind, context.reminder.dueOn, ids) : null,
       ]);
-      for (const d of deliveries) out.push(this.#one(d, context, recipients.get(d.customerId), revoked));
+      for (const d of deliveries) {
+        const holding = due?.get(d.customerId);
+        const reminder =
+          holding && context.reminder ? reminderScope(context.reminder.kind, holding) : undefined;
+        out.push(this.#one(d, context, recipients.get(d.customerId), revoked, reminder));
+      }
     }
     return out;
   }
@@ -182,6 +211,7 @@ export class Composer {
     context: RunContext,
     recipient: Recipient | undefined,
     revoked: ReadonlySet<string>,
+    reminder: MessageScope['reminder'],
   ): Composed {
     const channel = this.#channels.get(d.channel);
     const key = d.idempotencyKey;
@@ -194,6 +224,7 @@ export class Composer {
     const scope: MessageScope = {
       ...recipient.scope,
       ...(context.product ? { product: context.product } : {}),
+      ...(reminder ? { reminder } : {}),
       bank: { name: context.bankName },
     };
     const fields: Record<string, string> = {};
@@ -210,6 +241,8 @@ export class Composer {
         runId: d.runId,
         contentId: context.contentId,
         contentVersion: context.contentVersion,
+        contentType: context.contentType,
+        productCategory: context.product ? String(context.product.category) : null,
         customerId: d.customerId,
         customerNo: recipient.customerNo,
         to: recipient.addresses[channel.reaches] ?? null,

@@ -22,6 +22,8 @@ export function sentEvent(message: OutgoingMessage, at: Date) {
       run_id: message.runId,
       content_id: message.contentId,
       content_version: message.contentVersion,
+      content_type: message.contentType,
+      ...(message.productCategory ? { product_category: message.productCategory } : {}),
       channel: message.reaches,
       variant: message.variant,
       purpose: message.purpose,

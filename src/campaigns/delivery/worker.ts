@@ -132,7 +132,22 @@ export async function completeFinishedRuns(db: Kysely<Database>, now: Date): Pro
      where r.status = 'sending'
        and not exists (select 1 from deliveries d where d.run_id = r.id and d.status in ('queued', 'sending'))
     returning r.id`.execute(db);
+  if (rows.rows.length > 0) await completeOneShotCampaigns(db, now);
   return rows.rows.map((r) => Number(r.id));
+}
+
+/** A campaign scheduled once (now, at a time) is completed when its run is: nothing more will run. */
+async function completeOneShotCampaigns(db: Kysely<Database>, now: Date): Promise<void> {
+  await sql`
+    update campaigns c set status = 'completed', updated_at = ${now}
+      from campaign_versions v
+     where v.campaign_id = c.id and v.version = c.approved_version and c.status = 'running'
+       and v.body -> 'schedule' ->> 'kind' in ('now', 'at')
+       and exists (select 1 from campaign_runs r where r.campaign_id = c.id)
+       and not exists (select 1 from campaign_runs r
+                        where r.campaign_id = c.id and r.status in ('preparing', 'sending', 'paused'))`.execute(
+    db,
+  );
 }
 
 /** Runs batches until `signal` aborts; sleeps `idleMs` when nothing is due. */

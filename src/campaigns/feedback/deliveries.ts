@@ -5,7 +5,7 @@ import type { DeliveryStatus } from '../../store/operational/campaign-tables.ts'
 import type { ResponseStatus } from '../../store/operational/feedback-tables.ts';
 
 // What the feedback loop knows about a delivery a response names: the customer, the campaign run and its version's
-// content and purpose, the channel's touchpoint and variant. Responses become behaviour events carrying the same
+// content (its type and product category) and purpose, the channel's touchpoint and variant. Responses become behaviour events carrying the same
 // properties as the `message_sent` event of the message they answer.
 
 /** A delivery as responses see it. */
@@ -19,6 +19,8 @@ export interface AnsweredDelivery {
   readonly runId: number;
   readonly contentId: number;
   readonly contentVersion: number;
+  readonly contentType: string | null;
+  readonly productCategory: string | null;
   readonly reaches: ContactChannel;
   readonly variant: string;
   readonly purpose: Purpose;
@@ -35,6 +37,8 @@ type Row = {
   run_id: string;
   content_id: number | null;
   content_version: number | null;
+  content_type: string | null;
+  product_category: string | null;
   reaches: ContactChannel;
   variant: string;
   purpose: Purpose;
@@ -55,6 +59,7 @@ export async function findDeliveries(
     select d.idempotency_key as key, d.provider_id, d.channel, d.status, d.customer_id, c.customer_no,
            r.campaign_id, r.id::text as run_id,
            (v.body->'content'->>'id')::int as content_id, (v.body->'content'->>'version')::int as content_version,
+           cv.body->>'type' as content_type, p.category as product_category,
            ch.reaches, ch.variant, coalesce(v.body->>'purpose', k.purpose) as purpose
       from deliveries d
       join customers c on c.id = d.customer_id
@@ -62,6 +67,9 @@ export async function findDeliveries(
       join campaigns k on k.id = r.campaign_id
       join campaign_versions v on v.campaign_id = r.campaign_id and v.version = r.version
       join channels ch on ch.key = d.channel
+      left join content_versions cv
+        on cv.content_id = (v.body->'content'->>'id')::int and cv.version = (v.body->'content'->>'version')::int
+      left join products p on p.id = cv.body->>'productId'
      where (${channel}::text is null or d.channel = ${channel})
        and (d.idempotency_key = any(${keys}::text[])
             or (d.provider_id = any(${providerIds}::text[]) and ${channel}::text is not null))`.execute(db);
@@ -76,6 +84,8 @@ export async function findDeliveries(
       runId: Number(r.run_id),
       contentId: r.content_id ?? 0,
       contentVersion: r.content_version ?? 0,
+      contentType: r.content_type,
+      productCategory: r.product_category,
       reaches: r.reaches,
       variant: r.variant,
       purpose: r.purpose,
@@ -118,6 +128,8 @@ export function responseEvent(
       run_id: d.runId,
       content_id: d.contentId,
       content_version: d.contentVersion,
+      content_type: d.contentType,
+      ...(d.productCategory ? { product_category: d.productCategory } : {}),
       channel: d.reaches,
       variant: d.variant,
       purpose: d.purpose,

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { campaignAudience } from '../audience.ts';
 import type { Logger } from 'pino';
 import type { Clock } from '../../shared/clock.ts';
 import type { Database } from '../../store/operational/database.ts';
@@ -75,7 +76,7 @@ async function prepareWaiting(deps: SchedulerDeps): Promise<number[]> {
   const [channels, policy] = await Promise.all([channelSpecs(deps.db), contactPolicy(deps.db)]);
   for (const run of runs) {
     const draft = run.body as unknown as CampaignDraft;
-    const members = await deps.audience(draft.population);
+    const members = await campaignAudience(deps, draft);
     const missing = draft.channels.find((key) => !channels.has(key));
     if (!members.ok || missing) {
       const error = !members.ok ? members.error.message : `channel ${missing} is not enabled`;

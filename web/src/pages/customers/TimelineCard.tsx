@@ -23,8 +23,13 @@ function titleOf(item: TimelineItem, t: Translate): string {
   switch (item.source) {
     case 'interaction':
       return `${label(t, 'interaction.ch', item.kind)} · ${label(t, 'interaction.dir', str(d['direction']) ?? 'out')}`;
-    case 'event':
-      return label(t, 'event', item.kind);
+    case 'event': {
+      // The bank's messages and the answers to them name the touchpoint they went through.
+      const channel = str((d['properties'] as Record<string, unknown> | undefined)?.['channel']);
+      return item.kind.startsWith('message_') && channel
+        ? `${label(t, 'event', item.kind)} · ${label(t, 'c360.consentChannel', channel)}`
+        : label(t, 'event', item.kind);
+    }
     case 'holding':
       return `${label(t, 'timeline.kind', item.kind)}: ${str(d['productName']) ?? ''}`;
     case 'ownership':

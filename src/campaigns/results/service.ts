@@ -1,0 +1,113 @@
+import type { Kysely } from 'kysely';
+import { iso } from '../../pool/customers.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { err, ok, type Result } from '../../shared/errors.ts';
+import type { EventStore } from '../../store/events/store.ts';
+import type { Database } from '../../store/operational/database.ts';
+import { RoaringBitmap32 } from '../../shared/bitmap.ts';
+import type { CampaignDraft } from '../model.ts';
+import { breakdown, conversionLift, runCost, stageCounts } from './compute.ts';
+import { RESULT_DEFINITIONS, RESULT_STAGES, type CampaignResults, type ResultRun } from './model.ts';
+import { readGroups, readRunSets } from './read.ts';
+
+// A campaign run's results: which run (the one asked for, else the latest that started), its conversion window
+// (from the run's start for the campaign's window, cut at now while open), the customer sets, then the figures.
+
+/** What results need. */
+export interface ResultsDeps {
+  readonly db: Kysely<Database>;
+  readonly events: EventStore;
+  readonly clock: Clock;
+}
+
+const DAY_MS = 86_400_000;
+
+async function pickRun(db: Kysely<Database>, campaignId: number, runId: number | undefined) {
+  let q = db
+    .selectFrom('campaign_runs')
+    .selectAll()
+    .where('campaign_id', '=', campaignId)
+    .where('prepared_at', 'is not', null);
+  q = runId === undefined ? q.orderBy('id', 'desc').limit(1) : q.where('id', '=', String(runId));
+  return q.executeTakeFirst();
+}
+
+/** The results of one run of a campaign (the latest started run unless `runId` names one). */
+export async function campaignResults(
+  deps: ResultsDeps,
+  campaignId: number,
+  options: { runId?: number } = {},
+): Promise<Result<CampaignResults>> {
+  const campaign = await deps.db
+    .selectFrom('campaigns')
+    .select(['id', 'name'])
+    .where('id', '=', campaignId)
+    .executeTakeFirst();
+  if (!campaign) return err({ code: 'not_found', message: `no campaign ${campaignId}` });
+  const row = await pickRun(deps.db, campaignId, options.runId);
+  if (!row)
+    return err({
+      code: 'not_found',
+      message:
+        options.runId === undefined
+          ? `campaign ${campaignId} has not started a run yet`
+          : `campaign ${campaignId} has no started run ${options.runId}`,
+    });
+  const version = await deps.db
+    .selectFrom('campaign_versions')
+    .select('body')
+    .where('campaign_id', '=', campaignId)
+    .where('version', '=', row.version)
+    .executeTakeFirstOrThrow();
+  const draft = version.body as unknown as CampaignDraft;
+  const now = deps.clock.now();
+  const start = new Date(row.prepared_at!);
+  const end = draft.conversion ? new Date(start.getTime() + draft.conversion.windowDays * DAY_MS) : null;
+  const until = end && end < now ? end : now;
+  const runId = Number(row.id);
+  const sets = await readRunSets(
+    deps.db,
+    deps.events,
+    { id: runId, audience: row.audience, control: row.control },
+    draft.conversion ? { event: draft.conversion.event, from: start, until } : null,
+  );
+  const groups = await readGroups(deps.db, RoaringBitmap32.or(sets.audience, sets.targeted), row.as_of);
+  const totals = stageCounts(sets);
+  const { lift, reason } = conversionLift(totals, draft.conversion !== undefined);
+  const run: ResultRun = {
+    id: runId,
+    version: row.version,
+    status: row.status,
+    slot: iso(row.slot)!,
+    preparedAt: iso(row.prepared_at),
+    finishedAt: iso(row.finished_at),
+    asOf: row.as_of,
+  };
+  return ok({
+    campaignId,
+    campaignName: campaign.name,
+    run,
+    conversion:
+      draft.conversion && end
+        ? {
+            event: draft.conversion.event,
+            windowDays: draft.conversion.windowDays,
+            from: start.toISOString(),
+            until: until.toISOString(),
+            open: end > now,
+          }
+        : null,
+    funnel: RESULT_STAGES.map((stage) => ({ stage, customers: totals[stage] })),
+    totals,
+    byTier: breakdown(sets, groups.tiers),
+    byLifecycleStage: breakdown(sets, groups.stages),
+    lift,
+    liftReason: reason,
+    cost: runCost(draft.costPerMessage, totals, lift),
+    definitions: RESULT_DEFINITIONS,
+    freshness: {
+      eventsThrough: sets.lastEventAt === null ? null : new Date(sets.lastEventAt).toISOString(),
+      computedAt: now.toISOString(),
+    },
+  });
+}

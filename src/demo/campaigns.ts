@@ -1,0 +1,204 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { outboxChannel } from '../campaigns/channels/outbox.ts';
+import { createContent, reviewContent } from '../campaigns/content/library.ts';
+import type { ContentDraft } from '../campaigns/content/model.ts';
+import { Composer } from '../campaigns/delivery/composer.ts';
+import { recordSentMessages } from '../campaigns/delivery/feedback.ts';
+import { completeFinishedRuns, deliverBatch } from '../campaigns/delivery/worker.ts';
+import type { CampaignDraft } from '../campaigns/model.ts';
+import { startDueRuns } from '../campaigns/runs/scheduler.ts';
+import { channelSpecs, createCampaign, reviewCampaign, type CampaignDeps } from '../campaigns/service.ts';
+import { SegmentService } from '../segments/service.ts';
+import { segmentAudience } from '../campaigns/audience.ts';
+import { businessCalendar, clockOf, type Clock } from '../shared/clock.ts';
+import { shiftDay } from '../shared/day.ts';
+import { fmix32 } from '../shared/hash.ts';
+import type { BehaviourEvent, EventStore } from '../store/events/store.ts';
+import type { Database } from '../store/operational/database.ts';
+import { tagSource } from '../tags/segment-source.ts';
+import { deserializeBitmap } from '../tags/snapshot-store.ts';
+import { DEMO_CAMPAIGNS, DEMO_CHANNELS, type DemoCampaign } from './campaign-plans.ts';
+
+// The demo bank's past operations, so that the Campaigns pages are not empty on first start: a few campaigns written,
+// approved and sent through the real engine (content library, maker-checker, contact policy, outbox channels) on
+// days before the demo's last day, then the answers a bank would see — delivery receipts, opens, clicks and
+// purchases — with a real effect over each campaign's control group. Deterministic from the customer ids.
+
+/** What seeding the demo's campaigns needs. */
+export interface DemoCampaignDeps {
+  readonly db: Kysely<Database>;
+  readonly events: EventStore;
+  readonly timeZone: string;
+  readonly logger?: Logger;
+}
+
+const AUTHOR = 'demo:operations';
+const CHECKER = 'demo:compliance';
+const HOUR = 3_600_000;
+
+/** A uniform draw in [0, 1) from a customer, a campaign and a purpose: the same every seed. */
+function draw(customerId: number, campaign: number, salt: number): number {
+  return fmix32(fmix32(customerId * 0x9e3779b1 + campaign) ^ salt) / 4294967296;
+}
+
+async function ensureChannels(db: Kysely<Database>, now: Date): Promise<void> {
+  await db
+    .insertInto('channels')
+    .values(DEMO_CHANNELS.map((c) => ({ ...c, config: '{}', updated_by: AUTHOR, updated_at: now })))
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
+}
+
+async function approvedContent(deps: { db: Kysely<Database>; clock: Clock }, draft: ContentDraft) {
+  const created = await createContent(deps, AUTHOR, draft);
+  if (!created.ok) throw new Error(`demo content ${draft.title}: ${created.error.message}`);
+  const id = created.value.contentId;
+  await reviewContent(deps, AUTHOR, id, 1, { action: 'submit' });
+  const approved = await reviewContent(deps, CHECKER, id, 1, { action: 'approve' });
+  if (!approved.ok) throw new Error(`demo content ${draft.title}: ${approved.error.message}`);
+  return id;
+}
+
+/** Sends one demo campaign on its day; the run id and the customers it targeted and held back. */
+async function sendCampaign(deps: DemoCampaignDeps, plan: DemoCampaign, day: string) {
+  let now = businessCalendar(deps.timeZone).at(day, plan.sendAt);
+  const clock = clockOf(() => new Date(now), deps.timeZone);
+  const segments = new SegmentService({ db: deps.db, events: deps.events, clock, tags: tagSource });
+  const campaignDeps: CampaignDeps = {
+    db: deps.db,
+    clock,
+    audience: segmentAudience(segments),
+  };
+  const contentId = await approvedContent(campaignDeps, plan.content);
+  const draft: CampaignDraft = { ...plan.campaign, content: { id: contentId, version: 1 } };
+  const created = await createCampaign(campaignDeps, AUTHOR, draft);
+  if (!created.ok) throw new Error(`demo campaign ${draft.name}: ${created.error.message}`);
+  const id = created.value.id;
+  await reviewCampaign(campaignDeps, AUTHOR, id, 1, { action: 'submit' });
+  await reviewCampaign(campaignDeps, CHECKER, id, 1, { action: 'approve' });
+  const [runId] = await startDueRuns(campaignDeps);
+  if (runId === undefined) throw new Error(`demo campaign ${draft.name} did not start`);
+  const channels = await channelSpecs(deps.db);
+  const worker = {
+    db: deps.db,
+    clock,
+    workerId: 'demo',
+    batchSize: 500,
+    onSent: recordSentMessages(deps.events),
+    senders: new Map(draft.channels.map((key) => [key, outboxChannel(deps.db, clock, key)])),
+    composer: new Composer(deps.db, channels, '飞轮银行', clock),
+  };
+  while ((await deliverBatch(worker, new AbortController().signal)).claimed > 0);
+  now = new Date(now.getTime() + HOUR);
+  await completeFinishedRuns(deps.db, now);
+  return { campaignId: id, runId, sentAt: now.getTime() - HOUR };
+}
+
+/** The answers to one run: receipts, opens, clicks (per channel) and purchases (targeted and control). */
+async function answer(
+  deps: DemoCampaignDeps,
+  plan: DemoCampaign,
+  sent: { campaignId: number; runId: number; sentAt: number },
+) {
+  const run = await deps.db
+    .selectFrom('campaign_runs')
+    .select(['control'])
+    .where('id', '=', String(sent.runId))
+    .executeTakeFirstOrThrow();
+  const deliveries = await deps.db
+    .selectFrom('deliveries as d')
+    .innerJoin('customers as c', 'c.id', 'd.customer_id')
+    .innerJoin('channels as ch', 'ch.key', 'd.channel')
+    .select(['d.customer_id', 'd.idempotency_key', 'ch.reaches', 'c.customer_no'])
+    .where('d.run_id', '=', String(sent.runId))
+    .where('d.status', '=', 'sent')
+    .execute();
+  const props = { campaign_id: sent.campaignId, run_id: sent.runId };
+  const rows: BehaviourEvent[] = [];
+  const delivered: string[] = [];
+  const c = sent.campaignId;
+  const event = (
+    key: string,
+    name: string,
+    customerId: number,
+    customerNo: string,
+    at: number,
+    p: Record<string, unknown>,
+  ) =>
+    rows.push({
+      event_id: `${key}:${name}`,
+      customer_id: customerId,
+      distinct_id: customerNo,
+      event: name,
+      time: at,
+      properties: p,
+    });
+  for (const d of deliveries) {
+    const rates = plan.responses[d.reaches as keyof DemoCampaign['responses']] ?? plan.responses.sms;
+    const id = d.customer_id;
+    if (draw(id, c, 1) >= rates.delivered) continue;
+    delivered.push(d.idempotency_key);
+    const key = `msg:${d.idempotency_key}`;
+    const channel = { ...props, channel: d.reaches };
+    event(key, 'message_delivered', id, d.customer_no, sent.sentAt + 30_000, channel);
+    if (draw(id, c, 2) < rates.opened)
+      event(key, 'message_opened', id, d.customer_no, sent.sentAt + draw(id, c, 3) * 6 * HOUR, channel);
+    if (draw(id, c, 4) < rates.clicked)
+      event(key, 'message_clicked', id, d.customer_no, sent.sentAt + draw(id, c, 5) * 8 * HOUR, channel);
+  }
+  // Purchases within the conversion window: the base rate for everyone, the campaign's effect on top for those it
+  // reached. The control group shows what would have happened anyway.
+  const control = new Set(run.control ? deserializeBitmap(run.control).toArray() : []);
+  const reached = new Set(deliveries.map((d) => d.customer_id));
+  const numbers = new Map(deliveries.map((d) => [d.customer_id, d.customer_no]));
+  if (control.size > 0) {
+    const more = await deps.db
+      .selectFrom('customers')
+      .select(['id', 'customer_no'])
+      .where('id', 'in', [...control])
+      .execute();
+    for (const m of more) numbers.set(m.id, m.customer_no);
+  }
+  for (const id of [...reached, ...control]) {
+    const rate = plan.conversion.base + (reached.has(id) ? plan.conversion.effect : 0);
+    if (draw(id, c, 6) >= rate) continue;
+    const when =
+      sent.sentAt + HOUR + draw(id, c, 7) * (plan.campaign.conversion?.windowDays ?? 7) * 20 * HOUR;
+    const amount = Math.round((plan.conversion.amount * (0.5 + draw(id, c, 8) * 2)) / 100) * 100;
+    event(`demo-campaign-${c}-${id}`, 'purchase', id, numbers.get(id) ?? '', when, {
+      product_id: plan.content.productId ?? null,
+      category: plan.productCategory,
+      channel: 'app',
+      amount,
+    });
+  }
+  await deps.events.insert('events', rows);
+  for (let i = 0; i < delivered.length; i += 5000)
+    await deps.db
+      .updateTable('deliveries')
+      .set({ status: 'delivered' })
+      .where('idempotency_key', 'in', delivered.slice(i, i + 5000))
+      .execute();
+  return { messages: deliveries.length, events: rows.length };
+}
+
+/** Seeds the demo's finished campaigns (once: nothing when a campaign exists); what was sent and answered. */
+export async function seedDemoCampaigns(
+  deps: DemoCampaignDeps,
+  asOf: string,
+): Promise<{ campaigns: number; messages: number; events: number }> {
+  const existing = await deps.db.selectFrom('campaigns').select('id').limit(1).executeTakeFirst();
+  if (existing) return { campaigns: 0, messages: 0, events: 0 };
+  await ensureChannels(deps.db, new Date());
+  let messages = 0;
+  let events = 0;
+  for (const plan of DEMO_CAMPAIGNS) {
+    const sent = await sendCampaign(deps, plan, shiftDay(asOf, -plan.daysAgo));
+    const answered = await answer(deps, plan, sent);
+    messages += answered.messages;
+    events += answered.events;
+    deps.logger?.info({ campaign: plan.campaign.name, ...answered }, 'demo campaign sent and answered');
+  }
+  return { campaigns: DEMO_CAMPAIGNS.length, messages, events };
+}
