@@ -158,10 +158,6 @@ describe('provider callbacks', () => {
 
   it('an SMS unsubscribe reply revokes marketing consent on SMS: the next preview excludes the customer', async () => {
     const db = t.stores.operational.db;
-    await db
-      .insertInto('consents')
-      .values({ customer_id: 4, channel: 'sms', purpose: 'service', status: 'granted', updated_at: now })
-      .execute();
     const at = new Date(now.getTime() + 60_000).toISOString();
     const replies = await post('bank_sms', [
       { providerId: 'P-4', status: 'replied', at, reply: ' ＴＤ ' }, // full-width, padded
@@ -184,7 +180,9 @@ describe('provider callbacks', () => {
       { customer_id: 4, purpose: 'marketing', status: 'revoked', source: 'sms_reply' },
       { customer_id: 4, purpose: 'service', status: 'granted', source: 'import' },
       { customer_id: 5, purpose: 'marketing', status: 'granted', source: 'import' },
+      { customer_id: 5, purpose: 'service', status: 'granted', source: 'import' },
       { customer_id: 6, purpose: 'marketing', status: 'revoked', source: 'sms_reply' },
+      { customer_id: 6, purpose: 'service', status: 'granted', source: 'import' },
     ]);
     const history = await db
       .selectFrom('consent_history')

@@ -12,7 +12,8 @@ import type { Clock } from '../../src/shared/clock.ts';
 import type { Database } from '../../src/store/operational/database.ts';
 
 // A small bank for campaign tests: customers with names, phones and consents, a wealth product, an approved product
-// post, and channels. Customers whose id is a multiple of 10 revoked SMS marketing; multiples of 7 never answered.
+// post, and channels. Customers whose id is a multiple of 10 revoked SMS marketing (their SMS service consent stands);
+// multiples of 7 never answered either.
 
 /** Seeds `n` customers (ids 1..n), consents, a product, channels; returns the approved content's id. */
 export async function seedCampaignBank(
@@ -43,13 +44,25 @@ export async function seedCampaignBank(
       await db
         .insertInto('consents')
         .values(
-          consenting.map((id) => ({
-            customer_id: id,
-            channel: 'sms',
-            status: id % 10 === 0 ? 'revoked' : 'granted',
-            source: 'import',
-            updated_at: clock.now(),
-          })),
+          consenting.flatMap((id) => [
+            {
+              customer_id: id,
+              channel: 'sms' as const,
+              purpose: 'marketing' as const,
+              status: id % 10 === 0 ? ('revoked' as const) : ('granted' as const),
+              source: 'import',
+              updated_at: clock.now(),
+            },
+            // Service notices have their own consent, which the marketing opt-outs kept.
+            {
+              customer_id: id,
+              channel: 'sms' as const,
+              purpose: 'service' as const,
+              status: 'granted' as const,
+              source: 'import',
+              updated_at: clock.now(),
+            },
+          ]),
         )
         .execute();
   }
