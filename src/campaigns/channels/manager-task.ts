@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { z } from 'zod';
 import { recordAudit } from '../../audit/audit.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { addDays, type Day } from '../../shared/day.ts';
@@ -14,11 +15,9 @@ import type { ChannelSender, OutgoingMessage, SendOutcome } from './channel.ts';
 // idempotency key) and asks to be tried again when the task expires; `settleManagerTasks` settles the deliveries of
 // tasks done or cancelled before that (run it on the worker's tick). A customer without an owner fails with the reason.
 
-/** Settings of a manager_task channel (its `config`). */
-export interface ManagerTaskOptions {
-  /** Business days the manager has to confirm, the day the task is created counting as day 0 (default 3). */
-  readonly dueDays?: number;
-}
+/** Settings of a manager_task channel (its `config`): days the manager has to confirm, the creation day being day 0. */
+export const managerTaskConfigSchema = z.object({ dueDays: z.int().min(0).max(30).default(3) }).strict();
+export type ManagerTaskOptions = z.input<typeof managerTaskConfigSchema>;
 
 /** The actor the tasks and their expiry are audited as. */
 export const CAMPAIGN_TASK_ACTOR = 'system:campaign';
@@ -111,7 +110,10 @@ async function expireTask(db: Kysely<Database>, clock: Clock, taskId: string): P
   });
 }
 
-/** The manager_task channel's sender (a `builders.manager_task` of the worker's channel registry). */
+/**
+ * The manager_task channel's sender: a `builders.manager_task` of the worker's channel registry, e.g.
+ * `(row) => managerTaskChannel(db, clock, managerTaskConfigSchema.parse(row.config))`.
+ */
 export function managerTaskChannel(
   db: Kysely<Database>,
   clock: Clock,
