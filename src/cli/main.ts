@@ -6,6 +6,7 @@ import { AppError } from '../shared/errors.ts';
 import { createLogger } from '../shared/logger.ts';
 import { registerAdminCommands } from './commands/admin.ts';
 import { registerAnalyzeCommands } from './commands/analyze.ts';
+import { registerCampaignCommands } from './commands/campaigns.ts';
 import { registerDataCommands } from './commands/data.ts';
 import { registerPoolCommands } from './commands/pool.ts';
 import { registerSegmentCommands } from './commands/segments.ts';
@@ -78,6 +79,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   registerSegmentCommands(program);
   registerTagCommands(program);
   registerPoolCommands(program);
+  registerCampaignCommands(program);
   registerAnalyzeCommands(program);
   try {
     await program.parseAsync([...argv]);

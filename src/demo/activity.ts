@@ -75,7 +75,9 @@ export function generateEvents(
 ): BehaviourEvent[] {
   const events: BehaviourEvent[] = [];
   const prefix = `e${String(c.id).padStart(10, '0')}-`;
-  const granted = new Set(c.consents.filter((x) => x.status === 'granted').map((x) => x.channel));
+  const granted = new Set(
+    c.consents.filter((x) => x.purpose === 'marketing' && x.status === 'granted').map((x) => x.channel),
+  );
   const appId = c.distinctId;
   const wecomId = c.wecom_external_userid;
   const emit = (

@@ -38,6 +38,8 @@ export function tierOf(aum: number): Tier {
 /** A consent row and, when it changed after onboarding, its history. */
 export interface ConsentDraft {
   readonly channel: ConsentChannel;
+  /** Marketing consent is drawn; service consent is granted on the touchpoints the customer uses. */
+  readonly purpose: 'marketing' | 'service';
   readonly status: 'granted' | 'revoked';
   readonly source: string;
   readonly updated_at: string;
@@ -235,7 +237,9 @@ export function generateCustomer(
   const email = rng.chance(0.35) ? `${rng.int(10_000, 9_999_999_999)}@${rng.pick(MAIL_DOMAINS)}` : null;
   const customerNo = `C${String(id).padStart(10, '0')}`;
   const consents = drawConsents(rng, { sinceDay, asOfDay, email: email !== null, appUser, wecomFriend });
-  const smsGranted = consents.some((c) => c.channel === 'sms' && c.status === 'granted');
+  const smsGranted = consents.some(
+    (c) => c.channel === 'sms' && c.purpose === 'marketing' && c.status === 'granted',
+  );
   const stage = drawStage(rng, { tier, appUser, wecomFriend, smsGranted });
   // Dormant means no activity for 30 days, which a customer who joined since then cannot be yet.
   const drawn = drawEngagement(rng, stage);
@@ -302,6 +306,8 @@ export function customerAttributes(c: CustomerProfile): Record<string, unknown> 
 
 const at = (day: number, second: number) => new Date(beijingMs(day, second)).toISOString();
 
+const marketing = (channel: ConsentChannel) => ({ channel, purpose: 'marketing' as const });
+
 function drawConsents(
   rng: Rng,
   c: { sinceDay: number; asOfDay: number; email: boolean; appUser: boolean; wecomFriend: boolean },
@@ -317,12 +323,24 @@ function drawConsents(
     revokeSource: string,
   ): ConsentDraft => {
     if (rng.chance(grantRate))
-      return { channel: name, status: 'granted', source: 'onboarding', updated_at: onboarding, history: [] };
+      return {
+        ...marketing(name),
+        status: 'granted',
+        source: 'onboarding',
+        updated_at: onboarding,
+        history: [],
+      };
     if (!rng.chance(revokedLater))
-      return { channel: name, status: 'revoked', source: 'onboarding', updated_at: onboarding, history: [] };
+      return {
+        ...marketing(name),
+        status: 'revoked',
+        source: 'onboarding',
+        updated_at: onboarding,
+        history: [],
+      };
     const when = changeAt();
     return {
-      channel: name,
+      ...marketing(name),
       status: 'revoked',
       source: revokeSource,
       updated_at: when,
@@ -342,7 +360,7 @@ function drawConsents(
     : channel('app_push', 0, 0, 'onboarding');
   // WeCom consent arrives when the customer adds their manager as a friend, after onboarding.
   let wecom: ConsentDraft = {
-    channel: 'wecom',
+    ...marketing('wecom'),
     status: 'revoked',
     source: 'onboarding',
     updated_at: onboarding,
@@ -351,12 +369,33 @@ function drawConsents(
   if (c.wecomFriend && rng.chance(0.96)) {
     const when = changeAt();
     wecom = {
-      channel: 'wecom',
+      ...marketing('wecom'),
       status: 'granted',
       source: 'wecom_add_friend',
       updated_at: when,
       history: [{ status: 'granted', source: 'wecom_add_friend', changed_at: when }],
     };
   }
-  return [sms, email, phone, wecom, push];
+  // Service notices (maturity, repayment) go to the touchpoints the customer uses, whatever marketing consent says;
+  // drawn from no random numbers, so the demo's other draws stay where they were.
+  const service = (name: ConsentChannel, since = onboarding): ConsentDraft => ({
+    channel: name,
+    purpose: 'service',
+    status: 'granted',
+    source: 'onboarding',
+    updated_at: since,
+    history: [],
+  });
+  const friendSince = wecom.status === 'granted' ? wecom.updated_at : onboarding;
+  return [
+    sms,
+    email,
+    phone,
+    wecom,
+    push,
+    service('sms'),
+    ...(c.email ? [service('email')] : []),
+    ...(c.appUser ? [service('app_push')] : []),
+    ...(c.wecomFriend ? [service('wecom', friendSince)] : []),
+  ];
 }

@@ -133,12 +133,18 @@ export function generateBatch(
       batch.consents.push({
         customer_id: id,
         channel: consent.channel,
+        purpose: consent.purpose,
         status: consent.status,
         source: consent.source,
         updated_at: consent.updated_at,
       });
       for (const h of consent.history)
-        batch.consentHistory.push({ customer_id: id, channel: consent.channel, ...h });
+        batch.consentHistory.push({
+          customer_id: id,
+          channel: consent.channel,
+          purpose: consent.purpose,
+          ...h,
+        });
     }
     batch.anchors.push({
       date: asOfDate,

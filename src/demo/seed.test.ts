@@ -121,18 +121,31 @@ describe('seedDemoBank', () => {
     expect(perCustomer.rows[0]?.max).toBeLessThanOrEqual(6);
     expect(
       await n(
-        sql`select count(*)::int as n from (select customer_id from consents group by customer_id having count(distinct channel) = 5) t`,
+        sql`select count(*)::int as n from (select customer_id from consents where purpose = 'marketing'
+            group by customer_id having count(*) = 5) t`,
       ),
     ).toBe(3000);
     const granted = await sql<{
       channel: string;
       rate: number;
-    }>`select channel, avg((status = 'granted')::int)::float8 as rate from consents group by channel`.execute(
-      store.db,
-    );
+    }>`select channel, avg((status = 'granted')::int)::float8 as rate from consents where purpose = 'marketing'
+        group by channel`.execute(store.db);
     const rate = Object.fromEntries(granted.rows.map((r) => [r.channel, r.rate]));
     expect(rate['sms']).toBeGreaterThan(0.8);
     expect(rate['email']).toBeLessThan(rate['sms'] ?? 0);
+    // Service notices reach every customer by SMS and, on the touchpoints they use, by e-mail, app and WeCom.
+    const service = await sql<{ channel: string; customers: number; granted: number }>`
+      select channel, count(*)::int as customers, count(*) filter (where status = 'granted')::int as granted
+        from consents where purpose = 'service' group by channel`.execute(store.db);
+    const byChannel = Object.fromEntries(service.rows.map((r) => [r.channel, r]));
+    expect(byChannel['sms']).toEqual({ channel: 'sms', customers: 3000, granted: 3000 });
+    expect(byChannel['phone']).toBeUndefined();
+    expect(await n(sql`select count(*)::int as n from customers where email is not null`)).toBe(
+      byChannel['email']?.customers,
+    );
+    expect(await n(sql`select count(*)::int as n from customers where app_user`)).toBe(
+      byChannel['app_push']?.customers,
+    );
   });
 
   it('schedules post-investment service: maturities within 30 days, renewals, repayments, auto-investment', async () => {

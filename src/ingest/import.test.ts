@@ -358,5 +358,46 @@ describe.each(engines)('import into the operational store ($name)', ({ open }) =
     }>`select status from consents where customer_id = 1 and channel = 'sms'`.execute(store.db);
     expect(c1.rows[0]!.status).toBe('revoked');
     expect(existsSync(`${consent}.errors.csv`)).toBe(false);
+
+    // Consent per purpose: service consent is its own record beside marketing's; a bad purpose is a located error.
+    const purposeMap = { columns: { ...consentMap.columns, purpose: 'purpose' } };
+    const service = file(
+      'consent-service.csv',
+      'cust,channel,status,at,purpose\nC1,sms,granted,2026-03-01T00:00:00Z,service\nC2,sms,granted,2026-03-01T00:00:00Z,\n',
+    );
+    expect(await report('consent', service, purposeMap)).toMatchObject({ inserted: 1, updated: 1 });
+    const byPurpose = await sql<{ customer_id: number; purpose: string; status: string }>`
+      select customer_id, purpose, status from consents where channel = 'sms' order by 1, 2`.execute(
+      store.db,
+    );
+    expect(byPurpose.rows).toEqual([
+      { customer_id: 1, purpose: 'marketing', status: 'revoked' },
+      { customer_id: 1, purpose: 'service', status: 'granted' },
+      { customer_id: 2, purpose: 'marketing', status: 'granted' },
+    ]);
+    const history = await sql<{ purpose: string }>`
+      select purpose from consent_history where customer_id = 1 order by id desc limit 1`.execute(store.db);
+    expect(history.rows[0]!.purpose).toBe('service');
+    const badPurpose = await report(
+      'consent',
+      file('consent-bad.csv', 'cust,channel,status,at,purpose\nC1,sms,granted,2026-03-01T00:00:00Z,sales\n'),
+      purposeMap,
+    );
+    expect(badPurpose.status).toBe('rejected');
+    expect(badPurpose.firstErrors[0]).toMatchObject({
+      row: 1,
+      field: 'purpose',
+      reason: 'not one of marketing, service',
+    });
+    // The same customer, channel and purpose twice in one file (an empty purpose is marketing) is a duplicate key.
+    const twice = await report(
+      'consent',
+      file(
+        'consent-twice.csv',
+        'cust,channel,status,at,purpose\nC2,sms,granted,2026-04-01T00:00:00Z,\nC2,sms,revoked,2026-04-01T00:00:00Z,marketing\n',
+      ),
+      purposeMap,
+    );
+    expect(twice.firstErrors[0]).toMatchObject({ row: 2, field: 'customer_no+channel+purpose' });
   });
 });

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import type { BusinessCalendar } from '../shared/clock.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
-import { BAG_FIELD, requiredFields, TARGET_SCHEMAS, targetFields, type ImportKind } from './targets.ts';
+import {
+  BAG_FIELD,
+  FIELD_DEFAULTS,
+  requiredFields,
+  TARGET_SCHEMAS,
+  targetFields,
+  type ImportKind,
+} from './targets.ts';
 import { CONVERSIONS, convert, Failure, parseFnOf, toTimestamp, type Conversion } from './values.ts';
 
 // The mapping file: how the columns of a source file become the target fields of one import kind. It is checked
@@ -210,6 +217,7 @@ export function compileMapping(
 
   const schema = TARGET_SCHEMAS[kind];
   const required = new Set(requiredFields(kind));
+  const defaults = Object.entries(FIELD_DEFAULTS[kind] ?? {});
   const fields = [
     ...new Set([
       ...columns.map((c) => (c.bagKey !== undefined ? bag! : c.target)),
@@ -295,6 +303,8 @@ export function compileMapping(
         else out[field] = parsed;
       }
       if (problems.length) return { kind: 'invalid', problems };
+      for (const [field, value] of defaults)
+        if (out[field] === null || out[field] === undefined) out[field] = value;
       return { kind: 'row', row: out };
     },
   });

@@ -365,8 +365,9 @@ export async function upsertStaff(
 }
 
 /**
- * Upserts consent by (customer, channel) and appends consent_history only when the status changes. A change older
- * than the stored one is not applied (it counts as unchanged), so replaying an old extract cannot undo an opt-out.
+ * Upserts consent by (customer, channel, purpose) and appends consent_history only when the status changes. A change
+ * older than the stored one is not applied (it counts as unchanged), so replaying an old extract cannot undo an
+ * opt-out. A row without a purpose is marketing consent.
  */
 export async function upsertConsent(db: Db, rows: readonly BatchRow[]): Promise<BatchOutcome> {
   const outcome: BatchOutcome = { inserted: 0, updated: 0, unchanged: 0, rejected: [] };
@@ -375,6 +376,7 @@ export async function upsertConsent(db: Db, rows: readonly BatchRow[]): Promise<
   const records = good.map((r) => ({
     customer_id: r.customerId,
     channel: r.data['channel'],
+    purpose: r.data['purpose'] ?? 'marketing',
     status: r.data['status'],
     source: r.data['source'] ?? 'import',
     changed_at: new Date(r.data['changed_at'] as number).toISOString(),
@@ -382,16 +384,16 @@ export async function upsertConsent(db: Db, rows: readonly BatchRow[]): Promise<
   // All CTEs read the snapshot from before the statement, so `prev` holds the status as it was.
   await countUpsert(
     sql<{ inserted: number; updated: number }>`with s as (
-        select * from json_to_recordset(${jsonRows(records)}) as s(customer_id int, channel text, status text, source text, changed_at timestamptz)),
-      prev as (select c.customer_id, c.channel, c.status from consents c join s using (customer_id, channel)),
-      up as (insert into consents (customer_id, channel, status, source, updated_at)
-        select customer_id, channel, status, source, changed_at from s
-        on conflict (customer_id, channel) do update set status = excluded.status, source = excluded.source, updated_at = excluded.updated_at
+        select * from json_to_recordset(${jsonRows(records)}) as s(customer_id int, channel text, purpose text, status text, source text, changed_at timestamptz)),
+      prev as (select c.customer_id, c.channel, c.purpose, c.status from consents c join s using (customer_id, channel, purpose)),
+      up as (insert into consents (customer_id, channel, purpose, status, source, updated_at)
+        select customer_id, channel, purpose, status, source, changed_at from s
+        on conflict (customer_id, channel, purpose) do update set status = excluded.status, source = excluded.source, updated_at = excluded.updated_at
         where consents.updated_at <= excluded.updated_at
           and (consents.status, consents.source, consents.updated_at) is distinct from (excluded.status, excluded.source, excluded.updated_at)
-        returning customer_id, channel, status, source, updated_at, (xmax = 0) as inserted),
-      hist as (insert into consent_history (customer_id, channel, status, source, changed_at)
-        select u.customer_id, u.channel, u.status, u.source, u.updated_at from up u left join prev p using (customer_id, channel)
+        returning customer_id, channel, purpose, status, source, updated_at, (xmax = 0) as inserted),
+      hist as (insert into consent_history (customer_id, channel, purpose, status, source, changed_at)
+        select u.customer_id, u.channel, u.purpose, u.status, u.source, u.updated_at from up u left join prev p using (customer_id, channel, purpose)
         where p.status is distinct from u.status returning 1)
       ${COUNT_UP}`,
     db,

@@ -101,6 +101,8 @@ export const consentFields = z.strictObject({
   status: oneOf(['granted', 'revoked']),
   changed_at: timestamp(),
   source: opt(text(100)),
+  /** What the consent covers: marketing (the default, what extracts without the column mean) or service notices. */
+  purpose: opt(oneOf(['marketing', 'service'])),
 });
 
 /**
@@ -132,6 +134,11 @@ export const BAG_FIELD: Partial<Record<ImportKind, 'attributes' | 'properties' |
   experiment: 'metrics',
 };
 
+/** Values an optional field takes when a row leaves it empty (before the natural key is read). */
+export const FIELD_DEFAULTS: Partial<Record<ImportKind, Readonly<Record<string, unknown>>>> = {
+  consent: { purpose: 'marketing' },
+};
+
 /** Each kind's natural key, the fields that must be unique within one file. */
 export const NATURAL_KEY: Record<ImportKind, readonly string[]> = {
   customers: ['customer_no'],
@@ -139,7 +146,7 @@ export const NATURAL_KEY: Record<ImportKind, readonly string[]> = {
   transactions: ['txn_id'],
   events: ['event_id'],
   staff: ['id'],
-  consent: ['customer_no', 'channel'],
+  consent: ['customer_no', 'channel', 'purpose'],
   experiment: ['unit_key'],
 };
 

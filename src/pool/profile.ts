@@ -46,7 +46,12 @@ export interface CustomerProfile {
     nextDueDate: string | null;
     status: 'active' | 'closed';
   }[];
-  readonly consents: { channel: string; status: 'granted' | 'revoked'; updatedAt: string | null }[];
+  readonly consents: {
+    channel: string;
+    purpose: 'marketing' | 'service';
+    status: 'granted' | 'revoked';
+    updatedAt: string | null;
+  }[];
   readonly openTasks: number;
   readonly openReminders: { id: number; kind: string; dueOn: string }[];
   readonly lastContactAt: string | null;
@@ -114,9 +119,10 @@ export async function customerProfile(
         .execute(),
       db
         .selectFrom('consents')
-        .select(['channel', 'status', 'updated_at'])
+        .select(['channel', 'purpose', 'status', 'updated_at'])
         .where('customer_id', '=', c.id)
         .orderBy('channel')
+        .orderBy('purpose')
         .execute(),
       db
         .selectFrom('tasks')
@@ -207,7 +213,12 @@ export async function customerProfile(
       nextDueDate: h.next_due_date,
       status: h.status,
     })),
-    consents: consents.map((k) => ({ channel: k.channel, status: k.status, updatedAt: iso(k.updated_at) })),
+    consents: consents.map((k) => ({
+      channel: k.channel,
+      purpose: k.purpose,
+      status: k.status,
+      updatedAt: iso(k.updated_at),
+    })),
     openTasks: Number(tasks.n),
     openReminders: reminders.map((r) => ({ id: r.id, kind: r.kind, dueOn: r.due_on })),
     lastContactAt: iso(contact?.last_contact_at),

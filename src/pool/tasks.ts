@@ -5,7 +5,7 @@ import { recordAudit } from '../audit/audit.ts';
 import type { Clock } from '../shared/clock.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
 import type { Database } from '../store/operational/database.ts';
-import type { TaskStatus } from '../store/operational/pool-tables.ts';
+import type { TaskSource, TaskStatus } from '../store/operational/pool-tables.ts';
 import { countRows } from './count.ts';
 import { iso } from './customers.ts';
 import { maskName } from './mask.ts';
@@ -21,7 +21,7 @@ export interface TaskView {
   readonly notes: string | null;
   readonly dueOn: string | null;
   readonly status: TaskStatus;
-  readonly source: 'manual' | 'interaction' | 'reminder';
+  readonly source: TaskSource;
   readonly createdBy: string;
   readonly createdAt: string | null;
   readonly updatedAt: string | null;
@@ -224,7 +224,7 @@ function present(r: {
   notes: string | null;
   due_on: string | null;
   status: TaskStatus;
-  source: 'manual' | 'interaction' | 'reminder';
+  source: TaskSource;
   created_by: string;
   created_at: Date;
   updated_at: Date;

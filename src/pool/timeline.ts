@@ -273,7 +273,7 @@ const ownership: TimelineProvider = async ({ db }, customerId, c) => {
 const consents: TimelineProvider = async ({ db }, customerId, c) => {
   const rows = await db
     .selectFrom('consent_history')
-    .select(['id', 'channel', 'status', 'source', 'changed_at'])
+    .select(['id', 'channel', 'purpose', 'status', 'source', 'changed_at'])
     .where('customer_id', '=', customerId)
     .where('changed_at', '<=', new Date(bound(c)))
     .orderBy('changed_at', 'desc')
@@ -283,8 +283,8 @@ const consents: TimelineProvider = async ({ db }, customerId, c) => {
     at: isoOf(r.changed_at),
     source: 'consent',
     kind: `consent_${r.status}`,
-    title: `${r.channel} consent ${r.status}`,
-    details: { channel: r.channel, status: r.status, source: r.source },
+    title: `${r.channel} ${r.purpose} consent ${r.status}`,
+    details: { channel: r.channel, purpose: r.purpose, status: r.status, source: r.source },
     key: pad(r.id),
   }));
 };

@@ -308,7 +308,7 @@ async function readHoldings(
   }
 }
 
-/** Customers with a granted SMS and app-push consent, in id ranges of `step`. */
+/** Customers with a granted SMS and app-push marketing consent, in id ranges of `step`. */
 async function readConsents(db: Kysely<Database>, maxId: number, step: number) {
   const sms = new RoaringBitmap32();
   const appPush = new RoaringBitmap32();
@@ -317,7 +317,7 @@ async function readConsents(db: Kysely<Database>, maxId: number, step: number) {
       db,
       sql`select coalesce(json_agg(json_build_array(customer_id, channel)), '[]')::text as rows
             from consents
-           where status = 'granted' and channel in ('sms', 'app_push')
+           where status = 'granted' and purpose = 'marketing' and channel in ('sms', 'app_push')
              and customer_id > ${lo} and customer_id <= ${Math.min(maxId, lo + step)}`,
     );
     for (const [customer, channel] of rows) (channel === 'sms' ? sms : appPush).add(customer);

@@ -198,7 +198,7 @@ export class HoldingFacts {
   }
 }
 
-/** Consent per channel: true when granted, false when revoked, empty when never asked. */
+/** Marketing consent per channel: true when granted, false when revoked, empty when never asked. */
 export class ConsentFacts {
   readonly #db: Kysely<Database>;
   readonly #columns: { name: string; channel: number }[];
@@ -222,7 +222,8 @@ export class ConsentFacts {
           ),
         ].join(', '),
       )}
-        from consents k where k.customer_id > ${lo} and k.customer_id <= ${hi}`.execute(this.#db);
+        from consents k
+       where k.purpose = 'marketing' and k.customer_id > ${lo} and k.customer_id <= ${hi}`.execute(this.#db);
     const ids = readUint32(result.rows[0]?.['ids']);
     const codes = readInt16(result.rows[0]?.['code']);
     return (chunk) => {

@@ -263,6 +263,20 @@ const ROUTES: Record<string, (f: Fixture) => Case[]> = {
 
   // Ingest: admin only (ingest.write).
   'POST /v1/events': () => adminOnly('/v1/events', []),
+
+  // Provider callbacks: public (a session or API key counts for nothing) but signed with the channel's secret, so an
+  // unsigned call is 401 whoever sends it; an unknown channel is 404 (test/campaigns/callbacks.test.ts signs them).
+  'POST /v1/channels/{key}/callbacks': () => [
+    ...everyone(
+      '/v1/channels/sec_sms/callbacks',
+      { anonymous: 401, admin: 401, analyst: 401, bhA: 401, am1: 401 },
+      { idempotencyKey: 'k', status: 'delivered', at: `${AS_OF}T10:00:00Z` },
+    ),
+    { as: 'anonymous', url: '/v1/channels/nope/callbacks', body: [], status: 404 },
+  ],
+  // Tracked links: public; a token that does not verify is a 400 page for everyone (never a redirect).
+  'GET /r/{token}': () =>
+    everyone('/r/not-a-token', { anonymous: 400, admin: 400, analyst: 400, bhA: 400, am1: 400 }),
   'POST /v1/profiles': () => adminOnly('/v1/profiles', { profiles: [] }),
 
   // Whole-bank figures: admin and analyst (whose rows stay masked); 403 for roles with a narrower scope.
@@ -876,6 +890,20 @@ for (const engine of engines) {
         await t.auth.createUser({ ...u, password: PASSWORD }, 'test');
         sessions[u.username] = await login(u.username);
       }
+
+      // A channel providers call back on (its secret is not configured here: nothing verifies, nothing is accepted).
+      await db
+        .insertInto('channels')
+        .values({
+          key: 'sec_sms',
+          kind: 'sms',
+          reaches: 'sms',
+          variant: 'sms',
+          config: JSON.stringify({ url: 'http://127.0.0.1:9/sms', secret: 'sec_sms' }),
+          updated_by: 'test',
+          updated_at: new Date(),
+        })
+        .execute();
 
       // A tag snapshot, a manual tag, throwaway tags; a saved and materialised segment, throwaway ones, a list.
       await new TagService({

@@ -1,5 +1,9 @@
 import type { Kysely } from 'kysely';
-import { DEFAULT_CONTACT_POLICY, type ContactPolicy } from '../../src/campaigns/policy/settings.ts';
+import {
+  DEFAULT_CONTACT_POLICY,
+  type ContactPolicy,
+  type Purpose,
+} from '../../src/campaigns/policy/settings.ts';
 import type { Waterfall } from '../../src/campaigns/runs/plan.ts';
 import { prepareRun } from '../../src/campaigns/runs/prepare.ts';
 import { RoaringBitmap32 } from '../../src/shared/bitmap.ts';
@@ -8,7 +12,8 @@ import type { Clock } from '../../src/shared/clock.ts';
 import type { Database } from '../../src/store/operational/database.ts';
 
 // A small bank for campaign tests: customers with names, phones and consents, a wealth product, an approved product
-// post, and channels. Customers whose id is a multiple of 10 revoked SMS marketing; multiples of 7 never answered.
+// post, and channels. Customers whose id is a multiple of 10 revoked SMS marketing (their SMS service consent stands);
+// multiples of 7 never answered either.
 
 /** Configures a channel that reaches customers' phones with the SMS variant. */
 export async function addChannel(
@@ -59,13 +64,25 @@ export async function seedCampaignBank(
       await db
         .insertInto('consents')
         .values(
-          consenting.map((id) => ({
-            customer_id: id,
-            channel: 'sms',
-            status: id % 10 === 0 ? 'revoked' : 'granted',
-            source: 'import',
-            updated_at: clock.now(),
-          })),
+          consenting.flatMap((id) => [
+            {
+              customer_id: id,
+              channel: 'sms' as const,
+              purpose: 'marketing' as const,
+              status: id % 10 === 0 ? ('revoked' as const) : ('granted' as const),
+              source: 'import',
+              updated_at: clock.now(),
+            },
+            // Service notices have their own consent, which the marketing opt-outs kept.
+            {
+              customer_id: id,
+              channel: 'sms' as const,
+              purpose: 'service' as const,
+              status: 'granted' as const,
+              source: 'import',
+              updated_at: clock.now(),
+            },
+          ]),
         )
         .execute();
   }
@@ -100,14 +117,15 @@ export async function queueCampaignRun(
   clock: Clock,
   contentId: number,
   channel: string,
-  options: { policy?: ContactPolicy; controlPercent?: number } = {},
+  options: { policy?: ContactPolicy; controlPercent?: number; purpose?: Purpose } = {},
 ): Promise<{ runId: number; queued: number; waterfall: Waterfall }> {
   const now = clock.now();
+  const purpose = options.purpose ?? 'marketing';
   const campaign = await db
     .insertInto('campaigns')
     .values({
       name: 'Morning post',
-      purpose: 'marketing',
+      purpose,
       status: 'running',
       approved_version: 1,
       created_by: 'user:author',
@@ -122,7 +140,7 @@ export async function queueCampaignRun(
       campaign_id: campaign.id,
       version: 1,
       body: JSON.stringify({
-        purpose: 'marketing',
+        purpose,
         content: { id: contentId, version: 1 },
         channels: [channel],
       }),
@@ -144,7 +162,7 @@ export async function queueCampaignRun(
     {
       runId: Number(run.id),
       campaignId: campaign.id,
-      purpose: 'marketing',
+      purpose,
       channels: [{ key: channel, reaches: 'sms' }],
       controlPercent: options.controlPercent ?? 0,
     },

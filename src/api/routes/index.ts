@@ -3,6 +3,7 @@ import { registerDriversRoutes } from './analytics-drivers.ts';
 import { registerExperimentRoutes } from './analytics-experiments.ts';
 import { registerAnalyticsLifecycleRoutes } from './analytics-lifecycle.ts';
 import { registerBehaviourRoutes } from './analytics-behaviour.ts';
+import { registerCampaignCallbackRoutes } from './campaign-callbacks.ts';
 import { registerAccountRoutes } from './accounts.ts';
 import { registerAuditRoutes } from './audit.ts';
 import { registerAuthRoutes } from './auth.ts';
@@ -15,6 +16,7 @@ import { registerOverviewRoutes } from './overview.ts';
 import { registerPoolRoutes } from './pool.ts';
 import { registerSegmentRoutes } from './segments.ts';
 import { registerTagRoutes } from './tags.ts';
+import { registerTrackedLinkRoutes } from './tracked-links.ts';
 
 /** Every route of the API, in one place so the OpenAPI document lists them all. */
 export function registerApiRoutes(api: ZodApi, ctx: RouteContext): void {
@@ -34,4 +36,6 @@ export function registerApiRoutes(api: ZodApi, ctx: RouteContext): void {
   registerContentRoutes(api, ctx);
   registerContactPolicyRoutes(api, ctx);
   registerCampaignRoutes(api, ctx);
+  registerCampaignCallbackRoutes(api, ctx);
+  registerTrackedLinkRoutes(api, ctx);
 }

@@ -150,7 +150,14 @@ export const profile = z.object({
       status: z.enum(['active', 'closed']),
     }),
   ),
-  consents: z.array(z.object({ channel: z.string(), status: z.enum(['granted', 'revoked']), updatedAt: ts })),
+  consents: z.array(
+    z.object({
+      channel: z.string(),
+      purpose: z.enum(['marketing', 'service']),
+      status: z.enum(['granted', 'revoked']),
+      updatedAt: ts,
+    }),
+  ),
   openTasks: z.number().int(),
   openReminders: z.array(z.object({ id: z.number().int(), kind: z.string(), dueOn: z.string() })),
   lastContactAt: ts,

@@ -43,7 +43,7 @@ export const task = z.object({
   notes: z.string().nullable(),
   dueOn: z.string().nullable(),
   status: z.enum(['open', 'done', 'cancelled']),
-  source: z.enum(['manual', 'interaction', 'reminder']),
+  source: z.enum(['manual', 'interaction', 'reminder', 'campaign']),
   createdBy: z.string(),
   createdAt: z.string().nullable(),
   updatedAt: z.string().nullable(),

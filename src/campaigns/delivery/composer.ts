@@ -10,6 +10,7 @@ import type { ContentDraft, ContentType, VariantKind } from '../content/model.ts
 import { loadRecipients, tagLabels, type Recipient, type TagLabels } from '../content/recipients.ts';
 import { parseTemplate, renderTemplate, templateTagKeys, type MessageScope } from '../content/template.ts';
 import type { ContactChannel, Purpose } from '../policy/settings.ts';
+import { trackLinks, type LinkTracking } from '../feedback/links.ts';
 import type { ClaimedDelivery } from './queue.ts';
 
 // Turns claimed deliveries into messages: the run's campaign version names the approved content version and the
@@ -59,15 +60,21 @@ export class Composer {
   readonly #channels: ReadonlyMap<string, ChannelSpec>;
   readonly #bankName: string;
   readonly #calendar: BusinessCalendar;
+  readonly #links: LinkTracking | undefined;
   readonly #runs = new Map<number, Promise<RunContext>>();
 
-  /** `calendar`: the bank's business days (a holding reminder's due day is counted from the run's day). */
+  /**
+   * `calendar`: the bank's business days (a holding reminder's due day is counted from the run's day); with `links`,
+   * every link in a message becomes its tracked redirect (src/campaigns/feedback/links.ts).
+   */
   constructor(
     db: Kysely<Database>,
     channels: ReadonlyMap<string, ChannelSpec>,
     bankName: string,
     calendar: BusinessCalendar = businessCalendar(DEFAULT_TIME_ZONE),
+    links?: LinkTracking,
   ) {
+    this.#links = links;
     this.#db = db;
     this.#channels = channels;
     this.#bankName = bankName;
@@ -174,7 +181,7 @@ export class Composer {
       const ids = [...new Set(deliveries.map((d) => d.customerId))];
       const [recipients, revoked, due] = await Promise.all([
         loadRecipients(this.#db, ids, context.tagLabels),
-        this.#revoked(ids),
+        this.#revoked(ids, context.purpose),
         context.reminder ? holdingsDue(this.#db, context.reminder.kind, context.reminder.dueOn, ids) : null,
       ]);
       for (const d of deliveries) {
@@ -187,12 +194,13 @@ export class Composer {
     return out;
   }
 
-  /** (customer, touchpoint) pairs whose consent is revoked now. */
-  async #revoked(ids: readonly number[]): Promise<Set<string>> {
+  /** (customer, touchpoint) pairs whose consent for `purpose` is revoked now. */
+  async #revoked(ids: readonly number[], purpose: Purpose): Promise<Set<string>> {
     const rows = await this.#db
       .selectFrom('consents')
       .select(['customer_id', 'channel'])
       .where('customer_id', 'in', ids)
+      .where('purpose', '=', purpose)
       .where('status', '=', 'revoked')
       .execute();
     return new Set(rows.map((r) => `${r.customer_id}:${r.channel}`));
@@ -241,7 +249,7 @@ export class Composer {
         reaches: channel.reaches,
         purpose: context.purpose,
         variant: channel.variant,
-        fields,
+        fields: this.#links ? trackLinks(this.#links, key, fields) : fields,
         managerId: recipient.managerId,
       },
     };

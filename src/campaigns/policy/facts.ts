@@ -2,10 +2,11 @@ import { sql, type Kysely } from 'kysely';
 import type { ReadonlyRoaringBitmap32 } from '../../shared/bitmap.ts';
 import type { Database } from '../../store/operational/database.ts';
 import type { ConsentState } from './decide.ts';
-import type { ContactChannel } from './settings.ts';
+import type { ContactChannel, Purpose } from './settings.ts';
 import type { CapPeriods } from './window.ts';
 
-// The facts the contact policy decides on, read in bulk for a whole audience: consent per touchpoint, the
+// The facts the contact policy decides on, read in bulk for a whole audience: consent per touchpoint for the
+// message's purpose (marketing consent and service consent are separate records), the
 // do-not-contact list and messages already counted against caps in the current day, week and month.
 
 /** Consent of one customer on one touchpoint, with when it was recorded (kept on the delivery). */
@@ -24,18 +25,19 @@ export interface AudienceFacts {
 const NONE: ConsentFact = Object.freeze({ state: 'none', at: null });
 const ZERO = Object.freeze({ day: 0, week: 0, month: 0 });
 
-/** Reads the facts for `audience` on the touchpoints `reaches`, for caps in `periods`. */
+/** Reads the facts for `audience` on the touchpoints `reaches` for messages of `purpose`, for caps in `periods`. */
 export async function loadAudienceFacts(
   db: Kysely<Database>,
   audience: ReadonlyRoaringBitmap32,
   reaches: readonly ContactChannel[],
   periods: CapPeriods,
+  purpose: Purpose,
 ): Promise<AudienceFacts> {
   const channels = [...new Set(reaches)];
   const [consents, dnc, ledger] = await Promise.all([
     sql<{ customer_id: number; channel: string; status: 'granted' | 'revoked'; at: string }>`
       select customer_id, channel, status, updated_at::text as at from consents
-       where channel in (${sql.join(channels)})`.execute(db),
+       where channel in (${sql.join(channels)}) and purpose = ${purpose}`.execute(db),
     db.selectFrom('do_not_contact').select('customer_id').execute(),
     sql<{ customer_id: number; reaches: string; day: number; week: number; month: number }>`
       select customer_id, reaches,

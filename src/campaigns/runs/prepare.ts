@@ -48,6 +48,7 @@ export async function planForAudience(
     audience,
     spec.channels.map((c) => c.reaches),
     capPeriods(deps.clock, now),
+    spec.purpose,
   );
   return planRun({
     audience,

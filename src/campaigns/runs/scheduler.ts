@@ -61,7 +61,7 @@ export async function startDueRuns(deps: SchedulerDeps): Promise<number[]> {
 }
 
 /** Prepares every run in 'preparing' (new ones, and those a crash interrupted). */
-async function prepareWaiting(deps: SchedulerDeps): Promise<number[]> {
+export async function prepareWaiting(deps: SchedulerDeps): Promise<number[]> {
   const runs = await deps.db
     .selectFrom('campaign_runs as r')
     .innerJoin('campaign_versions as v', (j) =>

@@ -2,6 +2,7 @@ import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { CampaignTables } from './campaign-tables.ts';
 import type { ContentTables } from './content-tables.ts';
 import type { ExperimentTables } from './experiment-tables.ts';
+import type { FeedbackTables } from './feedback-tables.ts';
 import type { PoolTables } from './pool-tables.ts';
 
 // Row shapes of the operational store, as Kysely sees them. Dates (`date`) are 'YYYY-MM-DD' strings,
@@ -111,9 +112,13 @@ export interface HoldingTable {
   updated_at: UpdatedAt;
 }
 
+/** Why the bank may contact a customer on a touchpoint: marketing, or service (maturity, repayment) notices. */
+export type ConsentPurpose = 'marketing' | 'service';
+
 export interface ConsentTable {
   customer_id: number;
   channel: ConsentChannel;
+  purpose: ColumnType<ConsentPurpose, ConsentPurpose | undefined, ConsentPurpose>;
   status: 'granted' | 'revoked';
   source: ColumnType<string, string | undefined>;
   updated_at: ColumnType<Date, Date | string, Date | string>;
@@ -123,6 +128,7 @@ export interface ConsentHistoryTable {
   id: Generated<number>;
   customer_id: number;
   channel: ConsentChannel;
+  purpose: ColumnType<ConsentPurpose, ConsentPurpose | undefined, never>;
   status: 'granted' | 'revoked';
   source: string;
   changed_at: ColumnType<Date, Date | string, never>;
@@ -319,7 +325,8 @@ export interface CustomerListTable {
   created_at: CreatedAt;
 }
 
-export interface Database extends PoolTables, ExperimentTables, ContentTables, CampaignTables {
+export interface Database
+  extends PoolTables, ExperimentTables, ContentTables, CampaignTables, FeedbackTables {
   org_units: OrgUnitTable;
   staff: StaffTable;
   customers: CustomerTable;

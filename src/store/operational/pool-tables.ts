@@ -119,6 +119,9 @@ export interface CustomerContactTable {
   last_staff_id: string | null;
 }
 
+/** Where a task came from: a person, an interaction's follow-up, a service reminder, a campaign's manager task. */
+export type TaskSource = 'manual' | 'interaction' | 'reminder' | 'campaign';
+
 export interface TaskTable {
   id: Generated<number>;
   customer_id: number;
@@ -127,11 +130,9 @@ export interface TaskTable {
   notes: string | null;
   due_on: DateString | null;
   status: ColumnType<TaskStatus, TaskStatus | undefined, TaskStatus>;
-  source: ColumnType<
-    'manual' | 'interaction' | 'reminder',
-    'manual' | 'interaction' | 'reminder' | undefined,
-    never
-  >;
+  source: ColumnType<TaskSource, TaskSource | undefined, never>;
+  /** A campaign's delivery this task carries to the manager (source 'campaign'). */
+  delivery_key: ColumnType<string | null, string | null | undefined, never>;
   created_by: string;
   created_at: CreatedAt;
   updated_at: UpdatedAt;

@@ -6256,6 +6256,8 @@ export interface paths {
               consents: {
                 channel: string;
                 /** @enum {string} */
+                purpose: 'marketing' | 'service';
+                /** @enum {string} */
                 status: 'granted' | 'revoked';
                 /** @description ISO timestamp */
                 updatedAt: string | null;
@@ -7942,7 +7944,7 @@ export interface paths {
                 /** @enum {string} */
                 status: 'open' | 'done' | 'cancelled';
                 /** @enum {string} */
-                source: 'manual' | 'interaction' | 'reminder';
+                source: 'manual' | 'interaction' | 'reminder' | 'campaign';
                 createdBy: string;
                 createdAt: string | null;
                 updatedAt: string | null;
@@ -8401,7 +8403,7 @@ export interface paths {
                 /** @enum {string} */
                 status: 'open' | 'done' | 'cancelled';
                 /** @enum {string} */
-                source: 'manual' | 'interaction' | 'reminder';
+                source: 'manual' | 'interaction' | 'reminder' | 'campaign';
                 createdBy: string;
                 createdAt: string | null;
                 updatedAt: string | null;
@@ -8529,7 +8531,7 @@ export interface paths {
               /** @enum {string} */
               status: 'open' | 'done' | 'cancelled';
               /** @enum {string} */
-              source: 'manual' | 'interaction' | 'reminder';
+              source: 'manual' | 'interaction' | 'reminder' | 'campaign';
               createdBy: string;
               createdAt: string | null;
               updatedAt: string | null;
@@ -8656,7 +8658,7 @@ export interface paths {
               /** @enum {string} */
               status: 'open' | 'done' | 'cancelled';
               /** @enum {string} */
-              source: 'manual' | 'interaction' | 'reminder';
+              source: 'manual' | 'interaction' | 'reminder' | 'campaign';
               createdBy: string;
               createdAt: string | null;
               updatedAt: string | null;
@@ -8773,7 +8775,7 @@ export interface paths {
               /** @enum {string} */
               status: 'open' | 'done' | 'cancelled';
               /** @enum {string} */
-              source: 'manual' | 'interaction' | 'reminder';
+              source: 'manual' | 'interaction' | 'reminder' | 'campaign';
               createdBy: string;
               createdAt: string | null;
               updatedAt: string | null;
@@ -8904,7 +8906,7 @@ export interface paths {
               /** @enum {string} */
               status: 'open' | 'done' | 'cancelled';
               /** @enum {string} */
-              source: 'manual' | 'interaction' | 'reminder';
+              source: 'manual' | 'interaction' | 'reminder' | 'campaign';
               createdBy: string;
               createdAt: string | null;
               updatedAt: string | null;
@@ -16946,6 +16948,192 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/r/{token}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Follow a tracked link of a message: records the click, then 302 to the signed URL (400 page when the token does not verify) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          token: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description redirect to the link (Location) */
+        302: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': null;
+          };
+        };
+        /** @description the token does not verify (a browser, Accept: text/html, gets a page) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/channels/{key}/callbacks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Provider callback: one response or a batch ({ idempotencyKey | providerId, status, at, reply?, error? }), signed X-Flywheel-Signature: t=<unix seconds>,v1=<HMAC-SHA256 hex of "<t>.<raw body>" with the channel secret>; a repeat is answered duplicate */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          key: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json':
+            | {
+                /** @description the Idempotency-Key the message was sent with */
+                idempotencyKey?: string;
+                /** @description the provider's own id of the message */
+                providerId?: string;
+                /** @enum {string} */
+                status: 'delivered' | 'failed' | 'opened' | 'clicked' | 'replied';
+                /**
+                 * Format: date-time
+                 * @description when it happened (ISO 8601)
+                 */
+                at: string;
+                /** @description the customer's reply (status replied) */
+                reply?: string;
+                /** @description the provider's reason (status failed) */
+                error?: string;
+              }
+            | {
+                /** @description the Idempotency-Key the message was sent with */
+                idempotencyKey?: string;
+                /** @description the provider's own id of the message */
+                providerId?: string;
+                /** @enum {string} */
+                status: 'delivered' | 'failed' | 'opened' | 'clicked' | 'replied';
+                /**
+                 * Format: date-time
+                 * @description when it happened (ISO 8601)
+                 */
+                at: string;
+                /** @description the customer's reply (status replied) */
+                reply?: string;
+                /** @description the provider's reason (status failed) */
+                error?: string;
+              }[];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              recorded: number;
+              duplicate: number;
+              unknown: number;
+              results: {
+                index: number;
+                /** @enum {string} */
+                outcome: 'recorded' | 'duplicate' | 'unknown_delivery';
+                idempotencyKey: string | null;
+                /** @enum {boolean} */
+                consentRevoked?: true;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
