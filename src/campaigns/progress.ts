@@ -57,9 +57,13 @@ export interface RunProgress {
   readonly byChannel: Record<string, Partial<Record<DeliveryStatus, number>>>;
 }
 
-/** The runs of a campaign, newest first, each with its delivery counts now. */
-export async function campaignRuns(db: Kysely<Database>, campaignId: number): Promise<RunProgress[]> {
-  const runs = await db
+/** The runs of a campaign (or the one `runId` names), newest first, each with its delivery counts now. */
+export async function campaignRuns(
+  db: Kysely<Database>,
+  campaignId: number,
+  runId?: number,
+): Promise<RunProgress[]> {
+  let query = db
     .selectFrom('campaign_runs')
     .select([
       'id',
@@ -73,10 +77,9 @@ export async function campaignRuns(db: Kysely<Database>, campaignId: number): Pr
       'prepared_at',
       'finished_at',
     ])
-    .where('campaign_id', '=', campaignId)
-    .orderBy('id', 'desc')
-    .limit(100)
-    .execute();
+    .where('campaign_id', '=', campaignId);
+  if (runId !== undefined) query = query.where('id', '=', String(runId));
+  const runs = await query.orderBy('id', 'desc').limit(100).execute();
   if (runs.length === 0) return [];
   const counts = await sql<{ run_id: string; channel: string; status: DeliveryStatus; n: number }>`
     select run_id::text as run_id, channel, status, count(*)::int as n

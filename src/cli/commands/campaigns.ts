@@ -4,7 +4,9 @@ import type { Kysely } from 'kysely';
 import { permissionsOf, type Permission } from '../../auth/principal.ts';
 import { segmentAudience } from '../../campaigns/audience.ts';
 import { campaignResults } from '../../campaigns/results/service.ts';
-import { runStates, startRunNow } from '../../campaigns/run-now.ts';
+import { campaignRuns } from '../../campaigns/progress.ts';
+import type { CampaignResults } from '../../campaigns/results/model.ts';
+import { startRunNow } from '../../campaigns/run-now.ts';
 import {
   createCampaign,
   listCampaigns,
@@ -250,7 +252,7 @@ export function registerCampaignCommands(program: Command): void {
       run(async ({ deps }) => {
         const [campaign] = (await listCampaigns(deps.db)).filter((c) => c.id === id);
         if (!campaign) return refused({ code: 'not_found', message: `no campaign ${id}` });
-        const runs = await runStates(deps.db, id);
+        const runs = await campaignRuns(deps.db, id);
         return print(ok({ campaign, runs }), opts.json, () =>
           [
             `campaign ${id} ${campaign.status}: ${campaign.name}`,
@@ -285,11 +287,21 @@ export function registerCampaignCommands(program: Command): void {
           [
             `${r.campaignName}: run ${r.run.id} (${r.run.status})`,
             ...r.funnel.map((s) => `  ${s.stage.padEnd(10)} ${s.customers}`),
-            r.lift ? `  lift ${JSON.stringify(r.lift)}` : `  lift: ${r.liftReason ?? 'not available'}`,
+            liftLine(r),
             ...(r.cost ? [`  cost ${r.cost.total} CNY, per conversion ${r.cost.perConversion ?? '–'}`] : []),
             `  events through ${r.freshness.eventsThrough ?? 'none'}, computed ${r.freshness.computedAt}`,
           ].join('\n'),
         );
       }),
     );
+}
+
+const pp = (x: number) => `${(x * 100).toFixed(2)} pp`;
+
+/** The lift in one line: the difference of conversion rates, its interval and p-value. */
+function liftLine(r: CampaignResults): string {
+  const a = r.lift?.absolute;
+  if (!r.lift || !a) return `  lift: ${r.liftReason ?? r.lift?.absoluteReason ?? 'not available'}`;
+  const p = r.lift.test.pValue;
+  return `  lift ${a.estimate >= 0 ? '+' : ''}${pp(a.estimate)} (95% interval ${pp(a.lower)} to ${pp(a.upper)}${p === null ? '' : `, p = ${p.toPrecision(2)}`}) over ${r.totals.control} in the control group`;
 }
