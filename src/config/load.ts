@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { configSchema, type Config } from './schema.ts';
+import { CHANNEL_SECRET_PREFIX, channelSecretsSchema, configSchema, type Config } from './schema.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
 
 /** One problem with one environment variable. */
@@ -13,13 +13,25 @@ export function loadConfig(
   env: NodeJS.ProcessEnv | Record<string, string | undefined>,
 ): Result<Config, ConfigProblem[]> {
   const parsed = configSchema.safeParse(env);
-  if (!parsed.success) {
-    return err(
-      parsed.error.issues.map((issue) => ({
+  const secrets = channelSecretsSchema.safeParse(
+    Object.fromEntries(
+      Object.entries(env)
+        .filter(([name]) => name.startsWith(CHANNEL_SECRET_PREFIX))
+        .map(([name, value]) => [name.slice(CHANNEL_SECRET_PREFIX.length).toLowerCase(), value]),
+    ),
+  );
+  if (!parsed.success || !secrets.success) {
+    return err([
+      ...(parsed.error?.issues ?? []).map((issue) => ({
         variable: String(issue.path[0] ?? '(environment)'),
         message: issue.message,
       })),
-    );
+      // A secret's problem names its variable, never its value.
+      ...(secrets.error?.issues ?? []).map((issue) => ({
+        variable: `${CHANNEL_SECRET_PREFIX}${String(issue.path[0] ?? '').toUpperCase()}`,
+        message: issue.message,
+      })),
+    ]);
   }
   const e = parsed.data;
   return ok(
@@ -46,6 +58,25 @@ export function loadConfig(
       cookieSecure: ({ auto: 'auto', '1': 'always', '0': 'never' } as const)[e.FLYWHEEL_COOKIE_SECURE],
       trustProxy: e.FLYWHEEL_TRUST_PROXY,
       timeZone: e.FLYWHEEL_TIMEZONE,
+      bankName: e.FLYWHEEL_BANK_NAME,
+      worker: Object.freeze({
+        batch: e.FLYWHEEL_WORKER_BATCH,
+        concurrency: e.FLYWHEEL_WORKER_CONCURRENCY,
+        loops: e.FLYWHEEL_WORKER_LOOPS,
+        leaseMs: e.FLYWHEEL_WORKER_LEASE_SECONDS * 1000,
+        tickMs: e.FLYWHEEL_WORKER_TICK_MS,
+      }),
+      smtp: e.FLYWHEEL_SMTP_HOST
+        ? Object.freeze({
+            host: e.FLYWHEEL_SMTP_HOST,
+            port: e.FLYWHEEL_SMTP_PORT,
+            secure: e.FLYWHEEL_SMTP_SECURE,
+            user: e.FLYWHEEL_SMTP_USER,
+            password: e.FLYWHEEL_SMTP_PASSWORD,
+            from: e.FLYWHEEL_SMTP_FROM,
+          })
+        : undefined,
+      channelSecrets: Object.freeze({ ...secrets.data }),
       tags: Object.freeze({
         dailyAt: e.FLYWHEEL_TAGS_DAILY_AT,
         sqlTagDatabaseUrl: e.FLYWHEEL_SQL_TAG_DATABASE_URL,

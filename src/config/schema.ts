@@ -57,7 +57,40 @@ export const configSchema = z.object({
   /** Trust X-Forwarded-For/-Proto/-Host from a reverse proxy (client address, HTTPS, own origin). */
   FLYWHEEL_TRUST_PROXY: booleanFlag,
   FLYWHEEL_REQUIRE_SERVERS: booleanFlag,
+  /** The worker service: deliveries claimed per batch, sends in flight per batch, claim loops per process. */
+  FLYWHEEL_WORKER_BATCH: z.coerce.number().int().min(1).max(5000).default(500),
+  FLYWHEEL_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
+  FLYWHEEL_WORKER_LOOPS: z.coerce.number().int().min(1).max(16).default(2),
+  /** How long a claim is held before another worker may take it again (a killed worker's claims come back then). */
+  FLYWHEEL_WORKER_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  /** How often the worker looks for due campaign runs (and prepares them). */
+  FLYWHEEL_WORKER_TICK_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  /** The bank's SMTP relay for `email` channels; unset: email channels are not available in this worker. */
+  FLYWHEEL_SMTP_HOST: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v)),
+  FLYWHEEL_SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+  FLYWHEEL_SMTP_SECURE: booleanFlag,
+  FLYWHEEL_SMTP_USER: z.string().max(255).optional(),
+  FLYWHEEL_SMTP_PASSWORD: z.string().max(255).optional(),
+  /** The bank's name as messages say it ({{ bank.name }}). */
+  FLYWHEEL_BANK_NAME: z.string().trim().min(1).max(100).default('飞轮银行'),
+  FLYWHEEL_SMTP_FROM: z.string().min(3).max(255).default('Flywheel <noreply@flywheel.local>'),
 });
+
+/** Prefix of the environment variables holding channel signing secrets: FLYWHEEL_CHANNEL_SECRET_<NAME>. */
+export const CHANNEL_SECRET_PREFIX = 'FLYWHEEL_CHANNEL_SECRET_';
+
+/**
+ * The channel secrets of the environment, by name (the part after the prefix, lower-cased): a channel's config names
+ * its secret (`"secret": "bank_sms"`), the value lives only in the environment, never in the channels table.
+ */
+export const channelSecretsSchema = z.record(
+  z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'a secret name is letters, digits and _ (e.g. BANK_SMS)'),
+  z.string().min(16, 'a signing secret has at least 16 characters').max(256),
+);
 
 export type ConfigInput = z.input<typeof configSchema>;
 
@@ -88,6 +121,29 @@ export interface Config {
   /** The bank's IANA time zone: business days are cut in it (the clock is built from it). */
   readonly timeZone: string;
   /** Daily batch time, 'HH:MM' on the bank's wall clock, or 'off'. */
+  /** The bank's name in messages. */
+  readonly bankName: string;
+  /** The worker service's delivery settings. */
+  readonly worker: {
+    readonly batch: number;
+    readonly concurrency: number;
+    readonly loops: number;
+    readonly leaseMs: number;
+    readonly tickMs: number;
+  };
+  /** The SMTP relay of `email` channels (the password only ever from the environment), or undefined. */
+  readonly smtp:
+    | {
+        readonly host: string;
+        readonly port: number;
+        readonly secure: boolean;
+        readonly user: string | undefined;
+        readonly password: string | undefined;
+        readonly from: string;
+      }
+    | undefined;
+  /** Channel signing secrets by name (FLYWHEEL_CHANNEL_SECRET_<NAME>); never logged, never stored. */
+  readonly channelSecrets: Readonly<Record<string, string>>;
   readonly tags: {
     readonly dailyAt: string;
     /** PostgreSQL: the confined login SQL tags run as (provisioned when undefined); see src/store/operational/sandbox-role.ts. */

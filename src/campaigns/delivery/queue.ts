@@ -22,6 +22,8 @@ export interface ClaimRequest {
   readonly now: Date;
   readonly limit: number;
   readonly leaseMs: number;
+  /** Only deliveries on these channels (the ones this worker can send on); all when undefined. */
+  readonly channels?: readonly string[];
 }
 
 type Row = {
@@ -45,13 +47,14 @@ export async function claimDeliveries(
   request: ClaimRequest,
 ): Promise<ClaimedDelivery[]> {
   const until = new Date(request.now.getTime() + request.leaseMs);
+  const onChannels = request.channels ? sql`and d.channel = any(${[...request.channels]}::text[])` : sql``;
   return db.transaction().execute(async (tx) => {
     const claim = async (due: ReturnType<typeof sql>, limit: number) =>
       (
         await sql<Row>`
           with due as (
             select d.run_id, d.customer_id, d.channel from deliveries d
-            where ${due} and d.run_id in (select id from campaign_runs where status = 'sending')
+            where ${due} ${onChannels} and d.run_id in (select id from campaign_runs where status = 'sending')
             order by d.not_before
             limit ${limit}
             for update of d skip locked)

@@ -58,6 +58,8 @@ export async function deliverBatch(deps: WorkerDeps, signal: AbortSignal): Promi
     now: deps.clock.now(),
     limit: deps.batchSize ?? 200,
     leaseMs: deps.leaseMs ?? 60_000,
+    // A channel this worker has no sender for stays queued for a worker that has one.
+    channels: [...deps.senders.keys()],
   });
   report.claimed = claimed.length;
   if (claimed.length === 0) return report;
@@ -135,18 +137,27 @@ export async function completeFinishedRuns(db: Kysely<Database>, now: Date): Pro
   return rows.rows.map((r) => Number(r.id));
 }
 
-/** Runs batches until `signal` aborts; sleeps `idleMs` when nothing is due. */
-export async function runDeliveryWorker(deps: WorkerDeps, signal: AbortSignal, idleMs = 250): Promise<void> {
-  while (!signal.aborted) {
-    const report = await deliverBatch(deps, signal);
+/**
+ * Runs batches until `stop` aborts; sleeps `idleMs` when nothing is due. Sends in flight are cut only when `cut`
+ * aborts (a graceful stop lets the batch finish first); a cut send is returned to the queue under its key.
+ */
+export async function runDeliveryWorker(
+  deps: WorkerDeps,
+  stop: AbortSignal,
+  idleMs = 250,
+  cut: AbortSignal = stop,
+): Promise<void> {
+  while (!stop.aborted) {
+    const report = await deliverBatch(deps, cut);
     if (report.claimed > 0) {
       deps.logger?.debug({ worker: deps.workerId, ...report }, 'delivery batch');
       continue;
     }
     await completeFinishedRuns(deps.db, deps.clock.now());
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, idleMs);
-      signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+      const wake = () => (clearTimeout(timer), resolve());
+      const timer = setTimeout(() => (stop.removeEventListener('abort', wake), resolve()), idleMs);
+      stop.addEventListener('abort', wake, { once: true });
     });
   }
 }
