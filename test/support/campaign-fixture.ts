@@ -117,6 +117,10 @@ export async function queueCampaignRun(
         purpose: 'marketing',
         content: { id: contentId, version: 1 },
         channels: [channel],
+        population: { rule: { all: [] } },
+        // Ran once, at approval (the run below): a worker's scheduler finds nothing more due.
+        schedule: { kind: 'now' },
+        controlPercent: options.controlPercent ?? 0,
       }),
       status: 'approved',
       author: 'user:author',

@@ -1,6 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { Pool } from 'undici';
 import { z } from 'zod';
 import type { ChannelSender, OutgoingMessage, SendOutcome } from './channel.ts';
 
@@ -54,46 +53,8 @@ function outcomeOf(answer: Answer): SendOutcome {
   return { status: 'failed', reason };
 }
 
-class NoAnswer extends Error {}
-
-/**
- * One POST over a keep-alive agent (node:http: a fraction of fetch's cost per request, which counts at thousands of
- * messages a second). Rejects on a transport error, the timeout (NoAnswer) or `signal`.
- */
-function post(
-  url: URL,
-  agent: HttpAgent,
-  headers: Record<string, string>,
-  payload: string,
-  timeoutMs: number,
-  signal: AbortSignal,
-): Promise<Answer> {
-  return new Promise<Answer>((resolve, reject) => {
-    const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
-      method: 'POST',
-      agent,
-      headers: { ...headers, 'content-length': String(Buffer.byteLength(payload)) },
-      signal,
-    });
-    const timer = setTimeout(() => request.destroy(new NoAnswer()), timeoutMs);
-    request.once('error', (error) => (clearTimeout(timer), reject(error)));
-    request.once('response', (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (c: Buffer) => chunks.push(c));
-      response.once('error', (error) => (clearTimeout(timer), reject(error)));
-      response.once('end', () => {
-        clearTimeout(timer);
-        const retryAfter = response.headers['retry-after'];
-        resolve({
-          status: response.statusCode ?? 0,
-          retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
-          text: chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'),
-        });
-      });
-    });
-    request.end(payload);
-  });
-}
+// undici's error codes for a provider that connected slowly or did not answer in time.
+const NO_ANSWER = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /** An HTTP JSON provider; `body` shapes what this kind of provider expects. */
 export function httpProvider(
@@ -103,29 +64,48 @@ export function httpProvider(
   now: () => Date = () => new Date(),
 ): ChannelSender {
   const url = new URL(config.url);
-  // Connections stay open between messages; the worker's concurrency bounds how many are in use at once.
-  const options = { keepAlive: true, maxSockets: 256, maxFreeSockets: 256 };
-  const agent = url.protocol === 'https:' ? new HttpsAgent(options) : new HttpAgent(options);
+  const path = url.pathname + url.search;
+  // One keep-alive connection pool per provider (undici: a fraction of fetch's cost per request, which counts at
+  // thousands of messages a second); the worker's concurrency bounds how many connections are in use at once.
+  const pool = new Pool(url.origin, {
+    connections: 256,
+    headersTimeout: config.timeoutMs,
+    bodyTimeout: config.timeoutMs,
+    connectTimeout: config.timeoutMs,
+  });
   return {
     kind,
     async send(message, signal) {
       const payload = JSON.stringify(body(message));
-      const headers = {
-        'content-type': 'application/json',
-        'idempotency-key': message.idempotencyKey,
-        'x-flywheel-signature': signBody(config.secret, Math.floor(now().getTime() / 1000), payload),
-      };
       try {
-        return outcomeOf(await post(url, agent, headers, payload, config.timeoutMs, signal));
+        const response = await pool.request({
+          path,
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'idempotency-key': message.idempotencyKey,
+            'x-flywheel-signature': signBody(config.secret, Math.floor(now().getTime() / 1000), payload),
+          },
+          body: payload,
+          signal,
+        });
+        const retryAfter = response.headers['retry-after'];
+        return outcomeOf({
+          status: response.statusCode,
+          retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+          text: await response.body.text(),
+        });
       } catch (error) {
         if (signal.aborted) throw error;
-        const reason =
-          error instanceof NoAnswer ? `no answer within ${config.timeoutMs} ms` : (error as Error).message;
+        const code = (error as { code?: string }).code;
+        const reason = NO_ANSWER.has(code ?? '')
+          ? `no answer within ${config.timeoutMs} ms`
+          : (error as Error).message;
         return { status: 'retry', reason: reason.slice(0, 200) };
       }
     },
     async close() {
-      agent.destroy();
+      await pool.destroy();
     },
   };
 }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../../shared/clock.ts';
@@ -36,6 +37,8 @@ export interface BatchReport {
   failed: number;
   dead: number;
   suppressed: number;
+  /** Wall milliseconds of each step (claim, compose, send, settle, record): where a batch's time goes. */
+  ms?: { claim: number; compose: number; send: number; settle: number; record: number };
 }
 
 async function eachLimited<T>(
@@ -52,7 +55,16 @@ async function eachLimited<T>(
 
 /** Claims, sends and settles one batch. */
 export async function deliverBatch(deps: WorkerDeps, signal: AbortSignal): Promise<BatchReport> {
+  // Every send in flight listens on `signal`: dozens at once are expected, not a leak.
+  setMaxListeners(0, signal);
   const report: BatchReport = { claimed: 0, sent: 0, retried: 0, failed: 0, dead: 0, suppressed: 0 };
+  let t = performance.now();
+  const lap = () => {
+    const now = performance.now();
+    const ms = Math.round(now - t);
+    t = now;
+    return ms;
+  };
   const claimed = await claimDeliveries(deps.db, {
     workerId: deps.workerId,
     now: deps.clock.now(),
@@ -68,7 +80,10 @@ export async function deliverBatch(deps: WorkerDeps, signal: AbortSignal): Promi
   const maxAttempts = deps.maxAttempts ?? 5;
   const settlements: Settlement[] = [];
   const sent: OutgoingMessage[] = [];
+  const ms = { claim: lap(), compose: 0, send: 0, settle: 0, record: 0 };
+  report.ms = ms;
   const composed = await deps.composer.compose(claimed);
+  ms.compose = lap();
   await eachLimited(composed, deps.concurrency ?? 32, async (item) => {
     if (!('message' in item)) {
       report.suppressed++;
@@ -121,9 +136,12 @@ export async function deliverBatch(deps: WorkerDeps, signal: AbortSignal): Promi
       });
     }
   });
+  ms.send = lap();
   const now = deps.clock.now();
   await settleDeliveries(deps.db, deps.workerId, now, settlements);
+  ms.settle = lap();
   if (sent.length && deps.onSent) await deps.onSent(sent, now);
+  ms.record = lap();
   return report;
 }
 
