@@ -4,6 +4,7 @@ import type { ChannelSender } from '../campaigns/channels/channel.ts';
 import { buildChannelRegistry, type ChannelRegistry } from '../campaigns/channels/registry.ts';
 import { Composer, type ChannelSpec } from '../campaigns/delivery/composer.ts';
 import { recordSentMessages } from '../campaigns/delivery/feedback.ts';
+import { releaseAllClaims } from '../campaigns/delivery/queue.ts';
 import { runDeliveryWorker } from '../campaigns/delivery/worker.ts';
 import { startDueRuns } from '../campaigns/runs/scheduler.ts';
 import type { AudienceResolver } from '../campaigns/service.ts';
@@ -109,6 +110,10 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Worke
   const logger = deps.logger.child({ component: 'worker', worker: workerId });
   const channels = new LiveChannels({ ...deps, logger });
   await channels.refresh();
+  if (stores.operational.kind === 'pglite') {
+    const released = await releaseAllClaims(db, clock.now());
+    if (released) logger.warn({ deliveries: released }, 'claims of a stopped process returned to the queue');
+  }
 
   const stopLoops = new AbortController();
   const cutSends = new AbortController();

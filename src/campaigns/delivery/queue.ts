@@ -87,6 +87,19 @@ export async function claimDeliveries(
   });
 }
 
+/**
+ * Returns every claimed delivery to the queue at once. Only for the embedded store at start: one process holds it, so
+ * any claim left is a dead process's, and its rows need not wait for their lease (they go out under the same keys).
+ */
+export async function releaseAllClaims(db: Kysely<Database>, now: Date): Promise<number> {
+  const result = await db
+    .updateTable('deliveries')
+    .set({ status: 'queued', claimed_by: null, claimed_until: null, updated_at: now })
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 /** The end of one attempt. */
 export type Settlement =
   | { readonly key: string; readonly status: 'sent'; readonly providerId: string | null }

@@ -171,7 +171,8 @@ export async function runDeliveryWorker(
       deps.logger?.debug({ worker: deps.workerId, ...report }, 'delivery batch');
       continue;
     }
-    await completeFinishedRuns(deps.db, deps.clock.now());
+    const completed = await completeFinishedRuns(deps.db, deps.clock.now());
+    if (completed.length) deps.logger?.info({ runs: completed }, 'campaign runs completed');
     await new Promise<void>((resolve) => {
       const wake = () => (clearTimeout(timer), resolve());
       const timer = setTimeout(() => (stop.removeEventListener('abort', wake), resolve()), idleMs);
