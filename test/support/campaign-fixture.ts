@@ -15,7 +15,11 @@ export async function seedCampaignBank(
   db: Kysely<Database>,
   clock: Clock,
   n: number,
-  channels: { key: string; kind: 'webhook' | 'outbox' | 'sms' | 'email'; config?: Record<string, unknown> }[],
+  channels: {
+    key: string;
+    kind: 'webhook' | 'outbox' | 'sms' | 'email' | 'manager_task';
+    config?: Record<string, unknown>;
+  }[],
 ): Promise<{ contentId: number }> {
   await db.insertInto('org_units').values({ id: 'HO', name: '总行', kind: 'head_office' }).execute();
   // Generated in SQL: a million customers take seconds, not the minutes row-by-row parameters would.
