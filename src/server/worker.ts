@@ -5,7 +5,7 @@ import { buildChannelRegistry, type ChannelRegistry } from '../campaigns/channel
 import { Composer, type ChannelSpec } from '../campaigns/delivery/composer.ts';
 import { recordSentMessages } from '../campaigns/delivery/feedback.ts';
 import { releaseAllClaims } from '../campaigns/delivery/queue.ts';
-import { runDeliveryWorker } from '../campaigns/delivery/worker.ts';
+import { completeFinishedRuns, runDeliveryWorker } from '../campaigns/delivery/worker.ts';
 import { startDueRuns } from '../campaigns/runs/scheduler.ts';
 import type { AudienceResolver } from '../campaigns/service.ts';
 import type { Config } from '../config/schema.ts';
@@ -145,6 +145,9 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Worke
         await channels.refresh();
         const prepared = await startDueRuns({ db, clock, audience, logger });
         if (prepared.length) logger.info({ runs: prepared }, 'campaign runs prepared');
+        // Also when the queue never idles (other runs keep the loops busy), a finished run is closed within a tick.
+        const completed = await completeFinishedRuns(db, clock.now());
+        if (completed.length) logger.info({ runs: completed }, 'campaign runs completed');
       })()
         .catch((error: unknown) => logger.error({ err: error }, 'campaign scheduler tick failed'))
         .finally(() => {

@@ -165,18 +165,28 @@ export async function runDeliveryWorker(
   idleMs = 250,
   cut: AbortSignal = stop,
 ): Promise<void> {
-  while (!stop.aborted) {
-    const report = await deliverBatch(deps, cut);
-    if (report.claimed > 0) {
-      deps.logger?.debug({ worker: deps.workerId, ...report }, 'delivery batch');
-      continue;
-    }
-    const completed = await completeFinishedRuns(deps.db, deps.clock.now());
-    if (completed.length) deps.logger?.info({ runs: completed }, 'campaign runs completed');
-    await new Promise<void>((resolve) => {
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
       const wake = () => (clearTimeout(timer), resolve());
-      const timer = setTimeout(() => (stop.removeEventListener('abort', wake), resolve()), idleMs);
+      const timer = setTimeout(() => (stop.removeEventListener('abort', wake), resolve()), ms);
       stop.addEventListener('abort', wake, { once: true });
     });
+  while (!stop.aborted) {
+    try {
+      const report = await deliverBatch(deps, cut);
+      if (report.claimed > 0) {
+        deps.logger?.debug({ worker: deps.workerId, ...report }, 'delivery batch');
+        continue;
+      }
+      const completed = await completeFinishedRuns(deps.db, deps.clock.now());
+      if (completed.length) deps.logger?.info({ runs: completed }, 'campaign runs completed');
+    } catch (error) {
+      if (stop.aborted) break;
+      // A lost connection or a failing store: the batch's claims come back when their lease ends; try again soon.
+      deps.logger?.error({ err: error, worker: deps.workerId }, 'delivery batch failed');
+      await pause(Math.max(idleMs, 1000));
+      continue;
+    }
+    await pause(idleMs);
   }
 }
