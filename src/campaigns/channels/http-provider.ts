@@ -105,7 +105,8 @@ export function httpProvider(
       }
     },
     async close() {
-      await pool.destroy();
+      // Requests in flight finish first (a registry refresh closes senders a batch may still be using).
+      await pool.close();
     },
   };
 }
