@@ -11,7 +11,7 @@ import { registerDataCommands } from './commands/data.ts';
 import { registerPoolCommands } from './commands/pool.ts';
 import { registerSegmentCommands } from './commands/segments.ts';
 import { registerTagCommands } from './commands/tags.ts';
-import { startServer } from '../server/start.ts';
+import { parseServices, startServices } from '../server/services.ts';
 import { cliClock } from './stores.ts';
 
 /** Parses configuration or prints every problem and exits non-zero. */
@@ -48,16 +48,27 @@ export async function main(argv: readonly string[]): Promise<void> {
   program
     .command('start')
     .description(
-      'open the stores (migrating them), seed the demo bank on first start, serve dashboard and API',
+      'open the stores (migrating them), seed the demo bank on first start, serve dashboard and API, run the worker',
     )
-    .action(async () => {
+    .option(
+      '--services <list>',
+      'the services this process runs, comma-separated: api (dashboard, API, daily batch), worker (campaigns)',
+      'api,worker',
+    )
+    .action(async (options: { services: string }) => {
+      const services = parseServices(options.services);
+      if (!services.ok) {
+        console.error(`--services: ${services.error}`);
+        process.exit(2);
+      }
       const config = configOrExit();
       const logger = createLogger(config.logLevel, 2);
-      const server = await startServer({
+      const server = await startServices({
         config,
         clock: cliClock(config),
         logger,
         print: (l) => console.log(l),
+        services: services.value,
       });
       const shutdown = async (signal: string) => {
         logger.info({ signal }, 'shutting down');

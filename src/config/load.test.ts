@@ -66,4 +66,35 @@ describe('loadConfig', () => {
       expect(formatConfigProblems(bad.error)).toContain('FLYWHEEL_TIMEZONE:');
     }
   });
+
+  it('reads the worker settings, the SMTP relay and channel secrets by name, never echoing a secret', () => {
+    const defaults = loadConfig({});
+    expect(defaults.ok && defaults.value.worker).toEqual({
+      batch: 500,
+      concurrency: 64,
+      loops: 2,
+      leaseMs: 60_000,
+      tickMs: 5000,
+    });
+    expect(defaults.ok && [defaults.value.smtp, defaults.value.channelSecrets]).toEqual([undefined, {}]);
+    const set = loadConfig({
+      FLYWHEEL_WORKER_BATCH: '1000',
+      FLYWHEEL_WORKER_LEASE_SECONDS: '5',
+      FLYWHEEL_SMTP_HOST: 'relay.bank.example',
+      FLYWHEEL_SMTP_PASSWORD: 'pw',
+      FLYWHEEL_CHANNEL_SECRET_BANK_SMS: 'a-signing-secret-of-enough-length',
+    });
+    expect(set.ok && set.value.worker.batch).toBe(1000);
+    expect(set.ok && set.value.worker.leaseMs).toBe(5000);
+    expect(set.ok && set.value.smtp).toMatchObject({ host: 'relay.bank.example', port: 587, password: 'pw' });
+    expect(set.ok && set.value.channelSecrets).toEqual({ bank_sms: 'a-signing-secret-of-enough-length' });
+    const bad = loadConfig({ FLYWHEEL_CHANNEL_SECRET_BANK_SMS: 'short-secret', FLYWHEEL_WORKER_BATCH: '0' });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.error.map((p) => p.variable).sort()).toEqual([
+      'FLYWHEEL_CHANNEL_SECRET_BANK_SMS',
+      'FLYWHEEL_WORKER_BATCH',
+    ]);
+    expect(formatConfigProblems(bad.error)).not.toContain('short-secret');
+  });
 });

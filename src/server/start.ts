@@ -26,17 +26,33 @@ const EVENT_STORE_CLOSE_GRACE_MS = 1_500;
 export interface RunningServer {
   readonly app: FastifyInstance;
   readonly stores: Stores;
+  /** The segment engine the API serves (a worker in the same process resolves campaign audiences with it). */
+  readonly segments: SegmentService;
   readonly url: string;
   stop(): Promise<void>;
 }
 
+/** What starting a service is given. */
+export interface ServerDeps {
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly print: (line: string) => void;
+}
+
+/** The segment engine over open stores. */
+export function segmentServiceOn(stores: Stores, clock: Clock, logger: Logger): SegmentService {
+  return new SegmentService({
+    tags: tagSource,
+    db: stores.operational.db,
+    events: stores.events,
+    clock,
+    logger: logger.child({ component: 'segments' }),
+  });
+}
+
 /** Opens the stores, creates the first admin, seeds the demo bank when due, and serves HTTP. */
-export async function startServer(deps: {
-  config: Config;
-  clock: Clock;
-  logger: Logger;
-  print: (line: string) => void;
-}): Promise<RunningServer> {
+export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const { config, clock, logger, print } = deps;
   const started = performance.now();
   const stores = await openStores(config);
@@ -54,13 +70,7 @@ export async function startServer(deps: {
       logger,
     });
     await tags.ensureCatalogue(SYSTEM_PRINCIPAL.actor);
-    const segments = new SegmentService({
-      tags: tagSource,
-      db: stores.operational.db,
-      events: stores.events,
-      clock,
-      logger: logger.child({ component: 'segments' }),
-    });
+    const segments = segmentServiceOn(stores, clock, logger);
     const app = await createApp({ config, stores, clock, logger, tags, segments });
     const address = await app.listen({ port: config.port, host: config.host });
     // Handover jobs a previous process left running (a crash, a kill) continue from their pending items.
@@ -95,6 +105,7 @@ export async function startServer(deps: {
     return {
       app,
       stores,
+      segments,
       url,
       async stop() {
         const t0 = performance.now();

@@ -8,16 +8,21 @@ import type { OperationalStore } from '../../src/store/operational/store.ts';
 const MIGRATIONS = new URL('../../src/store/operational/migrations/', import.meta.url);
 const CACHE_DIR = '.tmp/pglite-templates';
 
+/** Where the dump of a migrated cluster for the current migrations is (or will be) kept. */
+export function migratedTemplatePath(): string {
+  const hash = createHash('sha256');
+  for (const file of readdirSync(MIGRATIONS).sort())
+    hash.update(file).update(readFileSync(new URL(file, MIGRATIONS)));
+  return join(CACHE_DIR, `${hash.digest('hex').slice(0, 16)}.tar`);
+}
+
 /**
  * A migrated, empty in-memory PGlite store. PGlite's initdb takes 5–12 s on this machine, so the first call
  * dumps a migrated cluster to `.tmp/pglite-templates/<hash of migrations>.tar` and later calls (in any test
  * process) start from that dump in ~1.5 s.
  */
 export async function openMigratedMemoryStore(): Promise<OperationalStore> {
-  const hash = createHash('sha256');
-  for (const file of readdirSync(MIGRATIONS).sort())
-    hash.update(file).update(readFileSync(new URL(file, MIGRATIONS)));
-  const path = join(CACHE_DIR, `${hash.digest('hex').slice(0, 16)}.tar`);
+  const path = migratedTemplatePath();
   if (existsSync(path)) {
     const store = await openOperationalStore({
       kind: 'pglite',

@@ -22,6 +22,8 @@ export interface ClaimRequest {
   readonly now: Date;
   readonly limit: number;
   readonly leaseMs: number;
+  /** Only deliveries on these channels (the ones this worker can send on); all when undefined. */
+  readonly channels?: readonly string[];
 }
 
 type Row = {
@@ -39,40 +41,63 @@ const claimed = (r: Row): ClaimedDelivery => ({
   attempts: r.attempts,
 });
 
-/** Claims up to `limit` due deliveries of sending runs: expired leases first, then queued rows by due time. */
+/**
+ * Claims up to `limit` due deliveries of sending runs: expired leases first, then queued rows by due time. The
+ * sending runs are read first (a handful of ids) so that the queued rows are read in due order through the partial
+ * index of queued rows, never by scanning a run's remaining rows: the cost of a claim does not grow with the run.
+ */
 export async function claimDeliveries(
   db: Kysely<Database>,
   request: ClaimRequest,
 ): Promise<ClaimedDelivery[]> {
   const until = new Date(request.now.getTime() + request.leaseMs);
+  const onChannels = request.channels ? sql`and d.channel = any(${[...request.channels]}::text[])` : sql``;
   return db.transaction().execute(async (tx) => {
-    const claim = async (due: ReturnType<typeof sql>, limit: number) =>
+    const runs = (
+      await tx.selectFrom('campaign_runs').select('id').where('status', '=', 'sending').execute()
+    ).map((r) => r.id);
+    if (runs.length === 0) return [];
+    // The rows are locked by the inner select, so their ctid (a direct heap address) cannot move under the update.
+    const claim = async (due: ReturnType<typeof sql>, order: ReturnType<typeof sql>, limit: number) =>
       (
         await sql<Row>`
-          with due as (
-            select d.run_id, d.customer_id, d.channel from deliveries d
-            where ${due} and d.run_id in (select id from campaign_runs where status = 'sending')
-            order by d.not_before
-            limit ${limit}
-            for update of d skip locked)
           update deliveries d
              set status = 'sending', claimed_by = ${request.workerId}, claimed_until = ${until},
                  attempts = d.attempts + 1, updated_at = ${request.now}
-            from due
-           where d.run_id = due.run_id and d.customer_id = due.customer_id and d.channel = due.channel
+           where d.ctid = any(array(
+                   select d.ctid from deliveries d
+                    where ${due} ${onChannels} and d.run_id = any(${runs}::bigint[])
+                    order by ${order}
+                    limit ${limit}
+                    for update of d skip locked))
           returning d.run_id, d.customer_id, d.channel, d.idempotency_key, d.attempts`.execute(tx)
       ).rows.map(claimed);
     const expired = await claim(
       sql`d.status = 'sending' and d.claimed_until < ${request.now}`,
+      sql`d.claimed_until`,
       request.limit,
     );
     if (expired.length >= request.limit) return expired;
     const queued = await claim(
       sql`d.status = 'queued' and d.not_before <= ${request.now}`,
+      sql`d.not_before`,
       request.limit - expired.length,
     );
     return [...expired, ...queued];
   });
+}
+
+/**
+ * Returns every claimed delivery to the queue at once. Only for the embedded store at start: one process holds it, so
+ * any claim left is a dead process's, and its rows need not wait for their lease (they go out under the same keys).
+ */
+export async function releaseAllClaims(db: Kysely<Database>, now: Date): Promise<number> {
+  const result = await db
+    .updateTable('deliveries')
+    .set({ status: 'queued', claimed_by: null, claimed_until: null, updated_at: now })
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 /** The end of one attempt. */
@@ -96,21 +121,27 @@ export async function settleDeliveries(
   settlements: readonly Settlement[],
 ): Promise<number> {
   if (settlements.length === 0) return 0;
-  const rows = settlements.map((s) => ({
-    key: s.key,
-    status: s.status,
-    provider_id: s.status === 'sent' ? s.providerId : null,
-    error: 'error' in s ? s.error.slice(0, 500) : null,
-    retry_at: s.status === 'queued' ? s.retryAt.toISOString() : null,
-  }));
+  // Parallel arrays through unnest: one statement whose plan is a hash join over the batch, whatever its size.
+  const keys: string[] = [];
+  const statuses: string[] = [];
+  const providerIds: (string | null)[] = [];
+  const errors: (string | null)[] = [];
+  const retryAts: (string | null)[] = [];
+  for (const s of settlements) {
+    keys.push(s.key);
+    statuses.push(s.status);
+    providerIds.push(s.status === 'sent' ? s.providerId : null);
+    errors.push('error' in s ? s.error.slice(0, 500) : null);
+    retryAts.push(s.status === 'queued' ? s.retryAt.toISOString() : null);
+  }
   const result = await sql`
     update deliveries d
        set status = v.status, provider_id = coalesce(v.provider_id, d.provider_id), last_error = v.error,
            not_before = coalesce(v.retry_at, d.not_before),
            sent_at = case when v.status = 'sent' then ${now}::timestamptz else d.sent_at end,
            claimed_by = null, claimed_until = null, updated_at = ${now}
-      from json_to_recordset(${JSON.stringify(rows)}::json)
-           as v(key text, status text, provider_id text, error text, retry_at timestamptz)
+      from unnest(${keys}::text[], ${statuses}::text[], ${providerIds}::text[], ${errors}::text[],
+                  ${retryAts}::timestamptz[]) as v(key, status, provider_id, error, retry_at)
      where d.idempotency_key = v.key and d.claimed_by = ${workerId} and d.status = 'sending'`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../../shared/clock.ts';
@@ -36,6 +37,8 @@ export interface BatchReport {
   failed: number;
   dead: number;
   suppressed: number;
+  /** Wall milliseconds of each step (claim, compose, send, settle, record): where a batch's time goes. */
+  ms?: { claim: number; compose: number; send: number; settle: number; record: number };
 }
 
 async function eachLimited<T>(
@@ -52,12 +55,23 @@ async function eachLimited<T>(
 
 /** Claims, sends and settles one batch. */
 export async function deliverBatch(deps: WorkerDeps, signal: AbortSignal): Promise<BatchReport> {
+  // Every send in flight listens on `signal`: dozens at once are expected, not a leak.
+  setMaxListeners(0, signal);
   const report: BatchReport = { claimed: 0, sent: 0, retried: 0, failed: 0, dead: 0, suppressed: 0 };
+  let t = performance.now();
+  const lap = () => {
+    const now = performance.now();
+    const ms = Math.round(now - t);
+    t = now;
+    return ms;
+  };
   const claimed = await claimDeliveries(deps.db, {
     workerId: deps.workerId,
     now: deps.clock.now(),
     limit: deps.batchSize ?? 200,
     leaseMs: deps.leaseMs ?? 60_000,
+    // A channel this worker has no sender for stays queued for a worker that has one.
+    channels: [...deps.senders.keys()],
   });
   report.claimed = claimed.length;
   if (claimed.length === 0) return report;
@@ -66,7 +80,10 @@ export async function deliverBatch(deps: WorkerDeps, signal: AbortSignal): Promi
   const maxAttempts = deps.maxAttempts ?? 5;
   const settlements: Settlement[] = [];
   const sent: OutgoingMessage[] = [];
+  const ms = { claim: lap(), compose: 0, send: 0, settle: 0, record: 0 };
+  report.ms = ms;
   const composed = await deps.composer.compose(claimed);
+  ms.compose = lap();
   await eachLimited(composed, deps.concurrency ?? 32, async (item) => {
     if (!('message' in item)) {
       report.suppressed++;
@@ -119,9 +136,12 @@ export async function deliverBatch(deps: WorkerDeps, signal: AbortSignal): Promi
       });
     }
   });
+  ms.send = lap();
   const now = deps.clock.now();
   await settleDeliveries(deps.db, deps.workerId, now, settlements);
+  ms.settle = lap();
   if (sent.length && deps.onSent) await deps.onSent(sent, now);
+  ms.record = lap();
   return report;
 }
 
@@ -150,18 +170,38 @@ async function completeOneShotCampaigns(db: Kysely<Database>, now: Date): Promis
   );
 }
 
-/** Runs batches until `signal` aborts; sleeps `idleMs` when nothing is due. */
-export async function runDeliveryWorker(deps: WorkerDeps, signal: AbortSignal, idleMs = 250): Promise<void> {
-  while (!signal.aborted) {
-    const report = await deliverBatch(deps, signal);
-    if (report.claimed > 0) {
-      deps.logger?.debug({ worker: deps.workerId, ...report }, 'delivery batch');
+/**
+ * Runs batches until `stop` aborts; sleeps `idleMs` when nothing is due. Sends in flight are cut only when `cut`
+ * aborts (a graceful stop lets the batch finish first); a cut send is returned to the queue under its key.
+ */
+export async function runDeliveryWorker(
+  deps: WorkerDeps,
+  stop: AbortSignal,
+  idleMs = 250,
+  cut: AbortSignal = stop,
+): Promise<void> {
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const wake = () => (clearTimeout(timer), resolve());
+      const timer = setTimeout(() => (stop.removeEventListener('abort', wake), resolve()), ms);
+      stop.addEventListener('abort', wake, { once: true });
+    });
+  while (!stop.aborted) {
+    try {
+      const report = await deliverBatch(deps, cut);
+      if (report.claimed > 0) {
+        deps.logger?.debug({ worker: deps.workerId, ...report }, 'delivery batch');
+        continue;
+      }
+      const completed = await completeFinishedRuns(deps.db, deps.clock.now());
+      if (completed.length) deps.logger?.info({ runs: completed }, 'campaign runs completed');
+    } catch (error) {
+      if (stop.aborted) break;
+      // A lost connection or a failing store: the batch's claims come back when their lease ends; try again soon.
+      deps.logger?.error({ err: error, worker: deps.workerId }, 'delivery batch failed');
+      await pause(Math.max(idleMs, 1000));
       continue;
     }
-    await completeFinishedRuns(deps.db, deps.clock.now());
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, idleMs);
-      signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-    });
+    await pause(idleMs);
   }
 }

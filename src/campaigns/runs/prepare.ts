@@ -114,7 +114,7 @@ export async function prepareRun(
   const notBefore = plan.notBefore ?? now;
   const capDay = deps.clock.dayOf(notBefore);
   const countsTowardCaps = spec.purpose === 'marketing' || !deps.policy.serviceIgnoresCaps;
-  return deps.db.transaction().execute(async (tx) => {
+  const waterfall = await deps.db.transaction().execute(async (tx) => {
     const run = await tx
       .selectFrom('campaign_runs')
       .select(['status', 'waterfall'])
@@ -151,4 +151,8 @@ export async function prepareRun(
       .execute();
     return plan.waterfall;
   });
+  // Fresh statistics for the rows just written: the claims' plans depend on them, and the embedded store has no
+  // autovacuum to gather them.
+  await sql`analyze deliveries`.execute(deps.db);
+  return waterfall;
 }

@@ -1,0 +1,79 @@
+import { err, ok, type Result } from '../shared/errors.ts';
+import { segmentServiceOn, startServer, type ServerDeps } from './start.ts';
+import { closeStores, openStores } from './stores.ts';
+import { startWorkerService, type WorkerService } from './worker.ts';
+
+// `flywheel start --services=api,worker`: one process runs both by default; in production the API and any number of
+// workers run as separate processes on one PostgreSQL store. The daily batch (tags, segments, reminders) and handover
+// jobs stay with the API service; the worker runs campaigns (scheduler and deliveries).
+
+/** The services a process can run. */
+export const SERVICES = ['api', 'worker'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+/** Parses `--services` ('api,worker', 'worker', …): the set, or a message naming what is unknown. */
+export function parseServices(list: string): Result<ReadonlySet<ServiceName>, string> {
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = names.filter((n) => !(SERVICES as readonly string[]).includes(n));
+  if (unknown.length)
+    return err(
+      `unknown service ${unknown.map((n) => JSON.stringify(n)).join(', ')}: the services are ${SERVICES.join(', ')}`,
+    );
+  if (names.length === 0) return err(`no service named: the services are ${SERVICES.join(', ')}`);
+  return ok(new Set(names as ServiceName[]));
+}
+
+/** The services running in this process and how to stop them. */
+export interface RunningServices {
+  stop(): Promise<void>;
+}
+
+/** Starts the chosen services on one set of stores. */
+export async function startServices(
+  deps: ServerDeps & { readonly services: ReadonlySet<ServiceName> },
+): Promise<RunningServices> {
+  const { config, clock, logger, print, services } = deps;
+  if (services.has('api')) {
+    const server = await startServer(deps);
+    let worker: WorkerService | undefined;
+    if (services.has('worker')) {
+      try {
+        worker = await startWorkerService({
+          config,
+          stores: server.stores,
+          clock,
+          logger,
+          segments: server.segments,
+        });
+      } catch (error) {
+        await server.stop();
+        throw error;
+      }
+    }
+    return {
+      async stop() {
+        // The worker first: its batches settle while the stores are still open.
+        await worker?.stop();
+        await server.stop();
+      },
+    };
+  }
+  const stores = await openStores(config);
+  try {
+    const segments = segmentServiceOn(stores, clock, logger);
+    const worker = await startWorkerService({ config, stores, clock, logger, segments });
+    print(`Flywheel worker ${worker.workerId} is running (services: worker)`);
+    return {
+      async stop() {
+        await worker.stop();
+        await closeStores(stores);
+      },
+    };
+  } catch (error) {
+    await closeStores(stores);
+    throw error;
+  }
+}
