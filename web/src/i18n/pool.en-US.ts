@@ -83,6 +83,8 @@ export const poolEnUS = {
   'c360.noConsents': 'No consent recorded',
   'c360.consent.granted': 'granted',
   'c360.consent.revoked': 'revoked',
+  'c360.consentPurpose.marketing': 'marketing',
+  'c360.consentPurpose.service': 'service',
   'c360.consentChannel.sms': 'SMS',
   'c360.consentChannel.email': 'Email',
   'c360.consentChannel.phone': 'Phone',

@@ -85,6 +85,8 @@ export const poolZhCN: Record<keyof typeof poolEnUS, string> = {
   'c360.noConsents': '暂无授权记录',
   'c360.consent.granted': '已授权',
   'c360.consent.revoked': '已撤回',
+  'c360.consentPurpose.marketing': '营销',
+  'c360.consentPurpose.service': '服务',
   'c360.consentChannel.sms': '短信',
   'c360.consentChannel.email': '邮件',
   'c360.consentChannel.phone': '电话',

@@ -58,8 +58,9 @@ export function HoldingsCard({ profile }: { profile: CustomerProfile }) {
           <Typography.Text type="secondary">{t('c360.noConsents')}</Typography.Text>
         )}
         {profile.consents.map((c) => (
-          <Tag key={c.channel} color={c.status === 'granted' ? 'green' : 'red'}>
-            {label(t, 'c360.consentChannel', c.channel)} · {label(t, 'c360.consent', c.status)}
+          <Tag key={`${c.channel}:${c.purpose}`} color={c.status === 'granted' ? 'green' : 'red'}>
+            {label(t, 'c360.consentChannel', c.channel)} · {label(t, 'c360.consentPurpose', c.purpose)} ·{' '}
+            {label(t, 'c360.consent', c.status)}
           </Tag>
         ))}
       </Space>

@@ -35,7 +35,11 @@ function titleOf(item: TimelineItem, t: Translate): string {
     case 'ownership':
       return `${label(t, 'c360.kind', item.kind)}: ${str(d['from']) ?? '—'} → ${str(d['to']) ?? '—'}`;
     case 'consent':
-      return `${label(t, 'c360.consentChannel', str(d['channel']))} · ${label(t, 'c360.consent', str(d['status']))}`;
+      return [
+        label(t, 'c360.consentChannel', str(d['channel'])),
+        ...(str(d['purpose']) ? [label(t, 'c360.consentPurpose', str(d['purpose']))] : []),
+        label(t, 'c360.consent', str(d['status'])),
+      ].join(' · ');
     case 'task':
       return `${label(t, 'timeline.kind', item.kind)}: ${item.title}`;
     default:
