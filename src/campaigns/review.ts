@@ -19,6 +19,11 @@ export interface ReviewedTable {
 export type ReviewStep =
   { readonly action: 'submit' } | { readonly action: 'approve' | 'reject'; readonly note?: string };
 
+/** The step an action asks for; a note goes with a decision, never with a submission. */
+export function reviewStep(action: ReviewStep['action'], note: string | undefined): ReviewStep {
+  return action === 'submit' ? { action } : { action, ...(note === undefined ? {} : { note }) };
+}
+
 export type VersionStatus = 'draft' | 'pending' | 'approved' | 'rejected';
 
 /** A refusal of a review step. */

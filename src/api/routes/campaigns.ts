@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { campaignVersions } from '../../campaigns/progress.ts';
-import type { ReviewStep } from '../../campaigns/review.ts';
+import { reviewStep, type ReviewStep } from '../../campaigns/review.ts';
 import {
   controlCampaign,
   createCampaign,
@@ -126,9 +126,7 @@ export function registerCampaignRoutes(api: ZodApi, ctx: RouteContext): void {
       },
       async (req) => {
         const who = await wholeBank(req, ctx, permission);
-        const note = req.body?.note;
-        const step: ReviewStep =
-          action === 'submit' ? { action } : { action, ...(note === undefined ? {} : { note }) };
+        const step = reviewStep(action, req.body?.note);
         return unwrap(await reviewCampaign(deps, who.actor, req.params.id, req.params.version, step));
       },
     );

@@ -16,7 +16,7 @@ import {
   templateVariables,
 } from '../../campaigns/content/read.ts';
 import { saveSensitiveWords } from '../../campaigns/content/words.ts';
-import type { ReviewStep } from '../../campaigns/review.ts';
+import { reviewStep, type ReviewStep } from '../../campaigns/review.ts';
 import { AppError } from '../../shared/errors.ts';
 import { errorBody, unwrap, type RouteContext, type ZodApi } from '../http.ts';
 import { wholeBank } from './pool-common.ts';
@@ -215,9 +215,7 @@ export function registerContentRoutes(api: ZodApi, ctx: RouteContext): void {
       },
       async (req) => {
         const who = await wholeBank(req, ctx, permission);
-        const note = req.body?.note;
-        const step: ReviewStep =
-          action === 'submit' ? { action } : { action, ...(note === undefined ? {} : { note }) };
+        const step = reviewStep(action, req.body?.note);
         return unwrap(await reviewContent(deps, who.actor, req.params.id, req.params.version, step));
       },
     );

@@ -1,9 +1,9 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { recordAudit } from '../../audit/audit.ts';
 import { iso } from '../../pool/customers.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { err, ok, type ErrorCode, type Result } from '../../shared/errors.ts';
-import type { ContentVersionStatus } from '../../store/operational/content-tables.ts';
+import type { ContentItemTable, ContentVersionStatus } from '../../store/operational/content-tables.ts';
 import type { Database } from '../../store/operational/database.ts';
 import { checkContent, type ContentIssue } from './check.ts';
 import { DEFAULT_SENSITIVE_WORDS } from './compliance.ts';
@@ -288,7 +288,12 @@ export async function listContent(
   let query = db.selectFrom('content_items').selectAll().orderBy('id', 'desc');
   if (filter.type) query = query.where('type', '=', filter.type);
   if (!filter.includeArchived) query = query.where('archived', '=', false);
-  return (await query.execute()).map((r) => ({
+  return (await query.execute()).map(itemView);
+}
+
+/** A content_items row as clients see it. */
+export function itemView(r: Selectable<ContentItemTable>): ContentItemView {
+  return {
     id: r.id,
     type: r.type,
     title: r.title,
@@ -298,7 +303,7 @@ export async function listContent(
     archived: r.archived,
     createdBy: r.created_by,
     updatedAt: iso(r.updated_at)!,
-  }));
+  };
 }
 
 /** Every version of one item, newest first, or undefined when there is no such item. */

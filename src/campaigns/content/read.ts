@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
-import { iso } from '../../pool/customers.ts';
 import type { Database } from '../../store/operational/database.ts';
-import type { ContentItemView } from './library.ts';
+import { itemView, type ContentItemView } from './library.ts';
 import { TEMPLATE_FIELDS } from './template.ts';
 
 // Read models of the content library beyond the list: one item, the variables an editor may insert, and whether the
@@ -10,18 +9,7 @@ import { TEMPLATE_FIELDS } from './template.ts';
 /** One content item, or undefined. */
 export async function contentItem(db: Kysely<Database>, id: number): Promise<ContentItemView | undefined> {
   const r = await db.selectFrom('content_items').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!r) return undefined;
-  return {
-    id: r.id,
-    type: r.type,
-    title: r.title,
-    productId: r.product_id,
-    latestVersion: r.latest_version,
-    approvedVersion: r.approved_version,
-    archived: r.archived,
-    createdBy: r.created_by,
-    updatedAt: iso(r.updated_at)!,
-  };
+  return r ? itemView(r) : undefined;
 }
 
 /** The variables templates may use: fixed fields by root, and the catalogue's active tags (as {{ tag.key }}). */

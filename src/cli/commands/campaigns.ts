@@ -14,7 +14,7 @@ import {
   reviewCampaign,
   type CampaignDeps,
 } from '../../campaigns/service.ts';
-import type { ReviewStep } from '../../campaigns/review.ts';
+import { reviewStep, type ReviewStep } from '../../campaigns/review.ts';
 import { SegmentService } from '../../segments/service.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { err, ok, type Failure, type Result } from '../../shared/errors.ts';
@@ -203,10 +203,7 @@ export function registerCampaignCommands(program: Command): void {
           if (!who.ok) return refused(who.error);
           const version = opts.version ?? (await versionBody(deps.db, id, undefined))?.version;
           if (version === undefined) return refused({ code: 'not_found', message: `no campaign ${id}` });
-          const action: ReviewStep =
-            step === 'submit'
-              ? { action: 'submit' }
-              : { action: step, ...(opts.note ? { note: opts.note } : {}) };
+          const action = reviewStep(step, opts.note || undefined);
           return print(
             await reviewCampaign(deps, who.value, id, version, action),
             opts.json,
