@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { campaignAudience } from './audience.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Population } from '../contracts/population.ts';
@@ -8,6 +8,7 @@ import { err, ok, type Failure, type Result } from '../shared/errors.ts';
 import type { CampaignStatus } from '../store/operational/campaign-tables.ts';
 import type { Database } from '../store/operational/database.ts';
 import { campaignDraftSchema, type CampaignDraft } from './model.ts';
+import { ENDED_COLUMNS, releaseCaps } from './policy/ledger.ts';
 import { contactPolicy } from './policy/store.ts';
 import { reviewVersion, type ReviewedTable, type ReviewStep } from './review.ts';
 import { planForAudience } from './runs/prepare.ts';
@@ -286,18 +287,16 @@ export async function controlCampaign(
         .where('status', '=', 'paused')
         .execute();
     if (action === 'cancel') {
-      const runs = tx
-        .selectFrom('campaign_runs')
-        .select('id')
-        .where('campaign_id', '=', id)
-        .where('status', 'in', ['preparing', 'sending', 'paused']);
-      // A delivery being sent right now finishes; everything still queued is cancelled.
-      await tx
-        .updateTable('deliveries')
-        .set({ status: 'cancelled', updated_at: now })
-        .where('run_id', 'in', runs)
-        .where('status', '=', 'queued')
-        .execute();
+      // A delivery being sent right now finishes; everything still queued is cancelled and gives its cap back.
+      await sql`
+        with cancelled as (
+          update deliveries d set status = 'cancelled', updated_at = ${now}
+           where d.status = 'queued'
+             and d.run_id in (select r.id from campaign_runs r
+                               where r.campaign_id = ${id} and r.status in ('preparing', 'sending', 'paused'))
+          returning ${ENDED_COLUMNS}),
+        released as (${releaseCaps('cancelled')})
+        select count(*) from cancelled`.execute(tx);
       await tx
         .updateTable('campaign_runs')
         .set({ status: 'cancelled', finished_at: now })

@@ -10,6 +10,7 @@ import {
 } from '../../src/campaigns/service.ts';
 import type { SegmentService } from '../../src/segments/service.ts';
 import type { OperationalStore } from '../../src/store/operational/store.ts';
+import { capLedgerOf } from '../support/campaign-fixture.ts';
 import { openCampaignWorld, type CampaignWorld } from '../support/campaign-world.ts';
 
 // A campaign from draft to results on the embedded stores: located refusals, maker-checker approval, the preview's
@@ -143,6 +144,8 @@ describe('campaigns', () => {
       .execute();
     expect(Object.fromEntries(statuses.map((s) => [s.status, Number(s.n)]))).toMatchObject({ sent: 20 });
     expect(statuses.map((s) => s.status).sort()).toEqual(['cancelled', 'sent']);
+    // The cancelled messages gave their cap reservations back: only the 20 sent still count.
+    expect(await capLedgerOf(store.db, runId!)).toEqual({ reserved: 20, live: 20 });
     expect(await controlCampaign(deps, 'user:author', id, 'resume')).toMatchObject({
       ok: false,
       error: { code: 'conflict' },

@@ -5,7 +5,7 @@ import { Composer } from '../../src/campaigns/delivery/composer.ts';
 import { claimDeliveries } from '../../src/campaigns/delivery/queue.ts';
 import { completeFinishedRuns, deliverBatch, type WorkerDeps } from '../../src/campaigns/delivery/worker.ts';
 import { clockOf } from '../../src/shared/clock.ts';
-import { queueCampaignRun, seedCampaignBank } from '../support/campaign-fixture.ts';
+import { capLedgerOf, queueCampaignRun, seedCampaignBank } from '../support/campaign-fixture.ts';
 import { startHttpSink, type HttpSink } from '../support/message-sink.ts';
 import { engines } from '../support/stores.ts';
 
@@ -85,8 +85,8 @@ for (const engine of await engines()) {
         .where('channel', '=', 'sms')
         .execute();
 
-      // The provider fails a few requests on the way.
-      sink.script.push('error500', 'silent', 'error500');
+      // The provider fails a few requests on the way, and refuses one number for good.
+      sink.script.push('error500', 'silent', 'error400', 'error500');
 
       // Worker B drains what is due; A's claims come back once their lease expires.
       const drain = async () => {
@@ -109,11 +109,14 @@ for (const engine of await engines()) {
       const ofStatus = (status: string) => rows.filter((r) => r.status === status);
       expect(rows).toHaveLength(queued);
       expect(ofStatus('suppressed').map((r) => r.customer_id)).toEqual([later.customer_id]);
-      expect(ofStatus('sent')).toHaveLength(queued - 1);
+      expect(ofStatus('failed')).toHaveLength(1);
+      expect(ofStatus('sent')).toHaveLength(queued - 2);
       // Exactly once at the provider: every sent delivery once, the opted-out customer never.
-      expect(sink.received.size).toBe(queued - 1);
+      expect(sink.received.size).toBe(queued - 2);
       const phones = [...sink.received.values()].map((r) => r.body['to']);
-      expect(new Set(phones).size).toBe(queued - 1);
+      expect(new Set(phones).size).toBe(queued - 2);
+      // The refused and the suppressed message gave their cap reservations back.
+      expect(await capLedgerOf(db, runId)).toEqual({ reserved: queued - 2, live: queued - 2 });
       expect(phones).not.toContain(`138${String(later.customer_id).padStart(8, '0')}`);
       expect(sink.requests).toBeGreaterThan(queued); // retries and A's re-sends happened, deduplicated by key
       const sample = [...sink.received.values()][0]!;

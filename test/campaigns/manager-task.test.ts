@@ -8,7 +8,7 @@ import { DEFAULT_CONTACT_POLICY } from '../../src/campaigns/policy/settings.ts';
 import { listTasks, updateTask } from '../../src/pool/tasks.ts';
 import { clockOf } from '../../src/shared/clock.ts';
 import type { Database } from '../../src/store/operational/database.ts';
-import { queueCampaignRun, seedCampaignBank } from '../support/campaign-fixture.ts';
+import { capLedgerOf, queueCampaignRun, seedCampaignBank } from '../support/campaign-fixture.ts';
 import { engines } from '../support/stores.ts';
 
 // The manager_task channel on both engines: a message becomes a task in the owner's workbench with the rendered
@@ -141,6 +141,8 @@ for (const engine of await engines()) {
         .execute();
       expect(expired).toHaveLength(5);
       expect(await completeFinishedRuns(db, now)).toEqual([runId]);
+      // Tasks cancelled or expired unconfirmed gave their cap reservations back.
+      expect(await capLedgerOf(db, runId)).toEqual({ reserved: 2, live: 2 });
     });
   });
 }

@@ -158,3 +158,25 @@ export async function queueCampaignRun(
   );
   return { runId: Number(run.id), queued: waterfall.toSend, waterfall };
 }
+
+/**
+ * The cap ledger as a run left it: messages counted for its customers on its cap day and touchpoints (`reserved`),
+ * against its deliveries that did not end unsent (`live`). They are equal when every unsent ending gave its
+ * reservation back and no other run reserved the same customers that day.
+ */
+export async function capLedgerOf(
+  db: Kysely<Database>,
+  runId: number,
+): Promise<{ reserved: number; live: number }> {
+  const { rows } = await sql<{ reserved: number; live: number }>`
+    select (select coalesce(sum(l.messages), 0)::int
+              from contact_ledger l join campaign_runs r on l.day = r.cap_day
+             where r.id = ${runId}
+               and (l.customer_id, l.reaches) in (select d.customer_id, d.consent ->> 'reaches'
+                                                    from deliveries d where d.run_id = ${runId})) as reserved,
+           (select count(*)::int from deliveries d
+             where d.run_id = ${runId} and d.status not in ('failed', 'dead', 'suppressed', 'cancelled')) as live`.execute(
+    db,
+  );
+  return rows[0]!;
+}

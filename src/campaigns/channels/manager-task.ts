@@ -6,6 +6,7 @@ import { addDays, type Day } from '../../shared/day.ts';
 import type { EventStore } from '../../store/events/store.ts';
 import type { Database } from '../../store/operational/database.ts';
 import { findDeliveries, responseEvent } from '../feedback/deliveries.ts';
+import { ENDED_COLUMNS, releaseCaps } from '../policy/ledger.ts';
 import type { ChannelSender, OutgoingMessage, SendOutcome } from './channel.ts';
 
 // The manager_task channel: how most branches reach customers today. A message becomes a task in the owning account
@@ -177,17 +178,22 @@ export async function settleManagerTasks(deps: {
      where t.source = 'campaign' and t.status = 'open' and t.due_on < ${clock.today()}::date
        and d.status = 'queued'`.execute(db);
   for (const t of expired.rows) await expireTask(db, clock, t.id);
+  // A task cancelled or expired unconfirmed never reached the customer: its cap reservation is given back.
   const settled = await sql<{ key: string; status: 'sent' | 'failed'; at: Date }>`
-    update deliveries d
-       set status = case when t.status = 'done' then 'sent' else 'failed' end,
-           sent_at = case when t.status = 'done' then coalesce(t.completed_at, ${now}) else d.sent_at end,
-           provider_id = 'task:' || t.id,
-           last_error = case when t.status = 'done' then null else 'the task was cancelled or expired unconfirmed' end,
-           updated_at = ${now}
-      from tasks t
-     where t.customer_id = d.customer_id and t.delivery_key = d.idempotency_key
-       and t.status in ('done', 'cancelled') and d.status = 'queued'
-    returning d.idempotency_key as key, d.status, d.sent_at as at`.execute(db);
+    with settled as (
+      update deliveries d
+         set status = case when t.status = 'done' then 'sent' else 'failed' end,
+             sent_at = case when t.status = 'done' then coalesce(t.completed_at, ${now}) else d.sent_at end,
+             provider_id = 'task:' || t.id,
+             last_error = case when t.status = 'done' then null
+                               else 'the task was cancelled or expired unconfirmed' end,
+             updated_at = ${now}
+        from tasks t
+       where t.customer_id = d.customer_id and t.delivery_key = d.idempotency_key
+         and t.status in ('done', 'cancelled') and d.status = 'queued'
+      returning ${ENDED_COLUMNS}, d.idempotency_key as key, d.sent_at as at),
+    released as (${releaseCaps('settled')})
+    select key, status, at from settled`.execute(db);
   const sent = settled.rows.filter((r) => r.status === 'sent');
   if (deps.events && sent.length) {
     const { byKey } = await findDeliveries(db, null, { keys: sent.map((r) => r.key), providerIds: [] });

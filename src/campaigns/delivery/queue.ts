@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../store/operational/database.ts';
+import { ENDED_COLUMNS, releaseCaps } from '../policy/ledger.ts';
 
 // The delivery queue is the deliveries table. Workers claim due rows with row locks that skip rows another worker
 // holds (FOR UPDATE SKIP LOCKED: several workers on PostgreSQL share the queue), lease them for a while, send, and
@@ -134,16 +135,21 @@ export async function settleDeliveries(
     errors.push('error' in s ? s.error.slice(0, 500) : null);
     retryAts.push(s.status === 'queued' ? s.retryAt.toISOString() : null);
   }
-  const result = await sql`
-    update deliveries d
-       set status = v.status, provider_id = coalesce(v.provider_id, d.provider_id), last_error = v.error,
-           not_before = coalesce(v.retry_at, d.not_before),
-           sent_at = case when v.status = 'sent' then ${now}::timestamptz else d.sent_at end,
-           claimed_by = null, claimed_until = null, updated_at = ${now}
-      from unnest(${keys}::text[], ${statuses}::text[], ${providerIds}::text[], ${errors}::text[],
-                  ${retryAts}::timestamptz[]) as v(key, status, provider_id, error, retry_at)
-     where d.idempotency_key = v.key and d.claimed_by = ${workerId} and d.status = 'sending'`.execute(db);
-  return Number(result.numAffectedRows ?? 0);
+  // The statement also gives back the cap reservations of the messages that ended unsent.
+  const result = await sql<{ n: number }>`
+    with settled as (
+      update deliveries d
+         set status = v.status, provider_id = coalesce(v.provider_id, d.provider_id), last_error = v.error,
+             not_before = coalesce(v.retry_at, d.not_before),
+             sent_at = case when v.status = 'sent' then ${now}::timestamptz else d.sent_at end,
+             claimed_by = null, claimed_until = null, updated_at = ${now}
+        from unnest(${keys}::text[], ${statuses}::text[], ${providerIds}::text[], ${errors}::text[],
+                    ${retryAts}::timestamptz[]) as v(key, status, provider_id, error, retry_at)
+       where d.idempotency_key = v.key and d.claimed_by = ${workerId} and d.status = 'sending'
+      returning ${ENDED_COLUMNS}),
+    released as (${releaseCaps('settled')})
+    select count(*)::int as n from settled`.execute(db);
+  return result.rows[0]?.n ?? 0;
 }
 
 /** The back-off before attempt `attempts + 1`: 5 s doubling to at most 30 minutes, or what the provider asked. */

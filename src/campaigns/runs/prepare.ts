@@ -5,6 +5,7 @@ import type { Clock } from '../../shared/clock.ts';
 import type { Database } from '../../store/operational/database.ts';
 import { serializeBitmap } from '../../tags/snapshot-store.ts';
 import { loadAudienceFacts } from '../policy/facts.ts';
+import { reserveCaps } from '../policy/ledger.ts';
 import type { ContactChannel, ContactPolicy, Purpose } from '../policy/settings.ts';
 import { capPeriods, sendWindow } from '../policy/window.ts';
 import { planRun, type RunPlan, type Waterfall } from './plan.ts';
@@ -92,13 +93,7 @@ async function writeChannel(
              ${now}::timestamptz
         from unnest(${chunk}::int[], ${ats}::text[]) as t(id, at)
       on conflict do nothing`.execute(tx);
-    if (countsTowardCaps)
-      await sql`
-        insert into contact_ledger (customer_id, reaches, day, messages)
-        select t.id, ${channel.reaches}, ${capDay}::date, 1 from unnest(${chunk}::int[]) as t(id)
-        on conflict (customer_id, reaches, day) do update set messages = contact_ledger.messages + 1`.execute(
-        tx,
-      );
+    if (countsTowardCaps) await reserveCaps(chunk, channel.reaches, capDay).execute(tx);
   }
 }
 
@@ -146,6 +141,7 @@ export async function prepareRun(
         control: Buffer.from(serializeBitmap(new RoaringBitmap32(plan.control))),
         waterfall: JSON.stringify(plan.waterfall),
         prepared_at: now,
+        cap_day: countsTowardCaps ? capDay : null,
       })
       .where('id', '=', String(spec.runId))
       .execute();

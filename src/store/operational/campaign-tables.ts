@@ -63,6 +63,8 @@ export interface CampaignRunTable {
   created_at: Timestamp;
   prepared_at: Timestamp | null;
   finished_at: Timestamp | null;
+  /** The business day the run's messages count against caps on; null when they do not count. */
+  cap_day: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type DeliveryStatus =
