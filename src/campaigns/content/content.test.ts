@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { checkContent } from './check.ts';
 import { DEFAULT_SENSITIVE_WORDS, findSensitiveWords } from './compliance.ts';
 import { contentDraftSchema, type ContentDraft } from './model.ts';
@@ -69,6 +69,22 @@ describe('templates', () => {
     expect(() => renderTemplate(loop.template!, { customer: {}, tag: {}, bank: { name: 'b' } })).toThrow(
       /limit/,
     );
+  });
+
+  it('a quick render cut by a pause of the process (the limit is wall time) is rendered again, not lost', () => {
+    const sms = checkTemplate(['sms'], '{{ customer.surname }}您好', tagKeys);
+    // The process stalls 300 ms inside the first render (a garbage collection, a busy machine): its clock jumps.
+    const real = performance.now.bind(performance);
+    let calls = 0;
+    const now = vi.spyOn(performance, 'now').mockImplementation(() => real() + (++calls >= 2 ? 300 : 0));
+    try {
+      expect(
+        renderTemplate(sms.template!, { customer: { surname: '王' }, tag: {}, bank: { name: 'b' } }),
+      ).toBe('王您好');
+    } finally {
+      now.mockRestore();
+    }
+    expect(calls).toBeGreaterThan(2); // the first render was cut; the second ran
   });
 });
 

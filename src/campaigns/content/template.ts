@@ -109,9 +109,18 @@ export interface MessageScope {
   readonly bank: { readonly name: string };
 }
 
-/** Renders a checked template for one customer. */
+/**
+ * Renders a checked template for one customer. A render cut by the time limit is tried once more: the limit is wall
+ * time, so a pause of the whole process (a garbage collection, a busy machine) can cut a render that takes
+ * microseconds, which would suppress that one customer's message; a template that is really slow is cut again.
+ */
 export function renderTemplate(template: Template[], scope: MessageScope): string {
-  return plain.renderSync(template, scope as object) as string;
+  try {
+    return plain.renderSync(template, scope as object) as string;
+  } catch (error) {
+    if (!/render limit exceeded/.test((error as Error).message)) throw error;
+    return plain.renderSync(template, scope as object) as string;
+  }
 }
 
 /** Parses a template that was checked when its content was saved (an e-mail body with escaping); throws if broken. */
