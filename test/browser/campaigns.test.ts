@@ -331,6 +331,7 @@ describe.skipIf(!HAVE_CHROMIUM)('campaigns in the dashboard', () => {
     const live = await settledCount(page);
     expect(live.rule).toEqual(rule);
     expect(live.count).toBeGreaterThan(0);
+    await page.screenshot({ path: '.tmp/campaign-rule-audience.png', fullPage: true });
     await toPreview(page, '金卡白金卡规则推送');
     expect(Number(await rawValue(page, 'wf-audience'))).toBe(live.count);
     expect((await savedDraft(page, '金卡白金卡规则推送'))?.['population']).toEqual({ rule });
@@ -344,6 +345,7 @@ describe.skipIf(!HAVE_CHROMIUM)('campaigns in the dashboard', () => {
     await page.getByTestId('reminder-days').fill('10');
     await expect.poll(() => page.getByTestId('reminder-reaches').innerText()).toContain('保险续期');
     expect(await page.getByTestId('reminder-reaches').innerText()).toContain('10');
+    await page.screenshot({ path: '.tmp/campaign-reminder.png', fullPage: true });
     await toPreview(page, '保险续期提醒', async () => {
       expect(await page.getByTestId('reminder-variables').innerText()).toContain('{{ reminder.due_date }}');
     });
