@@ -2,7 +2,8 @@
 // product post (a sensitive word is located, then fixed), an administrator approves it; the analyst builds a campaign
 // to a customer group with a 10% control group over a webhook (to a local sink) and the outbox, whose preview shows
 // the opted-out customers excluded; the administrator approves it; the run is sent (the worker's functions called
-// in-process), progress reaches done, and the results page shows the lift over the control group.
+// in-process), progress reaches done, and the results page shows the lift over the control group. Then the wizard's
+// audience by rule (its live count is the preview's audience) and a holding-reminder campaign, saved with its reminder.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelSender } from '../../src/campaigns/channels/channel.ts';
@@ -21,10 +22,12 @@ import { systemClock } from '../../src/shared/clock.ts';
 import { tagSource } from '../../src/tags/segment-source.ts';
 import { startHttpSink, type HttpSink } from '../support/message-sink.ts';
 import {
+  addCondition,
   apiJson,
   choose,
   HAVE_CHROMIUM,
   rawValue,
+  settledCount,
   signIn,
   startDashboard,
   type Dashboard,
@@ -269,4 +272,87 @@ describe.skipIf(!HAVE_CHROMIUM)('campaigns in the dashboard', () => {
     await page.screenshot({ path: '.tmp/campaign-results.png', fullPage: true });
     expect(d.consoleErrors).toEqual([]);
   }, 120_000);
+
+  /** Content, the outbox channel and the schedule as they come, the name: the steps after the audience, to preview. */
+  const toPreview = async (page: Page, name: string, onContent?: () => Promise<void>) => {
+    await page.getByTestId('wizard-next').click();
+    await onContent?.();
+    await choose(page, page.getByTestId('campaign-content'), '稳健理财晨报');
+    await page.getByTestId('wizard-next').click();
+    await choose(page, page.getByTestId('campaign-channel-add'), /发件箱/, {
+      taken: async () => (await page.getByTestId('campaign-channels').innerText()).includes('发件箱'),
+    });
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('campaign-name').fill(name);
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('campaign-preview').click();
+    await page.getByTestId('waterfall').waitFor();
+  };
+  /** The latest version's body of the campaign of this name, as the API has it. */
+  const savedDraft = async (page: Page, name: string) => {
+    const list = await apiJson<{ campaigns: { id: number; name: string }[] }>(page, 'GET', '/v1/campaigns');
+    const id = list.body.campaigns.find((c) => c.name === name)?.id;
+    const detail = await apiJson<{ versions: { draft: Record<string, unknown> }[] }>(
+      page,
+      'GET',
+      `/v1/campaigns/${id}`,
+    );
+    return detail.body.versions[0]?.draft;
+  };
+
+  it('builds the audience by rule (its live count is the preview audience) and saves a holding reminder', async () => {
+    const page = d.page;
+    await as(page, AUTHOR);
+    // Tag conditions count on a computed tag snapshot.
+    expect((await apiJson(page, 'POST', '/v1/tags/compute', {})).status).toBe(200);
+    const node = (path: string) => page.locator(`[data-testid="rule-node"][data-path="${path}"]`);
+
+    await page.goto(`${d.base}/campaigns/new`);
+    await page.getByTestId('audience-kind').getByText('按规则').click();
+    await addCondition(page, '$', 'tag');
+    await choose(page, node('$.all[0]').getByTestId('cond-tag-key'), 'aum_tier');
+    await choose(page, node('$.all[0]').getByTestId('cond-tag-values'), '金卡');
+    await choose(page, node('$.all[0]').getByTestId('cond-tag-values'), '白金卡');
+    await page.keyboard.press('Escape');
+    await addCondition(page, '$', 'attr');
+    await choose(page, node('$.all[1]').getByTestId('cond-attr-name'), '(aum)');
+    await choose(page, node('$.all[1]').getByTestId('cond-attr-op'), '≥');
+    await node('$.all[1]')
+      .locator('[data-testid="cond-attr-value"] input, input[data-testid="cond-attr-value"]')
+      .first()
+      .fill('100000');
+    const rule = {
+      all: [
+        { tag: 'aum_tier', in: ['gold', 'platinum'] },
+        { attr: 'aum', op: '>=', value: 100000 },
+      ],
+    };
+    const live = await settledCount(page);
+    expect(live.rule).toEqual(rule);
+    expect(live.count).toBeGreaterThan(0);
+    await page.screenshot({ path: '.tmp/campaign-rule-audience.png', fullPage: true });
+    await toPreview(page, '金卡白金卡规则推送');
+    expect(Number(await rawValue(page, 'wf-audience'))).toBe(live.count);
+    expect((await savedDraft(page, '金卡白金卡规则推送'))?.['population']).toEqual({ rule });
+
+    // A holding reminder: off by default; on, it makes the campaign a daily service notice.
+    await page.goto(`${d.base}/campaigns/new`);
+    await choose(page, page.getByTestId('audience-segment'), '理财潜客');
+    expect(await page.getByTestId('reminder-on').getAttribute('aria-checked')).toBe('false');
+    await page.getByTestId('reminder-on').click();
+    await choose(page, page.getByTestId('reminder-kind'), '保险续期');
+    await page.getByTestId('reminder-days').fill('10');
+    await expect.poll(() => page.getByTestId('reminder-reaches').innerText()).toContain('保险续期');
+    expect(await page.getByTestId('reminder-reaches').innerText()).toContain('10');
+    await page.screenshot({ path: '.tmp/campaign-reminder.png', fullPage: true });
+    await toPreview(page, '保险续期提醒', async () => {
+      expect(await page.getByTestId('reminder-variables').innerText()).toContain('{{ reminder.due_date }}');
+    });
+    const draft = await savedDraft(page, '保险续期提醒');
+    expect(draft?.['reminder']).toEqual({ kind: 'insurance_renewal', daysBefore: 10 });
+    expect(draft?.['purpose']).toBe('service');
+    expect(draft?.['schedule']).toMatchObject({ kind: 'daily' });
+    expect(d.consoleErrors).toEqual([]);
+  }, 60_000);
 });

@@ -228,3 +228,45 @@ export async function optionTexts(page: Page, select: Locator): Promise<string[]
   await page.keyboard.press('Escape');
   return texts;
 }
+
+/**
+ * Adds a condition of `kind` to the segment builder's group at `path` (its "Add condition" menu), and waits until the
+ * node is there: on loaded CI cores a click can land while the menu is still animating in and be lost, so it retries.
+ */
+export async function addCondition(page: Page, path: string, kind: string): Promise<void> {
+  const nodes = page.getByTestId('rule-node');
+  const before = await nodes.count();
+  for (let attempt = 1; ; attempt++) {
+    await page.getByTestId(`add-to-${path}`).click();
+    const item = page.getByTestId(`add-${kind}`).filter({ visible: true }).first();
+    await item.waitFor({ state: 'visible' });
+    await item.click();
+    try {
+      await expect.poll(() => nodes.count(), { timeout: 5_000 }).toBeGreaterThan(before);
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
+}
+
+/** Waits until the builder's live count answers for the rule on screen; returns the count and that rule. */
+export async function settledCount(page: Page): Promise<{ count: number; rule: unknown; status: string }> {
+  const live = page.getByTestId('live-count');
+  await expect
+    .poll(async () => {
+      const [status, rule, current] = await Promise.all([
+        live.getAttribute('data-status'),
+        live.getAttribute('data-rule'),
+        live.getAttribute('data-current'),
+      ]);
+      return status !== 'pending' && status !== 'empty' && rule === current;
+    })
+    .toBe(true);
+  return {
+    count: Number(await live.getAttribute('data-value')),
+    rule: JSON.parse((await live.getAttribute('data-current')) ?? 'null') as unknown,
+    status: (await live.getAttribute('data-status')) ?? '',
+  };
+}

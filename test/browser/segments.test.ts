@@ -4,11 +4,13 @@ import { sql } from 'kysely';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  addCondition,
   apiJson,
   choose,
   HAVE_CHROMIUM,
   optionTexts,
   rawValue,
+  settledCount,
   signIn,
   startDashboard,
   type Dashboard,
@@ -40,49 +42,8 @@ afterAll(async () => {
 });
 
 const node = (path: string): Locator => page.locator(`[data-testid="rule-node"][data-path="${path}"]`);
-const visible = (testId: string) => page.getByTestId(testId).filter({ visible: true }).first();
-
-/**
- * Adds a condition of `kind` to the group at `path` through its "Add condition" menu, and waits until the node is
- * there: on loaded CI cores a click can land while the menu is still animating in and be lost, so it retries.
- */
-async function add(path: string, kind: string): Promise<void> {
-  const nodes = page.getByTestId('rule-node');
-  const before = await nodes.count();
-  for (let attempt = 1; ; attempt++) {
-    await page.getByTestId(`add-to-${path}`).click();
-    const item = visible(`add-${kind}`);
-    await item.waitFor({ state: 'visible' });
-    await item.click();
-    try {
-      await expect.poll(() => nodes.count(), { timeout: 5_000 }).toBeGreaterThan(before);
-      return;
-    } catch (error) {
-      if (attempt === 3) throw error;
-      await page.keyboard.press('Escape');
-    }
-  }
-}
-
-/** Waits until the live count answers for the rule on screen; returns the count and that rule. */
-async function settled(): Promise<{ count: number; rule: unknown; status: string }> {
-  const live = page.getByTestId('live-count');
-  await expect
-    .poll(async () => {
-      const [status, rule, current] = await Promise.all([
-        live.getAttribute('data-status'),
-        live.getAttribute('data-rule'),
-        live.getAttribute('data-current'),
-      ]);
-      return status !== 'pending' && status !== 'empty' && rule === current;
-    })
-    .toBe(true);
-  return {
-    count: Number(await live.getAttribute('data-value')),
-    rule: JSON.parse((await live.getAttribute('data-current')) ?? 'null') as unknown,
-    status: (await live.getAttribute('data-status')) ?? '',
-  };
-}
+const add = (path: string, kind: string) => addCondition(page, path, kind);
+const settled = () => settledCount(page);
 
 async function previewCount(rule: unknown): Promise<number> {
   const r = await apiJson<{ count: number }>(page, 'POST', '/v1/segments/preview', { rule });

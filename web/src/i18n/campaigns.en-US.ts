@@ -266,4 +266,13 @@ export const campaignsEnUS = {
   'wizard.conversionEvent': 'Conversion event',
   'wizard.days': 'days',
   'wizard.cost': 'Cost per message (CNY)',
+  // The wizard's audience by rule and its holding reminder (issue #11).
+  'wizard.audience.rule': 'By rule',
+  'wizard.reminder.title': 'Holding reminder',
+  'wizard.reminder.off': 'Off: the campaign is not about a holding falling due.',
+  'wizard.reminder.daysBefore': 'Days before due',
+  'wizard.reminder.reaches':
+    'Each run reaches the customers of this audience with a holding due ({kind}) {days} days after the run day.',
+  'wizard.reminder.variables': 'A holding reminder: its content can fill in {vars}.',
+  'var.reminder': 'Holding reminder',
 } as const;

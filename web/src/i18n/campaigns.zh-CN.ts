@@ -265,4 +265,12 @@ export const campaignsZhCN: Record<keyof typeof campaignsEnUS, string> = {
   'wizard.conversionEvent': '转化事件',
   'wizard.days': '天',
   'wizard.cost': '每条消息成本（元）',
+  // 活动向导：按规则选择受众、持仓服务提醒（issue #11）。
+  'wizard.audience.rule': '按规则',
+  'wizard.reminder.title': '持仓服务提醒',
+  'wizard.reminder.off': '关闭：本活动与持仓到期无关。',
+  'wizard.reminder.daysBefore': '到期前天数',
+  'wizard.reminder.reaches': '每次运行触达本受众中持仓（{kind}）在运行日 {days} 天后到期的客户。',
+  'wizard.reminder.variables': '持仓服务提醒：内容可填入 {vars}。',
+  'var.reminder': '持仓提醒',
 };

@@ -10,13 +10,14 @@ import { campaignsApi, contentApi, policyApi, type CampaignDraft, type Waterfall
 import { channelNamer } from './channelName.ts';
 import { problemsOf } from './issues.ts';
 import { WaterfallView } from './WaterfallView.tsx';
-import { AudienceStep, ChannelsStep, ContentStep, LimitsStep, ScheduleStep } from './WizardSteps.tsx';
+import { AudienceStep } from './AudienceStep.tsx';
+import { ChannelsStep, ContentStep, LimitsStep, ScheduleStep } from './WizardSteps.tsx';
 
 const STEPS = ['audience', 'content', 'channels', 'schedule', 'limits', 'preview'] as const;
 const EMPTY: CampaignDraft = {
   name: '',
   purpose: 'marketing',
-  population: { segmentId: '' } as never,
+  population: { segmentId: '' },
   content: { id: 0, version: 0 },
   channels: [],
   schedule: { kind: 'now' },

@@ -4,17 +4,6 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import type { Waterfall } from './api.ts';
 import { waterfallKey } from './labels.ts';
 
-const STAGES = [
-  'no_consent',
-  'opted_out',
-  'do_not_contact',
-  'cap_day',
-  'cap_week',
-  'cap_month',
-  'control_group',
-  'global_holdout',
-] as const;
-
 /** The preview waterfall: audience, what each stage of the contact policy takes out, what is left to send. */
 export function WaterfallView({
   waterfall,
@@ -36,10 +25,11 @@ export function WaterfallView({
             {n(waterfall.audience)}
           </span>
         </Descriptions.Item>
-        {STAGES.map((stage) => (
+        {/* The stages in the server's order: its schema lists SUPPRESS_REASONS and answers in that order. */}
+        {Object.entries(waterfall.excluded).map(([stage, excluded]) => (
           <Descriptions.Item key={stage} label={t(waterfallKey(stage))}>
-            <span data-testid={`wf-${stage}`} data-value={waterfall.excluded[stage]}>
-              − {n(waterfall.excluded[stage])}
+            <span data-testid={`wf-${stage}`} data-value={excluded}>
+              − {n(excluded)}
             </span>
           </Descriptions.Item>
         ))}

@@ -1,95 +1,24 @@
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined } from '@ant-design/icons';
-import { Alert, Button, Form, Input, InputNumber, List, Radio, Select, Space, Typography } from 'antd';
-import { segmentsApi } from '../../api/segments.ts';
+import { Alert, Button, Form, Input, InputNumber, List, Radio, Select, Space } from 'antd';
 import { behaviourApi } from '../analytics/funnels/api.ts';
 import { useLoad } from '../../components/useLoad.ts';
-import { formatInteger } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
-import type { MessageKey } from '../../i18n/en-US.ts';
-import type { CampaignDraft, Channel, ContentItem, Schedule } from './api.ts';
+import { contentApi, type CampaignDraft, type Channel, type ContentItem, type Schedule } from './api.ts';
 import { purposeKey } from './labels.ts';
 
 // The steps of the campaign wizard, each editing part of the draft.
 
-type Step = { draft: CampaignDraft; set: (patch: Partial<CampaignDraft>) => void };
-const TIERS = ['mass', 'gold', 'platinum', 'diamond', 'private'] as const;
-
-/** Who: a saved customer group, or customers of chosen tiers; with how many there are now. */
-export function AudienceStep({ draft, set }: Step) {
-  const { t, lang } = useI18n();
-  const segments = useLoad((signal) => segmentsApi.list(signal), []);
-  const population = draft.population as { segmentId?: string; rule?: { tag: string; in: string[] } };
-  const tiers = population.rule?.in ?? [];
-  const count = useLoad(
-    (signal) =>
-      tiers.length
-        ? segmentsApi.preview({ tag: 'aum_tier', in: tiers } as never, signal).then((p) => p.count)
-        : Promise.resolve(null),
-    [tiers.join(',')],
-  );
-  const segment = segments.data?.segments.find((s) => s.id === population.segmentId);
-  const kind = population.rule ? 'tiers' : 'segment';
-  const shown = kind === 'segment' ? (segment?.members ?? null) : count.data;
-  return (
-    <Form layout="vertical">
-      <Form.Item label={t('wizard.audience.kind')}>
-        <Radio.Group
-          value={kind}
-          onChange={(e) =>
-            set({
-              population:
-                e.target.value === 'tiers'
-                  ? { rule: { tag: 'aum_tier', in: ['gold'] } }
-                  : ({ segmentId: segments.data?.segments[0]?.id ?? '' } as never),
-            })
-          }
-          data-testid="audience-kind"
-        >
-          <Radio value="segment">{t('wizard.audience.segment')}</Radio>
-          <Radio value="tiers">{t('wizard.audience.tiers')}</Radio>
-        </Radio.Group>
-      </Form.Item>
-      {kind === 'segment' ? (
-        <Form.Item label={t('wizard.audience.pickSegment')}>
-          <Select
-            value={population.segmentId || undefined}
-            onChange={(segmentId: string) => set({ population: { segmentId } as never })}
-            options={(segments.data?.segments ?? []).map((s) => ({ value: s.id, label: s.name }))}
-            style={{ maxWidth: 420 }}
-            data-testid="audience-segment"
-          />
-        </Form.Item>
-      ) : (
-        <Form.Item label={t('wizard.audience.pickTiers')}>
-          <Select
-            mode="multiple"
-            value={tiers}
-            onChange={(values: string[]) =>
-              set({ population: { rule: { tag: 'aum_tier', in: values } } as never })
-            }
-            options={TIERS.map((v) => ({ value: v, label: t(`tier.${v}` as MessageKey) }))}
-            style={{ maxWidth: 420 }}
-          />
-        </Form.Item>
-      )}
-      <Typography.Text strong data-testid="audience-count" data-value={shown ?? ''}>
-        {shown === null
-          ? kind === 'segment' && segment
-            ? t('wizard.audience.countUnknown')
-            : ''
-          : t('wizard.audience.count', { n: formatInteger(shown, lang) })}
-      </Typography.Text>
-    </Form>
-  );
-}
+/** What every step gets: the draft and a way to change part of it. */
+export type StepProps = { draft: CampaignDraft; set: (patch: Partial<CampaignDraft>) => void };
 
 /** What: one approved content item (its approved version). */
-export function ContentStep({ draft, set, items }: Step & { items: readonly ContentItem[] }) {
+export function ContentStep({ draft, set, items }: StepProps & { items: readonly ContentItem[] }) {
   const { t } = useI18n();
   const approved = items.filter((i) => i.approvedVersion !== null);
   if (approved.length === 0) return <Alert type="info" showIcon title={t('wizard.content.none')} />;
   return (
     <Form layout="vertical">
+      {draft.reminder && <ReminderVariables />}
       <Form.Item label={t('wizard.content.pick')}>
         <Select
           value={draft.content.id || undefined}
@@ -105,13 +34,30 @@ export function ContentStep({ draft, set, items }: Step & { items: readonly Cont
   );
 }
 
+/** The variables a holding reminder's content can fill in, from the editor's own vocabulary. */
+function ReminderVariables() {
+  const { t } = useI18n();
+  const vocabulary = useLoad((signal) => contentApi.variables(signal), []);
+  const fields = vocabulary.data?.fields['reminder'] ?? [];
+  if (fields.length === 0) return null;
+  return (
+    <Alert
+      type="info"
+      showIcon
+      style={{ marginBottom: 16 }}
+      data-testid="reminder-variables"
+      title={t('wizard.reminder.variables', { vars: fields.map((f) => `{{ reminder.${f} }}`).join('  ') })}
+    />
+  );
+}
+
 /** How: channels in fallback order. */
 export function ChannelsStep({
   draft,
   set,
   channels,
   name,
-}: Step & { channels: readonly Channel[]; name: (key: string) => string }) {
+}: StepProps & { channels: readonly Channel[]; name: (key: string) => string }) {
   const { t } = useI18n();
   const order = draft.channels;
   const move = (i: number, by: number) => {
@@ -193,7 +139,7 @@ function localInput(iso: string): string {
 }
 
 /** When: once approved, at a time, or recurring on the bank's clock. */
-export function ScheduleStep({ draft, set }: Step) {
+export function ScheduleStep({ draft, set }: StepProps) {
   const { t } = useI18n();
   const s = draft.schedule;
   const time = 'time' in s ? s.time : '09:00';
@@ -269,7 +215,7 @@ export function ScheduleStep({ draft, set }: Step) {
 }
 
 /** Name, purpose, the control group, the conversion it is measured by and its cost. */
-export function LimitsStep({ draft, set }: Step) {
+export function LimitsStep({ draft, set }: StepProps) {
   const { t } = useI18n();
   const events = useLoad((signal) => behaviourApi.events(signal), []);
   return (

@@ -1,5 +1,5 @@
 import { client, ok } from '../../api/client.ts';
-import type { Answer, Body, Query } from '../../api/types.ts';
+import { every, type Answer, type Body, type Query } from '../../api/types.ts';
 
 // The Campaigns area's endpoints (src/api/routes/content.ts, contact-policy.ts, campaigns.ts, campaign-runs.ts), typed
 // by the server's OpenAPI document.
@@ -24,6 +24,15 @@ export type Run = Answer<'get', '/v1/campaigns/{id}/runs'>['runs'][number];
 export type OutboxPage = Answer<'get', '/v1/campaigns/{id}/outbox'>;
 export type Schedule = CampaignDraft['schedule'];
 export type Results = Answer<'get', '/v1/campaigns/{id}/results'>;
+export type Population = CampaignDraft['population'];
+/** A service notice about holdings (src/pool/reminders.ts HOLDING_REMINDER_KINDS, checked against the API's). */
+export type Reminder = NonNullable<CampaignDraft['reminder']>;
+export const HOLDING_REMINDER_KINDS = every<Reminder['kind']>()([
+  'deposit_maturity',
+  'insurance_renewal',
+  'loan_repayment',
+  'fund_auto_investment',
+]);
 type Review = 'submit' | 'approve' | 'reject';
 const id = (n: number) => ({ path: { id: n } });
 const version = (n: number, v: number) => ({ path: { id: n, version: v } });

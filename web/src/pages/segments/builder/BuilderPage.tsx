@@ -1,16 +1,7 @@
 import { App, Card, Col, Row, Tabs, Tag } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { ApiError, errorText, type Issue } from '../../../api/client.ts';
-import {
-  canonicalJson,
-  incompletePaths,
-  matchRule,
-  asRule,
-  toApiRule,
-  updateAt,
-  type Rule,
-  type Step,
-} from '../../../api/rule.ts';
+import { canonicalJson, asRule, toApiRule, type Rule } from '../../../api/rule.ts';
 import { segmentsApi, type Segment, type SegmentCatalogue } from '../../../api/segments.ts';
 import { canExportSegments, canManageSegments, useMe } from '../../../auth/session.tsx';
 import { NotReady } from '../../../components/LoadError.tsx';
@@ -18,14 +9,13 @@ import { BackLink, PageHeader } from '../../../components/PageHeader.tsx';
 import { useLoad } from '../../../components/useLoad.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { navigate, useSearchParams } from '../../../router.ts';
-import { BuilderCtx, issuesByPath, type BuilderContext } from './context.ts';
+import { BuilderCtx } from './context.ts';
 import { LiveCount } from './LiveCount.tsx';
 import { RuleJson } from './RuleJson.tsx';
 import { RuleNode } from './RuleNode.tsx';
 import { SaveCard } from './SaveCard.tsx';
-import { usePreview } from './usePreview.ts';
+import { EMPTY_RULE as EMPTY, useRuleEditor } from './useRuleEditor.ts';
 
-const EMPTY: Rule = { all: [] };
 function parseRuleParam(text: string | null): Rule | null {
   if (!text) return null;
   try {
@@ -35,8 +25,6 @@ function parseRuleParam(text: string | null): Rule | null {
     return null;
   }
 }
-const isEmpty = (rule: Rule) =>
-  matchRule(rule, { all: (g) => g.all.length === 0, any: (g) => g.any.length === 0 }, () => false);
 
 /** The builder for a new segment (no id) or a saved one: nested conditions, live count, JSON, save. */
 export function BuilderPage({ segmentId }: { segmentId?: string }) {
@@ -77,37 +65,27 @@ export function BuilderPage({ segmentId }: { segmentId?: string }) {
     setDescription(segment?.description ?? '');
   }, [loaded.data]);
 
-  const ruleJson = useMemo(() => JSON.stringify(rule), [rule]);
-  const empty = isEmpty(rule);
-  const incomplete = useMemo(() => new Set(incompletePaths(rule)), [rule]);
-  const { state, pending } = usePreview(ruleJson, catalogue !== null && !empty && incomplete.size === 0);
-
   const changeRule = useCallback((next: Rule) => {
     setRule(next);
     setSaveIssues([]);
   }, []);
-  const edit = useCallback(
-    (steps: readonly Step[], fn: (node: Rule) => Rule | undefined) =>
-      setRule((current) => {
-        setSaveIssues([]);
-        return updateAt(current, steps, fn) ?? EMPTY;
-      }),
-    [],
-  );
+  const update = useCallback((fn: (current: Rule) => Rule) => {
+    setRule(fn);
+    setSaveIssues([]);
+  }, []);
   const reloadCatalogue = useCallback(async () => {
     const next = await segmentsApi.catalogue();
     setCatalogue(next);
     return next;
   }, []);
-
-  const issues = useMemo(
-    () => issuesByPath([...(state.status === 'invalid' ? state.issues : []), ...saveIssues]),
-    [state, saveIssues],
-  );
-  const ctx = useMemo<BuilderContext | null>(
-    () => (catalogue ? { catalogue, issues, incomplete, selfId: saved?.id ?? null, reloadCatalogue } : null),
-    [catalogue, issues, incomplete, saved, reloadCatalogue],
-  );
+  const { ctx, edit, live, ruleJson, empty, incomplete } = useRuleEditor({
+    rule,
+    update,
+    catalogue,
+    reloadCatalogue,
+    selfId: saved?.id ?? null,
+    moreIssues: saveIssues,
+  });
 
   const back = <BackLink to="/segments">{t('segments.backToList')}</BackLink>;
   if (!ctx || !catalogue)
@@ -188,15 +166,7 @@ export function BuilderPage({ segmentId }: { segmentId?: string }) {
           </Col>
           <Col xs={24} xl={8}>
             <div style={{ position: 'sticky', top: 72, display: 'flex', flexDirection: 'column', gap: 16 }}>
-              <LiveCount
-                state={state}
-                pending={pending}
-                ruleJson={ruleJson}
-                customers={catalogue.customers}
-                asOf={catalogue.asOf}
-                empty={empty}
-                incomplete={incomplete.size}
-              />
+              <LiveCount {...live} />
               <SaveCard
                 saved={saved}
                 name={name}

@@ -4,25 +4,20 @@ import { formatInteger, formatPercent } from '../../../format.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import type { PreviewState } from './usePreview.ts';
 
-/** The live count of the rule being edited, its share of all customers, and how long the count took. */
-export function LiveCount({
-  state,
-  pending,
-  ruleJson,
-  customers,
-  asOf,
-  empty,
-  incomplete,
-}: {
-  state: PreviewState;
-  pending: boolean;
-  ruleJson: string;
-  customers: number;
-  asOf: string | null;
-  empty: boolean;
+/** What the live count shows: the preview of the rule being edited and where it stands. */
+export interface LiveCountProps {
+  readonly state: PreviewState;
+  readonly pending: boolean;
+  readonly ruleJson: string;
+  readonly customers: number;
+  readonly asOf: string | null;
+  readonly empty: boolean;
   /** Conditions not filled in yet. */
-  incomplete: number;
-}) {
+  readonly incomplete: number;
+}
+
+/** The live count of the rule being edited, its share of all customers, and how long the count took. */
+export function LiveCount({ state, pending, ruleJson, customers, asOf, empty, incomplete }: LiveCountProps) {
   const { t, lang } = useI18n();
   const count = state.status === 'ok' && !empty ? state.count : null;
   const share = count !== null && customers > 0 ? count / customers : null;
