@@ -70,7 +70,17 @@ export async function channelSpecs(
 }
 
 /** Checks a draft: schema, an approved content version carrying every channel's variant, known channels. */
-async function checkCampaign(db: Kysely<Database>, input: unknown): Promise<Result<CampaignDraft>> {
+/**
+ * Checks a draft: its shape, its approved content and channels, and — when `resolve` — that its population resolves
+ * today (the rule checked against the catalogue, as a run will resolve it), so that a campaign whose audience could
+ * never be resolved is refused when saved rather than failed at its first run.
+ */
+async function checkCampaign(
+  deps: CampaignDeps,
+  input: unknown,
+  resolve = false,
+): Promise<Result<CampaignDraft>> {
+  const { db } = deps;
   const parsed = campaignDraftSchema.safeParse(input);
   if (!parsed.success)
     return err({
@@ -79,6 +89,10 @@ async function checkCampaign(db: Kysely<Database>, input: unknown): Promise<Resu
       details: { issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) },
     });
   const draft = parsed.data;
+  if (resolve) {
+    const members = await deps.audience(draft.population);
+    if (!members.ok) return err({ ...members.error, message: `population: ${members.error.message}` });
+  }
   const content = await db
     .selectFrom('content_versions')
     .select(['status', 'body'])
@@ -168,7 +182,7 @@ export async function createCampaign(
   actor: string,
   input: unknown,
 ): Promise<Result<CampaignView>> {
-  const checked = await checkCampaign(deps.db, input);
+  const checked = await checkCampaign(deps, input, true);
   if (!checked.ok) return checked;
   const draft = checked.value;
   return deps.db.transaction().execute(async (tx) => {
@@ -196,7 +210,7 @@ export async function saveCampaignVersion(
   id: number,
   input: unknown,
 ): Promise<Result<CampaignView>> {
-  const checked = await checkCampaign(deps.db, input);
+  const checked = await checkCampaign(deps, input, true);
   if (!checked.ok) return checked;
   const draft = checked.value;
   return deps.db.transaction().execute(async (tx) => {
@@ -327,7 +341,7 @@ export async function previewCampaign(
   input: unknown,
   campaignId = 0,
 ): Promise<Result<Waterfall & { asOf: string }>> {
-  const checked = await checkCampaign(deps.db, input);
+  const checked = await checkCampaign(deps, input);
   if (!checked.ok) return checked;
   const draft = checked.value;
   const members = await campaignAudience(deps, draft);

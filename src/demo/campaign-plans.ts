@@ -107,3 +107,36 @@ export const DEMO_CAMPAIGNS: readonly DemoCampaign[] = [
     conversion: { base: 0.012, effect: 0.006, amount: 80_000 },
   },
 ];
+
+/** The standing service notice: deposits maturing in three days, every morning, to the customer's SMS and app. */
+export const DEMO_MATURITY_REMINDER: {
+  readonly approveAt: string;
+  readonly checkAt: string;
+  readonly content: ContentDraft;
+  readonly campaign: Omit<CampaignDraft, 'content'>;
+} = {
+  approveAt: '08:30',
+  checkAt: '09:00',
+  content: {
+    type: 'category',
+    title: '定期存款到期提醒',
+    variants: {
+      app_push: {
+        title: '您的{{ reminder.kind }}将于{{ reminder.due_date }}到期',
+        body: '{{ customer.surname }}{{ customer.salutation }}，您尾号{{ reminder.account_last4 }}的{{ reminder.products }}（{{ reminder.amount }}元）将于{{ reminder.due_date }}到期，可提前安排续存或转入。',
+      },
+      sms: {
+        text: '【{{ bank.name }}】{{ customer.surname }}{{ customer.salutation }}，您尾号{{ reminder.account_last4 }}的{{ reminder.products }}（{{ reminder.amount }}元）将于{{ reminder.due_date }}到期，如需续存请联系您的客户经理。',
+      },
+    },
+  },
+  campaign: {
+    name: '定期存款到期提醒',
+    purpose: 'service',
+    population: { rule: { holds: 'time_deposit' } },
+    channels: ['app_push', 'sms'],
+    schedule: { kind: 'daily', time: '09:00' },
+    controlPercent: 0,
+    reminder: { kind: 'deposit_maturity', daysBefore: 3 },
+  },
+};

@@ -18,7 +18,12 @@ import type { BehaviourEvent, EventStore } from '../store/events/store.ts';
 import type { Database } from '../store/operational/database.ts';
 import { tagSource } from '../tags/segment-source.ts';
 import { deserializeBitmap } from '../tags/snapshot-store.ts';
-import { DEMO_CAMPAIGNS, DEMO_CHANNELS, type DemoCampaign } from './campaign-plans.ts';
+import {
+  DEMO_CAMPAIGNS,
+  DEMO_CHANNELS,
+  DEMO_MATURITY_REMINDER,
+  type DemoCampaign,
+} from './campaign-plans.ts';
 
 // The demo bank's past operations, so that the Campaigns pages are not empty on first start: a few campaigns written,
 // approved and sent through the real engine (content library, maker-checker, contact policy, outbox channels) on
@@ -60,39 +65,86 @@ async function approvedContent(deps: { db: Kysely<Database>; clock: Clock }, dra
   return id;
 }
 
-/** Sends one demo campaign on its day; the run id and the customers it targeted and held back. */
-async function sendCampaign(deps: DemoCampaignDeps, plan: DemoCampaign, day: string) {
-  let now = businessCalendar(deps.timeZone).at(day, plan.sendAt);
-  const clock = clockOf(() => new Date(now), deps.timeZone);
+/** The engine as the demo's operations team uses it at `now` (a clock the caller moves). */
+function engineAt(deps: DemoCampaignDeps, now: () => Date) {
+  const clock = clockOf(now, deps.timeZone);
   const segments = new SegmentService({ db: deps.db, events: deps.events, clock, tags: tagSource });
-  const campaignDeps: CampaignDeps = {
-    db: deps.db,
-    clock,
-    audience: segmentAudience(segments),
-  };
-  const contentId = await approvedContent(campaignDeps, plan.content);
-  const draft: CampaignDraft = { ...plan.campaign, content: { id: contentId, version: 1 } };
+  const campaign: CampaignDeps = { db: deps.db, clock, audience: segmentAudience(segments) };
+  return campaign;
+}
+
+/** Writes, approves and starts a campaign (its content too); the campaign's id. */
+async function approvedCampaign(
+  campaignDeps: CampaignDeps,
+  content: ContentDraft,
+  campaign: Omit<CampaignDraft, 'content'>,
+): Promise<number> {
+  const contentId = await approvedContent(campaignDeps, content);
+  const draft: CampaignDraft = { ...campaign, content: { id: contentId, version: 1 } };
   const created = await createCampaign(campaignDeps, AUTHOR, draft);
   if (!created.ok) throw new Error(`demo campaign ${draft.name}: ${created.error.message}`);
   const id = created.value.id;
   await reviewCampaign(campaignDeps, AUTHOR, id, 1, { action: 'submit' });
   await reviewCampaign(campaignDeps, CHECKER, id, 1, { action: 'approve' });
-  const [runId] = await startDueRuns(campaignDeps);
-  if (runId === undefined) throw new Error(`demo campaign ${draft.name} did not start`);
+  return id;
+}
+
+/** Starts the runs due now and sends them through the outbox channels, as the worker would; the runs started. */
+async function runDue(deps: DemoCampaignDeps, campaignDeps: CampaignDeps): Promise<number[]> {
+  const runs = await startDueRuns(campaignDeps);
   const channels = await channelSpecs(deps.db);
+  const { clock } = campaignDeps;
   const worker = {
     db: deps.db,
     clock,
     workerId: 'demo',
     batchSize: 500,
     onSent: recordSentMessages(deps.events),
-    senders: new Map(draft.channels.map((key) => [key, outboxChannel(deps.db, clock, key)])),
+    senders: new Map(DEMO_CHANNELS.map(({ key }) => [key, outboxChannel(deps.db, clock, key)])),
     composer: new Composer(deps.db, channels, '飞轮银行', clock),
   };
   while ((await deliverBatch(worker, new AbortController().signal)).claimed > 0);
+  return runs;
+}
+
+/** Sends one demo campaign on its day; the run id and the customers it targeted and held back. */
+async function sendCampaign(deps: DemoCampaignDeps, plan: DemoCampaign, day: string) {
+  let now = businessCalendar(deps.timeZone).at(day, plan.sendAt);
+  const campaignDeps = engineAt(deps, () => new Date(now));
+  const id = await approvedCampaign(campaignDeps, plan.content, plan.campaign);
+  const [runId] = await runDue(deps, campaignDeps);
+  if (runId === undefined) throw new Error(`demo campaign ${plan.campaign.name} did not start`);
   now = new Date(now.getTime() + HOUR);
   await completeFinishedRuns(deps.db, now);
   return { campaignId: id, runId, sentAt: now.getTime() - HOUR };
+}
+
+/**
+ * The demo's standing service notice: a deposit-maturity reminder approved `days` days before the last day and run
+ * every morning since, each run reaching the customers whose deposits mature three days later. It stays
+ * running, so a worker goes on sending it each day. The messages sent.
+ */
+async function seedMaturityReminder(deps: DemoCampaignDeps, asOf: string, days: number): Promise<number> {
+  const calendar = businessCalendar(deps.timeZone);
+  let now = calendar.at(shiftDay(asOf, -days), DEMO_MATURITY_REMINDER.approveAt);
+  const campaignDeps = engineAt(deps, () => new Date(now));
+  await approvedCampaign(campaignDeps, DEMO_MATURITY_REMINDER.content, DEMO_MATURITY_REMINDER.campaign);
+  let runs = 0;
+  for (let d = days - 1; d >= 0; d--) {
+    now = calendar.at(shiftDay(asOf, -d), DEMO_MATURITY_REMINDER.checkAt);
+    runs += (await runDue(deps, campaignDeps)).length;
+    await completeFinishedRuns(deps.db, new Date(now.getTime() + HOUR));
+  }
+  if (runs !== days) throw new Error(`demo maturity reminder ran ${runs} times in ${days} days`);
+  const sent = await deps.db
+    .selectFrom('deliveries as d')
+    .innerJoin('campaign_runs as r', 'r.id', 'd.run_id')
+    .innerJoin('campaigns as c', 'c.id', 'r.campaign_id')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('c.name', '=', DEMO_MATURITY_REMINDER.campaign.name)
+    .where('d.status', '=', 'sent')
+    .executeTakeFirstOrThrow();
+  return Number(sent.n);
 }
 
 /** The answers to one run: receipts, opens, clicks (per channel) and purchases (targeted and control). */
@@ -200,5 +252,10 @@ export async function seedDemoCampaigns(
     events += answered.events;
     deps.logger?.info({ campaign: plan.campaign.name, ...answered }, 'demo campaign sent and answered');
   }
-  return { campaigns: DEMO_CAMPAIGNS.length, messages, events };
+  const reminders = await seedMaturityReminder(deps, asOf, 3);
+  deps.logger?.info(
+    { campaign: DEMO_MATURITY_REMINDER.campaign.name, messages: reminders },
+    'demo reminder sent',
+  );
+  return { campaigns: DEMO_CAMPAIGNS.length + 1, messages: messages + reminders, events };
 }

@@ -69,6 +69,15 @@ describe('campaigns', () => {
       draft({ population: { rule: { attr: 'gender', op: 'like', value: 1 } } }),
     );
     expect(badRule).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    // A rule of the right shape that the grammar refuses is refused when saved, not failed at the first run.
+    const emptyAll = await createCampaign(deps, 'user:author', draft({ population: { rule: { all: [] } } }));
+    expect(emptyAll).toMatchObject({
+      ok: false,
+      error: {
+        code: 'invalid_rule',
+        message: expect.stringMatching(/^population: invalid rule: .*at least one/),
+      },
+    });
   });
 
   it('from draft to sent: the preview is what the run writes and the outbox receives', async () => {
