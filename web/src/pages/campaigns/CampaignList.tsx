@@ -22,7 +22,7 @@ export function CampaignList() {
         title={t('campaign.title')}
         subtitle={t('campaign.subtitle')}
         extra={
-          me.permissions.includes('content.write') && (
+          me.permissions.includes('campaigns.write') && (
             <Button
               type="primary"
               icon={<PlusOutlined />}
