@@ -48,7 +48,13 @@ export type Permission =
   /** Approve or reject content someone else wrote (maker-checker): admins; grantable to a compliance officer. */
   | 'content.approve'
   /** Edit the bank's contact policy, sensitive words and do-not-contact list: admins. */
-  | 'policy.manage';
+  | 'policy.manage'
+  /** Author campaigns (create, save, submit), start and control their runs: admins and analysts. */
+  | 'campaigns.write'
+  /** Approve or reject a campaign version someone else wrote (maker-checker): admins; grantable. */
+  | 'campaigns.approve'
+  /** Set a product's role (traffic, hot-selling, main-profit): head office's admins. */
+  | 'products.write';
 
 const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
   admin: [
@@ -71,6 +77,9 @@ const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
     'content.write',
     'content.approve',
     'policy.manage',
+    'campaigns.write',
+    'campaigns.approve',
+    'products.write',
   ],
   analyst: [
     'customers.read',
@@ -79,6 +88,7 @@ const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
     'segments.export',
     'tags.manage',
     'content.write',
+    'campaigns.write',
   ],
   // Branch heads and managers may reveal personal data of customers in their scope (a manager has to call them);
   // every reveal is audited. Branch heads assign and hand over within their subtree only (src/pool/scope.ts).
@@ -104,6 +114,7 @@ export const GRANTABLE_PERMISSIONS = [
   'segments.export',
   'customers.export',
   'content.approve',
+  'campaigns.approve',
 ] as const satisfies readonly Permission[];
 export type GrantablePermission = (typeof GRANTABLE_PERMISSIONS)[number];
 

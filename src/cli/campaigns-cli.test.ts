@@ -11,7 +11,7 @@ import { openOperationalStore } from '../store/operational/open.ts';
 
 // `flywheel campaigns …` end to end in child processes on embedded stores in a temporary data directory: create from
 // a JSON draft (located errors), preview, submit, approve as a named user other than the author, run now, status,
-// results.
+// results; then `flywheel products set-role` and `list`.
 
 const dir = mkdtempSync(join(tmpdir(), 'flywheel-cli-campaigns-'));
 const DATA = join(dir, 'data');
@@ -95,7 +95,7 @@ describe('flywheel campaigns', () => {
     expect((await cli('campaigns', 'submit', id, '--as', 'author')).code).toBe(0);
     // Each child process opens both stores (~4 s): the human-readable forms and the refusals are checked once each.
     const self = await cli('campaigns', 'approve', id, '--as', 'author');
-    expect(self.code).toBe(1); // the analyst lacks content.approve
+    expect(self.code).toBe(1); // the analyst lacks campaigns.approve
     const approved = await cli('campaigns', 'approve', id, '--as', 'checker', '--note', 'ok', '--json');
     expect(approved.code).toBe(0);
     expect(JSON.parse(approved.stdout)).toMatchObject({ status: 'approved', approvedVersion: 1 });
@@ -114,6 +114,23 @@ describe('flywheel campaigns', () => {
       campaignId: campaign.id,
       run: { id: run.id },
       funnel: expect.arrayContaining([{ stage: 'audience', customers: N / 2 }]),
+      product: { id: 'WM-90', role: 'profit' },
     });
+
+    // A product's role: head office's (the analyst is refused), audited; the list shows it.
+    const analyst = await cli('products', 'set-role', 'WM-90', 'traffic', '--as', 'author');
+    expect(analyst).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('lacks permission products.write'),
+    });
+    const set = await cli('products', 'set-role', 'WM-90', 'traffic', '--as', 'checker', '--json');
+    expect(set.code).toBe(0);
+    expect(JSON.parse(set.stdout)).toEqual({
+      id: 'WM-90',
+      name: '稳健90天',
+      category: 'wealth',
+      role: 'traffic',
+    });
+    expect((await cli('products', 'list')).stdout).toContain('WM-90\ttraffic\twealth');
   }, 180_000);
 });

@@ -9,6 +9,7 @@ import { registerAnalyzeCommands } from './commands/analyze.ts';
 import { registerCampaignCommands } from './commands/campaigns.ts';
 import { registerDataCommands } from './commands/data.ts';
 import { registerPoolCommands } from './commands/pool.ts';
+import { registerProductCommands } from './commands/products.ts';
 import { registerSegmentCommands } from './commands/segments.ts';
 import { registerTagCommands } from './commands/tags.ts';
 import { parseServices, startServices } from '../server/services.ts';
@@ -91,6 +92,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   registerTagCommands(program);
   registerPoolCommands(program);
   registerCampaignCommands(program);
+  registerProductCommands(program);
   registerAnalyzeCommands(program);
   try {
     await program.parseAsync([...argv]);

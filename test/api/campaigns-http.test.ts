@@ -29,12 +29,17 @@ for (const engine of engines) {
     let drop: (() => Promise<void>) | undefined;
     const now = new Date('2026-12-07T02:00:00Z'); // 10:00 in Shanghai: outside quiet hours
     const clock = clockOf(() => new Date(now), 'Asia/Shanghai');
-    const who: Record<'author' | 'checker' | 'manager', string> = { author: '', checker: '', manager: '' };
+    const who: Record<'author' | 'checker' | 'manager' | 'compliance', string> = {
+      author: '',
+      checker: '',
+      manager: '',
+      compliance: '',
+    };
     let approvedContent: number;
 
     const call = (
       as: keyof typeof who,
-      method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+      method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
       url: string,
       body?: unknown,
     ) => c.call(who[as], method, url, body);
@@ -62,9 +67,16 @@ for (const engine of engines) {
         { username: 'author', role: 'analyst' },
         { username: 'checker', role: 'admin' },
         { username: 'manager', role: 'account_manager' },
+        { username: 'compliance', role: 'analyst' }, // granted content.approve below, not campaigns.approve
       ] as const;
       for (const u of users) {
         await t.auth.createUser({ ...u, password: PASSWORD }, 'test');
+        if (u.username === 'compliance')
+          await t.stores.operational.db
+            .updateTable('users')
+            .set({ grants: JSON.stringify(['content.approve']) })
+            .where('username', '=', 'compliance')
+            .execute();
         who[u.username] = (await c.login(u.username, PASSWORD, '10.0.0.1')).cookie!;
       }
     }, 60_000);
@@ -396,5 +408,61 @@ for (const engine of engines) {
       ).toContain(id);
       expect((await call('author', 'GET', '/v1/campaigns/9999/runs')).status).toBe(404);
     }, 60_000);
+
+    it("sets a product's role (admins), compares results by it, and keeps campaign approval its own", async () => {
+      const role = (as: keyof typeof who, id: string, body: unknown) =>
+        call(as, 'PATCH', `/v1/products/${id}`, body);
+      const bad = await role('checker', 'WM-90', { role: 'cash_cow' });
+      expect(bad.status).toBe(400);
+      expect(JSON.stringify(bad.body.error)).toContain('role');
+      expect((await role('checker', 'NOPE', { role: 'traffic' })).status).toBe(404);
+      const analyst = await role('author', 'WM-90', { role: 'traffic' });
+      expect(analyst.status).toBe(403);
+      expect(analyst.body.error.message).toContain('products.write');
+      expect((await role('checker', 'WM-90', { role: 'hot_selling' })).body).toMatchObject({
+        id: 'WM-90',
+        role: 'hot_selling',
+      });
+      const audit = await t.stores.operational.db
+        .selectFrom('audit_log')
+        .select(['actor', 'details'])
+        .where('action', '=', 'product.role')
+        .execute();
+      expect(audit).toEqual([{ actor: 'user:checker', details: { from: 'profit', to: 'hot_selling' } }]);
+      expect((await ok('author', 'GET', '/v1/content/products')).products).toEqual([
+        { id: 'WM-90', name: '稳健90天', category: 'wealth', role: 'hot_selling' },
+      ]);
+
+      // The run completed by the previous case is the hot-selling product's now.
+      const byRole = await ok('author', 'GET', '/v1/campaign-results/by-product-role?to=2026-12-07');
+      expect(byRole.roles.find((r: { role: string }) => r.role === 'hot_selling')).toMatchObject({
+        campaigns: 1,
+        runs: 1,
+      });
+      expect(byRole.definitions.targeted.en).toContain('Sum over the runs');
+      const reversed = await call(
+        'author',
+        'GET',
+        '/v1/campaign-results/by-product-role?from=2026-12-08&to=2026-12-07',
+      );
+      expect(reversed.status).toBe(400);
+      expect(JSON.stringify(reversed.body.error)).toContain('from');
+
+      // Holding content.approve is not holding campaigns.approve: the compliance analyst is refused, naming it.
+      const draft = {
+        name: 'Pending',
+        purpose: 'marketing',
+        population: { rule: { attr: 'gender', op: '=', value: 'M' } },
+        controlPercent: 0,
+        content: { id: approvedContent, version: 1 },
+        channels: ['outbox'],
+        schedule: { kind: 'now' },
+      };
+      const pending = (await ok('author', 'POST', '/v1/campaigns', draft)).id as number;
+      await ok('author', 'POST', `/v1/campaigns/${pending}/versions/1/submit`, {});
+      const refused = await call('compliance', 'POST', `/v1/campaigns/${pending}/versions/1/approve`, {});
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.message).toContain('lacks permission campaigns.approve');
+    });
   });
 }

@@ -636,12 +636,15 @@ const ROUTES: Record<string, (f: Fixture) => Case[]> = {
     { as: 'am1', url: `/v1/reminders/${f.reminder(1, 20)}`, body: { status: 'dismissed' }, status: 200 },
   ],
 
-  // Content library and campaigns: bank-wide (admins and analysts); writing needs content.write (both), deciding
-  // content.approve (the admin, never on a version of their own), the word list and policy policy.manage (admin).
+  // Content library and campaigns: bank-wide (admins and analysts); writing needs content.write / campaigns.write
+  // (both), deciding content.approve / campaigns.approve (the admin, never on a version of their own), the word list
+  // and policy policy.manage (admin).
   'GET /v1/content': () => wholeBank('/v1/content'),
   'POST /v1/content': () => wholeBank('/v1/content', brandPost, 201),
   'GET /v1/content/variables': () => wholeBank('/v1/content/variables'),
   'GET /v1/content/products': () => wholeBank('/v1/content/products'),
+  // A product's role is head office's (products.write: admin).
+  'PATCH /v1/products/{id}': () => adminOnly('/v1/products/TD-1Y', { role: 'traffic' }),
   'POST /v1/content/preview': () => wholeBank('/v1/content/preview', { draft: brandPost, customerNo: MINE }),
   'GET /v1/content/sensitive-words': () => wholeBank('/v1/content/sensitive-words'),
   'PUT /v1/content/sensitive-words': () =>
@@ -677,6 +680,7 @@ const ROUTES: Record<string, (f: Fixture) => Case[]> = {
   'GET /v1/campaigns/{id}/outbox': (f) => wholeBank(`/v1/campaigns/${f.campaigns.approved}/outbox`),
   'GET /v1/campaigns/{id}/results': (f) => wholeBank(`/v1/campaigns/${f.campaigns.approved}/results`),
   'GET /v1/campaigns/{id}/results.csv': (f) => wholeBank(`/v1/campaigns/${f.campaigns.approved}/results.csv`),
+  'GET /v1/campaign-results/by-product-role': () => wholeBank('/v1/campaign-results/by-product-role'),
   'POST /v1/campaigns/{id}/versions/{version}/submit': (f) =>
     byRole((who) => `/v1/campaigns/${f.campaigns.drafts[who === 'admin' ? 0 : 1]}/versions/1/submit`, {
       admin: 200,

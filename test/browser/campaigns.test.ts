@@ -2,8 +2,10 @@
 // product post (a sensitive word is located, then fixed), an administrator approves it; the analyst builds a campaign
 // to a customer group with a 10% control group over a webhook (to a local sink) and the outbox, whose preview shows
 // the opted-out customers excluded; the administrator approves it; the run is sent (the worker's functions called
-// in-process), progress reaches done, and the results page shows the lift over the control group. Then the wizard's
-// audience by rule (its live count is the preview's audience) and a holding-reminder campaign, saved with its reminder.
+// in-process), progress reaches done, and the results page shows the lift over the control group and the content's
+// product; the administrator gives that product a role and the campaigns list compares results by it. Then the
+// wizard's audience by rule (its live count is the preview's audience) and a holding-reminder campaign, saved with its
+// reminder.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelSender } from '../../src/campaigns/channels/channel.ts';
@@ -269,7 +271,35 @@ describe.skipIf(!HAVE_CHROMIUM)('campaigns in the dashboard', () => {
     );
     expect(Number(await rawValue(page, 'results-lift'))).toBeCloseTo(api.body.lift.absolute.estimate, 10);
     expect(api.body.lift.absolute.estimate).toBeGreaterThan(0);
+    expect(await page.getByTestId('results-product').innerText()).toContain('Balanced fund');
     await page.screenshot({ path: '.tmp/campaign-results.png', fullPage: true });
+
+    // The administrator gives the content's product a role on the Products tab; the campaigns list compares by it.
+    await page.goto(`${d.base}/campaigns/products`);
+    await choose(page, page.getByTestId('product-role-FUND01'), '主力盈利');
+    const products = async () =>
+      (
+        await apiJson<{ products: { id: string; role: string | null }[] }>(
+          page,
+          'GET',
+          '/v1/content/products',
+        )
+      ).body.products;
+    await expect.poll(async () => (await products()).find((p) => p.id === 'FUND01')?.role).toBe('profit');
+    await page.goto(`${d.base}/campaigns`);
+    const profit = page.getByTestId('campaign-by-role').locator('tr[data-row-key="profit"] td');
+    await expect
+      .poll(() => profit.allInnerTexts(), { timeout: 10_000 })
+      .toEqual([
+        '主力盈利',
+        '1',
+        '1',
+        String(toSend),
+        String(toSend),
+        expect.any(String),
+        expect.any(String),
+        expect.stringMatching(/%$/),
+      ]);
     expect(d.consoleErrors).toEqual([]);
   }, 120_000);
 

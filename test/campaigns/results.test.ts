@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoaringBitmap32 } from '../../src/shared/bitmap.ts';
 import { saveTagSnapshot } from '../../src/tags/snapshot-store.ts';
+import { createContent, reviewContent } from '../../src/campaigns/content/library.ts';
+import { setProductRole } from '../../src/campaigns/content/products.ts';
+import { completeFinishedRuns } from '../../src/campaigns/delivery/worker.ts';
+import { resultsByProductRole } from '../../src/campaigns/results/by-product-role.ts';
 import { resultsCsv } from '../../src/campaigns/results/export.ts';
 import { campaignResults } from '../../src/campaigns/results/service.ts';
 import { startDueRuns } from '../../src/campaigns/runs/scheduler.ts';
@@ -187,5 +191,128 @@ describe('campaign results', () => {
       ok: false,
       error: { code: 'not_found', message: expect.stringContaining(`run ${runId + 1}`) },
     });
+  });
+});
+
+describe('results by product role, across campaigns', () => {
+  let menRun: number;
+  let menCampaign: number;
+  let day: string;
+  const totalsOf = async (run: number, campaign: number) => {
+    const r = await campaignResults(rdeps(), campaign, { runId: run });
+    if (!r.ok) throw new Error(r.error.message);
+    return r.value;
+  };
+  const byRole = async (range = { from: day, to: day }) =>
+    Object.fromEntries((await resultsByProductRole(rdeps(), range)).roles.map((r) => [r.role, r]));
+
+  beforeAll(async () => {
+    // A second campaign, to the men, on a traffic product (the first is on WM-90, main profit); both runs complete.
+    await world.store.db
+      .insertInto('products')
+      .values({ id: 'DEP-CUR', name: '活期', category: 'current_deposit', role: 'traffic' })
+      .execute();
+    const deps = { db: world.store.db, clock: world.clock };
+    const content = await createContent(deps, 'user:author', {
+      type: 'product',
+      title: 'Current account',
+      productId: 'DEP-CUR',
+      variants: { sms: { text: '{{ product.name }}' } },
+    });
+    if (!content.ok) throw new Error(content.error.message);
+    await reviewContent(deps, 'user:author', content.value.contentId, 1, { action: 'submit' });
+    await reviewContent(deps, 'user:checker', content.value.contentId, 1, { action: 'approve' });
+    const created = await createCampaign(world.deps, 'user:author', {
+      name: 'Current account',
+      purpose: 'marketing',
+      population: { rule: { attr: 'gender', op: '=', value: 'M' } },
+      content: { id: content.value.contentId, version: 1 },
+      channels: ['outbox'],
+      schedule: { kind: 'now' },
+      controlPercent: 10,
+      conversion: { event: 'open_account', windowDays: 3 },
+    });
+    if (!created.ok) throw new Error(created.error.message);
+    menCampaign = created.value.id;
+    await reviewCampaign(world.deps, 'user:author', created.value.id, 1, { action: 'submit' });
+    await reviewCampaign(world.deps, 'user:checker', created.value.id, 1, { action: 'approve' });
+    [menRun] = (await startDueRuns(world.deps)) as [number];
+    await world.drain();
+    const men = await world.store.db
+      .selectFrom('deliveries')
+      .select('customer_id')
+      .where('run_id', '=', String(menRun))
+      .orderBy('customer_id')
+      .execute();
+    const t1 = world.clock.now().getTime() + 3_600_000;
+    const run = { campaign_id: created.value.id, run_id: menRun };
+    await world.events.insert('events', [
+      ...men.slice(0, 40).map((m) => event(`mk${m.customer_id}`, m.customer_id, 'message_clicked', t1, run)),
+      ...men.slice(0, 25).map((m) => event(`ma${m.customer_id}`, m.customer_id, 'open_account', t1)),
+    ]);
+    expect(await completeFinishedRuns(world.store.db, world.clock.now())).toEqual([runId, menRun]);
+    world.setNow(new Date(world.clock.now().getTime() + 5 * DAY));
+    day = world.clock.dayOf(new Date(world.clock.now().getTime() - 5 * DAY));
+  });
+
+  it("sums each role's completed runs exactly as the runs' own results count them", async () => {
+    const profit = await totalsOf(runId, campaignId);
+    const traffic = await totalsOf(menRun, menCampaign);
+    expect(profit.product).toEqual({ id: 'WM-90', name: '稳健90天', role: 'profit' });
+    expect(traffic.product).toMatchObject({ id: 'DEP-CUR', role: 'traffic' });
+    expect(traffic.totals).toMatchObject({ clicked: 40, converted: 25 });
+    const roles = await byRole();
+    for (const [role, r] of [
+      ['profit', profit],
+      ['traffic', traffic],
+    ] as const)
+      expect(roles[role]).toEqual({
+        role,
+        campaigns: 1,
+        runs: 1,
+        targeted: r.totals.targeted,
+        sent: r.totals.sent,
+        clicked: r.totals.clicked,
+        converted: r.totals.converted,
+        conversionRate: r.totals.converted / r.totals.targeted,
+      });
+    const empty = {
+      campaigns: 0,
+      runs: 0,
+      targeted: 0,
+      sent: 0,
+      clicked: 0,
+      converted: 0,
+      conversionRate: null,
+    };
+    expect(roles.hot_selling).toEqual({ role: 'hot_selling', ...empty });
+    expect(roles.none).toEqual({ role: 'none', ...empty });
+    // Runs finished outside the range are not counted.
+    const before = world.clock.dayOf(new Date(world.clock.now().getTime() - 6 * DAY));
+    expect((await byRole({ from: before, to: before })).profit).toMatchObject({ runs: 0, targeted: 0 });
+  });
+
+  it("follows a product's role as it is now, the change audited with the old and the new role", async () => {
+    const deps = { db: world.store.db, clock: world.clock };
+    expect(await setProductRole(deps, 'user:admin', 'WM-90', 'hot_selling')).toMatchObject({
+      ok: true,
+      value: { id: 'WM-90', role: 'hot_selling' },
+    });
+    const roles = await byRole();
+    expect(roles.profit).toMatchObject({ runs: 0, targeted: 0 });
+    expect(roles.hot_selling).toMatchObject({ runs: 1, campaigns: 1 });
+    expect((await totalsOf(runId, campaignId)).product?.role).toBe('hot_selling');
+    const audit = await world.store.db
+      .selectFrom('audit_log')
+      .select(['actor', 'details'])
+      .where('action', '=', 'product.role')
+      .executeTakeFirstOrThrow();
+    expect(audit).toEqual({ actor: 'user:admin', details: { from: 'profit', to: 'hot_selling' } });
+    expect(await setProductRole(deps, 'user:admin', 'NOPE', null)).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+    await setProductRole(deps, 'user:admin', 'WM-90', null);
+    expect((await byRole()).none).toMatchObject({ runs: 1, campaigns: 1 });
   });
 });

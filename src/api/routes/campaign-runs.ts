@@ -1,9 +1,11 @@
 import { Readable } from 'node:stream';
 import { recordAudit } from '../../audit/audit.ts';
 import { campaignRuns, outboxPage } from '../../campaigns/progress.ts';
+import { resultsByProductRole } from '../../campaigns/results/by-product-role.ts';
 import { resultsCsv } from '../../campaigns/results/export.ts';
 import { campaignResults } from '../../campaigns/results/service.ts';
 import { getCampaign, previewCampaign, type CampaignDeps } from '../../campaigns/service.ts';
+import { shiftDay } from '../../shared/day.ts';
 import { AppError } from '../../shared/errors.ts';
 import { errorBody, unwrap, type RouteContext, type ZodApi } from '../http.ts';
 import { wholeBank } from './pool-common.ts';
@@ -11,7 +13,10 @@ import * as s from './campaigns-schemas.ts';
 
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
 
-/** A campaign's preview waterfall, its runs with live progress, and the outbox's messages. */
+/**
+ * A campaign's preview waterfall, its runs with live progress, the outbox's messages, a run's results, and the
+ * results of every campaign compared by product role.
+ */
 export function registerCampaignRunRoutes(api: ZodApi, ctx: RouteContext, deps: CampaignDeps): void {
   const db = deps.db;
   const existing = async (id: number) => {
@@ -130,6 +135,27 @@ export function registerCampaignRunRoutes(api: ZodApi, ctx: RouteContext, deps: 
           `attachment; filename="campaign-${req.params.id}-run-${results.run.id}.csv"`,
         )
         .send(Readable.from([resultsCsv(results, req.query.lang ?? 'zh')]) as never);
+    },
+  );
+
+  api.get(
+    '/v1/campaign-results/by-product-role',
+    {
+      schema: {
+        tags: ['campaigns'],
+        summary:
+          "Runs completed in a range of business days, every campaign, summed by the role of their content's " +
+          'product (traffic, hot-selling, main profit, none): targeted, sent, clicked, converted, conversion rate',
+        querystring: s.byProductRoleQuery,
+        response: { 200: s.byProductRole, ...errors },
+      },
+    },
+    async (req) => {
+      await wholeBank(req, ctx, 'analytics.read');
+      const to = req.query.to ?? ctx.clock.today();
+      const from = req.query.from ?? shiftDay(to, -89);
+      if (from > to) throw new AppError('bad_request', `from: the range starts after it ends (${to})`);
+      return resultsByProductRole(resultsDeps, { from, to });
     },
   );
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { campaignDraftSchema } from '../../campaigns/model.ts';
 import { SUPPRESS_REASONS } from '../../campaigns/policy/decide.ts';
-import { page } from '../../contracts/common.ts';
+import { optionalDay, page } from '../../contracts/common.ts';
+import { ProductRole } from '../../contracts/product.ts';
 import { rowId } from '../http.ts';
 import { comparison } from './analytics-experiments-schemas.ts';
 
@@ -149,6 +150,10 @@ export const results = z.object({
     finishedAt: z.string().nullable(),
     asOf: z.string().nullable(),
   }),
+  product: z
+    .object({ id: z.string(), name: z.string(), role: ProductRole.nullable() })
+    .nullable()
+    .describe("the product of the run's content with its role now; null when the content names none"),
   conversion: z
     .object({
       event: z.string(),
@@ -177,6 +182,35 @@ export const results = z.object({
       perIncrementalConversion: z.number().nullable(),
     })
     .nullable(),
+  definitions: z.record(z.string(), bilingual),
+  freshness: z.object({ eventsThrough: z.string().nullable(), computedAt: z.string() }),
+});
+
+export const byProductRoleQuery = z
+  .object({
+    from: optionalDay('first business day of the range, YYYY-MM-DD (default: 89 days before `to`)'),
+    to: optionalDay('last business day of the range, YYYY-MM-DD (default: today)'),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, {
+    path: ['from'],
+    message: 'the range starts after it ends',
+  });
+
+export const byProductRole = z.object({
+  from: z.string(),
+  to: z.string(),
+  roles: z.array(
+    z.object({
+      role: z.union([ProductRole, z.literal('none')]),
+      campaigns: count,
+      runs: count,
+      targeted: count,
+      sent: count,
+      clicked: count,
+      converted: count,
+      conversionRate: z.number().nullable(),
+    }),
+  ),
   definitions: z.record(z.string(), bilingual),
   freshness: z.object({ eventsThrough: z.string().nullable(), computedAt: z.string() }),
 });

@@ -36,7 +36,7 @@ export function campaignDeps(ctx: Pick<RouteContext, 'stores' | 'clock' | 'segme
 /**
  * /v1/campaigns: campaigns as versions (create, save), maker-checker review, pause/resume/cancel; runs, progress,
  * preview and outbox in campaign-runs.ts. Audiences are bank-wide groups, so admins and analysts only; authoring and
- * control need content.write, deciding content.approve (never on one's own version).
+ * control need campaigns.write, deciding campaigns.approve (never on one's own version).
  */
 export function registerCampaignRoutes(api: ZodApi, ctx: RouteContext): void {
   const deps = campaignDeps(ctx);
@@ -68,7 +68,7 @@ export function registerCampaignRoutes(api: ZodApi, ctx: RouteContext): void {
       },
     },
     async (req, reply) => {
-      const who = await wholeBank(req, ctx, 'content.write');
+      const who = await wholeBank(req, ctx, 'campaigns.write');
       return reply.code(201).send(unwrap(await createCampaign(deps, who.actor, req.body)));
     },
   );
@@ -103,14 +103,14 @@ export function registerCampaignRoutes(api: ZodApi, ctx: RouteContext): void {
       },
     },
     async (req) => {
-      const who = await wholeBank(req, ctx, 'content.write');
+      const who = await wholeBank(req, ctx, 'campaigns.write');
       return unwrap(await saveCampaignVersion(deps, who.actor, req.params.id, req.body));
     },
   );
 
   const review = (
     action: ReviewStep['action'],
-    permission: 'content.write' | 'content.approve',
+    permission: 'campaigns.write' | 'campaigns.approve',
     summary: string,
   ) =>
     api.post(
@@ -130,13 +130,13 @@ export function registerCampaignRoutes(api: ZodApi, ctx: RouteContext): void {
         return unwrap(await reviewCampaign(deps, who.actor, req.params.id, req.params.version, step));
       },
     );
-  review('submit', 'content.write', 'Submit a draft (or rejected) version for approval');
+  review('submit', 'campaigns.write', 'Submit a draft (or rejected) version for approval');
   review(
     'approve',
-    'content.approve',
+    'campaigns.approve',
     'Approve a submitted version (not your own): new runs use it; scheduled now, the first run starts',
   );
-  review('reject', 'content.approve', 'Reject a submitted version (not your own), with a note');
+  review('reject', 'campaigns.approve', 'Reject a submitted version (not your own), with a note');
 
   const control = (action: 'pause' | 'resume' | 'cancel', summary: string) =>
     api.post(
@@ -150,7 +150,7 @@ export function registerCampaignRoutes(api: ZodApi, ctx: RouteContext): void {
         },
       },
       async (req) => {
-        const who = await wholeBank(req, ctx, 'content.write');
+        const who = await wholeBank(req, ctx, 'campaigns.write');
         return unwrap(await controlCampaign(deps, who.actor, req.params.id, action));
       },
     );

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CONTENT_TYPES, contentDraftSchema, VARIANT_KINDS } from '../../campaigns/content/model.ts';
+import { ProductRole } from '../../contracts/product.ts';
 import { text } from '../../shared/text.ts';
 import { rowId } from '../http.ts';
 
@@ -83,13 +84,17 @@ export const variables = z.object({
   tags: z.array(z.object({ key: z.string(), name: z.object({ en: z.string(), zh: z.string() }) })),
 });
 
-export const products = z.object({
-  products: z.array(
-    z.object({
-      id: z.string(),
-      name: z.string(),
-      category: z.string(),
-      role: z.string().nullable().describe('traffic, hot_selling or profit'),
-    }),
-  ),
+export const product = z.object({
+  id: z.string(),
+  name: z.string(),
+  category: z.string(),
+  role: ProductRole.nullable().describe('the product role; null when not classified'),
+});
+
+export const products = z.object({ products: z.array(product) });
+
+export const productId = z.object({ id: text().min(1).max(64).describe("a product's id") });
+
+export const productRoleInput = z.object({
+  role: ProductRole.nullable().describe('the new role; null clears it'),
 });

@@ -9,12 +9,8 @@ import {
   sensitiveWords,
 } from '../../campaigns/content/library.ts';
 import { previewContent } from '../../campaigns/content/preview.ts';
-import {
-  contentItem,
-  productChoices,
-  sensitiveWordsAreDefault,
-  templateVariables,
-} from '../../campaigns/content/read.ts';
+import { productChoices, setProductRole } from '../../campaigns/content/products.ts';
+import { contentItem, sensitiveWordsAreDefault, templateVariables } from '../../campaigns/content/read.ts';
 import { saveSensitiveWords } from '../../campaigns/content/words.ts';
 import { reviewStep, type ReviewStep } from '../../campaigns/review.ts';
 import { AppError } from '../../shared/errors.ts';
@@ -26,8 +22,9 @@ const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody,
 
 /**
  * /v1/content: the content library — items and versions, maker-checker review, the editor's variables and rendered
- * preview, the bank's sensitive words. Bank-wide (admins and analysts); writing needs content.write, deciding
- * content.approve (never on one's own version), the word list policy.manage.
+ * preview, the bank's sensitive words; the products content is about and their roles. Bank-wide (admins and
+ * analysts); writing needs content.write, deciding content.approve (never on one's own version), the word list
+ * policy.manage, a product's role products.write.
  */
 export function registerContentRoutes(api: ZodApi, ctx: RouteContext): void {
   const db = ctx.stores.operational.db;
@@ -98,6 +95,24 @@ export function registerContentRoutes(api: ZodApi, ctx: RouteContext): void {
     async (req) => {
       await wholeBank(req, ctx, 'analytics.read');
       return { products: await productChoices(db) };
+    },
+  );
+
+  api.patch(
+    '/v1/products/:id',
+    {
+      schema: {
+        tags: ['content'],
+        summary:
+          "Set a product's role (traffic, hot-selling, main-profit; null clears it), audited old and new",
+        params: s.productId,
+        body: s.productRoleInput,
+        response: { 200: s.product, ...errors },
+      },
+    },
+    async (req) => {
+      const who = await wholeBank(req, ctx, 'products.write');
+      return unwrap(await setProductRole(deps, who.actor, req.params.id, req.body.role));
     },
   );
 

@@ -37,10 +37,3 @@ export async function templateVariables(db: Kysely<Database>): Promise<{
 export async function sensitiveWordsAreDefault(db: Kysely<Database>): Promise<boolean> {
   return (await db.selectFrom('sensitive_words').select('word').limit(1).executeTakeFirst()) === undefined;
 }
-
-/** The bank's products a product post may name, by name. */
-export async function productChoices(
-  db: Kysely<Database>,
-): Promise<{ id: string; name: string; category: string; role: string | null }[]> {
-  return db.selectFrom('products').select(['id', 'name', 'category', 'role']).orderBy('name').execute();
-}

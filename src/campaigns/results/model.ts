@@ -1,4 +1,6 @@
 import type { Comparison } from '../../analytics/experiments/lift.ts';
+import type { Bilingual } from '../../contracts/common.ts';
+import type { ProductRole } from '../../contracts/product.ts';
 
 // What a campaign run achieved, as the Results page, `flywheel campaigns results` and the CSV export show it. Every
 // figure counts distinct customers and says what it counts (the `definition` texts), and the answer says how fresh
@@ -55,11 +57,20 @@ export interface ConversionDefinition {
   readonly open: boolean;
 }
 
+/** The product a campaign's content is about, with its role as it is now (roles are edited; results follow). */
+export interface ResultProduct {
+  readonly id: string;
+  readonly name: string;
+  readonly role: ProductRole | null;
+}
+
 /** A run's results. */
 export interface CampaignResults {
   readonly campaignId: number;
   readonly campaignName: string;
   readonly run: ResultRun;
+  /** The product of the run's content; null when the content names none (an event, a brand post). */
+  readonly product: ResultProduct | null;
   readonly conversion: ConversionDefinition | null;
   readonly funnel: { readonly stage: ResultStage; readonly customers: number }[];
   readonly totals: StageCounts;
@@ -112,5 +123,64 @@ export const RESULT_DEFINITIONS: CampaignResults['definitions'] = Object.freeze(
   lift: {
     zh: '计划触达客户转化率减去对照组转化率（两比例 z 检验，95% 置信区间）',
     en: 'Conversion rate of targeted customers minus that of the control group (two-proportion z test, 95% interval)',
+  },
+});
+
+/** The groups of the comparison by product role: each role, and `none` for content without a classified product. */
+export type RoleGroup = ProductRole | 'none';
+
+/** One product role's runs, summed. */
+export interface ProductRoleTotals {
+  readonly role: RoleGroup;
+  readonly campaigns: number;
+  readonly runs: number;
+  readonly targeted: number;
+  readonly sent: number;
+  readonly clicked: number;
+  readonly converted: number;
+  /** Converted over targeted, of the runs whose campaign sets a conversion event; null when none does. */
+  readonly conversionRate: number | null;
+}
+
+/** Finished runs of every campaign in a date range, compared by the role of their content's product. */
+export interface ResultsByProductRole {
+  readonly from: string;
+  readonly to: string;
+  readonly roles: ProductRoleTotals[];
+  readonly definitions: Readonly<
+    Record<'role' | 'runs' | 'targeted' | 'sent' | 'clicked' | 'converted' | 'conversionRate', Bilingual>
+  >;
+  readonly freshness: CampaignResults['freshness'];
+}
+
+/** What each figure of the comparison by product role counts. */
+export const BY_ROLE_DEFINITIONS: ResultsByProductRole['definitions'] = Object.freeze({
+  role: {
+    zh: '活动内容所关联产品的当前角色（引流、热销、主力盈利）；内容未关联产品或产品未分类记为“无”',
+    en: "The current role of the product the campaign's content is about (traffic, hot-selling, main profit); none when the content names no product or the product has no role",
+  },
+  runs: {
+    zh: '区间内（按银行时区的营业日）已完成的活动运行次数',
+    en: "Runs completed in the range (business days in the bank's zone)",
+  },
+  targeted: {
+    zh: '各次运行计划触达客户数之和（同一客户在两次运行中计两次）',
+    en: 'Sum over the runs of the customers each planned for a message (a customer of two runs counts twice)',
+  },
+  sent: {
+    zh: '各次运行渠道已接收消息的客户数之和',
+    en: 'Sum over the runs of the customers whose message a channel accepted',
+  },
+  clicked: {
+    zh: '各次运行点击消息中链接的客户数之和',
+    en: 'Sum over the runs of the customers who clicked a link in the message',
+  },
+  converted: {
+    zh: '各次运行计划触达客户中在转化窗口内转化的客户数之和（窗口未结束时截至当前）',
+    en: 'Sum over the runs of the targeted customers with the conversion event within the window (through now while it is open)',
+  },
+  conversionRate: {
+    zh: '转化客户数除以计划触达客户数，仅计设置了转化事件的活动的运行',
+    en: 'Converted over targeted, counting only runs of campaigns that set a conversion event',
   },
 });

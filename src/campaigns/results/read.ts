@@ -4,6 +4,7 @@ import { RoaringBitmap32 } from '../../shared/bitmap.ts';
 import type { EventStore } from '../../store/events/store.ts';
 import type { Database } from '../../store/operational/database.ts';
 import { deserializeBitmap, loadTagSnapshot } from '../../tags/snapshot-store.ts';
+import type { ResultProduct } from './model.ts';
 
 // The facts behind a run's results, each as a bitmap of customers: the run's audience, control group and targeted
 // customers (operational store), the message lifecycle events and conversions (event store), and the groups a
@@ -139,4 +140,19 @@ export async function readGroups(
   for (const [value, members] of snapshot?.tags.get(LIFECYCLE_TAG) ?? [])
     stages.set(value, RoaringBitmap32.and(members, within));
   return { tiers, stages };
+}
+
+/** The product each content item is about, with its role now; items naming no product are left out. */
+export async function contentProducts(
+  db: Kysely<Database>,
+  contentIds: readonly number[],
+): Promise<Map<number, ResultProduct>> {
+  if (contentIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('content_items as c')
+    .innerJoin('products as p', 'p.id', 'c.product_id')
+    .select(['c.id as contentId', 'p.id', 'p.name', 'p.role'])
+    .where('c.id', 'in', [...new Set(contentIds)])
+    .execute();
+  return new Map(rows.map(({ contentId, ...product }) => [contentId, product]));
 }

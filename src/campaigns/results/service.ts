@@ -8,7 +8,7 @@ import { RoaringBitmap32 } from '../../shared/bitmap.ts';
 import type { CampaignDraft } from '../model.ts';
 import { breakdown, conversionLift, runCost, stageCounts } from './compute.ts';
 import { RESULT_DEFINITIONS, RESULT_STAGES, type CampaignResults, type ResultRun } from './model.ts';
-import { readGroups, readRunSets } from './read.ts';
+import { contentProducts, readGroups, readRunSets } from './read.ts';
 
 // A campaign run's results: which run (the one asked for, else the latest that started), its conversion window
 // (from the run's start for the campaign's window, cut at now while open), the customer sets, then the figures.
@@ -32,6 +32,35 @@ async function pickRun(db: Kysely<Database>, campaignId: number, runId: number |
   return q.executeTakeFirst();
 }
 
+/** A started run's row, as results read it. */
+export type RunRow = NonNullable<Awaited<ReturnType<typeof pickRun>>>;
+
+/**
+ * The customer sets and stage counts of one started run, its campaign version's draft and conversion window (from
+ * the run's start for the campaign's window, cut at now while open): what one run's results and the comparison
+ * across campaigns both count from.
+ */
+export async function runFigures(deps: ResultsDeps, campaignId: number, row: RunRow) {
+  const version = await deps.db
+    .selectFrom('campaign_versions')
+    .select('body')
+    .where('campaign_id', '=', campaignId)
+    .where('version', '=', row.version)
+    .executeTakeFirstOrThrow();
+  const draft = version.body as unknown as CampaignDraft;
+  const now = deps.clock.now();
+  const start = new Date(row.prepared_at!);
+  const end = draft.conversion ? new Date(start.getTime() + draft.conversion.windowDays * DAY_MS) : null;
+  const until = end && end < now ? end : now;
+  const sets = await readRunSets(
+    deps.db,
+    deps.events,
+    { id: Number(row.id), audience: row.audience, control: row.control },
+    draft.conversion ? { event: draft.conversion.event, from: start, until } : null,
+  );
+  return { draft, now, start, end, until, sets, totals: stageCounts(sets) };
+}
+
 /** The results of one run of a campaign (the latest started run unless `runId` names one). */
 export async function campaignResults(
   deps: ResultsDeps,
@@ -53,29 +82,14 @@ export async function campaignResults(
           ? `campaign ${campaignId} has not started a run yet`
           : `campaign ${campaignId} has no started run ${options.runId}`,
     });
-  const version = await deps.db
-    .selectFrom('campaign_versions')
-    .select('body')
-    .where('campaign_id', '=', campaignId)
-    .where('version', '=', row.version)
-    .executeTakeFirstOrThrow();
-  const draft = version.body as unknown as CampaignDraft;
-  const now = deps.clock.now();
-  const start = new Date(row.prepared_at!);
-  const end = draft.conversion ? new Date(start.getTime() + draft.conversion.windowDays * DAY_MS) : null;
-  const until = end && end < now ? end : now;
-  const runId = Number(row.id);
-  const sets = await readRunSets(
-    deps.db,
-    deps.events,
-    { id: runId, audience: row.audience, control: row.control },
-    draft.conversion ? { event: draft.conversion.event, from: start, until } : null,
-  );
-  const groups = await readGroups(deps.db, RoaringBitmap32.or(sets.audience, sets.targeted), row.as_of);
-  const totals = stageCounts(sets);
+  const { draft, now, start, end, until, sets, totals } = await runFigures(deps, campaignId, row);
+  const [groups, products] = await Promise.all([
+    readGroups(deps.db, RoaringBitmap32.or(sets.audience, sets.targeted), row.as_of),
+    contentProducts(deps.db, [draft.content.id]),
+  ]);
   const { lift, reason } = conversionLift(totals, draft.conversion !== undefined);
   const run: ResultRun = {
-    id: runId,
+    id: Number(row.id),
     version: row.version,
     status: row.status,
     slot: iso(row.slot)!,
@@ -87,6 +101,7 @@ export async function campaignResults(
     campaignId,
     campaignName: campaign.name,
     run,
+    product: products.get(draft.content.id) ?? null,
     conversion:
       draft.conversion && end
         ? {

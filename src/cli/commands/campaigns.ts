@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
-import { permissionsOf, type Permission } from '../../auth/principal.ts';
+import type { Permission } from '../../auth/principal.ts';
 import { segmentAudience } from '../../campaigns/audience.ts';
 import { campaignResults } from '../../campaigns/results/service.ts';
 import { campaignRuns } from '../../campaigns/progress.ts';
@@ -17,14 +17,14 @@ import {
 import { reviewStep, type ReviewStep } from '../../campaigns/review.ts';
 import { SegmentService } from '../../segments/service.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { err, ok, type Failure, type Result } from '../../shared/errors.ts';
+import { ok } from '../../shared/errors.ts';
 import { createLogger } from '../../shared/logger.ts';
 import type { Database } from '../../store/operational/database.ts';
 import type { Stores } from '../../store/stores.ts';
 import { tagSource } from '../../tags/segment-source.ts';
 import { configOrExit, positiveInt } from '../main.ts';
 import { withStores } from '../stores.ts';
-import { cliActor } from './admin.ts';
+import { actor, print, refused } from './acting.ts';
 
 // `flywheel campaigns …`: list, create from a JSON draft, preview the waterfall, submit, approve or reject (as a named
 // user: maker-checker needs a checker who is not the author), run now (queue and prepare; the worker sends), status
@@ -50,53 +50,6 @@ function run(action: (c: Context) => Promise<number>): Promise<void> {
     const deps = { db: stores.operational.db, clock, audience: segmentAudience(segments) };
     return action({ stores, clock, deps });
   });
-}
-
-/** Prints a refusal with each located problem; exit code 1. */
-function refused(failure: Failure): number {
-  console.error(`error: ${failure.message}`);
-  const details = failure.details as { issues?: unknown } | unknown[] | undefined;
-  const issues = Array.isArray(details) ? details : (details as { issues?: unknown })?.issues;
-  if (Array.isArray(issues))
-    for (const i of issues as { path: unknown; message: string }[])
-      console.error(`  ${Array.isArray(i.path) ? i.path.join('.') : String(i.path)}: ${i.message}`);
-  return 1;
-}
-
-/** Prints a result as JSON or by `text`; 0, or 1 with the refusal. */
-function print<T>(result: Result<T>, json: boolean | undefined, text: (value: T) => string): number {
-  if (!result.ok) return refused(result.error);
-  console.log(json ? JSON.stringify(result.value, null, 2) : text(result.value));
-  return 0;
-}
-
-/**
- * Who acts: `--as <username>`, an active user holding `permission` (audited as `user:<name>`); without it the
- * operator of this machine (`cli:<login>`), except where a named user is required.
- */
-async function actor(
-  db: Kysely<Database>,
-  username: string | undefined,
-  permission: Permission,
-  required = false,
-): Promise<Result<string>> {
-  if (username === undefined)
-    return required
-      ? err({ code: 'bad_request', message: `--as <username>: a user holding ${permission} must act` })
-      : ok(cliActor());
-  const user = await db
-    .selectFrom('users')
-    .select(['username', 'role', 'grants', 'status'])
-    .where('username', '=', username)
-    .executeTakeFirst();
-  if (!user || user.status !== 'active')
-    return err({ code: 'not_found', message: `--as: no active user ${username}` });
-  if (!permissionsOf(user.role, user.grants).has(permission))
-    return err({
-      code: 'forbidden',
-      message: `--as: ${username} (${user.role}) lacks permission ${permission}`,
-    });
-  return ok(`user:${user.username}`);
 }
 
 /** The body of a campaign's version (latest unless given). */
@@ -136,7 +89,7 @@ export function registerCampaignCommands(program: Command): void {
       'create a campaign from a JSON draft (population, content, channels, schedule, control group)',
     )
     .requiredOption('--file <draft.json>', 'the draft (src/campaigns/model.ts)')
-    .option('--as <username>', 'act as this user (content.write)')
+    .option('--as <username>', 'act as this user (campaigns.write)')
     .option('--json', 'print JSON')
     .action((opts: { file: string; as?: string; json?: boolean }) =>
       run(async ({ deps }) => {
@@ -147,7 +100,7 @@ export function registerCampaignCommands(program: Command): void {
           console.error(`error: ${opts.file}: ${(error as Error).message}`);
           return 1;
         }
-        const who = await actor(deps.db, opts.as, 'content.write');
+        const who = await actor(deps.db, opts.as, 'campaigns.write');
         if (!who.ok) return refused(who.error);
         return print(
           await createCampaign(deps, who.value, draft),
@@ -212,19 +165,19 @@ export function registerCampaignCommands(program: Command): void {
           );
         }),
       );
-  review('submit', 'content.write', false);
-  review('approve', 'content.approve', true);
-  review('reject', 'content.approve', true);
+  review('submit', 'campaigns.write', false);
+  review('approve', 'campaigns.approve', true);
+  review('reject', 'campaigns.approve', true);
 
   campaigns
     .command('run')
     .description('start a run now: queue and prepare it (the worker sends it)')
     .argument('<id>', 'campaign id', positiveInt)
-    .option('--as <username>', 'act as this user (content.write)')
+    .option('--as <username>', 'act as this user (campaigns.write)')
     .option('--json', 'print JSON')
     .action((id: number, opts: { as?: string; json?: boolean }) =>
       run(async ({ deps }) => {
-        const who = await actor(deps.db, opts.as, 'content.write');
+        const who = await actor(deps.db, opts.as, 'campaigns.write');
         if (!who.ok) return refused(who.error);
         const started = await startRunNow(deps, who.value, id);
         if (started.ok && started.value.status === 'failed')

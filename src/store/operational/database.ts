@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { ProductRole } from '../../contracts/product.ts';
 import type { CampaignTables } from './campaign-tables.ts';
 import type { ContentTables } from './content-tables.ts';
 import type { ExperimentTables } from './experiment-tables.ts';
@@ -17,7 +18,7 @@ export type UserRole = 'admin' | 'analyst' | 'branch_head' | 'account_manager';
 export type Tier = 'mass' | 'gold' | 'platinum' | 'diamond' | 'private';
 export type ProductCategory =
   'current_deposit' | 'time_deposit' | 'wealth' | 'fund' | 'insurance' | 'loan' | 'credit_card';
-export type ProductRole = 'traffic' | 'hot_selling' | 'profit';
+export type { ProductRole };
 export type ConsentChannel = 'sms' | 'email' | 'phone' | 'wecom' | 'app_push';
 
 export interface OrgUnitTable {

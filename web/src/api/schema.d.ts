@@ -336,7 +336,12 @@ export interface paths {
                 mustChangePassword: boolean;
                 /** @description permissions granted beyond the role */
                 grants: (
-                  'tags.sql' | 'audit.read' | 'segments.export' | 'customers.export' | 'content.approve'
+                  | 'tags.sql'
+                  | 'audit.read'
+                  | 'segments.export'
+                  | 'customers.export'
+                  | 'content.approve'
+                  | 'campaigns.approve'
                 )[];
                 /** @description ISO timestamp */
                 createdAt: string;
@@ -345,7 +350,12 @@ export interface paths {
               }[];
               /** @description the permissions an administrator may grant */
               grantable: (
-                'tags.sql' | 'audit.read' | 'segments.export' | 'customers.export' | 'content.approve'
+                | 'tags.sql'
+                | 'audit.read'
+                | 'segments.export'
+                | 'customers.export'
+                | 'content.approve'
+                | 'campaigns.approve'
               )[];
             };
           };
@@ -691,7 +701,12 @@ export interface paths {
             status?: 'active' | 'disabled';
             /** @description the complete set of granted permissions after the change */
             grants?: (
-              'tags.sql' | 'audit.read' | 'segments.export' | 'customers.export' | 'content.approve'
+              | 'tags.sql'
+              | 'audit.read'
+              | 'segments.export'
+              | 'customers.export'
+              | 'content.approve'
+              | 'campaigns.approve'
             )[];
           };
         };
@@ -716,7 +731,12 @@ export interface paths {
               mustChangePassword: boolean;
               /** @description permissions granted beyond the role */
               grants: (
-                'tags.sql' | 'audit.read' | 'segments.export' | 'customers.export' | 'content.approve'
+                | 'tags.sql'
+                | 'audit.read'
+                | 'segments.export'
+                | 'customers.export'
+                | 'content.approve'
+                | 'campaigns.approve'
               )[];
               /** @description ISO timestamp */
               createdAt: string;
@@ -12672,8 +12692,11 @@ export interface paths {
                 id: string;
                 name: string;
                 category: string;
-                /** @description traffic, hot_selling or profit */
-                role: string | null;
+                /**
+                 * @description the product role; null when not classified
+                 * @enum {string|null}
+                 */
+                role: 'traffic' | 'hot_selling' | 'profit' | null;
               }[];
             };
           };
@@ -12761,6 +12784,139 @@ export interface paths {
     options?: never;
     head?: never;
     patch?: never;
+    trace?: never;
+  };
+  '/v1/products/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Set a product's role (traffic, hot-selling, main-profit; null clears it), audited old and new */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description a product's id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @description the new role; null clears it
+             * @enum {string|null}
+             */
+            role: 'traffic' | 'hot_selling' | 'profit' | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              name: string;
+              category: string;
+              /**
+               * @description the product role; null when not classified
+               * @enum {string|null}
+               */
+              role: 'traffic' | 'hot_selling' | 'profit' | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
     trace?: never;
   };
   '/v1/content/preview': {
@@ -16650,6 +16806,16 @@ export interface paths {
                 finishedAt: string | null;
                 asOf: string | null;
               };
+              /** @description the product of the run's content with its role now; null when the content names none */
+              product: {
+                id: string;
+                name: string;
+                /**
+                 * @description traffic (brings customers in), hot_selling (sells in volume) or profit (main profit)
+                 * @enum {string|null}
+                 */
+                role: 'traffic' | 'hot_selling' | 'profit' | null;
+              } | null;
               conversion: {
                 event: string;
                 windowDays: number;
@@ -16869,6 +17035,145 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/campaign-results/by-product-role': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Runs completed in a range of business days, every campaign, summed by the role of their content's product (traffic, hot-selling, main profit, none): targeted, sent, clicked, converted, conversion rate */
+    get: {
+      parameters: {
+        query?: {
+          /** @description first business day of the range, YYYY-MM-DD (default: 89 days before `to`) */
+          from?: string;
+          /** @description last business day of the range, YYYY-MM-DD (default: today) */
+          to?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              from: string;
+              to: string;
+              roles: {
+                role: ('traffic' | 'hot_selling' | 'profit') | 'none';
+                campaigns: number;
+                runs: number;
+                targeted: number;
+                sent: number;
+                clicked: number;
+                converted: number;
+                conversionRate: number | null;
+              }[];
+              definitions: {
+                [key: string]: {
+                  zh: string;
+                  en: string;
+                };
+              };
+              freshness: {
+                eventsThrough: string | null;
+                computedAt: string;
+              };
+            };
+          };
+        };
         /** @description Default Response */
         400: {
           headers: {

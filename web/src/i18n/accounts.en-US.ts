@@ -33,6 +33,7 @@ export const accountsEnUS = {
   'admin.permission.segments.export': 'Export customer groups',
   'admin.permission.customers.export': 'Export customer lists',
   'admin.permission.content.approve': 'Approve content (compliance review)',
+  'admin.permission.campaigns.approve': 'Approve campaigns (maker-checker)',
 
   'admin.users.title': 'Users',
   'admin.users.subtitle':

@@ -34,6 +34,7 @@ export const accountsZhCN: Record<keyof typeof accountsEnUS, string> = {
   'admin.permission.segments.export': '导出客群',
   'admin.permission.customers.export': '导出客户名单',
   'admin.permission.content.approve': '审批内容（合规审核）',
+  'admin.permission.campaigns.approve': '审批活动（双人复核）',
 
   'admin.users.title': '用户',
   'admin.users.subtitle': '谁可以登录、以何种角色和数据范围登录，以及角色之外额外授予的权限。',

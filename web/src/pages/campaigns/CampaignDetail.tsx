@@ -64,7 +64,7 @@ export function CampaignDetail({ id }: { id: number }) {
       message.error(errorText(e));
     }
   };
-  const writer = me.permissions.includes('content.write');
+  const writer = me.permissions.includes('campaigns.write');
   const population = draft.population as { segmentId?: string; rule?: { in?: string[] } };
   const schedule = draft.schedule;
   return (

@@ -8,10 +8,11 @@ import { formatDateTime } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { navigate } from '../../router.ts';
 import { campaignsApi, type Campaign } from './api.ts';
+import { ByRoleCard } from './ByRoleCard.tsx';
 import { purposeKey } from './labels.ts';
 import { StatusTag } from './StatusTag.tsx';
 
-/** Every campaign with its status; a row opens its detail. */
+/** Every campaign with its status (a row opens its detail), and their results compared by product role. */
 export function CampaignList() {
   const { t } = useI18n();
   const me = useMe();
@@ -22,7 +23,7 @@ export function CampaignList() {
         title={t('campaign.title')}
         subtitle={t('campaign.subtitle')}
         extra={
-          me.permissions.includes('content.write') && (
+          me.permissions.includes('campaigns.write') && (
             <Button
               type="primary"
               icon={<PlusOutlined />}
@@ -66,6 +67,7 @@ export function CampaignList() {
           ]}
         />
       </Card>
+      <ByRoleCard />
     </>
   );
 }

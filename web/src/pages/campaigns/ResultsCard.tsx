@@ -8,6 +8,7 @@ import { formatCnyFull, formatDateTime, formatInteger, formatPercent } from '../
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/en-US.ts';
 import { campaignsApi, type Results } from './api.ts';
+import { productRoleKey } from './labels.ts';
 
 type Group = Results['byTier'][number];
 
@@ -75,6 +76,11 @@ export function ResultsCard({ campaignId, tick }: { campaignId: number; tick: nu
           at: formatDateTime(r.freshness.computedAt),
         })}
       </Typography.Text>
+      {r.product && (
+        <Typography.Paragraph type="secondary" data-testid="results-product" style={{ margin: 0 }}>
+          {t('res.product', { name: r.product.name, role: t(productRoleKey(r.product.role)) })}
+        </Typography.Paragraph>
+      )}
       <Row gutter={16} style={{ marginTop: 12 }}>
         <Col xs={24} lg={12}>
           <Typography.Text strong>{t('res.funnel')}</Typography.Text>

@@ -33,6 +33,8 @@ export const HOLDING_REMINDER_KINDS = every<Reminder['kind']>()([
   'loan_repayment',
   'fund_auto_investment',
 ]);
+export type ProductRole = NonNullable<Body<'patch', '/v1/products/{id}'>['role']>;
+export type ByProductRole = Answer<'get', '/v1/campaign-results/by-product-role'>;
 type Review = 'submit' | 'approve' | 'reject';
 const id = (n: number) => ({ path: { id: n } });
 const version = (n: number, v: number) => ({ path: { id: n, version: v } });
@@ -59,6 +61,8 @@ export const contentApi = {
   variables: (signal?: AbortSignal) => ok(client.GET('/v1/content/variables', { signal })),
   products: (signal?: AbortSignal) =>
     ok(client.GET('/v1/content/products', { signal })).then((r) => r.products),
+  setProductRole: (productId: string, role: ProductRole | null) =>
+    ok(client.PATCH('/v1/products/{id}', { params: { path: { id: productId } }, body: { role } })),
   words: (signal?: AbortSignal) => ok(client.GET('/v1/content/sensitive-words', { signal })),
   saveWords: (words: string[]) => ok(client.PUT('/v1/content/sensitive-words', { body: { words } })),
 };
@@ -109,6 +113,8 @@ export const campaignsApi = {
     ok(client.GET('/v1/campaigns/{id}/outbox', { params: { ...id(n), query }, signal })),
   results: (n: number, signal?: AbortSignal) =>
     ok(client.GET('/v1/campaigns/{id}/results', { params: { ...id(n), query: {} }, signal })),
+  byProductRole: (signal?: AbortSignal) =>
+    ok(client.GET('/v1/campaign-results/by-product-role', { params: { query: {} }, signal })),
   /** The CSV export's address (a plain link: the session cookie authenticates it). */
   resultsCsvUrl: (n: number, run: number, lang: string) =>
     `/v1/campaigns/${n}/results.csv?run=${run}&lang=${lang === 'zh-CN' ? 'zh' : 'en'}`,

@@ -1,4 +1,5 @@
 import type { MessageKey } from '../../i18n/en-US.ts';
+import type { ProductRole } from './api.ts';
 
 // Message keys of the area's enumerations: the server's values are never shown raw.
 
@@ -35,3 +36,13 @@ export const VARIANT_FIELDS = {
   wecom: ['text'],
   manager_script: ['text'],
 } as const;
+
+// Every product role of the API (src/contracts/product.ts), in the order the bank reads them: a record, so that a role
+// the API adds is a type error here until it is listed.
+const ROLE_ORDER: Record<ProductRole, number> = { traffic: 0, hot_selling: 1, profit: 2 };
+/** Product roles in order. */
+export const PRODUCT_ROLES = (Object.keys(ROLE_ORDER) as ProductRole[]).sort(
+  (a, b) => ROLE_ORDER[a] - ROLE_ORDER[b],
+);
+/** The message key of a product role's label (`none` when unclassified). */
+export const productRoleKey = (role: string | null) => `product.role.${role ?? 'none'}` as MessageKey;
