@@ -1,7 +1,8 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
-// N=2^15 keeps a login near 50 ms on the target machine while making offline guessing expensive.
-const PARAMS = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
+/** scrypt's cost as log2 N: 15 keeps a login near 50 ms on the target machine while making guessing expensive. */
+export const DEFAULT_PASSWORD_COST = 15;
+const PARAMS = { r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
 const KEY_LENGTH = 32;
 
 function scryptAsync(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
@@ -10,11 +11,17 @@ function scryptAsync(password: string, salt: Buffer, options: ScryptOptions): Pr
   );
 }
 
-/** Hashes a password as `scrypt$N$r$p$salt$hash` (base64). */
-export async function hashPassword(password: string): Promise<string> {
+/** Hashes a password as `scrypt$N$r$p$salt$hash` (base64), N = 2^cost. */
+export async function hashPassword(password: string, cost = DEFAULT_PASSWORD_COST): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scryptAsync(password, salt, PARAMS);
-  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64'), key.toString('base64')].join('$');
+  const N = 2 ** cost;
+  const key = await scryptAsync(password, salt, { ...PARAMS, N });
+  return ['scrypt', N, PARAMS.r, PARAMS.p, salt.toString('base64'), key.toString('base64')].join('$');
+}
+
+/** A hash no password matches, at `cost`: checking a password against it takes as long as against a user's. */
+export function dummyHash(cost = DEFAULT_PASSWORD_COST): string {
+  return `scrypt$${2 ** cost}$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=`;
 }
 
 /** Checks a password against a stored hash in constant time. */

@@ -3,6 +3,7 @@ import { fixedClock } from '../shared/clock.ts';
 import { openMigratedMemoryStore } from '../../test/support/pglite.ts';
 import type { OperationalStore } from '../store/operational/store.ts';
 import { AuthService } from './service.ts';
+import { TEST_PASSWORD_COST } from '../../test/support/password-cost.ts';
 
 let store: OperationalStore;
 let auth: AuthService;
@@ -10,7 +11,7 @@ const clock = fixedClock('2026-11-23T10:00:00Z');
 
 beforeAll(async () => {
   store = await openMigratedMemoryStore();
-  auth = new AuthService({ db: store.db, clock, sessionTtlHours: 12 });
+  auth = new AuthService({ db: store.db, clock, sessionTtlHours: 12, passwordCost: TEST_PASSWORD_COST });
 });
 afterAll(async () => store.close());
 
@@ -34,6 +35,25 @@ describe('AuthService', () => {
       .where('action', '=', 'user.create')
       .execute();
     expect(audit.map((a) => a.details)).toContainEqual({ username: 'li.na', role: 'analyst' });
+  });
+
+  it('hashes at the production cost by default; a stored hash keeps its own cost when the setting changes', async () => {
+    const production = new AuthService({ db: store.db, clock, sessionTtlHours: 12 });
+    expect(production.passwordCost).toBe(15);
+    const created = await production.createUser(
+      { username: 'wang.wei', role: 'analyst', password: 'battery staple' },
+      'test',
+    );
+    expect(created.ok).toBe(true);
+    const row = await store.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('username', '=', 'wang.wei')
+      .executeTakeFirstOrThrow();
+    expect(row.password_hash.split('$').slice(0, 4)).toEqual(['scrypt', '32768', '8', '1']);
+    // The suite's cheaper setting still signs in a user whose hash was made at the production cost.
+    const login = await auth.login('wang.wei', 'battery staple', '10.0.0.1');
+    expect(login.ok).toBe(true);
   });
 
   it('refuses duplicate usernames and short passwords', async () => {
@@ -97,6 +117,7 @@ describe('AuthService', () => {
       db: store.db,
       clock: fixedClock('2026-11-24T10:00:01Z'),
       sessionTtlHours: 12,
+      passwordCost: TEST_PASSWORD_COST,
     });
     expect(await later.principalForSession(session.value.token)).toBeNull();
   });

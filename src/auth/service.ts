@@ -9,7 +9,14 @@ import {
   recordLoginThrottled,
   type LoginThrottled,
 } from './login-throttle.ts';
-import { generatePassword, hashPassword, passwordPolicyProblem, verifyPassword } from './passwords.ts';
+import {
+  DEFAULT_PASSWORD_COST,
+  dummyHash,
+  generatePassword,
+  hashPassword,
+  passwordPolicyProblem,
+  verifyPassword,
+} from './passwords.ts';
 import { permissionsOf, type Principal } from './principal.ts';
 import { hashSecret, newSecret } from './tokens.ts';
 
@@ -34,11 +41,16 @@ export class AuthService {
   readonly #db: Kysely<Database>;
   readonly #clock: Clock;
   readonly #sessionTtlMs: number;
+  readonly #dummyHash: string;
+  /** scrypt's cost (log2 N) for new password hashes; a stored hash keeps the cost it was made with. */
+  readonly passwordCost: number;
 
-  constructor(deps: { db: Kysely<Database>; clock: Clock; sessionTtlHours: number }) {
+  constructor(deps: { db: Kysely<Database>; clock: Clock; sessionTtlHours: number; passwordCost?: number }) {
     this.#db = deps.db;
     this.#clock = deps.clock;
     this.#sessionTtlMs = deps.sessionTtlHours * 3600_000;
+    this.passwordCost = deps.passwordCost ?? DEFAULT_PASSWORD_COST;
+    this.#dummyHash = dummyHash(this.passwordCost);
   }
 
   /** Creates a user; returns the password (generated when none was given). */
@@ -53,7 +65,7 @@ export class AuthService {
     const password = input.password ?? generatePassword();
     const weak = passwordPolicyProblem(password, username);
     if (weak) return err({ code: 'bad_request', message: `password: ${weak}` });
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await hashPassword(password, this.passwordCost);
     return this.#db.transaction().execute(async (trx) => {
       const unknown = await unknownReferences(trx, input);
       if (!unknown.ok) return unknown;
@@ -110,7 +122,7 @@ export class AuthService {
       .executeTakeFirst();
     const user = found?.status === 'active' ? found : undefined;
     // Verify against a dummy hash when the user is unknown, so timing does not reveal which usernames exist.
-    const valid = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
+    const valid = await verifyPassword(password, user?.password_hash ?? this.#dummyHash);
     if (!user || !valid) {
       const reason = !found ? 'unknown_user' : !user ? 'disabled' : 'wrong_password';
       await recordLoginFailure(this.#db, { ...attempt, reason });
@@ -271,8 +283,6 @@ async function unknownReferences(
     details,
   });
 }
-
-const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
 function userPrincipal(user: {
   id: number;

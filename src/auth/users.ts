@@ -181,6 +181,7 @@ export async function updateUser(
 export async function changeOwnPassword(
   deps: Deps,
   input: { userId: number; current: string; next: string; sessionToken: string | undefined; address: string },
+  passwordCost?: number,
 ): Promise<Result<{ sessionsRevoked: number }, AccountFailure>> {
   const user = await deps.db
     .selectFrom('users')
@@ -207,7 +208,7 @@ export async function changeOwnPassword(
   if (weak) return field('newPassword', 'policy', weak);
   if (input.next === input.current)
     return field('newPassword', 'unchanged', 'must differ from the current one');
-  const passwordHash = await hashPassword(input.next);
+  const passwordHash = await hashPassword(input.next, passwordCost);
   return deps.db.transaction().execute(async (tx) => {
     await tx
       .updateTable('users')

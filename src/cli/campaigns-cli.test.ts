@@ -8,6 +8,7 @@ import { AuthService } from '../auth/service.ts';
 import { systemClock } from '../shared/clock.ts';
 import { migrate } from '../store/operational/migrate.ts';
 import { openOperationalStore } from '../store/operational/open.ts';
+import { TEST_PASSWORD_COST } from '../../test/support/password-cost.ts';
 
 // `flywheel campaigns …` end to end in child processes on embedded stores in a temporary data directory: create from
 // a JSON draft (located errors), preview, submit, approve as a named user other than the author, run now, status,
@@ -27,7 +28,12 @@ describe('flywheel campaigns', () => {
     await migrate(store);
     const clock = systemClock('Asia/Shanghai');
     const { contentId } = await seedCampaignBank(store.db, clock, N, [{ key: 'outbox', kind: 'outbox' }]);
-    const auth = new AuthService({ db: store.db, clock, sessionTtlHours: 1 });
+    const auth = new AuthService({
+      db: store.db,
+      clock,
+      sessionTtlHours: 1,
+      passwordCost: TEST_PASSWORD_COST,
+    });
     for (const [username, role] of [
       ['author', 'analyst'],
       ['checker', 'admin'],

@@ -49,6 +49,7 @@ export function loadConfig(
         when: e.FLYWHEEL_SEED_DEMO,
       }),
       sessionTtlHours: e.FLYWHEEL_SESSION_TTL_HOURS,
+      passwordCost: e.FLYWHEEL_PASSWORD_COST,
       eventsMaxBatch: e.FLYWHEEL_EVENTS_MAX_BATCH,
       handover: Object.freeze({
         chunk: e.FLYWHEEL_HANDOVER_CHUNK,

@@ -31,6 +31,8 @@ export const configSchema = z.object({
     .min(1)
     .max(24 * 30)
     .default(12),
+  /** scrypt's cost (log2 N) for new password hashes; lower only to make test suites quicker. */
+  FLYWHEEL_PASSWORD_COST: z.coerce.number().int().min(10).max(20).default(15),
   FLYWHEEL_EVENTS_MAX_BATCH: z.coerce.number().int().min(1).max(100_000).default(1000),
   FLYWHEEL_HANDOVER_CHUNK: z.coerce.number().int().min(1).max(10_000).default(500),
   /** Test-only: a pause between handover chunks, so a test can kill the process mid-job. */
@@ -120,6 +122,8 @@ export interface Config {
     readonly when: 'auto' | 'always' | 'never';
   };
   readonly sessionTtlHours: number;
+  /** scrypt's cost (log2 N) for new password hashes. */
+  readonly passwordCost: number;
   readonly eventsMaxBatch: number;
   /** Customers per handover transaction, and the pause between chunks (0 outside tests). */
   readonly handover: { readonly chunk: number; readonly chunkDelayMs: number };

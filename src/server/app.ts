@@ -84,6 +84,7 @@ export async function createApp(
       db: deps.stores.operational.db,
       clock: deps.clock,
       sessionTtlHours: deps.config.sessionTtlHours,
+      passwordCost: deps.config.passwordCost,
     }),
     tags:
       deps.tags ??

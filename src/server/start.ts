@@ -134,7 +134,12 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
 }
 
 async function ensureFirstAdmin(stores: Stores, config: Config, clock: Clock, print: (line: string) => void) {
-  const auth = new AuthService({ db: stores.operational.db, clock, sessionTtlHours: config.sessionTtlHours });
+  const auth = new AuthService({
+    db: stores.operational.db,
+    clock,
+    sessionTtlHours: config.sessionTtlHours,
+    passwordCost: config.passwordCost,
+  });
   if ((await auth.countUsers()) > 0) return;
   const created = await auth.createUser(
     { username: 'admin', role: 'admin', displayName: 'Administrator', mustChangePassword: true },

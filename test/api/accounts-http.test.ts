@@ -16,6 +16,7 @@ import {
 } from '../support/accounts-client.ts';
 import type { TestApp } from '../support/app.ts';
 import { createTestDatabase, postgresAvailable } from '../support/postgres.ts';
+import { TEST_PASSWORD_ENV } from '../support/password-cost.ts';
 
 // Issue #9 over HTTP, on PGlite and PostgreSQL: the audit-log viewer's filters, pages and CSV export; the session
 // cookie's Secure attribute; security headers on API, dashboard and /docs responses; cookie writes from another
@@ -236,6 +237,7 @@ describe('the first administrator made at start', () => {
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       FLYWHEEL_SEED_DEMO: 'never',
+      ...TEST_PASSWORD_ENV,
       FLYWHEEL_TAGS_DAILY_AT: 'off',
       ...(database ? { DATABASE_URL: database.url } : {}),
     });

@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import { closeStores, openStores } from '../../src/server/stores.ts';
 import { systemClock } from '../../src/shared/clock.ts';
 import { CLI_BIN } from '../support/cli.ts';
+import { TEST_PASSWORD_COST } from '../support/password-cost.ts';
 
 // Issue #9, item 6: `flywheel start` on a fresh data directory seeds the demo bank, then computes today's tags and
 // the bank's tag history in the background. A SIGTERM (what container orchestrators send, killing 10 s later) must
@@ -93,6 +94,7 @@ async function backgroundState() {
       db,
       clock: systemClock('Asia/Shanghai'),
       sessionTtlHours: 1,
+      passwordCost: TEST_PASSWORD_COST,
     }).createApiKey({ name: `check-${Date.now()}`, role: 'admin' }, 'test');
     return { pending: pending !== undefined, days: days.length, key: key.key };
   } finally {

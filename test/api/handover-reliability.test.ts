@@ -11,6 +11,7 @@ import type { Config } from '../../src/config/schema.ts';
 import { seedSyntheticBank } from '../support/synthetic-bank.ts';
 import { closeStores, openStores } from '../../src/server/stores.ts';
 import { systemClock } from '../../src/shared/clock.ts';
+import { TEST_PASSWORD_COST, TEST_PASSWORD_ENV } from '../support/password-cost.ts';
 
 // Crash safety of the one-click handover, end to end: the real server process runs a handover through the HTTP API,
 // is killed with SIGKILL in the middle of the job, is started again, and must finish the job with every customer
@@ -21,6 +22,7 @@ const dir = mkdtempSync(join(tmpdir(), 'flywheel-handover-kill-'));
 const env: Record<string, string> = {
   FLYWHEEL_DATA_DIR: dir,
   FLYWHEEL_SEED_DEMO: 'never',
+  ...TEST_PASSWORD_ENV,
   FLYWHEEL_TAGS_DAILY_AT: 'off',
   LOG_LEVEL: 'warn',
   // Small chunks with a pause between them make the job last long enough to be killed mid-way.
@@ -111,6 +113,7 @@ describe('handover survives a SIGKILL of the server mid-job', () => {
           db: stores.operational.db,
           clock: systemClock('Asia/Shanghai'),
           sessionTtlHours: 1,
+          passwordCost: TEST_PASSWORD_COST,
         });
         key = (await auth.createApiKey({ name: 'reliability', role: 'admin' }, 'test')).key;
       } finally {

@@ -24,6 +24,7 @@ import { openOperationalStore } from '../../src/store/operational/open.ts';
 import { TagService } from '../../src/tags/service.ts';
 import { openMigratedMemoryStore } from '../support/pglite.ts';
 import { createTestDatabase, postgresAvailable } from '../support/postgres.ts';
+import { TEST_PASSWORD_COST, TEST_PASSWORD_ENV } from '../support/password-cost.ts';
 
 // Issue #4, security: every route of the OpenAPI document, called by every role (and anonymously), inside and
 // outside the caller's scope. Out of scope answers 404 (existence never leaks), a forbidden action 403, no
@@ -786,6 +787,7 @@ async function openApp(engine: 'PGlite' | 'PostgreSQL'): Promise<SecurityApp> {
     FLYWHEEL_DATA_DIR: dir,
     LOG_LEVEL: 'warn',
     FLYWHEEL_SEED_DEMO: 'never',
+    ...TEST_PASSWORD_ENV,
     FLYWHEEL_TAGS_DAILY_AT: 'off',
   });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.error));
@@ -806,7 +808,12 @@ async function openApp(engine: 'PGlite' | 'PostgreSQL'): Promise<SecurityApp> {
   return {
     app,
     stores,
-    auth: new AuthService({ db: operational.db, clock, sessionTtlHours: 12 }),
+    auth: new AuthService({
+      db: operational.db,
+      clock,
+      sessionTtlHours: 12,
+      passwordCost: TEST_PASSWORD_COST,
+    }),
     async close() {
       await app.close();
       await closeStores(stores);

@@ -19,6 +19,7 @@ import { createLogger } from '../../src/shared/logger.ts';
 import type { UserRole } from '../../src/store/operational/database.ts';
 import { TagService } from '../../src/tags/service.ts';
 import { seedHoldings, seedSmallBank } from './bank.ts';
+import { TEST_PASSWORD_COST, TEST_PASSWORD_ENV } from '../support/password-cost.ts';
 
 export const CHROMIUM = process.env['FLYWHEEL_CHROMIUM'] ?? '/usr/bin/chromium';
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -65,6 +66,7 @@ export async function startDashboard(options: {
     PORT: '0',
     LOG_LEVEL: 'warn',
     FLYWHEEL_SEED_DEMO: 'never',
+    ...TEST_PASSWORD_ENV,
   });
   if (!config.ok) throw new Error(JSON.stringify(config.error));
   const stores = await openStores(config.value);
@@ -73,7 +75,12 @@ export async function startDashboard(options: {
   await seedSmallBank(stores, { customers: options.customers, asOf, seed: options.seed });
   await seedHoldings(stores, { customers: options.customers, asOf, seed: options.seed + 1 });
   await options.prepare?.(stores, asOf);
-  const auth = new AuthService({ db: stores.operational.db, clock, sessionTtlHours: 12 });
+  const auth = new AuthService({
+    db: stores.operational.db,
+    clock,
+    sessionTtlHours: 12,
+    passwordCost: TEST_PASSWORD_COST,
+  });
   for (const user of options.users) {
     const created = await auth.createUser(user, 'test');
     if (!created.ok) throw new Error(created.error.message);

@@ -18,6 +18,7 @@ import { systemClock } from '../../src/shared/clock.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { formatCnyCompact, formatInteger, formatPercent } from '../../web/src/format.ts';
 import { seedSmallBank } from './bank.ts';
+import { TEST_PASSWORD_COST, TEST_PASSWORD_ENV } from '../support/password-cost.ts';
 
 const CHROMIUM = process.env['FLYWHEEL_CHROMIUM'] ?? '/usr/bin/chromium';
 const REQUIRE_SERVERS = ['1', 'true'].includes(process.env['FLYWHEEL_REQUIRE_SERVERS'] ?? '');
@@ -57,13 +58,19 @@ beforeAll(async () => {
     PORT: '0',
     LOG_LEVEL: 'warn',
     FLYWHEEL_SEED_DEMO: 'never',
+    ...TEST_PASSWORD_ENV,
   });
   if (!config.ok) throw new Error(JSON.stringify(config.error));
   stores = await openStores(config.value);
   const clock = systemClock(config.value.timeZone);
   const asOf = clock.today();
   await seedSmallBank(stores, { customers: CUSTOMERS, asOf, seed: 20261123 });
-  const auth = new AuthService({ db: stores.operational.db, clock, sessionTtlHours: 12 });
+  const auth = new AuthService({
+    db: stores.operational.db,
+    clock,
+    sessionTtlHours: 12,
+    passwordCost: TEST_PASSWORD_COST,
+  });
   const created = await auth.createUser(
     { username: 'analyst1', role: 'analyst', password: PASSWORD },
     'test',

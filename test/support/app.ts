@@ -9,6 +9,7 @@ import type { Stores } from '../../src/store/stores.ts';
 import { closeStores, openStores } from '../../src/server/stores.ts';
 import { fixedClock, type Clock } from '../../src/shared/clock.ts';
 import { createLogger } from '../../src/shared/logger.ts';
+import { TEST_PASSWORD_COST, TEST_PASSWORD_ENV } from './password-cost.ts';
 
 /** A real app over real embedded stores in a temporary directory, for API tests. */
 export interface TestApp {
@@ -31,6 +32,7 @@ export async function createTestApp(
     FLYWHEEL_DATA_DIR: dir,
     LOG_LEVEL: 'warn',
     FLYWHEEL_SEED_DEMO: 'never',
+    ...TEST_PASSWORD_ENV,
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...options.env,
   });
@@ -44,7 +46,12 @@ export async function createTestApp(
     app,
     stores,
     clock,
-    auth: new AuthService({ db: stores.operational.db, clock, sessionTtlHours: 12 }),
+    auth: new AuthService({
+      db: stores.operational.db,
+      clock,
+      sessionTtlHours: 12,
+      passwordCost: TEST_PASSWORD_COST,
+    }),
     async close() {
       await app.close();
       await closeStores(stores);

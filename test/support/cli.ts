@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 import { CLI_BUNDLE } from './cli-bundle.ts';
+import { TEST_PASSWORD_ENV } from './password-cost.ts';
 
 // The bundle of the CLI's sources that the global setup writes (vitest.config.ts; see cli-bundle.ts for why):
 // the same code as bin/flywheel.mjs runs, 1.4 s less start-up per call (src/cli tests: 144 s instead of 200 s).
@@ -28,6 +29,7 @@ export function cliOn(
     ...process.env,
     FLYWHEEL_DATA_DIR: dataDir,
     FLYWHEEL_SEED_DEMO: 'never',
+    ...TEST_PASSWORD_ENV,
     LOG_LEVEL: 'warn',
     ...extra,
   };

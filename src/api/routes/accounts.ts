@@ -74,13 +74,17 @@ export function registerAccountRoutes(api: ZodApi, ctx: RouteContext): void {
       const principal = req.principal;
       if (!principal) throw new AppError('unauthenticated', 'sign in first');
       if (principal.kind !== 'user') throw new AppError('forbidden', 'only a signed-in user has a password');
-      const result = await changeOwnPassword(deps, {
-        userId: Number(principal.id),
-        current: req.body.currentPassword,
-        next: req.body.newPassword,
-        sessionToken: req.cookies[SESSION_COOKIE],
-        address: req.ip,
-      });
+      const result = await changeOwnPassword(
+        deps,
+        {
+          userId: Number(principal.id),
+          current: req.body.currentPassword,
+          next: req.body.newPassword,
+          sessionToken: req.cookies[SESSION_COOKIE],
+          address: req.ip,
+        },
+        ctx.auth.passwordCost,
+      );
       if (!result.ok) throw throttledOr(reply, result.error);
       return result.value;
     },

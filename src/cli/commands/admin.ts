@@ -60,6 +60,7 @@ export function registerAdminCommands(program: Command): void {
             db: stores.operational.db,
             clock,
             sessionTtlHours: config.sessionTtlHours,
+            passwordCost: config.passwordCost,
           });
           const result = await auth.createUser(
             {
@@ -111,6 +112,7 @@ export function registerAdminCommands(program: Command): void {
           db: stores.operational.db,
           clock,
           sessionTtlHours: config.sessionTtlHours,
+          passwordCost: config.passwordCost,
         });
         const created = await auth.createApiKey(
           { name: opts.name, role: opts.role, orgUnitId: opts.orgUnit ?? null },
@@ -131,6 +133,7 @@ export function registerAdminCommands(program: Command): void {
           db: stores.operational.db,
           clock,
           sessionTtlHours: config.sessionTtlHours,
+          passwordCost: config.passwordCost,
         });
         const result = await auth.revokeApiKey(Number(id), cliActor());
         if (!result.ok) {
