@@ -9,6 +9,7 @@ import { systemClock } from '../shared/clock.ts';
 import { migrate } from '../store/operational/migrate.ts';
 import { openOperationalStore } from '../store/operational/open.ts';
 import { TEST_PASSWORD_COST } from '../../test/support/password-cost.ts';
+import { seedMigratedDataDir } from '../../test/support/pglite.ts';
 
 // `flywheel campaigns …` end to end in child processes on embedded stores in a temporary data directory: create from
 // a JSON draft (located errors), preview, submit, approve as a named user other than the author, run now, status,
@@ -24,6 +25,7 @@ const N = 200;
 describe('flywheel campaigns', () => {
   it('creates, previews, reviews, runs and reports a campaign', async () => {
     // The bank, its users and an approved content item written in-process; only the campaign commands run as children.
+    await seedMigratedDataDir(DATA);
     const store = await openOperationalStore({ kind: 'pglite', dataDir: DATA });
     await migrate(store);
     const clock = systemClock('Asia/Shanghai');

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cliOn } from '../../test/support/cli.ts';
 import { migrate } from '../store/operational/migrate.ts';
 import { openOperationalStore } from '../store/operational/open.ts';
+import { seedMigratedDataDir } from '../../test/support/pglite.ts';
 
 // `flywheel segments …` end to end in child processes on embedded stores in a temporary data directory.
 
@@ -18,6 +19,7 @@ describe('flywheel segments', () => {
   it('previews, materialises, lists and exports', async () => {
     // Customers and a saved segment written in-process: each CLI run costs a process start, so only the segment
     // commands themselves run as children.
+    await seedMigratedDataDir(DATA);
     const store = await openOperationalStore({ kind: 'pglite', dataDir: DATA });
     await migrate(store);
     await store.db

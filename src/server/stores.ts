@@ -6,14 +6,21 @@ import { migrate } from '../store/operational/migrate.ts';
 import { openOperationalStore } from '../store/operational/open.ts';
 import type { Stores } from '../store/stores.ts';
 
-/** Opens the operational and event stores the configuration points at, and applies migrations. */
-export async function openStores(config: Config): Promise<Stores> {
+/**
+ * Opens the operational and event stores the configuration points at, and applies migrations. `pgliteTemplate`: a
+ * PGlite data-dir dump an empty embedded store starts from (test apps start from a migrated one).
+ */
+export async function openStores(config: Config, options: { pgliteTemplate?: Blob } = {}): Promise<Stores> {
   // The two stores are independent: opening them side by side saves the shorter of the two from every start.
   const [operational, events] = await Promise.allSettled([
     openOperationalStore(
       config.databaseUrl
         ? { kind: 'postgres', url: config.databaseUrl, sandboxUrl: config.tags.sqlTagDatabaseUrl }
-        : { kind: 'pglite', dataDir: config.dataDir },
+        : {
+            kind: 'pglite',
+            dataDir: config.dataDir,
+            ...(options.pgliteTemplate ? { template: options.pgliteTemplate } : {}),
+          },
     ).then(async (store) => {
       try {
         await migrate(store);

@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AuthService } from '../../src/auth/service.ts';
 import { loadConfig } from '../../src/config/load.ts';
-import { closeStores, openStores } from '../../src/server/stores.ts';
+import { closeStores } from '../../src/server/stores.ts';
 import { systemClock } from '../../src/shared/clock.ts';
 import { CLI_BIN } from '../support/cli.ts';
 import { TEST_PASSWORD_COST } from '../support/password-cost.ts';
+import { openTestStores } from '../support/app.ts';
 
 // Issue #9, item 6: `flywheel start` on a fresh data directory seeds the demo bank, then computes today's tags and
 // the bank's tag history in the background. A SIGTERM (what container orchestrators send, killing 10 s later) must
@@ -81,7 +82,7 @@ async function stop(child: ChildProcess): Promise<{ ms: number; code: number | n
 async function backgroundState() {
   const parsed = loadConfig(env);
   if (!parsed.ok) throw new Error('config');
-  const stores = await openStores(parsed.value);
+  const stores = await openTestStores(parsed.value);
   try {
     const db = stores.operational.db;
     const pending = await db

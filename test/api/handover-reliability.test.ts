@@ -9,9 +9,10 @@ import { AuthService } from '../../src/auth/service.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
 import { seedSyntheticBank } from '../support/synthetic-bank.ts';
-import { closeStores, openStores } from '../../src/server/stores.ts';
+import { closeStores } from '../../src/server/stores.ts';
 import { systemClock } from '../../src/shared/clock.ts';
 import { TEST_PASSWORD_COST, TEST_PASSWORD_ENV } from '../support/password-cost.ts';
+import { openTestStores } from '../support/app.ts';
 
 // Crash safety of the one-click handover, end to end: the real server process runs a handover through the HTTP API,
 // is killed with SIGKILL in the middle of the job, is started again, and must finish the job with every customer
@@ -88,7 +89,7 @@ describe('handover survives a SIGKILL of the server mid-job', () => {
     // The bank: AM1 owns 3,000 customers (every third with an open task) and hands them to three colleagues.
     let key: string;
     {
-      const stores = await openStores(config());
+      const stores = await openTestStores(config());
       try {
         await seedSyntheticBank(stores.operational.db, {
           staff: [
@@ -161,7 +162,7 @@ describe('handover survives a SIGKILL of the server mid-job', () => {
     second.child.kill('SIGTERM');
     await exited(second.child);
 
-    const stores = await openStores(config());
+    const stores = await openTestStores(config());
     try {
       const db = stores.operational.db;
       const { rows } = await sql<Record<string, number>>`select

@@ -13,13 +13,14 @@ import { AuthService } from '../../src/auth/service.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { createApp } from '../../src/server/app.ts';
 import type { Stores } from '../../src/store/stores.ts';
-import { closeStores, openStores } from '../../src/server/stores.ts';
+import { closeStores } from '../../src/server/stores.ts';
 import { systemClock } from '../../src/shared/clock.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import type { UserRole } from '../../src/store/operational/database.ts';
 import { TagService } from '../../src/tags/service.ts';
 import { seedHoldings, seedSmallBank } from './bank.ts';
 import { TEST_PASSWORD_COST, TEST_PASSWORD_ENV } from '../support/password-cost.ts';
+import { openTestStores } from '../support/app.ts';
 
 export const CHROMIUM = process.env['FLYWHEEL_CHROMIUM'] ?? '/usr/bin/chromium';
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -69,7 +70,7 @@ export async function startDashboard(options: {
     ...TEST_PASSWORD_ENV,
   });
   if (!config.ok) throw new Error(JSON.stringify(config.error));
-  const stores = await openStores(config.value);
+  const stores = await openTestStores(config.value);
   const clock = systemClock(config.value.timeZone);
   const asOf = clock.today();
   await seedSmallBank(stores, { customers: options.customers, asOf, seed: options.seed });

@@ -13,12 +13,13 @@ import { AuthService } from '../../src/auth/service.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { createApp } from '../../src/server/app.ts';
 import type { Stores } from '../../src/store/stores.ts';
-import { closeStores, openStores } from '../../src/server/stores.ts';
+import { closeStores } from '../../src/server/stores.ts';
 import { systemClock } from '../../src/shared/clock.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { formatCnyCompact, formatInteger, formatPercent } from '../../web/src/format.ts';
 import { seedSmallBank } from './bank.ts';
 import { TEST_PASSWORD_COST, TEST_PASSWORD_ENV } from '../support/password-cost.ts';
+import { openTestStores } from '../support/app.ts';
 
 const CHROMIUM = process.env['FLYWHEEL_CHROMIUM'] ?? '/usr/bin/chromium';
 const REQUIRE_SERVERS = ['1', 'true'].includes(process.env['FLYWHEEL_REQUIRE_SERVERS'] ?? '');
@@ -61,7 +62,7 @@ beforeAll(async () => {
     ...TEST_PASSWORD_ENV,
   });
   if (!config.ok) throw new Error(JSON.stringify(config.error));
-  stores = await openStores(config.value);
+  stores = await openTestStores(config.value);
   const clock = systemClock(config.value.timeZone);
   const asOf = clock.today();
   await seedSmallBank(stores, { customers: CUSTOMERS, asOf, seed: 20261123 });

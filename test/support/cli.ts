@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 
 import { CLI_BUNDLE } from './cli-bundle.ts';
 import { TEST_PASSWORD_ENV } from './password-cost.ts';
+import { seedMigratedDataDir } from './pglite.ts';
 
 // The bundle of the CLI's sources that the global setup writes (vitest.config.ts; see cli-bundle.ts for why):
 // the same code as bin/flywheel.mjs runs, 1.4 s less start-up per call (src/cli tests: 144 s instead of 200 s).
@@ -33,7 +34,10 @@ export function cliOn(
     LOG_LEVEL: 'warn',
     ...extra,
   };
+  // The first call starts the embedded store from the migrated template rather than having the child run initdb.
+  let seeded: Promise<void> | undefined;
   return async (...args) => {
+    if (!extra['DATABASE_URL']) await (seeded ??= seedMigratedDataDir(dataDir));
     try {
       const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI_BIN, ...args], { env });
       return { code: 0, stdout, stderr };

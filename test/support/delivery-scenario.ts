@@ -1,16 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { DEFAULT_CONTACT_POLICY } from '../../src/campaigns/policy/settings.ts';
 import type { Waterfall } from '../../src/campaigns/runs/plan.ts';
 import type { Clock } from '../../src/shared/clock.ts';
 import { migrate } from '../../src/store/operational/migrate.ts';
-import { openOperationalStore, type OperationalTarget } from '../../src/store/operational/open.ts';
+import { openOperationalStore } from '../../src/store/operational/open.ts';
 import type { Database } from '../../src/store/operational/database.ts';
 import type { OperationalStore } from '../../src/store/operational/store.ts';
 import { queueCampaignRun, seedCampaignBank } from './campaign-fixture.ts';
-import { migratedTemplatePath, openMigratedMemoryStore } from './pglite.ts';
+import { migratedTemplate } from './pglite.ts';
 
 // A campaign run queued to a local webhook sink, delivered by real `flywheel start --services=worker` processes: the
 // exactly-once test kills them mid-send, the benchmark times them.
@@ -27,13 +25,10 @@ export const SCENARIO_CHANNEL = 'bank_sms';
 export async function openScenarioStore(
   target: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string },
 ): Promise<OperationalStore> {
-  let open: OperationalTarget = target;
-  if (target.kind === 'pglite' && !existsSync(join(target.dataDir, 'pg', 'PG_VERSION'))) {
-    const template = migratedTemplatePath();
-    if (!existsSync(template)) await (await openMigratedMemoryStore()).close(); // writes it
-    if (existsSync(template)) open = { ...target, template: new Blob([readFileSync(template)]) };
-  }
-  const store = await openOperationalStore(open);
+  const template = target.kind === 'pglite' ? await migratedTemplate() : undefined;
+  const store = await openOperationalStore(
+    target.kind === 'pglite' && template ? { ...target, template } : target,
+  );
   await migrate(store);
   return store;
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -44,6 +45,8 @@ async function openPGlite(dataDir: string | null, template: Blob | undefined): P
   if (dataDir !== null) {
     path = join(dataDir, 'pg');
     await mkdir(path, { recursive: true });
+    // A template only starts an empty store: a cluster already in the directory is opened as it is.
+    if (existsSync(join(path, 'PG_VERSION'))) template = undefined;
   }
   const pglite = await PGlite.create(path, {
     parsers: { [INT8]: toNumber, [NUMERIC]: toNumber, [DATE]: asIs },
