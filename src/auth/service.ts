@@ -1,7 +1,14 @@
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/audit.ts';
 import type { Clock } from '../shared/clock.ts';
-import { err, ok, type Result } from '../shared/errors.ts';
+import {
+  err,
+  ok,
+  validationFailed,
+  type LocatedIssue,
+  type Result,
+  type ValidationIssue,
+} from '../shared/errors.ts';
 import type { Database, UserRole } from '../store/operational/database.ts';
 import {
   loginThrottle,
@@ -33,7 +40,7 @@ export interface NewUser {
 
 type Failure =
   | { code: 'conflict' | 'unauthenticated' | 'not_found' | 'bad_request'; message: string }
-  | { code: 'validation_failed'; message: string; details: { path: string; message: string }[] };
+  | { code: 'validation_failed'; message: string; details: ValidationIssue[] };
 type ThrottledFailure = { code: 'too_many_attempts'; message: string; details: LoginThrottled };
 
 /** Users, sessions and API keys over the operational store. */
@@ -269,19 +276,15 @@ async function unknownReferences(
   db: Kysely<Database>,
   input: { orgUnitId?: string | null; staffId?: string | null },
 ): Promise<Result<void, Failure>> {
-  const details: { path: string; message: string }[] = [];
+  const issues: LocatedIssue[] = [];
   for (const ref of REFERENCES) {
     const id = input[ref.field];
     if (id == null) continue;
     const found = await db.selectFrom(ref.table).select('id').where('id', '=', id).executeTakeFirst();
-    if (!found) details.push({ path: `/${ref.field}`, message: `no ${ref.what} ${id}` });
+    if (!found) issues.push({ path: [ref.field], message: `no ${ref.what} ${id}` });
   }
-  if (details.length === 0) return ok(undefined);
-  return err({
-    code: 'validation_failed',
-    message: details.map((d) => `${d.path.slice(1)}: ${d.message}`).join('; '),
-    details,
-  });
+  if (issues.length === 0) return ok(undefined);
+  return err(validationFailed(issues.map((i) => `${String(i.path[0])}: ${i.message}`).join('; '), issues));
 }
 
 function userPrincipal(user: {

@@ -4,7 +4,7 @@ import { recordAudit } from '../audit/audit.ts';
 import type { Population } from '../contracts/population.ts';
 import type { RoaringBitmap32 } from '../shared/bitmap.ts';
 import type { Clock } from '../shared/clock.ts';
-import { err, ok, type Failure, type Result } from '../shared/errors.ts';
+import { err, ok, schemaIssues, validationFailed, type Failure, type Result } from '../shared/errors.ts';
 import type { CampaignStatus } from '../store/operational/campaign-tables.ts';
 import type { Database } from '../store/operational/database.ts';
 import { campaignDraftSchema, type CampaignDraft } from './model.ts';
@@ -50,11 +50,8 @@ export interface CampaignView {
   readonly updatedAt: string;
 }
 
-const invalid = (path: (string | number)[], message: string): Failure => ({
-  code: 'validation_failed',
-  message,
-  details: { issues: [{ path, message }] },
-});
+const invalid = (path: (string | number)[], message: string): Failure =>
+  validationFailed(message, [{ path, message }]);
 
 /** The channels of the bank by key (enabled ones). */
 export async function channelSpecs(
@@ -83,11 +80,12 @@ async function checkCampaign(
   const { db } = deps;
   const parsed = campaignDraftSchema.safeParse(input);
   if (!parsed.success)
-    return err({
-      code: 'validation_failed',
-      message: parsed.error.issues[0]?.message ?? 'invalid campaign',
-      details: { issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) },
-    });
+    return err(
+      validationFailed(
+        parsed.error.issues[0]?.message ?? 'invalid campaign',
+        schemaIssues(parsed.error.issues),
+      ),
+    );
   const draft = parsed.data;
   if (resolve) {
     const members = await deps.audience(draft.population);

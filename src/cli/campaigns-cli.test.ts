@@ -66,15 +66,15 @@ describe('flywheel campaigns', () => {
       file('bad.json', { ...draft, controlPercent: 80, channels: [] }),
     );
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('controlPercent:');
-    expect(bad.stderr).toContain('channels:');
+    expect(bad.stderr).toContain('  /controlPercent:');
+    expect(bad.stderr).toContain('  /channels:');
     const unknown = await cli(
       'campaigns',
       'create',
       '--file',
       file('chan.json', { ...draft, channels: ['nope'] }),
     );
-    expect(unknown.stderr).toContain('channels.0: no enabled channel nope');
+    expect(unknown.stderr).toContain('  /channels/0: no enabled channel nope');
     expect((await cli('campaigns', 'create', '--as', 'viewer', '--file', file('ok.json', draft))).code).toBe(
       1,
     );

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { BusinessCalendar } from '../shared/clock.ts';
-import { err, ok, type Result } from '../shared/errors.ts';
+import { err, ok, validationFailed, type Result, type ValidationIssue } from '../shared/errors.ts';
 import {
   BAG_FIELD,
   FIELD_DEFAULTS,
@@ -54,7 +54,15 @@ type ColumnSpec = z.infer<typeof columnSpecSchema>;
 export interface MappingProblem {
   readonly code: 'validation_failed';
   readonly message: string;
-  readonly details?: unknown;
+  readonly details?: ValidationIssue[];
+}
+
+/** The refusal of a mapping whose problems are about it as a whole: each one at "/mapping". */
+export function mappingRefused(message: string, problems: readonly string[]): MappingProblem {
+  return validationFailed(
+    message,
+    problems.map((p) => ({ path: ['mapping'], message: p })),
+  );
 }
 
 /** Parses and checks mapping JSON text; every problem is listed with its path. */
@@ -72,19 +80,15 @@ export function parseMapping(textOrObject: string | unknown): Result<Mapping, Ma
   }
   const parsed = mappingSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => {
-      const where = i.path.length ? i.path.join('.') : '(top level)';
-      const keys =
+    const issues = parsed.error.issues.map((i) => ({
+      path: ['mapping', ...i.path],
+      message:
         i.code === 'unrecognized_keys'
           ? `unknown mapping key(s) ${i.keys.map((k) => JSON.stringify(k)).join(', ')}`
-          : i.message;
-      return `${where}: ${keys}`;
-    });
-    return err({
-      code: 'validation_failed',
-      message: `invalid mapping: ${problems.join('; ')}`,
-      details: problems,
-    });
+          : i.message,
+    }));
+    const problems = issues.map((i) => `${i.path.slice(1).join('.') || '(top level)'}: ${i.message}`);
+    return err(validationFailed(`invalid mapping: ${problems.join('; ')}`, issues));
   }
   return ok(parsed.data);
 }
@@ -208,12 +212,7 @@ export function compileMapping(
       );
     }
   }
-  if (problems.length)
-    return err({
-      code: 'validation_failed',
-      message: `mapping does not fit: ${problems.join('; ')}`,
-      details: problems,
-    });
+  if (problems.length) return err(mappingRefused(`mapping does not fit: ${problems.join('; ')}`, problems));
 
   const schema = TARGET_SCHEMAS[kind];
   const required = new Set(requiredFields(kind));

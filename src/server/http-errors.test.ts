@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../test/support/stores.ts';
+import { jsonPointer, schemaIssues, validationFailed } from '../shared/errors.ts';
 import type { OperationalStore } from '../store/operational/store.ts';
 import { bodyNestingError, MAX_BODY_DEPTH, toAppError } from './http-errors.ts';
 
@@ -93,5 +94,31 @@ describe('JSON bodies', () => {
       details: [{ path: '/0/a/a/a/a/a/a/a/…', message: `nests deeper than ${MAX_BODY_DEPTH} levels` }],
     });
     expect(bodyNestingError('text')).toBeUndefined();
+  });
+});
+
+describe('validation_failed details', () => {
+  it('are one list of { path, message } with JSON pointers (RFC 6901 escapes) and only the located fields', () => {
+    const zodLike = { code: 'too_small', path: ['a/b', 'm~n', 0], message: 'too short', minimum: 3 };
+    expect(
+      validationFailed('bad', [
+        ...schemaIssues([zodLike]),
+        {
+          path: ['variants', 'sms', 'text'],
+          message: 'unknown',
+          line: 2,
+          column: 3,
+          code: 'unknown_variable',
+        },
+      ]),
+    ).toEqual({
+      code: 'validation_failed',
+      message: 'bad',
+      details: [
+        { path: '/a~1b/m~0n/0', message: 'too short' },
+        { path: '/variants/sms/text', message: 'unknown', line: 2, column: 3, code: 'unknown_variable' },
+      ],
+    });
+    expect(jsonPointer([])).toBe('');
   });
 });

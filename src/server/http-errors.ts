@@ -2,7 +2,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { refusedRule } from '../segments/parse.ts';
 import { invalidRule } from '../segments/service.ts';
-import { AppError, failureError } from '../shared/errors.ts';
+import { AppError, failureError, jsonPointer } from '../shared/errors.ts';
 import { jsonProblem } from '../shared/text.ts';
 
 // What the API answers for an error a route did not turn into an AppError itself. Bad input is a 4xx naming where it
@@ -19,7 +19,7 @@ export function bodyNestingError(body: unknown): AppError | undefined {
   const problem = jsonProblem(body, MAX_BODY_DEPTH, { text: false });
   if (!problem) return undefined;
   const shown = problem.path.slice(0, 8);
-  const path = `/${shown.join('/')}${problem.path.length > shown.length ? '/…' : ''}`;
+  const path = `${jsonPointer(shown)}${problem.path.length > shown.length ? '/…' : ''}`;
   return new AppError('validation_failed', `invalid body: ${path} ${problem.message}`, [
     { path, message: problem.message },
   ]);
@@ -69,7 +69,7 @@ function fromPostgres(error: PgError): AppError | undefined {
     return new AppError(
       'validation_failed',
       `${column ?? 'a reference'}: refers to something that does not exist`,
-      [{ path: column ? `/${column}` : '/', message: error.detail ?? error.message }],
+      [{ path: column ? jsonPointer([column]) : '/', message: error.detail ?? error.message }],
     );
   if (error.code === '23505')
     return new AppError('conflict', `${column ?? 'a value'}: already exists`, {

@@ -61,14 +61,55 @@ export class AppError extends Error {
 }
 
 /**
- * An expected failure as domain code returns it. `details` is the one place for its particulars: `{ issues: [...] }`
- * for located problems (rules, tag definitions), `{ reason, ... }` for a stable sub-code, a list of `{ path, message }`
- * for request fields (validation_failed).
+ * An expected failure as domain code returns it. `details` is the one place for its particulars: for
+ * `validation_failed` always a list of `ValidationIssue` (`{ path, message }`, path a JSON pointer into the request,
+ * plus `line`/`column`/`code` where known; build it with `validationFailed`); `{ issues: [...] }` for the located
+ * problems of a rule (`invalid_rule`) or tag definition (`invalid_tag`); `{ reason, ... }` for a stable sub-code.
  */
 export interface Failure {
   readonly code: ErrorCode;
   readonly message: string;
   readonly details?: unknown;
+}
+
+/**
+ * One problem of a `validation_failed` answer: where in the request (a JSON pointer such as "/variants/sms/text"),
+ * why, and — where it has them — the 1-based line and column inside a template text and a stable sub-code
+ * (`unknown_variable`, `sensitive_word` …) clients may branch on.
+ */
+export interface ValidationIssue {
+  readonly path: string;
+  readonly message: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly code?: string;
+}
+
+/** A problem as domain code locates it: the path as keys and indexes, turned into a pointer by `validationFailed`. */
+export type LocatedIssue = Omit<ValidationIssue, 'path'> & { readonly path: readonly PropertyKey[] };
+
+/** The RFC 6901 JSON pointer of a path: ['variants', 'sms', 'text'] → "/variants/sms/text" ('~' → ~0, '/' → ~1). */
+export function jsonPointer(path: readonly PropertyKey[]): string {
+  return path.map((p) => `/${String(p).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
+}
+
+/** The validation_failed failure of located issues: the one details shape, a list of `ValidationIssue`. */
+export function validationFailed(
+  message: string,
+  issues: readonly LocatedIssue[],
+): Failure & { readonly code: 'validation_failed'; readonly details: ValidationIssue[] } {
+  return {
+    code: 'validation_failed',
+    message,
+    // Field by field: a zod issue (or any richer object) passed in leaks nothing else into the answer.
+    details: issues.map((i) => ({
+      path: jsonPointer(i.path),
+      message: i.message,
+      ...(i.line !== undefined ? { line: i.line } : {}),
+      ...(i.column !== undefined ? { column: i.column } : {}),
+      ...(i.code !== undefined ? { code: i.code } : {}),
+    })),
+  };
 }
 
 /** The AppError of a domain failure: the one mapping from failure to answer (the HTTP status follows the code). */
@@ -84,3 +125,10 @@ export type Result<T, E = Failure> =
 export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });
 /** Builds a failed result. */
 export const err = <E>(error: E): Result<never, E> => ({ ok: false, error });
+
+/** The located issues of a schema's refusal (zod's `error.issues`): path and message only, zod's own codes left out. */
+export function schemaIssues(
+  issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[],
+): LocatedIssue[] {
+  return issues.map((i) => ({ path: i.path, message: i.message }));
+}

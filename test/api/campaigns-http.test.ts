@@ -98,30 +98,54 @@ for (const engine of engines) {
       const unknown = await call('author', 'POST', '/v1/content', post);
       expect(unknown.status).toBe(400);
       expect(unknown.body.error.code).toBe('validation_failed');
-      expect(unknown.body.error.details.issues).toEqual([
+      expect(unknown.body.error.details).toEqual([
         expect.objectContaining({
-          code: 'template',
-          path: ['variants', 'sms', 'text'],
+          code: 'unknown_variable',
+          path: '/variants/sms/text',
           line: 1,
           column: expect.any(Number),
         }),
       ]);
-      expect(unknown.body.error.details.issues[0].message).toContain('nope');
+      expect(unknown.body.error.details[0].message).toContain('nope');
 
       const words = await call('author', 'POST', '/v1/content', {
         ...post,
         variants: { sms: { text: '本产品保本，{{ product.name }}' } },
       });
       expect(words.status).toBe(400);
-      expect(words.body.error.details.issues).toEqual([
+      expect(words.body.error.details).toEqual([
         expect.objectContaining({
           code: 'sensitive_word',
-          path: ['variants', 'sms', 'text'],
+          path: '/variants/sms/text',
           line: 1,
           column: 4,
         }),
       ]);
-      expect(words.body.error.details.issues[0].message).toContain('保本');
+      expect(words.body.error.details[0].message).toContain('保本');
+
+      // Both at once: one validation_failed, the one details shape — a list of located { path, message }.
+      const both = await call('author', 'POST', '/v1/content', {
+        ...post,
+        variants: { sms: { text: '{{ customer.phone }}\n保本' } },
+      });
+      expect(both.status).toBe(400);
+      expect(both.body.error.code).toBe('validation_failed');
+      expect(both.body.error.details).toEqual([
+        {
+          path: '/variants/sms/text',
+          line: 1,
+          column: 4,
+          code: 'unknown_variable',
+          message: expect.stringContaining('customer.phone'),
+        },
+        {
+          path: '/variants/sms/text',
+          line: 2,
+          column: 1,
+          code: 'sensitive_word',
+          message: expect.stringContaining('保本'),
+        },
+      ]);
 
       // The list is the bank's: an admin adds a word, content using it is refused; an analyst may not edit it.
       expect((await ok('author', 'GET', '/v1/content/sensitive-words')).isDefault).toBe(true);
@@ -136,7 +160,7 @@ for (const engine of engines) {
         ...post,
         variants: { sms: { text: '\n下周必涨' } },
       });
-      expect(refused.body.error.details.issues).toEqual([
+      expect(refused.body.error.details).toEqual([
         expect.objectContaining({ code: 'sensitive_word', line: 2, column: 3 }),
       ]);
     });
@@ -274,7 +298,7 @@ for (const engine of engines) {
         content: { id: approvedContent, version: 2 },
       });
       expect(unapproved.status).toBe(400);
-      expect(unapproved.body.error.details.issues[0].path).toEqual(['content']);
+      expect(unapproved.body.error.details[0].path).toBe('/content');
       const badRule = await call('author', 'POST', '/v1/campaigns', {
         ...draft,
         population: { rule: { attr: 'gender', op: 'like' } },

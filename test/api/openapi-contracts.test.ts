@@ -47,6 +47,14 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(doc.components.schemas).filter((id) => id.endsWith('Input'))).toEqual([]);
   });
 
+  it('describes the error body once: validation_failed details are a list of ValidationIssue', () => {
+    const { ErrorBody, ValidationIssue } = doc.components.schemas;
+    expect(refs(ErrorBody)).toEqual(new Set(['#/components/schemas/ValidationIssue']));
+    expect(ValidationIssue!['required']).toEqual(['path', 'message']);
+    const content = doc.paths['/v1/content']?.['post'] as { responses: Record<string, unknown> } | undefined;
+    expect(refs(content?.responses['400'])).toEqual(new Set(['#/components/schemas/ErrorBody']));
+  });
+
   it('refers every request that takes a population to the same Population and Rule', () => {
     const population = [
       ['post', '/v1/analytics/funnel'],

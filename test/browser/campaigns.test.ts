@@ -143,6 +143,9 @@ describe.skipIf(!HAVE_CHROMIUM)('campaigns in the dashboard', () => {
     await expect
       .poll(() => page.getByTestId('content-problem').allInnerTexts(), { timeout: 10_000 })
       .toEqual([expect.stringContaining('保本'), expect.stringContaining('高收益')]);
+    // Each at its field with its position: validation_failed's list of { path: '/variants/sms/text', line, column }.
+    for (const shown of await page.getByTestId('content-problem').allInnerTexts())
+      expect(shown).toMatch(/(SMS.*line 1, column \d+|短信.*第 1 行第 \d+ 列)/);
     await sms.fill(
       '{{ customer.surname }}{{ customer.salutation }}您好，{{ product.name }}稳健之选，欢迎了解。',
     );

@@ -55,14 +55,14 @@ describe('campaigns', () => {
     );
     expect(unknownChannel).toMatchObject({
       ok: false,
-      error: { code: 'validation_failed', details: { issues: [{ path: ['channels', 1] }] } },
+      error: { code: 'validation_failed', details: [{ path: '/channels/1' }] },
     });
     const badVersion = await createCampaign(
       deps,
       'user:author',
       draft({ content: { id: contentId, version: 9 } }),
     );
-    expect(badVersion).toMatchObject({ ok: false, error: { details: { issues: [{ path: ['content'] }] } } });
+    expect(badVersion).toMatchObject({ ok: false, error: { details: [{ path: '/content' }] } });
     const badRule = await createCampaign(
       deps,
       'user:author',

@@ -75,7 +75,7 @@ describe('service notices about holdings', () => {
   it('refuses a holding reminder sent as marketing, located', async () => {
     expect(await createCampaign(world.deps, 'user:author', notice({ purpose: 'marketing' }))).toMatchObject({
       ok: false,
-      error: { code: 'validation_failed', details: { issues: [{ path: ['purpose'] }] } },
+      error: { code: 'validation_failed', details: [{ path: '/purpose' }] },
     });
   });
 

@@ -1,6 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { Rejection } from '../../ingest/errors-file.ts';
-import type { Mapping, MappingProblem } from '../../ingest/mapping.ts';
+import { mappingRefused, type Mapping, type MappingProblem } from '../../ingest/mapping.ts';
 import { customerIds, type BatchOutcome, type BatchRow } from '../../ingest/operational.ts';
 import type { ImportTarget } from '../../ingest/target.ts';
 import { Failure, toBoolean, toNumber } from '../../ingest/values.ts';
@@ -46,12 +46,7 @@ export function experimentOfMapping(
     if (targets.includes('metrics'))
       problems.push('map metrics one by one as "metrics.<name>", not "metrics"');
   }
-  if (problems.length)
-    return err({
-      code: 'validation_failed',
-      message: `experiment import: ${problems.join('; ')}`,
-      details: problems,
-    });
+  if (problems.length) return err(mappingRefused(`experiment import: ${problems.join('; ')}`, problems));
   return ok((resolved as { ok: true; value: ExperimentSpec }).value);
 }
 

@@ -9,7 +9,7 @@ import { comparison } from './analytics-experiments-schemas.ts';
 // Request and response shapes of the campaign routes (campaigns.ts, campaign-runs.ts). A campaign version's body is
 // the domain's own schema (src/campaigns/model.ts): its population the Population contract, so a bad rule is a 400
 // invalid_rule locating each problem; what the domain checks beyond (approved content, channels carrying a variant the
-// content has) is a 400 validation_failed whose `details.issues` name the path.
+// content has) is a 400 validation_failed whose `details` list `{ path, message }`, path a JSON pointer ("/channels/1").
 
 export const campaignId = z.object({ id: rowId });
 export const campaignVersionId = z.object({ id: rowId, version: rowId });

@@ -6,7 +6,8 @@ import { rowId } from '../http.ts';
 
 // Request and response shapes of the content library routes (content.ts). A draft is the domain's own schema
 // (src/campaigns/content/model.ts); what the domain checks beyond it (templates, variables, sensitive words) comes
-// back as 400 validation_failed with `details.issues`: each `{ code, path, line, column, message }`.
+// back as 400 validation_failed whose `details` list each problem (`ValidationIssue`, src/contracts/common.ts):
+// `{ path, message, line, column, code }`, path a JSON pointer such as "/variants/sms/text".
 
 export const contentId = z.object({ id: rowId });
 export const contentVersionId = z.object({ id: rowId, version: rowId });

@@ -1,10 +1,10 @@
 import { findSensitiveWords } from './compliance.ts';
 import { templateTexts, type ContentDraft } from './model.ts';
-import { checkTemplate } from './template.ts';
+import { checkTemplate, type TemplateIssue } from './template.ts';
 
-/** One reason a content version cannot be saved, located in the draft (path, line, column). */
+/** One reason a content version cannot be saved, located in the draft (path, line, column) with its sub-code. */
 export interface ContentIssue {
-  readonly code: 'template' | 'sensitive_word';
+  readonly code: TemplateIssue['code'] | 'sensitive_word';
   readonly path: (string | number)[];
   readonly line: number;
   readonly column: number;
@@ -22,8 +22,7 @@ export function checkContent(draft: ContentDraft, rules: ContentRules): ContentI
   const texts = [{ path: ['title'], text: draft.title }, ...templateTexts(draft.variants)];
   const issues: ContentIssue[] = [];
   for (const { path, text } of texts.slice(1))
-    for (const issue of checkTemplate(path, text, rules.tagKeys).issues)
-      issues.push({ code: 'template', ...issue });
+    issues.push(...checkTemplate(path, text, rules.tagKeys).issues);
   for (const hit of findSensitiveWords(texts, rules.sensitiveWords))
     issues.push({
       code: 'sensitive_word',

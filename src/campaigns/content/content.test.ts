@@ -50,11 +50,12 @@ describe('templates', () => {
       [2, 19, '{{ secret }}'],
       [2, 32, '{{ manager.name.first }}'],
     ]);
-    expect(issues[0]!.path).toEqual(['variants', 'sms', 'text']);
+    expect(issues[0]).toMatchObject({ code: 'unknown_variable', path: ['variants', 'sms', 'text'] });
   });
 
   it('syntax errors, file tags and runaway loops are refused, not run', () => {
     expect(checkTemplate(['x'], 'a {% if customer.name %} b', tagKeys).issues[0]).toMatchObject({
+      code: 'template_syntax',
       line: 1,
       column: 3,
     });
@@ -109,7 +110,7 @@ describe('compliance', () => {
       rules,
     );
     expect(issues.map((i) => [i.code, i.path.join('.')])).toEqual([
-      ['template', 'variants.sms.text'],
+      ['unknown_variable', 'variants.sms.text'],
       ['sensitive_word', 'variants.sms.text'],
       ['sensitive_word', 'variants.email.subject'],
     ]);

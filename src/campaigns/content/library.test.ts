@@ -42,14 +42,16 @@ for (const engine of await engines()) {
       expect(bad.ok).toBe(false);
       if (bad.ok) return;
       expect(bad.error.code).toBe('validation_failed');
-      expect(bad.error.details!.issues.map((i) => [i.code, i.path.join('.'), i.line, i.column])).toEqual([
-        ['template', 'variants.sms.text', 1, 4],
-        ['template', 'variants.app_push.body', 1, 4],
-        ['sensitive_word', 'variants.sms.text', 1, 22],
-        ['sensitive_word', 'variants.app_push.body', 1, 22],
+      expect(bad.error.details!.map((i) => [i.code, i.path, i.line, i.column])).toEqual([
+        ['unknown_variable', '/variants/sms/text', 1, 4],
+        ['unknown_variable', '/variants/app_push/body', 1, 4],
+        ['sensitive_word', '/variants/sms/text', 1, 22],
+        ['sensitive_word', '/variants/app_push/body', 1, 22],
       ]);
       const noProduct = await createContent(deps, 'user:author', { ...post('hi'), productId: 'NOPE' });
-      expect(!noProduct.ok && noProduct.error.details!.issues[0]!.path).toEqual(['productId']);
+      expect(!noProduct.ok && noProduct.error.details).toEqual([
+        { path: '/productId', message: 'unknown product' },
+      ]);
       expect(await listContent(store.db)).toEqual([]);
     });
 

@@ -2,10 +2,18 @@ import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { recordAudit } from '../../audit/audit.ts';
 import { iso } from '../../pool/customers.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { err, ok, type ErrorCode, type Result } from '../../shared/errors.ts';
+import {
+  err,
+  ok,
+  schemaIssues,
+  validationFailed,
+  type ErrorCode,
+  type Result,
+  type ValidationIssue,
+} from '../../shared/errors.ts';
 import type { ContentItemTable, ContentVersionStatus } from '../../store/operational/content-tables.ts';
 import type { Database } from '../../store/operational/database.ts';
-import { checkContent, type ContentIssue } from './check.ts';
+import { checkContent } from './check.ts';
 import { DEFAULT_SENSITIVE_WORDS } from './compliance.ts';
 import { contentDraftSchema, type ContentDraft } from './model.ts';
 import { reviewVersion, type ReviewStep, type ReviewedTable } from '../review.ts';
@@ -23,11 +31,11 @@ export interface LibraryDeps {
   readonly clock: Clock;
 }
 
-/** A failure the caller shows: a stable code, a message, and located issues when the content itself is wrong. */
+/** A failure the caller shows: a stable code, a message, and (validation_failed) the located issues of the content. */
 export interface ContentFailure {
   readonly code: ErrorCode;
   readonly message: string;
-  readonly details?: { issues: ContentIssue[] };
+  readonly details?: ValidationIssue[];
 }
 type ContentResult<T> = Result<T, ContentFailure>;
 
@@ -80,16 +88,8 @@ async function tagKeys(db: Db): Promise<Set<string>> {
 /** Checks a draft (schema, product, templates, words); the parsed draft or every located issue. */
 export async function checkDraft(db: Db, input: unknown): Promise<ContentResult<ContentDraft>> {
   const parsed = contentDraftSchema.safeParse(input);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({
-      code: 'template' as const,
-      path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
-      line: 0,
-      column: 0,
-      message: i.message,
-    }));
-    return err({ code: 'validation_failed', message: 'the content is not valid', details: { issues } });
-  }
+  if (!parsed.success)
+    return err(validationFailed('the content is not valid', schemaIssues(parsed.error.issues)));
   const draft = parsed.data;
   if (draft.productId !== undefined) {
     const product = await db
@@ -98,24 +98,23 @@ export async function checkDraft(db: Db, input: unknown): Promise<ContentResult<
       .where('id', '=', draft.productId)
       .executeTakeFirst();
     if (!product)
-      return err({
-        code: 'validation_failed',
-        message: `no product ${draft.productId}`,
-        details: {
-          issues: [{ code: 'template', path: ['productId'], line: 0, column: 0, message: 'unknown product' }],
-        },
-      });
+      return err(
+        validationFailed(`no product ${draft.productId}`, [
+          { path: ['productId'], message: 'unknown product' },
+        ]),
+      );
   }
   const issues = checkContent(draft, {
     tagKeys: await tagKeys(db),
     sensitiveWords: await sensitiveWords(db),
   });
   if (issues.length)
-    return err({
-      code: 'validation_failed',
-      message: issues.length === 1 ? issues[0]!.message : `${issues.length} problems in the content`,
-      details: { issues },
-    });
+    return err(
+      validationFailed(
+        issues.length === 1 ? issues[0]!.message : `${issues.length} problems in the content`,
+        issues,
+      ),
+    );
   return ok(draft);
 }
 

@@ -15,8 +15,9 @@ export const TEMPLATE_FIELDS = {
   reminder: ['kind', 'due_date', 'products', 'amount', 'account_last4'],
 } as const;
 
-/** One problem in one template text: where (path into the content, 1-based line and column) and why. */
+/** One problem in one template text: what kind, where (path into the content, 1-based line and column) and why. */
 export interface TemplateIssue {
+  readonly code: 'template_syntax' | 'unknown_variable';
   readonly path: (string | number)[];
   readonly line: number;
   readonly column: number;
@@ -85,14 +86,20 @@ export function checkTemplate(
       1, 1,
     ];
     const message = (error as Error).message.replace(/, line:\d+, col:\d+$/, '');
-    return { issues: [{ path, line: at[0], column: at[1], message }] };
+    return { issues: [{ code: 'template_syntax', path, line: at[0], column: at[1], message }] };
   }
   const issues: TemplateIssue[] = [];
   for (const variables of Object.values(analyzeSync(template, { partials: false }).globals)) {
     for (const variable of variables) {
       const message = unknownVariable(variable.toArray(), tagKeys);
       if (message !== undefined)
-        issues.push({ path, line: variable.location.row, column: variable.location.col, message });
+        issues.push({
+          code: 'unknown_variable',
+          path,
+          line: variable.location.row,
+          column: variable.location.col,
+          message,
+        });
     }
   }
   return issues.length ? { issues } : { issues, template };

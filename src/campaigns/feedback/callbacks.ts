@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { z } from 'zod';
 import type { Clock } from '../../shared/clock.ts';
-import { err, ok, type Failure, type Result } from '../../shared/errors.ts';
+import { err, ok, schemaIssues, validationFailed, type Failure, type Result } from '../../shared/errors.ts';
 import { text } from '../../shared/text.ts';
 import type { EventStore } from '../../store/events/store.ts';
 import type { Database } from '../../store/operational/database.ts';
@@ -52,11 +52,10 @@ export function parseCallbackBody(body: unknown): Result<CallbackItem[]> {
     ? callbackBatchSchema.safeParse(body)
     : callbackItemSchema.transform((i) => [i]).safeParse(body);
   if (parsed.success) return ok(parsed.data);
-  const issues = parsed.error.issues.map((i) => ({ path: `/${i.path.join('/')}`, message: i.message }));
+  const failure = validationFailed('invalid body', schemaIssues(parsed.error.issues));
   return err({
-    code: 'validation_failed',
-    message: `invalid body: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
-    details: issues,
+    ...failure,
+    message: `invalid body: ${failure.details.map((i) => `${i.path} ${i.message}`).join('; ')}`,
   });
 }
 

@@ -1,20 +1,25 @@
 import type { Kysely } from 'kysely';
 import { permissionsOf, type Permission } from '../../auth/principal.ts';
-import { err, ok, type Failure, type Result } from '../../shared/errors.ts';
+import { err, ok, type Failure, type Result, type ValidationIssue } from '../../shared/errors.ts';
 import type { Database } from '../../store/operational/database.ts';
 import { cliActor } from './admin.ts';
 
 // What commands that change the bank share: who acts (`--as <username>`, checked for the permission the change
 // needs), and how an answer or a refusal is printed. Exit codes: 0 done, 1 refused.
 
-/** Prints a refusal with each located problem; exit code 1. */
+/**
+ * Prints a refusal with each located problem (`  /variants/sms/text 1:4: …` for validation_failed's list, the path of
+ * each of `details.issues` for a rule or tag definition); exit code 1.
+ */
 export function refused(failure: Failure): number {
   console.error(`error: ${failure.message}`);
   const details = failure.details as { issues?: unknown } | unknown[] | undefined;
   const issues = Array.isArray(details) ? details : (details as { issues?: unknown })?.issues;
   if (Array.isArray(issues))
-    for (const i of issues as { path: unknown; message: string }[])
-      console.error(`  ${Array.isArray(i.path) ? i.path.join('.') : String(i.path)}: ${i.message}`);
+    for (const i of issues as Partial<ValidationIssue>[]) {
+      const at = i.line ? ` ${i.line}:${i.column ?? 0}` : '';
+      console.error(`  ${String(i.path)}${at}: ${i.message}`);
+    }
   return 1;
 }
 

@@ -1,7 +1,10 @@
 // The dashboard's one HTTP client: same-origin JSON under /v1, the session in an httpOnly cookie, every path,
 // parameter, body and answer typed by the server's OpenAPI document (schema.d.ts, `npm run api:types`).
 import createClient from 'openapi-fetch';
-import type { paths } from './schema.d.ts';
+import type { components, paths } from './schema.d.ts';
+
+/** One located problem of a validation_failed answer (path a JSON pointer, line and column inside a template). */
+export type ValidationIssue = components['schemas']['ValidationIssue'];
 
 /** One located problem in a request body, as the server reports it (`$.all[2].any[0]`, `spec.buckets[1]`). */
 export interface Issue {
@@ -25,7 +28,16 @@ export class ApiError extends Error {
     this.details = details;
   }
 
-  /** The located problems in `details.issues`, when the server sent any. */
+  /** The located problems of a validation_failed (`details` is their list), read, not trusted. */
+  get validationIssues(): readonly ValidationIssue[] {
+    if (this.code !== 'validation_failed' || !Array.isArray(this.details)) return [];
+    return (this.details as unknown[]).filter(
+      (i): i is ValidationIssue =>
+        typeof i === 'object' && i !== null && typeof (i as ValidationIssue).path === 'string',
+    );
+  }
+
+  /** The located problems in `details.issues` (invalid_rule, invalid_tag), when the server sent any. */
   get issues(): readonly Issue[] {
     // The document describes `details` as free-form: the issues are read, not trusted.
     const issues = (this.details as { issues?: unknown } | undefined)?.issues;

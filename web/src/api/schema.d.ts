@@ -161,13 +161,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -176,13 +170,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -272,13 +260,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -366,13 +348,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -381,13 +357,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -396,13 +366,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -411,13 +375,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -426,13 +384,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -479,13 +431,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -550,13 +496,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -565,13 +505,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -580,13 +514,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -595,13 +523,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -610,13 +532,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -751,13 +667,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -766,13 +676,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -781,13 +685,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -796,13 +694,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -811,13 +703,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -868,13 +754,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -883,13 +763,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -898,13 +772,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -913,13 +781,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -928,13 +790,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -943,13 +799,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -997,13 +847,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -1012,13 +856,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -1027,13 +865,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -1042,13 +874,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -1057,13 +883,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -1135,13 +955,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -1150,13 +964,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -1165,13 +973,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -1218,13 +1020,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -1233,13 +1029,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -1248,13 +1038,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -1386,13 +1170,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -1401,13 +1179,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -1416,13 +1188,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -1431,13 +1197,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -1502,13 +1262,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -1517,13 +1271,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -1532,13 +1280,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -1547,13 +1289,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -1637,13 +1373,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -1652,13 +1382,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -1667,13 +1391,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -1682,13 +1400,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -1697,13 +1409,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -1764,13 +1470,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -1779,13 +1479,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -1794,13 +1488,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -1809,13 +1497,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -1824,13 +1506,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -1890,13 +1566,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -1905,13 +1575,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -1920,13 +1584,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -1935,13 +1593,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -1950,13 +1602,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -2009,13 +1655,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -2024,13 +1664,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -2039,13 +1673,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -2054,13 +1682,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -2069,13 +1691,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -2133,13 +1749,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -2148,13 +1758,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -2163,13 +1767,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -2178,13 +1776,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -2193,13 +1785,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -2252,13 +1838,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -2267,13 +1847,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -2282,13 +1856,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -2297,13 +1865,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -2312,13 +1874,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -2365,13 +1921,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -2380,13 +1930,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -2395,13 +1939,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -2410,13 +1948,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -2425,13 +1957,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -2487,13 +2013,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -2502,13 +2022,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -2517,13 +2031,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -2532,13 +2040,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -2547,13 +2049,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -2619,13 +2115,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -2634,13 +2124,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -2649,13 +2133,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -2664,13 +2142,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -2679,13 +2151,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -2763,13 +2229,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -2778,13 +2238,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -2793,13 +2247,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -2808,13 +2256,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -2823,13 +2265,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -2868,13 +2304,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -2883,13 +2313,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -2898,13 +2322,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -2913,13 +2331,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -2928,13 +2340,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -3057,13 +2463,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -3072,13 +2472,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -3087,13 +2481,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -3102,13 +2490,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -3117,13 +2499,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -3236,13 +2612,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -3251,13 +2621,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -3266,13 +2630,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -3281,13 +2639,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -3296,13 +2648,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -3355,13 +2701,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -3370,13 +2710,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -3385,13 +2719,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -3400,13 +2728,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -3415,13 +2737,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -3470,13 +2786,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -3485,13 +2795,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -3500,13 +2804,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -3515,13 +2813,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -3530,13 +2822,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -3545,13 +2831,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -3621,13 +2901,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -3636,13 +2910,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -3651,13 +2919,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -3666,13 +2928,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -3681,13 +2937,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -3748,13 +2998,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -3763,13 +3007,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -3778,13 +3016,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -3793,13 +3025,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -3808,13 +3034,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -3878,13 +3098,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -3893,13 +3107,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -3908,13 +3116,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -3923,13 +3125,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -3938,13 +3134,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -4019,13 +3209,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -4034,13 +3218,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -4049,13 +3227,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -4064,13 +3236,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -4079,13 +3245,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -4147,13 +3307,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -4162,13 +3316,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -4177,13 +3325,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -4192,13 +3334,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -4207,13 +3343,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -4251,13 +3381,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -4266,13 +3390,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -4281,13 +3399,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -4296,13 +3408,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -4311,13 +3417,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -4372,13 +3472,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -4387,13 +3481,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -4402,13 +3490,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -4417,13 +3499,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -4432,13 +3508,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -4510,13 +3580,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -4525,13 +3589,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -4540,13 +3598,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -4555,13 +3607,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -4570,13 +3616,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -4639,13 +3679,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -4654,13 +3688,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -4669,13 +3697,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -4684,13 +3706,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -4699,13 +3715,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -4768,13 +3778,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -4783,13 +3787,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -4798,13 +3796,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -4813,13 +3805,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -4828,13 +3814,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -4881,13 +3861,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -4896,13 +3870,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -4911,13 +3879,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -4926,13 +3888,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -4941,13 +3897,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -5013,13 +3963,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -5028,13 +3972,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -5043,13 +3981,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -5058,13 +3990,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -5073,13 +3999,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -5143,13 +4063,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -5158,13 +4072,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -5173,13 +4081,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -5188,13 +4090,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -5203,13 +4099,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -5269,13 +4159,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -5284,13 +4168,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -5299,13 +4177,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -5314,13 +4186,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -5329,13 +4195,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -5369,13 +4229,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -5384,13 +4238,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -5399,13 +4247,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -5414,13 +4256,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -5429,13 +4265,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -5504,13 +4334,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -5519,13 +4343,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -5534,13 +4352,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -5549,13 +4361,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -5564,13 +4370,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -5617,13 +4417,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -5632,13 +4426,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -5647,13 +4435,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -5662,13 +4444,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -5677,13 +4453,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -5733,13 +4503,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -5748,13 +4512,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -5763,13 +4521,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -5778,13 +4530,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -5793,13 +4539,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -5846,13 +4586,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -5861,13 +4595,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -5876,13 +4604,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -5891,13 +4613,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -5906,13 +4622,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -6001,13 +4711,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -6016,13 +4720,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -6031,13 +4729,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -6046,13 +4738,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -6061,13 +4747,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -6113,13 +4793,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -6128,13 +4802,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -6143,13 +4811,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -6158,13 +4820,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -6173,13 +4829,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -6308,13 +4958,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -6323,13 +4967,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -6338,13 +4976,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -6353,13 +4985,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -6368,13 +4994,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -6442,13 +5062,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -6457,13 +5071,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -6472,13 +5080,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -6487,13 +5089,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -6502,13 +5098,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -6583,13 +5173,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -6598,13 +5182,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -6613,13 +5191,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -6628,13 +5200,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -6643,13 +5209,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -6711,13 +5271,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -6726,13 +5280,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -6741,13 +5289,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -6756,13 +5298,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -6771,13 +5307,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -6879,13 +5409,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -6894,13 +5418,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -6909,13 +5427,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -6924,13 +5436,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -6939,13 +5445,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -7015,13 +5515,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -7030,13 +5524,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -7045,13 +5533,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -7060,13 +5542,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -7075,13 +5551,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -7192,13 +5662,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -7207,13 +5671,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -7222,13 +5680,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -7237,13 +5689,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -7252,13 +5698,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -7358,13 +5798,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -7373,13 +5807,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -7388,13 +5816,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -7403,13 +5825,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -7418,13 +5834,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -7494,13 +5904,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -7509,13 +5913,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -7524,13 +5922,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -7539,13 +5931,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -7554,13 +5940,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -7697,13 +6077,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -7712,13 +6086,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -7727,13 +6095,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -7742,13 +6104,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -7757,13 +6113,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -7842,13 +6192,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -7857,13 +6201,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -7872,13 +6210,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -7887,13 +6219,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -7902,13 +6228,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -7999,13 +6319,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -8014,13 +6328,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -8029,13 +6337,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -8044,13 +6346,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -8059,13 +6355,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -8157,13 +6447,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -8172,13 +6456,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -8187,13 +6465,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -8202,13 +6474,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -8217,13 +6483,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -8300,13 +6560,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -8315,13 +6569,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -8330,13 +6578,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -8345,13 +6587,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -8360,13 +6596,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -8438,13 +6668,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -8453,13 +6677,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -8468,13 +6686,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -8483,13 +6695,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -8498,13 +6704,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -8565,13 +6765,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -8580,13 +6774,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -8595,13 +6783,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -8610,13 +6792,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -8625,13 +6801,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -8692,13 +6862,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -8707,13 +6871,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -8722,13 +6880,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -8737,13 +6889,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -8752,13 +6898,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -8809,13 +6949,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -8824,13 +6958,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -8839,13 +6967,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -8854,13 +6976,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -8869,13 +6985,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -8940,13 +7050,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -8955,13 +7059,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -8970,13 +7068,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -8985,13 +7077,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -9000,13 +7086,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -9086,13 +7166,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -9101,13 +7175,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -9116,13 +7184,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -9131,13 +7193,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -9146,13 +7202,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -9213,13 +7263,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -9228,13 +7272,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -9243,13 +7281,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -9258,13 +7290,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -9273,13 +7299,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -9330,13 +7350,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -9345,13 +7359,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -9360,13 +7368,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -9375,13 +7377,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -9390,13 +7386,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -9555,13 +7545,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -9570,13 +7554,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -9585,13 +7563,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -9600,13 +7572,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -9615,13 +7581,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -9793,13 +7753,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -9808,13 +7762,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -9823,13 +7771,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -9838,13 +7780,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -9853,13 +7789,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -9997,13 +7927,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -10012,13 +7936,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -10027,13 +7945,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -10042,13 +7954,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -10057,13 +7963,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -10244,13 +8144,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -10259,13 +8153,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -10274,13 +8162,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -10289,13 +8171,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -10304,13 +8180,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -10378,13 +8248,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -10393,13 +8257,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -10408,13 +8266,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -10423,13 +8275,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -10515,13 +8361,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -10530,13 +8370,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -10545,13 +8379,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -10560,13 +8388,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -10575,13 +8397,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -10590,13 +8406,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -10664,13 +8474,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -10679,13 +8483,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -10694,13 +8492,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -10709,13 +8501,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -10749,13 +8535,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -10764,13 +8544,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -10779,13 +8553,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -10794,13 +8562,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -10959,13 +8721,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -10974,13 +8730,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -10989,13 +8739,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -11004,13 +8748,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -11164,13 +8902,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -11179,13 +8911,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -11194,13 +8920,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -11209,13 +8929,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -11306,13 +9020,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -11321,13 +9029,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -11336,13 +9038,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -11351,13 +9047,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description not_enough_data: e.g. only one lifecycle snapshot day */
@@ -11366,13 +9056,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -11483,13 +9167,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -11498,13 +9176,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -11513,13 +9185,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -11528,13 +9194,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description not_enough_data: e.g. only one lifecycle snapshot day */
@@ -11543,13 +9203,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -11648,13 +9302,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -11663,13 +9311,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -11678,13 +9320,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -11693,13 +9329,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description not_enough_data: e.g. only one lifecycle snapshot day */
@@ -11708,13 +9338,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -11806,13 +9430,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -11821,13 +9439,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -11836,13 +9448,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -11851,13 +9457,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description not_enough_data: e.g. only one lifecycle snapshot day */
@@ -11866,13 +9466,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -11990,13 +9584,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -12005,13 +9593,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -12020,13 +9602,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -12035,13 +9611,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description not_enough_data: e.g. only one lifecycle snapshot day */
@@ -12050,13 +9620,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -12162,13 +9726,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -12177,13 +9735,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -12192,13 +9744,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -12207,13 +9753,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description not_enough_data: e.g. only one lifecycle snapshot day */
@@ -12222,13 +9762,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -12287,13 +9821,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -12302,13 +9830,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -12317,13 +9839,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -12332,13 +9848,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -12347,13 +9857,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -12464,13 +9968,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -12479,13 +9977,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -12494,13 +9986,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -12509,13 +9995,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -12524,13 +10004,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -12585,13 +10059,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -12600,13 +10068,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -12615,13 +10077,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -12630,13 +10086,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -12645,13 +10095,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -12707,13 +10151,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -12722,13 +10160,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -12737,13 +10169,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -12752,13 +10178,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -12767,13 +10187,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -12846,13 +10260,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -12861,13 +10269,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -12876,13 +10278,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -12891,13 +10287,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -12906,13 +10296,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -13008,13 +10392,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -13023,13 +10401,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -13038,13 +10410,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -13053,13 +10419,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -13068,13 +10428,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -13121,13 +10475,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -13136,13 +10484,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -13151,13 +10493,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -13166,13 +10502,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -13181,13 +10511,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -13227,13 +10551,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -13242,13 +10560,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -13257,13 +10569,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -13272,13 +10578,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -13287,13 +10587,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -13397,13 +10691,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -13412,13 +10700,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -13427,13 +10709,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -13442,13 +10718,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -13457,13 +10727,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -13575,13 +10839,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -13590,13 +10848,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -13605,13 +10857,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -13620,13 +10866,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -13635,13 +10875,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -13740,13 +10974,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -13755,13 +10983,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -13770,13 +10992,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -13785,13 +11001,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -13800,13 +11010,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -13904,13 +11108,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -13919,13 +11117,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -13934,13 +11126,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -13949,13 +11135,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -13964,13 +11144,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -14068,13 +11242,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -14083,13 +11251,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -14098,13 +11260,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -14113,13 +11269,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -14128,13 +11278,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -14196,13 +11340,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -14211,13 +11349,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -14226,13 +11358,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -14241,13 +11367,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -14256,13 +11376,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -14330,13 +11444,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -14345,13 +11453,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -14360,13 +11462,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -14375,13 +11471,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -14390,13 +11480,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -14453,13 +11537,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -14468,13 +11546,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -14483,13 +11555,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -14498,13 +11564,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -14513,13 +11573,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -14557,13 +11611,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -14572,13 +11620,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -14587,13 +11629,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -14602,13 +11638,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -14617,13 +11647,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -14671,13 +11695,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -14686,13 +11704,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -14701,13 +11713,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -14716,13 +11722,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -14731,13 +11731,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -14790,13 +11784,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -14805,13 +11793,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -14820,13 +11802,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -14835,13 +11811,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -14850,13 +11820,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -14914,13 +11878,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -14929,13 +11887,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -14944,13 +11896,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -14959,13 +11905,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -14974,13 +11914,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -15081,13 +12015,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -15096,13 +12024,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -15111,13 +12033,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -15126,13 +12042,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -15141,13 +12051,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -15272,13 +12176,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -15287,13 +12185,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -15302,13 +12194,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -15317,13 +12203,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -15332,13 +12212,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -15440,13 +12314,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -15455,13 +12323,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -15470,13 +12332,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -15485,13 +12341,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -15500,13 +12350,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -15572,13 +12416,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -15587,13 +12425,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -15602,13 +12434,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -15617,13 +12443,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -15632,13 +12452,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -15703,13 +12517,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -15718,13 +12526,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -15733,13 +12535,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -15748,13 +12544,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -15763,13 +12553,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -15834,13 +12618,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -15849,13 +12627,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -15864,13 +12636,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -15879,13 +12645,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -15894,13 +12654,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -15958,13 +12712,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -15973,13 +12721,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -15988,13 +12730,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -16003,13 +12739,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -16018,13 +12748,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -16082,13 +12806,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -16097,13 +12815,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -16112,13 +12824,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -16127,13 +12833,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -16142,13 +12842,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -16206,13 +12900,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -16221,13 +12909,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -16236,13 +12918,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -16251,13 +12927,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -16266,13 +12936,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -16401,13 +13065,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -16416,13 +13074,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -16431,13 +13083,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -16446,13 +13092,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -16461,13 +13101,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -16555,13 +13189,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -16570,13 +13198,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -16585,13 +13207,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -16600,13 +13216,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -16615,13 +13225,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -16687,13 +13291,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -16702,13 +13300,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -16717,13 +13309,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -16732,13 +13318,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -16747,13 +13327,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -16933,13 +13507,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -16948,13 +13516,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -16963,13 +13525,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -16978,13 +13534,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -16993,13 +13543,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -17041,13 +13585,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -17056,13 +13594,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -17071,13 +13603,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -17086,13 +13612,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -17101,13 +13621,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -17180,13 +13694,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -17195,13 +13703,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -17210,13 +13712,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -17225,13 +13721,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -17240,13 +13730,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -17293,13 +13777,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -17398,13 +13876,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -17413,13 +13885,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
         /** @description Default Response */
@@ -17428,13 +13894,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
+            'application/json': components['schemas']['ErrorBody'];
           };
         };
       };
@@ -17449,6 +13909,39 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    /**
+     * @description One located problem of a request; `details` of validation_failed is a list of them
+     * @example {
+     *       "path": "/variants/sms/text",
+     *       "message": "{{ customer.phone }}: customer has name, surname, salutation, tier, city, branch",
+     *       "line": 1,
+     *       "column": 4,
+     *       "code": "unknown_variable"
+     *     }
+     */
+    ValidationIssue: {
+      /** @description where in the request, a JSON pointer (RFC 6901): "/variants/sms/text" */
+      path: string;
+      message: string;
+      /** @description 1-based line inside the template text at `path` */
+      line?: number;
+      /** @description 1-based column inside the template text at `path` */
+      column?: number;
+      /** @description a stable sub-code: template_syntax, unknown_variable, sensitive_word */
+      code?: string;
+    };
+    ErrorBody: {
+      error: {
+        code: string;
+        message: string;
+        /** @description validation_failed: a list of ValidationIssue; invalid_rule and invalid_tag: { issues }; other codes: their particulars, such as { reason } */
+        details?:
+          | components['schemas']['ValidationIssue'][]
+          | {
+              [key: string]: unknown;
+            };
+      };
+    };
     /**
      * @description A customer-group rule: exactly one kind key per object — groups all/any/not, conditions tag/attr/holds/event/segment/list/sample; at most 12 levels and 500 objects (src/segments/README.md)
      * @example {
@@ -17690,6 +14183,39 @@ export interface components {
       kind: 'head_office' | 'branch' | 'sub_branch';
       parentId: string | null;
       children: components['schemas']['OrgNode'][];
+    };
+    /**
+     * @description One located problem of a request; `details` of validation_failed is a list of them
+     * @example {
+     *       "path": "/variants/sms/text",
+     *       "message": "{{ customer.phone }}: customer has name, surname, salutation, tier, city, branch",
+     *       "line": 1,
+     *       "column": 4,
+     *       "code": "unknown_variable"
+     *     }
+     */
+    ValidationIssueInput: {
+      /** @description where in the request, a JSON pointer (RFC 6901): "/variants/sms/text" */
+      path: string;
+      message: string;
+      /** @description 1-based line inside the template text at `path` */
+      line?: number;
+      /** @description 1-based column inside the template text at `path` */
+      column?: number;
+      /** @description a stable sub-code: template_syntax, unknown_variable, sensitive_word */
+      code?: string;
+    };
+    ErrorBodyInput: {
+      error: {
+        code: string;
+        message: string;
+        /** @description validation_failed: a list of ValidationIssue; invalid_rule and invalid_tag: { issues }; other codes: their particulars, such as { reason } */
+        details?:
+          | components['schemas']['ValidationIssueInput'][]
+          | {
+              [key: string]: unknown;
+            };
+      };
     };
     /**
      * @description A customer-group rule: exactly one kind key per object — groups all/any/not, conditions tag/attr/holds/event/segment/list/sample; at most 12 levels and 500 objects (src/segments/README.md)

@@ -2,8 +2,8 @@ import { ApiError, errorText } from '../../api/client.ts';
 import type { Translate } from '../../i18n/i18n.tsx';
 import { fieldKey, variantKey } from './labels.ts';
 
-// The located problems of a content draft as the server reports them: the domain's `details.issues` (path, line,
-// column) or, for a body the route's schema refused, `details` as `{ path: '/variants/sms/text', message }`.
+// The located problems of a content or campaign draft as the server reports them: validation_failed's `details`, a
+// list of `{ path: '/variants/sms/text', message, line?, column? }` (path a JSON pointer into the draft).
 
 /** One problem, located for a reader: where (a channel's field, the title…), line and column when known, why. */
 export interface Problem {
@@ -24,19 +24,23 @@ export function placeOf(path: readonly (string | number)[], t: Translate): strin
   return path.join('.');
 }
 
+/** The keys of a JSON pointer: "/variants/sms/text" → ['variants', 'sms', 'text'] (RFC 6901: ~1 is '/', ~0 '~'). */
+export function pointerKeys(pointer: string): string[] {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((k) => k.replaceAll('~1', '/').replaceAll('~0', '~'));
+}
+
 /** The problems an API error carries, or one unlocated problem with its message. */
 export function problemsOf(error: unknown, t: Translate): Problem[] {
   if (!(error instanceof ApiError)) return [{ where: '', line: 0, column: 0, message: errorText(error) }];
-  const issues = (error.details as { issues?: unknown } | undefined)?.issues;
-  const list = Array.isArray(issues) ? issues : Array.isArray(error.details) ? error.details : [];
+  const list = error.validationIssues;
   if (list.length === 0) return [{ where: '', line: 0, column: 0, message: error.message }];
-  return list.map((raw) => {
-    const i = raw as { path?: unknown; line?: number; column?: number; message?: string };
-    const path = Array.isArray(i.path)
-      ? (i.path as (string | number)[])
-      : String(i.path ?? '')
-          .split('/')
-          .filter((p) => p !== '');
-    return { where: placeOf(path, t), line: i.line ?? 0, column: i.column ?? 0, message: i.message ?? '' };
-  });
+  return list.map((i) => ({
+    where: placeOf(pointerKeys(i.path), t),
+    line: i.line ?? 0,
+    column: i.column ?? 0,
+    message: i.message,
+  }));
 }
