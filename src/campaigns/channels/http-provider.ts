@@ -19,7 +19,8 @@ export type HttpProviderConfig = z.infer<typeof httpProviderConfigSchema>;
 
 /** The signature header value of `body` sent at `unixSeconds`. */
 export function signBody(secret: string, unixSeconds: number, body: string): string {
-  const mac = createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex');
+  // Two updates MAC the same bytes as one over `${unixSeconds}.${body}`, without a copy of the body per message.
+  const mac = createHmac('sha256', secret).update(`${unixSeconds}.`).update(body).digest('hex');
   return `t=${unixSeconds},v1=${mac}`;
 }
 
