@@ -175,6 +175,16 @@ describe('HTTP providers', () => {
       status: 'retry',
       retryAfterMs: 1000,
     });
+
+    // A worker's stop cuts sends in flight: the send throws (the worker queues the message again under its key).
+    http.script.push('silent');
+    const stop = new AbortController();
+    const cutAt = Date.now();
+    const cut = sender.send(message(), stop.signal);
+    setTimeout(() => stop.abort(), 50);
+    await expect(cut).rejects.toThrow();
+    expect(Date.now() - cutAt).toBeLessThan(2000);
+    await expect(sender.send(message(), stop.signal)).rejects.toThrow();
   });
 
   it('an e-mail without an address fails for good', async () => {

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { Pool } from 'undici';
 import { z } from 'zod';
 import type { ChannelSender, OutgoingMessage, SendOutcome } from './channel.ts';
+import { post, type Answer } from './http-post.ts';
 
 // Channels whose provider takes an HTTP POST of JSON: the generic webhook, the bank's SMS gateway and its push
 // service differ only in the body they send. Every request is signed (HMAC-SHA256 over timestamp and body, as
@@ -18,18 +19,12 @@ export type HttpProviderConfig = z.infer<typeof httpProviderConfigSchema>;
 
 /** The signature header value of `body` sent at `unixSeconds`. */
 export function signBody(secret: string, unixSeconds: number, body: string): string {
-  const mac = createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex');
+  // Two updates MAC the same bytes as one over `${unixSeconds}.${body}`, without a copy of the body per message.
+  const mac = createHmac('sha256', secret).update(`${unixSeconds}.`).update(body).digest('hex');
   return `t=${unixSeconds},v1=${mac}`;
 }
 
 const RETRYABLE = new Set([408, 425, 429]);
-
-/** A provider's answer as read off the wire. */
-interface Answer {
-  readonly status: number;
-  readonly retryAfter: string | undefined;
-  readonly text: string;
-}
 
 /** How an HTTP answer is read: 2xx accepted (its `id` kept), 408/425/429/5xx retried, other 4xx refused for good. */
 function outcomeOf(answer: Answer): SendOutcome {
@@ -77,24 +72,13 @@ export function httpProvider(
     kind,
     async send(message, signal) {
       const payload = JSON.stringify(body(message));
+      const headers = {
+        'content-type': 'application/json',
+        'idempotency-key': message.idempotencyKey,
+        'x-flywheel-signature': signBody(config.secret, Math.floor(now().getTime() / 1000), payload),
+      };
       try {
-        const response = await pool.request({
-          path,
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'idempotency-key': message.idempotencyKey,
-            'x-flywheel-signature': signBody(config.secret, Math.floor(now().getTime() / 1000), payload),
-          },
-          body: payload,
-          signal,
-        });
-        const retryAfter = response.headers['retry-after'];
-        return outcomeOf({
-          status: response.statusCode,
-          retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
-          text: await response.body.text(),
-        });
+        return outcomeOf(await post(pool, path, headers, payload, signal));
       } catch (error) {
         if (signal.aborted) throw error;
         const code = (error as { code?: string }).code;
