@@ -37,8 +37,8 @@ export interface BatchReport {
   failed: number;
   dead: number;
   suppressed: number;
-  /** Wall milliseconds of each step (claim, compose, send, settle, record): where a batch's time goes. */
-  ms?: { claim: number; compose: number; send: number; settle: number; record: number };
+  /** Wall milliseconds of each step (claim, compose, send, record, settle): where a batch's time goes. */
+  ms?: { claim: number; compose: number; send: number; record: number; settle: number };
 }
 
 async function eachLimited<T>(
@@ -138,10 +138,14 @@ export async function deliverBatch(deps: WorkerDeps, signal: AbortSignal): Promi
   });
   ms.send = lap();
   const now = deps.clock.now();
-  await settleDeliveries(deps.db, deps.workerId, now, settlements);
-  ms.settle = lap();
+  // Recorded before settling: a worker killed between the two steps leaves the batch claimed, so it is sent again
+  // under the same keys and recorded again under the same event ids (one event each). Settled first, the events of
+  // such a batch would be lost for good. If the event store is down, the batch is not settled and goes again when
+  // its lease ends; the provider deduplicates the repeats.
   if (sent.length && deps.onSent) await deps.onSent(sent, now);
   ms.record = lap();
+  await settleDeliveries(deps.db, deps.workerId, now, settlements);
+  ms.settle = lap();
   return report;
 }
 
