@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirstSequencer from './test/support/sequencer.ts';
 
 export default defineConfig({
   test: {
@@ -11,6 +12,8 @@ export default defineConfig({
     // chDB binds one data directory per process, and the machine has 2 cores.
     maxWorkers: 2,
     fileParallelism: true,
+    // Longest files first (known from a recent run): no slow file is left to run alone at the end.
+    sequence: { sequencer: LongestFirstSequencer },
     // Browser suites poll the page for the state a user would wait for; on two loaded cores a re-render can take
     // seconds, and vitest's 1 s default turned slow into failed.
     expect: { poll: { timeout: 20_000, interval: 100 } },
