@@ -1,5 +1,5 @@
 import type { KindSpec } from './definition.ts';
-import type { Label } from './labels.ts';
+import { labelled as v, type Label } from './labels.ts';
 
 // The feedback loop's preference tags: what customers answer (open, click, reply) when the bank's messages reach them
 // (message lifecycle events, src/campaigns). A response names its run; the run's message_sent event of the same
@@ -39,8 +39,6 @@ function respondedMessagesSql(property: 'content_type' | 'product_category'): st
 const CONTENT_AFFINITY_SQL = respondedMessagesSql('content_type');
 /** The product category of the messages a customer responds to most. */
 const PRODUCT_INTEREST_SQL = respondedMessagesSql('product_category');
-
-const v = (value: string, en: string, zh: string) => ({ value, label: { en, zh } });
 
 /** A preference learnt from responses to the bank's messages: an SQL tag over the event store. */
 function responseTag(

@@ -2,7 +2,7 @@ import type { TagCategory } from '../store/operational/database.ts';
 import type { KindSpec, TagInput } from './definition.ts';
 import { CHANNEL_PREFERENCE_SQL, DEFAULT_LIFECYCLE_STAGES, MANAGED_SQL } from './catalogue-rules.ts';
 import { PREFERENCE_TAGS } from './catalogue-preferences.ts';
-import { NO, YES, type Label } from './labels.ts';
+import { labelled as v, NO, YES, type Label } from './labels.ts';
 
 // The default label catalogue a bank starts from (builtin = true). Every tag computes from what the stores hold:
 // profile columns, active holdings with their maturity and due dates, consents, behaviour events, transactions and
@@ -13,7 +13,6 @@ export type CatalogueDef = Omit<TagInput, 'kind' | 'spec' | 'description'> &
   KindSpec & { description?: string };
 type Def = CatalogueDef;
 
-const v = (value: string, en: string, zh: string) => ({ value, label: { en, zh } });
 const flag = (rule: unknown) => ({
   values: [{ value: 'yes', label: YES, rule }],
   default: { value: 'no', label: NO },

@@ -8,6 +8,9 @@ export interface Label {
   readonly zh: string;
 }
 
+/** A tag value with its bilingual label, as catalogue specs list them. */
+export const labelled = (value: string, en: string, zh: string) => ({ value, label: { en, zh } });
+
 /** Tiers, lowest first, with their labels. */
 export const TIERS: readonly { readonly value: Tier; readonly label: Label }[] = [
   { value: 'mass', label: { en: 'Mass', zh: '大众客户' } },
