@@ -27,6 +27,7 @@ import {
   addCondition,
   apiJson,
   choose,
+  fillAttrCondition,
   HAVE_CHROMIUM,
   rawValue,
   settledCount,
@@ -349,12 +350,7 @@ describe.skipIf(!HAVE_CHROMIUM)('campaigns in the dashboard', () => {
     await choose(page, node('$.all[0]').getByTestId('cond-tag-values'), '白金卡');
     await page.keyboard.press('Escape');
     await addCondition(page, '$', 'attr');
-    await choose(page, node('$.all[1]').getByTestId('cond-attr-name'), '(aum)');
-    await choose(page, node('$.all[1]').getByTestId('cond-attr-op'), '≥');
-    await node('$.all[1]')
-      .locator('[data-testid="cond-attr-value"] input, input[data-testid="cond-attr-value"]')
-      .first()
-      .fill('100000');
+    await fillAttrCondition(page, node('$.all[1]'), '(aum)', '≥', '100000');
     const rule = {
       all: [
         { tag: 'aum_tier', in: ['gold', 'platinum'] },

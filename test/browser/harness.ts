@@ -237,6 +237,22 @@ export async function optionTexts(page: Page, select: Locator): Promise<string[]
   return texts;
 }
 
+/** Fills an attribute condition of the rule builder: the attribute, the operator, then the value typed in. */
+export async function fillAttrCondition(
+  page: Page,
+  condition: Locator,
+  attribute: string,
+  op: string,
+  value: string,
+): Promise<void> {
+  await choose(page, condition.getByTestId('cond-attr-name'), attribute);
+  await choose(page, condition.getByTestId('cond-attr-op'), op);
+  await condition
+    .locator('[data-testid="cond-attr-value"] input, input[data-testid="cond-attr-value"]')
+    .first()
+    .fill(value);
+}
+
 /**
  * Adds a condition of `kind` to the segment builder's group at `path` (its "Add condition" menu), and waits until the
  * node is there: on loaded CI cores a click can land while the menu is still animating in and be lost, so it retries.

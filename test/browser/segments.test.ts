@@ -7,6 +7,7 @@ import {
   addCondition,
   apiJson,
   choose,
+  fillAttrCondition,
   HAVE_CHROMIUM,
   optionTexts,
   rawValue,
@@ -103,12 +104,7 @@ describe.skipIf(!HAVE_CHROMIUM)('segment builder in Chromium', () => {
       .poll(() => optionTexts(page, attr.getByTestId('cond-attr-op')))
       .toEqual(['=', '≠', '属于', '为空']);
 
-    await choose(page, attr.getByTestId('cond-attr-name'), '(aum)');
-    await choose(page, attr.getByTestId('cond-attr-op'), '≥');
-    await attr
-      .locator('[data-testid="cond-attr-value"] input, input[data-testid="cond-attr-value"]')
-      .first()
-      .fill('100000');
+    await fillAttrCondition(page, attr, '(aum)', '≥', '100000');
     const expected = {
       all: [
         { tag: 'aum_tier', in: ['gold', 'platinum'] },
