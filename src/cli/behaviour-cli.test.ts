@@ -103,7 +103,15 @@ describe('flywheel analyze funnel, retention, churn', () => {
       '2026-11-30',
     );
     expect(oneStep.code).toBe(2);
-    expect(oneStep.stderr).toContain('steps: a funnel has 2 to 8 steps');
+    expect(oneStep.stderr).toContain('error: --steps <events>: a funnel has 2 to 8 steps');
+    // Missing options are named as options, in plain words, one line each (not a schema's "received undefined").
+    const bare = await cli('analyze', 'funnel', '--steps', 'view,buy', '--window-days', '1');
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain(
+      'error: --from <YYYY-MM-DD> is required (or "from" in the --definition file)',
+    );
+    expect(bare.stderr).toContain('error: --to <YYYY-MM-DD> is required');
+    expect(bare.stderr).not.toContain('undefined');
     const unknown = await cli(
       'analyze',
       'funnel',

@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, Help, InvalidArgumentError } from 'commander';
 import { formatConfigProblems, loadConfig, type ConfigProblem } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { parseDay, type Day } from '../shared/day.ts';
@@ -44,7 +44,14 @@ export async function main(argv: readonly string[]): Promise<void> {
   const program = new Command()
     .name('flywheel')
     .description('Flywheel: customer operations for retail banks')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Every sub-command inherits this: options a command cannot run without say so in its --help.
+    .configureHelp({
+      optionDescription: (option) => {
+        const text = new Help().optionDescription(option);
+        return option.mandatory ? `${text} (required)` : text;
+      },
+    });
 
   program
     .command('start')

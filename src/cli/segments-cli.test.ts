@@ -62,5 +62,16 @@ describe('flywheel segments', () => {
     const exported = await cli('segments', 'export', 'rich', '--out', out);
     expect(exported.code).toBe(0);
     expect(readFileSync(out, 'utf8')).toBe('customer_no\nC2\nC3\n');
-  }, 240_000); // four child processes, each opening both stores
+
+    // The group analysis and its portrait from the command line (no server, password or cookie).
+    const group = await cli('analyze', 'group', '--segment', 'rich', '--json');
+    expect(group.code).toBe(0);
+    expect(JSON.parse(group.stdout)).toMatchObject({ members: 2, aum: 50, shareOfCustomers: 2 / 3 });
+    const portrait = await cli('analyze', 'portrait', '--rule', '{"attr":"aum","op":">=","value":20}');
+    expect(portrait.code).toBe(0);
+    expect(portrait.stdout).toMatch(/^(tag\tvalue\tshare in group\tshare in bank\tTGI|portrait: )/);
+    const noGroup = await cli('analyze', 'group');
+    expect(noGroup.code).toBe(2);
+    expect(noGroup.stderr).toContain('error: give the group: --segment <id> or --rule <json>');
+  }, 240_000); // six child processes, each opening both stores
 });

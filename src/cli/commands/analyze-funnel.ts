@@ -5,6 +5,7 @@ import { funnelDefinitionSchema, type FunnelDefinition } from '../../analytics/f
 import { runFunnel, type FunnelResult } from '../../analytics/funnels/funnel.ts';
 import type { AnalysisResult, BehaviourDeps } from '../../analytics/funnels/groups.ts';
 import { runAnalysis, type AnalysisContext, type AnalysisOutcome } from './analyze.ts';
+import { checkedDefinition, type OptionNames } from './plain-issues.ts';
 import { populationOption, withPopulation, type PopulationOptions } from './population-option.ts';
 
 // `flywheel analyze funnel --steps a,b,c --window-days 7 --from D --to D [--breakdown …] [--json]`, or the whole
@@ -55,12 +56,25 @@ export function baseDefinition(opts: CommonOptions, allowProperty: boolean): Rec
   return def;
 }
 
-/** Parses with the API's schema; every problem is printed with its path. */
-export function checked<T>(schema: z.ZodType<T>, def: unknown): T {
-  const parsed = schema.safeParse(def);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'definition'}: ${i.message}`);
-  throw new InvalidArgumentError(problems.join('; '));
+/** The options of the common fields (each command adds its own). */
+export const COMMON_OPTION_NAMES: OptionNames = {
+  from: '--from <YYYY-MM-DD>',
+  to: '--to <YYYY-MM-DD>',
+  asOf: '--as-of <YYYY-MM-DD>',
+  breakdown: '--breakdown <kind:value>',
+  population: '--segment <id> or --rule <json>',
+};
+
+/** Parses with the API's schema; every problem is one plain line naming the option that sets the field. */
+export function checked<T>(schema: z.ZodType<T>, def: unknown, options: OptionNames): T {
+  const result = checkedDefinition(schema, def, { ...COMMON_OPTION_NAMES, ...options });
+  if (result.ok) return result.value;
+  throw new InvalidArgumentError(result.problems.join('\n'));
+}
+
+/** The help line listing what a command cannot run without (options, or the same fields in --definition). */
+export function requiredHelp(required: string): string {
+  return `\nRequired: ${required}\n(each may come from the --definition file instead).\n`;
 }
 
 /** Runs one behaviour analysis; "not enough data" is a refusal (exit 1) on the command line. */
@@ -84,9 +98,9 @@ export function runBehaviour<T extends { notEnoughData: string | null }>(
   );
 }
 
-/** Reports a bad argument the way commander does (exit 2). */
+/** Reports bad arguments the way commander does (exit 2): one `error:` line per problem. */
 export function badArguments(error: unknown): void {
-  console.error(`error: ${(error as Error).message}`);
+  for (const line of (error as Error).message.split('\n')) console.error(`error: ${line}`);
   process.exitCode = 2;
 }
 
@@ -114,6 +128,7 @@ export function registerFunnelCommand(analyze: Command): void {
     .option('--as-of <date>', 'business day of the segment index (default today)')
     .option('--definition <file>', 'the definition as JSON, as POST /v1/analytics/funnel takes it')
     .option('--json', 'print the result as JSON (as the API answers it)')
+    .addHelpText('after', requiredHelp('--steps, --window-days or --window-seconds, --from and --to'))
     .action(async (opts: FunnelOptions) => {
       let def: FunnelDefinition;
       try {
@@ -123,7 +138,10 @@ export function registerFunnelCommand(analyze: Command): void {
           throw new InvalidArgumentError('give --window-days or --window-seconds');
         if (opts.windowDays) raw['window'] = { days: Number(opts.windowDays) };
         if (opts.windowSeconds) raw['window'] = { seconds: Number(opts.windowSeconds) };
-        def = checked(funnelDefinitionSchema, raw);
+        def = checked(funnelDefinitionSchema, raw, {
+          steps: '--steps <events>',
+          window: '--window-days <n> or --window-seconds <n>',
+        });
       } catch (error) {
         return badArguments(error);
       }

@@ -74,6 +74,10 @@ export function registerLiftCommand(analyze: Command): void {
     .option('--outcome-attribute <name>', 'numeric outcome: the mean of this customer attribute, e.g. aum')
     .option('--as-of <date>', 'business day of the segment index (group lift; default today)')
     .option('--json', 'print the analysis as JSON (as the API answers it)')
+    .addHelpText(
+      'after',
+      '\nRequired: --experiment <id>, or --treatment, --control-group and --outcome or --outcome-attribute.\n',
+    )
     .action(async (opts: Options) => {
       if (opts.experiment && !opts.treatment) {
         const id = opts.experiment;

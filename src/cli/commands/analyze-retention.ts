@@ -11,7 +11,14 @@ import {
   type RetentionResult,
   type RetentionTable,
 } from '../../analytics/retention/retention.ts';
-import { badArguments, baseDefinition, checked, runBehaviour, type CommonOptions } from './analyze-funnel.ts';
+import {
+  badArguments,
+  baseDefinition,
+  checked,
+  requiredHelp,
+  runBehaviour,
+  type CommonOptions,
+} from './analyze-funnel.ts';
 import { withPopulation } from './population-option.ts';
 
 // `flywheel analyze retention --start … --return … --period week --periods 12 --from D --to D [--json]` and
@@ -61,7 +68,8 @@ export function registerRetentionCommands(analyze: Command): void {
       .option('--periods <n>', 'period offsets shown (default 12)')
       .option('--from <date>', 'first day of the cohorts')
       .option('--to <date>', 'last day of the cohorts, inclusive')
-      .option('--definition <file>', 'the definition as JSON, as POST /v1/analytics/retention takes it'),
+      .option('--definition <file>', 'the definition as JSON, as POST /v1/analytics/retention takes it')
+      .addHelpText('after', requiredHelp('--from and --to')),
   ).action(async (opts: RetentionOptions) => {
     let def: RetentionDefinition;
     try {
@@ -70,7 +78,12 @@ export function registerRetentionCommands(analyze: Command): void {
       if (opts.return || !raw['return']) raw['return'] = eventSpec('--return', opts.return ?? 'any', false);
       if (opts.period || !raw['period']) raw['period'] = opts.period ?? 'week';
       if (opts.periods || !raw['periods']) raw['periods'] = Number(opts.periods ?? 12);
-      def = checked(retentionDefinitionSchema, raw);
+      def = checked(retentionDefinitionSchema, raw, {
+        start: '--start <spec>',
+        return: '--return <spec>',
+        period: '--period <p>',
+        periods: '--periods <n>',
+      });
     } catch (error) {
       return badArguments(error);
     }
@@ -88,7 +101,8 @@ export function registerRetentionCommands(analyze: Command): void {
       .option('--period <p>', 'day, week or month (default month)')
       .option('--from <date>', 'first period: the one containing this day')
       .option('--to <date>', 'last period: the one containing this day')
-      .option('--definition <file>', 'the definition as JSON, as POST /v1/analytics/churn takes it'),
+      .option('--definition <file>', 'the definition as JSON, as POST /v1/analytics/churn takes it')
+      .addHelpText('after', requiredHelp('--from and --to')),
   ).action(async (opts: ChurnOptions) => {
     let def: ChurnDefinition;
     try {
@@ -101,7 +115,11 @@ export function registerRetentionCommands(analyze: Command): void {
         throw new InvalidArgumentError('--activity must be transaction, event or event:NAME');
       if (opts.days || !raw['days']) raw['days'] = Number(opts.days ?? 30);
       if (opts.period || !raw['period']) raw['period'] = opts.period ?? 'month';
-      def = checked(churnDefinitionSchema, raw);
+      def = checked(churnDefinitionSchema, raw, {
+        activity: '--activity <spec>',
+        days: '--days <n>',
+        period: '--period <p>',
+      });
     } catch (error) {
       return badArguments(error);
     }

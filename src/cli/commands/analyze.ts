@@ -13,6 +13,7 @@ import { registerRetentionCommands } from './analyze-retention.ts';
 import { registerLiftCommand } from './analyze-lift.ts';
 import { registerConcentrationCommands } from './analyze-concentration.ts';
 import { registerLifecycleCommand } from './analyze-lifecycle.ts';
+import { registerGroupCommands } from './analyze-group.ts';
 import { tagSource } from '../../tags/segment-source.ts';
 
 // `flywheel analyze <funnel|lifecycle|retention|drivers|lift|concentration> … [--json]`: each analysis of the API from
@@ -69,7 +70,7 @@ export function registerAnalyzeCommands(program: Command): void {
   const analyze = program
     .command('analyze')
     .description(
-      'analyses: funnel, lifecycle, retention, drivers, lift, concentration (add --json for JSON)',
+      'analyses: funnel, lifecycle, retention, churn, drivers, lift, concentration, trend, group, portrait (add --json for JSON)',
     );
   // One line per analysis, each from its own file (src/cli/commands/analyze-<kind>.ts):
   registerDriversCommand(analyze);
@@ -78,4 +79,5 @@ export function registerAnalyzeCommands(program: Command): void {
   registerLiftCommand(analyze);
   registerLifecycleCommand(analyze);
   registerConcentrationCommands(analyze);
+  registerGroupCommands(analyze);
 }
