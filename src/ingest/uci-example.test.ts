@@ -8,6 +8,9 @@ import {
 } from '../../test/support/memory-stores.ts';
 import { sharedDataFile } from '../../test/support/shared-data.ts';
 import { fixedClock } from '../shared/clock.ts';
+import { computeTags } from '../tags/compute.ts';
+import { ensureCatalogue } from '../tags/definitions.ts';
+import { loadTagSnapshot } from '../tags/snapshot-store.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { OperationalStore } from '../store/operational/store.ts';
 
@@ -63,10 +66,12 @@ describe.runIf(present)('UCI bank marketing example', () => {
       id: 1,
       occupation: 'housemaid',
       marital_status: 'married',
-      education: 'basic.4y',
+      // mapped to the catalogue's codes (examples/uci-bank-marketing/customers.json); the raw value stays an attribute
+      education: 'primary',
     });
     expect(first.attributes).toMatchObject({
       age: 56,
+      education: 'basic.4y',
       default: 'no',
       housing: 'no',
       loan: 'no',
@@ -93,5 +98,44 @@ describe.runIf(present)('UCI bank marketing example', () => {
     expect(await eventCounts()).toEqual({ campaign_contact: 41_188, term_deposit_subscribed: 4_640 });
     const raw = await events.query<{ n: number }>('SELECT count() AS n FROM events');
     expect(raw[0]!.n).toBe(41_188 + 4_640);
+  });
+
+  it('gives the built-in tags what was imported: age bands from the imported age, education from the mapped codes', async () => {
+    await ensureCatalogue(store.db, 'test');
+    const run = await computeTags(
+      { db: store.db, events, sandbox: () => store.sandbox(), timeZone: 'Asia/Shanghai' },
+      {
+        asOf: '2026-11-23',
+        trigger: 'manual',
+        actor: 'test',
+        keys: ['age_band', 'education', 'marital_status'],
+      },
+    );
+    if (!run.ok) throw new Error(run.error.message);
+    const snapshot = (await loadTagSnapshot(store.db, '2026-11-23'))!;
+    const sizes = (key: string) =>
+      Object.fromEntries([...(snapshot.tags.get(key) ?? new Map())].map(([v, b]) => [v, b.size]));
+    // Counted from the CSV: ages 17–98, no birth dates, so every customer is banded from attributes.age.
+    expect(sizes('age_band')).toMatchObject({
+      under_25: 1_068,
+      '25_34': 13_686,
+      '35_44': 13_500,
+      '45_54': 8_704,
+      '55_64': 3_567,
+      '65_plus': 663,
+    });
+    expect(sizes('age_band')['unknown'] ?? 0).toBe(0);
+    expect(sizes('education')).toMatchObject({
+      bachelor: 12_168,
+      associate: 5_243,
+      secondary: 9_515 + 6_045 + 4_176 + 2_292 + 18,
+      unknown: 1_731,
+    });
+    expect(sizes('marital_status')).toMatchObject({
+      married: 24_928,
+      single: 11_568,
+      divorced_widowed: 4_612,
+      unknown: 80,
+    });
   });
 });

@@ -98,7 +98,7 @@ const DEFS: readonly Def[] = [
         { ...v('associate', 'Associate', '大专'), rule: { attr: 'education', op: '=', value: 'associate' } },
         {
           ...v('secondary', 'Secondary or below', '高中及以下'),
-          rule: { attr: 'education', op: 'in', value: ['high_school', 'junior_high'] },
+          rule: { attr: 'education', op: 'in', value: ['high_school', 'junior_high', 'primary', 'none'] },
         },
       ],
       default: v('unknown', 'Unknown', '未知'),

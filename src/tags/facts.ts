@@ -123,6 +123,8 @@ export class FactScanner {
           ? packedColumn(`int4send(coalesce(${expr}::int4, ${INT_NULL}))`, `n${k}`)
           : packedColumn(`float8send(coalesce(${expr}::float8, 'NaN'::float8))`, `n${k}`),
       );
+      if (f.yearsFallback)
+        select.push(packedColumn(`int4send(coalesce((${f.yearsFallback()}), ${INT_NULL}))`, `y${k}`));
     });
     for (let g = 0; g < this.#booleans.length; g += 16) {
       const codes = this.#booleans
@@ -169,6 +171,11 @@ export class FactScanner {
       if (f.post === 'years')
         for (let r = 0; r < n; r++)
           if (values[r] === values[r]) values[r] = fullYears(values[r]!, this.#asOfDay);
+      if (f.yearsFallback) {
+        const years = readInt32(row[`y${k}`]);
+        for (let r = 0; r < n; r++)
+          if (values[r] !== values[r] && years[r] !== INT_NULL) values[r] = years[r]!;
+      }
       chunk.numbers.set(f.name, pick(values));
     });
     for (let g = 0; g < this.#booleans.length; g += 16) {

@@ -40,6 +40,11 @@ export type FieldDef = FieldBase &
          * in JS: PostgreSQL's age() costs more than the rest of the row).
          */
         readonly post?: 'years';
+        /**
+         * Whole years to use where the column is empty: an imported `attributes.<name>` (a file with an age and no
+         * birth date). The segment index fills a column's gaps from the same-named attribute likewise (source.ts).
+         */
+        readonly yearsFallback?: () => string;
         /** Whole numbers within ±2^31 (sent as int4, half the bytes of a float8); dates always are. */
         readonly integer?: boolean;
       }
@@ -71,7 +76,11 @@ const customer = (
 const yearsSince = (name: string, description: string, column: string): FieldDef =>
   ({
     ...customer(name, 'number', description, column, () => DAYS(`c.${column}`)),
+    columns: [column, 'attributes'],
     post: 'years',
+    yearsFallback: () =>
+      `case when jsonb_typeof(c.attributes->'${name}') = 'number' ` +
+      `and (c.attributes->>'${name}')::numeric between 0 and 150 then (c.attributes->>'${name}')::numeric::int4 end`,
     integer: true,
   }) as FieldDef;
 
