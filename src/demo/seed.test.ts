@@ -5,6 +5,8 @@ import { runDemoCommand } from '../cli/commands/demo.ts';
 import { openEventStore } from '../store/events/open.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { OperationalStore } from '../store/operational/store.ts';
+import { fixedClock } from '../shared/clock.ts';
+import { seedDemoPoolWork } from './pool-work.ts';
 import { seedDemoBank, type DemoSummary } from './seed.ts';
 
 // One real bank (PGlite in memory + chDB) shared by the assertions; determinism seeds two more into fresh
@@ -242,6 +244,35 @@ describe('seedDemoBank', () => {
       'SELECT DISTINCT date FROM customer_daily_dedup ORDER BY date',
     );
     expect(dates).toHaveLength(summary.dailyFacts.dates);
+  });
+
+  it("logs the managers' last month: contacts on allowed channels, follow-ups mostly done, once", async () => {
+    const deps = { db: store.db, clock: fixedClock('2025-06-30T12:00:00+08:00') };
+    const options = { asOf: OPTIONS.asOf, seed: OPTIONS.seed, timeZone: 'Asia/Shanghai' };
+    const work = await seedDemoPoolWork(deps, options);
+    expect(work.refused).toBe(0);
+    expect(work.contacts).toBeGreaterThan(100); // ~8% of the managed customers, some twice
+    expect(work.tasks).toBeGreaterThan(0);
+    expect(work.tasksDone).toBeGreaterThan(0);
+    expect(work.tasksDone).toBeLessThan(work.tasks);
+    expect(await n(sql`select count(*)::int as n from interactions`)).toBe(work.contacts);
+    // A call only to a customer who allows calls, a chat only with a WeCom friend, by the customer's own manager.
+    expect(
+      await n(sql`select count(*)::int as n from interactions i
+                   join customers c on c.id = i.customer_id
+                   left join consents k on k.customer_id = c.id and k.channel = 'phone'
+                   join customer_owners o on o.customer_id = c.id
+                  where (i.channel = 'call' and k.status is distinct from 'granted')
+                     or (i.channel = 'wecom_chat' and not c.wecom_friend)
+                     or i.staff_id is distinct from o.manager_id
+                     or i.at >= '2025-06-30'::date`),
+    ).toBe(0);
+    // Each contacted customer's last contact is kept, for the coverage page and the customer list.
+    expect(
+      await n(sql`select count(*)::int as n from (select distinct customer_id from interactions) i
+                   left join customer_contacts cc using (customer_id) where cc.last_contact_at is null`),
+    ).toBe(0);
+    expect(await seedDemoPoolWork(deps, options)).toEqual({ contacts: 0, tasks: 0, tasksDone: 0, refused: 0 });
   });
 
   it('refuses to seed a store that already has customers', async () => {

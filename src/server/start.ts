@@ -4,6 +4,7 @@ import type { Config } from '../config/schema.ts';
 import { AuthService } from '../auth/service.ts';
 import { SYSTEM_PRINCIPAL } from '../auth/principal.ts';
 import { seedDemoCampaigns } from '../demo/campaigns.ts';
+import { seedDemoPoolWork } from '../demo/pool-work.ts';
 import { seedDemoBank } from '../demo/seed.ts';
 import { failInterruptedImports } from '../ingest/recovery.ts';
 import { HandoverRunner } from '../pool/handover/runner.ts';
@@ -193,6 +194,13 @@ async function seedDemoWhenDue(
   const asOf = clock.today();
   const deps = { db: stores.operational.db, events: stores.events, clock };
   await generateReminders(deps, SYSTEM_PRINCIPAL.actor, { asOf });
+  // The managers' last month (contacts, follow-ups), so the workbench, coverage and timelines are not empty.
+  try {
+    const work = await seedDemoPoolWork(deps, { asOf, seed: config.demo.seed, timeZone: config.timeZone });
+    print(`Demo contacts logged: ${work.contacts} (${work.tasks} follow-up tasks, ${work.tasksDone} done).`);
+  } catch (error) {
+    logger.warn({ err: error }, 'demo contacts not seeded');
+  }
   // A few finished campaigns with their answers, so that the Campaigns pages have results on first start.
   try {
     const campaigns = await seedDemoCampaigns({ ...deps, timeZone: config.timeZone, logger }, asOf);

@@ -42,15 +42,18 @@ export function formatCnyCompact(value: number, lang: Lang): string {
   const units = lang === 'zh-CN' ? ZH_UNITS : EN_UNITS;
   const abs = Math.abs(value);
   const unit = units.find((u) => abs >= u.size);
-  if (!unit) return `¥${nf(lang, { maximumFractionDigits: 0 }).format(value)}`;
-  const scaled = value / unit.size;
-  const digits = Math.abs(scaled) < 100 ? 2 : Math.abs(scaled) < 10_000 ? 1 : 0;
-  return `¥${nf(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(scaled)}${unit.suffix}`;
+  // The sign leads the currency: -¥67.61M, never ¥-67.61M.
+  const sign = value < 0 ? '-' : '';
+  if (!unit) return `${sign}¥${nf(lang, { maximumFractionDigits: 0 }).format(abs)}`;
+  const scaled = abs / unit.size;
+  const digits = scaled < 100 ? 2 : scaled < 10_000 ? 1 : 0;
+  return `${sign}¥${nf(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(scaled)}${unit.suffix}`;
 }
 
-/** A CNY amount to the fen: ¥12,345,678.90. */
+/** A CNY amount to the fen: ¥12,345,678.90 (-¥1.50 when negative). */
 export function formatCnyFull(value: number, lang: Lang): string {
-  return `¥${nf(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value)}`;
+  const sign = value < 0 ? '-' : '';
+  return `${sign}¥${nf(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(Math.abs(value))}`;
 }
 
 /**

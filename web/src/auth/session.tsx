@@ -32,7 +32,15 @@ export const canExportSegments = (me: Me) => can(me, 'segments.export');
 export const canManageTags = (me: Me) => can(me, 'tags.manage');
 
 // Areas that show whole-bank figures; the server refuses them (403) to roles bound to a branch or a pool.
-const WHOLE_BANK_AREAS = new Set(['overview', 'tags', 'segments', 'analytics', 'campaigns']);
+const WHOLE_BANK_AREAS = new Set([
+  'overview',
+  'tags',
+  'segments',
+  'analytics',
+  'campaigns',
+  'media',
+  'acquisition',
+]);
 
 /** Whether the principal sees whole-bank figures (head office: admins and analysts). */
 export const seesWholeBank = (me: Me) => DEFINERS.has(me.role);
@@ -42,4 +50,8 @@ const ADMIN_PERMISSIONS = ['users.manage', 'apikeys.manage', 'audit.read'] as co
 
 /** Whether an area is open to the principal (hidden from the navigation otherwise). */
 export const mayOpenArea = (me: Me, areaKey: string) =>
-  areaKey === 'admin' ? can(me, ...ADMIN_PERMISSIONS) : seesWholeBank(me) || !WHOLE_BANK_AREAS.has(areaKey);
+  areaKey === 'admin'
+    ? can(me, ...ADMIN_PERMISSIONS)
+    : areaKey === 'data'
+      ? can(me, 'ingest.write')
+      : seesWholeBank(me) || !WHOLE_BANK_AREAS.has(areaKey);
