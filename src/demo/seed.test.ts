@@ -272,7 +272,12 @@ describe('seedDemoBank', () => {
       await n(sql`select count(*)::int as n from (select distinct customer_id from interactions) i
                    left join customer_contacts cc using (customer_id) where cc.last_contact_at is null`),
     ).toBe(0);
-    expect(await seedDemoPoolWork(deps, options)).toEqual({ contacts: 0, tasks: 0, tasksDone: 0, refused: 0 });
+    expect(await seedDemoPoolWork(deps, options)).toEqual({
+      contacts: 0,
+      tasks: 0,
+      tasksDone: 0,
+      refused: 0,
+    });
   });
 
   it('refuses to seed a store that already has customers', async () => {
