@@ -294,3 +294,13 @@ export async function settledCount(page: Page): Promise<{ count: number; rule: u
     status: (await live.getAttribute('data-status')) ?? '',
   };
 }
+
+/** Types a day into a DayPicker (web/src/components/DayPicker.tsx) found by its test id, as a user does, and commits it. */
+export async function pickDay(page: Page, testId: string, day: string): Promise<void> {
+  const picker = page.getByTestId(testId);
+  const input = (await picker.evaluate((e) => e.tagName)) === 'INPUT' ? picker : picker.locator('input');
+  await input.click();
+  await input.fill(day);
+  await input.press('Enter');
+  await expect.poll(() => input.inputValue()).toBe(day);
+}

@@ -2,6 +2,7 @@ import { DownloadOutlined, SearchOutlined } from '@ant-design/icons';
 import { AutoComplete, Button, Card, Form, Input, Space, Table, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { errorText } from '../../api/client.ts';
+import { DayPicker } from '../../components/DayPicker.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useLoad } from '../../components/useLoad.ts';
@@ -111,10 +112,10 @@ export function AuditTab() {
             <Input allowClear placeholder="C000000001" style={{ width: 140 }} data-testid="audit-customer" />
           </Form.Item>
           <Form.Item name="from" label={t('admin.audit.from')}>
-            <Input type="date" style={{ width: 150 }} data-testid="audit-from" />
+            <DayPicker allowClear data-testid="audit-from" />
           </Form.Item>
           <Form.Item name="to" label={t('admin.audit.to')}>
-            <Input type="date" style={{ width: 150 }} data-testid="audit-to" />
+            <DayPicker allowClear data-testid="audit-to" />
           </Form.Item>
           <Form.Item>
             <Button type="primary" htmlType="submit" icon={<SearchOutlined />} data-testid="audit-search">
