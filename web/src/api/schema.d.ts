@@ -5310,6 +5310,11 @@ export interface paths {
                 from: string | null;
                 to: string | null;
                 reason: string | null;
+                /**
+                 * @description a system reason: the owner was taken from the customer's account manager attribute
+                 * @enum {string|null}
+                 */
+                reasonCode: 'adopted_from_attribute' | null;
                 jobId: number | null;
                 /** @description ISO timestamp */
                 at: string | null;
