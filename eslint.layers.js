@@ -11,6 +11,9 @@ const ROOMS = [
   'store',
   'audit',
   'auth',
+  // The data dictionary (display names of events, properties, attributes, tags): on the kernel only, so ingestion
+  // can register the events it sees without importing any other domain.
+  'dictionary',
   'segments',
   'tags',
   'customers',
@@ -24,7 +27,8 @@ const ROOMS = [
   'cli',
 ];
 
-const DOMAINS = ['segments', 'tags', 'customers', 'ingest', 'pool', 'analytics', 'campaigns', 'demo'];
+/** The domains: the rooms between the kernel and the HTTP layer. */
+const DOMAINS = ROOMS.slice(ROOMS.indexOf('dictionary'), ROOMS.indexOf('api'));
 
 /** The kernel every domain sits on. */
 const KERNEL = ['shared', 'contracts', 'config', 'store', 'audit', 'auth'];
@@ -40,15 +44,16 @@ const MAY = {
   // Domains sit on the kernel and stores and may use one another, except where an arrow would run back up:
   // ingest hands rows to targets other domains give it, and never imports them; tags build on the segment engine's
   // rule language, and the segment index reads tags through the `TagSource` it is given, never imports them.
+  dictionary: [...KERNEL],
   segments: [...KERNEL],
   tags: [...KERNEL, 'segments'],
   customers: [...KERNEL, 'segments', 'tags'],
-  ingest: [...KERNEL, 'segments', 'tags', 'customers'],
-  pool: [...KERNEL, 'segments', 'tags', 'customers', 'ingest'],
-  analytics: [...KERNEL, 'segments', 'tags', 'customers', 'ingest', 'pool'],
+  ingest: [...KERNEL, 'dictionary', 'segments', 'tags', 'customers'],
+  pool: [...KERNEL, 'dictionary', 'segments', 'tags', 'customers', 'ingest'],
+  analytics: [...KERNEL, 'dictionary', 'segments', 'tags', 'customers', 'ingest', 'pool'],
   // Operations act on customers: content, the contact policy, campaigns and their delivery; results measure lift
   // with the experiment statistics of analytics.
-  campaigns: [...KERNEL, 'segments', 'tags', 'customers', 'pool', 'analytics'],
+  campaigns: [...KERNEL, 'dictionary', 'segments', 'tags', 'customers', 'pool', 'analytics'],
   demo: [...KERNEL, ...DOMAINS.filter((d) => d !== 'demo')],
   api: [...KERNEL, ...DOMAINS],
   server: [...KERNEL, ...DOMAINS, 'api'],

@@ -54,7 +54,9 @@ export type Permission =
   /** Approve or reject a campaign version someone else wrote (maker-checker): admins; grantable. */
   | 'campaigns.approve'
   /** Set a product's role (traffic, hot-selling, main-profit): head office's admins. */
-  | 'products.write';
+  | 'products.write'
+  /** Edit and import the data dictionary (display names, descriptions, units): admins. Reading needs a sign-in only. */
+  | 'dictionary.write';
 
 const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
   admin: [
@@ -80,6 +82,7 @@ const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
     'campaigns.write',
     'campaigns.approve',
     'products.write',
+    'dictionary.write',
   ],
   analyst: [
     'customers.read',

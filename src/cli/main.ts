@@ -10,6 +10,7 @@ import { registerCampaignCommands } from './commands/campaigns.ts';
 import { registerDataCommands } from './commands/data.ts';
 import { registerPoolCommands } from './commands/pool.ts';
 import { registerProductCommands } from './commands/products.ts';
+import { registerDictionaryCommands } from './commands/dictionary.ts';
 import { registerSegmentCommands } from './commands/segments.ts';
 import { registerTagCommands } from './commands/tags.ts';
 import { parseServices, startServices } from '../server/services.ts';
@@ -100,6 +101,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   registerPoolCommands(program);
   registerCampaignCommands(program);
   registerProductCommands(program);
+  registerDictionaryCommands(program);
   registerAnalyzeCommands(program);
   try {
     await program.parseAsync([...argv]);

@@ -95,10 +95,10 @@ export async function bankOverview(
     eventsPerDay: days.map((date) => ({ date, events: eventMap.get(date) ?? 0 })),
     timeZone: options.timeZone,
     definitions: {
-      aum: 'Sum of customers.aum (current assets under management, CNY) at request time',
-      tier: 'customers.tier as loaded: mass < 50k, gold ≥ 50k, platinum ≥ 500k, diamond ≥ 1M, private ≥ 6M CNY',
+      aum: 'Sum of AUM (current assets under management, CNY) at request time',
+      tier: 'Tier as loaded from core banking: mass < 50k, gold ≥ 50k, platinum ≥ 500k, diamond ≥ 1M, private ≥ 6M CNY',
       pareto: 'Customers ranked by AUM, richest first, in 100 equal-count buckets; cumulative AUM share',
-      newCustomersPerDay: 'Customers by customer_since (date the bank relationship began)',
+      newCustomersPerDay: 'Customers by the date the bank relationship began',
       eventsPerDay:
         "Behaviour events by the bank's business day (see timeZone), duplicate event ids counted once",
     },

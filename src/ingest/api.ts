@@ -5,6 +5,7 @@ import type { BusinessCalendar } from '../shared/clock.ts';
 import { examineJson, text } from '../shared/text.ts';
 import type { BehaviourEvent } from '../store/events/store.ts';
 import type { EventWriter } from './event-writer.ts';
+import type { EventNameRegistry } from '../dictionary/registry.ts';
 import type { Database } from '../store/operational/database.ts';
 import { resolveDistinctIds } from './events.ts';
 import { loadReferences, upsertCustomers, type BatchRow } from './operational.ts';
@@ -139,7 +140,14 @@ export class IdentityCache {
 /** Validates, deduplicates and stores a batch of events (through `writer`, shared by concurrent requests); resolves distinct ids to customers. */
 export async function ingestEvents(
   items: readonly unknown[],
-  deps: { db: Kysely<Database>; identities?: IdentityCache; writer: EventWriter; calendar: BusinessCalendar },
+  deps: {
+    db: Kysely<Database>;
+    identities?: IdentityCache;
+    writer: EventWriter;
+    calendar: BusinessCalendar;
+    /** Registers the batch's event names in the data dictionary (known names cost nothing). */
+    eventNames?: EventNameRegistry;
+  },
 ): Promise<BatchResult> {
   const results: ItemResult[] = new Array(items.length);
   const valid: { index: number; item: z.infer<typeof eventItemSchema>; time: number }[] = [];
@@ -181,6 +189,8 @@ export async function ingestEvents(
       properties: v.item.properties ?? {},
     }));
     const duplicates = await deps.writer.write(rows);
+    // Once per batch, after the events are stored: a name seen before costs one Set lookup per distinct name.
+    if (deps.eventNames) await deps.eventNames.seen(new Set(rows.map((r) => r.event)));
     for (const v of valid) {
       results[v.index] = duplicates.has(v.item.event_id)
         ? { index: v.index, status: 'duplicate', reason: 'event_id already received' }

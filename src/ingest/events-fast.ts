@@ -19,7 +19,12 @@ export interface FastOutcome {
   inserted: number;
   updated: number;
   unchanged: number;
+  /** The file's distinct event names (at most MAX_NAMES), for the data dictionary. */
+  eventNames: string[];
 }
+
+/** Distinct event names a load reports to the dictionary; a file with more registers the first ones only. */
+const MAX_NAMES = 10_000;
 
 const FIELDS = ['event_id', 'distinct_id', 'customer_no', 'event', 'time', 'properties'] as const;
 type Field = (typeof FIELDS)[number];
@@ -147,16 +152,19 @@ export async function loadEventsFast(
         fallback: `the engine could not parse every line (${String((error as Error).message).slice(0, 160)})`,
       };
     }
-    const [check] = await events.query<Record<string, number>>(
+    const [check] = await events.query<Record<string, number> & { names: string[] }>(
       `SELECT count() AS n, sum(bad_fields) AS bad_fields,
          countIf(time_ms IS NULL OR time_ms < ${MIN_MS} OR time_ms >= ${MAX_MS}) AS bad_times,
          sum(bad_properties) AS bad_properties, sum(bad_utf8) AS bad_utf8,
          (SELECT count() FROM (SELECT event_id FROM ${stage} GROUP BY event_id HAVING count() > 1)) AS duplicates,
-         uniq(customer_key) AS keys
+         uniq(customer_key) AS keys, groupUniqArray(${MAX_NAMES})(event) AS names
        FROM ${stage} SETTINGS ${SPILL}`,
     );
     if (!check || Number(check['n']) === 0) return { ok: false, fallback: 'no rows' };
-    const doubts = Object.entries(check).filter(([k, v]) => k !== 'n' && k !== 'keys' && Number(v) > 0);
+    const eventNames = check.names;
+    const doubts = Object.entries(check).filter(
+      ([k, v]) => k !== 'n' && k !== 'keys' && k !== 'names' && Number(v) > 0,
+    );
     if (doubts.length)
       return { ok: false, fallback: doubts.map(([k, v]) => `${v} ${k.replace('_', ' ')}`).join(', ') };
 
@@ -186,7 +194,7 @@ export async function loadEventsFast(
     }
     if (overlap === 0) {
       await insert(resolved);
-      return { ok: true, value: { read: n, inserted: n, updated: 0, unchanged: 0 } };
+      return { ok: true, value: { read: n, inserted: n, updated: 0, unchanged: 0, eventNames } };
     }
 
     // Some ids are stored already: compare with the version readers see (FINAL) and insert only new or changed rows.
@@ -212,7 +220,10 @@ export async function loadEventsFast(
         );
       }
     }
-    return { ok: true, value: { read: n, inserted: n - existing, updated: existing - unchanged, unchanged } };
+    return {
+      ok: true,
+      value: { read: n, inserted: n - existing, updated: existing - unchanged, unchanged, eventNames },
+    };
   } finally {
     await drop();
   }

@@ -46,6 +46,8 @@ export class EventStager {
   readonly #path: string;
   #out: WriteStream | undefined;
   #staged = 0;
+  /** The distinct event names of the rows staged (for the data dictionary). */
+  readonly eventNames = new Set<string>();
 
   constructor(
     table: 'events' | 'transactions',
@@ -128,6 +130,7 @@ export class EventStager {
         ]);
         continue;
       }
+      this.eventNames.add(d['event'] as string);
       out.push({
         event_id: d['event_id'] as string,
         customer_id: customerId,

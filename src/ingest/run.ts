@@ -7,6 +7,7 @@ import { recordAudit } from '../audit/audit.ts';
 import { IMPORT_RUN_LOCK } from './recovery.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError, err, ok, type ErrorCode, type Result } from '../shared/errors.ts';
+import { registerEventNames } from '../dictionary/registry.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { Database } from '../store/operational/database.ts';
@@ -151,8 +152,12 @@ export async function runImport(
           try {
             await pump(source, compiled, log, counts, batchSize, (rows) => stager.write(rows));
             if (counts.read === 0) failure = emptyFailure();
-            else if (accept()) await stager.commit();
-            else status = 'rejected';
+            else if (accept()) {
+              await stager.commit();
+              // Events first seen here enter the data dictionary, marked for naming (after the load: a failed
+              // load registers nothing).
+              await registerEventNames(db, stager.eventNames);
+            } else status = 'rejected';
           } finally {
             await stager.discard();
           }
@@ -255,7 +260,9 @@ async function tryEnginePath(
       tag,
     ));
   if (typeof fast !== 'string' && fast.ok) {
-    Object.assign(counts, fast.value);
+    const { eventNames, ...outcome } = fast.value;
+    Object.assign(counts, outcome);
+    await registerEventNames(deps.operational.db, eventNames);
     return true;
   }
   deps.logger?.info(

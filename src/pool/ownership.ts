@@ -251,6 +251,12 @@ export async function countOwned(db: Db, staffIds: readonly string[]): Promise<M
 }
 
 /**
+ * The history reason of an owner adopted from the customer's account_manager_id attribute: a stable marker the
+ * profile answers as `reasonCode: 'adopted_from_attribute'` (the dashboard words it in the user's language).
+ */
+export const ADOPTED_REASON = 'adopted from customers.attributes.account_manager_id';
+
+/**
  * Makes `customers.attributes.account_manager_id` the owner of every customer that has none yet and whose manager
  * exists (imports and the demo bank set that attribute); idempotent. Returns how many customers were adopted.
  */
@@ -266,7 +272,7 @@ export async function adoptOwnersFromAttributes(db: Db, how: { actor: string; at
       returning customer_id, manager_id
     ), history as (
       insert into ownership_history (customer_id, from_manager, to_manager, reason, kind, at, actor)
-      select customer_id, null, manager_id, 'adopted from customers.attributes.account_manager_id', 'assign',
+      select customer_id, null, manager_id, ${ADOPTED_REASON}, 'assign',
         ${at}::timestamptz, ${how.actor}
       from adopted
       returning 1

@@ -4,6 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import { recordAudit } from '../audit/audit.ts';
 import type { Database, Tier } from '../store/operational/database.ts';
 import type { HandoverStatus, OwnershipKind } from '../store/operational/pool-tables.ts';
+import { ADOPTED_REASON } from './ownership.ts';
 import { iso } from './customers.ts';
 import { maskPii, type PiiField, type PiiValues } from './mask.ts';
 import { findCustomerInScope, type DataScope } from './scope.ts';
@@ -60,6 +61,8 @@ export interface CustomerProfile {
     from: string | null;
     to: string | null;
     reason: string | null;
+    /** Set for a system reason the dashboard words itself (the reason is then null). */
+    reasonCode: 'adopted_from_attribute' | null;
     jobId: number | null;
     at: string | null;
   }[];
@@ -226,7 +229,9 @@ export async function customerProfile(
       kind: h.kind,
       from: h.from_manager,
       to: h.to_manager,
-      reason: h.reason,
+      ...(h.reason === ADOPTED_REASON
+        ? { reason: null, reasonCode: 'adopted_from_attribute' as const }
+        : { reason: h.reason, reasonCode: null }),
       jobId: h.job_id,
       at: iso(h.at),
     })),

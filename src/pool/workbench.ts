@@ -156,7 +156,7 @@ export async function poolKpis(
     contactedRate: customers > 0 ? Math.round((Number(contacted.n) / customers) * 10_000) / 10_000 : 0,
     definitions: {
       customers: options.managerId ? 'Customers the manager owns now' : 'Customers in your scope now',
-      aum: 'Sum of customers.aum (current assets under management, CNY)',
+      aum: 'Sum of AUM (current assets under management, CNY)',
       aumChange:
         'Sum of customer_daily AUM on the last fact day on or before asOf, against the last on or before asOf − 30 days, same customers',
       contactedRate: 'Customers with at least one interaction in the 30 days ending on asOf / customers',

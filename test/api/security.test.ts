@@ -644,6 +644,19 @@ const ROUTES: Record<string, (f: Fixture) => Case[]> = {
   'POST /v1/content': () => wholeBank('/v1/content', brandPost, 201),
   'GET /v1/content/variables': () => wholeBank('/v1/content/variables'),
   'GET /v1/content/products': () => wholeBank('/v1/content/products'),
+  // The data dictionary: every signed-in user reads it; editing and importing are admins' (dictionary.write).
+  'GET /v1/dictionary': () =>
+    everyone('/v1/dictionary', { admin: 200, analyst: 200, bhA: 200, am1: 200 }, undefined, {
+      am1: (res) => expect(res.body.entries.length).toBeGreaterThan(10),
+    }),
+  'GET /v1/dictionary/export': () =>
+    everyone('/v1/dictionary/export', { admin: 200, analyst: 200, bhA: 200, am1: 200 }, undefined, {
+      bhA: (res) => expect(res.text).toContain('kind,key,name_zh,name_en'),
+    }),
+  'PUT /v1/dictionary/{kind}/{key}': () =>
+    adminOnly('/v1/dictionary/event/app_open', { name: { zh: '打开应用', en: 'Opened the app' } }),
+  'POST /v1/dictionary/import': () =>
+    adminOnly('/v1/dictionary/import', { csv: 'kind,key,name_zh,name_en\nattribute,tier,等级,Tier\n' }),
   // A product's role is head office's (products.write: admin).
   'PATCH /v1/products/{id}': () => adminOnly('/v1/products/TD-1Y', { role: 'traffic' }),
   'POST /v1/content/preview': () => wholeBank('/v1/content/preview', { draft: brandPost, customerNo: MINE }),

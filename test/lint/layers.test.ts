@@ -29,6 +29,11 @@ describe('layer lint', () => {
       /src\/ingest may import only/,
     ],
     [
+      'src/dictionary/probe.ts',
+      "import { SegmentService } from '../segments/service.ts';\nexport const x = SegmentService;\n",
+      /src\/dictionary may import only/,
+    ],
+    [
       'src/api/probe.ts',
       "import { startServer } from '../server/start.ts';\nexport const x = startServer;\n",
       /src\/api may import only/,
@@ -61,6 +66,10 @@ describe('layer lint', () => {
     [
       'src/tags/probe.ts',
       "import { walkRule } from '../segments/rule-walk.ts';\nimport { RoaringBitmap32 } from '../shared/bitmap.ts';\nexport const x = [walkRule, RoaringBitmap32];\n",
+    ],
+    [
+      'src/ingest/probe.ts',
+      "import { registerEventNames } from '../dictionary/registry.ts';\nexport const x = registerEventNames;\n",
     ],
     [
       'web/src/probe.ts',

@@ -10,6 +10,7 @@ import { registerAuthRoutes } from './auth.ts';
 import { registerCampaignRoutes } from './campaigns.ts';
 import { registerContactPolicyRoutes } from './contact-policy.ts';
 import { registerContentRoutes } from './content.ts';
+import { registerDictionaryRoutes } from './dictionary.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerIngestRoutes } from './ingest.ts';
 import { registerOverviewRoutes } from './overview.ts';
@@ -25,6 +26,7 @@ export function registerApiRoutes(api: ZodApi, ctx: RouteContext): void {
   registerAccountRoutes(api, ctx);
   registerAuditRoutes(api, ctx);
   registerOverviewRoutes(api, ctx);
+  registerDictionaryRoutes(api, ctx);
   registerIngestRoutes(api, ctx);
   registerSegmentRoutes(api, ctx);
   registerTagRoutes(api, ctx);

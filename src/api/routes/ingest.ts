@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EventNameRegistry } from '../../dictionary/registry.ts';
 import { IdentityCache, ingestEvents, upsertProfiles } from '../../ingest/api.ts';
 import { EventWriter } from '../../ingest/event-writer.ts';
 import { AppError } from '../../shared/errors.ts';
@@ -48,6 +49,7 @@ export function registerIngestRoutes(api: ZodApi, ctx: RouteContext): void {
   // Per app: a cache lifetime is operational time, not the domain clock.
   const identities = new IdentityCache();
   const writer = new EventWriter(ctx.stores.events);
+  const eventNames = new EventNameRegistry(ctx.stores.operational.db);
   api.post(
     '/v1/events',
     {
@@ -71,6 +73,7 @@ export function registerIngestRoutes(api: ZodApi, ctx: RouteContext): void {
         identities,
         writer,
         calendar: ctx.clock,
+        eventNames,
       });
     },
   );

@@ -167,6 +167,10 @@ export const profile = z.object({
       from: z.string().nullable(),
       to: z.string().nullable(),
       reason: z.string().nullable(),
+      reasonCode: z
+        .enum(['adopted_from_attribute'])
+        .nullable()
+        .describe("a system reason: the owner was taken from the customer's account manager attribute"),
       jobId: z.number().int().nullable(),
       at: ts,
     }),

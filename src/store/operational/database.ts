@@ -2,6 +2,7 @@ import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { ProductRole } from '../../contracts/product.ts';
 import type { CampaignTables } from './campaign-tables.ts';
 import type { ContentTables } from './content-tables.ts';
+import type { DictionaryTables } from './dictionary-tables.ts';
 import type { ExperimentTables } from './experiment-tables.ts';
 import type { FeedbackTables } from './feedback-tables.ts';
 import type { PoolTables } from './pool-tables.ts';
@@ -327,7 +328,7 @@ export interface CustomerListTable {
 }
 
 export interface Database
-  extends PoolTables, ExperimentTables, ContentTables, CampaignTables, FeedbackTables {
+  extends PoolTables, ExperimentTables, ContentTables, CampaignTables, FeedbackTables, DictionaryTables {
   org_units: OrgUnitTable;
   staff: StaffTable;
   customers: CustomerTable;

@@ -1117,6 +1117,371 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/dictionary': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every dictionary entry with the version; answers 304 when If-None-Match carries the current ETag */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              version: string;
+              entries: components['schemas']['DictionaryEntry'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/dictionary/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The dictionary as CSV (kind,key,name_zh,name_en,description_zh,description_en,unit), the import format */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description text/csv */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': string;
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/dictionary/{kind}/{key}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Set an entry's display names, description and unit (clears needs-naming); audited before and after */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description event, event_property, attribute (a customer attribute) or tag */
+          kind: 'event' | 'event_property' | 'attribute' | 'tag';
+          key: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: {
+              zh: string;
+              en: string;
+            };
+            /**
+             * @default {
+             *       "zh": "",
+             *       "en": ""
+             *     }
+             */
+            description?: {
+              zh: string;
+              en: string;
+            };
+            /** @default  */
+            unit?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['DictionaryEntry'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/dictionary/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Import entries from CSV: every row or none; bad rows answered (validation_failed) with row, line and field */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description CSV with the header kind,key,name_zh,name_en,description_zh,description_en,unit */
+            csv: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              rows: number;
+              created: number;
+              updated: number;
+              unchanged: number;
+              version: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/events': {
     parameters: {
       query?: never;
@@ -4945,6 +5310,11 @@ export interface paths {
                 from: string | null;
                 to: string | null;
                 reason: string | null;
+                /**
+                 * @description a system reason: the owner was taken from the customer's account manager attribute
+                 * @enum {string|null}
+                 */
+                reasonCode: 'adopted_from_attribute' | null;
                 jobId: number | null;
                 /** @description ISO timestamp */
                 at: string | null;
@@ -14168,6 +14538,31 @@ export interface components {
           by: 'segment';
           segments: string[];
         };
+    DictionaryEntryInput: {
+      /**
+       * @description event, event_property, attribute (a customer attribute) or tag
+       * @enum {string}
+       */
+      kind: 'event' | 'event_property' | 'attribute' | 'tag';
+      key: string;
+      /** @description display names; empty when not named yet */
+      name: {
+        zh: string;
+        en: string;
+      };
+      description: {
+        zh: string;
+        en: string;
+      };
+      /** @description e.g. CNY, %, days; empty when the value has none */
+      unit: string;
+      /** @description first seen through ingestion and not named by anyone yet */
+      needsNaming: boolean;
+      /** @enum {string} */
+      origin: 'default' | 'tag' | 'ingest' | 'edit' | 'import';
+      updatedBy: string | null;
+      updatedAt: string | null;
+    };
     OrgNodeInput: {
       id: string;
       name: string;
@@ -14175,6 +14570,31 @@ export interface components {
       kind: 'head_office' | 'branch' | 'sub_branch';
       parentId: string | null;
       children: components['schemas']['OrgNodeInput'][];
+    };
+    DictionaryEntry: {
+      /**
+       * @description event, event_property, attribute (a customer attribute) or tag
+       * @enum {string}
+       */
+      kind: 'event' | 'event_property' | 'attribute' | 'tag';
+      key: string;
+      /** @description display names; empty when not named yet */
+      name: {
+        zh: string;
+        en: string;
+      };
+      description: {
+        zh: string;
+        en: string;
+      };
+      /** @description e.g. CNY, %, days; empty when the value has none */
+      unit: string;
+      /** @description first seen through ingestion and not named by anyone yet */
+      needsNaming: boolean;
+      /** @enum {string} */
+      origin: 'default' | 'tag' | 'ingest' | 'edit' | 'import';
+      updatedBy: string | null;
+      updatedAt: string | null;
     };
     OrgNode: {
       id: string;

@@ -57,7 +57,7 @@ export const analyticsLifecycleEnUS = {
 
   'analytics.concentration.title': 'AUM and revenue concentration (Lorenz curve)',
   'analytics.concentration.definition':
-    'Customers sorted from poorest to richest: the curve shows the share of the total the poorest x% hold; the diagonal is perfect equality. Gini = 1 − 2 × the area under the curve. AUM: current customers.aum. Revenue contribution (estimate, CNY per year): each active balance × the annual margin of its product category ({margins}), plus fees charged {feeFrom} – {feeTo}.',
+    'Customers sorted from poorest to richest: the curve shows the share of the total the poorest x% hold; the diagonal is perfect equality. Gini = 1 − 2 × the area under the curve. AUM: current assets under management. Revenue contribution (estimate, CNY per year): each active balance × the annual margin of its product category ({margins}), plus fees charged {feeFrom} – {feeTo}.',
   'analytics.concentration.window': 'On {asOf}, {customers} customers',
   'analytics.concentration.loadFailed': 'The concentration analysis could not be loaded',
   'analytics.concentration.aum': 'AUM',

@@ -59,7 +59,7 @@ export const analyticsLifecycleZhCN: Record<keyof typeof analyticsLifecycleEnUS,
 
   'analytics.concentration.title': 'AUM 与收入贡献集中度（洛伦兹曲线）',
   'analytics.concentration.definition':
-    '客户按从少到多排序：曲线表示最少的 x% 客户持有总量的比例；对角线为完全均等。基尼系数 = 1 − 2 × 曲线下面积。AUM：当前 customers.aum。收入贡献（估算，元/年）：每笔有效持仓余额 × 其产品类别的年化利差或费率（{margins}），加上 {feeFrom} – {feeTo} 实收的手续费。',
+    '客户按从少到多排序：曲线表示最少的 x% 客户持有总量的比例；对角线为完全均等。基尼系数 = 1 − 2 × 曲线下面积。AUM：客户当前管理资产。收入贡献（估算，元/年）：每笔有效持仓余额 × 其产品类别的年化利差或费率（{margins}），加上 {feeFrom} – {feeTo} 实收的手续费。',
   'analytics.concentration.window': '{asOf}，{customers} 位客户',
   'analytics.concentration.loadFailed': '集中度分析加载失败',
   'analytics.concentration.aum': 'AUM',

@@ -2,6 +2,7 @@ import { accountsEnUS } from './accounts.en-US.ts';
 import { analyticsEnUS } from './analytics.en-US.ts';
 import { poolEnUS } from './pool.en-US.ts';
 import { campaignsEnUS } from './campaigns.en-US.ts';
+import { dictionaryEnUS } from './dictionary.en-US.ts';
 
 /** English strings; the source of the key set every other language must fill. `{name}` marks a placeholder. */
 export const enUS = {
@@ -456,6 +457,7 @@ export const enUS = {
   ...analyticsEnUS,
   ...accountsEnUS,
   ...campaignsEnUS,
+  ...dictionaryEnUS,
 } as const;
 
 export type MessageKey = keyof typeof enUS;

@@ -3,6 +3,7 @@ import { accountsZhCN } from './accounts.zh-CN.ts';
 import { analyticsZhCN } from './analytics.zh-CN.ts';
 import { poolZhCN } from './pool.zh-CN.ts';
 import { campaignsZhCN } from './campaigns.zh-CN.ts';
+import { dictionaryZhCN } from './dictionary.zh-CN.ts';
 
 /** 简体中文。Typed against the English key set, so a missing or stray key fails the type check. */
 export const zhCN: Messages = {
@@ -443,4 +444,5 @@ export const zhCN: Messages = {
   ...analyticsZhCN,
   ...accountsZhCN,
   ...campaignsZhCN,
+  ...dictionaryZhCN,
 };

@@ -11,6 +11,7 @@ import { lazy, Suspense, useEffect, useState, type ComponentType, type LazyExoti
 import { authApi, type Me } from '../api/auth.ts';
 import { ChangePasswordForm } from '../auth/ChangePasswordForm.tsx';
 import { mayOpenArea, MeProvider } from '../auth/session.tsx';
+import { DictionaryProvider } from '../dictionary/useDictionary.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { ComingSoon } from '../pages/ComingSoon.tsx';
 import { navigate, usePath } from '../router.ts';
@@ -159,9 +160,11 @@ export function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) 
             <ComingSoon area={area} />
           ) : (
             <MeProvider me={me}>
-              <Suspense fallback={<Spin size="large" style={{ display: 'block', margin: '120px auto' }} />}>
-                <Page />
-              </Suspense>
+              <DictionaryProvider>
+                <Suspense fallback={<Spin size="large" style={{ display: 'block', margin: '120px auto' }} />}>
+                  <Page />
+                </Suspense>
+              </DictionaryProvider>
             </MeProvider>
           )}
         </Layout.Content>

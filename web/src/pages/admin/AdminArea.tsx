@@ -6,15 +6,17 @@ import type { MessageKey } from '../../i18n/en-US.ts';
 import { navigate, subPath, usePath } from '../../router.ts';
 import { ApiKeysTab } from './ApiKeysTab.tsx';
 import { AuditTab } from './AuditTab.tsx';
+import { DictionaryTab } from './DictionaryTab.tsx';
 import { UsersTab } from './UsersTab.tsx';
 
 const TABS: readonly { key: string; label: MessageKey; permission: string; page: () => ReactElement }[] = [
   { key: 'users', label: 'admin.tab.users', permission: 'users.manage', page: UsersTab },
   { key: 'api-keys', label: 'admin.tab.apiKeys', permission: 'apikeys.manage', page: ApiKeysTab },
   { key: 'audit', label: 'admin.tab.audit', permission: 'audit.read', page: AuditTab },
+  { key: 'dictionary', label: 'admin.tab.dictionary', permission: 'dictionary.write', page: DictionaryTab },
 ];
 
-/** /admin/<users|api-keys|audit>: the tabs the principal's permissions open (the server decides anyway). */
+/** /admin/<users|api-keys|audit|dictionary>: the tabs the principal's permissions open (the server decides anyway). */
 export default function AdminArea() {
   const { t } = useI18n();
   const me = useMe();

@@ -2,11 +2,13 @@ import { Card, Descriptions, Tag, Timeline, Typography } from 'antd';
 import type { CustomerProfile } from '../../api/customers.ts';
 import { formatDateTime } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { useDictionary } from '../../dictionary/useDictionary.tsx';
 import { label } from '../pool/labels.ts';
 
 /** Who owns the customer (and who assists), and every ownership change. */
 export function OwnerCard({ profile }: { profile: CustomerProfile }) {
   const { t } = useI18n();
+  const { displayName } = useDictionary();
   const owner = profile.owner;
   return (
     <Card size="small" title={t('c360.owner')} style={{ height: '100%' }} data-testid="customer-owner">
@@ -81,7 +83,11 @@ export function OwnerCard({ profile }: { profile: CustomerProfile }) {
                 </div>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                   {h.at ? formatDateTime(h.at) : ''}
-                  {h.reason ? ` · ${h.reason}` : ''}
+                  {h.reasonCode === 'adopted_from_attribute'
+                    ? ` · ${t('c360.adoptedFromAttribute', { attribute: displayName('attribute', 'account_manager_id') })}`
+                    : h.reason
+                      ? ` · ${h.reason}`
+                      : ''}
                 </Typography.Text>
               </div>
             ),

@@ -5,6 +5,7 @@ import { poolApi, type TimelineItem } from '../../api/pool.ts';
 import { formatDateTime } from '../../format.ts';
 import { useI18n, type Translate } from '../../i18n/i18n.tsx';
 import { label } from '../pool/labels.ts';
+import { useDictionary } from '../../dictionary/useDictionary.tsx';
 
 const COLORS: Readonly<Record<string, string>> = {
   interaction: 'blue',
@@ -18,7 +19,7 @@ const COLORS: Readonly<Record<string, string>> = {
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
 /** The title of an entry in the UI language (the server's English title when the kind is unknown). */
-function titleOf(item: TimelineItem, t: Translate): string {
+function titleOf(item: TimelineItem, t: Translate, eventName: (key: string) => string): string {
   const d = item.details;
   switch (item.source) {
     case 'interaction':
@@ -27,8 +28,8 @@ function titleOf(item: TimelineItem, t: Translate): string {
       // The bank's messages and the answers to them name the touchpoint they went through.
       const channel = str((d['properties'] as Record<string, unknown> | undefined)?.['channel']);
       return item.kind.startsWith('message_') && channel
-        ? `${label(t, 'event', item.kind)} · ${label(t, 'c360.consentChannel', channel)}`
-        : label(t, 'event', item.kind);
+        ? `${eventName(item.kind)} · ${label(t, 'c360.consentChannel', channel)}`
+        : eventName(item.kind);
     }
     case 'holding':
       return `${label(t, 'timeline.kind', item.kind)}: ${str(d['productName']) ?? ''}`;
@@ -50,6 +51,7 @@ function titleOf(item: TimelineItem, t: Translate): string {
 /** Everything that happened to the customer, newest first, merged from every source; "load more" pages back. */
 export function TimelineCard({ customerNo, tick }: { customerNo: string; tick: number }) {
   const { t } = useI18n();
+  const { displayName } = useDictionary();
   const [items, setItems] = useState<TimelineItem[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [missing, setMissing] = useState<string[]>([]);
@@ -102,7 +104,7 @@ export function TimelineCard({ customerNo, tick }: { customerNo: string; tick: n
                 <div data-testid="timeline-item" data-source={item.source} data-kind={item.kind}>
                   <div>
                     <Tag>{label(t, 'timeline.source', item.source)}</Tag>
-                    <strong>{titleOf(item, t)}</strong>
+                    <strong>{titleOf(item, t, (key) => displayName('event', key))}</strong>
                     {outcome && (
                       <Tag style={{ marginInlineStart: 8 }}>{label(t, 'interaction.out', outcome)}</Tag>
                     )}

@@ -4,6 +4,7 @@ import type { Issue } from '../../api/client.ts';
 import type { RuleKind, Step } from '../../api/rule.ts';
 import { updateAt } from '../../api/rule.ts';
 import type { SegmentCatalogue } from '../../api/segments.ts';
+import { useDictionary } from '../../dictionary/useDictionary.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { BuilderCtx, issuesByPath, type BuilderContext } from '../segments/builder/context.ts';
 import { attrLabel } from '../segments/builder/labels.ts';
@@ -70,6 +71,7 @@ export function SpecEditor({
   catalogue: SegmentCatalogue;
 }) {
   const { t } = useI18n();
+  const dictionary = useDictionary();
   const setValues = (values: ValueDraft[]) => onChange({ values });
   if (draft.kind === 'bucket') {
     const numeric = catalogue.attributes.filter((a) => a.type === 'number');
@@ -85,7 +87,7 @@ export function SpecEditor({
             showSearch={{ optionFilterProp: 'label' }}
             value={draft.field || undefined}
             onChange={(field) => onChange({ field })}
-            options={numeric.map((a) => ({ value: a.name, label: attrLabel(a.name, t) }))}
+            options={numeric.map((a) => ({ value: a.name, label: attrLabel(a.name, t, dictionary) }))}
             style={{ width: 320 }}
             data-testid="spec-field"
           />

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import type { SegmentCatalogue } from '../../../api/segments.ts';
 import { useMe } from '../../../auth/session.tsx';
 import { bankDay, shiftDate } from '../../../format.ts';
+import { useDictionary, type Dictionary } from '../../../dictionary/useDictionary.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import type { Breakdown, EventCatalogue, FunnelRequest } from './api.ts';
 
@@ -26,26 +27,30 @@ export function breakdownOptions(
   lang: string,
   catalogue: SegmentCatalogue | null,
   properties: readonly string[] | null,
+  dictionary: Dictionary,
 ) {
   const groups = [];
   if (properties)
     groups.push({
       label: t('analytics.funnels.byProperty'),
-      options: properties.map((p) => ({ value: `property:${p}`, label: p })),
+      options: properties.map((p) => ({
+        value: `property:${p}`,
+        label: dictionary.displayName('event_property', p),
+      })),
     });
   if (catalogue) {
     groups.push({
       label: t('analytics.funnels.byTag'),
       options: catalogue.tags.map((tag) => ({
         value: `tag:${tag.key}`,
-        label: lang === 'zh-CN' ? tag.name.zh : tag.name.en,
+        label: dictionary.displayName('tag', tag.key) || (lang === 'zh-CN' ? tag.name.zh : tag.name.en),
       })),
     });
     groups.push({
       label: t('analytics.funnels.byAttribute'),
       options: catalogue.attributes
         .filter((a) => a.type === 'string' || a.type === 'boolean')
-        .map((a) => ({ value: `attribute:${a.name}`, label: a.name })),
+        .map((a) => ({ value: `attribute:${a.name}`, label: dictionary.displayName('attribute', a.name) })),
     });
     groups.push({
       label: t('analytics.funnels.bySegment'),
@@ -86,6 +91,7 @@ function StepFilters(props: {
   onChange: (next: StepFilter[]) => void;
 }) {
   const { t } = useI18n();
+  const dictionary = useDictionary();
   const set = (i: number, change: Partial<StepFilter>) =>
     props.onChange(props.value.map((f, j) => (j === i ? { ...f, ...change } : f)));
   return (
@@ -95,7 +101,10 @@ function StepFilters(props: {
           <Select
             value={f.property || undefined}
             placeholder={t('analytics.funnels.property')}
-            options={props.properties.map((p) => ({ value: p, label: p }))}
+            options={props.properties.map((p) => ({
+              value: p,
+              label: dictionary.displayName('event_property', p),
+            }))}
             onChange={(property: string) => set(i, { property })}
             style={{ width: 150 }}
             data-testid={`funnel-filter-property-${props.step}-${i + 1}`}
@@ -134,6 +143,7 @@ export function FunnelForm(props: {
   onRun: (request: FunnelRequest) => void;
 }) {
   const { t, lang } = useI18n();
+  const dictionary = useDictionary();
   const names = props.events.events.map((e) => e.name);
   // Defaults end on the bank's business day of the latest event (else today), as the server cuts days.
   const { timeZone } = useMe();
@@ -181,7 +191,7 @@ export function FunnelForm(props: {
                   showSearch
                   value={step || undefined}
                   placeholder={t('analytics.funnels.pickEvent')}
-                  options={names.map((n) => ({ value: n, label: n }))}
+                  options={names.map((n) => ({ value: n, label: dictionary.displayName('event', n) }))}
                   onChange={(v: string) => setSteps(steps.map((s, j) => (j === i ? v : s)))}
                   style={{ width: 260 }}
                   data-testid={`funnel-step-select-${i + 1}`}
@@ -256,7 +266,7 @@ export function FunnelForm(props: {
               style={{ width: 240 }}
               options={[
                 { value: '', label: t('analytics.funnels.noBreakdown') },
-                ...breakdownOptions(t, lang, props.catalogue, firstProperties),
+                ...breakdownOptions(t, lang, props.catalogue, firstProperties, dictionary),
               ]}
               data-testid="funnel-breakdown"
             />

@@ -5,6 +5,7 @@ import { EChart, type ChartOption } from '../../../charts/EChart.tsx';
 import { LoadError } from '../../../components/LoadError.tsx';
 import { useLoad } from '../../../components/useLoad.ts';
 import { formatInteger, formatPercent } from '../../../format.ts';
+import { useDictionary } from '../../../dictionary/useDictionary.tsx';
 import { useI18n, type Lang } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame, CsvButton, type CsvColumn } from '../AnalysisFrame.tsx';
 import {
@@ -71,6 +72,7 @@ function groupName(g: FunnelGroup, lang: Lang, none: string): string {
 
 function FunnelView({ result, request, lang }: { result: FunnelResult; request: FunnelRequest; lang: Lang }) {
   const { t } = useI18n();
+  const { displayName } = useDictionary();
   const all = t('analytics.funnels.allCustomers');
   const groups: FunnelGroup[] = useMemo(
     () => [result.overall, ...(result.breakdown?.groups ?? [])],
@@ -81,7 +83,7 @@ function FunnelView({ result, request, lang }: { result: FunnelResult; request: 
       key: `${gi}-${s.step}`,
       group: gi === 0 ? all : groupName(g, lang, t('analytics.funnels.missing')),
       step: s.step,
-      event: s.event,
+      event: displayName('event', s.event),
       customers: s.customers,
       fromPrevious: s.conversionFromPrevious,
       fromFirst: s.conversionFromFirst,
@@ -103,7 +105,10 @@ function FunnelView({ result, request, lang }: { result: FunnelResult; request: 
     tooltip: { trigger: 'axis' },
     legend: { show: shown.length > 1 },
     grid: { left: 60, right: 20, top: 40, bottom: 40 },
-    xAxis: { type: 'category', data: result.overall.steps.map((s) => `${s.step}. ${s.event}`) },
+    xAxis: {
+      type: 'category',
+      data: result.overall.steps.map((s) => `${s.step}. ${displayName('event', s.event)}`),
+    },
     yAxis: { type: 'value' },
     series: shown.map((g, gi) => ({
       type: 'bar',
@@ -112,7 +117,7 @@ function FunnelView({ result, request, lang }: { result: FunnelResult; request: 
       label: gi === 0 && shown.length === 1 ? { show: true, position: 'top' } : undefined,
     })),
   };
-  const stepsText = request.steps.map((s) => s.event).join(' → ');
+  const stepsText = request.steps.map((s) => displayName('event', s.event)).join(' → ');
   return (
     <AnalysisFrame
       title={t('analytics.funnels.title')}
@@ -120,7 +125,7 @@ function FunnelView({ result, request, lang }: { result: FunnelResult; request: 
       notEnoughData={
         result.notEnoughData &&
         t('analytics.funnels.noFirstStep', {
-          event: request.steps[0]?.event ?? '',
+          event: displayName('event', request.steps[0]?.event ?? ''),
           from: request.from,
           to: request.to,
           scope: request.population ? t('analytics.scope.population') : '',

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { SegmentCatalogue } from '../../../api/segments.ts';
 import { useMe } from '../../../auth/session.tsx';
 import { bankDay, shiftDate } from '../../../format.ts';
+import { useDictionary } from '../../../dictionary/useDictionary.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import type { ChurnRequest, EventCatalogue, Period, RetentionRequest } from '../funnels/api.ts';
 import { breakdownOf, breakdownOptions } from '../funnels/FunnelForm.tsx';
@@ -23,6 +24,7 @@ export function RetentionForm(props: {
   onRun: (query: RetentionQuery) => void;
 }) {
   const { t, lang } = useI18n();
+  const dictionary = useDictionary();
   const names = props.events.events.map((e) => e.name);
   // Defaults end on the bank's business day of the latest event (else today), as the server cuts days.
   const { timeZone } = useMe();
@@ -38,7 +40,7 @@ export function RetentionForm(props: {
   const [activity, setActivity] = useState('event');
   const [days, setDays] = useState(30);
 
-  const eventOptions = names.map((n) => ({ value: `event:${n}`, label: n }));
+  const eventOptions = names.map((n) => ({ value: `event:${n}`, label: dictionary.displayName('event', n) }));
   const run = () => {
     const b = breakdownOf(breakdown);
     const startSpec =
@@ -142,7 +144,7 @@ export function RetentionForm(props: {
               style={{ width: 220 }}
               options={[
                 { value: '', label: t('analytics.funnels.noBreakdown') },
-                ...breakdownOptions(t, lang, props.catalogue, null),
+                ...breakdownOptions(t, lang, props.catalogue, null, dictionary),
               ]}
               data-testid="retention-breakdown"
             />

@@ -5,6 +5,7 @@ import { EChart, type ChartOption } from '../../../charts/EChart.tsx';
 import { LoadError } from '../../../components/LoadError.tsx';
 import { useLoad } from '../../../components/useLoad.ts';
 import { bankDay, formatInteger, formatPercent } from '../../../format.ts';
+import { useDictionary } from '../../../dictionary/useDictionary.tsx';
 import { useI18n, type Lang } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame, CsvButton, type CsvColumn } from '../AnalysisFrame.tsx';
 import {
@@ -79,6 +80,7 @@ function RetentionView({
   lang: Lang;
 }) {
   const { t } = useI18n();
+  const { displayName } = useDictionary();
   const r = query.retention;
   const offsets = Array.from({ length: r.periods }, (_, k) => k);
   const pct = (x: number | null | undefined) =>
@@ -95,9 +97,10 @@ function RetentionView({
     r.start.kind === 'first_purchase'
       ? t('analytics.retention.firstPurchase')
       : r.start.kind === 'event'
-        ? r.start.event
+        ? displayName('event', r.start.event)
         : t('analytics.retention.anyEvent');
-  const returnText = r.return.kind === 'event' ? r.return.event : t('analytics.retention.anyEvent');
+  const returnText =
+    r.return.kind === 'event' ? displayName('event', r.return.event) : t('analytics.retention.anyEvent');
   return (
     <AnalysisFrame
       title={t('analytics.retention.title')}
@@ -209,6 +212,7 @@ function RetentionView({
 
 function ChurnView({ result, query, lang }: { result: ChurnResult; query: RetentionQuery; lang: Lang }) {
   const { t } = useI18n();
+  const { displayName } = useDictionary();
   const c = query.churn;
   const pct = (x: number | null) => (x === null ? '–' : formatPercent(x, lang, 1));
   const csv: CsvColumn<ChurnPoint>[] = [
@@ -230,7 +234,9 @@ function ChurnView({ result, query, lang }: { result: ChurnResult; query: Retent
   const activity =
     c.activity.kind === 'transaction'
       ? t('analytics.retention.transaction')
-      : (c.activity.event ?? t('analytics.retention.anyEvent'));
+      : c.activity.event
+        ? displayName('event', c.activity.event)
+        : t('analytics.retention.anyEvent');
   return (
     <AnalysisFrame
       title={t('analytics.retention.churnTitle')}

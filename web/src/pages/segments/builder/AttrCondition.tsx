@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Input, InputNumber, Select } from 'antd';
 import type { AttrOp, AttrRule, Rule, Scalar } from '../../../api/rule.ts';
 import type { AttrType } from '../../../api/segments.ts';
+import { useDictionary } from '../../../dictionary/useDictionary.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { coerce, defaultValue, OPS_BY_TYPE, valueForOp } from './attrValues.ts';
 import { useBuilder } from './context.ts';
@@ -10,6 +11,7 @@ import { attrLabel } from './labels.ts';
 /** A customer attribute compared with a value; the op list and the inputs follow the attribute's type. */
 export function AttrCondition({ rule, onChange }: { rule: AttrRule; onChange: (r: Rule) => void }) {
   const { t } = useI18n();
+  const dictionary = useDictionary();
   const { catalogue } = useBuilder();
   const attribute = catalogue.attributes.find((a) => a.name === rule.attr);
   const type: AttrType = attribute?.type ?? 'string';
@@ -139,7 +141,10 @@ export function AttrCondition({ rule, onChange }: { rule: AttrRule; onChange: (r
         placeholder={t('builder.attr.pick')}
         value={rule.attr || undefined}
         onChange={setAttr}
-        options={catalogue.attributes.map((a) => ({ value: a.name, label: attrLabel(a.name, t) }))}
+        options={catalogue.attributes.map((a) => ({
+          value: a.name,
+          label: attrLabel(a.name, t, dictionary),
+        }))}
         style={{ width: 220 }}
         popupMatchSelectWidth={false}
         data-testid="cond-attr-name"

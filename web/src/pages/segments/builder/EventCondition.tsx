@@ -1,5 +1,6 @@
 import { Input, InputNumber, Select, Space, Typography } from 'antd';
 import type { Bounds, EventRule, Rule } from '../../../api/rule.ts';
+import { useDictionary } from '../../../dictionary/useDictionary.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { BoundsInput } from './BoundsInput.tsx';
 import { useBuilder } from './context.ts';
@@ -12,6 +13,7 @@ type WindowMode = 'days' | 'range' | 'all';
 /** The count or the sum of a property of an event, in a window, over the events matching `where`. */
 export function EventCondition({ rule, onChange }: { rule: EventRule; onChange: (r: Rule) => void }) {
   const { t } = useI18n();
+  const dictionary = useDictionary();
   const { catalogue } = useBuilder();
   const event = catalogue.events.find((e) => e.name === rule.event);
   const properties = event?.properties ?? [];
@@ -51,7 +53,7 @@ export function EventCondition({ rule, onChange }: { rule: EventRule; onChange: 
           placeholder={t('builder.event.pick')}
           value={rule.event || undefined}
           onChange={(name) => set({ event: name, where: undefined })}
-          options={catalogue.events.map((e) => ({ value: e.name, label: eventLabel(e.name, t) }))}
+          options={catalogue.events.map((e) => ({ value: e.name, label: eventLabel(e.name, t, dictionary) }))}
           style={{ width: 220 }}
           popupMatchSelectWidth={false}
           data-testid="cond-event-name"
@@ -71,7 +73,10 @@ export function EventCondition({ rule, onChange }: { rule: EventRule; onChange: 
             value={rule.sum?.property || undefined}
             placeholder={t('builder.event.property')}
             onChange={(property) => set({ sum: { ...(sumBounds ?? {}), property } })}
-            options={properties.map((p) => ({ value: p, label: p }))}
+            options={properties.map((p) => ({
+              value: p,
+              label: dictionary.displayName('event_property', p),
+            }))}
             style={{ width: 150 }}
             data-testid="cond-event-sum-property"
           />

@@ -1,12 +1,18 @@
 import { enUS, type MessageKey } from '../../../i18n/en-US.ts';
 import type { Translate } from '../../../i18n/i18n.tsx';
+import type { Dictionary } from '../../../dictionary/useDictionary.tsx';
 
 function known(key: string): key is MessageKey {
   return Object.prototype.hasOwnProperty.call(enUS, key);
 }
 
-/** A customer attribute's name in the UI language, with its column name when there is no translation. */
-export function attrLabel(name: string, t: Translate): string {
+/**
+ * A customer attribute's picker label: its display name from the data dictionary, with the column name after it
+ * (the builder's options are searched by either); the i18n label when the dictionary does not name it.
+ */
+export function attrLabel(name: string, t: Translate, dictionary?: Dictionary): string {
+  const shown = dictionary?.displayName('attribute', name) ?? name;
+  if (shown !== name) return `${shown} (${name})`;
   const key = `attr.${name}`;
   return known(key) ? `${t(key)} (${name})` : name;
 }
@@ -17,8 +23,10 @@ export function holdingLabel(category: string, t: Translate): string {
   return known(key) ? t(key) : category;
 }
 
-/** A behaviour event's name in the UI language, with its raw name. */
-export function eventLabel(name: string, t: Translate): string {
+/** A behaviour event's picker label: its display name from the data dictionary, with its raw name. */
+export function eventLabel(name: string, t: Translate, dictionary?: Dictionary): string {
+  const shown = dictionary?.displayName('event', name) ?? name;
+  if (shown !== name) return `${shown} (${name})`;
   const key = `event.${name}`;
   return known(key) ? `${t(key)} (${name})` : name;
 }
