@@ -5,6 +5,7 @@ import { errorText } from '../../api/client.ts';
 import type { CustomerProfile } from '../../api/customers.ts';
 import { poolApi } from '../../api/pool.ts';
 import { can, useMe } from '../../auth/session.tsx';
+import { DayPicker } from '../../components/DayPicker.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { InteractionForm } from '../pool/coverage/InteractionForm.tsx';
@@ -151,7 +152,7 @@ export function Customer360({ profile }: { profile: CustomerProfile }) {
             <Input.TextArea rows={3} />
           </Form.Item>
           <Form.Item name="dueOn" label={t('c360.taskDue')}>
-            <Input type="date" style={{ maxWidth: 200 }} />
+            <DayPicker allowClear data-testid="task-due" />
           </Form.Item>
           <Button type="primary" htmlType="submit" loading={saving} data-testid="task-save">
             {t('c360.createTask')}
