@@ -74,13 +74,15 @@ export function maskAccountNo(accountNo: string): string {
 
 /**
  * The 360 profile of a customer in the scope, or undefined (unknown and out-of-scope alike). Fields in `reveal` are
- * shown unmasked and the reveal is audited (who, which customer, which fields); the caller checked the permission.
+ * shown unmasked and the reveal is audited (who, which customer, which fields, why); the caller checked the permission
+ * and that a reason was given.
  */
 export async function customerProfile(
   db: Kysely<Database>,
   who: { actor: string; scope: DataScope },
   customerNo: string,
   reveal: ReadonlySet<PiiField> = new Set(),
+  reason: string | null = null,
 ): Promise<CustomerProfile | undefined> {
   const c = await findCustomerInScope(db, who.scope, customerNo);
   if (!c) return undefined;
@@ -167,7 +169,7 @@ export async function customerProfile(
       action: 'customer.reveal_pii',
       entityType: 'customer',
       entityId: c.customer_no,
-      details: { fields: revealed },
+      details: { fields: revealed, reason },
     });
   }
   const attributes = c.attributes ?? {};
