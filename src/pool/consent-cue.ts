@@ -47,7 +47,9 @@ export function consentWarning(
   const revokedPurposes =
     touchpoint === null
       ? []
-      : [...new Set(restriction.revoked.filter((r) => r.channel === touchpoint).map((r) => r.purpose))].sort();
+      : [
+          ...new Set(restriction.revoked.filter((r) => r.channel === touchpoint).map((r) => r.purpose)),
+        ].sort();
   if (revokedPurposes.length === 0 && !restriction.doNotContact) return null;
   return { touchpoint, revokedPurposes, doNotContact: restriction.doNotContact };
 }

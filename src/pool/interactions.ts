@@ -146,7 +146,15 @@ export async function logInteractions(
         if (seenExternal.has(key)) return results.push({ index, status: 'duplicate' });
         seenExternal.add(key);
       }
-      accepted.push({ index, input, customerId: customer.id, staffId, at, owner: customer.manager_id, warning });
+      accepted.push({
+        index,
+        input,
+        customerId: customer.id,
+        staffId,
+        at,
+        owner: customer.manager_id,
+        warning,
+      });
     });
 
     // Ids are drawn first so each inserted row maps back to its input; a conflicting externalId inserts nothing.

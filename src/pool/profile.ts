@@ -58,7 +58,9 @@ export interface CustomerProfile {
   readonly ownershipHistory: {
     kind: OwnershipKind;
     from: string | null;
+    fromName: string | null;
     to: string | null;
+    toName: string | null;
     reason: string | null;
     jobId: number | null;
     at: string | null;
@@ -153,11 +155,14 @@ export async function customerProfile(
             .where('id', '=', c.org_unit_id)
             .executeTakeFirst(),
       db
-        .selectFrom('ownership_history')
-        .select(['kind', 'from_manager', 'to_manager', 'reason', 'job_id', 'at'])
-        .where('customer_id', '=', c.id)
-        .orderBy('at', 'desc')
-        .orderBy('id', 'desc')
+        .selectFrom('ownership_history as h')
+        .leftJoin('staff as f', 'f.id', 'h.from_manager')
+        .leftJoin('staff as t', 't.id', 'h.to_manager')
+        .select(['h.kind', 'h.from_manager', 'f.name as from_name', 'h.to_manager', 't.name as to_name'])
+        .select(['h.reason', 'h.job_id', 'h.at'])
+        .where('h.customer_id', '=', c.id)
+        .orderBy('h.at', 'desc')
+        .orderBy('h.id', 'desc')
         .limit(20)
         .execute(),
     ],
@@ -227,7 +232,9 @@ export async function customerProfile(
     ownershipHistory: history.map((h) => ({
       kind: h.kind,
       from: h.from_manager,
+      fromName: h.from_name,
       to: h.to_manager,
+      toName: h.to_name,
       reason: h.reason,
       jobId: h.job_id,
       at: iso(h.at),

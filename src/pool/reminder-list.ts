@@ -91,7 +91,10 @@ export async function listReminders(
   const ofKind = () => (query.kind ? base().where('r.kind', '=', query.kind) : base());
   const [total, kinds, rows] = await Promise.all([
     countRows(ofKind()),
-    base().select(['r.kind', sql<number>`count(*)`.as('n')]).groupBy('r.kind').execute(),
+    base()
+      .select(['r.kind', sql<number>`count(*)`.as('n')])
+      .groupBy('r.kind')
+      .execute(),
     ofKind()
       .leftJoinLateral(
         (eb) =>
@@ -151,7 +154,9 @@ export async function listReminders(
         closedAt: iso(r.closed_at),
         dismissReason: r.dismiss_reason,
         undoableUntil:
-          r.status === 'dismissed' && closedOn === today ? clock.startOf(shiftDay(today, 1)).toISOString() : null,
+          r.status === 'dismissed' && closedOn === today
+            ? clock.startOf(shiftDay(today, 1)).toISOString()
+            : null,
       };
     }),
   };

@@ -243,7 +243,11 @@ async function dormant(
 export type ReminderFailure =
   | { code: 'not_found'; message: string }
   | ReturnType<typeof validationFailed>
-  | { code: 'conflict'; message: string; details: { reason: 'not_dismissed' | 'undo_expired'; field: string } };
+  | {
+      code: 'conflict';
+      message: string;
+      details: { reason: 'not_dismissed' | 'undo_expired'; field: string };
+    };
 
 async function reminderInScope(db: Kysely<Database>, scope: DataScope, id: number) {
   return applyCustomerScope(

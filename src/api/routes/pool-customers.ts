@@ -87,7 +87,10 @@ export function registerPoolCustomerRoutes(api: ZodApi, ctx: RouteContext): void
           'Customer 360: profile (masked), owner, holdings, consents; ?reveal=phone&reason=… shows the chosen fields (audited with the reason)',
         params: s.customerNoParam,
         querystring: z.object({
-          reveal: text().max(200).optional().describe('the personal fields to show unmasked, comma-separated'),
+          reveal: text()
+            .max(200)
+            .optional()
+            .describe('the personal fields to show unmasked, comma-separated'),
           reason: text()
             .max(200)
             .optional()
@@ -111,7 +114,13 @@ export function registerPoolCustomerRoutes(api: ZodApi, ctx: RouteContext): void
             { path: ['reason'], message: 'required with reveal: why the fields are needed' },
           ]),
         );
-      const profile = await customerProfile(db, { actor, scope }, req.params.customerNo, reveal.fields, reason);
+      const profile = await customerProfile(
+        db,
+        { actor, scope },
+        req.params.customerNo,
+        reveal.fields,
+        reason,
+      );
       if (!profile) throw new AppError('not_found', `no customer ${req.params.customerNo}`);
       return profile;
     },

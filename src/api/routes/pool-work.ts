@@ -55,7 +55,10 @@ export function registerPoolWorkRoutes(api: ZodApi, ctx: RouteContext): void {
       const one = results[0]!;
       if (one.status === 'rejected') {
         const { warning, ...error } = one.error;
-        raise({ ...error, details: { field: error.field, ...(warning ? { reason: 'consent_withdrawn', warning } : {}) } });
+        raise({
+          ...error,
+          details: { field: error.field, ...(warning ? { reason: 'consent_withdrawn', warning } : {}) },
+        });
       }
       return reply.code(one.status === 'created' ? 201 : 200).send(one);
     },
@@ -141,11 +144,13 @@ export function registerPoolWorkRoutes(api: ZodApi, ctx: RouteContext): void {
       // An account manager's KPIs default to their own pool; a branch head's (who owns no pool) to their branch.
       const own = principal.role === 'account_manager' ? principal.staffId : null;
       const managerId = req.query.staffId || own ? await staffFor(principal, scope, req.query.staffId) : null;
-      return poolKpis({ db, events: ctx.stores.events }, scope, {
+      const kpis = await poolKpis({ db, events: ctx.stores.events }, scope, {
         asOf: req.query.asOf ?? today(),
         managerId,
         calendar: ctx.clock,
       });
+      // Which population the figures are of, so the dashboard labels them (a pool, a branch, the whole bank).
+      return { ...kpis, scope: scope.kind };
     },
   );
 
@@ -262,7 +267,8 @@ export function registerPoolWorkRoutes(api: ZodApi, ctx: RouteContext): void {
     {
       schema: {
         tags: ['pool'],
-        summary: 'Reopen a dismissed reminder: on the business day it was dismissed only (409 undo_expired after)',
+        summary:
+          'Reopen a dismissed reminder: on the business day it was dismissed only (409 undo_expired after)',
         params: w.taskId,
         response: { 200: z.object({ id: z.number().int(), status: z.literal('open') }), ...errors },
       },
@@ -279,7 +285,8 @@ export function registerPoolWorkRoutes(api: ZodApi, ctx: RouteContext): void {
     {
       schema: {
         tags: ['pool'],
-        summary: 'Mark a reminder done, or dismiss it with a reason (audited; undoable the same business day)',
+        summary:
+          'Mark a reminder done, or dismiss it with a reason (audited; undoable the same business day)',
         params: w.taskId,
         body: w.reminderPatch,
         response: {

@@ -132,7 +132,10 @@ export const reminder = z.object({
   status: z.enum(['open', 'done', 'dismissed']),
   closedAt: z.string().nullable(),
   dismissReason: z.string().nullable(),
-  undoableUntil: z.string().nullable().describe('a dismissal: until when it can be undone (end of its business day)'),
+  undoableUntil: z
+    .string()
+    .nullable()
+    .describe('a dismissal: until when it can be undone (end of its business day)'),
 });
 const byKind = z.partialRecord(reminderKind, z.number().int());
 export const reminderQuery = z.object({
@@ -161,7 +164,9 @@ export const myDayQuery = staffQuery.extend({
   dueFrom: daySchema.optional().describe('due on or after this day (both lists)'),
   dueTo: daySchema
     .optional()
-    .describe('due on or before this day (both lists; default: today for tasks, today + 7 days for reminders)'),
+    .describe(
+      'due on or before this day (both lists; default: today for tasks, today + 7 days for reminders)',
+    ),
   taskSource: z.enum(['manual', 'interaction', 'reminder', 'campaign']).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(200).describe('page size of each list'),
   tasksOffset: offset,
@@ -181,6 +186,9 @@ const tierRow = z.object({ tier: z.string(), customers: z.number().int(), aum: z
 export const kpis = z.object({
   asOf: z.string(),
   managerId: z.string().nullable(),
+  scope: z
+    .enum(['all', 'own', 'subtree', 'none'])
+    .describe("the caller's data scope: without a manager the figures are of all of it"),
   customers: z.number().int(),
   aum: z.number(),
   tiers: z.array(tierRow),

@@ -111,11 +111,7 @@ export interface InteractionTable {
   created_by: string;
   created_at: CreatedAt;
   /** The consent warning the user acknowledged when logging the contact (migration 0015), else null. */
-  consent_warning: ColumnType<
-    Record<string, unknown> | null,
-    string | null | undefined,
-    string | null
-  >;
+  consent_warning: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
 }
 
 export interface CustomerContactTable {
