@@ -5,6 +5,7 @@ import { recordAudit } from '../audit/audit.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Database } from '../store/operational/database.ts';
 import type { InteractionChannel, InteractionOutcome } from '../store/operational/pool-tables.ts';
+import { consentWarning, warningMessage, type ConsentWarning, type RestrictionsOf } from './consent-cue.ts';
 import { applyCustomerScope, staffScopeFilter, type DataScope } from './scope.ts';
 
 export const CHANNELS = ['wecom_chat', 'call', 'visit', 'sms', 'email', 'event_attendance'] as const;
@@ -27,6 +28,8 @@ export interface InteractionInput {
   readonly externalId?: string | null;
   /** Creates a follow-up task for that day, assigned to the staff member (or the owner). */
   readonly followUpOn?: string | null;
+  /** The user saw the consent warning of this contact and logs it anyway (kept with the contact, audited). */
+  readonly acknowledgedConsentWarning?: boolean;
 }
 
 /** The verdict on one row. */
@@ -41,7 +44,13 @@ export type InteractionResult =
   | {
       readonly index: number;
       readonly status: 'rejected';
-      readonly error: { code: 'not_found' | 'forbidden' | 'bad_request'; field: string; message: string };
+      readonly error: {
+        code: 'not_found' | 'forbidden' | 'bad_request' | 'conflict';
+        field: string;
+        message: string;
+        /** Why the contact needs an acknowledgement (code conflict, field acknowledgedConsentWarning). */
+        warning?: ConsentWarning;
+      };
     };
 
 /** Who logs: actor, scope, and the staff id of an account manager (who may log only their own contacts). */
@@ -57,7 +66,7 @@ export interface InteractionAuthor {
  * the field and reason); keeps each customer's last contact; one audit record for the batch.
  */
 export async function logInteractions(
-  deps: { db: Kysely<Database>; clock: Clock },
+  deps: { db: Kysely<Database>; clock: Clock; restrictions?: RestrictionsOf },
   who: InteractionAuthor,
   rows: readonly InteractionInput[],
 ): Promise<InteractionResult[]> {
@@ -88,6 +97,12 @@ export async function logInteractions(
             .where(staffScopeFilter(who.scope))
             .execute();
     const knownStaff = new Set(staff.map((s) => s.id));
+    const restrictions = deps.restrictions
+      ? await deps.restrictions(
+          tx,
+          customers.map((c) => c.id),
+        )
+      : new Map();
 
     const results: InteractionResult[] = [];
     const seenExternal = new Set<string>();
@@ -98,10 +113,20 @@ export async function logInteractions(
       staffId: string | null;
       at: Date;
       owner: string | null;
+      warning: ConsentWarning | null;
     }[] = [];
     rows.forEach((input, index) => {
-      const reject = (code: 'not_found' | 'forbidden' | 'bad_request', field: string, message: string) =>
-        results.push({ index, status: 'rejected', error: { code, field, message } });
+      const reject = (
+        code: 'not_found' | 'forbidden' | 'bad_request' | 'conflict',
+        field: string,
+        message: string,
+        warning?: ConsentWarning,
+      ) =>
+        results.push({
+          index,
+          status: 'rejected',
+          error: { code, field, message, ...(warning ? { warning } : {}) },
+        });
       const customer = byNo.get(input.customerNo);
       if (!customer) return reject('not_found', 'customerNo', `no customer ${input.customerNo}`);
       const staffId = input.staffId === undefined ? who.staffId : input.staffId;
@@ -113,12 +138,23 @@ export async function logInteractions(
       if (Number.isNaN(at.getTime())) return reject('bad_request', 'at', 'not a timestamp');
       if (at.getTime() > now.getTime() + FUTURE_TOLERANCE_MS)
         return reject('bad_request', 'at', 'in the future');
+      const warning = consentWarning(input.channel, input.direction, restrictions.get(customer.id));
+      if (warning && input.acknowledgedConsentWarning !== true)
+        return reject('conflict', 'acknowledgedConsentWarning', warningMessage(warning), warning);
       if (input.externalId) {
         const key = `${customer.id}|${input.externalId}`;
         if (seenExternal.has(key)) return results.push({ index, status: 'duplicate' });
         seenExternal.add(key);
       }
-      accepted.push({ index, input, customerId: customer.id, staffId, at, owner: customer.manager_id });
+      accepted.push({
+        index,
+        input,
+        customerId: customer.id,
+        staffId,
+        at,
+        owner: customer.manager_id,
+        warning,
+      });
     });
 
     // Ids are drawn first so each inserted row maps back to its input; a conflicting externalId inserts nothing.
@@ -141,6 +177,7 @@ export async function logInteractions(
       at: a.at,
       external_id: a.input.externalId ?? null,
       created_by: who.actor,
+      consent_warning: a.warning ? JSON.stringify({ ...a.warning, acknowledgedBy: who.actor }) : null,
     }));
     const inserted =
       values.length === 0
@@ -204,6 +241,17 @@ export async function logInteractions(
           ids: [...created].sort((x, y) => x - y),
         },
       });
+      // Each contact logged over a consent warning gets its own record: compliance reviews look them up one by one.
+      for (const [k, a] of accepted.entries()) {
+        if (!a.warning || !created.has(ids[k]!)) continue;
+        await recordAudit(tx, {
+          actor: who.actor,
+          action: 'interaction.consent_warning_acknowledged',
+          entityType: 'interaction',
+          entityId: String(ids[k]),
+          details: { customerNo: a.input.customerNo, channel: a.input.channel, ...a.warning },
+        });
+      }
     }
     return results;
   });

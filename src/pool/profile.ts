@@ -59,7 +59,9 @@ export interface CustomerProfile {
   readonly ownershipHistory: {
     kind: OwnershipKind;
     from: string | null;
+    fromName: string | null;
     to: string | null;
+    toName: string | null;
     reason: string | null;
     /** Set for a system reason the dashboard words itself (the reason is then null). */
     reasonCode: 'adopted_from_attribute' | null;
@@ -77,13 +79,15 @@ export function maskAccountNo(accountNo: string): string {
 
 /**
  * The 360 profile of a customer in the scope, or undefined (unknown and out-of-scope alike). Fields in `reveal` are
- * shown unmasked and the reveal is audited (who, which customer, which fields); the caller checked the permission.
+ * shown unmasked and the reveal is audited (who, which customer, which fields, why); the caller checked the permission
+ * and that a reason was given.
  */
 export async function customerProfile(
   db: Kysely<Database>,
   who: { actor: string; scope: DataScope },
   customerNo: string,
   reveal: ReadonlySet<PiiField> = new Set(),
+  reason: string | null = null,
 ): Promise<CustomerProfile | undefined> {
   const c = await findCustomerInScope(db, who.scope, customerNo);
   if (!c) return undefined;
@@ -154,11 +158,14 @@ export async function customerProfile(
             .where('id', '=', c.org_unit_id)
             .executeTakeFirst(),
       db
-        .selectFrom('ownership_history')
-        .select(['kind', 'from_manager', 'to_manager', 'reason', 'job_id', 'at'])
-        .where('customer_id', '=', c.id)
-        .orderBy('at', 'desc')
-        .orderBy('id', 'desc')
+        .selectFrom('ownership_history as h')
+        .leftJoin('staff as f', 'f.id', 'h.from_manager')
+        .leftJoin('staff as t', 't.id', 'h.to_manager')
+        .select(['h.kind', 'h.from_manager', 'f.name as from_name', 'h.to_manager', 't.name as to_name'])
+        .select(['h.reason', 'h.job_id', 'h.at'])
+        .where('h.customer_id', '=', c.id)
+        .orderBy('h.at', 'desc')
+        .orderBy('h.id', 'desc')
         .limit(20)
         .execute(),
     ],
@@ -170,7 +177,7 @@ export async function customerProfile(
       action: 'customer.reveal_pii',
       entityType: 'customer',
       entityId: c.customer_no,
-      details: { fields: revealed },
+      details: { fields: revealed, reason },
     });
   }
   const attributes = c.attributes ?? {};
@@ -228,7 +235,9 @@ export async function customerProfile(
     ownershipHistory: history.map((h) => ({
       kind: h.kind,
       from: h.from_manager,
+      fromName: h.from_name,
       to: h.to_manager,
+      toName: h.to_name,
       ...(h.reason === ADOPTED_REASON
         ? { reason: null, reasonCode: 'adopted_from_attribute' as const }
         : { reason: h.reason, reasonCode: null }),

@@ -5,7 +5,7 @@ import { sql, type Kysely } from 'kysely';
 import { recordAudit } from '../audit/audit.ts';
 import type { Clock } from '../shared/clock.ts';
 import { shiftDay } from '../shared/day.ts';
-import { err, ok, type Result } from '../shared/errors.ts';
+import { err, ok, validationFailed, type Result } from '../shared/errors.ts';
 import { daySql } from '../store/events/business-day.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { Database } from '../store/operational/database.ts';
@@ -239,26 +239,53 @@ async function dormant(
   );
 }
 
-/** Marks a reminder in the scope done or dismissed (audited). */
+/** Why closing or reopening a reminder was refused. */
+export type ReminderFailure =
+  | { code: 'not_found'; message: string }
+  | ReturnType<typeof validationFailed>
+  | {
+      code: 'conflict';
+      message: string;
+      details: { reason: 'not_dismissed' | 'undo_expired'; field: string };
+    };
+
+async function reminderInScope(db: Kysely<Database>, scope: DataScope, id: number) {
+  return applyCustomerScope(
+    db.selectFrom('reminders as r').innerJoin('customers as c', 'c.id', 'r.customer_id'),
+    scope,
+    'c',
+  )
+    .select(['r.id', 'r.customer_id', 'r.status', 'r.closed_at'])
+    .where('r.id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Marks a reminder in the scope done or dismissed (audited); a dismissal needs a reason, kept and audited. */
 export async function closeReminder(
   deps: { db: Kysely<Database>; clock: Clock },
   who: { actor: string; scope: DataScope },
   id: number,
   status: 'done' | 'dismissed',
-): Promise<Result<{ id: number; status: 'done' | 'dismissed' }, { code: 'not_found'; message: string }>> {
-  const row = await applyCustomerScope(
-    deps.db.selectFrom('reminders as r').innerJoin('customers as c', 'c.id', 'r.customer_id'),
-    who.scope,
-    'c',
-  )
-    .select(['r.id', 'r.customer_id'])
-    .where('r.id', '=', id)
-    .executeTakeFirst();
+  reason: string | null = null,
+): Promise<Result<{ id: number; status: 'done' | 'dismissed' }, ReminderFailure>> {
+  const why = reason?.trim() || null;
+  if (status === 'dismissed' && why === null)
+    return err(
+      validationFailed('a dismissal needs a reason', [
+        { path: ['reason'], message: 'required when dismissing a reminder' },
+      ]),
+    );
+  const row = await reminderInScope(deps.db, who.scope, id);
   if (!row) return err({ code: 'not_found', message: `no reminder ${id}` });
   await deps.db.transaction().execute(async (tx) => {
     await tx
       .updateTable('reminders')
-      .set({ status, closed_at: deps.clock.now(), closed_by: who.actor })
+      .set({
+        status,
+        closed_at: deps.clock.now(),
+        closed_by: who.actor,
+        dismiss_reason: status === 'dismissed' ? why : null,
+      })
       .where('customer_id', '=', row.customer_id)
       .where('id', '=', id)
       .execute();
@@ -267,7 +294,50 @@ export async function closeReminder(
       action: `reminder.${status}`,
       entityType: 'reminder',
       entityId: String(id),
+      ...(status === 'dismissed' ? { details: { reason: why } } : {}),
     });
   });
   return ok({ id, status });
+}
+
+/**
+ * Reopens a dismissed reminder (audited). A dismissal can be undone on the bank's business day it was made (the
+ * bank's time zone, from the injected clock); from the next business day on it stands (409 undo_expired).
+ */
+export async function undoDismissal(
+  deps: { db: Kysely<Database>; clock: Clock },
+  who: { actor: string; scope: DataScope },
+  id: number,
+): Promise<Result<{ id: number; status: 'open' }, ReminderFailure>> {
+  const row = await reminderInScope(deps.db, who.scope, id);
+  if (!row) return err({ code: 'not_found', message: `no reminder ${id}` });
+  if (row.status !== 'dismissed' || row.closed_at === null)
+    return err({
+      code: 'conflict',
+      message: `reminder ${id} is ${row.status}, not dismissed`,
+      details: { reason: 'not_dismissed', field: 'id' },
+    });
+  const dismissedOn = deps.clock.dayOf(row.closed_at);
+  if (dismissedOn !== deps.clock.today())
+    return err({
+      code: 'conflict',
+      message: `reminder ${id} was dismissed on ${dismissedOn}: a dismissal can be undone on that business day only`,
+      details: { reason: 'undo_expired', field: 'id' },
+    });
+  await deps.db.transaction().execute(async (tx) => {
+    await tx
+      .updateTable('reminders')
+      .set({ status: 'open', closed_at: null, closed_by: null, dismiss_reason: null })
+      .where('customer_id', '=', row.customer_id)
+      .where('id', '=', id)
+      .execute();
+    await recordAudit(tx, {
+      actor: who.actor,
+      action: 'reminder.undo_dismiss',
+      entityType: 'reminder',
+      entityId: String(id),
+      details: { dismissedOn },
+    });
+  });
+  return ok({ id, status: 'open' });
 }

@@ -45,8 +45,12 @@ export interface TaskQuery {
   readonly status?: TaskStatus;
   readonly assigneeId?: string;
   readonly customerNo?: string;
+  /** Due on or after this day. */
+  readonly dueFrom?: string;
   /** Due on or before this day (overdue included). */
   readonly dueBy?: string;
+  /** Where the task came from (manual, interaction, reminder, campaign). */
+  readonly source?: TaskSource;
   readonly limit?: number;
   readonly offset?: number;
 }
@@ -66,7 +70,9 @@ export async function listTasks(
     if (query.status) q = q.where('t.status', '=', query.status);
     if (query.assigneeId) q = q.where('t.assignee_id', '=', query.assigneeId);
     if (query.customerNo) q = q.where('c.customer_no', '=', query.customerNo);
+    if (query.dueFrom) q = q.where('t.due_on', '>=', query.dueFrom);
     if (query.dueBy) q = q.where('t.due_on', '<=', query.dueBy);
+    if (query.source) q = q.where('t.source', '=', query.source);
     return q;
   };
   const [total, rows] = await Promise.all([

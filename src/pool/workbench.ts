@@ -2,78 +2,82 @@
 // customer list filtered to the manager, see customers.ts).
 import { sql, type Kysely } from 'kysely';
 import { TIERS } from '../customers/overview.ts';
-import type { BusinessCalendar } from '../shared/clock.ts';
+import type { BusinessCalendar, Clock } from '../shared/clock.ts';
 import { shiftDay } from '../shared/day.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { Database, Tier } from '../store/operational/database.ts';
-import type { ReminderKind } from '../store/operational/pool-tables.ts';
-import { countRows } from './count.ts';
-import { maskName } from './mask.ts';
+import type { ReminderKind, TaskSource } from '../store/operational/pool-tables.ts';
+import { listReminders, type ReminderPage, type ReminderView } from './reminder-list.ts';
 import { applyCustomerScope, type DataScope } from './scope.ts';
 import { listTasks, type TaskView } from './tasks.ts';
-
-/** A reminder as the workbench shows it (customer name masked). */
-export interface ReminderView {
-  readonly id: number;
-  readonly kind: ReminderKind;
-  readonly dueOn: string;
-  readonly customerNo: string;
-  readonly customerName: string | null;
-  readonly details: Record<string, unknown>;
-}
 
 /** What a manager has to do today. */
 export interface MyDay {
   readonly asOf: string;
   readonly staffId: string;
-  /** Open tasks due today or overdue, earliest first (at most 200). */
+  /** Open tasks due today or overdue (or in the asked window), earliest first: one page. */
   readonly tasks: TaskView[];
   readonly tasksTotal: number;
-  /** Open reminders due from today to `asOf + lookaheadDays`, plus overdue ones, earliest first (at most 200). */
+  /** Open reminders due from today to `asOf + lookaheadDays`, plus overdue ones (or in the asked window): one page. */
   readonly reminders: ReminderView[];
   readonly remindersTotal: number;
+  /** Open reminders of the window per kind (whatever kind was asked), for the workbench's tabs. */
+  readonly remindersByKind: ReminderPage['byKind'];
 }
 
-/** Tasks and reminders due for a staff member, within the caller's scope. */
+/** The filters and pages of "my day". */
+export interface MyDayOptions {
+  readonly staffId: string;
+  readonly asOf: string;
+  readonly lookaheadDays?: number;
+  /** Reminders of this kind only. */
+  readonly kind?: ReminderKind;
+  /** Due window (both lists); default: anything overdue up to today (tasks) or today + 7 days (reminders). */
+  readonly dueFrom?: string;
+  readonly dueTo?: string;
+  /** Tasks of this source only. */
+  readonly taskSource?: TaskSource;
+  /** Page size of each list (default 200) and where each page starts. */
+  readonly limit?: number;
+  readonly tasksOffset?: number;
+  readonly remindersOffset?: number;
+}
+
+/** Tasks and reminders due for a staff member, within the caller's scope, filtered and paged. */
 export async function myDay(
-  db: Kysely<Database>,
+  deps: { db: Kysely<Database>; clock: Clock },
   scope: DataScope,
-  options: { staffId: string; asOf: string; lookaheadDays?: number },
+  options: MyDayOptions,
 ): Promise<MyDay> {
-  const until = shiftDay(options.asOf, options.lookaheadDays ?? 7);
-  const base = () =>
-    applyCustomerScope(
-      db.selectFrom('reminders as r').innerJoin('customers as c', 'c.id', 'r.customer_id'),
-      scope,
-      'c',
-    )
-      .where('r.assignee_id', '=', options.staffId)
-      .where('r.status', '=', 'open')
-      .where('r.due_on', '<=', until);
-  const [tasks, remindersTotal, reminders] = await Promise.all([
-    listTasks(db, scope, { assigneeId: options.staffId, status: 'open', dueBy: options.asOf, limit: 200 }),
-    countRows(base()),
-    base()
-      .select(['r.id', 'r.kind', 'r.due_on', 'r.details', 'c.customer_no', 'c.name'])
-      .orderBy('r.due_on')
-      .orderBy('r.id')
-      .limit(200)
-      .execute(),
+  const limit = options.limit ?? 200;
+  const [tasks, reminders] = await Promise.all([
+    listTasks(deps.db, scope, {
+      assigneeId: options.staffId,
+      status: 'open',
+      source: options.taskSource,
+      dueFrom: options.dueFrom,
+      dueBy: options.dueTo ?? options.asOf,
+      limit,
+      offset: options.tasksOffset ?? 0,
+    }),
+    listReminders(deps, scope, {
+      assigneeId: options.staffId,
+      status: 'open',
+      kind: options.kind,
+      dueFrom: options.dueFrom,
+      dueTo: options.dueTo ?? shiftDay(options.asOf, options.lookaheadDays ?? 7),
+      limit,
+      offset: options.remindersOffset ?? 0,
+    }),
   ]);
   return {
     asOf: options.asOf,
     staffId: options.staffId,
     tasks: tasks.items,
     tasksTotal: tasks.total,
-    reminders: reminders.map((r) => ({
-      id: Number(r.id),
-      kind: r.kind,
-      dueOn: r.due_on,
-      customerNo: r.customer_no,
-      customerName: maskName(r.name),
-      details: r.details,
-    })),
-    remindersTotal,
+    reminders: reminders.items,
+    remindersTotal: reminders.total,
+    remindersByKind: reminders.byKind,
   };
 }
 

@@ -66,7 +66,9 @@ for (const engine of await accountEngines()) {
 
     it('filters the audit log by actor, action prefix, customer and period, newest first, in pages', async () => {
       // A reveal names its customer as the entity; a batch assignment lists its customers in the details.
-      expect((await c.call(admin, 'GET', '/v1/customers/C000000001?reveal=phone')).status).toBe(200);
+      expect(
+        (await c.call(admin, 'GET', '/v1/customers/C000000001?reveal=phone&reason=callback')).status,
+      ).toBe(200);
       const assign = await c.call(admin, 'POST', '/v1/customers/assign', {
         items: [
           { customerNo: 'C000000046', managerId: 'AM1' },

@@ -146,16 +146,19 @@ for (const engine of await poolAppEngines()) {
         .where('customer_no', '=', 'C000000003')
         .execute()
         .then((r) => ({ rows: r }));
-      const revealed = await app.call('am1', 'GET', '/v1/customers/C000000003?reveal=phone');
+      const revealed = await app.call('am1', 'GET', '/v1/customers/C000000003?reveal=phone&reason=callback');
       expect(revealed.status).toBe(200);
       expect(revealed.body.pii.phone).toBe(rows[0]?.phone);
       expect(revealed.body.pii.id_number).not.toBe(rows[0]?.id_number);
       expect(revealed.body.revealed).toEqual(['phone']);
       // Out of scope stays not found, reveal or not.
-      expect((await app.call('am1', 'GET', '/v1/customers/C000000021?reveal=phone')).status).toBe(404);
-      expect((await app.call('admin', 'GET', '/v1/customers/C000000021?reveal=phone,id_number')).status).toBe(
-        200,
-      );
+      expect(
+        (await app.call('am1', 'GET', '/v1/customers/C000000021?reveal=phone&reason=callback')).status,
+      ).toBe(404);
+      expect(
+        (await app.call('admin', 'GET', '/v1/customers/C000000021?reveal=phone,id_number&reason=callback'))
+          .status,
+      ).toBe(200);
       expect((await app.call('admin', 'GET', '/v1/customers/C000000021?reveal=salary')).status).toBe(400);
       const audit = await app.t.stores.operational.db
         .selectFrom('audit_log')
@@ -164,11 +167,11 @@ for (const engine of await poolAppEngines()) {
         .orderBy('id')
         .execute();
       expect(audit).toEqual([
-        { actor: 'user:am1', entity_id: 'C000000003', details: { fields: ['phone'] } },
+        { actor: 'user:am1', entity_id: 'C000000003', details: { fields: ['phone'], reason: 'callback' } },
         {
           actor: expect.stringMatching(/^apikey:\d+:admin$/),
           entity_id: 'C000000021',
-          details: { fields: ['id_number', 'phone'] },
+          details: { fields: ['id_number', 'phone'], reason: 'callback' },
         },
       ]);
     });

@@ -195,7 +195,14 @@ const csvCustomerNumbersOnly = (res: Res) => {
 };
 
 const taskBody = (customerNo: string) => ({ customerNo, title: 'security check' });
-const interaction = (customerNo: string) => ({ customerNo, channel: 'call', direction: 'out', summary: 'x' });
+// Acknowledged: some customers of this bank are on the do-not-contact list (the consent warning is tested elsewhere).
+const interaction = (customerNo: string) => ({
+  customerNo,
+  channel: 'call',
+  direction: 'out',
+  summary: 'x',
+  acknowledgedConsentWarning: true,
+});
 const TAKER: Record<string, string> = { AM1: 'AM2', AM2: 'AM1', AM3: 'AM5', AM4: 'AM2', AM5: 'AM3' };
 const handover = (fromManagerId: string) => ({
   fromManagerId,
@@ -205,7 +212,7 @@ const handover = (fromManagerId: string) => ({
 });
 const segmentRule = { tag: 'aum_tier', in: ['gold', 'platinum', 'diamond'] };
 const halfSample = { sample: { percent: 50, seed: 'security' } };
-const reveal = 'reveal=name,phone,id_number,email,birth_date';
+const reveal = 'reveal=name,phone,id_number,email,birth_date&reason=security%20check';
 /** An experiment upload (JSON body: CSV text and mapping) creating experiment `id`. */
 const experimentUpload = (id: string) => ({
   csv: 'unit,arm,converted\nu1,A,1\nu2,A,0\nu3,B,1\nu4,B,1\n',
@@ -405,13 +412,13 @@ const ROUTES: Record<string, (f: Fixture) => Case[]> = {
     ...perCustomer((c) => `/v1/customers/${c}`),
     // Reveal: only with customers.reveal_pii, and still only inside the scope.
     { as: 'admin', url: `/v1/customers/${OTHER_BRANCH}?${reveal}`, status: 200, reveals: OTHER_BRANCH },
-    { as: 'analyst', url: `/v1/customers/${OTHER_BRANCH}?reveal=phone`, status: 403 },
-    { as: 'analyst', url: `/v1/customers/${MINE}?reveal=name`, status: 403 },
+    { as: 'analyst', url: `/v1/customers/${OTHER_BRANCH}?reveal=phone&reason=check`, status: 403 },
+    { as: 'analyst', url: `/v1/customers/${MINE}?reveal=name&reason=check`, status: 403 },
     { as: 'bhA', url: `/v1/customers/${BRANCH}?${reveal}`, status: 200, reveals: BRANCH },
-    { as: 'bhA', url: `/v1/customers/${OTHER_BRANCH}?reveal=phone`, status: 404 },
+    { as: 'bhA', url: `/v1/customers/${OTHER_BRANCH}?reveal=phone&reason=check`, status: 404 },
     { as: 'am1', url: `/v1/customers/${MINE}?${reveal}`, status: 200, reveals: MINE },
-    { as: 'am1', url: `/v1/customers/${BRANCH}?reveal=phone`, status: 404 },
-    { as: 'anonymous', url: `/v1/customers/${MINE}?reveal=phone`, status: 401 },
+    { as: 'am1', url: `/v1/customers/${BRANCH}?reveal=phone&reason=check`, status: 404 },
+    { as: 'anonymous', url: `/v1/customers/${MINE}?reveal=phone&reason=check`, status: 401 },
   ],
   'GET /v1/customers/{customerNo}/timeline': () => perCustomer((c) => `/v1/customers/${c}/timeline`),
   'POST /v1/customers/assign': () => [
@@ -518,6 +525,14 @@ const ROUTES: Record<string, (f: Fixture) => Case[]> = {
     { as: 'bhA', url: `/v1/handovers/${f.jobs.branchA}`, status: 200 },
     { as: 'bhA', url: `/v1/handovers/${f.jobs.branchB}`, status: 404 },
     { as: 'am1', url: `/v1/handovers/${f.jobs.branchA}`, status: 403 },
+  ],
+  'GET /v1/handovers/{id}/export': (f) => [
+    { as: 'anonymous', url: `/v1/handovers/${f.jobs.branchA}/export`, status: 401 },
+    { as: 'admin', url: `/v1/handovers/${f.jobs.branchB}/export`, status: 200 },
+    { as: 'analyst', url: `/v1/handovers/${f.jobs.branchA}/export`, status: 403 },
+    { as: 'bhA', url: `/v1/handovers/${f.jobs.branchA}/export?lang=zh-CN`, status: 200 },
+    { as: 'bhA', url: `/v1/handovers/${f.jobs.branchB}/export`, status: 404 },
+    { as: 'am1', url: `/v1/handovers/${f.jobs.branchA}/export`, status: 403 },
   ],
   'POST /v1/handovers/{id}/cancel': (f) => [
     { as: 'anonymous', url: `/v1/handovers/${f.jobs.branchA}/cancel`, status: 401 },
@@ -634,8 +649,36 @@ const ROUTES: Record<string, (f: Fixture) => Case[]> = {
     { as: 'bhA', url: `/v1/reminders/${f.reminder(36, 45, 1)}`, body: { status: 'done' }, status: 404 },
     { as: 'bhA', url: `/v1/reminders/${f.reminder(21, 35)}`, body: { status: 'done' }, status: 200 },
     { as: 'am1', url: `/v1/reminders/${f.reminder(21, 35, 1)}`, body: { status: 'done' }, status: 404 },
-    { as: 'am1', url: `/v1/reminders/${f.reminder(1, 20)}`, body: { status: 'dismissed' }, status: 200 },
+    {
+      as: 'am1',
+      url: `/v1/reminders/${f.reminder(1, 20)}`,
+      body: { status: 'dismissed', reason: 'security test' },
+      status: 200,
+    },
   ],
+  // Open reminders (nth 2 and on are never closed by the cases above): undo answers 409 once scope and permission pass.
+  'POST /v1/reminders/{id}/undo': (f) => [
+    { as: 'anonymous', url: `/v1/reminders/${f.reminder(1, 20, 2)}/undo`, status: 401 },
+    { as: 'admin', url: `/v1/reminders/${f.reminder(36, 45, 2)}/undo`, status: 409 },
+    { as: 'analyst', url: `/v1/reminders/${f.reminder(1, 20, 2)}/undo`, status: 403 },
+    { as: 'bhA', url: `/v1/reminders/${f.reminder(36, 45, 2)}/undo`, status: 404 },
+    { as: 'bhA', url: `/v1/reminders/${f.reminder(21, 35, 2)}/undo`, status: 409 },
+    { as: 'am1', url: `/v1/reminders/${f.reminder(21, 35, 2)}/undo`, status: 404 },
+    { as: 'am1', url: `/v1/reminders/${f.reminder(1, 20, 2)}/undo`, status: 409 },
+  ],
+  'GET /v1/reminders': () =>
+    everyone('/v1/reminders', { admin: 200, analyst: 200, bhA: 200, am1: 200 }, undefined, {
+      am1: (res) =>
+        expect(res.body.items.every((r: { customerNo: string }) => r.customerNo <= no(20))).toBe(true),
+      // Branch B's customers (C36–C45 and C52) are outside branch A.
+      bhA: (res) =>
+        expect(
+          res.body.items.some(
+            (r: { customerNo: string }) =>
+              (r.customerNo >= no(36) && r.customerNo <= no(45)) || r.customerNo === no(52),
+          ),
+        ).toBe(false),
+    }),
 
   // Content library and campaigns: bank-wide (admins and analysts); writing needs content.write / campaigns.write
   // (both), deciding content.approve / campaigns.approve (the admin, never on a version of their own), the word list

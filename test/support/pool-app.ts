@@ -1,3 +1,4 @@
+import type { Clock } from '../../src/shared/clock.ts';
 import { seedSyntheticBank } from './synthetic-bank.ts';
 import { createTestApp, type TestApp } from './app.ts';
 import { createTestDatabase, postgresAvailable } from './postgres.ts';
@@ -40,14 +41,16 @@ export interface PoolApp {
 }
 
 /** The engines the pool API tests run on: embedded PGlite, and PostgreSQL when it answers. */
-export async function poolAppEngines(): Promise<{ name: string; open(): Promise<PoolApp> }[]> {
-  const list = [{ name: 'PGlite', open: () => openPoolApp() }];
+export async function poolAppEngines(
+  options: { clock?: Clock } = {},
+): Promise<{ name: string; open(): Promise<PoolApp> }[]> {
+  const list = [{ name: 'PGlite', open: () => openPoolApp(undefined, options.clock) }];
   if (await postgresAvailable()) {
     list.push({
       name: 'PostgreSQL',
       async open() {
         const database = await createTestDatabase('flywheel_pool_api');
-        const app = await openPoolApp(database.url);
+        const app = await openPoolApp(database.url, options.clock);
         return {
           ...app,
           async close() {
@@ -61,9 +64,10 @@ export async function poolAppEngines(): Promise<{ name: string; open(): Promise<
   return list;
 }
 
-async function openPoolApp(databaseUrl?: string): Promise<PoolApp> {
+async function openPoolApp(databaseUrl?: string, clock?: Clock): Promise<PoolApp> {
   const t = await createTestApp({
     now: `${POOL_AS_OF}T10:00:00Z`,
+    ...(clock ? { clock } : {}),
     env: { FLYWHEEL_TAGS_DAILY_AT: 'off' },
     ...(databaseUrl ? { databaseUrl } : {}),
   });

@@ -50,7 +50,9 @@ export const job = z.object({
   id: z.number().int(),
   kind: z.enum(['departed', 'in_service']),
   fromManagerId: z.string(),
+  fromManagerName: z.string(),
   takerIds: z.array(z.string()),
+  takerStaff: z.array(z.object({ id: z.string(), name: z.string() })).describe('the takers by name'),
   split: z.enum(['even', 'aum', 'mapping']),
   reason: z.string().nullable(),
   status: z.enum(['running', 'done', 'cancelled']),
@@ -71,6 +73,7 @@ export const jobDetail = job.extend({
   takers: z.array(
     z.object({
       takerId: z.string(),
+      name: z.string(),
       planned: z.number().int(),
       moved: z.number().int(),
       movedAum: z.number(),
@@ -91,6 +94,7 @@ export const jobItems = z.object({
       name: z.string().nullable().describe('masked'),
       aum: z.number(),
       takerId: z.string(),
+      takerName: z.string(),
       status: z.enum(['pending', 'moved', 'refused', 'skipped']),
       reason: z.string().nullable(),
       processedAt: z.string().nullable(),

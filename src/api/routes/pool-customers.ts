@@ -7,9 +7,9 @@ import { customerProfile } from '../../pool/profile.ts';
 import { assignByRules } from '../../pool/rules.ts';
 import { findCustomerInScope } from '../../pool/scope.ts';
 import { customerTimeline, parseTimelineSources } from '../../pool/timeline.ts';
-import { AppError } from '../../shared/errors.ts';
+import { AppError, validationFailed } from '../../shared/errors.ts';
 import { text } from '../../shared/text.ts';
-import type { RouteContext, ZodApi } from '../http.ts';
+import { raise, type RouteContext, type ZodApi } from '../http.ts';
 import { countBy, errors, scoped, withTags } from './pool-common.ts';
 import * as s from './pool-schemas.ts';
 import { page, Tier } from '../../contracts/common.ts';
@@ -84,9 +84,18 @@ export function registerPoolCustomerRoutes(api: ZodApi, ctx: RouteContext): void
       schema: {
         tags: ['pool'],
         summary:
-          'Customer 360: profile (masked), owner, holdings, consents; ?reveal=phone,id_number (audited)',
+          'Customer 360: profile (masked), owner, holdings, consents; ?reveal=phone&reason=… shows the chosen fields (audited with the reason)',
         params: s.customerNoParam,
-        querystring: z.object({ reveal: text().max(200).optional() }),
+        querystring: z.object({
+          reveal: text()
+            .max(200)
+            .optional()
+            .describe('the personal fields to show unmasked, comma-separated'),
+          reason: text()
+            .max(200)
+            .optional()
+            .describe('why the fields are revealed (required with reveal; kept in the audit log)'),
+        }),
         response: { 200: s.profile, ...errors },
       },
     },
@@ -98,7 +107,20 @@ export function registerPoolCustomerRoutes(api: ZodApi, ctx: RouteContext): void
       // Without the permission a reveal is refused outright, before looking the customer up.
       if (reveal.fields.size > 0 && !principal.permissions.has('customers.reveal_pii'))
         throw new AppError('forbidden', `role ${principal.role} lacks permission customers.reveal_pii`);
-      const profile = await customerProfile(db, { actor, scope }, req.params.customerNo, reveal.fields);
+      const reason = req.query.reason?.trim() ?? '';
+      if (reveal.fields.size > 0 && reason.length < 2)
+        raise(
+          validationFailed('revealing personal data needs a reason', [
+            { path: ['reason'], message: 'required with reveal: why the fields are needed' },
+          ]),
+        );
+      const profile = await customerProfile(
+        db,
+        { actor, scope },
+        req.params.customerNo,
+        reveal.fields,
+        reason,
+      );
       if (!profile) throw new AppError('not_found', `no customer ${req.params.customerNo}`);
       return profile;
     },

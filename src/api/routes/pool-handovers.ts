@@ -7,7 +7,9 @@ import {
   listHandoverJobs,
   previewHandover,
 } from '../../pool/handover/jobs.ts';
+import { handoverSheetCsv } from '../../pool/handover/records.ts';
 import type { HandoverRunner } from '../../pool/handover/runner.ts';
+import { recordAudit } from '../../audit/audit.ts';
 import { AppError } from '../../shared/errors.ts';
 import { raise, rowId, type RouteContext, type ZodApi } from '../http.ts';
 import * as h from './handover-schemas.ts';
@@ -91,6 +93,37 @@ export function registerHandoverRoutes(api: ZodApi, ctx: RouteContext, runner: H
       if (!job) throw new AppError('not_found', `no handover job ${req.params.id}`);
       const items = await handoverItems(deps.db, job.id, req.query);
       return { job, items: { ...items, limit: req.query.limit, offset: req.query.offset } };
+    },
+  );
+
+  api.get(
+    '/v1/handovers/:id/export',
+    {
+      schema: {
+        tags: ['pool'],
+        summary:
+          "A job's whole customer list as CSV for sign-off: rows numbered from 1, staff by name, names masked (audited)",
+        params: jobId,
+        querystring: z.object({ lang: z.enum(['en-US', 'zh-CN']).default('en-US') }),
+        response: errors, // 200 is text/csv, outside the JSON schemas
+      },
+    },
+    async (req, reply) => {
+      const { scope, actor } = await scoped(req, ctx, 'handover.run');
+      const job = await getHandoverJob(deps.db, scope, req.params.id);
+      if (!job) throw new AppError('not_found', `no handover job ${req.params.id}`);
+      const sheet = await handoverSheetCsv(deps.db, job, req.query.lang);
+      await recordAudit(deps.db, {
+        actor,
+        action: 'handover.export',
+        entityType: 'handover_job',
+        entityId: String(job.id),
+        details: { rows: sheet.rows, lang: req.query.lang },
+      });
+      return reply
+        .header('content-disposition', `attachment; filename="handover-${job.id}.csv"`)
+        .type('text/csv; charset=utf-8')
+        .send(sheet.csv as never); // text, not the JSON the error schemas describe
     },
   );
 

@@ -165,7 +165,9 @@ export const profile = z.object({
     z.object({
       kind: z.string(),
       from: z.string().nullable(),
+      fromName: z.string().nullable().describe("the previous owner's name"),
       to: z.string().nullable(),
+      toName: z.string().nullable().describe("the new owner's name"),
       reason: z.string().nullable(),
       reasonCode: z
         .enum(['adopted_from_attribute'])

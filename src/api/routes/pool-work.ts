@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { contactRestrictions } from '../../campaigns/policy/restrictions.ts';
 import { contactCoverage } from '../../pool/coverage.ts';
 import { listCustomers } from '../../pool/customers.ts';
 import { logInteractions } from '../../pool/interactions.ts';
-import { closeReminder, generateReminders } from '../../pool/reminders.ts';
+import { listReminders } from '../../pool/reminder-list.ts';
+import { closeReminder, generateReminders, undoDismissal } from '../../pool/reminders.ts';
 import { staffInScope, type DataScope } from '../../pool/scope.ts';
 import { createTask, getTask, listTasks, updateTask } from '../../pool/tasks.ts';
 import { myDay, poolKpis } from '../../pool/workbench.ts';
@@ -45,13 +47,19 @@ export function registerPoolWorkRoutes(api: ZodApi, ctx: RouteContext): void {
       const batch = 'items' in req.body;
       const items = 'items' in req.body ? req.body.items : [req.body];
       const results = await logInteractions(
-        deps,
+        { ...deps, restrictions: contactRestrictions },
         { actor, scope, staffId: principal.staffId, ownContactsOnly: principal.role === 'account_manager' },
         items,
       );
       if (batch) return { results, counts: countBy(results) };
       const one = results[0]!;
-      if (one.status === 'rejected') raise({ ...one.error, details: { field: one.error.field } });
+      if (one.status === 'rejected') {
+        const { warning, ...error } = one.error;
+        raise({
+          ...error,
+          details: { field: error.field, ...(warning ? { reason: 'consent_withdrawn', warning } : {}) },
+        });
+      }
       return reply.code(one.status === 'created' ? 201 : 200).send(one);
     },
   );
@@ -85,15 +93,17 @@ export function registerPoolWorkRoutes(api: ZodApi, ctx: RouteContext): void {
     {
       schema: {
         tags: ['pool'],
-        summary: 'Open tasks due by today and reminders due within 7 days (overdue included)',
-        querystring: w.staffQuery,
+        summary:
+          'Open tasks due by today and reminders due within 7 days (overdue included), filtered and paged',
+        querystring: w.myDayQuery,
         response: { 200: w.myDay, ...errors },
       },
     },
     async (req) => {
       const { principal, scope } = await scoped(req, ctx, 'customers.read');
-      const staffId = await staffFor(principal, scope, req.query.staffId);
-      return myDay(db, scope, { staffId, asOf: req.query.asOf ?? today() });
+      const { staffId: asked, asOf, ...filters } = req.query;
+      const staffId = await staffFor(principal, scope, asked);
+      return myDay(deps, scope, { ...filters, staffId, asOf: asOf ?? today() });
     },
   );
 
@@ -134,11 +144,13 @@ export function registerPoolWorkRoutes(api: ZodApi, ctx: RouteContext): void {
       // An account manager's KPIs default to their own pool; a branch head's (who owns no pool) to their branch.
       const own = principal.role === 'account_manager' ? principal.staffId : null;
       const managerId = req.query.staffId || own ? await staffFor(principal, scope, req.query.staffId) : null;
-      return poolKpis({ db, events: ctx.stores.events }, scope, {
+      const kpis = await poolKpis({ db, events: ctx.stores.events }, scope, {
         asOf: req.query.asOf ?? today(),
         managerId,
         calendar: ctx.clock,
       });
+      // Which population the figures are of, so the dashboard labels them (a pool, a branch, the whole bank).
+      return { ...kpis, scope: scope.kind };
     },
   );
 
@@ -233,13 +245,50 @@ export function registerPoolWorkRoutes(api: ZodApi, ctx: RouteContext): void {
     },
   );
 
+  api.get(
+    '/v1/reminders',
+    {
+      schema: {
+        tags: ['pool'],
+        summary: 'Service reminders in your scope, filtered by kind, status, due and closing day; paged',
+        querystring: w.reminderQuery,
+        response: { 200: w.reminderPage, ...errors },
+      },
+    },
+    async (req) => {
+      const { scope } = await scoped(req, ctx, 'customers.read');
+      const { staffId, ...query } = req.query;
+      return listReminders(deps, scope, { ...query, assigneeId: staffId });
+    },
+  );
+
+  api.post(
+    '/v1/reminders/:id/undo',
+    {
+      schema: {
+        tags: ['pool'],
+        summary:
+          'Reopen a dismissed reminder: on the business day it was dismissed only (409 undo_expired after)',
+        params: w.taskId,
+        response: { 200: z.object({ id: z.number().int(), status: z.literal('open') }), ...errors },
+      },
+    },
+    async (req) => {
+      const who = await scoped(req, ctx, 'customers.write');
+      const result = await undoDismissal(deps, who, req.params.id);
+      return result.ok ? result.value : raise(result.error);
+    },
+  );
+
   api.patch(
     '/v1/reminders/:id',
     {
       schema: {
         tags: ['pool'],
+        summary:
+          'Mark a reminder done, or dismiss it with a reason (audited; undoable the same business day)',
         params: w.taskId,
-        body: z.object({ status: z.enum(['done', 'dismissed']) }),
+        body: w.reminderPatch,
         response: {
           200: z.object({ id: z.number().int(), status: z.enum(['done', 'dismissed']) }),
           ...errors,
@@ -248,7 +297,7 @@ export function registerPoolWorkRoutes(api: ZodApi, ctx: RouteContext): void {
     },
     async (req) => {
       const who = await scoped(req, ctx, 'customers.write');
-      const result = await closeReminder(deps, who, req.params.id, req.body.status);
+      const result = await closeReminder(deps, who, req.params.id, req.body.status, req.body.reason ?? null);
       return result.ok ? result.value : raise(result.error);
     },
   );

@@ -17,6 +17,17 @@ export const interactionInput = z.object({
   staffId: text().nullable().optional().describe("who had the contact; default the caller's staff id"),
   externalId: text().max(200).nullable().optional().describe('makes re-sending the row a no-op'),
   followUpOn: daySchema.nullable().optional().describe('creates a follow-up task due that day'),
+  acknowledgedConsentWarning: z
+    .boolean()
+    .optional()
+    .describe(
+      'the user saw that the customer withdrew consent on this touchpoint (or is on the do-not-contact list) and logs the contact anyway; without it such an outbound contact is refused (409)',
+    ),
+});
+export const consentWarning = z.object({
+  touchpoint: z.enum(['sms', 'email', 'phone', 'wecom', 'app_push']).nullable(),
+  revokedPurposes: z.array(z.enum(['marketing', 'service'])),
+  doNotContact: z.boolean(),
 });
 export const interactionBody = z.union([
   z.object({ items: z.array(interactionInput).min(1).max(1000) }),
@@ -27,7 +38,9 @@ export const interactionResult = z.object({
   status: z.enum(['created', 'duplicate', 'rejected']),
   id: z.number().int().optional(),
   taskId: z.number().int().nullable().optional(),
-  error: z.object({ code: z.string(), field: z.string(), message: z.string() }).optional(),
+  error: z
+    .object({ code: z.string(), field: z.string(), message: z.string(), warning: consentWarning.optional() })
+    .optional(),
 });
 export const interactionResponse = z.object({
   results: z.array(interactionResult),
@@ -54,7 +67,9 @@ export const taskQuery = z.object({
   status: z.enum(['open', 'done', 'cancelled']).optional(),
   assigneeId: text().optional(),
   customerNo: text().optional(),
+  dueFrom: daySchema.optional().describe('due on or after this day'),
   dueBy: daySchema.optional().describe('due on or before this day'),
+  source: z.enum(['manual', 'interaction', 'reminder', 'campaign']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset,
 });
@@ -107,11 +122,55 @@ export const reminder = z.object({
   customerNo: z.string(),
   customerName: z.string().nullable().describe('masked'),
   details: z.record(z.string(), z.unknown()),
+  amount: z
+    .object({
+      kind: z.enum(['maturing', 'policy_value', 'repayment', 'fund_holding', 'aum']),
+      value: z.number(),
+    })
+    .nullable()
+    .describe('what matters to the call: maturing balance, policy value, repayment due (CNY)'),
+  status: z.enum(['open', 'done', 'dismissed']),
+  closedAt: z.string().nullable(),
+  dismissReason: z.string().nullable(),
+  undoableUntil: z
+    .string()
+    .nullable()
+    .describe('a dismissal: until when it can be undone (end of its business day)'),
+});
+const byKind = z.partialRecord(reminderKind, z.number().int());
+export const reminderQuery = z.object({
+  staffId: text().optional().describe('assigned to this staff member'),
+  customerNo: text().optional(),
+  kind: reminderKind.optional(),
+  status: z.enum(['open', 'done', 'dismissed']).default('open'),
+  dueFrom: daySchema.optional(),
+  dueTo: daySchema.optional(),
+  closedOn: daySchema.optional().describe("closed on this business day (e.g. today's dismissals, to undo)"),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset,
+});
+export const reminderPage = z.object({ total: z.number().int(), items: z.array(reminder), byKind });
+export const reminderPatch = z.object({
+  status: z.enum(['done', 'dismissed']),
+  reason: text().max(500).nullable().optional().describe('required when dismissing'),
 });
 
 export const staffQuery = z.object({
   staffId: text().optional().describe("default: the caller's staff id"),
   asOf: daySchema.optional(),
+});
+export const myDayQuery = staffQuery.extend({
+  kind: reminderKind.optional().describe('reminders of this kind only'),
+  dueFrom: daySchema.optional().describe('due on or after this day (both lists)'),
+  dueTo: daySchema
+    .optional()
+    .describe(
+      'due on or before this day (both lists; default: today for tasks, today + 7 days for reminders)',
+    ),
+  taskSource: z.enum(['manual', 'interaction', 'reminder', 'campaign']).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(200).describe('page size of each list'),
+  tasksOffset: offset,
+  remindersOffset: offset,
 });
 export const myDay = z.object({
   asOf: z.string(),
@@ -120,12 +179,16 @@ export const myDay = z.object({
   tasksTotal: z.number().int(),
   reminders: z.array(reminder),
   remindersTotal: z.number().int(),
+  remindersByKind: byKind,
 });
 
 const tierRow = z.object({ tier: z.string(), customers: z.number().int(), aum: z.number() });
 export const kpis = z.object({
   asOf: z.string(),
   managerId: z.string().nullable(),
+  scope: z
+    .enum(['all', 'own', 'subtree', 'none'])
+    .describe("the caller's data scope: without a manager the figures are of all of it"),
   customers: z.number().int(),
   aum: z.number(),
   tiers: z.array(tierRow),

@@ -16,6 +16,7 @@ import { countRows } from '../count.ts';
 import { iso } from '../customers.ts';
 import { maskName } from '../mask.ts';
 import { staffScopeFilter, type DataScope } from '../scope.ts';
+import { withStaffNames } from './records.ts';
 import {
   checkRequest,
   simulate,
@@ -32,6 +33,9 @@ export interface HandoverJob {
   readonly kind: HandoverKind;
   readonly fromManagerId: string;
   readonly takerIds: string[];
+  /** Names of the departing manager and of the takers (in takerIds order). */
+  readonly fromManagerName: string;
+  readonly takerStaff: { id: string; name: string }[];
   readonly split: HandoverSplit;
   readonly reason: string | null;
   readonly status: HandoverJobStatus;
@@ -52,6 +56,7 @@ export interface HandoverJob {
 export interface HandoverJobDetail extends HandoverJob {
   readonly takers: {
     takerId: string;
+    name: string;
     planned: number;
     moved: number;
     movedAum: number;
@@ -67,6 +72,7 @@ export interface HandoverItemView {
   readonly name: string | null;
   readonly aum: number;
   readonly takerId: string;
+  readonly takerName: string;
   readonly status: HandoverItemStatus;
   readonly reason: string | null;
   readonly processedAt: string | null;
@@ -182,10 +188,12 @@ export async function getHandoverJob(
     .groupBy('taker_id')
     .orderBy('taker_id')
     .execute();
+  const names = new Map(job.takerStaff.map((t) => [t.id, t.name]));
   return {
     ...job,
     takers: rows.map((r) => ({
       takerId: r.taker_id,
+      name: names.get(r.taker_id) ?? r.taker_id,
       planned: Number(r.planned),
       moved: Number(r.moved),
       movedAum: Number(r.moved_aum),
@@ -210,7 +218,7 @@ export async function listHandoverJobs(
     .limit(filter.limit ?? 50)
     .offset(filter.offset ?? 0);
   if (filter.status) q = q.where('j.status', '=', filter.status);
-  return (await q.execute()).map(presentJob);
+  return withStaffNames(db, (await q.execute()).map(presentJob));
 }
 
 /** A page of a job's items in plan order (names masked). */
@@ -231,7 +239,9 @@ export async function handoverItems(
       .leftJoin('customer_owners as o', (j) =>
         j.onRef('o.customer_id', '=', 'i.customer_id').onRef('o.handover_job_id', '=', 'i.job_id'),
       )
+      .leftJoin('staff as t', 't.id', 'i.taker_id')
       .select([
+        't.name as taker_name',
         'i.seq',
         'c.customer_no',
         'c.name',
@@ -255,6 +265,7 @@ export async function handoverItems(
       name: maskName(r.name),
       aum: Number(r.aum),
       takerId: r.taker_id,
+      takerName: r.taker_name ?? r.taker_id,
       status: r.status,
       reason: r.reason,
       processedAt: iso(r.processed_at),
@@ -318,7 +329,7 @@ async function jobInScope(db: Kysely<Database>, scope: DataScope, id: number): P
 
 async function readJob(db: Kysely<Database>, id: number): Promise<HandoverJob | undefined> {
   const row = await db.selectFrom('handover_jobs').selectAll().where('id', '=', id).executeTakeFirst();
-  return row ? presentJob(row) : undefined;
+  return row ? (await withStaffNames(db, [presentJob(row)]))[0] : undefined;
 }
 
 function presentJob(r: {
@@ -339,7 +350,7 @@ function presentJob(r: {
   created_by: string;
   created_at: Date;
   finished_at: Date | null;
-}): HandoverJob {
+}): Omit<HandoverJob, 'fromManagerName' | 'takerStaff'> {
   return {
     id: r.id,
     kind: r.kind,

@@ -110,6 +110,8 @@ export interface InteractionTable {
   external_id: string | null;
   created_by: string;
   created_at: CreatedAt;
+  /** The consent warning the user acknowledged when logging the contact (migration 0015), else null. */
+  consent_warning: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
 }
 
 export interface CustomerContactTable {
@@ -150,6 +152,8 @@ export interface ReminderTable {
   generated_at: CreatedAt;
   closed_at: Timestamp | null;
   closed_by: string | null;
+  /** Why the reminder was dismissed (migration 0015). */
+  dismiss_reason: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** The customer-pool tables, merged into the operational store's `Database`. */

@@ -12,11 +12,11 @@ export type PiiField = keyof CustomerProfile['pii'];
 export const PII_FIELDS = every<PiiField>()(['name', 'phone', 'id_number', 'email', 'birth_date']);
 
 export const customersApi = {
-  /** `reveal` asks for fields in clear: needs customers.reveal_pii, and the server audits it. */
-  profile: (customerNo: string, signal?: AbortSignal, reveal: readonly PiiField[] = []) =>
+  /** `reveal` asks for fields in clear, with the reason: needs customers.reveal_pii, and the server audits it. */
+  profile: (customerNo: string, signal?: AbortSignal, reveal: readonly PiiField[] = [], reason?: string) =>
     ok(
       client.GET('/v1/customers/{customerNo}', {
-        params: { path: { customerNo }, query: { reveal: reveal.join(',') } },
+        params: { path: { customerNo }, query: { reveal: reveal.join(','), reason } },
         signal,
       }),
     ),

@@ -1,4 +1,4 @@
-import { client, ok } from './client.ts';
+import { client, ok, withQuery } from './client.ts';
 import type { Answer, Body, Query } from './types.ts';
 
 // One-click handover (src/api/routes/pool-handovers.ts): preview, run, follow, cancel.
@@ -19,5 +19,7 @@ export const handoversApi = {
     ok(client.GET('/v1/handovers', { params: { query: { limit: 100 } }, signal })).then((r) => r.jobs),
   get: (id: number, query: HandoverItemsQuery, signal?: AbortSignal) =>
     ok(client.GET('/v1/handovers/{id}', { params: { path: { id }, query }, signal })),
+  /** The sign-off CSV of a job (a plain link: the session cookie authenticates it; the server audits it). */
+  exportUrl: (id: number, lang: 'en-US' | 'zh-CN') => withQuery(`/v1/handovers/${id}/export`, { lang }),
   cancel: (id: number) => ok(client.POST('/v1/handovers/{id}/cancel', { params: { path: { id } } })),
 };

@@ -33,7 +33,20 @@ export type TaskList = Answer<'get', '/v1/tasks'>;
 export type Task = TaskList['items'][number];
 export type TaskInput = Body<'post', '/v1/tasks'>;
 export type MyDay = Answer<'get', '/v1/workbench/my-day'>;
+export type MyDayQuery = Query<'get', '/v1/workbench/my-day'>;
 export type Reminder = MyDay['reminders'][number];
+export type ReminderKind = Reminder['kind'];
+export const REMINDER_KINDS = every<ReminderKind>()([
+  'deposit_maturity',
+  'insurance_renewal',
+  'loan_repayment',
+  'fund_auto_investment',
+  'birthday',
+  'dormant_high_value',
+]);
+export type ReminderQuery = Query<'get', '/v1/reminders'>;
+export type TaskSource = Task['source'];
+export const TASK_SOURCES = every<TaskSource>()(['manual', 'interaction', 'reminder', 'campaign']);
 export type PoolKpis = Answer<'get', '/v1/workbench/kpis'>;
 export type Coverage = Answer<'get', '/v1/pool/coverage'>;
 
@@ -42,6 +55,13 @@ export type Channel = InteractionInput['channel'];
 export type Outcome = NonNullable<InteractionInput['outcome']>;
 export const CHANNELS = every<Channel>()(['wecom_chat', 'call', 'visit', 'sms', 'email', 'event_attendance']);
 export const OUTCOMES = every<Outcome>()(['positive', 'neutral', 'negative', 'no_response']);
+
+/** The consent warning of a contact refused until acknowledged (409, details.reason consent_withdrawn). */
+export type ConsentWarning = NonNullable<
+  NonNullable<
+    Extract<Answer<'post', '/v1/interactions'>, { results: unknown }>['results'][number]['error']
+  >['warning']
+>;
 
 export type TimelinePage = Answer<'get', '/v1/customers/{customerNo}/timeline'>;
 export type TimelineItem = TimelinePage['items'][number];
@@ -72,8 +92,11 @@ export const poolApi = {
     ok(
       client.GET('/v1/workbench/my-pool', { params: { query: { ...query, tier: tier?.join(',') } }, signal }),
     ),
-  myDay: (staffId: string | undefined, signal?: AbortSignal) =>
-    ok(client.GET('/v1/workbench/my-day', { params: { query: { staffId } }, signal })),
+  myDay: (query: MyDayQuery, signal?: AbortSignal) =>
+    ok(client.GET('/v1/workbench/my-day', { params: { query }, signal })),
+  reminders: (query: ReminderQuery, signal?: AbortSignal) =>
+    ok(client.GET('/v1/reminders', { params: { query }, signal })),
+  undoReminder: (id: number) => ok(client.POST('/v1/reminders/{id}/undo', { params: { path: { id } } })),
   kpis: (staffId: string | undefined, signal?: AbortSignal) =>
     ok(client.GET('/v1/workbench/kpis', { params: { query: { staffId } }, signal })),
   coverage: (days: number, signal?: AbortSignal) =>
@@ -93,8 +116,8 @@ export const poolApi = {
   createTask: (input: TaskInput) => ok(client.POST('/v1/tasks', { body: input })),
   setTask: (id: number, status: Task['status']) =>
     ok(client.PATCH('/v1/tasks/{id}', { params: { path: { id } }, body: { status } })),
-  setReminder: (id: number, status: Body<'patch', '/v1/reminders/{id}'>['status']) =>
-    ok(client.PATCH('/v1/reminders/{id}', { params: { path: { id } }, body: { status } })),
+  setReminder: (id: number, status: Body<'patch', '/v1/reminders/{id}'>['status'], reason?: string) =>
+    ok(client.PATCH('/v1/reminders/{id}', { params: { path: { id } }, body: { status, reason } })),
 
   unassigned: (query: Query<'get', '/v1/pool/unassigned'>, signal?: AbortSignal) =>
     ok(client.GET('/v1/pool/unassigned', { params: { query }, signal })),

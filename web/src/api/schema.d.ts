@@ -5214,11 +5214,14 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Customer 360: profile (masked), owner, holdings, consents; ?reveal=phone,id_number (audited) */
+    /** Customer 360: profile (masked), owner, holdings, consents; ?reveal=phone&reason=… shows the chosen fields (audited with the reason) */
     get: {
       parameters: {
         query?: {
+          /** @description the personal fields to show unmasked, comma-separated */
           reveal?: string;
+          /** @description why the fields are revealed (required with reveal; kept in the audit log) */
+          reason?: string;
         };
         header?: never;
         path: {
@@ -5308,7 +5311,11 @@ export interface paths {
               ownershipHistory: {
                 kind: string;
                 from: string | null;
+                /** @description the previous owner's name */
+                fromName: string | null;
                 to: string | null;
+                /** @description the new owner's name */
+                toName: string | null;
                 reason: string | null;
                 /**
                  * @description a system reason: the owner was taken from the customer's account manager attribute
@@ -5858,7 +5865,13 @@ export interface paths {
                 /** @enum {string} */
                 kind: 'departed' | 'in_service';
                 fromManagerId: string;
+                fromManagerName: string;
                 takerIds: string[];
+                /** @description the takers by name */
+                takerStaff: {
+                  id: string;
+                  name: string;
+                }[];
                 /** @enum {string} */
                 split: 'even' | 'aum' | 'mapping';
                 reason: string | null;
@@ -5967,7 +5980,13 @@ export interface paths {
                 /** @enum {string} */
                 kind: 'departed' | 'in_service';
                 fromManagerId: string;
+                fromManagerName: string;
                 takerIds: string[];
+                /** @description the takers by name */
+                takerStaff: {
+                  id: string;
+                  name: string;
+                }[];
                 /** @enum {string} */
                 split: 'even' | 'aum' | 'mapping';
                 reason: string | null;
@@ -6114,7 +6133,13 @@ export interface paths {
                 /** @enum {string} */
                 kind: 'departed' | 'in_service';
                 fromManagerId: string;
+                fromManagerName: string;
                 takerIds: string[];
+                /** @description the takers by name */
+                takerStaff: {
+                  id: string;
+                  name: string;
+                }[];
                 /** @enum {string} */
                 split: 'even' | 'aum' | 'mapping';
                 reason: string | null;
@@ -6133,6 +6158,7 @@ export interface paths {
                 finishedAt: string | null;
                 takers: {
                   takerId: string;
+                  name: string;
                   planned: number;
                   moved: number;
                   movedAum: number;
@@ -6151,6 +6177,7 @@ export interface paths {
                   name: string | null;
                   aum: number;
                   takerId: string;
+                  takerName: string;
                   /** @enum {string} */
                   status: 'pending' | 'moved' | 'refused' | 'skipped';
                   reason: string | null;
@@ -6162,6 +6189,82 @@ export interface paths {
             };
           };
         };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/handovers/{id}/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A job's whole customer list as CSV for sign-off: rows numbered from 1, staff by name, names masked (audited) */
+    get: {
+      parameters: {
+        query?: {
+          lang?: 'en-US' | 'zh-CN';
+        };
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
         /** @description Default Response */
         400: {
           headers: {
@@ -6248,7 +6351,13 @@ export interface paths {
               /** @enum {string} */
               kind: 'departed' | 'in_service';
               fromManagerId: string;
+              fromManagerName: string;
               takerIds: string[];
+              /** @description the takers by name */
+              takerStaff: {
+                id: string;
+                name: string;
+              }[];
               /** @enum {string} */
               split: 'even' | 'aum' | 'mapping';
               reason: string | null;
@@ -6366,6 +6475,8 @@ export interface paths {
                    * @description creates a follow-up task due that day
                    */
                   followUpOn?: string | null;
+                  /** @description the user saw that the customer withdrew consent on this touchpoint (or is on the do-not-contact list) and logs the contact anyway; without it such an outbound contact is refused (409) */
+                  acknowledgedConsentWarning?: boolean;
                 }[];
               }
             | {
@@ -6392,6 +6503,8 @@ export interface paths {
                  * @description creates a follow-up task due that day
                  */
                 followUpOn?: string | null;
+                /** @description the user saw that the customer withdrew consent on this touchpoint (or is on the do-not-contact list) and logs the contact anyway; without it such an outbound contact is refused (409) */
+                acknowledgedConsentWarning?: boolean;
               };
         };
       };
@@ -6413,6 +6526,12 @@ export interface paths {
                   code: string;
                   field: string;
                   message: string;
+                  warning?: {
+                    /** @enum {string|null} */
+                    touchpoint: 'sms' | 'email' | 'phone' | 'wecom' | 'app_push' | null;
+                    revokedPurposes: ('marketing' | 'service')[];
+                    doNotContact: boolean;
+                  };
                 };
               }[];
               counts: {
@@ -6437,6 +6556,12 @@ export interface paths {
                 code: string;
                 field: string;
                 message: string;
+                warning?: {
+                  /** @enum {string|null} */
+                  touchpoint: 'sms' | 'email' | 'phone' | 'wecom' | 'app_push' | null;
+                  revokedPurposes: ('marketing' | 'service')[];
+                  doNotContact: boolean;
+                };
               };
             };
           };
@@ -6618,7 +6743,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Open tasks due by today and reminders due within 7 days (overdue included) */
+    /** Open tasks due by today and reminders due within 7 days (overdue included), filtered and paged */
     get: {
       parameters: {
         query?: {
@@ -6626,6 +6751,23 @@ export interface paths {
           staffId?: string;
           /** @description a day YYYY-MM-DD, 1970-01-01 to 2149-06-06 */
           asOf?: string;
+          /** @description reminders of this kind only */
+          kind?:
+            | 'deposit_maturity'
+            | 'insurance_renewal'
+            | 'loan_repayment'
+            | 'fund_auto_investment'
+            | 'birthday'
+            | 'dormant_high_value';
+          /** @description due on or after this day (both lists) */
+          dueFrom?: string;
+          /** @description due on or before this day (both lists; default: today for tasks, today + 7 days for reminders) */
+          dueTo?: string;
+          taskSource?: 'manual' | 'interaction' | 'reminder' | 'campaign';
+          /** @description page size of each list */
+          limit?: number;
+          tasksOffset?: number;
+          remindersOffset?: number;
         };
         header?: never;
         path?: never;
@@ -6678,8 +6820,23 @@ export interface paths {
                 details: {
                   [key: string]: unknown;
                 };
+                /** @description what matters to the call: maturing balance, policy value, repayment due (CNY) */
+                amount: {
+                  /** @enum {string} */
+                  kind: 'maturing' | 'policy_value' | 'repayment' | 'fund_holding' | 'aum';
+                  value: number;
+                } | null;
+                /** @enum {string} */
+                status: 'open' | 'done' | 'dismissed';
+                closedAt: string | null;
+                dismissReason: string | null;
+                /** @description a dismissal: until when it can be undone (end of its business day) */
+                undoableUntil: string | null;
               }[];
               remindersTotal: number;
+              remindersByKind: {
+                [key: string]: number;
+              };
             };
           };
         };
@@ -6897,6 +7054,11 @@ export interface paths {
             'application/json': {
               asOf: string;
               managerId: string | null;
+              /**
+               * @description the caller's data scope: without a manager the figures are of all of it
+               * @enum {string}
+               */
+              scope: 'all' | 'own' | 'subtree' | 'none';
               customers: number;
               aum: number;
               tiers: {
@@ -6992,8 +7154,11 @@ export interface paths {
           status?: 'open' | 'done' | 'cancelled';
           assigneeId?: string;
           customerNo?: string;
+          /** @description due on or after this day */
+          dueFrom?: string;
           /** @description due on or before this day */
           dueBy?: string;
+          source?: 'manual' | 'interaction' | 'reminder' | 'campaign';
           limit?: number;
           offset?: number;
         };
@@ -7583,6 +7748,229 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/reminders': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Service reminders in your scope, filtered by kind, status, due and closing day; paged */
+    get: {
+      parameters: {
+        query?: {
+          /** @description assigned to this staff member */
+          staffId?: string;
+          customerNo?: string;
+          kind?:
+            | 'deposit_maturity'
+            | 'insurance_renewal'
+            | 'loan_repayment'
+            | 'fund_auto_investment'
+            | 'birthday'
+            | 'dormant_high_value';
+          status?: 'open' | 'done' | 'dismissed';
+          /** @description a day YYYY-MM-DD, 1970-01-01 to 2149-06-06 */
+          dueFrom?: string;
+          /** @description a day YYYY-MM-DD, 1970-01-01 to 2149-06-06 */
+          dueTo?: string;
+          /** @description closed on this business day (e.g. today's dismissals, to undo) */
+          closedOn?: string;
+          limit?: number;
+          offset?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              total: number;
+              items: {
+                id: number;
+                /** @enum {string} */
+                kind:
+                  | 'deposit_maturity'
+                  | 'insurance_renewal'
+                  | 'loan_repayment'
+                  | 'fund_auto_investment'
+                  | 'birthday'
+                  | 'dormant_high_value';
+                dueOn: string;
+                customerNo: string;
+                /** @description masked */
+                customerName: string | null;
+                details: {
+                  [key: string]: unknown;
+                };
+                /** @description what matters to the call: maturing balance, policy value, repayment due (CNY) */
+                amount: {
+                  /** @enum {string} */
+                  kind: 'maturing' | 'policy_value' | 'repayment' | 'fund_holding' | 'aum';
+                  value: number;
+                } | null;
+                /** @enum {string} */
+                status: 'open' | 'done' | 'dismissed';
+                closedAt: string | null;
+                dismissReason: string | null;
+                /** @description a dismissal: until when it can be undone (end of its business day) */
+                undoableUntil: string | null;
+              }[];
+              byKind: {
+                [key: string]: number;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/reminders/{id}/undo': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reopen a dismissed reminder: on the business day it was dismissed only (409 undo_expired after) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              /** @enum {string} */
+              status: 'open';
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/reminders/{id}': {
     parameters: {
       query?: never;
@@ -7596,6 +7984,7 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
+    /** Mark a reminder done, or dismiss it with a reason (audited; undoable the same business day) */
     patch: {
       parameters: {
         query?: never;
@@ -7610,6 +7999,8 @@ export interface paths {
           'application/json': {
             /** @enum {string} */
             status: 'done' | 'dismissed';
+            /** @description required when dismissing */
+            reason?: string | null;
           };
         };
       };

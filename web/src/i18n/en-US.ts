@@ -1,6 +1,7 @@
 import { accountsEnUS } from './accounts.en-US.ts';
 import { analyticsEnUS } from './analytics.en-US.ts';
 import { poolEnUS } from './pool.en-US.ts';
+import { poolCareEnUS } from './pool-care.en-US.ts';
 import { campaignsEnUS } from './campaigns.en-US.ts';
 import { dictionaryEnUS } from './dictionary.en-US.ts';
 
@@ -454,6 +455,7 @@ export const enUS = {
   'tagForm.dropRejected': 'Leave out these {n} row(s)',
   'tagForm.computeHint': 'Compute the tag to see the new values in the distribution.',
   ...poolEnUS,
+  ...poolCareEnUS,
   ...analyticsEnUS,
   ...accountsEnUS,
   ...campaignsEnUS,

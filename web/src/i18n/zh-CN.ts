@@ -2,6 +2,7 @@ import type { Messages } from './en-US.ts';
 import { accountsZhCN } from './accounts.zh-CN.ts';
 import { analyticsZhCN } from './analytics.zh-CN.ts';
 import { poolZhCN } from './pool.zh-CN.ts';
+import { poolCareZhCN } from './pool-care.zh-CN.ts';
 import { campaignsZhCN } from './campaigns.zh-CN.ts';
 import { dictionaryZhCN } from './dictionary.zh-CN.ts';
 
@@ -441,6 +442,7 @@ export const zhCN: Messages = {
   'tagForm.dropRejected': '去掉这 {n} 行',
   'tagForm.computeHint': '计算该标签后，新取值会出现在分布中。',
   ...poolZhCN,
+  ...poolCareZhCN,
   ...analyticsZhCN,
   ...accountsZhCN,
   ...campaignsZhCN,

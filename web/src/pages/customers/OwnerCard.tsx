@@ -21,7 +21,7 @@ export function OwnerCard({ profile }: { profile: CustomerProfile }) {
             label: t('customers.owner'),
             children: owner ? (
               <span data-testid="customer-owner-id" data-value={owner.managerId}>
-                {owner.name} ({owner.managerId})
+                {owner.name}
               </span>
             ) : (
               t('customers.noOwner')
@@ -53,9 +53,7 @@ export function OwnerCard({ profile }: { profile: CustomerProfile }) {
           {
             key: 'assistants',
             label: t('c360.assistants'),
-            children: profile.assistants.length
-              ? profile.assistants.map((a) => `${a.name} (${a.staffId})`).join(', ')
-              : '—',
+            children: profile.assistants.length ? profile.assistants.map((a) => a.name).join(', ') : '—',
           },
           {
             key: 'lastContact',
@@ -78,7 +76,7 @@ export function OwnerCard({ profile }: { profile: CustomerProfile }) {
               <div>
                 <div>
                   <Tag>{label(t, 'c360.kind', h.kind)}</Tag>
-                  {h.from ?? '—'} → {h.to ?? '—'}
+                  {h.fromName ?? h.from ?? '—'} → {h.toName ?? h.to ?? '—'}
                   {h.jobId !== null && <Typography.Text type="secondary"> · #{h.jobId}</Typography.Text>}
                 </div>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>

@@ -6,19 +6,20 @@ import { AssignmentPage } from './assignment/AssignmentPage.tsx';
 import { CoveragePage } from './coverage/CoveragePage.tsx';
 import { HandoverList } from './handover/HandoverList.tsx';
 import { HandoverProgress } from './handover/HandoverProgress.tsx';
+import { HandoverSheet } from './handover/HandoverSheet.tsx';
 import { HandoverWizard } from './handover/HandoverWizard.tsx';
 import { StaffPage } from './staff/StaffPage.tsx';
 import { WorkbenchPage } from './workbench/WorkbenchPage.tsx';
 
 /**
- * The customer pool: /pool (workbench), /pool/handovers[/new|/:id], /pool/staff (org and staff), /pool/assignment
+ * The customer pool: /pool (workbench), /pool/handovers[/new|/:id|/:id/sheet], /pool/staff (org and staff), /pool/assignment
  * (unassigned queue, assignment rules), /pool/coverage (interaction coverage and log). Tabs the role cannot use
  * are not offered; the server decides anyway.
  */
 export default function PoolArea() {
   const { t } = useI18n();
   const me = useMe();
-  const [first, second] = subPath(usePath(), '/pool');
+  const [first, second, third] = subPath(usePath(), '/pool');
   const handovers = can(me, 'handover.run');
   const staff = can(me, 'pool.manage', 'pool.assign');
   const assignment = can(me, 'pool.assign');
@@ -34,7 +35,12 @@ export default function PoolArea() {
   const body = (() => {
     if (first === 'handovers' && handovers) {
       if (second === 'new') return <HandoverWizard />;
-      if (second !== undefined && /^\d+$/.test(second)) return <HandoverProgress id={Number(second)} />;
+      if (second !== undefined && /^\d+$/.test(second))
+        return third === 'sheet' ? (
+          <HandoverSheet id={Number(second)} />
+        ) : (
+          <HandoverProgress id={Number(second)} />
+        );
       return <HandoverList />;
     }
     if (first === 'staff' && staff) return <StaffPage />;

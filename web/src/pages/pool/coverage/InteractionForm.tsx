@@ -1,5 +1,13 @@
-import { Alert, Button, Form, Input, Radio, Select } from 'antd';
-import { CHANNELS, OUTCOMES, poolApi, type InteractionInput } from '../../../api/pool.ts';
+import { Alert, Button, Form, Input, Radio, Select, Space } from 'antd';
+import { useState } from 'react';
+import { ApiError } from '../../../api/client.ts';
+import {
+  CHANNELS,
+  OUTCOMES,
+  poolApi,
+  type ConsentWarning,
+  type InteractionInput,
+} from '../../../api/pool.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { label } from '../labels.ts';
 import { useSubmit } from '../../../components/useSubmit.ts';
@@ -14,28 +22,63 @@ interface Values {
   followUpOn?: string;
 }
 
+/** The consent warning of a refused contact (409, details.reason consent_withdrawn), else null. */
+function consentWarningOf(e: unknown): ConsentWarning | null {
+  if (!(e instanceof ApiError) || e.status !== 409) return null;
+  const details = e.details as { reason?: unknown; warning?: ConsentWarning } | null;
+  return details?.reason === 'consent_withdrawn' && details.warning ? details.warning : null;
+}
+
 /**
  * Logs one contact with a customer (POST /v1/interactions): channel, direction, summary, outcome, next step and
- * an optional follow-up date (which creates a task). `customerNo` fixes the customer (from Customer 360).
+ * an optional follow-up date (which creates a task). `customerNo` fixes the customer (from Customer 360). An
+ * outbound contact on a touchpoint where the customer withdrew consent (or with a do-not-contact customer) is not
+ * saved at first: the server's warning is shown, and the contact is saved only once the user acknowledges it (the
+ * acknowledgement is kept with the contact and audited).
  */
 export function InteractionForm(props: { customerNo?: string; onLogged: (taskId: number | null) => void }) {
   const { t } = useI18n();
   const { busy, failure, submit } = useSubmit();
-  const save = async (v: Values) => {
+  const [pending, setPending] = useState<{ input: InteractionInput; warning: ConsentWarning } | null>(null);
+  const send = async (input: InteractionInput) => {
     await submit(async () => {
-      const r = await poolApi.logInteraction({
-        customerNo: props.customerNo ?? v.customerNo.trim(),
-        channel: v.channel,
-        direction: v.direction,
-        summary: v.summary?.trim() || null,
-        outcome: v.outcome ?? null,
-        nextStep: v.nextStep?.trim() || null,
-        followUpOn: v.followUpOn || null,
-      });
-      // One interaction sent: the answer is the single-item one, never a batch's.
-      props.onLogged('taskId' in r ? (r.taskId ?? null) : null);
+      try {
+        const r = await poolApi.logInteraction(input);
+        setPending(null);
+        // One interaction sent: the answer is the single-item one, never a batch's.
+        props.onLogged('taskId' in r ? (r.taskId ?? null) : null);
+      } catch (e) {
+        const warning = consentWarningOf(e);
+        if (!warning) throw e;
+        setPending({ input, warning });
+      }
     });
   };
+  const save = (v: Values) =>
+    send({
+      customerNo: props.customerNo ?? v.customerNo.trim(),
+      channel: v.channel,
+      direction: v.direction,
+      summary: v.summary?.trim() || null,
+      outcome: v.outcome ?? null,
+      nextStep: v.nextStep?.trim() || null,
+      followUpOn: v.followUpOn || null,
+    });
+  const warningText = (w: ConsentWarning) =>
+    [
+      ...(w.revokedPurposes.length > 0 && w.touchpoint
+        ? [
+            t('care.consent.revoked', {
+              purposes: w.revokedPurposes
+                .map((p) => t(`care.consent.purpose.${p}`))
+                .join(t('care.consent.and')),
+              touchpoint: t(`care.touchpoint.${w.touchpoint}`),
+            }),
+          ]
+        : []),
+      ...(w.doNotContact ? [t('care.consent.dnc')] : []),
+      t('care.consent.ask'),
+    ].join(' ');
   return (
     <Form<Values>
       layout="vertical"
@@ -50,6 +93,33 @@ export function InteractionForm(props: { customerNo?: string; onLogged: (taskId:
           title={failure}
           style={{ marginBottom: 12 }}
           data-testid="interaction-error"
+        />
+      )}
+      {pending && (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 12 }}
+          title={t('care.consent.title')}
+          description={
+            <Space orientation="vertical" size={8}>
+              <span data-testid="consent-warning-text">{warningText(pending.warning)}</span>
+              <Space>
+                <Button
+                  danger
+                  loading={busy}
+                  onClick={() => void send({ ...pending.input, acknowledgedConsentWarning: true })}
+                  data-testid="consent-ack"
+                >
+                  {t('care.consent.ack')}
+                </Button>
+                <Button onClick={() => setPending(null)} data-testid="consent-cancel">
+                  {t('care.consent.cancel')}
+                </Button>
+              </Space>
+            </Space>
+          }
+          data-testid="consent-warning"
         />
       )}
       {!props.customerNo && (

@@ -47,8 +47,12 @@ export function HandoverList() {
           })}
           columns={[
             { title: '#', dataIndex: 'id', width: 70 },
-            { title: t('handover.from'), dataIndex: 'fromManagerId' },
-            { title: t('handover.takers'), dataIndex: 'takerIds', render: (ids: string[]) => ids.join(', ') },
+            { title: t('handover.from'), dataIndex: 'fromManagerName' },
+            {
+              title: t('handover.takers'),
+              dataIndex: 'takerStaff',
+              render: (takers: HandoverJob['takerStaff']) => takers.map((x) => x.name).join(', '),
+            },
             {
               title: t('handover.kindColumn'),
               dataIndex: 'kind',

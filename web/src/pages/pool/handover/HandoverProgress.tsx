@@ -1,4 +1,4 @@
-import { StopOutlined } from '@ant-design/icons';
+import { DownloadOutlined, PrinterOutlined, StopOutlined } from '@ant-design/icons';
 import {
   App,
   Button,
@@ -9,6 +9,7 @@ import {
   Row,
   Segmented,
   Skeleton,
+  Space,
   Statistic,
   Table,
   Tag,
@@ -91,17 +92,34 @@ export function HandoverProgress({ id }: { id: number }) {
       <PageHeader
         back={back}
         title={t('handover.jobTitle', { id: job.id })}
-        subtitle={`${t(`handover.kind.${job.kind}`)} · ${job.fromManagerId} → ${job.takerIds.join(', ')} · ${t(
-          `handover.split.${job.split}`,
-        )}${job.reason ? ` · ${job.reason}` : ''}`}
+        subtitle={`${t(`handover.kind.${job.kind}`)} · ${job.fromManagerName} → ${job.takerStaff
+          .map((x) => x.name)
+          .join(', ')} · ${t(`handover.split.${job.split}`)}${job.reason ? ` · ${job.reason}` : ''}`}
         extra={
-          running && (
-            <Popconfirm title={t('handover.cancelConfirm')} onConfirm={cancel}>
-              <Button danger icon={<StopOutlined />} data-testid="handover-cancel">
-                {t('handover.cancel')}
-              </Button>
-            </Popconfirm>
-          )
+          <Space>
+            <Button
+              icon={<DownloadOutlined />}
+              href={handoversApi.exportUrl(job.id, lang)}
+              onClick={() => message.info(t('care.handover.exported'))}
+              data-testid="handover-export"
+            >
+              {t('care.handover.export')}
+            </Button>
+            <Button
+              icon={<PrinterOutlined />}
+              onClick={() => navigate(`/pool/handovers/${job.id}/sheet`)}
+              data-testid="handover-print"
+            >
+              {t('care.handover.print')}
+            </Button>
+            {running && (
+              <Popconfirm title={t('handover.cancelConfirm')} onConfirm={cancel}>
+                <Button danger icon={<StopOutlined />} data-testid="handover-cancel">
+                  {t('handover.cancel')}
+                </Button>
+              </Popconfirm>
+            )}
+          </Space>
         }
       />
       <Card size="small" style={{ marginBottom: 16 }}>
@@ -146,7 +164,7 @@ export function HandoverProgress({ id }: { id: number }) {
           pagination={false}
           dataSource={[...job.takers]}
           columns={[
-            { title: t('handover.taker'), dataIndex: 'takerId' },
+            { title: t('handover.taker'), dataIndex: 'name' },
             { title: t('handover.planned'), dataIndex: 'planned', align: 'right' },
             {
               title: t('handover.status.moved'),
@@ -205,7 +223,8 @@ export function HandoverProgress({ id }: { id: number }) {
           }}
           onChange={(p) => setPage(p.current ?? 1)}
           columns={[
-            { title: '#', dataIndex: 'seq', width: 70 },
+            // Plan positions count from 0; people count rows from 1.
+            { title: '#', dataIndex: 'seq', width: 70, render: (seq: number) => seq + 1 },
             {
               title: t('customers.customerNo'),
               dataIndex: 'customerNo',
@@ -220,7 +239,7 @@ export function HandoverProgress({ id }: { id: number }) {
               align: 'right',
               render: (v: number) => formatCnyCompact(v, lang),
             },
-            { title: t('handover.taker'), dataIndex: 'takerId' },
+            { title: t('handover.taker'), dataIndex: 'takerName' },
             {
               title: t('handover.itemStatus'),
               dataIndex: 'status',

@@ -211,7 +211,10 @@ export function HandoverWizard() {
               }
               data-testid="handover-run"
             >
-              {t('handover.run', { n: formatInteger(preview.total, lang) })}
+              {t('care.handover.run', {
+                moved: formatInteger(preview.foreseen.moved, lang),
+                refused: formatInteger(preview.foreseen.refused, lang),
+              })}
             </Button>
           </Space>
         </Space>

@@ -33,7 +33,7 @@ export function PreviewView({ preview }: { preview: HandoverPreview }) {
         style={{ marginBottom: 16 }}
         title={t(`handover.kind.${preview.kind}`)}
         description={t('handover.previewSummary', {
-          name: `${preview.fromManager.name} (${preview.fromManager.id})`,
+          name: preview.fromManager.name,
           n: formatInteger(preview.total, lang),
           aum: formatCnyCompact(preview.totalAum, lang),
           split: t(`handover.split.${preview.split}`),
@@ -41,9 +41,9 @@ export function PreviewView({ preview }: { preview: HandoverPreview }) {
       />
       <Row gutter={[16, 16]} style={{ marginBottom: 16 }}>
         {stat(t('handover.total'), preview.total, 'preview-total')}
-        {stat(t('handover.status.moved'), f.moved, 'preview-moved', '#389e0d')}
-        {stat(t('handover.status.refused'), f.refused, 'preview-refused', f.refused ? '#cf1322' : undefined)}
-        {stat(t('handover.status.skipped'), f.skipped, 'preview-skipped')}
+        {stat(t('care.handover.willMove'), f.moved, 'preview-moved', '#389e0d')}
+        {stat(t('care.handover.willRefuse'), f.refused, 'preview-refused', f.refused ? '#cf1322' : undefined)}
+        {stat(t('care.handover.willSkip'), f.skipped, 'preview-skipped')}
       </Row>
       <Card size="small" title={t('handover.perTaker')} styles={{ body: { padding: 0 } }}>
         <Table<TakerRow>
@@ -58,7 +58,7 @@ export function PreviewView({ preview }: { preview: HandoverPreview }) {
             {
               title: t('handover.taker'),
               key: 'taker',
-              render: (_: unknown, r) => `${r.name} (${r.takerId})`,
+              render: (_: unknown, r) => r.name,
             },
             {
               title: t('handover.poolNow'),
@@ -68,7 +68,7 @@ export function PreviewView({ preview }: { preview: HandoverPreview }) {
                 `${formatInteger(r.poolSize, lang)} / ${formatInteger(r.capacity, lang)}`,
             },
             {
-              title: t('handover.willMove'),
+              title: t('care.handover.willMove'),
               dataIndex: 'willMove',
               align: 'right',
               render: (n: number, r) => (
@@ -84,7 +84,7 @@ export function PreviewView({ preview }: { preview: HandoverPreview }) {
               render: (v: number) => <span title={formatCnyFull(v, lang)}>{formatCnyCompact(v, lang)}</span>,
             },
             {
-              title: t('handover.status.refused'),
+              title: t('care.handover.willRefuse'),
               dataIndex: 'refused',
               align: 'right',
               render: (n: number) => (n ? <Tag color="red">{formatInteger(n, lang)}</Tag> : '0'),
@@ -105,8 +105,13 @@ export function PreviewView({ preview }: { preview: HandoverPreview }) {
             pagination={preview.refusals.length > 10 ? { pageSize: 10 } : false}
             dataSource={[...preview.refusals]}
             columns={[
+              { title: '#', key: 'no', width: 60, render: (_: unknown, _r, i) => i + 1 },
               { title: t('customers.customerNo'), dataIndex: 'customerNo' },
-              { title: t('handover.taker'), dataIndex: 'takerId' },
+              {
+                title: t('handover.taker'),
+                dataIndex: 'takerId',
+                render: (id: string) => preview.takers.find((x) => x.takerId === id)?.name ?? id,
+              },
               {
                 title: t('handover.reasonColumn'),
                 dataIndex: 'reason',

@@ -32,7 +32,15 @@ function Figure(props: {
 }
 
 /** Customers, AUM with its 30-day change, tier mix and the contacted rate of a pool (or of the whole scope). */
-export function KpiCards({ staffId, tick }: { staffId: string | undefined; tick: number }) {
+export function KpiCards({
+  staffId,
+  staffName,
+  tick,
+}: {
+  staffId: string | undefined;
+  staffName?: string | undefined;
+  tick: number;
+}) {
   const { t, lang } = useI18n();
   const { data, error, reload } = useLoad((signal) => poolApi.kpis(staffId, signal), [staffId, tick]);
   if (error && !data) return <LoadError error={error} title={t('pool.kpi.loadFailed')} onRetry={reload} />;
@@ -48,16 +56,26 @@ export function KpiCards({ staffId, tick }: { staffId: string | undefined; tick:
     <Row gutter={[16, 16]} data-testid="pool-kpis">
       <Col xs={24} md={12} xl={6}>
         <Figure
-          title={t('pool.kpi.customers')}
+          title={k.managerId ? t('pool.kpi.customers') : t(`care.kpi.customers.${k.scope}`)}
           testId="kpi-customers"
           raw={k.customers}
-          help={k.managerId ? t('pool.kpi.ofManager', { id: k.managerId }) : t('pool.kpi.ofScope')}
+          help={
+            k.managerId
+              ? t('care.kpi.ofManager', { name: staffName ?? k.managerId })
+              : k.scope === 'own'
+                ? undefined
+                : t('care.kpi.scopeHelp')
+          }
         >
           {formatInteger(k.customers, lang)}
         </Figure>
       </Col>
       <Col xs={24} md={12} xl={6}>
-        <Figure title={t('pool.kpi.aum')} testId="kpi-aum" raw={k.aum}>
+        <Figure
+          title={k.managerId || k.scope === 'own' ? t('pool.kpi.aum') : t('care.kpi.aumScope')}
+          testId="kpi-aum"
+          raw={k.aum}
+        >
           <span title={formatCnyFull(k.aum, lang)}>{formatCnyCompact(k.aum, lang)}</span>
           <div style={{ fontSize: 13, fontWeight: 400 }} data-testid="kpi-aum-change">
             {change ? (

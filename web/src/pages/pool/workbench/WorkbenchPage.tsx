@@ -12,8 +12,9 @@ import { MyDayCard } from './MyDayCard.tsx';
 import { MyPoolTable } from './MyPoolTable.tsx';
 
 /**
- * The account manager's workbench: pool KPIs, what is due today, and the pool itself. Branch heads and admins
- * pick the manager to look at (`?staff=`); without one they see the KPIs of their whole scope.
+ * The account manager's workbench: pool KPIs, what is due today, and the pool itself. Branch heads, analysts and
+ * admins own no pool: they pick the manager to look at (`?staff=`); without one they see the KPIs of their whole
+ * scope, labelled as such, and no "my pool" (which would be empty beside the scope's figures).
  */
 export function WorkbenchPage() {
   const { t } = useI18n();
@@ -21,8 +22,8 @@ export function WorkbenchPage() {
   const params = useSearchParams();
   const picks = me.role !== 'account_manager';
   const picked = picks ? (params.get('staff') ?? undefined) : undefined;
-  // The staff id the lists are for: the chosen manager, else the user's own (none for most admins).
-  const staffId = picked ?? (me.staffId || undefined);
+  // The staff id the lists are for: an account manager's own, else the chosen manager.
+  const staffId = picks ? picked : me.staffId || undefined;
   const [tick, setTick] = useState(0);
 
   const managers = useLoad(
@@ -62,10 +63,14 @@ export function WorkbenchPage() {
           </Space>
         }
       />
-      <KpiCards staffId={picked} tick={tick} />
+      <KpiCards
+        staffId={picked}
+        staffName={(managers.data ?? []).find((s) => s.id === picked)?.name}
+        tick={tick}
+      />
       {staffId ? (
         <>
-          <MyDayCard staffId={picked} tick={tick} />
+          <MyDayCard staffId={staffId} tick={tick} />
           <MyPoolTable staffId={picked} tick={tick} />
         </>
       ) : (
