@@ -10,7 +10,7 @@ import type { Database } from '../store/operational/database.ts';
 export type CustomerSort = 'aum' | 'customer_no' | 'last_contact' | 'owner_since';
 
 /** Sets up to this size are sorted by the store; larger ones walk an index. */
-export const SORT_IN_STORE = 20_000;
+export const SORT_IN_STORE = 5_000;
 const BATCH_MIN = 1_000;
 const BATCH_MAX = 50_000;
 
@@ -19,9 +19,11 @@ export async function pageIds(
   db: Kysely<Database>,
   members: RoaringBitmap32,
   order: { sort: CustomerSort; direction: 'asc' | 'desc'; limit: number; offset: number },
+  /** Tests lower both to walk the indexes, batch after batch, on a small bank. */
+  tuning: { sortInStoreUpTo?: number; batchMin?: number } = {},
 ): Promise<number[]> {
   if (order.offset >= members.size || order.limit === 0) return [];
-  if (members.size <= SORT_IN_STORE) return sortInStore(db, members, order);
+  if (members.size <= (tuning.sortInStoreUpTo ?? SORT_IN_STORE)) return sortInStore(db, members, order);
   const member = members.toUint32Array();
   const max = member[member.length - 1] ?? 0;
   const bits = new Uint8Array(max + 1);
@@ -29,7 +31,8 @@ export async function pageIds(
   const want = order.offset + order.limit;
   // Expected rows to read for the page, from the set's density; bounded both ways.
   const density = members.size / Math.max(1, max);
-  const batch = Math.min(BATCH_MAX, Math.max(BATCH_MIN, Math.ceil((want / density) * 1.2)));
+  const batchMin = tuning.batchMin ?? BATCH_MIN;
+  const batch = Math.min(BATCH_MAX, Math.max(batchMin, Math.ceil((want / density) * 1.2)));
   const out: number[] = [];
   let skipped = 0;
   for (const phase of phases(order.sort, order.direction)) {
@@ -124,11 +127,16 @@ async function sortInStore(
     last_contact: sql`cc.last_contact_at`,
     owner_since: sql`o.since`,
   }[order.sort];
+  // Only the table the order reads is joined.
+  const join =
+    order.sort === 'last_contact'
+      ? sql`left join customer_contacts cc on cc.customer_id = c.id`
+      : order.sort === 'owner_since'
+        ? sql`left join customer_owners o on o.customer_id = c.id`
+        : sql``;
   const dir = sql.raw(order.direction);
   const { rows } = await sql<{ id: number }>`
-    select c.id from customers c
-      left join customer_owners o on o.customer_id = c.id
-      left join customer_contacts cc on cc.customer_id = c.id
+    select c.id from customers c ${join}
     where c.id = any(${Array.from(members.toUint32Array())}::int[])
     order by ${column} ${dir} nulls last, c.id ${dir}
     limit ${order.limit} offset ${order.offset}`.execute(db);

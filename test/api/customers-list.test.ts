@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoaringBitmap32 } from '../../src/shared/bitmap.ts';
 import { saveTagSnapshot } from '../../src/tags/snapshot-store.ts';
+import { pageIds, type CustomerSort } from '../../src/pool/customer-order.ts';
 import { poolAppEngines, type PoolApp } from '../support/pool-app.ts';
 
 // The customers list (issue #12) over HTTP on real stores: filters (tier, branch, owner, tag, lifecycle stage,
@@ -104,6 +105,38 @@ for (const engine of await poolAppEngines()) {
       // The branch head of A sees only their subtree of the same group.
       const bh = await app.call('bhA', 'GET', `/v1/customers?listId=${list.body.id}`);
       expect(bh.body.total).toBe(2);
+    });
+
+    it('pages a large set by walking the sort indexes in the same order the store sorts a small one', async () => {
+      const db = app.t.stores.operational.db;
+      // Contacts for some customers, so last-contact orders have values, ties and nulls.
+      await db
+        .insertInto('customer_contacts')
+        .values(
+          [3, 9, 14, 22, 27, 31, 40, 44].map((id) => ({
+            customer_id: id,
+            last_contact_at: new Date(Date.UTC(2026, 10, 1 + (id % 4))),
+          })),
+        )
+        .execute();
+      const sets = [
+        new RoaringBitmap32(Array.from({ length: 50 }, (_, i) => i + 1)),
+        new RoaringBitmap32([2, 3, 5, 9, 14, 20, 22, 31, 33, 40, 46, 47, 50]),
+      ];
+      for (const members of sets)
+        for (const sort of ['aum', 'customer_no', 'last_contact', 'owner_since'] as CustomerSort[])
+          for (const direction of ['asc', 'desc'] as const)
+            for (const [offset, limit] of [
+              [0, 7],
+              [5, 20],
+              [40, 50],
+            ] as const) {
+              const order = { sort, direction, offset, limit };
+              const stored = await pageIds(db, members, order);
+              const walked = await pageIds(db, members, order, { sortInStoreUpTo: 0, batchMin: 4 });
+              expect(walked, `${sort} ${direction} ${offset}+${limit} of ${members.size}`).toEqual(stored);
+              expect(stored.length).toBe(Math.max(0, Math.min(limit, members.size - offset)));
+            }
     });
 
     it('searches by customer number, masked phone and masked name, never by hidden characters', async () => {
