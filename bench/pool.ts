@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../src/store/operational/database.ts';
 import { AuthService } from '../src/auth/service.ts';
 import { createHandoverJob } from '../src/pool/handover/jobs.ts';
 import { HandoverRunner } from '../src/pool/handover/runner.ts';
@@ -128,25 +129,7 @@ async function benchHttp(engine: 'pglite' | 'postgres', options: PoolBenchOption
   let closed = false;
   try {
     const generated = performance.now();
-    const staff: SyntheticStaff[] = Array.from({ length: managers }, (_, i) => ({
-      id: `M${String(i + 1).padStart(4, '0')}`,
-      orgUnitId: SUB_BRANCHES[i % SUB_BRANCHES.length]!,
-      role: 'account_manager',
-      capacity: POOL * 2,
-    }));
-    const pools: SyntheticPool[] = staff.map((s, i) => ({
-      managerId: s.id,
-      orgUnitId: s.orgUnitId,
-      customers: Math.min(POOL, n - i * POOL),
-    }));
-    await seedSyntheticBank(target.store.db, { staff, pools, asOf: AS_OF, taskEvery: 10 });
-    // A third of the customers were contacted in the last two months, so "last contact" sorts on real values.
-    await sql`insert into customer_contacts (customer_id, last_contact_at, last_outbound_at, last_staff_id)
-      select c.id, ${`${AS_OF}T08:00:00Z`}::timestamptz - (c.id % 60) * interval '1 day', null, o.manager_id
-      from customers c join customer_owners o on o.customer_id = c.id where c.id % 3 = 0`.execute(
-      target.store.db,
-    );
-    await sql`analyze`.execute(target.store.db);
+    await seedPoolBank(target.store.db, n);
     const auth = new AuthService({
       db: target.store.db,
       clock: systemClock('Asia/Shanghai'),
@@ -179,7 +162,7 @@ async function benchHttp(engine: 'pglite' | 'postgres', options: PoolBenchOption
       });
       const cookie = /fw_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')?.[0];
       if (!cookie) throw new Error(`login failed: ${login.status} ${await login.text()}`);
-      await waitForTagRun(server.url, cookie);
+      await waitForTagRun(server.url, { cookie });
       const get = async (path: string) => {
         const t = performance.now();
         const res = await fetch(server.url + path, { headers: { cookie } });
@@ -231,11 +214,36 @@ async function benchHttp(engine: 'pglite' | 'postgres', options: PoolBenchOption
   }
 }
 
+/**
+ * The million-customer bank of the HTTP figures: pools of 5,000 customers per account manager (M0001…) over the three
+ * sub-branches, a task for every tenth customer, and a third of the customers contacted in the last two months.
+ */
+export async function seedPoolBank(db: Kysely<Database>, n: number): Promise<void> {
+  const managers = Math.max(1, Math.ceil(n / POOL));
+  const staff: SyntheticStaff[] = Array.from({ length: managers }, (_, i) => ({
+    id: `M${String(i + 1).padStart(4, '0')}`,
+    orgUnitId: SUB_BRANCHES[i % SUB_BRANCHES.length]!,
+    role: 'account_manager',
+    capacity: POOL * 2,
+  }));
+  const pools: SyntheticPool[] = staff.map((s, i) => ({
+    managerId: s.id,
+    orgUnitId: s.orgUnitId,
+    customers: Math.min(POOL, n - i * POOL),
+  }));
+  await seedSyntheticBank(db, { staff, pools, asOf: AS_OF, taskEvery: 10 });
+  // A third of the customers were contacted in the last two months, so "last contact" sorts on real values.
+  await sql`insert into customer_contacts (customer_id, last_contact_at, last_outbound_at, last_staff_id)
+    select c.id, ${`${AS_OF}T08:00:00Z`}::timestamptz - (c.id % 60) * interval '1 day', null, o.manager_id
+    from customers c join customer_owners o on o.customer_id = c.id where c.id % 3 = 0`.execute(db);
+  await sql`analyze`.execute(db);
+}
+
 /** Waits for the tag computation the server starts at boot, so it does not compete with the measured requests. */
-async function waitForTagRun(url: string, cookie: string): Promise<void> {
+export async function waitForTagRun(url: string, headers: Record<string, string>): Promise<void> {
   const deadline = performance.now() + 30 * 60_000;
   while (performance.now() < deadline) {
-    const res = await fetch(`${url}/v1/tags/runs?limit=5`, { headers: { cookie } }).catch(() => undefined);
+    const res = await fetch(`${url}/v1/tags/runs?limit=5`, { headers }).catch(() => undefined);
     if (!res || res.status !== 200) return;
     const { runs } = (await res.json()) as { runs: { status: string }[] };
     if (runs.length > 0 && runs.every((r) => r.status !== 'running')) return;
@@ -243,7 +251,8 @@ async function waitForTagRun(url: string, cookie: string): Promise<void> {
   }
 }
 
-function figure(
+/** A p95 figure of request times. */
+export function figure(
   bench: string,
   ms: number[],
   targetMs: number,

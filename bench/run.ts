@@ -1,10 +1,11 @@
 // `npm run bench [-- names…]`: runs the benchmarks, prints one JSON line per figure and appends them to
 // bench/results/<date>.jsonl. Names: startup, import-customers, import-events, events-http, segments, tags, pool, analytics,
-// drivers, campaigns
+// drivers, campaigns, customers-list
 // (default: all).
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { benchAnalytics } from './analytics.ts';
 import { benchCampaigns } from './campaigns.ts';
+import { benchCustomerList } from './customer-list.ts';
 import { benchDrivers } from './drivers.ts';
 import { benchEventsHttp } from './events-http.ts';
 import { benchImportCustomers, benchImportEvents } from './import.ts';
@@ -34,6 +35,8 @@ const benches: Record<string, Bench> = {
       events: Number(process.env['BENCH_ANALYTICS_EVENTS'] ?? 20_000_000),
       customers: Number(process.env['BENCH_ANALYTICS_CUSTOMERS'] ?? 2_000_000),
     }),
+  'customers-list': () =>
+    benchCustomerList({ customers: Number(process.env['BENCH_LIST_CUSTOMERS'] ?? 1_000_000) }),
   drivers: () => benchDrivers({ customers: Number(process.env['BENCH_DRIVERS_CUSTOMERS'] ?? 1_000_000) }),
   campaigns: () =>
     benchCampaigns({

@@ -83,20 +83,7 @@ export async function listCustomers(
   }[query.sort ?? 'aum'];
   // One query gives the page and the total (a window count over the filtered rows): the pool is read once.
   const rows = await base()
-    .select([
-      'c.id',
-      'c.customer_no',
-      'c.name',
-      'c.tier',
-      'c.aum',
-      'c.org_unit_id',
-      'c.wecom_friend',
-      'o.manager_id',
-      'o.since',
-      'o.handover_status',
-      'cc.last_contact_at',
-      sql<number>`count(*) over ()`.as('total'),
-    ])
+    .select([...CUSTOMER_ROW_COLUMNS, sql<number>`count(*) over ()`.as('total')])
     .orderBy(sql`${sortColumn} ${sql.raw(direction)} nulls last`)
     .orderBy('c.id', direction)
     .limit(limit)
@@ -107,19 +94,51 @@ export async function listCustomers(
     total,
     limit,
     offset,
-    items: rows.map((r) => ({
-      customerId: r.id,
-      customerNo: r.customer_no,
-      name: maskName(r.name),
-      tier: r.tier,
-      aum: Number(r.aum),
-      orgUnitId: r.org_unit_id,
-      managerId: r.manager_id,
-      ownerSince: iso(r.since),
-      handoverStatus: r.handover_status,
-      lastContactAt: iso(r.last_contact_at),
-      wecomFriend: r.wecom_friend,
-    })),
+    items: rows.map(presentCustomerRow),
+  };
+}
+
+/** The columns of a customer list row (customers `c`, owners `o`, last contacts `cc`). */
+export const CUSTOMER_ROW_COLUMNS = [
+  'c.id',
+  'c.customer_no',
+  'c.name',
+  'c.tier',
+  'c.aum',
+  'c.org_unit_id',
+  'c.wecom_friend',
+  'o.manager_id',
+  'o.since',
+  'o.handover_status',
+  'cc.last_contact_at',
+] as const;
+
+/** A row of CUSTOMER_ROW_COLUMNS as a list item, the name masked. */
+export function presentCustomerRow(r: {
+  id: number;
+  customer_no: string;
+  name: string | null;
+  tier: Tier | null;
+  aum: number | string;
+  org_unit_id: string | null;
+  wecom_friend: boolean;
+  manager_id: string | null;
+  since: Date | string | null;
+  handover_status: HandoverStatus | null;
+  last_contact_at: Date | string | null;
+}): CustomerListItem {
+  return {
+    customerId: r.id,
+    customerNo: r.customer_no,
+    name: maskName(r.name),
+    tier: r.tier,
+    aum: Number(r.aum),
+    orgUnitId: r.org_unit_id,
+    managerId: r.manager_id,
+    ownerSince: iso(r.since),
+    handoverStatus: r.handover_status,
+    lastContactAt: iso(r.last_contact_at),
+    wecomFriend: r.wecom_friend,
   };
 }
 
@@ -210,14 +229,8 @@ export function iso(value: Date | string | null | undefined): string | null {
 /** Rows an export may hold; more is refused so that exports stay deliberate (narrow the filters). */
 export const EXPORT_LIMIT = 100_000;
 
-/** The scoped, masked customer list as CSV (same filters as the list), or undefined when it exceeds EXPORT_LIMIT. */
-export async function exportCustomersCsv(
-  db: Kysely<Database>,
-  scope: DataScope,
-  query: Omit<CustomerListQuery, 'limit' | 'offset'>,
-): Promise<{ csv: string; rows: number } | { tooMany: number }> {
-  const page = await listCustomers(db, scope, { ...query, limit: EXPORT_LIMIT, offset: 0 });
-  if (page.total > EXPORT_LIMIT) return { tooMany: page.total };
+/** Masked list rows as CSV text, one header line. */
+export function customersCsv(items: readonly CustomerListItem[]): string {
   const columns = [
     'customer_no',
     'name',
@@ -229,7 +242,7 @@ export async function exportCustomersCsv(
     'last_contact_at',
     'wecom_friend',
   ];
-  const lines = page.items.map((c) =>
+  const lines = items.map((c) =>
     [
       c.customerNo,
       c.name,
@@ -244,5 +257,5 @@ export async function exportCustomersCsv(
       .map(csvValue)
       .join(','),
   );
-  return { csv: [columns.join(','), ...lines].join('\n') + '\n', rows: page.items.length };
+  return [columns.join(','), ...lines].join('\n') + '\n';
 }

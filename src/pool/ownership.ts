@@ -131,95 +131,111 @@ export async function assignCustomers(
             tx.selectFrom('customers').select(['customers.id', 'customers.customer_no']),
             who.scope,
           )
-            .where('customers.customer_no', 'in', customerNos)
+            .where(sql<boolean>`customers.customer_no = any(${customerNos}::text[])`)
             .execute();
     const idByNo = new Map(customers.map((c) => [c.customer_no, c.id]));
-    const noById = new Map(customers.map((c) => [c.id, c.customer_no]));
-    const managerIds = [
-      ...new Set(items.map((i) => i.managerId).filter((m): m is string => m !== null)),
-    ].sort();
-    const managerById = await lockManagers(tx, managerIds, who.scope);
-    const ids = [...idByNo.values()];
-    const owners =
-      ids.length === 0
-        ? []
-        : await tx
-            .selectFrom('customer_owners')
-            .select(['customer_id', 'manager_id'])
-            .where('customer_id', 'in', ids)
-            .forUpdate()
-            .execute();
-    const ownerOf = new Map<number, string | null>(owners.map((o) => [o.customer_id, o.manager_id]));
-    const sizes = await countOwned(tx, managerIds);
-
-    const results: AssignResult[] = [];
-    const changes: OwnershipChange[] = [];
-    const seen = new Set<number>();
-    for (const item of items) {
-      const id = idByNo.get(item.customerNo);
-      const from = id === undefined ? null : (ownerOf.get(id) ?? null);
-      const result = (status: AssignResult['status'], to: string | null = item.managerId) =>
-        results.push({ customerNo: item.customerNo, status, from, to });
-      if (id === undefined) {
-        result('not_found', null);
-        continue;
-      }
-      if (seen.has(id)) {
-        result('duplicate', null);
-        continue;
-      }
-      seen.add(id);
-      if (item.managerId === from) {
-        result('unchanged');
-        continue;
-      }
-      if (item.managerId !== null) {
-        const manager = managerById.get(item.managerId);
-        if (!manager) {
-          result('manager_not_found');
-          continue;
-        }
-        if (manager.status !== 'active') {
-          result('manager_departed');
-          continue;
-        }
-        const size = sizes.get(manager.id) ?? 0;
-        if (size >= manager.pool_capacity) {
-          result('manager_at_limit');
-          continue;
-        }
-        sizes.set(manager.id, size + 1);
-      }
-      if (from !== null) sizes.set(from, (sizes.get(from) ?? 0) - 1);
-      ownerOf.set(id, item.managerId);
-      changes.push({ customerId: id, from, to: item.managerId });
-      result(item.managerId === null ? 'unassigned' : 'assigned');
-    }
-    await writeOwnership(tx, changes, {
-      kind: 'assign',
-      source: 'assign',
-      reason,
-      actor: who.actor,
-      at: now,
-    });
-    const moved = await moveOpenWork(tx, changes, now);
-    if (changes.length > 0) {
-      await recordAudit(tx, {
-        actor: who.actor,
-        action: 'pool.assign',
-        entityType: changes.length === 1 ? 'customer' : 'customer_batch',
-        entityId: changes.length === 1 ? (noById.get(changes[0]?.customerId ?? 0) ?? null) : null,
-        details: {
-          reason,
-          // [customer_no, from, to] per change
-          changes: changes.map((c) => [noById.get(c.customerId), c.from, c.to]),
-          tasksMoved: moved.taskIds,
-          remindersMoved: moved.reminders,
-        },
-      });
-    }
-    return results;
+    return assignResolved(tx, now, who, items, idByNo, reason);
   });
+}
+
+/**
+ * The checks and writes of an assignment whose customers were already looked up in the caller's scope (`idByNo`;
+ * a number missing from it is `not_found`), inside the caller's transaction: a bulk action by filter resolves its
+ * customers from the list's set and shares every check, limit and audit record with `assignCustomers`.
+ */
+export async function assignResolved(
+  tx: Transaction<Database>,
+  now: Date,
+  who: { actor: string; scope: DataScope },
+  items: readonly AssignItem[],
+  idByNo: ReadonlyMap<string, number>,
+  reason: string | null,
+): Promise<AssignResult[]> {
+  const noById = new Map([...idByNo].map(([no, id]) => [id, no]));
+  const managerIds = [
+    ...new Set(items.map((i) => i.managerId).filter((m): m is string => m !== null)),
+  ].sort();
+  const managerById = await lockManagers(tx, managerIds, who.scope);
+  const ids = [...idByNo.values()];
+  const owners =
+    ids.length === 0
+      ? []
+      : await tx
+          .selectFrom('customer_owners')
+          .select(['customer_id', 'manager_id'])
+          .where(sql<boolean>`customer_id = any(${ids}::int[])`)
+          .forUpdate()
+          .execute();
+  const ownerOf = new Map<number, string | null>(owners.map((o) => [o.customer_id, o.manager_id]));
+  const sizes = await countOwned(tx, managerIds);
+
+  const results: AssignResult[] = [];
+  const changes: OwnershipChange[] = [];
+  const seen = new Set<number>();
+  for (const item of items) {
+    const id = idByNo.get(item.customerNo);
+    const from = id === undefined ? null : (ownerOf.get(id) ?? null);
+    const result = (status: AssignResult['status'], to: string | null = item.managerId) =>
+      results.push({ customerNo: item.customerNo, status, from, to });
+    if (id === undefined) {
+      result('not_found', null);
+      continue;
+    }
+    if (seen.has(id)) {
+      result('duplicate', null);
+      continue;
+    }
+    seen.add(id);
+    if (item.managerId === from) {
+      result('unchanged');
+      continue;
+    }
+    if (item.managerId !== null) {
+      const manager = managerById.get(item.managerId);
+      if (!manager) {
+        result('manager_not_found');
+        continue;
+      }
+      if (manager.status !== 'active') {
+        result('manager_departed');
+        continue;
+      }
+      const size = sizes.get(manager.id) ?? 0;
+      if (size >= manager.pool_capacity) {
+        result('manager_at_limit');
+        continue;
+      }
+      sizes.set(manager.id, size + 1);
+    }
+    if (from !== null) sizes.set(from, (sizes.get(from) ?? 0) - 1);
+    ownerOf.set(id, item.managerId);
+    changes.push({ customerId: id, from, to: item.managerId });
+    result(item.managerId === null ? 'unassigned' : 'assigned');
+  }
+  await writeOwnership(tx, changes, {
+    kind: 'assign',
+    source: 'assign',
+    reason,
+    actor: who.actor,
+    at: now,
+  });
+  const moved = await moveOpenWork(tx, changes, now);
+  if (changes.length > 0) {
+    await recordAudit(tx, {
+      actor: who.actor,
+      action: 'pool.assign',
+      entityType: changes.length === 1 ? 'customer' : 'customer_batch',
+      entityId: changes.length === 1 ? (noById.get(changes[0]?.customerId ?? 0) ?? null) : null,
+      details: {
+        reason,
+        // [customer_no, from, to] per change
+        changes: changes.map((c) => [noById.get(c.customerId), c.from, c.to]),
+        tasksMoved: moved.taskIds,
+        remindersMoved: moved.reminders,
+      },
+    });
+  }
+  return results;
 }
 
 /**

@@ -209,7 +209,8 @@ export async function updateTask(
   return ok((await getTask(deps.db, who.scope, id))!);
 }
 
-async function checkAssignee(
+/** Whether `who` may give a task to `assignee`: account managers only to themselves, others within their scope. */
+export async function checkAssignee(
   db: Kysely<Database>,
   who: TaskActor,
   assignee: string,

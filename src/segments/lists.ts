@@ -57,7 +57,29 @@ export async function uploadList(
       unknownCount: unknown.length,
     });
   }
-  const bitmap = new RoaringBitmap32(ordinals);
+  const saved = await saveList(
+    service,
+    { id, name, bitmap: new RoaringBitmap32(ordinals), unknown: unknown.length, uploaded: numbers.length },
+    actor,
+  );
+  if (!saved.ok) return saved;
+  return ok({ ...saved.value, unknownCustomerNos: unknown.slice(0, UNKNOWN_SHOWN) });
+}
+
+/**
+ * Stores a list of customers given as a bitmap of ordinals (an upload once resolved, or a selection of the customers
+ * list), audited `list.create`; a conflict when the id is taken.
+ */
+export async function saveList(
+  service: SegmentService,
+  input: { id?: string; name: string; bitmap: RoaringBitmap32; unknown?: number; uploaded?: number },
+  actor: string,
+): Promise<SegmentResult<ListItem>> {
+  const id = input.id ?? `list_${randomBytes(5).toString('hex')}`;
+  const name = input.name.trim();
+  if (!name) return err({ code: 'bad_request', message: 'name must not be empty' });
+  const bitmap = input.bitmap;
+  const unknown = input.unknown ?? 0;
   bitmap.runOptimize();
   const stored = await service.db.transaction().execute(async (tx) => {
     const exists = await tx.selectFrom('customer_lists').select('id').where('id', '=', id).executeTakeFirst();
@@ -68,7 +90,7 @@ export async function uploadList(
         id,
         name,
         members: bitmap.size,
-        unknown_customer_nos: unknown.length,
+        unknown_customer_nos: unknown,
         bitmap: bitmap.serialize('portable'),
         created_by: actor,
       })
@@ -79,7 +101,7 @@ export async function uploadList(
       action: 'list.create',
       entityType: 'customer_list',
       entityId: id,
-      details: { name, members: bitmap.size, unknown: unknown.length, uploaded: numbers.length },
+      details: { name, members: bitmap.size, unknown, uploaded: input.uploaded ?? bitmap.size },
     });
     return row;
   });
@@ -89,8 +111,7 @@ export async function uploadList(
     id,
     name,
     members: bitmap.size,
-    unknownCount: unknown.length,
-    unknownCustomerNos: unknown.slice(0, UNKNOWN_SHOWN),
+    unknownCount: unknown,
     created_by: actor,
     created_at: new Date(stored.created_at).toISOString(),
   });

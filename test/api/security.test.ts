@@ -436,6 +436,38 @@ const ROUTES: Record<string, (f: Fixture) => Case[]> = {
         expect(res.body.results.map((r: { status: string }) => r.status)).toEqual(['not_found']),
     },
   ],
+  'POST /v1/customers/bulk': () => [
+    // Each action needs its single form's permission: assign pool.assign, task customers.write, list segments.manage.
+    ...everyone(
+      '/v1/customers/bulk',
+      { admin: 200, analyst: 403, bhA: 200, am1: 403 },
+      { target: { customerNos: [UNASSIGNED] }, action: { kind: 'assign', managerId: null } },
+    ),
+    ...everyone(
+      '/v1/customers/bulk',
+      { admin: 200, analyst: 403, bhA: 200, am1: 200 },
+      { target: { customerNos: [MINE] }, action: { kind: 'task', title: 'security check' } },
+    ),
+    ...everyone(
+      '/v1/customers/bulk',
+      { admin: 200, analyst: 200, bhA: 403, am1: 403 },
+      { target: { customerNos: [MINE] }, action: { kind: 'list', name: 'security check' } },
+    ),
+    {
+      as: 'bhA',
+      url: '/v1/customers/bulk',
+      body: { target: { filter: { q: OTHER_BRANCH } }, action: { kind: 'assign', managerId: 'AM1' } },
+      status: 200,
+      check: (res) => expect(res.body).toMatchObject({ matched: 0, done: 0 }),
+    },
+    {
+      as: 'am1',
+      url: '/v1/customers/bulk',
+      body: { target: { customerNos: [BRANCH] }, action: { kind: 'task', title: 'x' } },
+      status: 200,
+      check: (res) => expect(res.body.reasons).toEqual({ not_found: 1 }),
+    },
+  ],
   'GET /v1/pool/unassigned': () =>
     everyone('/v1/pool/unassigned', { admin: 200, analyst: 403, bhA: 200, am1: 403 }, undefined, {
       admin: total(5),

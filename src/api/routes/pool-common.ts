@@ -47,11 +47,11 @@ export function countBy<T extends { status: string }>(results: readonly T[]): Re
 }
 
 /** A customer page as the API answers it: each row with its tag values (from memory), without the internal ordinal. */
-export async function withTags(ctx: RouteContext, page: CustomerPage) {
+export async function withTags<P extends CustomerPage>(ctx: RouteContext, page: P) {
   const { byOrdinal } = await ctx.tags.tagsOf(page.items.map((i) => i.customerId));
   return {
     ...page,
-    items: page.items.map(({ customerId, ...item }) => ({
+    items: page.items.map(({ customerId, ...item }: P['items'][number]) => ({
       ...item,
       tags: byOrdinal.get(customerId) ?? [],
     })),

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { exportCustomersCsv, listCustomers, unassignedQueue } from '../../pool/customers.ts';
+import { runBulkAction } from '../../pool/bulk.ts';
+import { browseCustomers, exportFiltered } from '../../pool/customer-list.ts';
+import { unassignedQueue } from '../../pool/customers.ts';
 import { recordAudit } from '../../audit/audit.ts';
 import { parseReveal } from '../../pool/mask.ts';
 import { assignCustomers } from '../../pool/ownership.ts';
@@ -9,7 +11,8 @@ import { findCustomerInScope } from '../../pool/scope.ts';
 import { customerTimeline, parseTimelineSources } from '../../pool/timeline.ts';
 import { AppError, validationFailed } from '../../shared/errors.ts';
 import { text } from '../../shared/text.ts';
-import { raise, type RouteContext, type ZodApi } from '../http.ts';
+import { raise, unwrap, type RouteContext, type ZodApi } from '../http.ts';
+import * as list from './customer-list-schemas.ts';
 import { countBy, errors, scoped, withTags } from './pool-common.ts';
 import * as s from './pool-schemas.ts';
 import { page, Tier } from '../../contracts/common.ts';
@@ -33,15 +36,25 @@ export function registerPoolCustomerRoutes(api: ZodApi, ctx: RouteContext): void
     {
       schema: {
         tags: ['pool'],
-        summary: 'Customers in your scope (own pool, branch subtree or all), personal fields masked',
-        querystring: s.customerListQuery,
-        response: { 200: s.customerPage, ...errors },
+        summary:
+          'Customers in your scope (own pool, branch subtree or all), filtered, sorted and paged, with the exact total; personal fields masked',
+        querystring: list.customerListQuery,
+        response: { 200: list.browsePage, ...errors },
       },
     },
     async (req) => {
       const { scope } = await scoped(req, ctx, 'customers.read');
-      const { tier, ...rest } = req.query;
-      return withTags(ctx, await listCustomers(db, scope, { ...rest, tiers: parseTiers(tier) }));
+      const { sort, order, limit, offset, ...query } = req.query;
+      const filter = unwrap(list.parseFilter(query));
+      const page = unwrap(
+        await browseCustomers({ db, segments: ctx.segments }, scope, filter, {
+          sort,
+          limit,
+          offset,
+          ...(order ? { order } : {}),
+        }),
+      );
+      return withTags(ctx, page);
     },
   );
 
@@ -51,15 +64,20 @@ export function registerPoolCustomerRoutes(api: ZodApi, ctx: RouteContext): void
       schema: {
         tags: ['pool'],
         summary: 'The scoped, masked customer list as CSV (same filters as /v1/customers; audited)',
-        querystring: s.customerListQuery.omit({ limit: true, offset: true }),
+        querystring: list.customerExportQuery,
         response: errors, // 200 is text/csv, outside the JSON schemas
       },
     },
     async (req, reply) => {
       const { scope, actor } = await scoped(req, ctx, 'customers.export');
-      const { tier, ...rest } = req.query;
-      const filters = { ...rest, tiers: parseTiers(tier) };
-      const result = await exportCustomersCsv(db, scope, filters);
+      const { sort, order, ...query } = req.query;
+      const filter = unwrap(list.parseFilter(query));
+      const result = unwrap(
+        await exportFiltered({ db, segments: ctx.segments }, scope, filter, {
+          sort,
+          ...(order ? { order } : {}),
+        }),
+      );
       if ('tooMany' in result)
         throw new AppError(
           'bad_request',
@@ -75,6 +93,32 @@ export function registerPoolCustomerRoutes(api: ZodApi, ctx: RouteContext): void
         .header('content-disposition', 'attachment; filename="customers.csv"')
         .type('text/csv; charset=utf-8')
         .send(result.csv as never); // text, not the JSON the error schemas describe
+    },
+  );
+
+  api.post(
+    '/v1/customers/bulk',
+    {
+      schema: {
+        tags: ['pool'],
+        summary:
+          'A bulk action (assign, create a task, add to a new list) on picked customers or on everyone a filter selects in your scope; counts done and refused by reason',
+        body: list.bulkBody,
+        response: { 200: list.bulkOutcome, ...errors },
+      },
+    },
+    async (req) => {
+      const { action, target } = req.body;
+      const permission = { assign: 'pool.assign', task: 'customers.write', list: 'segments.manage' } as const;
+      const { principal, scope, actor } = await scoped(req, ctx, permission[action.kind]);
+      const resolved =
+        'filter' in target
+          ? { filter: unwrap(list.parseFilter(target.filter, ['target', 'filter'])) }
+          : target;
+      const bulkDeps = { ...deps, segments: ctx.segments };
+      return unwrap(
+        await runBulkAction(bulkDeps, { actor, scope, staffId: principal.staffId }, resolved, action),
+      );
     },
   );
 

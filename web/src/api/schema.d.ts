@@ -5004,17 +5004,28 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Customers in your scope (own pool, branch subtree or all), personal fields masked */
+    /** Customers in your scope (own pool, branch subtree or all), filtered, sorted and paged, with the exact total; personal fields masked */
     get: {
       parameters: {
         query?: {
-          managerId?: string;
+          /** @description customer number (exact or prefix), masked phone (138****1234 or its last 4 digits) or masked name (张** or 张) */
+          q?: string;
           /** @description comma-separated tiers, e.g. gold,platinum */
           tier?: string;
+          /** @description comma-separated lifecycle stages (values of the lifecycle_stage tag) */
+          stage?: string;
+          /** @description owned by this account manager */
+          managerId?: string;
           /** @description this unit and the units below it */
           orgUnitId?: string;
-          /** @description customer number (exact or prefix) or a masked name (张** or 张) */
-          q?: string;
+          /** @description a tag key; with tagValue */
+          tag?: string;
+          /** @description comma-separated values of `tag` (any of them) */
+          tagValue?: string;
+          /** @description members of a saved customer group */
+          segmentId?: string;
+          /** @description members of a customer list */
+          listId?: string;
           sort?: 'aum' | 'customer_no' | 'last_contact' | 'owner_since';
           order?: 'asc' | 'desc';
           limit?: number;
@@ -5033,6 +5044,7 @@ export interface paths {
           };
           content: {
             'application/json': {
+              /** @description exact: every customer the filter selects in your scope */
               total: number;
               limit: number;
               offset: number;
@@ -5066,6 +5078,10 @@ export interface paths {
                     zh: string;
                   };
                 }[];
+                /** @description masked: 138****1234 */
+                phone: string | null;
+                managerName: string | null;
+                orgUnitName: string | null;
               }[];
             };
           };
@@ -5136,13 +5152,24 @@ export interface paths {
     get: {
       parameters: {
         query?: {
-          managerId?: string;
+          /** @description customer number (exact or prefix), masked phone (138****1234 or its last 4 digits) or masked name (张** or 张) */
+          q?: string;
           /** @description comma-separated tiers, e.g. gold,platinum */
           tier?: string;
+          /** @description comma-separated lifecycle stages (values of the lifecycle_stage tag) */
+          stage?: string;
+          /** @description owned by this account manager */
+          managerId?: string;
           /** @description this unit and the units below it */
           orgUnitId?: string;
-          /** @description customer number (exact or prefix) or a masked name (张** or 张) */
-          q?: string;
+          /** @description a tag key; with tagValue */
+          tag?: string;
+          /** @description comma-separated values of `tag` (any of them) */
+          tagValue?: string;
+          /** @description members of a saved customer group */
+          segmentId?: string;
+          /** @description members of a customer list */
+          listId?: string;
           sort?: 'aum' | 'customer_no' | 'last_contact' | 'owner_since';
           order?: 'asc' | 'desc';
         };
@@ -5201,6 +5228,163 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/customers/bulk': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A bulk action (assign, create a task, add to a new list) on picked customers or on everyone a filter selects in your scope; counts done and refused by reason */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            target:
+              | {
+                  /** @description picked rows */
+                  customerNos: string[];
+                }
+              | {
+                  /** @description everyone the filter selects in your scope */
+                  filter: {
+                    /** @description customer number (exact or prefix), masked phone (138****1234 or its last 4 digits) or masked name (张** or 张) */
+                    q?: string;
+                    /** @description comma-separated tiers, e.g. gold,platinum */
+                    tier?: string;
+                    /** @description comma-separated lifecycle stages (values of the lifecycle_stage tag) */
+                    stage?: string;
+                    /** @description owned by this account manager */
+                    managerId?: string;
+                    /** @description this unit and the units below it */
+                    orgUnitId?: string;
+                    /** @description a tag key; with tagValue */
+                    tag?: string;
+                    /** @description comma-separated values of `tag` (any of them) */
+                    tagValue?: string;
+                    /** @description members of a saved customer group */
+                    segmentId?: string;
+                    /** @description members of a customer list */
+                    listId?: string;
+                  };
+                };
+            action:
+              | {
+                  /** @enum {string} */
+                  kind: 'assign';
+                  /** @description null unassigns */
+                  managerId: string | null;
+                  reason?: string | null;
+                }
+              | {
+                  /** @enum {string} */
+                  kind: 'task';
+                  title: string;
+                  notes?: string | null;
+                  /**
+                   * Format: date
+                   * @description a day YYYY-MM-DD, 1970-01-01 to 2149-06-06
+                   */
+                  dueOn?: string | null;
+                  /** @description default: yourself, else each customer’s owner */
+                  assigneeId?: string;
+                }
+              | {
+                  /** @enum {string} */
+                  kind: 'list';
+                  name: string;
+                };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              action: 'assign' | 'task' | 'list';
+              matched: number;
+              done: number;
+              refused: number;
+              /** @description refusals by reason */
+              reasons: {
+                [key: string]: number;
+              };
+              /** @description the first 100 refused */
+              refusedCustomers: {
+                customerNo: string;
+                reason: string;
+              }[];
+              /** @description the list a `list` action created */
+              listId?: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;

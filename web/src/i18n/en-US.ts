@@ -2,6 +2,7 @@ import { accountsEnUS } from './accounts.en-US.ts';
 import { analyticsEnUS } from './analytics.en-US.ts';
 import { poolEnUS } from './pool.en-US.ts';
 import { poolCareEnUS } from './pool-care.en-US.ts';
+import { customerListEnUS } from './customer-list.en-US.ts';
 import { campaignsEnUS } from './campaigns.en-US.ts';
 import { dictionaryEnUS } from './dictionary.en-US.ts';
 
@@ -36,7 +37,7 @@ export const enUS = {
   'nav.group.acquire': 'Acquire',
   'nav.group.system': 'System',
   'nav.overview': 'Overview',
-  'nav.customers': 'Customers 360',
+  'nav.customers': 'Customers',
   'nav.tags': 'Tag catalogue',
   'nav.segments': 'Customer groups',
   'nav.pool': 'Customer pool',
@@ -352,7 +353,7 @@ export const enUS = {
 
   'customers.title': 'Customers 360',
   'customers.subtitle': 'Look a customer up by customer number: profile and label portrait.',
-  'customers.searchPlaceholder': 'Customer number, e.g. C000123',
+  'customers.searchPlaceholder': 'Customer number',
   'customers.search': 'Search',
   'customers.recent': 'Recent:',
   'customers.hint': 'Enter a customer number to see the customer’s profile and every tag they carry.',
@@ -456,6 +457,7 @@ export const enUS = {
   'tagForm.computeHint': 'Compute the tag to see the new values in the distribution.',
   ...poolEnUS,
   ...poolCareEnUS,
+  ...customerListEnUS,
   ...analyticsEnUS,
   ...accountsEnUS,
   ...campaignsEnUS,

@@ -3,6 +3,7 @@ import { accountsZhCN } from './accounts.zh-CN.ts';
 import { analyticsZhCN } from './analytics.zh-CN.ts';
 import { poolZhCN } from './pool.zh-CN.ts';
 import { poolCareZhCN } from './pool-care.zh-CN.ts';
+import { customerListZhCN } from './customer-list.zh-CN.ts';
 import { campaignsZhCN } from './campaigns.zh-CN.ts';
 import { dictionaryZhCN } from './dictionary.zh-CN.ts';
 
@@ -37,7 +38,7 @@ export const zhCN: Messages = {
   'nav.group.acquire': '获客',
   'nav.group.system': '系统',
   'nav.overview': '总览',
-  'nav.customers': '客户 360',
+  'nav.customers': '客户',
   'nav.tags': '标签体系',
   'nav.segments': '客群',
   'nav.pool': '客户池',
@@ -342,7 +343,7 @@ export const zhCN: Messages = {
 
   'customers.title': '客户 360',
   'customers.subtitle': '按客户号查询客户：基本信息与标签画像。',
-  'customers.searchPlaceholder': '客户号，例如 C000123',
+  'customers.searchPlaceholder': '客户号',
   'customers.search': '查询',
   'customers.recent': '最近查询：',
   'customers.hint': '输入客户号，查看客户基本信息及其全部标签。',
@@ -443,6 +444,7 @@ export const zhCN: Messages = {
   'tagForm.computeHint': '计算该标签后，新取值会出现在分布中。',
   ...poolZhCN,
   ...poolCareZhCN,
+  ...customerListZhCN,
   ...analyticsZhCN,
   ...accountsZhCN,
   ...campaignsZhCN,

@@ -5,7 +5,7 @@ import { NotReady } from '../../components/LoadError.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { navigate } from '../../router.ts';
+import { navigate, useSearchParams } from '../../router.ts';
 import { campaignsApi, contentApi, policyApi, type CampaignDraft, type Waterfall } from './api.ts';
 import { channelNamer } from './channelName.ts';
 import { problemsOf } from './issues.ts';
@@ -37,7 +37,11 @@ export function CampaignWizard({ id }: { id?: number }) {
   );
   const content = useLoad((signal) => contentApi.list(signal), []);
   const channels = useLoad((signal) => policyApi.channels(signal), []);
-  const [draft, setDraft] = useState<CampaignDraft | null>(id === undefined ? EMPTY : null);
+  // `?list=<id>`: opened from the customers list's "send a campaign", the list is the audience.
+  const fromList = useSearchParams().get('list');
+  const [draft, setDraft] = useState<CampaignDraft | null>(
+    id !== undefined ? null : fromList ? { ...EMPTY, population: { rule: { list: fromList } } } : EMPTY,
+  );
   const [step, setStep] = useState(0);
   const [saved, setSaved] = useState<{ id: number; version: number; body: string } | null>(null);
   const [waterfall, setWaterfall] = useState<Waterfall | null>(null);

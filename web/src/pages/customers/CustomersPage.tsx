@@ -1,9 +1,10 @@
-import { SearchOutlined } from '@ant-design/icons';
-import { Card, Input, Space, Tag, Typography } from 'antd';
+import { ArrowLeftOutlined, SearchOutlined } from '@ant-design/icons';
+import { Button, Card, Input, Space, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { navigate, subPath, usePath } from '../../router.ts';
+import { CustomerListPage } from './list/CustomerListPage.tsx';
 import { PortraitView } from './PortraitView.tsx';
 
 const RECENT_KEY = 'flywheel.recentCustomers';
@@ -17,15 +18,20 @@ function readRecent(): string[] {
   }
 }
 
-/** Customer 360: find a customer by customer number, then their profile and label portrait. */
+/** Customers: the list at /customers; a customer's 360 (profile and label portrait) at /customers/<number>. */
 export default function CustomersPage() {
-  const { t } = useI18n();
   const [customerNo] = subPath(usePath(), '/customers');
-  const [query, setQuery] = useState(customerNo ?? '');
+  return customerNo ? <Customer360Page customerNo={customerNo} /> : <CustomerListPage />;
+}
+
+/** Customer 360 with a lookup by customer number and the customers looked at last. */
+function Customer360Page({ customerNo }: { customerNo: string }) {
+  const { t } = useI18n();
+  const [query, setQuery] = useState(customerNo);
   const [recent, setRecent] = useState<string[]>(readRecent);
 
   useEffect(() => {
-    setQuery(customerNo ?? '');
+    setQuery(customerNo);
   }, [customerNo]);
 
   const search = (value: string) => {
@@ -45,7 +51,19 @@ export default function CustomersPage() {
 
   return (
     <div data-testid="customers">
-      <PageHeader title={t('customers.title')} subtitle={t('customers.subtitle')} />
+      <PageHeader
+        title={t('customers.title')}
+        subtitle={t('customers.subtitle')}
+        extra={
+          <Button
+            icon={<ArrowLeftOutlined />}
+            onClick={() => navigate('/customers')}
+            data-testid="clist-back"
+          >
+            {t('clist.back')}
+          </Button>
+        }
+      />
       <Card size="small" style={{ marginBottom: 16 }}>
         <Space orientation="vertical" size={8} style={{ width: '100%' }}>
           <Input.Search
@@ -74,15 +92,7 @@ export default function CustomersPage() {
           )}
         </Space>
       </Card>
-      {customerNo ? (
-        <PortraitView customerNo={customerNo} onFound={remember} />
-      ) : (
-        <Card>
-          <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
-            {t('customers.hint')}
-          </Typography.Paragraph>
-        </Card>
-      )}
+      <PortraitView customerNo={customerNo} onFound={remember} />
     </div>
   );
 }
