@@ -29,13 +29,13 @@ export function exampleOutcome(kind: OutcomeKind, catalogue: SegmentCatalogue): 
     return { tag: tag?.key ?? '', in: tag?.values[0] ? [tag.values[0].value] : [] } satisfies TagRule;
   }
   if (kind === 'attribute') {
-    const attr = catalogue.attributes.find((a) => (a.values?.length ?? 0) > 0) ?? catalogue.attributes[0];
-    const value = attr?.values?.[0];
-    return {
-      attr: attr?.name ?? '',
-      op: '=',
-      value: attr?.type === 'boolean' ? true : (value ?? null),
-    } satisfies AttrRule;
+    // a string attribute with known values first (its first value); else the first attribute, its value to fill in
+    const attr =
+      catalogue.attributes.find((a) => a.type === 'string' && (a.values?.length ?? 0) > 0) ??
+      catalogue.attributes[0];
+    const value =
+      attr?.type === 'string' ? (attr.values?.[0] ?? null) : attr?.type === 'boolean' ? true : null;
+    return { attr: attr?.name ?? '', op: '=', value } satisfies AttrRule;
   }
   if (kind === 'event')
     return { event: catalogue.events[0]?.name ?? '', count: { gte: 1 }, within_days: 30 } satisfies EventRule;
