@@ -156,7 +156,7 @@ describe.skipIf(!HAVE_CHROMIUM)('saved reports and dashboards', () => {
     // rates of periods not observed read "—", never 0.0%; counts carry grouping separators
     const churnText = await page.getByTestId('churn-table').innerText();
     expect(churnText).not.toContain('NaN');
-    expect(await page.getByTestId('retention-result').innerText()).toContain('Tagged');
+    expect(await page.getByTestId('retention-population').innerText()).toContain(GROUP.name);
     // saved as a report: listed on the dashboards tab in English
     await page.getByTestId('save-report-retention').click();
     await page.getByTestId('save-report-name').fill('Retention of tagged customers');
