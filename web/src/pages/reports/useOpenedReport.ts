@@ -3,7 +3,13 @@ import { reportsApi, type Report, type ReportKind } from '../../api/reports.ts';
 import { navigate, useSearchParams } from '../../router.ts';
 
 /** The page address that reopens a saved report: its analysis page with `?report=<id>`. */
-export function reportPath(report: Pick<Report, 'id' | 'kind'>): string {
+export function reportPath(report: Pick<Report, 'id' | 'kind' | 'definition'>): string {
+  if (report.kind === 'group') {
+    // the group analysis page's address is its state: the saved group, or the rule
+    const p = (report.definition as { population?: { segmentId?: string; rule?: unknown } }).population;
+    if (p?.segmentId) return `/segments/${encodeURIComponent(p.segmentId)}/analysis`;
+    return `/segments/analysis?rule=${encodeURIComponent(JSON.stringify(p?.rule ?? null))}`;
+  }
   return `${KIND_PATHS[report.kind]}?report=${report.id}`;
 }
 
@@ -19,7 +25,7 @@ export const KIND_PATHS: Record<ReportKind, string> = {
 };
 
 /** Opens a saved report on its analysis page. */
-export function openReport(report: Pick<Report, 'id' | 'kind'>): void {
+export function openReport(report: Pick<Report, 'id' | 'kind' | 'definition'>): void {
   navigate(reportPath(report));
 }
 
