@@ -34,9 +34,14 @@ function initialOutcome(text: string | undefined, catalogue: SegmentCatalogue): 
 }
 
 /** Whether a condition is filled in enough to run (the server still checks it and locates what is wrong). */
-function complete(rule: Rule): boolean {
+function complete(rule: Rule, catalogue: SegmentCatalogue): boolean {
   if ('tag' in rule) return rule.tag !== '' && rule.in.length > 0;
-  if ('attr' in rule) return rule.attr !== '' && rule.value !== null;
+  if ('attr' in rule) {
+    const type = catalogue.attributes.find((a) => a.name === rule.attr)?.type;
+    const numeric = type === 'number' && rule.op !== 'empty';
+    const filled = (v: unknown) => v !== null && v !== '' && (!numeric || typeof v === 'number');
+    return type !== undefined && (Array.isArray(rule.value) ? rule.value.every(filled) : filled(rule.value));
+  }
   if ('event' in rule) return rule.event !== '';
   if ('segment' in rule) return rule.segment !== '';
   return true;
@@ -81,7 +86,7 @@ function DriversFormBody(props: {
   const activeSegments = props.catalogue.segments.map((s) => ({ value: s.id, label: s.name }));
 
   const run = () => {
-    const bad = !complete(outcome.rule)
+    const bad = !complete(outcome.rule, props.catalogue)
       ? t('analytics.drivers.outcomeMissing')
       : kind === 'segment' && !segment
         ? t('analytics.drivers.pickSegment')
