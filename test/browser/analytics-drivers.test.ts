@@ -1,12 +1,14 @@
 // The "Key factors" tab in a real browser against the real server: the figures on screen (population, IV per
 // feature, rates per value, AUC, coefficients) are compared with the API's answer to the same request; bad input
 // shows a located problem or an explicit "not enough data"; the group analysis page links here with the group preset.
+// The outcome is built with the pickers only (no JSON is typed anywhere).
 import { sql } from 'kysely';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiJson,
   choose,
+  fillAttrCondition,
   HAVE_CHROMIUM,
   rawValue,
   signIn,
@@ -60,12 +62,10 @@ afterAll(async () => {
   await d?.close();
 });
 
-async function analyse(outcome: string, population?: string): Promise<void> {
-  await page.getByTestId('drivers-outcome').fill(outcome);
-  if (population !== undefined) {
-    await page.getByTestId('drivers-population-rule').click();
-    await page.getByTestId('drivers-population').fill(population);
-  }
+/** Picks an attribute outcome ("churned = 1") with the outcome picker and runs the analysis. */
+async function analyse(op = '=', value = '1'): Promise<void> {
+  await page.getByTestId('drivers-outcome-kind-attribute').click();
+  await fillAttrCondition(page, page.getByTestId('drivers-outcome'), 'churned', op, value);
   await page.getByTestId('drivers-run').click();
 }
 
@@ -73,7 +73,10 @@ describe.runIf(HAVE_CHROMIUM)('key factors tab', () => {
   it('shows the figures the API computes for the same request', async () => {
     await page.goto(d.base + '/analytics/drivers');
     await page.getByTestId('drivers-intro').waitFor();
-    await analyse(JSON.stringify(OUTCOME));
+    // no JSON text box anywhere on the tab
+    await page.getByTestId('drivers-outcome').waitFor();
+    expect(await page.getByTestId('drivers').locator('textarea').count()).toBe(0);
+    await analyse();
     await page.getByTestId('drivers-values').waitFor({ timeout: 20_000 });
     const api = await apiJson<Analysis>(page, 'POST', '/v1/analytics/drivers', { outcome: OUTCOME });
     expect(api.status).toBe(200);
@@ -102,13 +105,20 @@ describe.runIf(HAVE_CHROMIUM)('key factors tab', () => {
     await page.screenshot({ path: '.tmp/analytics-drivers.png', fullPage: true });
   });
 
-  it('refuses bad JSON on the spot and shows "not enough data" for an outcome that does not vary', async () => {
+  it('asks for an unfinished outcome and shows "not enough data" for an outcome that does not vary', async () => {
     await page.goto(d.base + '/analytics/drivers');
-    await analyse('{"attr":');
+    await page.getByTestId('drivers-outcome-kind-attribute').click();
+    await choose(page, page.getByTestId('drivers-outcome').getByTestId('cond-attr-name'), 'churned');
+    await page
+      .getByTestId('drivers-outcome')
+      .locator('[data-testid="cond-attr-value"] input, input[data-testid="cond-attr-value"]')
+      .first()
+      .fill('');
+    await page.getByTestId('drivers-run').click();
     await page.getByTestId('drivers-problem').waitFor();
-    expect(await page.getByTestId('drivers-problem').textContent()).toContain('not valid JSON');
+    expect(await page.getByTestId('drivers-problem').textContent()).toContain('Complete the outcome');
     d.expectBadRequests.push('/v1/analytics/drivers');
-    await analyse(JSON.stringify({ attr: 'churned', op: '>=', value: 0 }));
+    await analyse('≥', '0');
     await page.getByTestId('not-enough-data').waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('not-enough-data').textContent()).toContain('every customer');
   });
@@ -129,8 +139,7 @@ describe.runIf(HAVE_CHROMIUM)('key factors tab', () => {
     await page.getByTestId('analysis-key-factors').click();
     await page.getByTestId('drivers-form').waitFor();
     expect(new URL(page.url()).searchParams.get('segment')).toBe('basic_plan');
-    await page.getByTestId('drivers-outcome').fill(JSON.stringify(OUTCOME));
-    await page.getByTestId('drivers-run').click();
+    await analyse();
     await page.getByTestId('drivers-values').waitFor({ timeout: 20_000 });
     const api = await apiJson<Analysis>(page, 'POST', '/v1/analytics/drivers', {
       outcome: OUTCOME,
@@ -148,10 +157,8 @@ describe.runIf(HAVE_CHROMIUM)('key factors tab', () => {
     });
     expect(created.status).toBe(201);
     await page.goto(d.base + '/analytics/drivers');
-    const outcome = page.getByTestId('drivers-outcome');
-    await choose(page, page.getByTestId('drivers-outcome-segment'), 'Churners', {
-      taken: async () => (await outcome.inputValue()) === '{"segment":"churners"}',
-    });
+    await page.getByTestId('drivers-outcome-kind-segment').click();
+    await choose(page, page.getByTestId('drivers-outcome-segment'), 'Churners');
     await page.getByTestId('drivers-run').click();
     await page.getByTestId('drivers-values').waitFor({ timeout: 20_000 });
     const api = await apiJson<Analysis & { excluded: { id: string; reason: string }[] }>(

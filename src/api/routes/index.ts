@@ -15,6 +15,7 @@ import { registerHealthRoutes } from './health.ts';
 import { registerIngestRoutes } from './ingest.ts';
 import { registerOverviewRoutes } from './overview.ts';
 import { registerPoolRoutes } from './pool.ts';
+import { registerReportRoutes } from './reports.ts';
 import { registerSegmentRoutes } from './segments.ts';
 import { registerTagRoutes } from './tags.ts';
 import { registerTrackedLinkRoutes } from './tracked-links.ts';
@@ -35,6 +36,7 @@ export function registerApiRoutes(api: ZodApi, ctx: RouteContext): void {
   registerDriversRoutes(api, ctx);
   registerExperimentRoutes(api, ctx);
   registerAnalyticsLifecycleRoutes(api, ctx);
+  registerReportRoutes(api, ctx);
   registerContentRoutes(api, ctx);
   registerContactPolicyRoutes(api, ctx);
   registerCampaignRoutes(api, ctx);

@@ -6,6 +6,7 @@ import type { DictionaryTables } from './dictionary-tables.ts';
 import type { ExperimentTables } from './experiment-tables.ts';
 import type { FeedbackTables } from './feedback-tables.ts';
 import type { PoolTables } from './pool-tables.ts';
+import type { ReportTables } from './report-tables.ts';
 
 // Row shapes of the operational store, as Kysely sees them. Dates (`date`) are 'YYYY-MM-DD' strings,
 // numerics and bigints are JS numbers (see open.ts for the type parsers).
@@ -328,7 +329,14 @@ export interface CustomerListTable {
 }
 
 export interface Database
-  extends PoolTables, ExperimentTables, ContentTables, CampaignTables, FeedbackTables, DictionaryTables {
+  extends
+    PoolTables,
+    ExperimentTables,
+    ContentTables,
+    CampaignTables,
+    FeedbackTables,
+    DictionaryTables,
+    ReportTables {
   org_units: OrgUnitTable;
   staff: StaffTable;
   customers: CustomerTable;

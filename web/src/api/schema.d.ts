@@ -10718,6 +10718,886 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/reports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Saved reports the caller may see (own, shared with their role), most recently changed first */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              reports: {
+                id: number;
+                name: string;
+                /**
+                 * @description the analysis: funnel (/v1/analytics/funnel), retention, churn, lifecycle (/v1/analytics/lifecycle/*), drivers, group (/v1/segments/analysis), concentration
+                 * @enum {string}
+                 */
+                kind: 'funnel' | 'retention' | 'churn' | 'lifecycle' | 'drivers' | 'group' | 'concentration';
+                definition: unknown;
+                owner: string;
+                sharedRoles: ('admin' | 'analyst' | 'branch_head' | 'account_manager')[];
+                createdAt: string;
+                updatedAt: string;
+                /** @description whether the caller may change or delete it (owner or administrator) */
+                editable: boolean;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Saves an analysis's definition as a report (400 validation_failed locating a definition that would not run) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            /**
+             * @description the analysis: funnel (/v1/analytics/funnel), retention, churn, lifecycle (/v1/analytics/lifecycle/*), drivers, group (/v1/segments/analysis), concentration
+             * @enum {string}
+             */
+            kind: 'funnel' | 'retention' | 'churn' | 'lifecycle' | 'drivers' | 'group' | 'concentration';
+            /** @description the analysis route's request body (checked with that route's schema) */
+            definition: {
+              [key: string]: unknown;
+            };
+            /**
+             * @description roles that may see it besides its owner (administrators see everything)
+             * @default []
+             */
+            sharedRoles?: ('admin' | 'analyst' | 'branch_head' | 'account_manager')[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              name: string;
+              /**
+               * @description the analysis: funnel (/v1/analytics/funnel), retention, churn, lifecycle (/v1/analytics/lifecycle/*), drivers, group (/v1/segments/analysis), concentration
+               * @enum {string}
+               */
+              kind: 'funnel' | 'retention' | 'churn' | 'lifecycle' | 'drivers' | 'group' | 'concentration';
+              definition: unknown;
+              owner: string;
+              sharedRoles: ('admin' | 'analyst' | 'branch_head' | 'account_manager')[];
+              createdAt: string;
+              updatedAt: string;
+              /** @description whether the caller may change or delete it (owner or administrator) */
+              editable: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/reports/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One saved report (404 when it is not shared with the caller) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              name: string;
+              /**
+               * @description the analysis: funnel (/v1/analytics/funnel), retention, churn, lifecycle (/v1/analytics/lifecycle/*), drivers, group (/v1/segments/analysis), concentration
+               * @enum {string}
+               */
+              kind: 'funnel' | 'retention' | 'churn' | 'lifecycle' | 'drivers' | 'group' | 'concentration';
+              definition: unknown;
+              owner: string;
+              sharedRoles: ('admin' | 'analyst' | 'branch_head' | 'account_manager')[];
+              createdAt: string;
+              updatedAt: string;
+              /** @description whether the caller may change or delete it (owner or administrator) */
+              editable: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    /** Replaces a report's name, definition and sharing (its owner or an administrator) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            /**
+             * @description the analysis: funnel (/v1/analytics/funnel), retention, churn, lifecycle (/v1/analytics/lifecycle/*), drivers, group (/v1/segments/analysis), concentration
+             * @enum {string}
+             */
+            kind: 'funnel' | 'retention' | 'churn' | 'lifecycle' | 'drivers' | 'group' | 'concentration';
+            /** @description the analysis route's request body (checked with that route's schema) */
+            definition: {
+              [key: string]: unknown;
+            };
+            /**
+             * @description roles that may see it besides its owner (administrators see everything)
+             * @default []
+             */
+            sharedRoles?: ('admin' | 'analyst' | 'branch_head' | 'account_manager')[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              name: string;
+              /**
+               * @description the analysis: funnel (/v1/analytics/funnel), retention, churn, lifecycle (/v1/analytics/lifecycle/*), drivers, group (/v1/segments/analysis), concentration
+               * @enum {string}
+               */
+              kind: 'funnel' | 'retention' | 'churn' | 'lifecycle' | 'drivers' | 'group' | 'concentration';
+              definition: unknown;
+              owner: string;
+              sharedRoles: ('admin' | 'analyst' | 'branch_head' | 'account_manager')[];
+              createdAt: string;
+              updatedAt: string;
+              /** @description whether the caller may change or delete it (owner or administrator) */
+              editable: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Deletes a report; its cards leave every dashboard */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/dashboards': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Dashboards the caller may see, most recently changed first */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              dashboards: {
+                id: number;
+                name: string;
+                owner: string;
+                sharedRoles: ('admin' | 'analyst' | 'branch_head' | 'account_manager')[];
+                createdAt: string;
+                updatedAt: string;
+                editable: boolean;
+                cardCount: number;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Creates a dashboard of saved reports as cards */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            /**
+             * @description roles that may see it besides its owner (administrators see everything)
+             * @default []
+             */
+            sharedRoles?: ('admin' | 'analyst' | 'branch_head' | 'account_manager')[];
+            /** @description the cards in order, each a saved report the caller may see */
+            cards: {
+              reportId: number;
+              /** @enum {string} */
+              size: 'half' | 'full';
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              name: string;
+              owner: string;
+              sharedRoles: ('admin' | 'analyst' | 'branch_head' | 'account_manager')[];
+              createdAt: string;
+              updatedAt: string;
+              editable: boolean;
+              cards: {
+                reportId: number;
+                /** @enum {string} */
+                size: 'half' | 'full';
+                /** @description null: the report is not shared with the caller */
+                report: {
+                  id: number;
+                  name: string;
+                  /**
+                   * @description the analysis: funnel (/v1/analytics/funnel), retention, churn, lifecycle (/v1/analytics/lifecycle/*), drivers, group (/v1/segments/analysis), concentration
+                   * @enum {string}
+                   */
+                  kind:
+                    'funnel' | 'retention' | 'churn' | 'lifecycle' | 'drivers' | 'group' | 'concentration';
+                  definition: unknown;
+                  owner: string;
+                  sharedRoles: ('admin' | 'analyst' | 'branch_head' | 'account_manager')[];
+                  createdAt: string;
+                  updatedAt: string;
+                  /** @description whether the caller may change or delete it (owner or administrator) */
+                  editable: boolean;
+                } | null;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/dashboards/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A dashboard with its cards in order (a card's report is null when not shared with the caller) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              name: string;
+              owner: string;
+              sharedRoles: ('admin' | 'analyst' | 'branch_head' | 'account_manager')[];
+              createdAt: string;
+              updatedAt: string;
+              editable: boolean;
+              cards: {
+                reportId: number;
+                /** @enum {string} */
+                size: 'half' | 'full';
+                /** @description null: the report is not shared with the caller */
+                report: {
+                  id: number;
+                  name: string;
+                  /**
+                   * @description the analysis: funnel (/v1/analytics/funnel), retention, churn, lifecycle (/v1/analytics/lifecycle/*), drivers, group (/v1/segments/analysis), concentration
+                   * @enum {string}
+                   */
+                  kind:
+                    'funnel' | 'retention' | 'churn' | 'lifecycle' | 'drivers' | 'group' | 'concentration';
+                  definition: unknown;
+                  owner: string;
+                  sharedRoles: ('admin' | 'analyst' | 'branch_head' | 'account_manager')[];
+                  createdAt: string;
+                  updatedAt: string;
+                  /** @description whether the caller may change or delete it (owner or administrator) */
+                  editable: boolean;
+                } | null;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    /** Replaces a dashboard's name, sharing and cards (its owner or an administrator) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            /**
+             * @description roles that may see it besides its owner (administrators see everything)
+             * @default []
+             */
+            sharedRoles?: ('admin' | 'analyst' | 'branch_head' | 'account_manager')[];
+            /** @description the cards in order, each a saved report the caller may see */
+            cards: {
+              reportId: number;
+              /** @enum {string} */
+              size: 'half' | 'full';
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              name: string;
+              owner: string;
+              sharedRoles: ('admin' | 'analyst' | 'branch_head' | 'account_manager')[];
+              createdAt: string;
+              updatedAt: string;
+              editable: boolean;
+              cards: {
+                reportId: number;
+                /** @enum {string} */
+                size: 'half' | 'full';
+                /** @description null: the report is not shared with the caller */
+                report: {
+                  id: number;
+                  name: string;
+                  /**
+                   * @description the analysis: funnel (/v1/analytics/funnel), retention, churn, lifecycle (/v1/analytics/lifecycle/*), drivers, group (/v1/segments/analysis), concentration
+                   * @enum {string}
+                   */
+                  kind:
+                    'funnel' | 'retention' | 'churn' | 'lifecycle' | 'drivers' | 'group' | 'concentration';
+                  definition: unknown;
+                  owner: string;
+                  sharedRoles: ('admin' | 'analyst' | 'branch_head' | 'account_manager')[];
+                  createdAt: string;
+                  updatedAt: string;
+                  /** @description whether the caller may change or delete it (owner or administrator) */
+                  editable: boolean;
+                } | null;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Deletes a dashboard (its reports stay) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/content': {
     parameters: {
       query?: never;

@@ -37,6 +37,7 @@ export const analyticsBehaviourEnUS = {
     'Customers who did {steps} in this order, each step at or after the previous one and the last within the window of the first. Each customer counts once, at the deepest step reached; duplicate event ids count once; events of unknown customers are left out. Median time: from the previous step to this one, on the chain that reached the deepest step.',
   'analytics.funnels.windowText':
     "First step from {from} to {to} (the bank's business days, {zone}); conversion window {days} day(s)",
+  'analytics.funnels.showEmpty': 'Show the {n} empty groups',
   'analytics.funnels.omitted': '{n} smaller groups are not shown.',
   'analytics.retention.title': 'Cohort retention',
   'analytics.retention.churnTitle': 'Churn-rate trend',

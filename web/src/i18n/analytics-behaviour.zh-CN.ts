@@ -38,6 +38,7 @@ export const analyticsBehaviourZhCN: Record<keyof typeof analyticsBehaviourEnUS,
   'analytics.funnels.definition':
     '按顺序完成 {steps} 的客户：每一步不早于上一步，最后一步在首步后的转化窗口内。每位客户只计一次，计在到达的最深步骤；重复的事件 ID 只计一次；未识别客户的事件不计。中位时长：在到达最深步骤的路径上，从上一步到本步的时间。',
   'analytics.funnels.windowText': '首步日期 {from} 至 {to}（本行营业日，{zone}）；转化窗口 {days} 天',
+  'analytics.funnels.showEmpty': '显示 {n} 个空分组',
   'analytics.funnels.omitted': '另有 {n} 个较小的分组未显示。',
   'analytics.retention.title': '同期群留存',
   'analytics.retention.churnTitle': '流失率趋势',

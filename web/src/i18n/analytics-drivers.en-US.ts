@@ -2,9 +2,14 @@
 export const analyticsDriversEnUS = {
   'analytics.drivers.outcome': 'Outcome (customers matching it = 1)',
   'analytics.drivers.outcomeHelp':
-    'A customer-group rule as JSON, as the group builder writes it: e.g. {"attr":"exited","op":"=","value":1} or {"tag":"activity","in":["dormant_180d"]}.',
-  'analytics.drivers.outcomeFromSegment': 'or: the outcome is membership of a saved group…',
-  'analytics.drivers.outcomeMissing': 'Give the outcome as a rule.',
+    'Customers who match the outcome count as 1, the rest of the population as 0: a tag value, an attribute condition, an event in the last days, or a saved group.',
+  'analytics.drivers.outcomeKind.tag': 'Tag value',
+  'analytics.drivers.outcomeKind.attribute': 'Attribute',
+  'analytics.drivers.outcomeKind.event': 'Event',
+  'analytics.drivers.outcomeKind.segment': 'Saved group',
+  'analytics.drivers.outcomeNegated': 'The outcome is NOT matching this (e.g. no login in 30 days)',
+  'analytics.drivers.populationLinked': 'The group passed from the group analysis',
+  'analytics.drivers.outcomeMissing': 'Complete the outcome: choose what customers with the outcome have.',
   'analytics.drivers.population': 'Population',
   'analytics.drivers.populationAll': 'All customers',
   'analytics.drivers.populationSegment': 'Saved group',

@@ -4,9 +4,14 @@ import type { analyticsDriversEnUS } from './analytics-drivers.en-US.ts';
 export const analyticsDriversZhCN: Record<keyof typeof analyticsDriversEnUS, string> = {
   'analytics.drivers.outcome': '结果（符合该规则的客户记为 1）',
   'analytics.drivers.outcomeHelp':
-    '以 JSON 表示的客群规则（与客群构建器相同），例如 {"attr":"exited","op":"=","value":1} 或 {"tag":"activity","in":["dormant_180d"]}。',
-  'analytics.drivers.outcomeFromSegment': '或：以是否属于某个已保存客群为结果…',
-  'analytics.drivers.outcomeMissing': '请以规则给出结果。',
+    '符合结果条件的客户记为 1，人群中其余客户记为 0：可以是一个标签值、一个属性条件、近若干天内的一个事件，或一个已保存的客群。',
+  'analytics.drivers.outcomeKind.tag': '标签值',
+  'analytics.drivers.outcomeKind.attribute': '属性',
+  'analytics.drivers.outcomeKind.event': '事件',
+  'analytics.drivers.outcomeKind.segment': '已保存客群',
+  'analytics.drivers.outcomeNegated': '结果为“不符合”此条件（例如 30 天内未登录）',
+  'analytics.drivers.populationLinked': '从客群分析带入的客群',
+  'analytics.drivers.outcomeMissing': '请补全结果条件：选择有该结果的客户具备的条件。',
   'analytics.drivers.population': '分析人群',
   'analytics.drivers.populationAll': '全部客户',
   'analytics.drivers.populationSegment': '已保存客群',

@@ -2,6 +2,7 @@ import { analyticsBehaviourEnUS } from './analytics-behaviour.en-US.ts';
 import { analyticsDriversEnUS } from './analytics-drivers.en-US.ts';
 import { analyticsExperimentsEnUS } from './analytics-experiments.en-US.ts';
 import { analyticsLifecycleEnUS } from './analytics-lifecycle.en-US.ts';
+import { reportsEnUS } from './reports.en-US.ts';
 
 /** English strings of the analytics area (issue #5): the frame every analysis shares, then each analysis's own. */
 export const analyticsEnUS = {
@@ -22,4 +23,5 @@ export const analyticsEnUS = {
   ...analyticsDriversEnUS,
   ...analyticsExperimentsEnUS,
   ...analyticsLifecycleEnUS,
+  ...reportsEnUS,
 } as const;

@@ -2,6 +2,7 @@ import { analyticsBehaviourZhCN } from './analytics-behaviour.zh-CN.ts';
 import { analyticsDriversZhCN } from './analytics-drivers.zh-CN.ts';
 import { analyticsExperimentsZhCN } from './analytics-experiments.zh-CN.ts';
 import { analyticsLifecycleZhCN } from './analytics-lifecycle.zh-CN.ts';
+import { reportsZhCN } from './reports.zh-CN.ts';
 import type { analyticsEnUS } from './analytics.en-US.ts';
 
 /** 经营分析（issue #5）的简体中文：各分析共用的框架，以及各分析自己的文案。 */
@@ -23,4 +24,5 @@ export const analyticsZhCN: Record<keyof typeof analyticsEnUS, string> = {
   ...analyticsDriversZhCN,
   ...analyticsExperimentsZhCN,
   ...analyticsLifecycleZhCN,
+  ...reportsZhCN,
 };

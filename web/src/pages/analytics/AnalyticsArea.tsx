@@ -3,6 +3,7 @@ import type { ReactElement } from 'react';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/en-US.ts';
 import { navigate, subPath, usePath } from '../../router.ts';
+import { DashboardsPage } from '../reports/DashboardsPage.tsx';
 import { ConcentrationPage } from './concentration/ConcentrationPage.tsx';
 import { DriversPage } from './drivers/DriversPage.tsx';
 import { ExperimentsPage } from './experiments/ExperimentsPage.tsx';
@@ -17,9 +18,10 @@ const TABS: readonly { key: string; label: MessageKey; page: () => ReactElement 
   { key: 'drivers', label: 'analytics.tab.drivers', page: DriversPage },
   { key: 'experiments', label: 'analytics.tab.experiments', page: ExperimentsPage },
   { key: 'concentration', label: 'analytics.tab.concentration', page: ConcentrationPage },
+  { key: 'dashboards', label: 'analytics.tab.dashboards', page: DashboardsPage },
 ];
 
-/** /analytics/<funnels|lifecycle|retention|drivers|experiments|concentration>[/…]: one tab per analysis. */
+/** /analytics/<funnels|lifecycle|retention|drivers|experiments|concentration|dashboards>[/…]: one tab each. */
 export default function AnalyticsArea() {
   const { t } = useI18n();
   const [first] = subPath(usePath(), '/analytics');

@@ -1,5 +1,5 @@
 import { Col, Row, Space, Statistic, Table } from 'antd';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { EChart } from '../../../charts/EChart.tsx';
 import { useLoad } from '../../../components/useLoad.ts';
 import { formatCnyCompact, formatPercent } from '../../../format.ts';
@@ -9,11 +9,12 @@ import { lifecycleApi, type Concentration } from '../lifecycle/api.ts';
 import { Loading, notEnoughReason, PopulationNote, PopulationPicker } from '../lifecycle/common.tsx';
 import { lorenzOption } from './charts.ts';
 import { TrendCard } from './TrendCard.tsx';
+import { useSegmentReport } from '../../reports/useSegmentReport.tsx';
 
 /** /analytics/concentration: Lorenz curves of AUM and revenue contribution, Gini, top-20% shares, metric trend. */
 export function ConcentrationPage() {
   const { t, lang } = useI18n();
-  const [segment, setSegment] = useState('');
+  const { segment, setSegment, save } = useSegmentReport('concentration', t('analytics.tab.concentration'));
   const loaded = useLoad((signal) => lifecycleApi.concentration({ segment }, signal), [segment]);
   const c = loaded.data;
   const aumName = t('analytics.concentration.aum');
@@ -70,6 +71,7 @@ export function ConcentrationPage() {
     <div data-testid="concentration-page">
       <Space style={{ marginBottom: 16 }} size={16} wrap>
         <PopulationPicker value={segment} onChange={setSegment} />
+        {save}
         <PopulationNote population={c?.population} />
       </Space>
       <AnalysisFrame

@@ -1,11 +1,16 @@
 import { PlayCircleOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Form, Input, InputNumber, Radio, Select, Space } from 'antd';
-import { useEffect, useState } from 'react';
-import { segmentsApi } from '../../../api/segments.ts';
+import { Alert, Button, Card, Form, InputNumber, Radio, Select, Skeleton, Space, Typography } from 'antd';
+import { useEffect, useState, type ReactNode } from 'react';
+import type { Rule } from '../../../api/rule.ts';
+import { segmentsApi, type SegmentCatalogue } from '../../../api/segments.ts';
 import { useLoad } from '../../../components/useLoad.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
+import { exampleOutcome, OutcomePicker, outcomeOf, outcomeRule, type Outcome } from './OutcomePicker.tsx';
 
-/** What the page analyses: the query of /analytics/drivers (outcome and population rules as JSON text). */
+/**
+ * What the page analyses: the query of /analytics/drivers (outcome and population rules as JSON text, written by the
+ * pickers or by a link from the group analysis, never typed).
+ */
 export interface DriversQuery {
   readonly outcome: string;
   readonly segment?: string;
@@ -16,78 +21,92 @@ export interface DriversQuery {
 
 type PopulationKind = 'all' | 'segment' | 'rule';
 
-/** Outcome and population pickers; `onRun` receives the query to analyse. */
-export function DriversForm(props: { query: DriversQuery | null; onRun: (query: DriversQuery) => void }) {
+/** The outcome a query names, or the catalogue's first example (a tag value) when it names none or is unreadable. */
+function initialOutcome(text: string | undefined, catalogue: SegmentCatalogue): Outcome {
+  if (text) {
+    try {
+      return outcomeOf(JSON.parse(text) as Rule);
+    } catch {
+      // an edited address: start from the example
+    }
+  }
+  return { kind: 'tag', rule: exampleOutcome('tag', catalogue), negated: false };
+}
+
+/** Whether a condition is filled in enough to run (the server still checks it and locates what is wrong). */
+function complete(rule: Rule, catalogue: SegmentCatalogue): boolean {
+  if ('tag' in rule) return rule.tag !== '' && rule.in.length > 0;
+  if ('attr' in rule) {
+    const type = catalogue.attributes.find((a) => a.name === rule.attr)?.type;
+    const numeric = type === 'number' && rule.op !== 'empty';
+    const filled = (v: unknown) => v !== null && v !== '' && (!numeric || typeof v === 'number');
+    return type !== undefined && (Array.isArray(rule.value) ? rule.value.every(filled) : filled(rule.value));
+  }
+  if ('event' in rule) return rule.event !== '';
+  if ('segment' in rule) return rule.segment !== '';
+  return true;
+}
+
+/** Outcome and population pickers (no JSON typed); `onRun` receives the query to analyse. */
+export function DriversForm(props: {
+  query: DriversQuery | null;
+  onRun: (query: DriversQuery) => void;
+  extra?: ReactNode;
+}) {
+  const catalogue = useLoad((signal) => segmentsApi.catalogue(signal), []);
+  if (!catalogue.data)
+    return (
+      <Card style={{ marginBottom: 16 }}>
+        <Skeleton active />
+      </Card>
+    );
+  return <DriversFormBody {...props} catalogue={catalogue.data} />;
+}
+
+function DriversFormBody(props: {
+  query: DriversQuery | null;
+  onRun: (query: DriversQuery) => void;
+  extra?: ReactNode;
+  catalogue: SegmentCatalogue;
+}) {
   const { t } = useI18n();
   const q = props.query;
-  const [outcome, setOutcome] = useState(q?.outcome ?? '');
+  const [outcome, setOutcome] = useState<Outcome>(() => initialOutcome(q?.outcome, props.catalogue));
   const [kind, setKind] = useState<PopulationKind>(q?.segment ? 'segment' : q?.population ? 'rule' : 'all');
   const [segment, setSegment] = useState<string | undefined>(q?.segment);
-  const [population, setPopulation] = useState(q?.population ?? '');
   const [bins, setBins] = useState<number | null>(q?.bins ?? null);
   const [holdout, setHoldout] = useState<number | null>(q?.holdout ?? null);
   const [problem, setProblem] = useState<string | null>(null);
-  // a link from elsewhere (the group analysis) changes the query: the form follows it
+  // a link from elsewhere (the group analysis) or a reopened report changes the query: the form follows it
   useEffect(() => {
-    setOutcome(q?.outcome ?? '');
+    if (q?.outcome) setOutcome(initialOutcome(q.outcome, props.catalogue));
     setKind(q?.segment ? 'segment' : q?.population ? 'rule' : 'all');
     setSegment(q?.segment);
-    setPopulation(q?.population ?? '');
   }, [q?.outcome, q?.segment, q?.population]);
-  const segments = useLoad((signal) => segmentsApi.list(signal), []);
-  const activeSegments = (segments.data?.segments ?? [])
-    .filter((s) => s.status === 'active')
-    .map((s) => ({ value: s.id, label: s.name }));
+  const activeSegments = props.catalogue.segments.map((s) => ({ value: s.id, label: s.name }));
 
   const run = () => {
-    const parse = (which: string, text: string) => {
-      try {
-        JSON.parse(text);
-        return null;
-      } catch (e) {
-        return t('analytics.drivers.badJson', { which, problem: e instanceof Error ? e.message : String(e) });
-      }
-    };
-    const bad =
-      outcome.trim() === ''
-        ? t('analytics.drivers.outcomeMissing')
-        : (parse(t('analytics.drivers.outcome'), outcome) ??
-          (kind === 'rule' ? parse(t('analytics.drivers.population'), population) : null) ??
-          (kind === 'segment' && !segment ? t('analytics.drivers.pickSegment') : null));
+    const bad = !complete(outcome.rule, props.catalogue)
+      ? t('analytics.drivers.outcomeMissing')
+      : kind === 'segment' && !segment
+        ? t('analytics.drivers.pickSegment')
+        : null;
     setProblem(bad);
     if (bad) return;
     props.onRun({
-      outcome: outcome.trim(),
+      outcome: JSON.stringify(outcomeRule(outcome)),
       ...(kind === 'segment' && segment ? { segment } : {}),
-      ...(kind === 'rule' ? { population: population.trim() } : {}),
+      ...(kind === 'rule' && q?.population ? { population: q.population } : {}),
       ...(bins ? { bins } : {}),
       ...(holdout ? { holdout } : {}),
     });
   };
 
   return (
-    <Card style={{ marginBottom: 16 }} data-testid="drivers-form">
+    <Card style={{ marginBottom: 16 }} data-testid="drivers-form" extra={props.extra}>
       <Form layout="vertical">
         <Form.Item label={t('analytics.drivers.outcome')} extra={t('analytics.drivers.outcomeHelp')}>
-          <Input.TextArea
-            value={outcome}
-            onChange={(e) => setOutcome(e.target.value)}
-            autoSize={{ minRows: 1, maxRows: 6 }}
-            placeholder='{"attr":"exited","op":"=","value":1}'
-            style={{ fontFamily: 'monospace' }}
-            data-testid="drivers-outcome"
-          />
-          <Select
-            showSearch
-            optionFilterProp="label"
-            value={null}
-            onChange={(id: string) => setOutcome(JSON.stringify({ segment: id }))}
-            placeholder={t('analytics.drivers.outcomeFromSegment')}
-            loading={segments.loading}
-            options={activeSegments}
-            style={{ minWidth: 280, marginTop: 8 }}
-            data-testid="drivers-outcome-segment"
-          />
+          <OutcomePicker catalogue={props.catalogue} value={outcome} onChange={setOutcome} />
         </Form.Item>
         <Form.Item label={t('analytics.drivers.population')}>
           <Space orientation="vertical" style={{ width: '100%' }}>
@@ -98,9 +117,11 @@ export function DriversForm(props: { query: DriversQuery | null; onRun: (query: 
               <Radio value="segment" data-testid="drivers-population-segment">
                 {t('analytics.drivers.populationSegment')}
               </Radio>
-              <Radio value="rule" data-testid="drivers-population-rule">
-                {t('analytics.drivers.populationRule')}
-              </Radio>
+              {q?.population && (
+                <Radio value="rule" data-testid="drivers-population-rule">
+                  {t('analytics.drivers.populationLinked')}
+                </Radio>
+              )}
             </Radio.Group>
             {kind === 'segment' && (
               <Select
@@ -109,21 +130,15 @@ export function DriversForm(props: { query: DriversQuery | null; onRun: (query: 
                 value={segment}
                 onChange={setSegment}
                 placeholder={t('analytics.drivers.pickSegment')}
-                loading={segments.loading}
                 options={activeSegments}
                 style={{ minWidth: 280 }}
                 data-testid="drivers-segment"
               />
             )}
-            {kind === 'rule' && (
-              <Input.TextArea
-                value={population}
-                onChange={(e) => setPopulation(e.target.value)}
-                autoSize={{ minRows: 1, maxRows: 6 }}
-                placeholder='{"tag":"aum_tier","in":["gold"]}'
-                style={{ fontFamily: 'monospace' }}
-                data-testid="drivers-population"
-              />
+            {kind === 'rule' && q?.population && (
+              <Typography.Text type="secondary" data-testid="drivers-population">
+                {t('analytics.drivers.populationRule')}
+              </Typography.Text>
             )}
           </Space>
         </Form.Item>

@@ -8,7 +8,9 @@ import type { MessageKey } from '../../../i18n/en-US.ts';
 import { useI18n, type Translate } from '../../../i18n/i18n.tsx';
 import { navigate, useSearchParams } from '../../../router.ts';
 import { AnalysisFrame } from '../AnalysisFrame.tsx';
-import { driversApi, type DriversAnalysis } from './api.ts';
+import { SaveReportButton } from '../../reports/SaveReportButton.tsx';
+import { useOpenedReport } from '../../reports/useOpenedReport.ts';
+import { driversApi, type DriversAnalysis, type DriversRequest } from './api.ts';
 import { DriversForm, type DriversQuery } from './DriversForm.tsx';
 import { DriversResults } from './DriversResults.tsx';
 
@@ -40,31 +42,47 @@ function pathOf(q: DriversQuery): string {
   return `/analytics/drivers?${params.toString()}`;
 }
 
+/** The analysis request of a query (the body of POST /v1/analytics/drivers, and a saved report's definition). */
+function requestOf(query: DriversQuery): DriversRequest {
+  const population = query.segment
+    ? { segmentId: query.segment }
+    : query.population
+      ? { rule: toApiRule(JSON.parse(query.population)) }
+      : undefined;
+  return {
+    outcome: toApiRule(JSON.parse(query.outcome)),
+    ...(population === undefined ? {} : { population }),
+    ...(query.bins ? { bins: query.bins } : {}),
+    ...(query.holdout ? { holdoutPercent: query.holdout } : {}),
+  };
+}
+
+/** The query of a saved report's definition (the inverse of requestOf). */
+function queryOfRequest(r: DriversRequest): DriversQuery {
+  const p = r.population;
+  return {
+    outcome: JSON.stringify(r.outcome),
+    ...(p && 'segmentId' in p ? { segment: p.segmentId } : {}),
+    ...(p && 'rule' in p ? { population: JSON.stringify(p.rule) } : {}),
+    ...(r.bins ? { bins: r.bins } : {}),
+    ...(r.holdoutPercent ? { holdout: r.holdoutPercent } : {}),
+  };
+}
+
 /** The "Key factors" tab: what drives a binary outcome within a group. */
 export function DriversPage() {
   const { t } = useI18n();
   const params = useSearchParams();
-  const key = params.toString();
+  const opened = useOpenedReport(['drivers']);
+  const key = params.toString() + (opened.report ? `#${opened.report.updatedAt}` : '');
   // keyed on the query text: a new URLSearchParams object with the same text is the same query
-  const query = useMemo(() => queryOf(params), [key]);
+  const query = useMemo(
+    () => (opened.report ? queryOfRequest(opened.report.definition as DriversRequest) : queryOf(params)),
+    [key],
+  );
+  const request = query?.outcome ? requestOf(query) : null;
   const { data, error, loading, reload } = useLoad(
-    async (signal): Promise<DriversAnalysis | null> => {
-      if (!query?.outcome) return null;
-      const population = query.segment
-        ? { segmentId: query.segment }
-        : query.population
-          ? { rule: toApiRule(JSON.parse(query.population)) }
-          : undefined;
-      return driversApi.analyse(
-        {
-          outcome: toApiRule(JSON.parse(query.outcome)),
-          ...(population === undefined ? {} : { population }),
-          ...(query.bins ? { bins: query.bins } : {}),
-          ...(query.holdout ? { holdoutPercent: query.holdout } : {}),
-        },
-        signal,
-      );
-    },
+    async (signal): Promise<DriversAnalysis | null> => (request ? driversApi.analyse(request, signal) : null),
     [key],
   );
   const run = (q: DriversQuery) =>
@@ -74,7 +92,24 @@ export function DriversPage() {
 
   return (
     <div data-testid="drivers" aria-busy={loading}>
-      <DriversForm query={query} onRun={run} />
+      {opened.pending ? (
+        <Card>
+          <Skeleton active />
+        </Card>
+      ) : (
+        <DriversForm
+          query={query}
+          onRun={run}
+          extra={
+            <SaveReportButton
+              kind="drivers"
+              definition={request}
+              opened={opened.report}
+              defaultName={t('analytics.tab.drivers')}
+            />
+          }
+        />
+      )}
       {!query?.outcome ? (
         <Alert type="info" showIcon title={t('analytics.drivers.intro')} data-testid="drivers-intro" />
       ) : notEnough ? (

@@ -60,6 +60,27 @@ export function breakdownOptions(
   return groups.filter((g) => g.options.length > 0);
 }
 
+/** The breakdown select's value of a definition's breakdown (the inverse of breakdownOf; first segment only). */
+export function breakdownValue(b: Breakdown | undefined): string {
+  if (!b) return '';
+  if (b.by === 'property') return `property:${b.property}`;
+  if (b.by === 'tag') return `tag:${b.tag}`;
+  if (b.by === 'attribute') return `attribute:${b.attribute}`;
+  return b.segments[0] ? `segment:${b.segments[0]}` : '';
+}
+
+/** The saved-group select's value of a definition's population ('' for every customer or an ad-hoc rule). */
+export function populationValue(p: { segmentId: string } | { rule: unknown } | undefined): string {
+  return p && 'segmentId' in p ? p.segmentId : '';
+}
+
+/** A step's equality conditions as the editor shows them (range conditions are not editable here). */
+function filtersOf(where: Record<string, unknown> | undefined): StepFilter[] {
+  return Object.entries(where ?? {})
+    .filter(([, v]) => typeof v !== 'object' || v === null)
+    .map(([property, value]) => ({ property, value: String(value) }));
+}
+
 /** One property condition of a step: property = value. */
 interface StepFilter {
   readonly property: string;
@@ -140,6 +161,8 @@ function StepFilters(props: {
 export function FunnelForm(props: {
   events: EventCatalogue;
   catalogue: SegmentCatalogue | null;
+  /** A saved report's definition to start from. */
+  initial?: FunnelRequest | undefined;
   onRun: (request: FunnelRequest) => void;
 }) {
   const { t, lang } = useI18n();
@@ -149,13 +172,18 @@ export function FunnelForm(props: {
   const { timeZone } = useMe();
   const latestEvent = props.events.freshness.latestEventTime;
   const latest = latestEvent ? bankDay(timeZone, latestEvent) : bankDay(timeZone);
-  const [steps, setSteps] = useState<string[]>(names.slice(0, 2));
-  const [filters, setFilters] = useState<StepFilter[][]>([[], []]);
-  const [population, setPopulation] = useState('');
-  const [days, setDays] = useState<number>(7);
-  const [from, setFrom] = useState(shiftDate(latest, -29));
-  const [to, setTo] = useState(latest);
-  const [breakdown, setBreakdown] = useState('');
+  const init = props.initial;
+  const [steps, setSteps] = useState<string[]>(init?.steps.map((s) => s.event) ?? names.slice(0, 2));
+  const [filters, setFilters] = useState<StepFilter[][]>(
+    init?.steps.map((s) => filtersOf(s.where)) ?? [[], []],
+  );
+  const [population, setPopulation] = useState(populationValue(init?.population));
+  const [days, setDays] = useState<number>(
+    init ? ('days' in init.window ? init.window.days : Math.ceil(init.window.seconds / 86_400)) : 7,
+  );
+  const [from, setFrom] = useState(init?.from ?? shiftDate(latest, -29));
+  const [to, setTo] = useState(init?.to ?? latest);
+  const [breakdown, setBreakdown] = useState(breakdownValue(init?.breakdown));
   // The catalogue can arrive after the first render: start with its first two events then.
   const known = names.join(',');
   useEffect(() => {

@@ -1,7 +1,7 @@
-import { Alert, Skeleton, Table } from 'antd';
-import { useMemo, useState, type HTMLAttributes } from 'react';
+import { Alert, Skeleton, Space, Switch, Table } from 'antd';
+import { useMemo, useState, type HTMLAttributes, type ReactNode } from 'react';
 import { segmentsApi } from '../../../api/segments.ts';
-import { EChart, type ChartOption } from '../../../charts/EChart.tsx';
+import { EChart } from '../../../charts/EChart.tsx';
 import { LoadError } from '../../../components/LoadError.tsx';
 import { useLoad } from '../../../components/useLoad.ts';
 import { formatInteger, formatPercent } from '../../../format.ts';
@@ -16,6 +16,9 @@ import {
   type FunnelResult,
 } from './api.ts';
 import { FunnelForm } from './FunnelForm.tsx';
+import { funnelChart, groupLabel, hasCustomers } from './chart.ts';
+import { SaveReportButton } from '../../reports/SaveReportButton.tsx';
+import { useOpenedReport } from '../../reports/useOpenedReport.ts';
 
 /** One row of the step table: a step of the overall funnel or of one breakdown group. */
 interface StepRow {
@@ -34,9 +37,13 @@ const MAX_SERIES = 8;
 /** The "Event funnels" tab: step editor, funnel bar chart, step table with CSV export. */
 export function FunnelPage() {
   const { t, lang } = useI18n();
+  const { displayName } = useDictionary();
   const events = useLoad((signal) => behaviourApi.events(signal), []);
   const catalogue = useLoad((signal) => segmentsApi.catalogue(signal).catch(() => null), []);
-  const [request, setRequest] = useState<FunnelRequest | null>(null);
+  const opened = useOpenedReport(['funnel']);
+  const [ran, setRequest] = useState<FunnelRequest | null>(null);
+  // A report opened from the address runs its definition until the form runs something else.
+  const request = ran ?? (opened.report?.definition as FunnelRequest | undefined) ?? null;
   const key = JSON.stringify(request);
   const result = useLoad(
     (signal): Promise<FunnelResult | null> =>
@@ -46,18 +53,36 @@ export function FunnelPage() {
 
   if (events.error)
     return <LoadError error={events.error} title={t('analytics.funnels.title')} onRetry={events.reload} />;
-  if (!events.data) return <Skeleton active />;
+  if (!events.data || opened.pending) return <Skeleton active />;
   return (
     <div data-testid="funnels" aria-busy={result.loading}>
       {events.data.events.length < 2 ? (
         <Alert type="info" showIcon title={t('analytics.funnels.noEvents')} data-testid="funnel-no-events" />
       ) : (
-        <FunnelForm events={events.data} catalogue={catalogue.data ?? null} onRun={setRequest} />
+        <FunnelForm
+          key={opened.report?.id ?? 'new'}
+          events={events.data}
+          catalogue={catalogue.data ?? null}
+          initial={opened.report?.definition as FunnelRequest | undefined}
+          onRun={setRequest}
+        />
       )}
       {result.error ? (
         <LoadError error={result.error} title={t('analytics.funnels.title')} onRetry={result.reload} />
       ) : result.data ? (
-        <FunnelView result={result.data} request={request!} lang={lang} />
+        <FunnelView
+          result={result.data}
+          request={request!}
+          lang={lang}
+          extra={
+            <SaveReportButton
+              kind="funnel"
+              definition={request}
+              opened={opened.report}
+              defaultName={request!.steps.map((s) => displayName('event', s.event)).join(' → ')}
+            />
+          }
+        />
       ) : request ? (
         <Skeleton active />
       ) : null}
@@ -65,23 +90,34 @@ export function FunnelPage() {
   );
 }
 
-function groupName(g: FunnelGroup, lang: Lang, none: string): string {
-  if (g.label) return lang === 'zh-CN' ? g.label.zh : g.label.en;
-  return g.key ?? none;
-}
-
-function FunnelView({ result, request, lang }: { result: FunnelResult; request: FunnelRequest; lang: Lang }) {
+/** The funnel's answer: the step chart, the step table (empty breakdown groups hidden unless asked) and its CSV. */
+export function FunnelView({
+  result,
+  request,
+  lang,
+  extra,
+}: {
+  result: FunnelResult;
+  request: FunnelRequest;
+  lang: Lang;
+  extra?: ReactNode;
+}) {
   const { t } = useI18n();
   const { displayName } = useDictionary();
   const all = t('analytics.funnels.allCustomers');
+  const [showEmpty, setShowEmpty] = useState(false);
+  const breakdown = result.breakdown?.groups ?? [];
+  const empty = breakdown.filter((g) => !hasCustomers(g)).length;
   const groups: FunnelGroup[] = useMemo(
-    () => [result.overall, ...(result.breakdown?.groups ?? [])],
-    [result],
+    () => [result.overall, ...breakdown.filter((g) => showEmpty || hasCustomers(g))],
+    [result, showEmpty],
   );
+  const nameOf = (g: FunnelGroup, gi: number) =>
+    gi === 0 ? all : groupLabel(g, lang, t('analytics.funnels.missing'));
   const rows: StepRow[] = groups.flatMap((g, gi) =>
     g.steps.map((s) => ({
       key: `${gi}-${s.step}`,
-      group: gi === 0 ? all : groupName(g, lang, t('analytics.funnels.missing')),
+      group: nameOf(g, gi),
       step: s.step,
       event: displayName('event', s.event),
       customers: s.customers,
@@ -100,24 +136,10 @@ function FunnelView({ result, request, lang }: { result: FunnelResult; request: 
     { title: t('analytics.funnels.fromFirst'), value: (r) => r.fromFirst ?? '' },
     { title: t('analytics.funnels.medianSeconds'), value: (r) => r.medianSeconds ?? '' },
   ];
-  const shown = groups.slice(0, MAX_SERIES + 1);
-  const option: ChartOption = {
-    tooltip: { trigger: 'axis' },
-    legend: { show: shown.length > 1 },
-    grid: { left: 60, right: 20, top: 40, bottom: 40 },
-    xAxis: {
-      type: 'category',
-      data: result.overall.steps.map((s) => `${s.step}. ${displayName('event', s.event)}`),
-    },
-    yAxis: { type: 'value' },
-    series: shown.map((g, gi) => ({
-      type: 'bar',
-      name: gi === 0 ? all : groupName(g, lang, t('analytics.funnels.missing')),
-      data: g.steps.map((s) => s.customers),
-      label: gi === 0 && shown.length === 1 ? { show: true, position: 'top' } : undefined,
-    })),
-  };
-  const stepsText = request.steps.map((s) => displayName('event', s.event)).join(' → ');
+  const shown = groups.slice(0, MAX_SERIES + 1).map((group, gi) => ({ name: nameOf(group, gi), group }));
+  const stepNames = result.overall.steps.map((s) => displayName('event', s.event));
+  const option = funnelChart(shown, stepNames, lang);
+  const stepsText = stepNames.join(' → ');
   return (
     <AnalysisFrame
       title={t('analytics.funnels.title')}
@@ -132,11 +154,14 @@ function FunnelView({ result, request, lang }: { result: FunnelResult; request: 
         })
       }
       extra={
-        <CsvButton
-          fileName={`funnel-${result.window.from}-${result.window.to}.csv`}
-          columns={columns}
-          rows={rows}
-        />
+        <Space wrap>
+          {extra}
+          <CsvButton
+            fileName={`funnel-${result.window.from}-${result.window.to}.csv`}
+            columns={columns}
+            rows={rows}
+          />
+        </Space>
       }
       meta={{
         definition: t('analytics.funnels.definition', { steps: stepsText }),
@@ -150,7 +175,17 @@ function FunnelView({ result, request, lang }: { result: FunnelResult; request: 
         elapsedMs: result.elapsedMs,
       }}
     >
-      <EChart option={option} height={300} testId="funnel-chart" />
+      {empty > 0 && (
+        <Space style={{ marginBottom: 8 }}>
+          <Switch size="small" checked={showEmpty} onChange={setShowEmpty} data-testid="funnel-show-empty" />
+          {t('analytics.funnels.showEmpty', { n: empty })}
+        </Space>
+      )}
+      <EChart
+        option={option}
+        height={Math.max(160, stepNames.length * (shown.length > 1 ? 28 + 14 * shown.length : 48) + 60)}
+        testId="funnel-chart"
+      />
       <Table<StepRow>
         size="small"
         rowKey="key"

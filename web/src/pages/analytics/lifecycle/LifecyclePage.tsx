@@ -1,5 +1,5 @@
 import { Card, Col, Row, Space, Statistic, Table, Typography } from 'antd';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo } from 'react';
 import { EChart } from '../../../charts/EChart.tsx';
 import { useLoad } from '../../../components/useLoad.ts';
 import { formatInteger, formatPercent } from '../../../format.ts';
@@ -10,13 +10,14 @@ import { lifecycleApi, type AarrrStepName, type StageTime } from './api.ts';
 import { distributionOption, timeOption } from './charts.ts';
 import { Loading, notEnoughReason, PopulationNote, PopulationPicker } from './common.tsx';
 import { TransitionsCard } from './TransitionsCard.tsx';
+import { useSegmentReport } from '../../reports/useSegmentReport.tsx';
 
 const STEPS: readonly AarrrStepName[] = ['acquisition', 'activation', 'retention', 'revenue', 'referral'];
 
 /** /analytics/lifecycle: stage distribution over time, transitions (Sankey and matrix), time in stage, AARRR. */
 export function LifecyclePage() {
   const { t, lang } = useI18n();
-  const [segment, setSegment] = useState('');
+  const { segment, setSegment, save } = useSegmentReport('lifecycle', t('analytics.tab.lifecycle'));
   const distribution = useLoad((signal) => lifecycleApi.distribution({ segment }, signal), [segment]);
   const timeInStage = useLoad((signal) => lifecycleApi.timeInStage({ segment }, signal), [segment]);
   const aarrr = useLoad((signal) => lifecycleApi.aarrr({ segment }, signal), [segment]);
@@ -66,6 +67,7 @@ export function LifecyclePage() {
     <div data-testid="lifecycle-page">
       <Space style={{ marginBottom: 16 }} size={16} wrap>
         <PopulationPicker value={segment} onChange={setSegment} />
+        {save}
         <PopulationNote population={d?.population} />
       </Space>
 

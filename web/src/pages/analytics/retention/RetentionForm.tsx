@@ -7,7 +7,7 @@ import { bankDay, shiftDate } from '../../../format.ts';
 import { useDictionary } from '../../../dictionary/useDictionary.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import type { ChurnRequest, EventCatalogue, Period, RetentionRequest } from '../funnels/api.ts';
-import { breakdownOf, breakdownOptions } from '../funnels/FunnelForm.tsx';
+import { breakdownOf, breakdownOptions, breakdownValue, populationValue } from '../funnels/FunnelForm.tsx';
 
 /** What the page runs: the retention table and the churn trend, over the same dates and period. */
 export interface RetentionQuery {
@@ -17,10 +17,24 @@ export interface RetentionQuery {
 
 const PERIOD_DAYS: Record<Period, number> = { day: 1, week: 7, month: 30 };
 
+/** The start / return select's value of a definition's spec. */
+function startValue(spec: RetentionRequest['start'] | RetentionRequest['return']): string {
+  if (spec.kind === 'event') return `event:${spec.event}`;
+  return spec.kind === 'first_purchase' ? 'first_purchase' : 'any';
+}
+
+/** The churn activity select's value of a definition's activity (named transaction kinds are not editable here). */
+function activityValue(activity: ChurnRequest['activity']): string {
+  if (activity.kind === 'transaction') return 'transaction';
+  return activity.event ? `event:${activity.event}` : 'event';
+}
+
 /** Start, return, period, cohort dates and breakdown of the retention table; activity and D of the churn trend. */
 export function RetentionForm(props: {
   events: EventCatalogue;
   catalogue: SegmentCatalogue | null;
+  /** A saved report's definitions to start from (a retention or a churn report: the other keeps its defaults). */
+  initial?: Partial<RetentionQuery> | undefined;
   onRun: (query: RetentionQuery) => void;
 }) {
   const { t, lang } = useI18n();
@@ -30,19 +44,24 @@ export function RetentionForm(props: {
   const { timeZone } = useMe();
   const latestEvent = props.events.freshness.latestEventTime;
   const latest = latestEvent ? bankDay(timeZone, latestEvent) : bankDay(timeZone);
-  const [start, setStart] = useState('any');
-  const [ret, setRet] = useState('any');
-  const [period, setPeriod] = useState<Period>('week');
-  const [periods, setPeriods] = useState(12);
-  const [from, setFrom] = useState(shiftDate(latest, -7 * 12 + 1));
-  const [to, setTo] = useState(latest);
-  const [breakdown, setBreakdown] = useState('');
-  const [activity, setActivity] = useState('event');
-  const [days, setDays] = useState(30);
+  const r0 = props.initial?.retention;
+  const c0 = props.initial?.churn;
+  const shared = r0 ?? c0;
+  const [start, setStart] = useState(r0 ? startValue(r0.start) : 'any');
+  const [ret, setRet] = useState(r0 ? startValue(r0.return) : 'any');
+  const [period, setPeriod] = useState<Period>(shared?.period ?? 'week');
+  const [periods, setPeriods] = useState(r0?.periods ?? 12);
+  const [from, setFrom] = useState(shared?.from ?? shiftDate(latest, -7 * 12 + 1));
+  const [to, setTo] = useState(shared?.to ?? latest);
+  const [population, setPopulation] = useState(populationValue(shared?.population));
+  const [breakdown, setBreakdown] = useState(breakdownValue(shared?.breakdown));
+  const [activity, setActivity] = useState(c0 ? activityValue(c0.activity) : 'event');
+  const [days, setDays] = useState(c0?.days ?? 30);
 
   const eventOptions = names.map((n) => ({ value: `event:${n}`, label: dictionary.displayName('event', n) }));
   const run = () => {
     const b = breakdownOf(breakdown);
+    const scope = population ? { population: { segmentId: population } } : {};
     const startSpec =
       start === 'first_purchase'
         ? { kind: 'first_purchase' as const }
@@ -60,6 +79,7 @@ export function RetentionForm(props: {
         periods,
         from,
         to,
+        ...scope,
         ...(b && b.by !== 'property' ? { breakdown: b } : {}),
       },
       churn: {
@@ -73,6 +93,7 @@ export function RetentionForm(props: {
         period,
         from,
         to,
+        ...scope,
       },
     });
   };
@@ -135,6 +156,20 @@ export function RetentionForm(props: {
               value={to}
               onChange={(e) => setTo(e.target.value)}
               data-testid="retention-to"
+            />
+          </Form.Item>
+          <Form.Item label={t('analytics.funnels.population')}>
+            <Select
+              value={population}
+              onChange={setPopulation}
+              style={{ width: 220 }}
+              showSearch
+              optionFilterProp="label"
+              options={[
+                { value: '', label: t('analytics.funnels.allCustomers') },
+                ...(props.catalogue?.segments ?? []).map((seg) => ({ value: seg.id, label: seg.name })),
+              ]}
+              data-testid="retention-population"
             />
           </Form.Item>
           <Form.Item label={t('analytics.funnels.breakdown')}>

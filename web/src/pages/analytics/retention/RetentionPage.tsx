@@ -1,5 +1,5 @@
-import { Alert, Skeleton, Table } from 'antd';
-import { useState, type HTMLAttributes } from 'react';
+import { Alert, Skeleton, Space, Table } from 'antd';
+import { useState, type HTMLAttributes, type ReactNode } from 'react';
 import { segmentsApi } from '../../../api/segments.ts';
 import { EChart, type ChartOption } from '../../../charts/EChart.tsx';
 import { LoadError } from '../../../components/LoadError.tsx';
@@ -11,39 +11,67 @@ import { AnalysisFrame, CsvButton, type CsvColumn } from '../AnalysisFrame.tsx';
 import {
   behaviourApi,
   type ChurnPoint,
+  type ChurnRequest,
   type ChurnResult,
   type CohortRow,
+  type RetentionRequest,
   type RetentionResult,
 } from '../funnels/api.ts';
+import { SaveReportButton } from '../../reports/SaveReportButton.tsx';
+import { useOpenedReport } from '../../reports/useOpenedReport.ts';
 import { RetentionForm, type RetentionQuery } from './RetentionForm.tsx';
+
+/** A rate for a table cell; "—" where there is none (a period not observed, nobody at risk). */
+const rateText = (x: number | null | undefined, lang: Lang) =>
+  x === null || x === undefined ? '—' : formatPercent(x, lang, 1);
 
 /** The "Retention and churn" tab: the cohort heat map (with CSV) and the churn-rate trend (line and CSV). */
 export function RetentionPage() {
   const { t, lang } = useI18n();
   const events = useLoad((signal) => behaviourApi.events(signal), []);
   const catalogue = useLoad((signal) => segmentsApi.catalogue(signal).catch(() => null), []);
-  const [query, setQuery] = useState<RetentionQuery | null>(null);
+  const opened = useOpenedReport(['retention', 'churn']);
+  const [ran, setQuery] = useState<Partial<RetentionQuery> | null>(null);
+  // A report opened from the address runs its definition (retention or churn) until the form runs both.
+  const saved: Partial<RetentionQuery> | null = opened.report
+    ? { [opened.report.kind]: opened.report.definition }
+    : null;
+  const query = ran ?? saved;
   const key = JSON.stringify(query);
   const retention = useLoad(
     (signal): Promise<RetentionResult | null> =>
-      query ? behaviourApi.retention(query.retention, signal) : Promise.resolve(null),
+      query?.retention ? behaviourApi.retention(query.retention, signal) : Promise.resolve(null),
     [key],
   );
   const churn = useLoad(
     (signal): Promise<ChurnResult | null> =>
-      query ? behaviourApi.churn(query.churn, signal) : Promise.resolve(null),
+      query?.churn ? behaviourApi.churn(query.churn, signal) : Promise.resolve(null),
     [key],
+  );
+  const save = (kind: 'retention' | 'churn', definition: object) => (
+    <SaveReportButton
+      kind={kind}
+      definition={definition}
+      opened={opened.report}
+      defaultName={t(kind === 'retention' ? 'analytics.retention.title' : 'analytics.retention.churnTitle')}
+    />
   );
 
   if (events.error)
     return <LoadError error={events.error} title={t('analytics.retention.title')} onRetry={events.reload} />;
-  if (!events.data) return <Skeleton active />;
+  if (!events.data || opened.pending) return <Skeleton active />;
   return (
     <div data-testid="retention" aria-busy={retention.loading || churn.loading}>
       {events.data.events.length === 0 ? (
         <Alert type="info" showIcon title={t('analytics.funnels.noEvents')} />
       ) : (
-        <RetentionForm events={events.data} catalogue={catalogue.data ?? null} onRun={setQuery} />
+        <RetentionForm
+          key={opened.report?.id ?? 'new'}
+          events={events.data}
+          catalogue={catalogue.data ?? null}
+          initial={saved ?? undefined}
+          onRun={setQuery}
+        />
       )}
       {retention.error ? (
         <LoadError
@@ -51,15 +79,20 @@ export function RetentionPage() {
           title={t('analytics.retention.title')}
           onRetry={retention.reload}
         />
-      ) : retention.data && query ? (
-        <RetentionView result={retention.data} query={query} lang={lang} />
-      ) : query ? (
+      ) : retention.data && query?.retention ? (
+        <RetentionView
+          result={retention.data}
+          request={query.retention}
+          lang={lang}
+          extra={save('retention', query.retention)}
+        />
+      ) : query?.retention ? (
         <Skeleton active />
       ) : null}
       {churn.error ? (
         <LoadError error={churn.error} title={t('analytics.retention.churnTitle')} onRetry={churn.reload} />
-      ) : churn.data && query ? (
-        <ChurnView result={churn.data} query={query} lang={lang} />
+      ) : churn.data && query?.churn ? (
+        <ChurnView result={churn.data} request={query.churn} lang={lang} extra={save('churn', query.churn)} />
       ) : null}
     </div>
   );
@@ -70,21 +103,22 @@ function heat(rate: number | null): string | undefined {
   return rate === null ? undefined : `rgba(22, 119, 255, ${(0.08 + 0.72 * rate).toFixed(3)})`;
 }
 
-function RetentionView({
+/** The retention table (heat map) with its breakdown groups and CSV. */
+export function RetentionView({
   result,
-  query,
+  request: r,
   lang,
+  extra,
 }: {
   result: RetentionResult;
-  query: RetentionQuery;
+  request: RetentionRequest;
   lang: Lang;
+  extra?: ReactNode;
 }) {
   const { t } = useI18n();
   const { displayName } = useDictionary();
-  const r = query.retention;
   const offsets = Array.from({ length: r.periods }, (_, k) => k);
-  const pct = (x: number | null | undefined) =>
-    x === null || x === undefined ? '–' : formatPercent(x, lang, 1);
+  const pct = (x: number | null | undefined) => rateText(x, lang);
   const csv: CsvColumn<CohortRow>[] = [
     { title: t('analytics.retention.cohort'), value: (c) => c.cohort },
     { title: t('analytics.retention.size'), value: (c) => c.size },
@@ -115,7 +149,14 @@ function RetentionView({
         })
       }
       extra={
-        <CsvButton fileName={`retention-${r.from}-${r.to}.csv`} columns={csv} rows={result.overall.cohorts} />
+        <Space wrap>
+          {extra}
+          <CsvButton
+            fileName={`retention-${r.from}-${r.to}.csv`}
+            columns={csv}
+            rows={result.overall.cohorts}
+          />
+        </Space>
       }
       meta={{
         definition: t('analytics.retention.definition', {
@@ -173,7 +214,11 @@ function RetentionView({
               <span
                 data-testid={`retention-cell-${k}`}
                 data-value={c.retained[k] ?? ''}
-                title={c.retained[k] === null ? '' : String(c.retained[k])}
+                title={
+                  c.retained[k] === null || c.retained[k] === undefined
+                    ? ''
+                    : formatInteger(c.retained[k], lang)
+                }
               >
                 {pct(c.rates[k])}
               </span>
@@ -196,7 +241,12 @@ function RetentionView({
           }))}
           columns={[
             { title: t('analytics.funnels.group'), dataIndex: 'name' },
-            { title: t('analytics.retention.size'), dataIndex: 'size', align: 'right' },
+            {
+              title: t('analytics.retention.size'),
+              dataIndex: 'size',
+              align: 'right',
+              render: (n: number) => formatInteger(n, lang),
+            },
             ...offsets.map((k) => ({
               title: `+${k}`,
               key: `g${k}`,
@@ -210,11 +260,21 @@ function RetentionView({
   );
 }
 
-function ChurnView({ result, query, lang }: { result: ChurnResult; query: RetentionQuery; lang: Lang }) {
+/** The churn-rate trend: line, table and CSV. */
+export function ChurnView({
+  result,
+  request: c,
+  lang,
+  extra,
+}: {
+  result: ChurnResult;
+  request: ChurnRequest;
+  lang: Lang;
+  extra?: ReactNode;
+}) {
   const { t } = useI18n();
   const { displayName } = useDictionary();
-  const c = query.churn;
-  const pct = (x: number | null) => (x === null ? '–' : formatPercent(x, lang, 1));
+  const pct = (x: number | null) => rateText(x, lang);
   const csv: CsvColumn<ChurnPoint>[] = [
     { title: t('analytics.retention.periodStart'), value: (p) => p.period },
     { title: t('analytics.retention.periodEnd'), value: (p) => p.periodEnd },
@@ -250,7 +310,12 @@ function ChurnView({ result, query, lang }: { result: ChurnResult; query: Retent
           scope: c.population ? t('analytics.scope.population') : '',
         })
       }
-      extra={<CsvButton fileName={`churn-${c.from}-${c.to}.csv`} columns={csv} rows={result.trend} />}
+      extra={
+        <Space wrap>
+          {extra}
+          <CsvButton fileName={`churn-${c.from}-${c.to}.csv`} columns={csv} rows={result.trend} />
+        </Space>
+      }
       meta={{
         definition: t('analytics.retention.churnDefinition', { activity, days: c.days }),
         window: t('analytics.retention.windowText', {
@@ -273,12 +338,17 @@ function ChurnView({ result, query, lang }: { result: ChurnResult; query: Retent
         columns={[
           { title: t('analytics.retention.periodStart'), dataIndex: 'period' },
           { title: t('analytics.retention.periodEnd'), dataIndex: 'periodEnd' },
-          { title: t('analytics.retention.atRisk'), dataIndex: 'atRisk', align: 'right' },
+          {
+            title: t('analytics.retention.atRisk'),
+            dataIndex: 'atRisk',
+            align: 'right',
+            render: (n: number) => formatInteger(n, lang),
+          },
           {
             title: t('analytics.retention.churned'),
             dataIndex: 'churned',
             align: 'right',
-            render: (n: number | null) => n ?? '–',
+            render: (n: number | null) => (n === null ? '—' : formatInteger(n, lang)),
           },
           {
             title: t('analytics.retention.churnRate'),

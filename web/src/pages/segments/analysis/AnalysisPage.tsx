@@ -8,6 +8,7 @@ import { BackLink, PageHeader } from '../../../components/PageHeader.tsx';
 import { useLoad } from '../../../components/useLoad.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { navigate, useSearchParams } from '../../../router.ts';
+import { SaveReportButton } from '../../reports/SaveReportButton.tsx';
 import { AnalysisBody } from './AnalysisBody.tsx';
 
 /** Group analysis of a saved segment (`segmentId`) or of a rule passed as `?rule=` by the builder. */
@@ -54,6 +55,18 @@ export function AnalysisPage({ segmentId }: { segmentId?: string }) {
       subtitle={t('analysis.subtitle')}
       extra={
         <Space size={12} wrap>
+          <SaveReportButton
+            kind="group"
+            definition={
+              segmentId
+                ? { population: { segmentId } }
+                : rule.ok
+                  ? { population: { rule: rule.value } }
+                  : null
+            }
+            opened={null}
+            defaultName={title}
+          />
           {data && (
             <Tag
               icon={<CalendarOutlined />}
