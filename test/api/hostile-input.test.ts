@@ -18,7 +18,7 @@ import {
 // 10,000-level nesting, invalid JSON), as an administrator (whose permissions reach the code behind validation) and
 // anonymously. The base request around each hostile value uses ids that exist, so the value meets real code.
 
-/** Longer than this is a hang, whatever the answer. */
+/** A refusal taking longer than this is a hang. */
 const SLOW_MS = 5_000;
 /** Given up on after this. */
 const HANG_MS = 20_000;
@@ -265,8 +265,10 @@ for (const engine of await poolAppEngines()) {
             const answer = await send(who, r);
             const what = `${method.toUpperCase()} ${template} as ${who}, ${r.what}`;
             const seen = `${answer.status} in ${Math.round(answer.ms)} ms (${r.url.slice(0, 120)}) ${answer.text.slice(0, 160)}`;
-            if (answer.status >= 500 || answer.status === 0 || answer.ms > SLOW_MS)
-              failures.push(`${what}: ${seen}`);
+            // A refusal must be quick; a value the schema accepts may do the route's real work (computing every
+            // tag of the bank, say), which a loaded host stretches past SLOW_MS: only no answer at all is a hang then.
+            const slow = answer.status >= 300 && answer.ms > SLOW_MS;
+            if (answer.status >= 500 || answer.status === 0 || slow) failures.push(`${what}: ${seen}`);
             else if (answer.status >= 400 && !locatedError(answer.text))
               failures.push(`${what}: not the error shape: ${seen}`);
             else if (answer.status < 300) counts.passed++;
