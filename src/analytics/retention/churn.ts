@@ -17,8 +17,8 @@ import { churnSql } from './sql.ts';
 
 // The churn-rate trend: "churned" = no activity (a customer-initiated transaction, or an event) in D days. For each
 // period [s, e): the customers active in the D days before s are at risk; those among them with no activity in the D
-// days before e churned during the period. Rate = churned / at risk. Periods not ended by the latest data are reported
-// without a rate.
+// days before e churned during the period. Rate = churned / at risk. Periods not ended by the latest data, and periods
+// whose D days before the start reach back before the earliest data, are reported without a rate.
 
 export interface ChurnPoint {
   /** First day of the period. */
@@ -27,8 +27,13 @@ export interface ChurnPoint {
   readonly periodEnd: string;
   /** False while the period has not ended by the latest data: no rate yet. */
   readonly complete: boolean;
+  /**
+   * False when the D days before the period start before the earliest data: who was active then is unknown, so the
+   * period has no rate (a rate over a partial look-back would read as a false 0%).
+   */
+  readonly enoughHistory: boolean;
   readonly atRisk: number;
-  /** Null until the period is complete. */
+  /** Null until the period is complete, and without enough history. */
   readonly churned: number | null;
   readonly churnRate: number | null;
 }
@@ -49,6 +54,15 @@ export interface ChurnResult {
   readonly elapsedMs: number;
 }
 
+/** The business day of the earliest row of a table (+Infinity when it is empty). */
+async function earliestDay(deps: BehaviourDeps, table: 'events' | 'transactions'): Promise<number> {
+  const [row] = await deps.events.query<{ t: string; n: number }>(
+    `SELECT min(time) AS t, count() AS n FROM ${table}`,
+  );
+  if (!row || Number(row.n) === 0) return Infinity;
+  return dayNumber(deps.clock.dayOf(Date.parse(`${row.t.replace(' ', 'T')}Z`)));
+}
+
 /** Runs a churn definition (already checked against churnDefinitionSchema). */
 export async function runChurn(
   deps: BehaviourDeps,
@@ -65,6 +79,7 @@ export async function runChurn(
   const fresh = await freshness(deps.events, def.activity.kind === 'transaction');
   const latest = def.activity.kind === 'transaction' ? fresh.latestTransactionTime : fresh.latestEventTime;
   const lastDay = latest ? dayNumber(deps.clock.dayOf(Date.parse(latest))) : -Infinity;
+  const firstDay = await earliestDay(deps, def.activity.kind === 'transaction' ? 'transactions' : 'events');
 
   const starts: number[] = [];
   const ends: number[] = [];
@@ -79,13 +94,16 @@ export async function runChurn(
   const point = (i: number, atRisk: number, churned: number): ChurnPoint => {
     // Complete once the latest data reaches the period's last day.
     const complete = ends[i]! - 1 <= lastDay;
+    const enoughHistory = starts[i]! - def.days >= firstDay;
+    const rated = complete && enoughHistory;
     return {
       period: dayText(starts[i]!),
       periodEnd: dayText(ends[i]! - 1),
       complete,
+      enoughHistory,
       atRisk,
-      churned: complete ? churned : null,
-      churnRate: complete && atRisk > 0 ? churned / atRisk : null,
+      churned: rated ? churned : null,
+      churnRate: rated && atRisk > 0 ? churned / atRisk : null,
     };
   };
 

@@ -131,6 +131,7 @@ for (const engine of ENGINES) {
           period: '2026-11-02',
           periodEnd: '2026-11-08',
           complete: true,
+          enoughHistory: true,
           atRisk: 0,
           churned: 0,
           churnRate: null,
@@ -139,6 +140,7 @@ for (const engine of ENGINES) {
           period: '2026-11-09',
           periodEnd: '2026-11-15',
           complete: true,
+          enoughHistory: true,
           atRisk: 1,
           churned: 0,
           churnRate: 0,
@@ -147,6 +149,7 @@ for (const engine of ENGINES) {
           period: '2026-11-16',
           periodEnd: '2026-11-22',
           complete: true,
+          enoughHistory: true,
           atRisk: 3,
           churned: 2,
           churnRate: 2 / 3,
@@ -155,6 +158,7 @@ for (const engine of ENGINES) {
           period: '2026-11-23',
           periodEnd: '2026-11-29',
           complete: false,
+          enoughHistory: true,
           atRisk: 1,
           churned: null,
           churnRate: null,
@@ -163,6 +167,16 @@ for (const engine of ENGINES) {
       const byTag = await runC(cdef({ breakdown: { by: 'tag', tag: 'aum_tier' } }));
       expect(byTag.breakdown!.groups.find((g) => g.key === 'mass')!.trend).toEqual(r.trend);
       expect(byTag.trend).toEqual(r.trend);
+    });
+
+    it('churn weeks whose look-back starts before the earliest data have no rate (not a false 0%)', async () => {
+      // The earliest event is customer 4's signup on 10-20: the weeks of 10-19 and 10-26 look back to 10-12 and 10-19.
+      const r = await runC(cdef({ from: '2026-10-19', to: '2026-11-08' }));
+      expect(r.trend.map((p) => [p.period, p.enoughHistory, p.churned, p.churnRate])).toEqual([
+        ['2026-10-19', false, null, null],
+        ['2026-10-26', false, null, null],
+        ['2026-11-02', true, 0, null],
+      ]);
     });
 
     it('churn on customer-initiated transactions (interest does not keep a customer)', async () => {

@@ -82,6 +82,9 @@ const churnPoint = z.object({
   period: z.string(),
   periodEnd: z.string(),
   complete: z.boolean(),
+  enoughHistory: z
+    .boolean()
+    .describe('false when the D days before the period reach back before the earliest data: no rate'),
   atRisk: z.number().int(),
   churned: z.number().int().nullable(),
   churnRate: rate,

@@ -8829,6 +8829,8 @@ export interface paths {
                 period: string;
                 periodEnd: string;
                 complete: boolean;
+                /** @description false when the D days before the period reach back before the earliest data: no rate */
+                enoughHistory: boolean;
                 atRisk: number;
                 churned: number | null;
                 /** @description 0..1; null when the denominator is 0 or the period has not started */
@@ -8846,6 +8848,8 @@ export interface paths {
                     period: string;
                     periodEnd: string;
                     complete: boolean;
+                    /** @description false when the D days before the period reach back before the earliest data: no rate */
+                    enoughHistory: boolean;
                     atRisk: number;
                     churned: number | null;
                     /** @description 0..1; null when the denominator is 0 or the period has not started */
