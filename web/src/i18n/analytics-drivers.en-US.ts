@@ -2,7 +2,7 @@
 export const analyticsDriversEnUS = {
   'analytics.drivers.outcome': 'Outcome (customers matching it = 1)',
   'analytics.drivers.outcomeHelp':
-    'A customer-group rule as JSON, as the group builder writes it: e.g. {"attr":"exited","op":"=","value":1} or {"tag":"activity","in":["dormant_180d"]}.',
+    'A customer-group rule as JSON, as the group builder writes it: e.g. {"attr":"exited","op":"=","value":1}.',
   'analytics.drivers.outcomeFromSegment': 'or: the outcome is membership of a saved group…',
   'analytics.drivers.outcomeMissing': 'Give the outcome as a rule.',
   'analytics.drivers.population': 'Population',

@@ -4,7 +4,7 @@ import type { analyticsDriversEnUS } from './analytics-drivers.en-US.ts';
 export const analyticsDriversZhCN: Record<keyof typeof analyticsDriversEnUS, string> = {
   'analytics.drivers.outcome': '结果（符合该规则的客户记为 1）',
   'analytics.drivers.outcomeHelp':
-    '以 JSON 表示的客群规则（与客群构建器相同），例如 {"attr":"exited","op":"=","value":1} 或 {"tag":"activity","in":["dormant_180d"]}。',
+    '以 JSON 表示的客群规则（与客群构建器相同），例如 {"attr":"exited","op":"=","value":1}。',
   'analytics.drivers.outcomeFromSegment': '或：以是否属于某个已保存客群为结果…',
   'analytics.drivers.outcomeMissing': '请以规则给出结果。',
   'analytics.drivers.population': '分析人群',

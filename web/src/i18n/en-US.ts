@@ -3,6 +3,7 @@ import { analyticsEnUS } from './analytics.en-US.ts';
 import { poolEnUS } from './pool.en-US.ts';
 import { campaignsEnUS } from './campaigns.en-US.ts';
 import { dictionaryEnUS } from './dictionary.en-US.ts';
+import { auditEnUS } from './audit.en-US.ts';
 
 /** English strings; the source of the key set every other language must fill. `{name}` marks a placeholder. */
 export const enUS = {
@@ -458,6 +459,7 @@ export const enUS = {
   ...accountsEnUS,
   ...campaignsEnUS,
   ...dictionaryEnUS,
+  ...auditEnUS,
 } as const;
 
 export type MessageKey = keyof typeof enUS;

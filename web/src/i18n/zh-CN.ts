@@ -4,6 +4,7 @@ import { analyticsZhCN } from './analytics.zh-CN.ts';
 import { poolZhCN } from './pool.zh-CN.ts';
 import { campaignsZhCN } from './campaigns.zh-CN.ts';
 import { dictionaryZhCN } from './dictionary.zh-CN.ts';
+import { auditZhCN } from './audit.zh-CN.ts';
 
 /** 简体中文。Typed against the English key set, so a missing or stray key fails the type check. */
 export const zhCN: Messages = {
@@ -445,4 +446,5 @@ export const zhCN: Messages = {
   ...accountsZhCN,
   ...campaignsZhCN,
   ...dictionaryZhCN,
+  ...auditZhCN,
 };

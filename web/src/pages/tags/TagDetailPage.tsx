@@ -8,6 +8,7 @@ import { EChart } from '../../charts/EChart.tsx';
 import { NotReady } from '../../components/LoadError.tsx';
 import { BackLink, PageHeader } from '../../components/PageHeader.tsx';
 import { useLoad } from '../../components/useLoad.ts';
+import { useDictionary } from '../../dictionary/useDictionary.tsx';
 import { formatInteger, formatPercent } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { pick } from '../../i18n/pick.ts';
@@ -15,7 +16,7 @@ import { navigate } from '../../router.ts';
 import { ChartCard } from '../overview/cards.tsx';
 import { ComputeButton } from './ComputeButton.tsx';
 import { ManualUpload } from './ManualUpload.tsx';
-import { CATEGORY_COLORS, categoryLabel, kindLabel } from './labels.ts';
+import { CATEGORY_COLORS, categoryLabel, kindLabel, tagDisplayName } from './labels.ts';
 import { distributionOption, trendOption } from './tagCharts.ts';
 import { TagDefinition } from './TagDefinition.tsx';
 import { ValueTable } from './ValueTable.tsx';
@@ -25,6 +26,7 @@ const TREND_DAYS = 30;
 /** One tag: its value distribution on the latest snapshot, its trend, and its definition. */
 export function TagDetailPage({ tagKey }: { tagKey: string }) {
   const { t, lang } = useI18n();
+  const dictionary = useDictionary();
   const me = useMe();
   const { data, error, reload } = useLoad(
     async (signal): Promise<{ tag: TagDetail; trend: TagTrend | null }> => {
@@ -51,7 +53,7 @@ export function TagDetailPage({ tagKey }: { tagKey: string }) {
   if (!data || !charts)
     return (
       <NotReady
-        header={<PageHeader title={tagKey} back={back} />}
+        header={<PageHeader title={dictionary.displayName('tag', tagKey)} back={back} />}
         error={data ? null : error}
         failedTitle={t('tags.detailLoadFailed')}
         onRetry={reload}
@@ -78,10 +80,12 @@ export function TagDetailPage({ tagKey }: { tagKey: string }) {
     <div data-testid="tag-detail" data-key={tag.key}>
       <PageHeader
         back={back}
-        title={<span data-testid="tag-detail-name">{pick(tag.name, lang)}</span>}
+        title={<span data-testid="tag-detail-name">{tagDisplayName(tag, lang, dictionary)}</span>}
         subtitle={
           <Space size={8} wrap>
-            <Typography.Text code>{tag.key}</Typography.Text>
+            <Typography.Text code data-raw-key>
+              {tag.key}
+            </Typography.Text>
             <Tag color={CATEGORY_COLORS[tag.category] ?? 'default'}>{categoryLabel(tag.category, t)}</Tag>
             <Tag>{kindLabel(tag.kind, t)}</Tag>
             <Tag>v{tag.version}</Tag>
