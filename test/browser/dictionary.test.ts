@@ -29,6 +29,7 @@ const PAGES = [
   '/tags',
   '/tags/new',
   '/tags/tier',
+  '/tags/aum_tier',
   '/segments',
   '/segments/new',
   '/segments/analysis',

@@ -53,7 +53,19 @@ export function TagDetailPage({ tagKey }: { tagKey: string }) {
   if (!data || !charts)
     return (
       <NotReady
-        header={<PageHeader title={dictionary.displayName('tag', tagKey)} back={back} />}
+        header={
+          // Before the tag loads (or when there is none by that key) the dictionary may still name it; if not, the
+          // key shows only as a raw hint under a generic title.
+          <PageHeader
+            title={dictionary.entry('tag', tagKey) ? dictionary.displayName('tag', tagKey) : t('tags.name')}
+            subtitle={
+              <Typography.Text code data-raw-key>
+                {tagKey}
+              </Typography.Text>
+            }
+            back={back}
+          />
+        }
         error={data ? null : error}
         failedTitle={t('tags.detailLoadFailed')}
         onRetry={reload}
