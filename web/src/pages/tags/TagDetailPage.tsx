@@ -16,7 +16,7 @@ import { navigate } from '../../router.ts';
 import { ChartCard } from '../overview/cards.tsx';
 import { ComputeButton } from './ComputeButton.tsx';
 import { ManualUpload } from './ManualUpload.tsx';
-import { CATEGORY_COLORS, categoryLabel, kindLabel, tagDisplayName } from './labels.ts';
+import { CATEGORY_COLORS, categoryLabel, kindLabel } from './labels.ts';
 import { distributionOption, trendOption } from './tagCharts.ts';
 import { TagDefinition } from './TagDefinition.tsx';
 import { ValueTable } from './ValueTable.tsx';
@@ -92,7 +92,7 @@ export function TagDetailPage({ tagKey }: { tagKey: string }) {
     <div data-testid="tag-detail" data-key={tag.key}>
       <PageHeader
         back={back}
-        title={<span data-testid="tag-detail-name">{tagDisplayName(tag, lang, dictionary)}</span>}
+        title={<span data-testid="tag-detail-name">{dictionary.nameOr('tag', tag.key, tag.name)}</span>}
         subtitle={
           <Space size={8} wrap>
             <Typography.Text code data-raw-key>

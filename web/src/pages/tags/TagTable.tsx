@@ -4,7 +4,7 @@ import { formatPercent } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useDictionary } from '../../dictionary/useDictionary.tsx';
 import { navigate } from '../../router.ts';
-import { kindLabel, tagDisplayName } from './labels.ts';
+import { kindLabel } from './labels.ts';
 
 /** The tags of one category: name, kind, version, coverage, number of values, status and origin. */
 export function TagTable({ tags, computed }: { tags: readonly TagSummary[]; computed: boolean }) {
@@ -28,7 +28,7 @@ export function TagTable({ tags, computed }: { tags: readonly TagSummary[]; comp
           render: (_: unknown, tag) => (
             <div style={{ minWidth: 0 }}>
               <Typography.Link data-testid={`tag-name-${tag.key}`}>
-                {tagDisplayName(tag, lang, dictionary)}
+                {dictionary.nameOr('tag', tag.key, tag.name)}
               </Typography.Link>
               <div>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }} code data-raw-key>

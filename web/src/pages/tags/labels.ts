@@ -1,8 +1,6 @@
 import type { TagCategory, TagKind } from '../../api/tags.ts';
 import { enUS, type MessageKey } from '../../i18n/en-US.ts';
-import type { Lang, Translate } from '../../i18n/i18n.tsx';
-import { pick } from '../../i18n/pick.ts';
-import { nameOf, type Dictionary } from '../../dictionary/useDictionary.tsx';
+import type { Translate } from '../../i18n/i18n.tsx';
 
 // Categories and kinds the server may add later show their raw key instead of failing.
 function known(key: string): key is MessageKey {
@@ -30,13 +28,3 @@ export const CATEGORY_COLORS: Readonly<Record<string, string>> = {
   lifecycle: 'volcano',
   custom: 'default',
 };
-
-/** A tag's display name: the data dictionary's (which an administrator may have edited), else its own, else its key. */
-export function tagDisplayName(
-  tag: { key: string; name: { zh: string; en: string } },
-  lang: Lang,
-  dictionary: Dictionary,
-): string {
-  const entry = dictionary.entry('tag', tag.key);
-  return entry ? nameOf(entry, tag.key, lang) : pick(tag.name, lang) || tag.key;
-}

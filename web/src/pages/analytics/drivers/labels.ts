@@ -1,4 +1,4 @@
-import { nameOf, type Dictionary } from '../../../dictionary/useDictionary.tsx';
+import type { Dictionary } from '../../../dictionary/useDictionary.tsx';
 import type { Lang } from '../../../i18n/i18n.tsx';
 import { pick } from '../../../i18n/pick.ts';
 import type { DriversFeature, DriversLevel } from './api.ts';
@@ -16,9 +16,7 @@ export function featureLabel(
   const colon = id.indexOf(':');
   const prefix = colon < 0 ? 'attr' : id.slice(0, colon);
   const key = colon < 0 ? id : id.slice(colon + 1);
-  const entry = dictionary.entry(prefix === 'tag' ? 'tag' : 'attribute', key);
-  if (entry) return nameOf(entry, key, lang);
-  return (title && pick(title, lang)) || key;
+  return dictionary.nameOr(prefix === 'tag' ? 'tag' : 'attribute', key, title, lang);
 }
 
 /** The name a user reads for a feature of an analysis. */
