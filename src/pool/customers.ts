@@ -210,25 +210,40 @@ export function iso(value: Date | string | null | undefined): string | null {
 /** Rows an export may hold; more is refused so that exports stay deliberate (narrow the filters). */
 export const EXPORT_LIMIT = 100_000;
 
-/** The scoped, masked customer list as CSV (same filters as the list), or undefined when it exceeds EXPORT_LIMIT. */
+/** The columns of the customer export, in order (the header row unless a language is asked for). */
+export const CUSTOMER_EXPORT_COLUMNS = [
+  'customer_no',
+  'name',
+  'tier',
+  'aum',
+  'org_unit_id',
+  'manager_id',
+  'owner_since',
+  'last_contact_at',
+  'wecom_friend',
+] as const;
+
+/** Header names of the export's columns that are not customer attributes of the data dictionary. */
+export const CUSTOMER_EXPORT_NAMES: Readonly<Record<string, { zh: string; en: string }>> = {
+  customer_no: { zh: '客户号', en: 'Customer no.' },
+  name: { zh: '姓名', en: 'Name' },
+  manager_id: { zh: '客户经理', en: 'Account manager' },
+  owner_since: { zh: '归属起始时间', en: 'Owner since' },
+  last_contact_at: { zh: '最近联系时间', en: 'Last contact' },
+};
+
+/**
+ * The scoped, masked customer list as CSV (same filters as the list), or `tooMany` when it exceeds EXPORT_LIMIT;
+ * `header` replaces the column keys of the first row (e.g. display names in the requester's language).
+ */
 export async function exportCustomersCsv(
   db: Kysely<Database>,
   scope: DataScope,
   query: Omit<CustomerListQuery, 'limit' | 'offset'>,
+  header: readonly string[] = CUSTOMER_EXPORT_COLUMNS,
 ): Promise<{ csv: string; rows: number } | { tooMany: number }> {
   const page = await listCustomers(db, scope, { ...query, limit: EXPORT_LIMIT, offset: 0 });
   if (page.total > EXPORT_LIMIT) return { tooMany: page.total };
-  const columns = [
-    'customer_no',
-    'name',
-    'tier',
-    'aum',
-    'org_unit_id',
-    'manager_id',
-    'owner_since',
-    'last_contact_at',
-    'wecom_friend',
-  ];
   const lines = page.items.map((c) =>
     [
       c.customerNo,
@@ -244,5 +259,5 @@ export async function exportCustomersCsv(
       .map(csvValue)
       .join(','),
   );
-  return { csv: [columns.join(','), ...lines].join('\n') + '\n', rows: page.items.length };
+  return { csv: [header.map(csvValue).join(','), ...lines].join('\n') + '\n', rows: page.items.length };
 }

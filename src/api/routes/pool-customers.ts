@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { exportCustomersCsv, listCustomers, unassignedQueue } from '../../pool/customers.ts';
+import { exportHeaders } from '../../dictionary/headers.ts';
+import {
+  CUSTOMER_EXPORT_COLUMNS,
+  CUSTOMER_EXPORT_NAMES,
+  exportCustomersCsv,
+  listCustomers,
+  unassignedQueue,
+} from '../../pool/customers.ts';
 import { recordAudit } from '../../audit/audit.ts';
 import { parseReveal } from '../../pool/mask.ts';
 import { assignCustomers } from '../../pool/ownership.ts';
@@ -51,15 +58,23 @@ export function registerPoolCustomerRoutes(api: ZodApi, ctx: RouteContext): void
       schema: {
         tags: ['pool'],
         summary: 'The scoped, masked customer list as CSV (same filters as /v1/customers; audited)',
-        querystring: s.customerListQuery.omit({ limit: true, offset: true }),
+        querystring: s.customerListQuery.omit({ limit: true, offset: true }).extend({
+          lang: z
+            .enum(['zh', 'en'])
+            .optional()
+            .describe('header row by display name in this language; column keys without it'),
+        }),
         response: errors, // 200 is text/csv, outside the JSON schemas
       },
     },
     async (req, reply) => {
       const { scope, actor } = await scoped(req, ctx, 'customers.export');
-      const { tier, ...rest } = req.query;
+      const { tier, lang, ...rest } = req.query;
       const filters = { ...rest, tiers: parseTiers(tier) };
-      const result = await exportCustomersCsv(db, scope, filters);
+      const header = lang
+        ? await exportHeaders(db, CUSTOMER_EXPORT_COLUMNS, lang, CUSTOMER_EXPORT_NAMES)
+        : CUSTOMER_EXPORT_COLUMNS;
+      const result = await exportCustomersCsv(db, scope, filters, header);
       if ('tooMany' in result)
         throw new AppError(
           'bad_request',
