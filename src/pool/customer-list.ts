@@ -109,11 +109,12 @@ export async function exportFiltered(
   scope: DataScope,
   filter: CustomerFilter,
   order: CustomerListOrder = {},
+  header?: readonly string[],
 ): Promise<Result<{ csv: string; rows: number } | { tooMany: number }, Failure>> {
   const members = await filterMembers(deps, scope, filter);
   if (!members.ok) return members;
   if (members.value.size > EXPORT_LIMIT) return ok({ tooMany: members.value.size });
   const ids = await orderedIds(deps.db, members.value, order, members.value.size, 0);
   const items = await rowsByIds(deps.db, ids);
-  return ok({ csv: customersCsv(items), rows: items.length });
+  return ok({ csv: customersCsv(items, header), rows: items.length });
 }

@@ -229,19 +229,34 @@ export function iso(value: Date | string | null | undefined): string | null {
 /** Rows an export may hold; more is refused so that exports stay deliberate (narrow the filters). */
 export const EXPORT_LIMIT = 100_000;
 
-/** Masked list rows as CSV text, one header line. */
-export function customersCsv(items: readonly CustomerListItem[]): string {
-  const columns = [
-    'customer_no',
-    'name',
-    'tier',
-    'aum',
-    'org_unit_id',
-    'manager_id',
-    'owner_since',
-    'last_contact_at',
-    'wecom_friend',
-  ];
+/** The columns of the customer export, in order (the header row unless a language is asked for). */
+export const CUSTOMER_EXPORT_COLUMNS = [
+  'customer_no',
+  'name',
+  'tier',
+  'aum',
+  'org_unit_id',
+  'manager_id',
+  'owner_since',
+  'last_contact_at',
+  'wecom_friend',
+] as const;
+
+/** Header names of the export's columns that are not customer attributes of the data dictionary. */
+export const CUSTOMER_EXPORT_NAMES: Readonly<Record<string, { zh: string; en: string }>> = {
+  customer_no: { zh: '客户号', en: 'Customer no.' },
+  name: { zh: '姓名', en: 'Name' },
+  manager_id: { zh: '客户经理', en: 'Account manager' },
+  owner_since: { zh: '归属起始时间', en: 'Owner since' },
+  last_contact_at: { zh: '最近联系时间', en: 'Last contact' },
+};
+
+/** Masked list rows as CSV text; `header` replaces the column keys of the first row (display names, say). */
+export function customersCsv(
+  items: readonly CustomerListItem[],
+  header: readonly string[] = CUSTOMER_EXPORT_COLUMNS,
+): string {
+  const columns = header.map(csvValue);
   const lines = items.map((c) =>
     [
       c.customerNo,

@@ -196,6 +196,21 @@ for (const engine of await poolAppEngines()) {
         .where('action', '=', 'customers.export')
         .execute();
       expect(audit).toEqual([{ actor: 'user:bh-a', details: expect.objectContaining({ rows: 40 }) }]);
+      // For people, the header row by display name in the asked language (attributes from the data dictionary).
+      const zh = await call('bhA', 'GET', '/v1/customers/export?sort=customer_no&lang=zh');
+      expect(zh.text.split('\n')[0]).toBe(
+        '客户号,姓名,客户等级,资产规模 (AUM),所属网点,客户经理,归属起始时间,最近联系时间,企微好友',
+      );
+      const en = await call(
+        'bhA',
+        'GET',
+        '/v1/customers/export?tier=mass,gold,platinum,diamond,private&sort=customer_no&lang=en',
+      );
+      expect(en.text.split('\n')[0]).toBe(
+        'Customer no.,Name,Tier,AUM,Sub-branch,Account manager,Owner since,Last contact,WeCom friend',
+      );
+      expect(en.text.split('\n').slice(1)).toEqual(csv.text.split('\n').slice(1));
+      expect((await call('bhA', 'GET', '/v1/customers/export?lang=fr')).status).toBe(400);
     });
 
     it('shows an admin everything', async () => {

@@ -143,6 +143,16 @@ describe.skipIf(!HAVE_CHROMIUM)('the Admin area', () => {
     await page.getByTestId('audit-search').click();
     await expect.poll(actions).toEqual(['user.disable', 'user.grant', 'user.role_change', 'user.create']);
     await page.keyboard.press('Escape'); // the action suggestions would cover the rows
+    // Each action by its translated label (the code only as a raw hint); the stored record on request, marked raw.
+    const first = page.getByTestId('audit-row').first();
+    await expect.poll(() => first.getByTestId('audit-action-label').innerText()).toBe('停用用户');
+    await expect.poll(() => page.getByTestId('audit-details').count()).toBe(0);
+    await first.getByTestId('audit-details-toggle').click();
+    const details = page.getByTestId('audit-details');
+    await expect.poll(() => details.getAttribute('data-raw-key')).not.toBeNull();
+    expect(JSON.parse(await details.innerText())).toBeTypeOf('object');
+    await first.getByTestId('audit-details-toggle').click();
+    await expect.poll(() => details.isVisible()).toBe(false);
     await page.screenshot({ path: '.tmp/admin-audit.png' });
     await page.getByTestId('audit-action').locator('input').fill('apikey.');
     await page.getByTestId('audit-search').click();

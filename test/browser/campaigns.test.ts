@@ -350,7 +350,7 @@ describe.skipIf(!HAVE_CHROMIUM)('campaigns in the dashboard', () => {
     await choose(page, node('$.all[0]').getByTestId('cond-tag-values'), '白金卡');
     await page.keyboard.press('Escape');
     await addCondition(page, '$', 'attr');
-    await fillAttrCondition(page, node('$.all[1]'), '(aum)', '≥', '100000');
+    await fillAttrCondition(page, node('$.all[1]'), 'aum', '≥', '100000');
     const rule = {
       all: [
         { tag: 'aum_tier', in: ['gold', 'platinum'] },

@@ -21,7 +21,10 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(async () => d?.close());
 
-/** Every page a signed-in administrator can reach: each nav area and each tab or sub-page of one. */
+/**
+ * Every page a signed-in administrator can reach: each nav area and each tab or sub-page of one. A new page is walked
+ * by adding its path here (a nav area missing from this list fails the walk).
+ */
 const PAGES = [
   '/',
   '/customers',
@@ -29,6 +32,7 @@ const PAGES = [
   '/tags',
   '/tags/new',
   '/tags/tier',
+  '/tags/aum_tier',
   '/segments',
   '/segments/new',
   '/segments/analysis',

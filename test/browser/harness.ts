@@ -228,6 +228,30 @@ export async function choose(
   }
 }
 
+/**
+ * Picks the option of a key picker (web/src/dictionary/keyedPicker.tsx) whose key is `key`, whatever its display name
+ * in the UI language: the key is typed as a search (the list is virtual) and the option chosen by its data-value.
+ */
+export async function chooseKey(page: Page, select: Locator, key: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const popup = await openSelect(page, select);
+    await select.locator('input[role="combobox"]').first().fill(key);
+    const option = popup.locator(`.ant-select-item-option[data-value="${key}"]`).first();
+    const label = ((await option.innerText()).split('\n')[0] ?? '').trim();
+    await option.click();
+    try {
+      await expect
+        .poll(async () => (await select.innerText()).split('\n').some((line) => line.trim() === label), {
+          timeout: 3_000,
+        })
+        .toBe(true);
+      return;
+    } catch (error) {
+      if (attempt === 3) throw new Error(`choosing ${key} did not take`, { cause: error });
+    }
+  }
+}
+
 /** The options an antd Select offers, as shown; the popup is closed again. */
 export async function optionTexts(page: Page, select: Locator): Promise<string[]> {
   const popup = await openSelect(page, select);
@@ -237,7 +261,7 @@ export async function optionTexts(page: Page, select: Locator): Promise<string[]
   return texts;
 }
 
-/** Fills an attribute condition of the rule builder: the attribute, the operator, then the value typed in. */
+/** Fills an attribute condition of the rule builder: the attribute (by key), the operator, then the value typed in. */
 export async function fillAttrCondition(
   page: Page,
   condition: Locator,
@@ -245,7 +269,7 @@ export async function fillAttrCondition(
   op: string,
   value: string,
 ): Promise<void> {
-  await choose(page, condition.getByTestId('cond-attr-name'), attribute);
+  await chooseKey(page, condition.getByTestId('cond-attr-name'), attribute);
   await choose(page, condition.getByTestId('cond-attr-op'), op);
   await condition
     .locator('[data-testid="cond-attr-value"] input, input[data-testid="cond-attr-value"]')

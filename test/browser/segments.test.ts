@@ -7,6 +7,7 @@ import {
   addCondition,
   apiJson,
   choose,
+  chooseKey,
   fillAttrCondition,
   HAVE_CHROMIUM,
   optionTexts,
@@ -96,15 +97,15 @@ describe.skipIf(!HAVE_CHROMIUM)('segment builder in Chromium', () => {
   it('adapts the inputs to the attribute type, and counts an attribute equal to SQL', async () => {
     await add('$', 'attr');
     const attr = node('$.all[1]');
-    await choose(page, attr.getByTestId('cond-attr-name'), '(customer_since)');
+    await chooseKey(page, attr.getByTestId('cond-attr-name'), 'customer_since');
     await expect.poll(() => attr.locator('input[type="date"]').count()).toBe(1);
-    await choose(page, attr.getByTestId('cond-attr-name'), '(payroll)');
+    await chooseKey(page, attr.getByTestId('cond-attr-name'), 'payroll');
     // The operator list follows the attribute once the page re-renders: poll rather than read it once.
     await expect
       .poll(() => optionTexts(page, attr.getByTestId('cond-attr-op')))
       .toEqual(['=', '≠', '属于', '为空']);
 
-    await fillAttrCondition(page, attr, '(aum)', '≥', '100000');
+    await fillAttrCondition(page, attr, 'aum', '≥', '100000');
     const expected = {
       all: [
         { tag: 'aum_tier', in: ['gold', 'platinum'] },
@@ -123,7 +124,7 @@ describe.skipIf(!HAVE_CHROMIUM)('segment builder in Chromium', () => {
   it('nests any / not groups with event, holdings and sample conditions', async () => {
     await add('$', 'any');
     await add('$.all[2]', 'event');
-    await choose(page, node('$.all[2].any[0]').getByTestId('cond-event-name'), '(purchase)');
+    await chooseKey(page, node('$.all[2].any[0]').getByTestId('cond-event-name'), 'purchase');
     await add('$.all[2]', 'holds');
     await choose(page, node('$.all[2].any[1]').getByTestId('cond-holds-category'), '基金');
     await node('$.all[2].any[1]').getByTestId('node-negate').click();

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiJson,
   choose,
+  chooseKey,
   HAVE_CHROMIUM,
   rawValue,
   signIn,
@@ -70,7 +71,7 @@ async function fillForm(
   await page.getByTestId('tag-form-name-zh').fill(names[0]);
   await page.getByTestId('tag-form-name-en').fill(names[1]);
   await page.getByTestId(`tag-form-kind-${kind}`).click();
-  if (kind === 'bucket') await choose(page, page.getByTestId('spec-field'), '(aum)');
+  if (kind === 'bucket') await chooseKey(page, page.getByTestId('spec-field'), 'aum');
   for (const [i, [value, zh, en, min, max]] of rows.entries()) {
     await page.getByTestId('value-add').click();
     const row = page.getByTestId(`value-row-${i}`);
@@ -222,7 +223,7 @@ describe.skipIf(!HAVE_CHROMIUM)('tag catalogue in Chromium', () => {
     await row.getByTestId('add-to-$').click();
     await page.getByTestId('add-attr').filter({ visible: true }).first().click();
     const condition = row.locator('[data-testid="rule-node"][data-path="$.all[0]"]');
-    await choose(page, condition.getByTestId('cond-attr-name'), '(aum)');
+    await chooseKey(page, condition.getByTestId('cond-attr-name'), 'aum');
     await choose(page, condition.getByTestId('cond-attr-op'), '≥');
     const threshold = condition
       .locator('[data-testid="cond-attr-value"] input, input[data-testid="cond-attr-value"]')

@@ -36,7 +36,12 @@ const sortQuery = {
   order: z.enum(['asc', 'desc']).optional(),
 };
 export const customerListQuery = customerFilterQuery.extend({ ...sortQuery, ...page });
-export const customerExportQuery = customerFilterQuery.extend(sortQuery);
+export const customerExportQuery = customerFilterQuery.extend(sortQuery).extend({
+  lang: z
+    .enum(['zh', 'en'])
+    .optional()
+    .describe('header row by display name in this language; column keys without it'),
+});
 
 function split(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;

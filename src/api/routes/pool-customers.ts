@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { runBulkAction } from '../../pool/bulk.ts';
 import { browseCustomers, exportFiltered } from '../../pool/customer-list.ts';
-import { unassignedQueue } from '../../pool/customers.ts';
+import { exportHeaders } from '../../dictionary/headers.ts';
+import { CUSTOMER_EXPORT_COLUMNS, CUSTOMER_EXPORT_NAMES, unassignedQueue } from '../../pool/customers.ts';
 import { recordAudit } from '../../audit/audit.ts';
 import { parseReveal } from '../../pool/mask.ts';
 import { assignCustomers } from '../../pool/ownership.ts';
@@ -70,13 +71,19 @@ export function registerPoolCustomerRoutes(api: ZodApi, ctx: RouteContext): void
     },
     async (req, reply) => {
       const { scope, actor } = await scoped(req, ctx, 'customers.export');
-      const { sort, order, ...query } = req.query;
+      const { sort, order, lang, ...query } = req.query;
       const filter = unwrap(list.parseFilter(query));
+      const header = lang
+        ? await exportHeaders(db, CUSTOMER_EXPORT_COLUMNS, lang, CUSTOMER_EXPORT_NAMES)
+        : undefined;
       const result = unwrap(
-        await exportFiltered({ db, segments: ctx.segments }, scope, filter, {
-          sort,
-          ...(order ? { order } : {}),
-        }),
+        await exportFiltered(
+          { db, segments: ctx.segments },
+          scope,
+          filter,
+          { sort, ...(order ? { order } : {}) },
+          header,
+        ),
       );
       if ('tooMany' in result)
         throw new AppError(

@@ -5172,6 +5172,8 @@ export interface paths {
           listId?: string;
           sort?: 'aum' | 'customer_no' | 'last_contact' | 'owner_since';
           order?: 'asc' | 'desc';
+          /** @description header row by display name in this language; column keys without it */
+          lang?: 'zh' | 'en';
         };
         header?: never;
         path?: never;

@@ -17,6 +17,11 @@ export interface Dictionary {
   readonly version: string | null;
   /** The display name in `lang` (the user's by default); the other language's, then the key, when missing. */
   displayName(kind: DictionaryKind, key: string, lang?: Lang): string;
+  /**
+   * The display name when the dictionary has an entry (an administrator's edit wins), else `own` (e.g. the name a tag
+   * definition carries) in `lang`, else the key.
+   */
+  nameOr(kind: DictionaryKind, key: string, own?: { zh: string; en: string }, lang?: Lang): string;
   /** The unit ('' when none). */
   unit(kind: DictionaryKind, key: string): string;
   /** The entry, when the dictionary has one. */
@@ -39,6 +44,11 @@ function makeDictionary(view: DictionaryView | null, lang: Lang, reload: () => v
     entries: view?.entries ?? [],
     version: view?.version ?? null,
     displayName: (kind, key, l = lang) => nameOf(byId.get(id(kind, key)), key, l),
+    nameOr: (kind, key, own, l = lang) => {
+      const entry = byId.get(id(kind, key));
+      if (entry || !own) return nameOf(entry, key, l);
+      return (l === 'zh-CN' ? own.zh || own.en : own.en || own.zh) || key;
+    },
     unit: (kind, key) => byId.get(id(kind, key))?.unit ?? '',
     entry: (kind, key) => byId.get(id(kind, key)),
     reload,

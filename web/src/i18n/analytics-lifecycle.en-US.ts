@@ -15,7 +15,7 @@ export const analyticsLifecycleEnUS = {
   'analytics.lifecycle.notInBase': 'Not in base',
   'analytics.lifecycle.distribution.title': 'Stage distribution over time',
   'analytics.lifecycle.distribution.definition':
-    'Customers per lifecycle stage on each day the lifecycle tag was computed (stored stage bitmaps; days without a snapshot have no point). Stages: the first matching rule of the lifecycle_stage tag, from super customer down to portrait.',
+    'Customers per lifecycle stage on each day the lifecycle tag was computed (stored stage bitmaps; days without a snapshot have no point). Stages: the first matching rule of the tag “{tag}”, from super customer down to portrait.',
   'analytics.lifecycle.distribution.window': '{from} – {to}, {days} snapshot days',
   'analytics.lifecycle.transitions.title': 'Stage-to-stage conversion',
   'analytics.lifecycle.transitions.definition':
@@ -23,7 +23,7 @@ export const analyticsLifecycleEnUS = {
   'analytics.lifecycle.transitions.window': '{from} → {to}',
   'analytics.lifecycle.transitions.from': 'From',
   'analytics.lifecycle.transitions.to': 'To',
-  'analytics.lifecycle.transitions.defaultDay': 'default',
+  'analytics.lifecycle.transitions.defaultDay': 'Default',
   'analytics.lifecycle.transitions.matrix': 'Transition matrix (rows: {from}, columns: {to})',
   'analytics.lifecycle.transitions.flows': 'Conversion per stage',
   'analytics.lifecycle.flow.from': 'Customers on {from}',

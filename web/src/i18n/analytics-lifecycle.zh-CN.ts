@@ -17,7 +17,7 @@ export const analyticsLifecycleZhCN: Record<keyof typeof analyticsLifecycleEnUS,
   'analytics.lifecycle.notInBase': '不在客户基数中',
   'analytics.lifecycle.distribution.title': '生命周期阶段分布趋势',
   'analytics.lifecycle.distribution.definition':
-    '每个计算了生命周期标签的日期上各阶段的客户数（存储的阶段位图；没有快照的日期不显示）。阶段取 lifecycle_stage 标签从超级客户到画像第一个命中的规则。',
+    '每个计算了生命周期标签的日期上各阶段的客户数（存储的阶段位图；没有快照的日期不显示）。阶段取“{tag}”标签从超级客户到画像第一个命中的规则。',
   'analytics.lifecycle.distribution.window': '{from} – {to}，{days} 个快照日',
   'analytics.lifecycle.transitions.title': '阶段间转化',
   'analytics.lifecycle.transitions.definition':

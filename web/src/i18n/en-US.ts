@@ -5,6 +5,7 @@ import { poolCareEnUS } from './pool-care.en-US.ts';
 import { customerListEnUS } from './customer-list.en-US.ts';
 import { campaignsEnUS } from './campaigns.en-US.ts';
 import { dictionaryEnUS } from './dictionary.en-US.ts';
+import { auditEnUS } from './audit.en-US.ts';
 
 /** English strings; the source of the key set every other language must fill. `{name}` marks a placeholder. */
 export const enUS = {
@@ -462,6 +463,7 @@ export const enUS = {
   ...accountsEnUS,
   ...campaignsEnUS,
   ...dictionaryEnUS,
+  ...auditEnUS,
 } as const;
 
 export type MessageKey = keyof typeof enUS;

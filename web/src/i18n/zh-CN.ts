@@ -6,6 +6,7 @@ import { poolCareZhCN } from './pool-care.zh-CN.ts';
 import { customerListZhCN } from './customer-list.zh-CN.ts';
 import { campaignsZhCN } from './campaigns.zh-CN.ts';
 import { dictionaryZhCN } from './dictionary.zh-CN.ts';
+import { auditZhCN } from './audit.zh-CN.ts';
 
 /** 简体中文。Typed against the English key set, so a missing or stray key fails the type check. */
 export const zhCN: Messages = {
@@ -449,4 +450,5 @@ export const zhCN: Messages = {
   ...accountsZhCN,
   ...campaignsZhCN,
   ...dictionaryZhCN,
+  ...auditZhCN,
 };

@@ -9,6 +9,7 @@ import { useLoad } from '../../components/useLoad.ts';
 import { actorName, formatDateTime } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { adminApi, auditExportUrl, type AuditFilters, type AuditRecord } from './api.ts';
+import { auditActionLabel, auditEntityLabel } from './auditLabels.ts';
 
 const PAGE = 50;
 /** Action prefixes offered while typing (any action or start of one may be typed). */
@@ -51,6 +52,9 @@ export function AuditTab() {
   const [filters, setFilters] = useState<AuditFilters>({});
   const first = useLoad((signal) => adminApi.audit(filters, { limit: PAGE }, signal), [filters]);
   const [items, setItems] = useState<AuditRecord[]>([]);
+  const [opened, setOpened] = useState<readonly number[]>([]);
+  const toggle = (id: number) =>
+    setOpened((ids) => (ids.includes(id) ? ids.filter((i) => i !== id) : [...ids, id]));
   const [next, setNext] = useState<number | null>(null);
   const [older, setOlder] = useState<{ loading: boolean; error: string | null }>({
     loading: false,
@@ -139,8 +143,15 @@ export function AuditTab() {
           pagination={false}
           onRow={(r) => ({ 'data-testid': 'audit-row', 'data-action': r.action }) as object}
           expandable={{
+            // The details are the forensic record as stored (keys, SQL): shown on request, marked raw.
+            expandedRowKeys: [...opened],
+            showExpandColumn: false,
             expandedRowRender: (r) => (
-              <pre style={{ margin: 0, fontSize: 12, whiteSpace: 'pre-wrap' }}>
+              <pre
+                style={{ margin: 0, fontSize: 12, whiteSpace: 'pre-wrap' }}
+                data-raw-key
+                data-testid="audit-details"
+              >
                 {JSON.stringify(r.details, null, 2)}
               </pre>
             ),
@@ -162,21 +173,49 @@ export function AuditTab() {
               title: t('admin.audit.action'),
               dataIndex: 'action',
               width: 190,
-              render: (a: string) => <code>{a}</code>,
+              render: (a: string) => {
+                const label = auditActionLabel(a, t);
+                return (
+                  <div>
+                    {label !== null && <div data-testid="audit-action-label">{label}</div>}
+                    <Typography.Text type="secondary" code style={{ fontSize: 11 }} data-raw-key>
+                      {a}
+                    </Typography.Text>
+                  </div>
+                );
+              },
             },
             {
               title: t('admin.audit.entity'),
               key: 'entity',
               width: 180,
-              render: (_: unknown, r) => `${r.entityType}${r.entityId ? ` ${r.entityId}` : ''}`,
+              render: (_: unknown, r) => {
+                const label = auditEntityLabel(r.entityType, t);
+                return (
+                  <span>
+                    {label ?? <code data-raw-key>{r.entityType}</code>}
+                    {r.entityId && (
+                      <Typography.Text code style={{ fontSize: 11, marginLeft: 4 }} data-raw-key>
+                        {r.entityId}
+                      </Typography.Text>
+                    )}
+                  </span>
+                );
+              },
             },
             {
               title: t('admin.audit.details'),
-              dataIndex: 'details',
-              render: (d: AuditRecord['details']) => (
-                <Typography.Text type="secondary" ellipsis style={{ maxWidth: 420, fontSize: 12 }}>
-                  {JSON.stringify(d)}
-                </Typography.Text>
+              key: 'details',
+              width: 110,
+              render: (_: unknown, r) => (
+                <Button
+                  type="link"
+                  size="small"
+                  onClick={() => toggle(r.id)}
+                  data-testid="audit-details-toggle"
+                >
+                  {opened.includes(r.id) ? t('admin.audit.hideDetails') : t('admin.audit.showDetails')}
+                </Button>
               ),
             },
           ]}

@@ -5,6 +5,7 @@ import { customersApi, type CustomerProfile, type Portrait, type PortraitTag } f
 import { TAG_CATEGORIES } from '../../api/tags.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
+import { useDictionary } from '../../dictionary/useDictionary.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { pick } from '../../i18n/pick.ts';
 import { navigate } from '../../router.ts';
@@ -15,6 +16,7 @@ import { ProfileCard } from './ProfileCard.tsx';
 /** One customer's profile and label portrait: every tag they carry, grouped by category, in the UI language. */
 export function PortraitView({ customerNo, onFound }: { customerNo: string; onFound: (no: string) => void }) {
   const { t, lang } = useI18n();
+  const dictionary = useDictionary();
   const loaded = useLoad(
     async (signal): Promise<{ portrait: Portrait; profile: CustomerProfile | null }> => {
       // The profile is outside the portrait's reach when the customer is not in the user's data scope.
@@ -71,7 +73,7 @@ export function PortraitView({ customerNo, onFound }: { customerNo: string; onFo
         data-value={tag.value}
         onClick={() => navigate(`/tags/${encodeURIComponent(tag.key)}`)}
       >
-        <span style={{ opacity: 0.75 }}>{pick(tag.name, lang)}</span>
+        <span style={{ opacity: 0.75 }}>{dictionary.nameOr('tag', tag.key, tag.name)}</span>
         {' · '}
         <strong data-testid={`portrait-label-${tag.key}`}>{pick(tag.label, lang) || tag.value}</strong>
       </Tag>

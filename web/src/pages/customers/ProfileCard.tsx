@@ -14,6 +14,7 @@ import { ReasonDialog } from '../../components/ReasonDialog.tsx';
 import type { MessageKey } from '../../i18n/en-US.ts';
 import { can, useMe } from '../../auth/session.tsx';
 import { formatCnyCompact, formatCnyFull } from '../../format.ts';
+import { useDictionary } from '../../dictionary/useDictionary.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { pick } from '../../i18n/pick.ts';
 
@@ -41,6 +42,7 @@ const HEADLINE_TAGS = ['aum_tier', 'lifecycle_stage', 'rfm_group', 'channel_pref
  */
 export function ProfileCard({ portrait, profile }: { portrait: Portrait; profile: CustomerProfile | null }) {
   const { t, lang } = useI18n();
+  const dictionary = useDictionary();
   const me = useMe();
   const { message } = App.useApp();
   // Personal fields in clear, each once the user asked for it with a reason (the server audits each reveal); reset
@@ -133,7 +135,7 @@ export function ProfileCard({ portrait, profile }: { portrait: Portrait; profile
       : []),
     ...headline.map((tag) => ({
       key: tag.key,
-      label: pick(tag.name, lang),
+      label: dictionary.nameOr('tag', tag.key, tag.name),
       children: (
         <strong data-testid={`customer-headline-${tag.key}`}>{pick(tag.label, lang) || tag.value}</strong>
       ),

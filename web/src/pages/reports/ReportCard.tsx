@@ -1,3 +1,4 @@
+import { useDictionary } from '../../dictionary/useDictionary.tsx';
 import { ArrowRightOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Descriptions, Skeleton, Space, Table, Typography } from 'antd';
 import { useState, type ReactNode } from 'react';
@@ -109,6 +110,7 @@ function CardBody({
   lang: Lang;
   t: Translate;
 }) {
+  const dictionary = useDictionary();
   const def = report.definition as never;
   switch (answer.kind) {
     case 'funnel':
@@ -130,7 +132,7 @@ function CardBody({
           <Descriptions.Item label={t('dashboards.topFactors')}>
             {a.features
               .slice(0, 5)
-              .map((f) => featureName(f, lang))
+              .map((f) => featureName(f, lang, dictionary))
               .join(' · ') || '—'}
           </Descriptions.Item>
           {a.regression.status === 'fitted' && (

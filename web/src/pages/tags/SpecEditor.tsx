@@ -4,6 +4,7 @@ import type { Issue } from '../../api/client.ts';
 import type { RuleKind, Step } from '../../api/rule.ts';
 import { updateAt } from '../../api/rule.ts';
 import type { SegmentCatalogue } from '../../api/segments.ts';
+import { keyedPicker } from '../../dictionary/keyedPicker.tsx';
 import { useDictionary } from '../../dictionary/useDictionary.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { BuilderCtx, issuesByPath, type BuilderContext } from '../segments/builder/context.ts';
@@ -84,10 +85,9 @@ export function SpecEditor({
           extra={t('tagForm.fieldHelp')}
         >
           <Select<string>
-            showSearch={{ optionFilterProp: 'label' }}
+            {...keyedPicker(numeric.map((a) => ({ key: a.name, label: attrLabel(a.name, t, dictionary) })))}
             value={draft.field || undefined}
             onChange={(field) => onChange({ field })}
-            options={numeric.map((a) => ({ value: a.name, label: attrLabel(a.name, t, dictionary) }))}
             style={{ width: 320 }}
             data-testid="spec-field"
           />

@@ -16,7 +16,7 @@ export function TagDefinition({ tag }: { tag: TagDetail }) {
           extra={tag.builtin && <Tag icon={<LockOutlined />}>{t('tags.readOnlyBuiltin')}</Tag>}
           style={{ height: '100%' }}
         >
-          <pre data-testid="tag-spec" style={styles.json}>
+          <pre data-testid="tag-spec" style={styles.json} data-raw-key>
             {JSON.stringify(tag.spec, null, 2)}
           </pre>
         </Card>

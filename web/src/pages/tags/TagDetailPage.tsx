@@ -8,6 +8,7 @@ import { EChart } from '../../charts/EChart.tsx';
 import { NotReady } from '../../components/LoadError.tsx';
 import { BackLink, PageHeader } from '../../components/PageHeader.tsx';
 import { useLoad } from '../../components/useLoad.ts';
+import { useDictionary } from '../../dictionary/useDictionary.tsx';
 import { formatInteger, formatPercent } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { pick } from '../../i18n/pick.ts';
@@ -25,6 +26,7 @@ const TREND_DAYS = 30;
 /** One tag: its value distribution on the latest snapshot, its trend, and its definition. */
 export function TagDetailPage({ tagKey }: { tagKey: string }) {
   const { t, lang } = useI18n();
+  const dictionary = useDictionary();
   const me = useMe();
   const { data, error, reload } = useLoad(
     async (signal): Promise<{ tag: TagDetail; trend: TagTrend | null }> => {
@@ -51,7 +53,19 @@ export function TagDetailPage({ tagKey }: { tagKey: string }) {
   if (!data || !charts)
     return (
       <NotReady
-        header={<PageHeader title={tagKey} back={back} />}
+        header={
+          // Before the tag loads (or when there is none by that key) the dictionary may still name it; if not, the
+          // key shows only as a raw hint under a generic title.
+          <PageHeader
+            title={dictionary.entry('tag', tagKey) ? dictionary.displayName('tag', tagKey) : t('tags.name')}
+            subtitle={
+              <Typography.Text code data-raw-key>
+                {tagKey}
+              </Typography.Text>
+            }
+            back={back}
+          />
+        }
         error={data ? null : error}
         failedTitle={t('tags.detailLoadFailed')}
         onRetry={reload}
@@ -78,10 +92,12 @@ export function TagDetailPage({ tagKey }: { tagKey: string }) {
     <div data-testid="tag-detail" data-key={tag.key}>
       <PageHeader
         back={back}
-        title={<span data-testid="tag-detail-name">{pick(tag.name, lang)}</span>}
+        title={<span data-testid="tag-detail-name">{dictionary.nameOr('tag', tag.key, tag.name)}</span>}
         subtitle={
           <Space size={8} wrap>
-            <Typography.Text code>{tag.key}</Typography.Text>
+            <Typography.Text code data-raw-key>
+              {tag.key}
+            </Typography.Text>
             <Tag color={CATEGORY_COLORS[tag.category] ?? 'default'}>{categoryLabel(tag.category, t)}</Tag>
             <Tag>{kindLabel(tag.kind, t)}</Tag>
             <Tag>v{tag.version}</Tag>

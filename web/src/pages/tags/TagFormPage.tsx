@@ -13,6 +13,7 @@ import {
 import { NotReady } from '../../components/LoadError.tsx';
 import { BackLink, PageHeader } from '../../components/PageHeader.tsx';
 import { useLoad } from '../../components/useLoad.ts';
+import { useDictionary } from '../../dictionary/useDictionary.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { navigate } from '../../router.ts';
 import { categoryLabel, kindLabel } from './labels.ts';
@@ -23,6 +24,7 @@ import { fieldStatus } from './ValueRows.tsx';
 /** Create a tag (no key) or edit one (a new version) of the kinds the dashboard edits. */
 export function TagFormPage({ tagKey }: { tagKey?: string }) {
   const { t } = useI18n();
+  const dictionary = useDictionary();
   const { message } = App.useApp();
   const loaded = useLoad(
     async (signal): Promise<{ tag: TagDetail | null; catalogue: SegmentCatalogue }> => {
@@ -49,7 +51,9 @@ export function TagFormPage({ tagKey }: { tagKey?: string }) {
       {tagKey ? t('tagForm.backToTag') : t('tags.backToCatalogue')}
     </BackLink>
   );
-  const title = tagKey ? t('tagForm.titleEdit', { key: tagKey }) : t('tagForm.titleNew');
+  const title = tagKey
+    ? t('tagForm.titleEdit', { key: dictionary.displayName('tag', tagKey) })
+    : t('tagForm.titleNew');
   if (!loaded.data)
     return (
       <NotReady

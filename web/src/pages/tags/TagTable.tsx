@@ -2,13 +2,14 @@ import { Badge, Progress, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TagSummary } from '../../api/tags.ts';
 import { formatPercent } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { pick } from '../../i18n/pick.ts';
+import { useDictionary } from '../../dictionary/useDictionary.tsx';
 import { navigate } from '../../router.ts';
 import { kindLabel } from './labels.ts';
 
 /** The tags of one category: name, kind, version, coverage, number of values, status and origin. */
 export function TagTable({ tags, computed }: { tags: readonly TagSummary[]; computed: boolean }) {
   const { t, lang } = useI18n();
+  const dictionary = useDictionary();
   return (
     <Table<TagSummary>
       size="middle"
@@ -26,9 +27,11 @@ export function TagTable({ tags, computed }: { tags: readonly TagSummary[]; comp
           key: 'name',
           render: (_: unknown, tag) => (
             <div style={{ minWidth: 0 }}>
-              <Typography.Link data-testid={`tag-name-${tag.key}`}>{pick(tag.name, lang)}</Typography.Link>
+              <Typography.Link data-testid={`tag-name-${tag.key}`}>
+                {dictionary.nameOr('tag', tag.key, tag.name)}
+              </Typography.Link>
               <div>
-                <Typography.Text type="secondary" style={{ fontSize: 12 }} code>
+                <Typography.Text type="secondary" style={{ fontSize: 12 }} code data-raw-key>
                   {tag.key}
                 </Typography.Text>
               </div>

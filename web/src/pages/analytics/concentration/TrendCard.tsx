@@ -5,6 +5,7 @@ import { EChart } from '../../../charts/EChart.tsx';
 import { useLoad } from '../../../components/useLoad.ts';
 import { useMe } from '../../../auth/session.tsx';
 import { bankDay, formatCnyFull, formatInteger, shiftDate } from '../../../format.ts';
+import { useDictionary } from '../../../dictionary/useDictionary.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { pick } from '../../../i18n/pick.ts';
 import { AnalysisFrame, CsvButton, type CsvColumn } from '../AnalysisFrame.tsx';
@@ -25,6 +26,7 @@ const RANGES = [30, 90, 365] as const;
 /** The metric trend with its pickers (metric, interval, window, breakdown), chart and CSV table. */
 export function TrendCard({ segment }: { segment: string }) {
   const { t, lang } = useI18n();
+  const dictionary = useDictionary();
   const [metric, setMetric] = useState<TrendMetric>('aum');
   const [interval, setIntervalKind] = useState<TrendInterval>('week');
   const [days, setDays] = useState<number>(90);
@@ -48,13 +50,13 @@ export function TrendCard({ segment }: { segment: string }) {
     { value: '', label: t('analytics.trend.noBreakdown') },
     ...(catalogue.data?.tags ?? []).map((tag) => ({
       value: `tag:${tag.key}`,
-      label: t('analytics.trend.tag', { name: pick(tag.name, lang) }),
+      label: t('analytics.trend.tag', { name: dictionary.nameOr('tag', tag.key, tag.name) }),
     })),
     ...(catalogue.data?.attributes ?? [])
       .filter((a) => a.type === 'string' || a.type === 'boolean')
       .map((a) => ({
         value: `attribute:${a.name}`,
-        label: t('analytics.trend.attribute', { name: a.name }),
+        label: t('analytics.trend.attribute', { name: dictionary.displayName('attribute', a.name) }),
       })),
   ];
   type Row = { period: string; values: number[]; total: number };

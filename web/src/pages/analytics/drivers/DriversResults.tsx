@@ -1,6 +1,7 @@
 import { Select, Space, Statistic, Table, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { EChart, type ChartOption } from '../../../charts/EChart.tsx';
+import { useDictionary, type Dictionary } from '../../../dictionary/useDictionary.tsx';
 import { formatInteger, formatPercent } from '../../../format.ts';
 import { useI18n, type Lang } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame, CsvButton, type AnalysisMeta, type CsvColumn } from '../AnalysisFrame.tsx';
@@ -13,6 +14,7 @@ const fixed = (x: number, digits: number) => x.toFixed(digits);
 /** IV chart, values table and regression of one analysis. */
 export function DriversResults({ analysis }: { analysis: DriversAnalysis }) {
   const { t, lang } = useI18n();
+  const dictionary = useDictionary();
   const a = analysis;
   const meta = (definition: string): AnalysisMeta => ({
     definition,
@@ -25,10 +27,10 @@ export function DriversResults({ analysis }: { analysis: DriversAnalysis }) {
   });
   const [chosen, setChosen] = useState<string | null>(null);
   const feature = a.features.find((f) => f.id === chosen) ?? a.features[0];
-  const chart = useMemo(() => ivOption(a.features.slice(0, 15), lang), [a, lang]);
+  const chart = useMemo(() => ivOption(a.features.slice(0, 15), lang, dictionary), [a, lang, dictionary]);
   type Row = DriversLevel & { feature: string };
   const allRows: Row[] = a.features.flatMap((f) =>
-    f.levels.map((l) => ({ ...l, feature: featureName(f, lang) })),
+    f.levels.map((l) => ({ ...l, feature: featureName(f, lang, dictionary) })),
   );
   const csv: CsvColumn<Row>[] = [
     { title: t('analytics.drivers.feature'), value: (r) => r.feature },
@@ -83,7 +85,7 @@ export function DriversResults({ analysis }: { analysis: DriversAnalysis }) {
             {
               title: t('analytics.drivers.feature'),
               key: 'name',
-              render: (_: unknown, f) => featureName(f, lang),
+              render: (_: unknown, f) => featureName(f, lang, dictionary),
             },
             {
               title: 'IV',
@@ -113,14 +115,14 @@ export function DriversResults({ analysis }: { analysis: DriversAnalysis }) {
       </AnalysisFrame>
       {feature && (
         <AnalysisFrame
-          title={t('analytics.drivers.valuesTitle', { feature: featureName(feature, lang) })}
+          title={t('analytics.drivers.valuesTitle', { feature: featureName(feature, lang, dictionary) })}
           meta={meta(t('analytics.drivers.valuesDefinition'))}
           extra={
             <Space>
               <Select
                 value={feature.id}
                 onChange={setChosen}
-                options={a.features.map((f) => ({ value: f.id, label: featureName(f, lang) }))}
+                options={a.features.map((f) => ({ value: f.id, label: featureName(f, lang, dictionary) }))}
                 style={{ minWidth: 200 }}
                 data-testid="drivers-feature"
               />
@@ -200,14 +202,14 @@ export function DriversResults({ analysis }: { analysis: DriversAnalysis }) {
 }
 
 /** Horizontal bars of IV, the most informative feature on top. */
-function ivOption(features: readonly DriversFeature[], lang: Lang): ChartOption {
+function ivOption(features: readonly DriversFeature[], lang: Lang, dictionary: Dictionary): ChartOption {
   const rows = [...features].reverse();
   return {
     color: ['#1d3b6e'],
     grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, confine: true },
     xAxis: { type: 'value', splitLine: { lineStyle: { color: '#eef0f3' } } },
-    yAxis: { type: 'category', data: rows.map((f) => featureName(f, lang)) },
+    yAxis: { type: 'category', data: rows.map((f) => featureName(f, lang, dictionary)) },
     series: [
       {
         type: 'bar',

@@ -1,8 +1,9 @@
 import { Space, Statistic, Table, Tooltip, Typography } from 'antd';
+import { useDictionary } from '../../../dictionary/useDictionary.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame, CsvButton, type AnalysisMeta, type CsvColumn } from '../AnalysisFrame.tsx';
 import type { DriversAnalysis, DriversCoefficient } from './api.ts';
-import { featureName, levelName } from './labels.ts';
+import { featureLabel, featureName, levelName } from './labels.ts';
 
 const num = (x: number) => (Math.abs(x) >= 1000 ? x.toExponential(2) : x.toFixed(3));
 const pText = (p: number) => (p < 0.001 ? p.toExponential(1) : p.toFixed(3));
@@ -10,6 +11,7 @@ const pText = (p: number) => (p < 0.001 ? p.toExponential(1) : p.toFixed(3));
 /** The logistic regression: AUC, and each coefficient with its 95% interval, odds ratio and a forest-plot bar. */
 export function RegressionCard({ analysis, meta }: { analysis: DriversAnalysis; meta: AnalysisMeta }) {
   const { t, lang } = useI18n();
+  const dictionary = useDictionary();
   const r = analysis.regression;
   if (r.status !== 'fitted')
     return (
@@ -43,7 +45,7 @@ export function RegressionCard({ analysis, meta }: { analysis: DriversAnalysis; 
   };
   const label = (c: DriversCoefficient) => {
     const f = features.get(c.feature ?? '');
-    const feature = f ? featureName(f, lang) : (c.feature ?? '');
+    const feature = f ? featureName(f, lang, dictionary) : featureLabel(c.feature ?? '', lang, dictionary);
     return c.kind === 'zscore'
       ? t('analytics.drivers.perSd', { feature, sd: num(c.sd ?? 0) })
       : c.kind === 'level' || c.kind === 'missing'

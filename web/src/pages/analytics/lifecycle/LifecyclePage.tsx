@@ -3,6 +3,7 @@ import { useCallback, useMemo } from 'react';
 import { EChart } from '../../../charts/EChart.tsx';
 import { useLoad } from '../../../components/useLoad.ts';
 import { formatInteger, formatPercent } from '../../../format.ts';
+import { useDictionary } from '../../../dictionary/useDictionary.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { pick } from '../../../i18n/pick.ts';
 import { AnalysisFrame, CsvButton, type CsvColumn } from '../AnalysisFrame.tsx';
@@ -18,6 +19,7 @@ const STEPS: readonly AarrrStepName[] = ['acquisition', 'activation', 'retention
 export function LifecyclePage() {
   const { t, lang } = useI18n();
   const { segment, setSegment, save } = useSegmentReport('lifecycle', t('analytics.tab.lifecycle'));
+  const dictionary = useDictionary();
   const distribution = useLoad((signal) => lifecycleApi.distribution({ segment }, signal), [segment]);
   const timeInStage = useLoad((signal) => lifecycleApi.timeInStage({ segment }, signal), [segment]);
   const aarrr = useLoad((signal) => lifecycleApi.aarrr({ segment }, signal), [segment]);
@@ -130,7 +132,9 @@ export function LifecyclePage() {
           )
         }
         meta={{
-          definition: t('analytics.lifecycle.distribution.definition'),
+          definition: t('analytics.lifecycle.distribution.definition', {
+            tag: dictionary.displayName('tag', 'lifecycle_stage'),
+          }),
           window: d
             ? t('analytics.lifecycle.distribution.window', { from: d.from, to: d.to, days: d.points.length })
             : '—',

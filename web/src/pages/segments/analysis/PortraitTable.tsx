@@ -1,6 +1,7 @@
 import { Table, Tooltip, Typography } from 'antd';
 import type { Analysis } from '../../../api/segments.ts';
 import { formatPercent } from '../../../format.ts';
+import { useDictionary } from '../../../dictionary/useDictionary.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { pick } from '../../../i18n/pick.ts';
 
@@ -9,6 +10,7 @@ type Row = Analysis['portrait'][number];
 /** The tag values that set the group apart: group share against the bank's, and TGI = 100 × group / base. */
 export function PortraitTable({ rows }: { rows: Analysis['portrait'] }) {
   const { t, lang } = useI18n();
+  const dictionary = useDictionary();
   const max = Math.max(200, ...rows.map((r) => r.tgi));
   return (
     <Table<Row>
@@ -20,7 +22,7 @@ export function PortraitTable({ rows }: { rows: Analysis['portrait'] }) {
         {
           title: t('analysis.portraitTag'),
           key: 'tag',
-          render: (_: unknown, r) => pick(r.name, lang) || r.tag,
+          render: (_: unknown, r) => dictionary.nameOr('tag', r.tag, r.name),
         },
         {
           title: t('analysis.portraitValue'),

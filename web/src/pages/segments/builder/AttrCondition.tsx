@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Input, InputNumber, Select } from 'antd';
 import type { AttrOp, AttrRule, Rule, Scalar } from '../../../api/rule.ts';
 import type { AttrType } from '../../../api/segments.ts';
+import { keyedPicker } from '../../../dictionary/keyedPicker.tsx';
 import { useDictionary } from '../../../dictionary/useDictionary.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { coerce, defaultValue, OPS_BY_TYPE, valueForOp } from './attrValues.ts';
@@ -137,14 +138,12 @@ export function AttrCondition({ rule, onChange }: { rule: AttrRule; onChange: (r
   return (
     <>
       <Select<string>
-        showSearch={{ optionFilterProp: 'label' }}
+        {...keyedPicker(
+          catalogue.attributes.map((a) => ({ key: a.name, label: attrLabel(a.name, t, dictionary) })),
+        )}
         placeholder={t('builder.attr.pick')}
         value={rule.attr || undefined}
         onChange={setAttr}
-        options={catalogue.attributes.map((a) => ({
-          value: a.name,
-          label: attrLabel(a.name, t, dictionary),
-        }))}
         style={{ width: 220 }}
         popupMatchSelectWidth={false}
         data-testid="cond-attr-name"

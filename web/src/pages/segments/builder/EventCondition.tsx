@@ -1,5 +1,6 @@
 import { Input, InputNumber, Select, Space, Typography } from 'antd';
 import type { Bounds, EventRule, Rule } from '../../../api/rule.ts';
+import { keyedPicker } from '../../../dictionary/keyedPicker.tsx';
 import { useDictionary } from '../../../dictionary/useDictionary.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { BoundsInput } from './BoundsInput.tsx';
@@ -49,11 +50,12 @@ export function EventCondition({ rule, onChange }: { rule: EventRule; onChange: 
     <Space orientation="vertical" size={8} style={{ flex: 1, minWidth: 0 }}>
       <Space wrap size={8}>
         <Select<string>
-          showSearch={{ optionFilterProp: 'label' }}
+          {...keyedPicker(
+            catalogue.events.map((e) => ({ key: e.name, label: eventLabel(e.name, t, dictionary) })),
+          )}
           placeholder={t('builder.event.pick')}
           value={rule.event || undefined}
           onChange={(name) => set({ event: name, where: undefined })}
-          options={catalogue.events.map((e) => ({ value: e.name, label: eventLabel(e.name, t, dictionary) }))}
           style={{ width: 220 }}
           popupMatchSelectWidth={false}
           data-testid="cond-event-name"

@@ -7,14 +7,14 @@ function known(key: string): key is MessageKey {
 }
 
 /**
- * A customer attribute's picker label: its display name from the data dictionary, with the column name after it
- * (the builder's options are searched by either); the i18n label when the dictionary does not name it.
+ * A customer attribute's display name from the data dictionary; the i18n label when the dictionary does not name it
+ * (pickers show the column name only as a raw hint, see keyedPicker).
  */
 export function attrLabel(name: string, t: Translate, dictionary?: Dictionary): string {
   const shown = dictionary?.displayName('attribute', name) ?? name;
-  if (shown !== name) return `${shown} (${name})`;
+  if (shown !== name) return shown;
   const key = `attr.${name}`;
-  return known(key) ? `${t(key)} (${name})` : name;
+  return known(key) ? t(key) : name;
 }
 
 /** A product category's name in the UI language. */
@@ -23,10 +23,10 @@ export function holdingLabel(category: string, t: Translate): string {
   return known(key) ? t(key) : category;
 }
 
-/** A behaviour event's picker label: its display name from the data dictionary, with its raw name. */
+/** A behaviour event's display name from the data dictionary; the i18n label when the dictionary does not name it. */
 export function eventLabel(name: string, t: Translate, dictionary?: Dictionary): string {
   const shown = dictionary?.displayName('event', name) ?? name;
-  if (shown !== name) return `${shown} (${name})`;
+  if (shown !== name) return shown;
   const key = `event.${name}`;
-  return known(key) ? `${t(key)} (${name})` : name;
+  return known(key) ? t(key) : name;
 }
