@@ -37,10 +37,10 @@ describe.skipIf(!HAVE_CHROMIUM)('event funnels tab', () => {
   it('runs a three-step funnel built in the step editor and shows the API figures', async () => {
     await page.goto(`${d.base}/analytics/funnels`);
     await page.getByTestId('funnel-form').waitFor({ timeout: 20_000 });
-    await choose(page, page.getByTestId('funnel-step-select-1'), /^view_product$/);
+    await choose(page, page.getByTestId('funnel-step-select-1'), /^浏览产品$/);
     await choose(page, page.getByTestId('funnel-step-select-2'), /^read_article$/);
     await page.getByTestId('funnel-add-step').click();
-    await choose(page, page.getByTestId('funnel-step-select-3'), /^purchase$/);
+    await choose(page, page.getByTestId('funnel-step-select-3'), /^购买$/);
     await page.getByTestId('funnel-window').fill('14');
     const from = await page.getByTestId('funnel-from').inputValue();
     const to = await page.getByTestId('funnel-to').inputValue();
@@ -60,7 +60,7 @@ describe.skipIf(!HAVE_CHROMIUM)('event funnels tab', () => {
     expect(shown).toEqual(api.body.overall.steps.map((s) => s.customers));
     expect(shown[0]).toBeGreaterThan(0);
     const meta = await page.getByTestId('funnel-result').getByTestId('analysis-meta').textContent();
-    expect(meta).toContain('view_product → read_article → purchase');
+    expect(meta).toContain('浏览产品 → read_article → 购买'); // display names from the data dictionary
     expect(meta).toContain(from);
     expect(meta).toContain(to);
     await page.getByTestId('funnel-result').getByTestId('analysis-freshness').waitFor();
@@ -77,8 +77,8 @@ describe.skipIf(!HAVE_CHROMIUM)('event funnels tab', () => {
     const i = Number(latest?.i);
     await page.goto(`${d.base}/analytics/funnels`);
     await page.getByTestId('funnel-form').waitFor({ timeout: 20_000 });
-    await choose(page, page.getByTestId('funnel-step-select-1'), /^view_product$/);
-    await choose(page, page.getByTestId('funnel-step-select-2'), /^purchase$/);
+    await choose(page, page.getByTestId('funnel-step-select-1'), /^浏览产品$/);
+    await choose(page, page.getByTestId('funnel-step-select-2'), /^购买$/);
     await page.getByTestId('funnel-add-filter-1').click();
     await choose(page, page.getByTestId('funnel-filter-property-1-1'), /^i$/);
     await page.getByTestId('funnel-filter-value-1-1').fill(String(i));
@@ -106,7 +106,7 @@ describe.skipIf(!HAVE_CHROMIUM)('event funnels tab', () => {
     const notice = page.getByTestId('funnel-result').getByTestId('not-enough-data');
     await notice.waitFor({ timeout: 20_000 });
     // In the page's language (Chinese here), built from the definition the page sent.
-    expect(await notice.textContent()).toContain('2001-01-01 至 2001-01-31没有客户发生“view_product”');
+    expect(await notice.textContent()).toContain('2001-01-01 至 2001-01-31没有客户发生“浏览产品”');
   });
 });
 

@@ -54,8 +54,8 @@ describe.skipIf(!HAVE_CHROMIUM)('saved reports and dashboards', () => {
   it('saves a funnel as a report, adds it to a dashboard with its freshness, and reopens it (zh-CN)', async () => {
     await page.goto(`${d.base}/analytics/funnels`);
     await page.getByTestId('funnel-form').waitFor({ timeout: 20_000 });
-    await choose(page, page.getByTestId('funnel-step-select-1'), /^view_product$/);
-    await choose(page, page.getByTestId('funnel-step-select-2'), /^purchase$/);
+    await choose(page, page.getByTestId('funnel-step-select-1'), /^浏览产品$/);
+    await choose(page, page.getByTestId('funnel-step-select-2'), /^购买$/);
     await page.getByTestId('funnel-run').click();
     await page.getByTestId('funnel-table').waitFor({ timeout: 20_000 });
     const shown = await values('funnel-customers');
@@ -105,8 +105,8 @@ describe.skipIf(!HAVE_CHROMIUM)('saved reports and dashboards', () => {
     await card.getByTestId('card-open').click();
     await page.getByTestId('funnel-table').waitFor({ timeout: 20_000 });
     expect(new URL(page.url()).pathname).toBe('/analytics/funnels');
-    expect(await page.getByTestId('funnel-step-select-1').innerText()).toContain('view_product');
-    expect(await page.getByTestId('funnel-step-select-2').innerText()).toContain('purchase');
+    expect(await page.getByTestId('funnel-step-select-1').innerText()).toContain('浏览产品');
+    expect(await page.getByTestId('funnel-step-select-2').innerText()).toContain('购买');
     expect(await page.getByTestId('funnel-from').inputValue()).toBe(saved.body.definition.from);
     expect(await values('funnel-customers')).toEqual(shown);
   });
