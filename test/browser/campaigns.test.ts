@@ -34,6 +34,7 @@ import {
   signIn,
   startDashboard,
   type Dashboard,
+  chooseKey,
 } from './harness.ts';
 
 const AUTHOR = { username: 'author1', role: 'analyst' as const, password: 'author-pass-1' };
@@ -345,7 +346,7 @@ describe.skipIf(!HAVE_CHROMIUM)('campaigns in the dashboard', () => {
     await page.goto(`${d.base}/campaigns/new`);
     await page.getByTestId('audience-kind').getByText('按规则').click();
     await addCondition(page, '$', 'tag');
-    await choose(page, node('$.all[0]').getByTestId('cond-tag-key'), 'aum_tier');
+    await chooseKey(page, node('$.all[0]').getByTestId('cond-tag-key'), 'aum_tier');
     await choose(page, node('$.all[0]').getByTestId('cond-tag-values'), '金卡');
     await choose(page, node('$.all[0]').getByTestId('cond-tag-values'), '白金卡');
     await page.keyboard.press('Escape');

@@ -3,7 +3,15 @@
 // retention table on a saved customer group; a key-factors analysis built with the pickers only (no JSON typed).
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiJson, choose, HAVE_CHROMIUM, signIn, startDashboard, type Dashboard } from './harness.ts';
+import {
+  apiJson,
+  choose,
+  HAVE_CHROMIUM,
+  signIn,
+  startDashboard,
+  type Dashboard,
+  chooseKey,
+} from './harness.ts';
 
 const PASSWORD = 'analyst-pass-1';
 const GROUP = { id: 'tagged', name: 'Tagged customers' };
@@ -172,7 +180,7 @@ describe.skipIf(!HAVE_CHROMIUM)('saved reports and dashboards', () => {
     await page.getByTestId('drivers-outcome').waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('drivers').locator('textarea').count()).toBe(0);
     // the default example is a value of a tag present in the data; choose the tag and value on screen
-    await choose(page, page.getByTestId('drivers-outcome').getByTestId('cond-tag-key'), 'aum_tier');
+    await chooseKey(page, page.getByTestId('drivers-outcome').getByTestId('cond-tag-key'), 'aum_tier');
     const tagValues = page.getByTestId('drivers-outcome').getByTestId('cond-tag-values');
     if ((await tagValues.locator('.ant-select-selection-item').count()) === 0) {
       await choose(page, tagValues, /.+/);

@@ -81,7 +81,7 @@ describe.skipIf(!HAVE_CHROMIUM)('segment builder in Chromium', () => {
 
   it('counts a tag condition live, equal to the API preview', async () => {
     await add('$', 'tag');
-    await choose(page, node('$.all[0]').getByTestId('cond-tag-key'), 'aum_tier');
+    await chooseKey(page, node('$.all[0]').getByTestId('cond-tag-key'), 'aum_tier');
     await choose(page, node('$.all[0]').getByTestId('cond-tag-values'), '金卡');
     await choose(page, node('$.all[0]').getByTestId('cond-tag-values'), '白金卡');
     await page.keyboard.press('Escape');
