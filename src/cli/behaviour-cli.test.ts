@@ -199,6 +199,7 @@ describe('flywheel analyze funnel, retention, churn', () => {
         period: '2026-11-09',
         periodEnd: '2026-11-15',
         complete: true,
+        enoughHistory: true,
         atRisk: 4,
         churned: 3,
         churnRate: 0.75,
