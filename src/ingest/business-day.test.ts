@@ -75,7 +75,7 @@ describe('importing events with bare days', () => {
       { db: store.db, events, timeZone: clock.timeZone },
       'days',
     );
-    expect(fast).toEqual({ ok: true, value: { read: 2, inserted: 2, updated: 0, unchanged: 0 } });
+    expect(fast).toMatchObject({ ok: true, value: { read: 2, inserted: 2, updated: 0, unchanged: 0 } });
     // A converted column needs the row path (the engine path takes columns as they are).
     const byRow = await runImport(
       {
