@@ -263,7 +263,6 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium', () => {
     for (const [area, words] of [
       ['media', '溢出增益'],
       ['acquisition', 'RTA'],
-      ['data', '逐行错误'],
     ] as const) {
       await page.getByTestId(`nav-${area}`).click();
       const placeholder = page.getByTestId('coming-soon');
@@ -272,7 +271,8 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium', () => {
       expect(await placeholder.innerText()).toContain('即将推出');
       expect(await page.getByTestId('coming-description').innerText()).toContain(words);
     }
-    expect(new URL(page.url()).pathname).toBe('/data');
+    // Loading data is for whoever may ingest (admins): the area is not in an analyst's navigation.
+    expect(await page.getByTestId('nav-data').count()).toBe(0);
     // The Admin area is built, and hidden from an analyst (no users, keys or audit permission).
     expect(await page.getByTestId('nav-admin').count()).toBe(0);
     await page.screenshot({ path: '.tmp/coming-soon.png' });
@@ -282,7 +282,6 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium', () => {
     expect(await page.getByTestId('coming-soon').count()).toBe(0);
     await page.goBack();
     await page.goBack();
-    await expect.poll(() => new URL(page.url()).pathname).toBe('/acquisition');
     await page.getByTestId('nav-overview').click();
     await page.getByTestId('overview-customers').waitFor();
   });
