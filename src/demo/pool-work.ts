@@ -4,6 +4,7 @@
 // contacts carry external ids, so seeding twice changes nothing.
 import { sql, type Kysely } from 'kysely';
 import type { Clock } from '../shared/clock.ts';
+import { calendarDayNumber, dayOfNumber } from '../shared/day.ts';
 import type { Database } from '../store/operational/database.ts';
 import type { InteractionChannel, InteractionOutcome } from '../store/operational/pool-tables.ts';
 import { logInteractions, type InteractionInput } from '../pool/interactions.ts';
@@ -43,9 +44,6 @@ interface Candidate {
   readonly calls_allowed: boolean;
 }
 
-const dayNumber = (day: string) => Date.parse(`${day}T00:00:00Z`) / 86_400_000;
-const isoDay = (n: number) => new Date(n * 86_400_000).toISOString().slice(0, 10);
-
 /** A contact on a channel the customer allows: a call with phone consent, a chat with a WeCom friend, else a visit. */
 function contactOf(c: Candidate, rng: Rng, asOfDay: number, k: number): InteractionInput {
   const channel: InteractionChannel =
@@ -71,7 +69,7 @@ function contactOf(c: Candidate, rng: Rng, asOfDay: number, k: number): Interact
     at: new Date(beijingMs(day, 9 * 3600 + rng.int(0, 8.5 * 3600))).toISOString(),
     staffId: c.manager_id,
     externalId: `demo-contact-${c.id}-${k}`,
-    followUpOn: followUp === null ? null : isoDay(followUp),
+    followUpOn: followUp === null ? null : dayOfNumber(followUp),
   };
 }
 
@@ -88,7 +86,8 @@ export async function seedDemoPoolWork(
       from customers c join customer_owners o on o.customer_id = c.id
      where o.manager_id is not null and c.id % ${SAMPLE_EVERY} = 0
      order by c.id`.execute(deps.db);
-  const asOfDay = dayNumber(asOf);
+  const asOfDay = calendarDayNumber(asOf);
+  if (asOfDay === undefined) throw new Error(`demo pool work: not a day: ${asOf}`);
   const rows: InteractionInput[] = [];
   for (const c of candidates.rows) {
     const rng = Rng.for(seed, 'pool-work', c.id);
