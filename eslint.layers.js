@@ -21,6 +21,9 @@ const ROOMS = [
   'pool',
   'analytics',
   'campaigns',
+  // Saved reports and dashboards: what a user chose to look at again, shared by role; on the kernel only (the
+  // analyses they name run through the API, which checks the viewer's scope each time).
+  'reports',
   'demo',
   'api',
   'server',
@@ -54,6 +57,7 @@ const MAY = {
   // Operations act on customers: content, the contact policy, campaigns and their delivery; results measure lift
   // with the experiment statistics of analytics.
   campaigns: [...KERNEL, 'dictionary', 'segments', 'tags', 'customers', 'pool', 'analytics'],
+  reports: [...KERNEL],
   demo: [...KERNEL, ...DOMAINS.filter((d) => d !== 'demo')],
   api: [...KERNEL, ...DOMAINS],
   server: [...KERNEL, ...DOMAINS, 'api'],

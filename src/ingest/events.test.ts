@@ -221,19 +221,22 @@ describe('engine path (clean NDJSON on chDB)', () => {
       { db: store.db, events, timeZone: 'Asia/Shanghai' },
       't1',
     );
-    expect(first).toEqual({ ok: true, value: { read: 2, inserted: 2, updated: 0, unchanged: 0 } });
+    expect(first).toEqual({
+      ok: true,
+      value: { read: 2, inserted: 2, updated: 0, unchanged: 0, eventNames: ['login'] },
+    });
     expect(
       await loadEventsFast(path, parsed, { db: store.db, events, timeZone: 'Asia/Shanghai' }, 't2'),
     ).toEqual({
       ok: true,
-      value: { read: 2, inserted: 0, updated: 0, unchanged: 2 },
+      value: { read: 2, inserted: 0, updated: 0, unchanged: 2, eventNames: ['login'] },
     });
     const changed = file('fast2.ndjson', rows(T + 5));
     expect(
       await loadEventsFast(changed, parsed, { db: store.db, events, timeZone: 'Asia/Shanghai' }, 't3'),
     ).toEqual({
       ok: true,
-      value: { read: 2, inserted: 0, updated: 1, unchanged: 1 },
+      value: { read: 2, inserted: 0, updated: 1, unchanged: 1, eventNames: ['login'] },
     });
     const stored = await events.query<{ event_id: string; customer_id: number; time: string }>(
       "SELECT event_id, customer_id, time FROM events_dedup WHERE event_id IN ('f1', 'f2') ORDER BY event_id",

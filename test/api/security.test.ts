@@ -120,6 +120,11 @@ interface Fixture {
     toPause: [number, number];
     toResume: [number, number];
   };
+  /**
+   * Saved reports and dashboards of the analyst: `shared` with branch heads, `private` to the analyst, and two each
+   * to delete (the admin's and the analyst's own).
+   */
+  saved: Record<'reports' | 'dashboards', { shared: number; private: number; deletes: [number, number] }>;
 }
 
 /** One request of the table and what it must answer. */
@@ -732,6 +737,21 @@ const ROUTES: Record<string, (f: Fixture) => Case[]> = {
     adminOnly('/v1/dictionary/event/app_open', { name: { zh: '打开应用', en: 'Opened the app' } }),
   'POST /v1/dictionary/import': () =>
     adminOnly('/v1/dictionary/import', { csv: 'kind,key,name_zh,name_en\nattribute,tier,等级,Tier\n' }),
+
+  // Saved reports and dashboards: every role lists what is shared with it (customers.read); saving needs
+  // analytics.read (not an account manager's); one not shared with the caller is 404 (an admin sees all); only the
+  // owner or an admin changes or deletes one (403 to a role that sees it).
+  ...savedRoutes('reports', (who) => ({
+    name: `Report of ${who}`,
+    kind: 'funnel',
+    definition: REPORT_FUNNEL,
+    sharedRoles: ['branch_head'],
+  })),
+  ...savedRoutes('dashboards', (who) => ({
+    name: `Dashboard of ${who}`,
+    sharedRoles: ['branch_head'],
+    cards: [],
+  })),
   // A product's role is head office's (products.write: admin).
   'PATCH /v1/products/{id}': () => adminOnly('/v1/products/TD-1Y', { role: 'traffic' }),
   'POST /v1/content/preview': () => wholeBank('/v1/content/preview', { draft: brandPost, customerNo: MINE }),
@@ -803,6 +823,50 @@ const ROUTES: Record<string, (f: Fixture) => Case[]> = {
       am1: 403,
     }),
 };
+
+const REPORT_FUNNEL = {
+  steps: [{ event: 'app_open' }, { event: 'purchase' }],
+  window: { days: 7 },
+  from: '2026-10-01',
+  to: '2026-10-31',
+};
+
+/** The five routes of saved reports or dashboards, as the analyst saved them (Fixture.saved). */
+function savedRoutes(
+  kind: 'reports' | 'dashboards',
+  input: (who: Who) => unknown,
+): Record<string, (f: Fixture) => Case[]> {
+  const base = `/v1/${kind}`;
+  const shared = (f: Fixture) => `${base}/${f.saved[kind].shared}`;
+  return {
+    [`GET ${base}`]: () => everyone(base, { admin: 200, analyst: 200, bhA: 200, am1: 200 }),
+    [`POST ${base}`]: () => everyone(base, { admin: 200, analyst: 200, bhA: 200, am1: 403 }, input),
+    [`GET ${base}/{id}`]: (f) => [
+      ...everyone(shared(f), { admin: 200, analyst: 200, bhA: 200, am1: 404 }),
+      { as: 'bhA', url: `${base}/${f.saved[kind].private}`, status: 404 },
+      { as: 'admin', url: `${base}/${f.saved[kind].private}`, status: 200 },
+      { as: 'analyst', url: `${base}/2147483647`, status: 404 },
+    ],
+    [`PUT ${base}/{id}`]: (f) => [
+      ...everyone(shared(f), { admin: 200, analyst: 200, bhA: 403, am1: 403 }, input),
+      { as: 'bhA', url: `${base}/${f.saved[kind].private}`, body: input('bhA'), status: 404 },
+    ],
+    [`DELETE ${base}/{id}`]: (f) => [
+      ...byRole(
+        (who) =>
+          who === 'admin' || who === 'analyst'
+            ? `${base}/${f.saved[kind].deletes[who === 'admin' ? 0 : 1]}`
+            : shared(f),
+        {
+          admin: 200,
+          analyst: 200,
+          bhA: 403,
+          am1: 403,
+        },
+      ),
+    ],
+  };
+}
 
 /** The same request by every role, each on its own target (a state change one role's call would use up). */
 function byRole(url: (who: Who) => string, statuses: Statuses): Case[] {
@@ -1155,7 +1219,38 @@ for (const engine of engines) {
         customerNo: OTHER_BRANCH,
         reason: 'legal hold',
       });
-      fixture = { task: first(tasks, 'task'), reminder, jobs, rules, accounts, content, campaigns };
+      // The analyst's saved reports and dashboards (a dashboard of the shared report, to show it is whole).
+      const savedReport = async (sharedRoles: string[]) =>
+        (
+          await as('analyst', 'POST', '/v1/reports', {
+            name: 'Saved',
+            kind: 'funnel',
+            definition: REPORT_FUNNEL,
+            sharedRoles,
+          })
+        ).id as number;
+      const reportIds = {
+        shared: await savedReport(['branch_head']),
+        private: await savedReport([]),
+        deletes: [await savedReport([]), await savedReport([])] as [number, number],
+      };
+      const savedDashboard = async (sharedRoles: string[]) =>
+        (
+          await as('analyst', 'POST', '/v1/dashboards', {
+            name: 'Saved',
+            sharedRoles,
+            cards: [{ reportId: reportIds.shared, size: 'half' }],
+          })
+        ).id as number;
+      const saved = {
+        reports: reportIds,
+        dashboards: {
+          shared: await savedDashboard(['branch_head']),
+          private: await savedDashboard([]),
+          deletes: [await savedDashboard([]), await savedDashboard([])] as [number, number],
+        },
+      };
+      fixture = { task: first(tasks, 'task'), reminder, jobs, rules, accounts, content, campaigns, saved };
     }, 60_000);
 
     afterAll(async () => t?.close());
