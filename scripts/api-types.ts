@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
 import * as prettier from 'prettier';
-import { jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { transformOpenApi } from '../src/api/openapi.ts';
 import { globalRegistry } from 'zod';
 import { orgNode } from '../src/api/routes/pool-schemas.ts';
 import { createTestApp } from '../test/support/app.ts';
@@ -22,15 +22,18 @@ export async function openApiDocument(): Promise<OpenAPI3> {
   // A recursive schema used inline loses its definition in the server's document today (a `$ref` to a component
   // that is not there: fastify-type-provider-zod needs it registered with an id, and the components written).
   // Until the server does both, the document is completed here; once it does, this changes nothing.
-  for (const [schema, id] of RECURSIVE)
-    if (!globalRegistry.get(schema)?.id) globalRegistry.add(schema, { id });
+  // The registration is undone afterwards: the test suite shares its module graph between files, and a registry
+  // left changed would change the document every later app answers.
+  const added = RECURSIVE.filter(([schema]) => !globalRegistry.get(schema)?.id);
+  for (const [schema, id] of added) globalRegistry.add(schema, { id });
   const t = await createTestApp();
   try {
     const document = t.app.swagger();
     if (!('openapi' in document)) throw new Error('the app answers a Swagger 2 document, not OpenAPI 3');
-    return jsonSchemaTransformObject({ openapiObject: document }) as OpenAPI3;
+    return transformOpenApi({ openapiObject: document }) as OpenAPI3;
   } finally {
     await t.close();
+    for (const [schema] of added) globalRegistry.remove(schema);
   }
 }
 

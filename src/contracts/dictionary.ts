@@ -37,12 +37,15 @@ const bilingualText = (max: number, min = 0) =>
 export const DictionaryKey = text().trim().min(1).max(DICTIONARY_LIMITS.key);
 
 /** One entry as the dictionary answers it. */
+// Strict objects: the answer's form and a request's form are then the same, one component in the OpenAPI document.
 export const DictionaryEntry = z
-  .object({
+  .strictObject({
     kind: DictionaryKind,
     key: z.string(),
-    name: z.object({ zh: z.string(), en: z.string() }).describe('display names; empty when not named yet'),
-    description: z.object({ zh: z.string(), en: z.string() }),
+    name: z
+      .strictObject({ zh: z.string(), en: z.string() })
+      .describe('display names; empty when not named yet'),
+    description: z.strictObject({ zh: z.string(), en: z.string() }),
     unit: z.string().describe('e.g. CNY, %, days; empty when the value has none'),
     needsNaming: z.boolean().describe('first seen through ingestion and not named by anyone yet'),
     origin: DictionaryOrigin,

@@ -98,7 +98,8 @@ describe.skipIf(!HAVE_CHROMIUM)('segment builder in Chromium', () => {
     await add('$', 'attr');
     const attr = node('$.all[1]');
     await chooseKey(page, attr.getByTestId('cond-attr-name'), 'customer_since');
-    await expect.poll(() => attr.locator('input[type="date"]').count()).toBe(1);
+    // A day attribute takes the calendar picker (ISO days in both languages).
+    await expect.poll(() => attr.locator('.ant-picker').count()).toBe(1);
     await chooseKey(page, attr.getByTestId('cond-attr-name'), 'payroll');
     // The operator list follows the attribute once the page re-renders: poll rather than read it once.
     await expect

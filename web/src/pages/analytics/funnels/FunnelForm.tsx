@@ -7,6 +7,7 @@ import { bankDay, shiftDate } from '../../../format.ts';
 import { useDictionary, type Dictionary } from '../../../dictionary/useDictionary.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import type { Breakdown, EventCatalogue, FunnelRequest } from './api.ts';
+import { DayPicker } from '../../../components/DayPicker.tsx';
 
 /** A breakdown as one select value: '', 'property:month', 'tag:aum_tier', 'attribute:city', 'segment:id'. */
 export function breakdownOf(value: string): Breakdown | undefined {
@@ -265,15 +266,10 @@ export function FunnelForm(props: {
             />
           </Form.Item>
           <Form.Item label={t('analytics.funnels.from')}>
-            <Input
-              type="date"
-              value={from}
-              onChange={(e) => setFrom(e.target.value)}
-              data-testid="funnel-from"
-            />
+            <DayPicker value={from} onChange={setFrom} maxDay={to || undefined} data-testid="funnel-from" />
           </Form.Item>
           <Form.Item label={t('analytics.funnels.to')}>
-            <Input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="funnel-to" />
+            <DayPicker value={to} onChange={setTo} minDay={from || undefined} data-testid="funnel-to" />
           </Form.Item>
           <Form.Item label={t('analytics.funnels.population')}>
             <Select

@@ -1,5 +1,5 @@
 import { PlayCircleOutlined } from '@ant-design/icons';
-import { Button, Card, Form, Input, InputNumber, Select, Space } from 'antd';
+import { Button, Card, Form, InputNumber, Select, Space } from 'antd';
 import { useState } from 'react';
 import type { SegmentCatalogue } from '../../../api/segments.ts';
 import { useMe } from '../../../auth/session.tsx';
@@ -8,6 +8,7 @@ import { useDictionary } from '../../../dictionary/useDictionary.tsx';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import type { ChurnRequest, EventCatalogue, Period, RetentionRequest } from '../funnels/api.ts';
 import { breakdownOf, breakdownOptions, breakdownValue, populationValue } from '../funnels/FunnelForm.tsx';
+import { DayPicker } from '../../../components/DayPicker.tsx';
 
 /** What the page runs: the retention table and the churn trend, over the same dates and period. */
 export interface RetentionQuery {
@@ -143,20 +144,15 @@ export function RetentionForm(props: {
             <InputNumber min={1} max={60} value={periods} onChange={(v) => setPeriods(v ?? 12)} />
           </Form.Item>
           <Form.Item label={t('analytics.retention.from')}>
-            <Input
-              type="date"
+            <DayPicker
               value={from}
-              onChange={(e) => setFrom(e.target.value)}
+              onChange={setFrom}
+              maxDay={to || undefined}
               data-testid="retention-from"
             />
           </Form.Item>
           <Form.Item label={t('analytics.retention.to')}>
-            <Input
-              type="date"
-              value={to}
-              onChange={(e) => setTo(e.target.value)}
-              data-testid="retention-to"
-            />
+            <DayPicker value={to} onChange={setTo} minDay={from || undefined} data-testid="retention-to" />
           </Form.Item>
           <Form.Item label={t('analytics.funnels.population')}>
             <Select

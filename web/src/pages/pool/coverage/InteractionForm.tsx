@@ -11,6 +11,7 @@ import {
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { label } from '../labels.ts';
 import { useSubmit } from '../../../components/useSubmit.ts';
+import { DayPicker } from '../../../components/DayPicker.tsx';
 
 interface Values {
   customerNo: string;
@@ -153,7 +154,7 @@ export function InteractionForm(props: { customerNo?: string; onLogged: (taskId:
         <Input data-testid="interaction-next" />
       </Form.Item>
       <Form.Item name="followUpOn" label={t('interaction.followUp')} help={t('interaction.followUpHelp')}>
-        <Input type="date" style={{ maxWidth: 200 }} data-testid="interaction-follow-up" />
+        <DayPicker data-testid="interaction-follow-up" />
       </Form.Item>
       <Button type="primary" htmlType="submit" loading={busy} data-testid="interaction-save">
         {t('interaction.save')}

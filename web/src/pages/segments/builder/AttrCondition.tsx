@@ -8,6 +8,7 @@ import { useI18n } from '../../../i18n/i18n.tsx';
 import { coerce, defaultValue, OPS_BY_TYPE, valueForOp } from './attrValues.ts';
 import { useBuilder } from './context.ts';
 import { attrLabel } from './labels.ts';
+import { DayPicker } from '../../../components/DayPicker.tsx';
 
 /** A customer attribute compared with a value; the op list and the inputs follow the attribute's type. */
 export function AttrCondition({ rule, onChange }: { rule: AttrRule; onChange: (r: Rule) => void }) {
@@ -40,11 +41,9 @@ export function AttrCondition({ rule, onChange }: { rule: AttrRule; onChange: (r
       );
     if (type === 'date')
       return (
-        <Input
-          type="date"
+        <DayPicker
           value={typeof value === 'string' ? value : ''}
-          onChange={(e) => onValue(e.target.value || null)}
-          style={{ width: 160 }}
+          onChange={(day) => onValue(day || null)}
           data-testid={testId}
         />
       );

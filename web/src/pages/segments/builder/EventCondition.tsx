@@ -1,4 +1,4 @@
-import { Input, InputNumber, Select, Space, Typography } from 'antd';
+import { InputNumber, Select, Space, Typography } from 'antd';
 import type { Bounds, EventRule, Rule } from '../../../api/rule.ts';
 import { keyedPicker } from '../../../dictionary/keyedPicker.tsx';
 import { useDictionary } from '../../../dictionary/useDictionary.tsx';
@@ -7,6 +7,7 @@ import { BoundsInput } from './BoundsInput.tsx';
 import { useBuilder } from './context.ts';
 import { eventLabel } from './labels.ts';
 import { WhereEditor } from './WhereEditor.tsx';
+import { DayPicker } from '../../../components/DayPicker.tsx';
 
 type Measure = 'count' | 'sum';
 type WindowMode = 'days' | 'range' | 'all';
@@ -127,18 +128,18 @@ export function EventCondition({ rule, onChange }: { rule: EventRule; onChange: 
         )}
         {windowMode === 'range' && (
           <>
-            <Input
-              type="date"
+            <DayPicker
               value={rule.from ?? ''}
-              onChange={(e) => set({ from: e.target.value })}
-              style={{ width: 160 }}
+              onChange={(day) => set({ from: day })}
+              maxDay={rule.to || undefined}
+              data-testid="cond-event-from"
             />
             <span>–</span>
-            <Input
-              type="date"
+            <DayPicker
               value={rule.to ?? ''}
-              onChange={(e) => set({ to: e.target.value })}
-              style={{ width: 160 }}
+              onChange={(day) => set({ to: day })}
+              minDay={rule.from || undefined}
+              data-testid="cond-event-to"
             />
           </>
         )}
