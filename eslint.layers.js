@@ -21,6 +21,9 @@ const ROOMS = [
   'pool',
   'analytics',
   'campaigns',
+  // WeCom (企业微信): the client and simulator of WeCom's server API, callbacks, friend sync, tags both ways, the
+  // handover's transfers and group messages as a channel — on the pool and the operations engine.
+  'wecom',
   // Saved reports and dashboards: what a user chose to look at again, shared by role; on the kernel only (the
   // analyses they name run through the API, which checks the viewer's scope each time).
   'reports',
@@ -57,6 +60,7 @@ const MAY = {
   // Operations act on customers: content, the contact policy, campaigns and their delivery; results measure lift
   // with the experiment statistics of analytics.
   campaigns: [...KERNEL, 'dictionary', 'segments', 'tags', 'customers', 'pool', 'analytics'],
+  wecom: [...KERNEL, 'dictionary', 'segments', 'tags', 'customers', 'pool', 'campaigns'],
   reports: [...KERNEL],
   demo: [...KERNEL, ...DOMAINS.filter((d) => d !== 'demo')],
   api: [...KERNEL, ...DOMAINS],

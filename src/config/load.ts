@@ -71,6 +71,15 @@ export function loadConfig(
         leaseMs: e.FLYWHEEL_WORKER_LEASE_SECONDS * 1000,
         tickMs: e.FLYWHEEL_WORKER_TICK_MS,
       }),
+      wecom: e.FLYWHEEL_WECOM_CORP_ID
+        ? Object.freeze({
+            corpId: e.FLYWHEEL_WECOM_CORP_ID,
+            secret: e.FLYWHEEL_WECOM_SECRET || undefined,
+            callbackToken: e.FLYWHEEL_WECOM_CALLBACK_TOKEN || undefined,
+            aesKey: e.FLYWHEEL_WECOM_AES_KEY || undefined,
+            baseUrl: e.FLYWHEEL_WECOM_BASE_URL.replace(/\/+$/, ''),
+          })
+        : undefined,
       smtp: e.FLYWHEEL_SMTP_HOST
         ? Object.freeze({
             host: e.FLYWHEEL_SMTP_HOST,

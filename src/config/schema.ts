@@ -90,6 +90,28 @@ export const configSchema = z.object({
   /** The bank's name as messages say it ({{ bank.name }}). */
   FLYWHEEL_BANK_NAME: z.string().trim().min(1).max(100).default('飞轮银行'),
   FLYWHEEL_SMTP_FROM: z.string().min(3).max(255).default('Flywheel <noreply@flywheel.local>'),
+  /** WeCom (企业微信): the enterprise's corp id; unset, the integration is off (the WeCom area says how to set it). */
+  FLYWHEEL_WECOM_CORP_ID: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine((v) => v === undefined || /^[A-Za-z0-9_-]{1,64}$/.test(v), {
+      message: 'a corp id is letters and digits',
+    }),
+  /** The customer-contact app's secret (access tokens); never logged, never answered by the API. */
+  FLYWHEEL_WECOM_SECRET: z.string().trim().max(256).optional(),
+  /** The callback Token and EncodingAESKey set in WeCom's admin console for the callback URL. */
+  FLYWHEEL_WECOM_CALLBACK_TOKEN: z.string().trim().max(64).optional(),
+  FLYWHEEL_WECOM_AES_KEY: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => v === undefined || v === '' || /^[A-Za-z0-9+/]{43}$/.test(v), {
+      message: 'an EncodingAESKey is 43 characters of base64 (A–Z, a–z, 0–9, + and /)',
+    }),
+  /** Where WeCom's server API answers: WeCom itself, a proxy, or the simulator (`flywheel wecom simulator`). */
+  FLYWHEEL_WECOM_BASE_URL: z.string().trim().url().default('https://qyapi.weixin.qq.com'),
 });
 
 /** Prefix of the environment variables holding channel signing secrets: FLYWHEEL_CHANNEL_SECRET_<NAME>. */
@@ -156,6 +178,19 @@ export interface Config {
         readonly user: string | undefined;
         readonly password: string | undefined;
         readonly from: string;
+      }
+    | undefined;
+  /**
+   * WeCom: undefined when no corp id is set. `secret`, `callbackToken` and `aesKey` are never logged or answered; a
+   * part left unset turns off what needs it (API calls need the secret, callbacks the token and key).
+   */
+  readonly wecom:
+    | {
+        readonly corpId: string;
+        readonly secret: string | undefined;
+        readonly callbackToken: string | undefined;
+        readonly aesKey: string | undefined;
+        readonly baseUrl: string;
       }
     | undefined;
   /** Channel signing secrets by name (FLYWHEEL_CHANNEL_SECRET_<NAME>); never logged, never stored. */
