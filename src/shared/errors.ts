@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'invalid_tag'
   | 'unknown_customers'
   | 'store_unavailable'
+  | 'wecom_unavailable'
   | 'internal';
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -40,6 +41,8 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   invalid_tag: 400,
   unknown_customers: 422,
   store_unavailable: 503,
+  // WeCom's server API did not answer usably after the client's retries (timeouts, garbage, blocked): try later.
+  wecom_unavailable: 503,
   internal: 500,
 };
 

@@ -7,6 +7,7 @@ import type { ExperimentTables } from './experiment-tables.ts';
 import type { FeedbackTables } from './feedback-tables.ts';
 import type { PoolTables } from './pool-tables.ts';
 import type { ReportTables } from './report-tables.ts';
+import type { WecomTransferTables } from './wecom-transfer-tables.ts';
 
 // Row shapes of the operational store, as Kysely sees them. Dates (`date`) are 'YYYY-MM-DD' strings,
 // numerics and bigints are JS numbers (see open.ts for the type parsers).
@@ -336,7 +337,8 @@ export interface Database
     CampaignTables,
     FeedbackTables,
     DictionaryTables,
-    ReportTables {
+    ReportTables,
+    WecomTransferTables {
   org_units: OrgUnitTable;
   staff: StaffTable;
   customers: CustomerTable;
