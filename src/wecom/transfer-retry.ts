@@ -50,7 +50,12 @@ export async function retryTransfer(
     if (taker.status !== 'active') return { ok: false, error: 'taker_departed' };
     const owned = (await countOwned(tx, [taker.id])).get(taker.id) ?? 0;
     if (owned >= taker.pool_capacity) return { ok: false, error: 'taker_at_limit' };
-    const change = { customerId: row.customer_id, from: row.takeover_userid, to: taker.id };
+    const owner = await tx
+      .selectFrom('customer_owners')
+      .select('manager_id')
+      .where('customer_id', '=', row.customer_id)
+      .executeTakeFirst();
+    const change = { customerId: row.customer_id, from: owner?.manager_id ?? null, to: taker.id };
     await writeOwnership(tx, [change], {
       kind: 'handover',
       source: 'handover',

@@ -208,6 +208,8 @@ const interaction = (customerNo: string) => ({
   summary: 'x',
   acknowledgedConsentWarning: true,
 });
+/** A retry of customer `n`'s refused WeCom transfer with another taker. */
+const retryTo = (n: number, takerId: string) => ({ customerNo: no(n), takerId });
 const TAKER: Record<string, string> = { AM1: 'AM2', AM2: 'AM1', AM3: 'AM5', AM4: 'AM2', AM5: 'AM3' };
 const handover = (fromManagerId: string) => ({
   fromManagerId,
@@ -570,6 +572,39 @@ const ROUTES: Record<string, (f: Fixture) => Case[]> = {
     { as: 'bhA', url: `/v1/handovers/${f.jobs.branchA}/export?lang=zh-CN`, status: 200 },
     { as: 'bhA', url: `/v1/handovers/${f.jobs.branchB}/export`, status: 404 },
     { as: 'am1', url: `/v1/handovers/${f.jobs.branchA}/export`, status: 403 },
+  ],
+  // A handover's WeCom transfers: the branch head's and the admin's (handover.run), 404 outside the scope.
+  'GET /v1/handovers/{id}/wecom': (f) => [
+    { as: 'anonymous', url: `/v1/handovers/${f.jobs.branchA}/wecom`, status: 401 },
+    { as: 'admin', url: `/v1/handovers/${f.jobs.branchB}/wecom`, status: 200 },
+    { as: 'analyst', url: `/v1/handovers/${f.jobs.branchA}/wecom`, status: 403 },
+    { as: 'bhA', url: `/v1/handovers/${f.jobs.branchA}/wecom?state=refused`, status: 200 },
+    { as: 'bhA', url: `/v1/handovers/${f.jobs.branchB}/wecom`, status: 404 },
+    { as: 'am1', url: `/v1/handovers/${f.jobs.branchA}/wecom`, status: 403 },
+  ],
+  'POST /v1/handovers/{id}/wecom/retry': (f) => [
+    {
+      as: 'anonymous',
+      url: `/v1/handovers/${f.jobs.branchA}/wecom/retry`,
+      body: retryTo(22, 'AM4'),
+      status: 401,
+    },
+    {
+      as: 'analyst',
+      url: `/v1/handovers/${f.jobs.branchA}/wecom/retry`,
+      body: retryTo(22, 'AM4'),
+      status: 403,
+    },
+    { as: 'am1', url: `/v1/handovers/${f.jobs.branchA}/wecom/retry`, body: retryTo(22, 'AM4'), status: 403 },
+    { as: 'bhA', url: `/v1/handovers/${f.jobs.branchB}/wecom/retry`, body: retryTo(37, 'AM4'), status: 404 },
+    { as: 'bhA', url: `/v1/handovers/${f.jobs.branchA}/wecom/retry`, body: retryTo(22, 'AM3'), status: 404 },
+    { as: 'bhA', url: `/v1/handovers/${f.jobs.branchA}/wecom/retry`, body: retryTo(22, 'AM4'), status: 200 },
+    {
+      as: 'admin',
+      url: `/v1/handovers/${f.jobs.branchB}/wecom/retry`,
+      body: retryTo(37, 'AM1'),
+      status: 200,
+    },
   ],
   'POST /v1/handovers/{id}/cancel': (f) => [
     { as: 'anonymous', url: `/v1/handovers/${f.jobs.branchA}/cancel`, status: 401 },
@@ -1136,6 +1171,24 @@ for (const engine of engines) {
         branchB: await job('AM3', 'AM5', [36, 37, 38]),
         branchBAdmin: await job('AM3', 'AM5', [39]),
       };
+      // A WeCom transfer of each job that the customer refused (the branch head retries it with another taker).
+      await db
+        .insertInto('wecom_transfers')
+        .values(
+          [[jobs.branchA, 22, 'AM2', 'AM1'] as const, [jobs.branchB, 37, 'AM3', 'AM5'] as const].map(
+            ([job_id, customer_id, giver, taker]) => ({
+              job_id,
+              customer_id,
+              external_userid: `wm_${customer_id}`,
+              handover_userid: giver,
+              takeover_userid: taker,
+              kind: 'employed' as const,
+              state: 'refused' as const,
+              reason: 'refused',
+            }),
+          ),
+        )
+        .execute();
 
       const tasks = await db
         .selectFrom('tasks')

@@ -1,6 +1,7 @@
 import { HandoverRunner } from '../../pool/handover/runner.ts';
 import type { RouteContext, ZodApi } from '../http.ts';
 import { registerPoolCustomerRoutes } from './pool-customers.ts';
+import { registerHandoverWecomRoutes } from './handover-wecom.ts';
 import { registerHandoverRoutes } from './pool-handovers.ts';
 import { registerPoolOrgRoutes } from './pool-org.ts';
 import { registerPoolWorkRoutes } from './pool-work.ts';
@@ -17,5 +18,6 @@ export function registerPoolRoutes(api: ZodApi, ctx: RouteContext): void {
   registerPoolOrgRoutes(api, ctx);
   registerPoolCustomerRoutes(api, ctx);
   registerHandoverRoutes(api, ctx, runner);
+  registerHandoverWecomRoutes(api, ctx);
   registerPoolWorkRoutes(api, ctx);
 }
