@@ -23,3 +23,15 @@ export const handoversApi = {
   exportUrl: (id: number, lang: 'en-US' | 'zh-CN') => withQuery(`/v1/handovers/${id}/export`, { lang }),
   cancel: (id: number) => ok(client.POST('/v1/handovers/{id}/cancel', { params: { path: { id } } })),
 };
+
+export type WecomTransfers = Answer<'get', '/v1/handovers/{id}/wecom'>;
+export type WecomTransfer = WecomTransfers['items'][number];
+export type WecomTransferState = WecomTransfer['state'];
+
+/** A handover's WeCom transfers (src/api/routes/handover-wecom.ts) and the retry with another taker. */
+export const wecomTransfersApi = {
+  list: (id: number, query: Query<'get', '/v1/handovers/{id}/wecom'>, signal?: AbortSignal) =>
+    ok(client.GET('/v1/handovers/{id}/wecom', { params: { path: { id }, query }, signal })),
+  retry: (id: number, body: Body<'post', '/v1/handovers/{id}/wecom/retry'>) =>
+    ok(client.POST('/v1/handovers/{id}/wecom/retry', { params: { path: { id } }, body })),
+};

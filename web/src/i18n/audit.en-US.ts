@@ -40,6 +40,8 @@ export const auditEnUS = {
   'auditAction.handover.finish': 'Finished a handover',
   'auditAction.handover.cancel': 'Cancelled a handover',
   'auditAction.handover.wecom_result': 'WeCom handover result',
+  'auditAction.handover.wecom_transfer': 'WeCom transfer settled',
+  'auditAction.handover.wecom_retry': 'WeCom transfer given to another manager',
   'auditAction.import.customers': 'Imported customers',
   'auditAction.import.staff': 'Imported staff',
   'auditAction.ingest.profiles': 'Ingested customer profiles',

@@ -42,6 +42,8 @@ export const auditZhCN: Record<keyof typeof auditEnUS, string> = {
   'auditAction.handover.finish': '完成交接',
   'auditAction.handover.cancel': '取消交接',
   'auditAction.handover.wecom_result': '企业微信交接结果',
+  'auditAction.handover.wecom_transfer': '企业微信转接结果',
+  'auditAction.handover.wecom_retry': '企业微信转接改派',
   'auditAction.import.customers': '导入客户',
   'auditAction.import.staff': '导入员工',
   'auditAction.ingest.profiles': '接入客户资料',

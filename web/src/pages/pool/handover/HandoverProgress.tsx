@@ -24,6 +24,7 @@ import { actorName, formatCnyCompact, formatDateTime, formatInteger } from '../.
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { navigate } from '../../../router.ts';
 import { ITEM_STATUS_COLORS, label } from '../labels.ts';
+import { WecomTransfersCard } from './WecomTransfersCard.tsx';
 
 const PAGE = 20;
 type Item = HandoverDetail['items']['items'][number];
@@ -258,6 +259,7 @@ export function HandoverProgress({ id }: { id: number }) {
           ]}
         />
       </Card>
+      <WecomTransfersCard jobId={id} refreshKey={tick} />
     </div>
   );
 }
