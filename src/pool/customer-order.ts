@@ -32,13 +32,14 @@ export async function pageIds(
   // Expected rows to read for the page, from the set's density; bounded both ways.
   const density = members.size / Math.max(1, max);
   const batchMin = tuning.batchMin ?? BATCH_MIN;
-  const batch = Math.min(BATCH_MAX, Math.max(batchMin, Math.ceil((want / density) * 1.2)));
+  let batch = Math.min(BATCH_MAX, Math.max(batchMin, Math.ceil((want / density) * 1.2)));
   const out: number[] = [];
   let skipped = 0;
   for (const phase of phases(order.sort, order.direction)) {
     let cursor: Cursor | undefined;
     for (;;) {
       const rows = await phase(db, cursor, batch);
+      const before = skipped + out.length;
       for (const row of rows) {
         if (bits[row.id] !== 1) continue;
         if (skipped < order.offset) skipped++;
@@ -47,6 +48,9 @@ export async function pageIds(
       }
       if (rows.length < batch) break;
       cursor = rows[rows.length - 1];
+      // The set is not spread evenly along the order (gold customers sit in one band of AUM): a batch that found
+      // fewer members than its share grows the next one, so a band far down the order is reached in a few reads.
+      if (skipped + out.length - before < (density * batch) / 2) batch = Math.min(BATCH_MAX, batch * 4);
     }
   }
   return out;
