@@ -7,6 +7,7 @@ import type { ExperimentTables } from './experiment-tables.ts';
 import type { FeedbackTables } from './feedback-tables.ts';
 import type { PoolTables } from './pool-tables.ts';
 import type { ReportTables } from './report-tables.ts';
+import type { WecomTables } from './wecom-tables.ts';
 
 // Row shapes of the operational store, as Kysely sees them. Dates (`date`) are 'YYYY-MM-DD' strings,
 // numerics and bigints are JS numbers (see open.ts for the type parsers).
@@ -87,7 +88,8 @@ export interface CustomerIdentityTable {
     | 'oaid_md5'
     | 'idfa_md5'
     | 'caid_md5'
-    | 'wecom';
+    | 'wecom'
+    | 'wechat_unionid';
   value: string;
   customer_id: number;
 }
@@ -336,7 +338,8 @@ export interface Database
     CampaignTables,
     FeedbackTables,
     DictionaryTables,
-    ReportTables {
+    ReportTables,
+    WecomTables {
   org_units: OrgUnitTable;
   staff: StaffTable;
   customers: CustomerTable;
