@@ -5,18 +5,17 @@ import { err, ok, type Result } from '../shared/errors.ts';
 // (<xml><ToUserName/><Encrypt/><AgentID/></xml>) and the decrypted event inside it, read into the integration's
 // words. Entities are not expanded and attributes are ignored: a callback is a flat list of text fields.
 
+/** A friendship change of change_external_contact. */
+export interface ContactChangeEvent {
+  readonly kind: 'contact_added' | 'contact_edited' | 'contact_removed_by_staff' | 'contact_removed_by_customer';
+  readonly at: number;
+  readonly staffId: string;
+  readonly externalUserid: string;
+}
+
 /** A callback event as the integration applies it. Times are Unix seconds (WeCom's CreateTime). */
 export type WecomCallbackEvent =
-  | {
-      readonly kind:
-        | 'contact_added'
-        | 'contact_edited'
-        | 'contact_removed_by_staff'
-        | 'contact_removed_by_customer';
-      readonly at: number;
-      readonly staffId: string;
-      readonly externalUserid: string;
-    }
+  | ContactChangeEvent
   | {
       readonly kind: 'transfer_failed';
       readonly at: number;
@@ -111,8 +110,8 @@ export function parseCallbackEvent(xml: string): Result<WecomCallbackEvent, stri
     if (externalUserid === '') return err('transfer_fail without ExternalUserID');
     return ok({ kind: 'transfer_failed', at, staffId, externalUserid, reason });
   }
-  const kind = (CONTACT_CHANGES as Record<string, WecomCallbackEvent['kind'] | undefined>)[changeType];
+  const kind = (CONTACT_CHANGES as Record<string, ContactChangeEvent['kind'] | undefined>)[changeType];
   if (kind === undefined) return ok({ kind: 'ignored', at, event: `${event}/${changeType}` });
   if (staffId === '' || externalUserid === '') return err(`${changeType} without UserID or ExternalUserID`);
-  return ok({ kind, at, staffId, externalUserid } as WecomCallbackEvent);
+  return ok({ kind, at, staffId, externalUserid });
 }
