@@ -125,7 +125,12 @@ export const configSchema = z.object({
     .string()
     .trim()
     .default('unionid,phone,remark')
-    .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s !== ''))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    )
     .refine((list) => list.every((m) => (WECOM_MATCH_RULES as readonly string[]).includes(m)), {
       message: 'a comma list of unionid, phone, remark',
     })

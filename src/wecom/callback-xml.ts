@@ -7,7 +7,8 @@ import { err, ok, type Result } from '../shared/errors.ts';
 
 /** A friendship change of change_external_contact. */
 export interface ContactChangeEvent {
-  readonly kind: 'contact_added' | 'contact_edited' | 'contact_removed_by_staff' | 'contact_removed_by_customer';
+  readonly kind:
+    'contact_added' | 'contact_edited' | 'contact_removed_by_staff' | 'contact_removed_by_customer';
   readonly at: number;
   readonly staffId: string;
   readonly externalUserid: string;

@@ -49,7 +49,10 @@ export function refusal(reason: CallbackRefusal | 'bad_message', message?: strin
 const nowSeconds = (clock: Clock) => Math.floor(clock.now().getTime() / 1000);
 
 /** Opens the verify GET: the decrypted echostr, which WeCom expects back as the body. */
-export function verifyUrl(deps: Pick<CallbackDeps, 'clock' | 'keys'>, signed: SignedCallback): Result<string, Failure> {
+export function verifyUrl(
+  deps: Pick<CallbackDeps, 'clock' | 'keys'>,
+  signed: SignedCallback,
+): Result<string, Failure> {
   const opened = openCallback(deps.keys, signed, nowSeconds(deps.clock), CALLBACK_WINDOW_SECONDS);
   return opened.ok ? opened : err(refusal(opened.error));
 }
@@ -62,7 +65,8 @@ export async function receiveCallback(
   const opened = openCallback(deps.keys, signed, nowSeconds(deps.clock), CALLBACK_WINDOW_SECONDS);
   if (!opened.ok) return err(refusal(opened.error));
   const event = parseCallbackEvent(opened.value);
-  if (!event.ok) return err(refusal('bad_message', `the decrypted message is not a WeCom event: ${event.error}`));
+  if (!event.ok)
+    return err(refusal('bad_message', `the decrypted message is not a WeCom event: ${event.error}`));
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (tx) => {
     const receipt = await tx
@@ -90,7 +94,11 @@ export async function receiveCallback(
 const ACTOR = 'wecom:callback';
 
 /** Applies one event inside the receipt's transaction, with its audit record. */
-async function applyEvent(tx: Tx, event: WecomCallbackEvent, match: readonly WecomMatchRule[]): Promise<void> {
+async function applyEvent(
+  tx: Tx,
+  event: WecomCallbackEvent,
+  match: readonly WecomMatchRule[],
+): Promise<void> {
   const at = new Date(event.at * 1000);
   switch (event.kind) {
     case 'ignored':

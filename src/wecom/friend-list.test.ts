@@ -19,7 +19,13 @@ const deps = { clock, match: MATCH, actor: 'system:wecom-sync' };
 /** One entry of WeCom's answer, in its wire names. */
 const listed = (
   externalUserid: string,
-  follow: { remark?: string; mobiles?: string[]; unionid?: string; userid?: string; createtime?: number } = {},
+  follow: {
+    remark?: string;
+    mobiles?: string[];
+    unionid?: string;
+    userid?: string;
+    createtime?: number;
+  } = {},
 ): ListedContact => ({
   external_contact: {
     external_userid: externalUserid,
@@ -70,7 +76,11 @@ describe('applyFriendList', () => {
       .insertInto('customer_identities')
       .values({ kind: 'wechat_unionid', value: 'union-2', customer_id: 2 })
       .execute();
-    await db().updateTable('customers').set({ phone_sha256: mobileSha256('13900000003') }).where('id', '=', 3).execute();
+    await db()
+      .updateTable('customers')
+      .set({ phone_sha256: mobileSha256('13900000003') })
+      .where('id', '=', 3)
+      .execute();
   });
   afterAll(async () => store?.close());
 
@@ -187,8 +197,22 @@ describe('applyFriendList', () => {
     const report = await wecomCoverage(db(), { kind: 'all' }, clock);
     expect(report.week).toEqual({ from: '2026-11-23', to: '2026-11-29' });
     expect(report.managers).toEqual([
-      expect.objectContaining({ staffId: 'AM1', friends: 4, matched: 3, unmatched: 1, addedThisWeek: 1, lostThisWeek: 1 }),
-      expect.objectContaining({ staffId: 'AM2', friends: 0, matched: 0, unmatched: 0, addedThisWeek: 0, lostThisWeek: 0 }),
+      expect.objectContaining({
+        staffId: 'AM1',
+        friends: 4,
+        matched: 3,
+        unmatched: 1,
+        addedThisWeek: 1,
+        lostThisWeek: 1,
+      }),
+      expect.objectContaining({
+        staffId: 'AM2',
+        friends: 0,
+        matched: 0,
+        unmatched: 0,
+        addedThisWeek: 0,
+        lostThisWeek: 0,
+      }),
     ]);
     const own = await wecomCoverage(db(), { kind: 'own', staffId: 'AM2' }, clock);
     expect(own.managers.map((m) => m.staffId)).toEqual(['AM2']);

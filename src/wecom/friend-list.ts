@@ -63,7 +63,9 @@ export async function applyFriendList(
       externalUserid: c.external_contact.external_userid,
       unionid: c.external_contact.unionid ?? null,
       remark: c.follow_info.remark || null,
-      remarkMobileSha256: (c.follow_info.remark_mobiles ?? []).filter((m) => m.trim() !== '').map(mobileSha256),
+      remarkMobileSha256: (c.follow_info.remark_mobiles ?? [])
+        .filter((m) => m.trim() !== '')
+        .map(mobileSha256),
     }));
     // A match made before stays (the bank may have corrected it by hand); only unmatched friends are matched again.
     const matches = await matchFriends(
@@ -144,7 +146,9 @@ export async function applyFriendList(
         )
         .execute();
     for (const [externalUserid, match] of matches) await linkIdentity(tx, match.customerId, externalUserid);
-    const gone = [...existing.values()].filter((r) => r.removed_at === null && !listed.has(r.external_userid));
+    const gone = [...existing.values()].filter(
+      (r) => r.removed_at === null && !listed.has(r.external_userid),
+    );
     for (const part of chunks(gone))
       await tx
         .updateTable('wecom_friendships')

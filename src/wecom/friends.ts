@@ -41,8 +41,7 @@ export async function listFriends(
     .innerJoin('staff', 'staff.id', 'f.staff_id')
     .where(staffScopeFilter(scope));
   if (filter.staffId !== undefined) q = q.where('f.staff_id', '=', filter.staffId);
-  if (filter.matched !== undefined)
-    q = q.where('f.customer_id', filter.matched ? 'is not' : 'is', null);
+  if (filter.matched !== undefined) q = q.where('f.customer_id', filter.matched ? 'is not' : 'is', null);
   if (!filter.includeRemoved) q = q.where('f.removed_at', 'is', null);
   const [count, rows] = await Promise.all([
     q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),

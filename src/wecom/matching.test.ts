@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMigratedMemoryStore } from '../../test/support/pglite.ts';
 import { seedSyntheticBank } from '../../test/support/synthetic-bank.ts';
 import type { OperationalStore } from '../store/operational/store.ts';
-import { customerNumbersIn, matchFriends, mobileSha256, normalisedMobile, type FriendFacts } from './matching.ts';
+import {
+  customerNumbersIn,
+  matchFriends,
+  mobileSha256,
+  normalisedMobile,
+  type FriendFacts,
+} from './matching.ts';
 
 // Identity matching on PGlite: each rule alone, the bank's order deciding between rules, the bank's own link first,
 // and no link where a rule finds two customers.
@@ -34,7 +40,11 @@ describe('matching WeCom friends to customers', () => {
       ])
       .execute();
     // C3's phone hash as core banking gives it; C4 and C6 share a phone (a household number).
-    await db().updateTable('customers').set({ phone_sha256: mobileSha256('13900000003') }).where('id', '=', 3).execute();
+    await db()
+      .updateTable('customers')
+      .set({ phone_sha256: mobileSha256('13900000003') })
+      .where('id', '=', 3)
+      .execute();
     await db()
       .updateTable('customers')
       .set({ phone_sha256: mobileSha256('13900000046') })
@@ -47,7 +57,10 @@ describe('matching WeCom friends to customers', () => {
     expect(normalisedMobile('+86 139-0000-0003')).toBe('13900000003');
     expect(normalisedMobile('0086 13900000003')).toBe('13900000003');
     expect(mobileSha256('139 0000 0003')).toBe(mobileSha256('13900000003'));
-    expect(customerNumbersIn('王总 c000000123 / C000000124 C0000001250')).toEqual(['C000000123', 'C000000124']);
+    expect(customerNumbersIn('王总 c000000123 / C000000124 C0000001250')).toEqual([
+      'C000000123',
+      'C000000124',
+    ]);
     expect(customerNumbersIn(null)).toEqual([]);
   });
 

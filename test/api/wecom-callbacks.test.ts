@@ -29,17 +29,28 @@ describe('WeCom callbacks over HTTP', () => {
   const fresh = () => `n${++nonce}`;
 
   const post = (req: { url: string; body: string }, contentType = 'text/xml') =>
-    t.app.inject({ method: 'POST', url: req.url, headers: { 'content-type': contentType }, payload: req.body });
+    t.app.inject({
+      method: 'POST',
+      url: req.url,
+      headers: { 'content-type': contentType },
+      payload: req.body,
+    });
 
   /** Everything a callback may change, to compare before and after a refusal. */
   const snapshot = async () => {
-    const q = (text: string) => sql.raw<Record<string, unknown>>(text).execute(db()).then((r) => r.rows);
+    const q = (text: string) =>
+      sql
+        .raw<Record<string, unknown>>(text)
+        .execute(db())
+        .then((r) => r.rows);
     return {
       friendships: await q('select * from wecom_friendships order by staff_id, external_userid'),
       changes: await q('select * from wecom_friendship_changes order by id'),
       receipts: await q('select * from wecom_callback_receipts order by nonce'),
       identities: await q("select * from customer_identities where kind = 'wecom' order by value"),
-      customers: await q('select id, wecom_friend, wecom_external_userid, updated_at from customers order by id'),
+      customers: await q(
+        'select id, wecom_friend, wecom_external_userid, updated_at from customers order by id',
+      ),
       owners: await q('select * from customer_owners order by customer_id'),
       tagEvents: await q('select * from wecom_tag_events order by id'),
       audit: await q('select count(*)::int as n from audit_log'),
@@ -174,13 +185,21 @@ describe('WeCom callbacks over HTTP', () => {
       ['AM1', 'del_follow_user'],
     ] as const) {
       const res = await post(
-        callbackRequest(contactEvent(changeType, userId, 'wmC1', NOW_S), { timestamp: NOW_S, nonce: fresh() }),
+        callbackRequest(contactEvent(changeType, userId, 'wmC1', NOW_S), {
+          timestamp: NOW_S,
+          nonce: fresh(),
+        }),
       );
       expect(res.statusCode).toBe(200);
     }
     const flag = async () =>
-      (await db().selectFrom('customers').select('wecom_friend').where('id', '=', 1).executeTakeFirstOrThrow())
-        .wecom_friend;
+      (
+        await db()
+          .selectFrom('customers')
+          .select('wecom_friend')
+          .where('id', '=', 1)
+          .executeTakeFirstOrThrow()
+      ).wecom_friend;
     expect(await flag()).toBe(true);
     const removed = await db()
       .selectFrom('wecom_friendships')
@@ -247,12 +266,16 @@ describe('WeCom callbacks over HTTP', () => {
       '<Id><![CDATA[etTAG1]]></Id><TagType><![CDATA[tag]]></TagType><ChangeType><![CDATA[create]]></ChangeType></xml>';
     const res = await post(callbackRequest(tagEvent, { timestamp: NOW_S, nonce: fresh() }));
     expect(res.statusCode).toBe(200);
-    const rows = await db().selectFrom('wecom_tag_events').select(['change_type', 'tag_type', 'tag_id']).execute();
+    const rows = await db()
+      .selectFrom('wecom_tag_events')
+      .select(['change_type', 'tag_type', 'tag_id'])
+      .execute();
     expect(rows).toEqual([{ change_type: 'create', tag_type: 'tag', tag_id: 'etTAG1' }]);
   });
 
   describe('refusals change nothing', () => {
-    const add = (externalUserid: string) => contactEvent('add_external_contact', 'AM1', externalUserid, NOW_S);
+    const add = (externalUserid: string) =>
+      contactEvent('add_external_contact', 'AM1', externalUserid, NOW_S);
     const refusedWith = async (
       req: { url: string; body: string },
       status: number,
@@ -261,8 +284,7 @@ describe('WeCom callbacks over HTTP', () => {
       method: 'GET' | 'POST' = 'POST',
     ) => {
       const before = await snapshot();
-      const res =
-        method === 'POST' ? await post(req) : await t.app.inject({ method: 'GET', url: req.url });
+      const res = method === 'POST' ? await post(req) : await t.app.inject({ method: 'GET', url: req.url });
       expect(res.statusCode).toBe(status);
       expect(res.json().error).toMatchObject({ code, details: { reason } });
       expect(await snapshot()).toEqual(before);
@@ -291,7 +313,11 @@ describe('WeCom callbacks over HTTP', () => {
 
     it('a message for another enterprise: 400 wrong_receiveid', async () => {
       await refusedWith(
-        callbackRequest(add('wmBad2'), { timestamp: NOW_S, nonce: fresh(), keys: wecomTestKeys('wwsomeoneelse') }),
+        callbackRequest(add('wmBad2'), {
+          timestamp: NOW_S,
+          nonce: fresh(),
+          keys: wecomTestKeys('wwsomeoneelse'),
+        }),
         400,
         'bad_request',
         'wrong_receiveid',

@@ -9,7 +9,10 @@ export const callbackQuery = z.object({
   msg_signature: text().max(128).optional(),
   timestamp: text().max(32).optional(),
   nonce: text().max(128).optional(),
-  echostr: text().max(4096).optional().describe('the verify GET only: the encrypted string to answer decrypted'),
+  echostr: text()
+    .max(4096)
+    .optional()
+    .describe('the verify GET only: the encrypted string to answer decrypted'),
 });
 
 /** A POSTed callback: WeCom's XML envelope `<xml><ToUserName/><Encrypt/><AgentID/></xml>`. */
@@ -24,7 +27,10 @@ const externalUserid = text().trim().min(1).max(128);
 export const friendsQuery = z.object({
   staffId: staffId.optional(),
   matched: z.enum(['true', 'false']).optional().describe('only matched (true) or unmatched (false) friends'),
-  includeRemoved: z.enum(['true', 'false']).optional().describe('also friendships that ended (default false)'),
+  includeRemoved: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('also friendships that ended (default false)'),
   ...page,
 });
 

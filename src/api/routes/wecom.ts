@@ -23,7 +23,9 @@ function callbackKeys(ctx: RouteContext): CallbackKeys | undefined {
   const wecom = ctx.config.wecom;
   if (!wecom?.callbackToken || !wecom.aesKey) return undefined;
   const aesKey = aesKeyOf(wecom.aesKey);
-  return aesKey.ok ? { token: wecom.callbackToken, aesKey: aesKey.value, receiveId: wecom.corpId } : undefined;
+  return aesKey.ok
+    ? { token: wecom.callbackToken, aesKey: aesKey.value, receiveId: wecom.corpId }
+    : undefined;
 }
 
 const signedOf = (req: FastifyRequest, encrypted: string | undefined): SignedCallback => {
@@ -125,7 +127,7 @@ export function registerWecomRoutes(api: ZodApi, ctx: RouteContext): void {
     {
       schema: {
         tags: ['wecom'],
-        summary: 'Link a WeCom friend to a customer by hand (both in the caller\'s scope); audited',
+        summary: "Link a WeCom friend to a customer by hand (both in the caller's scope); audited",
         body: s.linkBody,
         response: { 200: s.linkAnswer, ...errors },
       },

@@ -12,13 +12,7 @@ export type WecomMatchedBy = 'external_userid' | 'unionid' | 'phone' | 'remark' 
 export type WecomRemovedBy = 'customer' | 'staff';
 /** A change of a friendship, as the timeline shows it. */
 export type WecomFriendshipChange =
-  | 'added'
-  | 'edited'
-  | 'removed_by_staff'
-  | 'removed_by_customer'
-  | 'removed'
-  | 'linked'
-  | 'transfer_failed';
+  'added' | 'edited' | 'removed_by_staff' | 'removed_by_customer' | 'removed' | 'linked' | 'transfer_failed';
 
 export interface WecomContactTable {
   external_userid: string;
