@@ -83,6 +83,7 @@ export function registerWecomRoutes(api: ZodApi, ctx: RouteContext): void {
           summary:
             'A WeCom event (change_external_contact, change_external_tag), encrypted in <xml><Encrypt/></xml> (text/xml); answers "success", a replay 409',
           security: [],
+          consumes: ['text/xml', 'application/xml'],
           querystring: s.callbackQuery,
           body: s.callbackBody,
           response: { 200: s.callbackAccepted, ...callbackErrors },

@@ -16121,7 +16121,8 @@ export interface paths {
       };
       requestBody: {
         content: {
-          'application/json': string;
+          'text/xml': string;
+          'application/xml': string;
         };
       };
       responses: {
