@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMigratedMemoryStore } from '../../test/support/pglite.ts';
 import { seedSyntheticBank } from '../../test/support/synthetic-bank.ts';
+import { loadConfig } from '../config/load.ts';
 import type { OperationalStore } from '../store/operational/store.ts';
 import {
   customerNumbersIn,
@@ -19,6 +20,20 @@ const friend = (externalUserid: string, f: Partial<FriendFacts> = {}): FriendFac
   remark: null,
   remarkMobileSha256: [],
   ...f,
+});
+
+describe('FLYWHEEL_WECOM_MATCH', () => {
+  it('is unionid, phone, remark by default, in the order the bank gives, and refuses unknown or repeated rules', () => {
+    const corp = { FLYWHEEL_WECOM_CORP_ID: 'wwcorp' };
+    const match = (value?: string) => {
+      const r = loadConfig({ ...corp, ...(value === undefined ? {} : { FLYWHEEL_WECOM_MATCH: value }) });
+      return r.ok ? r.value.wecom?.match : r.error.map((p) => p.variable);
+    };
+    expect(match()).toEqual(['unionid', 'phone', 'remark']);
+    expect(match(' remark , phone ')).toEqual(['remark', 'phone']);
+    expect(match('email')).toEqual(['FLYWHEEL_WECOM_MATCH']);
+    expect(match('phone,phone')).toEqual(['FLYWHEEL_WECOM_MATCH']);
+  });
 });
 
 describe('matching WeCom friends to customers', () => {
