@@ -200,6 +200,47 @@ for (const engine of engines)
       expect(row).toEqual({ customer_id: null, matched_by: null });
     });
 
+    it('matches a new friend by the unionid an earlier sync stored; an edit is a timeline entry', async () => {
+      await db()
+        .insertInto('customer_identities')
+        .values({ kind: 'wechat_unionid', value: 'union-4', customer_id: 4 })
+        .execute();
+      await db()
+        .insertInto('wecom_contacts')
+        .values({ external_userid: 'wmU4', unionid: 'union-4', type: 1 })
+        .execute();
+      for (const changeType of ['add_external_contact', 'edit_external_contact'])
+        expect(
+          (
+            await post(
+              callbackRequest(contactEvent(changeType, 'AM1', 'wmU4', NOW_S), {
+                timestamp: NOW_S,
+                nonce: fresh(),
+              }),
+            )
+          ).statusCode,
+        ).toBe(200);
+      const row = await db()
+        .selectFrom('wecom_friendships')
+        .select(['customer_id', 'matched_by', 'removed_at'])
+        .where('external_userid', '=', 'wmU4')
+        .executeTakeFirstOrThrow();
+      expect(row).toEqual({ customer_id: 4, matched_by: 'unionid', removed_at: null });
+      const changes = await db()
+        .selectFrom('wecom_friendship_changes')
+        .select('change')
+        .where('customer_id', '=', 4)
+        .orderBy('id')
+        .execute();
+      expect(changes.map((c) => c.change)).toEqual(['added', 'edited']);
+      const customer = await db()
+        .selectFrom('customers')
+        .select('wecom_friend')
+        .where('id', '=', 4)
+        .executeTakeFirstOrThrow();
+      expect(customer.wecom_friend).toBe(true);
+    });
+
     it('del_follow_user: removed by the customer; wecom_friend false when no other friendship is left', async () => {
       // C1 is also AM2's friend: removing AM1 leaves them a friend of the bank.
       for (const [userId, changeType] of [
@@ -383,6 +424,18 @@ for (const engine of engines)
           'bad_request',
           'bad_message',
         );
+      });
+
+      it('a body over 64 KiB: 413, unread', async () => {
+        const before = await snapshot();
+        const req = callbackRequest(add('wmHuge'), { timestamp: NOW_S, nonce: fresh() });
+        const res = await post({
+          ...req,
+          body: req.body.replace('<xml>', `<xml><Pad>${'x'.repeat(70_000)}</Pad>`),
+        });
+        expect(res.statusCode).toBe(413);
+        expect(res.json().error.code).toBe('payload_too_large');
+        expect(await snapshot()).toEqual(before);
       });
 
       it('missing signature fields: 400 missing_field', async () => {
