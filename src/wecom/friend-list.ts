@@ -3,7 +3,7 @@ import { recordAudit } from '../audit/audit.ts';
 import type { WecomMatchRule } from '../config/schema.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Database } from '../store/operational/database.ts';
-import { linkIdentity, recordChanges, refreshCustomerFlags, type ChangeRecord } from './friendships.ts';
+import { linkIdentities, recordChanges, refreshCustomerFlags, type ChangeRecord } from './friendships.ts';
 import { matchFriends, mobileSha256, type FriendFacts } from './matching.ts';
 import type { ExternalContact, FollowInfo } from './port.ts';
 
@@ -145,7 +145,10 @@ export async function applyFriendList(
           })),
         )
         .execute();
-    for (const [externalUserid, match] of matches) await linkIdentity(tx, match.customerId, externalUserid);
+    for (const part of chunks(
+      [...matches].map(([externalUserid, m]) => ({ externalUserid, customerId: m.customerId })),
+    ))
+      await linkIdentities(tx, part);
     const gone = [...existing.values()].filter(
       (r) => r.removed_at === null && !listed.has(r.external_userid),
     );

@@ -14,10 +14,23 @@ type Tx = Transaction<Database>;
 
 /** Links an external user to a customer as an identity (events and later callbacks resolve through it). */
 export async function linkIdentity(tx: Tx, customerId: number, externalUserid: string): Promise<void> {
+  await linkIdentities(tx, [{ customerId, externalUserid }]);
+}
+
+/** linkIdentity for many external users in one statement (a full sync). */
+export async function linkIdentities(
+  tx: Tx,
+  links: readonly { customerId: number; externalUserid: string }[],
+): Promise<void> {
+  if (links.length === 0) return;
   await tx
     .insertInto('customer_identities')
-    .values({ kind: 'wecom', value: externalUserid, customer_id: customerId })
-    .onConflict((oc) => oc.columns(['kind', 'value']).doUpdateSet({ customer_id: customerId }))
+    .values(
+      links.map((l) => ({ kind: 'wecom' as const, value: l.externalUserid, customer_id: l.customerId })),
+    )
+    .onConflict((oc) =>
+      oc.columns(['kind', 'value']).doUpdateSet((eb) => ({ customer_id: eb.ref('excluded.customer_id') })),
+    )
     .execute();
 }
 
@@ -26,9 +39,11 @@ export async function linkIdentity(tx: Tx, customerId: number, externalUserid: s
  * external user of the customer's newest active friendship, else the newest one, else as it was).
  */
 export async function refreshCustomerFlags(tx: Tx, customerIds: Iterable<number>, at: Date): Promise<void> {
-  const ids = [...new Set(customerIds)];
-  if (ids.length === 0) return;
-  await sql`
+  const all = [...new Set(customerIds)];
+  // In parts: one statement's parameters are bounded (PostgreSQL: 65,535).
+  for (let i = 0; i < all.length; i += 5000) {
+    const ids = all.slice(i, i + 5000);
+    await sql`
     update customers c set
       wecom_friend = exists (
         select 1 from wecom_friendships f where f.customer_id = c.id and f.removed_at is null),
@@ -37,6 +52,7 @@ export async function refreshCustomerFlags(tx: Tx, customerIds: Iterable<number>
          order by (f.removed_at is null) desc, f.added_at desc, f.staff_id limit 1), c.wecom_external_userid),
       updated_at = ${at}
     where c.id in (${sql.join(ids)})`.execute(tx);
+  }
 }
 
 /** One friendship change, for the customer's timeline (and the coverage report's added / lost). */
