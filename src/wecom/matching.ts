@@ -36,7 +36,10 @@ export function normalisedMobile(mobile: string): string {
       : digits;
 }
 
-/** SHA-256 hex of a mobile, normalised: what `customers.phone_sha256` and `phone_sha256` identities hold. */
+/**
+ * SHA-256 hex (lower case, as ingest and the demo write it) of a mobile, normalised: what `customers.phone_sha256` and
+ * `phone_sha256` identities hold; compared as stored, so the index on `customers.phone_sha256` serves.
+ */
 export function mobileSha256(mobile: string): string {
   return createHash('sha256').update(normalisedMobile(mobile)).digest('hex');
 }
@@ -112,8 +115,8 @@ export async function matchFriends(
               select value as key, customer_id from customer_identities
                where kind = 'phone_sha256' and value in (${sql.join(hashes)})
               union
-              select lower(phone_sha256) as key, id as customer_id from customers
-               where lower(phone_sha256) in (${sql.join(hashes)})`.execute(db)
+              select phone_sha256 as key, id as customer_id from customers
+               where phone_sha256 in (${sql.join(hashes)})`.execute(db)
           ).rows,
       )
     : new Map<string, number>();
