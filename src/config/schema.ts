@@ -14,6 +14,10 @@ const booleanFlag = z
   .transform((v) => v === '1' || v === 'true');
 
 /** The environment variables Flywheel reads, with defaults; parsed once at start. */
+/** The ways a WeCom friend can be matched to a customer (FLYWHEEL_WECOM_MATCH). */
+export const WECOM_MATCH_RULES = ['unionid', 'phone', 'remark'] as const;
+export type WecomMatchRule = (typeof WECOM_MATCH_RULES)[number];
+
 export const configSchema = z.object({
   FLYWHEEL_DATA_DIR: z.string().min(1).default('./data'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -112,6 +116,26 @@ export const configSchema = z.object({
     }),
   /** Where WeCom's server API answers: WeCom itself, a proxy, or the simulator (`flywheel wecom simulator`). */
   FLYWHEEL_WECOM_BASE_URL: z.string().trim().url().default('https://qyapi.weixin.qq.com'),
+  /**
+   * How a WeCom friend is linked to a customer, in priority order (src/wecom/README.md): `unionid` (the customer's
+   * `wechat_unionid` identity), `phone` (SHA-256 of a mobile in the friend's remark against the customer's phone
+   * hash), `remark` (the customer number written in the remark).
+   */
+  FLYWHEEL_WECOM_MATCH: z
+    .string()
+    .trim()
+    .default('unionid,phone,remark')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    )
+    .refine((list) => list.every((m) => (WECOM_MATCH_RULES as readonly string[]).includes(m)), {
+      message: 'a comma list of unionid, phone, remark',
+    })
+    .refine((list) => new Set(list).size === list.length, { message: 'each rule at most once' })
+    .transform((list) => list as WecomMatchRule[]),
 });
 
 /** Prefix of the environment variables holding channel signing secrets: FLYWHEEL_CHANNEL_SECRET_<NAME>. */
@@ -191,6 +215,8 @@ export interface Config {
         readonly callbackToken: string | undefined;
         readonly aesKey: string | undefined;
         readonly baseUrl: string;
+        /** Matching rules in priority order (FLYWHEEL_WECOM_MATCH). */
+        readonly match: readonly WecomMatchRule[];
       }
     | undefined;
   /** Channel signing secrets by name (FLYWHEEL_CHANNEL_SECRET_<NAME>); never logged, never stored. */

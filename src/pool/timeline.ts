@@ -1,14 +1,23 @@
 // The customer 360 timeline: interactions, app events (event store), holdings opened and matured, ownership and
 // consent changes and tasks, merged newest first and paged with a cursor. Each source yields items strictly after
 // the cursor in one total order (time, then source rank, then the item's key), so pages never repeat or skip.
-// Campaign deliveries will be one more source (TimelineProvider) once campaigns exist.
+// Campaign deliveries will be one more source (TimelineProvider) once campaigns exist. WeCom friendship changes
+// (added, removed by either side, linked, transfer failed) come from `wecom_friendship_changes` (src/wecom).
 import { sql, type Kysely } from 'kysely';
 import type { Clock } from '../shared/clock.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { Database } from '../store/operational/database.ts';
 
-export const TIMELINE_SOURCES = ['interaction', 'event', 'holding', 'ownership', 'consent', 'task'] as const;
+export const TIMELINE_SOURCES = [
+  'interaction',
+  'event',
+  'holding',
+  'ownership',
+  'consent',
+  'task',
+  'wecom',
+] as const;
 export type TimelineSource = (typeof TIMELINE_SOURCES)[number];
 
 /** One entry of the timeline. */
@@ -45,6 +54,7 @@ const RANK: Record<TimelineSource, number> = {
   ownership: 3,
   consent: 2,
   holding: 1,
+  wecom: 0,
 };
 const pad = (n: number) => String(n).padStart(20, '0');
 const isoOf = (v: Date | string) => (v instanceof Date ? v : new Date(v)).toISOString();
@@ -323,6 +333,25 @@ const tasks: TimelineProvider = async ({ db }, customerId, c) => {
   });
 };
 
+const wecom: TimelineProvider = async ({ db }, customerId, c) => {
+  const rows = await db
+    .selectFrom('wecom_friendship_changes')
+    .select(['id', 'at', 'change', 'staff_id', 'details'])
+    .where('customer_id', '=', customerId)
+    .where('at', '<=', new Date(bound(c)))
+    .orderBy('at', 'desc')
+    .limit(500)
+    .execute();
+  return rows.map((r) => ({
+    at: isoOf(r.at),
+    source: 'wecom',
+    kind: `wecom_${r.change}`,
+    title: `WeCom friendship with ${r.staff_id}: ${r.change.replace(/_/g, ' ')}`,
+    details: { staffId: r.staff_id, change: r.change, ...r.details },
+    key: pad(r.id),
+  }));
+};
+
 const PROVIDERS: Record<TimelineSource, TimelineProvider> = {
   interaction: interactions,
   event: events,
@@ -330,6 +359,7 @@ const PROVIDERS: Record<TimelineSource, TimelineProvider> = {
   ownership,
   consent: consents,
   task: tasks,
+  wecom,
 };
 
 function parseJson(text: string): unknown {

@@ -24,6 +24,7 @@ import { openOperationalStore } from '../../src/store/operational/open.ts';
 import { TagService } from '../../src/tags/service.ts';
 import { openMigratedMemoryStore } from '../support/pglite.ts';
 import { createTestDatabase, postgresAvailable } from '../support/postgres.ts';
+import { envelope, WECOM_TEST_ENV } from '../support/wecom-callbacks.ts';
 import { TEST_PASSWORD_COST, TEST_PASSWORD_ENV } from '../support/password-cost.ts';
 
 // Issue #4, security: every route of the OpenAPI document, called by every role (and anonymously), inside and
@@ -289,6 +290,19 @@ const ROUTES: Record<string, (f: Fixture) => Case[]> = {
     ),
     { as: 'anonymous', url: '/v1/channels/nope/callbacks', body: [], status: 404 },
   ],
+  // WeCom callbacks: public (a session counts for nothing) but signed with the callback token, so a call whose
+  // signature does not verify is 401 whoever sends it (test/api/wecom-callbacks.test.ts signs them).
+  'GET /v1/wecom/callback': () =>
+    everyone(
+      `/v1/wecom/callback?msg_signature=bad&timestamp=${Date.parse(`${AS_OF}T10:00:00Z`) / 1000}&nonce=n&echostr=abcd`,
+      { anonymous: 401, admin: 401, analyst: 401, bhA: 401, am1: 401 },
+    ),
+  'POST /v1/wecom/callback': () =>
+    everyone(
+      `/v1/wecom/callback?msg_signature=bad&timestamp=${Date.parse(`${AS_OF}T10:00:00Z`) / 1000}&nonce=n`,
+      { anonymous: 401, admin: 401, analyst: 401, bhA: 401, am1: 401 },
+      envelope('abcd'),
+    ).map((c) => ({ ...c, contentType: 'text/xml' })),
   // Tracked links: public; a token that does not verify is a 400 page for everyone (never a redirect).
   'GET /r/{token}': () =>
     everyone('/r/not-a-token', { anonymous: 400, admin: 400, analyst: 400, bhA: 400, am1: 400 }),
@@ -642,6 +656,35 @@ const ROUTES: Record<string, (f: Fixture) => Case[]> = {
       am1: (res) => expect(JSON.stringify(res.body)).not.toMatch(/"AM[2-5]"/),
       bhA: (res) => expect(JSON.stringify(res.body)).not.toMatch(/"AM[35]"/),
     }),
+  // WeCom friendships: of the staff in the caller's scope, names masked; linking needs both ends in scope.
+  'GET /v1/wecom/friends': () =>
+    everyone('/v1/wecom/friends', { admin: 200, analyst: 200, bhA: 200, am1: 200 }, undefined, {
+      admin: (res) => expect(res.body.total).toBe(3),
+      am1: (res) => expect(res.body.items.map((i: { staffId: string }) => i.staffId)).toEqual(['AM1', 'AM1']),
+      bhA: (res) => expect(JSON.stringify(res.body)).not.toMatch(/"AM3"/),
+    }),
+  'POST /v1/wecom/friends/link': () => {
+    const link = (staffId: string, externalUserid: string, customerNo: string) => ({
+      staffId,
+      externalUserid,
+      customerNo,
+    });
+    return [
+      { as: 'anonymous', url: '/v1/wecom/friends/link', body: link('AM1', 'wmMine', MINE), status: 401 },
+      { as: 'analyst', url: '/v1/wecom/friends/link', body: link('AM1', 'wmMine', MINE), status: 403 },
+      { as: 'am1', url: '/v1/wecom/friends/link', body: link('AM1', 'wmMine', BRANCH), status: 404 },
+      { as: 'am1', url: '/v1/wecom/friends/link', body: link('AM3', 'wmOther', MINE), status: 404 },
+      { as: 'am1', url: '/v1/wecom/friends/link', body: link('AM1', 'wmMine', MINE), status: 200 },
+      { as: 'bhA', url: '/v1/wecom/friends/link', body: link('AM3', 'wmOther', OTHER_BRANCH), status: 404 },
+      { as: 'bhA', url: '/v1/wecom/friends/link', body: link('AM1', 'wmMine2', BRANCH), status: 200 },
+      { as: 'admin', url: '/v1/wecom/friends/link', body: link('AM3', 'wmOther', OTHER_BRANCH), status: 200 },
+    ];
+  },
+  'GET /v1/wecom/coverage': () =>
+    everyone('/v1/wecom/coverage', { admin: 200, analyst: 200, bhA: 200, am1: 200 }, undefined, {
+      am1: (res) => expect(JSON.stringify(res.body)).not.toMatch(/"AM[2-5]"/),
+      bhA: (res) => expect(JSON.stringify(res.body)).not.toMatch(/"AM[35]"/),
+    }),
   'GET /v1/workbench/my-day': () => workbench('/v1/workbench/my-day'),
   'GET /v1/workbench/my-pool': () => [
     ...workbench('/v1/workbench/my-pool'),
@@ -976,6 +1019,7 @@ async function openApp(engine: 'PGlite' | 'PostgreSQL'): Promise<SecurityApp> {
     FLYWHEEL_SEED_DEMO: 'never',
     ...TEST_PASSWORD_ENV,
     FLYWHEEL_TAGS_DAILY_AT: 'off',
+    ...WECOM_TEST_ENV,
   });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.error));
   const database = engine === 'PostgreSQL' ? await createTestDatabase('flywheel_security') : undefined;
@@ -1101,6 +1145,26 @@ for (const engine of engines) {
           updated_by: 'test',
           updated_at: new Date(),
         })
+        .execute();
+
+      // WeCom friends, none matched yet: two of AM1's (WeCom's name of one is a known customer's), one of AM3's.
+      await db
+        .insertInto('wecom_contacts')
+        .values({ external_userid: 'wmMine', name: KNOWN_PII[MINE]!.name, type: 1 })
+        .execute();
+      await db
+        .insertInto('wecom_friendships')
+        .values(
+          [
+            ['AM1', 'wmMine'],
+            ['AM1', 'wmMine2'],
+            ['AM3', 'wmOther'],
+          ].map(([staffId, externalUserid]) => ({
+            staff_id: staffId!,
+            external_userid: externalUserid!,
+            added_at: new Date(`${AS_OF}T01:00:00Z`),
+          })),
+        )
         .execute();
 
       // A tag snapshot, a manual tag, throwaway tags; a saved and materialised segment, throwaway ones, a list.

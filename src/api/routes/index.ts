@@ -19,6 +19,7 @@ import { registerReportRoutes } from './reports.ts';
 import { registerSegmentRoutes } from './segments.ts';
 import { registerTagRoutes } from './tags.ts';
 import { registerTrackedLinkRoutes } from './tracked-links.ts';
+import { registerWecomRoutes } from './wecom.ts';
 
 /** Every route of the API, in one place so the OpenAPI document lists them all. */
 export function registerApiRoutes(api: ZodApi, ctx: RouteContext): void {
@@ -42,4 +43,5 @@ export function registerApiRoutes(api: ZodApi, ctx: RouteContext): void {
   registerCampaignRoutes(api, ctx);
   registerCampaignCallbackRoutes(api, ctx);
   registerTrackedLinkRoutes(api, ctx);
+  registerWecomRoutes(api, ctx);
 }

@@ -182,7 +182,9 @@ export const profile = z.object({
 export const timelineQuery = z.object({
   limit: limit(200, 50),
   before: text().optional().describe('the nextCursor of the previous page'),
-  sources: text().optional().describe('comma-separated: interaction,event,holding,ownership,consent,task'),
+  sources: text()
+    .optional()
+    .describe('comma-separated: interaction,event,holding,ownership,consent,task,wecom'),
 });
 export const timelinePage = z.object({
   items: z.array(

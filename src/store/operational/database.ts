@@ -7,6 +7,7 @@ import type { ExperimentTables } from './experiment-tables.ts';
 import type { FeedbackTables } from './feedback-tables.ts';
 import type { PoolTables } from './pool-tables.ts';
 import type { ReportTables } from './report-tables.ts';
+import type { WecomTables } from './wecom-tables.ts';
 import type { WecomTransferTables } from './wecom-transfer-tables.ts';
 
 // Row shapes of the operational store, as Kysely sees them. Dates (`date`) are 'YYYY-MM-DD' strings,
@@ -88,7 +89,8 @@ export interface CustomerIdentityTable {
     | 'oaid_md5'
     | 'idfa_md5'
     | 'caid_md5'
-    | 'wecom';
+    | 'wecom'
+    | 'wechat_unionid';
   value: string;
   customer_id: number;
 }
@@ -338,6 +340,7 @@ export interface Database
     FeedbackTables,
     DictionaryTables,
     ReportTables,
+    WecomTables,
     WecomTransferTables {
   org_units: OrgUnitTable;
   staff: StaffTable;

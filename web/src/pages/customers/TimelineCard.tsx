@@ -43,6 +43,8 @@ function titleOf(item: TimelineItem, t: Translate, eventName: (key: string) => s
       ].join(' · ');
     case 'task':
       return `${label(t, 'timeline.kind', item.kind)}: ${item.title}`;
+    case 'wecom':
+      return `${label(t, 'timeline.kind', item.kind)} · ${str(d['staffId']) ?? ''}`;
     default:
       return item.title;
   }
