@@ -2,7 +2,13 @@ import type { Logger } from '../shared/logger.ts';
 import { AppError } from '../shared/errors.ts';
 import { AccessTokens } from './access-token.ts';
 import { WECOM_ERRCODES, type WecomAnswer, type WecomApi } from './port.ts';
-import { RateBudget, realBudgetClock, WECOM_RATE_WINDOWS, type BudgetClock, type RateWindow } from './rate-budget.ts';
+import {
+  RateBudget,
+  realBudgetClock,
+  WECOM_RATE_WINDOWS,
+  type BudgetClock,
+  type RateWindow,
+} from './rate-budget.ts';
 import { exchange, redactUrl } from './transport.ts';
 
 // WeCom's server API over HTTP (../shared/specs/wecom.md): access token cached and refreshed, per-API budgets kept
@@ -77,7 +83,10 @@ export class HttpWecomClient implements WecomApi {
     this.blockMs = options.limits?.blockMs ?? 60_000;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.random = options.random ?? Math.random;
-    this.tokens = new AccessTokens(() => this.fetchToken(), () => this.clock.now());
+    this.tokens = new AccessTokens(
+      () => this.fetchToken(),
+      () => this.clock.now(),
+    );
   }
 
   private async fetchToken(): Promise<{ token: string; expiresInSeconds: number }> {
@@ -131,10 +140,7 @@ export class HttpWecomClient implements WecomApi {
       const ms = Math.round(performance.now() - started);
       if (result.kind === 'failed') {
         reason = result.reason;
-        this.options.logger.warn(
-          { api, attempt, ms, reason, url: redactUrl(url) },
-          'wecom call failed',
-        );
+        this.options.logger.warn({ api, attempt, ms, reason, url: redactUrl(url) }, 'wecom call failed');
       } else {
         const { errcode } = result.body;
         const level = errcode === 0 ? 'info' : 'warn';
@@ -150,10 +156,14 @@ export class HttpWecomClient implements WecomApi {
       }
       if (attempt < this.retry.attempts) await this.clock.sleep(this.backOff(attempt));
     }
-    throw new AppError('wecom_unavailable', `WeCom ${api} did not answer after ${this.retry.attempts} attempts`, {
-      api,
-      reason,
-    });
+    throw new AppError(
+      'wecom_unavailable',
+      `WeCom ${api} did not answer after ${this.retry.attempts} attempts`,
+      {
+        api,
+        reason,
+      },
+    );
   }
 
   private backOff(attempt: number): number {
@@ -194,12 +204,16 @@ export class HttpWecomClient implements WecomApi {
   }
 
   transferCustomer(kind: 'employed' | 'resigned', request: Parameters<WecomApi['transferCustomer']>[1]) {
-    const api = kind === 'resigned' ? 'externalcontact/resigned/transfer_customer' : 'externalcontact/transfer_customer';
+    const api =
+      kind === 'resigned'
+        ? 'externalcontact/resigned/transfer_customer'
+        : 'externalcontact/transfer_customer';
     return this.post<'transferCustomer'>(api, request);
   }
 
   transferResult(kind: 'employed' | 'resigned', request: Parameters<WecomApi['transferResult']>[1]) {
-    const api = kind === 'resigned' ? 'externalcontact/resigned/transfer_result' : 'externalcontact/transfer_result';
+    const api =
+      kind === 'resigned' ? 'externalcontact/resigned/transfer_result' : 'externalcontact/transfer_result';
     return this.post<'transferResult'>(api, request);
   }
 
@@ -211,7 +225,10 @@ export class HttpWecomClient implements WecomApi {
     return this.post<'getGroupMsgSendResult'>('externalcontact/get_groupmsg_send_result', request);
   }
 
-  private post<M extends keyof WecomApi>(api: string, body: unknown): Promise<Awaited<ReturnType<WecomApi[M]>>> {
+  private post<M extends keyof WecomApi>(
+    api: string,
+    body: unknown,
+  ): Promise<Awaited<ReturnType<WecomApi[M]>>> {
     return this.call(api, 'POST', {}, body);
   }
 }

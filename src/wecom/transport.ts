@@ -38,7 +38,11 @@ export async function exchange(
   } catch {
     return { kind: 'failed', reason: 'not_json' };
   }
-  if (typeof body !== 'object' || body === null || typeof (body as { errcode?: unknown }).errcode !== 'number')
+  if (
+    typeof body !== 'object' ||
+    body === null ||
+    typeof (body as { errcode?: unknown }).errcode !== 'number'
+  )
     return { kind: 'failed', reason: 'no_errcode' };
   const answer = body as { errcode: number; errmsg?: unknown } & Record<string, unknown>;
   return {

@@ -13,13 +13,18 @@ export interface SimRequest {
 }
 
 /** Success with the answer's fields. */
-export const okAnswer = (fields: Record<string, unknown> = {}): Answer => ({ errcode: 0, errmsg: 'ok', ...fields });
+export const okAnswer = (fields: Record<string, unknown> = {}): Answer => ({
+  errcode: 0,
+  errmsg: 'ok',
+  ...fields,
+});
 
 /** An errcode answer. */
 export const failAnswer = (errcode: number, errmsg: string): Answer => ({ errcode, errmsg });
 
 /** 40058 with what was wrong. */
-export const invalid = (what: string): Answer => failAnswer(WECOM_ERRCODES.invalidParameter, `invalid parameter: ${what}`);
+export const invalid = (what: string): Answer =>
+  failAnswer(WECOM_ERRCODES.invalidParameter, `invalid parameter: ${what}`);
 
 /** An opaque cursor for a position in a listing. */
 export function encodeCursor(position: readonly number[]): string {
@@ -31,7 +36,9 @@ export function decodeCursor(cursor: unknown, parts: number): number[] | undefin
   if (cursor === undefined || cursor === '') return new Array<number>(parts).fill(0);
   if (typeof cursor !== 'string') return undefined;
   const numbers = Buffer.from(cursor, 'base64url').toString('utf8').split(':').map(Number);
-  return numbers.length === parts && numbers.every((n) => Number.isInteger(n) && n >= 0) ? numbers : undefined;
+  return numbers.length === parts && numbers.every((n) => Number.isInteger(n) && n >= 0)
+    ? numbers
+    : undefined;
 }
 
 /** A string field, or undefined when missing or not a string. */
@@ -57,5 +64,7 @@ export function wholeNumber(
 ): number | undefined {
   const value = body[key];
   if (value === undefined) return fallback;
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : undefined;
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
+    ? value
+    : undefined;
 }

@@ -24,7 +24,11 @@ export interface CallbackDelivery {
 const cdata = (value: string) => `<![CDATA[${value.replaceAll(']]>', ']]]]><![CDATA[>')}]]>`;
 
 /** WeCom's event XML: the envelope fields, then the event's own in order. */
-export function eventXml(corpId: string, createTime: number, fields: Record<string, string | number>): string {
+export function eventXml(
+  corpId: string,
+  createTime: number,
+  fields: Record<string, string | number>,
+): string {
   const parts = Object.entries(fields).map(([key, value]) =>
     typeof value === 'number' ? `<${key}>${value}</${key}>` : `<${key}>${cdata(value)}</${key}>`,
   );
@@ -51,7 +55,10 @@ export class CallbackPusher {
   }
 
   /** Encrypts, signs and POSTs one event; never throws (a failed push is recorded). */
-  async push(createTime: number, fields: Record<string, string | number>): Promise<CallbackDelivery | undefined> {
+  async push(
+    createTime: number,
+    fields: Record<string, string | number>,
+  ): Promise<CallbackDelivery | undefined> {
     if (!this.target || !this.keys) return undefined;
     const encrypted = encryptMessage(this.keys, eventXml(this.corpId, createTime, fields));
     // The signature's timestamp is the wall clock's: the receiver checks it against its own, not the simulator's.
@@ -76,7 +83,12 @@ export class CallbackPusher {
       await response.text();
       delivery = { event, changeType, status: response.status, error: undefined };
     } catch (error) {
-      delivery = { event, changeType, status: undefined, error: error instanceof Error ? error.name : 'failed' };
+      delivery = {
+        event,
+        changeType,
+        status: undefined,
+        error: error instanceof Error ? error.name : 'failed',
+      };
     }
     this.deliveries.push(delivery);
     return delivery;

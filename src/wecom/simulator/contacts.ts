@@ -50,7 +50,10 @@ export function batchGetByUser(world: World, request: SimRequest): Answer {
   let [user = 0, offset = 0] = position;
   const list: unknown[] = [];
   while (user < users.length && list.length < limit) {
-    const follows = [...world.followsOf(users[user] ?? '').values()].slice(offset, offset + limit - list.length);
+    const follows = [...world.followsOf(users[user] ?? '').values()].slice(
+      offset,
+      offset + limit - list.length,
+    );
     for (const f of follows) {
       const c = world.customers.get(f.external_userid);
       if (!c) continue;
@@ -79,14 +82,20 @@ export function batchGetByUser(world: World, request: SimRequest): Answer {
 /** Customers of departed staff not yet handed over (a waiting or finished takeover removes them). */
 function unassigned(world: World) {
   const moving = new Set(
-    world.transfers.filter((t) => t.kind === 'resigned' && t.status !== 3 && t.status !== 4).map((t) => t.external_userid),
+    world.transfers
+      .filter((t) => t.kind === 'resigned' && t.status !== 3 && t.status !== 4)
+      .map((t) => t.external_userid),
   );
   const rows: { handover_userid: string; external_userid: string; dimission_time: number }[] = [];
   for (const member of world.staff.values()) {
     if (member.departedAt === undefined) continue;
     for (const externalUserid of world.followsOf(member.userid).keys())
       if (!moving.has(externalUserid))
-        rows.push({ handover_userid: member.userid, external_userid: externalUserid, dimission_time: member.departedAt });
+        rows.push({
+          handover_userid: member.userid,
+          external_userid: externalUserid,
+          dimission_time: member.departedAt,
+        });
   }
   return rows;
 }

@@ -22,14 +22,20 @@ export interface SimulatorParts {
 }
 
 const refuse = (message: string): ControlAnswer => ({ status: 400, body: { error: message } });
-const done = (body: Record<string, unknown> = {}): ControlAnswer => ({ status: 200, body: { ok: true, ...body } });
+const done = (body: Record<string, unknown> = {}): ControlAnswer => ({
+  status: 200,
+  body: { ok: true, ...body },
+});
 const str = (body: Record<string, unknown>, key: string) => {
   const value = body[key];
   return typeof value === 'string' && value !== '' ? value : undefined;
 };
 
 /** Pushes transfer_fail for each transfer that ended refused (3) or with the taker at his limit (4). */
-export async function pushTransferFailures(parts: SimulatorParts, failed: readonly Transfer[]): Promise<void> {
+export async function pushTransferFailures(
+  parts: SimulatorParts,
+  failed: readonly Transfer[],
+): Promise<void> {
   for (const t of failed)
     await parts.callbacks.push(t.takeover_time, {
       Event: 'change_external_contact',
@@ -62,7 +68,8 @@ export async function control(
     case 'messages/confirm':
     case 'messages/expire': {
       const msgid = str(body, 'msgid') ?? '';
-      const result = action === 'messages/confirm' ? confirmMessage(world, msgid) : expireMessage(world, msgid);
+      const result =
+        action === 'messages/confirm' ? confirmMessage(world, msgid) : expireMessage(world, msgid);
       return typeof result === 'string' ? refuse(result) : done({ msgid, state: result.state });
     }
     case 'staff/depart': {
@@ -87,7 +94,11 @@ export async function control(
   }
 }
 
-async function friendship(parts: SimulatorParts, add: boolean, body: Record<string, unknown>): Promise<ControlAnswer> {
+async function friendship(
+  parts: SimulatorParts,
+  add: boolean,
+  body: Record<string, unknown>,
+): Promise<ControlAnswer> {
   const { world } = parts;
   const userid = str(body, 'userid') ?? '';
   const externalUserid = str(body, 'external_userid') ?? '';
@@ -127,12 +138,14 @@ function fault(gate: Gate, body: Record<string, unknown>): ControlAnswer {
   const api = str(body, 'api');
   const count = body.count ?? 1;
   if (!api) return refuse('api: the path after /cgi-bin/, e.g. externalcontact/list');
-  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) return refuse('count: a whole number ≥ 1');
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1)
+    return refuse('count: a whole number ≥ 1');
   let injected: Fault;
   if (body.kind === 'errcode') {
     if (typeof body.errcode !== 'number') return refuse('errcode: a number');
     injected = { kind: 'errcode', errcode: body.errcode };
-  } else if (body.kind === 'garbage' || body.kind === 'http_500' || body.kind === 'hang') injected = { kind: body.kind };
+  } else if (body.kind === 'garbage' || body.kind === 'http_500' || body.kind === 'hang')
+    injected = { kind: body.kind };
   else return refuse('kind: errcode, garbage, http_500 or hang');
   gate.injectFault(api, injected, count);
   return done({ api, count });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { WECOM_ERRCODES } from '../port.ts';
-import { WindowCounter } from '../rate-budget.ts';
+import type { RateWindow } from '../rate-budget.ts';
 import { failAnswer, okAnswer, type Answer } from './answers.ts';
 import type { World } from './world.ts';
 
@@ -15,10 +15,32 @@ export type Fault =
   | { readonly kind: 'http_500' }
   | { readonly kind: 'hang' };
 
+/** Exact count of the calls in a sliding window (the client's budget counts conservatively; WeCom counts exactly). */
+class CallLog {
+  private readonly times: number[] = [];
+  private head = 0;
+
+  constructor(readonly window: RateWindow) {}
+
+  count(now: number): number {
+    while (this.head < this.times.length && (this.times[this.head] ?? 0) <= now - this.window.ms)
+      this.head += 1;
+    if (this.head > 4096) {
+      this.times.splice(0, this.head);
+      this.head = 0;
+    }
+    return this.times.length - this.head;
+  }
+
+  add(now: number): void {
+    this.times.push(now);
+  }
+}
+
 /** Faults, rate limits and tokens of one simulator. */
 export class Gate {
   private readonly faults = new Map<string, { fault: Fault; remaining: number }[]>();
-  private readonly limiters = new Map<string, { counters: WindowCounter[]; blockedUntil: number }>();
+  private readonly limiters = new Map<string, { counters: CallLog[]; blockedUntil: number }>();
   /** Calls per API (faulted and refused ones too), for the state summary and tests. */
   readonly calls = new Map<string, number>();
 
@@ -50,7 +72,7 @@ export class Gate {
     const now = this.world.clock.now();
     let limiter = this.limiters.get(api);
     if (!limiter) {
-      limiter = { counters: this.world.limits.rate.map((w) => new WindowCounter(w)), blockedUntil: 0 };
+      limiter = { counters: this.world.limits.rate.map((w) => new CallLog(w)), blockedUntil: 0 };
       this.limiters.set(api, limiter);
     }
     if (limiter.blockedUntil > now) return false;

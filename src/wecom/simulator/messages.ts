@@ -24,7 +24,8 @@ export function addMsgTemplate(world: World, request: SimRequest): Answer {
   const sender = text(request.body, 'sender') ?? '';
   if (!world.staff.has(sender)) return failAnswer(WECOM_ERRCODES.invalidUserid, `invalid sender: ${sender}`);
   const customers = texts(request.body, 'external_userid');
-  if (!customers || customers.length === 0 || customers.length > 10_000) return invalid('external_userid (1–10000)');
+  if (!customers || customers.length === 0 || customers.length > 10_000)
+    return invalid('external_userid (1–10000)');
   const content = (request.body.text as { content?: unknown } | undefined)?.content;
   if (typeof content !== 'string' || content.length === 0 || content.length > 4000)
     return invalid('text.content (1–4000 characters)');
@@ -99,5 +100,8 @@ export function getGroupMsgSendResult(world: World, request: SimRequest): Answer
     status: send.status,
     ...(send.send_time === undefined ? {} : { send_time: send.send_time }),
   }));
-  return okAnswer({ send_list: page, next_cursor: from + limit < rows.length ? encodeCursor([from + limit]) : '' });
+  return okAnswer({
+    send_list: page,
+    next_cursor: from + limit < rows.length ? encodeCursor([from + limit]) : '',
+  });
 }

@@ -134,7 +134,8 @@ async function serve(parts: SimulatorParts, req: IncomingMessage, res: ServerRes
     return;
   }
   if (fault?.kind === 'http_500') return json(res, 500, { error: 'internal' });
-  if (fault?.kind === 'errcode') return json(res, 200, failAnswer(fault.errcode, 'injected by the simulator'));
+  if (fault?.kind === 'errcode')
+    return json(res, 200, failAnswer(fault.errcode, 'injected by the simulator'));
   // Time may have passed since the last request: transfers due by now complete first.
   void pushTransferFailures(parts, settleTransfers(parts.world));
   if (!parts.gate.admit(api))

@@ -7,7 +7,10 @@ import type { TagGroup, World } from './world.ts';
 
 const unknownTag = (id: string) => failAnswer(WECOM_ERRCODES.invalidTagId, `invalid tag id: ${id}`);
 const notOwned = (id: string) =>
-  failAnswer(WECOM_ERRCODES.apiForbidden, `tag ${id} was not created by this app and cannot be changed by it`);
+  failAnswer(
+    WECOM_ERRCODES.apiForbidden,
+    `tag ${id} was not created by this app and cannot be changed by it`,
+  );
 
 function groupAnswer(group: TagGroup) {
   return {
@@ -15,7 +18,12 @@ function groupAnswer(group: TagGroup) {
     group_name: group.group_name,
     order: group.order,
     create_time: group.create_time,
-    tag: [...group.tags.values()].map(({ id, name, order, create_time }) => ({ id, name, order, create_time })),
+    tag: [...group.tags.values()].map(({ id, name, order, create_time }) => ({
+      id,
+      name,
+      order,
+      create_time,
+    })),
   };
 }
 
@@ -41,13 +49,19 @@ export function addCorpTag(world: World, request: SimRequest): Answer {
   if (
     !Array.isArray(tags) ||
     tags.length === 0 ||
-    !tags.every((t) => typeof t === 'object' && t !== null && typeof (t as { name?: unknown }).name === 'string')
+    !tags.every(
+      (t) => typeof t === 'object' && t !== null && typeof (t as { name?: unknown }).name === 'string',
+    )
   )
     return invalid('tag (a list of { name })');
   const wanted = tags as { name: string; order?: unknown }[];
-  if (wanted.some((t) => t.name.trim() === '' || t.name.length > 30)) return invalid('tag name (1–30 characters)');
+  if (wanted.some((t) => t.name.trim() === '' || t.name.length > 30))
+    return invalid('tag name (1–30 characters)');
   if (world.tagCount() + wanted.length > world.limits.maxTags)
-    return failAnswer(WECOM_ERRCODES.tagLimitReached, `the enterprise may hold at most ${world.limits.maxTags} tags`);
+    return failAnswer(
+      WECOM_ERRCODES.tagLimitReached,
+      `the enterprise may hold at most ${world.limits.maxTags} tags`,
+    );
   const groupId = text(request.body, 'group_id');
   const now = world.clock.seconds();
   let group: TagGroup;
@@ -74,7 +88,8 @@ export function editCorpTag(world: World, request: SimRequest): Answer {
   const id = text(request.body, 'id');
   if (!id) return invalid('id');
   const name = text(request.body, 'name');
-  if (name !== undefined && (name.trim() === '' || name.length > 30)) return invalid('name (1–30 characters)');
+  if (name !== undefined && (name.trim() === '' || name.length > 30))
+    return invalid('name (1–30 characters)');
   const order = request.body.order;
   const group = world.tagGroups.get(id);
   const tag = group ? undefined : world.findTag(id)?.tag;
@@ -103,7 +118,8 @@ export function delCorpTag(world: World, request: SimRequest): Answer {
     if (!found.tag.byApp) return notOwned(id);
   }
   const removed = new Set(tagIds);
-  for (const id of groupIds) for (const tagId of world.tagGroups.get(id)?.tags.keys() ?? []) removed.add(tagId);
+  for (const id of groupIds)
+    for (const tagId of world.tagGroups.get(id)?.tags.keys() ?? []) removed.add(tagId);
   for (const id of groupIds) world.tagGroups.delete(id);
   for (const id of tagIds) {
     const found = world.findTag(id);
@@ -121,7 +137,8 @@ export function markTag(world: World, request: SimRequest): Answer {
   const externalUserid = text(request.body, 'external_userid') ?? '';
   const add = texts(request.body, 'add_tag');
   const remove = texts(request.body, 'remove_tag');
-  if (!add || !remove || add.length + remove.length === 0) return invalid('add_tag and remove_tag are both empty');
+  if (!add || !remove || add.length + remove.length === 0)
+    return invalid('add_tag and remove_tag are both empty');
   if (!world.staff.has(userid)) return failAnswer(WECOM_ERRCODES.invalidUserid, `invalid userid: ${userid}`);
   if (!world.customers.has(externalUserid))
     return failAnswer(WECOM_ERRCODES.invalidExternalUserid, `invalid external_userid: ${externalUserid}`);

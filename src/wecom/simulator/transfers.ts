@@ -23,7 +23,8 @@ export function transferCustomer(world: World, kind: 'employed' | 'resigned', re
   const handover = text(request.body, 'handover_userid') ?? '';
   const takeover = text(request.body, 'takeover_userid') ?? '';
   const customers = texts(request.body, 'external_userid');
-  if (!customers || customers.length === 0 || customers.length > 100) return invalid('external_userid (1–100)');
+  if (!customers || customers.length === 0 || customers.length > 100)
+    return invalid('external_userid (1–100)');
   const message = request.body.transfer_success_msg;
   if (message !== undefined && (typeof message !== 'string' || [...message].length > 200))
     return invalid('transfer_success_msg (≤ 200 characters)');
@@ -32,11 +33,25 @@ export function transferCustomer(world: World, kind: 'employed' | 'resigned', re
   if (!giver) return failAnswer(WECOM_ERRCODES.invalidUserid, `invalid handover_userid: ${handover}`);
   if (!taker || taker.departedAt !== undefined)
     return failAnswer(WECOM_ERRCODES.invalidUserid, `invalid takeover_userid: ${takeover}`);
-  if (handover === takeover) return failAnswer(WECOM_ERRCODES.sameTakerAndGiver, 'handover and takeover are the same');
+  if (handover === takeover)
+    return failAnswer(WECOM_ERRCODES.sameTakerAndGiver, 'handover and takeover are the same');
   const now = world.clock.seconds();
-  const waiting = new Set(world.transfers.slice(world.settled).filter((t) => t.status === 2).map((t) => t.external_userid));
+  const waiting = new Set(
+    world.transfers
+      .slice(world.settled)
+      .filter((t) => t.status === 2)
+      .map((t) => t.external_userid),
+  );
   const answers = customers.map((externalUserid) => {
-    const errcode = refusal(world, kind, giver.departedAt !== undefined, handover, externalUserid, waiting, now);
+    const errcode = refusal(
+      world,
+      kind,
+      giver.departedAt !== undefined,
+      handover,
+      externalUserid,
+      waiting,
+      now,
+    );
     if (errcode === 0) {
       world.transfers.push({
         kind,
@@ -88,7 +103,13 @@ export function settleTransfers(world: World): Transfer[] {
     else {
       t.status = 1;
       world.unfriend(t.handover_userid, t.external_userid);
-      world.befriend(t.takeover_userid, t.external_userid, t.takeover_time, follow?.remark ?? '', follow?.add_way ?? 0);
+      world.befriend(
+        t.takeover_userid,
+        t.external_userid,
+        t.takeover_time,
+        follow?.remark ?? '',
+        follow?.add_way ?? 0,
+      );
     }
     if (t.status !== 1) failed.push(t);
   }
@@ -113,5 +134,8 @@ export function transferResult(world: World, kind: 'employed' | 'resigned', requ
     status: t.status,
     takeover_time: t.takeover_time,
   }));
-  return okAnswer({ customer: page, next_cursor: from + size < rows.length ? encodeCursor([from + size]) : '' });
+  return okAnswer({
+    customer: page,
+    next_cursor: from + size < rows.length ? encodeCursor([from + size]) : '',
+  });
 }

@@ -165,7 +165,8 @@ export class World {
         moves: [],
         lastMessageDay: undefined,
       });
-    for (const f of seed.friendships) this.befriend(f.userid, f.external_userid, f.createtime, f.remark, f.add_way);
+    for (const f of seed.friendships)
+      this.befriend(f.userid, f.external_userid, f.createtime, f.remark, f.add_way);
     for (const group of seed.manualTags ?? []) {
       const created = this.clock.seconds();
       const g = this.addTagGroup(group.group_name, 0, false, created);
