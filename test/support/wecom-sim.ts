@@ -90,3 +90,19 @@ export async function simControl(sim: RunningSimulator, action: string, body: ob
   if (!response.ok) throw new Error(`control ${action}: ${JSON.stringify(answer)}`);
   return answer;
 }
+
+/** One WeCom call straight to the simulator (no client: no retries, no budgets), with a fresh token. */
+export async function rawCall(
+  sim: RunningSimulator,
+  api: string,
+  body: object,
+): Promise<{ errcode: number } & Record<string, unknown>> {
+  const tokenAnswer = (await (
+    await fetch(`${sim.url}/cgi-bin/gettoken?corpid=${CORP_ID}&corpsecret=${encodeURIComponent(SECRET)}`)
+  ).json()) as { access_token: string };
+  const response = await fetch(`${sim.url}/cgi-bin/${api}?access_token=${tokenAnswer.access_token}`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+  });
+  return (await response.json()) as { errcode: number } & Record<string, unknown>;
+}
