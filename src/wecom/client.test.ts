@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../shared/errors.ts';
-import { SECRET, simControl, simulatorAndClient, smallWorld } from '../../test/support/wecom-sim.ts';
-import { paginate } from './client.ts';
+import {
+  capturedLogger,
+  CORP_ID,
+  SECRET,
+  simControl,
+  simulatorAndClient,
+  smallWorld,
+} from '../../test/support/wecom-sim.ts';
+import { paginate, wecomClientFromConfig } from './client.ts';
 import type { RunningSimulator } from './simulator/server.ts';
 
 // The client's contract against the simulator over real HTTP: tokens, rate limits, retries, pagination, logging.
@@ -177,5 +184,21 @@ describe('HttpWecomClient against the simulator', () => {
     for (const token of tokens) expect(text).not.toContain(token);
     expect(text).toContain('"msg":"wecom call"');
     expect(text).toContain('"errcode":42001');
+  });
+
+  it('is built from FLYWHEEL_WECOM_* configuration, and not at all without a secret', async () => {
+    const { sim } = await setUp(smallWorld({ am001: 1, am002: 0, am003: 0 }));
+    const { logger } = capturedLogger();
+    const wecom = {
+      corpId: CORP_ID,
+      secret: SECRET,
+      callbackToken: undefined,
+      aesKey: undefined,
+      baseUrl: sim.url,
+    };
+    expect(wecomClientFromConfig({ wecom: undefined }, logger)).toBeUndefined();
+    expect(wecomClientFromConfig({ wecom: { ...wecom, secret: undefined } }, logger)).toBeUndefined();
+    const client = wecomClientFromConfig({ wecom }, logger);
+    expect((await client?.listContacts('AM001'))?.external_userid).toEqual(['wm0001']);
   });
 });

@@ -1,3 +1,4 @@
+import type { Config } from '../config/schema.ts';
 import type { Logger } from '../shared/logger.ts';
 import { AppError } from '../shared/errors.ts';
 import { AccessTokens } from './access-token.ts';
@@ -231,4 +232,14 @@ export class HttpWecomClient implements WecomApi {
   ): Promise<Awaited<ReturnType<WecomApi[M]>>> {
     return this.call(api, 'POST', {}, body);
   }
+}
+
+/** The client the configuration describes (FLYWHEEL_WECOM_*), or undefined when the corp id or the secret is unset. */
+export function wecomClientFromConfig(
+  config: Pick<Config, 'wecom'>,
+  logger: Logger,
+): HttpWecomClient | undefined {
+  const wecom = config.wecom;
+  if (!wecom?.secret) return undefined;
+  return new HttpWecomClient({ corpId: wecom.corpId, secret: wecom.secret, baseUrl: wecom.baseUrl, logger });
 }
