@@ -140,6 +140,13 @@ describe('transfers in the simulator', () => {
     ]);
     expect((await client.listContacts('AM002')).external_userid).toHaveLength(5);
     expect((await client.listContacts('AM003')).external_userid).toEqual(['wm0004', 'wm0007']);
+    // AM002 now at his limit: a new request is refused per customer at once.
+    const full = await client.transferCustomer('resigned', {
+      handover_userid: 'AM003',
+      takeover_userid: 'AM002',
+      external_userid: ['wm0007'],
+    });
+    expect(full.customer).toEqual([{ external_userid: 'wm0007', errcode: 40099 }]);
   });
 
   it('pages transfer_result by cursor', async () => {

@@ -42,16 +42,12 @@ export function transferCustomer(world: World, kind: 'employed' | 'resigned', re
       .filter((t) => t.status === 2)
       .map((t) => t.external_userid),
   );
+  // A taker already at his limit is refused at once (40099); one who fills up meanwhile ends in status 4.
+  const takerFull = world.followsOf(takeover).size >= world.limits.takerCustomerLimit;
   const answers = customers.map((externalUserid) => {
-    const errcode = refusal(
-      world,
-      kind,
-      giver.departedAt !== undefined,
-      handover,
-      externalUserid,
-      waiting,
-      now,
-    );
+    const errcode = takerFull
+      ? WECOM_ERRCODES.takerAtLimit
+      : refusal(world, kind, giver.departedAt !== undefined, handover, externalUserid, waiting, now);
     if (errcode === 0) {
       world.transfers.push({
         kind,
