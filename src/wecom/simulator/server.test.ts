@@ -176,6 +176,7 @@ describe('the WeCom simulator', () => {
       friendships: 4,
       departed: ['AM003'],
     });
+    expect(sim.state()).toEqual(state);
     const text = JSON.stringify(state);
     for (const token of sim.world.tokens.keys()) expect(text).not.toContain(token);
     expect(text).not.toContain('sim-secret');

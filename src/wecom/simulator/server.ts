@@ -4,7 +4,7 @@ import { WECOM_ERRCODES } from '../port.ts';
 import { failAnswer, type Answer, type SimRequest } from './answers.ts';
 import { CallbackPusher, type CallbackTarget } from './callbacks.ts';
 import { batchGetByUser, getUnassignedList, listContacts } from './contacts.ts';
-import { control, pushTransferFailures, type SimulatorParts } from './control.ts';
+import { control, pushTransferFailures, summary, type SimulatorParts } from './control.ts';
 import { Gate } from './gate.ts';
 import { addMsgTemplate, getGroupMsgSendResult } from './messages.ts';
 import { addCorpTag, delCorpTag, editCorpTag, getCorpTagList, markTag } from './tags.ts';
@@ -52,6 +52,8 @@ export interface SimulatorOptions {
 export interface RunningSimulator extends SimulatorParts {
   readonly url: string;
   readonly clock: SimClock;
+  /** What GET /simulator/state answers: counts, never secrets. */
+  state(): Record<string, unknown>;
   close(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export async function startWecomSimulator(options: SimulatorOptions): Promise<Ru
   return {
     ...parts,
     clock,
+    state: () => summary(parts),
     url: `http://${host}:${address.port}`,
     close: () =>
       new Promise<void>((resolve) => {
