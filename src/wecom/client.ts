@@ -236,7 +236,7 @@ export class HttpWecomClient implements WecomApi {
 
 /** The client the configuration describes (FLYWHEEL_WECOM_*), or undefined when the corp id or the secret is unset. */
 export function wecomClientFromConfig(
-  config: Pick<Config, 'wecom'>,
+  config: { readonly wecom: Pick<NonNullable<Config['wecom']>, 'corpId' | 'secret' | 'baseUrl'> | undefined },
   logger: Logger,
 ): HttpWecomClient | undefined {
   const wecom = config.wecom;
