@@ -46,6 +46,8 @@ export class CallbackPusher {
   constructor(
     private readonly target: CallbackTarget | undefined,
     private readonly corpId: string,
+    /** Unix seconds for the signature's timestamp: the receiver checks it against its own clock. */
+    private readonly wallSeconds: () => number = () => Math.floor(Date.now() / 1000),
   ) {
     if (target) {
       const key = aesKeyOf(target.encodingAESKey);
@@ -61,8 +63,8 @@ export class CallbackPusher {
   ): Promise<CallbackDelivery | undefined> {
     if (!this.target || !this.keys) return undefined;
     const encrypted = encryptMessage(this.keys, eventXml(this.corpId, createTime, fields));
-    // The signature's timestamp is the wall clock's: the receiver checks it against its own, not the simulator's.
-    const timestamp = String(Math.floor(Date.now() / 1000));
+    // The signature's timestamp is the unadvanced clock's: the receiver checks it against its own, not WeCom's time.
+    const timestamp = String(this.wallSeconds());
     const nonce = randomBytes(8).toString('hex');
     const signature = callbackSignature(this.keys.token, timestamp, nonce, encrypted);
     const url = new URL(this.target.url);

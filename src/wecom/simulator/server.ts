@@ -64,7 +64,7 @@ export async function startWecomSimulator(options: SimulatorOptions): Promise<Ru
   const parts: SimulatorParts = {
     world,
     gate: new Gate(world, options.secret),
-    callbacks: new CallbackPusher(options.callback, options.corpId),
+    callbacks: new CallbackPusher(options.callback, options.corpId, () => Math.floor(clock.wall() / 1000)),
   };
   const server = createServer((req, res) => {
     serve(parts, req, res).catch(() => {

@@ -62,6 +62,11 @@ export class SimClock {
     return this.base() + this.offsetMs;
   }
 
+  /** The base clock alone, never advanced: what a callback's signature timestamp is checked against. */
+  wall(): number {
+    return this.base();
+  }
+
   /** Unix seconds. */
   seconds(): number {
     return Math.floor(this.now() / 1000);
