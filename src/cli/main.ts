@@ -13,6 +13,7 @@ import { registerProductCommands } from './commands/products.ts';
 import { registerDictionaryCommands } from './commands/dictionary.ts';
 import { registerSegmentCommands } from './commands/segments.ts';
 import { registerTagCommands } from './commands/tags.ts';
+import { registerWecomCommands } from './commands/wecom.ts';
 import { parseServices, startServices } from '../server/services.ts';
 import { cliClock } from './stores.ts';
 
@@ -103,6 +104,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   registerProductCommands(program);
   registerDictionaryCommands(program);
   registerAnalyzeCommands(program);
+  registerWecomCommands(program);
   try {
     await program.parseAsync([...argv]);
   } catch (error) {

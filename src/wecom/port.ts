@@ -28,6 +28,19 @@ export const WECOM_ERRCODES = {
   /** The customer already received a group message from the enterprise today. */
   messageLimitReached: 41048,
   invalidParameter: 40058,
+  /** A tag or tag group id WeCom does not know. */
+  invalidTagId: 40068,
+  /** A tag of that name is already in the group. */
+  tagNameExists: 40071,
+  /** The app may not call this on that object (e.g. edit or delete a tag it did not create). */
+  apiForbidden: 48002,
+  /**
+   * The enterprise's 3,000 corp tags are used up. WeCom's documentation names no code we could check, so this is the
+   * simulator's choice; the client treats it as any other non-transient answer.
+   */
+  tagLimitReached: 41044,
+  /** The request body is not the JSON WeCom expects. */
+  invalidJson: 47001,
 } as const;
 
 /** Errcodes worth retrying after a pause (the call may succeed later unchanged). */

@@ -42,9 +42,10 @@ describe('WeCom transfers of a departed manager’s handover, against the simula
   const states = async () =>
     Object.fromEntries(
       (
-        await sql<{ state: string; n: string }>`select state, count(*) n from wecom_transfers group by state`.execute(
-          store.db,
-        )
+        await sql<{
+          state: string;
+          n: string;
+        }>`select state, count(*) n from wecom_transfers group by state`.execute(store.db)
       ).rows.map((r) => [r.state, Number(r.n)]),
     );
   const handoverStatuses = async () =>
@@ -73,9 +74,10 @@ describe('WeCom transfers of a departed manager’s handover, against the simula
     );
     await sql`update staff set status = 'departed' where id = 'AM1'`.execute(store.db);
     const customers = (
-      await sql<{ id: number; ext: string }>`select id, wecom_external_userid ext from customers order by id`.execute(
-        store.db,
-      )
+      await sql<{
+        id: number;
+        ext: string;
+      }>`select id, wecom_external_userid ext from customers order by id`.execute(store.db)
     ).rows;
     sim = await startWecomSimulator({
       corpId: CORP,
@@ -83,7 +85,11 @@ describe('WeCom transfers of a departed manager’s handover, against the simula
       world: {
         staff: ['AM1', 'AM2', 'AM3', 'AM4'].map((userid) => ({ userid, name: userid })),
         customers: customers.map((c) => ({ external_userid: c.ext, name: `Customer ${c.id}` })),
-        friendships: customers.map((c) => ({ userid: 'AM1', external_userid: c.ext, createtime: 1_700_000_000 })),
+        friendships: customers.map((c) => ({
+          userid: 'AM1',
+          external_userid: c.ext,
+          createtime: 1_700_000_000,
+        })),
       },
     });
     await control('staff/depart', { userid: 'AM1' });
@@ -100,14 +106,20 @@ describe('WeCom transfers of a departed manager’s handover, against the simula
       clock,
       logger,
     };
-    const job = await createHandoverJob({ db: store.db, clock }, { actor: 'user:bh', scope: ALL }, {
-      fromManagerId: 'AM1',
-      takerIds: ['AM2', 'AM3'],
-      split: 'even',
-      reason: 'AM1 left the bank',
-    });
+    const job = await createHandoverJob(
+      { db: store.db, clock },
+      { actor: 'user:bh', scope: ALL },
+      {
+        fromManagerId: 'AM1',
+        takerIds: ['AM2', 'AM3'],
+        split: 'even',
+        reason: 'AM1 left the bank',
+      },
+    );
     if (!job.ok) throw new Error(job.error.message);
-    await new HandoverRunner({ db: store.db, clock, logger }, { chunk: 100, chunkDelayMs: 0 }).run(job.value.job.id);
+    await new HandoverRunner({ db: store.db, clock, logger }, { chunk: 100, chunkDelayMs: 0 }).run(
+      job.value.job.id,
+    );
     jobId = job.value.job.id;
   });
   let jobId = 0;
@@ -126,11 +138,12 @@ describe('WeCom transfers of a departed manager’s handover, against the simula
     expect(await states()).toEqual({ waiting: POOL });
     // Two takers, 115 customers each: two calls per taker (100 + 15), never more than 100 customers in one.
     const calls = (
-      await sql<{ attempts: number; n: string }>`select attempts, count(*) n from wecom_transfers group by attempts`.execute(
-        store.db,
-      )
-    ).rows;
-    expect(calls).toEqual([{ attempts: 1, n: String(POOL) }]);
+      await sql<{
+        attempts: number;
+        n: string;
+      }>`select attempts, count(*) n from wecom_transfers group by attempts`.execute(store.db)
+    ).rows.map((r) => ({ attempts: r.attempts, n: Number(r.n) }));
+    expect(calls).toEqual([{ attempts: 1, n: POOL }]);
 
     // Before WeCom's 24 hours nothing is final; after them, all but the refuser are done.
     expect((await driveWecomTransfers(deps, jobId)).settled).toBe(0);
@@ -142,20 +155,27 @@ describe('WeCom transfers of a departed manager’s handover, against the simula
     // The branch head gives the refuser to AM4: ownership moves, WeCom is asked again, and it completes.
     await control('customers/refuse', { external_userid: refuser, refuse: false });
     const customerNo = (
-      await sql<{ no: string }>`select customer_no no from customers where wecom_external_userid = ${refuser}`.execute(
-        store.db,
-      )
+      await sql<{
+        no: string;
+      }>`select customer_no no from customers where wecom_external_userid = ${refuser}`.execute(store.db)
     ).rows[0]!.no;
-    const retried = await retryTransfer({ db: store.db, clock }, { actor: 'user:bh', scope: ALL }, {
-      jobId,
-      customerNo,
-      takerId: 'AM4',
-    });
+    const retried = await retryTransfer(
+      { db: store.db, clock },
+      { actor: 'user:bh', scope: ALL },
+      {
+        jobId,
+        customerNo,
+        takerId: 'AM4',
+      },
+    );
     expect(retried).toMatchObject({ ok: true, value: { to: 'AM4' } });
     await driveWecomTransfers(deps, jobId);
     await control('clock', { advance_seconds: 86_400 + 60 });
     expect(await driveWecomTransfers(deps, jobId)).toMatchObject({ finished: true, states: { done: POOL } });
-    const owner = await sql<{ m: string; s: string }>`select o.manager_id m, o.handover_status s from customer_owners o
+    const owner = await sql<{
+      m: string;
+      s: string;
+    }>`select o.manager_id m, o.handover_status s from customer_owners o
       join customers c on c.id = o.customer_id where c.wecom_external_userid = ${refuser}`.execute(store.db);
     expect(owner.rows[0]).toEqual({ m: 'AM4', s: 'done' });
   });
@@ -164,7 +184,9 @@ describe('WeCom transfers of a departed manager’s handover, against the simula
     // A previous driver asked WeCom for the first 40 customers and died before writing the answer.
     const first40 = (
       await sql<{ ext: string }>`select c.wecom_external_userid ext from customer_owners o
-        join customers c on c.id = o.customer_id where o.manager_id = 'AM2' order by c.id limit 40`.execute(store.db)
+        join customers c on c.id = o.customer_id where o.manager_id = 'AM2' order by c.id limit 40`.execute(
+        store.db,
+      )
     ).rows.map((r) => r.ext);
     await deps.api.transferCustomer('resigned', {
       handover_userid: 'AM1',
@@ -176,7 +198,11 @@ describe('WeCom transfers of a departed manager’s handover, against the simula
       select ${jobId}, c.id, c.wecom_external_userid, 'AM1', 'AM2', 'resigned', 'requested', 1 from customers c
       where c.wecom_external_userid = any(${first40}::text[])`.execute(store.db);
     // And WeCom is down for the next call: the pass is interrupted, nothing is lost.
-    await control('faults', { api: 'externalcontact/resigned/transfer_customer', kind: 'http_500', count: 2 });
+    await control('faults', {
+      api: 'externalcontact/resigned/transfer_customer',
+      kind: 'http_500',
+      count: 2,
+    });
     const interrupted = await driveWecomTransfers(deps, jobId);
     expect(interrupted.interrupted).toBeDefined();
     expect(interrupted.finished).toBe(false);
