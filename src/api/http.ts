@@ -17,6 +17,7 @@ import type { TagService } from '../tags/service.ts';
 import { ErrorBody } from '../contracts/common.ts';
 import { asFailure, type SegmentFailure } from '../segments/service.ts';
 import { AppError, failureError, type ErrorCode, type Failure, type Result } from '../shared/errors.ts';
+import type { WecomApi } from '../wecom/port.ts';
 
 /** The Fastify instance with zod as its type provider, as routes see it. */
 export type ZodApi = FastifyInstance<
@@ -34,6 +35,8 @@ export interface RouteContext extends AppDeps {
   readonly tags: TagService;
   /** The segment engine (one per process: its index cache holds every customer column and tag bitmap). */
   readonly segments: SegmentService;
+  /** WeCom's server API (one client per process: it holds the access token and the rate budgets); undefined when not configured. */
+  readonly wecom: WecomApi | undefined;
 }
 
 export const SESSION_COOKIE = 'fw_session';

@@ -78,6 +78,7 @@ export function loadConfig(
             callbackToken: e.FLYWHEEL_WECOM_CALLBACK_TOKEN || undefined,
             aesKey: e.FLYWHEEL_WECOM_AES_KEY || undefined,
             baseUrl: e.FLYWHEEL_WECOM_BASE_URL.replace(/\/+$/, ''),
+            pollSeconds: e.FLYWHEEL_WECOM_POLL_SECONDS,
             match: Object.freeze([...e.FLYWHEEL_WECOM_MATCH]),
           })
         : undefined,

@@ -116,6 +116,8 @@ export const configSchema = z.object({
     }),
   /** Where WeCom's server API answers: WeCom itself, a proxy, or the simulator (`flywheel wecom simulator`). */
   FLYWHEEL_WECOM_BASE_URL: z.string().trim().url().default('https://qyapi.weixin.qq.com'),
+  /** How often handovers' WeCom transfers are requested and read back (WeCom completes them after 24 h). */
+  FLYWHEEL_WECOM_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   /**
    * How a WeCom friend is linked to a customer, in priority order (src/wecom/README.md): `unionid` (the customer's
    * `wechat_unionid` identity), `phone` (SHA-256 of a mobile in the friend's remark against the customer's phone
@@ -215,6 +217,8 @@ export interface Config {
         readonly callbackToken: string | undefined;
         readonly aesKey: string | undefined;
         readonly baseUrl: string;
+        /** Seconds between passes of the handover transfer loop. */
+        readonly pollSeconds: number;
         /** Matching rules in priority order (FLYWHEEL_WECOM_MATCH). */
         readonly match: readonly WecomMatchRule[];
       }

@@ -28,6 +28,8 @@ import type { AppDeps } from '../api/deps.ts';
 import { registerRateLimit, registerSecurityHeaders } from './security.ts';
 import { bodyNestingError, refusedRuleError, toAppError } from './http-errors.ts';
 import { tagSource } from '../tags/segment-source.ts';
+import { wecomClientFromConfig } from '../wecom/client.ts';
+import type { WecomApi } from '../wecom/port.ts';
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
@@ -36,7 +38,7 @@ export const BODY_LIMIT_BYTES = 8 * 1024 * 1024;
 
 /** Builds the HTTP app: API under /v1, OpenAPI at /docs, probes, and the dashboard. */
 export async function createApp(
-  deps: AppDeps & { tags?: TagService; segments?: SegmentService },
+  deps: AppDeps & { tags?: TagService; segments?: SegmentService; wecom?: WecomApi },
 ): Promise<FastifyInstance> {
   // One business day: the clock every route reads "today" from must cut days where the configuration says.
   if (deps.clock.timeZone !== deps.config.timeZone)
@@ -104,6 +106,7 @@ export async function createApp(
         clock: deps.clock,
         logger: deps.logger.child({ component: 'segments' }),
       }),
+    wecom: deps.wecom ?? wecomClientFromConfig(deps.config, deps.logger.child({ component: 'wecom' })),
   };
 
   app.decorateRequest('principal', null);

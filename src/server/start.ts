@@ -8,6 +8,8 @@ import { seedDemoPoolWork } from '../demo/pool-work.ts';
 import { seedDemoBank } from '../demo/seed.ts';
 import { failInterruptedImports } from '../ingest/recovery.ts';
 import { HandoverRunner } from '../pool/handover/runner.ts';
+import { wecomClientFromConfig } from '../wecom/client.ts';
+import { WecomTransferLoop } from '../wecom/transfer-loop.ts';
 import { generateReminders } from '../pool/reminders.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -72,13 +74,36 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     });
     await tags.ensureCatalogue(SYSTEM_PRINCIPAL.actor);
     const segments = segmentServiceOn(stores, clock, logger);
-    const app = await createApp({ config, stores, clock, logger, tags, segments });
+    // One WeCom client for the routes and the transfer loop: it holds the access token and the per-API budgets.
+    const wecom = wecomClientFromConfig(config, logger.child({ component: 'wecom' }));
+    const app = await createApp({
+      config,
+      stores,
+      clock,
+      logger,
+      tags,
+      segments,
+      ...(wecom ? { wecom } : {}),
+    });
     const address = await app.listen({ port: config.port, host: config.host });
     // Handover jobs a previous process left running (a crash, a kill) continue from their pending items.
     const handovers = new HandoverRunner({ db: stores.operational.db, clock, logger }, config.handover);
     void handovers
       .resumeAll()
       .catch((error: unknown) => logger.error({ err: error }, 'handover: resume failed'));
+    // Handovers' WeCom transfers: requested, then read back until final, every FLYWHEEL_WECOM_POLL_SECONDS.
+    const transfers = wecom
+      ? new WecomTransferLoop(
+          {
+            db: stores.operational.db,
+            api: wecom,
+            clock,
+            logger: logger.child({ component: 'wecom-transfers' }),
+          },
+          (config.wecom?.pollSeconds ?? 300) * 1000,
+        )
+      : undefined;
+    transfers?.start();
     // The daily batch (tags, then segments on them, then reminders) runs in the background: the dashboard serves
     // meanwhile. At start it catches up when today has no tag snapshot yet.
     const daily = { db: stores.operational.db, events: stores.events, clock, logger, tags, segments };
@@ -114,7 +139,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
           logger.debug({ ms: Math.round(performance.now() - t0) }, `stop: ${name}`);
         background.abort();
         scheduler?.stop();
-        await Promise.all([handovers.stop(), tags.close()]);
+        await Promise.all([handovers.stop(), tags.close(), transfers?.stop()]);
         step('background work stopped');
         await computing.catch(() => undefined);
         // Requests in flight (event ingestion included) finish before the HTTP server closes.

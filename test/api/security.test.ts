@@ -588,6 +588,10 @@ const ROUTES: Record<string, (f: Fixture) => Case[]> = {
     { as: 'am1', url: `/v1/handovers/${f.jobs.branchA}/export`, status: 403 },
   ],
   // A handover's WeCom transfers: the branch head's and the admin's (handover.run), 404 outside the scope.
+  // A full WeCom friend sync reads every manager: head office's admins (pool.manage, whole bank); WeCom's API is not
+  // connected in this app (no secret), which the admin is told (409).
+  'POST /v1/wecom/sync': () =>
+    everyone('/v1/wecom/sync', { admin: 409, analyst: 403, bhA: 403, am1: 403 }, {}),
   'GET /v1/handovers/{id}/wecom': (f) => [
     { as: 'anonymous', url: `/v1/handovers/${f.jobs.branchA}/wecom`, status: 401 },
     { as: 'admin', url: `/v1/handovers/${f.jobs.branchB}/wecom`, status: 200 },

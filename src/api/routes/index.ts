@@ -20,6 +20,7 @@ import { registerSegmentRoutes } from './segments.ts';
 import { registerTagRoutes } from './tags.ts';
 import { registerTrackedLinkRoutes } from './tracked-links.ts';
 import { registerWecomRoutes } from './wecom.ts';
+import { registerWecomSyncRoutes } from './wecom-sync.ts';
 
 /** Every route of the API, in one place so the OpenAPI document lists them all. */
 export function registerApiRoutes(api: ZodApi, ctx: RouteContext): void {
@@ -44,4 +45,5 @@ export function registerApiRoutes(api: ZodApi, ctx: RouteContext): void {
   registerCampaignCallbackRoutes(api, ctx);
   registerTrackedLinkRoutes(api, ctx);
   registerWecomRoutes(api, ctx);
+  registerWecomSyncRoutes(api, ctx);
 }
