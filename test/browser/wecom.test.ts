@@ -12,7 +12,7 @@ import { apiJson, HAVE_CHROMIUM, rawValue, signIn, startDashboard, type Dashboar
 import { phoneOf, seedPool } from './pool-bank.ts';
 
 const CUSTOMERS = 60;
-const HEAD = { username: 'bh1', role: 'branch_head' as const, password: 'head-pass-1', staffId: 'BH01' };
+const ADMIN = { username: 'admin1', role: 'admin' as const, password: 'admin-pass-1' };
 const UNMATCHED = 'wmUNMATCHED0001';
 // Owners in pool-bank: customer id → AM0(id % 4 + 1). AM01 has 4 and 8, AM02 has 1 and 5.
 const FRIENDS: Readonly<Record<string, readonly number[]>> = { AM01: [4, 8], AM02: [1, 5] };
@@ -73,7 +73,7 @@ beforeAll(async () => {
   d = await startDashboard({
     customers: CUSTOMERS,
     seed: 20261313,
-    users: [HEAD],
+    users: [ADMIN],
     locale: 'en-US',
     prepare: async (stores) => {
       await seedPool(stores, CUSTOMERS);
@@ -105,7 +105,7 @@ async function expectCoverageAsApi(): Promise<Coverage> {
 
 describe.skipIf(!HAVE_CHROMIUM)('WeCom area', () => {
   it('shows coverage as the API answers it and links the unmatched friend through the UI, in both languages', async () => {
-    await signIn(page, d.base, HEAD.username, HEAD.password);
+    await signIn(page, d.base, ADMIN.username, ADMIN.password);
     await page.getByTestId('nav-wecom').click();
 
     // Coverage: two managers with friends, one unmatched friend of AM01; the table equals the API.
