@@ -54,6 +54,8 @@ const PAGES = [
   '/analytics/experiments',
   '/analytics/concentration',
   '/wecom',
+  '/wecom/unmatched',
+  '/wecom/handovers',
   '/media',
   '/acquisition',
   '/data',

@@ -2,6 +2,7 @@ import { accountsEnUS } from './accounts.en-US.ts';
 import { analyticsEnUS } from './analytics.en-US.ts';
 import { poolEnUS } from './pool.en-US.ts';
 import { poolCareEnUS } from './pool-care.en-US.ts';
+import { wecomEnUS } from './wecom.en-US.ts';
 import { customerListEnUS } from './customer-list.en-US.ts';
 import { campaignsEnUS } from './campaigns.en-US.ts';
 import { dictionaryEnUS } from './dictionary.en-US.ts';
@@ -458,6 +459,7 @@ export const enUS = {
   'tagForm.computeHint': 'Compute the tag to see the new values in the distribution.',
   ...poolEnUS,
   ...poolCareEnUS,
+  ...wecomEnUS,
   ...customerListEnUS,
   ...analyticsEnUS,
   ...accountsEnUS,

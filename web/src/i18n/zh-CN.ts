@@ -3,6 +3,7 @@ import { accountsZhCN } from './accounts.zh-CN.ts';
 import { analyticsZhCN } from './analytics.zh-CN.ts';
 import { poolZhCN } from './pool.zh-CN.ts';
 import { poolCareZhCN } from './pool-care.zh-CN.ts';
+import { wecomZhCN } from './wecom.zh-CN.ts';
 import { customerListZhCN } from './customer-list.zh-CN.ts';
 import { campaignsZhCN } from './campaigns.zh-CN.ts';
 import { dictionaryZhCN } from './dictionary.zh-CN.ts';
@@ -445,6 +446,7 @@ export const zhCN: Messages = {
   'tagForm.computeHint': '计算该标签后，新取值会出现在分布中。',
   ...poolZhCN,
   ...poolCareZhCN,
+  ...wecomZhCN,
   ...customerListZhCN,
   ...analyticsZhCN,
   ...accountsZhCN,

@@ -49,7 +49,7 @@ export const AREA_GROUPS: readonly AreaGroup[] = [
     areas: [
       { key: 'pool', path: '/pool', label: 'nav.pool', icon: <TeamOutlined /> },
       { key: 'campaigns', path: '/campaigns', label: 'nav.campaigns', icon: <NotificationOutlined /> },
-      { key: 'wecom', path: '/wecom', label: 'nav.wecom', icon: <WechatOutlined />, coming: 'coming.wecom' },
+      { key: 'wecom', path: '/wecom', label: 'nav.wecom', icon: <WechatOutlined /> },
     ],
   },
   {
