@@ -21,7 +21,7 @@ export const wecomEnUS = {
 
   'wecom.setup.title': 'No WeCom friendships yet',
   'wecom.setup.body':
-    'Friendships arrive from WeCom: its callbacks (set FLYWHEEL_WECOM_CORP_ID, FLYWHEEL_WECOM_CALLBACK_TOKEN and FLYWHEEL_WECOM_AES_KEY, and the callback URL /v1/wecom/callback in WeCom’s admin console) and the full friend sync (FLYWHEEL_WECOM_SECRET as well). Until then the figures here stay at zero.',
+    'Friendships arrive from WeCom: its callbacks (set FLYWHEEL_WECOM_CORP_ID, FLYWHEEL_WECOM_CALLBACK_TOKEN and FLYWHEEL_WECOM_AES_KEY, and the callback URL /v1/wecom/callback in WeCom’s admin console) and the full friend sync (FLYWHEEL_WECOM_SECRET as well). To try it without WeCom, run `flywheel wecom simulator` beside the server with the same variables, then POST /v1/wecom/sync. Until then the figures here stay at zero.',
 
   'wecom.unmatched.manager': 'Account manager',
   'wecom.unmatched.allManagers': 'All account managers',

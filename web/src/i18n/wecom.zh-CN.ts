@@ -23,7 +23,7 @@ export const wecomZhCN: Record<keyof typeof wecomEnUS, string> = {
 
   'wecom.setup.title': '尚无企业微信好友关系',
   'wecom.setup.body':
-    '好友关系来自企业微信：回调（配置 FLYWHEEL_WECOM_CORP_ID、FLYWHEEL_WECOM_CALLBACK_TOKEN 和 FLYWHEEL_WECOM_AES_KEY，并在企业微信管理后台填写回调地址 /v1/wecom/callback）以及好友全量同步（另需 FLYWHEEL_WECOM_SECRET）。接入之前，这里的数字均为零。',
+    '好友关系来自企业微信：回调（配置 FLYWHEEL_WECOM_CORP_ID、FLYWHEEL_WECOM_CALLBACK_TOKEN 和 FLYWHEEL_WECOM_AES_KEY，并在企业微信管理后台填写回调地址 /v1/wecom/callback）以及好友全量同步（另需 FLYWHEEL_WECOM_SECRET）。没有企业微信时，可在服务旁运行 `flywheel wecom simulator`（使用相同的变量），再调用 POST /v1/wecom/sync 试用。接入之前，这里的数字均为零。',
 
   'wecom.unmatched.manager': '客户经理',
   'wecom.unmatched.allManagers': '全部客户经理',
