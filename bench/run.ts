@@ -1,6 +1,6 @@
 // `npm run bench [-- names…]`: runs the benchmarks, prints one JSON line per figure and appends them to
 // bench/results/<date>.jsonl. Names: startup, import-customers, import-events, events-http, segments, tags, pool, analytics,
-// drivers, campaigns, customers-list
+// drivers, campaigns, customers-list, wecom
 // (default: all).
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { benchAnalytics } from './analytics.ts';
@@ -13,6 +13,7 @@ import { benchPool } from './pool.ts';
 import { benchSegments } from './segments.ts';
 import { benchStartup } from './startup.ts';
 import { benchTagCompute } from './tags.ts';
+import { benchWecom } from './wecom.ts';
 import { machine, type BenchResult } from './support.ts';
 
 type Bench = () => Promise<BenchResult[]>;
@@ -37,6 +38,12 @@ const benches: Record<string, Bench> = {
     }),
   'customers-list': () =>
     benchCustomerList({ customers: Number(process.env['BENCH_LIST_CUSTOMERS'] ?? 1_000_000) }),
+  wecom: () =>
+    benchWecom({
+      managers: Number(process.env['BENCH_WECOM_MANAGERS'] ?? 40),
+      friends: Number(process.env['BENCH_WECOM_FRIENDS'] ?? 2_000),
+      handover: Number(process.env['BENCH_WECOM_HANDOVER'] ?? 20_000),
+    }),
   drivers: () => benchDrivers({ customers: Number(process.env['BENCH_DRIVERS_CUSTOMERS'] ?? 1_000_000) }),
   campaigns: () =>
     benchCampaigns({

@@ -53,7 +53,9 @@ export async function writeApiTypes(file: string = SCHEMA_FILE): Promise<void> {
 }
 
 // Run as a script (`node bin/run-ts.mjs scripts/api-types.ts`), not when the staleness test imports it.
+// An optional argument writes elsewhere (the staleness test, in a process of its own).
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  await writeApiTypes();
-  console.log(`wrote ${SCHEMA_FILE}`);
+  const file = process.argv[2] ? resolve(process.argv[2]) : SCHEMA_FILE;
+  await writeApiTypes(file);
+  console.log(`wrote ${file}`);
 }

@@ -136,8 +136,16 @@ describe.skipIf(!HAVE_CHROMIUM)('pool care', () => {
       await page.getByTestId('reminder-kind-insurance_renewal').click();
       const row = page.getByTestId(`myday-reminder-${id}`);
       await row.waitFor();
-      await page.getByTestId(`reminder-dismiss-${id}`).click();
-      await choose(page, page.getByTestId('dismiss-dialog-reason'), WORDS[lang].reason);
+      // The card re-renders when the kind filter's answer arrives; a click during that may land on the old row, so
+      // click until the dialog is open.
+      const reason = page.getByTestId('dismiss-dialog-reason');
+      await expect
+        .poll(async () => {
+          if (!(await reason.isVisible())) await page.getByTestId(`reminder-dismiss-${id}`).click();
+          return reason.isVisible();
+        })
+        .toBe(true);
+      await choose(page, reason, WORDS[lang].reason);
       await page.getByTestId('dismiss-dialog-ok').click();
       await row.waitFor({ state: 'detached' });
       const dismissed = await db()
