@@ -9,7 +9,8 @@ import {
   type CallbackKeys,
 } from './crypto.ts';
 
-// WeCom's own worked example (../shared/data/wecom/callback-crypto-vectors.json): the verify-URL echostr and an
+// WeCom's own worked example (test/fixtures/wecom/callback-crypto-vectors.json, a copy of the workspace's
+// ../shared/data/wecom one, so a clone anywhere runs it): the verify-URL echostr and an
 // encrypted message decrypt to the published plaintexts under the published signatures; then every way a callback
 // can be wrong is refused with its reason.
 
@@ -36,7 +37,7 @@ interface Vectors {
 }
 const v = (
   JSON.parse(
-    readFileSync(new URL('../../../shared/data/wecom/callback-crypto-vectors.json', import.meta.url), 'utf8'),
+    readFileSync(new URL('../../test/fixtures/wecom/callback-crypto-vectors.json', import.meta.url), 'utf8'),
   ) as Vectors
 ).vectors;
 
