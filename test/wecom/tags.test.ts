@@ -120,6 +120,13 @@ describe('WeCom tags both ways against the simulator', () => {
       ],
     });
     expect(sim.world.tagCount()).toBe(count);
+    const audited = await store.db
+      .selectFrom('audit_log')
+      .select('entity_id')
+      .where('action', '=', 'wecom.tags_published')
+      .orderBy('entity_id')
+      .execute();
+    expect(audited.map((a) => a.entity_id)).toEqual(['gender', 'holds_fund']);
   });
 
   it('renames a corp tag in place when a value’s label changes', async () => {
