@@ -8,6 +8,8 @@ import type { Logger } from '../shared/logger.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { Database } from '../store/operational/database.ts';
 import type { TagService } from '../tags/service.ts';
+import type { WecomApi } from '../wecom/port.ts';
+import { syncWecomTags, type TagSyncOutcome } from '../wecom/tag-sync.ts';
 
 // The bank's daily batch, in the order each step needs the previous one: the tag snapshot of the day, then every
 // saved segment materialised on it (segments may reference tags), then the account managers' service reminders.
@@ -21,6 +23,8 @@ export interface DailyDeps {
   readonly logger: Logger;
   readonly tags: TagService;
   readonly segments: SegmentService;
+  /** WeCom's client when WeCom is configured: the published tags are then marked on friends after the reminders. */
+  readonly wecom?: WecomApi;
 }
 
 /** What one daily run did, step by step. */
@@ -36,6 +40,8 @@ export interface DailyReport {
   readonly reminders: readonly KindResult[];
   /** Set when the reminder run itself failed (its audit record); `reminders` is then empty. */
   readonly remindersError?: string;
+  /** The WeCom tag sync pass (only when WeCom is configured), or why it failed. */
+  readonly wecomTags?: TagSyncOutcome | { readonly error: string };
   /** Set when a stop (SIGTERM) interrupted the batch: the steps after it did not run; the next start runs it again. */
   readonly interrupted?: boolean;
   readonly seconds: number;
@@ -86,12 +92,19 @@ export async function runDailyJobs(
     remindersError = messageOf(error);
     return [];
   });
+  // WeCom's marks follow the day's tag values; a failing pass is reported, never fatal to the batch.
+  const wecomTags = deps.wecom
+    ? await syncWecomTags({ db: deps.db, api: deps.wecom, clock: deps.clock, actor }).catch(
+        (error: unknown) => ({ error: messageOf(error) }),
+      )
+    : undefined;
   const report: DailyReport = {
     asOf,
     tags,
     segments,
     reminders,
     ...(remindersError === undefined ? {} : { remindersError }),
+    ...(wecomTags === undefined ? {} : { wecomTags }),
     seconds: Math.round(performance.now() - started) / 1000,
   };
   const failed =
@@ -99,7 +112,8 @@ export async function runDailyJobs(
     tags.failed.length > 0 ||
     segments.failed.length > 0 ||
     remindersError !== undefined ||
-    reminders.some((r) => !r.ok);
+    reminders.some((r) => !r.ok) ||
+    (wecomTags?.error ?? null) !== null;
   deps.logger[failed ? 'warn' : 'info'](
     {
       asOf,

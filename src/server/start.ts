@@ -106,7 +106,15 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     transfers?.start();
     // The daily batch (tags, then segments on them, then reminders) runs in the background: the dashboard serves
     // meanwhile. At start it catches up when today has no tag snapshot yet.
-    const daily = { db: stores.operational.db, events: stores.events, clock, logger, tags, segments };
+    const daily = {
+      db: stores.operational.db,
+      events: stores.events,
+      clock,
+      logger,
+      tags,
+      segments,
+      ...(wecom ? { wecom } : {}),
+    };
     // Today first, so the dashboard shows tags within seconds; then a freshly seeded demo bank also gets weekly tag
     // snapshots over its history, so lifecycle transitions and trends have a past to show.
     // A stop (SIGTERM) aborts this work between steps, days and chunks; what is left runs at the next start.

@@ -592,6 +592,17 @@ const ROUTES: Record<string, (f: Fixture) => Case[]> = {
   // connected in this app (no secret), which the admin is told (409).
   'POST /v1/wecom/sync': () =>
     everyone('/v1/wecom/sync', { admin: 409, analyst: 403, bhA: 403, am1: 403 }, {}),
+  // WeCom tags (publish, sync) act on every manager's friends: head office's admins only; not connected here (409),
+  // while the state of published tags is readable (200, connected: false).
+  'GET /v1/wecom/tags': () => everyone('/v1/wecom/tags', { admin: 200, analyst: 403, bhA: 403, am1: 403 }),
+  'POST /v1/wecom/tags/publish': () =>
+    everyone(
+      '/v1/wecom/tags/publish',
+      { admin: 409, analyst: 403, bhA: 403, am1: 403 },
+      { tagKeys: ['gender'] },
+    ),
+  'POST /v1/wecom/tags/sync': () =>
+    everyone('/v1/wecom/tags/sync', { admin: 409, analyst: 403, bhA: 403, am1: 403 }, {}),
   'GET /v1/handovers/{id}/wecom': (f) => [
     { as: 'anonymous', url: `/v1/handovers/${f.jobs.branchA}/wecom`, status: 401 },
     { as: 'admin', url: `/v1/handovers/${f.jobs.branchB}/wecom`, status: 200 },

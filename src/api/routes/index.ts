@@ -21,6 +21,7 @@ import { registerTagRoutes } from './tags.ts';
 import { registerTrackedLinkRoutes } from './tracked-links.ts';
 import { registerWecomRoutes } from './wecom.ts';
 import { registerWecomSyncRoutes } from './wecom-sync.ts';
+import { registerWecomTagRoutes } from './wecom-tags.ts';
 
 /** Every route of the API, in one place so the OpenAPI document lists them all. */
 export function registerApiRoutes(api: ZodApi, ctx: RouteContext): void {
@@ -46,4 +47,5 @@ export function registerApiRoutes(api: ZodApi, ctx: RouteContext): void {
   registerTrackedLinkRoutes(api, ctx);
   registerWecomRoutes(api, ctx);
   registerWecomSyncRoutes(api, ctx);
+  registerWecomTagRoutes(api, ctx);
 }

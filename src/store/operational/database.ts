@@ -8,6 +8,7 @@ import type { FeedbackTables } from './feedback-tables.ts';
 import type { PoolTables } from './pool-tables.ts';
 import type { ReportTables } from './report-tables.ts';
 import type { WecomTables } from './wecom-tables.ts';
+import type { WecomTagTables } from './wecom-tag-tables.ts';
 import type { WecomTransferTables } from './wecom-transfer-tables.ts';
 
 // Row shapes of the operational store, as Kysely sees them. Dates (`date`) are 'YYYY-MM-DD' strings,
@@ -341,7 +342,8 @@ export interface Database
     DictionaryTables,
     ReportTables,
     WecomTables,
-    WecomTransferTables {
+    WecomTransferTables,
+    WecomTagTables {
   org_units: OrgUnitTable;
   staff: StaffTable;
   customers: CustomerTable;

@@ -16224,6 +16224,337 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/wecom/tags': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Tags published to WeCom with their WeCom ids and counts, and the last tag sync */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              connected: boolean;
+              published: {
+                tagKey: string;
+                groupId: string;
+                groupName: string;
+                values: {
+                  value: string;
+                  wecomTagId: string;
+                  tagName: string;
+                  /** @description active friendships carrying the tag in WeCom */
+                  friendships: number;
+                }[];
+              }[];
+              lastSync: {
+                id: number;
+                startedAt: string;
+                /** @description null while the pass runs (or when it died half way) */
+                finishedAt: string | null;
+                actor: string;
+                /** @description active, matched friendships compared */
+                compared: number;
+                /** @description mark_tag calls made */
+                marked: number;
+                failed: number;
+                /** @description failed calls by WeCom's errcode */
+                errcodes: {
+                  [key: string]: number;
+                };
+                /** @description the first 100 failed calls */
+                failures: {
+                  staffId: string;
+                  externalUserid: string;
+                  errcode: number;
+                  errmsg: string;
+                }[];
+                /** @description manual tags created or changed from WeCom's own groups */
+                importedTags: number;
+                /** @description customers whose imported value changed */
+                importedValues: number;
+                error: string | null;
+              } | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/wecom/tags/publish': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Publishes tags as WeCom corp-tag groups (one per tag, a corp tag per value); idempotent; 409 past 3,000 tags or when WeCom is not connected */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            tagKeys: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              tags: {
+                tagKey: string;
+                groupId: string;
+                groupName: string;
+                created: number;
+                renamed: number;
+                deleted: number;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/wecom/tags/sync': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Marks published tags on WeCom friends where they differ and brings WeCom's own tags back as manual tags; 409 when WeCom is not connected */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': Record<string, never>;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              startedAt: string;
+              /** @description null while the pass runs (or when it died half way) */
+              finishedAt: string | null;
+              actor: string;
+              /** @description active, matched friendships compared */
+              compared: number;
+              /** @description mark_tag calls made */
+              marked: number;
+              failed: number;
+              /** @description failed calls by WeCom's errcode */
+              errcodes: {
+                [key: string]: number;
+              };
+              /** @description the first 100 failed calls */
+              failures: {
+                staffId: string;
+                externalUserid: string;
+                errcode: number;
+                errmsg: string;
+              }[];
+              /** @description manual tags created or changed from WeCom's own groups */
+              importedTags: number;
+              /** @description customers whose imported value changed */
+              importedValues: number;
+              error: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/channels/{key}/callbacks': {
     parameters: {
       query?: never;
