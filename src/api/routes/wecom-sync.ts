@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { AppError } from '../../shared/errors.ts';
 import { syncFriends } from '../../wecom/sync.ts';
 import type { RouteContext, ZodApi } from '../http.ts';
-import { errors, scoped } from './pool-common.ts';
+import { errors } from './pool-common.ts';
+import { connectedWecom, headOffice } from './wecom-common.ts';
 
 const managerSync = z.object({
   staffId: z.string(),
@@ -32,21 +32,15 @@ export function registerWecomSyncRoutes(api: ZodApi, ctx: RouteContext): void {
       },
     },
     async (req) => {
-      const { scope, actor } = await scoped(req, ctx, 'pool.manage');
-      if (scope.kind !== 'all')
-        throw new AppError('forbidden', 'a WeCom sync reads every manager of the bank: head office only');
-      if (!ctx.wecom || !ctx.config.wecom)
-        throw new AppError(
-          'conflict',
-          'WeCom is not connected: set FLYWHEEL_WECOM_CORP_ID and FLYWHEEL_WECOM_SECRET (or run `flywheel wecom simulator`)',
-        );
+      const { actor } = await headOffice(req, ctx, 'a WeCom sync reads every manager of the bank');
+      const wecom = connectedWecom(ctx);
       const managers = await syncFriends(
         {
           db: ctx.stores.operational.db,
-          api: ctx.wecom,
+          api: wecom.api,
           clock: ctx.clock,
           logger: ctx.logger,
-          match: ctx.config.wecom.match,
+          match: wecom.config.match,
           actor,
         },
         req.body.staffIds,

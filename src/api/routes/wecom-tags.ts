@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { AppError, failureError } from '../../shared/errors.ts';
+import { failureError } from '../../shared/errors.ts';
 import { publishTags } from '../../wecom/tag-publish.ts';
 import { lastTagSync, publishedTagState, syncWecomTags } from '../../wecom/tag-sync.ts';
 import type { RouteContext, ZodApi } from '../http.ts';
-import { errors, scoped } from './pool-common.ts';
+import { errors } from './pool-common.ts';
+import { connectedWecom, headOffice } from './wecom-common.ts';
 
 // WeCom tags both ways (issue #13, item 5): what is published and how the last sync went (shaped for a "tag sync
 // state" panel), publishing chosen tags as corp tags, and a sync pass now. Head office only: these act on every
@@ -49,23 +50,6 @@ const publishedTag = z.object({
 
 const tagKey = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/);
 
-/** The admin's scope, or 403; and WeCom's client, or 409 when it is not connected. */
-async function headOffice(req: Parameters<typeof scoped>[0], ctx: RouteContext) {
-  const { scope, actor } = await scoped(req, ctx, 'pool.manage');
-  if (scope.kind !== 'all')
-    throw new AppError('forbidden', "WeCom tags are the whole bank's: head office only");
-  return { actor };
-}
-
-function connected(ctx: RouteContext) {
-  if (!ctx.wecom || !ctx.config.wecom)
-    throw new AppError(
-      'conflict',
-      'WeCom is not connected: set FLYWHEEL_WECOM_CORP_ID and FLYWHEEL_WECOM_SECRET (or run `flywheel wecom simulator`)',
-    );
-  return ctx.wecom;
-}
-
 /** GET /v1/wecom/tags, POST /v1/wecom/tags/publish, POST /v1/wecom/tags/sync. */
 export function registerWecomTagRoutes(api: ZodApi, ctx: RouteContext): void {
   api.get(
@@ -85,7 +69,7 @@ export function registerWecomTagRoutes(api: ZodApi, ctx: RouteContext): void {
       },
     },
     async (req) => {
-      await headOffice(req, ctx);
+      await headOffice(req, ctx, "WeCom tags are the whole bank's");
       const db = ctx.stores.operational.db;
       return {
         connected: Boolean(ctx.wecom && ctx.config.wecom),
@@ -121,8 +105,8 @@ export function registerWecomTagRoutes(api: ZodApi, ctx: RouteContext): void {
       },
     },
     async (req) => {
-      const { actor } = await headOffice(req, ctx);
-      const wecom = connected(ctx);
+      const { actor } = await headOffice(req, ctx, "WeCom tags are the whole bank's");
+      const wecom = connectedWecom(ctx).api;
       const published = await publishTags(
         { db: ctx.stores.operational.db, api: wecom, clock: ctx.clock, actor },
         req.body.tagKeys,
@@ -144,8 +128,8 @@ export function registerWecomTagRoutes(api: ZodApi, ctx: RouteContext): void {
       },
     },
     async (req) => {
-      const { actor } = await headOffice(req, ctx);
-      const wecom = connected(ctx);
+      const { actor } = await headOffice(req, ctx, "WeCom tags are the whole bank's");
+      const wecom = connectedWecom(ctx).api;
       return syncWecomTags({ db: ctx.stores.operational.db, api: wecom, clock: ctx.clock, actor });
     },
   );
