@@ -1,37 +1,18 @@
 import { Button, Card, Empty, Space, Table, Tag, Typography } from 'antd';
-import {
-  handoversApi,
-  wecomTransfersApi,
-  type HandoverJob,
-  type WecomTransferState,
-} from '../../api/handovers.ts';
+import { handoversApi, wecomTransfersApi, type HandoverJob } from '../../api/handovers.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { formatDateTime, formatInteger } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { navigate } from '../../router.ts';
 import { label } from '../pool/labels.ts';
+import {
+  WECOM_TRANSFER_COLORS as COLORS,
+  WECOM_TRANSFER_STATES as STATES,
+} from '../pool/handover/wecom-transfer-states.ts';
 
 // The most recent jobs only: each row asks for its own WeCom figures.
 const RECENT = 20;
-const STATES: readonly WecomTransferState[] = [
-  'refused',
-  'taker_at_limit',
-  'failed',
-  'waiting',
-  'requested',
-  'planned',
-  'done',
-];
-const COLORS: Record<WecomTransferState, string> = {
-  planned: 'default',
-  requested: 'processing',
-  waiting: 'processing',
-  done: 'success',
-  refused: 'error',
-  taker_at_limit: 'warning',
-  failed: 'error',
-};
 
 /** One job's WeCom transfers: customers per state (the retry is on the job's progress page). */
 function TransferCounts({ jobId }: { jobId: number }) {

@@ -7,26 +7,9 @@ import { useLoad } from '../../../components/useLoad.ts';
 import { formatInteger } from '../../../format.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { label } from '../labels.ts';
+import { WECOM_TRANSFER_COLORS as COLORS, WECOM_TRANSFER_STATES as STATES } from './wecom-transfer-states.ts';
 
 const PAGE = 20;
-const STATES: readonly WecomTransferState[] = [
-  'refused',
-  'taker_at_limit',
-  'failed',
-  'waiting',
-  'requested',
-  'planned',
-  'done',
-];
-const COLORS: Record<WecomTransferState, string> = {
-  planned: 'default',
-  requested: 'processing',
-  waiting: 'processing',
-  done: 'success',
-  refused: 'error',
-  taker_at_limit: 'warning',
-  failed: 'error',
-};
 const RETRYABLE: ReadonlySet<WecomTransferState> = new Set(['refused', 'taker_at_limit', 'failed']);
 
 /**
