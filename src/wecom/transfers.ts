@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { recordAudit } from '../audit/audit.ts';
-import { recordWecomTransferResults } from '../pool/handover/wecom-status.ts';
+import { settleWecomTransfers } from '../pool/handover/wecom-status.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Database } from '../store/operational/database.ts';
@@ -238,11 +238,14 @@ async function settle(
         entityId: String(jobId),
         details: { results: final.map((r) => [r.customer_id, r.state, r.errcode]) },
       });
+    // The customers' handover status in the same transaction: a final row is never visited again, so a crash
+    // between the two writes would leave a customer waiting for ever.
+    await settleWecomTransfers(
+      tx,
+      'system:wecom',
+      final.map((r) => ({ customerId: r.customer_id, jobId, status: handoverStatusOf(r.state) })),
+    );
   });
-  const verdicts = rows
-    .filter((r) => FINAL.has(r.state))
-    .map((r) => ({ customerId: r.customer_id, jobId, status: handoverStatusOf(r.state) }));
-  await recordWecomTransferResults(deps.db, 'system:wecom', verdicts);
   return rows.length;
 }
 
