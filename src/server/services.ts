@@ -1,4 +1,5 @@
 import { err, ok, type Result } from '../shared/errors.ts';
+import { wecomClientFromConfig } from '../wecom/client.ts';
 import { segmentServiceOn, startServer, type ServerDeps } from './start.ts';
 import { closeStores, openStores } from './stores.ts';
 import { startWorkerService, type WorkerService } from './worker.ts';
@@ -47,6 +48,7 @@ export async function startServices(
           clock,
           logger,
           segments: server.segments,
+          ...(server.wecom ? { wecom: server.wecom } : {}),
         });
       } catch (error) {
         await server.stop();
@@ -64,7 +66,15 @@ export async function startServices(
   const stores = await openStores(config);
   try {
     const segments = segmentServiceOn(stores, clock, logger);
-    const worker = await startWorkerService({ config, stores, clock, logger, segments });
+    const wecom = wecomClientFromConfig(config, logger.child({ component: 'wecom' }));
+    const worker = await startWorkerService({
+      config,
+      stores,
+      clock,
+      logger,
+      segments,
+      ...(wecom ? { wecom } : {}),
+    });
     print(`Flywheel worker ${worker.workerId} is running (services: worker)`);
     return {
       async stop() {

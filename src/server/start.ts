@@ -9,6 +9,7 @@ import { seedDemoBank } from '../demo/seed.ts';
 import { failInterruptedImports } from '../ingest/recovery.ts';
 import { HandoverRunner } from '../pool/handover/runner.ts';
 import { wecomClientFromConfig } from '../wecom/client.ts';
+import type { WecomApi } from '../wecom/port.ts';
 import { WecomTransferLoop } from '../wecom/transfer-loop.ts';
 import { generateReminders } from '../pool/reminders.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -31,6 +32,8 @@ export interface RunningServer {
   readonly stores: Stores;
   /** The segment engine the API serves (a worker in the same process resolves campaign audiences with it). */
   readonly segments: SegmentService;
+  /** The WeCom client when connected (a worker in the same process shares its token and rate budgets). */
+  readonly wecom?: WecomApi;
   readonly url: string;
   stop(): Promise<void>;
 }
@@ -140,6 +143,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       app,
       stores,
       segments,
+      ...(wecom ? { wecom } : {}),
       url,
       async stop() {
         const t0 = performance.now();

@@ -20,6 +20,9 @@ import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ChannelKind } from '../store/operational/campaign-tables.ts';
 import type { Stores } from '../store/stores.ts';
+import { settleWecomGroupMessages } from '../wecom/group-message-results.ts';
+import { wecomGroupChannel, wecomGroupConfigSchema } from '../wecom/group-messages.ts';
+import type { WecomApi } from '../wecom/port.ts';
 
 // The worker service (`flywheel start --services=worker`, and part of the default `api,worker`): on a tick, the
 // campaign scheduler creates due runs and prepares them; meanwhile delivery loops claim, send and settle batches and
@@ -43,8 +46,12 @@ export interface WorkerServiceDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly segments: SegmentService;
+  /** WeCom's API when the bank is connected: group messages are a channel (wecom_group). */
+  readonly wecom?: WecomApi;
   /** Senders for channel kinds built outside this module (e.g. manager tasks), by kind. */
-  readonly builders?: Partial<Record<ChannelKind, (row: { key: string }) => ChannelSender>>;
+  readonly builders?: Partial<
+    Record<ChannelKind, (row: { key: string; config: Record<string, unknown> }) => ChannelSender>
+  >;
 }
 
 /** A worker id unique per process: host, pid and a random suffix (a restarted process on a recycled pid differs). */
@@ -82,6 +89,7 @@ class LiveChannels {
       builders: {
         // A manager task is a to-do in the owner's workbench: the operational store is its provider.
         manager_task: (row) => managerTaskChannel(db, clock, managerTaskOptions(row.config)),
+        ...(this.deps.wecom ? { wecom_group: this.#wecomGroup(this.deps.wecom) } : {}),
         ...this.deps.builders,
       },
     });
@@ -96,6 +104,17 @@ class LiveChannels {
       logger.warn({ channel, reason }, 'channel not available in this worker; its deliveries stay queued');
     logger.info({ channels: [...next.senders.keys()] }, 'worker channels');
     await previous?.close();
+  }
+
+  #wecomGroup(api: WecomApi) {
+    const { stores, clock } = this.deps;
+    return (row: { key: string; config: Record<string, unknown> }) => {
+      const parsed = wecomGroupConfigSchema.safeParse(row.config);
+      return wecomGroupChannel(
+        { db: stores.operational.db, clock, api, channel: row.key },
+        parsed.success ? parsed.data : {},
+      );
+    };
   }
 
   close(): Promise<void> {
@@ -156,6 +175,14 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Worke
         // Manager tasks confirmed or cancelled since: their deliveries settle now, not at the task's due day.
         const tasks = await settleManagerTasks({ db, clock, events: stores.events });
         if (tasks.sent + tasks.failed > 0) logger.info(tasks, 'manager-task deliveries settled');
+        // WeCom group messages waiting for their senders' confirmation: read back every FLYWHEEL_WECOM_POLL_SECONDS.
+        if (deps.wecom) {
+          const wecom = await settleWecomGroupMessages(
+            { db, clock, api: deps.wecom, events: stores.events, logger },
+            { olderThanMs: (config.wecom?.pollSeconds ?? 300) * 1000 },
+          );
+          if (wecom.sent + wecom.failed > 0) logger.info(wecom, 'WeCom group-message deliveries settled');
+        }
         const completed = await completeFinishedRuns(db, clock.now());
         if (completed.length) logger.info({ runs: completed }, 'campaign runs completed');
       })()

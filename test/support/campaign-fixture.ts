@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import {
   DEFAULT_CONTACT_POLICY,
+  type ContactChannel,
   type ContactPolicy,
   type Purpose,
 } from '../../src/campaigns/policy/settings.ts';
@@ -8,6 +9,7 @@ import type { Waterfall } from '../../src/campaigns/runs/plan.ts';
 import { prepareRun } from '../../src/campaigns/runs/prepare.ts';
 import { RoaringBitmap32 } from '../../src/shared/bitmap.ts';
 import { createContent, reviewContent } from '../../src/campaigns/content/library.ts';
+import type { VariantKind } from '../../src/campaigns/content/model.ts';
 import type { Clock } from '../../src/shared/clock.ts';
 import type { Database } from '../../src/store/operational/database.ts';
 
@@ -15,14 +17,16 @@ import type { Database } from '../../src/store/operational/database.ts';
 // post, and channels. Customers whose id is a multiple of 10 revoked SMS marketing (their SMS service consent stands);
 // multiples of 7 never answered either.
 
-/** Configures a channel that reaches customers' phones with the SMS variant. */
+/** Configures a channel; by default it reaches customers' phones with the SMS variant. */
 export async function addChannel(
   db: Kysely<Database>,
   clock: Clock,
   c: {
     key: string;
-    kind: 'webhook' | 'outbox' | 'sms' | 'email' | 'manager_task';
+    kind: 'webhook' | 'outbox' | 'sms' | 'email' | 'manager_task' | 'wecom_group';
     config?: Record<string, unknown>;
+    reaches?: ContactChannel;
+    variant?: VariantKind;
   },
 ): Promise<void> {
   await db
@@ -30,8 +34,8 @@ export async function addChannel(
     .values({
       key: c.key,
       kind: c.kind,
-      reaches: 'sms',
-      variant: 'sms',
+      reaches: c.reaches ?? 'sms',
+      variant: c.variant ?? 'sms',
       config: JSON.stringify(c.config ?? {}),
       updated_by: 'test',
       updated_at: clock.now(),
@@ -100,14 +104,20 @@ export async function queueCampaignRun(
   clock: Clock,
   contentId: number,
   channel: string,
-  options: { policy?: ContactPolicy; controlPercent?: number; purpose?: Purpose } = {},
+  options: {
+    policy?: ContactPolicy;
+    controlPercent?: number;
+    purpose?: Purpose;
+    reaches?: ContactChannel;
+    name?: string;
+  } = {},
 ): Promise<{ runId: number; queued: number; waterfall: Waterfall }> {
   const now = clock.now();
   const purpose = options.purpose ?? 'marketing';
   const campaign = await db
     .insertInto('campaigns')
     .values({
-      name: 'Morning post',
+      name: options.name ?? 'Morning post',
       purpose,
       status: 'running',
       approved_version: 1,
@@ -150,7 +160,7 @@ export async function queueCampaignRun(
       runId: Number(run.id),
       campaignId: campaign.id,
       purpose,
-      channels: [{ key: channel, reaches: 'sms' }],
+      channels: [{ key: channel, reaches: options.reaches ?? 'sms' }],
       controlPercent: options.controlPercent ?? 0,
     },
     new RoaringBitmap32(ids),

@@ -39,7 +39,7 @@ export const channelList = z.object({
   channels: z.array(
     z.object({
       key: z.string(),
-      kind: z.enum(['webhook', 'email', 'sms', 'push', 'manager_task', 'outbox']),
+      kind: z.enum(['webhook', 'email', 'sms', 'push', 'manager_task', 'outbox', 'wecom_group']),
       reaches: z.enum(['sms', 'email', 'phone', 'wecom', 'app_push']),
       variant: z.enum(['sms', 'email', 'app_push', 'wecom', 'manager_script']),
       enabled: z.boolean(),

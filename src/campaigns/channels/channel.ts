@@ -38,6 +38,11 @@ export type SendOutcome =
 export interface ChannelSender {
   readonly kind: string;
   send(message: OutgoingMessage, signal: AbortSignal): Promise<SendOutcome>;
+  /**
+   * Sends a batch at once, one outcome per message in order: for providers that take many recipients per call (a
+   * WeCom group message per sending manager). The worker uses it, when present, for all of a batch's messages.
+   */
+  sendMany?(messages: readonly OutgoingMessage[], signal: AbortSignal): Promise<readonly SendOutcome[]>;
   /** Releases connections (SMTP pools, keep-alive agents). */
   close?(): Promise<void>;
 }

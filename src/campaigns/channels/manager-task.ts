@@ -5,7 +5,7 @@ import type { Clock } from '../../shared/clock.ts';
 import { addDays, type Day } from '../../shared/day.ts';
 import type { EventStore } from '../../store/events/store.ts';
 import type { Database } from '../../store/operational/database.ts';
-import { findDeliveries, responseEvent } from '../feedback/deliveries.ts';
+import { recordSentDeliveries } from '../feedback/deliveries.ts';
 import { ENDED_COLUMNS, releaseCaps } from '../policy/ledger.ts';
 import type { ChannelSender, OutgoingMessage, SendOutcome } from './channel.ts';
 
@@ -195,13 +195,11 @@ export async function settleManagerTasks(deps: {
     released as (${releaseCaps('settled')})
     select key, status, at from settled`.execute(db);
   const sent = settled.rows.filter((r) => r.status === 'sent');
-  if (deps.events && sent.length) {
-    const { byKey } = await findDeliveries(db, null, { keys: sent.map((r) => r.key), providerIds: [] });
-    const events = sent.flatMap((r) => {
-      const d = byKey.get(r.key);
-      return d ? [responseEvent(d, 'sent', new Date(r.at))] : [];
-    });
-    if (events.length) await deps.events.insert('events', events);
-  }
+  if (deps.events)
+    await recordSentDeliveries(
+      db,
+      deps.events,
+      sent.map((r) => ({ key: r.key, at: new Date(r.at) })),
+    );
   return { sent: sent.length, failed: settled.rows.length - sent.length };
 }

@@ -119,7 +119,13 @@ export class Composer {
       Record<string, unknown>,
     ][]) {
       const fields = new Map<string, Template[]>();
-      for (const [field, value] of Object.entries(variant)) {
+      // A nested part (a WeCom card) gives flat fields: card.title is `card_title`.
+      const flat = Object.entries(variant).flatMap(([field, value]): [string, unknown][] =>
+        value !== null && typeof value === 'object'
+          ? Object.entries(value).map(([inner, v]): [string, unknown] => [`${field}_${inner}`, v])
+          : [[field, value]],
+      );
+      for (const [field, value] of flat) {
         if (typeof value !== 'string') continue;
         // Approved content was checked against the catalogue when saved; here it is only parsed.
         const parsed = parseTemplate(field, value);

@@ -157,3 +157,37 @@ export function retryDelayMs(attempts: number, providerAsked?: number): number {
   const backoff = Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 30 * 60_000);
   return Math.max(backoff, providerAsked ?? 0);
 }
+
+/** How a delivery waiting on its provider (a manager's confirmation) ended. */
+export interface WaitEnding {
+  readonly key: string;
+  readonly status: 'sent' | 'failed';
+  readonly at: Date;
+  readonly providerId: string | null;
+  readonly error: string | null;
+}
+
+/**
+ * Ends queued deliveries that were waiting on their provider, in one statement, giving back the cap reservations of
+ * the failed ones; returns the keys it ended. A delivery a worker holds right now is left to that worker.
+ */
+export async function endWaitingDeliveries(
+  db: Kysely<Database>,
+  now: Date,
+  endings: readonly WaitEnding[],
+): Promise<string[]> {
+  if (endings.length === 0) return [];
+  const result = await sql<{ key: string }>`
+    with settled as (
+      update deliveries d
+         set status = v.status, provider_id = coalesce(v.provider_id, d.provider_id), last_error = v.error,
+             sent_at = case when v.status = 'sent' then v.at else d.sent_at end, updated_at = ${now}
+        from unnest(${endings.map((e) => e.key)}::text[], ${endings.map((e) => e.status)}::text[],
+                    ${endings.map((e) => e.providerId)}::text[], ${endings.map((e) => e.error?.slice(0, 500) ?? null)}::text[],
+                    ${endings.map((e) => e.at.toISOString())}::timestamptz[]) as v(key, status, provider_id, error, at)
+       where d.idempotency_key = v.key and d.status = 'queued'
+      returning ${ENDED_COLUMNS}, d.idempotency_key as key),
+    released as (${releaseCaps('settled')})
+    select key from settled`.execute(db);
+  return result.rows.map((r) => r.key);
+}

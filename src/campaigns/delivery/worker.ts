@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../../shared/clock.ts';
 import type { Database } from '../../store/operational/database.ts';
-import type { ChannelSender, OutgoingMessage } from '../channels/channel.ts';
+import type { ChannelSender, OutgoingMessage, SendOutcome } from '../channels/channel.ts';
 import type { Composer } from './composer.ts';
 import { claimDeliveries, retryDelayMs, settleDeliveries, type Settlement } from './queue.ts';
 
@@ -84,24 +84,9 @@ export async function deliverBatch(deps: WorkerDeps, signal: AbortSignal): Promi
   report.ms = ms;
   const composed = await deps.composer.compose(claimed);
   ms.compose = lap();
-  await eachLimited(composed, deps.concurrency ?? 32, async (item) => {
-    if (!('message' in item)) {
-      report.suppressed++;
-      settlements.push({
-        key: item.key,
-        status: 'suppressed',
-        error: item.suppressed + (item.detail ? `: ${item.detail}` : ''),
-      });
-      return;
-    }
-    const sender = deps.senders.get(channelOf.get(item.key) ?? '');
-    let outcome;
-    try {
-      outcome = sender
-        ? await sender.send(item.message, signal)
-        : { status: 'failed' as const, reason: 'channel not available in this worker' };
-    } catch (error) {
-      if (!signal.aborted) throw error;
+  const settle = (message: OutgoingMessage, outcome: SendOutcome | 'stopped') => {
+    const item = { key: message.idempotencyKey, message };
+    if (outcome === 'stopped') {
       // Stopping: the provider may or may not have it; it goes again under the same key, at once.
       settlements.push({
         key: item.key,
@@ -135,7 +120,51 @@ export async function deliverBatch(deps: WorkerDeps, signal: AbortSignal): Promi
         error: outcome.reason,
       });
     }
-  });
+  };
+  const single: OutgoingMessage[] = [];
+  const grouped = new Map<ChannelSender, OutgoingMessage[]>();
+  for (const item of composed) {
+    if (!('message' in item)) {
+      report.suppressed++;
+      settlements.push({
+        key: item.key,
+        status: 'suppressed',
+        error: item.suppressed + (item.detail ? `: ${item.detail}` : ''),
+      });
+      continue;
+    }
+    const sender = deps.senders.get(channelOf.get(item.key) ?? '');
+    if (!sender) settle(item.message, { status: 'failed', reason: 'channel not available in this worker' });
+    else if (sender.sendMany) {
+      const batch = grouped.get(sender) ?? [];
+      batch.push(item.message);
+      grouped.set(sender, batch);
+    } else single.push(item.message);
+  }
+  const guarded = async (work: () => Promise<void>) => {
+    try {
+      await work();
+    } catch (error) {
+      if (!signal.aborted) throw error;
+    }
+  };
+  await Promise.all([
+    eachLimited(single, deps.concurrency ?? 32, async (message) => {
+      const sender = deps.senders.get(channelOf.get(message.idempotencyKey) ?? '')!;
+      let outcome: SendOutcome | 'stopped' = 'stopped';
+      await guarded(async () => {
+        outcome = await sender.send(message, signal);
+      });
+      settle(message, outcome);
+    }),
+    ...[...grouped].map(async ([sender, messages]) => {
+      let outcomes: readonly SendOutcome[] | undefined;
+      await guarded(async () => {
+        outcomes = await sender.sendMany!(messages, signal);
+      });
+      messages.forEach((message, i) => settle(message, outcomes?.[i] ?? 'stopped'));
+    }),
+  ]);
   ms.send = lap();
   const now = deps.clock.now();
   // Recorded before settling: a worker killed between the two steps leaves the batch claimed, so it is sent again

@@ -3,6 +3,7 @@ import type { ContactChannel, Purpose } from '../policy/settings.ts';
 import type { Database } from '../../store/operational/database.ts';
 import type { DeliveryStatus } from '../../store/operational/campaign-tables.ts';
 import type { ResponseStatus } from '../../store/operational/feedback-tables.ts';
+import type { EventStore } from '../../store/events/store.ts';
 
 // What the feedback loop knows about a delivery a response names: the customer, the campaign run and its version's
 // content (its type and product category) and purpose, the channel's touchpoint and variant. Responses become behaviour events carrying the same
@@ -136,4 +137,22 @@ export function responseEvent(
       ...extra,
     },
   };
+}
+
+/**
+ * Records `message_sent` for deliveries that ended sent outside the worker (a manager confirmed a task or a WeCom
+ * group message): one event per delivery key, whatever number of times it is called.
+ */
+export async function recordSentDeliveries(
+  db: Kysely<Database>,
+  events: EventStore,
+  sent: readonly { readonly key: string; readonly at: Date }[],
+): Promise<void> {
+  if (sent.length === 0) return;
+  const { byKey } = await findDeliveries(db, null, { keys: sent.map((r) => r.key), providerIds: [] });
+  const rows = sent.flatMap((r) => {
+    const d = byKey.get(r.key);
+    return d ? [responseEvent(d, 'sent', r.at)] : [];
+  });
+  if (rows.length) await events.insert('events', rows);
 }

@@ -7,7 +7,7 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Generated<T> = ColumnType<T, T | undefined, T>;
 type Json<T extends object> = JSONColumnType<T, string, string>;
 
-export type ChannelKind = 'webhook' | 'email' | 'sms' | 'push' | 'manager_task' | 'outbox';
+export type ChannelKind = 'webhook' | 'email' | 'sms' | 'push' | 'manager_task' | 'outbox' | 'wecom_group';
 
 export interface ChannelTable {
   key: string;

@@ -9,6 +9,7 @@ import type { PoolTables } from './pool-tables.ts';
 import type { ReportTables } from './report-tables.ts';
 import type { WecomTables } from './wecom-tables.ts';
 import type { WecomTagTables } from './wecom-tag-tables.ts';
+import type { WecomMessageTables } from './wecom-message-tables.ts';
 import type { WecomTransferTables } from './wecom-transfer-tables.ts';
 
 // Row shapes of the operational store, as Kysely sees them. Dates (`date`) are 'YYYY-MM-DD' strings,
@@ -343,6 +344,7 @@ export interface Database
     ReportTables,
     WecomTables,
     WecomTransferTables,
+    WecomMessageTables,
     WecomTagTables {
   org_units: OrgUnitTable;
   staff: StaffTable;
