@@ -700,6 +700,12 @@ const ROUTES: Record<string, (f: Fixture) => Case[]> = {
       am1: (res) => expect(JSON.stringify(res.body)).not.toMatch(/"AM[2-5]"/),
       bhA: (res) => expect(JSON.stringify(res.body)).not.toMatch(/"AM[35]"/),
     }),
+  'GET /v1/wecom/group-messages': () =>
+    everyone('/v1/wecom/group-messages', { admin: 200, analyst: 200, bhA: 200, am1: 200 }, undefined, {
+      admin: (res) => expect(res.body.total).toBe(2),
+      am1: (res) => expect(res.body.items.map((m: { senderId: string }) => m.senderId)).toEqual(['AM1']),
+      bhA: (res) => expect(JSON.stringify(res.body)).not.toMatch(/"AM[35]"/),
+    }),
   'GET /v1/workbench/my-day': () => workbench('/v1/workbench/my-day'),
   'GET /v1/workbench/my-pool': () => [
     ...workbench('/v1/workbench/my-pool'),
@@ -1347,6 +1353,24 @@ for (const engine of engines) {
       await startDueRuns(
         campaignDeps({ stores: t.stores, clock: fixedClock(`${AS_OF}T10:00:00Z`), segments }),
       );
+      // WeCom group messages of that run: AM1's waiting for confirmation, AM3's (another branch) confirmed.
+      const run = await db.selectFrom('campaign_runs').select('id').orderBy('id').executeTakeFirstOrThrow();
+      await db
+        .insertInto('wecom_group_messages')
+        .values(
+          (['AM1', 'AM3'] as const).map((sender) => ({
+            msgid: `msg-${sender}`,
+            channel: 'sec_sms',
+            run_id: run.id,
+            sender,
+            content: 'Hello',
+            state: sender === 'AM1' ? ('awaiting_confirmation' as const) : ('confirmed' as const),
+            created_at: new Date(`${AS_OF}T02:00:00Z`),
+            expires_at: new Date(`${AS_OF}T16:00:00Z`),
+            updated_at: new Date(`${AS_OF}T02:00:00Z`),
+          })),
+        )
+        .execute();
       await as('admin', 'POST', '/v1/contact-policy/do-not-contact', {
         customerNo: OTHER_BRANCH,
         reason: 'legal hold',

@@ -19,6 +19,7 @@ import { registerReportRoutes } from './reports.ts';
 import { registerSegmentRoutes } from './segments.ts';
 import { registerTagRoutes } from './tags.ts';
 import { registerTrackedLinkRoutes } from './tracked-links.ts';
+import { registerWecomMessageRoutes } from './wecom-messages.ts';
 import { registerWecomRoutes } from './wecom.ts';
 import { registerWecomSyncRoutes } from './wecom-sync.ts';
 import { registerWecomTagRoutes } from './wecom-tags.ts';
@@ -48,4 +49,5 @@ export function registerApiRoutes(api: ZodApi, ctx: RouteContext): void {
   registerWecomRoutes(api, ctx);
   registerWecomSyncRoutes(api, ctx);
   registerWecomTagRoutes(api, ctx);
+  registerWecomMessageRoutes(api, ctx);
 }

@@ -5,8 +5,15 @@ import type { ColumnType, Generated } from 'kysely';
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
 /** Where one group message stands: requested, waiting for its sender's confirmation, or ended. */
-export type WecomGroupMessageState =
-  'requesting' | 'awaiting_confirmation' | 'confirmed' | 'expired' | 'failed' | 'unknown';
+export const WECOM_GROUP_MESSAGE_STATES = [
+  'requesting',
+  'awaiting_confirmation',
+  'confirmed',
+  'expired',
+  'failed',
+  'unknown',
+] as const;
+export type WecomGroupMessageState = (typeof WECOM_GROUP_MESSAGE_STATES)[number];
 
 /** Where one customer of a group message stands. */
 export type WecomRecipientStatus = 'awaiting_confirmation' | 'sent' | 'failed' | 'expired';

@@ -13804,7 +13804,7 @@ export interface paths {
               channels: {
                 key: string;
                 /** @enum {string} */
-                kind: 'webhook' | 'email' | 'sms' | 'push' | 'manager_task' | 'outbox';
+                kind: 'webhook' | 'email' | 'sms' | 'push' | 'manager_task' | 'outbox' | 'wecom_group';
                 /** @enum {string} */
                 reaches: 'sms' | 'email' | 'phone' | 'wecom' | 'app_push';
                 /** @enum {string} */
@@ -16549,6 +16549,121 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/wecom/group-messages': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** WeCom group messages of the senders in the caller's scope, waiting for confirmation first, with their customers by state */
+    get: {
+      parameters: {
+        query?: {
+          state?: 'requesting' | 'awaiting_confirmation' | 'confirmed' | 'expired' | 'failed' | 'unknown';
+          limit?: number;
+          offset?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              connected: boolean;
+              total: number;
+              awaitingConfirmation: number;
+              items: {
+                id: number;
+                /** @description WeCom's id of the message; null when WeCom never answered */
+                msgid: string | null;
+                /** @enum {string} */
+                state:
+                  'requesting' | 'awaiting_confirmation' | 'confirmed' | 'expired' | 'failed' | 'unknown';
+                /** @description the staff member who must confirm it (their WeCom userid) */
+                senderId: string;
+                senderName: string | null;
+                campaignId: number;
+                campaignName: string;
+                text: string;
+                createdAt: string;
+                /** @description not confirmed by then, its customers expire */
+                expiresAt: string;
+                /** @description when WeCom was last asked how it went */
+                polledAt: string | null;
+                reason: string | null;
+                customers: {
+                  awaiting: number;
+                  sent: number;
+                  failed: number;
+                  expired: number;
+                };
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
