@@ -20,6 +20,8 @@ export interface TagMarkDeps {
   readonly api: WecomApi;
   readonly clock: Clock;
   readonly actor: string;
+  /** Called after each batch with the counts so far (a pass's progress). */
+  readonly onBatch?: (so: { compared: number; marked: number; failed: number }) => Promise<void>;
 }
 
 /** One marking pass: friendships compared, calls made, WeCom's refusals by errcode (the first 100 kept in full). */
@@ -102,6 +104,7 @@ export async function markPublishedTags(deps: TagMarkDeps): Promise<TagMarkSumma
         });
     }
     if (done.length > 0) await recordMarks(deps, done);
+    await deps.onBatch?.(summary);
   }
   return summary;
 }

@@ -37,14 +37,47 @@ export interface TagSyncOutcome {
   readonly error: string | null;
 }
 
-/** Marks published tags on friends and imports WeCom's own tags; per-item WeCom refusals are counted, never thrown. */
-export async function syncWecomTags(deps: TagSyncDeps): Promise<TagSyncOutcome> {
+/** An unfinished pass younger than this is taken as running (an older one died with its process). */
+export const TAG_SYNC_RUNNING_MS = 30 * 60_000;
+
+/**
+ * Starts a pass: its row, unless another pass is running (an unfinished row started within TAG_SYNC_RUNNING_MS),
+ * in which case that pass is answered.
+ */
+export async function beginTagSync(
+  deps: TagSyncDeps,
+): Promise<{ readonly started: number } | { readonly running: TagSyncOutcome }> {
+  const now = deps.clock.now();
+  const running = await deps.db
+    .selectFrom('wecom_tag_syncs')
+    .select('id')
+    .where('finished_at', 'is', null)
+    .where('started_at', '>', new Date(now.getTime() - TAG_SYNC_RUNNING_MS))
+    .executeTakeFirst();
+  if (running) return { running: (await lastTagSync(deps.db))! };
   const started = await deps.db
     .insertInto('wecom_tag_syncs')
-    .values({ started_at: deps.clock.now(), actor: deps.actor })
+    .values({ started_at: now, actor: deps.actor })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const marks = await markPublishedTags(deps);
+  return { started: Number(started.id) };
+}
+
+/**
+ * Runs a begun pass: marks published tags on friends (its counts written to the row as it goes, for the panel) and
+ * imports WeCom's own tags; per-item WeCom refusals are counted, never thrown.
+ */
+export async function runTagSync(deps: TagSyncDeps, id: number): Promise<TagSyncOutcome> {
+  const marks = await markPublishedTags({
+    ...deps,
+    onBatch: async (so) => {
+      await deps.db
+        .updateTable('wecom_tag_syncs')
+        .set({ compared: so.compared, marked: so.marked, failed: so.failed })
+        .where('id', '=', id)
+        .execute();
+    },
+  });
   let imported = { tags: 0, values: 0 };
   let error: string | null = null;
   try {
@@ -70,13 +103,13 @@ export async function syncWecomTags(deps: TagSyncDeps): Promise<TagSyncOutcome> 
         imported_values: imported.values,
         error,
       })
-      .where('id', '=', started.id)
+      .where('id', '=', id)
       .execute();
     await recordAudit(tx, {
       actor: deps.actor,
       action: 'wecom.tags_synced',
       entityType: 'wecom_tag_sync',
-      entityId: String(started.id),
+      entityId: String(id),
       details: {
         snapshotAsOf: marks.snapshotAsOf,
         compared: marks.compared,
@@ -91,6 +124,14 @@ export async function syncWecomTags(deps: TagSyncDeps): Promise<TagSyncOutcome> 
     });
   });
   return (await lastTagSync(deps.db))!;
+}
+
+/** One whole pass now (the daily batch, tests); 409 conflict while another pass runs. */
+export async function syncWecomTags(deps: TagSyncDeps): Promise<TagSyncOutcome> {
+  const begun = await beginTagSync(deps);
+  if ('running' in begun)
+    throw new AppError('conflict', `a WeCom tag sync is running (pass ${begun.running.id})`);
+  return runTagSync(deps, begun.started);
 }
 
 /** The latest pass, finished or not; null before the first. */

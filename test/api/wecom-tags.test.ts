@@ -58,9 +58,19 @@ describe('WeCom tag routes against the simulator', () => {
     const unknown = await call('POST', '/v1/wecom/tags/publish', { tagKeys: ['no_such_tag'] });
     expect(unknown.statusCode).toBe(404);
 
+    // The pass runs in the background: started (202), then it finishes.
     const sync = await call('POST', '/v1/wecom/tags/sync', {});
-    expect(sync.statusCode).toBe(200);
-    const state = await call('GET', '/v1/wecom/tags');
+    expect(sync.statusCode).toBe(202);
+    expect(sync.json()).toMatchObject({ finishedAt: null });
+    let state = await call('GET', '/v1/wecom/tags');
+    for (
+      let i = 0;
+      i < 100 && (state.json() as { lastSync: { finishedAt: string | null } }).lastSync.finishedAt === null;
+      i++
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      state = await call('GET', '/v1/wecom/tags');
+    }
     const body = state.json() as {
       connected: boolean;
       published: { tagKey: string; groupId: string; values: { wecomTagId: string }[] }[];

@@ -11,7 +11,7 @@ import type { RunningSimulator } from '../../src/wecom/simulator/server.ts';
 import { syncFriends } from '../../src/wecom/sync.ts';
 import { wecomTagKey } from '../../src/wecom/tag-import.ts';
 import { publishTags, type TagPublishDeps } from '../../src/wecom/tag-publish.ts';
-import { syncWecomTags } from '../../src/wecom/tag-sync.ts';
+import { beginTagSync, runTagSync, syncWecomTags } from '../../src/wecom/tag-sync.ts';
 import { openMigratedMemoryStore } from '../support/pglite.ts';
 import { seedSyntheticBank } from '../support/synthetic-bank.ts';
 import { rawCall, simulatorAndClient, smallWorld } from '../support/wecom-sim.ts';
@@ -185,6 +185,13 @@ describe('WeCom tags both ways against the simulator', () => {
     expect(follow('AM001', 'wm0001').sort()).toEqual([male, fundYes].sort());
     expect(follow('AM002', 'wm0010').sort()).toEqual([unknown, fundNo].sort());
     expect(await syncWecomTags(deps)).toMatchObject({ compared: 10, marked: 0, failed: 0 });
+    // One pass at a time: while one is begun and unfinished, another start answers it.
+    const begun = await beginTagSync(deps);
+    expect('started' in begun).toBe(true);
+    const again = await beginTagSync(deps);
+    expect(again).toMatchObject({ running: { finishedAt: null } });
+    await expect(syncWecomTags(deps)).rejects.toThrow(/a WeCom tag sync is running/);
+    if ('started' in begun) await runTagSync(deps, begun.started);
     // Customer 1 is female now; a manager's own tag on them in WeCom stays untouched.
     const own = [...group('客户等级')!.tags.values()][0]!.id;
     expect(

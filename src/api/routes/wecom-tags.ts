@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { failureError } from '../../shared/errors.ts';
 import { publishTags } from '../../wecom/tag-publish.ts';
-import { lastTagSync, publishedTagState, syncWecomTags } from '../../wecom/tag-sync.ts';
+import { beginTagSync, lastTagSync, publishedTagState, runTagSync } from '../../wecom/tag-sync.ts';
 import type { RouteContext, ZodApi } from '../http.ts';
 import { errors } from './pool-common.ts';
 import { connectedWecom, headOffice } from './wecom-common.ts';
@@ -116,21 +116,36 @@ export function registerWecomTagRoutes(api: ZodApi, ctx: RouteContext): void {
     },
   );
 
+  // The pass this app started and has not finished: one at a time per process (the store's row guards the others);
+  // the app waits for it when it closes.
+  let running: Promise<unknown> | undefined;
+  api.addHook('onClose', async () => {
+    await running;
+  });
+
   api.post(
     '/v1/wecom/tags/sync',
     {
       schema: {
         tags: ['wecom'],
         summary:
-          "Marks published tags on WeCom friends where they differ and brings WeCom's own tags back as manual tags; 409 when WeCom is not connected",
+          "Starts a tag sync in the background (published tags marked on WeCom friends where they differ, WeCom's own tags back as manual tags) and answers the pass (202); a pass already running is answered instead (200); GET /v1/wecom/tags shows its progress; 409 when WeCom is not connected",
         body: z.strictObject({}).optional(),
-        response: { 200: syncOutcome, ...errors },
+        response: { 200: syncOutcome, 202: syncOutcome, ...errors },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const { actor } = await headOffice(req, ctx, "WeCom tags are the whole bank's");
       const wecom = connectedWecom(ctx).api;
-      return syncWecomTags({ db: ctx.stores.operational.db, api: wecom, clock: ctx.clock, actor });
+      const deps = { db: ctx.stores.operational.db, api: wecom, clock: ctx.clock, actor };
+      const begun = await beginTagSync(deps);
+      if ('running' in begun) return reply.code(200).send(begun.running);
+      running = runTagSync(deps, begun.started)
+        .catch((error: unknown) => ctx.logger.error({ err: error }, 'WeCom tag sync failed'))
+        .finally(() => {
+          running = undefined;
+        });
+      return reply.code(202).send((await lastTagSync(deps.db))!);
     },
   );
 }

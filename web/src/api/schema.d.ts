@@ -16452,7 +16452,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Marks published tags on WeCom friends where they differ and brings WeCom's own tags back as manual tags; 409 when WeCom is not connected */
+    /** Starts a tag sync in the background (published tags marked on WeCom friends where they differ, WeCom's own tags back as manual tags) and answers the pass (202); a pass already running is answered instead (200); GET /v1/wecom/tags shows its progress; 409 when WeCom is not connected */
     post: {
       parameters: {
         query?: never;
@@ -16468,6 +16468,42 @@ export interface paths {
       responses: {
         /** @description Default Response */
         200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              startedAt: string;
+              /** @description null while the pass runs (or when it died half way) */
+              finishedAt: string | null;
+              actor: string;
+              /** @description active, matched friendships compared */
+              compared: number;
+              /** @description mark_tag calls made */
+              marked: number;
+              failed: number;
+              /** @description failed calls by WeCom's errcode */
+              errcodes: {
+                [key: string]: number;
+              };
+              /** @description the first 100 failed calls */
+              failures: {
+                staffId: string;
+                externalUserid: string;
+                errcode: number;
+                errmsg: string;
+              }[];
+              /** @description manual tags created or changed from WeCom's own groups */
+              importedTags: number;
+              /** @description customers whose imported value changed */
+              importedValues: number;
+              error: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        202: {
           headers: {
             [name: string]: unknown;
           };

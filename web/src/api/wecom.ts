@@ -16,3 +16,22 @@ export const wecomApi = {
   /** Links a friend to a customer by hand; the server refuses a customer or manager outside the caller's scope. */
   link: (body: WecomLink) => ok(client.POST('/v1/wecom/friends/link', { body })),
 };
+
+// Group messages sent by campaigns (src/api/routes/wecom-messages.ts) and tags both ways (src/api/routes/wecom-tags.ts).
+export type WecomGroupMessages = Answer<'get', '/v1/wecom/group-messages'>;
+export type WecomGroupMessage = WecomGroupMessages['items'][number];
+export type WecomGroupMessageState = WecomGroupMessage['state'];
+export type WecomTagState = Answer<'get', '/v1/wecom/tags'>;
+export type WecomPublishedTag = WecomTagState['published'][number];
+export type WecomTagSync = NonNullable<WecomTagState['lastSync']>;
+
+export const wecomMessagesApi = {
+  list: (query: Query<'get', '/v1/wecom/group-messages'>, signal?: AbortSignal) =>
+    ok(client.GET('/v1/wecom/group-messages', { params: { query }, signal })),
+};
+
+export const wecomTagsApi = {
+  state: (signal?: AbortSignal) => ok(client.GET('/v1/wecom/tags', { signal })),
+  publish: (tagKeys: string[]) => ok(client.POST('/v1/wecom/tags/publish', { body: { tagKeys } })),
+  sync: () => ok(client.POST('/v1/wecom/tags/sync', { body: {} })),
+};
