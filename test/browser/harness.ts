@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
+import { wecomClientFromConfig } from '../../src/wecom/client.ts';
 import { chromium, type Browser, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
 import { SYSTEM_PRINCIPAL } from '../../src/auth/principal.ts';
 import { AuthService } from '../../src/auth/service.ts';
@@ -55,6 +56,8 @@ export async function startDashboard(options: {
   locale?: string;
   /** More data after the small bank and before the users (e.g. staff that users link to). */
   prepare?: (stores: Stores, asOf: string) => Promise<void>;
+  /** More settings (e.g. FLYWHEEL_WECOM_* to connect WeCom, as `flywheel start` would with them set). */
+  env?: Readonly<Record<string, string>>;
 }): Promise<Dashboard> {
   if (!existsSync(DIST_INDEX)) {
     const built = spawnSync('npx', ['vite', 'build', 'web', '--logLevel', 'warn'], { stdio: 'inherit' });
@@ -68,6 +71,7 @@ export async function startDashboard(options: {
     LOG_LEVEL: 'warn',
     FLYWHEEL_SEED_DEMO: 'never',
     ...TEST_PASSWORD_ENV,
+    ...options.env,
   });
   if (!config.ok) throw new Error(JSON.stringify(config.error));
   const stores = await openTestStores(config.value);
@@ -97,12 +101,14 @@ export async function startDashboard(options: {
     logger,
   });
   await tags.ensureCatalogue(SYSTEM_PRINCIPAL.actor);
+  const wecom = wecomClientFromConfig(config.value, logger);
   const app: FastifyInstance = await createApp({
     config: config.value,
     stores,
     clock,
     logger,
     tags,
+    ...(wecom ? { wecom } : {}),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
