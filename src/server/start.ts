@@ -8,6 +8,7 @@ import { seedDemoPoolWork } from '../demo/pool-work.ts';
 import { seedDemoBank } from '../demo/seed.ts';
 import { failInterruptedImports } from '../ingest/recovery.ts';
 import { HandoverRunner } from '../pool/handover/runner.ts';
+import { ensureWecomChannel } from '../wecom/channel-setup.ts';
 import { wecomClientFromConfig } from '../wecom/client.ts';
 import type { WecomApi } from '../wecom/port.ts';
 import { WecomTransferLoop } from '../wecom/transfer-loop.ts';
@@ -79,6 +80,8 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     const segments = segmentServiceOn(stores, clock, logger);
     // One WeCom client for the routes and the transfer loop: it holds the access token and the per-API budgets.
     const wecom = wecomClientFromConfig(config, logger.child({ component: 'wecom' }));
+    if (wecom && (await ensureWecomChannel(stores.operational.db, clock, SYSTEM_PRINCIPAL.actor)))
+      logger.info('WeCom is connected: the WeCom group-message channel was added for campaigns');
     const app = await createApp({
       config,
       stores,

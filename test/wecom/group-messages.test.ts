@@ -6,12 +6,14 @@ import { completeFinishedRuns, deliverBatch, type WorkerDeps } from '../../src/c
 import { DEFAULT_CONTACT_POLICY } from '../../src/campaigns/policy/settings.ts';
 import { clockOf } from '../../src/shared/clock.ts';
 import type { Database } from '../../src/store/operational/database.ts';
+import { ensureWecomChannel } from '../../src/wecom/channel-setup.ts';
 import { settleWecomGroupMessages } from '../../src/wecom/group-message-results.ts';
 import { wecomGroupChannel } from '../../src/wecom/group-messages.ts';
 import type { WecomApi } from '../../src/wecom/port.ts';
 import type { RunningSimulator } from '../../src/wecom/simulator/server.ts';
 import { SimClock, type WorldSeed } from '../../src/wecom/simulator/world.ts';
 import { addChannel, capLedgerOf, queueCampaignRun, seedCampaignBank } from '../support/campaign-fixture.ts';
+import { openMigratedMemoryStore } from '../support/pglite.ts';
 import { engines } from '../support/stores.ts';
 import { simControl, simulatorAndClient } from '../support/wecom-sim.ts';
 
@@ -285,3 +287,24 @@ for (const engine of await engines()) {
     });
   });
 }
+
+describe('the WeCom channel when WeCom is connected', () => {
+  it('is added once, audited', async () => {
+    const store = await openMigratedMemoryStore();
+    try {
+      const clock = clockOf(() => new Date('2026-12-07T02:00:00Z'));
+      expect(await ensureWecomChannel(store.db, clock, 'system')).toBe(true);
+      expect(await ensureWecomChannel(store.db, clock, 'system')).toBe(false);
+      const channels = await store.db.selectFrom('channels').select(['key', 'kind', 'reaches']).execute();
+      expect(channels).toEqual([{ key: 'wecom', kind: 'wecom_group', reaches: 'wecom' }]);
+      const audit = await store.db
+        .selectFrom('audit_log')
+        .select(['action', 'entity_id'])
+        .where('action', '=', 'channel.create')
+        .execute();
+      expect(audit).toEqual([{ action: 'channel.create', entity_id: 'wecom' }]);
+    } finally {
+      await store.close();
+    }
+  });
+});
