@@ -54,16 +54,10 @@ export const enUS = {
   'coming.title': 'Coming soon',
   'coming.willHold': 'This area will hold:',
   'coming.back': 'Back to Overview',
-  'coming.pool':
-    'Account-manager-owned customer pools: assignment, one-action transfer of a departing manager’s customers, to-dos for maturities, renewals and repayments, interaction log.',
-  'coming.campaigns':
-    'Batch operations with OGSM goals: content pushes, interactive activities and post-investment reminders, with consent, quiet hours and frequency caps, then goals compared with results.',
   'coming.acquisition':
     'The real-time ad decision service (RTA): strategies that exclude existing customers, re-engage dormant ones and bid up look-alikes, with latency and answer rates.',
   'coming.media':
     'Media channels compared on five dimensions: scale, quality, cost, brand value and spillover gain (referrals, organic lift).',
-  'coming.wecom':
-    'Enterprise WeChat reach: friend relationships per account manager, content sent and responses, feeding preference tags back into groups.',
   'coming.data':
     'Core-banking extracts and app events: import runs with row-level errors, idempotent reloads and data freshness per source.',
 
