@@ -62,6 +62,11 @@ for (const engine of await engines()) {
             .execute()
         ).map((d) => [d.customer_id, d]),
       );
+    /** Group messages the simulator holds, whatever their state. */
+    const simTotal = async () =>
+      Object.values(
+        ((await simControl(sim, 'state')) as { messages: Record<string, number> }).messages,
+      ).reduce((a, b) => a + b, 0);
     const messages = () => db.selectFrom('wecom_group_messages').selectAll().orderBy('id').execute();
 
     beforeAll(async () => {
@@ -281,9 +286,60 @@ for (const engine of await engines()) {
         status: 'failed',
         last_error: expect.stringMatching(/process stopped while WeCom was asked/),
       });
-      const after = await simMessages();
+      const after = await simTotal();
       // Only the run's other customers' messages were asked for (AM001 without customer 1, AM002): two, no more.
       expect(after - before).toBe(2);
+    });
+
+    it('WeCom answering garbage: the messages end as outcome unknown, nothing is asked twice; a failed read-back waits', async () => {
+      now = new Date('2026-12-10T16:00:02Z'); // the 11th
+      const { runId } = await queueCampaignRun(db, clock, contentId, 'wecom', {
+        policy,
+        reaches: 'wecom',
+        name: 'Fourth post',
+      });
+      const before = await simTotal();
+      await simControl(sim, 'faults', {
+        api: 'externalcontact/add_msg_template',
+        kind: 'garbage',
+        count: 20,
+      });
+      // The second run's ten expire now too (their window ended with the 10th); the fourth run's eleven are asked for.
+      const report = await deliverBatch(deps, new AbortController().signal);
+      expect(report).toMatchObject({ claimed: 21, failed: 21 });
+      const rows = await deliveries(runId);
+      for (const id of [1, 2, 3, 4, 6, 7, 8, 9, 10, 11])
+        expect(rows[id]!.last_error).toMatch(/^WeCom did not answer .*not requested again$/);
+      expect(await simTotal()).toBe(before);
+      const states = await db
+        .selectFrom('wecom_group_messages')
+        .select('state')
+        .where('run_id', '=', String(runId))
+        .execute();
+      expect(states.map((m) => m.state)).toEqual(['unknown', 'unknown']);
+      // Nothing left to send for the run: its deliveries ended.
+      expect((await deliverBatch(deps, new AbortController().signal)).claimed).toBe(0);
+
+      // A read-back WeCom cannot answer is reported and tried again at the next poll.
+      await db
+        .updateTable('wecom_group_messages')
+        .set({ polled_at: null })
+        .where('state', '=', 'awaiting_confirmation')
+        .execute();
+      const waiting = await db
+        .selectFrom('wecom_group_messages')
+        .select('id')
+        .where('state', '=', 'awaiting_confirmation')
+        .execute();
+      await simControl(sim, 'faults', {
+        api: 'externalcontact/get_groupmsg_send_result',
+        kind: 'garbage',
+        count: 3 * waiting.length,
+      });
+      const failedPoll = await settleWecomGroupMessages({ db, clock, api }, { olderThanMs: 0 });
+      expect(failedPoll).toMatchObject({ polled: waiting.length, errors: waiting.length, sent: 0 });
+      const again = await settleWecomGroupMessages({ db, clock, api }, { olderThanMs: 0 });
+      expect(again.errors).toBe(0);
     });
   });
 }
