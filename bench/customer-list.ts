@@ -1,7 +1,7 @@
 import { AuthService } from '../src/auth/service.ts';
 import { listCustomers } from '../src/pool/customers.ts';
 import { systemClock } from '../src/shared/clock.ts';
-import { figure, seedPoolBank, waitForTagRun } from './pool.ts';
+import { figure, seedPoolBank, waitForReminderRun, waitForTagRun } from './pool.ts';
 import { openTarget } from './stores.ts';
 import { startServerProcess, stopProcess, type BenchResult } from './support.ts';
 
@@ -71,6 +71,7 @@ export async function benchCustomerList(options: {
         return { ms: performance.now() - t, body: JSON.parse(text) as Record<string, unknown> };
       };
       await waitForTagRun(server.url, { authorization: headers.authorization });
+      await waitForReminderRun(server.url, { authorization: headers.authorization });
       const group = await call('POST', '/v1/segments', {
         name: 'Five percent sample',
         rule: { sample: { percent: 5, seed: 'bench' } },

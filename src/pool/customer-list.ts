@@ -7,7 +7,7 @@ import type { RoaringBitmap32 } from '../shared/bitmap.ts';
 import { ok, type Failure, type Result } from '../shared/errors.ts';
 import type { Database } from '../store/operational/database.ts';
 import { filterMembers, type CustomerFilter } from './customer-filter.ts';
-import { pageIds, type CustomerSort } from './customer-order.ts';
+import { pageIds, SORT_IN_STORE, type CustomerSort } from './customer-order.ts';
 import {
   CUSTOMER_ROW_COLUMNS,
   customersCsv,
@@ -58,13 +58,13 @@ export async function browseCustomers(
   if (!members.ok) return members;
   const limit = order.limit ?? 50;
   const offset = order.offset ?? 0;
-  const ids = await orderedIds(deps.db, members.value, order, limit, offset);
+  const ids = await orderedIds(deps, members.value, order, limit, offset);
   return ok({ total: members.value.size, limit, offset, items: await rowsByIds(deps.db, ids) });
 }
 
 /** Ordinals of a page of the set in the list's order (the default: richest first). */
-export function orderedIds(
-  db: Kysely<Database>,
+export async function orderedIds(
+  deps: CustomerListDeps,
   members: RoaringBitmap32,
   order: CustomerListOrder,
   limit: number,
@@ -72,7 +72,15 @@ export function orderedIds(
 ): Promise<number[]> {
   const sort = order.sort ?? 'aum';
   const direction = order.order ?? (sort === 'customer_no' ? 'asc' : 'desc');
-  return pageIds(db, members, { sort, direction, limit, offset });
+  const page = { sort, direction, limit, offset };
+  if (sort !== 'aum' || members.size <= SORT_IN_STORE) return pageIds(deps.db, members, page);
+  // The day's index (cached; the filter was just evaluated on it) knows every member's AUM: the walk starts at the band.
+  const { base } = await deps.segments.entry();
+  const aum = base.index.attribute('aum');
+  if (aum?.type !== 'number') return pageIds(deps.db, members, page);
+  return pageIds(deps.db, members, page, {
+    aum: { values: aum.column.values, changedSince: base.changedSince },
+  });
 }
 
 /** Rows read per query when a whole set is read (an export). */
@@ -114,7 +122,7 @@ export async function exportFiltered(
   const members = await filterMembers(deps, scope, filter);
   if (!members.ok) return members;
   if (members.value.size > EXPORT_LIMIT) return ok({ tooMany: members.value.size });
-  const ids = await orderedIds(deps.db, members.value, order, members.value.size, 0);
+  const ids = await orderedIds(deps, members.value, order, members.value.size, 0);
   const items = await rowsByIds(deps.db, ids);
   return ok({ csv: customersCsv(items, header), rows: items.length });
 }

@@ -1,10 +1,13 @@
 // One page of a filtered customer set in the list's order. A small set is sorted by PostgreSQL (its ids as one array
 // parameter); a large one is read in the order of an index (migration 0013), in keyset batches, keeping the members
 // of the set (a bitset lookup per row): page 1 of a set holding 5% of the bank reads about a thousand index entries,
-// never the whole bank. Both give the order of `listCustomers`: the sort column, nulls last, then the ordinal.
+// never the whole bank. A set in a band of the order (gold customers below every platinum one) is walked from the
+// band: by AUM, from its members' largest (or smallest) AUM, known from the segment index (aum-start.ts). Both give
+// the order of `listCustomers`: the sort column, nulls last, then the ordinal.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { RoaringBitmap32 } from '../shared/bitmap.ts';
 import type { Database } from '../store/operational/database.ts';
+import { aumStart, type AumSnapshot } from './aum-start.ts';
 
 /** The orders of the customers list. */
 export type CustomerSort = 'aum' | 'customer_no' | 'last_contact' | 'owner_since';
@@ -19,24 +22,37 @@ export async function pageIds(
   db: Kysely<Database>,
   members: RoaringBitmap32,
   order: { sort: CustomerSort; direction: 'asc' | 'desc'; limit: number; offset: number },
-  /** Tests lower both to walk the indexes, batch after batch, on a small bank. */
-  tuning: { sortInStoreUpTo?: number; batchMin?: number } = {},
+  options: {
+    /** The segment index's AUM: an AUM walk starts at the set's band instead of the top of the bank. */
+    aum?: AumSnapshot;
+    /** Tests lower both to walk the indexes, batch after batch, on a small bank. */
+    sortInStoreUpTo?: number;
+    batchMin?: number;
+  } = {},
 ): Promise<number[]> {
   if (order.offset >= members.size || order.limit === 0) return [];
-  if (members.size <= (tuning.sortInStoreUpTo ?? SORT_IN_STORE)) return sortInStore(db, members, order);
+  if (members.size <= (options.sortInStoreUpTo ?? SORT_IN_STORE)) return sortInStore(db, members, order);
   const member = members.toUint32Array();
   const max = member[member.length - 1] ?? 0;
   const bits = new Uint8Array(max + 1);
   for (const id of member) bits[id] = 1;
+  // No member sorts before this key: the first batch seeks to it (the ordinal beyond any, so the key itself is read).
+  const startKey =
+    order.sort === 'aum' && options.aum
+      ? await aumStart(db, member, (id) => bits[id] === 1, options.aum, order.direction)
+      : undefined;
   const want = order.offset + order.limit;
   // Expected rows to read for the page, from the set's density; bounded both ways.
   const density = members.size / Math.max(1, max);
-  const batchMin = tuning.batchMin ?? BATCH_MIN;
+  const batchMin = options.batchMin ?? BATCH_MIN;
   let batch = Math.min(BATCH_MAX, Math.max(batchMin, Math.ceil((want / density) * 1.2)));
   const out: number[] = [];
   let skipped = 0;
-  for (const phase of phases(order.sort, order.direction)) {
-    let cursor: Cursor | undefined;
+  for (const [at, phase] of phases(order.sort, order.direction).entries()) {
+    let cursor: Cursor | undefined =
+      at === 0 && startKey !== undefined
+        ? { key: startKey, id: order.direction === 'desc' ? ORDINAL_MAX : -ORDINAL_MAX }
+        : undefined;
     for (;;) {
       const rows = await phase(db, cursor, batch);
       const before = skipped + out.length;
@@ -55,6 +71,8 @@ export async function pageIds(
   }
   return out;
 }
+
+const ORDINAL_MAX = 2 ** 31 - 1;
 
 /** The last row of a batch: where the next one starts. */
 interface Cursor {

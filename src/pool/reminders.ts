@@ -122,6 +122,10 @@ export async function generateReminders(
       results.push({ kind, ok: false, error: String(error) });
     }
   }
+  // Fresh statistics for the rows just written (the embedded store has no autovacuum to gather them): planned on a
+  // table it believed empty, moving 50,000 customers' open reminders probed the assignee index once per customer,
+  // reading ~5,000 entries each time (100 s instead of 3 s on a 1M bank with 900,000 reminders).
+  if (results.some((r) => r.ok && r.created > 0)) await sql`analyze reminders`.execute(deps.db);
   await recordAudit(deps.db, {
     actor,
     action: 'reminders.generate',

@@ -44,6 +44,11 @@ export interface StoreIndex {
   readonly tagsAsOf: string | null;
   /** When the customers, holdings, consents and tags were read from the store (ISO instant): the data's freshness. */
   readonly readAt: string;
+  /**
+   * Customers whose `updated_at` is at or after this instant (the store's clock, as text) may differ from the index:
+   * changed while or after it was read. Earlier rows are as indexed (writers of customers stamp `updated_at`).
+   */
+  readonly changedSince: string;
   readonly tagInfo: ReadonlyMap<string, TagInfo>;
   /** Customers with a granted consent, per channel. */
   readonly consents: { readonly sms: RoaringBitmap32; readonly appPush: RoaringBitmap32 };
@@ -70,6 +75,7 @@ export async function buildStoreIndex(db: Kysely<Database>, options: BuildOption
   if (asOfDay === undefined) throw new RangeError(`asOf must be a date 'YYYY-MM-DD': ${options.asOf}`);
   const chunk = options.chunk ?? DEFAULT_CHUNK;
   const readAt = (options.clock?.now() ?? new Date()).toISOString(); // an instant, not a business day
+  const changedSince = await storeInstantBefore(db);
   // Customers created while the build runs are left for the next build: every part reads ids up to this one.
   const top = await db
     .selectFrom('customers')
@@ -99,12 +105,24 @@ export async function buildStoreIndex(db: Kysely<Database>, options: BuildOption
     index,
     tagsAsOf: tags.asOf,
     readAt,
+    changedSince,
     tagInfo,
     consents,
     skippedAttributes: customers.skipped,
     jsonAttributes: customers.jsonTypes,
     buildMs: performance.now() - started,
   };
+}
+
+/**
+ * The store's clock now, or earlier when a transaction of another session is open: that transaction stamps its rows'
+ * `updated_at` with its own start, and may commit after the customers are read.
+ */
+async function storeInstantBefore(db: Kysely<Database>): Promise<string> {
+  const { rows } = await sql<{ at: string }>`
+    select least(now(), (select min(xact_start) from pg_stat_activity
+      where xact_start is not null and pid <> pg_backend_pid()))::text as at`.execute(db);
+  return rows[0]!.at;
 }
 
 type Columns = {

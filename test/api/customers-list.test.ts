@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoaringBitmap32 } from '../../src/shared/bitmap.ts';
 import { saveTagSnapshot } from '../../src/tags/snapshot-store.ts';
+import { sql } from 'kysely';
 import { pageIds, type CustomerSort } from '../../src/pool/customer-order.ts';
+import { buildStoreIndex } from '../../src/segments/source.ts';
+import { tagSource } from '../../src/tags/segment-source.ts';
 import { poolAppEngines, type PoolApp } from '../support/pool-app.ts';
 
 // The customers list (issue #12) over HTTP on real stores: filters (tier, branch, owner, tag, lifecycle stage,
@@ -137,6 +140,63 @@ for (const engine of await poolAppEngines()) {
               expect(walked, `${sort} ${direction} ${offset}+${limit} of ${members.size}`).toEqual(stored);
               expect(stored.length).toBe(Math.max(0, Math.min(limit, members.size - offset)));
             }
+    });
+
+    it("walks an AUM band from the set's extreme, with the same pages as the store's ORDER BY, also after changes", async () => {
+      const db = app.t.stores.operational.db;
+      const built = await buildStoreIndex(db, { asOf: '2026-11-23', tags: tagSource });
+      const column = built.index.attribute('aum');
+      if (column?.type !== 'number') throw new Error('aum is a number attribute of the index');
+      const aum = { values: column.column.values, changedSince: built.changedSince };
+      const byTier = (tier: string) =>
+        new RoaringBitmap32([...tiers].filter(([, t]) => t === tier).map(([id]) => id));
+      // Gold: a band below platinum and above mass; a few of them with a number search's odd spread.
+      const gold = byTier('gold');
+      const sets = [gold, byTier('mass'), new RoaringBitmap32([...gold].filter((id) => id % 3 !== 0))];
+      const pages = async (label: string) => {
+        for (const members of sets)
+          for (const direction of ['asc', 'desc'] as const)
+            for (const [offset, limit] of [
+              [0, 3],
+              [2, 5],
+              [members.size - 2, 10],
+            ] as const) {
+              const order = { sort: 'aum' as const, direction, offset, limit };
+              const stored = await pageIds(db, members, order);
+              const walked = await pageIds(db, members, order, { sortInStoreUpTo: 0, batchMin: 2, aum });
+              expect(walked, `${label}: aum ${direction} ${offset}+${limit} of ${members.size}`).toEqual(
+                stored,
+              );
+              expect(stored.length).toBe(Math.max(0, Math.min(limit, members.size - offset)));
+            }
+      };
+      expect(gold.size).toBeGreaterThan(3);
+      await pages('as indexed');
+      // After the index was read: a gold customer becomes the richest of the bank, another the poorest, and two tie.
+      const [first, second, third, fourth] = [...gold];
+      const set = (id: number | undefined, value: number) =>
+        sql`update customers set aum = ${value}, updated_at = now() where id = ${id!}`.execute(db);
+      await set(first, 99_000_000);
+      await set(second, 1);
+      await set(third, 60_000);
+      await set(fourth, 60_000);
+      await pages('changed since');
+      // A customer the index does not hold (stamped as if written before it was read) with the mass customers,
+      // all of whom it is richer than.
+      const late = Number(
+        (
+          await sql<{
+            id: number;
+          }>`insert into customers (id, customer_no, name, org_unit_id, aum, tier, updated_at)
+            values (51, 'C000000051', '李四', 'SB-A1', 75000, 'gold', '2020-01-01') returning id`.execute(db)
+        ).rows[0]!.id,
+      );
+      sets.push(new RoaringBitmap32([...byTier('mass'), late]));
+      await pages('added since');
+      // The bank as it was, for the tests that follow.
+      await sql`delete from customers where id = ${late}`.execute(db);
+      for (const id of [first, second, third, fourth])
+        await sql`update customers set aum = ${column.column.values[id!]!} where id = ${id!}`.execute(db);
     });
 
     it('searches by customer number, masked phone and masked name, never by hidden characters', async () => {

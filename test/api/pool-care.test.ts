@@ -31,6 +31,15 @@ for (const engine of await poolAppEngines({ clock })) {
     });
     afterAll(async () => app?.close());
 
+    it('leaves the planner statistics of the reminders it wrote (the embedded store has no autovacuum)', async () => {
+      const db = app.t.stores.operational.db;
+      const { rows } = await sql<{ reltuples: number; count: number }>`
+        select (select reltuples from pg_class where oid = 'reminders'::regclass) as reltuples,
+          (select count(*)::int from reminders) as count`.execute(db);
+      expect(rows[0]!.count).toBeGreaterThan(0);
+      expect(Number(rows[0]!.reltuples)).toBe(rows[0]!.count);
+    });
+
     it('pages and filters reminders by kind and due date, each with the amount that matters', async () => {
       const all = await app.call('am1', 'GET', '/v1/reminders?limit=500');
       expect(all.status).toBe(200);
