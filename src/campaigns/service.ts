@@ -7,6 +7,7 @@ import type { Clock } from '../shared/clock.ts';
 import { err, ok, schemaIssues, validationFailed, type Failure, type Result } from '../shared/errors.ts';
 import type { CampaignStatus } from '../store/operational/campaign-tables.ts';
 import type { Database } from '../store/operational/database.ts';
+import { parseTemplate, perCustomerVariables } from './content/template.ts';
 import { campaignDraftSchema, type CampaignDraft } from './model.ts';
 import { ENDED_COLUMNS, releaseCaps } from './policy/ledger.ts';
 import { contactPolicy } from './policy/store.ts';
@@ -118,8 +119,26 @@ async function checkCampaign(
           `channel ${key} sends the ${channel.variant} variant, which content ${draft.content.id} v${draft.content.version} does not have`,
         ),
       );
+    // A WeCom group message carries one text to all of a manager's customers: a per-customer variable would make it
+    // one message per customer, each waiting for the manager's confirmation.
+    const personal = channel.kind === 'wecom_group' ? perCustomerText(variants[channel.variant]) : [];
+    if (personal.length)
+      return err(
+        invalid(
+          ['channels', i],
+          `channel ${key} sends WeCom group messages, one text for all of a manager's customers; the ${channel.variant} variant of content ${draft.content.id} v${draft.content.version} reads ${personal.join(', ')}`,
+        ),
+      );
   }
   return ok(draft);
+}
+
+/** The per-customer variables of a variant's texts. */
+function perCustomerText(variant: unknown): string[] {
+  const texts = Object.entries((variant ?? {}) as Record<string, unknown>).filter(
+    (e): e is [string, string] => typeof e[1] === 'string',
+  );
+  return [...new Set(texts.flatMap(([field, text]) => perCustomerVariables(parseTemplate(field, text))))];
 }
 
 function view(row: CampaignRow): CampaignView {

@@ -54,7 +54,7 @@ export const DEMO_CAMPAIGNS: readonly DemoCampaign[] = [
           text: '【{{ bank.name }}】{{ customer.surname }}{{ customer.salutation }}，{{ product.name }}业绩比较基准{{ product.rate }}%，详询您的客户经理。理财非存款，投资须谨慎。',
         },
         wecom: {
-          text: '{{ customer.surname }}{{ customer.salutation }}您好，我是您的客户经理。{{ product.name }}业绩比较基准{{ product.rate }}%，稳健低波，有兴趣可以随时问我。理财非存款，投资须谨慎。',
+          text: '您好，我是您的客户经理。{{ product.name }}业绩比较基准{{ product.rate }}%，稳健低波，有兴趣可以随时问我。理财非存款，投资须谨慎。',
         },
       },
     },

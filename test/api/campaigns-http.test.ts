@@ -10,7 +10,7 @@ import { clockOf } from '../../src/shared/clock.ts';
 import { tagSource } from '../../src/tags/segment-source.ts';
 import { accountsClient, type AccountsClient } from '../support/accounts-client.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
-import { seedCampaignBank } from '../support/campaign-fixture.ts';
+import { addChannel, seedCampaignBank } from '../support/campaign-fixture.ts';
 import { createTestDatabase, postgresAvailable } from '../support/postgres.ts';
 
 // Issue #11 over HTTP: the content library (located template and sensitive-word errors, masked preview, maker-checker),
@@ -305,6 +305,21 @@ for (const engine of engines) {
       });
       expect(badRule.status).toBe(400);
       expect(badRule.body.error.code).toBe('invalid_rule');
+      // A WeCom group message is one text for all of a manager's customers: a per-customer variable is refused.
+      await addChannel(t.stores.operational.db, clock, {
+        key: 'wecom_group_sms',
+        kind: 'wecom_group',
+        reaches: 'wecom',
+        variant: 'sms',
+      });
+      const personal = await call('author', 'POST', '/v1/campaigns', {
+        ...draft,
+        channels: ['wecom_group_sms'],
+      });
+      expect(personal.status).toBe(400);
+      expect(personal.body.error.details[0]).toMatchObject({ path: '/channels/0' });
+      expect(personal.body.error.message).toMatch(/reads customer\.surname, customer\.salutation/);
+      await t.stores.operational.db.deleteFrom('channels').where('key', '=', 'wecom_group_sms').execute();
 
       const created = await call('author', 'POST', '/v1/campaigns', draft);
       expect(created.status).toBe(201);

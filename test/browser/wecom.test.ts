@@ -241,7 +241,7 @@ describe.skipIf(!HAVE_CHROMIUM)('WeCom area', () => {
       type: 'brand',
       title: 'WeCom greeting',
       variants: {
-        wecom: { text: '{{ customer.surname }}{{ customer.salutation }}您好，本周理财讲座欢迎参加。' },
+        wecom: { text: '您好，本周理财讲座欢迎参加，详情请回复。' },
       },
     });
     if (!created.ok) throw new Error(created.error.message);

@@ -75,7 +75,7 @@ export async function seedCampaignBank(
      where id % 7 <> 0`.execute(db);
   await db
     .insertInto('products')
-    .values({ id: 'WM-90', name: '稳健90天', category: 'wealth', role: 'profit', annual_rate: 2.85 })
+    .values({ id: 'WM-90', name: '稳健90天', category: 'wealth', role: 'profit', annual_rate: 0.0285 })
     .execute();
   for (const c of channels) await addChannel(db, clock, c);
   const created = await createContent({ db, clock }, 'user:author', {

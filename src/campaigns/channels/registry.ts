@@ -120,7 +120,12 @@ export async function buildChannelRegistry(
       continue;
     }
     senders.set(row.key, built.sender);
-    specs.set(row.key, { key: row.key, reaches: row.reaches, variant: row.variant });
+    specs.set(row.key, {
+      key: row.key,
+      reaches: row.reaches,
+      variant: row.variant,
+      ...(row.kind === 'wecom_group' ? { sharedText: true } : {}),
+    });
   }
   return {
     senders,

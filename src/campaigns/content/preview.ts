@@ -34,20 +34,29 @@ const TOUCHPOINT: Record<VariantKind, 'sms' | 'email' | 'app_push' | 'wecom' | n
   manager_script: null,
 };
 
-/** The product a template reads as {{ product.* }}. */
-async function productScope(db: Kysely<Database>, productId: string | undefined) {
-  if (!productId) return undefined;
-  const p = await db.selectFrom('products').selectAll().where('id', '=', productId).executeTakeFirst();
-  if (!p) return undefined;
-  const scope: NonNullable<MessageScope['product']> = {
+/** The product a template reads as {{ product.* }}: its rate in percent (the store keeps a fraction, 0.026 → 2.6). */
+export function productTemplateScope(p: {
+  readonly name: string;
+  readonly category: string;
+  readonly annual_rate: number | string | null;
+  readonly term_days: number | null;
+  readonly risk_level: number | null;
+  readonly role: string | null;
+}): NonNullable<MessageScope['product']> {
+  return {
     name: p.name,
     category: p.category,
-    rate: p.annual_rate === null ? '' : Number(p.annual_rate),
+    rate: p.annual_rate === null ? '' : Math.round(Number(p.annual_rate) * 1_000_000) / 10_000,
     term_days: p.term_days ?? '',
     risk_level: p.risk_level ?? '',
     role: p.role ?? '',
   };
-  return scope;
+}
+
+async function productScope(db: Kysely<Database>, productId: string | undefined) {
+  if (!productId) return undefined;
+  const p = await db.selectFrom('products').selectAll().where('id', '=', productId).executeTakeFirst();
+  return p ? productTemplateScope(p) : undefined;
 }
 
 /** The bank's name as templates say it: the root of the org tree, without "head office". */

@@ -144,3 +144,14 @@ export function templateTagKeys(template: Template[]): string[] {
   }
   return [...keys];
 }
+
+/** Roots a template reads that differ from one customer to the next (customer, tag, reminder). */
+const PER_CUSTOMER_ROOTS = ['customer', 'tag', 'reminder'] as const;
+
+/** The per-customer variables a checked template reads, e.g. ['customer.surname']: none for a one-text message. */
+export function perCustomerVariables(template: Template[]): string[] {
+  const globals = analyzeSync(template, { partials: false }).globals;
+  return PER_CUSTOMER_ROOTS.flatMap((root) =>
+    (globals[root] ?? []).map((v) => v.toArray().map(String).join('.')),
+  );
+}

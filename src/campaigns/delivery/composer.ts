@@ -3,6 +3,7 @@ import { businessCalendar, DEFAULT_TIME_ZONE, type BusinessCalendar } from '../.
 import { shiftDay } from '../../shared/day.ts';
 import { holdingsDue, type HoldingReminderKind } from '../../pool/reminders.ts';
 import { reminderScope } from '../content/recipients.ts';
+import { productTemplateScope } from '../content/preview.ts';
 import type { Template } from 'liquidjs';
 import type { Database } from '../../store/operational/database.ts';
 import type { OutgoingMessage } from '../channels/channel.ts';
@@ -22,6 +23,8 @@ export interface ChannelSpec {
   readonly key: string;
   readonly reaches: ContactChannel;
   readonly variant: VariantKind;
+  /** One text for many customers (a WeCom group message): links are not tracked per delivery. */
+  readonly sharedText?: boolean;
 }
 
 /** The message for a delivery, or why it is not sent after all. */
@@ -149,18 +152,7 @@ export class Composer {
       contentType: draft.type,
       templates,
       tagLabels: await tagLabels(this.#db, [...tagKeys]),
-      ...(product
-        ? {
-            product: {
-              name: product.name,
-              category: product.category,
-              rate: product.annual_rate === null ? '' : Number(product.annual_rate),
-              term_days: product.term_days ?? '',
-              risk_level: product.risk_level ?? '',
-              role: product.role ?? '',
-            },
-          }
-        : {}),
+      ...(product ? { product: productTemplateScope(product) } : {}),
       bankName: this.#bankName,
       ...(body.reminder && run.prepared_at
         ? {
@@ -255,7 +247,7 @@ export class Composer {
         reaches: channel.reaches,
         purpose: context.purpose,
         variant: channel.variant,
-        fields: this.#links ? trackLinks(this.#links, key, fields) : fields,
+        fields: this.#links && !channel.sharedText ? trackLinks(this.#links, key, fields) : fields,
         managerId: recipient.managerId,
       },
     };
