@@ -2,9 +2,10 @@
 // lifecycle stage, saved groups and lists are conditions of the segment engine, answered from the cached index of
 // the day in milliseconds whatever the bank's size; owner, an account manager's own pool and the search come from
 // SQL by index (small sets). The total of a filtered list is the size of that bitmap: exact, never a count(*).
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Rule } from '../segments/rule.ts';
 import type { SegmentService } from '../segments/service.ts';
+import { NAME_SHOWN, nameShownKey } from '../segments/source.ts';
 import { asFailure } from '../segments/service.ts';
 import { RoaringBitmap32 } from '../shared/bitmap.ts';
 import { err, ok, validationFailed, type Failure, type Result } from '../shared/errors.ts';
@@ -64,7 +65,11 @@ export async function filterMembers(
   if (filter.managerId !== undefined) sets.push(await ownedBy(deps.db, filter.managerId));
   const term = filter.q?.trim();
   if (term) {
-    const found = await searchIds(deps.db, term);
+    const { base } = await deps.segments.entry();
+    const found = await searchIds(deps.db, term, {
+      values: base.namesShown,
+      changedSince: base.changedSince,
+    });
     if (!found.ok) return found;
     sets.push(found.value);
   }
@@ -126,7 +131,11 @@ function bitmapOf(rows: readonly { id: number }[]): RoaringBitmap32 {
  * masked phone (`138****1234`: first 3 and last 4 digits; or 4 digits: the last 4, also tried as a number prefix)
  * or a masked name (`张`: first character; `张**`: first character and length). Each is one index lookup (0013).
  */
-async function searchIds(db: Kysely<Database>, term: string): Promise<Result<RoaringBitmap32, Failure>> {
+async function searchIds(
+  db: Kysely<Database>,
+  term: string,
+  names: NamesSnapshot,
+): Promise<Result<RoaringBitmap32, Failure>> {
   const prefix = term.replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
   const byNumber = sql<boolean>`(customer_no = ${term} or customer_no like ${prefix})`;
   const masked = /^(\d{3})\*{4}(\d{4})$/.exec(term);
@@ -134,6 +143,16 @@ async function searchIds(db: Kysely<Database>, term: string): Promise<Result<Roa
   const first = chars[0] ?? '';
   const nameLike =
     /^[^\x20-\x40]/u.test(first) && (chars.length === 1 || chars.slice(1).every((c) => c === '*'));
+  if (nameLike) {
+    const found = await searchNames(
+      db,
+      names,
+      first,
+      chars.length === 1 ? undefined : chars.length,
+      byNumber,
+    );
+    if (found) return found.size > SEARCH_LIMIT ? err(tooBroad(term)) : ok(found);
+  }
   const condition = masked
     ? sql<boolean>`(right(phone, 4) = ${masked[2]} and left(phone, 3) = ${masked[1]})`
     : /^\d{4}$/.test(term)
@@ -145,15 +164,60 @@ async function searchIds(db: Kysely<Database>, term: string): Promise<Result<Roa
         : byNumber;
   const { rows } = await sql<{ id: number }>`
     select id from customers where ${condition} limit ${SEARCH_LIMIT + 1}`.execute(db);
-  if (rows.length > SEARCH_LIMIT)
-    return err(
-      validationFailed(`q: more than ${SEARCH_LIMIT.toLocaleString('en')} customers match "${term}"`, [
-        {
-          path: ['q'],
-          message: 'too broad: type more of the number, the name with its length (张**), or add a filter',
-          code: 'search_too_broad',
-        },
-      ]),
-    );
+  if (rows.length > SEARCH_LIMIT) return err(tooBroad(term));
   return ok(bitmapOf(rows));
+}
+
+/** A term naming more customers than a search may. */
+function tooBroad(term: string): Failure {
+  return validationFailed(`q: more than ${SEARCH_LIMIT.toLocaleString('en')} customers match "${term}"`, [
+    {
+      path: ['q'],
+      message: 'too broad: type more of the number, the name with its length (张**), or add a filter',
+      code: 'search_too_broad',
+    },
+  ]);
+}
+
+/** The segment index's shown names by ordinal and the instant from which the store's rows may differ. */
+interface NamesSnapshot {
+  readonly values: Uint32Array;
+  readonly changedSince: string;
+}
+
+/** Past this many customers written since the index was read, a name search asks the table instead. */
+const NAMES_LIVE_LIMIT = 5_000;
+
+/**
+ * A masked-name search (`张`, `张**`) over the segment index's shown names — a loop over a typed array, where the
+ * table's index still visits most heap pages for a common surname — corrected by the rows written since the index
+ * was read (and customers it does not hold, written since too), and joined with customer numbers the term starts.
+ * Undefined when too many rows changed: the caller asks the table.
+ */
+async function searchNames(
+  db: Kysely<Database>,
+  names: NamesSnapshot,
+  first: string,
+  length: number | undefined,
+  byNumber: RawBuilder<boolean>,
+): Promise<RoaringBitmap32 | undefined> {
+  const codePoint = first.codePointAt(0) ?? 0;
+  const exact = length === undefined ? undefined : nameShownKey(first, length);
+  const matches = (shown: number) => (exact === undefined ? shown >>> 8 === codePoint : shown === exact);
+  const { rows: changed } = await sql<{ id: number; shown: string }>`
+    select id, ${NAME_SHOWN}::text as shown from customers
+    where updated_at >= ${names.changedSince}::timestamptz limit ${NAMES_LIVE_LIMIT + 1}`.execute(db);
+  if (changed.length > NAMES_LIVE_LIMIT) return undefined;
+  const found: number[] = [];
+  const values = names.values;
+  for (let id = 0; id < values.length; id++) if (matches(values[id]!)) found.push(id);
+  const result = new RoaringBitmap32(found);
+  for (const row of changed) {
+    if (matches(Number(row.shown))) result.add(Number(row.id));
+    else result.remove(Number(row.id));
+  }
+  const { rows: numbered } = await sql<{ id: number }>`
+    select id from customers where ${byNumber} limit ${SEARCH_LIMIT + 1}`.execute(db);
+  for (const row of numbered) result.add(Number(row.id));
+  return result;
 }

@@ -56,7 +56,20 @@ export interface StoreIndex {
   readonly skippedAttributes: ReadonlyMap<string, string>;
   /** customers.attributes keys that did (name → type). */
   readonly jsonAttributes: ReadonlyMap<string, AttrType>;
+  /**
+   * What the customers list shows of each name (masked: `张**`), by ordinal: the first character's code point << 8
+   * | the length (at most 255); 0 without a name. The list's name search reads it instead of the table.
+   */
+  readonly namesShown: Uint32Array;
   readonly buildMs: number;
+}
+
+/** SQL for a customer's shown name as `namesShown` keeps it (customers aliased or not). */
+export const NAME_SHOWN = sql`coalesce(ascii(left(name, 1))::bigint * 256 + least(char_length(name), 255), 0)`;
+
+/** The shown-name key of a first character and a length (undefined length: any). */
+export function nameShownKey(first: string, length: number): number {
+  return (first.codePointAt(0) ?? 0) * 256 + Math.min(length, 255);
 }
 
 export interface BuildOptions {
@@ -110,6 +123,7 @@ export async function buildStoreIndex(db: Kysely<Database>, options: BuildOption
     consents,
     skippedAttributes: customers.skipped,
     jsonAttributes: customers.jsonTypes,
+    namesShown: customers.names,
     buildMs: performance.now() - started,
   };
 }
@@ -151,6 +165,7 @@ type CustomerRow = [
   appUser: boolean,
   wecom: boolean,
   attributes: Record<string, unknown> | null,
+  nameShown: number,
 ];
 
 async function readCustomers(
@@ -179,6 +194,7 @@ async function readCustomers(
     wecom_friend: new Uint8Array(size),
   };
   const json = new JsonColumns(size);
+  const names = new Uint32Array(size);
   const setText = (
     column: { codes: Uint32Array; dictionary: Map<string, number> },
     i: number,
@@ -197,7 +213,7 @@ async function readCustomers(
       db,
       sql`select coalesce(json_agg(json_build_array(id, birth_date, gender, city, occupation, education,
             marital_status, org_unit_id, risk_level, customer_since, aum, tier, payroll, app_user, wecom_friend,
-            attributes) order by id), '[]')::text as rows
+            attributes, ${NAME_SHOWN}) order by id), '[]')::text as rows
           from (select * from customers where id > ${after} and id <= ${options.maxId}
                 order by id limit ${options.chunk}) c`,
     );
@@ -206,8 +222,9 @@ async function readCustomers(
     for (let r = 0; r < rows.length; r++) {
       const [i, birth, gender, city, occupation, education, marital, unit, risk, since, aum, tier, ...rest] =
         rows[r]!;
-      const [payroll, appUser, wecom, attributes] = rest;
+      const [payroll, appUser, wecom, attributes, nameShown] = rest;
       ids[r] = i;
+      names[i] = nameShown;
       if (birth) {
         const [y, m, d] = [Number(birth.slice(0, 4)), Number(birth.slice(5, 7)), Number(birth.slice(8, 10))];
         // whole years completed on asOf
@@ -262,7 +279,7 @@ async function readCustomers(
     jsonTypes.set(key, column.type);
   }
   for (const [name, column] of fixed) builder.setColumn(name, column);
-  return { skipped, jsonTypes };
+  return { skipped, jsonTypes, names };
 }
 
 /** Copies `extra`'s values into `own`'s null slots when both have the same type; false when they differ. */

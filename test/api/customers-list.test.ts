@@ -215,6 +215,35 @@ for (const engine of await poolAppEngines()) {
       expect(zhang.body.items.every((c: { name: string }) => c.name.startsWith('张'))).toBe(true);
       const zhang2 = await q('张*');
       expect(zhang2.body.items.every((c: { name: string }) => [...c.name].length === 2)).toBe(true);
+      // Names are searched in the day's index; the totals are the table's, also for names written since it was read.
+      const db = app.t.stores.operational.db;
+      const sqlCount = async (first: string, length?: number) =>
+        (
+          await sql<{ n: number }>`select count(*)::int as n from customers where left(name, 1) = ${first}
+            ${length === undefined ? sql`` : sql`and char_length(name) = ${length}`}`.execute(db)
+        ).rows[0]!.n;
+      expect(zhang.body.total).toBe(await sqlCount('张'));
+      expect(zhang2.body.total).toBe(await sqlCount('张', 2));
+      const zhangs = zhang.body.items as { customerNo: string }[];
+      const [renamed] = zhangs;
+      const { rows: before } = await sql<{ name: string }>`
+        select name from customers where customer_no = ${renamed!.customerNo}`.execute(db);
+      await sql`update customers set name = '张三丰', updated_at = now()
+                 where customer_no = ${renamed!.customerNo}`.execute(db);
+      const three = await q('张**');
+      expect(three.body.total).toBe(await sqlCount('张', 3));
+      expect(three.body.items.map((c: { customerNo: string }) => c.customerNo)).toContain(
+        renamed!.customerNo,
+      );
+      await sql`update customers set name = '李四', updated_at = now()
+                 where customer_no = ${renamed!.customerNo}`.execute(db);
+      expect((await q('张')).body.total).toBe(await sqlCount('张'));
+      expect((await q('李*')).body.items.map((c: { customerNo: string }) => c.customerNo)).toContain(
+        renamed!.customerNo,
+      );
+      await sql`update customers set name = ${before[0]!.name} where customer_no = ${renamed!.customerNo}`.execute(
+        db,
+      );
       // An account manager's search stays in their pool.
       expect((await q('138****0030', 'am1')).body.total).toBe(0);
       expect((await q('138****0003', 'am1')).body.total).toBe(1);
