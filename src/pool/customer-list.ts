@@ -73,6 +73,11 @@ export async function orderedIds(
   const sort = order.sort ?? 'aum';
   const direction = order.order ?? (sort === 'customer_no' ? 'asc' : 'desc');
   const page = { sort, direction, limit, offset };
+  if (sort === 'customer_no') {
+    // Customer numbers never change: the day's index knows their order, the page is sorted in memory.
+    const { base } = await deps.segments.entry();
+    return pageIds(deps.db, members, page, { customerNo: base.customerNoOrder });
+  }
   if (sort !== 'aum' || members.size <= SORT_IN_STORE) return pageIds(deps.db, members, page);
   // The day's index (cached; the filter was just evaluated on it) knows every member's AUM: the walk starts at the band.
   const { base } = await deps.segments.entry();

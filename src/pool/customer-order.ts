@@ -7,6 +7,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { RoaringBitmap32 } from '../shared/bitmap.ts';
 import type { Database } from '../store/operational/database.ts';
+import type { CustomerNoOrder } from '../segments/source.ts';
 import { aumStart, type AumSnapshot } from './aum-start.ts';
 
 /** The orders of the customers list. */
@@ -25,12 +26,18 @@ export async function pageIds(
   options: {
     /** The segment index's AUM: an AUM walk starts at the set's band instead of the top of the bank. */
     aum?: AumSnapshot;
+    /** The segment index's customer-number order: a page by customer number is sorted in memory. */
+    customerNo?: CustomerNoOrder;
     /** Tests lower both to walk the indexes, batch after batch, on a small bank. */
     sortInStoreUpTo?: number;
     batchMin?: number;
   } = {},
 ): Promise<number[]> {
   if (order.offset >= members.size || order.limit === 0) return [];
+  if (order.sort === 'customer_no' && options.customerNo) {
+    const page = byCustomerNo(members, order, options.customerNo);
+    if (page) return page;
+  }
   if (members.size <= (options.sortInStoreUpTo ?? SORT_IN_STORE)) return sortInStore(db, members, order);
   const member = members.toUint32Array();
   const max = member[member.length - 1] ?? 0;
@@ -69,6 +76,30 @@ export async function pageIds(
       if (skipped + out.length - before < (density * batch) / 2) batch = Math.min(BATCH_MAX, batch * 4);
     }
   }
+  return out;
+}
+
+/**
+ * A page by customer number from the index's ranks (customer numbers never change, so the ranks stay true); undefined
+ * when a member is not held by the index (created since it was read): the store sorts then.
+ */
+function byCustomerNo(
+  members: RoaringBitmap32,
+  order: { direction: 'asc' | 'desc'; limit: number; offset: number },
+  customerNo: CustomerNoOrder,
+): number[] | undefined {
+  const ranks = new Uint32Array(members.size);
+  let i = 0;
+  for (const id of members) {
+    const rank = customerNo.rankOf[id] ?? 0;
+    if (rank === 0) return undefined;
+    ranks[i++] = rank;
+  }
+  ranks.sort();
+  const n = ranks.length;
+  const out: number[] = [];
+  for (let k = order.offset; k < Math.min(n, order.offset + order.limit); k++)
+    out.push(customerNo.idByRank[ranks[order.direction === 'asc' ? k : n - 1 - k]!]!);
   return out;
 }
 

@@ -61,7 +61,15 @@ export interface StoreIndex {
    * | the length (at most 255); 0 without a name. The list's name search reads it instead of the table.
    */
   readonly namesShown: Uint32Array;
+  /** The customers in customer-number order (the store's collation); customer numbers never change. */
+  readonly customerNoOrder: CustomerNoOrder;
   readonly buildMs: number;
+}
+
+/** Customer-number order of the customers the index holds: rank by ordinal (1-based, 0: not held) and back. */
+export interface CustomerNoOrder {
+  readonly rankOf: Uint32Array;
+  readonly idByRank: Uint32Array;
 }
 
 /** SQL for a customer's shown name as `namesShown` keeps it (customers aliased or not). */
@@ -104,6 +112,7 @@ export async function buildStoreIndex(db: Kysely<Database>, options: BuildOption
   const customers = await readCustomers(db, builder, { maxId, chunk, asOf: options.asOf, branches });
   await readHoldings(db, builder, maxId, chunk * 4);
   const consents = await readConsents(db, maxId, chunk * 4);
+  const customerNoOrder = await readCustomerNoOrder(db, maxId, chunk);
   for (const [tag, values] of tags.tags)
     for (const [value, bitmap] of values) builder.addTagValue(tag, value, bitmap);
   // Defined tags without values yet still exist for rules: a value nobody holds selects nobody.
@@ -124,6 +133,7 @@ export async function buildStoreIndex(db: Kysely<Database>, options: BuildOption
     skippedAttributes: customers.skipped,
     jsonAttributes: customers.jsonTypes,
     namesShown: customers.names,
+    customerNoOrder,
     buildMs: performance.now() - started,
   };
 }
@@ -280,6 +290,29 @@ async function readCustomers(
   }
   for (const [name, column] of fixed) builder.setColumn(name, column);
   return { skipped, jsonTypes, names };
+}
+
+/** The held customers (ids up to `maxId`) in customer-number order, read along the unique index in keyset chunks. */
+async function readCustomerNoOrder(
+  db: Kysely<Database>,
+  maxId: number,
+  chunk: number,
+): Promise<CustomerNoOrder> {
+  const rankOf = new Uint32Array(maxId + 1);
+  const ids: number[] = [0];
+  let after: string | undefined;
+  for (;;) {
+    const { rows } = await sql<{ rows: string }>`
+      select coalesce(json_agg(json_build_array(id, customer_no) order by customer_no), '[]')::text as rows
+        from (select id, customer_no from customers
+               where id <= ${maxId} ${after === undefined ? sql`` : sql`and customer_no > ${after}`}
+               order by customer_no limit ${chunk}) c`.execute(db);
+    const page = JSON.parse(rows[0]?.rows ?? '[]') as [number, string][];
+    for (const [id] of page) rankOf[id] = ids.push(id) - 1;
+    if (page.length < chunk) break;
+    after = page[page.length - 1]![1];
+  }
+  return { rankOf, idByRank: Uint32Array.from(ids) };
 }
 
 /** Copies `extra`'s values into `own`'s null slots when both have the same type; false when they differ. */
