@@ -5,7 +5,14 @@ import type { Clock } from '../shared/clock.ts';
 import type { Database } from '../store/operational/database.ts';
 import type { MembershipState } from '../store/operational/journey-tables.ts';
 import type { JourneyBody, JourneyNode } from './model.ts';
-import { runNode, type NodeContext, type Outcome, type RuleMembers, type Walker } from './nodes.ts';
+import {
+  runNode,
+  type ArmMembers,
+  type NodeContext,
+  type Outcome,
+  type RuleMembers,
+  type Walker,
+} from './nodes.ts';
 
 // The journey engine: any number of workers claim due memberships (FOR UPDATE SKIP LOCKED, so they share the
 // timers), and move each through the nodes that act at once (branch, split, send, task, tag) until it rests on a
@@ -66,10 +73,12 @@ interface Move extends Walker {
 /** Nodes one batch moves a membership through at most (a valid graph has no loop without a wait). */
 const MAX_HOPS = 100;
 
-const bodies = new Map<number, Promise<ReadonlyMap<string, JourneyNode> & { edges: Map<string, string> }>>();
+const bodies = new Map<number, Promise<Graph>>();
+
+type Graph = ReadonlyMap<string, JourneyNode> & { edges: Map<string, string> };
 
 /** A version's nodes by id and its edges by 'from\0exit' (versions never change: cached per process). */
-function graphOf(db: Kysely<Database>, versionId: number) {
+function graphOf(db: Kysely<Database>, versionId: number): Promise<Graph> {
   let graph = bodies.get(versionId);
   if (!graph) {
     graph = (async () => {
@@ -91,6 +100,39 @@ function graphOf(db: Kysely<Database>, versionId: number) {
   return graph;
 }
 
+/**
+ * The versions of live journeys with memberships due at `now`, with their graphs and every branch arm's members
+ * evaluated now: the segment index is read outside the batch's transaction (the embedded store has one connection).
+ */
+async function dueVersions(
+  deps: EngineDeps,
+  now: Date,
+): Promise<{ graphs: Map<number, Graph>; arms: Map<string, ArmMembers[]> }> {
+  const { rows } = await sql<{ id: number }>`
+    select v.id from journey_versions v join journeys j on j.id = v.journey_id
+     where j.status = 'live'
+       and exists (select 1 from journey_memberships m
+                    where m.version_id = v.id and m.state in ('active', 'waiting') and m.due_at <= ${now})`.execute(
+    deps.db,
+  );
+  const graphs = new Map<number, Graph>();
+  const arms = new Map<string, ArmMembers[]>();
+  for (const { id } of rows) {
+    const graph = await graphOf(deps.db, id);
+    graphs.set(id, graph);
+    for (const node of graph.values()) {
+      if (node.kind !== 'branch') continue;
+      const members: ArmMembers[] = [];
+      for (const arm of node.arms) {
+        const result = await deps.ruleMembers(arm.rule);
+        members.push(result.ok ? result.value.bitmap : result.error.message);
+      }
+      arms.set(`${id}\u0000${node.id}`, members);
+    }
+  }
+  return { graphs, arms };
+}
+
 /** Claims up to `limit` memberships due at `now` in live journeys and moves each as far as it goes now. */
 export async function processDue(
   deps: EngineDeps,
@@ -103,12 +145,15 @@ export async function processDue(
     deps.db.selectFrom('channels').select(['key', 'reaches']).where('enabled', '=', true).execute(),
   ]);
   const channels = new Map<string, ContactChannel>(channelRows.map((c) => [c.key, c.reaches]));
+  const { graphs, arms } = await dueVersions(deps, now);
+  if (graphs.size === 0) return { claimed: 0, steps: 0, waiting: 0, exited: 0 };
   return deps.db.transaction().execute(async (tx) => {
     const claimed = (
       await sql<Claimed>`
         select m.id, m.journey_id, m.version_id, m.customer_id, m.current_node, m.state, m.signal, m.arm, m.steps
           from journey_memberships m
          where m.state in ('active', 'waiting') and m.due_at <= ${now}
+           and m.version_id = any(${[...graphs.keys()]}::int[])
            and exists (select 1 from journeys j where j.id = m.journey_id and j.status = 'live')
          order by m.due_at
          limit ${options.limit}
@@ -121,7 +166,7 @@ export async function processDue(
       clock,
       policy,
       channels,
-      ruleMembers: deps.ruleMembers,
+      branchMembers: (versionId, nodeId) => arms.get(`${versionId}\u0000${nodeId}`) ?? [],
       async sendCampaign(versionId, nodeId) {
         const key = `${versionId}\u0000${nodeId}`;
         if (!sends.has(key)) {
@@ -152,7 +197,7 @@ export async function processDue(
     // A membership whose wait is over leaves the wait node by its exit first.
     for (const [i, move] of moves.entries()) {
       if (move.state !== 'waiting') continue;
-      const graph = await graphOf(deps.db, move.versionId);
+      const graph = graphs.get(move.versionId)!;
       const node = graph.get(move.node);
       const exit =
         node?.kind === 'wait_for_event' ? (claimed[i]!.signal === 'event' ? 'event' : 'timeout') : 'next';
@@ -168,7 +213,7 @@ export async function processDue(
         else groups.set(key, [m]);
       }
       for (const group of groups.values()) {
-        const graph = await graphOf(deps.db, group[0]!.versionId);
+        const graph = graphs.get(group[0]!.versionId)!;
         const node = graph.get(group[0]!.node);
         if (!node) {
           for (const m of group) leave(m, 'no_node');

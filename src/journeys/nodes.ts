@@ -30,13 +30,17 @@ export type RuleMembers = (
   rule: Rule,
 ) => Promise<Result<{ readonly bitmap: ReadonlyRoaringBitmap32 }, { readonly message: string }>>;
 
+/** A branch arm's members as evaluated for the batch, or why its rule failed. */
+export type ArmMembers = ReadonlyRoaringBitmap32 | string;
+
 /** What node handlers need; `now` is the batch's instant, the clock reads it. */
 export interface NodeContext {
   readonly tx: Transaction<Database>;
   readonly clock: Clock;
   readonly policy: ContactPolicy;
   readonly channels: ReadonlyMap<string, ContactChannel>;
-  readonly ruleMembers: RuleMembers;
+  /** The members of each arm of a branch, evaluated before the batch's transaction. */
+  readonly branchMembers: (versionId: number, nodeId: string) => readonly ArmMembers[];
   /** The campaign of a send node of a version. */
   readonly sendCampaign: (versionId: number, nodeId: string) => Promise<number>;
 }
@@ -81,11 +85,7 @@ export async function runNode(
       });
     }
     case 'branch': {
-      const members: (ReadonlyRoaringBitmap32 | string)[] = [];
-      for (const arm of node.arms) {
-        const result = await context.ruleMembers(arm.rule);
-        members.push(result.ok ? result.value.bitmap : result.error.message);
-      }
+      const members = context.branchMembers(versionId, node.id);
       return walkers.map((w) => {
         const i = members.findIndex((m) => typeof m !== 'string' && m.has(w.customerId));
         const failed = members.find((m) => typeof m === 'string');

@@ -18,7 +18,13 @@ const maturity = (): JourneyBody =>
     entry: { kind: 'date', field: 'deposit_maturity', daysBefore: 7 },
     start: 'notice',
     nodes: [
-      { id: 'notice', kind: 'send', content: { id: 1, version: 1 }, channels: ['bank_sms'], purpose: 'service' },
+      {
+        id: 'notice',
+        kind: 'send',
+        content: { id: 1, version: 1 },
+        channels: ['bank_sms'],
+        purpose: 'service',
+      },
       { id: 'wait3', kind: 'wait', duration: { days: 3 } },
       { id: 'bought', kind: 'branch', arms: [{ key: 'yes', rule: { holds: 'wealth' } }] },
       { id: 'call', kind: 'task', title: 'Call about the maturing deposit', dueDays: 2 },
@@ -49,7 +55,10 @@ describe('journey validation', () => {
     const body = maturity();
     body.nodes.push({ id: 'again', kind: 'tag', action: 'add', tag: 'vip_followup', value: 'yes' });
     body.edges = body.edges.filter((e) => e.from !== 'call');
-    body.edges.push({ from: 'call', exit: 'next', to: 'again' }, { from: 'again', exit: 'next', to: 'bought' });
+    body.edges.push(
+      { from: 'call', exit: 'next', to: 'again' },
+      { from: 'again', exit: 'next', to: 'bought' },
+    );
     const problems = validateJourney(body, context);
     expect(problems.map((p) => p.code)).toEqual(['cycle_without_wait']);
     expect(problems[0]!.node).toBe('bought');
@@ -162,7 +171,10 @@ describe('journey validation', () => {
     expect(wait({ duration: { days: 1 }, until: '09:00' })).toBe(false);
     expect(wait({ until: '09:00' })).toBe(true);
     expect(wait({ duration: { days: 0 } })).toBe(false);
-    const branch = journeyBodySchema.safeParse({ ...maturity(), nodes: [{ id: 'b', kind: 'branch', arms: [] }] });
+    const branch = journeyBodySchema.safeParse({
+      ...maturity(),
+      nodes: [{ id: 'b', kind: 'branch', arms: [] }],
+    });
     expect(branch.success).toBe(false);
   });
 });
