@@ -4,14 +4,19 @@ import { openOperationalStore } from '../../src/store/operational/open.ts';
 import { OPEN_POLICY } from './journey-fixture.ts';
 
 // A journey worker as a child process for the crash test: processes due memberships at JOURNEY_NOW in batches of
-// JOURNEY_LIMIT on the PostgreSQL database at DATABASE_URL, printing a line after each committed batch, until nothing
-// is due. The test SIGKILLs it mid-way. Run with `node bin/run-ts.mjs test/support/journey-child.ts`.
+// JOURNEY_LIMIT on the PostgreSQL database at DATABASE_URL (or the PGlite directory JOURNEY_PGLITE_DIR), printing a
+// line after each committed batch, until nothing is due. The test SIGKILLs it mid-way.
+// Run with `node bin/run-ts.mjs test/support/journey-child.ts`.
 
 const url = process.env['DATABASE_URL'];
+const dataDir = process.env['JOURNEY_PGLITE_DIR'];
 const now = new Date(process.env['JOURNEY_NOW'] ?? '');
 const limit = Number(process.env['JOURNEY_LIMIT'] ?? '50');
-if (!url || Number.isNaN(now.getTime())) throw new Error('DATABASE_URL and JOURNEY_NOW are required');
-const store = await openOperationalStore({ kind: 'postgres', url });
+if (!(url || dataDir) || Number.isNaN(now.getTime()))
+  throw new Error('DATABASE_URL or JOURNEY_PGLITE_DIR, and JOURNEY_NOW, are required');
+const store = await openOperationalStore(
+  url ? { kind: 'postgres', url } : { kind: 'pglite', dataDir: dataDir! },
+);
 const deps = {
   db: store.db,
   clock: clockOf(() => now),

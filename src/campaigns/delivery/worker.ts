@@ -194,7 +194,7 @@ async function completeOneShotCampaigns(db: Kysely<Database>, now: Date): Promis
   await sql`
     update campaigns c set status = 'completed', updated_at = ${now}
       from campaign_versions v
-     where v.campaign_id = c.id and v.version = c.approved_version and c.status = 'running'
+     where v.campaign_id = c.id and v.version = c.approved_version and c.status = 'running' and c.owned_by is null
        and v.body -> 'schedule' ->> 'kind' in ('now', 'at')
        and exists (select 1 from campaign_runs r where r.campaign_id = c.id)
        and not exists (select 1 from campaign_runs r
