@@ -73,12 +73,15 @@ interface Move extends Walker {
 /** Nodes one batch moves a membership through at most (a valid graph has no loop without a wait). */
 const MAX_HOPS = 100;
 
-const bodies = new Map<number, Promise<Graph>>();
+// Per store: two stores in one process (tests, a migration tool) number their versions alike.
+const cache = new WeakMap<Kysely<Database>, Map<number, Promise<Graph>>>();
 
 type Graph = ReadonlyMap<string, JourneyNode> & { edges: Map<string, string> };
 
 /** A version's nodes by id and its edges by 'from\0exit' (versions never change: cached per process). */
 function graphOf(db: Kysely<Database>, versionId: number): Promise<Graph> {
+  let bodies = cache.get(db);
+  if (!bodies) cache.set(db, (bodies = new Map()));
   let graph = bodies.get(versionId);
   if (!graph) {
     graph = (async () => {

@@ -10,6 +10,7 @@ const context: ValidationContext = {
   approvedContent: new Set(['1:1']),
   channels: new Set(['bank_sms']),
   manualTags: new Map([['vip_followup', ['yes', 'no']]]),
+  segments: new Set(['high_value']),
 };
 
 /** The deposit-maturity journey: T−7 → send → wait 3 days → branch (bought?) → task, or exit. */
@@ -152,6 +153,20 @@ describe('journey validation', () => {
     only(body, 'unknown_tag', 'call');
     body.nodes.splice(3, 1, { id: 'call', kind: 'tag', action: 'remove', tag: 'aum_tier', value: 'gold' });
     only(body, 'unknown_tag', 'call');
+  });
+
+  it('refuses an entry on a segment that is not saved', () => {
+    const body = maturity();
+    body.entry = { kind: 'segment', segmentId: 'high_valeu', on: 'leave' };
+    expect(validateJourney(body, context).map((p) => [p.code, p.path.join('.')])).toEqual([
+      ['unknown_segment', 'entry.segmentId'],
+    ]);
+    body.entry = {
+      kind: 'schedule',
+      population: { segmentId: 'high_value' },
+      schedule: { kind: 'daily', time: '09:00' },
+    };
+    expect(validateJourney(body, context)).toEqual([]);
   });
 
   it('refuses duplicate node ids and a start that names no node', () => {

@@ -22,7 +22,8 @@ export type ProblemCode =
   | 'unapproved_content'
   | 'unknown_channel'
   | 'unknown_event'
-  | 'unknown_tag';
+  | 'unknown_tag'
+  | 'unknown_segment';
 
 /** One problem, located: the node (when it concerns one) and the JSON path in the body. */
 export interface JourneyProblem {
@@ -41,6 +42,8 @@ export interface ValidationContext {
   readonly channels: ReadonlySet<string>;
   /** Manual tags and their allowed values (null: any value). */
   readonly manualTags: ReadonlyMap<string, readonly string[] | null>;
+  /** Saved segment ids. */
+  readonly segments: ReadonlySet<string>;
 }
 
 /** Nodes a customer rests on: a loop through one of them cannot spin. */
@@ -76,6 +79,14 @@ export function validateJourney(body: JourneyBody, context: ValidationContext): 
       });
   };
   if (body.entry.kind === 'event') event(body.entry.event, ['entry', 'event']);
+  const segment =
+    body.entry.kind === 'segment'
+      ? { id: body.entry.segmentId, path: ['entry', 'segmentId'] }
+      : body.entry.kind === 'schedule' && 'segmentId' in body.entry.population
+        ? { id: body.entry.population.segmentId, path: ['entry', 'population', 'segmentId'] }
+        : undefined;
+  if (segment && !context.segments.has(segment.id))
+    problems.push({ code: 'unknown_segment', path: segment.path, message: `no saved segment ${segment.id}` });
   if (body.goal) event(body.goal.event, ['goal', 'event']);
   body.nodes.forEach((node, i) => {
     if (node.kind === 'wait_for_event') event(node.event, ['nodes', i, 'event'], node.id);
@@ -230,7 +241,7 @@ function nodeProblems(
 
 /** The world a journey is checked against, read from the stores. */
 export async function loadValidationContext(db: Kysely<Database>): Promise<ValidationContext> {
-  const [dictionary, content, channels, tags] = await Promise.all([
+  const [dictionary, content, channels, tags, segments] = await Promise.all([
     listDictionary(db),
     db
       .selectFrom('content_versions')
@@ -241,11 +252,13 @@ export async function loadValidationContext(db: Kysely<Database>): Promise<Valid
     sql<{ key: string; spec: { values?: { value: string }[] } }>`
       select distinct on (key) key, spec from tag_definitions
        where kind = 'manual' and status = 'active' order by key, version desc`.execute(db),
+    db.selectFrom('segments').select('id').execute(),
   ]);
   return {
     knownEvents: new Set(dictionary.entries.filter((e) => e.kind === 'event').map((e) => e.key)),
     approvedContent: new Set(content.map((c) => `${c.content_id}:${c.version}`)),
     channels: new Set(channels.map((c) => c.key)),
     manualTags: new Map(tags.rows.map((t) => [t.key, t.spec.values?.map((v) => v.value) ?? null])),
+    segments: new Set(segments.map((s) => s.id)),
   };
 }

@@ -1,6 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONTACT_POLICY } from '../../src/campaigns/policy/settings.ts';
+import { outboxChannel } from '../../src/campaigns/channels/outbox.ts';
+import { Composer } from '../../src/campaigns/delivery/composer.ts';
+import { completeFinishedRuns, deliverBatch, type WorkerDeps } from '../../src/campaigns/delivery/worker.ts';
 import { enterCustomers } from '../../src/journeys/enter.ts';
 import { recordJourneyEvents } from '../../src/journeys/events.ts';
 import type { EngineDeps } from '../../src/journeys/engine.ts';
@@ -18,7 +21,8 @@ import { engines } from '../support/stores.ts';
 
 // Waits on both engines with a moving test clock: a wait for an event leaves by 'event' when the event comes and by
 // 'timeout' when it does not; a wait until a time of day ends at that time in the bank's zone (Asia/Shanghai); a send
-// in quiet hours is queued for the end of quiet hours, in the run of the day it goes out on.
+// in quiet hours is queued for the end of quiet hours, in the run of the day it goes out on, and the campaign worker
+// sends it then.
 
 const START = new Date('2026-12-07T02:00:00Z'); // Monday 10:00 in Shanghai
 const H = 3_600_000;
@@ -154,6 +158,29 @@ for (const engine of await engines()) {
         expect([r.as_of, r.cap_day]).toEqual(['2026-12-08', '2026-12-08']);
         expect(new Date(r.open_until).toISOString()).toBe('2026-12-08T17:00:00.000Z');
       }
+      // The campaign worker sends them at 08:00 like any campaign's; the run stays open for the rest of its day.
+      now = new Date('2026-12-08T00:00:00Z');
+      const worker: WorkerDeps = {
+        db,
+        clock,
+        workerId: 'journey-test',
+        senders: new Map([[JOURNEY_CHANNEL, outboxChannel(db, clock, JOURNEY_CHANNEL)]]),
+        composer: new Composer(
+          db,
+          new Map([
+            [JOURNEY_CHANNEL, { key: JOURNEY_CHANNEL, reaches: 'sms' as const, variant: 'sms' as const }],
+          ]),
+          'Demo Bank',
+        ),
+      };
+      const report = await deliverBatch(worker, new AbortController().signal);
+      expect([report.claimed, report.sent]).toEqual([2, 2]);
+      const outbox = await db.selectFrom('outbox_messages').select(['idempotency_key', 'body']).execute();
+      expect(outbox.map((o) => o.idempotency_key).sort()).toEqual(
+        rows.rows.map(() => expect.stringMatching(/^j\d+-post$/)),
+      );
+      expect(await completeFinishedRuns(db, now)).toEqual([]);
+      expect(await completeFinishedRuns(db, new Date('2026-12-08T17:00:00Z'))).toHaveLength(1);
     });
   });
 }
