@@ -5,24 +5,53 @@ import { err, ok, schemaIssues, validationFailed, type Failure, type Result } fr
 import type { Database } from '../store/operational/database.ts';
 import type { JourneyStatus } from '../store/operational/journey-tables.ts';
 import { journeyBodySchema, type JourneyBody } from './model.ts';
-import { loadValidationContext, validateJourney } from './validate.ts';
+import type { SegmentService } from '../segments/service.ts';
+import { loadValidationContext, validateJourney, type JourneyProblem } from './validate.ts';
 
 // Journeys as their authors handle them: a journey is saved with its first version (checked whole), published
 // (checked again against the world of that moment; each send node gets the campaign its messages travel through),
 // paused, resumed and stopped. Every change is audited in its transaction.
 
-/** What the service needs. */
+/** What the service needs; with `segments`, branch rules are checked against the segment catalogue too. */
 export interface JourneyServiceDeps {
   readonly db: Kysely<Database>;
   readonly clock: Clock;
+  readonly segments?: Pick<SegmentService, 'check'>;
+}
+
+/** The problems of a body's branch rules against today's segment catalogue (unknown tags, attributes, events…). */
+async function ruleProblems(
+  segments: Pick<SegmentService, 'check'>,
+  body: JourneyBody,
+): Promise<JourneyProblem[]> {
+  const problems: JourneyProblem[] = [];
+  for (const [i, node] of body.nodes.entries()) {
+    if (node.kind !== 'branch') continue;
+    for (const [j, arm] of node.arms.entries()) {
+      const checked = await segments.check(arm.rule);
+      if (checked.ok) continue;
+      const issues = checked.error.code === 'invalid_rule' ? checked.error.issues : [];
+      problems.push({
+        code: 'invalid_rule',
+        node: node.id,
+        path: ['nodes', i, 'arms', j, 'rule'],
+        message: `branch ${node.id}, arm ${arm.key}: ${issues[0]?.message ?? checked.error.message}`,
+      });
+    }
+  }
+  return problems;
 }
 
 /** A journey's body checked by the schema and against the stores: the parsed body, or every problem located. */
-export async function checkJourney(db: Kysely<Database>, input: unknown): Promise<Result<JourneyBody>> {
+export async function checkJourney(
+  deps: Pick<JourneyServiceDeps, 'db' | 'segments'>,
+  input: unknown,
+): Promise<Result<JourneyBody>> {
   const parsed = journeyBodySchema.safeParse(input);
   if (!parsed.success)
     return err(validationFailed('the journey is not well formed', schemaIssues(parsed.error.issues)));
-  const problems = validateJourney(parsed.data, await loadValidationContext(db));
+  const problems = validateJourney(parsed.data, await loadValidationContext(deps.db));
+  if (deps.segments) problems.push(...(await ruleProblems(deps.segments, parsed.data)));
   if (problems.length > 0)
     return err(
       validationFailed(
@@ -39,7 +68,7 @@ export async function createJourney(
   actor: string,
   input: { name: string; body: unknown },
 ): Promise<Result<{ journeyId: number; versionId: number }>> {
-  const checked = await checkJourney(deps.db, input.body);
+  const checked = await checkJourney(deps, input.body);
   if (!checked.ok) return checked;
   const now = deps.clock.now();
   return ok(
@@ -95,7 +124,7 @@ export async function publishJourney(
   if (!latest) return err(notFound(journeyId));
   if (latest.status === 'stopped')
     return err({ code: 'conflict', message: `journey ${journeyId} is stopped` });
-  const checked = await checkJourney(deps.db, latest.body);
+  const checked = await checkJourney(deps, latest.body);
   if (!checked.ok) return checked;
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (tx) => {

@@ -23,7 +23,8 @@ export type ProblemCode =
   | 'unknown_channel'
   | 'unknown_event'
   | 'unknown_tag'
-  | 'unknown_segment';
+  | 'unknown_segment'
+  | 'invalid_rule';
 
 /** One problem, located: the node (when it concerns one) and the JSON path in the body. */
 export interface JourneyProblem {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enterByDates, enterCustomers } from '../../src/journeys/enter.ts';
 import { recordGoalEvents, recordJourneyEvents } from '../../src/journeys/events.ts';
 import { processDue, type EngineDeps } from '../../src/journeys/engine.ts';
-import { setJourneyStatus } from '../../src/journeys/service.ts';
+import { createJourney, setJourneyStatus } from '../../src/journeys/service.ts';
 import { SegmentService } from '../../src/segments/service.ts';
 import { clockOf } from '../../src/shared/clock.ts';
 import { addDays, type Day } from '../../src/shared/day.ts';
@@ -45,13 +45,14 @@ for (const engine of await engines()) {
     const clock = clockOf(() => now);
     let deps: EngineDeps;
     let contentId: number;
+    let segments: SegmentService;
 
     beforeAll(async () => {
       const opened = await engine.open();
       ({ dispose } = opened);
       db = opened.store.db;
       ({ contentId } = await seedJourneyBank(db, clock, N, FIRST_MATURITY));
-      const segments = new SegmentService({ db, events, clock, tags: tagSource });
+      segments = new SegmentService({ db, events, clock, tags: tagSource });
       deps = engineDeps(db, clock, segments);
     });
     afterAll(async () => {
@@ -296,6 +297,20 @@ for (const engine of await engines()) {
          where m.state = 'converted' and s.node_id <> 'notice'`.execute(db);
       expect(after.rows[0]!.n).toBe(0);
       expect(await repeatedSteps(db)).toEqual([]);
+    });
+
+    it('refuses a branch whose rule names what the segment catalogue does not know, naming the node', async () => {
+      const body = maturityJourney(contentId);
+      const branch = body.nodes.find((n) => n.kind === 'branch')!;
+      if (branch.kind === 'branch') branch.arms = [{ key: 'yes', rule: { tag: 'no_such_tag', in: ['x'] } }];
+      const refused = await createJourney({ db, clock, segments }, 'user:ops', { name: 'Bad rule', body });
+      expect(refused.ok).toBe(false);
+      if (refused.ok) return;
+      expect(refused.error.code).toBe('validation_failed');
+      expect(refused.error.details).toEqual([
+        expect.objectContaining({ path: '/nodes/2/arms/0/rule', code: 'invalid_rule' }),
+      ]);
+      expect(JSON.stringify(refused.error.details)).toContain('branch bought');
     });
 
     it('a paused journey keeps its timers; resumed, what fell due goes on', async () => {
