@@ -21,6 +21,9 @@ const ROOMS = [
   'pool',
   'analytics',
   'campaigns',
+  // Journeys: operations that follow each customer through a graph (waits, branches, splits, sends), their sends
+  // through the campaign engine's one delivery path.
+  'journeys',
   // WeCom (企业微信): the client and simulator of WeCom's server API, callbacks, friend sync, tags both ways, the
   // handover's transfers and group messages as a channel — on the pool and the operations engine.
   'wecom',
@@ -60,6 +63,7 @@ const MAY = {
   // Operations act on customers: content, the contact policy, campaigns and their delivery; results measure lift
   // with the experiment statistics of analytics.
   campaigns: [...KERNEL, 'dictionary', 'segments', 'tags', 'customers', 'pool', 'analytics'],
+  journeys: [...KERNEL, 'dictionary', 'segments', 'tags', 'customers', 'pool', 'campaigns'],
   wecom: [...KERNEL, 'dictionary', 'segments', 'tags', 'customers', 'pool', 'campaigns'],
   reports: [...KERNEL],
   demo: [...KERNEL, ...DOMAINS.filter((d) => d !== 'demo')],

@@ -377,9 +377,11 @@ export async function previewCampaign(
   return ok({ ...plan.waterfall, asOf: members.value.asOf });
 }
 
-/** Campaigns, newest first. */
+/** Campaigns, newest first (a journey's send campaigns are shown with their journey, not here). */
 export async function listCampaigns(db: Kysely<Database>): Promise<CampaignView[]> {
-  return (await db.selectFrom('campaigns').selectAll().orderBy('id', 'desc').execute()).map(view);
+  return (
+    await db.selectFrom('campaigns').selectAll().where('owned_by', 'is', null).orderBy('id', 'desc').execute()
+  ).map(view);
 }
 
 /** One campaign, or undefined. */

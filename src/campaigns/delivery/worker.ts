@@ -178,11 +178,11 @@ export async function deliverBatch(deps: WorkerDeps, signal: AbortSignal): Promi
   return report;
 }
 
-/** Marks sending runs whose every delivery has ended as completed; returns their ids. */
+/** Marks sending runs whose every delivery has ended (and no journey adds more to) as completed; their ids. */
 export async function completeFinishedRuns(db: Kysely<Database>, now: Date): Promise<number[]> {
   const rows = await sql<{ id: string }>`
     update campaign_runs r set status = 'completed', finished_at = ${now}
-     where r.status = 'sending'
+     where r.status = 'sending' and (r.open_until is null or r.open_until <= ${now})
        and not exists (select 1 from deliveries d where d.run_id = r.id and d.status in ('queued', 'sending'))
     returning r.id`.execute(db);
   if (rows.rows.length > 0) await completeOneShotCampaigns(db, now);
@@ -194,7 +194,7 @@ async function completeOneShotCampaigns(db: Kysely<Database>, now: Date): Promis
   await sql`
     update campaigns c set status = 'completed', updated_at = ${now}
       from campaign_versions v
-     where v.campaign_id = c.id and v.version = c.approved_version and c.status = 'running'
+     where v.campaign_id = c.id and v.version = c.approved_version and c.status = 'running' and c.owned_by is null
        and v.body -> 'schedule' ->> 'kind' in ('now', 'at')
        and exists (select 1 from campaign_runs r where r.campaign_id = c.id)
        and not exists (select 1 from campaign_runs r

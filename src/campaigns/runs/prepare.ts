@@ -69,32 +69,49 @@ export async function planForAudience(
 
 const CHUNK = 50_000;
 
-async function writeChannel(
-  tx: Transaction<Database>,
-  spec: RunSpec,
-  channel: { key: string; reaches: ContactChannel },
-  ids: number[],
-  consentAt: (string | null)[],
-  notBefore: Date,
-  now: Date,
-  countsTowardCaps: boolean,
-  capDay: string,
-): Promise<void> {
-  for (let from = 0; from < ids.length; from += CHUNK) {
-    const chunk = ids.slice(from, from + CHUNK);
-    const ats = consentAt.slice(from, from + CHUNK);
-    await sql`
+/** One channel's deliveries of a run, as a plan decided them. */
+export interface DeliveryBatch {
+  readonly runId: number;
+  readonly purpose: Purpose;
+  readonly channel: { readonly key: string; readonly reaches: ContactChannel };
+  readonly ids: readonly number[];
+  readonly consentAt: readonly (string | null)[];
+  /** Idempotency keys, one per id (a journey's: per membership and node); by default run, customer and channel. */
+  readonly keys?: readonly string[];
+  readonly notBefore: Date;
+  readonly now: Date;
+  /** The business day the messages count against caps on; null when they do not count. */
+  readonly capDay: string | null;
+}
+
+/**
+ * Writes a run's deliveries on one channel — a row already there (same run, customer and channel, or same key) is
+ * left as it is — and reserves caps for the rows written; returns the customers written. In the caller's transaction.
+ */
+export async function insertDeliveries(tx: Transaction<Database>, batch: DeliveryBatch): Promise<number[]> {
+  const written: number[] = [];
+  const { runId, channel } = batch;
+  for (let from = 0; from < batch.ids.length; from += CHUNK) {
+    const chunk = batch.ids.slice(from, from + CHUNK);
+    const ats = batch.consentAt.slice(from, from + CHUNK);
+    const keys = batch.keys
+      ? batch.keys.slice(from, from + CHUNK)
+      : chunk.map((id) => `${runId}-${id}-${channel.key}`);
+    const { rows } = await sql<{ customer_id: number }>`
       insert into deliveries (run_id, customer_id, channel, idempotency_key, not_before, consent, updated_at)
-      select ${spec.runId}::bigint, t.id, ${channel.key},
-             ${`${spec.runId}-`}::text || t.id || ${`-${channel.key}`}::text,
-             ${notBefore}::timestamptz,
-             jsonb_build_object('reaches', ${channel.reaches}::text, 'purpose', ${spec.purpose}::text,
+      select ${runId}::bigint, t.id, ${channel.key}, t.key, ${batch.notBefore}::timestamptz,
+             jsonb_build_object('reaches', ${channel.reaches}::text, 'purpose', ${batch.purpose}::text,
                                 'status', 'granted', 'recordedAt', t.at),
-             ${now}::timestamptz
-        from unnest(${chunk}::int[], ${ats}::text[]) as t(id, at)
-      on conflict do nothing`.execute(tx);
-    if (countsTowardCaps) await reserveCaps(chunk, channel.reaches, capDay).execute(tx);
+             ${batch.now}::timestamptz
+        from unnest(${[...chunk]}::int[], ${[...ats]}::text[], ${[...keys]}::text[]) as t(id, at, key)
+      on conflict do nothing
+      returning customer_id`.execute(tx);
+    const ids = rows.map((r) => r.customer_id);
+    if (batch.capDay !== null && ids.length > 0)
+      await reserveCaps(ids, channel.reaches, batch.capDay).execute(tx);
+    written.push(...ids);
   }
+  return written;
 }
 
 /** Prepares a run in 'preparing' on `audience` (the snapshot of its population on `asOf`); its waterfall. */
@@ -120,17 +137,16 @@ export async function prepareRun(
     if (run.status !== 'preparing') return run.waterfall as unknown as Waterfall;
     for (const channel of spec.channels) {
       const sends = plan.sends.get(channel.key)!;
-      await writeChannel(
-        tx,
-        spec,
+      await insertDeliveries(tx, {
+        runId: spec.runId,
+        purpose: spec.purpose,
         channel,
-        sends.customerIds,
-        sends.consentAt,
+        ids: sends.customerIds,
+        consentAt: sends.consentAt,
         notBefore,
         now,
-        countsTowardCaps,
-        capDay,
-      );
+        capDay: countsTowardCaps ? capDay : null,
+      });
     }
     await tx
       .updateTable('campaign_runs')

@@ -31,6 +31,8 @@ export async function startDueRuns(deps: SchedulerDeps): Promise<number[]> {
     )
     .select(['c.id', 'c.approved_version', 'v.body', 'v.decided_at'])
     .where('c.status', 'in', ['approved', 'running'])
+    // A journey's campaigns get their runs from the journey engine.
+    .where('c.owned_by', 'is', null)
     .execute();
   for (const c of campaigns) {
     const draft = c.body as unknown as CampaignDraft;

@@ -30,6 +30,8 @@ export interface CampaignTable {
   status: Generated<CampaignStatus>;
   latest_version: Generated<number>;
   approved_version: number | null;
+  /** The engine that creates this campaign's runs ('journey': a journey's send node); null: the scheduler. */
+  owned_by: ColumnType<'journey' | null, 'journey' | null | undefined, 'journey' | null>;
   created_by: string;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -65,6 +67,8 @@ export interface CampaignRunTable {
   finished_at: Timestamp | null;
   /** The business day the run's messages count against caps on; null when they do not count. */
   cap_day: ColumnType<string | null, string | null | undefined, string | null>;
+  /** A journey's run takes more deliveries until then, and is not completed before. */
+  open_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export type DeliveryStatus =

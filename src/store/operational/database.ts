@@ -5,6 +5,7 @@ import type { ContentTables } from './content-tables.ts';
 import type { DictionaryTables } from './dictionary-tables.ts';
 import type { ExperimentTables } from './experiment-tables.ts';
 import type { FeedbackTables } from './feedback-tables.ts';
+import type { JourneyTables } from './journey-tables.ts';
 import type { PoolTables } from './pool-tables.ts';
 import type { ReportTables } from './report-tables.ts';
 import type { WecomTables } from './wecom-tables.ts';
@@ -340,6 +341,7 @@ export interface Database
     ContentTables,
     CampaignTables,
     FeedbackTables,
+    JourneyTables,
     DictionaryTables,
     ReportTables,
     WecomTables,

@@ -1,6 +1,7 @@
 /** English strings of the pool's care features (issue #12): paged workbench lists, compliance cues, handover records. */
 export const poolCareEnUS = {
   'pool.taskSource.campaign': 'Campaign',
+  'pool.taskSource.journey': 'Journey',
   'care.kpi.customers.own': 'Customers in your pool',
   'care.kpi.customers.subtree': 'Customers of your branch',
   'care.kpi.customers.all': 'Customers of the whole bank',

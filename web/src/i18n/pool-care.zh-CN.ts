@@ -3,6 +3,7 @@ import type { poolCareEnUS } from './pool-care.en-US.ts';
 /** 客户池细节功能（issue #12）的中文：工作台分页列表、合规提示、交接记录。 */
 export const poolCareZhCN: Record<keyof typeof poolCareEnUS, string> = {
   'pool.taskSource.campaign': '营销活动',
+  'pool.taskSource.journey': '客户旅程',
   'care.kpi.customers.own': '我的客户池客户数',
   'care.kpi.customers.subtree': '本机构客户数',
   'care.kpi.customers.all': '全行客户数',

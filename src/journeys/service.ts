@@ -1,0 +1,250 @@
+import type { Kysely, Transaction } from 'kysely';
+import { recordAudit } from '../audit/audit.ts';
+import type { Clock } from '../shared/clock.ts';
+import { err, ok, schemaIssues, validationFailed, type Failure, type Result } from '../shared/errors.ts';
+import type { Database } from '../store/operational/database.ts';
+import type { JourneyStatus } from '../store/operational/journey-tables.ts';
+import { journeyBodySchema, type JourneyBody } from './model.ts';
+import type { SegmentService } from '../segments/service.ts';
+import { loadValidationContext, validateJourney, type JourneyProblem } from './validate.ts';
+
+// Journeys as their authors handle them: a journey is saved with its first version (checked whole), published
+// (checked again against the world of that moment; each send node gets the campaign its messages travel through),
+// paused, resumed and stopped. Every change is audited in its transaction.
+
+/** What the service needs; with `segments`, branch rules are checked against the segment catalogue too. */
+export interface JourneyServiceDeps {
+  readonly db: Kysely<Database>;
+  readonly clock: Clock;
+  readonly segments?: Pick<SegmentService, 'check'>;
+}
+
+/** The problems of a body's branch rules against today's segment catalogue (unknown tags, attributes, events…). */
+async function ruleProblems(
+  segments: Pick<SegmentService, 'check'>,
+  body: JourneyBody,
+): Promise<JourneyProblem[]> {
+  const problems: JourneyProblem[] = [];
+  for (const [i, node] of body.nodes.entries()) {
+    if (node.kind !== 'branch') continue;
+    for (const [j, arm] of node.arms.entries()) {
+      const checked = await segments.check(arm.rule);
+      if (checked.ok) continue;
+      const issues = checked.error.code === 'invalid_rule' ? checked.error.issues : [];
+      problems.push({
+        code: 'invalid_rule',
+        node: node.id,
+        path: ['nodes', i, 'arms', j, 'rule'],
+        message: `branch ${node.id}, arm ${arm.key}: ${issues[0]?.message ?? checked.error.message}`,
+      });
+    }
+  }
+  return problems;
+}
+
+/** A journey's body checked by the schema and against the stores: the parsed body, or every problem located. */
+export async function checkJourney(
+  deps: Pick<JourneyServiceDeps, 'db' | 'segments'>,
+  input: unknown,
+): Promise<Result<JourneyBody>> {
+  const parsed = journeyBodySchema.safeParse(input);
+  if (!parsed.success)
+    return err(validationFailed('the journey is not well formed', schemaIssues(parsed.error.issues)));
+  const problems = validateJourney(parsed.data, await loadValidationContext(deps.db));
+  if (deps.segments) problems.push(...(await ruleProblems(deps.segments, parsed.data)));
+  if (problems.length > 0)
+    return err(
+      validationFailed(
+        `the journey has ${problems.length} problem(s): ${problems[0]!.message}`,
+        problems.map((p) => ({ path: p.path, message: p.message, code: p.code })),
+      ),
+    );
+  return ok(parsed.data);
+}
+
+/** Saves a new journey (draft) with its body as version 1; its id and the version's id. */
+export async function createJourney(
+  deps: JourneyServiceDeps,
+  actor: string,
+  input: { name: string; body: unknown },
+): Promise<Result<{ journeyId: number; versionId: number }>> {
+  const checked = await checkJourney(deps, input.body);
+  if (!checked.ok) return checked;
+  const now = deps.clock.now();
+  return ok(
+    await deps.db.transaction().execute(async (tx) => {
+      const journey = await tx
+        .insertInto('journeys')
+        .values({ name: input.name, created_by: actor, created_at: now, updated_at: now })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const version = await tx
+        .insertInto('journey_versions')
+        .values({
+          journey_id: journey.id,
+          version: 1,
+          body: JSON.stringify(checked.value),
+          author: actor,
+          created_at: now,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await recordAudit(tx, {
+        actor,
+        action: 'journey.create',
+        entityType: 'journey',
+        entityId: String(journey.id),
+        details: { name: input.name },
+        at: now,
+      });
+      return { journeyId: journey.id, versionId: version.id };
+    }),
+  );
+}
+
+const notFound = (id: number): Failure => ({ code: 'not_found', message: `no journey ${id}` });
+
+/**
+ * Publishes a journey's latest version: checked again, one campaign per send node (its content, purpose and channels;
+ * run by the journey engine, never scheduled), and the journey live on it.
+ */
+export async function publishJourney(
+  deps: JourneyServiceDeps,
+  actor: string,
+  journeyId: number,
+): Promise<Result<{ versionId: number }>> {
+  const latest = await deps.db
+    .selectFrom('journey_versions as v')
+    .innerJoin('journeys as j', 'j.id', 'v.journey_id')
+    .select(['v.id', 'v.body', 'j.name', 'j.status'])
+    .where('v.journey_id', '=', journeyId)
+    .orderBy('v.version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!latest) return err(notFound(journeyId));
+  if (latest.status === 'stopped')
+    return err({ code: 'conflict', message: `journey ${journeyId} is stopped` });
+  const checked = await checkJourney(deps, latest.body);
+  if (!checked.ok) return checked;
+  const now = deps.clock.now();
+  await deps.db.transaction().execute(async (tx) => {
+    for (const node of checked.value.nodes) {
+      if (node.kind !== 'send') continue;
+      const campaign = await tx
+        .insertInto('campaigns')
+        .values({
+          name: `${latest.name} · ${node.id}`.slice(0, 200),
+          purpose: node.purpose,
+          status: 'running',
+          approved_version: 1,
+          owned_by: 'journey',
+          created_by: actor,
+          created_at: now,
+          updated_at: now,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await tx
+        .insertInto('campaign_versions')
+        .values({
+          campaign_id: campaign.id,
+          version: 1,
+          // The campaign body the delivery path reads (purpose, content, channels); the journey is its population.
+          body: JSON.stringify({
+            name: `${latest.name} · ${node.id}`,
+            purpose: node.purpose,
+            population: { rule: { all: [] } },
+            content: node.content,
+            channels: node.channels,
+            schedule: { kind: 'now' },
+            controlPercent: 0,
+          }),
+          status: 'approved',
+          author: actor,
+          created_at: now,
+          decided_by: `journey:${journeyId}`,
+          decided_at: now,
+        })
+        .execute();
+      await tx
+        .insertInto('journey_sends')
+        .values({ version_id: latest.id, node_id: node.id, campaign_id: campaign.id })
+        .onConflict((oc) => oc.columns(['version_id', 'node_id']).doNothing())
+        .execute();
+    }
+    await tx.updateTable('journey_versions').set({ published_at: now }).where('id', '=', latest.id).execute();
+    await tx
+      .updateTable('journeys')
+      .set({ status: 'live', current_version: latest.id, updated_at: now })
+      .where('id', '=', journeyId)
+      .execute();
+    await recordAudit(tx, {
+      actor,
+      action: 'journey.publish',
+      entityType: 'journey',
+      entityId: String(journeyId),
+      details: { versionId: latest.id },
+      at: now,
+    });
+  });
+  return ok({ versionId: latest.id });
+}
+
+const MOVES: Record<'pause' | 'resume' | 'stop', { from: JourneyStatus[]; to: JourneyStatus }> = {
+  pause: { from: ['live'], to: 'paused' },
+  resume: { from: ['paused'], to: 'live' },
+  stop: { from: ['live', 'paused'], to: 'stopped' },
+};
+
+/**
+ * Pauses (timers wait; nobody enters), resumes (what fell due meanwhile goes on) or stops a journey (everyone inside
+ * exits with reason 'stopped').
+ */
+export async function setJourneyStatus(
+  deps: JourneyServiceDeps,
+  actor: string,
+  journeyId: number,
+  action: keyof typeof MOVES,
+): Promise<Result<{ status: JourneyStatus }>> {
+  const move = MOVES[action];
+  const now = deps.clock.now();
+  return deps.db.transaction().execute(async (tx): Promise<Result<{ status: JourneyStatus }>> => {
+    const row = await tx
+      .selectFrom('journeys')
+      .select('status')
+      .where('id', '=', journeyId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) return err(notFound(journeyId));
+    if (!move.from.includes(row.status))
+      return err({ code: 'conflict', message: `journey ${journeyId} is ${row.status}: cannot ${action}` });
+    await tx
+      .updateTable('journeys')
+      .set({ status: move.to, updated_at: now })
+      .where('id', '=', journeyId)
+      .execute();
+    if (move.to === 'stopped') await exitEveryone(tx, journeyId, now, 'stopped');
+    await recordAudit(tx, {
+      actor,
+      action: `journey.${action}`,
+      entityType: 'journey',
+      entityId: String(journeyId),
+      at: now,
+    });
+    return ok({ status: move.to });
+  });
+}
+
+async function exitEveryone(
+  tx: Transaction<Database>,
+  journeyId: number,
+  now: Date,
+  reason: string,
+): Promise<void> {
+  await tx
+    .updateTable('journey_memberships')
+    .set({ state: 'exited', due_at: null, exited_at: now, exit_reason: reason })
+    .where('journey_id', '=', journeyId)
+    .where('state', 'in', ['active', 'waiting'])
+    .execute();
+}
