@@ -291,3 +291,20 @@ async function write(tx: Transaction<Database>, moves: readonly Move[], now: Dat
                   ${col((m) => m.exitReason)}::text[]) as t(id, node, state, due_at, arm, steps, reason)
      where m.id = t.id`.execute(tx);
 }
+
+/**
+ * Processes batches until nothing is due at `now` or `maxBatches` ran (the worker's tick: the rest waits for the next
+ * one); the memberships claimed in all.
+ */
+export async function processAllDue(
+  deps: EngineDeps,
+  options: { readonly now: Date; readonly limit: number; readonly maxBatches?: number },
+): Promise<number> {
+  let total = 0;
+  for (let batch = 0; batch < (options.maxBatches ?? Number.POSITIVE_INFINITY); batch++) {
+    const report = await processDue(deps, { now: options.now, limit: options.limit });
+    total += report.claimed;
+    if (report.claimed === 0) break;
+  }
+  return total;
+}

@@ -20,6 +20,7 @@ import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ChannelKind } from '../store/operational/campaign-tables.ts';
 import type { Stores } from '../store/stores.ts';
+import { processAllDue } from '../journeys/engine.ts';
 import { settleWecomGroupMessages } from '../wecom/group-message-results.ts';
 import { wecomGroupChannel, wecomGroupConfigSchema } from '../wecom/group-messages.ts';
 import type { WecomApi } from '../wecom/port.ts';
@@ -183,6 +184,12 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Worke
           );
           if (wecom.sent + wecom.failed > 0) logger.info(wecom, 'WeCom group-message deliveries settled');
         }
+        // Journeys: customers whose timer fell due move on (sends queue deliveries on the same path as campaigns).
+        const moved = await processAllDue(
+          { db, clock, ruleMembers: (rule) => deps.segments.ruleMembers(rule) },
+          { now: clock.now(), limit: config.worker.batch, maxBatches: 50 },
+        );
+        if (moved > 0) logger.info({ memberships: moved }, 'journey steps taken');
         const completed = await completeFinishedRuns(db, clock.now());
         if (completed.length) logger.info({ runs: completed }, 'campaign runs completed');
       })()

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { DEFAULT_CONTACT_POLICY, type ContactPolicy } from '../../src/campaigns/policy/settings.ts';
-import { processDue, type EngineDeps } from '../../src/journeys/engine.ts';
+import { processAllDue, type EngineDeps } from '../../src/journeys/engine.ts';
 import type { JourneyBody } from '../../src/journeys/model.ts';
 import { createJourney, publishJourney } from '../../src/journeys/service.ts';
 import type { SegmentService } from '../../src/segments/service.ts';
@@ -119,13 +119,8 @@ export function engineDeps(
 }
 
 /** Processes batches until nothing is due at `now`; the memberships claimed in all. */
-export async function drain(deps: EngineDeps, now: Date, limit = 100): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const report = await processDue(deps, { now, limit });
-    total += report.claimed;
-    if (report.claimed === 0) return total;
-  }
+export function drain(deps: EngineDeps, now: Date, limit = 100): Promise<number> {
+  return processAllDue(deps, { now, limit });
 }
 
 /** Rows of (membership, node) the step log has more than once: empty when every step was taken once. */
