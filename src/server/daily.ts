@@ -10,6 +10,7 @@ import type { Database } from '../store/operational/database.ts';
 import type { TagService } from '../tags/service.ts';
 import type { WecomApi } from '../wecom/port.ts';
 import { syncWecomTags, type TagSyncOutcome } from '../wecom/tag-sync.ts';
+import { enterByDates } from '../journeys/enter.ts';
 
 // The bank's daily batch, in the order each step needs the previous one: the tag snapshot of the day, then every
 // saved segment materialised on it (segments may reference tags), then the account managers' service reminders.
@@ -42,6 +43,8 @@ export interface DailyReport {
   readonly remindersError?: string;
   /** The WeCom tag sync pass (only when WeCom is configured), or why it failed. */
   readonly wecomTags?: TagSyncOutcome | { readonly error: string };
+  /** Customers entered today into live journeys entered by a date (deposit maturity T−7 …), or why it failed. */
+  readonly journeys?: { readonly entered: number; readonly control: number } | { readonly error: string };
   /** Set when a stop (SIGTERM) interrupted the batch: the steps after it did not run; the next start runs it again. */
   readonly interrupted?: boolean;
   readonly seconds: number;
@@ -98,6 +101,19 @@ export async function runDailyJobs(
         (error: unknown) => ({ error: messageOf(error) }),
       )
     : undefined;
+  // Journeys entered by a date take the day's customers (the worker's tick then moves them); a re-run the same day
+  // enters nobody twice while their entry is live (one live entry per customer and journey).
+  const journeys = await enterByDates({ db: deps.db, clock: deps.clock }, asOf, deps.clock.now())
+    .then((byJourney) => {
+      let entered = 0;
+      let control = 0;
+      for (const r of byJourney.values()) {
+        entered += r.entered;
+        control += r.control;
+      }
+      return { entered, control };
+    })
+    .catch((error: unknown) => ({ error: messageOf(error) }));
   const report: DailyReport = {
     asOf,
     tags,
@@ -105,6 +121,7 @@ export async function runDailyJobs(
     reminders,
     ...(remindersError === undefined ? {} : { remindersError }),
     ...(wecomTags === undefined ? {} : { wecomTags }),
+    journeys,
     seconds: Math.round(performance.now() - started) / 1000,
   };
   const failed =
@@ -113,7 +130,8 @@ export async function runDailyJobs(
     segments.failed.length > 0 ||
     remindersError !== undefined ||
     reminders.some((r) => !r.ok) ||
-    (wecomTags?.error ?? null) !== null;
+    (wecomTags?.error ?? null) !== null ||
+    'error' in journeys;
   deps.logger[failed ? 'warn' : 'info'](
     {
       asOf,
