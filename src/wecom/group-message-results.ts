@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { endWaitingDeliveries, type WaitEnding } from '../campaigns/delivery/queue.ts';
 import { recordSentDeliveries } from '../campaigns/feedback/deliveries.ts';
@@ -183,17 +183,17 @@ async function recordSends(
               }
             : { key: r.delivery_key, status: 'failed', reason: WHY[status], at: now, msgid: m.msgid };
       changed.push(change);
-      await tx
-        .updateTable('wecom_group_message_recipients')
-        .set({
-          status: change.status,
-          reason: change.reason,
-          sent_at: change.status === 'sent' ? change.at : null,
-          updated_at: now,
-        })
-        .where('delivery_key', '=', r.delivery_key)
-        .execute();
     }
+    // One statement for the message's customers (a manager's thousands), not one per customer.
+    if (changed.length)
+      await sql`
+        update wecom_group_message_recipients r
+           set status = v.status, reason = v.reason, sent_at = v.sent_at, updated_at = ${now}
+          from unnest(${changed.map((c) => c.key)}::text[], ${changed.map((c) => c.status)}::text[],
+                      ${changed.map((c) => c.reason)}::text[],
+                      ${changed.map((c) => (c.status === 'sent' ? c.at.toISOString() : null))}::timestamptz[])
+               as v(key, status, reason, sent_at)
+         where r.delivery_key = v.key`.execute(tx);
     const left = waiting.length - changed.length;
     const confirmed = list.some((s) => s.status !== 0);
     await tx

@@ -60,9 +60,16 @@ async function sendersOf(db: Kysely<Database>, messages: readonly OutgoingMessag
     .orderBy('added_at', 'desc')
     .orderBy('staff_id')
     .execute();
+  // Newest first per customer, as read.
+  const byCustomer = new Map<number, typeof rows>();
+  for (const r of rows) {
+    const friends = byCustomer.get(r.customer_id!) ?? [];
+    friends.push(r);
+    byCustomer.set(r.customer_id!, friends);
+  }
   const out = new Map<string, { staffId: string; externalUserid: string }>();
   for (const m of messages) {
-    const friends = rows.filter((r) => r.customer_id === m.customerId);
+    const friends = byCustomer.get(m.customerId) ?? [];
     const chosen = friends.find((f) => f.staff_id === m.managerId) ?? friends[0];
     if (chosen)
       out.set(m.idempotencyKey, { staffId: chosen.staff_id, externalUserid: chosen.external_userid });
@@ -258,7 +265,8 @@ export function wecomGroupChannel(deps: GroupMessageDeps, options: WecomGroupOpt
       today,
     );
     const tomorrow = deps.clock.startOf(addDays(today, 1));
-    const groups = new Map<string, Planned[]>();
+    // One WeCom message per sending staff member, run and text.
+    const groups = new Map<string, { sender: string; planned: Planned[] }>();
     for (const message of fresh) {
       const from = senders.get(message.idempotencyKey);
       if (!from) {
@@ -277,14 +285,13 @@ export function wecomGroupChannel(deps: GroupMessageDeps, options: WecomGroupOpt
         continue;
       }
       served.add(message.customerId);
-      const group = `${from.staffId}\u0000${message.runId}\u0000${message.fields['text'] ?? ''}`;
-      const planned = groups.get(group) ?? [];
-      planned.push({ message, externalUserid: from.externalUserid });
-      groups.set(group, planned);
+      const key = JSON.stringify([from.staffId, message.runId, message.fields['text'] ?? '']);
+      const group = groups.get(key) ?? { sender: from.staffId, planned: [] as Planned[] };
+      group.planned.push({ message, externalUserid: from.externalUserid });
+      groups.set(key, group);
     }
     const expiresAt = deps.clock.startOf(addDays(today, confirmDays + 1));
-    for (const [group, planned] of groups) {
-      const sender = group.split('\u0000')[0]!;
+    for (const { sender, planned } of groups.values()) {
       for (let i = 0; i < planned.length; i += MAX_RECIPIENTS) {
         const part = planned.slice(i, i + MAX_RECIPIENTS);
         const answered = await request(deps, sender, part, expiresAt);

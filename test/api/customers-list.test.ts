@@ -126,7 +126,13 @@ for (const engine of await poolAppEngines()) {
         new RoaringBitmap32(Array.from({ length: 50 }, (_, i) => i + 1)),
         new RoaringBitmap32([2, 3, 5, 9, 14, 20, 22, 31, 33, 40, 46, 47, 50]),
       ];
-      for (const members of sets)
+      // By customer number the index's ranks sort the page in memory: the same pages as the store's collation; a
+      // customer the index does not hold (created since, the last set) leaves it to the store.
+      const { customerNoOrder } = await buildStoreIndex(db, { asOf: '2026-11-23', tags: tagSource });
+      await sql`insert into customers (id, customer_no, name, org_unit_id, aum, tier)
+                values (52, 'C00000001a', '李五', 'SB-A1', 100, 'mass')`.execute(db);
+      expect(customerNoOrder.rankOf[52] ?? 0).toBe(0);
+      for (const members of [...sets, new RoaringBitmap32([...sets[1]!, 52])])
         for (const sort of ['aum', 'customer_no', 'last_contact', 'owner_since'] as CustomerSort[])
           for (const direction of ['asc', 'desc'] as const)
             for (const [offset, limit] of [
@@ -135,29 +141,16 @@ for (const engine of await poolAppEngines()) {
               [40, 50],
             ] as const) {
               const order = { sort, direction, offset, limit };
+              const label = `${sort} ${direction} ${offset}+${limit} of ${members.size}`;
               const stored = await pageIds(db, members, order);
               const walked = await pageIds(db, members, order, { sortInStoreUpTo: 0, batchMin: 4 });
-              expect(walked, `${sort} ${direction} ${offset}+${limit} of ${members.size}`).toEqual(stored);
+              expect(walked, label).toEqual(stored);
               expect(stored.length).toBe(Math.max(0, Math.min(limit, members.size - offset)));
+              if (sort === 'customer_no')
+                expect(await pageIds(db, members, order, { customerNo: customerNoOrder }), label).toEqual(
+                  stored,
+                );
             }
-      // By customer number the index's ranks sort the page in memory: the same pages as the store's collation; a
-      // customer the index does not hold (created since) leaves it to the store.
-      const { customerNoOrder } = await buildStoreIndex(db, { asOf: '2026-11-23', tags: tagSource });
-      await sql`insert into customers (id, customer_no, name, org_unit_id, aum, tier)
-                values (52, 'C00000001a', '李五', 'SB-A1', 100, 'mass')`.execute(db);
-      for (const members of [...sets, new RoaringBitmap32([...sets[1]!, 52])])
-        for (const direction of ['asc', 'desc'] as const)
-          for (const [offset, limit] of [
-            [0, 7],
-            [5, 20],
-            [40, 50],
-          ] as const) {
-            const order = { sort: 'customer_no' as const, direction, offset, limit };
-            expect(await pageIds(db, members, order, { customerNo: customerNoOrder })).toEqual(
-              await pageIds(db, members, order),
-            );
-          }
-      expect(customerNoOrder.rankOf[52] ?? 0).toBe(0);
       await sql`delete from customers where id = 52`.execute(db);
     });
 

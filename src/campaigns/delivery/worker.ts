@@ -85,11 +85,11 @@ export async function deliverBatch(deps: WorkerDeps, signal: AbortSignal): Promi
   const composed = await deps.composer.compose(claimed);
   ms.compose = lap();
   const settle = (message: OutgoingMessage, outcome: SendOutcome | 'stopped') => {
-    const item = { key: message.idempotencyKey, message };
+    const key = message.idempotencyKey;
     if (outcome === 'stopped') {
       // Stopping: the provider may or may not have it; it goes again under the same key, at once.
       settlements.push({
-        key: item.key,
+        key,
         status: 'queued',
         retryAt: deps.clock.now(),
         error: 'worker stopped mid-send',
@@ -98,30 +98,30 @@ export async function deliverBatch(deps: WorkerDeps, signal: AbortSignal): Promi
     }
     if (outcome.status === 'sent') {
       report.sent++;
-      sent.push(item.message);
-      settlements.push({ key: item.key, status: 'sent', providerId: outcome.providerId });
+      sent.push(message);
+      settlements.push({ key, status: 'sent', providerId: outcome.providerId });
     } else if (outcome.status === 'failed') {
       report.failed++;
-      settlements.push({ key: item.key, status: 'failed', error: outcome.reason });
-    } else if ((attempts.get(item.key) ?? 1) >= maxAttempts) {
+      settlements.push({ key, status: 'failed', error: outcome.reason });
+    } else if ((attempts.get(key) ?? 1) >= maxAttempts) {
       report.dead++;
       settlements.push({
-        key: item.key,
+        key,
         status: 'dead',
         error: `${maxAttempts} attempts; last: ${outcome.reason}`,
       });
     } else {
       report.retried++;
-      const delay = retryDelayMs(attempts.get(item.key) ?? 1, outcome.retryAfterMs);
+      const delay = retryDelayMs(attempts.get(key) ?? 1, outcome.retryAfterMs);
       settlements.push({
-        key: item.key,
+        key,
         status: 'queued',
         retryAt: new Date(deps.clock.now().getTime() + delay),
         error: outcome.reason,
       });
     }
   };
-  const single: OutgoingMessage[] = [];
+  const single: { sender: ChannelSender; message: OutgoingMessage }[] = [];
   const grouped = new Map<ChannelSender, OutgoingMessage[]>();
   for (const item of composed) {
     if (!('message' in item)) {
@@ -139,30 +139,26 @@ export async function deliverBatch(deps: WorkerDeps, signal: AbortSignal): Promi
       const batch = grouped.get(sender) ?? [];
       batch.push(item.message);
       grouped.set(sender, batch);
-    } else single.push(item.message);
+    } else single.push({ sender, message: item.message });
   }
-  const guarded = async (work: () => Promise<void>) => {
+  // A send cut by a stop (the signal aborted) is 'stopped': it goes back to the queue under its key.
+  const attempt = async <T>(work: () => Promise<T>): Promise<T | 'stopped'> => {
     try {
-      await work();
+      return await work();
     } catch (error) {
       if (!signal.aborted) throw error;
+      return 'stopped';
     }
   };
   await Promise.all([
-    eachLimited(single, deps.concurrency ?? 32, async (message) => {
-      const sender = deps.senders.get(channelOf.get(message.idempotencyKey) ?? '')!;
-      let outcome: SendOutcome | 'stopped' = 'stopped';
-      await guarded(async () => {
-        outcome = await sender.send(message, signal);
-      });
-      settle(message, outcome);
-    }),
+    eachLimited(single, deps.concurrency ?? 32, async ({ sender, message }) =>
+      settle(message, await attempt(() => sender.send(message, signal))),
+    ),
     ...[...grouped].map(async ([sender, messages]) => {
-      let outcomes: readonly SendOutcome[] | undefined;
-      await guarded(async () => {
-        outcomes = await sender.sendMany!(messages, signal);
-      });
-      messages.forEach((message, i) => settle(message, outcomes?.[i] ?? 'stopped'));
+      const outcomes = await attempt(() => sender.sendMany!(messages, signal));
+      messages.forEach((message, i) =>
+        settle(message, outcomes === 'stopped' ? outcomes : (outcomes[i] ?? 'stopped')),
+      );
     }),
   ]);
   ms.send = lap();
