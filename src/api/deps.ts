@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.ts';
-import type { Clock } from '../shared/clock.ts';
+import type { AdjustableClock, Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Stores } from '../store/stores.ts';
 
@@ -9,4 +9,6 @@ export interface AppDeps {
   readonly stores: Stores;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** The test clock behind `clock` when FLYWHEEL_TEST_CLOCK is on (a trial installation); `clock` reads it. */
+  readonly testClock?: AdjustableClock;
 }

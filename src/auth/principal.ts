@@ -56,7 +56,9 @@ export type Permission =
   /** Set a product's role (traffic, hot-selling, main-profit): head office's admins. */
   | 'products.write'
   /** Edit and import the data dictionary (display names, descriptions, units): admins. Reading needs a sign-in only. */
-  | 'dictionary.write';
+  | 'dictionary.write'
+  /** Move a trial installation's test clock forward (FLYWHEEL_TEST_CLOCK): admins. */
+  | 'clock.advance';
 
 const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
   admin: [
@@ -83,6 +85,7 @@ const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
     'campaigns.approve',
     'products.write',
     'dictionary.write',
+    'clock.advance',
   ],
   analyst: [
     'customers.read',

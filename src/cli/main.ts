@@ -15,6 +15,7 @@ import { registerSegmentCommands } from './commands/segments.ts';
 import { registerTagCommands } from './commands/tags.ts';
 import { registerWecomCommands } from './commands/wecom.ts';
 import { parseServices, startServices } from '../server/services.ts';
+import { adjustableClock } from '../shared/clock.ts';
 import { cliClock } from './stores.ts';
 
 /** Parses configuration or prints every problem and exits non-zero. */
@@ -73,9 +74,11 @@ export async function main(argv: readonly string[]): Promise<void> {
       }
       const config = configOrExit();
       const logger = createLogger(config.logLevel, 2);
+      const testClock = config.testClock ? adjustableClock(config.timeZone) : undefined;
       const server = await startServices({
         config,
-        clock: cliClock(config),
+        clock: testClock?.clock ?? cliClock(config),
+        ...(testClock ? { testClock } : {}),
         logger,
         print: (l) => console.log(l),
         services: services.value,

@@ -2,7 +2,8 @@ import type { Config } from '../config/schema.ts';
 import type { Stores } from '../store/stores.ts';
 import { failInterruptedImports } from '../ingest/recovery.ts';
 import { closeStores, openStores } from '../server/stores.ts';
-import { systemClock, type Clock } from '../shared/clock.ts';
+import { adjustableClock, systemClock, type Clock } from '../shared/clock.ts';
+import { storedClockOffset } from '../store/operational/system-state.ts';
 
 /**
  * The command line's clock: the wall clock in the bank's zone (FLYWHEEL_TIMEZONE). Every command takes its clock,
@@ -20,9 +21,12 @@ export async function withStores(
   config: Config,
   run: (stores: Stores, clock: Clock) => Promise<number>,
 ): Promise<void> {
-  const clock = cliClock(config);
+  const adjustable = config.testClock ? adjustableClock(config.timeZone) : undefined;
+  const clock = adjustable?.clock ?? cliClock(config);
   const stores = await openStores(config);
   try {
+    // On a trial installation whose test clock was moved, a command's "today" is the moved one.
+    adjustable?.setOffset(await storedClockOffset(stores.operational.db));
     // Imports a killed process left 'running' are closed as failed by whichever process starts next.
     await failInterruptedImports(stores.operational, clock);
     process.exitCode = await run(stores, clock);

@@ -41,6 +41,20 @@ describe('loadConfig', () => {
     expect(!bad.ok && bad.error.map((p) => p.variable)).toEqual(['FLYWHEEL_COOKIE_SECURE']);
   });
 
+  it('turns the test clock on with the embedded store only, unless told', () => {
+    const on = (env: Record<string, string>) => {
+      const r = loadConfig(env);
+      if (!r.ok) throw new Error(JSON.stringify(r.error));
+      return r.value.testClock;
+    };
+    const pg = { DATABASE_URL: 'postgres://127.0.0.1/bank' };
+    expect(on({})).toBe(true);
+    expect(on(pg)).toBe(false);
+    expect(on({ ...pg, FLYWHEEL_TEST_CLOCK: 'on' })).toBe(true);
+    expect(on({ FLYWHEEL_TEST_CLOCK: 'off' })).toBe(false);
+    expect(loadConfig({ FLYWHEEL_TEST_CLOCK: 'yes' }).ok).toBe(false);
+  });
+
   it('treats an empty DATABASE_URL as unset', () => {
     const result = loadConfig({ DATABASE_URL: '', CLICKHOUSE_URL: 'http://127.0.0.1:8123' });
     expect(result.ok && result.value.databaseUrl).toBeUndefined();

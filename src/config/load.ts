@@ -63,6 +63,8 @@ export function loadConfig(
       }),
       trustProxy: e.FLYWHEEL_TRUST_PROXY,
       timeZone: e.FLYWHEEL_TIMEZONE,
+      testClock:
+        e.FLYWHEEL_TEST_CLOCK === 'auto' ? e.DATABASE_URL === undefined : e.FLYWHEEL_TEST_CLOCK === 'on',
       bankName: e.FLYWHEEL_BANK_NAME,
       worker: Object.freeze({
         batch: e.FLYWHEEL_WORKER_BATCH,

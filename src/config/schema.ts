@@ -29,6 +29,8 @@ export const configSchema = z.object({
   FLYWHEEL_DEMO_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   FLYWHEEL_DEMO_SEED: z.string().min(1).default('flywheel'),
   FLYWHEEL_SEED_DEMO: z.enum(['auto', 'always', 'never']).default('auto'),
+  /** The test clock an admin can move forward (journeys, reminders, daily batches): auto = on with the embedded store. */
+  FLYWHEEL_TEST_CLOCK: z.enum(['auto', 'on', 'off']).default('auto'),
   FLYWHEEL_SESSION_TTL_HOURS: z.coerce
     .number()
     .int()
@@ -184,6 +186,11 @@ export interface Config {
   readonly trustProxy: boolean;
   /** The bank's IANA time zone: business days are cut in it (the clock is built from it). */
   readonly timeZone: string;
+  /**
+   * Whether an admin may move this installation's clock forward (a trial: watch journeys and reminders fall due). On
+   * by default with the embedded store only; a production PostgreSQL installation keeps the wall clock.
+   */
+  readonly testClock: boolean;
   /** Daily batch time, 'HH:MM' on the bank's wall clock, or 'off'. */
   /** The bank's name in messages. */
   readonly bankName: string;

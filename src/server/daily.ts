@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { generateReminders, type KindResult } from '../pool/reminders.ts';
 import { materializeAll, type MaterializeOutcome } from '../segments/materialize.ts';
 import type { SegmentService } from '../segments/service.ts';
@@ -11,6 +11,7 @@ import type { TagService } from '../tags/service.ts';
 import type { WecomApi } from '../wecom/port.ts';
 import { syncWecomTags, type TagSyncOutcome } from '../wecom/tag-sync.ts';
 import { enterByDates } from '../journeys/enter.ts';
+import { getSystemState as getState, setSystemState as setState } from '../store/operational/system-state.ts';
 
 // The bank's daily batch, in the order each step needs the previous one: the tag snapshot of the day, then every
 // saved segment materialised on it (segments may reference tags), then the account managers' service reminders.
@@ -245,21 +246,6 @@ async function computeTags(
   } catch (error) {
     return { ok: false, computed: 0, failed: [], error: messageOf(error) };
   }
-}
-
-async function getState<T>(db: Kysely<Database>, key: string): Promise<T | undefined> {
-  const row = await db.selectFrom('system_state').select('value').where('key', '=', key).executeTakeFirst();
-  return row?.value as T | undefined;
-}
-
-async function setState(db: Kysely<Database>, key: string, value: unknown): Promise<void> {
-  await db
-    .insertInto('system_state')
-    .values({ key, value: JSON.stringify(value) })
-    .onConflict((oc) =>
-      oc.column('key').doUpdateSet({ value: (eb) => eb.ref('excluded.value'), updated_at: sql`now()` }),
-    )
-    .execute();
 }
 
 function messageOf(error: unknown): string {

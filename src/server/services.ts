@@ -2,6 +2,7 @@ import { err, ok, type Result } from '../shared/errors.ts';
 import { wecomClientFromConfig } from '../wecom/client.ts';
 import { segmentServiceOn, startServer, type ServerDeps } from './start.ts';
 import { closeStores, openStores } from './stores.ts';
+import { storedClockOffset } from '../store/operational/system-state.ts';
 import { startWorkerService, type WorkerService } from './worker.ts';
 
 // `flywheel start --services=api,worker`: one process runs both by default; in production the API and any number of
@@ -48,6 +49,7 @@ export async function startServices(
           clock,
           logger,
           segments: server.segments,
+          ...(deps.testClock ? { testClock: deps.testClock } : {}),
           ...(server.wecom ? { wecom: server.wecom } : {}),
         });
       } catch (error) {
@@ -65,6 +67,7 @@ export async function startServices(
   }
   const stores = await openStores(config);
   try {
+    deps.testClock?.setOffset(await storedClockOffset(stores.operational.db));
     const segments = segmentServiceOn(stores, clock, logger);
     const wecom = wecomClientFromConfig(config, logger.child({ component: 'wecom' }));
     const worker = await startWorkerService({
@@ -74,6 +77,7 @@ export async function startServices(
       logger,
       segments,
       ...(wecom ? { wecom } : {}),
+      ...(deps.testClock ? { testClock: deps.testClock } : {}),
     });
     print(`Flywheel worker ${worker.workerId} is running (services: worker)`);
     return {

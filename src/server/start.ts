@@ -13,7 +13,8 @@ import { wecomClientFromConfig } from '../wecom/client.ts';
 import type { WecomApi } from '../wecom/port.ts';
 import { WecomTransferLoop } from '../wecom/transfer-loop.ts';
 import { generateReminders } from '../pool/reminders.ts';
-import type { Clock } from '../shared/clock.ts';
+import type { AdjustableClock, Clock } from '../shared/clock.ts';
+import { storedClockOffset } from '../store/operational/system-state.ts';
 import type { Logger } from '../shared/logger.ts';
 import { SegmentService } from '../segments/service.ts';
 import { TagService } from '../tags/service.ts';
@@ -45,6 +46,8 @@ export interface ServerDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly print: (line: string) => void;
+  /** The test clock behind `clock` when FLYWHEEL_TEST_CLOCK is on; its stored offset is restored at start. */
+  readonly testClock?: AdjustableClock;
 }
 
 /** The segment engine over open stores. */
@@ -64,6 +67,8 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const started = performance.now();
   const stores = await openStores(config);
   try {
+    // A moved test clock stays moved across restarts: what happened at the moved time must stay in the past.
+    deps.testClock?.setOffset(await storedClockOffset(stores.operational.db));
     const interrupted = await failInterruptedImports(stores.operational, clock);
     if (interrupted.length > 0)
       logger.warn({ runs: interrupted }, 'imports interrupted by a stopped process were marked failed');
@@ -90,6 +95,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       tags,
       segments,
       ...(wecom ? { wecom } : {}),
+      ...(deps.testClock ? { testClock: deps.testClock } : {}),
     });
     const address = await app.listen({ port: config.port, host: config.host });
     // Handover jobs a previous process left running (a crash, a kill) continue from their pending items.

@@ -16,7 +16,8 @@ import { completeFinishedRuns, runDeliveryWorker } from '../campaigns/delivery/w
 import { startDueRuns } from '../campaigns/runs/scheduler.ts';
 import type { Config } from '../config/schema.ts';
 import type { SegmentService } from '../segments/service.ts';
-import type { Clock } from '../shared/clock.ts';
+import type { AdjustableClock, Clock } from '../shared/clock.ts';
+import { storedClockOffset } from '../store/operational/system-state.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ChannelKind } from '../store/operational/campaign-tables.ts';
 import type { Stores } from '../store/stores.ts';
@@ -47,6 +48,8 @@ export interface WorkerServiceDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly segments: SegmentService;
+  /** The test clock behind `clock` (FLYWHEEL_TEST_CLOCK): its offset is read from the store every tick. */
+  readonly testClock?: AdjustableClock;
   /** WeCom's API when the bank is connected: group messages are a channel (wecom_group). */
   readonly wecom?: WecomApi;
   /** Senders for channel kinds built outside this module (e.g. manager tasks), by kind. */
@@ -169,6 +172,8 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Worke
   const schedule = () => {
     timer = setTimeout(() => {
       tick = (async () => {
+        // An admin may have moved the test clock in another process (the API service).
+        if (deps.testClock) deps.testClock.setOffset(await storedClockOffset(db));
         await channels.refresh();
         const prepared = await startDueRuns({ db, clock, audience, logger });
         if (prepared.length) logger.info({ runs: prepared }, 'campaign runs prepared');

@@ -136,3 +136,24 @@ export function fixedClock(at: Date | string, timeZone: string = DEFAULT_TIME_ZO
   const instant = new Date(at);
   return clockOf(() => new Date(instant), timeZone);
 }
+
+/** A clock whose "now" runs a settable offset ahead of the wall clock: the test clock of a trial installation. */
+export interface AdjustableClock {
+  readonly clock: Clock;
+  /** How far "now" is ahead of the wall clock, in ms (never negative: time only moves forward). */
+  offsetMs(): number;
+  /** Sets the offset (a larger one only: a smaller one is ignored, so time never runs back). */
+  setOffset(ms: number): void;
+}
+
+/** The wall clock plus an offset that only grows, with the bank's calendar (`wall` is injectable for tests). */
+export function adjustableClock(timeZone: string, wall: () => number = Date.now): AdjustableClock {
+  let offset = 0;
+  return {
+    clock: clockOf(() => new Date(wall() + offset), timeZone),
+    offsetMs: () => offset,
+    setOffset(ms) {
+      if (Number.isFinite(ms) && ms > offset) offset = ms;
+    },
+  };
+}

@@ -22,6 +22,9 @@ const realTimers: Timers = {
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
+/** How often the schedule looks at the clock while waiting. */
+const CHECK_MS = 15_000;
+
 /** A running daily schedule. */
 export interface TagScheduler {
   /** When the next run is due. */
@@ -54,7 +57,15 @@ export function startTagScheduler(deps: {
   const arm = () => {
     if (stopped) return;
     due = nextRunAt(deps.clock.now(), deps.dailyAt, deps.clock);
-    handle = timers.setTimeout(fire, Math.max(0, due.getTime() - deps.clock.now().getTime()));
+    wait();
+  };
+  // Looks again at least every CHECK_MS rather than sleeping until the due time: a test clock moved forward (or a
+  // suspended host) makes the run due now, not at the wall-clock time the timer was set for.
+  const wait = () => {
+    if (stopped || due === null) return;
+    const remaining = due.getTime() - deps.clock.now().getTime();
+    if (remaining <= 0) return fire();
+    handle = timers.setTimeout(wait, Math.min(remaining, CHECK_MS));
   };
   const fire = () => {
     handle = null;

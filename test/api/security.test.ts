@@ -308,6 +308,11 @@ const ROUTES: Record<string, (f: Fixture) => Case[]> = {
     everyone('/r/not-a-token', { anonymous: 400, admin: 400, analyst: 400, bhA: 400, am1: 400 }),
   'POST /v1/profiles': () => adminOnly('/v1/profiles', { profiles: [] }),
 
+  // The installation's clock: everyone reads it; moving a test clock is an admin's (clock.advance), and this
+  // installation runs on PostgreSQL-like settings with the test clock off, so the admin is told why (409).
+  'GET /v1/test-clock': () => everyone('/v1/test-clock', { admin: 200, analyst: 200, bhA: 200, am1: 200 }),
+  'POST /v1/test-clock/advance': () => adminOnly('/v1/test-clock/advance', { days: 1 }, 409),
+
   // Whole-bank figures: admin and analyst (whose rows stay masked); 403 for roles with a narrower scope.
   'GET /v1/overview': () => wholeBank('/v1/overview'),
   'GET /v1/segments/catalogue': () => wholeBank('/v1/segments/catalogue'),

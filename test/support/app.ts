@@ -8,7 +8,7 @@ import { createApp } from '../../src/server/app.ts';
 import type { Config } from '../../src/config/schema.ts';
 import type { Stores } from '../../src/store/stores.ts';
 import { closeStores, openStores } from '../../src/server/stores.ts';
-import { fixedClock, type Clock } from '../../src/shared/clock.ts';
+import { fixedClock, type AdjustableClock, type Clock } from '../../src/shared/clock.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { TEST_PASSWORD_COST, TEST_PASSWORD_ENV } from './password-cost.ts';
 import { migratedTemplate } from './pglite.ts';
@@ -27,7 +27,14 @@ export interface TestApp {
  * the clock is fixed at `now` unless a clock is given (a test that moves time passes its own).
  */
 export async function createTestApp(
-  options: { databaseUrl?: string; now?: string; clock?: Clock; env?: Record<string, string> } = {},
+  options: {
+    databaseUrl?: string;
+    now?: string;
+    clock?: Clock;
+    env?: Record<string, string>;
+    /** A test clock (FLYWHEEL_TEST_CLOCK on): the app reads and moves it. */
+    testClock?: AdjustableClock;
+  } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'flywheel-test-'));
   const parsed = loadConfig({
@@ -40,9 +47,13 @@ export async function createTestApp(
   });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.error));
   const config = parsed.value;
-  const clock = options.clock ?? fixedClock(options.now ?? '2026-11-23T10:00:00Z', config.timeZone);
+  const clock =
+    options.testClock?.clock ??
+    options.clock ??
+    fixedClock(options.now ?? '2026-11-23T10:00:00Z', config.timeZone);
   const stores = await openTestStores(config);
-  const app = await createApp({ config, stores, clock, logger: createLogger('warn') });
+  const testClock = options.testClock ? { testClock: options.testClock } : {};
+  const app = await createApp({ config, stores, clock, logger: createLogger('warn'), ...testClock });
   await app.ready();
   return {
     app,

@@ -18,6 +18,7 @@ import { registerPoolRoutes } from './pool.ts';
 import { registerReportRoutes } from './reports.ts';
 import { registerSegmentRoutes } from './segments.ts';
 import { registerTagRoutes } from './tags.ts';
+import { registerTestClockRoutes } from './test-clock.ts';
 import { registerTrackedLinkRoutes } from './tracked-links.ts';
 import { registerWecomMessageRoutes } from './wecom-messages.ts';
 import { registerWecomRoutes } from './wecom.ts';
@@ -50,4 +51,5 @@ export function registerApiRoutes(api: ZodApi, ctx: RouteContext): void {
   registerWecomSyncRoutes(api, ctx);
   registerWecomTagRoutes(api, ctx);
   registerWecomMessageRoutes(api, ctx);
+  registerTestClockRoutes(api, ctx);
 }
