@@ -17,6 +17,7 @@ beforeAll(async () => {
     seed: 12,
     users: [{ username: 'admin', role: 'admin', password: PASSWORD }],
   });
+  await d.page.addInitScript(countFetches);
   await signIn(d.page, d.base, 'admin', PASSWORD);
 }, 300_000);
 afterAll(async () => d?.close());
@@ -111,18 +112,40 @@ function problemsOf(texts: readonly string[], rawKeys: readonly string[], lang: 
   return [...found];
 }
 
-/** Waits until the page's requests and spinners have settled (bounded: a page that polls is read as it stands). */
+/** Counts the page's own fetches in flight (`__inflight`): a walk then waits for them, not for a 500 ms network lull. */
+function countFetches(): void {
+  const w = window as unknown as { __inflight: number };
+  w.__inflight = 0;
+  const original = window.fetch.bind(window);
+  window.fetch = (...args: Parameters<typeof fetch>) => {
+    w.__inflight++;
+    return original(...args).finally(() => w.__inflight--);
+  };
+}
+
+/** Goes to a path inside the app as its router does (no reload: the bundle, session and dictionary stay loaded). */
+async function open(page: Page, path: string): Promise<void> {
+  await page.evaluate((to) => {
+    window.history.pushState(null, '', to);
+    window.dispatchEvent(new PopStateEvent('popstate'));
+  }, path);
+}
+
+/** Waits until the page's requests and spinners have settled: twice in a row, 100 ms apart (bounded: 15 s). */
 async function settle(page: Page): Promise<void> {
-  await page.waitForLoadState('networkidle', { timeout: 15_000 }).catch(() => undefined);
-  await page
-    .waitForFunction(
-      () => document.querySelectorAll('.ant-spin-spinning, .ant-skeleton-active').length === 0,
-      null,
-      {
-        timeout: 15_000,
-      },
-    )
-    .catch(() => undefined);
+  const idle = () =>
+    page
+      .waitForFunction(
+        () =>
+          (window as unknown as { __inflight: number }).__inflight === 0 &&
+          document.querySelectorAll('.ant-spin-spinning, .ant-skeleton-active').length === 0,
+        null,
+        { timeout: 15_000, polling: 50 },
+      )
+      .catch(() => undefined);
+  await idle();
+  await page.waitForTimeout(100);
+  await idle();
 }
 
 describe.skipIf(!HAVE_CHROMIUM)('data dictionary', () => {
@@ -173,7 +196,7 @@ describe.skipIf(!HAVE_CHROMIUM)('data dictionary', () => {
         .filter((e) => (lang === 'zh-CN' ? e.name.zh || e.name.en : e.name.en || e.name.zh) !== '')
         .map((e) => e.key);
       for (const path of PAGES) {
-        await page.goto(`${d.base}${path}`);
+        await open(page, path);
         await page.getByTestId('side-nav').waitFor();
         await settle(page);
         for (const p of problemsOf(await visibleTexts(page), rawKeys, lang))
