@@ -63,7 +63,7 @@ const MAY = {
   // Operations act on customers: content, the contact policy, campaigns and their delivery; results measure lift
   // with the experiment statistics of analytics.
   campaigns: [...KERNEL, 'dictionary', 'segments', 'tags', 'customers', 'pool', 'analytics'],
-  journeys: [...KERNEL, 'dictionary', 'segments', 'tags', 'customers', 'pool', 'campaigns'],
+  journeys: [...KERNEL, 'dictionary', 'segments', 'tags', 'customers', 'pool', 'analytics', 'campaigns'],
   wecom: [...KERNEL, 'dictionary', 'segments', 'tags', 'customers', 'pool', 'campaigns'],
   reports: [...KERNEL],
   demo: [...KERNEL, ...DOMAINS.filter((d) => d !== 'demo')],

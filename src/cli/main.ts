@@ -8,6 +8,7 @@ import { registerAdminCommands } from './commands/admin.ts';
 import { registerAnalyzeCommands } from './commands/analyze.ts';
 import { registerCampaignCommands } from './commands/campaigns.ts';
 import { registerDataCommands } from './commands/data.ts';
+import { registerJourneyCommands } from './commands/journeys.ts';
 import { registerPoolCommands } from './commands/pool.ts';
 import { registerProductCommands } from './commands/products.ts';
 import { registerDictionaryCommands } from './commands/dictionary.ts';
@@ -104,6 +105,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   registerTagCommands(program);
   registerPoolCommands(program);
   registerCampaignCommands(program);
+  registerJourneyCommands(program);
   registerProductCommands(program);
   registerDictionaryCommands(program);
   registerAnalyzeCommands(program);

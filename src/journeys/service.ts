@@ -42,16 +42,52 @@ async function ruleProblems(
   return problems;
 }
 
+/** One problem of a journey's body, located: its JSON path, the node it concerns when it concerns one. */
+export interface CheckProblem {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+  readonly code: string;
+  readonly node?: string;
+}
+
+/** The node a schema issue's path lies in (`['nodes', 2, …]` → the id of nodes[2]), when the input names one. */
+function nodeAt(input: unknown, path: readonly PropertyKey[]): string | undefined {
+  if (path[0] !== 'nodes' || typeof path[1] !== 'number') return undefined;
+  const nodes = (input as { nodes?: unknown } | null)?.nodes;
+  const id = Array.isArray(nodes) ? (nodes[path[1]] as { id?: unknown } | null)?.id : undefined;
+  return typeof id === 'string' ? id : undefined;
+}
+
+/**
+ * Every problem of a body, schema first (then nothing else is checked), else the graph's and the world's, each
+ * located; with the parsed body when the schema holds. What the canvas asks as the graph changes.
+ */
+export async function journeyProblems(
+  deps: Pick<JourneyServiceDeps, 'db' | 'segments'>,
+  input: unknown,
+): Promise<{ body: JourneyBody | undefined; problems: CheckProblem[] }> {
+  const parsed = journeyBodySchema.safeParse(input);
+  if (!parsed.success)
+    return {
+      body: undefined,
+      problems: parsed.error.issues.map((i) => {
+        const node = nodeAt(input, i.path);
+        const path = i.path.map((p) => (typeof p === 'number' ? p : String(p)));
+        return { path, message: i.message, code: i.code, ...(node ? { node } : {}) };
+      }),
+    };
+  const problems: CheckProblem[] = validateJourney(parsed.data, await loadValidationContext(deps.db));
+  if (deps.segments) problems.push(...(await ruleProblems(deps.segments, parsed.data)));
+  return { body: parsed.data, problems };
+}
+
 /** A journey's body checked by the schema and against the stores: the parsed body, or every problem located. */
 export async function checkJourney(
   deps: Pick<JourneyServiceDeps, 'db' | 'segments'>,
   input: unknown,
 ): Promise<Result<JourneyBody>> {
-  const parsed = journeyBodySchema.safeParse(input);
-  if (!parsed.success)
-    return err(validationFailed('the journey is not well formed', schemaIssues(parsed.error.issues)));
-  const problems = validateJourney(parsed.data, await loadValidationContext(deps.db));
-  if (deps.segments) problems.push(...(await ruleProblems(deps.segments, parsed.data)));
+  const { body, problems } = await journeyProblems(deps, input);
+  if (!body) return err(validationFailed('the journey is not well formed', schemaIssues(problems)));
   if (problems.length > 0)
     return err(
       validationFailed(
@@ -59,7 +95,7 @@ export async function checkJourney(
         problems.map((p) => ({ path: p.path, message: p.message, code: p.code })),
       ),
     );
-  return ok(parsed.data);
+  return ok(body);
 }
 
 /** Saves a new journey (draft) with its body as version 1; its id and the version's id. */
@@ -104,14 +140,29 @@ export async function createJourney(
 
 const notFound = (id: number): Failure => ({ code: 'not_found', message: `no journey ${id}` });
 
+/** Work inside the publish transaction (moving customers onto the published version): a failure rolls it back. */
+export type WithinPublish = (
+  tx: Transaction<Database>,
+  version: { readonly id: number; readonly body: JourneyBody },
+) => Promise<Result<void>>;
+
+/** Carries a refusal out of a transaction, which it rolls back. */
+class Refusal extends Error {
+  constructor(readonly failure: Failure) {
+    super(failure.message);
+  }
+}
+
 /**
  * Publishes a journey's latest version: checked again, one campaign per send node (its content, purpose and channels;
- * run by the journey engine, never scheduled), and the journey live on it.
+ * run by the journey engine, never scheduled; a version published again keeps its campaigns), and the journey live on
+ * it; `within` runs in the same transaction.
  */
 export async function publishJourney(
   deps: JourneyServiceDeps,
   actor: string,
   journeyId: number,
+  within?: WithinPublish,
 ): Promise<Result<{ versionId: number }>> {
   const latest = await deps.db
     .selectFrom('journey_versions as v')
@@ -127,67 +178,110 @@ export async function publishJourney(
   const checked = await checkJourney(deps, latest.body);
   if (!checked.ok) return checked;
   const now = deps.clock.now();
-  await deps.db.transaction().execute(async (tx) => {
-    for (const node of checked.value.nodes) {
-      if (node.kind !== 'send') continue;
-      const campaign = await tx
-        .insertInto('campaigns')
-        .values({
-          name: `${latest.name} · ${node.id}`.slice(0, 200),
-          purpose: node.purpose,
-          status: 'running',
-          approved_version: 1,
-          owned_by: 'journey',
-          created_by: actor,
-          created_at: now,
-          updated_at: now,
-        })
-        .returning('id')
+  try {
+    await deps.db.transaction().execute(async (tx) => {
+      // Serialises publishes (and revisions) of one journey: the latest version read above is still the latest.
+      const row = await tx
+        .selectFrom('journeys')
+        .select('status')
+        .where('id', '=', journeyId)
+        .forUpdate()
         .executeTakeFirstOrThrow();
+      if (row.status === 'stopped')
+        throw new Refusal({ code: 'conflict', message: `journey ${journeyId} is stopped` });
+      const owned = new Set(
+        (
+          await tx.selectFrom('journey_sends').select('node_id').where('version_id', '=', latest.id).execute()
+        ).map((r) => r.node_id),
+      );
+      for (const node of checked.value.nodes)
+        if (node.kind === 'send' && !owned.has(node.id))
+          await sendCampaign(tx, { actor, now, journeyId, name: latest.name, versionId: latest.id, node });
+      if (within) {
+        const done = await within(tx, { id: latest.id, body: checked.value });
+        if (!done.ok) throw new Refusal(done.error);
+      }
       await tx
-        .insertInto('campaign_versions')
-        .values({
-          campaign_id: campaign.id,
-          version: 1,
-          // The campaign body the delivery path reads (purpose, content, channels); the journey is its population.
-          body: JSON.stringify({
-            name: `${latest.name} · ${node.id}`,
-            purpose: node.purpose,
-            population: { rule: { all: [] } },
-            content: node.content,
-            channels: node.channels,
-            schedule: { kind: 'now' },
-            controlPercent: 0,
-          }),
-          status: 'approved',
-          author: actor,
-          created_at: now,
-          decided_by: `journey:${journeyId}`,
-          decided_at: now,
-        })
+        .updateTable('journey_versions')
+        .set({ published_at: now })
+        .where('id', '=', latest.id)
+        .where('published_at', 'is', null)
         .execute();
       await tx
-        .insertInto('journey_sends')
-        .values({ version_id: latest.id, node_id: node.id, campaign_id: campaign.id })
-        .onConflict((oc) => oc.columns(['version_id', 'node_id']).doNothing())
+        .updateTable('journeys')
+        .set({ status: 'live', current_version: latest.id, updated_at: now })
+        .where('id', '=', journeyId)
         .execute();
-    }
-    await tx.updateTable('journey_versions').set({ published_at: now }).where('id', '=', latest.id).execute();
-    await tx
-      .updateTable('journeys')
-      .set({ status: 'live', current_version: latest.id, updated_at: now })
-      .where('id', '=', journeyId)
-      .execute();
-    await recordAudit(tx, {
-      actor,
-      action: 'journey.publish',
-      entityType: 'journey',
-      entityId: String(journeyId),
-      details: { versionId: latest.id },
-      at: now,
+      await recordAudit(tx, {
+        actor,
+        action: 'journey.publish',
+        entityType: 'journey',
+        entityId: String(journeyId),
+        details: { versionId: latest.id },
+        at: now,
+      });
     });
-  });
+  } catch (error) {
+    if (error instanceof Refusal) return err(error.failure);
+    throw error;
+  }
   return ok({ versionId: latest.id });
+}
+
+/** The campaign a send node's messages travel through, owned by the journey and never scheduled. */
+async function sendCampaign(
+  tx: Transaction<Database>,
+  input: {
+    actor: string;
+    now: Date;
+    journeyId: number;
+    name: string;
+    versionId: number;
+    node: Extract<JourneyBody['nodes'][number], { kind: 'send' }>;
+  },
+): Promise<void> {
+  const { actor, now, node } = input;
+  const name = `${input.name} · ${node.id}`;
+  const campaign = await tx
+    .insertInto('campaigns')
+    .values({
+      name: name.slice(0, 200),
+      purpose: node.purpose,
+      status: 'running',
+      approved_version: 1,
+      owned_by: 'journey',
+      created_by: actor,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await tx
+    .insertInto('campaign_versions')
+    .values({
+      campaign_id: campaign.id,
+      version: 1,
+      // The campaign body the delivery path reads (purpose, content, channels); the journey is its population.
+      body: JSON.stringify({
+        name,
+        purpose: node.purpose,
+        population: { rule: { all: [] } },
+        content: node.content,
+        channels: node.channels,
+        schedule: { kind: 'now' },
+        controlPercent: 0,
+      }),
+      status: 'approved',
+      author: actor,
+      created_at: now,
+      decided_by: `journey:${input.journeyId}`,
+      decided_at: now,
+    })
+    .execute();
+  await tx
+    .insertInto('journey_sends')
+    .values({ version_id: input.versionId, node_id: node.id, campaign_id: campaign.id })
+    .execute();
 }
 
 const MOVES: Record<'pause' | 'resume' | 'stop', { from: JourneyStatus[]; to: JourneyStatus }> = {

@@ -4,6 +4,7 @@ import { DEFAULT_CONTACT_POLICY } from '../../src/campaigns/policy/settings.ts';
 import { TagService } from '../../src/tags/service.ts';
 import { POOL_AS_OF, poolAppEngines, type PoolApp } from '../support/pool-app.ts';
 import { addChannel } from '../support/campaign-fixture.ts';
+import { WAIT_JOURNEY } from '../support/journey-fixture.ts';
 import {
   hostileRequests,
   type HostileKind,
@@ -75,6 +76,11 @@ const KNOWNS: Knowns = {
     'POST /v1/campaigns/preview': CAMPAIGN,
     'PUT /v1/contact-policy': DEFAULT_CONTACT_POLICY,
     'PUT /v1/content/sensitive-words': { words: ['保本'] },
+    'POST /v1/journeys': { name: 'Hostile', body: WAIT_JOURNEY },
+    'PUT /v1/journeys/{id}': { body: WAIT_JOURNEY },
+    'POST /v1/journeys/check': { body: WAIT_JOURNEY },
+    'POST /v1/journeys/{id}/migration-preview': { fromVersionId: 1, mapping: { wait: 'wait' } },
+    'POST /v1/journeys/{id}/publish': { migrate: { fromVersionId: 1, mapping: { wait: 'wait' } } },
   },
 };
 
@@ -176,6 +182,16 @@ for (const engine of await poolAppEngines()) {
       await reviewContent(library, 'user:author', 1, 1, { action: 'submit' });
       await reviewContent(library, 'user:checker', 1, 1, { action: 'approve' });
       await admin('POST', '/v1/campaigns', CAMPAIGN);
+      // Journey 1, published, with a second version saved (a migration from version 1 has somewhere to go).
+      await admin('POST', '/v1/journeys', { name: 'Hostile', body: WAIT_JOURNEY });
+      await admin('POST', '/v1/journeys/1/publish', {});
+      const revised = await app.t.app.inject({
+        method: 'PUT',
+        url: '/v1/journeys/1',
+        headers: { authorization: `Bearer ${adminKey}` },
+        payload: { body: WAIT_JOURNEY },
+      });
+      if (revised.statusCode !== 200) throw new Error(`setup PUT /v1/journeys/1: ${revised.body}`);
       doc = (await app.t.app.inject('/docs/json')).json();
     }, 120_000);
     afterAll(async () => app?.close());

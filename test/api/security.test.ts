@@ -12,6 +12,7 @@ import { SegmentService } from '../../src/segments/service.ts';
 import { tagSource } from '../../src/tags/segment-source.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { addChannel } from '../support/campaign-fixture.ts';
+import { WAIT_JOURNEY } from '../support/journey-fixture.ts';
 import { seedSyntheticBank } from '../support/synthetic-bank.ts';
 import { createApp } from '../../src/server/app.ts';
 import type { Stores } from '../../src/store/stores.ts';
@@ -120,6 +121,14 @@ interface Fixture {
     pending: [number, number];
     toPause: [number, number];
     toResume: [number, number];
+  };
+  /** Journeys (created by the analyst): one live with a second version saved, and one each to pause, resume, stop. */
+  journeys: {
+    live: number;
+    v1: number;
+    toPause: [number, number];
+    toResume: [number, number];
+    toStop: [number, number];
   };
   /**
    * Saved reports and dashboards of the analyst: `shared` with branch heads, `private` to the analyst, and two each
@@ -926,6 +935,41 @@ const ROUTES: Record<string, (f: Fixture) => Case[]> = {
       bhA: 403,
       am1: 403,
     }),
+  // Journeys: bank-wide like campaigns; editing, publishing and control need campaigns.write (admins and analysts).
+  'GET /v1/journeys': () => wholeBank('/v1/journeys'),
+  'POST /v1/journeys': () => wholeBank('/v1/journeys', { name: 'Security journey', body: WAIT_JOURNEY }, 201),
+  'POST /v1/journeys/check': () => wholeBank('/v1/journeys/check', { body: WAIT_JOURNEY }),
+  'GET /v1/journeys/{id}': (f) => wholeBank(`/v1/journeys/${f.journeys.live}`),
+  'PUT /v1/journeys/{id}': (f) => wholeBank(`/v1/journeys/${f.journeys.live}`, { body: WAIT_JOURNEY }),
+  'POST /v1/journeys/{id}/migration-preview': (f) =>
+    wholeBank(`/v1/journeys/${f.journeys.live}/migration-preview`, {
+      fromVersionId: f.journeys.v1,
+      mapping: { wait: 'wait' },
+    }),
+  'POST /v1/journeys/{id}/publish': (f) => wholeBank(`/v1/journeys/${f.journeys.live}/publish`, {}),
+  'POST /v1/journeys/{id}/pause': (f) =>
+    byRole((who) => `/v1/journeys/${f.journeys.toPause[who === 'admin' ? 0 : 1]}/pause`, {
+      admin: 200,
+      analyst: 200,
+      bhA: 403,
+      am1: 403,
+    }),
+  'POST /v1/journeys/{id}/resume': (f) =>
+    byRole((who) => `/v1/journeys/${f.journeys.toResume[who === 'admin' ? 0 : 1]}/resume`, {
+      admin: 200,
+      analyst: 200,
+      bhA: 403,
+      am1: 403,
+    }),
+  'POST /v1/journeys/{id}/stop': (f) =>
+    byRole((who) => `/v1/journeys/${f.journeys.toStop[who === 'admin' ? 0 : 1]}/stop`, {
+      admin: 200,
+      analyst: 200,
+      bhA: 403,
+      am1: 403,
+    }),
+  'GET /v1/journeys/{id}/counts': (f) => wholeBank(`/v1/journeys/${f.journeys.live}/counts`),
+  'GET /v1/journeys/{id}/results': (f) => wholeBank(`/v1/journeys/${f.journeys.live}/results`),
 };
 
 const REPORT_FUNNEL = {
@@ -1376,6 +1420,22 @@ for (const engine of engines) {
           })),
         )
         .execute();
+      // Journeys in every state a case needs, by the analyst.
+      const newJourney = async (state: 'live' | 'paused') => {
+        const made = await as('analyst', 'POST', '/v1/journeys', { name: 'Journey', body: WAIT_JOURNEY });
+        await as('analyst', 'POST', `/v1/journeys/${made.id}/publish`, {});
+        if (state === 'paused') await as('analyst', 'POST', `/v1/journeys/${made.id}/pause`);
+        return made as { id: number; versionId: number };
+      };
+      const live = await newJourney('live');
+      await as('analyst', 'PUT', `/v1/journeys/${live.id}`, { body: WAIT_JOURNEY });
+      const journeys = {
+        live: live.id,
+        v1: live.versionId,
+        toPause: [(await newJourney('live')).id, (await newJourney('live')).id] as [number, number],
+        toResume: [(await newJourney('paused')).id, (await newJourney('paused')).id] as [number, number],
+        toStop: [(await newJourney('live')).id, (await newJourney('live')).id] as [number, number],
+      };
       await as('admin', 'POST', '/v1/contact-policy/do-not-contact', {
         customerNo: OTHER_BRANCH,
         reason: 'legal hold',
@@ -1411,7 +1471,17 @@ for (const engine of engines) {
           deletes: [await savedDashboard([]), await savedDashboard([])] as [number, number],
         },
       };
-      fixture = { task: first(tasks, 'task'), reminder, jobs, rules, accounts, content, campaigns, saved };
+      fixture = {
+        task: first(tasks, 'task'),
+        reminder,
+        jobs,
+        rules,
+        accounts,
+        content,
+        campaigns,
+        journeys,
+        saved,
+      };
     }, 60_000);
 
     afterAll(async () => t?.close());

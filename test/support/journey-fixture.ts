@@ -109,6 +109,19 @@ export function maturityJourney(contentId: number, overrides: Partial<JourneyBod
   };
 }
 
+/** The smallest journey: app openers wait a day, then leave (no content or channel needed). */
+export const WAIT_JOURNEY = {
+  entry: { kind: 'event', event: 'app_open' },
+  start: 'wait',
+  nodes: [
+    { id: 'wait', kind: 'wait', duration: { days: 1 } },
+    { id: 'done', kind: 'exit' },
+  ],
+  edges: [{ from: 'wait', exit: 'next', to: 'done' }],
+  reentry: { kind: 'once' },
+  controlPercent: 10,
+} as const satisfies JourneyBody;
+
 /** Engine dependencies on a segment service (branch rules on today's index). */
 export function engineDeps(
   db: Kysely<Database>,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectNullsExplained } from '../../../test/support/nulls.ts';
-import { compare, metricLift, sampleRatioCheck, type ArmStats } from './lift.ts';
+import { compare, metricLift, sampleRatioCheck, wilsonInterval, type ArmStats } from './lift.ts';
 
 // The lift statistics against numbers worked by hand (the arithmetic is in the comments) and against the published
 // Welch example of Wikipedia ("Welch's t-test", example 1: t = 2.46, ν ≈ 25.0, p = 0.021), with more digits from
@@ -188,5 +188,19 @@ describe('sample-ratio mismatch', () => {
     const absent = sampleRatioCheck([{ arm: 'a', units: 100 }], { a: 1, b: 1 });
     expect(absent.srm?.arms.map((a) => a.units)).toEqual([100, 0]);
     expect(absent.srm?.flagged).toBe(true);
+  });
+});
+
+describe('Wilson score interval', () => {
+  // z = 1.959964; 5/10: centre (0.5 + 0.19207) / 1.38415 = 0.5, half 1.959964·√(0.025 + 0.009604) / 1.38415 = 0.26340.
+  it('matches the worked values, stays inside [0, 1] at the edges, and is null without units', () => {
+    const half = wilsonInterval(5, 10);
+    expect(half.interval!.lower).toBeCloseTo(0.2366, 4);
+    expect(half.interval!.upper).toBeCloseTo(0.7634, 4);
+    const none = wilsonInterval(0, 10).interval!;
+    expect([none.estimate, none.lower]).toEqual([0, 0]);
+    expect(none.upper).toBeCloseTo(0.2775, 4);
+    expect(wilsonInterval(10, 10).interval!.upper).toBe(1);
+    expect(wilsonInterval(0, 0)).toEqual({ interval: null, reason: expect.stringContaining('no units') });
   });
 });

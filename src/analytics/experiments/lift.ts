@@ -121,6 +121,40 @@ export interface LiftOptions {
   readonly power?: number;
 }
 
+/** The sufficient statistics of a binary metric: `conversions` of `units` (each unit has a value, 0 or 1). */
+export function binaryArm(arm: string, units: number, conversions: number): ArmStats {
+  const p = units > 0 ? conversions / units : null;
+  return {
+    arm,
+    units,
+    n: units,
+    sum: conversions,
+    mean: p,
+    variance: p !== null && units > 1 ? (p * (1 - p) * units) / (units - 1) : null,
+  };
+}
+
+/**
+ * The Wilson score interval of a proportion `successes / n` (well behaved at 0, 1 and small n, unlike Wald's);
+ * null with a reason when n = 0.
+ */
+export function wilsonInterval(
+  successes: number,
+  n: number,
+  confidence = 0.95,
+): { interval: Interval; reason: null } | { interval: null; reason: string } {
+  if (n === 0) return { interval: null, reason: 'no units: a rate needs at least one' };
+  const z = normalQuantile(1 - (1 - confidence) / 2);
+  const p = successes / n;
+  const z2n = (z * z) / n;
+  const centre = (p + z2n / 2) / (1 + z2n);
+  const half = (z * Math.sqrt((p * (1 - p)) / n + z2n / (4 * n))) / (1 + z2n);
+  return {
+    interval: { estimate: p, lower: Math.max(0, centre - half), upper: Math.min(1, centre + half) },
+    reason: null,
+  };
+}
+
 /** The SRM threshold: a split this unlikely under the intended allocation is flagged. */
 export const SRM_THRESHOLD = 0.001;
 

@@ -13,6 +13,7 @@ import { registerContentRoutes } from './content.ts';
 import { registerDictionaryRoutes } from './dictionary.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerIngestRoutes } from './ingest.ts';
+import { registerJourneyRoutes } from './journeys.ts';
 import { registerOverviewRoutes } from './overview.ts';
 import { registerPoolRoutes } from './pool.ts';
 import { registerReportRoutes } from './reports.ts';
@@ -46,6 +47,7 @@ export function registerApiRoutes(api: ZodApi, ctx: RouteContext): void {
   registerContactPolicyRoutes(api, ctx);
   registerCampaignRoutes(api, ctx);
   registerCampaignCallbackRoutes(api, ctx);
+  registerJourneyRoutes(api, ctx);
   registerTrackedLinkRoutes(api, ctx);
   registerWecomRoutes(api, ctx);
   registerWecomSyncRoutes(api, ctx);

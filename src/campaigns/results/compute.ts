@@ -1,4 +1,4 @@
-import { metricLift, type ArmStats, type Comparison } from '../../analytics/experiments/lift.ts';
+import { binaryArm, metricLift, type Comparison } from '../../analytics/experiments/lift.ts';
 import { RoaringBitmap32 } from '../../shared/bitmap.ts';
 import type { ResultGroup, StageCounts } from './model.ts';
 import type { RunSets } from './read.ts';
@@ -30,18 +30,6 @@ export function breakdown(sets: RunSets, groups: ReadonlyMap<string, RoaringBitm
     .map(([key, members]) => ({ key, ...stageCounts(sets, members) }))
     .filter((g) => g.targeted + g.control > 0)
     .sort((a, b) => b.targeted + b.control - (a.targeted + a.control) || a.key.localeCompare(b.key));
-}
-
-function binaryArm(arm: string, units: number, conversions: number): ArmStats {
-  const p = units > 0 ? conversions / units : null;
-  return {
-    arm,
-    units,
-    n: units,
-    sum: conversions,
-    mean: p,
-    variance: p !== null && units > 1 ? (p * (1 - p) * units) / (units - 1) : null,
-  };
 }
 
 /** The lift of conversion, targeted against control; a reason instead when it cannot be computed. */

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
+import type { Comparison } from '../../analytics/experiments/lift.ts';
 import type { Permission } from '../../auth/principal.ts';
 import { segmentAudience } from '../../campaigns/audience.ts';
 import { campaignResults } from '../../campaigns/results/service.ts';
@@ -248,10 +249,18 @@ export function registerCampaignCommands(program: Command): void {
 
 const pp = (x: number) => `${(x * 100).toFixed(2)} pp`;
 
-/** The lift in one line: the difference of conversion rates, its interval and p-value. */
+/** A lift as text: the difference of conversion rates, its interval and p-value; or why there is none. */
+export function liftText(lift: Comparison | null, reason: string | null): string {
+  const a = lift?.absolute;
+  if (!lift || !a) return reason ?? lift?.absoluteReason ?? 'not available';
+  const p = lift.test.pValue;
+  return `${a.estimate >= 0 ? '+' : ''}${pp(a.estimate)} (95% interval ${pp(a.lower)} to ${pp(a.upper)}${p === null ? '' : `, p = ${p.toPrecision(2)}`})`;
+}
+
+/** The lift in one line, with the size of the control group. */
 function liftLine(r: CampaignResults): string {
-  const a = r.lift?.absolute;
-  if (!r.lift || !a) return `  lift: ${r.liftReason ?? r.lift?.absoluteReason ?? 'not available'}`;
-  const p = r.lift.test.pValue;
-  return `  lift ${a.estimate >= 0 ? '+' : ''}${pp(a.estimate)} (95% interval ${pp(a.lower)} to ${pp(a.upper)}${p === null ? '' : `, p = ${p.toPrecision(2)}`}) over ${r.totals.control} in the control group`;
+  const text = liftText(r.lift, r.liftReason);
+  return r.lift?.absolute
+    ? `  lift ${text} over ${r.totals.control} in the control group`
+    : `  lift: ${text}`;
 }

@@ -15779,6 +15779,1353 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/journeys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Journeys, most recently changed first, with customers inside, entered and converted */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: number;
+                name: string;
+                /** @enum {string} */
+                status: 'draft' | 'live' | 'paused' | 'stopped';
+                /** @description the version new customers enter; null until first published */
+                currentVersion: number | null;
+                latestVersion: number;
+                /** @description the latest version is not published yet */
+                hasDraft: boolean;
+                /**
+                 * @description the latest version's entry
+                 * @enum {string}
+                 */
+                entry: 'event' | 'date' | 'segment' | 'lifecycle' | 'schedule';
+                inside: number;
+                /** @description entries into the graph (the control group left out) */
+                entered: number;
+                converted: number;
+                updatedAt: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create a journey (a draft) with its body as version 1 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            body: components['schemas']['JourneyBody'];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              versionId: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/journeys/check': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Every problem of a journey body, each located and naming its node (the canvas asks as it draws) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description a journey body as drawn, however incomplete: every problem is answered */
+            body: unknown;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description empty: the body is valid */
+              problems: {
+                /** @description JSON pointer into the body */
+                path: string;
+                message: string;
+                code: string;
+                /** @description the node the problem is about */
+                node?: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/journeys/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A journey: its latest body and every version with the customers inside it */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              name: string;
+              /** @enum {string} */
+              status: 'draft' | 'live' | 'paused' | 'stopped';
+              currentVersionId: number | null;
+              latest: {
+                id: number;
+                version: number;
+                body: components['schemas']['JourneyBody'];
+                publishedAt: string | null;
+              };
+              /** @description newest first */
+              versions: {
+                id: number;
+                version: number;
+                author: string;
+                createdAt: string;
+                publishedAt: string | null;
+                /** @description customers inside the journey on this version now */
+                inside: number;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    /** Save an edit as the next version (customers inside are untouched until it is published) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description a new name for the journey; unchanged when left out */
+            name?: string;
+            body: components['schemas']['JourneyBody'];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              versionId: number;
+              version: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/journeys/{id}/migration-preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** What moving the live customers of a version onto the latest one by this mapping would do: moves per node, and the nodes it would orphan */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description the version whose live customers move */
+            fromVersionId: number;
+            /** @description each node of the version left → a node of the published version */
+            mapping: {
+              [key: string]: string;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              toVersionId: number;
+              moves: {
+                from: string;
+                to: string;
+                customers: number;
+              }[];
+              /** @description non-empty: publishing with this mapping is refused */
+              orphans: {
+                node: string;
+                customers: number;
+                /**
+                 * @description unmapped: the mapping leaves the node out; unknown_node: it maps it to no node of the published version; not_a_wait: customers waiting there would land on a node that is not a wait
+                 * @enum {string}
+                 */
+                reason: 'unmapped' | 'unknown_node' | 'not_a_wait';
+              }[];
+              /** @description customers on other versions, who finish on theirs */
+              staying: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/journeys/{id}/publish': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Publish the latest version: new entries take it; with `migrate`, the customers of a version move onto it (refused, naming the nodes, when the mapping orphans anyone) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description move the live customers of a version onto the published one; left out: they finish on theirs */
+            migrate?: {
+              /** @description the version whose live customers move */
+              fromVersionId: number;
+              /** @description each node of the version left → a node of the published version */
+              mapping: {
+                [key: string]: string;
+              };
+            };
+          } | null;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              versionId: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/journeys/{id}/pause': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Pause a live journey: timers wait, nobody enters */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              status: 'draft' | 'live' | 'paused' | 'stopped';
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/journeys/{id}/resume': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Resume a paused journey: what fell due meanwhile goes on */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              status: 'draft' | 'live' | 'paused' | 'stopped';
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/journeys/{id}/stop': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Stop a journey: everyone inside exits (reason stopped); it takes no new version */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              status: 'draft' | 'live' | 'paused' | 'stopped';
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/journeys/{id}/counts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Per node: arrivals, customers resting there, exits taken, conversions; and the totals */
+    get: {
+      parameters: {
+        query?: {
+          /** @description one version (default: every version) */
+          versionId?: number;
+        };
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              versionId: number | null;
+              nodes: {
+                node: string;
+                /** @description arrivals at the node */
+                entered: number;
+                /** @description customers resting on it now */
+                waiting: number;
+                /** @description steps that left it, by exit */
+                exits: {
+                  [key: string]: number;
+                };
+                /** @description entries that reached it and then the goal */
+                converted: number;
+              }[];
+              totals: {
+                entered: number;
+                inside: number;
+                /** @description by reason: exit, goal, stopped, no_path… */
+                exited: {
+                  [key: string]: number;
+                };
+                converted: number;
+                control: number;
+                controlConverted: number;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/journeys/{id}/results': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Conversion (the goal reached) of entries against the control group, per split arm (vs control and the first arm) and per branch arm (descriptive); null figures carry their reason */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              journeyId: number;
+              goal: {
+                event: string;
+                where?: {
+                  [key: string]:
+                    | (number | string | boolean)
+                    | {
+                        eq?: number | string | boolean;
+                        ne?: number | string | boolean;
+                        gt?: number | string;
+                        gte?: number | string;
+                        lt?: number | string;
+                        lte?: number | string;
+                        in?: (number | string | boolean)[];
+                        contains?: string;
+                      };
+                };
+              } | null;
+              goalReason: string | null;
+              /** @description entries into the graph */
+              treated: {
+                entries: number;
+                converted: number;
+                rate: number | null;
+                /** @description Wilson 95% */
+                interval: {
+                  estimate: number;
+                  lower: number;
+                  upper: number;
+                } | null;
+                /** @description why the rate or interval is null */
+                reason: string | null;
+              };
+              /** @description entries held out at entry */
+              control: {
+                entries: number;
+                converted: number;
+                rate: number | null;
+                /** @description Wilson 95% */
+                interval: {
+                  estimate: number;
+                  lower: number;
+                  upper: number;
+                } | null;
+                /** @description why the rate or interval is null */
+                reason: string | null;
+              };
+              /** @description treated − control: Wald 95% interval, z test */
+              lift: {
+                arm: string;
+                control: string;
+                /** @description treatment − control with its confidence interval */
+                absolute: {
+                  estimate: number;
+                  lower: number;
+                  upper: number;
+                } | null;
+                absoluteReason: string | null;
+                /** @description treatment / control − 1 with its confidence interval */
+                relative: {
+                  estimate: number;
+                  lower: number;
+                  upper: number;
+                } | null;
+                relativeReason: string | null;
+                standardError: number | null;
+                standardErrorReason: string | null;
+                test: {
+                  /**
+                   * @description z: Wald z test of two proportions; welch_t: Welch t test
+                   * @enum {string}
+                   */
+                  kind: 'z' | 'welch_t';
+                  statistic: number | null;
+                  /** @description Welch–Satterthwaite degrees of freedom (welch_t only) */
+                  df?: number | null;
+                  /** @description two-sided */
+                  pValue: number | null;
+                  significant: boolean | null;
+                  reason: string | null;
+                };
+                /** @description minimum detectable effect at the analysis power and α */
+                mde: {
+                  absolute: number;
+                  relative: number | null;
+                  relativeReason: string | null;
+                } | null;
+                mdeReason: string | null;
+                /** @description power to detect the observed lift at α */
+                power: number | null;
+                powerReason: string | null;
+              } | null;
+              liftReason: string | null;
+              splits: {
+                node: string;
+                arms: {
+                  arm: string;
+                  entries: number;
+                  converted: number;
+                  rate: number | null;
+                  /** @description Wilson 95% */
+                  interval: {
+                    estimate: number;
+                    lower: number;
+                    upper: number;
+                  } | null;
+                  /** @description why the rate or interval is null */
+                  reason: string | null;
+                  vsControl: {
+                    arm: string;
+                    control: string;
+                    /** @description treatment − control with its confidence interval */
+                    absolute: {
+                      estimate: number;
+                      lower: number;
+                      upper: number;
+                    } | null;
+                    absoluteReason: string | null;
+                    /** @description treatment / control − 1 with its confidence interval */
+                    relative: {
+                      estimate: number;
+                      lower: number;
+                      upper: number;
+                    } | null;
+                    relativeReason: string | null;
+                    standardError: number | null;
+                    standardErrorReason: string | null;
+                    test: {
+                      /**
+                       * @description z: Wald z test of two proportions; welch_t: Welch t test
+                       * @enum {string}
+                       */
+                      kind: 'z' | 'welch_t';
+                      statistic: number | null;
+                      /** @description Welch–Satterthwaite degrees of freedom (welch_t only) */
+                      df?: number | null;
+                      /** @description two-sided */
+                      pValue: number | null;
+                      significant: boolean | null;
+                      reason: string | null;
+                    };
+                    /** @description minimum detectable effect at the analysis power and α */
+                    mde: {
+                      absolute: number;
+                      relative: number | null;
+                      relativeReason: string | null;
+                    } | null;
+                    mdeReason: string | null;
+                    /** @description power to detect the observed lift at α */
+                    power: number | null;
+                    powerReason: string | null;
+                  } | null;
+                  vsControlReason: string | null;
+                  /** @description against the split's first arm */
+                  vsFirst: {
+                    arm: string;
+                    control: string;
+                    /** @description treatment − control with its confidence interval */
+                    absolute: {
+                      estimate: number;
+                      lower: number;
+                      upper: number;
+                    } | null;
+                    absoluteReason: string | null;
+                    /** @description treatment / control − 1 with its confidence interval */
+                    relative: {
+                      estimate: number;
+                      lower: number;
+                      upper: number;
+                    } | null;
+                    relativeReason: string | null;
+                    standardError: number | null;
+                    standardErrorReason: string | null;
+                    test: {
+                      /**
+                       * @description z: Wald z test of two proportions; welch_t: Welch t test
+                       * @enum {string}
+                       */
+                      kind: 'z' | 'welch_t';
+                      statistic: number | null;
+                      /** @description Welch–Satterthwaite degrees of freedom (welch_t only) */
+                      df?: number | null;
+                      /** @description two-sided */
+                      pValue: number | null;
+                      significant: boolean | null;
+                      reason: string | null;
+                    };
+                    /** @description minimum detectable effect at the analysis power and α */
+                    mde: {
+                      absolute: number;
+                      relative: number | null;
+                      relativeReason: string | null;
+                    } | null;
+                    mdeReason: string | null;
+                    /** @description power to detect the observed lift at α */
+                    power: number | null;
+                    powerReason: string | null;
+                  } | null;
+                  vsFirstReason: string | null;
+                }[];
+              }[];
+              /** @description descriptive: who took an arm was chosen by its rule */
+              branches: {
+                node: string;
+                arms: {
+                  arm: string;
+                  entries: number;
+                  converted: number;
+                  rate: number | null;
+                  /** @description Wilson 95% */
+                  interval: {
+                    estimate: number;
+                    lower: number;
+                    upper: number;
+                  } | null;
+                  /** @description why the rate or interval is null */
+                  reason: string | null;
+                }[];
+              }[];
+              definitions: {
+                [key: string]: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/r/{token}': {
     parameters: {
       query?: never;
@@ -17253,6 +18600,239 @@ export interface components {
       origin: 'default' | 'tag' | 'ingest' | 'edit' | 'import';
       updatedBy: string | null;
       updatedAt: string | null;
+    };
+    JourneyBody: {
+      entry:
+        | {
+            /** @enum {string} */
+            kind: 'event';
+            event: string;
+            where?: {
+              [key: string]:
+                | (number | string | boolean)
+                | {
+                    eq?: number | string | boolean;
+                    ne?: number | string | boolean;
+                    gt?: number | string;
+                    gte?: number | string;
+                    lt?: number | string;
+                    lte?: number | string;
+                    in?: (number | string | boolean)[];
+                    contains?: string;
+                  };
+            };
+          }
+        | {
+            /** @enum {string} */
+            kind: 'date';
+            /** @enum {string} */
+            field:
+              | 'deposit_maturity'
+              | 'insurance_renewal'
+              | 'loan_repayment'
+              | 'fund_auto_investment'
+              | 'birthday';
+            /** @description T−N: enter N days before the date */
+            daysBefore: number;
+          }
+        | {
+            /** @enum {string} */
+            kind: 'segment';
+            segmentId: string;
+            /** @enum {string} */
+            on: 'enter' | 'leave';
+          }
+        | {
+            /** @enum {string} */
+            kind: 'lifecycle';
+            /** @enum {string} */
+            to:
+              | 'portrait'
+              | 'reached'
+              | 'interested'
+              | 'demand'
+              | 'transaction'
+              | 'repeat_purchase'
+              | 'super_customer';
+            /** @enum {string} */
+            from?:
+              | 'portrait'
+              | 'reached'
+              | 'interested'
+              | 'demand'
+              | 'transaction'
+              | 'repeat_purchase'
+              | 'super_customer';
+          }
+        | {
+            /** @enum {string} */
+            kind: 'schedule';
+            population: components['schemas']['Population'];
+            schedule:
+              | {
+                  /** @enum {string} */
+                  kind: 'now';
+                }
+              | {
+                  /** @enum {string} */
+                  kind: 'at';
+                  /** Format: date-time */
+                  at: string;
+                }
+              | {
+                  /** @enum {string} */
+                  kind: 'daily';
+                  time: string;
+                }
+              | {
+                  /** @enum {string} */
+                  kind: 'weekly';
+                  /** @description 1 = Monday */
+                  weekday: number;
+                  time: string;
+                }
+              | {
+                  /** @enum {string} */
+                  kind: 'monthly';
+                  day: number;
+                  time: string;
+                };
+          };
+      /** @description the node entering customers go to first */
+      start: string;
+      nodes: (
+        | {
+            id: string;
+            /** @enum {string} */
+            kind: 'wait';
+            duration?: {
+              days?: number;
+              hours?: number;
+              minutes?: number;
+            };
+            /** @description the next time the bank's wall clock shows this */
+            until?: string;
+          }
+        | {
+            id: string;
+            /** @enum {string} */
+            kind: 'branch';
+            /** @description in order: the first arm whose rule holds now; else the exit default */
+            arms: {
+              key: string;
+              rule: components['schemas']['Rule'];
+            }[];
+          }
+        | {
+            id: string;
+            /** @enum {string} */
+            kind: 'split';
+            arms: {
+              key: string;
+              share: number;
+            }[];
+          }
+        | {
+            id: string;
+            /** @enum {string} */
+            kind: 'send';
+            content: {
+              id: number;
+              version: number;
+            };
+            /** @description in fallback order */
+            channels: string[];
+            /** @enum {string} */
+            purpose: 'marketing' | 'service';
+          }
+        | {
+            id: string;
+            /** @enum {string} */
+            kind: 'task';
+            title: string;
+            dueDays: number;
+          }
+        | {
+            id: string;
+            /** @enum {string} */
+            kind: 'tag';
+            /** @enum {string} */
+            action: 'add' | 'remove';
+            /** @description a manual tag */
+            tag: string;
+            value: string;
+          }
+        | {
+            id: string;
+            /** @enum {string} */
+            kind: 'wait_for_event';
+            event: string;
+            where?: {
+              [key: string]:
+                | (number | string | boolean)
+                | {
+                    eq?: number | string | boolean;
+                    ne?: number | string | boolean;
+                    gt?: number | string;
+                    gte?: number | string;
+                    lt?: number | string;
+                    lte?: number | string;
+                    in?: (number | string | boolean)[];
+                    contains?: string;
+                  };
+            };
+            timeout: {
+              days?: number;
+              hours?: number;
+              minutes?: number;
+            };
+          }
+        | {
+            id: string;
+            /** @enum {string} */
+            kind: 'exit';
+          }
+      )[];
+      edges: {
+        from: string;
+        /** @description 'next'; a branch's arm or 'default'; a split's arm; 'event' or 'timeout' */
+        exit: string;
+        to: string;
+      }[];
+      reentry:
+        | {
+            /** @enum {string} */
+            kind: 'once';
+          }
+        | {
+            /** @enum {string} */
+            kind: 'afterDays';
+            days: number;
+          }
+        | {
+            /** @enum {string} */
+            kind: 'always';
+          };
+      /** @description a fixed sample of customers held out of the journey */
+      controlPercent: number;
+      /** @description a conversion event: it ends the journey for the customer wherever they are */
+      goal?: {
+        event: string;
+        where?: {
+          [key: string]:
+            | (number | string | boolean)
+            | {
+                eq?: number | string | boolean;
+                ne?: number | string | boolean;
+                gt?: number | string;
+                gte?: number | string;
+                lt?: number | string;
+                lte?: number | string;
+                in?: (number | string | boolean)[];
+                contains?: string;
+              };
+        };
+      };
     };
     OrgNodeInput: {
       id: string;
