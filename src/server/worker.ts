@@ -21,6 +21,7 @@ import type { Logger } from '../shared/logger.ts';
 import type { ChannelKind } from '../store/operational/campaign-tables.ts';
 import type { Stores } from '../store/stores.ts';
 import { processAllDue } from '../journeys/engine.ts';
+import { feedJourneyEvents } from '../journeys/event-feed.ts';
 import { settleWecomGroupMessages } from '../wecom/group-message-results.ts';
 import { wecomGroupChannel, wecomGroupConfigSchema } from '../wecom/group-messages.ts';
 import type { WecomApi } from '../wecom/port.ts';
@@ -184,7 +185,10 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Worke
           );
           if (wecom.sent + wecom.failed > 0) logger.info(wecom, 'WeCom group-message deliveries settled');
         }
-        // Journeys: customers whose timer fell due move on (sends queue deliveries on the same path as campaigns).
+        // Journeys: events ingested since the last tick enter, convert and wake customers; then customers whose timer
+        // fell due (those just entered included) move on (sends queue deliveries on the same path as campaigns).
+        const fed = await feedJourneyEvents({ db, clock, events: stores.events });
+        if (fed.applied > 0) logger.info(fed, 'journey events applied');
         const moved = await processAllDue(
           { db, clock, ruleMembers: (rule) => deps.segments.ruleMembers(rule) },
           { now: clock.now(), limit: config.worker.batch, maxBatches: 50 },

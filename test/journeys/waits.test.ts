@@ -11,6 +11,7 @@ import type { JourneyBody } from '../../src/journeys/model.ts';
 import { clockOf } from '../../src/shared/clock.ts';
 import type { Database } from '../../src/store/operational/database.ts';
 import {
+  awaitViewJourney,
   drain,
   JOURNEY_CHANNEL,
   liveJourney,
@@ -59,21 +60,7 @@ for (const engine of await engines()) {
 
     it('a wait for an event: the event exit when it comes before the timeout, else the timeout exit', async () => {
       now = START;
-      const { journeyId, versionId } = await liveJourney(db, clock, 'Await a click', {
-        entry: { kind: 'event', event: 'app_open' },
-        start: 'await',
-        nodes: [
-          { id: 'await', kind: 'wait_for_event', event: 'view_product', timeout: { days: 2 } },
-          { id: 'clicked', kind: 'exit' },
-          { id: 'silent', kind: 'exit' },
-        ],
-        edges: [
-          { from: 'await', exit: 'event', to: 'clicked' },
-          { from: 'await', exit: 'timeout', to: 'silent' },
-        ],
-        reentry: { kind: 'once' },
-        controlPercent: 0,
-      });
+      const { journeyId, versionId } = await liveJourney(db, clock, 'Await a click', awaitViewJourney());
       await enterCustomers(deps, versionId, [1, 2, 3, 4], now);
       await drain(deps, now);
       now = new Date(START.getTime() + 5 * H);

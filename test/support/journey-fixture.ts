@@ -109,6 +109,41 @@ export function maturityJourney(contentId: number, overrides: Partial<JourneyBod
   };
 }
 
+/** Enter, rest a day, leave: the smallest journey that holds its customers for a while. */
+export function restJourney(entry: JourneyBody['entry'], overrides: Partial<JourneyBody> = {}): JourneyBody {
+  return {
+    entry,
+    start: 'rest',
+    nodes: [
+      { id: 'rest', kind: 'wait', duration: { days: 1 } },
+      { id: 'done', kind: 'exit' },
+    ],
+    edges: [{ from: 'rest', exit: 'next', to: 'done' }],
+    reentry: { kind: 'always' },
+    controlPercent: 0,
+    ...overrides,
+  };
+}
+
+/** Entered on app_open, waits up to two days for view_product: leaves by 'clicked' or 'silent'. */
+export function awaitViewJourney(): JourneyBody {
+  return {
+    entry: { kind: 'event', event: 'app_open' },
+    start: 'await',
+    nodes: [
+      { id: 'await', kind: 'wait_for_event', event: 'view_product', timeout: { days: 2 } },
+      { id: 'clicked', kind: 'exit' },
+      { id: 'silent', kind: 'exit' },
+    ],
+    edges: [
+      { from: 'await', exit: 'event', to: 'clicked' },
+      { from: 'await', exit: 'timeout', to: 'silent' },
+    ],
+    reentry: { kind: 'once' },
+    controlPercent: 0,
+  };
+}
+
 /** Engine dependencies on a segment service (branch rules on today's index). */
 export function engineDeps(
   db: Kysely<Database>,
