@@ -163,17 +163,28 @@ export async function enterByDates(
   day: string,
   at: Date,
 ): Promise<Map<number, EnterReport>> {
-  const journeys = await deps.db
+  const out = new Map<number, EnterReport>();
+  for (const j of await liveJourneys(deps.db)) {
+    if (j.entry.kind !== 'date') continue;
+    out.set(j.id, await enterCustomers(deps, j.versionId, await customersDueOn(deps.db, j.entry, day), at));
+  }
+  return out;
+}
+
+/** Live journeys with their current version's id and entry, in id order. */
+export async function liveJourneys(
+  db: Kysely<Database>,
+): Promise<{ id: number; versionId: number; entry: JourneyBody['entry'] }[]> {
+  const rows = await db
     .selectFrom('journeys as j')
     .innerJoin('journey_versions as v', 'v.id', 'j.current_version')
     .select(['j.id', 'v.id as version_id', 'v.body'])
     .where('j.status', '=', 'live')
+    .orderBy('j.id')
     .execute();
-  const out = new Map<number, EnterReport>();
-  for (const j of journeys) {
-    const entry = (j.body as unknown as JourneyBody).entry;
-    if (entry.kind !== 'date') continue;
-    out.set(j.id, await enterCustomers(deps, j.version_id, await customersDueOn(deps.db, entry, day), at));
-  }
-  return out;
+  return rows.map((r) => ({
+    id: r.id,
+    versionId: r.version_id,
+    entry: (r.body as unknown as JourneyBody).entry,
+  }));
 }
