@@ -22,6 +22,7 @@ import type { ChannelKind } from '../store/operational/campaign-tables.ts';
 import type { Stores } from '../store/stores.ts';
 import { processAllDue } from '../journeys/engine.ts';
 import { feedJourneyEvents } from '../journeys/event-feed.ts';
+import { enterBySchedules } from '../journeys/scheduled.ts';
 import { settleWecomGroupMessages } from '../wecom/group-message-results.ts';
 import { wecomGroupChannel, wecomGroupConfigSchema } from '../wecom/group-messages.ts';
 import type { WecomApi } from '../wecom/port.ts';
@@ -189,6 +190,10 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Worke
         // fell due (those just entered included) move on (sends queue deliveries on the same path as campaigns).
         const fed = await feedJourneyEvents({ db, clock, events: stores.events });
         if (fed.applied > 0) logger.info(fed, 'journey events applied');
+        // Journeys entered on a schedule take their population at each due slot.
+        for (const [journey, slot] of await enterBySchedules({ db, clock, audience }, clock.now()))
+          if (typeof slot === 'object')
+            logger['error' in slot ? 'warn' : 'info']({ journey, ...slot }, 'journey schedule slot');
         const moved = await processAllDue(
           { db, clock, ruleMembers: (rule) => deps.segments.ruleMembers(rule) },
           { now: clock.now(), limit: config.worker.batch, maxBatches: 50 },
