@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { recordAudit } from '../audit/audit.ts';
+import { controlCampaignIn } from '../campaigns/service.ts';
 import type { Clock } from '../shared/clock.ts';
 import { err, ok, schemaIssues, validationFailed, type Failure, type Result } from '../shared/errors.ts';
 import type { Database } from '../store/operational/database.ts';
@@ -198,7 +199,7 @@ const MOVES: Record<'pause' | 'resume' | 'stop', { from: JourneyStatus[]; to: Jo
 
 /**
  * Pauses (timers wait; nobody enters), resumes (what fell due meanwhile goes on) or stops a journey (everyone inside
- * exits with reason 'stopped').
+ * exits with reason 'stopped'; its sends' queued messages are cancelled).
  */
 export async function setJourneyStatus(
   deps: JourneyServiceDeps,
@@ -223,7 +224,22 @@ export async function setJourneyStatus(
       .set({ status: move.to, updated_at: now })
       .where('id', '=', journeyId)
       .execute();
-    if (move.to === 'stopped') await exitEveryone(tx, journeyId, now, 'stopped');
+    if (move.to === 'stopped') {
+      await exitEveryone(tx, journeyId, now, 'stopped');
+      // Messages of its sends still queued go no further: the campaign engine's own cancel ends them and gives their
+      // cap reservations back (a message a worker is sending right now finishes).
+      const sends = await tx
+        .selectFrom('journey_sends as s')
+        .innerJoin('journey_versions as v', 'v.id', 's.version_id')
+        .innerJoin('campaigns as c', 'c.id', 's.campaign_id')
+        .select('s.campaign_id')
+        .where('v.journey_id', '=', journeyId)
+        .where('c.status', '<>', 'cancelled')
+        .orderBy('s.campaign_id')
+        .execute();
+      for (const { campaign_id } of sends)
+        await controlCampaignIn(tx, deps.clock, actor, campaign_id, 'cancel');
+    }
     await recordAudit(tx, {
       actor,
       action: `journey.${action}`,

@@ -1,4 +1,7 @@
 import { sql, type Kysely } from 'kysely';
+import { outboxChannel } from '../../src/campaigns/channels/outbox.ts';
+import { Composer } from '../../src/campaigns/delivery/composer.ts';
+import type { WorkerDeps } from '../../src/campaigns/delivery/worker.ts';
 import { DEFAULT_CONTACT_POLICY, type ContactPolicy } from '../../src/campaigns/policy/settings.ts';
 import { processAllDue, type EngineDeps } from '../../src/journeys/engine.ts';
 import type { JourneyBody } from '../../src/journeys/model.ts';
@@ -125,6 +128,27 @@ export function restJourney(entry: JourneyBody['entry'], overrides: Partial<Jour
   };
 }
 
+/** Entered on app_open, a marketing post on the journey channel, done. */
+export function postJourney(contentId: number): JourneyBody {
+  return {
+    entry: { kind: 'event', event: 'app_open' },
+    start: 'post',
+    nodes: [
+      {
+        id: 'post',
+        kind: 'send',
+        content: { id: contentId, version: 1 },
+        channels: [JOURNEY_CHANNEL],
+        purpose: 'marketing',
+      },
+      { id: 'done', kind: 'exit' },
+    ],
+    edges: [{ from: 'post', exit: 'next', to: 'done' }],
+    reentry: { kind: 'once' },
+    controlPercent: 0,
+  };
+}
+
 /** Entered on app_open, waits up to two days for view_product: leaves by 'clicked' or 'silent'. */
 export function awaitViewJourney(): JourneyBody {
   return {
@@ -141,6 +165,23 @@ export function awaitViewJourney(): JourneyBody {
     ],
     reentry: { kind: 'once' },
     controlPercent: 0,
+  };
+}
+
+/** The campaign delivery worker on the journey channel (an outbox), as the worker service runs it. */
+export function deliveryWorker(db: Kysely<Database>, clock: Clock): WorkerDeps {
+  return {
+    db,
+    clock,
+    workerId: 'journey-test',
+    senders: new Map([[JOURNEY_CHANNEL, outboxChannel(db, clock, JOURNEY_CHANNEL)]]),
+    composer: new Composer(
+      db,
+      new Map([
+        [JOURNEY_CHANNEL, { key: JOURNEY_CHANNEL, reaches: 'sms' as const, variant: 'sms' as const }],
+      ]),
+      'Demo Bank',
+    ),
   };
 }
 
