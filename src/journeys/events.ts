@@ -3,7 +3,7 @@ import type { PropertyPredicate, Scalar } from '../contracts/rule.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Database } from '../store/operational/database.ts';
 import { enterCustomersAt } from './enter.ts';
-import { durationMs, type EventMatch, type JourneyBody } from './model.ts';
+import { durationMs, splitExperimentId, type EventMatch, type JourneyBody } from './model.ts';
 
 // Events reaching journeys as they are ingested (the event feed, event-feed.ts, brings them): an entry event enters
 // the customer; a goal event converts the customer in every live journey with that goal (and marks the control
@@ -116,7 +116,7 @@ export async function recordGoalEvents(
     if (!version.body.goal) continue;
     const [ids, times] = pairs(version.body.goal, events);
     if (ids.length === 0) continue;
-    const { rows } = await sql<{ state: string }>`
+    const { rows } = await sql<{ state: string; customer_id: number; at: Date }>`
       update journey_memberships m
          set converted_at = t.at,
              state = case when m.state in ('active', 'waiting') then 'converted' else m.state end,
@@ -129,10 +129,34 @@ export async function recordGoalEvents(
                where x.version_id = ${version.id} and x.converted_at is null and x.entered_at <= e.at
                group by x.id) t
        where m.id = t.id
-      returning m.state`.execute(deps.db);
+      returning m.state, m.customer_id, t.at`.execute(deps.db);
     converted += rows.filter((r) => r.state === 'converted').length;
+    await convertArms(deps.db, version, rows);
   }
   return converted;
+}
+
+/** The split experiments' units of customers who converted turn converted = 1 (the lift of the split's arms). */
+async function convertArms(
+  db: Kysely<Database>,
+  version: OpenVersion,
+  converted: readonly { customer_id: number; at: Date }[],
+): Promise<void> {
+  const experiments = version.body.nodes
+    .filter((n) => n.kind === 'split')
+    .map((n) => splitExperimentId(version.journey_id, n.id));
+  if (experiments.length === 0 || converted.length === 0) return;
+  const result = await sql`
+    update experiment_units set metrics = jsonb_set(metrics, '{converted}', '1')
+     where experiment_id = any(${experiments}::text[])
+       and customer_id = any(${converted.map((r) => r.customer_id)}::int[])
+       and (metrics ->> 'converted') is distinct from '1'`.execute(db);
+  // The analysis states its data freshness: the latest conversion it counts.
+  const latest = new Date(Math.max(...converted.map((r) => new Date(r.at).getTime())));
+  if (Number(result.numAffectedRows ?? 0) > 0)
+    await sql`
+      update experiments set data_changed_at = greatest(data_changed_at, ${latest}::timestamptz)
+       where id = any(${experiments}::text[])`.execute(db);
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Clock } from '../shared/clock.ts';
 import { err, ok, schemaIssues, validationFailed, type Failure, type Result } from '../shared/errors.ts';
 import type { Database } from '../store/operational/database.ts';
 import type { JourneyStatus } from '../store/operational/journey-tables.ts';
-import { journeyBodySchema, type JourneyBody } from './model.ts';
+import { journeyBodySchema, splitExperimentId, type JourneyBody } from './model.ts';
 import type { SegmentService } from '../segments/service.ts';
 import { loadValidationContext, validateJourney, type JourneyProblem } from './validate.ts';
 
@@ -171,6 +171,27 @@ export async function publishJourney(
         .insertInto('journey_sends')
         .values({ version_id: latest.id, node_id: node.id, campaign_id: campaign.id })
         .onConflict((oc) => oc.columns(['version_id', 'node_id']).doNothing())
+        .execute();
+    }
+    // Each split is an experiment (control = its first arm, metric: converted), so the experiments analysis shows
+    // its lift; its units are written by the engine as customers take an arm.
+    for (const node of checked.value.nodes) {
+      if (node.kind !== 'split') continue;
+      await tx
+        .insertInto('experiments')
+        .values({
+          id: splitExperimentId(journeyId, node.id),
+          name: `${latest.name} · ${node.id}`.slice(0, 200),
+          description: `The arms of split ${node.id} of journey ${journeyId}; converted = reached the journey's goal`,
+          control_arm: node.arms[0]!.key,
+          metrics: JSON.stringify([{ name: 'converted', kind: 'binary' }]),
+          allocation: JSON.stringify(Object.fromEntries(node.arms.map((a) => [a.key, a.share]))),
+          created_by: actor,
+          created_at: now,
+          updated_by: actor,
+          data_changed_at: now,
+        })
+        .onConflict((oc) => oc.column('id').doNothing())
         .execute();
     }
     await tx.updateTable('journey_versions').set({ published_at: now }).where('id', '=', latest.id).execute();

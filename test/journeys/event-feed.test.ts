@@ -18,7 +18,7 @@ import {
   awaitViewJourney,
   drain,
   liveJourney,
-  OPEN_POLICY,
+  engineDepsWithoutRules,
   restJourney,
   seedJourneyBank,
 } from '../support/journey-fixture.ts';
@@ -109,12 +109,7 @@ for (const engine of await engines())
         );
         await seedJourneyBank(db, clock, 40, '2026-12-20');
         feed = { db, clock, events };
-        engineDeps = {
-          db,
-          clock,
-          policy: OPEN_POLICY,
-          ruleMembers: () => Promise.resolve({ ok: false, error: { message: 'no rules here' } }),
-        };
+        engineDeps = engineDepsWithoutRules(db, clock);
         writer = new EventWriter(events);
       });
       afterAll(async () => {

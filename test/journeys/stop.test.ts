@@ -10,7 +10,7 @@ import {
   deliveryWorker,
   drain,
   liveJourney,
-  OPEN_POLICY,
+  engineDepsWithoutRules,
   postJourney,
   seedJourneyBank,
 } from '../support/journey-fixture.ts';
@@ -35,12 +35,7 @@ for (const engine of await engines())
       dispose = opened.dispose;
       db = opened.store.db;
       ({ contentId } = await seedJourneyBank(db, clock, 20, '2026-12-20'));
-      deps = {
-        db,
-        clock,
-        policy: OPEN_POLICY,
-        ruleMembers: () => Promise.resolve({ ok: false, error: { message: 'no rules here' } }),
-      };
+      deps = engineDepsWithoutRules(db, clock);
     });
     afterAll(() => dispose());
 

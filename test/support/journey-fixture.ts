@@ -194,6 +194,16 @@ export function engineDeps(
   return { db, clock, policy: OPEN_POLICY, ruleMembers: (rule) => segments.ruleMembers(rule) };
 }
 
+/** Engine dependencies for journeys without branches: the open policy, and no rule evaluates. */
+export function engineDepsWithoutRules(db: Kysely<Database>, clock: Clock): EngineDeps {
+  return {
+    db,
+    clock,
+    policy: OPEN_POLICY,
+    ruleMembers: () => Promise.resolve({ ok: false, error: { message: 'no rules in this test' } }),
+  };
+}
+
 /** Processes batches until nothing is due at `now`; the memberships claimed in all. */
 export function drain(deps: EngineDeps, now: Date, limit = 100): Promise<number> {
   return processAllDue(deps, { now, limit });
