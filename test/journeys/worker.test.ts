@@ -23,7 +23,12 @@ describe('journeys in the worker service', () => {
 
   /** The worker service as `flywheel start` runs it, ticking every 100 ms. */
   async function startWorker() {
-    const config = loadConfig({ FLYWHEEL_WORKER_TICK_MS: '100', LOG_LEVEL: 'silent', PORT: '0' });
+    const config = loadConfig({
+      FLYWHEEL_WORKER_TICK_MS: '100',
+      FLYWHEEL_JOURNEY_TICK_MS: '100',
+      LOG_LEVEL: 'silent',
+      PORT: '0',
+    });
     if (!config.ok) throw new Error(JSON.stringify(config.error));
     return startWorkerService({
       config: config.value,
