@@ -290,66 +290,77 @@ export async function controlCampaign(
   id: number,
   action: 'pause' | 'resume' | 'cancel',
 ): Promise<Result<CampaignView>> {
-  return deps.db.transaction().execute(async (tx) => {
-    const current = await lockCampaign(tx, id);
-    if (!current) return err({ code: 'not_found', message: `no campaign ${id}` });
-    const allowed: Record<typeof action, CampaignStatus[]> = {
-      pause: ['approved', 'running'],
-      resume: ['paused'],
-      cancel: ['draft', 'pending', 'approved', 'running', 'paused'],
-    };
-    if (!allowed[action].includes(current.status))
-      return err({ code: 'conflict', message: `campaign ${id} is ${current.status}; it cannot ${action}` });
-    const now = deps.clock.now();
-    const next: CampaignStatus =
-      action === 'pause' ? 'paused' : action === 'resume' ? 'running' : 'cancelled';
-    if (action === 'pause')
-      await tx
-        .updateTable('campaign_runs')
-        .set({ status: 'paused' })
-        .where('campaign_id', '=', id)
-        .where('status', '=', 'sending')
-        .execute();
-    if (action === 'resume')
-      await tx
-        .updateTable('campaign_runs')
-        .set({ status: 'sending' })
-        .where('campaign_id', '=', id)
-        .where('status', '=', 'paused')
-        .execute();
-    if (action === 'cancel') {
-      // A delivery being sent right now finishes; everything still queued is cancelled and gives its cap back.
-      await sql`
-        with cancelled as (
-          update deliveries d set status = 'cancelled', updated_at = ${now}
-           where d.status = 'queued'
-             and d.run_id in (select r.id from campaign_runs r
-                               where r.campaign_id = ${id} and r.status in ('preparing', 'sending', 'paused'))
-          returning ${ENDED_COLUMNS}),
-        released as (${releaseCaps('cancelled')})
-        select count(*) from cancelled`.execute(tx);
-      await tx
-        .updateTable('campaign_runs')
-        .set({ status: 'cancelled', finished_at: now })
-        .where('campaign_id', '=', id)
-        .where('status', 'in', ['preparing', 'sending', 'paused'])
-        .execute();
-    }
-    const row = await tx
-      .updateTable('campaigns')
-      .set({ status: next, updated_at: now })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordAudit(tx, {
-      actor,
-      action: `campaign.${action}`,
-      entityType: 'campaign',
-      entityId: String(id),
-      at: now,
-    });
-    return ok(view(row));
+  return deps.db.transaction().execute((tx) => controlCampaignIn(tx, deps.clock, actor, id, action));
+}
+
+/**
+ * `controlCampaign` inside the caller's transaction (a journey stopped cancels its send nodes' campaigns with it):
+ * a cancel ends every queued delivery and gives its cap reservation back, audited.
+ */
+export async function controlCampaignIn(
+  tx: Transaction<Database>,
+  clock: Clock,
+  actor: string,
+  id: number,
+  action: 'pause' | 'resume' | 'cancel',
+): Promise<Result<CampaignView>> {
+  const current = await lockCampaign(tx, id);
+  if (!current) return err({ code: 'not_found', message: `no campaign ${id}` });
+  const allowed: Record<typeof action, CampaignStatus[]> = {
+    pause: ['approved', 'running'],
+    resume: ['paused'],
+    cancel: ['draft', 'pending', 'approved', 'running', 'paused'],
+  };
+  if (!allowed[action].includes(current.status))
+    return err({ code: 'conflict', message: `campaign ${id} is ${current.status}; it cannot ${action}` });
+  const now = clock.now();
+  const next: CampaignStatus = action === 'pause' ? 'paused' : action === 'resume' ? 'running' : 'cancelled';
+  if (action === 'pause')
+    await tx
+      .updateTable('campaign_runs')
+      .set({ status: 'paused' })
+      .where('campaign_id', '=', id)
+      .where('status', '=', 'sending')
+      .execute();
+  if (action === 'resume')
+    await tx
+      .updateTable('campaign_runs')
+      .set({ status: 'sending' })
+      .where('campaign_id', '=', id)
+      .where('status', '=', 'paused')
+      .execute();
+  if (action === 'cancel') {
+    // A delivery being sent right now finishes; everything still queued is cancelled and gives its cap back.
+    await sql`
+      with cancelled as (
+        update deliveries d set status = 'cancelled', updated_at = ${now}
+         where d.status = 'queued'
+           and d.run_id in (select r.id from campaign_runs r
+                             where r.campaign_id = ${id} and r.status in ('preparing', 'sending', 'paused'))
+        returning ${ENDED_COLUMNS}),
+      released as (${releaseCaps('cancelled')})
+      select count(*) from cancelled`.execute(tx);
+    await tx
+      .updateTable('campaign_runs')
+      .set({ status: 'cancelled', finished_at: now })
+      .where('campaign_id', '=', id)
+      .where('status', 'in', ['preparing', 'sending', 'paused'])
+      .execute();
+  }
+  const row = await tx
+    .updateTable('campaigns')
+    .set({ status: next, updated_at: now })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(tx, {
+    actor,
+    action: `campaign.${action}`,
+    entityType: 'campaign',
+    entityId: String(id),
+    at: now,
   });
+  return ok(view(row));
 }
 
 /** The preview waterfall of a draft (or a saved version) now: what a run started now would send. */

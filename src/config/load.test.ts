@@ -89,6 +89,7 @@ describe('loadConfig', () => {
       loops: 2,
       leaseMs: 60_000,
       tickMs: 5000,
+      journeyTickMs: 500,
     });
     expect(defaults.ok && [defaults.value.smtp, defaults.value.channelSecrets]).toEqual([undefined, {}]);
     const set = loadConfig({

@@ -72,6 +72,7 @@ export function loadConfig(
         loops: e.FLYWHEEL_WORKER_LOOPS,
         leaseMs: e.FLYWHEEL_WORKER_LEASE_SECONDS * 1000,
         tickMs: e.FLYWHEEL_WORKER_TICK_MS,
+        journeyTickMs: e.FLYWHEEL_JOURNEY_TICK_MS,
       }),
       wecom: e.FLYWHEEL_WECOM_CORP_ID
         ? Object.freeze({

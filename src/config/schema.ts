@@ -83,6 +83,11 @@ export const configSchema = z.object({
   FLYWHEEL_WORKER_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   /** How often the worker looks for due campaign runs (and prepares them). */
   FLYWHEEL_WORKER_TICK_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  /**
+   * How often the worker moves journeys (events ingested since, schedule slots, timers due): its own tick, so an
+   * event-triggered entry is not behind a campaign run being prepared.
+   */
+  FLYWHEEL_JOURNEY_TICK_MS: z.coerce.number().int().min(100).max(600_000).default(500),
   /** The bank's SMTP relay for `email` channels; unset: email channels are not available in this worker. */
   FLYWHEEL_SMTP_HOST: z
     .string()
@@ -201,6 +206,7 @@ export interface Config {
     readonly loops: number;
     readonly leaseMs: number;
     readonly tickMs: number;
+    readonly journeyTickMs: number;
   };
   /** The SMTP relay of `email` channels (the password only ever from the environment), or undefined. */
   readonly smtp:

@@ -62,26 +62,54 @@ export async function loadVersion(db: Kysely<Database>, versionId: number): Prom
  * Enters customers into a live journey's version at `at`, as its re-entry rule allows; the control group's entries
  * exit at once. Customers of a journey that is not live, or of a version that is not its current one, enter nothing.
  */
-export async function enterCustomers(
+export function enterCustomers(
   deps: EnterDeps,
   versionId: number,
   customerIds: readonly number[],
   at: Date,
 ): Promise<EnterReport> {
+  return enterCustomersAt(
+    deps,
+    versionId,
+    customerIds.map((customerId) => ({ customerId, at })),
+  );
+}
+
+/** One customer entering at a time of their own (the event that brought them). */
+export interface Entering {
+  readonly customerId: number;
+  readonly at: Date;
+}
+
+/**
+ * Enters customers each at their own time (one statement for all), as `enterCustomers` does; a customer named twice
+ * enters at the first of their times.
+ */
+export async function enterCustomersAt(
+  deps: EnterDeps,
+  versionId: number,
+  entering: readonly Entering[],
+): Promise<EnterReport> {
   const version = await loadVersion(deps.db, versionId);
-  const ids = [...new Set(customerIds)];
+  const first = new Map<number, Date>();
+  for (const e of entering) {
+    const seen = first.get(e.customerId);
+    if (!seen || e.at < seen) first.set(e.customerId, e.at);
+  }
+  const ids = [...first.keys()];
   if (!version || version.status !== 'live' || version.currentVersion !== versionId || ids.length === 0)
     return { entered: 0, control: 0, skipped: ids.length };
   const { body, journeyId } = version;
   const inControl =
     body.controlPercent > 0 ? sampleTest(journeyControlSeed(journeyId), body.controlPercent) : () => false;
   const control = ids.map(inControl);
+  const ats = [...first.values()].map((d) => d.toISOString());
   const rule = body.reentry;
   const allowed =
     rule.kind === 'once'
       ? sql`p.n is null`
       : rule.kind === 'afterDays'
-        ? sql`(p.n is null or p.last <= ${at}::timestamptz - make_interval(days => ${rule.days}::int))`
+        ? sql`(p.n is null or p.last <= c.at - make_interval(days => ${rule.days}::int))`
         : sql`true`;
   // A customer already inside conflicts with the partial unique index of live entries: nothing is written.
   const { rows } = await sql<{ state: string }>`
@@ -90,12 +118,12 @@ export async function enterCustomers(
     select ${journeyId}::int, ${versionId}::int, c.id, coalesce(p.n, 0) + 1,
            ${body.start}::text,
            case when c.control then 'exited' else 'active' end,
-           case when c.control then null else ${at}::timestamptz end,
+           case when c.control then null else c.at end,
            case when c.control then 'control' end,
-           ${at}::timestamptz,
-           case when c.control then ${at}::timestamptz end,
+           c.at,
+           case when c.control then c.at end,
            case when c.control then 'control' end
-      from unnest(${ids}::int[], ${control}::bool[]) as c(id, control)
+      from unnest(${ids}::int[], ${control}::bool[], ${ats}::timestamptz[]) as c(id, control, at)
       left join lateral (select max(m.entry_no) as n, max(m.entered_at) as last
                            from journey_memberships m
                           where m.journey_id = ${journeyId} and m.customer_id = c.id) p on true
@@ -135,17 +163,28 @@ export async function enterByDates(
   day: string,
   at: Date,
 ): Promise<Map<number, EnterReport>> {
-  const journeys = await deps.db
+  const out = new Map<number, EnterReport>();
+  for (const j of await liveJourneys(deps.db)) {
+    if (j.entry.kind !== 'date') continue;
+    out.set(j.id, await enterCustomers(deps, j.versionId, await customersDueOn(deps.db, j.entry, day), at));
+  }
+  return out;
+}
+
+/** Live journeys with their current version's id and entry, in id order. */
+export async function liveJourneys(
+  db: Kysely<Database>,
+): Promise<{ id: number; versionId: number; entry: JourneyBody['entry'] }[]> {
+  const rows = await db
     .selectFrom('journeys as j')
     .innerJoin('journey_versions as v', 'v.id', 'j.current_version')
     .select(['j.id', 'v.id as version_id', 'v.body'])
     .where('j.status', '=', 'live')
+    .orderBy('j.id')
     .execute();
-  const out = new Map<number, EnterReport>();
-  for (const j of journeys) {
-    const entry = (j.body as unknown as JourneyBody).entry;
-    if (entry.kind !== 'date') continue;
-    out.set(j.id, await enterCustomers(deps, j.version_id, await customersDueOn(deps.db, entry, day), at));
-  }
-  return out;
+  return rows.map((r) => ({
+    id: r.id,
+    versionId: r.version_id,
+    entry: (r.body as unknown as JourneyBody).entry,
+  }));
 }

@@ -169,6 +169,9 @@ export function exitsOf(node: JourneyNode): string[] {
   }
 }
 
+/** The experiment a split node's arms are recorded in (experiments / experiment_units): one per journey and node. */
+export const splitExperimentId = (journeyId: number, nodeId: string) => `journey-${journeyId}-${nodeId}`;
+
 /** Milliseconds of a duration. */
 export function durationMs(d: Duration): number {
   return (((d.days ?? 0) * 24 + (d.hours ?? 0)) * 60 + (d.minutes ?? 0)) * 60_000;

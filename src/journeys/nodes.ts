@@ -8,7 +8,7 @@ import type { Clock } from '../shared/clock.ts';
 import { addDays, type Day } from '../shared/day.ts';
 import type { Result } from '../shared/errors.ts';
 import type { Database } from '../store/operational/database.ts';
-import { durationMs, type JourneyNode } from './model.ts';
+import { durationMs, splitExperimentId, type JourneyNode } from './model.ts';
 
 // What each kind of node does to a group of memberships standing on it at once (one batch, one version, one node):
 // the effect is written in the batch's transaction and each membership gets its outcome and the exit it takes.
@@ -79,10 +79,12 @@ export async function runNode(
       // Nested samples of one seed: the first arm whose cumulative share holds the customer.
       let total = 0;
       const tests = node.arms.map((a) => ({ key: a.key, in: sampleTest(seed, (total += a.share)) }));
-      return walkers.map((w) => {
+      const outcomes = walkers.map((w) => {
         const arm = (tests.find((t) => t.in(w.customerId)) ?? tests.at(-1)!).key;
         return { exit: arm, outcome: 'assigned', arm };
       });
+      await recordArms(context, splitExperimentId(walkers[0]!.journeyId, node.id), walkers, outcomes);
+      return outcomes;
     }
     case 'branch': {
       const members = context.branchMembers(versionId, node.id);
@@ -101,6 +103,28 @@ export async function runNode(
     case 'tag':
       return tag(context, node, walkers);
   }
+}
+
+/**
+ * The split's experiment units, one per customer (who keeps their arm on re-entry): converted 0 until the journey's
+ * goal converts them (events.ts).
+ */
+async function recordArms(
+  context: NodeContext,
+  experimentId: string,
+  walkers: readonly Walker[],
+  outcomes: readonly { arm: string }[],
+): Promise<void> {
+  await sql`
+    insert into experiment_units (experiment_id, unit_key, arm, customer_id, metrics)
+    select ${experimentId}, 'customer:' || t.id, t.arm, t.id, '{"converted": 0}'::jsonb
+      from unnest(${walkers.map((w) => w.customerId)}::int[], ${outcomes.map((o) => o.arm)}::text[]) as t(id, arm)
+    on conflict (experiment_id, unit_key) do nothing`.execute(context.tx);
+  await context.tx
+    .updateTable('experiments')
+    .set({ data_changed_at: context.clock.now() })
+    .where('id', '=', experimentId)
+    .execute();
 }
 
 async function send(

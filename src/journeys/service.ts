@@ -1,10 +1,11 @@
 import type { Kysely, Transaction } from 'kysely';
 import { recordAudit } from '../audit/audit.ts';
+import { controlCampaignIn } from '../campaigns/service.ts';
 import type { Clock } from '../shared/clock.ts';
 import { err, ok, schemaIssues, validationFailed, type Failure, type Result } from '../shared/errors.ts';
 import type { Database } from '../store/operational/database.ts';
 import type { JourneyStatus } from '../store/operational/journey-tables.ts';
-import { journeyBodySchema, type JourneyBody } from './model.ts';
+import { journeyBodySchema, splitExperimentId, type JourneyBody } from './model.ts';
 import type { SegmentService } from '../segments/service.ts';
 import { loadValidationContext, validateJourney, type JourneyProblem } from './validate.ts';
 
@@ -197,6 +198,27 @@ export async function publishJourney(
       for (const node of checked.value.nodes)
         if (node.kind === 'send' && !owned.has(node.id))
           await sendCampaign(tx, { actor, now, journeyId, name: latest.name, versionId: latest.id, node });
+      // Each split is an experiment (control = its first arm, metric: converted), so the experiments analysis shows
+      // its lift; its units are written by the engine as customers take an arm.
+      for (const node of checked.value.nodes) {
+        if (node.kind !== 'split') continue;
+        await tx
+          .insertInto('experiments')
+          .values({
+            id: splitExperimentId(journeyId, node.id),
+            name: `${latest.name} · ${node.id}`.slice(0, 200),
+            description: `The arms of split ${node.id} of journey ${journeyId}; converted = reached the journey's goal`,
+            control_arm: node.arms[0]!.key,
+            metrics: JSON.stringify([{ name: 'converted', kind: 'binary' }]),
+            allocation: JSON.stringify(Object.fromEntries(node.arms.map((a) => [a.key, a.share]))),
+            created_by: actor,
+            created_at: now,
+            updated_by: actor,
+            data_changed_at: now,
+          })
+          .onConflict((oc) => oc.column('id').doNothing())
+          .execute();
+      }
       if (within) {
         const done = await within(tx, { id: latest.id, body: checked.value });
         if (!done.ok) throw new Refusal(done.error);
@@ -292,7 +314,7 @@ const MOVES: Record<'pause' | 'resume' | 'stop', { from: JourneyStatus[]; to: Jo
 
 /**
  * Pauses (timers wait; nobody enters), resumes (what fell due meanwhile goes on) or stops a journey (everyone inside
- * exits with reason 'stopped').
+ * exits with reason 'stopped'; its sends' queued messages are cancelled).
  */
 export async function setJourneyStatus(
   deps: JourneyServiceDeps,
@@ -317,7 +339,22 @@ export async function setJourneyStatus(
       .set({ status: move.to, updated_at: now })
       .where('id', '=', journeyId)
       .execute();
-    if (move.to === 'stopped') await exitEveryone(tx, journeyId, now, 'stopped');
+    if (move.to === 'stopped') {
+      await exitEveryone(tx, journeyId, now, 'stopped');
+      // Messages of its sends still queued go no further: the campaign engine's own cancel ends them and gives their
+      // cap reservations back (a message a worker is sending right now finishes).
+      const sends = await tx
+        .selectFrom('journey_sends as s')
+        .innerJoin('journey_versions as v', 'v.id', 's.version_id')
+        .innerJoin('campaigns as c', 'c.id', 's.campaign_id')
+        .select('s.campaign_id')
+        .where('v.journey_id', '=', journeyId)
+        .where('c.status', '<>', 'cancelled')
+        .orderBy('s.campaign_id')
+        .execute();
+      for (const { campaign_id } of sends)
+        await controlCampaignIn(tx, deps.clock, actor, campaign_id, 'cancel');
+    }
     await recordAudit(tx, {
       actor,
       action: `journey.${action}`,

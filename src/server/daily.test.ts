@@ -63,8 +63,8 @@ describe('daily batch', () => {
     expect(report?.tags.computed).toBeGreaterThan(30);
     expect(report?.segments).toEqual({ materialized: 1, failed: [] });
     expect(report?.reminders.every((r) => r.ok)).toBe(true);
-    // No journey is live in this bank: the date entries ran and entered nobody.
-    expect(report?.journeys).toEqual({ entered: 0, control: 0 });
+    // No journey is live in this bank: the date and change entries ran and entered nobody.
+    expect(report?.journeys).toEqual({ entered: 0, control: 0, byDate: 0, byChange: 0, noSnapshot: 0 });
     const created = report?.reminders.reduce((n, r) => n + (r.ok ? r.created : 0), 0) ?? 0;
     expect(created).toBeGreaterThan(0);
 

@@ -10,7 +10,8 @@ import type { Database } from '../store/operational/database.ts';
 import type { TagService } from '../tags/service.ts';
 import type { WecomApi } from '../wecom/port.ts';
 import { syncWecomTags, type TagSyncOutcome } from '../wecom/tag-sync.ts';
-import { enterByDates } from '../journeys/enter.ts';
+import { enterByDates, type EnterReport } from '../journeys/enter.ts';
+import { enterByTriggers } from '../journeys/triggers.ts';
 import { getSystemState as getState, setSystemState as setState } from '../store/operational/system-state.ts';
 
 // The bank's daily batch, in the order each step needs the previous one: the tag snapshot of the day, then every
@@ -29,6 +30,15 @@ export interface DailyDeps {
   readonly wecom?: WecomApi;
 }
 
+/** The daily batch's journey entries. */
+export interface JourneysReport {
+  readonly entered: number;
+  readonly control: number;
+  readonly byDate: number;
+  readonly byChange: number;
+  readonly noSnapshot: number;
+}
+
 /** What one daily run did, step by step. */
 export interface DailyReport {
   readonly asOf: string;
@@ -44,8 +54,12 @@ export interface DailyReport {
   readonly remindersError?: string;
   /** The WeCom tag sync pass (only when WeCom is configured), or why it failed. */
   readonly wecomTags?: TagSyncOutcome | { readonly error: string };
-  /** Customers entered today into live journeys entered by a date (deposit maturity T−7 …), or why it failed. */
-  readonly journeys?: { readonly entered: number; readonly control: number } | { readonly error: string };
+  /**
+   * Customers entered today into live journeys (control group apart): by a date (deposit maturity T−7 …) and by a
+   * segment or lifecycle-stage change; journeys whose change could not be seen for want of today's snapshot; or why
+   * it failed.
+   */
+  readonly journeys?: JourneysReport | { readonly error: string };
   /** Set when a stop (SIGTERM) interrupted the batch: the steps after it did not run; the next start runs it again. */
   readonly interrupted?: boolean;
   readonly seconds: number;
@@ -102,19 +116,10 @@ export async function runDailyJobs(
         (error: unknown) => ({ error: messageOf(error) }),
       )
     : undefined;
-  // Journeys entered by a date take the day's customers (the worker's tick then moves them); a re-run the same day
-  // enters nobody twice while their entry is live (one live entry per customer and journey).
-  const journeys = await enterByDates({ db: deps.db, clock: deps.clock }, asOf, deps.clock.now())
-    .then((byJourney) => {
-      let entered = 0;
-      let control = 0;
-      for (const r of byJourney.values()) {
-        entered += r.entered;
-        control += r.control;
-      }
-      return { entered, control };
-    })
-    .catch((error: unknown) => ({ error: messageOf(error) }));
+  // Journeys entered by a date take the day's customers, then those entered by a segment or lifecycle-stage change
+  // the changes the day's snapshots (computed above) show; the worker's tick then moves them. A re-run the same day
+  // enters nobody twice (one live entry per customer and journey; a journey's change entries claimed per day).
+  const journeys = await enterJourneys(deps, asOf).catch((error: unknown) => ({ error: messageOf(error) }));
   const report: DailyReport = {
     asOf,
     tags,
@@ -151,6 +156,23 @@ export async function runDailyJobs(
       deps.logger.warn({ reason: messageOf(error) }, 'daily batch: completion not recorded'),
   );
   return report;
+}
+
+/** The day's journey entries: by date, then by segment and lifecycle-stage change. */
+async function enterJourneys(deps: DailyDeps, asOf: string): Promise<JourneysReport> {
+  const at = deps.clock.now();
+  const byDate = [...(await enterByDates({ db: deps.db, clock: deps.clock }, asOf, at)).values()];
+  const changes = [...(await enterByTriggers({ db: deps.db, clock: deps.clock }, asOf, at)).values()];
+  const byChange = changes.filter((c): c is EnterReport => typeof c !== 'string');
+  const sum = (reports: readonly EnterReport[], key: 'entered' | 'control') =>
+    reports.reduce((n, r) => n + r[key], 0);
+  return {
+    entered: sum(byDate, 'entered') + sum(byChange, 'entered'),
+    control: sum(byDate, 'control') + sum(byChange, 'control'),
+    byDate: sum(byDate, 'entered'),
+    byChange: sum(byChange, 'entered'),
+    noSnapshot: changes.filter((c) => c === 'no_snapshot_today').length,
+  };
 }
 
 /**

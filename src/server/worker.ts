@@ -22,6 +22,8 @@ import type { Logger } from '../shared/logger.ts';
 import type { ChannelKind } from '../store/operational/campaign-tables.ts';
 import type { Stores } from '../store/stores.ts';
 import { processAllDue } from '../journeys/engine.ts';
+import { feedJourneyEvents } from '../journeys/event-feed.ts';
+import { enterBySchedules } from '../journeys/scheduled.ts';
 import { settleWecomGroupMessages } from '../wecom/group-message-results.ts';
 import { wecomGroupChannel, wecomGroupConfigSchema } from '../wecom/group-messages.ts';
 import type { WecomApi } from '../wecom/port.ts';
@@ -189,12 +191,6 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Worke
           );
           if (wecom.sent + wecom.failed > 0) logger.info(wecom, 'WeCom group-message deliveries settled');
         }
-        // Journeys: customers whose timer fell due move on (sends queue deliveries on the same path as campaigns).
-        const moved = await processAllDue(
-          { db, clock, ruleMembers: (rule) => deps.segments.ruleMembers(rule) },
-          { now: clock.now(), limit: config.worker.batch, maxBatches: 50 },
-        );
-        if (moved > 0) logger.info({ memberships: moved }, 'journey steps taken');
         const completed = await completeFinishedRuns(db, clock.now());
         if (completed.length) logger.info({ runs: completed }, 'campaign runs completed');
       })()
@@ -204,6 +200,7 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Worke
         });
     }, config.worker.tickMs);
   };
+  const journeys = startJourneyTicks(deps, logger, stopLoops.signal);
   // The first pass at once: runs left 'preparing' by a previous process are prepared without waiting a tick.
   tick = startDueRuns({ db, clock, audience, logger })
     .then(() => undefined)
@@ -222,8 +219,55 @@ export async function startWorkerService(deps: WorkerServiceDeps): Promise<Worke
       await Promise.all(loops);
       clearTimeout(cut);
       await tick;
+      await journeys.stopped();
       await channels.close();
       logger.info('worker stopped');
+    },
+  };
+}
+
+/**
+ * The journeys' own tick (FLYWHEEL_JOURNEY_TICK_MS, shorter than the campaign scheduler's, which may spend minutes
+ * preparing a large run): events ingested since the last pass enter, convert and wake customers; schedule slots due
+ * enter their populations; then memberships whose timer is due — those just entered included — move on (sends queue
+ * deliveries on the campaigns' path). A pass ends before the next is scheduled; a stop lets the pass in flight end.
+ */
+function startJourneyTicks(
+  deps: WorkerServiceDeps,
+  logger: Logger,
+  signal: AbortSignal,
+): { stopped(): Promise<void> } {
+  const { config, clock, stores } = deps;
+  const db = stores.operational.db;
+  const audience = segmentAudience(deps.segments);
+  const pass = async () => {
+    const fed = await feedJourneyEvents({ db, clock, events: stores.events });
+    if (fed.applied > 0) logger.info(fed, 'journey events applied');
+    for (const [journey, slot] of await enterBySchedules({ db, clock, audience }, clock.now()))
+      if (typeof slot === 'object')
+        logger['error' in slot ? 'warn' : 'info']({ journey, ...slot }, 'journey schedule slot');
+    const moved = await processAllDue(
+      { db, clock, ruleMembers: (rule) => deps.segments.ruleMembers(rule) },
+      { now: clock.now(), limit: config.worker.batch, maxBatches: 50 },
+    );
+    if (moved > 0) logger.info({ memberships: moved }, 'journey steps taken');
+  };
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const next = () => {
+    timer = setTimeout(() => {
+      running = pass()
+        .catch((error: unknown) => logger.error({ err: error }, 'journey tick failed'))
+        .finally(() => {
+          if (!signal.aborted) next();
+        });
+    }, config.worker.journeyTickMs);
+  };
+  next();
+  return {
+    async stopped() {
+      clearTimeout(timer);
+      await running;
     },
   };
 }

@@ -1,20 +1,19 @@
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONTACT_POLICY } from '../../src/campaigns/policy/settings.ts';
-import { outboxChannel } from '../../src/campaigns/channels/outbox.ts';
-import { Composer } from '../../src/campaigns/delivery/composer.ts';
-import { completeFinishedRuns, deliverBatch, type WorkerDeps } from '../../src/campaigns/delivery/worker.ts';
+import { completeFinishedRuns, deliverBatch } from '../../src/campaigns/delivery/worker.ts';
 import { enterCustomers } from '../../src/journeys/enter.ts';
 import { recordJourneyEvents } from '../../src/journeys/events.ts';
 import type { EngineDeps } from '../../src/journeys/engine.ts';
-import type { JourneyBody } from '../../src/journeys/model.ts';
 import { clockOf } from '../../src/shared/clock.ts';
 import type { Database } from '../../src/store/operational/database.ts';
 import {
+  awaitViewJourney,
+  deliveryWorker,
   drain,
-  JOURNEY_CHANNEL,
   liveJourney,
   OPEN_POLICY,
+  postJourney,
   seedJourneyBank,
 } from '../support/journey-fixture.ts';
 import { engines } from '../support/stores.ts';
@@ -59,21 +58,7 @@ for (const engine of await engines()) {
 
     it('a wait for an event: the event exit when it comes before the timeout, else the timeout exit', async () => {
       now = START;
-      const { journeyId, versionId } = await liveJourney(db, clock, 'Await a click', {
-        entry: { kind: 'event', event: 'app_open' },
-        start: 'await',
-        nodes: [
-          { id: 'await', kind: 'wait_for_event', event: 'view_product', timeout: { days: 2 } },
-          { id: 'clicked', kind: 'exit' },
-          { id: 'silent', kind: 'exit' },
-        ],
-        edges: [
-          { from: 'await', exit: 'event', to: 'clicked' },
-          { from: 'await', exit: 'timeout', to: 'silent' },
-        ],
-        reentry: { kind: 'once' },
-        controlPercent: 0,
-      });
+      const { journeyId, versionId } = await liveJourney(db, clock, 'Await a click', awaitViewJourney());
       await enterCustomers(deps, versionId, [1, 2, 3, 4], now);
       await drain(deps, now);
       now = new Date(START.getTime() + 5 * H);
@@ -126,24 +111,7 @@ for (const engine of await engines()) {
         ...deps,
         policy: { ...DEFAULT_CONTACT_POLICY, caps: {}, globalHoldoutPercent: 0 },
       };
-      const body: JourneyBody = {
-        entry: { kind: 'event', event: 'app_open' },
-        start: 'post',
-        nodes: [
-          {
-            id: 'post',
-            kind: 'send',
-            content: { id: contentId, version: 1 },
-            channels: [JOURNEY_CHANNEL],
-            purpose: 'marketing',
-          },
-          { id: 'done', kind: 'exit' },
-        ],
-        edges: [{ from: 'post', exit: 'next', to: 'done' }],
-        reentry: { kind: 'once' },
-        controlPercent: 0,
-      };
-      const { journeyId, versionId } = await liveJourney(db, clock, 'Late post', body);
+      const { journeyId, versionId } = await liveJourney(db, clock, 'Late post', postJourney(contentId));
       await enterCustomers(quiet, versionId, [11, 12], now);
       await drain(quiet, now);
       const rows = await sql<{ not_before: Date; as_of: string; cap_day: string; open_until: Date }>`
@@ -160,19 +128,7 @@ for (const engine of await engines()) {
       }
       // The campaign worker sends them at 08:00 like any campaign's; the run stays open for the rest of its day.
       now = new Date('2026-12-08T00:00:00Z');
-      const worker: WorkerDeps = {
-        db,
-        clock,
-        workerId: 'journey-test',
-        senders: new Map([[JOURNEY_CHANNEL, outboxChannel(db, clock, JOURNEY_CHANNEL)]]),
-        composer: new Composer(
-          db,
-          new Map([
-            [JOURNEY_CHANNEL, { key: JOURNEY_CHANNEL, reaches: 'sms' as const, variant: 'sms' as const }],
-          ]),
-          'Demo Bank',
-        ),
-      };
+      const worker = deliveryWorker(db, clock);
       const report = await deliverBatch(worker, new AbortController().signal);
       expect([report.claimed, report.sent]).toEqual([2, 2]);
       const outbox = await db.selectFrom('outbox_messages').select(['idempotency_key', 'body']).execute();

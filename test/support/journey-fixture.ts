@@ -1,4 +1,7 @@
 import { sql, type Kysely } from 'kysely';
+import { outboxChannel } from '../../src/campaigns/channels/outbox.ts';
+import { Composer } from '../../src/campaigns/delivery/composer.ts';
+import type { WorkerDeps } from '../../src/campaigns/delivery/worker.ts';
 import { DEFAULT_CONTACT_POLICY, type ContactPolicy } from '../../src/campaigns/policy/settings.ts';
 import { processAllDue, type EngineDeps } from '../../src/journeys/engine.ts';
 import type { JourneyBody } from '../../src/journeys/model.ts';
@@ -122,6 +125,79 @@ export const WAIT_JOURNEY = {
   controlPercent: 10,
 } as const satisfies JourneyBody;
 
+/** Enter, rest a day, leave: the smallest journey that holds its customers for a while. */
+export function restJourney(entry: JourneyBody['entry'], overrides: Partial<JourneyBody> = {}): JourneyBody {
+  return {
+    entry,
+    start: 'rest',
+    nodes: [
+      { id: 'rest', kind: 'wait', duration: { days: 1 } },
+      { id: 'done', kind: 'exit' },
+    ],
+    edges: [{ from: 'rest', exit: 'next', to: 'done' }],
+    reentry: { kind: 'always' },
+    controlPercent: 0,
+    ...overrides,
+  };
+}
+
+/** Entered on app_open, a marketing post on the journey channel, done. */
+export function postJourney(contentId: number): JourneyBody {
+  return {
+    entry: { kind: 'event', event: 'app_open' },
+    start: 'post',
+    nodes: [
+      {
+        id: 'post',
+        kind: 'send',
+        content: { id: contentId, version: 1 },
+        channels: [JOURNEY_CHANNEL],
+        purpose: 'marketing',
+      },
+      { id: 'done', kind: 'exit' },
+    ],
+    edges: [{ from: 'post', exit: 'next', to: 'done' }],
+    reentry: { kind: 'once' },
+    controlPercent: 0,
+  };
+}
+
+/** Entered on app_open, waits up to two days for view_product: leaves by 'clicked' or 'silent'. */
+export function awaitViewJourney(): JourneyBody {
+  return {
+    entry: { kind: 'event', event: 'app_open' },
+    start: 'await',
+    nodes: [
+      { id: 'await', kind: 'wait_for_event', event: 'view_product', timeout: { days: 2 } },
+      { id: 'clicked', kind: 'exit' },
+      { id: 'silent', kind: 'exit' },
+    ],
+    edges: [
+      { from: 'await', exit: 'event', to: 'clicked' },
+      { from: 'await', exit: 'timeout', to: 'silent' },
+    ],
+    reentry: { kind: 'once' },
+    controlPercent: 0,
+  };
+}
+
+/** The campaign delivery worker on the journey channel (an outbox), as the worker service runs it. */
+export function deliveryWorker(db: Kysely<Database>, clock: Clock): WorkerDeps {
+  return {
+    db,
+    clock,
+    workerId: 'journey-test',
+    senders: new Map([[JOURNEY_CHANNEL, outboxChannel(db, clock, JOURNEY_CHANNEL)]]),
+    composer: new Composer(
+      db,
+      new Map([
+        [JOURNEY_CHANNEL, { key: JOURNEY_CHANNEL, reaches: 'sms' as const, variant: 'sms' as const }],
+      ]),
+      'Demo Bank',
+    ),
+  };
+}
+
 /** Engine dependencies on a segment service (branch rules on today's index). */
 export function engineDeps(
   db: Kysely<Database>,
@@ -129,6 +205,16 @@ export function engineDeps(
   segments: Pick<SegmentService, 'ruleMembers'>,
 ): EngineDeps {
   return { db, clock, policy: OPEN_POLICY, ruleMembers: (rule) => segments.ruleMembers(rule) };
+}
+
+/** Engine dependencies for journeys without branches: the open policy, and no rule evaluates. */
+export function engineDepsWithoutRules(db: Kysely<Database>, clock: Clock): EngineDeps {
+  return {
+    db,
+    clock,
+    policy: OPEN_POLICY,
+    ruleMembers: () => Promise.resolve({ ok: false, error: { message: 'no rules in this test' } }),
+  };
 }
 
 /** Processes batches until nothing is due at `now`; the memberships claimed in all. */

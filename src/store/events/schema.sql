@@ -13,10 +13,15 @@ CREATE TABLE IF NOT EXISTS events
     received_at DateTime64(3, 'UTC') DEFAULT now64(3),
     -- Only a minmax on time: rows are sorted by event_id, so a set index on `event` would see every event name in
     -- every granule and skip nothing while costing ~15% of bulk-load CPU. The minmax helps when ids are time-ordered.
-    INDEX idx_time time TYPE minmax GRANULARITY 4
+    INDEX idx_time time TYPE minmax GRANULARITY 4,
+    -- The journey event feed reads what arrived since its cursor: parts written before it are skipped by this minmax.
+    INDEX idx_received received_at TYPE minmax GRANULARITY 4
 )
 ENGINE = ReplacingMergeTree
 ORDER BY event_id;
+
+-- Stores created before the feed's index get it here (new parts carry it; older ones are read whole).
+ALTER TABLE events ADD INDEX IF NOT EXISTS idx_received received_at TYPE minmax GRANULARITY 4;
 
 CREATE VIEW IF NOT EXISTS events_dedup AS SELECT * FROM events FINAL;
 

@@ -6,6 +6,7 @@ import type { DictionaryTables } from './dictionary-tables.ts';
 import type { ExperimentTables } from './experiment-tables.ts';
 import type { FeedbackTables } from './feedback-tables.ts';
 import type { JourneyTables } from './journey-tables.ts';
+import type { JourneyTriggerTables } from './journey-trigger-tables.ts';
 import type { PoolTables } from './pool-tables.ts';
 import type { ReportTables } from './report-tables.ts';
 import type { WecomTables } from './wecom-tables.ts';
@@ -342,6 +343,7 @@ export interface Database
     CampaignTables,
     FeedbackTables,
     JourneyTables,
+    JourneyTriggerTables,
     DictionaryTables,
     ReportTables,
     WecomTables,
