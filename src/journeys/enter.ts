@@ -157,20 +157,6 @@ export async function customersDueOn(
 
 const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 
-/** Enters, into every live journey entered by a date, the customers whose date is due on `day`; entries per journey. */
-export async function enterByDates(
-  deps: EnterDeps,
-  day: string,
-  at: Date,
-): Promise<Map<number, EnterReport>> {
-  const out = new Map<number, EnterReport>();
-  for (const j of await liveJourneys(deps.db)) {
-    if (j.entry.kind !== 'date') continue;
-    out.set(j.id, await enterCustomers(deps, j.versionId, await customersDueOn(deps.db, j.entry, day), at));
-  }
-  return out;
-}
-
 /** Live journeys with their current version's id and entry, in id order. */
 export async function liveJourneys(
   db: Kysely<Database>,

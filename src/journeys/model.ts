@@ -149,25 +149,19 @@ export const journeyBodySchema = z.strictObject({
   goal: eventMatchSchema
     .optional()
     .describe('a conversion event: it ends the journey for the customer wherever they are'),
+  layout: z
+    .record(
+      nodeIdSchema,
+      z.strictObject({ x: z.number().min(-1e6).max(1e6), y: z.number().min(-1e6).max(1e6) }),
+    )
+    .refine((l) => Object.keys(l).length <= 200, 'at most 200 node positions')
+    .optional()
+    .describe('where the canvas draws each node (the engine ignores it)'),
 });
 /** A journey version's body. */
 export type JourneyBody = z.infer<typeof journeyBodySchema>;
 
-/** The exits a node has, each of which needs an edge. */
-export function exitsOf(node: JourneyNode): string[] {
-  switch (node.kind) {
-    case 'branch':
-      return [...node.arms.map((a) => a.key), 'default'];
-    case 'split':
-      return node.arms.map((a) => a.key);
-    case 'wait_for_event':
-      return ['event', 'timeout'];
-    case 'exit':
-      return [];
-    default:
-      return ['next'];
-  }
-}
+export { exitsOf } from './exits.ts';
 
 /** The experiment a split node's arms are recorded in (experiments / experiment_units): one per journey and node. */
 export const splitExperimentId = (journeyId: number, nodeId: string) => `journey-${journeyId}-${nodeId}`;

@@ -3,14 +3,15 @@ import { generateReminders, type KindResult } from '../pool/reminders.ts';
 import { materializeAll, type MaterializeOutcome } from '../segments/materialize.ts';
 import type { SegmentService } from '../segments/service.ts';
 import type { Clock } from '../shared/clock.ts';
-import { addDays } from '../shared/day.ts';
+import { addDays, type Day } from '../shared/day.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { Database } from '../store/operational/database.ts';
 import type { TagService } from '../tags/service.ts';
 import type { WecomApi } from '../wecom/port.ts';
 import { syncWecomTags, type TagSyncOutcome } from '../wecom/tag-sync.ts';
-import { enterByDates, type EnterReport } from '../journeys/enter.ts';
+import { enterDueDates } from '../journeys/dated.ts';
+import type { EnterReport } from '../journeys/enter.ts';
 import { enterByTriggers } from '../journeys/triggers.ts';
 import { getSystemState as getState, setSystemState as setState } from '../store/operational/system-state.ts';
 
@@ -161,7 +162,7 @@ export async function runDailyJobs(
 /** The day's journey entries: by date, then by segment and lifecycle-stage change. */
 async function enterJourneys(deps: DailyDeps, asOf: string): Promise<JourneysReport> {
   const at = deps.clock.now();
-  const byDate = [...(await enterByDates({ db: deps.db, clock: deps.clock }, asOf, at)).values()];
+  const byDate = [...(await enterDueDates({ db: deps.db, clock: deps.clock }, asOf as Day, at)).values()];
   const changes = [...(await enterByTriggers({ db: deps.db, clock: deps.clock }, asOf, at)).values()];
   const byChange = changes.filter((c): c is EnterReport => typeof c !== 'string');
   const sum = (reports: readonly EnterReport[], key: 'entered' | 'control') =>

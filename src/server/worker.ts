@@ -21,6 +21,7 @@ import { storedClockOffset } from '../store/operational/system-state.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ChannelKind } from '../store/operational/campaign-tables.ts';
 import type { Stores } from '../store/stores.ts';
+import { enterDueDates } from '../journeys/dated.ts';
 import { processAllDue } from '../journeys/engine.ts';
 import { feedJourneyEvents } from '../journeys/event-feed.ts';
 import { enterBySchedules } from '../journeys/scheduled.ts';
@@ -243,6 +244,9 @@ function startJourneyTicks(
   const pass = async () => {
     const fed = await feedJourneyEvents({ db, clock, events: stores.events });
     if (fed.applied > 0) logger.info(fed, 'journey events applied');
+    // Date journeys take each business day's due customers once (at once when published, days skipped caught up).
+    for (const [journey, dated] of await enterDueDates({ db, clock }, clock.today(), clock.now()))
+      if (dated.entered + dated.control > 0) logger.info({ journey, ...dated }, 'journey date entries');
     for (const [journey, slot] of await enterBySchedules({ db, clock, audience }, clock.now()))
       if (typeof slot === 'object')
         logger['error' in slot ? 'warn' : 'info']({ journey, ...slot }, 'journey schedule slot');

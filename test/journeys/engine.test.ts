@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enterByDates, enterCustomers } from '../../src/journeys/enter.ts';
+import { enterDueDates } from '../../src/journeys/dated.ts';
+import { enterCustomers } from '../../src/journeys/enter.ts';
 import { recordGoalEvents, recordJourneyEvents } from '../../src/journeys/events.ts';
 import { processDue, type EngineDeps } from '../../src/journeys/engine.ts';
 import { createJourney, setJourneyStatus } from '../../src/journeys/service.ts';
@@ -79,7 +80,7 @@ for (const engine of await engines()) {
            where h.product_id = 'TD-1Y' and h.customer_id % 3 = 0
              and h.maturity_date = ${addDays(day, 5)}::date
           on conflict do nothing`.execute(db);
-        await enterByDates(deps, day, now);
+        await enterDueDates(deps, day, now);
         await drain(deps, now);
       }
       // Every deposit matured within the window; everyone entered once, 7 days before.
@@ -146,6 +147,45 @@ for (const engine of await engines()) {
       expect(new Set(tasks.map((t) => t.source))).toEqual(new Set(['journey']));
       const tagged = await db.selectFrom('manual_tag_values').select('customer_id').execute();
       expect(tagged).toHaveLength(callers.length);
+      await setJourneyStatus({ db, clock }, 'user:ops', journeyId, 'stop');
+    });
+
+    it('date entries: each day once, from the day of publication; days a stopped worker skipped are caught up', async () => {
+      now = START;
+      const { journeyId } = await liveJourney(db, clock, 'Catch-up', maturityJourney(contentId));
+      const first = await enterDueDates(deps, '2026-12-07' as Day, now);
+      expect(first.get(journeyId)).toMatchObject({ entered: 0, control: 0 }); // nothing matures on 12-14
+      // The worker was down until the 12th: the 8th to the 12th are entered now (maturities 12-15 … 12-19).
+      now = new Date(START.getTime() + 5 * 86_400_000);
+      const caught = await enterDueDates(deps, '2026-12-12' as Day, now);
+      const { rows } = await sql<{ n: number }>`
+        select count(distinct customer_id)::int as n from holdings
+         where product_id = 'TD-1Y' and maturity_date between '2026-12-15' and '2026-12-19'`.execute(db);
+      const due = rows[0]!.n;
+      expect(due).toBeGreaterThan(0);
+      expect(caught.get(journeyId)!.entered + caught.get(journeyId)!.control).toBe(due);
+      const runs = await db
+        .selectFrom('journey_entry_runs')
+        .select('run_key')
+        .where('journey_id', '=', journeyId)
+        .orderBy('run_key')
+        .execute();
+      expect(runs.map((r) => r.run_key)).toEqual(
+        ['07', '08', '09', '10', '11', '12'].map((d) => `date:2026-12-${d}`),
+      );
+      // Again, or for an earlier day: every day is claimed, nobody enters twice.
+      expect((await enterDueDates(deps, '2026-12-12' as Day, now)).get(journeyId)).toMatchObject({
+        entered: 0,
+      });
+      expect((await enterDueDates(deps, '2026-12-09' as Day, now)).get(journeyId)).toMatchObject({
+        entered: 0,
+      });
+      const members = await db
+        .selectFrom('journey_memberships')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('journey_id', '=', journeyId)
+        .executeTakeFirstOrThrow();
+      expect(Number(members.n)).toBe(due);
       await setJourneyStatus({ db, clock }, 'user:ops', journeyId, 'stop');
     });
 

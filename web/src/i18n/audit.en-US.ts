@@ -3,6 +3,7 @@ export const auditEnUS = {
   'admin.audit.showDetails': 'Show details',
   'admin.audit.hideDetails': 'Hide details',
 
+  'auditAction.test_clock.advance': 'Moved the test clock forward',
   'auditAction.session.login': 'Signed in',
   'auditAction.session.login_failed': 'Sign-in failed',
   'auditAction.session.login_throttled': 'Sign-in throttled',
@@ -85,6 +86,7 @@ export const auditEnUS = {
   'auditAction.task.update': 'Updated a task',
   'auditAction.task.expire': 'Task expired',
 
+  'auditEntity.test_clock': 'Test clock',
   'auditEntity.api_key': 'API key',
   'auditEntity.assignment_rule': 'Assignment rule',
   'auditEntity.audit_log': 'Audit log',

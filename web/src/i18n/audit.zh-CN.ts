@@ -5,6 +5,7 @@ export const auditZhCN: Record<keyof typeof auditEnUS, string> = {
   'admin.audit.showDetails': '查看详情',
   'admin.audit.hideDetails': '收起详情',
 
+  'auditAction.test_clock.advance': '拨快测试时钟',
   'auditAction.session.login': '登录',
   'auditAction.session.login_failed': '登录失败',
   'auditAction.session.login_throttled': '登录被限流',
@@ -87,6 +88,7 @@ export const auditZhCN: Record<keyof typeof auditEnUS, string> = {
   'auditAction.task.update': '更新任务',
   'auditAction.task.expire': '任务过期',
 
+  'auditEntity.test_clock': '测试时钟',
   'auditEntity.api_key': 'API 密钥',
   'auditEntity.assignment_rule': '分配规则',
   'auditEntity.audit_log': '审计日志',

@@ -28,6 +28,7 @@ const PAGES: Readonly<Record<string, LazyExoticComponent<ComponentType>>> = {
   pool: lazy(() => import('../pages/pool/PoolArea.tsx')),
   analytics: lazy(() => import('../pages/analytics/AnalyticsArea.tsx')),
   campaigns: lazy(() => import('../pages/campaigns/CampaignsArea.tsx')),
+  journeys: lazy(() => import('../pages/journeys/JourneysArea.tsx')),
   wecom: lazy(() => import('../pages/wecom/WecomArea.tsx')),
   admin: lazy(() => import('../pages/admin/AdminArea.tsx')),
 };

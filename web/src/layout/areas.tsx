@@ -7,6 +7,7 @@ import {
   DashboardOutlined,
   FundProjectionScreenOutlined,
   IdcardOutlined,
+  NodeIndexOutlined,
   NotificationOutlined,
   SafetyCertificateOutlined,
   TagsOutlined,
@@ -49,6 +50,7 @@ export const AREA_GROUPS: readonly AreaGroup[] = [
     areas: [
       { key: 'pool', path: '/pool', label: 'nav.pool', icon: <TeamOutlined /> },
       { key: 'campaigns', path: '/campaigns', label: 'nav.campaigns', icon: <NotificationOutlined /> },
+      { key: 'journeys', path: '/journeys', label: 'nav.journeys', icon: <NodeIndexOutlined /> },
       { key: 'wecom', path: '/wecom', label: 'nav.wecom', icon: <WechatOutlined /> },
     ],
   },
