@@ -48,6 +48,8 @@ const PAGES = [
   '/campaigns/content/new',
   '/campaigns/products',
   '/campaigns/policy',
+  '/journeys',
+  '/journeys/new',
   '/analytics/funnels',
   '/analytics/lifecycle',
   '/analytics/retention',

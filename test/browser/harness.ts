@@ -15,7 +15,9 @@ import { loadConfig } from '../../src/config/load.ts';
 import { createApp } from '../../src/server/app.ts';
 import type { Stores } from '../../src/store/stores.ts';
 import { closeStores } from '../../src/server/stores.ts';
-import { systemClock } from '../../src/shared/clock.ts';
+import { adjustableClock, systemClock, type Clock } from '../../src/shared/clock.ts';
+import { segmentServiceOn } from '../../src/server/start.ts';
+import { startWorkerService, type WorkerService } from '../../src/server/worker.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import type { UserRole } from '../../src/store/operational/database.ts';
 import { TagService } from '../../src/tags/service.ts';
@@ -58,6 +60,10 @@ export async function startDashboard(options: {
   prepare?: (stores: Stores, asOf: string) => Promise<void>;
   /** More settings (e.g. FLYWHEEL_WECOM_* to connect WeCom, as `flywheel start` would with them set). */
   env?: Readonly<Record<string, string>>;
+  /** A test clock an admin moves forward from the dashboard (FLYWHEEL_TEST_CLOCK on), as a trial installation has. */
+  testClock?: boolean;
+  /** The worker service in the same process, as `flywheel start` runs it (campaign runs, deliveries, journeys). */
+  worker?: boolean;
 }): Promise<Dashboard> {
   if (!existsSync(DIST_INDEX)) {
     const built = spawnSync('npx', ['vite', 'build', 'web', '--logLevel', 'warn'], { stdio: 'inherit' });
@@ -75,7 +81,8 @@ export async function startDashboard(options: {
   });
   if (!config.ok) throw new Error(JSON.stringify(config.error));
   const stores = await openTestStores(config.value);
-  const clock = systemClock(config.value.timeZone);
+  const testClock = options.testClock ? adjustableClock(config.value.timeZone) : undefined;
+  const clock: Clock = testClock?.clock ?? systemClock(config.value.timeZone);
   const asOf = clock.today();
   await seedSmallBank(stores, { customers: options.customers, asOf, seed: options.seed });
   await seedHoldings(stores, { customers: options.customers, asOf, seed: options.seed + 1 });
@@ -109,8 +116,19 @@ export async function startDashboard(options: {
     logger,
     tags,
     ...(wecom ? { wecom } : {}),
+    ...(testClock ? { testClock } : {}),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
+  const worker: WorkerService | undefined = options.worker
+    ? await startWorkerService({
+        config: config.value,
+        stores,
+        clock,
+        logger,
+        segments: segmentServiceOn(stores, clock, logger),
+        ...(testClock ? { testClock } : {}),
+      })
+    : undefined;
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
   const browser = await chromium.launch({
@@ -155,6 +173,7 @@ export async function startDashboard(options: {
     expectBadRequests,
     async close() {
       await browser.close();
+      await worker?.stop();
       await tags.close();
       await app.close();
       await closeStores(stores);

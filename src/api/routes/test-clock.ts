@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { recordAudit } from '../../audit/audit.ts';
 import { AppError } from '../../shared/errors.ts';
@@ -85,6 +86,9 @@ export function registerTestClockRoutes(api: ZodApi, ctx: RouteContext): void {
         const from = Math.max(testClock.offsetMs(), await storedClockOffset(tx));
         const before = new Date(ctx.clock.now().getTime() - testClock.offsetMs() + from);
         await storeClockOffset(tx, from + by);
+        // Time moved for the bank's work, not for the people testing it: sessions keep the time they had left.
+        await sql`update user_sessions set expires_at = expires_at + ${`${by} milliseconds`}::interval
+                   where expires_at > ${before}`.execute(tx);
         await recordAudit(tx, {
           actor: who.actor,
           action: 'test_clock.advance',

@@ -3,19 +3,31 @@ import {
   Controls,
   MarkerType,
   ReactFlow,
+  useReactFlow,
   type Connection,
   type Edge as FlowEdge,
   type EdgeChange,
   type NodeChange,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { JourneyBody } from './api.ts';
 import { connect, disconnect, moveNode, positions, removeNode } from './graph.ts';
 import { exitLabel, NodeCard, type CardNode, type NodeCardData } from './NodeCard.tsx';
 
 const NODE_TYPES = { journeyNode: NodeCard };
+
+/** Fits the drawing in view whenever a node is added or removed, so a new node is never drawn off the canvas. */
+function FitOnCount({ count }: { count: number }) {
+  const flow = useReactFlow();
+  useEffect(() => {
+    // After React Flow has measured the new node.
+    const timer = setTimeout(() => void flow.fitView({ padding: 0.2 }), 50);
+    return () => clearTimeout(timer);
+  }, [count, flow]);
+  return null;
+}
 
 /** Counts of one node while the journey runs (from GET /v1/journeys/{id}/counts). */
 export type CanvasCounts = ReadonlyMap<string, NonNullable<NodeCardData['counts']>>;
@@ -116,6 +128,7 @@ export function JourneyCanvas(props: {
         onPaneClick={() => props.onSelect?.(null)}
         deleteKeyCode={editable ? ['Delete', 'Backspace'] : null}
       >
+        <FitOnCount count={nodes.length} />
         <Background gap={20} />
         <Controls showInteractive={false} />
       </ReactFlow>

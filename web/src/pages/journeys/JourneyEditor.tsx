@@ -108,7 +108,9 @@ function Editor(props: {
   const add = (kind: NodeKind) => {
     const nodeId = newNodeId(body, kind);
     const at = positions(body);
+    // Below everything drawn, under the selected node: a new node never lands on another.
     const anchor = (selected && at.get(selected)) || { x: 0, y: 0 };
+    const bottom = Math.max(0, ...[...at.values()].map((p) => p.y));
     const first = props.sources.content[0];
     const channel = props.sources.channels[0];
     setBody(
@@ -118,7 +120,7 @@ function Editor(props: {
           ...(first ? { contentId: first.id, contentVersion: first.version } : {}),
           ...(channel ? { channel: channel.key } : {}),
         }),
-        { x: anchor.x + 40, y: anchor.y + 170 },
+        { x: anchor.x, y: bottom + 170 },
       ),
     );
     setSelected(nodeId);

@@ -75,7 +75,11 @@ export function NodeCard({ data, selected }: NodeProps<CardNode>) {
         fontSize: 12,
       }}
     >
-      <Handle type="target" position={Position.Top} style={{ background: '#8c8c8c' }} />
+      <Handle
+        type="target"
+        position={Position.Top}
+        style={{ background: '#8c8c8c', width: 10, height: 10 }}
+      />
       <div
         style={{
           display: 'flex',
@@ -135,8 +139,7 @@ export function NodeCard({ data, selected }: NodeProps<CardNode>) {
                 type="source"
                 id={exit}
                 position={Position.Bottom}
-                data-testid={`journey-handle-${node.id}-${exit}`}
-                style={{ background: KIND_COLORS[node.kind], bottom: -10 }}
+                style={{ background: KIND_COLORS[node.kind], bottom: -10, width: 10, height: 10 }}
               />
             </div>
           ))}

@@ -13,10 +13,10 @@ export interface Position {
   readonly y: number;
 }
 
-const COLUMN = 280;
-const ROW = 150;
+const COLUMN = 260;
+const ROW = 170;
 
-/** Where each node is drawn: its stored position, else a column by distance from the start and a row in it. */
+/** Where each node is drawn: its stored position, else a row by distance from the start (top down) and a column in it. */
 export function positions(body: JourneyBody): Map<string, Position> {
   const depth = new Map<string, number>([[body.start, 0]]);
   const queue = [body.start];
@@ -37,10 +37,10 @@ export function positions(body: JourneyBody): Map<string, Position> {
       out.set(node.id, stored);
       continue;
     }
-    const column = depth.get(node.id) ?? maxDepth + 1; // unreachable nodes stand after the rest
-    const row = rows.get(column) ?? 0;
-    rows.set(column, row + 1);
-    out.set(node.id, { x: column * COLUMN, y: row * ROW });
+    const level = depth.get(node.id) ?? maxDepth + 1; // unreachable nodes stand below the rest
+    const column = rows.get(level) ?? 0;
+    rows.set(level, column + 1);
+    out.set(node.id, { x: column * COLUMN, y: level * ROW });
   }
   return out;
 }
