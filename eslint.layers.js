@@ -24,6 +24,9 @@ const ROOMS = [
   // Journeys: operations that follow each customer through a graph (waits, branches, splits, sends), their sends
   // through the campaign engine's one delivery path.
   'journeys',
+  // Offline activities: invitations through the campaign engine's one path (the journeys' owned-campaign runs), RSVP,
+  // check-in, attendance sheets, leads that become customers, follow-up tasks, conversion against control.
+  'activities',
   // WeCom (企业微信): the client and simulator of WeCom's server API, callbacks, friend sync, tags both ways, the
   // handover's transfers and group messages as a channel — on the pool and the operations engine.
   'wecom',
@@ -64,6 +67,18 @@ const MAY = {
   // with the experiment statistics of analytics.
   campaigns: [...KERNEL, 'dictionary', 'segments', 'tags', 'customers', 'pool', 'analytics'],
   journeys: [...KERNEL, 'dictionary', 'segments', 'tags', 'customers', 'pool', 'analytics', 'campaigns'],
+  activities: [
+    ...KERNEL,
+    'dictionary',
+    'segments',
+    'tags',
+    'customers',
+    'ingest',
+    'pool',
+    'analytics',
+    'campaigns',
+    'journeys',
+  ],
   wecom: [...KERNEL, 'dictionary', 'segments', 'tags', 'customers', 'pool', 'campaigns'],
   reports: [...KERNEL],
   demo: [...KERNEL, ...DOMAINS.filter((d) => d !== 'demo')],

@@ -5,7 +5,7 @@ import type { Population } from '../contracts/population.ts';
 import type { RoaringBitmap32 } from '../shared/bitmap.ts';
 import type { Clock } from '../shared/clock.ts';
 import { err, ok, schemaIssues, validationFailed, type Failure, type Result } from '../shared/errors.ts';
-import type { CampaignStatus } from '../store/operational/campaign-tables.ts';
+import type { CampaignOwner, CampaignStatus } from '../store/operational/campaign-tables.ts';
 import type { Database } from '../store/operational/database.ts';
 import { parseTemplate, perCustomerVariables } from './content/template.ts';
 import { campaignDraftSchema, type CampaignDraft } from './model.ts';
@@ -54,6 +54,54 @@ export interface CampaignView {
 const invalid = (path: (string | number)[], message: string): Failure =>
   validationFailed(message, [{ path, message }]);
 
+/**
+ * A campaign another engine runs (a journey's send node, an activity's invitation): approved as it is created, never
+ * scheduled, not in the campaigns list; `body` is the version the delivery path reads (purpose, content, channels…).
+ * Written in the caller's transaction; its id.
+ */
+export async function createOwnedCampaign(
+  tx: Transaction<Database>,
+  input: {
+    owner: CampaignOwner;
+    name: string;
+    purpose: CampaignDraft['purpose'];
+    body: Record<string, unknown>;
+    actor: string;
+    decidedBy: string;
+    now: Date;
+  },
+): Promise<number> {
+  const { now } = input;
+  const campaign = await tx
+    .insertInto('campaigns')
+    .values({
+      name: input.name.slice(0, 200),
+      purpose: input.purpose,
+      status: 'running',
+      approved_version: 1,
+      owned_by: input.owner,
+      created_by: input.actor,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await tx
+    .insertInto('campaign_versions')
+    .values({
+      campaign_id: campaign.id,
+      version: 1,
+      body: JSON.stringify(input.body),
+      status: 'approved',
+      author: input.actor,
+      created_at: now,
+      decided_by: input.decidedBy,
+      decided_at: now,
+    })
+    .execute();
+  return campaign.id;
+}
+
 /** The channels of the bank by key (enabled ones). */
 export async function channelSpecs(
   db: Kysely<Database>,
@@ -73,7 +121,7 @@ export async function channelSpecs(
  * today (the rule checked against the catalogue, as a run will resolve it), so that a campaign whose audience could
  * never be resolved is refused when saved rather than failed at its first run.
  */
-async function checkCampaign(
+export async function checkCampaign(
   deps: CampaignDeps,
   input: unknown,
   resolve = false,

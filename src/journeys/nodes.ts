@@ -175,10 +175,11 @@ async function send(
 }
 
 /**
- * The run of a send node's campaign for the business day its messages go on: created on first use, taking more
- * deliveries until the day is over (open_until), reopened should the worker have completed it meanwhile.
+ * The run of an owned campaign (a journey's send node, an activity's invitation) for the business day its messages go
+ * on: created on first use, taking more deliveries until the day is over (open_until), reopened should the worker have
+ * completed it meanwhile.
  */
-async function openRun(
+export async function openRun(
   tx: Transaction<Database>,
   clock: Clock,
   campaignId: number,

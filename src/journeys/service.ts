@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { recordAudit } from '../audit/audit.ts';
-import { controlCampaignIn } from '../campaigns/service.ts';
+import { controlCampaignIn, createOwnedCampaign } from '../campaigns/service.ts';
 import type { Clock } from '../shared/clock.ts';
 import { err, ok, schemaIssues, validationFailed, type Failure, type Result } from '../shared/errors.ts';
 import type { Database } from '../store/operational/database.ts';
@@ -264,45 +264,27 @@ async function sendCampaign(
 ): Promise<void> {
   const { actor, now, node } = input;
   const name = `${input.name} · ${node.id}`;
-  const campaign = await tx
-    .insertInto('campaigns')
-    .values({
-      name: name.slice(0, 200),
+  const campaignId = await createOwnedCampaign(tx, {
+    owner: 'journey',
+    name,
+    purpose: node.purpose,
+    // The campaign body the delivery path reads (purpose, content, channels); the journey is its population.
+    body: {
+      name,
       purpose: node.purpose,
-      status: 'running',
-      approved_version: 1,
-      owned_by: 'journey',
-      created_by: actor,
-      created_at: now,
-      updated_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await tx
-    .insertInto('campaign_versions')
-    .values({
-      campaign_id: campaign.id,
-      version: 1,
-      // The campaign body the delivery path reads (purpose, content, channels); the journey is its population.
-      body: JSON.stringify({
-        name,
-        purpose: node.purpose,
-        population: { rule: { all: [] } },
-        content: node.content,
-        channels: node.channels,
-        schedule: { kind: 'now' },
-        controlPercent: 0,
-      }),
-      status: 'approved',
-      author: actor,
-      created_at: now,
-      decided_by: `journey:${input.journeyId}`,
-      decided_at: now,
-    })
-    .execute();
+      population: { rule: { all: [] } },
+      content: node.content,
+      channels: node.channels,
+      schedule: { kind: 'now' },
+      controlPercent: 0,
+    },
+    actor,
+    decidedBy: `journey:${input.journeyId}`,
+    now,
+  });
   await tx
     .insertInto('journey_sends')
-    .values({ version_id: input.versionId, node_id: node.id, campaign_id: campaign.id })
+    .values({ version_id: input.versionId, node_id: node.id, campaign_id: campaignId })
     .execute();
 }
 

@@ -56,7 +56,7 @@ export const task = z.object({
   notes: z.string().nullable(),
   dueOn: z.string().nullable(),
   status: z.enum(['open', 'done', 'cancelled']),
-  source: z.enum(['manual', 'interaction', 'reminder', 'campaign', 'journey']),
+  source: z.enum(['manual', 'interaction', 'reminder', 'campaign', 'journey', 'activity']),
   createdBy: z.string(),
   createdAt: z.string().nullable(),
   updatedAt: z.string().nullable(),
@@ -69,7 +69,7 @@ export const taskQuery = z.object({
   customerNo: text().optional(),
   dueFrom: daySchema.optional().describe('due on or after this day'),
   dueBy: daySchema.optional().describe('due on or before this day'),
-  source: z.enum(['manual', 'interaction', 'reminder', 'campaign', 'journey']).optional(),
+  source: z.enum(['manual', 'interaction', 'reminder', 'campaign', 'journey', 'activity']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset,
 });
@@ -167,7 +167,7 @@ export const myDayQuery = staffQuery.extend({
     .describe(
       'due on or before this day (both lists; default: today for tasks, today + 7 days for reminders)',
     ),
-  taskSource: z.enum(['manual', 'interaction', 'reminder', 'campaign', 'journey']).optional(),
+  taskSource: z.enum(['manual', 'interaction', 'reminder', 'campaign', 'journey', 'activity']).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(200).describe('page size of each list'),
   tasksOffset: offset,
   remindersOffset: offset,

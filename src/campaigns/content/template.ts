@@ -13,6 +13,8 @@ export const TEMPLATE_FIELDS = {
   bank: ['name'],
   // A service notice about a holding (a campaign with a reminder): what falls due, when, how much.
   reminder: ['kind', 'due_date', 'products', 'amount', 'account_last4'],
+  // An activity's invitation (src/activities): what, where, when, and the invitee's own RSVP link.
+  activity: ['name', 'venue', 'starts_at', 'rsvp_url'],
 } as const;
 
 /** One problem in one template text: what kind, where (path into the content, 1-based line and column) and why. */
@@ -113,6 +115,7 @@ export interface MessageScope {
   readonly tag: Readonly<Record<string, string>>;
   readonly link?: { readonly url: string };
   readonly reminder?: Partial<Record<(typeof TEMPLATE_FIELDS)['reminder'][number], string>>;
+  readonly activity?: Partial<Record<(typeof TEMPLATE_FIELDS)['activity'][number], string>>;
   readonly bank: { readonly name: string };
 }
 

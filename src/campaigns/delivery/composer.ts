@@ -12,6 +12,7 @@ import { loadRecipients, tagLabels, type Recipient, type TagLabels } from '../co
 import { parseTemplate, renderTemplate, templateTagKeys, type MessageScope } from '../content/template.ts';
 import type { ContactChannel, Purpose } from '../policy/settings.ts';
 import { trackLinks, type LinkTracking } from '../feedback/links.ts';
+import { inviteeToken, inviteeUrl } from '../feedback/invitee-links.ts';
 import type { ClaimedDelivery } from './queue.ts';
 
 // Turns claimed deliveries into messages: the run's campaign version names the approved content version and the
@@ -48,6 +49,7 @@ interface RunContext {
   readonly bankName: string;
   /** A holding reminder's kind and the day its holdings fall due (the run's day + daysBefore). */
   readonly reminder?: { readonly kind: HoldingReminderKind; readonly dueOn: string };
+  readonly activity?: RunBody['activity'];
 }
 
 /** What a run's campaign version must say for delivery. */
@@ -55,6 +57,13 @@ export interface RunBody {
   readonly purpose: Purpose;
   readonly content: { readonly id: number; readonly version: number };
   readonly reminder?: { readonly kind: HoldingReminderKind; readonly daysBefore: number };
+  /** An activity's invitation: what the `activity` variables say (the RSVP link is each invitee's own). */
+  readonly activity?: {
+    readonly id: number;
+    readonly name: string;
+    readonly venue: string;
+    readonly startsAt: string;
+  };
 }
 
 /** Composes messages for claimed deliveries; contexts are cached per run. */
@@ -154,6 +163,7 @@ export class Composer {
       tagLabels: await tagLabels(this.#db, [...tagKeys]),
       ...(product ? { product: productTemplateScope(product) } : {}),
       bankName: this.#bankName,
+      ...(body.activity ? { activity: body.activity } : {}),
       ...(body.reminder && run.prepared_at
         ? {
             reminder: {
@@ -204,6 +214,19 @@ export class Composer {
     return new Set(rows.map((r) => `${r.customer_id}:${r.channel}`));
   }
 
+  /** An invitation's activity variables for one invitee; without a link secret there is no RSVP link to give. */
+  #activityScope(activity: NonNullable<RunBody['activity']>, customerId: number): MessageScope['activity'] {
+    const when = new Date(activity.startsAt);
+    return {
+      name: activity.name,
+      venue: activity.venue,
+      starts_at: `${this.#calendar.dayOf(when)} ${this.#calendar.timeOfDay(when)}`,
+      rsvp_url: this.#links
+        ? inviteeUrl(this.#links.publicUrl, inviteeToken(this.#links.secret, 'rsvp', activity.id, customerId))
+        : '',
+    };
+  }
+
   #one(
     d: ClaimedDelivery,
     context: RunContext,
@@ -223,6 +246,7 @@ export class Composer {
       ...recipient.scope,
       ...(context.product ? { product: context.product } : {}),
       ...(reminder ? { reminder } : {}),
+      ...(context.activity ? { activity: this.#activityScope(context.activity, d.customerId) } : {}),
       bank: { name: context.bankName },
     };
     const fields: Record<string, string> = {};

@@ -25,7 +25,8 @@ export interface LinkTracking {
   readonly publicUrl: string;
 }
 
-const mac = (secret: string, payload: string) =>
+/** The truncated HMAC-SHA256 of a payload: what every signed token of a message carries. */
+export const mac = (secret: string, payload: string) =>
   createHmac('sha256', secret).update(payload).digest().subarray(0, MAC_BYTES);
 
 /** The token of a link to `url` in the message of delivery `deliveryKey`. */
@@ -56,6 +57,7 @@ export function trackLinks(
   fields: Readonly<Record<string, string>>,
 ): Record<string, string> {
   const base = `${tracking.publicUrl.replace(/\/+$/, '')}/r/`;
+  const invitees = `${tracking.publicUrl.replace(/\/+$/, '')}/a/`;
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(fields))
     out[name] = value.replace(URL_IN_TEXT, (found) => {
@@ -63,8 +65,10 @@ export function trackLinks(
       const written = found.slice(0, found.length - tail.length);
       // In HTML an attribute's & is written &amp;: the link goes to the URL the browser would have opened.
       const url = name === 'html' ? written.replaceAll('&amp;', '&') : written;
-      // Already tracked, too long to carry, or not a URL after all: left as written.
-      if (url.startsWith(base) || url.length > MAX_URL || !URL.canParse(url)) return found;
+      // Already tracked, an invitee's own RSVP link (src/activities), too long to carry, or not a URL after all: left
+      // as written.
+      if (url.startsWith(base) || url.startsWith(invitees) || url.length > MAX_URL || !URL.canParse(url))
+        return found;
       return base + linkToken(tracking.secret, deliveryKey, url) + tail;
     });
   return out;

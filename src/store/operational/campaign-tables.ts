@@ -9,6 +9,9 @@ type Json<T extends object> = JSONColumnType<T, string, string>;
 
 export type ChannelKind = 'webhook' | 'email' | 'sms' | 'push' | 'manager_task' | 'outbox' | 'wecom_group';
 
+/** What owns a campaign run by another engine (never scheduled, not in the campaigns list). */
+export type CampaignOwner = 'journey' | 'activity';
+
 export interface ChannelTable {
   key: string;
   kind: ChannelKind;
@@ -31,7 +34,7 @@ export interface CampaignTable {
   latest_version: Generated<number>;
   approved_version: number | null;
   /** The engine that creates this campaign's runs ('journey': a journey's send node); null: the scheduler. */
-  owned_by: ColumnType<'journey' | null, 'journey' | null | undefined, 'journey' | null>;
+  owned_by: ColumnType<CampaignOwner | null, CampaignOwner | null | undefined, CampaignOwner | null>;
   created_by: string;
   created_at: Timestamp;
   updated_at: Timestamp;

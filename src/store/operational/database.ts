@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { ActivityTables } from './activity-tables.ts';
 import type { ProductRole } from '../../contracts/product.ts';
 import type { CampaignTables } from './campaign-tables.ts';
 import type { ContentTables } from './content-tables.ts';
@@ -80,6 +81,8 @@ export interface CustomerTable {
   idfa_md5: string | null;
   caid_md5: string | null;
   attributes: JSONColumnType<Record<string, unknown>, string | undefined, string>;
+  /** Where Flywheel created the customer ('activity:<id>': a lead captured on site); null for imported ones. */
+  source: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -337,6 +340,7 @@ export interface CustomerListTable {
 
 export interface Database
   extends
+    ActivityTables,
     PoolTables,
     ExperimentTables,
     ContentTables,

@@ -122,7 +122,7 @@ export interface CustomerContactTable {
 }
 
 /** Where a task came from: a person, an interaction's follow-up, a service reminder, a campaign's manager task. */
-export type TaskSource = 'manual' | 'interaction' | 'reminder' | 'campaign' | 'journey';
+export type TaskSource = 'manual' | 'interaction' | 'reminder' | 'campaign' | 'journey' | 'activity';
 
 export interface TaskTable {
   id: Generated<number>;

@@ -46,7 +46,14 @@ export const REMINDER_KINDS = every<ReminderKind>()([
 ]);
 export type ReminderQuery = Query<'get', '/v1/reminders'>;
 export type TaskSource = Task['source'];
-export const TASK_SOURCES = every<TaskSource>()(['manual', 'interaction', 'reminder', 'campaign', 'journey']);
+export const TASK_SOURCES = every<TaskSource>()([
+  'manual',
+  'interaction',
+  'reminder',
+  'campaign',
+  'journey',
+  'activity',
+]);
 export type PoolKpis = Answer<'get', '/v1/workbench/kpis'>;
 export type Coverage = Answer<'get', '/v1/pool/coverage'>;
 

@@ -7154,7 +7154,7 @@ export interface paths {
           dueFrom?: string;
           /** @description due on or before this day (both lists; default: today for tasks, today + 7 days for reminders) */
           dueTo?: string;
-          taskSource?: 'manual' | 'interaction' | 'reminder' | 'campaign' | 'journey';
+          taskSource?: 'manual' | 'interaction' | 'reminder' | 'campaign' | 'journey' | 'activity';
           /** @description page size of each list */
           limit?: number;
           tasksOffset?: number;
@@ -7187,7 +7187,7 @@ export interface paths {
                 /** @enum {string} */
                 status: 'open' | 'done' | 'cancelled';
                 /** @enum {string} */
-                source: 'manual' | 'interaction' | 'reminder' | 'campaign' | 'journey';
+                source: 'manual' | 'interaction' | 'reminder' | 'campaign' | 'journey' | 'activity';
                 createdBy: string;
                 createdAt: string | null;
                 updatedAt: string | null;
@@ -7549,7 +7549,7 @@ export interface paths {
           dueFrom?: string;
           /** @description due on or before this day */
           dueBy?: string;
-          source?: 'manual' | 'interaction' | 'reminder' | 'campaign' | 'journey';
+          source?: 'manual' | 'interaction' | 'reminder' | 'campaign' | 'journey' | 'activity';
           limit?: number;
           offset?: number;
         };
@@ -7579,7 +7579,7 @@ export interface paths {
                 /** @enum {string} */
                 status: 'open' | 'done' | 'cancelled';
                 /** @enum {string} */
-                source: 'manual' | 'interaction' | 'reminder' | 'campaign' | 'journey';
+                source: 'manual' | 'interaction' | 'reminder' | 'campaign' | 'journey' | 'activity';
                 createdBy: string;
                 createdAt: string | null;
                 updatedAt: string | null;
@@ -7677,7 +7677,7 @@ export interface paths {
               /** @enum {string} */
               status: 'open' | 'done' | 'cancelled';
               /** @enum {string} */
-              source: 'manual' | 'interaction' | 'reminder' | 'campaign' | 'journey';
+              source: 'manual' | 'interaction' | 'reminder' | 'campaign' | 'journey' | 'activity';
               createdBy: string;
               createdAt: string | null;
               updatedAt: string | null;
@@ -7774,7 +7774,7 @@ export interface paths {
               /** @enum {string} */
               status: 'open' | 'done' | 'cancelled';
               /** @enum {string} */
-              source: 'manual' | 'interaction' | 'reminder' | 'campaign' | 'journey';
+              source: 'manual' | 'interaction' | 'reminder' | 'campaign' | 'journey' | 'activity';
               createdBy: string;
               createdAt: string | null;
               updatedAt: string | null;
@@ -7861,7 +7861,7 @@ export interface paths {
               /** @enum {string} */
               status: 'open' | 'done' | 'cancelled';
               /** @enum {string} */
-              source: 'manual' | 'interaction' | 'reminder' | 'campaign' | 'journey';
+              source: 'manual' | 'interaction' | 'reminder' | 'campaign' | 'journey' | 'activity';
               createdBy: string;
               createdAt: string | null;
               updatedAt: string | null;
@@ -7962,7 +7962,7 @@ export interface paths {
               /** @enum {string} */
               status: 'open' | 'done' | 'cancelled';
               /** @enum {string} */
-              source: 'manual' | 'interaction' | 'reminder' | 'campaign' | 'journey';
+              source: 'manual' | 'interaction' | 'reminder' | 'campaign' | 'journey' | 'activity';
               createdBy: string;
               createdAt: string | null;
               updatedAt: string | null;

@@ -2,6 +2,7 @@
 export const poolCareEnUS = {
   'pool.taskSource.campaign': 'Campaign',
   'pool.taskSource.journey': 'Journey',
+  'pool.taskSource.activity': 'Activity follow-up',
   'care.kpi.customers.own': 'Customers in your pool',
   'care.kpi.customers.subtree': 'Customers of your branch',
   'care.kpi.customers.all': 'Customers of the whole bank',

@@ -4,6 +4,7 @@ import type { poolCareEnUS } from './pool-care.en-US.ts';
 export const poolCareZhCN: Record<keyof typeof poolCareEnUS, string> = {
   'pool.taskSource.campaign': '营销活动',
   'pool.taskSource.journey': '客户旅程',
+  'pool.taskSource.activity': '活动跟进',
   'care.kpi.customers.own': '我的客户池客户数',
   'care.kpi.customers.subtree': '本机构客户数',
   'care.kpi.customers.all': '全行客户数',
