@@ -24,6 +24,9 @@ const ROOMS = [
   // Journeys: operations that follow each customer through a graph (waits, branches, splits, sends), their sends
   // through the campaign engine's one delivery path.
   'journeys',
+  // OGSM plans and reviews, and the scenes analysis: goals bound to what campaigns and journeys measured (and
+  // offline activities, through an adapter wired after they merge).
+  'ogsm',
   // WeCom (企业微信): the client and simulator of WeCom's server API, callbacks, friend sync, tags both ways, the
   // handover's transfers and group messages as a channel — on the pool and the operations engine.
   'wecom',
@@ -64,6 +67,17 @@ const MAY = {
   // with the experiment statistics of analytics.
   campaigns: [...KERNEL, 'dictionary', 'segments', 'tags', 'customers', 'pool', 'analytics'],
   journeys: [...KERNEL, 'dictionary', 'segments', 'tags', 'customers', 'pool', 'analytics', 'campaigns'],
+  ogsm: [
+    ...KERNEL,
+    'dictionary',
+    'segments',
+    'tags',
+    'customers',
+    'pool',
+    'analytics',
+    'campaigns',
+    'journeys',
+  ],
   wecom: [...KERNEL, 'dictionary', 'segments', 'tags', 'customers', 'pool', 'campaigns'],
   reports: [...KERNEL],
   demo: [...KERNEL, ...DOMAINS.filter((d) => d !== 'demo')],
