@@ -6,7 +6,10 @@ import { enterCustomers } from '../../src/journeys/enter.ts';
 import { recordGoalEvents } from '../../src/journeys/events.ts';
 import { journeyResults } from '../../src/journeys/results.ts';
 import { attainmentList, planView } from '../../src/ogsm/review.ts';
+import { scenesAnalysis } from '../../src/ogsm/scenes.ts';
 import { reviewPlan, savePlan } from '../../src/ogsm/service.ts';
+import { RoaringBitmap32 } from '../../src/shared/bitmap.ts';
+import { saveTagSnapshot } from '../../src/tags/snapshot-store.ts';
 import { liveJourney, WAIT_JOURNEY } from '../support/journey-fixture.ts';
 import { openCampaignWorld, type CampaignWorld } from '../support/campaign-world.ts';
 
@@ -320,5 +323,68 @@ describe('OGSM on a journey', () => {
     ]);
     expect(list[0]!.goals.map((g) => g.attainment)).toEqual([conv!.attainment, 0]);
     expect((await attainmentList(deps(), 'campaign')).map((r) => r.subject.kind)).toEqual(['campaign']);
+  });
+});
+
+describe('scenes analysis', () => {
+  it('groups contacts by scene and product role, with the lifecycle moves of the treated against control', async () => {
+    const universe = new RoaringBitmap32(Array.from({ length: N }, (_, i) => i + 1));
+    const stages = (asOf: string, interested: number[]) =>
+      saveTagSnapshot(world.store.db, {
+        asOf,
+        universe,
+        tags: new Map([
+          [
+            'lifecycle_stage',
+            {
+              version: 1,
+              values: new Map([
+                ['interested', new RoaringBitmap32(interested)],
+                ['reached', RoaringBitmap32.andNot(universe, new RoaringBitmap32(interested))],
+              ]),
+            },
+          ],
+        ]),
+      });
+    // Everyone reached the day before the run; two weeks on, a quarter of the targeted and a tenth of the control
+    // group are interested.
+    const movedT = targeted.filter((_, i) => i % 4 === 0);
+    const movedC = control.filter((_, i) => i % 10 === 0);
+    await stages('2026-12-06', []);
+    await stages(
+      '2026-12-20',
+      [...movedT, ...movedC].sort((a, b) => a - b),
+    );
+    const december = await scenesAnalysis(deps(), { from: '2026-12-01', to: '2026-12-31', days: 14 });
+    expect(december.groups).toHaveLength(1);
+    const [group] = december.groups;
+    expect(group).toMatchObject({
+      source: 'campaign',
+      scene: 'product',
+      role: 'profit',
+      subjects: 1,
+      contacts: 1,
+      treated: { customers: targeted.length, measured: targeted.length, advanced: movedT.length },
+      control: { customers: control.length, measured: control.length, advanced: movedC.length },
+      moves: [{ from: 'reached', to: 'interested', customers: movedT.length }],
+    });
+    expect(group!.lift!.absolute!.estimate).toBeCloseTo(
+      movedT.length / targeted.length - movedC.length / control.length,
+      12,
+    );
+    expect(december.freshness.snapshotsThrough).toBe('2026-12-20');
+
+    // The journey's entries (January): no snapshot after the contact day yet, so nothing measured.
+    const january = await scenesAnalysis(deps(), { from: '2027-01-01', to: '2027-01-31', days: 14 });
+    expect(january.groups).toMatchObject([
+      {
+        source: 'journey',
+        scene: 'journey_event',
+        role: 'none',
+        treated: { measured: 0, share: null },
+        lift: null,
+        liftReason: expect.stringMatching(/no lifecycle stage/),
+      },
+    ]);
   });
 });
