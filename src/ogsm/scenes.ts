@@ -55,7 +55,7 @@ export interface SceneGroup {
 /** The analysis. */
 export interface ScenesAnalysis extends ScenesQuery {
   readonly groups: SceneGroup[];
-  readonly stages: readonly string[];
+  readonly stages: string[];
   readonly definitions: Readonly<Record<'scene' | 'treated' | 'advanced' | 'lift', Bilingual>>;
   readonly freshness: { readonly snapshotsThrough: string | null; readonly computedAt: string };
 }
@@ -173,7 +173,7 @@ export async function scenesAnalysis(deps: OgsmDeps, query: ScenesQuery): Promis
   return {
     ...query,
     groups,
-    stages: LIFECYCLE_STAGES,
+    stages: [...LIFECYCLE_STAGES],
     definitions: DEFINITIONS,
     freshness: { snapshotsThrough: through, computedAt: deps.clock.now().toISOString() },
   };
