@@ -41,11 +41,12 @@ export const goalSchema = z.strictObject({
     .min(1)
     .max(MAX_WINDOW_DAYS)
     .describe("days from the subject's start over which the metric is measured"),
-  population: z.enum(POPULATIONS).default('treated'),
+  population: z.enum(POPULATIONS).optional().describe('left out: treated'),
   category: z.enum(PRODUCT_CATEGORIES).optional().describe('the product category, for new_buyers'),
   text: text().max(500).optional().describe('the goal in words, e.g. 200 new fund buyers among attendees'),
 });
-export type Goal = z.infer<typeof goalSchema>;
+/** A goal as stored: its population resolved. */
+export type Goal = z.infer<typeof goalSchema> & { readonly population: GoalPopulation };
 
 export const strategySchema = z.strictObject({
   id,
@@ -75,13 +76,18 @@ export const planBodySchema = z.strictObject({
   measures: z
     .array(z.enum(METRIC_KEYS))
     .max(METRIC_KEYS.length)
-    .default([])
-    .describe('metrics tracked alongside the goals'),
+    .optional()
+    .describe('metrics tracked alongside the goals; left out: none'),
 });
 /** A plan as its author sends it. */
 export type PlanInput = z.infer<typeof planBodySchema>;
-/** A plan as stored: strategies resolved. */
-export type PlanBody = Omit<PlanInput, 'strategies'> & { readonly strategies: Strategy[] };
+/** A plan as stored: populations, strategies and measures resolved. */
+export interface PlanBody {
+  readonly objective: string;
+  readonly goals: Goal[];
+  readonly strategies: Strategy[];
+  readonly measures: MetricKey[];
+}
 
 /** A review: scores of strategies by id, and the lesson. */
 export const reviewSchema = z.strictObject({
@@ -94,7 +100,7 @@ export const reviewSchema = z.strictObject({
       }),
     )
     .max(20)
-    .default([]),
+    .optional(),
   lesson: text().max(10_000).nullable().optional().describe('left out: unchanged'),
 });
 export type Review = z.infer<typeof reviewSchema>;

@@ -53,10 +53,11 @@ export function planProblems(adapter: SubjectAdapter, plan: PlanInput): LocatedI
         message: `a ${adapter.kind} has no metric ${g.metric}; it has ${adapter.metrics.join(', ')}`,
         code: 'unknown_metric',
       });
-    if (!adapter.population.includes(g.population))
+    const population = g.population ?? 'treated';
+    if (!adapter.population.includes(population))
       problems.push({
         path: at('population'),
-        message: `a ${adapter.kind}'s goals count ${adapter.population.join(' or ')}, not ${g.population}`,
+        message: `a ${adapter.kind}'s goals count ${adapter.population.join(' or ')}, not ${population}`,
         code: 'population_not_allowed',
       });
     const metric = METRICS[g.metric];
@@ -73,7 +74,7 @@ export function planProblems(adapter: SubjectAdapter, plan: PlanInput): LocatedI
         code: 'target_out_of_range',
       });
   });
-  plan.measures.forEach((m, i) => {
+  (plan.measures ?? []).forEach((m, i) => {
     if (!has(m))
       problems.push({
         path: ['measures', i],
@@ -165,7 +166,12 @@ export async function savePlan(
       score: s.score === undefined ? (previous.get(s.id)?.score ?? null) : s.score,
       note: s.note === undefined ? (previous.get(s.id)?.note ?? null) : s.note,
     }));
-    const body: PlanBody = { ...parsed.value, strategies };
+    const body: PlanBody = {
+      objective: parsed.value.objective,
+      goals: parsed.value.goals.map((g) => ({ ...g, population: g.population ?? 'treated' })),
+      strategies,
+      measures: parsed.value.measures ?? [],
+    };
     const version = (before?.version ?? 0) + 1;
     const planId = await writePlan(tx, subject, before, {
       version,
@@ -203,7 +209,8 @@ export async function reviewPlan(
     const before = await readLocked(tx, subject);
     if (!before) return err({ code: 'not_found', message: `${subject.kind} ${subject.id} has no OGSM plan` });
     const ids = before.body.strategies.map((s) => s.id);
-    const problems: LocatedIssue[] = parsed.value.scores.flatMap((s, i) =>
+    const given = parsed.value.scores ?? [];
+    const problems: LocatedIssue[] = given.flatMap((s, i) =>
       ids.includes(s.id)
         ? []
         : [
@@ -215,7 +222,7 @@ export async function reviewPlan(
           ],
     );
     if (problems.length > 0) return err(validationFailed('the review is not valid', problems));
-    const scores = new Map(parsed.value.scores.map((s) => [s.id, s]));
+    const scores = new Map(given.map((s) => [s.id, s]));
     const strategies = before.body.strategies.map((s) => {
       const given = scores.get(s.id);
       return given ? { ...s, score: given.score, note: given.note === undefined ? s.note : given.note } : s;

@@ -17502,7 +17502,7 @@ export interface paths {
       };
       requestBody: {
         content: {
-          'application/json': components['schemas']['OgsmPlanInput'];
+          'application/json': components['schemas']['OgsmPlan'];
         };
       };
       responses: {
@@ -17594,7 +17594,7 @@ export interface paths {
       };
       requestBody: {
         content: {
-          'application/json': components['schemas']['OgsmReviewInput'];
+          'application/json': components['schemas']['OgsmReview'];
         };
       };
       responses: {
@@ -19724,7 +19724,7 @@ export interface components {
         };
       };
     };
-    OgsmPlanInput: {
+    OgsmPlan: {
       objective: string;
       goals: {
         /** @description stable within the plan: reviews score strategies by it */
@@ -19736,10 +19736,10 @@ export interface components {
         /** @description days from the subject's start over which the metric is measured */
         windowDays: number;
         /**
-         * @default treated
+         * @description left out: treated
          * @enum {string}
          */
-        population: 'treated' | 'attendees' | 'group';
+        population?: 'treated' | 'attendees' | 'group';
         /**
          * @description the product category, for new_buyers
          * @enum {string}
@@ -19757,15 +19757,11 @@ export interface components {
         score?: number | null;
         note?: string | null;
       }[];
-      /**
-       * @description metrics tracked alongside the goals
-       * @default []
-       */
-      measures: ('conversions' | 'conversion_rate' | 'reached' | 'new_buyers' | 'aum_change')[];
+      /** @description metrics tracked alongside the goals; left out: none */
+      measures?: ('conversions' | 'conversion_rate' | 'reached' | 'new_buyers' | 'aum_change')[];
     };
-    OgsmReviewInput: {
-      /** @default [] */
-      scores: {
+    OgsmReview: {
+      scores?: {
         /** @description stable within the plan: reviews score strategies by it */
         id: string;
         score: number | null;
@@ -19781,56 +19777,6 @@ export interface components {
       kind: 'head_office' | 'branch' | 'sub_branch';
       parentId: string | null;
       children: components['schemas']['OrgNodeInput'][];
-    };
-    OgsmPlan: {
-      objective: string;
-      goals: {
-        /** @description stable within the plan: reviews score strategies by it */
-        id: string;
-        /** @enum {string} */
-        metric: 'conversions' | 'conversion_rate' | 'reached' | 'new_buyers' | 'aum_change';
-        /** @description the value that is 100% attainment, in the metric unit */
-        target: number;
-        /** @description days from the subject's start over which the metric is measured */
-        windowDays: number;
-        /**
-         * @default treated
-         * @enum {string}
-         */
-        population: 'treated' | 'attendees' | 'group';
-        /**
-         * @description the product category, for new_buyers
-         * @enum {string}
-         */
-        category?:
-          'current_deposit' | 'time_deposit' | 'wealth' | 'fund' | 'insurance' | 'loan' | 'credit_card';
-        /** @description the goal in words, e.g. 200 new fund buyers among attendees */
-        text?: string;
-      }[];
-      strategies: {
-        /** @description stable within the plan: reviews score strategies by it */
-        id: string;
-        text: string;
-        /** @description 1–5, given at the review; left out on an edit: the score the strategy of this id had */
-        score?: number | null;
-        note?: string | null;
-      }[];
-      /**
-       * @description metrics tracked alongside the goals
-       * @default []
-       */
-      measures: ('conversions' | 'conversion_rate' | 'reached' | 'new_buyers' | 'aum_change')[];
-    };
-    OgsmReview: {
-      /** @default [] */
-      scores: {
-        /** @description stable within the plan: reviews score strategies by it */
-        id: string;
-        score: number | null;
-        note?: string | null;
-      }[];
-      /** @description left out: unchanged */
-      lesson?: string | null;
     };
     OrgNode: {
       id: string;
