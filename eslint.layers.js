@@ -27,6 +27,9 @@ const ROOMS = [
   // Offline activities: invitations through the campaign engine's one path (the journeys' owned-campaign runs), RSVP,
   // check-in, attendance sheets, leads that become customers, follow-up tasks, conversion against control.
   'activities',
+  // OGSM plans and reviews, and the scenes analysis: goals bound to what campaigns and journeys measured (and
+  // offline activities, through an adapter wired after they merge).
+  'ogsm',
   // WeCom (企业微信): the client and simulator of WeCom's server API, callbacks, friend sync, tags both ways, the
   // handover's transfers and group messages as a channel — on the pool and the operations engine.
   'wecom',
@@ -78,6 +81,18 @@ const MAY = {
     'analytics',
     'campaigns',
     'journeys',
+  ],
+  ogsm: [
+    ...KERNEL,
+    'dictionary',
+    'segments',
+    'tags',
+    'customers',
+    'pool',
+    'analytics',
+    'campaigns',
+    'journeys',
+    'activities',
   ],
   wecom: [...KERNEL, 'dictionary', 'segments', 'tags', 'customers', 'pool', 'campaigns'],
   reports: [...KERNEL],

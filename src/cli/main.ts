@@ -9,6 +9,7 @@ import { registerAnalyzeCommands } from './commands/analyze.ts';
 import { registerCampaignCommands } from './commands/campaigns.ts';
 import { registerDataCommands } from './commands/data.ts';
 import { registerJourneyCommands } from './commands/journeys.ts';
+import { registerOgsmCommands } from './commands/ogsm.ts';
 import { registerPoolCommands } from './commands/pool.ts';
 import { registerProductCommands } from './commands/products.ts';
 import { registerDictionaryCommands } from './commands/dictionary.ts';
@@ -106,6 +107,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   registerPoolCommands(program);
   registerCampaignCommands(program);
   registerJourneyCommands(program);
+  registerOgsmCommands(program);
   registerProductCommands(program);
   registerDictionaryCommands(program);
   registerAnalyzeCommands(program);

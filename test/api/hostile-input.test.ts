@@ -40,6 +40,14 @@ const CAMPAIGN = {
   controlPercent: 10,
 };
 
+/** Campaign 1's OGSM plan (saved in the setup, so a review has a strategy to score). */
+const OGSM_PLAN = {
+  objective: 'Hostile',
+  goals: [{ id: 'g1', metric: 'conversions', target: 10, windowDays: 7 }],
+  strategies: [{ id: 's1', text: 'SMS' }],
+  measures: ['reached'],
+};
+
 const KNOWNS: Knowns = {
   day: POOL_AS_OF,
   pathParams: {
@@ -48,6 +56,7 @@ const KNOWNS: Knowns = {
     '/v1/customers/{customerNo}': 'C000000001',
     '/v1/staff/{id}': 'AM1',
     '/v1/analytics/experiments/{id}': 'exp',
+    '/v1/ogsm/{kind}': 'campaign',
   },
   fields: {
     customerNo: 'C000000001',
@@ -81,6 +90,8 @@ const KNOWNS: Knowns = {
     'POST /v1/journeys/check': { body: WAIT_JOURNEY },
     'POST /v1/journeys/{id}/migration-preview': { fromVersionId: 1, mapping: { wait: 'wait' } },
     'POST /v1/journeys/{id}/publish': { migrate: { fromVersionId: 1, mapping: { wait: 'wait' } } },
+    'PUT /v1/ogsm/{kind}/{id}': OGSM_PLAN,
+    'POST /v1/ogsm/{kind}/{id}/review': { scores: [{ id: 's1', score: 3 }], lesson: 'Lesson' },
   },
 };
 
@@ -192,6 +203,13 @@ for (const engine of await poolAppEngines()) {
         payload: { body: WAIT_JOURNEY },
       });
       if (revised.statusCode !== 200) throw new Error(`setup PUT /v1/journeys/1: ${revised.body}`);
+      const plan = await app.t.app.inject({
+        method: 'PUT',
+        url: '/v1/ogsm/campaign/1',
+        headers: { authorization: `Bearer ${adminKey}` },
+        payload: OGSM_PLAN,
+      });
+      if (plan.statusCode !== 200) throw new Error(`setup PUT /v1/ogsm/campaign/1: ${plan.body}`);
       doc = (await app.t.app.inject('/docs/json')).json();
     }, 120_000);
     afterAll(async () => app?.close());

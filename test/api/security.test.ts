@@ -970,6 +970,12 @@ const ROUTES: Record<string, (f: Fixture) => Case[]> = {
     }),
   'GET /v1/journeys/{id}/counts': (f) => wholeBank(`/v1/journeys/${f.journeys.live}/counts`),
   'GET /v1/journeys/{id}/results': (f) => wholeBank(`/v1/journeys/${f.journeys.live}/results`),
+  'GET /v1/ogsm': () => wholeBank('/v1/ogsm?kind=campaign'),
+  'GET /v1/ogsm/{kind}/{id}': (f) => wholeBank(`/v1/ogsm/campaign/${f.campaigns.approved}`),
+  'PUT /v1/ogsm/{kind}/{id}': (f) => wholeBank(`/v1/ogsm/journey/${f.journeys.live}`, OGSM_PLAN),
+  'POST /v1/ogsm/{kind}/{id}/review': (f) =>
+    wholeBank(`/v1/ogsm/campaign/${f.campaigns.approved}/review`, { scores: [{ id: 's1', score: 4 }] }),
+  'GET /v1/analytics/scenes': () => wholeBank('/v1/analytics/scenes?days=14'),
 };
 
 const REPORT_FUNNEL = {
@@ -1026,6 +1032,14 @@ const brandPost = {
   type: 'brand',
   title: 'Brand day',
   variants: { sms: { text: '{{ customer.name }}，{{ bank.name }}感谢您的信任' } },
+};
+
+/** A small OGSM plan: one conversion goal, one strategy. */
+const OGSM_PLAN = {
+  objective: 'Security objective',
+  goals: [{ id: 'g1', metric: 'conversions', target: 10, windowDays: 7 }],
+  strategies: [{ id: 's1', text: 'SMS' }],
+  measures: ['reached'],
 };
 
 /** A campaign over gold-and-up customers, sending approved content `contentId` to the outbox now. */
@@ -1436,6 +1450,7 @@ for (const engine of engines) {
         toResume: [(await newJourney('paused')).id, (await newJourney('paused')).id] as [number, number],
         toStop: [(await newJourney('live')).id, (await newJourney('live')).id] as [number, number],
       };
+      await as('analyst', 'PUT', `/v1/ogsm/campaign/${campaigns.approved}`, OGSM_PLAN);
       await as('admin', 'POST', '/v1/contact-policy/do-not-contact', {
         customerNo: OTHER_BRANCH,
         reason: 'legal hold',

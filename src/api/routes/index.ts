@@ -14,6 +14,7 @@ import { registerDictionaryRoutes } from './dictionary.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerIngestRoutes } from './ingest.ts';
 import { registerJourneyRoutes } from './journeys.ts';
+import { registerOgsmRoutes } from './ogsm.ts';
 import { registerOverviewRoutes } from './overview.ts';
 import { registerPoolRoutes } from './pool.ts';
 import { registerReportRoutes } from './reports.ts';
@@ -48,6 +49,7 @@ export function registerApiRoutes(api: ZodApi, ctx: RouteContext): void {
   registerCampaignRoutes(api, ctx);
   registerCampaignCallbackRoutes(api, ctx);
   registerJourneyRoutes(api, ctx);
+  registerOgsmRoutes(api, ctx);
   registerTrackedLinkRoutes(api, ctx);
   registerWecomRoutes(api, ctx);
   registerWecomSyncRoutes(api, ctx);

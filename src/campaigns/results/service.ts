@@ -22,7 +22,8 @@ export interface ResultsDeps {
 
 const DAY_MS = 86_400_000;
 
-async function pickRun(db: Kysely<Database>, campaignId: number, runId: number | undefined) {
+/** A campaign's started run: the one named, else the latest. */
+export async function pickRun(db: Kysely<Database>, campaignId: number, runId: number | undefined) {
   let q = db
     .selectFrom('campaign_runs')
     .selectAll()
@@ -41,13 +42,7 @@ export type RunRow = NonNullable<Awaited<ReturnType<typeof pickRun>>>;
  * across campaigns both count from.
  */
 export async function runFigures(deps: ResultsDeps, campaignId: number, row: RunRow) {
-  const version = await deps.db
-    .selectFrom('campaign_versions')
-    .select('body')
-    .where('campaign_id', '=', campaignId)
-    .where('version', '=', row.version)
-    .executeTakeFirstOrThrow();
-  const draft = version.body as unknown as CampaignDraft;
+  const draft = await runDraft(deps.db, campaignId, row.version);
   const now = deps.clock.now();
   const start = new Date(row.prepared_at!);
   const end = draft.conversion ? new Date(start.getTime() + draft.conversion.windowDays * DAY_MS) : null;
@@ -59,6 +54,21 @@ export async function runFigures(deps: ResultsDeps, campaignId: number, row: Run
     draft.conversion ? { event: draft.conversion.event, from: start, until } : null,
   );
   return { draft, now, start, end, until, sets, totals: stageCounts(sets) };
+}
+
+/** The body of the campaign version a run prepared. */
+export async function runDraft(
+  db: Kysely<Database>,
+  campaignId: number,
+  version: number,
+): Promise<CampaignDraft> {
+  const row = await db
+    .selectFrom('campaign_versions')
+    .select('body')
+    .where('campaign_id', '=', campaignId)
+    .where('version', '=', version)
+    .executeTakeFirstOrThrow();
+  return row.body as unknown as CampaignDraft;
 }
 
 /** The results of one run of a campaign (the latest started run unless `runId` names one). */

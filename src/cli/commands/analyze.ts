@@ -14,6 +14,7 @@ import { registerLiftCommand } from './analyze-lift.ts';
 import { registerConcentrationCommands } from './analyze-concentration.ts';
 import { registerLifecycleCommand } from './analyze-lifecycle.ts';
 import { registerGroupCommands } from './analyze-group.ts';
+import { registerScenesCommand } from './ogsm.ts';
 import { tagSource } from '../../tags/segment-source.ts';
 
 // `flywheel analyze <funnel|lifecycle|retention|drivers|lift|concentration> … [--json]`: each analysis of the API from
@@ -70,7 +71,7 @@ export function registerAnalyzeCommands(program: Command): void {
   const analyze = program
     .command('analyze')
     .description(
-      'analyses: funnel, lifecycle, retention, churn, drivers, lift, concentration, trend, group, portrait (add --json for JSON)',
+      'analyses: funnel, lifecycle, retention, churn, drivers, lift, concentration, trend, group, portrait, scenes (add --json for JSON)',
     );
   // One line per analysis, each from its own file (src/cli/commands/analyze-<kind>.ts):
   registerDriversCommand(analyze);
@@ -80,4 +81,5 @@ export function registerAnalyzeCommands(program: Command): void {
   registerLifecycleCommand(analyze);
   registerConcentrationCommands(analyze);
   registerGroupCommands(analyze);
+  registerScenesCommand(analyze);
 }

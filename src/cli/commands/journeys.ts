@@ -44,7 +44,7 @@ const openRunner: JourneyCliRunner = (action) => {
 };
 
 /** A JSON file's value, or the reason it cannot be read. */
-async function jsonFile(path: string): Promise<Result<unknown>> {
+export async function jsonFile(path: string): Promise<Result<unknown>> {
   try {
     return ok(JSON.parse(await readFile(path, 'utf8')));
   } catch (error) {

@@ -8,6 +8,7 @@ import type { ExperimentTables } from './experiment-tables.ts';
 import type { FeedbackTables } from './feedback-tables.ts';
 import type { JourneyTables } from './journey-tables.ts';
 import type { JourneyTriggerTables } from './journey-trigger-tables.ts';
+import type { OgsmTables } from './ogsm-tables.ts';
 import type { PoolTables } from './pool-tables.ts';
 import type { ReportTables } from './report-tables.ts';
 import type { WecomTables } from './wecom-tables.ts';
@@ -348,6 +349,7 @@ export interface Database
     FeedbackTables,
     JourneyTables,
     JourneyTriggerTables,
+    OgsmTables,
     DictionaryTables,
     ReportTables,
     WecomTables,

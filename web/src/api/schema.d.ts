@@ -17126,6 +17126,717 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/ogsm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every OGSM plan's goal attainment (of one kind of subject), most recently changed first */
+    get: {
+      parameters: {
+        query?: {
+          /** @description activity: not available until offline activities are wired */
+          kind?: 'campaign' | 'journey' | 'activity';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                subject: {
+                  /**
+                   * @description activity: not available until offline activities are wired
+                   * @enum {string}
+                   */
+                  kind: 'campaign' | 'journey' | 'activity';
+                  id: number;
+                  name: string;
+                };
+                objective: string;
+                version: number;
+                reviewed: boolean;
+                goals: {
+                  id: string;
+                  /** @enum {string} */
+                  metric: 'conversions' | 'conversion_rate' | 'reached' | 'new_buyers' | 'aum_change';
+                  target: number;
+                  value: number | null;
+                  attainment: number | null;
+                  /** @description absolute lift against control with its 95% interval */
+                  lift: {
+                    estimate: number;
+                    lower: number;
+                    upper: number;
+                  } | null;
+                }[];
+                /** @description goals at or over 100% */
+                attained: number;
+                updatedAt: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/ogsm/{kind}/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A plan with each goal measured now: value, target, attainment, lift against control where one exists, window and freshness */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description activity: not available until offline activities are wired */
+          kind: 'campaign' | 'journey' | 'activity';
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              subject: {
+                /**
+                 * @description activity: not available until offline activities are wired
+                 * @enum {string}
+                 */
+                kind: 'campaign' | 'journey' | 'activity';
+                id: number;
+                name: string;
+              };
+              version: number;
+              objective: string;
+              goals: {
+                id: string;
+                /** @enum {string} */
+                metric: 'conversions' | 'conversion_rate' | 'reached' | 'new_buyers' | 'aum_change';
+                target: number;
+                windowDays: number;
+                /** @enum {string} */
+                population: 'treated' | 'attendees' | 'group';
+                category?: string;
+                text?: string;
+                value: number | null;
+                valueReason: string | null;
+                /** @description value / target × 100 */
+                attainment: number | null;
+                /** @description against the control group, where the metric and the subject have one */
+                lift: {
+                  arm: string;
+                  control: string;
+                  /** @description treatment − control with its confidence interval */
+                  absolute: {
+                    estimate: number;
+                    lower: number;
+                    upper: number;
+                  } | null;
+                  absoluteReason: string | null;
+                  /** @description treatment / control − 1 with its confidence interval */
+                  relative: {
+                    estimate: number;
+                    lower: number;
+                    upper: number;
+                  } | null;
+                  relativeReason: string | null;
+                  standardError: number | null;
+                  standardErrorReason: string | null;
+                  test: {
+                    /**
+                     * @description z: Wald z test of two proportions; welch_t: Welch t test
+                     * @enum {string}
+                     */
+                    kind: 'z' | 'welch_t';
+                    statistic: number | null;
+                    /** @description Welch–Satterthwaite degrees of freedom (welch_t only) */
+                    df?: number | null;
+                    /** @description two-sided */
+                    pValue: number | null;
+                    significant: boolean | null;
+                    reason: string | null;
+                  };
+                  /** @description minimum detectable effect at the analysis power and α */
+                  mde: {
+                    absolute: number;
+                    relative: number | null;
+                    relativeReason: string | null;
+                  } | null;
+                  mdeReason: string | null;
+                  /** @description power to detect the observed lift at α */
+                  power: number | null;
+                  powerReason: string | null;
+                } | null;
+                liftReason: string | null;
+                /** @description from the subject's start for windowDays, cut at now while open */
+                window: {
+                  from: string;
+                  until: string;
+                  open: boolean;
+                } | null;
+                eventsThrough: string | null;
+                /** @enum {string} */
+                unit: 'customers' | 'ratio' | 'CNY';
+                definition: {
+                  en: string;
+                  zh: string;
+                };
+              }[];
+              strategies: {
+                id: string;
+                text: string;
+                score: number | null;
+                note: string | null;
+              }[];
+              measures: {
+                /** @enum {string} */
+                metric: 'conversions' | 'conversion_rate' | 'reached' | 'new_buyers' | 'aum_change';
+                windowDays: number;
+                value: number | null;
+                valueReason: string | null;
+                /** @description value / target × 100 */
+                attainment: number | null;
+                /** @description against the control group, where the metric and the subject have one */
+                lift: {
+                  arm: string;
+                  control: string;
+                  /** @description treatment − control with its confidence interval */
+                  absolute: {
+                    estimate: number;
+                    lower: number;
+                    upper: number;
+                  } | null;
+                  absoluteReason: string | null;
+                  /** @description treatment / control − 1 with its confidence interval */
+                  relative: {
+                    estimate: number;
+                    lower: number;
+                    upper: number;
+                  } | null;
+                  relativeReason: string | null;
+                  standardError: number | null;
+                  standardErrorReason: string | null;
+                  test: {
+                    /**
+                     * @description z: Wald z test of two proportions; welch_t: Welch t test
+                     * @enum {string}
+                     */
+                    kind: 'z' | 'welch_t';
+                    statistic: number | null;
+                    /** @description Welch–Satterthwaite degrees of freedom (welch_t only) */
+                    df?: number | null;
+                    /** @description two-sided */
+                    pValue: number | null;
+                    significant: boolean | null;
+                    reason: string | null;
+                  };
+                  /** @description minimum detectable effect at the analysis power and α */
+                  mde: {
+                    absolute: number;
+                    relative: number | null;
+                    relativeReason: string | null;
+                  } | null;
+                  mdeReason: string | null;
+                  /** @description power to detect the observed lift at α */
+                  power: number | null;
+                  powerReason: string | null;
+                } | null;
+                liftReason: string | null;
+                /** @description from the subject's start for windowDays, cut at now while open */
+                window: {
+                  from: string;
+                  until: string;
+                  open: boolean;
+                } | null;
+                eventsThrough: string | null;
+                /** @enum {string} */
+                unit: 'customers' | 'ratio' | 'CNY';
+                definition: {
+                  en: string;
+                  zh: string;
+                };
+              }[];
+              lesson: string | null;
+              reviewedBy: string | null;
+              reviewedAt: string | null;
+              updatedBy: string;
+              updatedAt: string;
+              freshness: {
+                eventsThrough: string | null;
+                computedAt: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    /** Save the subject's plan (its next version); a strategy sent without a score keeps its score */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description activity: not available until offline activities are wired */
+          kind: 'campaign' | 'journey' | 'activity';
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['OgsmPlan'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              version: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/ogsm/{kind}/{id}/review': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Score strategies (1–5) and write the lesson: the plan’s next version */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description activity: not available until offline activities are wired */
+          kind: 'campaign' | 'journey' | 'activity';
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['OgsmReview'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              version: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/analytics/scenes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Contacts grouped by scene and product role: the lifecycle-stage moves of the treated N days after contact, against the control group */
+    get: {
+      parameters: {
+        query?: {
+          /** @description first business day of contacts; default 90 days before to */
+          from?: string;
+          /** @description last business day of contacts; default today */
+          to?: string;
+          /** @description days after the contact the stage is read */
+          days?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              from: string;
+              to: string;
+              days: number;
+              groups: {
+                /** @enum {string} */
+                source: 'campaign' | 'journey';
+                scene: string;
+                /** @enum {string} */
+                role: 'traffic' | 'hot_selling' | 'profit' | 'none';
+                subjects: number;
+                contacts: number;
+                treated: {
+                  customers: number;
+                  measured: number;
+                  advanced: number;
+                  share: number | null;
+                };
+                moves: {
+                  from: string;
+                  to: string;
+                  customers: number;
+                  share: number;
+                }[];
+                control: {
+                  customers: number;
+                  measured: number;
+                  advanced: number;
+                  share: number | null;
+                } | null;
+                lift: {
+                  arm: string;
+                  control: string;
+                  /** @description treatment − control with its confidence interval */
+                  absolute: {
+                    estimate: number;
+                    lower: number;
+                    upper: number;
+                  } | null;
+                  absoluteReason: string | null;
+                  /** @description treatment / control − 1 with its confidence interval */
+                  relative: {
+                    estimate: number;
+                    lower: number;
+                    upper: number;
+                  } | null;
+                  relativeReason: string | null;
+                  standardError: number | null;
+                  standardErrorReason: string | null;
+                  test: {
+                    /**
+                     * @description z: Wald z test of two proportions; welch_t: Welch t test
+                     * @enum {string}
+                     */
+                    kind: 'z' | 'welch_t';
+                    statistic: number | null;
+                    /** @description Welch–Satterthwaite degrees of freedom (welch_t only) */
+                    df?: number | null;
+                    /** @description two-sided */
+                    pValue: number | null;
+                    significant: boolean | null;
+                    reason: string | null;
+                  };
+                  /** @description minimum detectable effect at the analysis power and α */
+                  mde: {
+                    absolute: number;
+                    relative: number | null;
+                    relativeReason: string | null;
+                  } | null;
+                  mdeReason: string | null;
+                  /** @description power to detect the observed lift at α */
+                  power: number | null;
+                  powerReason: string | null;
+                } | null;
+                liftReason: string | null;
+              }[];
+              stages: string[];
+              definitions: {
+                [key: string]: {
+                  en: string;
+                  zh: string;
+                };
+              };
+              freshness: {
+                snapshotsThrough: string | null;
+                computedAt: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/r/{token}': {
     parameters: {
       query?: never;
@@ -19012,6 +19723,52 @@ export interface components {
           y: number;
         };
       };
+    };
+    OgsmPlan: {
+      objective: string;
+      goals: {
+        /** @description stable within the plan: reviews score strategies by it */
+        id: string;
+        /** @enum {string} */
+        metric: 'conversions' | 'conversion_rate' | 'reached' | 'new_buyers' | 'aum_change';
+        /** @description the value that is 100% attainment, in the metric unit */
+        target: number;
+        /** @description days from the subject's start over which the metric is measured */
+        windowDays: number;
+        /**
+         * @description left out: treated
+         * @enum {string}
+         */
+        population?: 'treated' | 'attendees' | 'group';
+        /**
+         * @description the product category, for new_buyers
+         * @enum {string}
+         */
+        category?:
+          'current_deposit' | 'time_deposit' | 'wealth' | 'fund' | 'insurance' | 'loan' | 'credit_card';
+        /** @description the goal in words, e.g. 200 new fund buyers among attendees */
+        text?: string;
+      }[];
+      strategies: {
+        /** @description stable within the plan: reviews score strategies by it */
+        id: string;
+        text: string;
+        /** @description 1–5, given at the review; left out on an edit: the score the strategy of this id had */
+        score?: number | null;
+        note?: string | null;
+      }[];
+      /** @description metrics tracked alongside the goals; left out: none */
+      measures?: ('conversions' | 'conversion_rate' | 'reached' | 'new_buyers' | 'aum_change')[];
+    };
+    OgsmReview: {
+      scores?: {
+        /** @description stable within the plan: reviews score strategies by it */
+        id: string;
+        score: number | null;
+        note?: string | null;
+      }[];
+      /** @description left out: unchanged */
+      lesson?: string | null;
     };
     OrgNodeInput: {
       id: string;
