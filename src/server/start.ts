@@ -4,6 +4,7 @@ import type { Config } from '../config/schema.ts';
 import { AuthService } from '../auth/service.ts';
 import { SYSTEM_PRINCIPAL } from '../auth/principal.ts';
 import { seedDemoCampaigns } from '../demo/campaigns.ts';
+import { seedDemoJourney } from '../demo/journeys.ts';
 import { seedDemoPoolWork } from '../demo/pool-work.ts';
 import { seedDemoBank } from '../demo/seed.ts';
 import { failInterruptedImports } from '../ingest/recovery.ts';
@@ -253,6 +254,13 @@ async function seedDemoWhenDue(
     print(`Demo campaigns sent: ${campaigns.campaigns} (${campaigns.messages} messages).`);
   } catch (error) {
     logger.warn({ err: error }, 'demo campaigns not seeded');
+  }
+  // A live journey (deposit maturity T−7) whose customers the worker moves from the first tick, and OGSM plans.
+  try {
+    const journey = await seedDemoJourney({ db: stores.operational.db, clock });
+    if (journey) print(`Demo journey live: deposit maturity T−7 (journey ${journey.journeyId}).`);
+  } catch (error) {
+    logger.warn({ err: error }, 'demo journey not seeded');
   }
   return true;
 }
