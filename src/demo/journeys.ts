@@ -103,9 +103,9 @@ export async function seedDemoJourney(deps: {
         {
           id: 'converted',
           metric: 'conversions',
-          target: 300,
+          target: perBank(300),
           windowDays: 30,
-          text: '30 天内 300 位客户购买',
+          text: '30 天内完成购买的客户数',
         },
         { id: 'rate', metric: 'conversion_rate', target: 0.08, windowDays: 30, text: '转化率 8%' },
       ],
@@ -131,7 +131,13 @@ export async function seedDemoJourney(deps: {
     const saved = await savePlan(deps, AUTHOR, subject, {
       objective: '以产品推文带动理财首购',
       goals: [
-        { id: 'buyers', metric: 'conversions', target: 150, windowDays: 7, text: '7 天内 150 位客户购买' },
+        {
+          id: 'buyers',
+          metric: 'conversions',
+          target: perBank(800),
+          windowDays: 7,
+          text: '7 天内完成购买的客户数',
+        },
       ],
       strategies: [
         { id: 'morning', text: '工作日早 9 点发送' },
