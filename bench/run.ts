@@ -1,6 +1,6 @@
 // `npm run bench [-- names…]`: runs the benchmarks, prints one JSON line per figure and appends them to
 // bench/results/<date>.jsonl. Names: startup, import-customers, import-events, events-http, segments, tags, pool, analytics,
-// drivers, campaigns, customers-list, wecom
+// drivers, campaigns, customers-list, wecom, journeys
 // (default: all).
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { benchAnalytics } from './analytics.ts';
@@ -9,6 +9,7 @@ import { benchCustomerList } from './customer-list.ts';
 import { benchDrivers } from './drivers.ts';
 import { benchEventsHttp } from './events-http.ts';
 import { benchImportCustomers, benchImportEvents } from './import.ts';
+import { benchJourneys } from './journeys.ts';
 import { benchPool } from './pool.ts';
 import { benchSegments } from './segments.ts';
 import { benchStartup } from './startup.ts';
@@ -43,6 +44,11 @@ const benches: Record<string, Bench> = {
       managers: Number(process.env['BENCH_WECOM_MANAGERS'] ?? 40),
       friends: Number(process.env['BENCH_WECOM_FRIENDS'] ?? 2_000),
       handover: Number(process.env['BENCH_WECOM_HANDOVER'] ?? 20_000),
+    }),
+  journeys: () =>
+    benchJourneys({
+      customers: Number(process.env['BENCH_JOURNEY_CUSTOMERS'] ?? 1_000_000),
+      seconds: Number(process.env['BENCH_JOURNEY_SECONDS'] ?? 30),
     }),
   drivers: () => benchDrivers({ customers: Number(process.env['BENCH_DRIVERS_CUSTOMERS'] ?? 1_000_000) }),
   campaigns: () =>
