@@ -1,5 +1,6 @@
 import { InputNumber, Space, Table, Tooltip, Typography } from 'antd';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
+import { EChart } from '../../../charts/EChart.tsx';
 import { DayPicker } from '../../../components/DayPicker.tsx';
 import { LoadError } from '../../../components/LoadError.tsx';
 import { useLoad } from '../../../components/useLoad.ts';
@@ -11,6 +12,7 @@ import { ogsmApi, type Scenes } from '../../ogsm/api.ts';
 import { ComparisonText } from '../../ogsm/figures.tsx';
 import { label } from '../../pool/labels.ts';
 import { AnalysisFrame, CsvButton, type CsvColumn } from '../AnalysisFrame.tsx';
+import { scenesHeatmap } from './scenesChart.ts';
 
 type Group = Scenes['groups'][number];
 type StageMoves = Group['treated'];
@@ -39,10 +41,16 @@ export function ScenesPage() {
         {formatPercent(m.share, lang)}
       </Tooltip>
     );
+  const roleName = (role: Group['role']) => t(productRoleKey(role === 'none' ? null : role));
+  const heatmap = useMemo(
+    () => (s ? scenesHeatmap(s.groups, { scene: sceneName, role: roleName }, lang) : null),
+    // The names follow the language; the option is rebuilt when the data or the language changes.
+    [s, lang],
+  );
   const csv: CsvColumn<Group>[] = [
     { title: t('scenes.source'), value: (g) => t(`scenes.source.${g.source}`) },
     { title: t('scenes.scene'), value: sceneName },
-    { title: t('scenes.role'), value: (g) => t(productRoleKey(g.role === 'none' ? null : g.role)) },
+    { title: t('scenes.role'), value: (g) => roleName(g.role) },
     { title: t('scenes.subjects'), value: (g) => g.subjects },
     { title: t('scenes.contacts'), value: (g) => g.contacts },
     { title: t('scenes.treated'), value: (g) => g.treated.customers },
@@ -101,6 +109,16 @@ export function ScenesPage() {
             {t('scenes.freshness', { through: s.freshness.snapshotsThrough })}
           </Typography.Paragraph>
         )}
+        {heatmap && s && s.groups.some((g) => g.treated.share !== null) && (
+          <>
+            <Typography.Text strong>{t('scenes.heatmap')}</Typography.Text>
+            <EChart
+              option={heatmap}
+              height={Math.max(200, 40 * new Set(s.groups.map((g) => g.scene)).size + 90)}
+              testId="scenes-heatmap"
+            />
+          </>
+        )}
         <Table<Group>
           size="small"
           loading={scenes.loading}
@@ -115,7 +133,7 @@ export function ScenesPage() {
             { title: t('scenes.scene'), render: (_, g) => sceneName(g) },
             {
               title: t('scenes.role'),
-              render: (_, g) => t(productRoleKey(g.role === 'none' ? null : g.role)),
+              render: (_, g) => roleName(g.role),
             },
             {
               title: t('scenes.subjects'),
