@@ -1,10 +1,11 @@
-import { BarChart, LineChart } from 'echarts/charts';
+import { BarChart, HeatmapChart, LineChart } from 'echarts/charts';
 import {
   GridComponent,
   LegendComponent,
   MarkLineComponent,
   MarkPointComponent,
   TooltipComponent,
+  VisualMapComponent,
 } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
@@ -13,12 +14,14 @@ import { useEffect, useRef, type CSSProperties } from 'react';
 // Only the parts the dashboard draws, so the bundle carries no unused chart types.
 echarts.use([
   BarChart,
+  HeatmapChart,
   LineChart,
   GridComponent,
   TooltipComponent,
   LegendComponent,
   MarkLineComponent,
   MarkPointComponent,
+  VisualMapComponent,
   CanvasRenderer,
 ]);
 

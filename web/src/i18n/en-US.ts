@@ -7,6 +7,7 @@ import { customerListEnUS } from './customer-list.en-US.ts';
 import { campaignsEnUS } from './campaigns.en-US.ts';
 import { dictionaryEnUS } from './dictionary.en-US.ts';
 import { auditEnUS } from './audit.en-US.ts';
+import { ogsmEnUS } from './ogsm.en-US.ts';
 import { journeysEnUS } from './journeys.en-US.ts';
 
 /** English strings; the source of the key set every other language must fill. `{name}` marks a placeholder. */
@@ -462,6 +463,7 @@ export const enUS = {
   ...dictionaryEnUS,
   ...auditEnUS,
   ...journeysEnUS,
+  ...ogsmEnUS,
 } as const;
 
 export type MessageKey = keyof typeof enUS;

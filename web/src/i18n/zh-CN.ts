@@ -8,6 +8,7 @@ import { customerListZhCN } from './customer-list.zh-CN.ts';
 import { campaignsZhCN } from './campaigns.zh-CN.ts';
 import { dictionaryZhCN } from './dictionary.zh-CN.ts';
 import { auditZhCN } from './audit.zh-CN.ts';
+import { ogsmZhCN } from './ogsm.zh-CN.ts';
 import { journeysZhCN } from './journeys.zh-CN.ts';
 
 /** 简体中文。Typed against the English key set, so a missing or stray key fails the type check. */
@@ -450,4 +451,5 @@ export const zhCN: Messages = {
   ...dictionaryZhCN,
   ...auditZhCN,
   ...journeysZhCN,
+  ...ogsmZhCN,
 };

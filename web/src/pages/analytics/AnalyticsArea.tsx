@@ -10,6 +10,7 @@ import { ExperimentsPage } from './experiments/ExperimentsPage.tsx';
 import { FunnelPage } from './funnels/FunnelPage.tsx';
 import { LifecyclePage } from './lifecycle/LifecyclePage.tsx';
 import { RetentionPage } from './retention/RetentionPage.tsx';
+import { ScenesPage } from './scenes/ScenesPage.tsx';
 
 const TABS: readonly { key: string; label: MessageKey; page: () => ReactElement }[] = [
   { key: 'funnels', label: 'analytics.tab.funnels', page: FunnelPage },
@@ -18,10 +19,11 @@ const TABS: readonly { key: string; label: MessageKey; page: () => ReactElement 
   { key: 'drivers', label: 'analytics.tab.drivers', page: DriversPage },
   { key: 'experiments', label: 'analytics.tab.experiments', page: ExperimentsPage },
   { key: 'concentration', label: 'analytics.tab.concentration', page: ConcentrationPage },
+  { key: 'scenes', label: 'analytics.tab.scenes', page: ScenesPage },
   { key: 'dashboards', label: 'analytics.tab.dashboards', page: DashboardsPage },
 ];
 
-/** /analytics/<funnels|lifecycle|retention|drivers|experiments|concentration|dashboards>[/…]: one tab each. */
+/** /analytics/<funnels|lifecycle|retention|drivers|experiments|concentration|scenes|dashboards>[/…]: one tab each. */
 export default function AnalyticsArea() {
   const { t } = useI18n();
   const [first] = subPath(usePath(), '/analytics');

@@ -13,6 +13,7 @@ import { campaignsApi, contentApi, policyApi, type CampaignDraft } from './api.t
 import { channelNamer } from './channelName.ts';
 import { ReviewActions } from './ContentVersions.tsx';
 import { purposeKey } from './labels.ts';
+import { OgsmReview } from '../ogsm/OgsmReview.tsx';
 import { OutboxCard } from './OutboxCard.tsx';
 import { ResultsCard } from './ResultsCard.tsx';
 import { RunsCard } from './RunsCard.tsx';
@@ -140,6 +141,9 @@ export function CampaignDetail({ id }: { id: number }) {
       <RunsCard runs={runs.data ?? []} channelName={name} />
       {(runs.data ?? []).some((r) => r.preparedAt !== null) && <ResultsCard campaignId={id} tick={tick} />}
       <OutboxCard campaignId={id} tick={tick} channelName={name} />
+      <div style={{ marginTop: 16 }}>
+        <OgsmReview kind="campaign" id={id} />
+      </div>
     </>
   );
 }

@@ -8,17 +8,22 @@ import { CampaignWizard } from './CampaignWizard.tsx';
 import { ContentEditor } from './ContentEditor.tsx';
 import { ContentList } from './ContentList.tsx';
 import { PolicyPage } from './PolicyPage.tsx';
+import { OgsmList } from '../ogsm/OgsmList.tsx';
 import { ProductList } from './ProductList.tsx';
 
 /**
- * /campaigns[/new | /<id> | /<id>/edit], /campaigns/content[/new | /<id>], /campaigns/products, /campaigns/policy:
- * the campaigns, the content library, the products and their roles, and the contact policy.
+ * /campaigns[/new | /<id> | /<id>/edit], /campaigns/content[/new | /<id>], /campaigns/products, /campaigns/policy,
+ * /campaigns/ogsm: the campaigns, the content library, the products and their roles, the contact policy, and every
+ * OGSM plan's goal attainment.
  */
 export default function CampaignsArea() {
   const { t } = useI18n();
   const me = useMe();
   const [first, second, third] = subPath(usePath(), '/campaigns');
-  const tab = first === 'content' || first === 'products' || first === 'policy' ? first : 'campaigns';
+  const tab =
+    first === 'content' || first === 'products' || first === 'policy' || first === 'ogsm'
+      ? first
+      : 'campaigns';
   const page = (() => {
     if (tab === 'content') {
       if (second === 'new') return <ContentEditor key="new" />;
@@ -26,6 +31,7 @@ export default function CampaignsArea() {
       return <ContentList />;
     }
     if (tab === 'products') return <ProductList />;
+    if (tab === 'ogsm') return <OgsmList />;
     if (tab === 'policy') return <PolicyPage admin={me.permissions.includes('policy.manage')} />;
     if (first === 'new') return <CampaignWizard key="new" />;
     if (first && third === 'edit') return <CampaignWizard key={`edit-${first}`} id={Number(first)} />;
@@ -36,7 +42,7 @@ export default function CampaignsArea() {
     <div data-testid="campaigns">
       <Tabs
         activeKey={tab}
-        items={(['campaigns', 'content', 'products', 'policy'] as const).map((key) => ({
+        items={(['campaigns', 'content', 'products', 'policy', 'ogsm'] as const).map((key) => ({
           key,
           label: <span data-testid={`campaigns-tab-${key}`}>{t(`cmp.tab.${key}`)}</span>,
         }))}

@@ -9,6 +9,7 @@ import { formatInteger } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { navigate } from '../../router.ts';
 import { journeysApi, type JourneyBody } from './api.ts';
+import { OgsmReview } from '../ogsm/OgsmReview.tsx';
 import { JourneyCanvas, type CanvasCounts } from './JourneyCanvas.tsx';
 import { JourneyResultsCard } from './JourneyResultsCard.tsx';
 import { PublishDialog } from './PublishDialog.tsx';
@@ -141,6 +142,7 @@ export function JourneyDetail({ id }: { id: number }) {
           height={460}
         />
         <JourneyResultsCard id={id} tick={tick} />
+        <OgsmReview kind="journey" id={id} />
         <Card size="small" title={t('jny.versions')}>
           <Table
             size="small"
