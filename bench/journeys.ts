@@ -38,6 +38,12 @@ export interface JourneyBenchOptions {
   readonly seconds: number;
 }
 
+/** The q-quantile of some durations (q = 1: the largest). */
+function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+}
+
 /** Resets this process's peak RSS (Linux), so the peak read next is the timers' step alone. */
 function resetPeakRss(): void {
   try {
@@ -95,14 +101,20 @@ export async function benchJourneys(options: JourneyBenchOptions): Promise<Bench
     const writer = new EventWriter(events);
     const ingestedAt = new Map<number, number>();
     let stop = false;
+    // How long each part of a tick took: where an event's wait goes.
+    const feedMs: number[] = [];
+    const stepMs: number[] = [];
     const tick = async () => {
       while (!stop) {
         const started = Date.now();
         await feedJourneyEvents({ db, clock: realClock, events });
+        const fed = Date.now();
         await processAllDue(
           { ...engineDepsWithoutRules(db, realClock) },
           { now: new Date(), limit: 2_000, maxBatches: 50 },
         );
+        feedMs.push(fed - started);
+        stepMs.push(Date.now() - fed);
         await new Promise((r) => setTimeout(r, Math.max(0, 500 - (Date.now() - started))));
       }
     };
@@ -195,6 +207,11 @@ export async function benchJourneys(options: JourneyBenchOptions): Promise<Bench
           p99: round(pick(0.99) / 1000),
           queuedDeliveries: queued[0]!.n,
           tickMs: 500,
+          ticks: feedMs.length,
+          feedMsP50: quantile(feedMs, 0.5),
+          feedMsMax: quantile(feedMs, 1),
+          stepsMsP50: quantile(stepMs, 0.5),
+          stepsMsMax: quantile(stepMs, 1),
           eventStore: 'chdb (embedded)',
         },
       },
