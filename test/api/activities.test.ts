@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clockOf } from '../../src/shared/clock.ts';
+import { SALON } from '../support/activity-fixture.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { JOURNEY_CHANNEL, seedJourneyBank } from '../support/journey-fixture.ts';
 
@@ -42,16 +43,7 @@ describe('activities over HTTP', () => {
   }, 60_000);
   afterAll(async () => t?.close());
 
-  const body = {
-    name: '财富沙龙',
-    scene: { mode: 'offline', frequency: 'low', aim: 'transaction' },
-    venue: '城东支行三楼',
-    startsAt: '2026-12-12T14:00:00+08:00',
-    endsAt: '2026-12-12T16:00:00+08:00',
-    capacity: 10,
-    products: [{ productId: 'TD-1Y', role: 'traffic' }],
-    staff: [{ staffId: 'AM1', role: 'host' }],
-  };
+  const body = SALON;
 
   it('runs an activity from creation to results', async () => {
     // Located refusals; an account manager may not create.
