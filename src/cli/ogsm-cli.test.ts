@@ -136,7 +136,7 @@ describe('flywheel ogsm', () => {
     );
     const activity = await flywheel('ogsm', 'show', 'activity', '1');
     expect(activity.code).toBe(1);
-    expect(activity.stderr).toMatch(/not available yet/);
+    expect(activity.stderr).toMatch(/no OGSM plan|no activity/);
   });
 
   it('analyses scenes as a table and as JSON', async () => {
