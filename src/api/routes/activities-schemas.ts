@@ -11,13 +11,14 @@ import { rowId } from '../http.ts';
 import { comparison } from './analytics-experiments-schemas.ts';
 
 // Request and response shapes of the activity routes (activities.ts). Requests are the domain's own schemas
-// (src/activities/model.ts), registered once each as components; what they cannot say (products, staff, content,
-// channels that exist) is a 400 validation_failed from the service, located by JSON pointer.
+// (src/activities/model.ts), inlined rather than registered as components: their defaults would make each a second
+// `…Input` component, and the contracts test holds one component per contract. What they cannot say (products,
+// staff, content, channels that exist) is a 400 validation_failed from the service, located by JSON pointer.
 
-export const ActivityBody = activityBodySchema.meta({ id: 'ActivityBody' });
-export const Invitation = invitationSchema.meta({ id: 'ActivityInvitation' });
-export const Lead = leadSchema.meta({ id: 'ActivityLead' });
-export const FollowUpRule = followUpSchema.meta({ id: 'ActivityFollowUpRule' });
+export const ActivityBody = activityBodySchema;
+export const Invitation = invitationSchema;
+export const Lead = leadSchema;
+export const FollowUpRule = followUpSchema;
 export const resultsQuery = resultsQuerySchema;
 
 export const activityId = z.object({ id: rowId });

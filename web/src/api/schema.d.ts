@@ -18086,7 +18086,65 @@ export interface paths {
       };
       requestBody: {
         content: {
-          'application/json': components['schemas']['ActivityBodyInput'];
+          'application/json': {
+            name: string;
+            scene: {
+              /** @enum {string} */
+              mode: 'online' | 'offline';
+              /** @enum {string} */
+              frequency: 'high' | 'low';
+              /**
+               * @description engagement 种草 or transaction 带货
+               * @enum {string}
+               */
+              aim: 'engagement' | 'transaction';
+            };
+            venue?: string;
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: date-time */
+            endsAt: string;
+            /** @description registrations beyond it wait (rsvp "waitlist") */
+            capacity: number;
+            /**
+             * @description check-in is accepted from start − before to end + after
+             * @default {
+             *       "beforeMinutes": 60,
+             *       "afterMinutes": 60
+             *     }
+             */
+            checkInMargin?: {
+              /** @default 60 */
+              beforeMinutes?: number;
+              /** @default 60 */
+              afterMinutes?: number;
+            };
+            /** @default [] */
+            products?: {
+              productId: string;
+              /**
+               * @description traffic (brings customers in), hot_selling (sells in volume) or profit (main profit)
+               * @enum {string}
+               */
+              role: 'traffic' | 'hot_selling' | 'profit';
+            }[];
+            partner?: {
+              name: string;
+              /** @description e.g. chamber_of_commerce */
+              kind: string;
+              /** @default [] */
+              members?: {
+                name: string;
+                phone?: string;
+                customerNo?: string;
+              }[];
+            };
+            /** @default [] */
+            staff?: {
+              staffId: string;
+              role: string;
+            }[];
+          };
         };
       };
       responses: {
@@ -18289,7 +18347,65 @@ export interface paths {
       };
       requestBody: {
         content: {
-          'application/json': components['schemas']['ActivityBodyInput'];
+          'application/json': {
+            name: string;
+            scene: {
+              /** @enum {string} */
+              mode: 'online' | 'offline';
+              /** @enum {string} */
+              frequency: 'high' | 'low';
+              /**
+               * @description engagement 种草 or transaction 带货
+               * @enum {string}
+               */
+              aim: 'engagement' | 'transaction';
+            };
+            venue?: string;
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: date-time */
+            endsAt: string;
+            /** @description registrations beyond it wait (rsvp "waitlist") */
+            capacity: number;
+            /**
+             * @description check-in is accepted from start − before to end + after
+             * @default {
+             *       "beforeMinutes": 60,
+             *       "afterMinutes": 60
+             *     }
+             */
+            checkInMargin?: {
+              /** @default 60 */
+              beforeMinutes?: number;
+              /** @default 60 */
+              afterMinutes?: number;
+            };
+            /** @default [] */
+            products?: {
+              productId: string;
+              /**
+               * @description traffic (brings customers in), hot_selling (sells in volume) or profit (main profit)
+               * @enum {string}
+               */
+              role: 'traffic' | 'hot_selling' | 'profit';
+            }[];
+            partner?: {
+              name: string;
+              /** @description e.g. chamber_of_commerce */
+              kind: string;
+              /** @default [] */
+              members?: {
+                name: string;
+                phone?: string;
+                customerNo?: string;
+              }[];
+            };
+            /** @default [] */
+            staff?: {
+              staffId: string;
+              role: string;
+            }[];
+          };
         };
       };
       responses: {
@@ -18379,7 +18495,22 @@ export interface paths {
       };
       requestBody: {
         content: {
-          'application/json': components['schemas']['ActivityInvitationInput'];
+          'application/json': {
+            population: components['schemas']['Population'];
+            /** @default 0 */
+            controlPercent?: number;
+            content: {
+              id: number;
+              version: number;
+            };
+            /** @description in fallback order */
+            channels: string[];
+            /**
+             * @default marketing
+             * @enum {string}
+             */
+            purpose?: 'marketing' | 'service';
+          };
         };
       };
       responses: {
@@ -18863,7 +18994,23 @@ export interface paths {
       };
       requestBody: {
         content: {
-          'application/json': components['schemas']['ActivityLeadInput'];
+          'application/json': {
+            name: string;
+            phone: string;
+            interest?: string;
+            /** @description the staff member who captured the lead */
+            capturedBy: string;
+            /**
+             * @description marketing consent given on site, per touchpoint
+             * @default {}
+             */
+            consent?: {
+              sms?: boolean;
+              phone?: boolean;
+              wecom?: boolean;
+              email?: boolean;
+            };
+          };
         };
       };
       responses: {
@@ -19041,7 +19188,23 @@ export interface paths {
       };
       requestBody: {
         content: {
-          'application/json': components['schemas']['ActivityFollowUpRuleInput'] | null;
+          'application/json': {
+            /**
+             * @description no_shows: registered but not checked in
+             * @default [
+             *       "attendees",
+             *       "leads"
+             *     ]
+             */
+            who?: ('attendees' | 'leads' | 'no_shows')[];
+            /** @default 3 */
+            dueDays?: number;
+            /**
+             * @description {activity} is replaced by the activity name
+             * @default 活动跟进：{activity}
+             */
+            title?: string;
+          } | null;
         };
       };
       responses: {
@@ -21033,115 +21196,6 @@ export interface components {
           by: 'segment';
           segments: string[];
         };
-    ActivityBodyInput: {
-      name: string;
-      scene: {
-        /** @enum {string} */
-        mode: 'online' | 'offline';
-        /** @enum {string} */
-        frequency: 'high' | 'low';
-        /**
-         * @description engagement 种草 or transaction 带货
-         * @enum {string}
-         */
-        aim: 'engagement' | 'transaction';
-      };
-      venue?: string;
-      /** Format: date-time */
-      startsAt: string;
-      /** Format: date-time */
-      endsAt: string;
-      /** @description registrations beyond it wait (rsvp "waitlist") */
-      capacity: number;
-      /**
-       * @description check-in is accepted from start − before to end + after
-       * @default {
-       *       "beforeMinutes": 60,
-       *       "afterMinutes": 60
-       *     }
-       */
-      checkInMargin: {
-        /** @default 60 */
-        beforeMinutes: number;
-        /** @default 60 */
-        afterMinutes: number;
-      };
-      /** @default [] */
-      products: {
-        productId: string;
-        /**
-         * @description traffic (brings customers in), hot_selling (sells in volume) or profit (main profit)
-         * @enum {string}
-         */
-        role: 'traffic' | 'hot_selling' | 'profit';
-      }[];
-      partner?: {
-        name: string;
-        /** @description e.g. chamber_of_commerce */
-        kind: string;
-        /** @default [] */
-        members: {
-          name: string;
-          phone?: string;
-          customerNo?: string;
-        }[];
-      };
-      /** @default [] */
-      staff: {
-        staffId: string;
-        role: string;
-      }[];
-    };
-    ActivityInvitationInput: {
-      population: components['schemas']['Population'];
-      /** @default 0 */
-      controlPercent: number;
-      content: {
-        id: number;
-        version: number;
-      };
-      /** @description in fallback order */
-      channels: string[];
-      /**
-       * @default marketing
-       * @enum {string}
-       */
-      purpose: 'marketing' | 'service';
-    };
-    ActivityLeadInput: {
-      name: string;
-      phone: string;
-      interest?: string;
-      /** @description the staff member who captured the lead */
-      capturedBy: string;
-      /**
-       * @description marketing consent given on site, per touchpoint
-       * @default {}
-       */
-      consent: {
-        sms?: boolean;
-        phone?: boolean;
-        wecom?: boolean;
-        email?: boolean;
-      };
-    };
-    ActivityFollowUpRuleInput: {
-      /**
-       * @description no_shows: registered but not checked in
-       * @default [
-       *       "attendees",
-       *       "leads"
-       *     ]
-       */
-      who: ('attendees' | 'leads' | 'no_shows')[];
-      /** @default 3 */
-      dueDays: number;
-      /**
-       * @description {activity} is replaced by the activity name
-       * @default 活动跟进：{activity}
-       */
-      title: string;
-    };
     DictionaryEntry: {
       /**
        * @description event, event_property, attribute (a customer attribute) or tag
@@ -21460,115 +21514,6 @@ export interface components {
       kind: 'head_office' | 'branch' | 'sub_branch';
       parentId: string | null;
       children: components['schemas']['OrgNodeInput'][];
-    };
-    ActivityBody: {
-      name: string;
-      scene: {
-        /** @enum {string} */
-        mode: 'online' | 'offline';
-        /** @enum {string} */
-        frequency: 'high' | 'low';
-        /**
-         * @description engagement 种草 or transaction 带货
-         * @enum {string}
-         */
-        aim: 'engagement' | 'transaction';
-      };
-      venue?: string;
-      /** Format: date-time */
-      startsAt: string;
-      /** Format: date-time */
-      endsAt: string;
-      /** @description registrations beyond it wait (rsvp "waitlist") */
-      capacity: number;
-      /**
-       * @description check-in is accepted from start − before to end + after
-       * @default {
-       *       "beforeMinutes": 60,
-       *       "afterMinutes": 60
-       *     }
-       */
-      checkInMargin: {
-        /** @default 60 */
-        beforeMinutes: number;
-        /** @default 60 */
-        afterMinutes: number;
-      };
-      /** @default [] */
-      products: {
-        productId: string;
-        /**
-         * @description traffic (brings customers in), hot_selling (sells in volume) or profit (main profit)
-         * @enum {string}
-         */
-        role: 'traffic' | 'hot_selling' | 'profit';
-      }[];
-      partner?: {
-        name: string;
-        /** @description e.g. chamber_of_commerce */
-        kind: string;
-        /** @default [] */
-        members: {
-          name: string;
-          phone?: string;
-          customerNo?: string;
-        }[];
-      };
-      /** @default [] */
-      staff: {
-        staffId: string;
-        role: string;
-      }[];
-    };
-    ActivityInvitation: {
-      population: components['schemas']['Population'];
-      /** @default 0 */
-      controlPercent: number;
-      content: {
-        id: number;
-        version: number;
-      };
-      /** @description in fallback order */
-      channels: string[];
-      /**
-       * @default marketing
-       * @enum {string}
-       */
-      purpose: 'marketing' | 'service';
-    };
-    ActivityLead: {
-      name: string;
-      phone: string;
-      interest?: string;
-      /** @description the staff member who captured the lead */
-      capturedBy: string;
-      /**
-       * @description marketing consent given on site, per touchpoint
-       * @default {}
-       */
-      consent: {
-        sms?: boolean;
-        phone?: boolean;
-        wecom?: boolean;
-        email?: boolean;
-      };
-    };
-    ActivityFollowUpRule: {
-      /**
-       * @description no_shows: registered but not checked in
-       * @default [
-       *       "attendees",
-       *       "leads"
-       *     ]
-       */
-      who: ('attendees' | 'leads' | 'no_shows')[];
-      /** @default 3 */
-      dueDays: number;
-      /**
-       * @description {activity} is replaced by the activity name
-       * @default 活动跟进：{activity}
-       */
-      title: string;
     };
     OrgNode: {
       id: string;
