@@ -1,9 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { cliOn } from '../../test/support/cli.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliOn, inProcess } from '../../test/support/cli.ts';
 import {
   drain,
   engineDeps,
@@ -57,26 +56,13 @@ afterAll(async () => {
 });
 
 /** Runs `flywheel journeys <args>` in this process on the test's store: exit code and what it printed. */
-async function journeys(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const errs: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const error = vi
-    .spyOn(console, 'error')
-    .mockImplementation((...a: unknown[]) => void errs.push(a.join(' ')));
-  let code = 0;
-  try {
-    const program = new Command().exitOverride();
-    const segments = new SegmentService({ db: store.db, events, clock, tags: tagSource });
-    registerJourneyCommands(program, async (action) => {
-      code = await action({ deps: { db: store.db, clock, segments } });
-    });
-    await program.parseAsync(['journeys', ...args], { from: 'user' });
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-  return { code, stdout: out.join('\n'), stderr: errs.join('\n') };
+function journeys(...args: string[]) {
+  const segments = new SegmentService({ db: store.db, events, clock, tags: tagSource });
+  return inProcess(['journeys', ...args], (program, exit) =>
+    registerJourneyCommands(program, async (action) =>
+      exit(await action({ deps: { db: store.db, clock, segments } })),
+    ),
+  );
 }
 
 const file = (name: string, body: unknown) => {

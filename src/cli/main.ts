@@ -8,6 +8,7 @@ import { registerAdminCommands } from './commands/admin.ts';
 import { registerAnalyzeCommands } from './commands/analyze.ts';
 import { registerCampaignCommands } from './commands/campaigns.ts';
 import { registerDataCommands } from './commands/data.ts';
+import { registerActivityCommands } from './commands/activities.ts';
 import { registerJourneyCommands } from './commands/journeys.ts';
 import { registerOgsmCommands } from './commands/ogsm.ts';
 import { registerPoolCommands } from './commands/pool.ts';
@@ -108,6 +109,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   registerCampaignCommands(program);
   registerJourneyCommands(program);
   registerOgsmCommands(program);
+  registerActivityCommands(program);
   registerProductCommands(program);
   registerDictionaryCommands(program);
   registerAnalyzeCommands(program);

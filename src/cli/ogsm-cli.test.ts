@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inProcess } from '../../test/support/cli.ts';
 import { liveJourney, seedJourneyBank, WAIT_JOURNEY } from '../../test/support/journey-fixture.ts';
 import { openMigratedMemoryStore } from '../../test/support/pglite.ts';
 import { enterCustomers } from '../journeys/enter.ts';
@@ -55,29 +55,14 @@ afterAll(async () => {
 });
 
 /** Runs `flywheel <args>` (ogsm or analyze scenes) in this process: exit code and what it printed. */
-async function flywheel(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const errs: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const error = vi
-    .spyOn(console, 'error')
-    .mockImplementation((...a: unknown[]) => void errs.push(a.join(' ')));
-  let code = 0;
-  try {
-    const program = new Command().exitOverride();
+function flywheel(...args: string[]) {
+  return inProcess(args, (program, exit) => {
     const run = async (
       action: (deps: { db: typeof store.db; events: EventStore; clock: typeof clock }) => Promise<number>,
-    ) => {
-      code = await action({ db: store.db, events, clock });
-    };
+    ) => exit(await action({ db: store.db, events, clock }));
     registerOgsmCommands(program, run);
     registerScenesCommand(program.command('analyze'), run);
-    await program.parseAsync(args, { from: 'user' });
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-  return { code, stdout: out.join('\n'), stderr: errs.join('\n') };
+  });
 }
 
 const file = (name: string, value: unknown) => {
@@ -151,7 +136,7 @@ describe('flywheel ogsm', () => {
     );
     const activity = await flywheel('ogsm', 'show', 'activity', '1');
     expect(activity.code).toBe(1);
-    expect(activity.stderr).toMatch(/not available yet/);
+    expect(activity.stderr).toMatch(/no OGSM plan|no activity/);
   });
 
   it('analyses scenes as a table and as JSON', async () => {

@@ -19,7 +19,8 @@ import type { OgsmDeps } from './subjects.ts';
 // and of those with a lifecycle stage both on the contact day (the latest snapshot on or before it) and N days later
 // (the latest on or before; a later day than the first), the share that moved forward along portrait → reached →
 // interested → demand → first purchase → repeat → super customer, by move, against the control group where one was
-// held. Activities join through the same seam once src/activities merges (TODO in src/ogsm/README.md).
+// held. An offline activity is a contact on its starting day: its attendees treated, its control group held out; its
+// scene `activity_<mode>_<frequency>_<aim>` (e.g. activity_offline_low_transaction), its role its first product's.
 
 /** What the analysis covers. */
 export interface ScenesQuery {
@@ -40,7 +41,7 @@ export interface StageMoves {
 
 /** One scene × product role. */
 export interface SceneGroup {
-  readonly source: 'campaign' | 'journey';
+  readonly source: 'campaign' | 'journey' | 'activity';
   readonly scene: string;
   readonly role: RoleGroup;
   readonly subjects: number;
@@ -62,8 +63,8 @@ export interface ScenesAnalysis extends ScenesQuery {
 
 const DEFINITIONS: ScenesAnalysis['definitions'] = {
   scene: {
-    en: "A campaign's scene is its content's type (product, event, media, category, brand); a journey's is how customers enter it (journey_event, journey_date, journey_segment, journey_lifecycle, journey_schedule); role is the role of the content's product (a journey: its first send node's), none without one",
-    zh: '活动的场景为内容类型（产品、活动、媒体、品类、品牌）；旅程的场景为进入方式（事件、日期、客群、生命周期、定时）；角色为内容关联产品的角色（旅程取第一个发送节点），无则为“无”',
+    en: "A campaign's scene is its content's type (product, event, media, category, brand); a journey's is how customers enter it (journey_event, journey_date, journey_segment, journey_lifecycle, journey_schedule); an offline activity's is activity_<mode>_<frequency>_<aim> (its attendees treated); role is the role of the content's product (a journey: its first send node's; an activity: its first product's), none without one",
+    zh: '活动的场景为内容类型（产品、活动、媒体、品类、品牌）；旅程的场景为进入方式（事件、日期、客群、生命周期、定时）；线下活动的场景为 activity_<形式>_<频次>_<目的>（到场客户为触达客户）；角色为内容关联产品的角色（旅程取第一个发送节点，线下活动取第一个产品），无则为“无”',
   },
   treated: {
     en: 'Customers contacted in the range: targeted by a campaign run, or entering a journey (a customer contacted twice counts twice)',
@@ -92,7 +93,11 @@ interface Contact {
 
 /** The scenes analysis over contacts in [from, to] (business days). */
 export async function scenesAnalysis(deps: OgsmDeps, query: ScenesQuery): Promise<ScenesAnalysis> {
-  const contacts = [...(await campaignContacts(deps, query)), ...(await journeyContacts(deps, query))];
+  const contacts = [
+    ...(await campaignContacts(deps, query)),
+    ...(await journeyContacts(deps, query)),
+    ...(await activityContacts(deps, query)),
+  ];
   const snapshots = new Map<string, Promise<TagSnapshot | null>>();
   const snapshot = (day: string) => {
     let s = snapshots.get(day);
@@ -137,7 +142,7 @@ export async function scenesAnalysis(deps: OgsmDeps, query: ScenesQuery): Promis
     tally(sum.c, contact.control, before, later, null);
   }
   const groups = [...sums].map(([key, s]): SceneGroup => {
-    const [source, scene, role] = key.split('|') as ['campaign' | 'journey', string, RoleGroup];
+    const [source, scene, role] = key.split('|') as [SceneGroup['source'], string, RoleGroup];
     const treated = moves(s.t);
     const control = s.hasControl ? moves(s.c) : null;
     let lift: Comparison | null = null;
@@ -283,6 +288,39 @@ async function journeyContacts(deps: OgsmDeps, q: ScenesQuery): Promise<Contact[
     };
     (r.control ? contact.control : contact.treated).addMany(r.ids);
     contacts.set(id, contact);
+  }
+  return [...contacts.values()];
+}
+
+/** Each activity that started in the range: its attendees (checked in) against the control group held at invitation. */
+async function activityContacts(deps: OgsmDeps, q: ScenesQuery): Promise<Contact[]> {
+  const rows = await sql<{
+    id: number;
+    scene: string;
+    role: RoleGroup | null;
+    day: string;
+    control: boolean;
+    ids: number[];
+  }>`
+    select a.id, 'activity_' || a.mode || '_' || a.frequency || '_' || a.aim as scene,
+           a.products -> 0 ->> 'role' as role,
+           to_char(a.starts_at at time zone ${deps.clock.timeZone}, 'YYYY-MM-DD') as day,
+           i.control, array_agg(i.customer_id) as ids
+      from activities a join activity_invitees i on i.activity_id = a.id
+     where a.starts_at >= ${deps.clock.startOf(q.from)} and a.starts_at < ${deps.clock.startOf(shiftDay(q.to, 1))}
+       and (i.control or i.checked_in_at is not null)
+     group by 1, 2, 3, 4, 5 order by 1`.execute(deps.db);
+  const contacts = new Map<number, Contact>();
+  for (const r of rows.rows) {
+    const contact = contacts.get(r.id) ?? {
+      key: `activity|${r.scene}|${r.role ?? 'none'}`,
+      subject: `activity:${r.id}`,
+      day: r.day,
+      treated: new RoaringBitmap32(),
+      control: new RoaringBitmap32(),
+    };
+    (r.control ? contact.control : contact.treated).addMany(r.ids);
+    contacts.set(r.id, contact);
   }
   return [...contacts.values()];
 }

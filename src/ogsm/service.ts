@@ -12,7 +12,7 @@ import {
   type Strategy,
   type Subject,
 } from './model.ts';
-import { ACTIVITY_NOT_AVAILABLE, SUBJECTS, type OgsmDeps, type SubjectAdapter } from './subjects.ts';
+import { SUBJECTS, type OgsmDeps, type SubjectAdapter } from './subjects.ts';
 
 // Saving a plan and reviewing it. A subject has one live plan (`ogsm_plans`); every edit and every review is the next
 // version (`ogsm_plan_versions`), audited in the same transaction. A plan is checked against the metric registry of
@@ -30,10 +30,9 @@ export interface StoredPlan {
   readonly updatedAt: string;
 }
 
-/** The adapter of a subject's kind, refused while the kind is not wired. */
+/** The adapter of a subject's kind (every kind is wired: campaigns, journeys, activities). */
 export function adapterOf(subject: Subject): Result<SubjectAdapter> {
-  const adapter = SUBJECTS[subject.kind];
-  return adapter.available ? ok(adapter) : err(ACTIVITY_NOT_AVAILABLE);
+  return ok(SUBJECTS[subject.kind]);
 }
 
 /** Problems of a plan the schema accepted, against the registry of its subject's kind. */

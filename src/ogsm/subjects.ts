@@ -6,16 +6,16 @@ import { pickRun, runDraft } from '../campaigns/results/service.ts';
 import type { JourneyBody } from '../journeys/model.ts';
 import { RoaringBitmap32 } from '../shared/bitmap.ts';
 import type { Clock } from '../shared/clock.ts';
-import { err, ok, type Failure, type Result } from '../shared/errors.ts';
+import { err, ok, type Result } from '../shared/errors.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { Database } from '../store/operational/database.ts';
+import { activityAdapter } from './activity-subject.ts';
 import type { MetricKey, SubjectKind } from './model.ts';
 
 // What a goal is measured on, per kind of subject: its start, the customers it treated and its control group, how
 // many it reached, and its conversions within a window with the lift against control — read from what the campaign
 // and journey results already count (src/campaigns/results, journey memberships), never a second definition.
-// Activities (src/activities, another branch) plug in here as one more adapter; until the lead wires it, the
-// activity adapter refuses with `activity_not_available`.
+// Offline activities are one more adapter (activity-subject.ts), read from the activity's own results.
 
 /** What measuring needs. */
 export interface OgsmDeps {
@@ -53,7 +53,6 @@ export interface SubjectFacts {
 /** One kind of subject: the metrics it has, whether an id exists, its facts. */
 export interface SubjectAdapter {
   readonly kind: SubjectKind;
-  readonly available: boolean;
   readonly metrics: readonly MetricKey[];
   readonly population: readonly ('treated' | 'attendees' | 'group')[];
   exists(db: Kysely<Database>, id: number): Promise<boolean>;
@@ -70,7 +69,6 @@ const windowEnd = (clock: Clock, start: Date, days: number) => {
 /** A campaign: its latest started run, as the campaign's Results page shows it. */
 const campaignAdapter: SubjectAdapter = {
   kind: 'campaign',
-  available: true,
   metrics: ['conversions', 'conversion_rate', 'reached', 'new_buyers', 'aum_change'],
   population: ['treated', 'group'],
   exists: async (db, id) =>
@@ -123,7 +121,6 @@ const campaignAdapter: SubjectAdapter = {
 /** A journey: every entry of every version; conversion is its goal reached within the window of each entry. */
 const journeyAdapter: SubjectAdapter = {
   kind: 'journey',
-  available: true,
   metrics: ['conversions', 'conversion_rate', 'reached', 'new_buyers', 'aum_change'],
   population: ['treated', 'group'],
   exists: async (db, id) =>
@@ -191,28 +188,6 @@ const journeyAdapter: SubjectAdapter = {
       },
     });
   },
-};
-
-/** The refusal while offline activities are not wired (src/activities merges separately; see the README's TODO). */
-export const ACTIVITY_NOT_AVAILABLE: Failure = {
-  code: 'bad_request',
-  message:
-    'OGSM plans for offline activities are not available yet: activity metrics are wired once src/activities merges',
-  details: { reason: 'activity_not_available' },
-};
-
-/**
- * The seam for offline activities. TODO(lead, after activities merge): `available: true`, `exists` on the
- * activities table, and `facts` from attendance (treated = attendees, control = invited who did not attend or none),
- * conversions = purchases of the activity's product within the window; populations `attendees` and `group`.
- */
-const activityAdapter: SubjectAdapter = {
-  kind: 'activity',
-  available: false,
-  metrics: ['reached', 'new_buyers', 'aum_change'],
-  population: ['attendees', 'group'],
-  exists: () => Promise.resolve(false),
-  facts: () => Promise.resolve(err(ACTIVITY_NOT_AVAILABLE)),
 };
 
 /** The adapter of each kind. */

@@ -48,6 +48,21 @@ const OGSM_PLAN = {
   measures: ['reached'],
 };
 
+/** Activity 1, open around the app's clock (2026-11-23T10:00Z), with customer C000000001 on it. */
+const ACTIVITY = {
+  name: 'Hostile',
+  scene: { mode: 'offline', frequency: 'low', aim: 'engagement' },
+  startsAt: '2026-11-23T17:00:00+08:00',
+  endsAt: '2026-11-23T19:00:00+08:00',
+  capacity: 10,
+  staff: [{ staffId: 'AM1', role: 'host' }],
+};
+const ACTIVITY_INVITATION = {
+  population: { rule: { tag: 'aum_tier', in: ['gold'] } },
+  content: { id: 1, version: 1 },
+  channels: ['outbox'],
+};
+
 const KNOWNS: Knowns = {
   day: POOL_AS_OF,
   pathParams: {
@@ -57,6 +72,7 @@ const KNOWNS: Knowns = {
     '/v1/staff/{id}': 'AM1',
     '/v1/analytics/experiments/{id}': 'exp',
     '/v1/ogsm/{kind}': 'campaign',
+    '/v1/activities/{id}/invitees/{customerNo}': 'C000000001',
   },
   fields: {
     customerNo: 'C000000001',
@@ -92,6 +108,16 @@ const KNOWNS: Knowns = {
     'POST /v1/journeys/{id}/publish': { migrate: { fromVersionId: 1, mapping: { wait: 'wait' } } },
     'PUT /v1/ogsm/{kind}/{id}': OGSM_PLAN,
     'POST /v1/ogsm/{kind}/{id}/review': { scores: [{ id: 's1', score: 3 }], lesson: 'Lesson' },
+    'POST /v1/activities': ACTIVITY,
+    'PUT /v1/activities/{id}': ACTIVITY,
+    'POST /v1/activities/{id}/invitations': ACTIVITY_INVITATION,
+    'POST /v1/activities/{id}/check-in': { token: 'x' },
+    'POST /v1/activities/{id}/attendance': {
+      csv: 'customer_no,checked_in_at\nC000000002,2026-11-23 18:00\n',
+    },
+    'POST /v1/activities/{id}/leads': { name: 'Lead', phone: '13800000000', capturedBy: 'AM1' },
+    'POST /v1/activities/{id}/follow-ups': { who: ['attendees'], dueDays: 3 },
+    'POST /a/{token}': { answer: 'yes' },
   },
 };
 
@@ -210,6 +236,12 @@ for (const engine of await poolAppEngines()) {
         payload: OGSM_PLAN,
       });
       if (plan.statusCode !== 200) throw new Error(`setup PUT /v1/ogsm/campaign/1: ${plan.body}`);
+      // Activity 1: invited, customer C000000001 on it (a walk-in by the sheet), so its routes reach the domain.
+      await admin('POST', '/v1/activities', ACTIVITY);
+      await admin('POST', '/v1/activities/1/invitations', ACTIVITY_INVITATION);
+      await admin('POST', '/v1/activities/1/attendance', {
+        csv: 'customer_no,checked_in_at\nC000000001,2026-11-23 18:00\n',
+      });
       doc = (await app.t.app.inject('/docs/json')).json();
     }, 120_000);
     afterAll(async () => app?.close());

@@ -8,7 +8,8 @@ import { createTestDatabase, postgresAvailable } from '../support/postgres.ts';
 
 // OGSM over HTTP on both operational stores: a journey's plan saved, measured against the journey's own results
 // (conversion rate and its lift against control), bad plans refused with located problems and nothing written,
-// activity subjects refused as not available, a review, the attainment list, the scenes analysis, and who may.
+// an activity's plan counting `treated` refused (its goals count attendees) and one for a missing activity 404, a
+// review, the attainment list, the scenes analysis, and who may.
 
 const N = 200;
 const START = new Date('2026-12-07T02:00:00Z');
@@ -109,10 +110,11 @@ for (const engine of engines) {
       expect((await call('analyst', 'GET', `/v1/ogsm/journey/${id}`)).status).toBe(404);
       const activity = await call('analyst', 'PUT', '/v1/ogsm/activity/1', PLAN);
       expect(activity.status).toBe(400);
-      expect(activity.body.error).toMatchObject({
-        details: { reason: 'activity_not_available' },
-        message: expect.stringMatching(/not available yet/),
-      });
+      expect(activity.body.error.details).toEqual([
+        expect.objectContaining({ path: '/goals/0/population', code: 'population_not_allowed' }),
+      ]);
+      const attendees = { ...PLAN, goals: [{ ...PLAN.goals[0], population: 'attendees' }] };
+      expect((await call('analyst', 'PUT', '/v1/ogsm/activity/999', attendees)).status).toBe(404);
       expect((await call('analyst', 'PUT', '/v1/ogsm/journey/999', PLAN)).status).toBe(404);
 
       expect(await call('analyst', 'PUT', `/v1/ogsm/journey/${id}`, PLAN)).toEqual({

@@ -130,6 +130,8 @@ interface Fixture {
     toResume: [number, number];
     toStop: [number, number];
   };
+  /** Activities (created by the analyst): one open with invitees, one finished, one each to finish. */
+  activities: { open: number; invitee: string; finished: number; toFinish: [number, number] };
   /**
    * Saved reports and dashboards of the analyst: `shared` with branch heads, `private` to the analyst, and two each
    * to delete (the admin's and the analyst's own).
@@ -970,6 +972,57 @@ const ROUTES: Record<string, (f: Fixture) => Case[]> = {
     }),
   'GET /v1/journeys/{id}/counts': (f) => wholeBank(`/v1/journeys/${f.journeys.live}/counts`),
   'GET /v1/journeys/{id}/results': (f) => wholeBank(`/v1/journeys/${f.journeys.live}/results`),
+  'GET /v1/activities': () => wholeBank('/v1/activities'),
+  'POST /v1/activities': () => wholeBank('/v1/activities', ACTIVITY, 201),
+  'GET /v1/activities/{id}': (f) => wholeBank(`/v1/activities/${f.activities.open}`),
+  'PUT /v1/activities/{id}': (f) => wholeBank(`/v1/activities/${f.activities.open}`, ACTIVITY),
+  // A second invitation of the same population invites nobody again (alreadyInvited), so every role may repeat it.
+  'POST /v1/activities/{id}/invitations': (f) =>
+    wholeBank(`/v1/activities/${f.activities.open}/invitations`, activityInvitation(f.content.approved)),
+  'GET /v1/activities/{id}/invitees': (f) =>
+    everyone(
+      `/v1/activities/${f.activities.open}/invitees`,
+      { admin: 200, analyst: 200, bhA: 403, am1: 403 },
+      undefined,
+      { analyst: (res) => expect(res.body.total).toBeGreaterThan(0) },
+    ),
+  'GET /v1/activities/{id}/invitees/{customerNo}/check-in-code': (f) =>
+    wholeBank(`/v1/activities/${f.activities.open}/invitees/${f.activities.invitee}/check-in-code`),
+  // The domain has no check of an activity's staff yet, so check-in is campaigns.write; a bad code is 400 after it.
+  'POST /v1/activities/{id}/check-in': (f) =>
+    wholeBank(`/v1/activities/${f.activities.open}/check-in`, { token: 'not-a-code' }, 400),
+  'POST /v1/activities/{id}/attendance': (f) =>
+    wholeBank(
+      `/v1/activities/${f.activities.open}/attendance`,
+      { csv: 'customer_no,checked_in_at\nC999999999,2026-11-23 10:00\n' },
+      400,
+    ),
+  // A lead captured by someone not on the activity's staff: refused (400) once the permission lets it through.
+  'POST /v1/activities/{id}/leads': (f) =>
+    wholeBank(
+      `/v1/activities/${f.activities.open}/leads`,
+      { name: 'Lead', phone: '13800000000', capturedBy: 'AM2' },
+      400,
+    ),
+  'POST /v1/activities/{id}/finish': (f) =>
+    byRole((who) => `/v1/activities/${f.activities.toFinish[who === 'admin' ? 0 : 1]}/finish`, {
+      admin: 200,
+      analyst: 200,
+      bhA: 403,
+      am1: 403,
+    }),
+  'POST /v1/activities/{id}/follow-ups': (f) =>
+    wholeBank(`/v1/activities/${f.activities.finished}/follow-ups`, {}),
+  'GET /v1/activities/{id}/results': (f) => wholeBank(`/v1/activities/${f.activities.open}/results`),
+  // An invitee's own link: public; a token that does not verify is 400 for everyone.
+  'GET /a/{token}': () =>
+    everyone('/a/not-a-token', { anonymous: 400, admin: 400, analyst: 400, bhA: 400, am1: 400 }),
+  'POST /a/{token}': () =>
+    everyone(
+      '/a/not-a-token',
+      { anonymous: 400, admin: 400, analyst: 400, bhA: 400, am1: 400 },
+      { answer: 'yes' },
+    ),
   'GET /v1/ogsm': () => wholeBank('/v1/ogsm?kind=campaign'),
   'GET /v1/ogsm/{kind}/{id}': (f) => wholeBank(`/v1/ogsm/campaign/${f.campaigns.approved}`),
   'PUT /v1/ogsm/{kind}/{id}': (f) => wholeBank(`/v1/ogsm/journey/${f.journeys.live}`, OGSM_PLAN),
@@ -1033,6 +1086,22 @@ const brandPost = {
   title: 'Brand day',
   variants: { sms: { text: '{{ customer.name }}，{{ bank.name }}感谢您的信任' } },
 };
+
+/** An activity with no products (the security bank has none) hosted by AM1. */
+const ACTIVITY = {
+  name: 'Security salon',
+  scene: { mode: 'offline', frequency: 'low', aim: 'engagement' },
+  startsAt: '2026-12-12T14:00:00+08:00',
+  endsAt: '2026-12-12T16:00:00+08:00',
+  capacity: 10,
+  staff: [{ staffId: 'AM1', role: 'host' }],
+};
+/** An invitation of a tenth of the bank, sending approved content `contentId` to the outbox. */
+const activityInvitation = (contentId: number) => ({
+  population: { rule: { sample: { percent: 10, seed: 'security-activity' } } },
+  content: { id: contentId, version: 1 },
+  channels: ['sec_sms'],
+});
 
 /** A small OGSM plan: one conversion goal, one strategy. */
 const OGSM_PLAN = {
@@ -1103,6 +1172,8 @@ async function openApp(engine: 'PGlite' | 'PostgreSQL'): Promise<SecurityApp> {
     FLYWHEEL_SEED_DEMO: 'never',
     ...TEST_PASSWORD_ENV,
     FLYWHEEL_TAGS_DAILY_AT: 'off',
+    // Invitee links (/a/<token>) and check-in codes are signed: the check-in code route needs a secret.
+    FLYWHEEL_LINK_SECRET: 'security-test-link-secret',
     ...WECOM_TEST_ENV,
   });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.error));
@@ -1451,6 +1522,24 @@ for (const engine of engines) {
         toStop: [(await newJourney('live')).id, (await newJourney('live')).id] as [number, number],
       };
       await as('analyst', 'PUT', `/v1/ogsm/campaign/${campaigns.approved}`, OGSM_PLAN);
+      // Activities by the analyst: one open with invitees, one finished, two to finish.
+      const newActivity = async () => (await as('analyst', 'POST', '/v1/activities', ACTIVITY)).id as number;
+      const openActivity = await newActivity();
+      await as(
+        'analyst',
+        'POST',
+        `/v1/activities/${openActivity}/invitations`,
+        activityInvitation(approvedContent),
+      );
+      const invitees = await as('analyst', 'GET', `/v1/activities/${openActivity}/invitees`);
+      const finishedActivity = await newActivity();
+      await as('analyst', 'POST', `/v1/activities/${finishedActivity}/finish`);
+      const activities = {
+        open: openActivity,
+        invitee: invitees.items[0].customerNo as string,
+        finished: finishedActivity,
+        toFinish: [await newActivity(), await newActivity()] as [number, number],
+      };
       await as('admin', 'POST', '/v1/contact-policy/do-not-contact', {
         customerNo: OTHER_BRANCH,
         reason: 'legal hold',
@@ -1495,6 +1584,7 @@ for (const engine of engines) {
         content,
         campaigns,
         journeys,
+        activities,
         saved,
       };
     }, 60_000);

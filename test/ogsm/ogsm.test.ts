@@ -1,4 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importAttendance } from '../../src/activities/attendance.ts';
+import { inviteToActivity } from '../../src/activities/invite.ts';
+import { activityResults } from '../../src/activities/results.ts';
+import { createActivity } from '../../src/activities/service.ts';
 import { campaignResults } from '../../src/campaigns/results/service.ts';
 import { startDueRuns } from '../../src/campaigns/runs/scheduler.ts';
 import { createCampaign, reviewCampaign } from '../../src/campaigns/service.ts';
@@ -9,6 +13,7 @@ import { attainmentList, planView } from '../../src/ogsm/review.ts';
 import { scenesAnalysis } from '../../src/ogsm/scenes.ts';
 import { reviewPlan, savePlan } from '../../src/ogsm/service.ts';
 import { RoaringBitmap32 } from '../../src/shared/bitmap.ts';
+import { ok } from '../../src/shared/errors.ts';
 import { saveTagSnapshot } from '../../src/tags/snapshot-store.ts';
 import { liveJourney, WAIT_JOURNEY } from '../support/journey-fixture.ts';
 import { openCampaignWorld, type CampaignWorld } from '../support/campaign-world.ts';
@@ -261,9 +266,9 @@ describe('OGSM on a campaign', () => {
       ok: false,
       error: { code: 'not_found' },
     });
-    expect(await savePlan(deps(), 'user:author', { kind: 'activity', id: 1 }, plan([]))).toMatchObject({
+    expect(await savePlan(deps(), 'user:author', { kind: 'activity', id: 999 }, plan([]))).toMatchObject({
       ok: false,
-      error: { code: 'bad_request', details: { reason: 'activity_not_available' } },
+      error: { code: 'not_found' },
     });
     const stored = await world.store.db.selectFrom('ogsm_plans').select('version').execute();
     expect(stored).toEqual([{ version: 3 }]);
@@ -386,5 +391,134 @@ describe('scenes analysis', () => {
         liftReason: expect.stringMatching(/no lifecycle stage/),
       },
     ]);
+  });
+});
+
+describe('OGSM on an activity', () => {
+  it("measures the attendees' conversions with the activity results' invited-vs-control lift, new buyers, reach, and a scene", async () => {
+    const t0 = world.clock.now().getTime();
+    const startsAt = new Date(t0 + DAY);
+    const db = world.store.db;
+    const created = await createActivity({ db, clock: world.clock }, 'user:author', {
+      name: 'Fund salon',
+      scene: { mode: 'offline', frequency: 'low', aim: 'transaction' },
+      startsAt: startsAt.toISOString(),
+      endsAt: new Date(startsAt.getTime() + 2 * 3_600_000).toISOString(),
+      capacity: 500,
+      products: [{ productId: 'FD-1', role: 'hot_selling' }],
+    });
+    if (!created.ok) throw new Error(created.error.message);
+    const id = created.value.id;
+    const invited = await inviteToActivity(
+      {
+        db,
+        clock: world.clock,
+        audience: () =>
+          Promise.resolve(
+            ok({
+              bitmap: new RoaringBitmap32(Array.from({ length: 400 }, (_, i) => i + 1)),
+              asOf: '2026-12-01',
+            }),
+          ),
+      },
+      'user:author',
+      id,
+      {
+        population: { rule: { all: [] } },
+        controlPercent: 20,
+        content: { id: world.contentId, version: 1 },
+        channels: ['outbox'],
+      },
+    );
+    if (!invited.ok) throw new Error(invited.error.message);
+    const invitees = await db
+      .selectFrom('activity_invitees')
+      .select(['customer_id', 'control'])
+      .where('activity_id', '=', id)
+      .orderBy('customer_id')
+      .execute();
+    const treatedIds = invitees.filter((i) => !i.control).map((i) => i.customer_id);
+    const controlIds = invitees.filter((i) => i.control).map((i) => i.customer_id);
+    // 100 invitees come, by the sheet; half of them and a tenth of the control group buy a fund that afternoon.
+    const attendees = treatedIds.slice(0, 100);
+    world.setNow(new Date(startsAt.getTime() + 30 * 60_000));
+    const sheet = [
+      'customer_no,checked_in_at',
+      ...attendees.map(
+        (c) => `K${String(c).padStart(7, '0')},${new Date(startsAt.getTime() + 10 * 60_000).toISOString()}`,
+      ),
+    ].join('\n');
+    const taken = await importAttendance({ db, clock: world.clock }, 'user:author', id, sheet);
+    if (!taken.ok) throw new Error(JSON.stringify(taken.error));
+    const bought = Math.floor(startsAt.getTime() + 3 * 3_600_000);
+    await world.events.insert('events', [
+      ...attendees
+        .filter((_, i) => i % 2 === 0)
+        .map((c) => event(`a${id}-${c}`, c, 'purchase', bought, { category: 'fund' })),
+      ...controlIds
+        .filter((_, i) => i % 10 === 0)
+        .map((c) => event(`ac${id}-${c}`, c, 'purchase', bought, { category: 'fund' })),
+    ]);
+    world.setNow(new Date(startsAt.getTime() + 5 * DAY));
+
+    const subject = { kind: 'activity', id } as const;
+    // An activity's goals count its attendees (or the group), never `treated`.
+    const wrong = await savePlan(
+      deps(),
+      'user:author',
+      subject,
+      plan([{ id: 'c', metric: 'conversions', target: 10, windowDays: 7 }]),
+    );
+    expect(!wrong.ok && wrong.error.details).toEqual([
+      expect.objectContaining({ path: '/goals/0/population', code: 'population_not_allowed' }),
+    ]);
+    const saved = await savePlan(
+      deps(),
+      'user:author',
+      subject,
+      plan([
+        { id: 'conv', metric: 'conversion_rate', target: 0.4, windowDays: 7, population: 'attendees' },
+        {
+          id: 'buyers',
+          metric: 'new_buyers',
+          category: 'fund',
+          target: 40,
+          windowDays: 7,
+          population: 'attendees',
+        },
+        { id: 'reach', metric: 'reached', target: 80, windowDays: 7, population: 'group' },
+      ]),
+    );
+    expect(saved).toEqual({ ok: true, value: { version: 1 } });
+    const view = await planView(deps(), subject);
+    if (!view.ok) throw new Error(view.error.message);
+    const results = await activityResults({ db, events: world.events }, id, {
+      event: 'purchase',
+      windowDays: 7,
+    });
+    if (!results.ok) throw new Error(results.error.message);
+    const [conv, buyers, reach] = view.value.goals;
+    expect(results.value.groups.attendees).toMatchObject({ customers: 100, converted: 50 });
+    expect(conv!.value).toBeCloseTo(results.value.groups.attendees.rate!, 12);
+    expect(conv!.lift!.absolute).toEqual(results.value.invitedVsControl!.absolute);
+    expect(conv!.attainment).toBe(125);
+    // New fund buyers among attendees: the 50 who bought, less any who held a fund before.
+    expect(buyers!.value).toBeGreaterThan(40);
+    expect(buyers!.value).toBeLessThanOrEqual(50);
+    expect(reach).toMatchObject({ value: 100, attainment: 125 });
+
+    // The scenes analysis takes the activity as a contact: its scene and its product's role.
+    const day = world.clock.dayOf(startsAt);
+    const scenes = await scenesAnalysis(deps(), { from: day, to: day, days: 1 });
+    expect(scenes.groups).toContainEqual(
+      expect.objectContaining({
+        source: 'activity',
+        scene: 'activity_offline_low_transaction',
+        role: 'hot_selling',
+        subjects: 1,
+        treated: expect.objectContaining({ customers: 100 }),
+        control: expect.objectContaining({ customers: controlIds.length }),
+      }),
+    );
   });
 });

@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { Command } from 'commander';
+import { vi } from 'vitest';
 
 import { CLI_BUNDLE } from './cli-bundle.ts';
 import { TEST_PASSWORD_ENV } from './password-cost.ts';
@@ -46,4 +48,32 @@ export function cliOn(
       return { code: e.code, stdout: e.stdout, stderr: e.stderr };
     }
   };
+}
+
+/**
+ * Runs a command line in this process (no child process: the stores stay the test's own) and captures what it
+ * printed; `register` adds the commands to the program and hands their exit code to `exit`.
+ */
+export async function inProcess(
+  args: readonly string[],
+  register: (program: Command, exit: (code: number) => void) => void,
+): Promise<CliRun> {
+  const out: string[] = [];
+  const errs: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  const error = vi
+    .spyOn(console, 'error')
+    .mockImplementation((...a: unknown[]) => void errs.push(a.join(' ')));
+  let code = 0;
+  try {
+    const program = new Command().exitOverride();
+    register(program, (c) => {
+      code = c;
+    });
+    await program.parseAsync(args, { from: 'user' });
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+  return { code, stdout: out.join('\n'), stderr: errs.join('\n') };
 }

@@ -1,4 +1,5 @@
 import type { RouteContext, ZodApi } from '../http.ts';
+import { registerActivityRoutes } from './activities.ts';
 import { registerDriversRoutes } from './analytics-drivers.ts';
 import { registerExperimentRoutes } from './analytics-experiments.ts';
 import { registerAnalyticsLifecycleRoutes } from './analytics-lifecycle.ts';
@@ -50,6 +51,7 @@ export function registerApiRoutes(api: ZodApi, ctx: RouteContext): void {
   registerCampaignCallbackRoutes(api, ctx);
   registerJourneyRoutes(api, ctx);
   registerOgsmRoutes(api, ctx);
+  registerActivityRoutes(api, ctx);
   registerTrackedLinkRoutes(api, ctx);
   registerWecomRoutes(api, ctx);
   registerWecomSyncRoutes(api, ctx);

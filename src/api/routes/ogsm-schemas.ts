@@ -13,7 +13,7 @@ import { comparison } from './analytics-experiments-schemas.ts';
 export const OgsmPlan = planBodySchema.meta({ id: 'OgsmPlan' });
 export const OgsmReview = reviewSchema.meta({ id: 'OgsmReview' });
 
-const kind = z.enum(SUBJECT_KINDS).describe('activity: not available until offline activities are wired');
+const kind = z.enum(SUBJECT_KINDS).describe('campaign, journey or offline activity');
 export const subjectParams = z.object({ kind, id: rowId });
 export const listQuery = z.object({ kind: kind.optional() });
 
@@ -123,7 +123,7 @@ export const scenes = z.object({
   days: z.number().int(),
   groups: z.array(
     z.object({
-      source: z.enum(['campaign', 'journey']),
+      source: z.enum(['campaign', 'journey', 'activity']),
       scene: z.string(),
       role: z.enum([...PRODUCT_ROLES, 'none']),
       subjects: z.number().int(),

@@ -17137,7 +17137,7 @@ export interface paths {
     get: {
       parameters: {
         query?: {
-          /** @description activity: not available until offline activities are wired */
+          /** @description campaign, journey or offline activity */
           kind?: 'campaign' | 'journey' | 'activity';
         };
         header?: never;
@@ -17156,7 +17156,7 @@ export interface paths {
               items: {
                 subject: {
                   /**
-                   * @description activity: not available until offline activities are wired
+                   * @description campaign, journey or offline activity
                    * @enum {string}
                    */
                   kind: 'campaign' | 'journey' | 'activity';
@@ -17255,7 +17255,7 @@ export interface paths {
         query?: never;
         header?: never;
         path: {
-          /** @description activity: not available until offline activities are wired */
+          /** @description campaign, journey or offline activity */
           kind: 'campaign' | 'journey' | 'activity';
           id: number;
         };
@@ -17272,7 +17272,7 @@ export interface paths {
             'application/json': {
               subject: {
                 /**
-                 * @description activity: not available until offline activities are wired
+                 * @description campaign, journey or offline activity
                  * @enum {string}
                  */
                 kind: 'campaign' | 'journey' | 'activity';
@@ -17494,7 +17494,7 @@ export interface paths {
         query?: never;
         header?: never;
         path: {
-          /** @description activity: not available until offline activities are wired */
+          /** @description campaign, journey or offline activity */
           kind: 'campaign' | 'journey' | 'activity';
           id: number;
         };
@@ -17586,7 +17586,7 @@ export interface paths {
         query?: never;
         header?: never;
         path: {
-          /** @description activity: not available until offline activities are wired */
+          /** @description campaign, journey or offline activity */
           kind: 'campaign' | 'journey' | 'activity';
           id: number;
         };
@@ -17698,7 +17698,7 @@ export interface paths {
               days: number;
               groups: {
                 /** @enum {string} */
-                source: 'campaign' | 'journey';
+                source: 'campaign' | 'journey' | 'activity';
                 scene: string;
                 /** @enum {string} */
                 role: 'traffic' | 'hot_selling' | 'profit' | 'none';
@@ -17778,6 +17778,1743 @@ export interface paths {
               freshness: {
                 snapshotsThrough: string | null;
                 computedAt: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/a/{token}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An invitee's link: a page with the activity's name, time and venue and Yes/No buttons (RSVP), or the check-in code page; 400 page when the token does not verify */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          token: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description text/html */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': string;
+          };
+        };
+        /** @description the token does not verify (a browser, Accept: text/html, gets a page) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** An invitee's answer (JSON or the page's form): recorded once; a 'yes' beyond capacity waits; a form post is answered with the page */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          token: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            answer: 'yes' | 'no';
+          };
+        };
+      };
+      responses: {
+        /** @description JSON callers; a form post gets the page (text/html) */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              rsvp: 'none' | 'yes' | 'no' | 'waitlist';
+              registered: boolean;
+              /** @description false: an earlier answer stands and nothing changed */
+              recorded: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/activities': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Activities, most recent start first, with invited, registered and checked-in counts */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: number;
+                name: string;
+                scene: {
+                  /** @enum {string} */
+                  mode: 'online' | 'offline';
+                  /** @enum {string} */
+                  frequency: 'high' | 'low';
+                  /** @enum {string} */
+                  aim: 'engagement' | 'transaction';
+                };
+                venue: string | null;
+                /** @description ISO 8601 instant (UTC) */
+                startsAt: string;
+                /** @description ISO 8601 instant (UTC) */
+                endsAt: string;
+                capacity: number;
+                checkInMargin: {
+                  beforeMinutes: number;
+                  afterMinutes: number;
+                };
+                products: {
+                  productId: string;
+                  /** @description traffic, hot_selling or profit */
+                  role: string;
+                }[];
+                staff: {
+                  staffId: string;
+                  role: string;
+                }[];
+                partner: {
+                  name: string;
+                  kind: string;
+                } | null;
+                /** @enum {string} */
+                status: 'draft' | 'open' | 'finished';
+                createdBy: string;
+                /** @description ISO 8601 instant (UTC) */
+                updatedAt: string;
+                /** @description ISO 8601 instant (UTC) */
+                finishedAt: string | null;
+                /** @description invited, the control group left out */
+                invited: number;
+                registered: number;
+                checkedIn: number;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create an activity (a draft); unknown products, staff or member customers refused, located */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            scene: {
+              /** @enum {string} */
+              mode: 'online' | 'offline';
+              /** @enum {string} */
+              frequency: 'high' | 'low';
+              /**
+               * @description engagement 种草 or transaction 带货
+               * @enum {string}
+               */
+              aim: 'engagement' | 'transaction';
+            };
+            venue?: string;
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: date-time */
+            endsAt: string;
+            /** @description registrations beyond it wait (rsvp "waitlist") */
+            capacity: number;
+            /**
+             * @description check-in is accepted from start − before to end + after
+             * @default {
+             *       "beforeMinutes": 60,
+             *       "afterMinutes": 60
+             *     }
+             */
+            checkInMargin?: {
+              /** @default 60 */
+              beforeMinutes?: number;
+              /** @default 60 */
+              afterMinutes?: number;
+            };
+            /** @default [] */
+            products?: {
+              productId: string;
+              /**
+               * @description traffic (brings customers in), hot_selling (sells in volume) or profit (main profit)
+               * @enum {string}
+               */
+              role: 'traffic' | 'hot_selling' | 'profit';
+            }[];
+            partner?: {
+              name: string;
+              /** @description e.g. chamber_of_commerce */
+              kind: string;
+              /** @default [] */
+              members?: {
+                name: string;
+                phone?: string;
+                customerNo?: string;
+              }[];
+            };
+            /** @default [] */
+            staff?: {
+              staffId: string;
+              role: string;
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/activities/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An activity with its partner's members (names masked) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              name: string;
+              scene: {
+                /** @enum {string} */
+                mode: 'online' | 'offline';
+                /** @enum {string} */
+                frequency: 'high' | 'low';
+                /** @enum {string} */
+                aim: 'engagement' | 'transaction';
+              };
+              venue: string | null;
+              /** @description ISO 8601 instant (UTC) */
+              startsAt: string;
+              /** @description ISO 8601 instant (UTC) */
+              endsAt: string;
+              capacity: number;
+              checkInMargin: {
+                beforeMinutes: number;
+                afterMinutes: number;
+              };
+              products: {
+                productId: string;
+                /** @description traffic, hot_selling or profit */
+                role: string;
+              }[];
+              staff: {
+                staffId: string;
+                role: string;
+              }[];
+              partner: {
+                name: string;
+                kind: string;
+              } | null;
+              /** @enum {string} */
+              status: 'draft' | 'open' | 'finished';
+              createdBy: string;
+              /** @description ISO 8601 instant (UTC) */
+              updatedAt: string;
+              /** @description ISO 8601 instant (UTC) */
+              finishedAt: string | null;
+              partnerMembers: {
+                memberNo: number;
+                /** @description masked */
+                name: string;
+                /** @description the customer the member is, when known */
+                customerNo: string | null;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    /** Edit an activity (not once finished; capacity never below the registrations taken) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            scene: {
+              /** @enum {string} */
+              mode: 'online' | 'offline';
+              /** @enum {string} */
+              frequency: 'high' | 'low';
+              /**
+               * @description engagement 种草 or transaction 带货
+               * @enum {string}
+               */
+              aim: 'engagement' | 'transaction';
+            };
+            venue?: string;
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: date-time */
+            endsAt: string;
+            /** @description registrations beyond it wait (rsvp "waitlist") */
+            capacity: number;
+            /**
+             * @description check-in is accepted from start − before to end + after
+             * @default {
+             *       "beforeMinutes": 60,
+             *       "afterMinutes": 60
+             *     }
+             */
+            checkInMargin?: {
+              /** @default 60 */
+              beforeMinutes?: number;
+              /** @default 60 */
+              afterMinutes?: number;
+            };
+            /** @default [] */
+            products?: {
+              productId: string;
+              /**
+               * @description traffic (brings customers in), hot_selling (sells in volume) or profit (main profit)
+               * @enum {string}
+               */
+              role: 'traffic' | 'hot_selling' | 'profit';
+            }[];
+            partner?: {
+              name: string;
+              /** @description e.g. chamber_of_commerce */
+              kind: string;
+              /** @default [] */
+              members?: {
+                name: string;
+                phone?: string;
+                customerNo?: string;
+              }[];
+            };
+            /** @default [] */
+            staff?: {
+              staffId: string;
+              role: string;
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/activities/{id}/invitations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Invite a population through the campaign engine's one path (contact policy, deliveries), a control group held out; the activity opens */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            population: components['schemas']['Population'];
+            /** @default 0 */
+            controlPercent?: number;
+            content: {
+              id: number;
+              version: number;
+            };
+            /** @description in fallback order */
+            channels: string[];
+            /**
+             * @default marketing
+             * @enum {string}
+             */
+            purpose?: 'marketing' | 'service';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description the activity-owned campaign that carries this invitation */
+              campaignId: number;
+              /** @description new invitees: treated plus control */
+              invitees: number;
+              control: number;
+              queued: number;
+              /** @description treated invitees the contact policy stopped */
+              suppressed: number;
+              alreadyInvited: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/activities/{id}/invitees': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A page of the activity's invitees (names and phones masked) with RSVP and check-in */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          offset?: number;
+        };
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              total: number;
+              items: {
+                customerNo: string;
+                /** @description masked */
+                name: string | null;
+                /** @description masked */
+                phone: string | null;
+                /** @enum {string} */
+                source: 'invited' | 'walk_in' | 'lead';
+                control: boolean;
+                /** @enum {string} */
+                rsvp: 'none' | 'yes' | 'no' | 'waitlist';
+                /** @description ISO 8601 instant (UTC) */
+                registeredAt: string | null;
+                /** @description ISO 8601 instant (UTC) */
+                checkedInAt: string | null;
+                capturedBy: string | null;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/activities/{id}/invitees/{customerNo}/check-in-code': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An invitee's check-in code: the signed check-in URL and its QR code (SVG) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+          customerNo: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              customerNo: string;
+              token: string;
+              /** @description the signed check-in URL the QR code carries */
+              url: string;
+              /** @description the QR code of the URL, an SVG document */
+              svg: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/activities/{id}/check-in': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Check an invitee in by their scanned code, within the check-in window; a second scan changes nothing */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description the scanned check-in URL, or its token */
+            token: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              customerNo: string;
+              /** @description ISO 8601 instant (UTC) */
+              checkedInAt: string;
+              /** @description false: already checked in, nothing changed */
+              recorded: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/activities/{id}/attendance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Import an attendance sheet (CSV text): every row or none; problems answered (validation_failed) at /rows/<n>/<field> */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description CSV with a header: customer_no or phone, and checked_in_at */
+            csv: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              rows: number;
+              checkedIn: number;
+              /** @description known customers not on the activity, added as walk-ins */
+              walkIns: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/activities/{id}/leads': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A lead captured on site: the customer the phone finds, else a new prospect; present at the activity */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            phone: string;
+            interest?: string;
+            /** @description the staff member who captured the lead */
+            capturedBy: string;
+            /**
+             * @description marketing consent given on site, per touchpoint
+             * @default {}
+             */
+            consent?: {
+              sms?: boolean;
+              phone?: boolean;
+              wecom?: boolean;
+              email?: boolean;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              customerNo: string;
+              /** @description a prospect was created (else the phone found a customer) */
+              created: boolean;
+              owner: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/activities/{id}/finish': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Finish an activity (no more answers, check-ins or leads; follow-ups may run) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              status: 'finished';
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/activities/{id}/follow-ups': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Follow-up tasks of a finished activity by rule, once per customer (a re-run adds who is missing) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @description no_shows: registered but not checked in
+             * @default [
+             *       "attendees",
+             *       "leads"
+             *     ]
+             */
+            who?: ('attendees' | 'leads' | 'no_shows')[];
+            /** @default 3 */
+            dueDays?: number;
+            /**
+             * @description {activity} is replaced by the activity name
+             * @default 活动跟进：{activity}
+             */
+            title?: string;
+          } | null;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              eligible: number;
+              created: number;
+              noOwner: number;
+              /** @description tasked by an earlier run */
+              already: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/activities/{id}/results': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Counts and conversion by group (attendees, invited non-attendees, control, leads); invited vs control is randomised, the rest descriptive */
+    get: {
+      parameters: {
+        query?: {
+          event?: string;
+          windowDays?: number;
+        };
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              activityId: number;
+              event: string;
+              window: {
+                /** @description ISO 8601 instant (UTC) */
+                from: string;
+                /** @description ISO 8601 instant (UTC) */
+                to: string;
+              };
+              counts: {
+                invited: number;
+                control: number;
+                delivered: number;
+                queued: number;
+                rsvpYes: number;
+                rsvpNo: number;
+                waitlist: number;
+                registered: number;
+                checkedIn: number;
+                walkIns: number;
+                leads: number;
+                newCustomers: number;
+                tasks: number;
+              };
+              groups: {
+                attendees: {
+                  customers: number;
+                  converted: number;
+                  rate: number | null;
+                  /** @description Wilson 95% */
+                  interval: {
+                    estimate: number;
+                    lower: number;
+                    upper: number;
+                  } | null;
+                  reason: string | null;
+                };
+                nonAttendees: {
+                  customers: number;
+                  converted: number;
+                  rate: number | null;
+                  /** @description Wilson 95% */
+                  interval: {
+                    estimate: number;
+                    lower: number;
+                    upper: number;
+                  } | null;
+                  reason: string | null;
+                };
+                control: {
+                  customers: number;
+                  converted: number;
+                  rate: number | null;
+                  /** @description Wilson 95% */
+                  interval: {
+                    estimate: number;
+                    lower: number;
+                    upper: number;
+                  } | null;
+                  reason: string | null;
+                };
+                leads: {
+                  customers: number;
+                  converted: number;
+                  rate: number | null;
+                  /** @description Wilson 95% */
+                  interval: {
+                    estimate: number;
+                    lower: number;
+                    upper: number;
+                  } | null;
+                  reason: string | null;
+                };
+              };
+              /** @description randomised: Wald 95% interval, z test */
+              invitedVsControl: {
+                arm: string;
+                control: string;
+                /** @description treatment − control with its confidence interval */
+                absolute: {
+                  estimate: number;
+                  lower: number;
+                  upper: number;
+                } | null;
+                absoluteReason: string | null;
+                /** @description treatment / control − 1 with its confidence interval */
+                relative: {
+                  estimate: number;
+                  lower: number;
+                  upper: number;
+                } | null;
+                relativeReason: string | null;
+                standardError: number | null;
+                standardErrorReason: string | null;
+                test: {
+                  /**
+                   * @description z: Wald z test of two proportions; welch_t: Welch t test
+                   * @enum {string}
+                   */
+                  kind: 'z' | 'welch_t';
+                  statistic: number | null;
+                  /** @description Welch–Satterthwaite degrees of freedom (welch_t only) */
+                  df?: number | null;
+                  /** @description two-sided */
+                  pValue: number | null;
+                  significant: boolean | null;
+                  reason: string | null;
+                };
+                /** @description minimum detectable effect at the analysis power and α */
+                mde: {
+                  absolute: number;
+                  relative: number | null;
+                  relativeReason: string | null;
+                } | null;
+                mdeReason: string | null;
+                /** @description power to detect the observed lift at α */
+                power: number | null;
+                powerReason: string | null;
+              } | null;
+              /** @description self-selected, descriptive */
+              attendeesVsControl: {
+                arm: string;
+                control: string;
+                /** @description treatment − control with its confidence interval */
+                absolute: {
+                  estimate: number;
+                  lower: number;
+                  upper: number;
+                } | null;
+                absoluteReason: string | null;
+                /** @description treatment / control − 1 with its confidence interval */
+                relative: {
+                  estimate: number;
+                  lower: number;
+                  upper: number;
+                } | null;
+                relativeReason: string | null;
+                standardError: number | null;
+                standardErrorReason: string | null;
+                test: {
+                  /**
+                   * @description z: Wald z test of two proportions; welch_t: Welch t test
+                   * @enum {string}
+                   */
+                  kind: 'z' | 'welch_t';
+                  statistic: number | null;
+                  /** @description Welch–Satterthwaite degrees of freedom (welch_t only) */
+                  df?: number | null;
+                  /** @description two-sided */
+                  pValue: number | null;
+                  significant: boolean | null;
+                  reason: string | null;
+                };
+                /** @description minimum detectable effect at the analysis power and α */
+                mde: {
+                  absolute: number;
+                  relative: number | null;
+                  relativeReason: string | null;
+                } | null;
+                mdeReason: string | null;
+                /** @description power to detect the observed lift at α */
+                power: number | null;
+                powerReason: string | null;
+              } | null;
+              /** @description self-selected, descriptive */
+              attendeesVsNonAttendees: {
+                arm: string;
+                control: string;
+                /** @description treatment − control with its confidence interval */
+                absolute: {
+                  estimate: number;
+                  lower: number;
+                  upper: number;
+                } | null;
+                absoluteReason: string | null;
+                /** @description treatment / control − 1 with its confidence interval */
+                relative: {
+                  estimate: number;
+                  lower: number;
+                  upper: number;
+                } | null;
+                relativeReason: string | null;
+                standardError: number | null;
+                standardErrorReason: string | null;
+                test: {
+                  /**
+                   * @description z: Wald z test of two proportions; welch_t: Welch t test
+                   * @enum {string}
+                   */
+                  kind: 'z' | 'welch_t';
+                  statistic: number | null;
+                  /** @description Welch–Satterthwaite degrees of freedom (welch_t only) */
+                  df?: number | null;
+                  /** @description two-sided */
+                  pValue: number | null;
+                  significant: boolean | null;
+                  reason: string | null;
+                };
+                /** @description minimum detectable effect at the analysis power and α */
+                mde: {
+                  absolute: number;
+                  relative: number | null;
+                  relativeReason: string | null;
+                } | null;
+                mdeReason: string | null;
+                /** @description power to detect the observed lift at α */
+                power: number | null;
+                powerReason: string | null;
+              } | null;
+              definitions: {
+                [key: string]: string;
               };
             };
           };

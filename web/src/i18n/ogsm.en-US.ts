@@ -80,6 +80,7 @@ export const ogsmEnUS = {
   'scenes.source': 'Source',
   'scenes.source.campaign': 'Campaign',
   'scenes.source.journey': 'Journey',
+  'scenes.source.activity': 'Activity',
   'scenes.scene': 'Scene',
   'scenes.role': 'Product role',
   'scenes.subjects': 'Subjects',

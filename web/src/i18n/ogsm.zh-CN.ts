@@ -81,6 +81,7 @@ export const ogsmZhCN: Record<keyof typeof ogsmEnUS, string> = {
   'scenes.source': '来源',
   'scenes.source.campaign': '营销活动',
   'scenes.source.journey': '客户旅程',
+  'scenes.source.activity': '线下活动',
   'scenes.scene': '场景',
   'scenes.role': '产品角色',
   'scenes.subjects': '活动/旅程数',

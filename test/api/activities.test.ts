@@ -1,0 +1,190 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clockOf } from '../../src/shared/clock.ts';
+import { SALON } from '../support/activity-fixture.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
+import { JOURNEY_CHANNEL, seedJourneyBank } from '../support/journey-fixture.ts';
+
+// An offline activity over real HTTP on one bank (PGlite, chDB): created, invited through the campaign path with a
+// control group, an invitee answering on their own page (/a/<token>, a form post) and over JSON, checked in at the
+// door by the code the QR carries, an attendance sheet refused whole with located problems then taken, a lead, the
+// activity finished, follow-up tasks once, and results. Bad tokens are 400 pages, never 5xx.
+
+const SECRET = 'activities-http-test-secret';
+const PUBLIC_URL = 'https://bank.example/fw';
+const N = 30;
+
+describe('activities over HTTP', () => {
+  let t: TestApp;
+  let now = new Date('2026-12-07T02:00:00Z'); // Monday 10:00 in Shanghai
+  const clock = clockOf(() => now, 'Asia/Shanghai');
+  let key = '';
+  let managerKey = '';
+  let contentId = 0;
+
+  const call = async (method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown, as = key) => {
+    const res = await t.app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${as}` },
+      ...(body === undefined ? {} : { payload: body as object }),
+    });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are checked by the assertions
+    return { status: res.statusCode, body: res.json() as any };
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      clock,
+      env: { FLYWHEEL_LINK_SECRET: SECRET, FLYWHEEL_PUBLIC_URL: PUBLIC_URL },
+    });
+    ({ contentId } = await seedJourneyBank(t.stores.operational.db, clock, N, '2027-03-01'));
+    key = (await t.auth.createApiKey({ name: 'analyst', role: 'analyst' }, 'test')).key;
+    managerKey = (await t.auth.createApiKey({ name: 'am', role: 'account_manager' }, 'test')).key;
+  }, 60_000);
+  afterAll(async () => t?.close());
+
+  const body = SALON;
+
+  it('runs an activity from creation to results', async () => {
+    // Located refusals; an account manager may not create.
+    const bad = await call('POST', '/v1/activities', {
+      ...body,
+      products: [{ productId: 'NOPE', role: 'traffic' }],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toContainEqual(expect.objectContaining({ path: '/products/0/productId' }));
+    expect((await call('POST', '/v1/activities', body, managerKey)).status).toBe(403);
+    const created = await call('POST', '/v1/activities', body);
+    expect(created.status).toBe(201);
+    const id = created.body.id as number;
+    expect((await call('PUT', `/v1/activities/${id}`, { ...body, capacity: 12 })).body).toEqual({ id });
+    const detail = await call('GET', `/v1/activities/${id}`);
+    expect(detail.body).toMatchObject({ name: '财富沙龙', capacity: 12, status: 'draft' });
+
+    // Invitation through the campaign path: every customer, 20% held out.
+    const invited = await call('POST', `/v1/activities/${id}/invitations`, {
+      population: { rule: { sample: { percent: 100, seed: 'everyone' } } },
+      controlPercent: 20,
+      content: { id: contentId, version: 1 },
+      channels: [JOURNEY_CHANNEL],
+    });
+    expect(invited.status, JSON.stringify(invited.body)).toBe(200);
+    expect(invited.body.invitees).toBe(N);
+    expect(invited.body.control).toBeGreaterThan(0);
+    expect(invited.body.queued).toBeGreaterThan(0);
+    const page = await call('GET', `/v1/activities/${id}/invitees?limit=100`);
+    expect(page.body.total).toBe(N);
+    // Names masked as elsewhere: never the raw name.
+    const treated = (page.body.items as { customerNo: string; name: string; control: boolean }[]).filter(
+      (i) => !i.control,
+    );
+    for (const i of page.body.items) expect(i.name).toContain('*');
+    expect(treated.length).toBeGreaterThanOrEqual(3);
+    const [first, second, third] = [treated[0]!, treated[1]!, treated[2]!];
+    const list = await call('GET', '/v1/activities');
+    expect(list.body.items).toEqual([
+      expect.objectContaining({ id, status: 'open', invited: N - invited.body.control }),
+    ]);
+
+    // RSVP on the invitee's page: the RSVP token as the composer signs it.
+    const { inviteeToken } = await import('../../src/campaigns/feedback/invitee-links.ts');
+    const customerId = (no: string) => Number(no.slice(1));
+    const rsvpToken = inviteeToken(SECRET, 'rsvp', id, customerId(first.customerNo));
+    const shown = await t.app.inject({ url: `/a/${rsvpToken}`, headers: { accept: 'text/html' } });
+    expect(shown.statusCode).toBe(200);
+    expect(shown.headers['content-type']).toMatch(/text\/html/);
+    expect(shown.body).toContain('财富沙龙');
+    expect(shown.body).toContain('城东支行三楼');
+    expect(shown.body).toContain('value="yes"');
+    const english = await t.app.inject({
+      url: `/a/${rsvpToken}`,
+      headers: { accept: 'text/html', 'accept-language': 'en-GB,en' },
+    });
+    expect(english.body).toContain('Yes, I will come');
+    const answered = await t.app.inject({
+      method: 'POST',
+      url: `/a/${rsvpToken}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+      payload: 'answer=yes',
+    });
+    expect(answered.statusCode).toBe(200);
+    expect(answered.body).toContain('已报名');
+    const again = await t.app.inject({ method: 'POST', url: `/a/${rsvpToken}`, payload: { answer: 'no' } });
+    expect(again.json()).toEqual({ rsvp: 'yes', registered: true, recorded: false });
+    const badPage = await t.app.inject({ url: '/a/not-a-token', headers: { accept: 'text/html' } });
+    expect(badPage.statusCode).toBe(400);
+    expect(badPage.body).toContain('链接无效');
+    const badJson = await t.app.inject({ method: 'POST', url: '/a/not-a-token', payload: { answer: 'yes' } });
+    expect(badJson.statusCode).toBe(400);
+    expect(badJson.json().error.message).toBe('this link is not valid');
+
+    // Check-in at the door, with the code the QR carries, inside the window only.
+    const code = await call('GET', `/v1/activities/${id}/invitees/${first.customerNo}/check-in-code`);
+    expect(code.status).toBe(200);
+    expect(code.body.url).toMatch(new RegExp(`^${PUBLIC_URL}/a/`));
+    expect(code.body.svg).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
+    const early = await call('POST', `/v1/activities/${id}/check-in`, { token: code.body.url });
+    expect(early.status).toBe(400);
+    expect(early.body.error.details).toEqual([expect.objectContaining({ path: '/token' })]);
+    now = new Date('2026-12-12T06:30:00Z'); // 14:30 in Shanghai
+    const checked = await call('POST', `/v1/activities/${id}/check-in`, { token: code.body.url });
+    expect(checked.body).toMatchObject({ customerNo: first.customerNo, recorded: true });
+    const checkInPage = await t.app.inject({
+      url: `/a/${code.body.token}`,
+      headers: { accept: 'text/html' },
+    });
+    expect(checkInPage.body).toContain('您已签到');
+
+    // An attendance sheet with problems: refused whole, located, nothing written.
+    const badSheet = [
+      'customer_no,checked_in_at',
+      `${second.customerNo},2026-12-12 14:10`,
+      'K9999999,2026-12-12 14:20',
+      `${third.customerNo},2026-12-13 09:00`,
+    ].join('\n');
+    const refused = await call('POST', `/v1/activities/${id}/attendance`, { csv: badSheet });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('validation_failed');
+    const paths = (refused.body.error.details as { path: string }[]).map((d) => d.path);
+    expect(paths).toEqual(expect.arrayContaining(['/rows/2/customer_no', '/rows/3/checked_in_at']));
+    const afterBad = await call('GET', `/v1/activities/${id}/invitees?limit=100`);
+    expect(afterBad.body.items.filter((i: { checkedInAt: string | null }) => i.checkedInAt)).toHaveLength(1);
+    const goodSheet = ['customer_no,checked_in_at', `${second.customerNo},2026-12-12 14:10`].join('\n');
+    const taken = await call('POST', `/v1/activities/${id}/attendance`, { csv: goodSheet });
+    expect(taken.body).toEqual({ rows: 1, checkedIn: 1, walkIns: 0 });
+
+    // A lead captured on site by the activity's staff.
+    const lead = await call('POST', `/v1/activities/${id}/leads`, {
+      name: '孙先生',
+      phone: '139 0000 1234',
+      capturedBy: 'AM1',
+      consent: { sms: true },
+    });
+    expect(lead.status).toBe(200);
+    expect(lead.body).toMatchObject({ created: true, owner: 'AM1' });
+
+    // Finish, follow-ups once, results.
+    now = new Date('2026-12-13T02:00:00Z');
+    expect((await call('POST', `/v1/activities/${id}/finish`)).body).toEqual({ status: 'finished' });
+    const followUps = await call('POST', `/v1/activities/${id}/follow-ups`, { who: ['attendees', 'leads'] });
+    expect(followUps.body).toMatchObject({ eligible: 3, created: 3 });
+    const rerun = await call('POST', `/v1/activities/${id}/follow-ups`, {});
+    expect(rerun.body).toMatchObject({ created: 0, already: 3 });
+    const results = await call('GET', `/v1/activities/${id}/results?windowDays=14`);
+    expect(results.status).toBe(200);
+    expect(results.body.counts).toMatchObject({
+      invited: N - invited.body.control,
+      control: invited.body.control,
+      rsvpYes: 1,
+      registered: 1,
+      checkedIn: 3,
+      leads: 1,
+      newCustomers: 1,
+      tasks: 3,
+    });
+    // Attendees are the invitees who came; the lead is its own group.
+    expect(results.body.groups.attendees.customers).toBe(2);
+    expect(results.body.groups.leads.customers).toBe(1);
+    expect((await call('GET', `/v1/activities/${id}/results`, undefined, managerKey)).status).toBe(403);
+  }, 30_000);
+});
