@@ -210,18 +210,23 @@ export async function apiJson<T>(
   return { status: response.status(), body: (await response.json()) as T };
 }
 
-/** Opens an antd Select (unless open) and returns its own popup (not another one still closing). */
-async function openSelect(page: Page, select: Locator): Promise<Locator> {
-  const input = select.locator('input[role="combobox"]').first();
-  // In a dialog still zooming in, a forced click lands where the input is about to be — on the mask, which closes the
-  // dialog: wait for the dialog's animations to end first.
-  await input.evaluate(async (el) => {
+/** Waits until the dialog holding `inside` (if any) has finished its opening animation (at most 3 s). */
+export async function dialogSettled(inside: Locator): Promise<void> {
+  await inside.evaluate(async (el) => {
     const dialog = el.closest('.ant-modal');
     for (let i = 0; dialog && i < 150; i++) {
       if (!dialog.getAnimations({ subtree: true }).some((a) => a.playState === 'running')) return;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   });
+}
+
+/** Opens an antd Select (unless open) and returns its own popup (not another one still closing). */
+async function openSelect(page: Page, select: Locator): Promise<Locator> {
+  const input = select.locator('input[role="combobox"]').first();
+  // In a dialog still zooming in, a forced click lands where the input is about to be — on the mask, which closes the
+  // dialog: wait for the dialog's animations to end first.
+  await dialogSettled(input);
   // Click the search input, not the middle of the box: in a multiple select that may be a chosen value's ×.
   if ((await input.getAttribute('aria-expanded')) !== 'true') await input.click({ force: true });
   let list: string | null = null;

@@ -25,6 +25,7 @@ import { CORP_ID, SECRET, simulatorAndClient } from '../support/wecom-sim.ts';
 import {
   apiJson,
   choose,
+  dialogSettled,
   HAVE_CHROMIUM,
   rawValue,
   signIn,
@@ -174,6 +175,8 @@ describe.skipIf(!HAVE_CHROMIUM)('WeCom area', () => {
     expect(await page.getByTestId('wecom-unmatched').textContent()).not.toContain('王小01');
     d.expectBadRequests.push('/v1/wecom/friends/link');
     await page.getByTestId(`wecom-link-${UNMATCHED}`).click();
+    // A click on a dialog still zooming in can miss its button (seen on a loaded host): let it open first.
+    await dialogSettled(page.getByTestId('wecom-link-customer'));
     await page.getByTestId('wecom-link-customer').fill('C999999');
     await page.getByTestId('wecom-link-ok').click();
     await page.getByTestId('wecom-link-refused').waitFor();
