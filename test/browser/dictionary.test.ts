@@ -51,6 +51,8 @@ const PAGES = [
   '/campaigns/ogsm',
   '/journeys',
   '/journeys/new',
+  '/activities',
+  '/activities/new',
   '/analytics/funnels',
   '/analytics/lifecycle',
   '/analytics/retention',
