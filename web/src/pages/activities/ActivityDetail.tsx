@@ -134,7 +134,8 @@ export function ActivityDetail({ id }: { id: number }) {
       <Space direction="vertical" size={12} style={{ width: '100%' }}>
         <Facts a={a} />
         <ActivityInvitees id={id} tick={tick} />
-        {writer && !finished && <AttendanceCard id={id} onDone={refresh} />}
+        {/* Sheets are taken once the activity is open (its first invitation sent). */}
+        {writer && a.status === 'open' && <AttendanceCard id={id} onDone={refresh} />}
         {writer && !finished && <LeadCard activity={a} onDone={refresh} />}
         <ActivityResultsCard id={id} tick={tick} />
         <OgsmReview kind="activity" id={id} />

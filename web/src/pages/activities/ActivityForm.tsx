@@ -147,6 +147,7 @@ export function ActivityForm() {
                         showSearch
                         optionFilterProp="label"
                         placeholder={t('act.form.product')}
+                        data-testid={`activity-product-${f.name}`}
                         style={{ width: 320 }}
                         options={(sources.data?.products ?? []).map((p) => ({
                           value: p.id,
@@ -157,6 +158,7 @@ export function ActivityForm() {
                     <Form.Item name={[f.name, 'role']} rules={required}>
                       <Select
                         placeholder={t('act.form.productRole')}
+                        data-testid={`activity-product-role-${f.name}`}
                         style={{ width: 160 }}
                         options={PRODUCT_ROLES.map((r) => ({ value: r, label: t(`act.role.${r}`) }))}
                       />
@@ -164,7 +166,12 @@ export function ActivityForm() {
                     <Button type="text" icon={<DeleteOutlined />} onClick={() => remove(f.name)} />
                   </Space>
                 ))}
-                <Button icon={<PlusOutlined />} onClick={() => add({})} style={{ marginBottom: 16 }}>
+                <Button
+                  icon={<PlusOutlined />}
+                  onClick={() => add({})}
+                  style={{ marginBottom: 16 }}
+                  data-testid="activity-add-product"
+                >
                   {t('act.form.addProduct')}
                 </Button>
               </>
@@ -181,6 +188,7 @@ export function ActivityForm() {
                         showSearch
                         optionFilterProp="label"
                         placeholder={t('act.form.staffMember')}
+                        data-testid={`activity-staff-${f.name}`}
                         style={{ width: 240 }}
                         options={(sources.data?.staff ?? []).map((s) => ({
                           value: s.id,
@@ -189,12 +197,22 @@ export function ActivityForm() {
                       />
                     </Form.Item>
                     <Form.Item name={[f.name, 'role']} rules={required}>
-                      <Input placeholder={t('act.form.staffRole')} style={{ width: 240 }} maxLength={60} />
+                      <Input
+                        data-testid={`activity-staff-role-${f.name}`}
+                        placeholder={t('act.form.staffRole')}
+                        style={{ width: 240 }}
+                        maxLength={60}
+                      />
                     </Form.Item>
                     <Button type="text" icon={<DeleteOutlined />} onClick={() => remove(f.name)} />
                   </Space>
                 ))}
-                <Button icon={<PlusOutlined />} onClick={() => add({})} style={{ marginBottom: 16 }}>
+                <Button
+                  icon={<PlusOutlined />}
+                  onClick={() => add({})}
+                  style={{ marginBottom: 16 }}
+                  data-testid="activity-add-staff"
+                >
                   {t('act.form.addStaff')}
                 </Button>
               </>

@@ -30,8 +30,15 @@ function CheckInCodeModal({
         <Skeleton active />
       ) : (
         <div style={{ textAlign: 'center' }} data-testid="checkin-qr">
-          {/* The SVG is the server's own rendering of a URL it signed; no user text is inside it. */}
-          <div style={{ width: 240, margin: '0 auto' }} dangerouslySetInnerHTML={{ __html: code.data.svg }} />
+          {/* The server's SVG drawn as an image: nothing of it runs or styles the page. */}
+          <img
+            src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(code.data.svg)}`}
+            alt={code.data.url}
+            width={240}
+            height={240}
+            style={{ display: 'block', margin: '0 auto 12px' }}
+            data-testid="checkin-qr-image"
+          />
           <Typography.Paragraph type="secondary">{t('act.qr.help')}</Typography.Paragraph>
           <Typography.Text copyable={{ text: code.data.url }} style={{ fontSize: 12 }} data-raw-key>
             {code.data.url}
