@@ -19,6 +19,16 @@ beforeAll(async () => {
   });
   await d.page.addInitScript(countFetches);
   await signIn(d.page, d.base, 'admin', PASSWORD);
+  // One activity, so that its detail page (/activities/1) is walked too.
+  const activity = await apiJson<{ id: number }>(d.page, 'POST', '/v1/activities', {
+    name: '财富沙龙',
+    scene: { mode: 'offline', frequency: 'low', aim: 'transaction' },
+    venue: '城东支行三楼',
+    startsAt: '2027-01-09T14:00:00+08:00',
+    endsAt: '2027-01-09T16:00:00+08:00',
+    capacity: 30,
+  });
+  expect(activity.body.id).toBe(1);
 }, 300_000);
 afterAll(async () => d?.close());
 
@@ -51,6 +61,9 @@ const PAGES = [
   '/campaigns/ogsm',
   '/journeys',
   '/journeys/new',
+  '/activities',
+  '/activities/new',
+  '/activities/1',
   '/analytics/funnels',
   '/analytics/lifecycle',
   '/analytics/retention',

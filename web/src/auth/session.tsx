@@ -34,6 +34,7 @@ export const canManageTags = (me: Me) => can(me, 'tags.manage');
 // Areas that show whole-bank figures; the server refuses them (403) to roles bound to a branch or a pool.
 const WHOLE_BANK_AREAS = new Set([
   'journeys',
+  'activities',
   'overview',
   'tags',
   'segments',

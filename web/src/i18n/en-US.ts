@@ -1,3 +1,4 @@
+import { activitiesEnUS } from './activities.en-US.ts';
 import { accountsEnUS } from './accounts.en-US.ts';
 import { analyticsEnUS } from './analytics.en-US.ts';
 import { poolEnUS } from './pool.en-US.ts';
@@ -463,6 +464,7 @@ export const enUS = {
   ...dictionaryEnUS,
   ...auditEnUS,
   ...journeysEnUS,
+  ...activitiesEnUS,
   ...ogsmEnUS,
 } as const;
 

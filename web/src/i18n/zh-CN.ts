@@ -1,3 +1,4 @@
+import { activitiesZhCN } from './activities.zh-CN.ts';
 import type { Messages } from './en-US.ts';
 import { accountsZhCN } from './accounts.zh-CN.ts';
 import { analyticsZhCN } from './analytics.zh-CN.ts';
@@ -451,5 +452,6 @@ export const zhCN: Messages = {
   ...dictionaryZhCN,
   ...auditZhCN,
   ...journeysZhCN,
+  ...activitiesZhCN,
   ...ogsmZhCN,
 };

@@ -29,6 +29,7 @@ const PAGES: Readonly<Record<string, LazyExoticComponent<ComponentType>>> = {
   analytics: lazy(() => import('../pages/analytics/AnalyticsArea.tsx')),
   campaigns: lazy(() => import('../pages/campaigns/CampaignsArea.tsx')),
   journeys: lazy(() => import('../pages/journeys/JourneysArea.tsx')),
+  activities: lazy(() => import('../pages/activities/ActivitiesArea.tsx')),
   wecom: lazy(() => import('../pages/wecom/WecomArea.tsx')),
   admin: lazy(() => import('../pages/admin/AdminArea.tsx')),
 };

@@ -1,9 +1,10 @@
-import { Card, Empty, Table, Tag, Tooltip, Typography } from 'antd';
+import { Card, Empty, Table, Typography } from 'antd';
 import { useLoad } from '../../components/useLoad.ts';
-import { formatInteger, formatPercent } from '../../format.ts';
+import { formatInteger } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useDictionary } from '../../dictionary/useDictionary.tsx';
 import { journeysApi, type JourneyResults } from './api.ts';
+import { LiftCell, RateCell } from './resultCells.tsx';
 
 type Rate = JourneyResults['treated'];
 type Comparison = NonNullable<JourneyResults['lift']>;
@@ -24,43 +25,6 @@ export function JourneyResultsCard({ id, tick }: { id: number; tick: number }) {
   const dictionary = useDictionary();
   const results = useLoad((signal) => journeysApi.results(id, signal), [id, tick]);
   const r = results.data;
-  const pct = (n: number | null | undefined) =>
-    n === null || n === undefined ? '—' : formatPercent(n, lang);
-  const pp = (n: number) => `${n >= 0 ? '+' : ''}${(n * 100).toFixed(1)} pp`;
-  const rateCell = (rate: Rate) =>
-    rate.rate === null ? (
-      <Typography.Text type="secondary">{rate.reason ?? '—'}</Typography.Text>
-    ) : (
-      <span>
-        {pct(rate.rate)}
-        {rate.interval && (
-          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            {' '}
-            [{pct(rate.interval.lower)}, {pct(rate.interval.upper)}]
-          </Typography.Text>
-        )}
-      </span>
-    );
-  const liftCell = (lift: Comparison | null, reason: string | null) => {
-    if (!lift?.absolute)
-      return <Typography.Text type="secondary">{reason ?? lift?.absoluteReason ?? '—'}</Typography.Text>;
-    const a = lift.absolute;
-    return (
-      <span>
-        <b>{pp(a.estimate)}</b>{' '}
-        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-          [{pp(a.lower)}, {pp(a.upper)}]
-        </Typography.Text>{' '}
-        {lift.test.pValue !== null && (
-          <Tooltip title={`p = ${lift.test.pValue.toPrecision(3)}`}>
-            <Tag color={lift.test.significant ? 'green' : 'default'}>
-              {lift.test.significant ? t('jny.res.significant') : t('jny.res.notSignificant')}
-            </Tag>
-          </Tooltip>
-        )}
-      </span>
-    );
-  };
   const rows: Row[] = r
     ? [
         {
@@ -111,10 +75,11 @@ export function JourneyResultsCard({ id, tick }: { id: number; tick: number }) {
                 align: 'right',
                 render: (_, row) => formatInteger(row.rate.converted, lang),
               },
-              { title: t('jny.res.rate'), render: (_, row) => rateCell(row.rate) },
+              { title: t('jny.res.rate'), render: (_, row) => <RateCell rate={row.rate} /> },
               {
                 title: t('jny.res.lift'),
-                render: (_, row) => (row.key === 'control' ? '' : liftCell(row.lift, row.liftReason)),
+                render: (_, row) =>
+                  row.key === 'control' ? '' : <LiftCell lift={row.lift} reason={row.liftReason} />,
               },
             ]}
           />
@@ -135,7 +100,7 @@ export function JourneyResultsCard({ id, tick }: { id: number; tick: number }) {
                   align: 'right',
                   render: (_, row) => formatInteger(row.entries, lang),
                 },
-                { title: t('jny.res.rate'), render: (_, row) => rateCell(row) },
+                { title: t('jny.res.rate'), render: (_, row) => <RateCell rate={row} /> },
               ]}
             />
           )}
