@@ -228,7 +228,8 @@ describe.skipIf(!HAVE_CHROMIUM)('pool assignment', () => {
     );
     expect(deleted.rows[0]?.n).toBe(1);
     expect(d.consoleErrors).toEqual([]);
-  });
+    // A whole task of a dozen steps, each with its own wait: on a loaded host (a fresh-clone run) it outlasted 60 s.
+  }, 120_000);
 
   it('does not offer the tab to an account manager', async () => {
     await signInAs(MANAGER);
