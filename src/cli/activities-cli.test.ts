@@ -4,14 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SALON } from '../../test/support/activity-fixture.ts';
 import { cliOn, inProcess } from '../../test/support/cli.ts';
-import { JOURNEY_CHANNEL, seedJourneyBank } from '../../test/support/journey-fixture.ts';
-import { TEST_PASSWORD_COST } from '../../test/support/password-cost.ts';
-import { openMigratedMemoryStore } from '../../test/support/pglite.ts';
-import { AuthService } from '../auth/service.ts';
+import { JOURNEY_CHANNEL, openCliBank, type CliBank } from '../../test/support/journey-fixture.ts';
 import { segmentAudience } from '../campaigns/audience.ts';
 import { SegmentService } from '../segments/service.ts';
 import { clockOf } from '../shared/clock.ts';
-import { openEventStore } from '../store/events/open.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { OperationalStore } from '../store/operational/store.ts';
 import { tagSource } from '../tags/segment-source.ts';
@@ -24,6 +20,7 @@ import { registerActivityCommands } from './commands/activities.ts';
 const dir = mkdtempSync(join(tmpdir(), 'flywheel-cli-activities-'));
 const N = 20;
 
+let bank: CliBank;
 let store: OperationalStore;
 let events: EventStore;
 let now = new Date('2026-12-07T02:00:00Z');
@@ -31,19 +28,11 @@ const clock = clockOf(() => now, 'Asia/Shanghai');
 let contentId: number;
 
 beforeAll(async () => {
-  store = await openMigratedMemoryStore();
-  events = await openEventStore({ kind: 'chdb', dataDir: null });
-  ({ contentId } = await seedJourneyBank(store.db, clock, N, '2027-03-01'));
-  const auth = new AuthService({ db: store.db, clock, sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
-  for (const [username, role] of [
-    ['author', 'analyst'],
-    ['viewer', 'account_manager'],
-  ] as const)
-    await auth.createUser({ username, role, password: 'cli-test-password', staffId: null }, 'test');
+  bank = await openCliBank(clock, N);
+  ({ store, events, contentId } = bank);
 }, 60_000);
 afterAll(async () => {
-  await store?.close();
-  await events?.close();
+  await bank?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

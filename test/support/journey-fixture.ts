@@ -9,7 +9,13 @@ import { createJourney, publishJourney } from '../../src/journeys/service.ts';
 import type { SegmentService } from '../../src/segments/service.ts';
 import type { Clock } from '../../src/shared/clock.ts';
 import type { Database } from '../../src/store/operational/database.ts';
+import { AuthService } from '../../src/auth/service.ts';
+import { openEventStore } from '../../src/store/events/open.ts';
+import type { EventStore } from '../../src/store/events/store.ts';
+import type { OperationalStore } from '../../src/store/operational/store.ts';
 import { seedCampaignBank } from './campaign-fixture.ts';
+import { TEST_PASSWORD_COST } from './password-cost.ts';
+import { openMigratedMemoryStore } from './pglite.ts';
 
 // A small bank for journey tests: the campaign fixture's customers and consents (multiples of 7 never answered, of
 // 10 revoked SMS marketing), an outbox SMS channel, the approved product post, one account manager owning everyone,
@@ -63,6 +69,39 @@ export async function seedJourneyBank(
     })
     .execute();
   return seeded;
+}
+
+/** A bank for in-process CLI tests: the journey bank in memory, an event store, an analyst and an account manager. */
+export interface CliBank {
+  readonly store: OperationalStore;
+  readonly events: EventStore;
+  readonly contentId: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a CliBank of `n` customers (deposits maturing from 2027-03-01) with the users `author` (analyst) and `viewer`
+ * (account manager), password 'cli-test-password'.
+ */
+export async function openCliBank(clock: Clock, n: number): Promise<CliBank> {
+  const store = await openMigratedMemoryStore();
+  const events = await openEventStore({ kind: 'chdb', dataDir: null });
+  const { contentId } = await seedJourneyBank(store.db, clock, n, '2027-03-01');
+  const auth = new AuthService({ db: store.db, clock, sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
+  for (const [username, role] of [
+    ['author', 'analyst'],
+    ['viewer', 'account_manager'],
+  ] as const)
+    await auth.createUser({ username, role, password: 'cli-test-password', staffId: null }, 'test');
+  return {
+    store,
+    events,
+    contentId,
+    async close() {
+      await store.close();
+      await events.close();
+    },
+  };
 }
 
 /** Creates and publishes a journey; its id and live version. */
