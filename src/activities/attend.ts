@@ -30,6 +30,8 @@ export interface InviteeView {
   readonly rsvp: Rsvp;
   readonly registered: boolean;
   readonly checkedIn: boolean;
+  /** The invitee's own check-in code (the URL its QR carries) once registered, or on the check-in link itself. */
+  readonly checkInUrl: string | null;
 }
 
 type Opened = { activityId: number; customerId: number; kind: 'rsvp' | 'check_in' };
@@ -67,6 +69,8 @@ export async function inviteeView(
     .where('i.customer_id', '=', opened.value.customerId)
     .executeTakeFirst();
   if (!row || row.control) return err(missing);
+  const { activityId, customerId, kind } = opened.value;
+  const showCode = (kind === 'check_in' || row.registered_at !== null) && row.status !== 'finished';
   return ok({
     activity: {
       name: row.name,
@@ -79,6 +83,10 @@ export async function inviteeView(
     rsvp: row.rsvp,
     registered: row.registered_at !== null,
     checkedIn: row.checked_in_at !== null,
+    // open() succeeded, so the secret is set.
+    checkInUrl: showCode
+      ? inviteeUrl(links.publicUrl, inviteeToken(links.secret!, 'check_in', activityId, customerId))
+      : null,
   });
 }
 

@@ -25,12 +25,21 @@ export const sceneSchema = z.strictObject({
   aim: z.enum(['engagement', 'transaction']).describe('engagement 种草 or transaction 带货'),
 });
 
-/** A partner's member: a name and a phone (kept only as its hash) or a customer number when known. */
-export const partnerMemberSchema = z.strictObject({
+/** A new partner's member: a name and a phone (kept only as its hash) or a customer number when known. */
+export const newPartnerMemberSchema = z.strictObject({
   name,
   phone: phoneSchema.optional(),
   customerNo: text().trim().min(1).max(64).optional(),
 });
+
+/**
+ * A partner's member: a new one, or (editing) one already saved, kept by its number as it is — its phone is stored
+ * only as a hash, so an edit could not send it again.
+ */
+export const partnerMemberSchema = z.union([
+  newPartnerMemberSchema,
+  z.strictObject({ memberNo: z.int().min(1).describe("a saved member's number (GET …/activities/{id})") }),
+]);
 
 /** The activity as saved (create and update). */
 export const activityBodySchema = z

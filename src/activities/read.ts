@@ -27,7 +27,7 @@ export function activityView(a: ActivityRow) {
   };
 }
 
-/** Activities, most recent start first, with invited, registered and checked-in counts. */
+/** Activities, most recent start first, with invited, registered, checked-in and lead counts. */
 export async function listActivities(db: Kysely<Database>) {
   const rows = await db
     .selectFrom('activities')
@@ -35,9 +35,16 @@ export async function listActivities(db: Kysely<Database>) {
     .orderBy('starts_at', 'desc')
     .orderBy('id', 'desc')
     .execute();
-  const counts = await sql<{ activity_id: number; invited: number; registered: number; checked_in: number }>`
+  const counts = await sql<{
+    activity_id: number;
+    invited: number;
+    registered: number;
+    checked_in: number;
+    leads: number;
+  }>`
     select activity_id, count(*) filter (where source = 'invited' and not control)::int as invited,
-           count(registered_at)::int as registered, count(checked_in_at)::int as checked_in
+           count(registered_at)::int as registered, count(checked_in_at)::int as checked_in,
+           count(*) filter (where source = 'lead')::int as leads
       from activity_invitees group by 1`.execute(db);
   const by = new Map(counts.rows.map((c) => [c.activity_id, c]));
   return rows.map((a) => ({
@@ -45,6 +52,7 @@ export async function listActivities(db: Kysely<Database>) {
     invited: by.get(a.id)?.invited ?? 0,
     registered: by.get(a.id)?.registered ?? 0,
     checkedIn: by.get(a.id)?.checked_in ?? 0,
+    leads: by.get(a.id)?.leads ?? 0,
   }));
 }
 

@@ -65,7 +65,7 @@ async function checkBody(db: Kysely<Database>, input: unknown): Promise<Result<A
     if (!knownStaff.has(s.staffId))
       issues.push({ path: ['staff', i, 'staffId'], message: `no staff member ${s.staffId}` });
   });
-  const members = body.partner?.members ?? [];
+  const members = (body.partner?.members ?? []).map((m) => ('memberNo' in m ? { customerNo: undefined } : m));
   const numbers = members.flatMap((m) => (m.customerNo ? [m.customerNo] : []));
   const known = new Set(
     numbers.length
@@ -141,28 +141,62 @@ export async function findCustomers(
   return { byNo, byPhone };
 }
 
-/** Writes the partner's members, each linked to a customer by number, else by phone, when one matches. */
+/** A saved member kept by an edit. */
+type SavedMember = { name: string; phone_sha256: string | null; customer_id: number | null };
+
+/** The activity's saved members by number, and the body's references to numbers it does not have, located. */
+async function savedMembers(
+  tx: Transaction<Database>,
+  activityId: number | null,
+  body: ActivityBody,
+): Promise<{ saved: Map<number, SavedMember>; issues: LocatedIssue[] }> {
+  const saved = new Map<number, SavedMember>(
+    activityId === null
+      ? []
+      : (
+          await tx
+            .selectFrom('activity_partner_members')
+            .select(['member_no', 'name', 'phone_sha256', 'customer_id'])
+            .where('activity_id', '=', activityId)
+            .execute()
+        ).map(({ member_no, ...kept }) => [member_no, kept]),
+  );
+  const issues: LocatedIssue[] = [];
+  (body.partner?.members ?? []).forEach((m, i) => {
+    if ('memberNo' in m && !saved.has(m.memberNo))
+      issues.push({ path: ['partner', 'members', i, 'memberNo'], message: `no saved member ${m.memberNo}` });
+  });
+  return { saved, issues };
+}
+
+/**
+ * Writes the partner's members: the saved ones an edit keeps as they were, new ones linked to a customer by number,
+ * else by phone, when one matches.
+ */
 async function writeMembers(
   tx: Transaction<Database>,
   activityId: number,
   body: ActivityBody,
+  saved: ReadonlyMap<number, SavedMember>,
 ): Promise<void> {
   await tx.deleteFrom('activity_partner_members').where('activity_id', '=', activityId).execute();
   const members = body.partner?.members ?? [];
   if (members.length === 0) return;
+  const fresh = members.flatMap((m) => ('memberNo' in m ? [] : [m]));
   const { byNo, byPhone } = await findCustomers(
     tx,
-    members.flatMap((m) => (m.customerNo ? [m.customerNo] : [])),
-    members.flatMap((m) => (m.phone ? [m.phone] : [])),
+    fresh.flatMap((m) => (m.customerNo ? [m.customerNo] : [])),
+    fresh.flatMap((m) => (m.phone ? [m.phone] : [])),
   );
   await tx
     .insertInto('activity_partner_members')
     .values(
       members.map((m, i) => {
+        const row = { activity_id: activityId, member_no: i + 1 };
+        if ('memberNo' in m) return { ...row, ...saved.get(m.memberNo)! };
         const hash = m.phone ? phoneHash(m.phone) : null;
         return {
-          activity_id: activityId,
-          member_no: i + 1,
+          ...row,
           name: m.name,
           phone_sha256: hash,
           customer_id:
@@ -175,6 +209,10 @@ async function writeMembers(
     .execute();
 }
 
+/** A body's members issues as the failure a save answers. */
+const memberFailure = (issues: LocatedIssue[]): Failure =>
+  validationFailed(`the activity has ${issues.length} problem(s): ${issues[0]!.message}`, issues);
+
 /** Saves a new activity (a draft); its id. */
 export async function createActivity(
   deps: ActivityDeps,
@@ -185,13 +223,15 @@ export async function createActivity(
   if (!checked.ok) return checked;
   const body = checked.value;
   const now = deps.clock.now();
-  const id = await deps.db.transaction().execute(async (tx) => {
+  return deps.db.transaction().execute(async (tx): Promise<Result<{ id: number }>> => {
+    const { saved, issues } = await savedMembers(tx, null, body);
+    if (issues.length) return err(memberFailure(issues));
     const row = await tx
       .insertInto('activities')
       .values({ ...columns(body), created_by: actor, created_at: now, updated_at: now })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await writeMembers(tx, row.id, body);
+    await writeMembers(tx, row.id, body, saved);
     await recordAudit(tx, {
       actor,
       action: 'activity.create',
@@ -200,9 +240,8 @@ export async function createActivity(
       details: { name: body.name },
       at: now,
     });
-    return row.id;
+    return ok({ id: row.id });
   });
-  return ok({ id });
 }
 
 /**
@@ -242,6 +281,8 @@ export async function updateActivity(
   return deps.db.transaction().execute(async (tx): Promise<Result<{ id: number }>> => {
     const locked = await lockActivity(tx, id, ['draft', 'open'], 'edit');
     if (!locked.ok) return locked;
+    const { saved, issues } = await savedMembers(tx, id, body);
+    if (issues.length) return err(memberFailure(issues));
     const registered = await tx
       .selectFrom('activity_invitees')
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -259,7 +300,7 @@ export async function updateActivity(
       .set({ ...columns(body), updated_at: now })
       .where('id', '=', id)
       .execute();
-    await writeMembers(tx, id, body);
+    await writeMembers(tx, id, body, saved);
     await recordAudit(tx, {
       actor,
       action: 'activity.update',

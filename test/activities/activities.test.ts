@@ -131,6 +131,38 @@ for (const engine of await engines())
       expect(audit.map((a) => a.action)).toEqual(['activity.create']);
     });
 
+    it('edits the partner: a saved member kept by number (its phone link too), one added, an unknown number refused', async () => {
+      const partner = (members: unknown[]) => ({ ...body, partner: { ...body.partner, members } });
+      const unknown = await updateActivity(deps, 'user:ops', activityId, partner([{ memberNo: 9 }]));
+      expect(!unknown.ok && unknown.error.details).toEqual([
+        expect.objectContaining({ path: '/partner/members/0/memberNo', message: 'no saved member 9' }),
+      ]);
+      const onCreate = await createActivity(deps, 'user:ops', partner([{ memberNo: 1 }]));
+      expect(!onCreate.ok && onCreate.error.details).toEqual([
+        expect.objectContaining({ path: '/partner/members/0/memberNo' }),
+      ]);
+      const edited = await updateActivity(
+        deps,
+        'user:ops',
+        activityId,
+        partner([{ name: '孙会员', customerNo: 'K0000007' }, { memberNo: 1 }]),
+      );
+      expect(edited.ok).toBe(true);
+      const members = await db
+        .selectFrom('activity_partner_members')
+        .select(['member_no', 'name', 'customer_id'])
+        .where('activity_id', '=', activityId)
+        .orderBy('member_no')
+        .execute();
+      expect(members).toEqual([
+        { member_no: 1, name: '孙会员', customer_id: 7 },
+        { member_no: 2, name: '赵会员', customer_id: 5 },
+      ]);
+      // Back to the body the later steps expect (its two members).
+      const restored = await updateActivity(deps, 'user:ops', activityId, body);
+      expect(restored.ok).toBe(true);
+    });
+
     it('invites through an activity-owned campaign, a control group held out, the RSVP link in each message', async () => {
       const report = await inviteToActivity(deps, 'user:ops', activityId, {
         population: { rule: { all: [] } },

@@ -96,6 +96,7 @@ describe('activities over HTTP', () => {
     expect(shown.body).toContain('财富沙龙');
     expect(shown.body).toContain('城东支行三楼');
     expect(shown.body).toContain('value="yes"');
+    expect(shown.body).not.toContain('check-in-qr'); // no code before registering
     const english = await t.app.inject({
       url: `/a/${rsvpToken}`,
       headers: { accept: 'text/html', 'accept-language': 'en-GB,en' },
@@ -109,6 +110,10 @@ describe('activities over HTTP', () => {
     });
     expect(answered.statusCode).toBe(200);
     expect(answered.body).toContain('已报名');
+    // Registered: the page carries the invitee's check-in code, its QR and the link it encodes.
+    const codeLink = /id="check-in-link" href="([^"]+)"/.exec(answered.body)?.[1];
+    expect(codeLink).toMatch(new RegExp(`^${PUBLIC_URL}/a/`));
+    expect(answered.body).toMatch(/<div id="check-in-qr"[^>]*><svg[\s\S]*<\/svg>/);
     const again = await t.app.inject({ method: 'POST', url: `/a/${rsvpToken}`, payload: { answer: 'no' } });
     expect(again.json()).toEqual({ rsvp: 'yes', registered: true, recorded: false });
     const badPage = await t.app.inject({ url: '/a/not-a-token', headers: { accept: 'text/html' } });
@@ -123,6 +128,7 @@ describe('activities over HTTP', () => {
     expect(code.status).toBe(200);
     expect(code.body.url).toMatch(new RegExp(`^${PUBLIC_URL}/a/`));
     expect(code.body.svg).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
+    expect(code.body.url).toBe(codeLink); // the code the invitee was shown
     const early = await call('POST', `/v1/activities/${id}/check-in`, { token: code.body.url });
     expect(early.status).toBe(400);
     expect(early.body.error.details).toEqual([expect.objectContaining({ path: '/token' })]);

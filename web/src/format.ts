@@ -79,6 +79,40 @@ export function shiftDate(date: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** The wall clock of an instant in a time zone, as `<input type="datetime-local">` reads it: 2027-01-09T14:00. */
+export function zonedWallTime(iso: string, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).formatToParts(new Date(iso));
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')}T${part('hour')}:${part('minute')}`;
+}
+
+/**
+ * The instant (ISO, UTC) at which a time zone's wall clock reads `local` ('YYYY-MM-DDTHH:mm'): the bank's time, not
+ * the viewer's. The zone's offset is read at the guess and once more after moving by it (offset changes).
+ */
+export function zonedInstant(local: string, timeZone: string): string {
+  const asUtc = Date.parse(`${local}:00Z`);
+  if (Number.isNaN(asUtc)) return local;
+  const offset = (ms: number) =>
+    Date.parse(`${zonedWallTime(new Date(ms).toISOString(), timeZone)}:00Z`) - ms;
+  let guess = asUtc - offset(asUtc);
+  guess = asUtc - offset(guess);
+  return new Date(guess).toISOString();
+}
+
+/** A timestamp in a time zone (the bank's, `Me.timeZone`, for bank facts such as an activity's start): 2027-01-09 14:00. */
+export function formatZonedDateTime(iso: string, timeZone: string): string {
+  return Number.isNaN(Date.parse(iso)) ? iso : zonedWallTime(iso, timeZone).replace('T', ' ');
+}
+
 /** A timestamp from the API (ISO, UTC) in the viewer's time zone: 2026-12-01 21:38. */
 export function formatDateTime(iso: string): string {
   const d = new Date(iso);

@@ -60,6 +60,7 @@ export const activityList = z.object({
       invited: count.describe('invited, the control group left out'),
       registered: count,
       checkedIn: count,
+      leads: count.describe('customers captured as leads at the activity'),
     }),
   ),
 });

@@ -38,7 +38,7 @@ export function registerActivityRoutes(api: ZodApi, ctx: RouteContext): void {
     {
       schema: {
         tags,
-        summary: 'Activities, most recent start first, with invited, registered and checked-in counts',
+        summary: 'Activities, most recent start first, with invited, registered, checked-in and lead counts',
         response: { 200: s.activityList, ...errors },
       },
     },

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import QRCode from 'qrcode';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { answerRsvp, inviteeView, type InviteeView, type RsvpOutcome } from '../../activities/attend.ts';
@@ -26,6 +27,7 @@ const WORDS = {
       waitlist: '名额已满，您已进入候补名单。',
     },
     checkIn: '这是您的签到码，请在活动现场出示。',
+    openCode: '打开签到码',
     checkedIn: '您已签到。',
     closed: '活动已结束。',
   },
@@ -42,6 +44,7 @@ const WORDS = {
       waitlist: 'The activity is full: you are on the waiting list.',
     },
     checkIn: 'This is your check-in code: show it at the door.',
+    openCode: 'Open the check-in code',
     checkedIn: 'You are checked in.',
     closed: 'This activity has finished.',
   },
@@ -63,8 +66,16 @@ function page(lang: Lang, title: string, body: string): string {
 <body>${body}</body></html>`;
 }
 
-/** The invitee's page: the activity, and the buttons or the answer that stands. */
-export function inviteePage(lang: Lang, view: InviteeView, timeZone: string, notice?: string): string {
+/** The invitee's check-in code: its QR (an SVG document) and the link it carries; none before registering. */
+async function checkInCodeHtml(lang: Lang, view: InviteeView): Promise<string> {
+  if (!view.checkInUrl || view.checkedIn) return '';
+  const svg = await QRCode.toString(view.checkInUrl, { type: 'svg', margin: 1, width: 240 });
+  return `<p>${WORDS[lang].checkIn}</p><div id="check-in-qr" style="width:240px">${svg}</div>
+<p><a id="check-in-link" href="${escape(view.checkInUrl)}">${WORDS[lang].openCode}</a></p>`;
+}
+
+/** The invitee's page: the activity, and the buttons or the answer that stands (with the check-in code once in). */
+export async function inviteePage(lang: Lang, view: InviteeView, timeZone: string): Promise<string> {
   const w = WORDS[lang];
   const fmt = new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', {
     timeZone,
@@ -74,9 +85,8 @@ export function inviteePage(lang: Lang, view: InviteeView, timeZone: string, not
   const a = view.activity;
   const when = `${fmt.format(new Date(a.startsAt))} – ${fmt.format(new Date(a.endsAt))}`;
   let action: string;
-  if (notice) action = `<p>${escape(notice)}</p>`;
-  else if (view.kind === 'check_in') action = `<p>${view.checkedIn ? w.checkedIn : w.checkIn}</p>`;
-  else if (a.status === 'finished') action = `<p>${w.closed}</p>`;
+  if (a.status === 'finished') action = `<p>${w.closed}</p>`;
+  else if (view.kind === 'check_in') action = view.checkedIn ? `<p>${w.checkedIn}</p>` : '';
   else if (view.rsvp !== 'none') action = `<p>${w.answered[view.rsvp]}</p>`;
   else
     action = `<form method="post"><button name="answer" value="yes">${w.yes}</button>
@@ -86,7 +96,8 @@ export function inviteePage(lang: Lang, view: InviteeView, timeZone: string, not
     a.name,
     `<h1>${escape(a.name)}</h1><p>${w.when}: ${escape(when)}</p>` +
       (a.venue ? `<p>${w.where}: ${escape(a.venue)}</p>` : '') +
-      action,
+      action +
+      (await checkInCodeHtml(lang, view)),
   );
 }
 
@@ -127,7 +138,9 @@ export function registerActivityLinkRoutes(api: ZodApi, ctx: RouteContext): void
         if (!wantsHtml(req)) raise(view.error);
         return reply.code(400).type('text/html; charset=utf-8').send(refusedPage(lang));
       }
-      return reply.type('text/html; charset=utf-8').send(inviteePage(lang, view.value, ctx.config.timeZone));
+      return reply
+        .type('text/html; charset=utf-8')
+        .send(await inviteePage(lang, view.value, ctx.config.timeZone));
     },
   );
 
@@ -180,7 +193,7 @@ export function registerActivityLinkRoutes(api: ZodApi, ctx: RouteContext): void
         if (!view.ok) raise(view.error);
         return reply
           .type('text/html; charset=utf-8')
-          .send(html(inviteePage(lang, view.value, ctx.config.timeZone)));
+          .send(html(await inviteePage(lang, view.value, ctx.config.timeZone)));
       },
     );
   });

@@ -17962,7 +17962,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Activities, most recent start first, with invited, registered and checked-in counts */
+    /** Activities, most recent start first, with invited, registered, checked-in and lead counts */
     get: {
       parameters: {
         query?: never;
@@ -18024,6 +18024,8 @@ export interface paths {
                 invited: number;
                 registered: number;
                 checkedIn: number;
+                /** @description customers captured as leads at the activity */
+                leads: number;
               }[];
             };
           };
@@ -18133,11 +18135,17 @@ export interface paths {
               /** @description e.g. chamber_of_commerce */
               kind: string;
               /** @default [] */
-              members?: {
-                name: string;
-                phone?: string;
-                customerNo?: string;
-              }[];
+              members?: (
+                | {
+                    name: string;
+                    phone?: string;
+                    customerNo?: string;
+                  }
+                | {
+                    /** @description a saved member's number (GET …/activities/{id}) */
+                    memberNo: number;
+                  }
+              )[];
             };
             /** @default [] */
             staff?: {
@@ -18394,11 +18402,17 @@ export interface paths {
               /** @description e.g. chamber_of_commerce */
               kind: string;
               /** @default [] */
-              members?: {
-                name: string;
-                phone?: string;
-                customerNo?: string;
-              }[];
+              members?: (
+                | {
+                    name: string;
+                    phone?: string;
+                    customerNo?: string;
+                  }
+                | {
+                    /** @description a saved member's number (GET …/activities/{id}) */
+                    memberNo: number;
+                  }
+              )[];
             };
             /** @default [] */
             staff?: {

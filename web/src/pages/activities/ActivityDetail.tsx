@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { can, useMe } from '../../auth/session.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { TestClockBar } from '../../components/TestClockBar.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { useSubmit } from '../../components/useSubmit.ts';
 import { actorName, formatDateTime, formatInteger } from '../../format.ts';
@@ -13,12 +14,13 @@ import { activitiesApi, type ActivityView } from './api.ts';
 import { FollowUpsDialog, InviteDialog } from './ActivityDialogs.tsx';
 import { ActivityInvitees } from './ActivityInvitees.tsx';
 import { ActivityStatus, SceneText, whenText } from './ActivityList.tsx';
-import { AttendanceCard, LeadCard } from './ActivityOnSite.tsx';
+import { AttendanceCard, CheckInCard, LeadCard } from './ActivityOnSite.tsx';
 import { ActivityResultsCard } from './ActivityResultsCard.tsx';
 
 /** The activity's facts: scene, time, venue, capacity, check-in window, products, staff, partner and its members. */
 function Facts({ a }: { a: ActivityView }) {
   const { t, lang } = useI18n();
+  const { timeZone } = useMe();
   const none = t('act.none');
   return (
     <Card size="small" title={t('act.facts')} data-testid="activity-facts">
@@ -26,7 +28,9 @@ function Facts({ a }: { a: ActivityView }) {
         <Descriptions.Item label={t('act.scene')}>
           <SceneText scene={a.scene} />
         </Descriptions.Item>
-        <Descriptions.Item label={t('act.when')}>{whenText(a.startsAt, a.endsAt)}</Descriptions.Item>
+        <Descriptions.Item label={t('act.when')}>
+          {whenText(a.startsAt, a.endsAt, timeZone)}
+        </Descriptions.Item>
         <Descriptions.Item label={t('act.venue')}>{a.venue ?? none}</Descriptions.Item>
         <Descriptions.Item label={t('act.capacity')}>{formatInteger(a.capacity, lang)}</Descriptions.Item>
         <Descriptions.Item label={t('act.checkInMargin')}>
@@ -110,6 +114,11 @@ export function ActivityDetail({ id }: { id: number }) {
           writer && (
             <Space wrap>
               {!finished && (
+                <Button onClick={() => navigate(`/activities/${id}/edit`)} data-testid="activity-edit">
+                  {t('act.edit')}
+                </Button>
+              )}
+              {!finished && (
                 <Button type="primary" onClick={() => setDialog('invite')} data-testid="activity-invite">
                   {t('act.invite')}
                 </Button>
@@ -132,9 +141,11 @@ export function ActivityDetail({ id }: { id: number }) {
       />
       {failure && <Alert type="error" showIcon message={failure} style={{ marginBottom: 12 }} />}
       <Space direction="vertical" size={12} style={{ width: '100%' }}>
+        <TestClockBar onMoved={refresh} />
         <Facts a={a} />
         <ActivityInvitees id={id} tick={tick} />
         {/* Sheets are taken once the activity is open (its first invitation sent). */}
+        {writer && a.status === 'open' && <CheckInCard id={id} onDone={refresh} />}
         {writer && a.status === 'open' && <AttendanceCard id={id} onDone={refresh} />}
         {writer && !finished && <LeadCard activity={a} onDone={refresh} />}
         <ActivityResultsCard id={id} tick={tick} />

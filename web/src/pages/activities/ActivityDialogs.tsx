@@ -1,18 +1,23 @@
 import { Alert, App, Checkbox, Form, Input, InputNumber, Modal, Select, Typography } from 'antd';
+import { useState } from 'react';
 import { useSubmit } from '../../components/useSubmit.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
+import type { Population } from '../campaigns/api.ts';
 import { channelNamer } from '../campaigns/channelName.ts';
+import { PopulationPicker } from '../campaigns/PopulationPicker.tsx';
 import { useEditorSources } from '../journeys/sources.ts';
 import { activitiesApi, FOLLOW_UP_WHO, type FollowUpWho } from './api.ts';
 
 interface InviteValues {
-  segmentId: string;
   content: string;
   channels: string[];
   controlPercent: number;
 }
 
-/** Invites a saved customer group with approved content over channels, a control percent held out. */
+/**
+ * Invites a population (a saved customer group, tiers, or a rule — lists uploaded in its builder) with approved
+ * content over channels, a control percent held out.
+ */
 export function InviteDialog({
   id,
   onClose,
@@ -27,13 +32,15 @@ export function InviteDialog({
   const sources = useEditorSources();
   const { busy, failure, submit } = useSubmit();
   const [form] = Form.useForm<InviteValues>();
+  const [population, setPopulation] = useState<Population>({ segmentId: '' });
   const required = [{ required: true, message: t('act.form.required') }];
   const channelName = channelNamer(sources?.channels ?? [], t);
   const send = (v: InviteValues) =>
     submit(async () => {
       const [contentId, version] = v.content.split(':').map(Number);
+      if ('segmentId' in population && !population.segmentId) throw new Error(t('act.invite.noPopulation'));
       const r = await activitiesApi.invite(id, {
-        population: { segmentId: v.segmentId },
+        population,
         content: { id: contentId ?? 0, version: version ?? 0 },
         channels: v.channels,
         controlPercent: v.controlPercent,
@@ -58,24 +65,19 @@ export function InviteDialog({
       confirmLoading={busy}
       onOk={() => form.submit()}
       onCancel={onClose}
+      width={1080}
       destroyOnHidden
     >
       <Typography.Paragraph type="secondary">{t('act.invite.help')}</Typography.Paragraph>
+      <Form layout="vertical" data-testid="invite-population">
+        <PopulationPicker population={population} onChange={setPopulation} />
+      </Form>
       <Form<InviteValues>
         form={form}
         layout="vertical"
         initialValues={{ controlPercent: 10, channels: [] }}
         onFinish={(v) => void send(v)}
       >
-        <Form.Item name="segmentId" label={t('act.invite.segment')} rules={required}>
-          <Select
-            showSearch
-            optionFilterProp="label"
-            loading={!sources}
-            data-testid="invite-segment"
-            options={(sources?.segments ?? []).map((s) => ({ value: s.id, label: s.name }))}
-          />
-        </Form.Item>
         <Form.Item name="content" label={t('act.invite.content')} rules={required}>
           <Select
             showSearch

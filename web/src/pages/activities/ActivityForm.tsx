@@ -1,10 +1,24 @@
-import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Form, Input, InputNumber, Select, Space, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Form,
+  Input,
+  InputNumber,
+  Select,
+  Skeleton,
+  Space,
+  Typography,
+} from 'antd';
 import { poolApi } from '../../api/pool.ts';
 import { ApiError } from '../../api/client.ts';
+import { useMe } from '../../auth/session.tsx';
+import { LoadError } from '../../components/LoadError.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { useSubmit } from '../../components/useSubmit.ts';
+import { zonedInstant, zonedWallTime } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { navigate } from '../../router.ts';
 import { contentApi } from '../campaigns/api.ts';
@@ -16,8 +30,10 @@ import {
   SCENE_MODES,
   type ActivityInput,
   type ActivityProductRole,
+  type ActivityView,
   type Scene,
 } from './api.ts';
+import { PartnerMembers, RoleRows, type MemberRow } from './ActivityFormParts.tsx';
 
 interface Values {
   name: string;
@@ -28,17 +44,32 @@ interface Values {
   startsAt: string;
   endsAt: string;
   capacity: number;
+  beforeMinutes: number;
+  afterMinutes: number;
   products?: { productId?: string; role?: ActivityProductRole }[];
   staff?: { staffId?: string; role?: string }[];
   partnerName?: string;
   partnerKind?: string;
+  members?: MemberRow[];
 }
 
-// <input type="datetime-local"> gives the browser's wall time without an offset; the server wants an instant.
-const instant = (local: string) => new Date(local).toISOString();
+type Member = NonNullable<NonNullable<ActivityInput['partner']>['members']>[number];
 
-/** The body the server takes, from the form's values (empty rows and an unnamed partner left out). */
-function toInput(v: Values): ActivityInput {
+/** A member row as the server takes it: a kept one by its number, a new one by what was typed (empty rows left out). */
+function toMember(m: MemberRow): Member[] {
+  if (m.memberNo !== undefined) return [{ memberNo: m.memberNo }];
+  if (!m.name?.trim()) return [];
+  return [
+    {
+      name: m.name.trim(),
+      ...(m.phone?.trim() ? { phone: m.phone.trim() } : {}),
+      ...(m.customerNo?.trim() ? { customerNo: m.customerNo.trim() } : {}),
+    },
+  ];
+}
+
+/** The body the server takes, from the form's values; times typed are the bank's wall clock (`timeZone`). */
+function toInput(v: Values, timeZone: string): ActivityInput {
   const products = (v.products ?? []).flatMap((p) =>
     p.productId && p.role ? [{ productId: p.productId, role: p.role }] : [],
   );
@@ -49,20 +80,72 @@ function toInput(v: Values): ActivityInput {
     name: v.name.trim(),
     scene: { mode: v.mode, frequency: v.frequency, aim: v.aim },
     ...(v.venue?.trim() ? { venue: v.venue.trim() } : {}),
-    startsAt: instant(v.startsAt),
-    endsAt: instant(v.endsAt),
+    startsAt: zonedInstant(v.startsAt, timeZone),
+    endsAt: zonedInstant(v.endsAt, timeZone),
     capacity: v.capacity,
+    checkInMargin: { beforeMinutes: v.beforeMinutes, afterMinutes: v.afterMinutes },
     products,
     staff,
     ...(v.partnerName?.trim()
-      ? { partner: { name: v.partnerName.trim(), kind: (v.partnerKind ?? '').trim() } }
+      ? {
+          partner: {
+            name: v.partnerName.trim(),
+            kind: (v.partnerKind ?? '').trim(),
+            members: (v.members ?? []).flatMap(toMember),
+          },
+        }
       : {}),
   };
 }
 
-/** /activities/new: an activity's facts, featured products with their roles, staff and partner → POST. */
-export function ActivityForm() {
+/** The form's values of a saved activity (its times in the bank's zone; its members kept by number). */
+function toValues(a: ActivityView, timeZone: string): Values {
+  return {
+    name: a.name,
+    ...a.scene,
+    venue: a.venue ?? undefined,
+    startsAt: zonedWallTime(a.startsAt, timeZone),
+    endsAt: zonedWallTime(a.endsAt, timeZone),
+    capacity: a.capacity,
+    ...a.checkInMargin,
+    products: a.products.map((p) => ({ productId: p.productId, role: p.role as ActivityProductRole })),
+    staff: a.staff,
+    partnerName: a.partner?.name,
+    partnerKind: a.partner?.kind,
+    members: a.partnerMembers.map((m) => ({
+      memberNo: m.memberNo,
+      name: m.name,
+      customerNo: m.customerNo ?? undefined,
+    })),
+  };
+}
+
+const NEW: Partial<Values> = {
+  mode: 'offline',
+  frequency: 'low',
+  aim: 'engagement',
+  capacity: 50,
+  beforeMinutes: 60,
+  afterMinutes: 60,
+};
+
+/** /activities/{id}/edit: the saved activity in the form. */
+export function ActivityEdit({ id }: { id: number }) {
   const { t } = useI18n();
+  const activity = useLoad((signal) => activitiesApi.get(id, signal), [id]);
+  if (activity.error)
+    return <LoadError error={activity.error} title={t('act.loadFailed')} onRetry={activity.reload} />;
+  if (!activity.data) return <Skeleton active paragraph={{ rows: 10 }} />;
+  return <ActivityForm activity={activity.data} />;
+}
+
+/**
+ * /activities/new and /activities/{id}/edit: an activity's facts (times in the bank's zone), featured products with
+ * their roles, staff, the partner and its members → POST or PUT.
+ */
+export function ActivityForm({ activity }: { activity?: ActivityView }) {
+  const { t } = useI18n();
+  const { timeZone } = useMe();
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
   const { busy, failure, submit } = useSubmit();
@@ -71,11 +154,15 @@ export function ActivityForm() {
     return { products, staff: staff.filter((s) => s.status === 'active') };
   }, []);
   const required = [{ required: true, message: t('act.form.required') }];
+  const back = () => navigate(activity ? `/activities/${activity.id}` : '/activities');
   const save = (v: Values) =>
     submit(
       async () => {
-        const { id } = await activitiesApi.create(toInput(v));
-        message.success(t('act.created'));
+        const input = toInput(v, timeZone);
+        const { id } = activity
+          ? await activitiesApi.update(activity.id, input)
+          : await activitiesApi.create(input);
+        message.success(t(activity ? 'act.saved' : 'act.created'));
         navigate(`/activities/${id}`);
       },
       (e) =>
@@ -90,9 +177,9 @@ export function ActivityForm() {
   return (
     <div data-testid="activity-form">
       <PageHeader
-        title={t('act.form.title')}
+        title={activity ? t('act.form.editTitle', { name: activity.name }) : t('act.form.title')}
         back={
-          <Button type="link" onClick={() => navigate('/activities')}>
+          <Button type="link" onClick={back}>
             {t('act.back')}
           </Button>
         }
@@ -101,8 +188,8 @@ export function ActivityForm() {
         <Form<Values>
           form={form}
           layout="vertical"
-          style={{ maxWidth: 760 }}
-          initialValues={{ mode: 'offline', frequency: 'low', aim: 'engagement', capacity: 50 }}
+          style={{ maxWidth: 860 }}
+          initialValues={activity ? toValues(activity, timeZone) : NEW}
           onFinish={(v) => void save(v)}
         >
           <Form.Item name="name" label={t('act.name')} rules={required}>
@@ -132,96 +219,44 @@ export function ActivityForm() {
             <Form.Item name="capacity" label={t('act.capacity')} rules={required}>
               <InputNumber min={1} max={100000} data-testid="activity-capacity" />
             </Form.Item>
+            <Form.Item name="beforeMinutes" label={t('act.form.before')} rules={required}>
+              <InputNumber min={0} max={1440} />
+            </Form.Item>
+            <Form.Item name="afterMinutes" label={t('act.form.after')} rules={required}>
+              <InputNumber min={0} max={1440} />
+            </Form.Item>
           </Space>
           <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginTop: -12 }}>
-            {t('act.form.timeHelp')}
+            {t('act.form.timeHelp', { zone: timeZone })}
           </Typography.Paragraph>
-          <Typography.Title level={5}>{t('act.form.products')}</Typography.Title>
-          <Form.List name="products">
-            {(fields, { add, remove }) => (
-              <>
-                {fields.map((f) => (
-                  <Space key={f.key} align="baseline" wrap>
-                    <Form.Item name={[f.name, 'productId']} rules={required}>
-                      <Select
-                        showSearch
-                        optionFilterProp="label"
-                        placeholder={t('act.form.product')}
-                        data-testid={`activity-product-${f.name}`}
-                        style={{ width: 320 }}
-                        options={(sources.data?.products ?? []).map((p) => ({
-                          value: p.id,
-                          label: `${p.name} (${p.id})`,
-                        }))}
-                      />
-                    </Form.Item>
-                    <Form.Item name={[f.name, 'role']} rules={required}>
-                      <Select
-                        placeholder={t('act.form.productRole')}
-                        data-testid={`activity-product-role-${f.name}`}
-                        style={{ width: 160 }}
-                        options={PRODUCT_ROLES.map((r) => ({ value: r, label: t(`act.role.${r}`) }))}
-                      />
-                    </Form.Item>
-                    <Button type="text" icon={<DeleteOutlined />} onClick={() => remove(f.name)} />
-                  </Space>
-                ))}
-                <Button
-                  icon={<PlusOutlined />}
-                  onClick={() => add({})}
-                  style={{ marginBottom: 16 }}
-                  data-testid="activity-add-product"
-                >
-                  {t('act.form.addProduct')}
-                </Button>
-              </>
-            )}
-          </Form.List>
-          <Typography.Title level={5}>{t('act.form.staff')}</Typography.Title>
-          <Form.List name="staff">
-            {(fields, { add, remove }) => (
-              <>
-                {fields.map((f) => (
-                  <Space key={f.key} align="baseline" wrap>
-                    <Form.Item name={[f.name, 'staffId']} rules={required}>
-                      <Select
-                        showSearch
-                        optionFilterProp="label"
-                        placeholder={t('act.form.staffMember')}
-                        data-testid={`activity-staff-${f.name}`}
-                        style={{ width: 240 }}
-                        options={(sources.data?.staff ?? []).map((s) => ({
-                          value: s.id,
-                          label: `${s.name} (${s.id})`,
-                        }))}
-                      />
-                    </Form.Item>
-                    <Form.Item name={[f.name, 'role']} rules={required}>
-                      <Input
-                        data-testid={`activity-staff-role-${f.name}`}
-                        placeholder={t('act.form.staffRole')}
-                        style={{ width: 240 }}
-                        maxLength={60}
-                      />
-                    </Form.Item>
-                    <Button type="text" icon={<DeleteOutlined />} onClick={() => remove(f.name)} />
-                  </Space>
-                ))}
-                <Button
-                  icon={<PlusOutlined />}
-                  onClick={() => add({})}
-                  style={{ marginBottom: 16 }}
-                  data-testid="activity-add-staff"
-                >
-                  {t('act.form.addStaff')}
-                </Button>
-              </>
-            )}
-          </Form.List>
+          <RoleRows
+            name="products"
+            title={t('act.form.products')}
+            options={(sources.data?.products ?? []).map((p) => ({
+              value: p.id,
+              label: `${p.name} (${p.id})`,
+            }))}
+            roles={PRODUCT_ROLES.map((r) => ({ value: r, label: t(`act.role.${r}`) }))}
+            placeholder={t('act.form.product')}
+            rolePlaceholder={t('act.form.productRole')}
+            addLabel={t('act.form.addProduct')}
+            testId="activity-product"
+            addTestId="activity-add-product"
+          />
+          <RoleRows
+            name="staff"
+            title={t('act.form.staff')}
+            options={(sources.data?.staff ?? []).map((s) => ({ value: s.id, label: `${s.name} (${s.id})` }))}
+            placeholder={t('act.form.staffMember')}
+            rolePlaceholder={t('act.form.staffRole')}
+            addLabel={t('act.form.addStaff')}
+            testId="activity-staff"
+            addTestId="activity-add-staff"
+          />
           <Typography.Title level={5}>{t('act.form.partner')}</Typography.Title>
           <Space wrap size={16}>
             <Form.Item name="partnerName" label={t('act.form.partnerName')}>
-              <Input style={{ width: 280 }} maxLength={200} />
+              <Input style={{ width: 280 }} maxLength={200} data-testid="partner-name" />
             </Form.Item>
             <Form.Item
               name="partnerKind"
@@ -237,15 +272,16 @@ export function ActivityForm() {
                 }),
               ]}
             >
-              <Input style={{ width: 280 }} maxLength={60} />
+              <Input style={{ width: 280 }} maxLength={60} data-testid="partner-kind" />
             </Form.Item>
           </Space>
+          <PartnerMembers />
           {failure && <Alert type="error" showIcon message={failure} style={{ marginBottom: 12 }} />}
           <Space>
             <Button type="primary" htmlType="submit" loading={busy} data-testid="activity-create">
-              {t('act.form.create')}
+              {activity ? t('act.form.save') : t('act.form.create')}
             </Button>
-            <Button onClick={() => navigate('/activities')}>{t('act.form.cancel')}</Button>
+            <Button onClick={back}>{t('act.form.cancel')}</Button>
           </Space>
         </Form>
       </Card>

@@ -4,7 +4,7 @@ import { can, useMe } from '../../auth/session.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useLoad } from '../../components/useLoad.ts';
-import { formatDateTime, formatInteger } from '../../format.ts';
+import { formatInteger, formatZonedDateTime } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { navigate } from '../../router.ts';
 import { activitiesApi, type ActivitySummary, type Scene } from './api.ts';
@@ -31,10 +31,10 @@ export function SceneText({ scene }: { scene: Scene }) {
   );
 }
 
-/** From–to, the end's day left out when it is the start's. */
-export function whenText(startsAt: string, endsAt: string): string {
-  const from = formatDateTime(startsAt);
-  const to = formatDateTime(endsAt);
+/** From–to in the bank's zone, the end's day left out when it is the start's. */
+export function whenText(startsAt: string, endsAt: string, timeZone: string): string {
+  const from = formatZonedDateTime(startsAt, timeZone);
+  const to = formatZonedDateTime(endsAt, timeZone);
   return from.slice(0, 10) === to.slice(0, 10) ? `${from} – ${to.slice(11)}` : `${from} – ${to}`;
 }
 
@@ -79,13 +79,14 @@ export function ActivityList() {
               ),
             },
             { title: t('act.scene'), render: (_, r) => <SceneText scene={r.scene} /> },
-            { title: t('act.when'), render: (_, r) => whenText(r.startsAt, r.endsAt) },
+            { title: t('act.when'), render: (_, r) => whenText(r.startsAt, r.endsAt, me.timeZone) },
             { title: t('act.venue'), dataIndex: 'venue', render: (v: string | null) => v ?? '—' },
             { title: t('act.status'), render: (_, r) => <ActivityStatus status={r.status} /> },
             { title: t('act.capacity'), dataIndex: 'capacity', align: 'right', render: n },
             { title: t('act.invited'), dataIndex: 'invited', align: 'right', render: n },
             { title: t('act.registered'), dataIndex: 'registered', align: 'right', render: n },
             { title: t('act.checkedIn'), dataIndex: 'checkedIn', align: 'right', render: n },
+            { title: t('act.leads'), dataIndex: 'leads', align: 'right', render: n },
           ]}
         />
       )}

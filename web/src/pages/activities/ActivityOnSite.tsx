@@ -1,7 +1,8 @@
-import { Alert, App, Button, Card, Checkbox, Form, Input, List, Select, Space, Typography } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Form, Input, List, Select, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { ApiError } from '../../api/client.ts';
 import { useSubmit } from '../../components/useSubmit.ts';
+import { formatDateTime } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { activitiesApi, type ActivityView } from './api.ts';
 
@@ -81,6 +82,76 @@ export function AttendanceCard({ id, onDone }: { id: number; onDone: () => void 
               )}
             />
           }
+        />
+      )}
+    </Card>
+  );
+}
+
+type CheckedIn = Awaited<ReturnType<typeof activitiesApi.checkIn>>;
+
+/**
+ * Check-in at the door: the invitee's QR code scanned (a handheld scanner types the code's URL and Enter into the
+ * field) or its link pasted; the last check-ins of this session listed, a second scan marked as already in.
+ */
+export function CheckInCard({ id, onDone }: { id: number; onDone: () => void }) {
+  const { t } = useI18n();
+  const [code, setCode] = useState('');
+  const [done, setDone] = useState<CheckedIn[]>([]);
+  const { busy, failure, submit } = useSubmit();
+  const scan = () =>
+    submit(async () => {
+      const token = code.trim();
+      if (!token) return;
+      const r = await activitiesApi.checkIn(id, token);
+      setCode('');
+      setDone((all) => [r, ...all].slice(0, 10));
+      if (r.recorded) onDone();
+    });
+  return (
+    <Card size="small" title={t('act.checkIn')} data-testid="activity-check-in">
+      <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
+        {t('act.checkIn.help')}
+      </Typography.Paragraph>
+      <Space.Compact style={{ width: '100%', maxWidth: 720 }}>
+        <Input
+          autoFocus
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+          onPressEnter={() => void scan()}
+          placeholder={t('act.checkIn.placeholder')}
+          data-testid="check-in-code"
+        />
+        <Button type="primary" loading={busy} onClick={() => void scan()} data-testid="check-in-submit">
+          {t('act.checkIn.submit')}
+        </Button>
+      </Space.Compact>
+      {failure && (
+        <Alert
+          type="error"
+          showIcon
+          message={failure}
+          style={{ marginTop: 12 }}
+          data-testid="check-in-failure"
+        />
+      )}
+      {done.length > 0 && (
+        <List
+          size="small"
+          style={{ marginTop: 8 }}
+          data-testid="check-in-done"
+          dataSource={done}
+          renderItem={(r) => (
+            <List.Item>
+              <Space>
+                <Typography.Text strong>{r.customerNo}</Typography.Text>
+                {formatDateTime(r.checkedInAt)}
+                <Tag color={r.recorded ? 'green' : 'default'}>
+                  {r.recorded ? t('act.checkIn.recorded') : t('act.checkIn.already')}
+                </Tag>
+              </Space>
+            </List.Item>
+          )}
         />
       )}
     </Card>

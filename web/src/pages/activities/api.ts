@@ -30,6 +30,10 @@ export const activitiesApi = {
   list: (signal?: AbortSignal) => ok(client.GET('/v1/activities', { signal })).then((r) => r.items),
   get: (n: number, signal?: AbortSignal) => ok(client.GET('/v1/activities/{id}', { params: id(n), signal })),
   create: (input: ActivityInput) => ok(client.POST('/v1/activities', { body: input })),
+  update: (n: number, input: ActivityInput) =>
+    ok(client.PUT('/v1/activities/{id}', { params: id(n), body: input })),
+  checkIn: (n: number, token: string) =>
+    ok(client.POST('/v1/activities/{id}/check-in', { params: id(n), body: { token } })),
   invite: (n: number, invitation: Invitation) =>
     ok(client.POST('/v1/activities/{id}/invitations', { params: id(n), body: invitation })),
   invitees: (n: number, limit: number, offset: number, signal?: AbortSignal) =>

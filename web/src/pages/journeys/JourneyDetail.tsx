@@ -13,7 +13,7 @@ import { OgsmReview } from '../ogsm/OgsmReview.tsx';
 import { JourneyCanvas, type CanvasCounts } from './JourneyCanvas.tsx';
 import { JourneyResultsCard } from './JourneyResultsCard.tsx';
 import { PublishDialog } from './PublishDialog.tsx';
-import { TestClockBar } from './TestClockBar.tsx';
+import { TestClockBar } from '../../components/TestClockBar.tsx';
 
 const STATUS_COLORS: Record<string, string> = {
   draft: 'default',

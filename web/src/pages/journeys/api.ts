@@ -42,9 +42,3 @@ export const journeysApi = {
   results: (n: number, signal?: AbortSignal) =>
     ok(client.GET('/v1/journeys/{id}/results', { params: id(n), signal })),
 };
-
-export const testClockApi = {
-  get: (signal?: AbortSignal) => ok(client.GET('/v1/test-clock', { signal })),
-  advance: (by: Body<'post', '/v1/test-clock/advance'>) =>
-    ok(client.POST('/v1/test-clock/advance', { body: by })),
-};

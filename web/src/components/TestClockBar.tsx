@@ -1,14 +1,15 @@
 import { FieldTimeOutlined } from '@ant-design/icons';
 import { App, Button, Space, Typography } from 'antd';
-import { useMe } from '../../auth/session.tsx';
-import { useLoad } from '../../components/useLoad.ts';
-import { useSubmit } from '../../components/useSubmit.ts';
-import { useI18n } from '../../i18n/i18n.tsx';
-import { testClockApi } from './api.ts';
+import { useMe } from '../auth/session.tsx';
+import { useLoad } from './useLoad.ts';
+import { useSubmit } from './useSubmit.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+import { testClockApi } from '../api/test-clock.ts';
 
 /**
  * The trial installation's test clock (FLYWHEEL_TEST_CLOCK): the business day it shows and, for an admin, buttons that
- * move it forward — the worker then moves the journey's customers whose waits fell due. Hidden when the clock is off.
+ * move it forward — the worker then moves journeys' customers whose waits fell due, an activity's day comes. Hidden
+ * when the clock is off.
  */
 export function TestClockBar({ onMoved }: { onMoved: () => void }) {
   const { t, lang } = useI18n();
