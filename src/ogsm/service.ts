@@ -56,7 +56,7 @@ export function planProblems(adapter: SubjectAdapter, plan: PlanInput): LocatedI
     if (!adapter.population.includes(population))
       problems.push({
         path: at('population'),
-        message: `a ${adapter.kind}'s goals count ${adapter.population.join(' or ')}, not ${population}`,
+        message: `${adapter.kind === 'activity' ? 'an' : 'a'} ${adapter.kind}'s goals count ${adapter.population.join(' or ')}, not ${population}`,
         code: 'population_not_allowed',
       });
     const metric = METRICS[g.metric];

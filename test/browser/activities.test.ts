@@ -1,31 +1,55 @@
-// Issue #14 item 4 (the dashboard's side) in a real browser against the real server: an administrator creates an
-// offline activity from the form (scene, venue, time, capacity, a featured product with its role, a host), captures a
-// lead on site (a new prospect, owned by the host), opens that invitee's check-in QR code, invites a saved customer
-// group with approved content and a control group, uploads an attendance sheet
-// that is refused whole with its located problems and then one that is taken (a walk-in), sees the counts in the
-// results card, finishes the activity and creates the follow-up tasks.
+// Issue #14's Done-when, the activity half, in a real browser against the real server and worker on a trial
+// installation (test clock on): an administrator creates a wealth salon from the form (times in the bank's zone, a
+// featured product with its role, a host, a chamber of commerce with a member linked to a customer), edits it, captures
+// a lead, invites a saved customer group with approved content and a control group; the worker sends the invitations;
+// an invitee answers on their own page (the link in their SMS) and is shown their check-in QR; the clock moves to the
+// salon's day and the invitee's code is scanned at the door; an attendance sheet is refused whole with its located
+// problem, then taken (a walk-in); the activity is finished, follow-up tasks created, the results read, and the OGSM plan
+// written, measured and reviewed on the activity's page — the dashboard alone.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContent, reviewContent } from '../../src/campaigns/content/library.ts';
+import { saveContactPolicy } from '../../src/campaigns/policy/store.ts';
 import { fixedClock } from '../../src/shared/clock.ts';
 import { addChannel } from '../support/campaign-fixture.ts';
+import { OPEN_POLICY } from '../support/journey-fixture.ts';
 import { apiJson, choose, HAVE_CHROMIUM, signIn, startDashboard, type Dashboard } from './harness.ts';
+import { planAndReviewOgsm } from './ogsm-steps.ts';
 
 const ADMIN = { username: 'admin', role: 'admin' as const, password: 'activity-admin-1' };
+const PUBLIC_URL = 'https://bank.example/fw';
 
 interface Activity {
   id: number;
   startsAt: string;
+  endsAt: string;
+  capacity: number;
   status: string;
   products: { productId: string; role: string }[];
   staff: { staffId: string; role: string }[];
+  partnerMembers: { memberNo: number; customerNo: string | null }[];
 }
 interface Invitees {
   total: number;
-  items: { customerNo: string; name: string | null; source: string; checkedInAt: string | null }[];
+  items: { customerNo: string; source: string; control: boolean; checkedInAt: string | null }[];
 }
 
-describe.skipIf(!HAVE_CHROMIUM)('activities in the dashboard', () => {
+/** The bank's wall clock ('YYYY-MM-DDTHH:mm') of an instant, as the form's datetime-local field takes it. */
+function wall(ms: number, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).formatToParts(ms);
+  const part = (type: string) => parts.find((p) => p.type === type)!.value;
+  return `${part('year')}-${part('month')}-${part('day')}T${part('hour')}:${part('minute')}`;
+}
+
+describe.skipIf(!HAVE_CHROMIUM)('an offline activity in the dashboard', () => {
   let d: Dashboard;
 
   beforeAll(async () => {
@@ -33,10 +57,9 @@ describe.skipIf(!HAVE_CHROMIUM)('activities in the dashboard', () => {
       customers: 120,
       seed: 41,
       users: [ADMIN],
-      env: {
-        FLYWHEEL_LINK_SECRET: 'activities-browser-secret',
-        FLYWHEEL_PUBLIC_URL: 'https://bank.example/fw',
-      },
+      testClock: true,
+      worker: true,
+      env: { FLYWHEEL_LINK_SECRET: 'activities-browser-secret', FLYWHEEL_PUBLIC_URL: PUBLIC_URL },
       prepare: async (stores) => {
         const db = stores.operational.db;
         const now = new Date();
@@ -44,13 +67,14 @@ describe.skipIf(!HAVE_CHROMIUM)('activities in the dashboard', () => {
           .insertInto('staff')
           .values({ id: 'AM1', name: '李经理', org_unit_id: 'BR01', role: 'account_manager' })
           .execute();
-        // Everyone may be sent marketing by SMS; one approved invitation text.
+        // Everyone may be sent marketing by SMS, at any hour; one approved invitation text.
         await sql`
           insert into consents (customer_id, channel, purpose, status, source, updated_at)
           select id, 'sms', 'marketing', 'granted', 'import', ${now}::timestamptz
             from generate_series(1, 120) as id
           on conflict do nothing`.execute(db);
         const clock = fixedClock(now);
+        await saveContactPolicy({ db, clock }, 'test', OPEN_POLICY);
         await addChannel(db, clock, { key: 'bank_sms', kind: 'outbox' });
         const created = await createContent({ db, clock }, 'user:author', {
           type: 'brand',
@@ -62,7 +86,7 @@ describe.skipIf(!HAVE_CHROMIUM)('activities in the dashboard', () => {
         await reviewContent({ db, clock }, 'user:checker', created.value.contentId, 1, { action: 'approve' });
       },
     });
-    // A refused sheet is a 400 on purpose; the OGSM card answers 404 for an activity without a plan.
+    // A refused sheet is a 400 on purpose.
     d.expectBadRequests.push('/attendance', '/v1/ogsm/');
     await signIn(d.page, d.base, ADMIN.username, ADMIN.password);
     const segment = await apiJson(d.page, 'POST', '/v1/segments', {
@@ -74,16 +98,21 @@ describe.skipIf(!HAVE_CHROMIUM)('activities in the dashboard', () => {
   }, 300_000);
   afterAll(async () => d?.close());
 
-  it('runs an activity from the form to follow-ups', async () => {
+  it('runs a salon from invitation to follow-up and reviews its OGSM plan', async () => {
     const page = d.page;
+    const clock = (await apiJson<{ now: string; timeZone: string }>(page, 'GET', '/v1/test-clock')).body;
+    // The salon is tomorrow, starting half an hour before this time of day: one day on the clock puts the door open.
+    const startsMs = Date.parse(clock.now) + 86_400_000 - 30 * 60_000;
+    const starts = wall(startsMs, clock.timeZone);
+    const ends = wall(startsMs + 2 * 3_600_000, clock.timeZone);
+
     await page.getByTestId('nav-activities').click();
     await page.getByTestId('activity-list').waitFor();
     await page.getByTestId('activity-new').click();
-
     await page.getByTestId('activity-name').fill('财富沙龙');
     await page.getByTestId('activity-venue').fill('城东支行三楼');
-    await page.getByTestId('activity-starts').fill('2027-01-09T14:00');
-    await page.getByTestId('activity-ends').fill('2027-01-09T16:00');
+    await page.getByTestId('activity-starts').fill(starts);
+    await page.getByTestId('activity-ends').fill(ends);
     await page.getByTestId('activity-capacity').fill('30');
     await page.getByTestId('activity-add-product').click();
     await choose(page, page.getByTestId('activity-product-0'), 'TD01');
@@ -91,6 +120,11 @@ describe.skipIf(!HAVE_CHROMIUM)('activities in the dashboard', () => {
     await page.getByTestId('activity-add-staff').click();
     await choose(page, page.getByTestId('activity-staff-0'), 'AM1');
     await page.getByTestId('activity-staff-role-0').fill('host');
+    await page.getByTestId('partner-name').fill('城东商会');
+    await page.getByTestId('partner-kind').fill('chamber_of_commerce');
+    await page.getByTestId('partner-add-member').click();
+    await page.getByTestId('partner-member-name-0').fill('赵会员');
+    await page.getByTestId('partner-member-customer-0').fill('C000005');
     await page.getByTestId('activity-create').click();
     await page.getByTestId('activity-detail').waitFor();
     const id = Number(new URL(page.url()).pathname.split('/').pop());
@@ -99,8 +133,26 @@ describe.skipIf(!HAVE_CHROMIUM)('activities in the dashboard', () => {
       status: 'draft',
       products: [{ productId: 'TD01', role: 'traffic' }],
       staff: [{ staffId: 'AM1', role: 'host' }],
+      partnerMembers: [{ memberNo: 1, customerNo: 'C000005' }],
     });
-    await expect.poll(() => page.getByTestId('activity-facts').innerText()).toContain('城东支行三楼');
+    // The times typed are the bank's wall clock, whatever the browser's zone.
+    expect(Math.floor(Date.parse(activity.startsAt) / 60_000)).toBe(Math.floor(startsMs / 60_000));
+    await expect
+      .poll(() => page.getByTestId('activity-facts').innerText())
+      .toContain(starts.replace('T', ' '));
+
+    // An edit: more room; the member saved before is kept as it was (linked to its customer).
+    await page.getByTestId('activity-edit').click();
+    await page.getByTestId('activity-form').waitFor();
+    await page.getByTestId('activity-capacity').fill('40');
+    await page.getByTestId('activity-create').click();
+    await page.getByTestId('activity-detail').waitFor();
+    await expect
+      .poll(async () => (await apiJson<Activity>(page, 'GET', `/v1/activities/${id}`)).body.capacity)
+      .toBe(40);
+    expect((await apiJson<Activity>(page, 'GET', `/v1/activities/${id}`)).body.partnerMembers).toEqual([
+      expect.objectContaining({ customerNo: 'C000005' }),
+    ]);
 
     // A lead captured on site: a new prospect, owned by the host (an active account manager).
     await page.getByTestId('lead-name').fill('王小明');
@@ -108,26 +160,13 @@ describe.skipIf(!HAVE_CHROMIUM)('activities in the dashboard', () => {
     await choose(page, page.getByTestId('lead-captured-by'), 'AM1');
     await page.getByTestId('lead-submit').click();
     await expect.poll(() => page.locator('.ant-message').innerText()).toContain('AM1');
-    const invitees = (await apiJson<Invitees>(page, 'GET', `/v1/activities/${id}/invitees`)).body;
-    expect(invitees.total).toBe(1);
-    const lead = invitees.items[0]!;
-    expect(lead.source).toBe('lead');
     // The table shows the masked name, never the raw one.
-    await expect.poll(() => page.getByTestId('activity-invitees').innerText()).toContain(lead.customerNo);
+    await expect.poll(() => page.getByTestId('activity-invitees').innerText()).toMatch(/L\d{9}/);
     expect(await page.getByTestId('activity-invitees').innerText()).not.toContain('王小明');
-
-    // The lead's check-in code: the server's SVG of the signed check-in URL.
-    await page.getByTestId(`invitee-qr-${lead.customerNo}`).click();
-    await page.getByTestId('checkin-qr-image').waitFor();
-    expect(
-      await page.getByTestId('checkin-qr-image').evaluate((img: HTMLImageElement) => img.naturalWidth),
-    ).toBeGreaterThan(0);
-    expect(await page.getByTestId('checkin-qr').innerText()).toContain('https://bank.example/fw/a/');
-    await page.keyboard.press('Escape');
 
     // Invitations: the saved group, the approved content, SMS, 20% held out as control.
     await page.getByTestId('activity-invite').click();
-    await choose(page, page.getByTestId('invite-segment'), 'Salon guests');
+    await choose(page, page.getByTestId('audience-segment'), 'Salon guests');
     await choose(page, page.getByTestId('invite-content'), 'Salon invitation');
     await choose(page, page.getByTestId('invite-channels'), /bank_sms|SMS|短信/);
     await page.getByTestId('invite-control').fill('20');
@@ -136,15 +175,52 @@ describe.skipIf(!HAVE_CHROMIUM)('activities in the dashboard', () => {
       .poll(async () => (await apiJson<Activity>(page, 'GET', `/v1/activities/${id}`)).body.status)
       .toBe('open');
     const invited = (await apiJson<Invitees>(page, 'GET', `/v1/activities/${id}/invitees?limit=200`)).body;
-    expect(invited.total).toBeGreaterThan(1);
-    await expect.poll(() => page.getByTestId('activity-count-invited').innerText()).not.toBe('0');
+    const guests = invited.items.filter((i) => i.source === 'invited' && !i.control);
+    expect(guests.length).toBeGreaterThan(1);
+    expect(invited.items.some((i) => i.control)).toBe(true);
+
+    // The worker sends the invitations; a guest's SMS carries their own RSVP link.
+    const guestNo = guests[0]!.customerNo;
+    const sms = async () =>
+      (
+        await sql<{ text: string }>`
+          select o.body::text as text from outbox_messages o join customers c on c.id = o.customer_id
+           where c.customer_no = ${guestNo}`.execute(d.stores.operational.db)
+      ).rows[0]?.text ?? '';
+    await expect.poll(sms, { timeout: 30_000 }).toContain(`${PUBLIC_URL}/a/`);
+    const rsvpUrl = /https:\/\/bank\.example\/fw\/a\/[A-Za-z0-9_.~-]+/.exec(await sms())![0];
+
+    // The guest opens the link on their phone and says yes: the page shows their check-in code.
+    const phone = await page.context().newPage();
+    await phone.goto(rsvpUrl.replace(PUBLIC_URL, d.base));
+    expect(await phone.locator('h1').innerText()).toBe('财富沙龙');
+    await phone.locator('button[value="yes"]').click();
+    await phone.locator('#check-in-qr svg').waitFor();
+    const codeUrl = await phone.locator('#check-in-link').getAttribute('href');
+    expect(codeUrl).toMatch(new RegExp(`^${PUBLIC_URL}/a/`));
+    await phone.close();
+    await page.reload();
+    await expect.poll(() => page.getByTestId('activity-count-registered').innerText()).toBe('1');
+
+    // The salon's day: the clock moves on a day and the door opens; the guest's code is scanned once, then again.
+    await page.getByTestId('test-clock-day').click();
+    await expect
+      .poll(async () => (await apiJson<{ now: string }>(page, 'GET', '/v1/test-clock')).body.now)
+      .not.toBe(clock.now);
+    await page.getByTestId('check-in-code').fill(codeUrl!);
+    await page.getByTestId('check-in-code').press('Enter');
+    await expect.poll(() => page.getByTestId('check-in-done').innerText()).toContain(guestNo);
+    await expect.poll(() => page.getByTestId('check-in-done').innerText()).toMatch(/已签到|Checked in/);
+    await page.getByTestId('check-in-code').fill(codeUrl!);
+    await page.getByTestId('check-in-submit').click();
+    await expect.poll(() => page.getByTestId('check-in-done').innerText()).toMatch(/此前已签到|Already/);
+
+    // An attendance sheet with an unknown customer: refused whole, its problem located.
     const onList = new Set(invited.items.map((i) => i.customerNo));
     const walkIn = Array.from({ length: 120 }, (_, i) => `C${String(i + 1).padStart(6, '0')}`).find(
       (no) => !onList.has(no),
     )!;
-
-    // An attendance sheet with an unknown customer: refused whole, its problem located.
-    const at = new Date(Date.parse(activity.startsAt) + 30 * 60_000).toISOString();
+    const at = new Date(startsMs + 40 * 60_000).toISOString();
     await page.getByTestId('attendance-file').setInputFiles({
       name: 'bad.csv',
       mimeType: 'text/csv',
@@ -159,20 +235,36 @@ describe.skipIf(!HAVE_CHROMIUM)('activities in the dashboard', () => {
       buffer: Buffer.from(`customer_no,checked_in_at\n${walkIn},${at}\n`),
     });
     await page.getByTestId('attendance-submit').click();
-    await expect
-      .poll(async () => (await apiJson<Invitees>(page, 'GET', `/v1/activities/${id}/invitees`)).body.total)
-      .toBe(invited.total + 1);
     await expect.poll(() => page.getByTestId('activity-count-walkIns').innerText()).toBe('1');
     await expect.poll(() => page.getByTestId('activity-count-leads').innerText()).toBe('1');
+    await expect.poll(() => page.getByTestId('activity-count-checkedIn').innerText()).toBe('3');
 
-    // Finished, then follow-up tasks for the owners.
+    // Finished, then follow-up tasks for the owners of attendees and leads.
     await page.getByTestId('activity-finish').click();
     await page.locator('.ant-popconfirm .ant-btn-primary').click();
     await page.getByTestId('activity-follow-ups').waitFor();
     expect((await apiJson<Activity>(page, 'GET', `/v1/activities/${id}`)).body.status).toBe('finished');
     await page.getByTestId('activity-follow-ups').click();
     await page.locator('.ant-modal .ant-btn-primary').click();
-    await expect.poll(() => page.locator('.ant-message').innerText()).toMatch(/1 task|新建任务 1/);
+    await expect.poll(() => page.locator('.ant-message').innerText()).toMatch(/task|任务/);
+    const tasks = await d.stores.operational.db
+      .selectFrom('tasks')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('source', '=', 'activity')
+      .executeTakeFirstOrThrow();
+    expect(Number(tasks.n)).toBeGreaterThan(0);
+
+    // The OGSM plan on the activity: written, its goal measured, the strategy scored and the lesson kept.
+    await planAndReviewOgsm(page, {
+      objective: '以沙龙带动理财首购',
+      target: 5,
+      strategy: '邀约金卡以上客户，现场由客户经理一对一讲解',
+      note: '到场率高于预期',
+      lesson: '商会成员到场积极，下次提前一周二次邀约',
+    });
+    // The bank-wide list shows the activity's attainment.
+    await page.goto(`${d.base}/campaigns/ogsm`);
+    await page.getByTestId(`ogsm-row-activity-${id}`).waitFor();
     expect(d.consoleErrors).toEqual([]);
-  }, 180_000);
+  }, 240_000);
 });

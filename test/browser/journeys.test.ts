@@ -3,7 +3,8 @@
 // template (T−7, an A/B split, a goal), adds a node on the canvas — the server's live check names it as unreachable —
 // and joins it by dragging exit handles, publishes, and watches customers move through it as the test clock advances:
 // the day's customers enter at once, arm B's one-day wait and everyone's three-day wait pass with the clock, and a
-// purchase ingested for an entrant converts them within seconds. The results compare the journey with its control group.
+// purchase ingested for an entrant converts them within seconds. The results compare the journey with its control group,
+// and the team writes, reads and reviews the journey's OGSM plan on its page.
 import type { Locator, Page } from 'playwright-core';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import { fixedClock } from '../../src/shared/clock.ts';
 import { addDays, type Day } from '../../src/shared/day.ts';
 import { addChannel } from '../support/campaign-fixture.ts';
 import { apiJson, HAVE_CHROMIUM, signIn, startDashboard, type Dashboard } from './harness.ts';
+import { planAndReviewOgsm } from './ogsm-steps.ts';
 
 const ADMIN = { username: 'admin', role: 'admin' as const, password: 'journey-admin-1' };
 const CUSTOMERS = 300;
@@ -192,6 +194,16 @@ describe.skipIf(!HAVE_CHROMIUM)('journeys in the dashboard', () => {
     await expect.poll(() => results.textContent()).toMatch(/对照组|Control group/);
     await expect.poll(() => page.getByTestId('journey-result-split_1:a').count()).toBe(1);
     await expect.poll(() => page.getByTestId('journey-result-split_1:b').count()).toBe(1);
+
+    // The journey's OGSM plan: written on its page, its goal measured, the strategy scored and the lesson kept.
+    const measured = await planAndReviewOgsm(page, {
+      objective: '到期资金留存：到期前一周触达，完成续存或转购理财',
+      target: 10,
+      strategy: 'B 组晚一天推送，检验触达时机',
+      note: '晚一天的提醒转化更高',
+      lesson: '到期提醒宜在到期前 5–6 天发出，并由客户经理跟进电话',
+    });
+    expect(Number(measured.replace(/[^\d.]/g, ''))).toBeGreaterThan(0); // the purchase above converted
     expect(d.consoleErrors).toEqual([]);
   }, 240_000);
 });

@@ -111,6 +111,10 @@ export function PartnerMembers() {
                 const kept = (getFieldValue(['members', f.name]) as MemberRow | undefined)?.memberNo;
                 return (
                   <Space align="baseline" wrap data-testid={`partner-member-${f.name}`}>
+                    {/* Registered, so the form's values carry it: a kept member is sent by its number alone. */}
+                    <Form.Item name={[f.name, 'memberNo']} hidden>
+                      <Input />
+                    </Form.Item>
                     <Form.Item
                       name={[f.name, 'name']}
                       rules={[{ required: true, message: t('act.form.required') }]}

@@ -67,12 +67,12 @@ function toInput(v: Values): PlanInput {
   };
 }
 
-/** The form's starting values: the saved plan, or an empty one with one goal. */
-function initialValues(plan: PlanView | null): Values {
+/** The form's starting values: the saved plan, or an empty one with one goal counting the kind's first population. */
+function initialValues(plan: PlanView | null, population: Population): Values {
   if (!plan)
     return {
       objective: '',
-      goals: [{ metric: 'conversions', target: 100, windowDays: 30, population: 'treated' }],
+      goals: [{ metric: 'conversions', target: 100, windowDays: 30, population }],
       strategies: [],
       measures: [],
     };
@@ -127,7 +127,7 @@ export function OgsmPlanForm(props: {
     <Form<Values>
       form={form}
       layout="vertical"
-      initialValues={initialValues(props.plan)}
+      initialValues={initialValues(props.plan, populations[0] as Population)}
       onFinish={(v) => void save(v)}
       data-testid="ogsm-form"
     >
