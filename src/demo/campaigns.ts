@@ -1,29 +1,29 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { outboxChannel } from '../campaigns/channels/outbox.ts';
-import { createContent, reviewContent } from '../campaigns/content/library.ts';
 import type { ContentDraft } from '../campaigns/content/model.ts';
-import { Composer } from '../campaigns/delivery/composer.ts';
-import { recordSentMessages } from '../campaigns/delivery/feedback.ts';
-import { completeFinishedRuns, deliverBatch } from '../campaigns/delivery/worker.ts';
+import { completeFinishedRuns } from '../campaigns/delivery/worker.ts';
 import type { CampaignDraft } from '../campaigns/model.ts';
 import { startDueRuns } from '../campaigns/runs/scheduler.ts';
-import { channelSpecs, createCampaign, reviewCampaign, type CampaignDeps } from '../campaigns/service.ts';
+import { createCampaign, reviewCampaign, type CampaignDeps } from '../campaigns/service.ts';
 import { SegmentService } from '../segments/service.ts';
 import { segmentAudience } from '../campaigns/audience.ts';
-import { businessCalendar, clockOf, type Clock } from '../shared/clock.ts';
+import { businessCalendar, clockOf } from '../shared/clock.ts';
 import { shiftDay } from '../shared/day.ts';
-import { fmix32 } from '../shared/hash.ts';
-import type { BehaviourEvent, EventStore } from '../store/events/store.ts';
+import type { EventStore } from '../store/events/store.ts';
 import type { Database } from '../store/operational/database.ts';
 import { tagSource } from '../tags/segment-source.ts';
 import { deserializeBitmap } from '../tags/snapshot-store.ts';
+import { DEMO_CAMPAIGNS, DEMO_MATURITY_REMINDER, type DemoCampaign } from './campaign-plans.ts';
 import {
-  DEMO_CAMPAIGNS,
-  DEMO_CHANNELS,
-  DEMO_MATURITY_REMINDER,
-  type DemoCampaign,
-} from './campaign-plans.ts';
+  approvedContent,
+  demoEvent,
+  draw,
+  ensureDemoChannels,
+  markDelivered,
+  receiptsOf,
+  sendDue,
+  sentDeliveries,
+} from './sending.ts';
 
 // The demo bank's past operations, so that the Campaigns pages are not empty on first start: a few campaigns written,
 // approved and sent through the real engine (content library, maker-checker, contact policy, outbox channels) on
@@ -38,32 +38,8 @@ export interface DemoCampaignDeps {
   readonly logger?: Logger;
 }
 
-const AUTHOR = 'demo:operations';
-const CHECKER = 'demo:compliance';
+const ACTORS = { author: 'demo:operations', checker: 'demo:compliance' };
 const HOUR = 3_600_000;
-
-/** A uniform draw in [0, 1) from a customer, a campaign and a purpose: the same every seed. */
-function draw(customerId: number, campaign: number, salt: number): number {
-  return fmix32(fmix32(customerId * 0x9e3779b1 + campaign) ^ salt) / 4294967296;
-}
-
-async function ensureChannels(db: Kysely<Database>, now: Date): Promise<void> {
-  await db
-    .insertInto('channels')
-    .values(DEMO_CHANNELS.map((c) => ({ ...c, config: '{}', updated_by: AUTHOR, updated_at: now })))
-    .onConflict((oc) => oc.column('key').doNothing())
-    .execute();
-}
-
-async function approvedContent(deps: { db: Kysely<Database>; clock: Clock }, draft: ContentDraft) {
-  const created = await createContent(deps, AUTHOR, draft);
-  if (!created.ok) throw new Error(`demo content ${draft.title}: ${created.error.message}`);
-  const id = created.value.contentId;
-  await reviewContent(deps, AUTHOR, id, 1, { action: 'submit' });
-  const approved = await reviewContent(deps, CHECKER, id, 1, { action: 'approve' });
-  if (!approved.ok) throw new Error(`demo content ${draft.title}: ${approved.error.message}`);
-  return id;
-}
 
 /** The engine as the demo's operations team uses it at `now` (a clock the caller moves). */
 function engineAt(deps: DemoCampaignDeps, now: () => Date) {
@@ -79,13 +55,13 @@ async function approvedCampaign(
   content: ContentDraft,
   campaign: Omit<CampaignDraft, 'content'>,
 ): Promise<number> {
-  const contentId = await approvedContent(campaignDeps, content);
+  const contentId = await approvedContent(campaignDeps, ACTORS, content);
   const draft: CampaignDraft = { ...campaign, content: { id: contentId, version: 1 } };
-  const created = await createCampaign(campaignDeps, AUTHOR, draft);
+  const created = await createCampaign(campaignDeps, ACTORS.author, draft);
   if (!created.ok) throw new Error(`demo campaign ${draft.name}: ${created.error.message}`);
   const id = created.value.id;
-  await reviewCampaign(campaignDeps, AUTHOR, id, 1, { action: 'submit' });
-  await reviewCampaign(campaignDeps, CHECKER, id, 1, { action: 'approve' });
+  await reviewCampaign(campaignDeps, ACTORS.author, id, 1, { action: 'submit' });
+  await reviewCampaign(campaignDeps, ACTORS.checker, id, 1, { action: 'approve' });
   return id;
 }
 
@@ -95,23 +71,7 @@ async function runDue(
   campaignDeps: CampaignDeps,
 ): Promise<{ runs: number[]; sent: number }> {
   const runs = await startDueRuns(campaignDeps);
-  const channels = await channelSpecs(deps.db);
-  const { clock } = campaignDeps;
-  const worker = {
-    db: deps.db,
-    clock,
-    workerId: 'demo',
-    batchSize: 500,
-    onSent: recordSentMessages(deps.events),
-    senders: new Map(DEMO_CHANNELS.map(({ key }) => [key, outboxChannel(deps.db, clock, key)])),
-    composer: new Composer(deps.db, channels, '飞轮银行', clock),
-  };
-  let sent = 0;
-  for (;;) {
-    const batch = await deliverBatch(worker, new AbortController().signal);
-    if (batch.claimed === 0) return { runs, sent };
-    sent += batch.sent;
-  }
+  return { runs, sent: await sendDue(deps, campaignDeps.clock) };
 }
 
 /** Sends one demo campaign on its day; the run id and the customers it targeted and held back. */
@@ -162,47 +122,9 @@ async function answer(
     .select(['control'])
     .where('id', '=', String(sent.runId))
     .executeTakeFirstOrThrow();
-  const deliveries = await deps.db
-    .selectFrom('deliveries as d')
-    .innerJoin('customers as c', 'c.id', 'd.customer_id')
-    .innerJoin('channels as ch', 'ch.key', 'd.channel')
-    .select(['d.customer_id', 'd.idempotency_key', 'ch.reaches', 'c.customer_no'])
-    .where('d.run_id', '=', String(sent.runId))
-    .where('d.status', '=', 'sent')
-    .execute();
-  const props = { campaign_id: sent.campaignId, run_id: sent.runId };
-  const rows: BehaviourEvent[] = [];
-  const delivered: string[] = [];
+  const deliveries = await sentDeliveries(deps.db, sent.runId);
+  const { rows, delivered } = receiptsOf(deliveries, sent, plan.responses);
   const c = sent.campaignId;
-  const event = (
-    key: string,
-    name: string,
-    customerId: number,
-    customerNo: string,
-    at: number,
-    p: Record<string, unknown>,
-  ) =>
-    rows.push({
-      event_id: `${key}:${name}`,
-      customer_id: customerId,
-      distinct_id: customerNo,
-      event: name,
-      time: at,
-      properties: p,
-    });
-  for (const d of deliveries) {
-    const rates = plan.responses[d.reaches as keyof DemoCampaign['responses']] ?? plan.responses.sms;
-    const id = d.customer_id;
-    if (draw(id, c, 1) >= rates.delivered) continue;
-    delivered.push(d.idempotency_key);
-    const key = `msg:${d.idempotency_key}`;
-    const channel = { ...props, channel: d.reaches };
-    event(key, 'message_delivered', id, d.customer_no, sent.sentAt + 30_000, channel);
-    if (draw(id, c, 2) < rates.opened)
-      event(key, 'message_opened', id, d.customer_no, sent.sentAt + draw(id, c, 3) * 6 * HOUR, channel);
-    if (draw(id, c, 4) < rates.clicked)
-      event(key, 'message_clicked', id, d.customer_no, sent.sentAt + draw(id, c, 5) * 8 * HOUR, channel);
-  }
   // Purchases within the conversion window: the base rate for everyone, the campaign's effect on top for those it
   // reached. The control group shows what would have happened anyway.
   const control = new Set(run.control ? deserializeBitmap(run.control).toArray() : []);
@@ -222,20 +144,17 @@ async function answer(
     const when =
       sent.sentAt + HOUR + draw(id, c, 7) * (plan.campaign.conversion?.windowDays ?? 7) * 20 * HOUR;
     const amount = Math.round((plan.conversion.amount * (0.5 + draw(id, c, 8) * 2)) / 100) * 100;
-    event(`demo-campaign-${c}-${id}`, 'purchase', id, numbers.get(id) ?? '', when, {
-      product_id: plan.content.productId ?? null,
-      category: plan.productCategory,
-      channel: 'app',
-      amount,
-    });
+    rows.push(
+      demoEvent(`demo-campaign-${c}-${id}`, 'purchase', { id, no: numbers.get(id) ?? '' }, when, {
+        product_id: plan.content.productId ?? null,
+        category: plan.productCategory,
+        channel: 'app',
+        amount,
+      }),
+    );
   }
   await deps.events.insert('events', rows);
-  for (let i = 0; i < delivered.length; i += 5000)
-    await deps.db
-      .updateTable('deliveries')
-      .set({ status: 'delivered' })
-      .where('idempotency_key', 'in', delivered.slice(i, i + 5000))
-      .execute();
+  await markDelivered(deps.db, delivered);
   return { messages: deliveries.length, events: rows.length };
 }
 
@@ -246,7 +165,7 @@ export async function seedDemoCampaigns(
 ): Promise<{ campaigns: number; messages: number; events: number }> {
   const existing = await deps.db.selectFrom('campaigns').select('id').limit(1).executeTakeFirst();
   if (existing) return { campaigns: 0, messages: 0, events: 0 };
-  await ensureChannels(deps.db, new Date());
+  await ensureDemoChannels(deps.db, new Date(), ACTORS.author);
   let messages = 0;
   let events = 0;
   for (const plan of DEMO_CAMPAIGNS) {

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/schema.ts';
 import { AuthService } from '../auth/service.ts';
 import { SYSTEM_PRINCIPAL } from '../auth/principal.ts';
+import { seedDemoActivity } from '../demo/activities.ts';
 import { seedDemoCampaigns } from '../demo/campaigns.ts';
 import { seedDemoJourney } from '../demo/journeys.ts';
 import { seedDemoPoolWork } from '../demo/pool-work.ts';
@@ -261,6 +262,21 @@ async function seedDemoWhenDue(
     if (journey) print(`Demo journey live: deposit maturity T−7 (journey ${journey.journeyId}).`);
   } catch (error) {
     logger.warn({ err: error }, 'demo journey not seeded');
+  }
+  // A finished wealth salon (invitations, answers, attendance, leads, follow-ups) and its reviewed OGSM plan.
+  try {
+    const { secret, publicUrl } = config.links;
+    const activity = await seedDemoActivity({
+      ...deps,
+      seed: config.demo.seed,
+      ...(secret ? { links: { secret, publicUrl } } : {}),
+    });
+    if (activity)
+      print(
+        `Demo activity finished: ${activity.name} (activity ${activity.activityId}: ${activity.invited} invited, ${activity.attended} attended, ${activity.leads} leads).`,
+      );
+  } catch (error) {
+    logger.warn({ err: error }, 'demo activity not seeded');
   }
   return true;
 }
