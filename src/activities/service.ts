@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { recordAudit } from '../audit/audit.ts';
+import { controlCampaignIn } from '../campaigns/service.ts';
 import type { Clock } from '../shared/clock.ts';
 import {
+  AppError,
   err,
   ok,
   schemaIssues,
@@ -328,6 +330,29 @@ export async function finishActivity(
       .set({ status: 'finished', finished_at: now, updated_at: now })
       .where('id', '=', id)
       .execute();
+    // Invitations still waiting (quiet hours, a paused channel) would arrive after the activity: the campaigns' own
+    // cancel ends them and gives their cap reservations back.
+    const waiting = await tx
+      .selectFrom('activity_sends as s')
+      .innerJoin('campaigns as c', 'c.id', 's.campaign_id')
+      .select('s.campaign_id')
+      .where('s.activity_id', '=', id)
+      .where('c.status', 'in', ['approved', 'running', 'paused'])
+      .where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('deliveries as d')
+            .innerJoin('campaign_runs as r', 'r.id', 'd.run_id')
+            .select('d.run_id')
+            .whereRef('r.campaign_id', '=', 's.campaign_id')
+            .where('d.status', '=', 'queued'),
+        ),
+      )
+      .orderBy('s.campaign_id')
+      .execute();
+    for (const { campaign_id } of waiting) {
+      const cancelled = await controlCampaignIn(tx, deps.clock, actor, campaign_id, 'cancel');
+      if (!cancelled.ok) throw new AppError('internal', cancelled.error.message);
+    }
     await recordAudit(tx, {
       actor,
       action: 'activity.finish',

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerRsvp, checkIn, checkInCode } from '../../src/activities/attend.ts';
 import { importAttendance } from '../../src/activities/attendance.ts';
@@ -440,5 +441,34 @@ for (const engine of await engines())
       expect(r.groups.control).toMatchObject({ customers: controlIds.length, converted: controlConverts });
       expect(r.groups.nonAttendees.converted).toBe(0);
       expect(r.invitedVsControl?.absolute).not.toBeNull();
+    });
+    it('cancels invitations still waiting when an activity is finished', async () => {
+      const other = await createActivity(deps, 'user:ops', {
+        ...body,
+        name: '第二场沙龙',
+        partner: undefined,
+      });
+      if (!other.ok) throw new Error(JSON.stringify(other.error));
+      const otherId = other.value.id;
+      const invitations = async (status: string) =>
+        (
+          await sql<{ n: number }>`
+            select count(*)::int as n from deliveries d join campaign_runs r on r.id = d.run_id
+              join activity_sends s on s.campaign_id = r.campaign_id
+             where s.activity_id = ${otherId} and d.status = ${status}`.execute(db)
+        ).rows[0]!.n;
+      const invited = await inviteToActivity(deps, 'user:ops', otherId, {
+        population: { rule: { all: [] } },
+        controlPercent: 0,
+        content: { id: contentId, version: 1 },
+        channels: [JOURNEY_CHANNEL],
+      });
+      expect(invited.ok && invited.value.queued).toBeGreaterThan(0);
+      const waiting = await invitations('queued');
+      expect(waiting).toBeGreaterThan(0);
+      expect(await finishActivity(deps, 'user:ops', otherId)).toEqual(ok({ status: 'finished' }));
+      // They would arrive after the activity: the campaigns' own cancel ends them.
+      expect(await invitations('queued')).toBe(0);
+      expect(await invitations('cancelled')).toBe(waiting);
     });
   });
