@@ -1,8 +1,16 @@
 import type { Kysely, Transaction } from 'kysely';
 import { recordAudit } from '../audit/audit.ts';
-import { controlCampaignIn, createOwnedCampaign } from '../campaigns/service.ts';
+import { CONTROL_FROM, controlCampaignIn, createOwnedCampaign } from '../campaigns/service.ts';
 import type { Clock } from '../shared/clock.ts';
-import { err, ok, schemaIssues, validationFailed, type Failure, type Result } from '../shared/errors.ts';
+import {
+  AppError,
+  err,
+  ok,
+  schemaIssues,
+  validationFailed,
+  type Failure,
+  type Result,
+} from '../shared/errors.ts';
 import type { Database } from '../store/operational/database.ts';
 import type { JourneyStatus } from '../store/operational/journey-tables.ts';
 import { journeyBodySchema, splitExperimentId, type JourneyBody } from './model.ts';
@@ -234,6 +242,8 @@ export async function publishJourney(
         .set({ status: 'live', current_version: latest.id, updated_at: now })
         .where('id', '=', journeyId)
         .execute();
+      // Publishing a paused journey puts it live again: its sends' campaigns resume with it.
+      if (row.status === 'paused') await controlSends(tx, deps.clock, actor, journeyId, 'resume');
       await recordAudit(tx, {
         actor,
         action: 'journey.publish',
@@ -295,8 +305,9 @@ const MOVES: Record<'pause' | 'resume' | 'stop', { from: JourneyStatus[]; to: Jo
 };
 
 /**
- * Pauses (timers wait; nobody enters), resumes (what fell due meanwhile goes on) or stops a journey (everyone inside
- * exits with reason 'stopped'; its sends' queued messages are cancelled).
+ * Pauses (timers wait; nobody enters; its sends' queued messages wait), resumes (what fell due meanwhile goes on, the
+ * queued messages go out) or stops a journey (everyone inside exits with reason 'stopped'; its sends' queued messages
+ * are cancelled).
  */
 export async function setJourneyStatus(
   deps: JourneyServiceDeps,
@@ -321,22 +332,12 @@ export async function setJourneyStatus(
       .set({ status: move.to, updated_at: now })
       .where('id', '=', journeyId)
       .execute();
-    if (move.to === 'stopped') {
+    if (action === 'stop') {
       await exitEveryone(tx, journeyId, now, 'stopped');
       // Messages of its sends still queued go no further: the campaign engine's own cancel ends them and gives their
       // cap reservations back (a message a worker is sending right now finishes).
-      const sends = await tx
-        .selectFrom('journey_sends as s')
-        .innerJoin('journey_versions as v', 'v.id', 's.version_id')
-        .innerJoin('campaigns as c', 'c.id', 's.campaign_id')
-        .select('s.campaign_id')
-        .where('v.journey_id', '=', journeyId)
-        .where('c.status', '<>', 'cancelled')
-        .orderBy('s.campaign_id')
-        .execute();
-      for (const { campaign_id } of sends)
-        await controlCampaignIn(tx, deps.clock, actor, campaign_id, 'cancel');
-    }
+      await controlSends(tx, deps.clock, actor, journeyId, 'cancel');
+    } else await controlSends(tx, deps.clock, actor, journeyId, action);
     await recordAudit(tx, {
       actor,
       action: `journey.${action}`,
@@ -346,6 +347,34 @@ export async function setJourneyStatus(
     });
     return ok({ status: move.to });
   });
+}
+
+/**
+ * Pauses, resumes or cancels the campaigns of every send node of a journey (all versions) through the campaign
+ * engine's own control, in the caller's transaction: a paused campaign's runs are paused, so the delivery worker
+ * claims none of their queued messages until it resumes.
+ */
+async function controlSends(
+  tx: Transaction<Database>,
+  clock: Clock,
+  actor: string,
+  journeyId: number,
+  action: 'pause' | 'resume' | 'cancel',
+): Promise<void> {
+  const sends = await tx
+    .selectFrom('journey_sends as s')
+    .innerJoin('journey_versions as v', 'v.id', 's.version_id')
+    .innerJoin('campaigns as c', 'c.id', 's.campaign_id')
+    .select('s.campaign_id')
+    .where('v.journey_id', '=', journeyId)
+    .where('c.status', 'in', [...CONTROL_FROM[action]])
+    .orderBy('s.campaign_id')
+    .execute();
+  for (const { campaign_id } of sends) {
+    const done = await controlCampaignIn(tx, clock, actor, campaign_id, action);
+    // The campaign row was locked by the control, its state read above in this transaction: it cannot refuse.
+    if (!done.ok) throw new AppError('internal', `journey ${journeyId}: ${done.error.message}`);
+  }
 }
 
 async function exitEveryone(
