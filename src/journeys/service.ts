@@ -15,40 +15,21 @@ import type { Database } from '../store/operational/database.ts';
 import type { JourneyStatus } from '../store/operational/journey-tables.ts';
 import { journeyBodySchema, splitExperimentId, type JourneyBody } from './model.ts';
 import type { SegmentService } from '../segments/service.ts';
-import { loadValidationContext, validateJourney, type JourneyProblem } from './validate.ts';
+import { ruleProblems } from './rule-problems.ts';
+import { loadValidationContext, validateJourney } from './validate.ts';
 
 // Journeys as their authors handle them: a journey is saved with its first version (checked whole), published
 // (checked again against the world of that moment; each send node gets the campaign its messages travel through),
 // paused, resumed and stopped. Every change is audited in its transaction.
 
-/** What the service needs; with `segments`, branch rules are checked against the segment catalogue too. */
+/**
+ * What the service needs; with `segments`, branch rules and a schedule entry's population are checked against the
+ * segment catalogue too.
+ */
 export interface JourneyServiceDeps {
   readonly db: Kysely<Database>;
   readonly clock: Clock;
   readonly segments?: Pick<SegmentService, 'check'>;
-}
-
-/** The problems of a body's branch rules against today's segment catalogue (unknown tags, attributes, events…). */
-async function ruleProblems(
-  segments: Pick<SegmentService, 'check'>,
-  body: JourneyBody,
-): Promise<JourneyProblem[]> {
-  const problems: JourneyProblem[] = [];
-  for (const [i, node] of body.nodes.entries()) {
-    if (node.kind !== 'branch') continue;
-    for (const [j, arm] of node.arms.entries()) {
-      const checked = await segments.check(arm.rule);
-      if (checked.ok) continue;
-      const issues = checked.error.code === 'invalid_rule' ? checked.error.issues : [];
-      problems.push({
-        code: 'invalid_rule',
-        node: node.id,
-        path: ['nodes', i, 'arms', j, 'rule'],
-        message: `branch ${node.id}, arm ${arm.key}: ${issues[0]?.message ?? checked.error.message}`,
-      });
-    }
-  }
-  return problems;
 }
 
 /** One problem of a journey's body, located: its JSON path, the node it concerns when it concerns one. */
@@ -86,7 +67,7 @@ export async function journeyProblems(
       }),
     };
   const problems: CheckProblem[] = validateJourney(parsed.data, await loadValidationContext(deps.db));
-  if (deps.segments) problems.push(...(await ruleProblems(deps.segments, parsed.data)));
+  if (deps.segments) problems.push(...(await ruleProblems(deps.db, deps.segments, parsed.data)));
   return { body: parsed.data, problems };
 }
 
