@@ -16,8 +16,8 @@ export const activityAdapter: SubjectAdapter = {
   kind: 'activity',
   metrics: ['conversions', 'conversion_rate', 'reached', 'new_buyers', 'aum_change'],
   population: ['attendees', 'group'],
-  exists: async (db, id) =>
-    (await db.selectFrom('activities').select('id').where('id', '=', id).executeTakeFirst()) !== undefined,
+  nameOf: async (db, id) =>
+    (await db.selectFrom('activities').select('name').where('id', '=', id).executeTakeFirst())?.name,
   async facts(deps, id) {
     const activity = await deps.db
       .selectFrom('activities')
