@@ -46,6 +46,8 @@ export interface SubjectFacts {
   readonly control: RoaringBitmap32;
   /** Customers reached: a campaign's messages a channel accepted; a journey's customers who entered its graph. */
   readonly reached: number;
+  /** An activity's own counts (other kinds have none): leads captured on site, customers checked in. */
+  readonly activity?: { readonly leads: number; readonly attendees: number };
   /** Conversions over `windowDays` from the start (the subject's own conversion event or goal). */
   conversion(windowDays: number): Promise<Result<ConversionFigures, string>>;
 }

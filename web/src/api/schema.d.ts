@@ -17169,7 +17169,14 @@ export interface paths {
                 goals: {
                   id: string;
                   /** @enum {string} */
-                  metric: 'conversions' | 'conversion_rate' | 'reached' | 'new_buyers' | 'aum_change';
+                  metric:
+                    | 'conversions'
+                    | 'conversion_rate'
+                    | 'reached'
+                    | 'new_buyers'
+                    | 'aum_change'
+                    | 'leads'
+                    | 'attendees';
                   target: number;
                   value: number | null;
                   attainment: number | null;
@@ -17285,7 +17292,14 @@ export interface paths {
                   goals: {
                     id: string;
                     /** @enum {string} */
-                    metric: 'conversions' | 'conversion_rate' | 'reached' | 'new_buyers' | 'aum_change';
+                    metric:
+                      | 'conversions'
+                      | 'conversion_rate'
+                      | 'reached'
+                      | 'new_buyers'
+                      | 'aum_change'
+                      | 'leads'
+                      | 'attendees';
                     target: number;
                     windowDays: number;
                     /** @enum {string} */
@@ -17364,7 +17378,14 @@ export interface paths {
                   }[];
                   measures: {
                     /** @enum {string} */
-                    metric: 'conversions' | 'conversion_rate' | 'reached' | 'new_buyers' | 'aum_change';
+                    metric:
+                      | 'conversions'
+                      | 'conversion_rate'
+                      | 'reached'
+                      | 'new_buyers'
+                      | 'aum_change'
+                      | 'leads'
+                      | 'attendees';
                     windowDays: number;
                     value: number | null;
                     valueReason: string | null;
@@ -21484,7 +21505,8 @@ export interface components {
         /** @description stable within the plan: reviews score strategies by it */
         id: string;
         /** @enum {string} */
-        metric: 'conversions' | 'conversion_rate' | 'reached' | 'new_buyers' | 'aum_change';
+        metric:
+          'conversions' | 'conversion_rate' | 'reached' | 'new_buyers' | 'aum_change' | 'leads' | 'attendees';
         /** @description the value that is 100% attainment, in the metric unit */
         target: number;
         /** @description days from the subject's start over which the metric is measured */
@@ -21512,7 +21534,9 @@ export interface components {
         note?: string | null;
       }[];
       /** @description metrics tracked alongside the goals; left out: none */
-      measures?: ('conversions' | 'conversion_rate' | 'reached' | 'new_buyers' | 'aum_change')[];
+      measures?: (
+        'conversions' | 'conversion_rate' | 'reached' | 'new_buyers' | 'aum_change' | 'leads' | 'attendees'
+      )[];
     };
     OgsmReview: {
       scores?: {

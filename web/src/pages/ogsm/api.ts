@@ -27,7 +27,14 @@ export const METRICS = every<MetricKey>()([
   'reached',
   'new_buyers',
   'aum_change',
+  'leads',
+  'attendees',
 ]);
+/** Metrics only an activity has (the server refuses them for campaigns and journeys). */
+const ACTIVITY_ONLY: readonly MetricKey[] = ['leads', 'attendees'];
+/** The metrics a plan of this kind may name. */
+export const metricsOf = (kind: SubjectKind): readonly MetricKey[] =>
+  kind === 'activity' ? METRICS : METRICS.filter((m) => !ACTIVITY_ONLY.includes(m));
 /** Whom a goal counts; campaigns and journeys take treated or group, attendees is an activity's. */
 export const POPULATIONS = every<Population>()(['treated', 'group', 'attendees']);
 /** The product categories a new_buyers goal names (the rule grammar's, as the plan schema takes them). */
