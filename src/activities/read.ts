@@ -27,6 +27,23 @@ export function activityView(a: ActivityRow) {
   };
 }
 
+/**
+ * Whether a staff member is on an activity's staff (its body's `staff`): who works its door — checks guests in and
+ * takes leads — without campaigns.write. False for an activity that does not exist.
+ */
+export async function onActivityStaff(
+  db: Kysely<Database>,
+  activityId: number,
+  staffId: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('activities')
+    .select('staff')
+    .where('id', '=', activityId)
+    .executeTakeFirst();
+  return row?.staff.some((s) => s.staffId === staffId) ?? false;
+}
+
 /** Activities, most recent start first, with invited, registered, checked-in and lead counts. */
 export async function listActivities(db: Kysely<Database>) {
   const rows = await db

@@ -78,10 +78,16 @@ export async function resolvePrincipal(req: FastifyRequest, auth: AuthService): 
   return token ? auth.principalForSession(token) : null;
 }
 
-/** Authenticates the request and checks one permission; the route's first step. */
-export function requirePermission(req: FastifyRequest, permission: Permission): Principal {
+/** The caller, signed in or by API key; 401 otherwise. */
+export function requireSignedIn(req: FastifyRequest): Principal {
   const principal = req.principal;
   if (!principal) throw new AppError('unauthenticated', 'sign in or send an API key');
+  return principal;
+}
+
+/** Authenticates the request and checks one permission; the route's first step. */
+export function requirePermission(req: FastifyRequest, permission: Permission): Principal {
+  const principal = requireSignedIn(req);
   if (!principal.permissions.has(permission)) {
     throw new AppError('forbidden', `role ${principal.role} lacks permission ${permission}`);
   }

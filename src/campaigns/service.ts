@@ -341,6 +341,13 @@ export async function controlCampaign(
   return deps.db.transaction().execute((tx) => controlCampaignIn(tx, deps.clock, actor, id, action));
 }
 
+/** The campaign states each control acts on. */
+export const CONTROL_FROM: Readonly<Record<'pause' | 'resume' | 'cancel', readonly CampaignStatus[]>> = {
+  pause: ['approved', 'running'],
+  resume: ['paused'],
+  cancel: ['draft', 'pending', 'approved', 'running', 'paused'],
+};
+
 /**
  * `controlCampaign` inside the caller's transaction (a journey stopped cancels its send nodes' campaigns with it):
  * a cancel ends every queued delivery and gives its cap reservation back, audited.
@@ -354,12 +361,7 @@ export async function controlCampaignIn(
 ): Promise<Result<CampaignView>> {
   const current = await lockCampaign(tx, id);
   if (!current) return err({ code: 'not_found', message: `no campaign ${id}` });
-  const allowed: Record<typeof action, CampaignStatus[]> = {
-    pause: ['approved', 'running'],
-    resume: ['paused'],
-    cancel: ['draft', 'pending', 'approved', 'running', 'paused'],
-  };
-  if (!allowed[action].includes(current.status))
+  if (!CONTROL_FROM[action].includes(current.status))
     return err({ code: 'conflict', message: `campaign ${id} is ${current.status}; it cannot ${action}` });
   const now = clock.now();
   const next: CampaignStatus = action === 'pause' ? 'paused' : action === 'resume' ? 'running' : 'cancelled';

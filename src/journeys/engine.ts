@@ -151,13 +151,25 @@ export async function processDue(
   const { graphs, arms } = await dueVersions(deps, now);
   if (graphs.size === 0) return { claimed: 0, steps: 0, waiting: 0, exited: 0 };
   return deps.db.transaction().execute(async (tx) => {
+    // The journeys still live, share-locked before anything else: a pause or stop (which locks the journey first, then
+    // its send campaigns and memberships) waits for this batch, or this batch for it and then sees it paused — a batch
+    // never queues messages into the campaign of a journey paused meanwhile.
+    const live = (
+      await sql<{ id: number }>`
+        select j.id from journeys j
+         where j.status = 'live'
+           and j.id in (select v.journey_id from journey_versions v where v.id = any(${[...graphs.keys()]}::int[]))
+         order by j.id
+           for share`.execute(tx)
+    ).rows.map((r) => r.id);
+    if (live.length === 0) return { claimed: 0, steps: 0, waiting: 0, exited: 0 };
     const claimed = (
       await sql<Claimed>`
         select m.id, m.journey_id, m.version_id, m.customer_id, m.current_node, m.state, m.signal, m.arm, m.steps
           from journey_memberships m
          where m.state in ('active', 'waiting') and m.due_at <= ${now}
            and m.version_id = any(${[...graphs.keys()]}::int[])
-           and exists (select 1 from journeys j where j.id = m.journey_id and j.status = 'live')
+           and m.journey_id = any(${live}::int[])
          order by m.due_at
          limit ${options.limit}
            for update of m skip locked`.execute(tx)

@@ -1,46 +1,35 @@
 import type { Kysely, Transaction } from 'kysely';
 import { recordAudit } from '../audit/audit.ts';
-import { controlCampaignIn, createOwnedCampaign } from '../campaigns/service.ts';
+import { CONTROL_FROM, controlCampaignIn, createOwnedCampaign } from '../campaigns/service.ts';
 import type { Clock } from '../shared/clock.ts';
-import { err, ok, schemaIssues, validationFailed, type Failure, type Result } from '../shared/errors.ts';
+import {
+  AppError,
+  err,
+  ok,
+  schemaIssues,
+  validationFailed,
+  type Failure,
+  type Result,
+} from '../shared/errors.ts';
 import type { Database } from '../store/operational/database.ts';
 import type { JourneyStatus } from '../store/operational/journey-tables.ts';
 import { journeyBodySchema, splitExperimentId, type JourneyBody } from './model.ts';
 import type { SegmentService } from '../segments/service.ts';
-import { loadValidationContext, validateJourney, type JourneyProblem } from './validate.ts';
+import { ruleProblems } from './rule-problems.ts';
+import { loadValidationContext, validateJourney } from './validate.ts';
 
 // Journeys as their authors handle them: a journey is saved with its first version (checked whole), published
 // (checked again against the world of that moment; each send node gets the campaign its messages travel through),
 // paused, resumed and stopped. Every change is audited in its transaction.
 
-/** What the service needs; with `segments`, branch rules are checked against the segment catalogue too. */
+/**
+ * What the service needs; with `segments`, branch rules and a schedule entry's population are checked against the
+ * segment catalogue too.
+ */
 export interface JourneyServiceDeps {
   readonly db: Kysely<Database>;
   readonly clock: Clock;
   readonly segments?: Pick<SegmentService, 'check'>;
-}
-
-/** The problems of a body's branch rules against today's segment catalogue (unknown tags, attributes, events…). */
-async function ruleProblems(
-  segments: Pick<SegmentService, 'check'>,
-  body: JourneyBody,
-): Promise<JourneyProblem[]> {
-  const problems: JourneyProblem[] = [];
-  for (const [i, node] of body.nodes.entries()) {
-    if (node.kind !== 'branch') continue;
-    for (const [j, arm] of node.arms.entries()) {
-      const checked = await segments.check(arm.rule);
-      if (checked.ok) continue;
-      const issues = checked.error.code === 'invalid_rule' ? checked.error.issues : [];
-      problems.push({
-        code: 'invalid_rule',
-        node: node.id,
-        path: ['nodes', i, 'arms', j, 'rule'],
-        message: `branch ${node.id}, arm ${arm.key}: ${issues[0]?.message ?? checked.error.message}`,
-      });
-    }
-  }
-  return problems;
 }
 
 /** One problem of a journey's body, located: its JSON path, the node it concerns when it concerns one. */
@@ -78,7 +67,7 @@ export async function journeyProblems(
       }),
     };
   const problems: CheckProblem[] = validateJourney(parsed.data, await loadValidationContext(deps.db));
-  if (deps.segments) problems.push(...(await ruleProblems(deps.segments, parsed.data)));
+  if (deps.segments) problems.push(...(await ruleProblems(deps.db, deps.segments, parsed.data)));
   return { body: parsed.data, problems };
 }
 
@@ -234,6 +223,8 @@ export async function publishJourney(
         .set({ status: 'live', current_version: latest.id, updated_at: now })
         .where('id', '=', journeyId)
         .execute();
+      // Publishing a paused journey puts it live again: its sends' campaigns resume with it.
+      if (row.status === 'paused') await controlSends(tx, deps.clock, actor, journeyId, 'resume');
       await recordAudit(tx, {
         actor,
         action: 'journey.publish',
@@ -295,8 +286,9 @@ const MOVES: Record<'pause' | 'resume' | 'stop', { from: JourneyStatus[]; to: Jo
 };
 
 /**
- * Pauses (timers wait; nobody enters), resumes (what fell due meanwhile goes on) or stops a journey (everyone inside
- * exits with reason 'stopped'; its sends' queued messages are cancelled).
+ * Pauses (timers wait; nobody enters; its sends' queued messages wait), resumes (what fell due meanwhile goes on, the
+ * queued messages go out) or stops a journey (everyone inside exits with reason 'stopped'; its sends' queued messages
+ * are cancelled).
  */
 export async function setJourneyStatus(
   deps: JourneyServiceDeps,
@@ -321,22 +313,12 @@ export async function setJourneyStatus(
       .set({ status: move.to, updated_at: now })
       .where('id', '=', journeyId)
       .execute();
-    if (move.to === 'stopped') {
+    if (action === 'stop') {
       await exitEveryone(tx, journeyId, now, 'stopped');
       // Messages of its sends still queued go no further: the campaign engine's own cancel ends them and gives their
       // cap reservations back (a message a worker is sending right now finishes).
-      const sends = await tx
-        .selectFrom('journey_sends as s')
-        .innerJoin('journey_versions as v', 'v.id', 's.version_id')
-        .innerJoin('campaigns as c', 'c.id', 's.campaign_id')
-        .select('s.campaign_id')
-        .where('v.journey_id', '=', journeyId)
-        .where('c.status', '<>', 'cancelled')
-        .orderBy('s.campaign_id')
-        .execute();
-      for (const { campaign_id } of sends)
-        await controlCampaignIn(tx, deps.clock, actor, campaign_id, 'cancel');
-    }
+      await controlSends(tx, deps.clock, actor, journeyId, 'cancel');
+    } else await controlSends(tx, deps.clock, actor, journeyId, action);
     await recordAudit(tx, {
       actor,
       action: `journey.${action}`,
@@ -346,6 +328,34 @@ export async function setJourneyStatus(
     });
     return ok({ status: move.to });
   });
+}
+
+/**
+ * Pauses, resumes or cancels the campaigns of every send node of a journey (all versions) through the campaign
+ * engine's own control, in the caller's transaction: a paused campaign's runs are paused, so the delivery worker
+ * claims none of their queued messages until it resumes.
+ */
+async function controlSends(
+  tx: Transaction<Database>,
+  clock: Clock,
+  actor: string,
+  journeyId: number,
+  action: 'pause' | 'resume' | 'cancel',
+): Promise<void> {
+  const sends = await tx
+    .selectFrom('journey_sends as s')
+    .innerJoin('journey_versions as v', 'v.id', 's.version_id')
+    .innerJoin('campaigns as c', 'c.id', 's.campaign_id')
+    .select('s.campaign_id')
+    .where('v.journey_id', '=', journeyId)
+    .where('c.status', 'in', [...CONTROL_FROM[action]])
+    .orderBy('s.campaign_id')
+    .execute();
+  for (const { campaign_id } of sends) {
+    const done = await controlCampaignIn(tx, clock, actor, campaign_id, action);
+    // The campaign row was locked by the control, its state read above in this transaction: it cannot refuse.
+    if (!done.ok) throw new AppError('internal', `journey ${journeyId}: ${done.error.message}`);
+  }
 }
 
 async function exitEveryone(

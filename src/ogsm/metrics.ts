@@ -75,6 +75,26 @@ export const METRICS: Readonly<Record<MetricKey, MetricDefinition>> = {
       zh: '触达客群窗口末（最新日数据）资产减去开始前一日资产之和；提升：人均变化与对照组之差（Welch 检验）',
     },
   },
+  leads: {
+    key: 'leads',
+    unit: 'customers',
+    lift: false,
+    category: false,
+    definition: {
+      en: "People captured as leads at an activity who were not on it before (new prospects, or known customers not invited), as the activity's results count them; activities only",
+      zh: '线下活动现场采集的线索人数（新建潜客，或未受邀的已有客户），口径同活动结果；仅限活动',
+    },
+  },
+  attendees: {
+    key: 'attendees',
+    unit: 'customers',
+    lift: false,
+    category: false,
+    definition: {
+      en: 'Customers checked in at an activity: invitees, walk-ins and leads present (the control group apart); activities only',
+      zh: '线下活动签到客户数：受邀客户、现场到场客户及现场线索（不含对照组）；仅限活动',
+    },
+  },
 };
 
 /** One goal as measured now. */
@@ -155,6 +175,12 @@ export async function measure(
             )
           : null;
       return done(t, lift, facts.control.size === 0 ? 'no control group' : 'nobody treated', buyers.last);
+    }
+    case 'leads':
+    case 'attendees': {
+      // The registry lets only activities name them (planProblems); a stored plan of another kind reads as unmeasurable.
+      if (!facts.activity) return none(`only an activity has ${goal.metric}`, window);
+      return done(facts.activity[goal.metric], null, `${goal.metric} have no control group to compare with`);
     }
     case 'aum_change': {
       const change = await aumChange(deps, facts, until);

@@ -17,8 +17,19 @@ export interface Subject {
   readonly id: number;
 }
 
-/** The metrics a goal or a measure may name (which ones a kind has is the registry's: metrics.ts). */
-export const METRIC_KEYS = ['conversions', 'conversion_rate', 'reached', 'new_buyers', 'aum_change'] as const;
+/**
+ * The metrics a goal or a measure may name (which ones a kind has is its adapter's: subjects.ts; `leads` and
+ * `attendees` are an activity's).
+ */
+export const METRIC_KEYS = [
+  'conversions',
+  'conversion_rate',
+  'reached',
+  'new_buyers',
+  'aum_change',
+  'leads',
+  'attendees',
+] as const;
 export type MetricKey = (typeof METRIC_KEYS)[number];
 
 /** Whom a goal counts: the customers the subject treated, an activity's attendees, or the whole group (treated). */

@@ -51,6 +51,25 @@ export async function planView(deps: OgsmDeps, subject: Subject): Promise<Result
   return ok(await measurePlan(deps, plan, facts.value));
 }
 
+/** A subject that exists and has no plan yet. */
+export interface NoPlan {
+  readonly subject: Subject & { readonly name: string };
+  readonly plan: null;
+}
+
+/**
+ * A subject's plan measured now, or — a subject without one — the subject and `plan: null` (a page showing "no plan
+ * yet" asked nothing wrong); not_found only for a subject that does not exist.
+ */
+export async function subjectPlan(deps: OgsmDeps, subject: Subject): Promise<Result<PlanView | NoPlan>> {
+  const adapter = adapterOf(subject);
+  if (!adapter.ok) return adapter;
+  if (await readPlan(deps.db, subject)) return planView(deps, subject);
+  const name = await adapter.value.nameOf(deps.db, subject.id);
+  if (name === undefined) return err({ code: 'not_found', message: `no ${subject.kind} ${subject.id}` });
+  return ok({ subject: { ...subject, name }, plan: null });
+}
+
 async function measurePlan(deps: OgsmDeps, plan: StoredPlan, facts: SubjectFacts): Promise<PlanView> {
   const goals: MeasuredGoal[] = [];
   for (const goal of plan.body.goals) {

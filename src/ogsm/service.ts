@@ -152,7 +152,7 @@ export async function savePlan(
   if (!parsed.ok) return parsed;
   const problems = planProblems(adapter.value, parsed.value);
   if (problems.length > 0) return err(validationFailed('the plan is not valid', problems));
-  if (!(await adapter.value.exists(deps.db, subject.id)))
+  if ((await adapter.value.nameOf(deps.db, subject.id)) === undefined)
     return err({ code: 'not_found', message: `no ${subject.kind} ${subject.id}` });
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (tx) => {

@@ -46,16 +46,18 @@ export interface SubjectFacts {
   readonly control: RoaringBitmap32;
   /** Customers reached: a campaign's messages a channel accepted; a journey's customers who entered its graph. */
   readonly reached: number;
+  /** An activity's own counts (other kinds have none): leads captured on site, customers checked in. */
+  readonly activity?: { readonly leads: number; readonly attendees: number };
   /** Conversions over `windowDays` from the start (the subject's own conversion event or goal). */
   conversion(windowDays: number): Promise<Result<ConversionFigures, string>>;
 }
 
-/** One kind of subject: the metrics it has, whether an id exists, its facts. */
+/** One kind of subject: the metrics it has, its name (undefined: no such id), its facts. */
 export interface SubjectAdapter {
   readonly kind: SubjectKind;
   readonly metrics: readonly MetricKey[];
   readonly population: readonly ('treated' | 'attendees' | 'group')[];
-  exists(db: Kysely<Database>, id: number): Promise<boolean>;
+  nameOf(db: Kysely<Database>, id: number): Promise<string | undefined>;
   facts(deps: OgsmDeps, id: number): Promise<Result<SubjectFacts>>;
 }
 
@@ -71,8 +73,8 @@ const campaignAdapter: SubjectAdapter = {
   kind: 'campaign',
   metrics: ['conversions', 'conversion_rate', 'reached', 'new_buyers', 'aum_change'],
   population: ['treated', 'group'],
-  exists: async (db, id) =>
-    (await db.selectFrom('campaigns').select('id').where('id', '=', id).executeTakeFirst()) !== undefined,
+  nameOf: async (db, id) =>
+    (await db.selectFrom('campaigns').select('name').where('id', '=', id).executeTakeFirst())?.name,
   async facts(deps, id) {
     const campaign = await deps.db
       .selectFrom('campaigns')
@@ -123,8 +125,8 @@ const journeyAdapter: SubjectAdapter = {
   kind: 'journey',
   metrics: ['conversions', 'conversion_rate', 'reached', 'new_buyers', 'aum_change'],
   population: ['treated', 'group'],
-  exists: async (db, id) =>
-    (await db.selectFrom('journeys').select('id').where('id', '=', id).executeTakeFirst()) !== undefined,
+  nameOf: async (db, id) =>
+    (await db.selectFrom('journeys').select('name').where('id', '=', id).executeTakeFirst())?.name,
   async facts(deps, id) {
     const journey = await deps.db
       .selectFrom('journeys')

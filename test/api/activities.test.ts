@@ -1,13 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clockOf } from '../../src/shared/clock.ts';
 import { SALON } from '../support/activity-fixture.ts';
+import { accountsClient } from '../support/accounts-client.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { JOURNEY_CHANNEL, seedJourneyBank } from '../support/journey-fixture.ts';
 
 // An offline activity over real HTTP on one bank (PGlite, chDB): created, invited through the campaign path with a
 // control group, an invitee answering on their own page (/a/<token>, a form post) and over JSON, checked in at the
 // door by the code the QR carries, an attendance sheet refused whole with located problems then taken, a lead, the
-// activity finished, follow-up tasks once, and results. Bad tokens are 400 pages, never 5xx.
+// activity finished, follow-up tasks once, and results. Bad tokens are 400 pages, never 5xx. The door is worked by
+// the activity's own staff: an account manager signed in as the host (AM1, on its staff) checks guests in and takes a
+// lead without campaigns.write, audited as themselves; one not on its staff, or an account manager's API key, gets 403.
 
 const SECRET = 'activities-http-test-secret';
 const PUBLIC_URL = 'https://bank.example/fw';
@@ -20,6 +23,15 @@ describe('activities over HTTP', () => {
   let key = '';
   let managerKey = '';
   let contentId = 0;
+  /** Session cookies: the host (account manager AM1, on the salon's staff) and AM2, an account manager who is not. */
+  const door = { host: '', stranger: '' };
+  /** Signs the door's users in (on the day: sessions last hours). */
+  const signInAtTheDoor = async () => {
+    const c = accountsClient(t.app);
+    for (const who of ['host', 'stranger'] as const)
+      door[who] = (await c.login(who, PASSWORD, '10.0.0.1')).cookie!;
+  };
+  const PASSWORD = 'activities-test-pw';
 
   const call = async (method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown, as = key) => {
     const res = await t.app.inject({
@@ -40,7 +52,27 @@ describe('activities over HTTP', () => {
     ({ contentId } = await seedJourneyBank(t.stores.operational.db, clock, N, '2027-03-01'));
     key = (await t.auth.createApiKey({ name: 'analyst', role: 'analyst' }, 'test')).key;
     managerKey = (await t.auth.createApiKey({ name: 'am', role: 'account_manager' }, 'test')).key;
+    await t.stores.operational.db
+      .insertInto('staff')
+      .values({ id: 'AM2', name: '赵经理', org_unit_id: 'HO', role: 'account_manager' })
+      .execute();
+    for (const [who, staffId] of [
+      ['host', 'AM1'],
+      ['stranger', 'AM2'],
+    ] as const) {
+      const made = await t.auth.createUser(
+        { username: who, role: 'account_manager', staffId, password: PASSWORD },
+        'test',
+      );
+      if (!made.ok) throw new Error(made.error.message);
+    }
   }, 60_000);
+  /** A call with a session cookie (a signed-in user), as the dashboard makes it. */
+  const signedIn = async (cookie: string, url: string, payload: object) => {
+    const res = await t.app.inject({ method: 'POST', url, cookies: { fw_session: cookie }, payload });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are checked by the assertions
+    return { status: res.statusCode, body: res.json() as any };
+  };
   afterAll(async () => t?.close());
 
   const body = SALON;
@@ -133,8 +165,23 @@ describe('activities over HTTP', () => {
     expect(early.status).toBe(400);
     expect(early.body.error.details).toEqual([expect.objectContaining({ path: '/token' })]);
     now = new Date('2026-12-12T06:30:00Z'); // 14:30 in Shanghai
-    const checked = await call('POST', `/v1/activities/${id}/check-in`, { token: code.body.url });
+    // Only campaigns.write holders or the activity's own staff work the door.
+    await signInAtTheDoor();
+    const checkInUrl = `/v1/activities/${id}/check-in`;
+    expect((await call('POST', checkInUrl, { token: code.body.url }, managerKey)).status).toBe(403);
+    const stranger = await signedIn(door.stranger, checkInUrl, { token: code.body.url });
+    expect(stranger.status).toBe(403);
+    expect(stranger.body.error.code).toBe('forbidden');
+    const checked = await signedIn(door.host, checkInUrl, { token: code.body.url });
+    expect(checked.status, JSON.stringify(checked.body)).toBe(200);
     expect(checked.body).toMatchObject({ customerNo: first.customerNo, recorded: true });
+    // The host's staff id names this activity only: another activity's door stays shut to them.
+    const elsewhere = await call('POST', '/v1/activities', {
+      ...body,
+      staff: [{ staffId: 'AM2', role: 'host' }],
+    });
+    const otherDoor = `/v1/activities/${elsewhere.body.id}/check-in`;
+    expect((await signedIn(door.host, otherDoor, { token: code.body.url })).status).toBe(403);
     const checkInPage = await t.app.inject({
       url: `/a/${code.body.token}`,
       headers: { accept: 'text/html' },
@@ -159,15 +206,23 @@ describe('activities over HTTP', () => {
     const taken = await call('POST', `/v1/activities/${id}/attendance`, { csv: goodSheet });
     expect(taken.body).toEqual({ rows: 1, checkedIn: 1, walkIns: 0 });
 
-    // A lead captured on site by the activity's staff.
-    const lead = await call('POST', `/v1/activities/${id}/leads`, {
-      name: '孙先生',
-      phone: '139 0000 1234',
-      capturedBy: 'AM1',
-      consent: { sms: true },
-    });
+    // A lead captured on site by the activity's staff, signed in as themselves; not by someone off its staff.
+    const leadBody = { name: '孙先生', phone: '139 0000 1234', capturedBy: 'AM1', consent: { sms: true } };
+    expect((await signedIn(door.stranger, `/v1/activities/${id}/leads`, leadBody)).status).toBe(403);
+    expect((await call('POST', `/v1/activities/${id}/leads`, leadBody, managerKey)).status).toBe(403);
+    const lead = await signedIn(door.host, `/v1/activities/${id}/leads`, leadBody);
     expect(lead.status).toBe(200);
     expect(lead.body).toMatchObject({ created: true, owner: 'AM1' });
+    const audited = await t.stores.operational.db
+      .selectFrom('audit_log')
+      .select(['action', 'actor'])
+      .where('action', 'in', ['activity.check_in', 'activity.lead'])
+      .orderBy('id')
+      .execute();
+    expect(audited).toEqual([
+      { action: 'activity.check_in', actor: 'user:host' },
+      { action: 'activity.lead', actor: 'user:host' },
+    ]);
 
     // Finish, follow-ups once, results.
     now = new Date('2026-12-13T02:00:00Z');

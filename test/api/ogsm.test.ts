@@ -9,7 +9,8 @@ import { createTestDatabase, postgresAvailable } from '../support/postgres.ts';
 // OGSM over HTTP on both operational stores: a journey's plan saved, measured against the journey's own results
 // (conversion rate and its lift against control), bad plans refused with located problems and nothing written,
 // an activity's plan counting `treated` refused (its goals count attendees) and one for a missing activity 404, a
-// review, the attainment list, the scenes analysis, and who may.
+// subject without a plan read as `plan: null` (404 only for a subject that does not exist), a review, the attainment
+// list, the scenes analysis, and who may.
 
 const N = 200;
 const START = new Date('2026-12-07T02:00:00Z');
@@ -107,7 +108,15 @@ for (const engine of engines) {
         expect.objectContaining({ path: '/goals/0/population', code: 'population_not_allowed' }),
         expect.objectContaining({ path: '/goals/0/target', code: 'target_out_of_range' }),
       ]);
-      expect((await call('analyst', 'GET', `/v1/ogsm/journey/${id}`)).status).toBe(404);
+      // No plan yet: the subject and plan null, not a failed request; an unknown subject is 404.
+      expect(await call('analyst', 'GET', `/v1/ogsm/journey/${id}`)).toEqual({
+        status: 200,
+        body: { subject: { kind: 'journey', id, name: 'Openers' }, plan: null },
+      });
+      expect((await call('analyst', 'GET', '/v1/ogsm/journey/999')).status).toBe(404);
+      expect((await call('analyst', 'GET', '/v1/ogsm/campaign/999')).status).toBe(404);
+      expect((await call('analyst', 'GET', '/v1/ogsm/activity/999')).status).toBe(404);
+      expect((await call('manager', 'GET', `/v1/ogsm/journey/${id}`)).status).toBe(403);
       const activity = await call('analyst', 'PUT', '/v1/ogsm/activity/1', PLAN);
       expect(activity.status).toBe(400);
       expect(activity.body.error.details).toEqual([

@@ -988,21 +988,27 @@ const ROUTES: Record<string, (f: Fixture) => Case[]> = {
     ),
   'GET /v1/activities/{id}/invitees/{customerNo}/check-in-code': (f) =>
     wholeBank(`/v1/activities/${f.activities.open}/invitees/${f.activities.invitee}/check-in-code`),
-  // The domain has no check of an activity's staff yet, so check-in is campaigns.write; a bad code is 400 after it.
+  // The door: campaigns.write holders, or a signed-in user on the activity's staff (am1 is AM1, its host); a branch
+  // head off its staff is refused. A bad code is 400 once the caller is let through.
   'POST /v1/activities/{id}/check-in': (f) =>
-    wholeBank(`/v1/activities/${f.activities.open}/check-in`, { token: 'not-a-code' }, 400),
+    everyone(
+      `/v1/activities/${f.activities.open}/check-in`,
+      { admin: 400, analyst: 400, bhA: 403, am1: 400 },
+      { token: 'not-a-code' },
+    ),
   'POST /v1/activities/{id}/attendance': (f) =>
     wholeBank(
       `/v1/activities/${f.activities.open}/attendance`,
       { csv: 'customer_no,checked_in_at\nC999999999,2026-11-23 10:00\n' },
       400,
     ),
-  // A lead captured by someone not on the activity's staff: refused (400) once the permission lets it through.
+  // A lead captured by someone not on the activity's staff: refused (400) once the caller is let through — a
+  // campaigns.write holder, or am1 on the activity's staff.
   'POST /v1/activities/{id}/leads': (f) =>
-    wholeBank(
+    everyone(
       `/v1/activities/${f.activities.open}/leads`,
+      { admin: 400, analyst: 400, bhA: 403, am1: 400 },
       { name: 'Lead', phone: '13800000000', capturedBy: 'AM2' },
-      400,
     ),
   'POST /v1/activities/{id}/finish': (f) =>
     byRole((who) => `/v1/activities/${f.activities.toFinish[who === 'admin' ? 0 : 1]}/finish`, {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importAttendance } from '../../src/activities/attendance.ts';
 import { inviteToActivity } from '../../src/activities/invite.ts';
+import { captureLead } from '../../src/activities/leads.ts';
 import { activityResults } from '../../src/activities/results.ts';
 import { createActivity } from '../../src/activities/service.ts';
 import { campaignResults } from '../../src/campaigns/results/service.ts';
@@ -399,8 +400,13 @@ describe('OGSM on an activity', () => {
     const t0 = world.clock.now().getTime();
     const startsAt = new Date(t0 + DAY);
     const db = world.store.db;
+    await db
+      .insertInto('staff')
+      .values({ id: 'HOST1', name: '王经理', org_unit_id: 'HO', role: 'account_manager' })
+      .execute();
     const created = await createActivity({ db, clock: world.clock }, 'user:author', {
       name: 'Fund salon',
+      staff: [{ staffId: 'HOST1', role: 'host' }],
       scene: { mode: 'offline', frequency: 'low', aim: 'transaction' },
       startsAt: startsAt.toISOString(),
       endsAt: new Date(startsAt.getTime() + 2 * 3_600_000).toISOString(),
@@ -450,6 +456,16 @@ describe('OGSM on an activity', () => {
     ].join('\n');
     const taken = await importAttendance({ db, clock: world.clock }, 'user:author', id, sheet);
     if (!taken.ok) throw new Error(JSON.stringify(taken.error));
+    // Leads at the door: a new prospect and a known customer who was not invited come onto the activity as leads
+    // (present); an attendee captured as a lead stays an invitee — the results' leads are the first two.
+    for (const phone of ['13912345678', '13800001500', `138${String(attendees[0]).padStart(8, '0')}`]) {
+      const lead = await captureLead({ db, clock: world.clock }, 'user:host', id, {
+        name: '到场客户',
+        phone,
+        capturedBy: 'HOST1',
+      });
+      if (!lead.ok) throw new Error(JSON.stringify(lead.error));
+    }
     const bought = Math.floor(startsAt.getTime() + 3 * 3_600_000);
     await world.events.insert('events', [
       ...attendees
@@ -472,6 +488,29 @@ describe('OGSM on an activity', () => {
     expect(!wrong.ok && wrong.error.details).toEqual([
       expect.objectContaining({ path: '/goals/0/population', code: 'population_not_allowed' }),
     ]);
+    // Leads and attendees are an activity's metrics: a campaign's or a journey's plan naming them is refused there.
+    for (const other of [
+      { kind: 'campaign', id: campaignId } as const,
+      { kind: 'journey', id: 1 } as const,
+    ]) {
+      const refused = await savePlan(
+        deps(),
+        'user:author',
+        other,
+        plan(
+          [
+            { id: 'l', metric: 'leads', target: 10, windowDays: 7 },
+            { id: 'a', metric: 'attendees', target: 10, windowDays: 7 },
+          ],
+          { measures: ['leads'] },
+        ),
+      );
+      expect(!refused.ok && refused.error.details).toEqual([
+        expect.objectContaining({ path: '/goals/0/metric', code: 'unknown_metric' }),
+        expect.objectContaining({ path: '/goals/1/metric', code: 'unknown_metric' }),
+        expect.objectContaining({ path: '/measures/0', code: 'unknown_metric' }),
+      ]);
+    }
     const saved = await savePlan(
       deps(),
       'user:author',
@@ -487,6 +526,8 @@ describe('OGSM on an activity', () => {
           population: 'attendees',
         },
         { id: 'reach', metric: 'reached', target: 80, windowDays: 7, population: 'group' },
+        { id: 'leads', metric: 'leads', target: 4, windowDays: 7, population: 'attendees' },
+        { id: 'came', metric: 'attendees', target: 120, windowDays: 7, population: 'attendees' },
       ]),
     );
     expect(saved).toEqual({ ok: true, value: { version: 1 } });
@@ -497,7 +538,7 @@ describe('OGSM on an activity', () => {
       windowDays: 7,
     });
     if (!results.ok) throw new Error(results.error.message);
-    const [conv, buyers, reach] = view.value.goals;
+    const [conv, buyers, reach, leads, came] = view.value.goals;
     expect(results.value.groups.attendees).toMatchObject({ customers: 100, converted: 50 });
     expect(conv!.value).toBeCloseTo(results.value.groups.attendees.rate!, 12);
     expect(conv!.lift!.absolute).toEqual(results.value.invitedVsControl!.absolute);
@@ -505,7 +546,12 @@ describe('OGSM on an activity', () => {
     // New fund buyers among attendees: the 50 who bought, less any who held a fund before.
     expect(buyers!.value).toBeGreaterThan(40);
     expect(buyers!.value).toBeLessThanOrEqual(50);
-    expect(reach).toMatchObject({ value: 100, attainment: 125 });
+    // Reach and attendees: the 100 by the sheet and the two leads present.
+    expect(reach).toMatchObject({ value: 102, attainment: 127.5 });
+    expect(results.value.counts).toMatchObject({ leads: 2, checkedIn: 102 });
+    expect(leads).toMatchObject({ value: 2, attainment: 50, unit: 'customers', lift: null });
+    expect(came).toMatchObject({ value: 102, attainment: 85, lift: null });
+    expect(leads!.definition.zh).toContain('线索');
 
     // The scenes analysis takes the activity as a contact: its scene and its product's role.
     const day = world.clock.dayOf(startsAt);
@@ -516,7 +562,7 @@ describe('OGSM on an activity', () => {
         scene: 'activity_offline_low_transaction',
         role: 'hot_selling',
         subjects: 1,
-        treated: expect.objectContaining({ customers: 100 }),
+        treated: expect.objectContaining({ customers: 102 }),
         control: expect.objectContaining({ customers: controlIds.length }),
       }),
     );

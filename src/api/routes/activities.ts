@@ -1,14 +1,16 @@
+import type { FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import { checkIn, checkInCode } from '../../activities/attend.ts';
 import { importAttendance } from '../../activities/attendance.ts';
 import { generateFollowUps } from '../../activities/follow-up.ts';
 import { inviteToActivity, type InviteDeps } from '../../activities/invite.ts';
 import { captureLead } from '../../activities/leads.ts';
-import { getActivity, inviteePage, listActivities } from '../../activities/read.ts';
+import { getActivity, inviteePage, listActivities, onActivityStaff } from '../../activities/read.ts';
 import { activityResults } from '../../activities/results.ts';
 import { createActivity, finishActivity, updateActivity } from '../../activities/service.ts';
+import type { Principal } from '../../auth/principal.ts';
 import { AppError } from '../../shared/errors.ts';
-import { errorBody, unwrap, type RouteContext, type ZodApi } from '../http.ts';
+import { errorBody, requireSignedIn, unwrap, type RouteContext, type ZodApi } from '../http.ts';
 import { registerActivityLinkRoutes } from './activity-links.ts';
 import { campaignDeps } from './campaigns.ts';
 import { wholeBank } from './pool-common.ts';
@@ -19,8 +21,8 @@ const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody,
 /**
  * /v1/activities: offline activities (create, edit, invite, invitees, check-in, attendance sheets, leads, finish,
  * follow-ups, results) and the invitee's public /a/:token. Bank-wide like journeys: reading needs analytics.read,
- * changing campaigns.write. The domain keeps no check of who is on an activity's staff, so check-in at the door is
- * campaigns.write too (branch heads and account managers are refused until it does).
+ * changing campaigns.write — except the door: checking a guest in and taking a lead are also open to a signed-in
+ * user whose staff id is on that activity's staff (the branch head or account manager hosting it).
  */
 export function registerActivityRoutes(api: ZodApi, ctx: RouteContext): void {
   const deps: InviteDeps = {
@@ -154,6 +156,25 @@ export function registerActivityRoutes(api: ZodApi, ctx: RouteContext): void {
     },
   );
 
+  /**
+   * Who may work an activity's door: a campaigns.write holder (bank-wide, as every other change), or a signed-in user
+   * whose staff id is on this activity's staff; anyone else 403.
+   */
+  const atTheDoor = async (req: FastifyRequest, activityId: number): Promise<Principal> => {
+    const principal = requireSignedIn(req);
+    if (principal.permissions.has('campaigns.write')) return wholeBank(req, ctx, 'campaigns.write');
+    if (
+      principal.kind === 'user' &&
+      principal.staffId !== null &&
+      (await onActivityStaff(deps.db, activityId, principal.staffId))
+    )
+      return principal;
+    throw new AppError(
+      'forbidden',
+      `role ${principal.role} lacks permission campaigns.write and is not on activity ${activityId}'s staff`,
+    );
+  };
+
   api.post(
     '/v1/activities/:id/check-in',
     {
@@ -167,7 +188,7 @@ export function registerActivityRoutes(api: ZodApi, ctx: RouteContext): void {
       },
     },
     async (req) => {
-      const who = await wholeBank(req, ctx, 'campaigns.write');
+      const who = await atTheDoor(req, req.params.id);
       return unwrap(await checkIn(deps, links, who.actor, req.params.id, req.body.token));
     },
   );
@@ -204,7 +225,7 @@ export function registerActivityRoutes(api: ZodApi, ctx: RouteContext): void {
       },
     },
     async (req) => {
-      const who = await wholeBank(req, ctx, 'campaigns.write');
+      const who = await atTheDoor(req, req.params.id);
       return unwrap(await captureLead(deps, who.actor, req.params.id, req.body));
     },
   );

@@ -73,6 +73,12 @@ export const planView = z.object({
   freshness: z.object({ eventsThrough: z.string().nullable(), computedAt: z.string() }),
 });
 
+/** A subject that exists and has no plan yet: 200 with `plan: null`, so a page asking is no failed request. */
+export const noPlan = z.object({ subject, plan: z.null().describe('no plan yet') });
+
+/** The plan measured now, or the subject without one. */
+export const subjectPlan = z.union([planView, noPlan]);
+
 export const attainmentList = z.object({
   items: z.array(
     z.object({

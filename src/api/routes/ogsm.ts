@@ -1,4 +1,4 @@
-import { attainmentList, planView } from '../../ogsm/review.ts';
+import { attainmentList, subjectPlan } from '../../ogsm/review.ts';
 import { scenesAnalysis } from '../../ogsm/scenes.ts';
 import { reviewPlan, savePlan } from '../../ogsm/service.ts';
 import type { OgsmDeps } from '../../ogsm/subjects.ts';
@@ -45,14 +45,14 @@ export function registerOgsmRoutes(api: ZodApi, ctx: RouteContext): void {
         tags,
         summary:
           'A plan with each goal measured now: value, target, attainment, lift against control where one exists, ' +
-          'window and freshness',
+          'window and freshness; a subject without a plan answers its subject and `plan: null` (404: no such subject)',
         params: s.subjectParams,
-        response: { 200: s.planView, ...errors },
+        response: { 200: s.subjectPlan, ...errors },
       },
     },
     async (req) => {
       await wholeBank(req, ctx, 'analytics.read');
-      return unwrap(await planView(deps, req.params));
+      return unwrap(await subjectPlan(deps, req.params));
     },
   );
 

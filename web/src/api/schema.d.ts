@@ -17169,7 +17169,14 @@ export interface paths {
                 goals: {
                   id: string;
                   /** @enum {string} */
-                  metric: 'conversions' | 'conversion_rate' | 'reached' | 'new_buyers' | 'aum_change';
+                  metric:
+                    | 'conversions'
+                    | 'conversion_rate'
+                    | 'reached'
+                    | 'new_buyers'
+                    | 'aum_change'
+                    | 'leads'
+                    | 'attendees';
                   target: number;
                   value: number | null;
                   attainment: number | null;
@@ -17249,7 +17256,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** A plan with each goal measured now: value, target, attainment, lift against control where one exists, window and freshness */
+    /** A plan with each goal measured now: value, target, attainment, lift against control where one exists, window and freshness; a subject without a plan answers its subject and `plan: null` (404: no such subject) */
     get: {
       parameters: {
         query?: never;
@@ -17269,176 +17276,207 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              subject: {
-                /**
-                 * @description campaign, journey or offline activity
-                 * @enum {string}
-                 */
-                kind: 'campaign' | 'journey' | 'activity';
-                id: number;
-                name: string;
-              };
-              version: number;
-              objective: string;
-              goals: {
-                id: string;
-                /** @enum {string} */
-                metric: 'conversions' | 'conversion_rate' | 'reached' | 'new_buyers' | 'aum_change';
-                target: number;
-                windowDays: number;
-                /** @enum {string} */
-                population: 'treated' | 'attendees' | 'group';
-                category?: string;
-                text?: string;
-                value: number | null;
-                valueReason: string | null;
-                /** @description value / target × 100 */
-                attainment: number | null;
-                /** @description against the control group, where the metric and the subject have one */
-                lift: {
-                  arm: string;
-                  control: string;
-                  /** @description treatment − control with its confidence interval */
-                  absolute: {
-                    estimate: number;
-                    lower: number;
-                    upper: number;
-                  } | null;
-                  absoluteReason: string | null;
-                  /** @description treatment / control − 1 with its confidence interval */
-                  relative: {
-                    estimate: number;
-                    lower: number;
-                    upper: number;
-                  } | null;
-                  relativeReason: string | null;
-                  standardError: number | null;
-                  standardErrorReason: string | null;
-                  test: {
+            'application/json':
+              | {
+                  subject: {
                     /**
-                     * @description z: Wald z test of two proportions; welch_t: Welch t test
+                     * @description campaign, journey or offline activity
                      * @enum {string}
                      */
-                    kind: 'z' | 'welch_t';
-                    statistic: number | null;
-                    /** @description Welch–Satterthwaite degrees of freedom (welch_t only) */
-                    df?: number | null;
-                    /** @description two-sided */
-                    pValue: number | null;
-                    significant: boolean | null;
-                    reason: string | null;
+                    kind: 'campaign' | 'journey' | 'activity';
+                    id: number;
+                    name: string;
                   };
-                  /** @description minimum detectable effect at the analysis power and α */
-                  mde: {
-                    absolute: number;
-                    relative: number | null;
-                    relativeReason: string | null;
-                  } | null;
-                  mdeReason: string | null;
-                  /** @description power to detect the observed lift at α */
-                  power: number | null;
-                  powerReason: string | null;
-                } | null;
-                liftReason: string | null;
-                /** @description from the subject's start for windowDays, cut at now while open */
-                window: {
-                  from: string;
-                  until: string;
-                  open: boolean;
-                } | null;
-                eventsThrough: string | null;
-                /** @enum {string} */
-                unit: 'customers' | 'ratio' | 'CNY';
-                definition: {
-                  en: string;
-                  zh: string;
-                };
-              }[];
-              strategies: {
-                id: string;
-                text: string;
-                score: number | null;
-                note: string | null;
-              }[];
-              measures: {
-                /** @enum {string} */
-                metric: 'conversions' | 'conversion_rate' | 'reached' | 'new_buyers' | 'aum_change';
-                windowDays: number;
-                value: number | null;
-                valueReason: string | null;
-                /** @description value / target × 100 */
-                attainment: number | null;
-                /** @description against the control group, where the metric and the subject have one */
-                lift: {
-                  arm: string;
-                  control: string;
-                  /** @description treatment − control with its confidence interval */
-                  absolute: {
-                    estimate: number;
-                    lower: number;
-                    upper: number;
-                  } | null;
-                  absoluteReason: string | null;
-                  /** @description treatment / control − 1 with its confidence interval */
-                  relative: {
-                    estimate: number;
-                    lower: number;
-                    upper: number;
-                  } | null;
-                  relativeReason: string | null;
-                  standardError: number | null;
-                  standardErrorReason: string | null;
-                  test: {
+                  version: number;
+                  objective: string;
+                  goals: {
+                    id: string;
+                    /** @enum {string} */
+                    metric:
+                      | 'conversions'
+                      | 'conversion_rate'
+                      | 'reached'
+                      | 'new_buyers'
+                      | 'aum_change'
+                      | 'leads'
+                      | 'attendees';
+                    target: number;
+                    windowDays: number;
+                    /** @enum {string} */
+                    population: 'treated' | 'attendees' | 'group';
+                    category?: string;
+                    text?: string;
+                    value: number | null;
+                    valueReason: string | null;
+                    /** @description value / target × 100 */
+                    attainment: number | null;
+                    /** @description against the control group, where the metric and the subject have one */
+                    lift: {
+                      arm: string;
+                      control: string;
+                      /** @description treatment − control with its confidence interval */
+                      absolute: {
+                        estimate: number;
+                        lower: number;
+                        upper: number;
+                      } | null;
+                      absoluteReason: string | null;
+                      /** @description treatment / control − 1 with its confidence interval */
+                      relative: {
+                        estimate: number;
+                        lower: number;
+                        upper: number;
+                      } | null;
+                      relativeReason: string | null;
+                      standardError: number | null;
+                      standardErrorReason: string | null;
+                      test: {
+                        /**
+                         * @description z: Wald z test of two proportions; welch_t: Welch t test
+                         * @enum {string}
+                         */
+                        kind: 'z' | 'welch_t';
+                        statistic: number | null;
+                        /** @description Welch–Satterthwaite degrees of freedom (welch_t only) */
+                        df?: number | null;
+                        /** @description two-sided */
+                        pValue: number | null;
+                        significant: boolean | null;
+                        reason: string | null;
+                      };
+                      /** @description minimum detectable effect at the analysis power and α */
+                      mde: {
+                        absolute: number;
+                        relative: number | null;
+                        relativeReason: string | null;
+                      } | null;
+                      mdeReason: string | null;
+                      /** @description power to detect the observed lift at α */
+                      power: number | null;
+                      powerReason: string | null;
+                    } | null;
+                    liftReason: string | null;
+                    /** @description from the subject's start for windowDays, cut at now while open */
+                    window: {
+                      from: string;
+                      until: string;
+                      open: boolean;
+                    } | null;
+                    eventsThrough: string | null;
+                    /** @enum {string} */
+                    unit: 'customers' | 'ratio' | 'CNY';
+                    definition: {
+                      en: string;
+                      zh: string;
+                    };
+                  }[];
+                  strategies: {
+                    id: string;
+                    text: string;
+                    score: number | null;
+                    note: string | null;
+                  }[];
+                  measures: {
+                    /** @enum {string} */
+                    metric:
+                      | 'conversions'
+                      | 'conversion_rate'
+                      | 'reached'
+                      | 'new_buyers'
+                      | 'aum_change'
+                      | 'leads'
+                      | 'attendees';
+                    windowDays: number;
+                    value: number | null;
+                    valueReason: string | null;
+                    /** @description value / target × 100 */
+                    attainment: number | null;
+                    /** @description against the control group, where the metric and the subject have one */
+                    lift: {
+                      arm: string;
+                      control: string;
+                      /** @description treatment − control with its confidence interval */
+                      absolute: {
+                        estimate: number;
+                        lower: number;
+                        upper: number;
+                      } | null;
+                      absoluteReason: string | null;
+                      /** @description treatment / control − 1 with its confidence interval */
+                      relative: {
+                        estimate: number;
+                        lower: number;
+                        upper: number;
+                      } | null;
+                      relativeReason: string | null;
+                      standardError: number | null;
+                      standardErrorReason: string | null;
+                      test: {
+                        /**
+                         * @description z: Wald z test of two proportions; welch_t: Welch t test
+                         * @enum {string}
+                         */
+                        kind: 'z' | 'welch_t';
+                        statistic: number | null;
+                        /** @description Welch–Satterthwaite degrees of freedom (welch_t only) */
+                        df?: number | null;
+                        /** @description two-sided */
+                        pValue: number | null;
+                        significant: boolean | null;
+                        reason: string | null;
+                      };
+                      /** @description minimum detectable effect at the analysis power and α */
+                      mde: {
+                        absolute: number;
+                        relative: number | null;
+                        relativeReason: string | null;
+                      } | null;
+                      mdeReason: string | null;
+                      /** @description power to detect the observed lift at α */
+                      power: number | null;
+                      powerReason: string | null;
+                    } | null;
+                    liftReason: string | null;
+                    /** @description from the subject's start for windowDays, cut at now while open */
+                    window: {
+                      from: string;
+                      until: string;
+                      open: boolean;
+                    } | null;
+                    eventsThrough: string | null;
+                    /** @enum {string} */
+                    unit: 'customers' | 'ratio' | 'CNY';
+                    definition: {
+                      en: string;
+                      zh: string;
+                    };
+                  }[];
+                  lesson: string | null;
+                  reviewedBy: string | null;
+                  reviewedAt: string | null;
+                  updatedBy: string;
+                  updatedAt: string;
+                  freshness: {
+                    eventsThrough: string | null;
+                    computedAt: string;
+                  };
+                }
+              | {
+                  subject: {
                     /**
-                     * @description z: Wald z test of two proportions; welch_t: Welch t test
+                     * @description campaign, journey or offline activity
                      * @enum {string}
                      */
-                    kind: 'z' | 'welch_t';
-                    statistic: number | null;
-                    /** @description Welch–Satterthwaite degrees of freedom (welch_t only) */
-                    df?: number | null;
-                    /** @description two-sided */
-                    pValue: number | null;
-                    significant: boolean | null;
-                    reason: string | null;
+                    kind: 'campaign' | 'journey' | 'activity';
+                    id: number;
+                    name: string;
                   };
-                  /** @description minimum detectable effect at the analysis power and α */
-                  mde: {
-                    absolute: number;
-                    relative: number | null;
-                    relativeReason: string | null;
-                  } | null;
-                  mdeReason: string | null;
-                  /** @description power to detect the observed lift at α */
-                  power: number | null;
-                  powerReason: string | null;
-                } | null;
-                liftReason: string | null;
-                /** @description from the subject's start for windowDays, cut at now while open */
-                window: {
-                  from: string;
-                  until: string;
-                  open: boolean;
-                } | null;
-                eventsThrough: string | null;
-                /** @enum {string} */
-                unit: 'customers' | 'ratio' | 'CNY';
-                definition: {
-                  en: string;
-                  zh: string;
+                  /**
+                   * @description no plan yet
+                   * @enum {string|null}
+                   */
+                  plan: null;
                 };
-              }[];
-              lesson: string | null;
-              reviewedBy: string | null;
-              reviewedAt: string | null;
-              updatedBy: string;
-              updatedAt: string;
-              freshness: {
-                eventsThrough: string | null;
-                computedAt: string;
-              };
-            };
           };
         };
         /** @description Default Response */
@@ -21481,7 +21519,8 @@ export interface components {
         /** @description stable within the plan: reviews score strategies by it */
         id: string;
         /** @enum {string} */
-        metric: 'conversions' | 'conversion_rate' | 'reached' | 'new_buyers' | 'aum_change';
+        metric:
+          'conversions' | 'conversion_rate' | 'reached' | 'new_buyers' | 'aum_change' | 'leads' | 'attendees';
         /** @description the value that is 100% attainment, in the metric unit */
         target: number;
         /** @description days from the subject's start over which the metric is measured */
@@ -21509,7 +21548,9 @@ export interface components {
         note?: string | null;
       }[];
       /** @description metrics tracked alongside the goals; left out: none */
-      measures?: ('conversions' | 'conversion_rate' | 'reached' | 'new_buyers' | 'aum_change')[];
+      measures?: (
+        'conversions' | 'conversion_rate' | 'reached' | 'new_buyers' | 'aum_change' | 'leads' | 'attendees'
+      )[];
     };
     OgsmReview: {
       scores?: {

@@ -53,6 +53,8 @@ export const ogsmEnUS = {
   'ogsm.metric.reached': 'Customers reached',
   'ogsm.metric.new_buyers': 'New buyers',
   'ogsm.metric.aum_change': 'AUM change',
+  'ogsm.metric.leads': 'Leads captured',
+  'ogsm.metric.attendees': 'Attendees',
   'ogsm.population.treated': 'Treated customers',
   'ogsm.population.group': 'Whole group',
   'ogsm.population.attendees': 'Attendees',

@@ -55,6 +55,8 @@ export const ogsmZhCN: Record<keyof typeof ogsmEnUS, string> = {
   'ogsm.metric.reached': '触达客户数',
   'ogsm.metric.new_buyers': '新购客户数',
   'ogsm.metric.aum_change': 'AUM 变化',
+  'ogsm.metric.leads': '现场线索数',
+  'ogsm.metric.attendees': '签到人数',
   'ogsm.population.treated': '触达客户',
   'ogsm.population.group': '全体（含对照）',
   'ogsm.population.attendees': '到场客户',

@@ -5,7 +5,7 @@ import { ApiError, errorText } from '../../api/client.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import {
   CATEGORIES,
-  METRICS,
+  metricsOf,
   ogsmApi,
   type Category,
   type MetricKey,
@@ -106,7 +106,7 @@ export function OgsmPlanForm(props: {
   const [busy, setBusy] = useState(false);
   const [refusal, setRefusal] = useState<{ text: string; issues: string[] } | null>(null);
   const populations: Population[] = props.kind === 'activity' ? ['attendees', 'group'] : ['treated', 'group'];
-  const metricOptions = METRICS.map((m) => ({ value: m, label: t(`ogsm.metric.${m}`) }));
+  const metricOptions = metricsOf(props.kind).map((m) => ({ value: m, label: t(`ogsm.metric.${m}`) }));
 
   const save = async (values: Values) => {
     setBusy(true);

@@ -16,7 +16,6 @@ import {
 } from 'antd';
 import { useEffect, useState } from 'react';
 import type { TableColumnsType } from 'antd';
-import { ApiError } from '../../api/client.ts';
 import { can, useMe } from '../../auth/session.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
@@ -24,7 +23,7 @@ import { useSubmit } from '../../components/useSubmit.ts';
 import { actorName, formatDateTime } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { pick } from '../../i18n/pick.ts';
-import { ogsmApi, type PlanGoal, type PlanView, type SubjectKind } from './api.ts';
+import { ogsmApi, planOf, type PlanGoal, type PlanView, type SubjectKind } from './api.ts';
 import { ComparisonText, formatValue, Missing } from './figures.tsx';
 import { OgsmPlanForm } from './OgsmPlanForm.tsx';
 
@@ -62,14 +61,15 @@ export function OgsmReview({ kind, id }: { kind: SubjectKind; id: number }) {
   const [scores, setScores] = useState<Scores>({});
   const [lesson, setLesson] = useState('');
   const { busy, failure, submit } = useSubmit();
-  const p = plan.data;
+  const p = plan.data ? planOf(plan.data) : null;
   // The review's inputs start from what the plan holds, again after each save.
   useEffect(() => {
     if (!p) return;
     setScores(Object.fromEntries(p.strategies.map((s) => [s.id, { score: s.score, note: s.note ?? '' }])));
     setLesson(p.lesson ?? '');
   }, [p]);
-  const missing = plan.error instanceof ApiError && plan.error.status === 404;
+  // Loaded, and the subject has no plan yet (the server answers 200 with `plan: null`).
+  const missing = plan.data !== null && p === null;
   const reload = () => setTick((n) => n + 1);
 
   const body = (() => {
