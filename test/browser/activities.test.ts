@@ -87,7 +87,7 @@ describe.skipIf(!HAVE_CHROMIUM)('an offline activity in the dashboard', () => {
       },
     });
     // A refused sheet is a 400 on purpose.
-    d.expectBadRequests.push('/attendance', '/v1/ogsm/');
+    d.expectBadRequests.push('/attendance');
     await signIn(d.page, d.base, ADMIN.username, ADMIN.password);
     const segment = await apiJson(d.page, 'POST', '/v1/segments', {
       id: 'salon_guests',
