@@ -131,7 +131,7 @@ describe.skipIf(!HAVE_CHROMIUM)('campaigns in the dashboard', () => {
 
   it('writes, approves, sends with a control group and reads the lift, in the dashboard alone', async () => {
     const page = d.page;
-    // …and the OGSM card's 404 on a campaign that has no plan yet (it then offers to write one).
+    // The content editor's refused previews and saves are 400s on purpose.
     d.expectBadRequests.push('/v1/content/preview', '/v1/content');
 
     // The analyst writes a product post; a sensitive word is located before saving, then fixed.
