@@ -44,11 +44,17 @@ export async function onActivityStaff(
   return row?.staff.some((s) => s.staffId === staffId) ?? false;
 }
 
-/** Activities, most recent start first, with invited, registered, checked-in and lead counts. */
-export async function listActivities(db: Kysely<Database>) {
+/**
+ * Activities, most recent start first, with invited, registered, checked-in and lead counts; with `staffId`, only those
+ * that staff member works (a host's view).
+ */
+export async function listActivities(db: Kysely<Database>, staffId?: string) {
   const rows = await db
     .selectFrom('activities')
     .selectAll()
+    .$if(staffId !== undefined, (q) =>
+      q.where(sql<boolean>`staff @> ${JSON.stringify([{ staffId }])}::jsonb`),
+    )
     .orderBy('starts_at', 'desc')
     .orderBy('id', 'desc')
     .execute();

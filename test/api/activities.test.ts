@@ -182,6 +182,18 @@ describe('activities over HTTP', () => {
     });
     const otherDoor = `/v1/activities/${elsewhere.body.id}/check-in`;
     expect((await signedIn(door.host, otherDoor, { token: code.body.url })).status).toBe(403);
+    // Each host reads the activities they work — the door's view — and no other.
+    const read = async (cookie: string, url: string) => {
+      const res = await t.app.inject({ url, cookies: { fw_session: cookie } });
+      return { status: res.statusCode, body: res.json() as { items?: { id: number }[]; door?: boolean } };
+    };
+    expect((await read(door.host, '/v1/activities')).body.items?.map((a) => a.id)).toEqual([id]);
+    expect((await read(door.stranger, '/v1/activities')).body.items?.map((a) => a.id)).toEqual([
+      elsewhere.body.id,
+    ]);
+    expect((await read(door.host, `/v1/activities/${id}`)).body.door).toBe(true);
+    expect((await read(door.host, `/v1/activities/${elsewhere.body.id}`)).status).toBe(403);
+    expect((await call('GET', `/v1/activities/${id}`)).body.door).toBe(false);
     const checkInPage = await t.app.inject({
       url: `/a/${code.body.token}`,
       headers: { accept: 'text/html' },

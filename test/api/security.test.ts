@@ -972,9 +972,12 @@ const ROUTES: Record<string, (f: Fixture) => Case[]> = {
     }),
   'GET /v1/journeys/{id}/counts': (f) => wholeBank(`/v1/journeys/${f.journeys.live}/counts`),
   'GET /v1/journeys/{id}/results': (f) => wholeBank(`/v1/journeys/${f.journeys.live}/results`),
-  'GET /v1/activities': () => wholeBank('/v1/activities'),
+  // Bank-wide readers list every activity; a user with a staff id lists the ones they work (bhA none, am1 its host).
+  'GET /v1/activities': () => everyone('/v1/activities', { admin: 200, analyst: 200, bhA: 200, am1: 200 }),
   'POST /v1/activities': () => wholeBank('/v1/activities', ACTIVITY, 201),
-  'GET /v1/activities/{id}': (f) => wholeBank(`/v1/activities/${f.activities.open}`),
+  // …and reads one they work (am1 hosts it: the door's view); a branch head off its staff is refused.
+  'GET /v1/activities/{id}': (f) =>
+    everyone(`/v1/activities/${f.activities.open}`, { admin: 200, analyst: 200, bhA: 403, am1: 200 }),
   'PUT /v1/activities/{id}': (f) => wholeBank(`/v1/activities/${f.activities.open}`, ACTIVITY),
   // A second invitation of the same population invites nobody again (alreadyInvited), so every role may repeat it.
   'POST /v1/activities/{id}/invitations': (f) =>

@@ -21,8 +21,9 @@ const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody,
 /**
  * /v1/activities: offline activities (create, edit, invite, invitees, check-in, attendance sheets, leads, finish,
  * follow-ups, results) and the invitee's public /a/:token. Bank-wide like journeys: reading needs analytics.read,
- * changing campaigns.write — except the door: checking a guest in and taking a lead are also open to a signed-in
- * user whose staff id is on that activity's staff (the branch head or account manager hosting it).
+ * changing campaigns.write — except the door: listing and reading the activities they work, checking a guest in and
+ * taking a lead are also open to a signed-in user whose staff id is on that activity's staff (the branch head or
+ * account manager hosting it).
  */
 export function registerActivityRoutes(api: ZodApi, ctx: RouteContext): void {
   const deps: InviteDeps = {
@@ -35,6 +36,31 @@ export function registerActivityRoutes(api: ZodApi, ctx: RouteContext): void {
   const tags = ['activities'];
   registerActivityLinkRoutes(api, ctx);
 
+  /**
+   * Who reads activities: a bank-wide reader (analytics.read) every one — undefined; else a signed-in user with a
+   * staff id reads the activities they work (`activityId`: that one must be theirs) — their staff id; anyone else 403.
+   */
+  const reader = async (req: FastifyRequest, activityId?: number): Promise<string | undefined> => {
+    const principal = requireSignedIn(req);
+    if (principal.permissions.has('analytics.read')) {
+      try {
+        await wholeBank(req, ctx, 'analytics.read');
+        return undefined;
+      } catch (error) {
+        if (!(error instanceof AppError) || error.code !== 'forbidden') throw error;
+      }
+    }
+    const staffId = principal.kind === 'user' ? principal.staffId : null;
+    if (staffId !== null && (activityId === undefined || (await onActivityStaff(db, activityId, staffId))))
+      return staffId;
+    throw new AppError(
+      'forbidden',
+      activityId === undefined
+        ? `role ${principal.role} reads no bank-wide figures and works no activity`
+        : `role ${principal.role} reads no bank-wide figures and is not on activity ${activityId}'s staff`,
+    );
+  };
+
   api.get(
     '/v1/activities',
     {
@@ -45,8 +71,8 @@ export function registerActivityRoutes(api: ZodApi, ctx: RouteContext): void {
       },
     },
     async (req) => {
-      await wholeBank(req, ctx, 'analytics.read');
-      return { items: await listActivities(db) };
+      const staffId = await reader(req);
+      return { items: await listActivities(db, staffId) };
     },
   );
 
@@ -77,10 +103,10 @@ export function registerActivityRoutes(api: ZodApi, ctx: RouteContext): void {
       },
     },
     async (req) => {
-      await wholeBank(req, ctx, 'analytics.read');
+      const staffId = await reader(req, req.params.id);
       const found = await getActivity(db, req.params.id);
       if (!found) throw new AppError('not_found', `no activity ${req.params.id}`);
-      return found;
+      return { ...found, door: staffId !== undefined };
     },
   );
 

@@ -18324,6 +18324,8 @@ export interface paths {
               updatedAt: string;
               /** @description ISO 8601 instant (UTC) */
               finishedAt: string | null;
+              /** @description the reader works this activity's door only (on its staff, without bank-wide reading): check-in, leads */
+              door: boolean;
               partnerMembers: {
                 memberNo: number;
                 /** @description masked */

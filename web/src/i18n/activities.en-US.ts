@@ -175,4 +175,5 @@ export const activitiesEnUS = {
   'act.checkIn.submit': 'Check in',
   'act.checkIn.recorded': 'Checked in',
   'act.checkIn.already': 'Already checked in',
+  'act.door': 'You work this activity: check guests in and take leads here.',
 } as const;

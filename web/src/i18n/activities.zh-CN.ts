@@ -175,4 +175,5 @@ export const activitiesZhCN: Record<keyof typeof activitiesEnUS, string> = {
   'act.checkIn.submit': '签到',
   'act.checkIn.recorded': '已签到',
   'act.checkIn.already': '此前已签到',
+  'act.door': '您是本场活动的工作人员：可在此签到和登记线索。',
 };

@@ -74,7 +74,10 @@ function Facts({ a }: { a: ActivityView }) {
   );
 }
 
-/** /activities/{id}: the facts, invite / finish / follow-ups, invitees with QR codes, on-site capture, results, OGSM. */
+/**
+ * /activities/{id}: the facts, invite / finish / follow-ups, invitees with QR codes, on-site capture, results, OGSM; for
+ * the activity's own staff without bank-wide reading, the door: the facts, check-in and leads.
+ */
 export function ActivityDetail({ id }: { id: number }) {
   const { t } = useI18n();
   const me = useMe();
@@ -143,13 +146,14 @@ export function ActivityDetail({ id }: { id: number }) {
       <Space direction="vertical" size={12} style={{ width: '100%' }}>
         <TestClockBar onMoved={refresh} />
         <Facts a={a} />
-        <ActivityInvitees id={id} tick={tick} />
+        {a.door && <Alert type="info" showIcon message={t('act.door')} data-testid="activity-door" />}
         {/* Sheets are taken once the activity is open (its first invitation sent). */}
-        {writer && a.status === 'open' && <CheckInCard id={id} onDone={refresh} />}
+        {!a.door && <ActivityInvitees id={id} tick={tick} />}
+        {(writer || a.door) && a.status === 'open' && <CheckInCard id={id} onDone={refresh} />}
         {writer && a.status === 'open' && <AttendanceCard id={id} onDone={refresh} />}
-        {writer && !finished && <LeadCard activity={a} onDone={refresh} />}
-        <ActivityResultsCard id={id} tick={tick} />
-        <OgsmReview kind="activity" id={id} />
+        {(writer || a.door) && !finished && <LeadCard activity={a} onDone={refresh} />}
+        {!a.door && <ActivityResultsCard id={id} tick={tick} />}
+        {!a.door && <OgsmReview kind="activity" id={id} />}
       </Space>
       {dialog === 'invite' && (
         <InviteDialog
