@@ -12,13 +12,15 @@ import type { EventStore } from '../store/events/store.ts';
 import type { OperationalStore } from '../store/operational/store.ts';
 import { tagSource } from '../tags/segment-source.ts';
 import { registerActivityCommands } from './commands/activities.ts';
+import { checkInCode } from '../activities/attend.ts';
 
 // `flywheel activities …` parsed and run in this process on one embedded bank (one child process shows the command
 // is registered): create (refused to a manager), invite, list, show, an attendance sheet refused whole with its
-// located problems then taken, finish, follow-ups once, results.
+// located problems then taken, a scanned code at the door, a lead, an edit, invitees, finish, follow-ups once, results.
 
 const dir = mkdtempSync(join(tmpdir(), 'flywheel-cli-activities-'));
 const N = 20;
+const LINKS = { secret: 'cli-activities-secret', publicUrl: 'https://bank.example' };
 
 let bank: CliBank;
 let store: OperationalStore;
@@ -41,7 +43,13 @@ function activities(...args: string[]) {
   const segments = new SegmentService({ db: store.db, events, clock, tags: tagSource });
   return inProcess(['activities', ...args], (program, exit) =>
     registerActivityCommands(program, async (action) =>
-      exit(await action({ deps: { db: store.db, clock, audience: segmentAudience(segments) }, events })),
+      exit(
+        await action({
+          deps: { db: store.db, clock, audience: segmentAudience(segments) },
+          events,
+          links: LINKS,
+        }),
+      ),
     ),
   );
 }
@@ -98,19 +106,37 @@ describe('flywheel activities', () => {
     const taken = await activities('import-attendance', id, good, '--json');
     expect(taken.code, taken.stderr).toBe(0);
     expect(JSON.parse(taken.stdout)).toMatchObject({ rows: 2 });
+    // At the door: a third guest's scanned code, once, then again; a lead captured by the host.
+    const code = await checkInCode({ db: store.db, clock }, LINKS, Number(id), 'K0000003');
+    if (!code.ok) throw new Error(code.error.message);
+    expect((await activities('check-in', id, code.value.url, '--as', 'author')).stdout).toMatch(
+      /^K0000003 checked in at /,
+    );
+    expect((await activities('check-in', id, code.value.token)).stdout).toMatch(/was already checked in/);
+    expect((await activities('check-in', id, 'not-a-code')).stderr).toMatch(/not valid/);
+    const lead = file('lead.json', { name: '周先生', phone: '13900009999', capturedBy: 'AM1' });
+    expect((await activities('lead', id, '--file', lead)).stdout).toMatch(
+      /^new prospect L\d{9} \(owner AM1\)/,
+    );
+    const invitees = JSON.parse((await activities('invitees', id, '--json')).stdout);
+    expect(invitees.items.filter((i: { checkedInAt: string | null }) => i.checkedInAt).length).toBe(4);
+    // An edit: more room.
+    const bigger = file('bigger.json', { ...SALON, capacity: 40 });
+    expect((await activities('update', id, '--file', bigger)).stdout).toBe(`activity ${id} saved`);
+    expect(JSON.parse((await activities('show', id, '--json')).stdout).capacity).toBe(40);
 
     expect((await activities('follow-ups', id)).code).toBe(1); // not finished yet
     expect((await activities('finish', id, '--as', 'author')).stdout).toBe(`activity ${id} finished`);
     const followUps = await activities('follow-ups', id, '--json');
-    expect(JSON.parse(followUps.stdout)).toMatchObject({ eligible: 2, created: 2 });
-    expect((await activities('follow-ups', id)).stdout).toMatch(/^0 tasks created of 2 eligible \(2 earlier/);
+    expect(JSON.parse(followUps.stdout)).toMatchObject({ eligible: 4, created: 4 });
+    expect((await activities('follow-ups', id)).stdout).toMatch(/^0 tasks created of 4 eligible \(4 earlier/);
 
     const results = await activities('results', id, '--json');
     expect(results.code).toBe(0);
     expect(JSON.parse(results.stdout).counts).toMatchObject({
       invited: N - report.control,
-      checkedIn: 2,
-      tasks: 2,
+      checkedIn: 4,
+      tasks: 4,
     });
     const text = await activities('results', id, '--window-days', '14');
     // A sheet may check in a control-group member, who stays in the control group (not an attendee).

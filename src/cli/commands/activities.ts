@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { checkIn, type InviteeLinks } from '../../activities/attend.ts';
 import { importAttendance } from '../../activities/attendance.ts';
 import { generateFollowUps } from '../../activities/follow-up.ts';
 import { inviteToActivity, type InviteDeps } from '../../activities/invite.ts';
-import { getActivity, listActivities } from '../../activities/read.ts';
+import { getActivity, inviteePage, listActivities } from '../../activities/read.ts';
+import { captureLead } from '../../activities/leads.ts';
 import { activityResults, type GroupRate } from '../../activities/results.ts';
-import { createActivity, finishActivity } from '../../activities/service.ts';
+import { createActivity, finishActivity, updateActivity } from '../../activities/service.ts';
 import { segmentAudience } from '../../campaigns/audience.ts';
 import { SegmentService } from '../../segments/service.ts';
 import { err, ok, type Result } from '../../shared/errors.ts';
@@ -17,14 +19,16 @@ import { withStores } from '../stores.ts';
 import { actor, print, refused } from './acting.ts';
 import { jsonFile, table } from './journeys.ts';
 
-// `flywheel activities …`: list, show, create from a JSON body, invite (a JSON invitation), import an attendance
-// sheet (CSV), finish, follow-ups by rule and results. Every command takes --json; human output is compact. Exit
+// `flywheel activities …`: list, show, invitees, create or update from a JSON body, invite (a JSON invitation), check
+// in by a scanned code, capture a lead, import an attendance sheet (CSV), finish, follow-ups by rule and results. Every command takes --json; human output is compact. Exit
 // codes: 0 done, 1 refused, 2 bad arguments. Changes act as `--as <username>` (campaigns.write) or the operator.
 
 /** What a command runs with. */
 export interface ActivityCliContext {
   readonly deps: InviteDeps;
   readonly events: EventStore;
+  /** Invitee links' signing (check-in codes are verified with it). */
+  readonly links: InviteeLinks;
 }
 
 /** Runs a command's action with its context and sets the exit code; the tests pass their own store. */
@@ -37,7 +41,11 @@ const openRunner: ActivityCliRunner = (action) => {
   return withStores(config, (stores, clock) => {
     const db = stores.operational.db;
     const segments = new SegmentService({ tags: tagSource, db, events: stores.events, clock, logger });
-    return action({ deps: { db, clock, audience: segmentAudience(segments) }, events: stores.events });
+    return action({
+      deps: { db, clock, audience: segmentAudience(segments) },
+      events: stores.events,
+      links: config.links,
+    });
   });
 };
 
@@ -53,7 +61,10 @@ const pct = (g: GroupRate) => (g.rate === null ? '–' : `${(100 * g.rate).toFix
 
 type Opts = { as?: string; json?: boolean };
 
-/** `activities list | show | create | invite | import-attendance | finish | follow-ups | results`. */
+/**
+ * `activities list | show | invitees | create | update | invite | check-in | lead | import-attendance | finish |
+ * follow-ups | results`.
+ */
 export function registerActivityCommands(program: Command, run: ActivityCliRunner = openRunner): void {
   const activities = program
     .command('activities')
@@ -122,6 +133,83 @@ export function registerActivityCommands(program: Command, run: ActivityCliRunne
         opts.file,
         (c, who, body) => createActivity(c.deps, who, body),
         (v) => `created activity ${v.id} (draft)`,
+      ),
+    );
+
+  activities
+    .command('update')
+    .description(
+      'replace an activity\'s body (not once finished; saved partner members as { "memberNo": n })',
+    )
+    .argument('<id>', 'activity id', positiveInt)
+    .requiredOption('--file <body.json>', 'the body')
+    .option('--as <username>', 'act as this user (campaigns.write)')
+    .option('--json', 'print JSON')
+    .action((id: number, opts: Opts & { file: string }) =>
+      change(
+        opts,
+        opts.file,
+        (c, who, body) => updateActivity(c.deps, who, id, body),
+        () => `activity ${id} saved`,
+      ),
+    );
+
+  activities
+    .command('invitees')
+    .description('who is on the activity, in customer order (names and phones masked)')
+    .argument('<id>', 'activity id', positiveInt)
+    .option('--limit <n>', 'rows', positiveInt, 100)
+    .option('--offset <n>', 'rows skipped', (v) => Number(v), 0)
+    .option('--json', 'print JSON')
+    .action((id: number, opts: { limit: number; offset: number; json?: boolean }) =>
+      run(async ({ deps }) =>
+        print(ok(await inviteePage(deps.db, id, opts)), opts.json, (p) =>
+          table(
+            ['customer', 'source', 'rsvp', 'checked in', 'control'],
+            p.items.map((i) => [
+              i.customerNo,
+              i.source,
+              i.rsvp,
+              i.checkedInAt ?? '–',
+              i.control ? 'yes' : '',
+            ]),
+          ),
+        ),
+      ),
+    );
+
+  activities
+    .command('check-in')
+    .description("check an invitee in by their scanned code (the URL or token), within the activity's window")
+    .argument('<id>', 'activity id', positiveInt)
+    .argument('<code>', 'the scanned check-in URL or token')
+    .option('--as <username>', 'act as this user (campaigns.write)')
+    .option('--json', 'print JSON')
+    .action((id: number, code: string, opts: Opts) =>
+      change(
+        opts,
+        undefined,
+        (c, who) => checkIn(c.deps, c.links, who, id, code),
+        (r) => `${r.customerNo} ${r.recorded ? 'checked in' : 'was already checked in'} at ${r.checkedInAt}`,
+      ),
+    );
+
+  activities
+    .command('lead')
+    .description('a lead captured on site (JSON: name, phone, capturedBy, interest?, consent?)')
+    .argument('<id>', 'activity id', positiveInt)
+    .requiredOption('--file <lead.json>', 'the lead')
+    .option('--as <username>', 'act as this user (campaigns.write)')
+    .option('--json', 'print JSON')
+    .action((id: number, opts: Opts & { file: string }) =>
+      change(
+        opts,
+        opts.file,
+        (c, who, body) => captureLead(c.deps, who, id, body),
+        (r) =>
+          r.created
+            ? `new prospect ${r.customerNo} (owner ${r.owner ?? 'none'})`
+            : `known customer ${r.customerNo} recorded as a lead`,
       ),
     );
 
