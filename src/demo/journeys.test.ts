@@ -34,6 +34,7 @@ describe('demo journey', () => {
     expect((await checkJourney({ db: store.db }, journey.body)).ok).toBe(true);
     const plan = await readPlan(store.db, { kind: 'journey', id: seeded!.journeyId });
     expect(plan?.body.goals.map((g) => g.id)).toEqual(['converted', 'rate']);
+    expect(plan?.lesson).toMatch(/客户经理/); // reviewed: the strategies scored, the lesson written
     expect(await seedDemoJourney({ db: store.db, clock })).toBeNull();
   });
 });

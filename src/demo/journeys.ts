@@ -117,6 +117,20 @@ export async function seedDemoJourney(deps: {
     },
   );
   if (!plan.ok) throw new Error(`demo journey OGSM: ${plan.error.message}`);
+  // The team's first review, written after the pilot weeks of this journey (it goes on running).
+  const journeyReview = await reviewPlan(
+    deps,
+    CHECKER,
+    { kind: 'journey', id: journeyId },
+    {
+      scores: [
+        { id: 'push-later', score: 3, note: '试点期 B 组晚一天推送，打开率略高，转化差异尚不显著' },
+        { id: 'call', score: 4, note: '客户经理电话跟进的客户续存意愿明显更高' },
+      ],
+      lesson: '到期提醒要与客户经理跟进配合；下一版对高资产客户改为先电话、后短信。',
+    },
+  );
+  if (!journeyReview.ok) throw new Error(`demo journey OGSM review: ${journeyReview.error.message}`);
 
   // The first finished campaign's plan, already reviewed: the lesson the team wrote.
   const campaign = await deps.db
