@@ -58,7 +58,9 @@ export type Permission =
   /** Edit and import the data dictionary (display names, descriptions, units): admins. Reading needs a sign-in only. */
   | 'dictionary.write'
   /** Move a trial installation's test clock forward (FLYWHEEL_TEST_CLOCK): admins. */
-  | 'clock.advance';
+  | 'clock.advance'
+  /** Create, edit, pause and resume RTA strategies; train the look-alike score: admins and analysts. */
+  | 'rta.manage';
 
 const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
   admin: [
@@ -86,6 +88,7 @@ const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
     'products.write',
     'dictionary.write',
     'clock.advance',
+    'rta.manage',
   ],
   analyst: [
     'customers.read',
@@ -95,6 +98,7 @@ const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
     'tags.manage',
     'content.write',
     'campaigns.write',
+    'rta.manage',
   ],
   // Branch heads and managers may reveal personal data of customers in their scope (a manager has to call them);
   // every reveal is audited. Branch heads assign and hand over within their subtree only (src/pool/scope.ts).

@@ -11,6 +11,7 @@ import { registerDataCommands } from './commands/data.ts';
 import { registerActivityCommands } from './commands/activities.ts';
 import { registerJourneyCommands } from './commands/journeys.ts';
 import { registerOgsmCommands } from './commands/ogsm.ts';
+import { registerRtaCommands } from './commands/rta.ts';
 import { registerPoolCommands } from './commands/pool.ts';
 import { registerProductCommands } from './commands/products.ts';
 import { registerDictionaryCommands } from './commands/dictionary.ts';
@@ -66,7 +67,8 @@ export async function main(argv: readonly string[]): Promise<void> {
     )
     .option(
       '--services <list>',
-      'the services this process runs, comma-separated: api (dashboard, API, daily batch), worker (campaigns)',
+      'the services this process runs, comma-separated: api (dashboard, API, daily batch), worker (campaigns), ' +
+        'rta (ad platform decisions on FLYWHEEL_RTA_PORT; not started unless named)',
       'api,worker',
     )
     .action(async (options: { services: string }) => {
@@ -109,6 +111,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   registerCampaignCommands(program);
   registerJourneyCommands(program);
   registerOgsmCommands(program);
+  registerRtaCommands(program);
   registerActivityCommands(program);
   registerProductCommands(program);
   registerDictionaryCommands(program);

@@ -74,6 +74,12 @@ export function loadConfig(
         tickMs: e.FLYWHEEL_WORKER_TICK_MS,
         journeyTickMs: e.FLYWHEEL_JOURNEY_TICK_MS,
       }),
+      rta: Object.freeze({
+        port: e.FLYWHEEL_RTA_PORT,
+        pollSeconds: e.FLYWHEEL_RTA_POLL_SECONDS,
+        defaultCacheSeconds: e.FLYWHEEL_RTA_DEFAULT_CACHE_SECONDS,
+        logSample: e.FLYWHEEL_RTA_LOG_SAMPLE,
+      }),
       wecom: e.FLYWHEEL_WECOM_CORP_ID
         ? Object.freeze({
             corpId: e.FLYWHEEL_WECOM_CORP_ID,

@@ -75,6 +75,14 @@ export const configSchema = z.object({
   /** Trust X-Forwarded-For/-Proto/-Host from a reverse proxy (client address, HTTPS, own origin). */
   FLYWHEEL_TRUST_PROXY: booleanFlag,
   FLYWHEEL_REQUIRE_SERVERS: booleanFlag,
+  /** The RTA decision service (`--services=rta`): its own HTTP port, separate from the API's. */
+  FLYWHEEL_RTA_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
+  /** Seconds between the RTA service's checks for saved strategies (a change is live within one poll + rebuild). */
+  FLYWHEEL_RTA_POLL_SECONDS: z.coerce.number().min(0.05).max(60).default(5),
+  /** Seconds the ad platform may cache an answer that matched no strategy. */
+  FLYWHEEL_RTA_DEFAULT_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  /** One decision in this many is written to the decision log (errors always are). */
+  FLYWHEEL_RTA_LOG_SAMPLE: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   /** The worker service: deliveries claimed per batch, sends in flight per batch, claim loops per process. */
   FLYWHEEL_WORKER_BATCH: z.coerce.number().int().min(1).max(5000).default(500),
   FLYWHEEL_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
@@ -236,6 +244,13 @@ export interface Config {
         readonly match: readonly WecomMatchRule[];
       }
     | undefined;
+  /** The RTA service (optional so hand-built test configs need not name it; loadConfig always sets it). */
+  readonly rta?: {
+    readonly port: number;
+    readonly pollSeconds: number;
+    readonly defaultCacheSeconds: number;
+    readonly logSample: number;
+  };
   /** Channel signing secrets by name (FLYWHEEL_CHANNEL_SECRET_<NAME>); never logged, never stored. */
   readonly channelSecrets: Readonly<Record<string, string>>;
   readonly tags: {

@@ -11,6 +11,7 @@ import type { TagService } from '../tags/service.ts';
 import type { WecomApi } from '../wecom/port.ts';
 import { syncWecomTags, type TagSyncOutcome } from '../wecom/tag-sync.ts';
 import { enterDueDates } from '../journeys/dated.ts';
+import { trainLookalike, type LookalikeReport } from '../rta/lookalike.ts';
 import type { EnterReport } from '../journeys/enter.ts';
 import { enterByTriggers } from '../journeys/triggers.ts';
 import { getSystemState as getState, setSystemState as setState } from '../store/operational/system-state.ts';
@@ -61,6 +62,11 @@ export interface DailyReport {
    * it failed.
    */
   readonly journeys?: JourneysReport | { readonly error: string };
+  /**
+   * The RTA look-alike score retrained and every device-linked customer rescored (src/rta/lookalike.ts); a bank
+   * without enough best customers and others is reported as such, not as a failure.
+   */
+  readonly lookalike?: LookalikeReport | { readonly error: string };
   /** Set when a stop (SIGTERM) interrupted the batch: the steps after it did not run; the next start runs it again. */
   readonly interrupted?: boolean;
   readonly seconds: number;
@@ -121,6 +127,10 @@ export async function runDailyJobs(
   // the changes the day's snapshots (computed above) show; the worker's tick then moves them. A re-run the same day
   // enters nobody twice (one live entry per customer and journey; a journey's change entries claimed per day).
   const journeys = await enterJourneys(deps, asOf).catch((error: unknown) => ({ error: messageOf(error) }));
+  // The RTA service reads the day's scores at its next rebuild (the day turning).
+  const lookalike = await trainLookalike({ db: deps.db, clock: deps.clock }, actor)
+    .then((r) => (r.ok ? r.value : { error: r.error.message }))
+    .catch((error: unknown) => ({ error: messageOf(error) }));
   const report: DailyReport = {
     asOf,
     tags,
@@ -129,6 +139,7 @@ export async function runDailyJobs(
     ...(remindersError === undefined ? {} : { remindersError }),
     ...(wecomTags === undefined ? {} : { wecomTags }),
     journeys,
+    lookalike,
     seconds: Math.round(performance.now() - started) / 1000,
   };
   const failed =

@@ -16,7 +16,7 @@ describe('--services', () => {
     expect(worker.ok && [...worker.value]).toEqual(['worker']);
     expect(parseServices('api,mailer')).toEqual({
       ok: false,
-      error: 'unknown service "mailer": the services are api, worker',
+      error: 'unknown service "mailer": the services are api, worker, rta',
     });
     expect(parseServices(',')).toMatchObject({
       ok: false,
@@ -27,6 +27,6 @@ describe('--services', () => {
   it('flywheel start with an unknown service exits 2 before opening anything', async () => {
     const run = await cliOn(dir)('start', '--services=api,mailer');
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('--services: unknown service "mailer": the services are api, worker');
+    expect(run.stderr).toContain('--services: unknown service "mailer": the services are api, worker, rta');
   });
 });

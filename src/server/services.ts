@@ -4,13 +4,19 @@ import { segmentServiceOn, startServer, type ServerDeps } from './start.ts';
 import { closeStores, openStores } from './stores.ts';
 import { storedClockOffset } from '../store/operational/system-state.ts';
 import { startWorkerService, type WorkerService } from './worker.ts';
+import { startRta, type RunningRta } from './rta.ts';
+import { segmentMembersSource } from '../rta/service.ts';
+import type { Stores } from '../store/stores.ts';
+import type { SegmentService } from '../segments/service.ts';
 
 // `flywheel start --services=api,worker`: one process runs both by default; in production the API and any number of
 // workers run as separate processes on one PostgreSQL store. The daily batch (tags, segments, reminders) and handover
-// jobs stay with the API service; the worker runs campaigns (scheduler and deliveries).
+// jobs stay with the API service; the worker runs campaigns (scheduler and deliveries). `rta` (the ad platform's
+// real-time decision service, src/rta) is not in the default: it listens on its own port (FLYWHEEL_RTA_PORT) and is
+// started by naming it (`--services=api,worker,rta`, or `--services=rta` in its own processes).
 
 /** The services a process can run. */
-export const SERVICES = ['api', 'worker'] as const;
+export const SERVICES = ['api', 'worker', 'rta'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 /** Parses `--services` ('api,worker', 'worker', …): the set, or a message naming what is unknown. */
@@ -57,9 +63,20 @@ export async function startServices(
         throw error;
       }
     }
+    let rta: RunningRta | undefined;
+    if (services.has('rta')) {
+      try {
+        rta = await startRtaOn(deps, server.stores, server.segments);
+      } catch (error) {
+        await worker?.stop();
+        await server.stop();
+        throw error;
+      }
+    }
     return {
       async stop() {
-        // The worker first: its batches settle while the stores are still open.
+        // The worker and the RTA service first: their batches settle while the stores are still open.
+        await rta?.stop();
         await worker?.stop();
         await server.stop();
       },
@@ -69,20 +86,31 @@ export async function startServices(
   try {
     deps.testClock?.setOffset(await storedClockOffset(stores.operational.db));
     const segments = segmentServiceOn(stores, clock, logger);
-    const wecom = wecomClientFromConfig(config, logger.child({ component: 'wecom' }));
-    const worker = await startWorkerService({
-      config,
-      stores,
-      clock,
-      logger,
-      segments,
-      ...(wecom ? { wecom } : {}),
-      ...(deps.testClock ? { testClock: deps.testClock } : {}),
-    });
-    print(`Flywheel worker ${worker.workerId} is running (services: worker)`);
+    let worker: WorkerService | undefined;
+    if (services.has('worker')) {
+      const wecom = wecomClientFromConfig(config, logger.child({ component: 'wecom' }));
+      worker = await startWorkerService({
+        config,
+        stores,
+        clock,
+        logger,
+        segments,
+        ...(wecom ? { wecom } : {}),
+        ...(deps.testClock ? { testClock: deps.testClock } : {}),
+      });
+      print(`Flywheel worker ${worker.workerId} is running (services: worker)`);
+    }
+    let rta: RunningRta | undefined;
+    try {
+      rta = services.has('rta') ? await startRtaOn(deps, stores, segments) : undefined;
+    } catch (error) {
+      await worker?.stop();
+      throw error;
+    }
     return {
       async stop() {
-        await worker.stop();
+        await rta?.stop();
+        await worker?.stop();
         await closeStores(stores);
       },
     };
@@ -90,4 +118,24 @@ export async function startServices(
     await closeStores(stores);
     throw error;
   }
+}
+
+/** Starts the RTA service on open stores, on FLYWHEEL_RTA_PORT. */
+async function startRtaOn(deps: ServerDeps, stores: Stores, segments: SegmentService): Promise<RunningRta> {
+  const { config, clock, logger, print } = deps;
+  const settings = config.rta ?? { port: 3100, pollSeconds: 5, defaultCacheSeconds: 300, logSample: 1000 };
+  const rta = await startRta({
+    db: stores.operational.db,
+    events: stores.events,
+    members: segmentMembersSource(segments),
+    clock,
+    logger: logger.child({ component: 'rta' }),
+    pollSeconds: settings.pollSeconds,
+    defaultCacheSeconds: settings.defaultCacheSeconds,
+    logSample: settings.logSample,
+    port: settings.port,
+    host: config.host,
+  });
+  print(`Flywheel RTA is answering at ${rta.url} (Tencent RTA protobuf; services: rta)`);
+  return rta;
 }

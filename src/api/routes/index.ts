@@ -19,6 +19,7 @@ import { registerOgsmRoutes } from './ogsm.ts';
 import { registerOverviewRoutes } from './overview.ts';
 import { registerPoolRoutes } from './pool.ts';
 import { registerReportRoutes } from './reports.ts';
+import { registerRtaRoutes } from './rta.ts';
 import { registerSegmentRoutes } from './segments.ts';
 import { registerTagRoutes } from './tags.ts';
 import { registerTestClockRoutes } from './test-clock.ts';
@@ -52,6 +53,7 @@ export function registerApiRoutes(api: ZodApi, ctx: RouteContext): void {
   registerJourneyRoutes(api, ctx);
   registerOgsmRoutes(api, ctx);
   registerActivityRoutes(api, ctx);
+  registerRtaRoutes(api, ctx);
   registerTrackedLinkRoutes(api, ctx);
   registerWecomRoutes(api, ctx);
   registerWecomSyncRoutes(api, ctx);

@@ -55,3 +55,18 @@ ENGINE = ReplacingMergeTree
 ORDER BY (date, customer_id);
 
 CREATE VIEW IF NOT EXISTS customer_daily_dedup AS SELECT * FROM customer_daily FINAL;
+
+-- RTA decisions (issue #15), sampled (1 in N plus every error): the device hash's first 8 hex digits only, the
+-- strategies answered, the service's own processing time, the answer's code, test traffic flagged. Kept 30 days.
+CREATE TABLE IF NOT EXISTS rta_decisions
+(
+    time DateTime64(3, 'UTC'),
+    device_prefix String,
+    strategies Array(LowCardinality(String)),
+    latency_us UInt32,
+    code UInt32,
+    is_test UInt8
+)
+ENGINE = MergeTree
+ORDER BY time
+TTL toDateTime(time) + INTERVAL 30 DAY;

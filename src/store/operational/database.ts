@@ -9,6 +9,7 @@ import type { FeedbackTables } from './feedback-tables.ts';
 import type { JourneyTables } from './journey-tables.ts';
 import type { JourneyTriggerTables } from './journey-trigger-tables.ts';
 import type { OgsmTables } from './ogsm-tables.ts';
+import type { RtaTables } from './rta-tables.ts';
 import type { PoolTables } from './pool-tables.ts';
 import type { ReportTables } from './report-tables.ts';
 import type { WecomTables } from './wecom-tables.ts';
@@ -350,6 +351,7 @@ export interface Database
     JourneyTables,
     JourneyTriggerTables,
     OgsmTables,
+    RtaTables,
     DictionaryTables,
     ReportTables,
     WecomTables,
