@@ -30,6 +30,8 @@ export interface RtaMetricsView {
   /** Test traffic (is_test), counted apart from the real. */
   readonly test: RtaFigures;
   readonly strategies: readonly (RtaFigures & { readonly id: string })[];
+  /** Real requests, matches and errors per minute of the window, oldest first (minutes without traffic left out). */
+  readonly perMinute: readonly { minute: string; requests: number; matches: number; errors: number }[];
 }
 
 const figures = (requests: number, matches: number, errors: number): RtaFigures => ({
@@ -83,5 +85,14 @@ export async function readRtaMetrics(
       const s = sum(false, id);
       return { id, ...figures(s.requests, s.matches, s.errors) };
     }),
+    perMinute: rows
+      .filter((r) => !r.is_test && r.strategy_id === '')
+      .map((r) => ({
+        minute: new Date(r.minute).toISOString(),
+        requests: Number(r.requests),
+        matches: Number(r.matches),
+        errors: Number(r.errors),
+      }))
+      .sort((a, b) => a.minute.localeCompare(b.minute)),
   };
 }

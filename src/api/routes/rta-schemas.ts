@@ -49,6 +49,10 @@ export const metrics = z.object({
   }),
   test: z.object(figures),
   strategies: z.array(z.object({ id: z.string(), ...figures })).readonly(),
+  perMinute: z
+    .array(z.object({ minute: z.string(), requests: z.number(), matches: z.number(), errors: z.number() }))
+    .readonly()
+    .describe('real traffic per minute of the window, oldest first; minutes without traffic left out'),
 });
 
 export const decisionsQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });

@@ -19628,6 +19628,1077 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/rta/strategies': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every RTA strategy, by priority */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              strategies: {
+                /** @description out_target_id */
+                id: string;
+                name: string;
+                target: {
+                  /** @description customers: a saved segment or a rule of the shared rule language */
+                  population: components['schemas']['Population'];
+                  /**
+                   * @description also match devices the bank does not know (e.g. "not a customer": unknown devices + no holdings)
+                   * @default false
+                   */
+                  unknownDevices: boolean;
+                  /** @description only customers whose look-alike score is at least this (unknown devices have no score) */
+                  minLookalike?: number;
+                };
+                /** @default 1 */
+                bidFactor:
+                  | number
+                  | {
+                      /** @enum {string} */
+                      score: 'lookalike';
+                      min: number;
+                      max: number;
+                    };
+                /** @default 600 */
+                cacheSeconds: number;
+                /**
+                 * @description lower answers first
+                 * @default 100
+                 */
+                priority: number;
+                /** @description 'YYYY-MM-DD HH:MM' in the bank's time zone */
+                activeFrom?: string;
+                /** @description 'YYYY-MM-DD HH:MM' in the bank's time zone */
+                activeUntil?: string;
+                /**
+                 * @default active
+                 * @enum {string}
+                 */
+                status: 'active' | 'paused';
+                version: number;
+                updatedBy: string;
+                updatedAt: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create a strategy (its id is the out_target_id registered with the ad platform) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description out_target_id */
+            id: string;
+            name: string;
+            target: {
+              /** @description customers: a saved segment or a rule of the shared rule language */
+              population: components['schemas']['Population'];
+              /**
+               * @description also match devices the bank does not know (e.g. "not a customer": unknown devices + no holdings)
+               * @default false
+               */
+              unknownDevices?: boolean;
+              /** @description only customers whose look-alike score is at least this (unknown devices have no score) */
+              minLookalike?: number;
+            };
+            /** @default 1 */
+            bidFactor?:
+              | number
+              | {
+                  /** @enum {string} */
+                  score: 'lookalike';
+                  min: number;
+                  max: number;
+                };
+            /** @default 600 */
+            cacheSeconds?: number;
+            /**
+             * @description lower answers first
+             * @default 100
+             */
+            priority?: number;
+            /** @description 'YYYY-MM-DD HH:MM' in the bank's time zone */
+            activeFrom?: string;
+            /** @description 'YYYY-MM-DD HH:MM' in the bank's time zone */
+            activeUntil?: string;
+            /**
+             * @default active
+             * @enum {string}
+             */
+            status?: 'active' | 'paused';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description out_target_id */
+              id: string;
+              name: string;
+              target: {
+                /** @description customers: a saved segment or a rule of the shared rule language */
+                population: components['schemas']['Population'];
+                /**
+                 * @description also match devices the bank does not know (e.g. "not a customer": unknown devices + no holdings)
+                 * @default false
+                 */
+                unknownDevices: boolean;
+                /** @description only customers whose look-alike score is at least this (unknown devices have no score) */
+                minLookalike?: number;
+              };
+              /** @default 1 */
+              bidFactor:
+                | number
+                | {
+                    /** @enum {string} */
+                    score: 'lookalike';
+                    min: number;
+                    max: number;
+                  };
+              /** @default 600 */
+              cacheSeconds: number;
+              /**
+               * @description lower answers first
+               * @default 100
+               */
+              priority: number;
+              /** @description 'YYYY-MM-DD HH:MM' in the bank's time zone */
+              activeFrom?: string;
+              /** @description 'YYYY-MM-DD HH:MM' in the bank's time zone */
+              activeUntil?: string;
+              /**
+               * @default active
+               * @enum {string}
+               */
+              status: 'active' | 'paused';
+              version: number;
+              updatedBy: string;
+              updatedAt: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/rta/strategies/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A strategy with its versions, newest first */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description out_target_id */
+              id: string;
+              name: string;
+              target: {
+                /** @description customers: a saved segment or a rule of the shared rule language */
+                population: components['schemas']['Population'];
+                /**
+                 * @description also match devices the bank does not know (e.g. "not a customer": unknown devices + no holdings)
+                 * @default false
+                 */
+                unknownDevices: boolean;
+                /** @description only customers whose look-alike score is at least this (unknown devices have no score) */
+                minLookalike?: number;
+              };
+              /** @default 1 */
+              bidFactor:
+                | number
+                | {
+                    /** @enum {string} */
+                    score: 'lookalike';
+                    min: number;
+                    max: number;
+                  };
+              /** @default 600 */
+              cacheSeconds: number;
+              /**
+               * @description lower answers first
+               * @default 100
+               */
+              priority: number;
+              /** @description 'YYYY-MM-DD HH:MM' in the bank's time zone */
+              activeFrom?: string;
+              /** @description 'YYYY-MM-DD HH:MM' in the bank's time zone */
+              activeUntil?: string;
+              /**
+               * @default active
+               * @enum {string}
+               */
+              status: 'active' | 'paused';
+              version: number;
+              updatedBy: string;
+              updatedAt: string;
+              versions: {
+                version: number;
+                definition: {
+                  /** @description out_target_id */
+                  id: string;
+                  name: string;
+                  target: {
+                    /** @description customers: a saved segment or a rule of the shared rule language */
+                    population: components['schemas']['Population'];
+                    /**
+                     * @description also match devices the bank does not know (e.g. "not a customer": unknown devices + no holdings)
+                     * @default false
+                     */
+                    unknownDevices: boolean;
+                    /** @description only customers whose look-alike score is at least this (unknown devices have no score) */
+                    minLookalike?: number;
+                  };
+                  /** @default 1 */
+                  bidFactor:
+                    | number
+                    | {
+                        /** @enum {string} */
+                        score: 'lookalike';
+                        min: number;
+                        max: number;
+                      };
+                  /** @default 600 */
+                  cacheSeconds: number;
+                  /**
+                   * @description lower answers first
+                   * @default 100
+                   */
+                  priority: number;
+                  /** @description 'YYYY-MM-DD HH:MM' in the bank's time zone */
+                  activeFrom?: string;
+                  /** @description 'YYYY-MM-DD HH:MM' in the bank's time zone */
+                  activeUntil?: string;
+                  /**
+                   * @default active
+                   * @enum {string}
+                   */
+                  status: 'active' | 'paused';
+                };
+                /** @enum {string} */
+                status: 'active' | 'paused';
+                /** @enum {string} */
+                change: 'create' | 'update' | 'pause' | 'resume';
+                changedBy: string;
+                changedAt: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    /** Save a strategy's next version (live in the RTA service within its poll interval) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            target: {
+              /** @description customers: a saved segment or a rule of the shared rule language */
+              population: components['schemas']['Population'];
+              /**
+               * @description also match devices the bank does not know (e.g. "not a customer": unknown devices + no holdings)
+               * @default false
+               */
+              unknownDevices?: boolean;
+              /** @description only customers whose look-alike score is at least this (unknown devices have no score) */
+              minLookalike?: number;
+            };
+            /** @default 1 */
+            bidFactor?:
+              | number
+              | {
+                  /** @enum {string} */
+                  score: 'lookalike';
+                  min: number;
+                  max: number;
+                };
+            /** @default 600 */
+            cacheSeconds?: number;
+            /**
+             * @description lower answers first
+             * @default 100
+             */
+            priority?: number;
+            /** @description 'YYYY-MM-DD HH:MM' in the bank's time zone */
+            activeFrom?: string;
+            /** @description 'YYYY-MM-DD HH:MM' in the bank's time zone */
+            activeUntil?: string;
+            /**
+             * @default active
+             * @enum {string}
+             */
+            status?: 'active' | 'paused';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description out_target_id */
+              id: string;
+              name: string;
+              target: {
+                /** @description customers: a saved segment or a rule of the shared rule language */
+                population: components['schemas']['Population'];
+                /**
+                 * @description also match devices the bank does not know (e.g. "not a customer": unknown devices + no holdings)
+                 * @default false
+                 */
+                unknownDevices: boolean;
+                /** @description only customers whose look-alike score is at least this (unknown devices have no score) */
+                minLookalike?: number;
+              };
+              /** @default 1 */
+              bidFactor:
+                | number
+                | {
+                    /** @enum {string} */
+                    score: 'lookalike';
+                    min: number;
+                    max: number;
+                  };
+              /** @default 600 */
+              cacheSeconds: number;
+              /**
+               * @description lower answers first
+               * @default 100
+               */
+              priority: number;
+              /** @description 'YYYY-MM-DD HH:MM' in the bank's time zone */
+              activeFrom?: string;
+              /** @description 'YYYY-MM-DD HH:MM' in the bank's time zone */
+              activeUntil?: string;
+              /**
+               * @default active
+               * @enum {string}
+               */
+              status: 'active' | 'paused';
+              version: number;
+              updatedBy: string;
+              updatedAt: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/rta/strategies/{id}/pause': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Pause a strategy (its next version) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description out_target_id */
+              id: string;
+              name: string;
+              target: {
+                /** @description customers: a saved segment or a rule of the shared rule language */
+                population: components['schemas']['Population'];
+                /**
+                 * @description also match devices the bank does not know (e.g. "not a customer": unknown devices + no holdings)
+                 * @default false
+                 */
+                unknownDevices: boolean;
+                /** @description only customers whose look-alike score is at least this (unknown devices have no score) */
+                minLookalike?: number;
+              };
+              /** @default 1 */
+              bidFactor:
+                | number
+                | {
+                    /** @enum {string} */
+                    score: 'lookalike';
+                    min: number;
+                    max: number;
+                  };
+              /** @default 600 */
+              cacheSeconds: number;
+              /**
+               * @description lower answers first
+               * @default 100
+               */
+              priority: number;
+              /** @description 'YYYY-MM-DD HH:MM' in the bank's time zone */
+              activeFrom?: string;
+              /** @description 'YYYY-MM-DD HH:MM' in the bank's time zone */
+              activeUntil?: string;
+              /**
+               * @default active
+               * @enum {string}
+               */
+              status: 'active' | 'paused';
+              version: number;
+              updatedBy: string;
+              updatedAt: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/rta/strategies/{id}/resume': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Resume a strategy (its next version) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description out_target_id */
+              id: string;
+              name: string;
+              target: {
+                /** @description customers: a saved segment or a rule of the shared rule language */
+                population: components['schemas']['Population'];
+                /**
+                 * @description also match devices the bank does not know (e.g. "not a customer": unknown devices + no holdings)
+                 * @default false
+                 */
+                unknownDevices: boolean;
+                /** @description only customers whose look-alike score is at least this (unknown devices have no score) */
+                minLookalike?: number;
+              };
+              /** @default 1 */
+              bidFactor:
+                | number
+                | {
+                    /** @enum {string} */
+                    score: 'lookalike';
+                    min: number;
+                    max: number;
+                  };
+              /** @default 600 */
+              cacheSeconds: number;
+              /**
+               * @description lower answers first
+               * @default 100
+               */
+              priority: number;
+              /** @description 'YYYY-MM-DD HH:MM' in the bank's time zone */
+              activeFrom?: string;
+              /** @description 'YYYY-MM-DD HH:MM' in the bank's time zone */
+              activeUntil?: string;
+              /**
+               * @default active
+               * @enum {string}
+               */
+              status: 'active' | 'paused';
+              version: number;
+              updatedBy: string;
+              updatedAt: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/rta/metrics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Requests, matches, match rate and errors per strategy and in total, latency percentiles */
+    get: {
+      parameters: {
+        query?: {
+          minutes?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              from: string;
+              until: string;
+              totals: {
+                requests: number;
+                matches: number;
+                matchRate: number | null;
+                errors: number;
+                latency: {
+                  p50: number | null;
+                  p95: number | null;
+                  p99: number | null;
+                  readonly boundsUs: number[];
+                  readonly buckets: number[];
+                };
+              };
+              test: {
+                requests: number;
+                matches: number;
+                matchRate: number | null;
+                errors: number;
+              };
+              readonly strategies: {
+                id: string;
+                requests: number;
+                matches: number;
+                matchRate: number | null;
+                errors: number;
+              }[];
+              /** @description real traffic per minute of the window, oldest first; minutes without traffic left out */
+              readonly perMinute: {
+                minute: string;
+                requests: number;
+                matches: number;
+                errors: number;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/rta/decisions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The latest sampled decisions (1 in N plus every error), newest first */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              decisions: {
+                /** @description epoch ms */
+                time: number;
+                /** @description the device md5's first 8 hex digits */
+                devicePrefix: string;
+                readonly strategies: string[];
+                latencyUs: number;
+                code: number;
+                test: boolean;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/r/{token}': {
     parameters: {
       query?: never;

@@ -1,3 +1,4 @@
+import { acquisitionEnUS } from './acquisition.en-US.ts';
 import { activitiesEnUS } from './activities.en-US.ts';
 import { accountsEnUS } from './accounts.en-US.ts';
 import { analyticsEnUS } from './analytics.en-US.ts';
@@ -465,6 +466,7 @@ export const enUS = {
   ...auditEnUS,
   ...journeysEnUS,
   ...activitiesEnUS,
+  ...acquisitionEnUS,
   ...ogsmEnUS,
 } as const;
 

@@ -1,3 +1,4 @@
+import { acquisitionZhCN } from './acquisition.zh-CN.ts';
 import { activitiesZhCN } from './activities.zh-CN.ts';
 import type { Messages } from './en-US.ts';
 import { accountsZhCN } from './accounts.zh-CN.ts';
@@ -453,5 +454,6 @@ export const zhCN: Messages = {
   ...auditZhCN,
   ...journeysZhCN,
   ...activitiesZhCN,
+  ...acquisitionZhCN,
   ...ogsmZhCN,
 };

@@ -31,6 +31,7 @@ const PAGES: Readonly<Record<string, LazyExoticComponent<ComponentType>>> = {
   journeys: lazy(() => import('../pages/journeys/JourneysArea.tsx')),
   activities: lazy(() => import('../pages/activities/ActivitiesArea.tsx')),
   wecom: lazy(() => import('../pages/wecom/WecomArea.tsx')),
+  acquisition: lazy(() => import('../pages/acquisition/AcquisitionArea.tsx')),
   admin: lazy(() => import('../pages/admin/AdminArea.tsx')),
 };
 

@@ -76,15 +76,7 @@ export const AREA_GROUPS: readonly AreaGroup[] = [
   },
   {
     label: 'nav.group.acquire',
-    areas: [
-      {
-        key: 'acquisition',
-        path: '/acquisition',
-        label: 'nav.acquisition',
-        icon: <AimOutlined />,
-        coming: 'coming.acquisition',
-      },
-    ],
+    areas: [{ key: 'acquisition', path: '/acquisition', label: 'nav.acquisition', icon: <AimOutlined /> }],
   },
   {
     label: 'nav.group.system',
