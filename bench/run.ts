@@ -1,6 +1,6 @@
 // `npm run bench [-- names…]`: runs the benchmarks, prints one JSON line per figure and appends them to
 // bench/results/<date>.jsonl. Names: startup, import-customers, import-events, events-http, segments, tags, pool, analytics,
-// drivers, campaigns, customers-list, wecom, journeys
+// drivers, campaigns, customers-list, wecom, journeys, rta
 // (default: all).
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { benchAnalytics } from './analytics.ts';
@@ -11,6 +11,7 @@ import { benchEventsHttp } from './events-http.ts';
 import { benchImportCustomers, benchImportEvents } from './import.ts';
 import { benchJourneys } from './journeys.ts';
 import { benchPool } from './pool.ts';
+import { benchRta } from './rta.ts';
 import { benchSegments } from './segments.ts';
 import { benchStartup } from './startup.ts';
 import { benchTagCompute } from './tags.ts';
@@ -49,6 +50,12 @@ const benches: Record<string, Bench> = {
     benchJourneys({
       customers: Number(process.env['BENCH_JOURNEY_CUSTOMERS'] ?? 1_000_000),
       seconds: Number(process.env['BENCH_JOURNEY_SECONDS'] ?? 30),
+    }),
+  rta: () =>
+    benchRta({
+      devices: Number(process.env['BENCH_RTA_DEVICES'] ?? 10_000_000),
+      seconds: Number(process.env['BENCH_RTA_SECONDS'] ?? 15),
+      connections: Number(process.env['BENCH_RTA_CONNECTIONS'] ?? 32),
     }),
   drivers: () => benchDrivers({ customers: Number(process.env['BENCH_DRIVERS_CUSTOMERS'] ?? 1_000_000) }),
   campaigns: () =>

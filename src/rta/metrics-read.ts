@@ -13,7 +13,7 @@ export interface RtaFigures {
   readonly errors: number;
 }
 
-/** Latency percentiles (µs) from the fixed buckets: each the upper bound of the bucket reaching it. */
+/** Latency percentiles (µs) from the fixed buckets: each the upper bound of the bucket reaching it (the last bound for slower). */
 export interface RtaLatency {
   readonly p50: number | null;
   readonly p95: number | null;
@@ -66,16 +66,15 @@ export async function readRtaMetrics(
   const real = sum(false, '');
   const test = sum(true, '');
   const ids = [...new Set(rows.map((r) => r.strategy_id).filter((id) => id !== ''))].sort();
-  const finite = (v: number | null) => (v === Number.POSITIVE_INFINITY ? null : v);
   return {
     from: from.toISOString(),
     until: now.toISOString(),
     totals: {
       ...figures(real.requests, real.matches, real.errors),
       latency: {
-        p50: finite(histogramPercentile(real.buckets, 0.5)),
-        p95: finite(histogramPercentile(real.buckets, 0.95)),
-        p99: finite(histogramPercentile(real.buckets, 0.99)),
+        p50: histogramPercentile(real.buckets, 0.5),
+        p95: histogramPercentile(real.buckets, 0.95),
+        p99: histogramPercentile(real.buckets, 0.99),
         boundsUs: LATENCY_BOUNDS_US,
         buckets: real.buckets,
       },

@@ -117,14 +117,17 @@ export class RtaMetrics {
   }
 }
 
-/** A percentile (0..1) of a latency histogram: the upper bound of the bucket reaching it, µs (null when empty). */
+/**
+ * A percentile (0..1) of a latency histogram: the upper bound of the bucket reaching it, µs (null when empty); in
+ * the overflow bucket, the last bound (read "at least that").
+ */
 export function histogramPercentile(buckets: readonly number[], p: number): number | null {
   const total = buckets.reduce((a, b) => a + b, 0);
   if (total === 0) return null;
   let seen = 0;
   for (let i = 0; i < buckets.length; i++) {
     seen += buckets[i]!;
-    if (seen >= p * total) return LATENCY_BOUNDS_US[i] ?? Number.POSITIVE_INFINITY;
+    if (seen >= p * total) return LATENCY_BOUNDS_US[Math.min(i, LATENCY_BOUNDS_US.length - 1)]!;
   }
-  return Number.POSITIVE_INFINITY;
+  return LATENCY_BOUNDS_US[LATENCY_BOUNDS_US.length - 1]!;
 }
