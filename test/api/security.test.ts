@@ -132,6 +132,8 @@ interface Fixture {
   };
   /** Activities (created by the analyst): one open with invitees, one finished, one each to finish. */
   activities: { open: number; invitee: string; finished: number; toFinish: [number, number] };
+  /** RTA strategies (created by the analyst): one to read and edit, and one each to pause and to resume. */
+  rta: { strategy: string; toPause: [string, string]; toResume: [string, string] };
   /**
    * Saved reports and dashboards of the analyst: `shared` with branch heads, `private` to the analyst, and two each
    * to delete (the admin's and the analyst's own).
@@ -1032,6 +1034,29 @@ const ROUTES: Record<string, (f: Fixture) => Case[]> = {
       { anonymous: 400, admin: 400, analyst: 400, bhA: 400, am1: 400 },
       { answer: 'yes' },
     ),
+  // RTA strategies: read bank-wide (analytics.read), changed by rta.manage (admins and analysts).
+  'GET /v1/rta/strategies': () => wholeBank('/v1/rta/strategies'),
+  'POST /v1/rta/strategies': () =>
+    wholeBank('/v1/rta/strategies', (who: Who) => ({ ...RTA_STRATEGY, id: `sec-new-${who}` }), 201),
+  'GET /v1/rta/strategies/{id}': (f) => wholeBank(`/v1/rta/strategies/${f.rta.strategy}`),
+  'PUT /v1/rta/strategies/{id}': (f) =>
+    wholeBank(`/v1/rta/strategies/${f.rta.strategy}`, { ...RTA_STRATEGY, name: 'Edited' }),
+  'POST /v1/rta/strategies/{id}/pause': (f) =>
+    byRole((who) => `/v1/rta/strategies/${f.rta.toPause[who === 'admin' ? 0 : 1]}/pause`, {
+      admin: 200,
+      analyst: 200,
+      bhA: 403,
+      am1: 403,
+    }),
+  'POST /v1/rta/strategies/{id}/resume': (f) =>
+    byRole((who) => `/v1/rta/strategies/${f.rta.toResume[who === 'admin' ? 0 : 1]}/resume`, {
+      admin: 200,
+      analyst: 200,
+      bhA: 403,
+      am1: 403,
+    }),
+  'GET /v1/rta/metrics': () => wholeBank('/v1/rta/metrics?minutes=60'),
+  'GET /v1/rta/decisions': () => wholeBank('/v1/rta/decisions?limit=10'),
   'GET /v1/ogsm': () => wholeBank('/v1/ogsm?kind=campaign'),
   'GET /v1/ogsm/{kind}/{id}': (f) => wholeBank(`/v1/ogsm/campaign/${f.campaigns.approved}`),
   'PUT /v1/ogsm/{kind}/{id}': (f) => wholeBank(`/v1/ogsm/journey/${f.journeys.live}`, OGSM_PLAN),
@@ -1094,6 +1119,13 @@ const brandPost = {
   type: 'brand',
   title: 'Brand day',
   variants: { sms: { text: '{{ customer.name }}，{{ bank.name }}感谢您的信任' } },
+};
+
+/** An RTA strategy over a sample of the bank's customers (ids vary per test). */
+const RTA_STRATEGY = {
+  name: 'Security strategy',
+  target: { population: { rule: { sample: { percent: 10, seed: 'sec' } } } },
+  bidFactor: 1.5,
 };
 
 /** An activity with no products (the security bank has none) hosted by AM1. */
@@ -1549,6 +1581,17 @@ for (const engine of engines) {
         finished: finishedActivity,
         toFinish: [await newActivity(), await newActivity()] as [number, number],
       };
+      // RTA strategies by the analyst: one to read and edit, two to pause, two paused to resume.
+      const newStrategy = async (id: string, status: 'active' | 'paused' = 'active') =>
+        (await as('analyst', 'POST', '/v1/rta/strategies', { ...RTA_STRATEGY, id, status })).id as string;
+      const rta = {
+        strategy: await newStrategy('sec-read'),
+        toPause: [await newStrategy('sec-pause-a'), await newStrategy('sec-pause-b')] as [string, string],
+        toResume: [
+          await newStrategy('sec-resume-a', 'paused'),
+          await newStrategy('sec-resume-b', 'paused'),
+        ] as [string, string],
+      };
       await as('admin', 'POST', '/v1/contact-policy/do-not-contact', {
         customerNo: OTHER_BRANCH,
         reason: 'legal hold',
@@ -1594,6 +1637,7 @@ for (const engine of engines) {
         campaigns,
         journeys,
         activities,
+        rta,
         saved,
       };
     }, 60_000);
