@@ -18,6 +18,8 @@ import { closeStores } from '../../src/server/stores.ts';
 import { adjustableClock, systemClock, type Clock } from '../../src/shared/clock.ts';
 import { segmentServiceOn } from '../../src/server/start.ts';
 import { startWorkerService, type WorkerService } from '../../src/server/worker.ts';
+import { startRta, type RunningRta } from '../../src/server/rta.ts';
+import { segmentMembersSource } from '../../src/rta/service.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import type { UserRole } from '../../src/store/operational/database.ts';
 import { TagService } from '../../src/tags/service.ts';
@@ -47,6 +49,8 @@ export interface Dashboard {
   readonly consoleErrors: string[];
   /** URL parts whose 400, 404 and 422 answers are expected (bad input the test sends on purpose). */
   readonly expectBadRequests: string[];
+  /** The RTA service's address when started (`rta: true`): where the ad platform posts its requests. */
+  readonly rtaUrl: string | undefined;
   close(): Promise<void>;
 }
 
@@ -64,6 +68,8 @@ export async function startDashboard(options: {
   testClock?: boolean;
   /** The worker service in the same process, as `flywheel start` runs it (campaign runs, deliveries, journeys). */
   worker?: boolean;
+  /** The RTA service in the same process (`--services=…,rta`), noticing strategy changes within a second. */
+  rta?: boolean;
 }): Promise<Dashboard> {
   if (!existsSync(DIST_INDEX)) {
     const built = spawnSync('npx', ['vite', 'build', 'web', '--logLevel', 'warn'], { stdio: 'inherit' });
@@ -129,6 +135,20 @@ export async function startDashboard(options: {
         ...(testClock ? { testClock } : {}),
       })
     : undefined;
+  const rta: RunningRta | undefined = options.rta
+    ? await startRta({
+        db: stores.operational.db,
+        events: stores.events,
+        members: segmentMembersSource(segmentServiceOn(stores, clock, logger)),
+        clock,
+        logger,
+        pollSeconds: 1,
+        defaultCacheSeconds: 300,
+        logSample: 1,
+        port: 0,
+        host: '127.0.0.1',
+      })
+    : undefined;
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
   const browser = await chromium.launch({
@@ -171,8 +191,10 @@ export async function startDashboard(options: {
     asOf,
     consoleErrors,
     expectBadRequests,
+    rtaUrl: rta?.url,
     async close() {
       await browser.close();
+      await rta?.stop();
       await worker?.stop();
       await tags.close();
       await app.close();
