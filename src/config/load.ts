@@ -79,6 +79,12 @@ export function loadConfig(
         pollSeconds: e.FLYWHEEL_RTA_POLL_SECONDS,
         defaultCacheSeconds: e.FLYWHEEL_RTA_DEFAULT_CACHE_SECONDS,
         logSample: e.FLYWHEEL_RTA_LOG_SAMPLE,
+        demoTraffic:
+          e.FLYWHEEL_DEMO_RTA_TRAFFIC === 'auto'
+            ? e.DATABASE_URL === undefined && e.FLYWHEEL_SEED_DEMO !== 'never'
+              ? 20
+              : 0
+            : e.FLYWHEEL_DEMO_RTA_TRAFFIC,
       }),
       wecom: e.FLYWHEEL_WECOM_CORP_ID
         ? Object.freeze({

@@ -83,6 +83,13 @@ export const configSchema = z.object({
   FLYWHEEL_RTA_DEFAULT_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   /** One decision in this many is written to the decision log (errors always are). */
   FLYWHEEL_RTA_LOG_SAMPLE: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  /**
+   * Requests per second a simulated ad platform sends the RTA service of a demo installation (demo devices and unknown
+   * ones), so its live page moves; auto = 20 with the embedded store and a demo bank, else 0.
+   */
+  FLYWHEEL_DEMO_RTA_TRAFFIC: z
+    .union([z.literal('auto'), z.coerce.number().int().min(0).max(10_000)])
+    .default('auto'),
   /** The worker service: deliveries claimed per batch, sends in flight per batch, claim loops per process. */
   FLYWHEEL_WORKER_BATCH: z.coerce.number().int().min(1).max(5000).default(500),
   FLYWHEEL_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
@@ -250,6 +257,8 @@ export interface Config {
     readonly pollSeconds: number;
     readonly defaultCacheSeconds: number;
     readonly logSample: number;
+    /** Simulated ad-platform requests per second (a demo installation's live page); 0: none. */
+    readonly demoTraffic: number;
   };
   /** Channel signing secrets by name (FLYWHEEL_CHANNEL_SECRET_<NAME>); never logged, never stored. */
   readonly channelSecrets: Readonly<Record<string, string>>;

@@ -5,6 +5,7 @@ import { closeStores, openStores } from './stores.ts';
 import { storedClockOffset } from '../store/operational/system-state.ts';
 import { startWorkerService, type WorkerService } from './worker.ts';
 import { startRta, type RunningRta } from './rta.ts';
+import { startDemoAdPlatform } from '../demo/rta-traffic.ts';
 import { segmentMembersSource } from '../rta/service.ts';
 import type { Stores } from '../store/stores.ts';
 import type { SegmentService } from '../segments/service.ts';
@@ -137,5 +138,16 @@ async function startRtaOn(deps: ServerDeps, stores: Stores, segments: SegmentSer
     host: config.host,
   });
   print(`Flywheel RTA is answering at ${rta.url} (Tencent RTA protobuf; services: rta)`);
-  return rta;
+  const rps = config.rta?.demoTraffic ?? 0;
+  if (rps === 0) return rta;
+  // A demo installation's simulated ad platform, so the Acquisition pages are alive (FLYWHEEL_DEMO_RTA_TRAFFIC).
+  const platform = await startDemoAdPlatform({ db: stores.operational.db, url: rta.url, rps, logger });
+  print(`Demo ad platform: ${rps} RTA requests a second (FLYWHEEL_DEMO_RTA_TRAFFIC=0 turns it off).`);
+  return {
+    ...rta,
+    async stop() {
+      await platform.stop();
+      await rta.stop();
+    },
+  };
 }

@@ -7,6 +7,7 @@ import { seedDemoActivity } from '../demo/activities.ts';
 import { seedDemoCampaigns } from '../demo/campaigns.ts';
 import { seedDemoJourney } from '../demo/journeys.ts';
 import { seedDemoPoolWork } from '../demo/pool-work.ts';
+import { seedDemoRta } from '../demo/rta.ts';
 import { seedDemoBank } from '../demo/seed.ts';
 import { failInterruptedImports } from '../ingest/recovery.ts';
 import { HandoverRunner } from '../pool/handover/runner.ts';
@@ -277,6 +278,20 @@ async function seedDemoWhenDue(
       );
   } catch (error) {
     logger.warn({ err: error }, 'demo activity not seeded');
+  }
+  // The RTA side: the look-alike score and three strategies (new prospects, dormant gold, look-alikes).
+  try {
+    const rta = await seedDemoRta({
+      db: stores.operational.db,
+      clock,
+      segments: segmentServiceOn(stores, clock, logger),
+    });
+    if (rta)
+      print(
+        `Demo RTA strategies: ${rta.strategies} (look-alike score for ${rta.scored} device-linked customers).`,
+      );
+  } catch (error) {
+    logger.warn({ err: error }, 'demo RTA strategies not seeded');
   }
   return true;
 }
