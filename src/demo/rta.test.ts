@@ -10,7 +10,7 @@ import { createLogger } from '../shared/logger.ts';
 import { openEventStore } from '../store/events/open.ts';
 import type { EventStore } from '../store/events/store.ts';
 import type { OperationalStore } from '../store/operational/store.ts';
-import { seedDemoRta } from './rta.ts';
+import { DEMO_STRATEGIES, seedDemoRta } from './rta.ts';
 import { startDemoAdPlatform } from './rta-traffic.ts';
 import { seedDemoBank } from './seed.ts';
 
@@ -52,6 +52,13 @@ describe('the demo RTA strategies', () => {
       ['new_prospects', 'active'],
     ]);
     expect(await seedDemoRta({ db: store.db, clock, segments })).toBeNull();
+    // The look-alike strategy's floor leaves someone above it (scores are probabilities of being a best customer).
+    const above = await store.db
+      .selectFrom('customer_scores')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('score', '>=', DEMO_STRATEGIES[2].target.minLookalike)
+      .executeTakeFirstOrThrow();
+    expect(Number(above.n)).toBeGreaterThan(0);
 
     rta = await startRta({
       db: store.db,

@@ -8,7 +8,8 @@ import type { Database } from '../store/operational/database.ts';
 // The demo bank's RTA side: the look-alike score trained on its customers and three strategies the growth team would
 // run — new prospects (devices the bank does not know, and customers who hold nothing yet), dormant customers of gold
 // tier and above (no app visit in 90 days) to win back, and look-alikes of the best customers bid up by their score.
-// The demo's customers carry hashed device ids already (src/demo/customers.ts).
+// The demo's customers carry hashed device ids already (src/demo/customers.ts). The look-alike score is the model's
+// probability of being a best customer: few reach 0.3 in the demo, so the floor is 0.2 (roughly the top tenth).
 
 const AUTHOR = 'user:demo-growth';
 
@@ -53,7 +54,7 @@ export const DEMO_STRATEGIES = [
   {
     id: 'lookalike_wealth',
     name: '理财优质客户相似人群加价',
-    target: { population: { rule: { not: { holds: 'wealth' } } }, minLookalike: 0.6 },
+    target: { population: { rule: { not: { holds: 'wealth' } } }, minLookalike: 0.2 },
     bidFactor: { score: 'lookalike', min: 1, max: 3 },
     cacheSeconds: 900,
     priority: 20,
