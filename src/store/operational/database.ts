@@ -8,6 +8,7 @@ import type { ExperimentTables } from './experiment-tables.ts';
 import type { FeedbackTables } from './feedback-tables.ts';
 import type { JourneyTables } from './journey-tables.ts';
 import type { JourneyTriggerTables } from './journey-trigger-tables.ts';
+import type { MediaTables } from './media-tables.ts';
 import type { OgsmTables } from './ogsm-tables.ts';
 import type { PoolTables } from './pool-tables.ts';
 import type { ReportTables } from './report-tables.ts';
@@ -349,6 +350,7 @@ export interface Database
     FeedbackTables,
     JourneyTables,
     JourneyTriggerTables,
+    MediaTables,
     OgsmTables,
     DictionaryTables,
     ReportTables,
