@@ -13,7 +13,7 @@ export interface MediaChannel {
   readonly name: string;
   readonly nameEn: string;
   readonly kind: MediaChannelKind;
-  readonly aliases: readonly string[];
+  readonly aliases: string[];
 }
 
 /** Every registered channel, by key. */
