@@ -78,22 +78,27 @@ export async function compareChannels(
   const from = options.from ?? shiftDay(to, -89);
   if (from > to) return err({ code: 'bad_request', message: `from (${from}) is after to (${to})` });
   const channels = await listChannels(db);
-  const [acquired, lastTouch, spend, brand, days, through] = await Promise.all([
-    sql<Record<string, number | string>>`select first_channel as channel, count(*)::int as n,
-        count(active_30d)::int as eligible30, count(*) filter (where active_30d)::int as retained30,
-        count(active_90d)::int as eligible90, count(*) filter (where active_90d)::int as retained90,
-        count(*) filter (where activated)::int as activated, coalesce(sum(aum), 0)::float8 as aum,
-        count(first_purchase_at)::int as purchased, count(*) filter (where stage_reached)::int as reached,
-        coalesce(sum(referrals), 0)::int as referrals
-      from media_attribution where window_days = ${windowDays} and customer_since between ${from} and ${to}
-      group by first_channel`.execute(db),
-    sql<{
-      channel: string;
-      n: number;
-    }>`select last_channel as channel, count(*)::int as n from media_attribution
-      where window_days = ${windowDays} and customer_since between ${from} and ${to} group by last_channel`.execute(
-      db,
-    ),
+  // The organic baseline of a channel's span lies at most one window-length before `from`.
+  const lo = shiftDay(from, -(calendarDayNumber(to)! - calendarDayNumber(from)! + 1));
+  const inside = sql`customer_since >= ${from}`;
+  const [grouped, spend, brand, joined, through] = await Promise.all([
+    // One scan: per first-touch channel (the acquired's figures), per last-touch channel, per customer_since day.
+    sql<Record<string, number | string>>`select
+        case when grouping(first_channel) = 0 then 'first' when grouping(last_channel) = 0 then 'last' else 'day' end
+          as kind,
+        coalesce(first_channel, last_channel, customer_since::text) as key,
+        count(*) filter (where ${inside})::int as n, count(*)::int as all_days,
+        count(active_30d) filter (where ${inside})::int as eligible30,
+        count(*) filter (where ${inside} and active_30d)::int as retained30,
+        count(active_90d) filter (where ${inside})::int as eligible90,
+        count(*) filter (where ${inside} and active_90d)::int as retained90,
+        count(*) filter (where ${inside} and activated)::int as activated,
+        coalesce(sum(aum) filter (where ${inside}), 0)::float8 as aum,
+        count(first_purchase_at) filter (where ${inside})::int as purchased,
+        count(*) filter (where ${inside} and stage_reached)::int as reached,
+        coalesce(sum(referrals) filter (where ${inside}), 0)::int as referrals
+      from media_attribution where window_days = ${windowDays} and customer_since between ${lo} and ${to}
+      group by grouping sets ((first_channel), (last_channel), (customer_since))`.execute(db),
     sql<{
       channel: string;
       impressions: number;
@@ -117,7 +122,8 @@ export async function compareChannels(
       from (select channel_key as channel, period >= ${from} as inside, branded_search, direct_visits, awareness
             from media_brand where period <= ${to}) b
       group by channel, inside`.execute(db),
-    organicDays(db, windowDays, shiftDay(from, -366), to),
+    sql<{ day: string; n: number }>`select customer_since::text as day, count(*)::int as n from customers
+      where customer_since between ${lo} and ${to} group by customer_since`.execute(db),
     sql<{
       spend: string | null;
       brand: string | null;
@@ -125,8 +131,13 @@ export async function compareChannels(
         (select max(period)::text from media_brand) as brand`.execute(db),
   ]);
   const by = <T extends { channel: string }>(rows: T[]) => new Map(rows.map((r) => [r.channel, r]));
-  const acq = by(acquired.rows as (Record<string, number> & { channel: string })[]);
-  const last = by(lastTouch.rows);
+  type Group = Record<string, number> & { kind: string; key: string };
+  const groups = grouped.rows as Group[];
+  const acq = new Map(groups.filter((g) => g.kind === 'first').map((g) => [g.key, g]));
+  const last = new Map(groups.filter((g) => g.kind === 'last').map((g) => [g.key, g]));
+  // Organic new customers per day: all who joined that day minus the attributed.
+  const days = new Map(joined.rows.map((r) => [r.day, r.n]));
+  for (const g of groups) if (g.kind === 'day') days.set(g.key, (days.get(g.key) ?? 0) - g['all_days']!);
   const sp = by(spend.rows);
   const brandRows = brand.rows as ((typeof brand.rows)[number] & {
     search_sum: number | null;
@@ -196,25 +207,6 @@ export async function compareChannels(
     organicNewCustomers: organic,
     elapsedMs: Math.round(performance.now() - t0),
   });
-}
-
-/** Organic (unattributed under this window) new customers per customer_since day in [from, to]. */
-async function organicDays(
-  db: Kysely<Database>,
-  windowDays: number,
-  from: string,
-  to: string,
-): Promise<Map<string, number>> {
-  const rows = await sql<{
-    day: string;
-    n: number;
-  }>`select c.day::text as day, (c.n - coalesce(a.n, 0))::int as n
-    from (select customer_since as day, count(*) as n from customers where customer_since between ${from} and ${to}
-          group by customer_since) c
-    left join (select customer_since as day, count(*) as n from media_attribution
-          where window_days = ${windowDays} and customer_since between ${from} and ${to} group by customer_since) a
-      using (day)`.execute(db);
-  return new Map(rows.rows.map((r) => [r.day, r.n]));
 }
 
 /**
