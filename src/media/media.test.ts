@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RoaringBitmap32 } from '../shared/bitmap.ts';
 import { fixedClock } from '../shared/clock.ts';
+import { serializeBitmap } from '../tags/snapshot-store.ts';
 import { openMemoryStores, type MemoryStores } from '../../test/support/memory-stores.ts';
 import { runAttribution } from './attribution.ts';
 import { compareChannels } from './comparison.ts';
@@ -89,6 +91,23 @@ describe('media value', () => {
         loan_balance: 0,
       },
     ]);
+    // The lifecycle tag: customer 1 bought once (an older snapshot), and on the latest one only customer 3 has.
+    const snapshot = (asOf: string, value: string, ids: number[]) => ({
+      as_of: asOf,
+      tag_key: 'lifecycle_stage',
+      value,
+      definition_version: 1,
+      members: ids.length,
+      bitmap: serializeBitmap(new RoaringBitmap32(ids)),
+    });
+    await s.store.db
+      .insertInto('tag_snapshots')
+      .values([
+        snapshot('2027-02-01', 'transaction', [1]),
+        snapshot('2027-02-20', 'transaction', [3]),
+        snapshot('2027-02-20', 'portrait', [1]),
+      ])
+      .execute();
   }, 60_000);
   afterAll(() => s?.close());
 
@@ -131,7 +150,7 @@ describe('media value', () => {
       windowDays: 30,
       dataThrough: '2027-02-27',
       attributed: 2,
-      lifecycleAsOf: null,
+      lifecycleAsOf: '2027-02-20',
     });
     const rows = await s.store.db
       .selectFrom('media_attribution')
@@ -142,9 +161,11 @@ describe('media value', () => {
       [1, 'ocean_engine', 'baidu', 2],
       [3, 'tencent_ads', 'tencent_ads', 1],
     ]);
-    expect(rows.map((r) => [r.active_30d, r.active_90d, r.activated, r.referrals, Number(r.aum)])).toEqual([
-      [false, true, false, 0, 10000],
-      [true, false, true, 1, 50000],
+    expect(
+      rows.map((r) => [r.active_30d, r.active_90d, r.activated, r.referrals, Number(r.aum), r.stage_reached]),
+    ).toEqual([
+      [false, true, false, 0, 10000, false],
+      [true, false, true, 1, 50000, true],
     ]);
     const wide = await runAttribution(
       { db: s.store.db, events: s.events, clock },
@@ -169,6 +190,7 @@ describe('media value', () => {
       activationRate: 1,
       aum: 50000,
       firstPurchaseRate: 1,
+      stageReachedRate: 1,
       cost: 1000,
       cpa: 1000,
       costPerActive: 1000,
@@ -183,6 +205,7 @@ describe('media value', () => {
       retention30dRate: 0,
       retention90dRate: 1,
       activationRate: 0,
+      stageReachedRate: 0,
       cpa: 3000,
       costPerActive: null,
       brandedSearch: 150,
