@@ -36,6 +36,9 @@ const ROOMS = [
   // Saved reports and dashboards: what a user chose to look at again, shared by role; on the kernel only (the
   // analyses they name run through the API, which checks the viewer's scope each time).
   'reports',
+  // Media value: spend and brand reports (through ingest's runner), acquisition attributed to channels, the channels
+  // compared on five dimensions; reads the lifecycle tag's snapshots.
+  'media',
   'demo',
   'api',
   'server',
@@ -96,6 +99,7 @@ const MAY = {
   ],
   wecom: [...KERNEL, 'dictionary', 'segments', 'tags', 'customers', 'pool', 'campaigns'],
   reports: [...KERNEL],
+  media: [...KERNEL, 'ingest', 'tags'],
   demo: [...KERNEL, ...DOMAINS.filter((d) => d !== 'demo')],
   api: [...KERNEL, ...DOMAINS],
   server: [...KERNEL, ...DOMAINS, 'api'],

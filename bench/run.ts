@@ -1,6 +1,6 @@
 // `npm run bench [-- names…]`: runs the benchmarks, prints one JSON line per figure and appends them to
 // bench/results/<date>.jsonl. Names: startup, import-customers, import-events, events-http, segments, tags, pool, analytics,
-// drivers, campaigns, customers-list, wecom, journeys, rta
+// drivers, campaigns, customers-list, wecom, journeys, rta, media
 // (default: all).
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { benchAnalytics } from './analytics.ts';
@@ -10,6 +10,7 @@ import { benchDrivers } from './drivers.ts';
 import { benchEventsHttp } from './events-http.ts';
 import { benchImportCustomers, benchImportEvents } from './import.ts';
 import { benchJourneys } from './journeys.ts';
+import { benchMedia } from './media.ts';
 import { benchPool } from './pool.ts';
 import { benchRta } from './rta.ts';
 import { benchSegments } from './segments.ts';
@@ -63,6 +64,7 @@ const benches: Record<string, Bench> = {
       customers: Number(process.env['BENCH_CAMPAIGN_CUSTOMERS'] ?? 1_000_000),
       deliver: Number(process.env['BENCH_CAMPAIGN_DELIVER'] ?? 100_000),
     }),
+  media: () => benchMedia({ customers: Number(process.env['BENCH_MEDIA_CUSTOMERS'] ?? 1_000_000) }),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

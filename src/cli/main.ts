@@ -10,6 +10,7 @@ import { registerCampaignCommands } from './commands/campaigns.ts';
 import { registerDataCommands } from './commands/data.ts';
 import { registerActivityCommands } from './commands/activities.ts';
 import { registerJourneyCommands } from './commands/journeys.ts';
+import { registerMediaCommands } from './commands/media.ts';
 import { registerOgsmCommands } from './commands/ogsm.ts';
 import { registerRtaCommands } from './commands/rta.ts';
 import { registerPoolCommands } from './commands/pool.ts';
@@ -113,6 +114,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   registerOgsmCommands(program);
   registerRtaCommands(program);
   registerActivityCommands(program);
+  registerMediaCommands(program);
   registerProductCommands(program);
   registerDictionaryCommands(program);
   registerAnalyzeCommands(program);

@@ -14,6 +14,8 @@ export const IMPORT_KINDS = [
   'staff',
   'consent',
   'experiment',
+  'media_spend',
+  'media_brand',
 ] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
@@ -116,6 +118,25 @@ export const experimentUnitFields = z.strictObject({
   metrics: opt(object()),
 });
 
+/** One day of a media channel's spend and delivery report (src/media): natural key (channel, campaign, day). */
+export const mediaSpendFields = z.strictObject({
+  channel: key(64),
+  campaign: opt(text(200)),
+  day: date(),
+  impressions: integer(0, 1e15),
+  clicks: integer(0, 1e15),
+  cost: amount(),
+});
+
+/** One period of a media channel's brand figures (src/media): natural key (channel, period's first day). */
+export const mediaBrandFields = z.strictObject({
+  channel: key(64),
+  period: date(),
+  branded_search: opt(integer(0, 1e15)),
+  direct_visits: opt(integer(0, 1e15)),
+  awareness: opt(decimal()),
+});
+
 /** The target schema of each kind. */
 export const TARGET_SCHEMAS = {
   customers: customerFields,
@@ -125,6 +146,8 @@ export const TARGET_SCHEMAS = {
   staff: staffFields,
   consent: consentFields,
   experiment: experimentUnitFields,
+  media_spend: mediaSpendFields,
+  media_brand: mediaBrandFields,
 } as const;
 
 /** The JSON-object field that collects `<field>.<name>` targets and unmapped columns, per kind (if any). */
@@ -137,6 +160,7 @@ export const BAG_FIELD: Partial<Record<ImportKind, 'attributes' | 'properties' |
 /** Values an optional field takes when a row leaves it empty (before the natural key is read). */
 export const FIELD_DEFAULTS: Partial<Record<ImportKind, Readonly<Record<string, unknown>>>> = {
   consent: { purpose: 'marketing' },
+  media_spend: { campaign: '' },
 };
 
 /** Each kind's natural key, the fields that must be unique within one file. */
@@ -148,6 +172,8 @@ export const NATURAL_KEY: Record<ImportKind, readonly string[]> = {
   staff: ['id'],
   consent: ['customer_no', 'channel', 'purpose'],
   experiment: ['unit_key'],
+  media_spend: ['channel', 'campaign', 'day'],
+  media_brand: ['channel', 'period'],
 };
 
 /** Target fields of a kind, in schema order. */

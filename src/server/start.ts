@@ -6,6 +6,7 @@ import { SYSTEM_PRINCIPAL } from '../auth/principal.ts';
 import { seedDemoActivity } from '../demo/activities.ts';
 import { seedDemoCampaigns } from '../demo/campaigns.ts';
 import { seedDemoJourney } from '../demo/journeys.ts';
+import { seedDemoMedia } from '../demo/media.ts';
 import { seedDemoPoolWork } from '../demo/pool-work.ts';
 import { seedDemoRta } from '../demo/rta.ts';
 import { seedDemoBank } from '../demo/seed.ts';
@@ -292,6 +293,19 @@ async function seedDemoWhenDue(
       );
   } catch (error) {
     logger.warn({ err: error }, 'demo RTA strategies not seeded');
+  }
+  // Spend and brand reports of four media, acquisition touches, and the attribution, so the Media page is alive.
+  try {
+    const media = await seedDemoMedia(
+      { store: stores.operational, events: stores.events, clock },
+      { seed: config.demo.seed, days: config.demo.days },
+    );
+    if (media)
+      print(
+        `Demo media: ${media.spendRows} spend rows over 4 media, ${media.attribution.attributed} new customers attributed.`,
+      );
+  } catch (error) {
+    logger.warn({ err: error }, 'demo media not seeded');
   }
   return true;
 }

@@ -15,6 +15,7 @@ import { registerDictionaryRoutes } from './dictionary.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerIngestRoutes } from './ingest.ts';
 import { registerJourneyRoutes } from './journeys.ts';
+import { registerMediaRoutes } from './media.ts';
 import { registerOgsmRoutes } from './ogsm.ts';
 import { registerOverviewRoutes } from './overview.ts';
 import { registerPoolRoutes } from './pool.ts';
@@ -54,6 +55,7 @@ export function registerApiRoutes(api: ZodApi, ctx: RouteContext): void {
   registerOgsmRoutes(api, ctx);
   registerActivityRoutes(api, ctx);
   registerRtaRoutes(api, ctx);
+  registerMediaRoutes(api, ctx);
   registerTrackedLinkRoutes(api, ctx);
   registerWecomRoutes(api, ctx);
   registerWecomSyncRoutes(api, ctx);

@@ -7,6 +7,7 @@ import { configOrExit, positiveInt } from '../main.ts';
 import { withStores } from '../stores.ts';
 import { cliActor } from './admin.ts';
 import { experimentImportTarget } from '../../analytics/experiments/import.ts';
+import { MEDIA_IMPORT_TARGETS } from '../../media/import.ts';
 
 interface ImportOptions {
   mapping: string;
@@ -73,7 +74,7 @@ export function registerImportCommand(program: Command): void {
             events: stores.events,
             clock,
             logger,
-            targets: { experiment: experimentImportTarget },
+            targets: { experiment: experimentImportTarget, ...MEDIA_IMPORT_TARGETS },
           },
         );
         if (!result.ok) {

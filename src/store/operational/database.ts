@@ -8,6 +8,7 @@ import type { ExperimentTables } from './experiment-tables.ts';
 import type { FeedbackTables } from './feedback-tables.ts';
 import type { JourneyTables } from './journey-tables.ts';
 import type { JourneyTriggerTables } from './journey-trigger-tables.ts';
+import type { MediaTables } from './media-tables.ts';
 import type { OgsmTables } from './ogsm-tables.ts';
 import type { RtaTables } from './rta-tables.ts';
 import type { PoolTables } from './pool-tables.ts';
@@ -350,6 +351,7 @@ export interface Database
     FeedbackTables,
     JourneyTables,
     JourneyTriggerTables,
+    MediaTables,
     OgsmTables,
     RtaTables,
     DictionaryTables,

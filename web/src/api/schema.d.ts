@@ -20699,6 +20699,843 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/media/channels': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The registered media channels */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                key: string;
+                name: string;
+                nameEn: string;
+                /** @enum {string} */
+                kind: 'social' | 'video' | 'search' | 'feed' | 'display' | 'other';
+                aliases: string[];
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Register a media channel or change its names, kind and aliases (audited) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            key: string;
+            name: string;
+            nameEn: string;
+            /** @enum {string} */
+            kind: 'social' | 'video' | 'search' | 'feed' | 'display' | 'other';
+            aliases: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              key: string;
+              name: string;
+              nameEn: string;
+              /** @enum {string} */
+              kind: 'social' | 'video' | 'search' | 'feed' | 'display' | 'other';
+              aliases: string[];
+            };
+          };
+        };
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              key: string;
+              name: string;
+              nameEn: string;
+              /** @enum {string} */
+              kind: 'social' | 'video' | 'search' | 'feed' | 'display' | 'other';
+              aliases: string[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/media/spend': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Import spend and delivery per channel, campaign and day (CSV: channel, campaign, day, impressions, clicks, cost); all or nothing unless allowPartial (422 import_rejected with the rows located at /rows/<n>/<field>); re-importing changes nothing */
+    post: {
+      parameters: {
+        query?: {
+          /** @description text/csv uploads: the mapping JSON */
+          mapping?: string;
+          allowPartial?: 'true' | 'false';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json':
+            | {
+                /** @description the CSV file (header line first) */
+                csv: string;
+                /** @description the mapping (default: the header names the target fields: channel, campaign, day, …) */
+                mapping?: {
+                  [key: string]: unknown;
+                };
+                /** @description commit the valid rows even when some are rejected */
+                allowPartial?: boolean;
+              }
+            | string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              runId: number;
+              /** @enum {string} */
+              status: 'committed' | 'rejected';
+              read: number;
+              inserted: number;
+              updated: number;
+              unchanged: number;
+              rejected: number;
+              skipped: number;
+              /** @description the first rejected rows */
+              firstErrors: {
+                row: number;
+                line: number;
+                field: string;
+                /** @description /rows/<n>/<field> */
+                path: string;
+                reason: string;
+                value: unknown;
+              }[];
+              elapsedMs: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/media/brand': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Import brand figures per channel and period (CSV: channel, period, branded_search, direct_visits, awareness); all or nothing unless allowPartial; re-importing changes nothing */
+    post: {
+      parameters: {
+        query?: {
+          /** @description text/csv uploads: the mapping JSON */
+          mapping?: string;
+          allowPartial?: 'true' | 'false';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json':
+            | {
+                /** @description the CSV file (header line first) */
+                csv: string;
+                /** @description the mapping (default: the header names the target fields: channel, campaign, day, …) */
+                mapping?: {
+                  [key: string]: unknown;
+                };
+                /** @description commit the valid rows even when some are rejected */
+                allowPartial?: boolean;
+              }
+            | string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              runId: number;
+              /** @enum {string} */
+              status: 'committed' | 'rejected';
+              read: number;
+              inserted: number;
+              updated: number;
+              unchanged: number;
+              rejected: number;
+              skipped: number;
+              /** @description the first rejected rows */
+              firstErrors: {
+                row: number;
+                line: number;
+                field: string;
+                /** @description /rows/<n>/<field> */
+                path: string;
+                reason: string;
+                value: unknown;
+              }[];
+              elapsedMs: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/media/attribution/run': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Recompute every customer's first- and last-touch channel for one attribution window (default 30 days), with the acquired's quality facts */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description attribution window in days (default 30) */
+            windowDays?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              windowDays: number;
+              computedAt: string;
+              dataThrough: string | null;
+              lifecycleAsOf: string | null;
+              customers: number;
+              attributed: number;
+              elapsedMs: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/media/comparison': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Per channel the five dimensions (scale, quality, cost, brand value, spillover) with every metric, its definition (en/zh), the window and the freshness */
+    get: {
+      parameters: {
+        query?: {
+          /** @description first customer_since / report day (default: to − 89) */
+          from?: string;
+          /** @description last day (default: the attribution's data day) */
+          to?: string;
+          /** @description attribution window in days (default 30) */
+          window?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              from: string;
+              to: string;
+              windowDays: number;
+              timeZone: string;
+              freshness: {
+                attributionComputedAt: string;
+                dataThrough: string | null;
+                lifecycleAsOf: string | null;
+                spendThrough: string | null;
+                brandThrough: string | null;
+              };
+              dimensions: {
+                /** @enum {string} */
+                key: 'scale' | 'quality' | 'cost' | 'brand' | 'spillover';
+                definition: {
+                  en: string;
+                  zh: string;
+                };
+              }[];
+              metrics: {
+                /** @enum {string} */
+                key:
+                  | 'impressions'
+                  | 'clicks'
+                  | 'ctr'
+                  | 'newCustomers'
+                  | 'newCustomersLastTouch'
+                  | 'retention30dRate'
+                  | 'retention90dRate'
+                  | 'activationRate'
+                  | 'aum'
+                  | 'aumPerCustomer'
+                  | 'firstPurchaseRate'
+                  | 'stageReachedRate'
+                  | 'cost'
+                  | 'cpa'
+                  | 'costPerActive'
+                  | 'costPer10kAum'
+                  | 'brandedSearch'
+                  | 'directVisits'
+                  | 'awareness'
+                  | 'brandIndex'
+                  | 'referrals'
+                  | 'referralRate'
+                  | 'organicLift';
+                /** @enum {string} */
+                dimension: 'scale' | 'quality' | 'cost' | 'brand' | 'spillover';
+                definition: {
+                  en: string;
+                  zh: string;
+                };
+              }[];
+              channels: {
+                channel: {
+                  key: string;
+                  name: string;
+                  nameEn: string;
+                  /** @enum {string} */
+                  kind: 'social' | 'video' | 'search' | 'feed' | 'display' | 'other';
+                  aliases: string[];
+                };
+                metrics: {
+                  [key: string]: number | null;
+                };
+                scores: {
+                  [key: string]: number | null;
+                };
+              }[];
+              organicNewCustomers: number;
+              elapsedMs: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/media/comparison.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The comparison as CSV, one row per channel (the export is audited) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description first customer_since / report day (default: to − 89) */
+          from?: string;
+          /** @description last day (default: the attribution's data day) */
+          to?: string;
+          /** @description attribution window in days (default 30) */
+          window?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': string;
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/r/{token}': {
     parameters: {
       query?: never;

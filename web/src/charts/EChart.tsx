@@ -1,9 +1,10 @@
-import { BarChart, HeatmapChart, LineChart } from 'echarts/charts';
+import { BarChart, HeatmapChart, LineChart, RadarChart } from 'echarts/charts';
 import {
   GridComponent,
   LegendComponent,
   MarkLineComponent,
   MarkPointComponent,
+  RadarComponent,
   TooltipComponent,
   VisualMapComponent,
 } from 'echarts/components';
@@ -16,11 +17,13 @@ echarts.use([
   BarChart,
   HeatmapChart,
   LineChart,
+  RadarChart,
   GridComponent,
   TooltipComponent,
   LegendComponent,
   MarkLineComponent,
   MarkPointComponent,
+  RadarComponent,
   VisualMapComponent,
   CanvasRenderer,
 ]);

@@ -10,6 +10,7 @@ import { campaignsEnUS } from './campaigns.en-US.ts';
 import { dictionaryEnUS } from './dictionary.en-US.ts';
 import { auditEnUS } from './audit.en-US.ts';
 import { ogsmEnUS } from './ogsm.en-US.ts';
+import { mediaEnUS } from './media.en-US.ts';
 import { journeysEnUS } from './journeys.en-US.ts';
 
 /** English strings; the source of the key set every other language must fill. `{name}` marks a placeholder. */
@@ -468,6 +469,7 @@ export const enUS = {
   ...activitiesEnUS,
   ...acquisitionEnUS,
   ...ogsmEnUS,
+  ...mediaEnUS,
 } as const;
 
 export type MessageKey = keyof typeof enUS;

@@ -11,6 +11,7 @@ import { campaignsZhCN } from './campaigns.zh-CN.ts';
 import { dictionaryZhCN } from './dictionary.zh-CN.ts';
 import { auditZhCN } from './audit.zh-CN.ts';
 import { ogsmZhCN } from './ogsm.zh-CN.ts';
+import { mediaZhCN } from './media.zh-CN.ts';
 import { journeysZhCN } from './journeys.zh-CN.ts';
 
 /** 简体中文。Typed against the English key set, so a missing or stray key fails the type check. */
@@ -456,4 +457,5 @@ export const zhCN: Messages = {
   ...activitiesZhCN,
   ...acquisitionZhCN,
   ...ogsmZhCN,
+  ...mediaZhCN,
 };

@@ -30,6 +30,7 @@ const PAGES: Readonly<Record<string, LazyExoticComponent<ComponentType>>> = {
   campaigns: lazy(() => import('../pages/campaigns/CampaignsArea.tsx')),
   journeys: lazy(() => import('../pages/journeys/JourneysArea.tsx')),
   activities: lazy(() => import('../pages/activities/ActivitiesArea.tsx')),
+  media: lazy(() => import('../pages/media/MediaPage.tsx')),
   wecom: lazy(() => import('../pages/wecom/WecomArea.tsx')),
   acquisition: lazy(() => import('../pages/acquisition/AcquisitionArea.tsx')),
   admin: lazy(() => import('../pages/admin/AdminArea.tsx')),

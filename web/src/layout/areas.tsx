@@ -70,7 +70,6 @@ export const AREA_GROUPS: readonly AreaGroup[] = [
         path: '/media',
         label: 'nav.media',
         icon: <FundProjectionScreenOutlined />,
-        coming: 'coming.media',
       },
     ],
   },
