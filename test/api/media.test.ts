@@ -93,8 +93,11 @@ describe('media over HTTP', () => {
     expect(brand.body).toMatchObject({ inserted: 2 });
     expect((await call('manager', 'POST', '/v1/media/spend', { csv })).status).toBe(403);
 
+    // Before any attribution: a state, not a failure — 200 saying what to run.
     const early = await call('analyst', 'GET', '/v1/media/comparison');
-    expect(early.status).toBe(422);
+    expect(early.status).toBe(200);
+    expect(early.body).toMatchObject({ windowDays: 30, attribution: null });
+    expect(early.body.message).toMatch(/attribution\/run/);
     const run = await call('analyst', 'POST', '/v1/media/attribution/run', { windowDays: 30 });
     expect(run.body).toMatchObject({ windowDays: 30, attributed: 2, dataThrough: '2026-11-18' });
 

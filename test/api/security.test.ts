@@ -1057,6 +1057,32 @@ const ROUTES: Record<string, (f: Fixture) => Case[]> = {
     }),
   'GET /v1/rta/metrics': () => wholeBank('/v1/rta/metrics?minutes=60'),
   'GET /v1/rta/decisions': () => wholeBank('/v1/rta/decisions?limit=10'),
+  // Media value: read bank-wide (analytics.read); channels, imports and the attribution run by campaigns.write. The
+  // attribution is run before the comparison is read (a window never run answers 200 { attribution: null }).
+  'GET /v1/media/channels': () => wholeBank('/v1/media/channels'),
+  'POST /v1/media/channels': () =>
+    wholeBank(
+      '/v1/media/channels',
+      (who: Who) => ({
+        key: `sec_${who}`,
+        name: '测试媒体',
+        nameEn: 'Test medium',
+        kind: 'other',
+        aliases: [],
+      }),
+      201,
+    ),
+  'POST /v1/media/spend': () =>
+    wholeBank(
+      '/v1/media/spend',
+      { csv: 'channel,campaign,day,impressions,clicks,cost\nbaidu,sec,2026-11-09,100,10,50\n' },
+      201,
+    ),
+  'POST /v1/media/brand': () =>
+    wholeBank('/v1/media/brand', { csv: 'channel,period,branded_search\nbaidu,2026-11-01,100\n' }, 201),
+  'POST /v1/media/attribution/run': () => wholeBank('/v1/media/attribution/run', { windowDays: 30 }),
+  'GET /v1/media/comparison': () => wholeBank('/v1/media/comparison?window=30'),
+  'GET /v1/media/comparison.csv': () => wholeBank('/v1/media/comparison.csv?window=30'),
   'GET /v1/ogsm': () => wholeBank('/v1/ogsm?kind=campaign'),
   'GET /v1/ogsm/{kind}/{id}': (f) => wholeBank(`/v1/ogsm/campaign/${f.campaigns.approved}`),
   'PUT /v1/ogsm/{kind}/{id}': (f) => wholeBank(`/v1/ogsm/journey/${f.journeys.live}`, OGSM_PLAN),

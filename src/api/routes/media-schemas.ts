@@ -114,3 +114,15 @@ export const comparison = z.object({
   organicNewCustomers: z.number().int(),
   elapsedMs: z.number(),
 });
+
+/** The comparison, or — no attribution computed for the window yet — what to run. */
+export const comparisonOrPending = z.union([
+  comparison,
+  z.object({
+    windowDays: z.number().int(),
+    attribution: z
+      .null()
+      .describe('no attribution computed for this window yet: POST /v1/media/attribution/run'),
+    message: z.string(),
+  }),
+]);

@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { ImportReport } from '../../ingest/run.ts';
-import { runAttribution } from '../../media/attribution.ts';
+import { DEFAULT_WINDOW_DAYS, runAttribution } from '../../media/attribution.ts';
 import { listChannels, saveChannel } from '../../media/channels.ts';
 import { compareChannels } from '../../media/comparison.ts';
 import { comparisonCsv } from '../../media/export.ts';
@@ -121,12 +121,21 @@ export function registerMediaRoutes(api: ZodApi, ctx: RouteContext): void {
         summary:
           'Per channel the five dimensions (scale, quality, cost, brand value, spillover) with every metric, its definition (en/zh), the window and the freshness',
         querystring: s.comparisonQuery,
-        response: { 200: s.comparison, ...errors, 422: errorBody },
+        response: { 200: s.comparisonOrPending, ...errors },
       },
     },
     async (req) => {
       await wholeBank(req, ctx, 'analytics.read');
-      return unwrap(await compare(req.query));
+      const result = await compare(req.query);
+      // No attribution for the window yet is a state of a new installation, not a failed request: the page offers
+      // to run it.
+      if (!result.ok && result.error.code === 'not_enough_data')
+        return {
+          windowDays: req.query.window ?? DEFAULT_WINDOW_DAYS,
+          attribution: null,
+          message: result.error.message,
+        };
+      return unwrap(result);
     },
   );
 

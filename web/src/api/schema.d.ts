@@ -21301,78 +21301,88 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              from: string;
-              to: string;
-              windowDays: number;
-              timeZone: string;
-              freshness: {
-                attributionComputedAt: string;
-                dataThrough: string | null;
-                lifecycleAsOf: string | null;
-                spendThrough: string | null;
-                brandThrough: string | null;
-              };
-              dimensions: {
-                /** @enum {string} */
-                key: 'scale' | 'quality' | 'cost' | 'brand' | 'spillover';
-                definition: {
-                  en: string;
-                  zh: string;
+            'application/json':
+              | {
+                  from: string;
+                  to: string;
+                  windowDays: number;
+                  timeZone: string;
+                  freshness: {
+                    attributionComputedAt: string;
+                    dataThrough: string | null;
+                    lifecycleAsOf: string | null;
+                    spendThrough: string | null;
+                    brandThrough: string | null;
+                  };
+                  dimensions: {
+                    /** @enum {string} */
+                    key: 'scale' | 'quality' | 'cost' | 'brand' | 'spillover';
+                    definition: {
+                      en: string;
+                      zh: string;
+                    };
+                  }[];
+                  metrics: {
+                    /** @enum {string} */
+                    key:
+                      | 'impressions'
+                      | 'clicks'
+                      | 'ctr'
+                      | 'newCustomers'
+                      | 'newCustomersLastTouch'
+                      | 'retention30dRate'
+                      | 'retention90dRate'
+                      | 'activationRate'
+                      | 'aum'
+                      | 'aumPerCustomer'
+                      | 'firstPurchaseRate'
+                      | 'stageReachedRate'
+                      | 'cost'
+                      | 'cpa'
+                      | 'costPerActive'
+                      | 'costPer10kAum'
+                      | 'brandedSearch'
+                      | 'directVisits'
+                      | 'awareness'
+                      | 'brandIndex'
+                      | 'referrals'
+                      | 'referralRate'
+                      | 'organicLift';
+                    /** @enum {string} */
+                    dimension: 'scale' | 'quality' | 'cost' | 'brand' | 'spillover';
+                    definition: {
+                      en: string;
+                      zh: string;
+                    };
+                  }[];
+                  channels: {
+                    channel: {
+                      key: string;
+                      name: string;
+                      nameEn: string;
+                      /** @enum {string} */
+                      kind: 'social' | 'video' | 'search' | 'feed' | 'display' | 'other';
+                      aliases: string[];
+                    };
+                    metrics: {
+                      [key: string]: number | null;
+                    };
+                    scores: {
+                      [key: string]: number | null;
+                    };
+                  }[];
+                  organicNewCustomers: number;
+                  elapsedMs: number;
+                }
+              | {
+                  windowDays: number;
+                  /**
+                   * @description no attribution computed for this window yet: POST /v1/media/attribution/run
+                   * @enum {string|null}
+                   */
+                  attribution: null;
+                  message: string;
                 };
-              }[];
-              metrics: {
-                /** @enum {string} */
-                key:
-                  | 'impressions'
-                  | 'clicks'
-                  | 'ctr'
-                  | 'newCustomers'
-                  | 'newCustomersLastTouch'
-                  | 'retention30dRate'
-                  | 'retention90dRate'
-                  | 'activationRate'
-                  | 'aum'
-                  | 'aumPerCustomer'
-                  | 'firstPurchaseRate'
-                  | 'stageReachedRate'
-                  | 'cost'
-                  | 'cpa'
-                  | 'costPerActive'
-                  | 'costPer10kAum'
-                  | 'brandedSearch'
-                  | 'directVisits'
-                  | 'awareness'
-                  | 'brandIndex'
-                  | 'referrals'
-                  | 'referralRate'
-                  | 'organicLift';
-                /** @enum {string} */
-                dimension: 'scale' | 'quality' | 'cost' | 'brand' | 'spillover';
-                definition: {
-                  en: string;
-                  zh: string;
-                };
-              }[];
-              channels: {
-                channel: {
-                  key: string;
-                  name: string;
-                  nameEn: string;
-                  /** @enum {string} */
-                  kind: 'social' | 'video' | 'search' | 'feed' | 'display' | 'other';
-                  aliases: string[];
-                };
-                metrics: {
-                  [key: string]: number | null;
-                };
-                scores: {
-                  [key: string]: number | null;
-                };
-              }[];
-              organicNewCustomers: number;
-              elapsedMs: number;
-            };
           };
         };
         /** @description Default Response */
@@ -21413,15 +21423,6 @@ export interface paths {
         };
         /** @description Default Response */
         409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['ErrorBody'];
-          };
-        };
-        /** @description Default Response */
-        422: {
           headers: {
             [name: string]: unknown;
           };

@@ -20,7 +20,14 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { formatDateTime } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { mediaApi, type ChannelRow, type Comparison, type Dimension, type MetricKey } from './api.ts';
+import {
+  isComparison,
+  mediaApi,
+  type ChannelRow,
+  type Comparison,
+  type Dimension,
+  type MetricKey,
+} from './api.ts';
 
 // /media: channels compared on five dimensions — a radar of each channel's 0–100 scores (relative to the best
 // channel), a table of every metric with its definition as the tooltip, the window and freshness, the CSV export,
@@ -71,10 +78,11 @@ export default function MediaPage() {
   const [dialog, setDialog] = useState<'spend' | 'brand' | null>(null);
   const [busy, setBusy] = useState(false);
   const data = useLoad((signal) => mediaApi.comparison({ window: windowDays }, signal), [windowDays]);
-  const c = data.data;
+  // No attribution for the window yet: the server says so (200, attribution null) and the page offers to run it.
+  const c = data.data && isComparison(data.data) ? data.data : undefined;
   const label = (d: Dimension) => t(`media.dimension.${d}`);
   const option = useMemo(() => (c ? radarOption(c, label, lang) : null), [c, lang]);
-  const noAttribution = data.error instanceof ApiError && data.error.code === 'not_enough_data';
+  const noAttribution = data.data !== undefined && data.data !== null && !isComparison(data.data);
   const attribute = async () => {
     setBusy(true);
     try {

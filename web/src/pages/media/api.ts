@@ -3,7 +3,11 @@ import type { Answer, Query } from '../../api/types.ts';
 
 // The media endpoints (src/api/routes/media.ts), typed by the server's OpenAPI document.
 
-export type Comparison = Answer<'get', '/v1/media/comparison'>;
+/** The comparison, or (no attribution for the window yet) what to run. */
+export type ComparisonAnswer = Answer<'get', '/v1/media/comparison'>;
+export type Comparison = Extract<ComparisonAnswer, { freshness: unknown }>;
+/** Whether the answer is a comparison (not the no-attribution-yet answer). */
+export const isComparison = (a: object): a is Comparison => 'freshness' in a;
 export type ChannelRow = Comparison['channels'][number];
 export type MetricKey = Comparison['metrics'][number]['key'];
 export type Dimension = Comparison['dimensions'][number]['key'];
