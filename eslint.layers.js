@@ -3,7 +3,7 @@
 // are matched by folder name, e.g. '../server/start.ts' is the room `server`.
 
 /** Every room of src/, lowest first. */
-const ROOMS = [
+export const ROOMS = [
   'shared',
   // The schemas requests and answers share (API, CLI, dashboard): on the kernel only, and every room above may use them.
   'contracts',
@@ -39,6 +39,9 @@ const ROOMS = [
   // Media value: spend and brand reports (through ingest's runner), acquisition attributed to channels, the channels
   // compared on five dimensions; reads the lifecycle tag's snapshots.
   'media',
+  // The RTA decision service: strategies over the segment engine's populations, the device table and decisions, the
+  // look-alike score (the drivers' logistic regression).
+  'rta',
   'demo',
   'api',
   'server',
@@ -100,6 +103,7 @@ const MAY = {
   wecom: [...KERNEL, 'dictionary', 'segments', 'tags', 'customers', 'pool', 'campaigns'],
   reports: [...KERNEL],
   media: [...KERNEL, 'ingest', 'tags'],
+  rta: [...KERNEL, 'segments', 'analytics'],
   demo: [...KERNEL, ...DOMAINS.filter((d) => d !== 'demo')],
   api: [...KERNEL, ...DOMAINS],
   server: [...KERNEL, ...DOMAINS, 'api'],

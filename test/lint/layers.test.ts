@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
+import { ROOMS } from '../../eslint.layers.js';
 
 // The allowed directions between the rooms of src/ (eslint.layers.js) are enforced by `npm run lint`, which CI runs:
 // an import that runs back up a floor, src/ importing test code, or the dashboard importing server code fails it.
@@ -77,6 +78,13 @@ describe('layer lint', () => {
     ],
   ])('allows the arrows that point down in %s', async (file, code) => {
     expect(await problems(file, code)).toEqual([]);
+  });
+
+  it('knows every folder of src/ as a room (an unlisted folder would be under no rule)', () => {
+    const folders = readdirSync('src', { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
+    expect(folders.filter((f) => !ROOMS.includes(f))).toEqual([]);
   });
 
   it('lets no two rooms import each other, directly or round a longer cycle', async () => {
