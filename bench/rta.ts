@@ -35,6 +35,7 @@ async function load(url: string, seconds: number, connections: number, bodies: s
     { maxBuffer: 1 << 20 },
   );
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+    generator: 'wrk' | 'autocannon';
     requestsPerSecond: number;
     non2xx: number;
     errors: number;
@@ -166,6 +167,7 @@ export async function benchRta(options: {
       rounds.rta.push(await load(rta.url, seconds / 2, connections, bodies));
     }
     const merge = (runs: Awaited<ReturnType<typeof load>>[]) => ({
+      generator: runs[0]?.generator,
       requestsPerSecond: runs.reduce((a, r) => a + r.requestsPerSecond, 0) / runs.length,
       non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
       errors: runs.reduce((a, r) => a + r.errors, 0),

@@ -40,7 +40,8 @@ export function nodeRtaServer(handle: RtaHandler): Server {
       req.on('end', () => {
         const body = over ? undefined : chunks ? Buffer.concat(chunks) : (first ?? Buffer.alloc(0));
         const out = handle(body);
-        res.writeHead(200, { 'content-type': 'application/x-protobuf', 'content-length': out.length });
+        // Raw header pairs: node writes them as given, with no per-request header object to walk.
+        res.writeHead(200, ['content-type', 'application/x-protobuf', 'content-length', String(out.length)]);
         res.end(out);
       });
       req.on('error', () => res.destroy());
