@@ -69,7 +69,9 @@ export const activityDetail = z.object({
   ...activity,
   door: z
     .boolean()
-    .describe("the reader works this activity's door only (on its staff, without bank-wide reading): check-in, leads"),
+    .describe(
+      "the reader works this activity's door only (on its staff, without bank-wide reading): check-in, leads",
+    ),
   partnerMembers: z.array(
     z.object({
       memberNo: count,
