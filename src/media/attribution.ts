@@ -317,3 +317,19 @@ async function qualityFacts(
   for (const r of aum) get(r.customer_id).aum = Math.max(0, Number(r.aum));
   return out;
 }
+
+/**
+ * Runs the attribution again for every window run before (the daily batch: the acquired's quality facts and the
+ * lifecycle stage they reached follow the day's data and tag snapshot); what each run did.
+ */
+export async function refreshAttributions(deps: AttributionDeps, actor: string): Promise<AttributionRun[]> {
+  const windows = await deps.db
+    .selectFrom('media_attribution_runs')
+    .select('window_days')
+    .orderBy('window_days')
+    .execute();
+  const runs: AttributionRun[] = [];
+  for (const { window_days } of windows)
+    runs.push(await runAttribution(deps, { windowDays: window_days, actor }));
+  return runs;
+}

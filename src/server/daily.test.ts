@@ -1,6 +1,7 @@
 // The daily batch on a real demo bank (PGlite + chDB): tags, then saved segments on them, then reminders — and a
 // second run of the same day adds nothing twice.
 import { sql } from 'kysely';
+import { runAttribution } from '../media/attribution.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMigratedMemoryStore } from '../../test/support/pglite.ts';
 import { adoptOwnersFromAttributes } from '../pool/ownership.ts';
@@ -65,6 +66,7 @@ describe('daily batch', () => {
     expect(report?.reminders.every((r) => r.ok)).toBe(true);
     // No journey is live in this bank: the date and change entries ran and entered nobody.
     expect(report?.journeys).toEqual({ entered: 0, control: 0, byDate: 0, byChange: 0, noSnapshot: 0 });
+    expect(report?.media).toEqual({ windows: [], attributed: [] }); // no attribution window run yet
     const created = report?.reminders.reduce((n, r) => n + (r.ok ? r.created : 0), 0) ?? 0;
     expect(created).toBeGreaterThan(0);
 
@@ -86,7 +88,10 @@ describe('daily batch', () => {
   it('does nothing at start when today already has a snapshot, and a second run adds no reminder twice', async () => {
     expect(await catchUpToday(deps, 'system')).toBeNull();
     const before = await count(sql<{ n: number }>`select count(*)::int as n from reminders`);
+    // A media window run once is run again by each batch (its facts follow the day's data and tags).
+    await runAttribution(deps, { windowDays: 45, actor: 'user:analyst' });
     const again = await runDailyJobs(deps, 'schedule', 'system');
+    expect(again.media).toMatchObject({ windows: [45] });
     expect(again.tags.ok).toBe(true);
     expect(again.segments.materialized).toBe(1);
     expect(again.reminders.reduce((n, r) => n + (r.ok ? r.created : 0), 0)).toBe(0);

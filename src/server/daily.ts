@@ -11,6 +11,7 @@ import type { TagService } from '../tags/service.ts';
 import type { WecomApi } from '../wecom/port.ts';
 import { syncWecomTags, type TagSyncOutcome } from '../wecom/tag-sync.ts';
 import { enterDueDates } from '../journeys/dated.ts';
+import { refreshAttributions } from '../media/attribution.ts';
 import { trainLookalike, type LookalikeReport } from '../rta/lookalike.ts';
 import type { EnterReport } from '../journeys/enter.ts';
 import { enterByTriggers } from '../journeys/triggers.ts';
@@ -67,6 +68,8 @@ export interface DailyReport {
    * without enough best customers and others is reported as such, not as a failure.
    */
   readonly lookalike?: LookalikeReport | { readonly error: string };
+  /** Media attribution re-run for every window run before (src/media/attribution.ts). */
+  readonly media?: { readonly windows: number[]; readonly attributed: number[] } | { readonly error: string };
   /** Set when a stop (SIGTERM) interrupted the batch: the steps after it did not run; the next start runs it again. */
   readonly interrupted?: boolean;
   readonly seconds: number;
@@ -131,6 +134,11 @@ export async function runDailyJobs(
   const lookalike = await trainLookalike({ db: deps.db, clock: deps.clock }, actor)
     .then((r) => (r.ok ? r.value : { error: r.error.message }))
     .catch((error: unknown) => ({ error: messageOf(error) }));
+  // Media attribution of every window run before, after the day's tags: the stage the acquired reached is read from
+  // the lifecycle snapshot just computed.
+  const media = await refreshAttributions({ db: deps.db, events: deps.events, clock: deps.clock }, actor)
+    .then((runs) => ({ windows: runs.map((r) => r.windowDays), attributed: runs.map((r) => r.attributed) }))
+    .catch((error: unknown) => ({ error: messageOf(error) }));
   const report: DailyReport = {
     asOf,
     tags,
@@ -140,6 +148,7 @@ export async function runDailyJobs(
     ...(wecomTags === undefined ? {} : { wecomTags }),
     journeys,
     lookalike,
+    media,
     seconds: Math.round(performance.now() - started) / 1000,
   };
   const failed =
