@@ -57,6 +57,13 @@ export function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** An error as a form shows it: each located problem (`/path: reason`) when the server named them, else its text. */
+export function issuesText(e: unknown): string {
+  return e instanceof ApiError && e.validationIssues.length > 0
+    ? e.validationIssues.map((i) => `${i.path}: ${i.message}`).join('; ')
+    : errorText(e);
+}
+
 /** Dispatched on window when an API call answers 401 outside sign-in. */
 export const UNAUTHENTICATED_EVENT = 'flywheel:unauthenticated';
 

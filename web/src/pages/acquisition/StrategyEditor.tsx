@@ -14,7 +14,7 @@ import {
   Typography,
 } from 'antd';
 import { useState } from 'react';
-import { ApiError } from '../../api/client.ts';
+import { issuesText } from '../../api/client.ts';
 import { can, useMe } from '../../auth/session.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -118,28 +118,20 @@ function StrategyForm({ saved, reload }: { saved: StrategyDetail | null; reload:
   const { busy, failure, submit } = useSubmit();
   const writer = can(me, 'rta.manage');
   const save = (v: Values) =>
-    submit(
-      async () => {
-        if ('segmentId' in population && !population.segmentId) throw new Error(t('acq.form.noPopulation'));
-        const input = toInput(v, population);
-        if (saved) {
-          const { id: _id, ...edit } = input;
-          await rtaApi.update(saved.id, { ...edit, status: saved.status });
-          message.success(t('acq.saved'));
-          reload();
-        } else {
-          await rtaApi.create(input);
-          message.success(t('acq.created'));
-          navigate(`/acquisition/strategies/${encodeURIComponent(input.id)}`);
-        }
-      },
-      (e) =>
-        e instanceof ApiError && e.validationIssues.length > 0
-          ? e.validationIssues.map((i) => `${i.path}: ${i.message}`).join('; ')
-          : e instanceof Error
-            ? e.message
-            : String(e),
-    );
+    submit(async () => {
+      if ('segmentId' in population && !population.segmentId) throw new Error(t('acq.form.noPopulation'));
+      const input = toInput(v, population);
+      if (saved) {
+        const { id: _id, ...edit } = input;
+        await rtaApi.update(saved.id, { ...edit, status: saved.status });
+        message.success(t('acq.saved'));
+        reload();
+      } else {
+        await rtaApi.create(input);
+        message.success(t('acq.created'));
+        navigate(`/acquisition/strategies/${encodeURIComponent(input.id)}`);
+      }
+    }, issuesText);
   const toggle = () =>
     submit(async () => {
       if (!saved) return;

@@ -12,7 +12,7 @@ import {
   Typography,
 } from 'antd';
 import { poolApi } from '../../api/pool.ts';
-import { ApiError } from '../../api/client.ts';
+import { issuesText } from '../../api/client.ts';
 import { useMe } from '../../auth/session.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -156,22 +156,14 @@ export function ActivityForm({ activity }: { activity?: ActivityView }) {
   const required = [{ required: true, message: t('act.form.required') }];
   const back = () => navigate(activity ? `/activities/${activity.id}` : '/activities');
   const save = (v: Values) =>
-    submit(
-      async () => {
-        const input = toInput(v, timeZone);
-        const { id } = activity
-          ? await activitiesApi.update(activity.id, input)
-          : await activitiesApi.create(input);
-        message.success(t(activity ? 'act.saved' : 'act.created'));
-        navigate(`/activities/${id}`);
-      },
-      (e) =>
-        e instanceof ApiError && e.validationIssues.length > 0
-          ? e.validationIssues.map((i) => `${i.path}: ${i.message}`).join('; ')
-          : e instanceof Error
-            ? e.message
-            : String(e),
-    );
+    submit(async () => {
+      const input = toInput(v, timeZone);
+      const { id } = activity
+        ? await activitiesApi.update(activity.id, input)
+        : await activitiesApi.create(input);
+      message.success(t(activity ? 'act.saved' : 'act.created'));
+      navigate(`/activities/${id}`);
+    }, issuesText);
   const choice = <K extends string>(prefix: 'act.mode' | 'act.frequency' | 'act.aim', keys: readonly K[]) =>
     keys.map((k) => ({ value: k, label: t(`${prefix}.${k}` as 'act.mode.online') }));
   return (
