@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EXPERIMENT_ID } from '../../analytics/experiments/model.ts';
 import { daySchema } from '../../shared/day.ts';
 import { jsonObject, text } from '../../shared/text.ts';
+import { importCounts, rowRejection } from './import-schemas.ts';
 import { Population } from '../../contracts/population.ts';
 import { RuleSchema } from '../../contracts/rule.ts';
 
@@ -134,26 +135,11 @@ export const uploadQuery = z.object({
   ...overrides,
 });
 
-const rejection = z.object({
-  row: z.number().int(),
-  line: z.number().int(),
-  field: z.string(),
-  reason: z.string(),
-  value: z.unknown(),
-});
-
 export const importResult = z.object({
   runId: z.number().int(),
-  status: z.enum(['committed', 'rejected']),
+  ...importCounts,
   experiment: z.object({ id: z.string(), definition: z.enum(['created', 'updated', 'unchanged']) }),
-  read: z.number().int(),
-  inserted: z.number().int(),
-  updated: z.number().int(),
-  unchanged: z.number().int(),
-  rejected: z.number().int(),
-  skipped: z.number().int(),
-  firstErrors: z.array(rejection).describe('the first rejected rows (row, line, field, reason, value)'),
-  elapsedMs: z.number(),
+  firstErrors: z.array(rowRejection).describe('the first rejected rows (row, line, field, reason, value)'),
 });
 
 export const groupLiftBody = z.object({

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DIMENSIONS, METRICS, type MetricKey } from '../../media/definitions.ts';
 import { daySchema } from '../../shared/day.ts';
 import { jsonObject, text } from '../../shared/text.ts';
+import { importCounts, rowRejection } from './import-schemas.ts';
 
 // Request and response shapes of the media routes (media.ts).
 
@@ -42,26 +43,12 @@ export const uploadQuery = z.object({
   allowPartial: z.enum(['true', 'false']).optional(),
 });
 
-const rejection = z.object({
-  row: z.number().int(),
-  line: z.number().int(),
-  field: z.string(),
-  path: z.string().describe('/rows/<n>/<field>'),
-  reason: z.string(),
-  value: z.unknown(),
-});
+const rejection = rowRejection.extend({ path: z.string().describe('/rows/<n>/<field>') });
 
 export const importResult = z.object({
   runId: z.number().int(),
-  status: z.enum(['committed', 'rejected']),
-  read: z.number().int(),
-  inserted: z.number().int(),
-  updated: z.number().int(),
-  unchanged: z.number().int(),
-  rejected: z.number().int(),
-  skipped: z.number().int(),
+  ...importCounts,
   firstErrors: z.array(rejection).describe('the first rejected rows'),
-  elapsedMs: z.number(),
 });
 
 export const attributionBody = z.object({

@@ -9488,17 +9488,18 @@ export interface paths {
               runId: number;
               /** @enum {string} */
               status: 'committed' | 'rejected';
-              experiment: {
-                id: string;
-                /** @enum {string} */
-                definition: 'created' | 'updated' | 'unchanged';
-              };
               read: number;
               inserted: number;
               updated: number;
               unchanged: number;
               rejected: number;
               skipped: number;
+              elapsedMs: number;
+              experiment: {
+                id: string;
+                /** @enum {string} */
+                definition: 'created' | 'updated' | 'unchanged';
+              };
               /** @description the first rejected rows (row, line, field, reason, value) */
               firstErrors: {
                 row: number;
@@ -9507,7 +9508,6 @@ export interface paths {
                 reason: string;
                 value: unknown;
               }[];
-              elapsedMs: number;
             };
           };
         };
@@ -20951,17 +20951,17 @@ export interface paths {
               unchanged: number;
               rejected: number;
               skipped: number;
+              elapsedMs: number;
               /** @description the first rejected rows */
               firstErrors: {
                 row: number;
                 line: number;
                 field: string;
-                /** @description /rows/<n>/<field> */
-                path: string;
                 reason: string;
                 value: unknown;
+                /** @description /rows/<n>/<field> */
+                path: string;
               }[];
-              elapsedMs: number;
             };
           };
         };
@@ -21090,17 +21090,17 @@ export interface paths {
               unchanged: number;
               rejected: number;
               skipped: number;
+              elapsedMs: number;
               /** @description the first rejected rows */
               firstErrors: {
                 row: number;
                 line: number;
                 field: string;
-                /** @description /rows/<n>/<field> */
-                path: string;
                 reason: string;
                 value: unknown;
+                /** @description /rows/<n>/<field> */
+                path: string;
               }[];
-              elapsedMs: number;
             };
           };
         };
