@@ -51,6 +51,20 @@ async function values(testId: string): Promise<string[]> {
   return page.getByTestId(testId).evaluateAll((els) => els.map((e) => e.getAttribute('data-value') ?? ''));
 }
 
+/**
+ * After "save": the saved report's id from the address, or what the save dialog shows instead (its refusal, or that
+ * it is still open), so a failed save names its reason rather than timing out on the address alone.
+ */
+async function savedReportOrProblem(): Promise<string> {
+  const report = new URL(page.url()).searchParams.get('report');
+  if (report !== null) return report;
+  const alert = page.locator('.ant-modal .ant-alert');
+  if ((await alert.count()) > 0) return `refused: ${await alert.innerText()}`;
+  const ok = page.getByTestId('save-report-ok');
+  if ((await ok.count()) > 0) return `dialog open, ok ${(await ok.isEnabled()) ? 'enabled' : 'disabled'}`;
+  return `no report at ${page.url()}`;
+}
+
 interface Report {
   id: number;
   name: string;
@@ -72,7 +86,7 @@ describe.skipIf(!HAVE_CHROMIUM)('saved reports and dashboards', () => {
     await page.getByTestId('save-report-name').fill('浏览到购买');
     await page.getByTestId('save-report-roles').getByText('支行行长').click();
     await page.getByTestId('save-report-ok').click();
-    await expect.poll(() => new URL(page.url()).searchParams.get('report')).toMatch(/^\d+$/);
+    await expect.poll(savedReportOrProblem).toMatch(/^\d+$/);
     const id = Number(new URL(page.url()).searchParams.get('report'));
     const saved = await apiJson<Report & { sharedRoles: string[] }>(page, 'GET', `/v1/reports/${id}`);
     expect(saved.body).toMatchObject({ name: '浏览到购买', kind: 'funnel', sharedRoles: ['branch_head'] });
@@ -169,7 +183,7 @@ describe.skipIf(!HAVE_CHROMIUM)('saved reports and dashboards', () => {
     await page.getByTestId('save-report-retention').click();
     await page.getByTestId('save-report-name').fill('Retention of tagged customers');
     await page.getByTestId('save-report-ok').click();
-    await expect.poll(() => new URL(page.url()).searchParams.get('report')).toMatch(/^\d+$/);
+    await expect.poll(savedReportOrProblem).toMatch(/^\d+$/);
     await page.getByTestId('analytics-tab-dashboards').click();
     await page.getByTestId('report-list').getByText('Retention of tagged customers').waitFor();
     expect(await page.getByTestId('report-list').innerText()).toContain('Retention');
