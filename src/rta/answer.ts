@@ -20,12 +20,12 @@ const NOT_READY: Decision = {
   response: { code: CODE.NOT_READY },
   matched: 0,
   error: false,
-  devicePrefix: '',
+  device: '',
 };
 
 /** Answers a request body with the table of the moment (undefined while the first one builds). */
 export function answer(body: Uint8Array | undefined, table: DecisionTable | undefined, now: number): Answer {
-  const t0 = process.hrtime.bigint();
+  const t0 = performance.now();
   let decision: Decision;
   let ping = false;
   let test = false;
@@ -42,7 +42,7 @@ export function answer(body: Uint8Array | undefined, table: DecisionTable | unde
           response: { request_id: req.id ?? '', code: CODE.TAKE_PART },
           matched: 0,
           error: false,
-          devicePrefix: '',
+          device: '',
         };
       else if (!table)
         decision = { ...NOT_READY, response: { request_id: req.id ?? '', code: CODE.NOT_READY } };
@@ -50,5 +50,5 @@ export function answer(body: Uint8Array | undefined, table: DecisionTable | unde
     }
   }
   const out = encodeResponse(decision.response);
-  return { body: out, decision, ping, test, nanos: Number(process.hrtime.bigint() - t0) };
+  return { body: out, decision, ping, test, nanos: Math.round((performance.now() - t0) * 1e6) };
 }

@@ -40,7 +40,7 @@ export class DecisionLog {
     const strategies = a.decision.response.out_target_id ?? [];
     this.#pending.push({
       time: now,
-      devicePrefix: a.decision.devicePrefix,
+      devicePrefix: a.decision.device.slice(0, 8).toLowerCase(),
       strategies,
       latencyUs: Math.round(a.nanos / 1000),
       code: a.decision.response.code,

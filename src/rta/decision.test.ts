@@ -52,7 +52,7 @@ describe('decide', () => {
   it('maps the look-alike score into the bid range', () => {
     const d = decide(t, { id: 'b', device: { oaid_md5sum: md5('rich') } }, 0);
     expect(d.response.target_infos).toEqual([{ out_target_id: 'lookalike', user_weight_factor: 2 }]);
-    expect(d.devicePrefix).toBe(md5('rich').slice(0, 8));
+    expect(d.device).toBe(md5('rich'));
   });
 
   it('answers unknown devices from the unknown mask, declines a customer without strategies', () => {

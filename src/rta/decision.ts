@@ -51,8 +51,8 @@ export interface Decision {
   readonly matched: number;
   /** The request was bad (counted as an error). */
   readonly error: boolean;
-  /** The first 8 hex digits of the device id looked up ('' when none). */
-  readonly devicePrefix: string;
+  /** The first trusted device id of the request as sent ('' when none): the decision log keeps its prefix only. */
+  readonly device: string;
 }
 
 /** Clamps a bid multiplier into what the platform honours. */
@@ -64,41 +64,65 @@ export function clampFactor(f: number): number {
 export function badRequest(requestId?: string): Decision {
   const response: RtaResponse =
     requestId === undefined ? { code: CODE.BAD_REQUEST } : { request_id: requestId, code: CODE.BAD_REQUEST };
-  return { response, matched: 0, error: true, devicePrefix: '' };
+  return { response, matched: 0, error: true, device: '' };
 }
 
-/** The customer ordinal of the request's first trusted known device id; -1 unknown; -2 no trusted id; -3 no id. */
-function findCustomer(table: DecisionTable, req: RtaRequest): { ordinal: number; prefix: string } {
+// The device lookup's findings, written by findCustomer for its caller: module scratch rather than an object per
+// request, since every answer passes here (decide reads them at once, synchronously).
+let foundOrdinal = -3;
+let foundDevice = '';
+let sentAny = false;
+
+/** A bit per Device.doubtful_ids_list value. */
+function doubtfulBits(list: readonly number[] | undefined): number {
+  let bits = 0;
+  if (list) for (const f of list) if (f >= 0 && f < 31) bits |= 1 << f;
+  return bits;
+}
+
+const IMEI_DOUBT = 1 << DOUBTFUL.IMEI_MD5;
+const OAID_DOUBT = (1 << DOUBTFUL.OAID_MD5) | (1 << DOUBTFUL.OAID);
+const IDFA_DOUBT = 1 << DOUBTFUL.IDFA_MD5;
+const QAID_DOUBT = 1 << DOUBTFUL.QAID;
+
+/** Looks one sent id up unless the platform doubts it; true when it is a customer's (foundOrdinal set). */
+function tryDevice(devices: DeviceTable, md5: string | undefined, doubted: boolean): boolean {
+  if (!md5) return false;
+  sentAny = true;
+  if (doubted) return false;
+  if (foundDevice === '') foundDevice = md5;
+  const ordinal = devices.lookup(md5);
+  if (ordinal < 0) return false;
+  foundOrdinal = ordinal;
+  return true;
+}
+
+/**
+ * Finds the customer of the request's first trusted known device id: foundOrdinal is the ordinal, -1 unknown, -2 no
+ * trusted id, -3 no id at all; foundDevice the first trusted id sent ('' when none).
+ */
+function findCustomer(devices: DeviceTable, req: RtaRequest): void {
+  foundOrdinal = -3;
+  foundDevice = '';
+  sentAny = false;
   const device = req.device;
-  if (!device) return { ordinal: -3, prefix: '' };
-  const doubtful = device.doubtful_ids_list ?? [];
-  let sent = 0;
-  let trusted = '';
-  const tryId = (md5: string | undefined, ...flags: number[]): number => {
-    if (!md5) return -1;
-    sent++;
-    for (const f of flags) if (doubtful.includes(f)) return -1;
-    if (trusted === '') trusted = md5;
-    return table.devices.lookup(md5);
-  };
-  let found = tryId(device.imei_md5sum, DOUBTFUL.IMEI_MD5);
-  if (found < 0) found = tryId(device.oaid_md5sum, DOUBTFUL.OAID_MD5, DOUBTFUL.OAID);
-  if (found < 0) found = tryId(device.idfa_md5sum, DOUBTFUL.IDFA_MD5);
-  if (found < 0)
-    for (const q of device.qaid_infos ?? []) {
-      found = tryId(q.qaid_md5sum, DOUBTFUL.QAID);
-      if (found >= 0) break;
-    }
-  const prefix = trusted.slice(0, 8).toLowerCase();
-  if (found >= 0) return { ordinal: found, prefix };
-  return { ordinal: sent === 0 ? -3 : trusted === '' ? -2 : -1, prefix };
+  if (!device) return;
+  const doubtful = doubtfulBits(device.doubtful_ids_list);
+  if (tryDevice(devices, device.imei_md5sum, (doubtful & IMEI_DOUBT) !== 0)) return;
+  if (tryDevice(devices, device.oaid_md5sum, (doubtful & OAID_DOUBT) !== 0)) return;
+  if (tryDevice(devices, device.idfa_md5sum, (doubtful & IDFA_DOUBT) !== 0)) return;
+  const qaidDoubted = (doubtful & QAID_DOUBT) !== 0;
+  for (const q of device.qaid_infos ?? []) if (tryDevice(devices, q.qaid_md5sum, qaidDoubted)) return;
+  foundOrdinal = !sentAny ? -3 : foundDevice === '' ? -2 : -1;
 }
 
 /** Decides one decoded request at `now` (epoch ms). */
 export function decide(table: DecisionTable, req: RtaRequest, now: number): Decision {
   const requestId = req.id ?? '';
-  const { ordinal, prefix } = findCustomer(table, req);
-  if (ordinal === -3) return { ...badRequest(requestId), devicePrefix: prefix };
+  findCustomer(table.devices, req);
+  const ordinal = foundOrdinal;
+  const device = foundDevice;
+  if (ordinal === -3) return { ...badRequest(requestId), device };
   let mask = 0;
   let score = Number.NaN;
   if (ordinal >= 0) {
@@ -121,7 +145,7 @@ export function decide(table: DecisionTable, req: RtaRequest, now: number): Deci
       },
       matched: 0,
       error: false,
-      devicePrefix: prefix,
+      device,
     };
   const ids: string[] = [];
   const infos: RtaTargetInfo[] = [];
@@ -145,6 +169,6 @@ export function decide(table: DecisionTable, req: RtaRequest, now: number): Deci
     },
     matched: live >>> 0,
     error: false,
-    devicePrefix: prefix,
+    device,
   };
 }
