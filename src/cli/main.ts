@@ -124,7 +124,16 @@ export async function main(argv: readonly string[]): Promise<void> {
   } catch (error) {
     // A configuration problem only the stores can see (a time zone the event store does not know): said as loadConfig
     // says its own, with the variable's name, and the same exit status.
-    if (!(error instanceof AppError) || error.code !== 'config_invalid') throw error;
+    if (!(error instanceof AppError)) throw error;
+    // An embedded store another process holds: said in one line, nothing opened.
+    if (
+      error.code === 'store_unavailable' &&
+      (error.details as { reason?: string })?.reason === 'store_in_use'
+    ) {
+      console.error(`error: ${error.message}`);
+      process.exit(1);
+    }
+    if (error.code !== 'config_invalid') throw error;
     const problems = (error.details as { problems?: ConfigProblem[] } | undefined)?.problems;
     console.error(problems ? formatConfigProblems(problems) : error.message);
     process.exit(2);

@@ -17,10 +17,12 @@ import {
   type EventTable,
   type QueryParams,
 } from './store.ts';
+import { lockStoreDirectory } from '../directory-lock.ts';
 
 // libchdb binds one data directory per process. Stores opened on the same directory share it (each has its own
 // connection); a store on a different directory can only open once every earlier one is closed and drained.
-let boundDir: { path: string; stores: number } | undefined;
+// The first of them holds the directory's lock against other processes (released by the last to close).
+let boundDir: { path: string; stores: number; release?: () => void } | undefined;
 
 // Readers dedupe with FINAL, so collapsing duplicate ids inside each inserted block is wasted CPU (see sql.ts).
 const INSERT_SETTINGS = { optimize_on_insert: 0 };
@@ -41,16 +43,22 @@ export async function openChdbStore(dataDir: string | null): Promise<EventStore>
   }
   // A previous store may have closed while its last operations were still draining: wait for them.
   await drainPending();
+  // Another process on the same directory would lose writes silently: the first store of the process takes it.
+  const release =
+    path !== null && boundDir === undefined ? lockStoreDirectory(path, 'event store') : undefined;
   let session: Session;
   try {
     // Load tables synchronously at connect, so the first query after a restart sees every table.
     const args = ['--async_load_databases=0', '--async_load_system_database=0'];
     session = new Session(path ?? undefined, { connectionArgs: args });
   } catch (error) {
+    release?.();
     throw toEventStoreError(error);
   }
   const bound = path ?? resolve(session.path);
-  boundDir = boundDir ? { path: bound, stores: boundDir.stores + 1 } : { path: bound, stores: 1 };
+  boundDir = boundDir
+    ? { ...boundDir, stores: boundDir.stores + 1 }
+    : { path: bound, stores: 1, ...(release ? { release } : {}) };
 
   // Settings live on the connection, so one SET applies them to every later statement of this store.
   const settings = Object.entries(EVENT_STORE_SETTINGS)
@@ -125,7 +133,10 @@ class ChdbEventStore implements EventStore {
     this.#session.close();
     // close() defers the native teardown while anything is still running; wait so a later open can rebind.
     await drainPending();
-    if (boundDir && --boundDir.stores <= 0) boundDir = undefined;
+    if (boundDir && --boundDir.stores <= 0) {
+      boundDir.release?.();
+      boundDir = undefined;
+    }
   }
 
   async #run(sql: string, params: QueryParams | undefined, format: string) {

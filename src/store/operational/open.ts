@@ -9,6 +9,7 @@ import { PGliteDialect } from './pglite-dialect.ts';
 import { pgliteSandbox, postgresSandbox, type SandboxConnection } from './sandbox.ts';
 import { provisionSandboxRole, verifySandboxRole } from './sandbox-role.ts';
 import type { OperationalStore } from './store.ts';
+import { lockStoreDirectory } from '../directory-lock.ts';
 
 // Postgres type OIDs whose default JS mapping we override, the same way on both engines:
 // int8 and numeric become numbers (counts, sums, money within 2^53), date stays 'YYYY-MM-DD'.
@@ -48,10 +49,18 @@ async function openPGlite(dataDir: string | null, template: Blob | undefined): P
     // A template only starts an empty store: a cluster already in the directory is opened as it is.
     if (existsSync(join(path, 'PG_VERSION'))) template = undefined;
   }
-  const pglite = await PGlite.create(path, {
-    parsers: { [INT8]: toNumber, [NUMERIC]: toNumber, [DATE]: asIs },
-    ...(template ? { loadDataDir: template } : {}),
-  });
+  // PGlite does not lock its directory: a second process would write the same files and lose writes silently.
+  const release = path === undefined ? () => undefined : lockStoreDirectory(path, 'operational store');
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(path, {
+      parsers: { [INT8]: toNumber, [NUMERIC]: toNumber, [DATE]: asIs },
+      ...(template ? { loadDataDir: template } : {}),
+    });
+  } catch (error) {
+    release();
+    throw error;
+  }
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   const sandbox = pgliteSandbox(pglite, db);
   return {
@@ -69,6 +78,7 @@ async function openPGlite(dataDir: string | null, template: Blob | undefined): P
     async close() {
       await db.destroy();
       await pglite.close();
+      release();
     },
   };
 }
