@@ -3,7 +3,8 @@ import type { PropertyPredicate, Scalar } from '../contracts/rule.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Database } from '../store/operational/database.ts';
 import { enterCustomersAt } from './enter.ts';
-import { durationMs, splitExperimentId, type EventMatch, type JourneyBody } from './model.ts';
+import { durationMs, type EventMatch, type JourneyBody } from './model.ts';
+import { splitExperimentIds } from './split-experiments.ts';
 
 // Events reaching journeys as they are ingested (the event feed, event-feed.ts, brings them): an entry event enters
 // the customer; a goal event converts the customer in every live journey with that goal (and marks the control
@@ -142,10 +143,9 @@ async function convertArms(
   version: OpenVersion,
   converted: readonly { customer_id: number; at: Date }[],
 ): Promise<void> {
-  const experiments = version.body.nodes
-    .filter((n) => n.kind === 'split')
-    .map((n) => splitExperimentId(version.journey_id, n.id));
-  if (experiments.length === 0 || converted.length === 0) return;
+  const splits = version.body.nodes.filter((n) => n.kind === 'split').map((n) => n.id);
+  if (splits.length === 0 || converted.length === 0) return;
+  const experiments = await splitExperimentIds(db, version.journey_id, splits);
   const result = await sql`
     update experiment_units set metrics = jsonb_set(metrics, '{converted}', '1')
      where experiment_id = any(${experiments}::text[])

@@ -163,7 +163,7 @@ export type JourneyBody = z.infer<typeof journeyBodySchema>;
 
 export { exitsOf } from './exits.ts';
 
-/** The experiment a split node's arms are recorded in (experiments / experiment_units): one per journey and node. */
+/** The experiment of a split node's first arms and shares (later allocations: split-experiments.ts). */
 export const splitExperimentId = (journeyId: number, nodeId: string) => `journey-${journeyId}-${nodeId}`;
 
 /** Milliseconds of a duration. */

@@ -8,7 +8,8 @@ import type { Clock } from '../shared/clock.ts';
 import { addDays, type Day } from '../shared/day.ts';
 import type { Result } from '../shared/errors.ts';
 import type { Database } from '../store/operational/database.ts';
-import { durationMs, splitExperimentId, type JourneyNode } from './model.ts';
+import { durationMs, type JourneyNode } from './model.ts';
+import { splitExperimentFor } from './split-experiments.ts';
 
 // What each kind of node does to a group of memberships standing on it at once (one batch, one version, one node):
 // the effect is written in the batch's transaction and each membership gets its outcome and the exit it takes.
@@ -83,7 +84,8 @@ export async function runNode(
         const arm = (tests.find((t) => t.in(w.customerId)) ?? tests.at(-1)!).key;
         return { exit: arm, outcome: 'assigned', arm };
       });
-      await recordArms(context, splitExperimentId(walkers[0]!.journeyId, node.id), walkers, outcomes);
+      const experimentId = await splitExperimentFor(context.tx, walkers[0]!.journeyId, node);
+      await recordArms(context, experimentId, walkers, outcomes);
       return outcomes;
     }
     case 'branch': {

@@ -13,9 +13,10 @@ import {
 } from '../shared/errors.ts';
 import type { Database } from '../store/operational/database.ts';
 import type { JourneyStatus } from '../store/operational/journey-tables.ts';
-import { journeyBodySchema, splitExperimentId, type JourneyBody } from './model.ts';
+import { journeyBodySchema, type JourneyBody } from './model.ts';
 import type { SegmentService } from '../segments/service.ts';
 import { ruleProblems } from './rule-problems.ts';
+import { ensureSplitExperiments } from './split-experiments.ts';
 import { loadValidationContext, validateJourney } from './validate.ts';
 
 // Journeys as their authors handle them: a journey is saved with its first version (checked whole), published
@@ -157,7 +158,7 @@ export async function publishJourney(
   const latest = await deps.db
     .selectFrom('journey_versions as v')
     .innerJoin('journeys as j', 'j.id', 'v.journey_id')
-    .select(['v.id', 'v.body', 'j.name', 'j.status'])
+    .select(['v.id', 'v.version', 'v.body', 'j.name', 'j.status'])
     .where('v.journey_id', '=', journeyId)
     .orderBy('v.version', 'desc')
     .limit(1)
@@ -187,27 +188,15 @@ export async function publishJourney(
       for (const node of checked.value.nodes)
         if (node.kind === 'send' && !owned.has(node.id))
           await sendCampaign(tx, { actor, now, journeyId, name: latest.name, versionId: latest.id, node });
-      // Each split is an experiment (control = its first arm, metric: converted), so the experiments analysis shows
-      // its lift; its units are written by the engine as customers take an arm.
-      for (const node of checked.value.nodes) {
-        if (node.kind !== 'split') continue;
-        await tx
-          .insertInto('experiments')
-          .values({
-            id: splitExperimentId(journeyId, node.id),
-            name: `${latest.name} · ${node.id}`.slice(0, 200),
-            description: `The arms of split ${node.id} of journey ${journeyId}; converted = reached the journey's goal`,
-            control_arm: node.arms[0]!.key,
-            metrics: JSON.stringify([{ name: 'converted', kind: 'binary' }]),
-            allocation: JSON.stringify(Object.fromEntries(node.arms.map((a) => [a.key, a.share]))),
-            created_by: actor,
-            created_at: now,
-            updated_by: actor,
-            data_changed_at: now,
-          })
-          .onConflict((oc) => oc.column('id').doNothing())
-          .execute();
-      }
+      // Each split is an experiment (its units written by the engine as customers take an arm).
+      await ensureSplitExperiments(tx, {
+        journeyId,
+        name: latest.name,
+        version: latest.version,
+        nodes: checked.value.nodes,
+        actor,
+        now,
+      });
       if (within) {
         const done = await within(tx, { id: latest.id, body: checked.value });
         if (!done.ok) throw new Refusal(done.error);

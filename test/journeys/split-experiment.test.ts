@@ -2,8 +2,11 @@ import { type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyseExperiment } from '../../src/analytics/experiments/service.ts';
 import type { EngineDeps } from '../../src/journeys/engine.ts';
+import type { JourneyBody } from '../../src/journeys/model.ts';
 import { enterCustomers } from '../../src/journeys/enter.ts';
 import { recordGoalEvents } from '../../src/journeys/events.ts';
+import { publishJourney } from '../../src/journeys/service.ts';
+import { reviseJourney } from '../../src/journeys/versions.ts';
 import { clockOf } from '../../src/shared/clock.ts';
 import type { Database } from '../../src/store/operational/database.ts';
 import { drain, liveJourney, engineDepsWithoutRules, seedJourneyBank } from '../support/journey-fixture.ts';
@@ -15,6 +18,34 @@ import { engines } from '../support/stores.ts';
 // customers are made to convert three times as often as arm a's.
 
 const N = 400;
+/** Customers entered under the first shares; the rest enter after the shares change. */
+const FIRST = 300;
+/** The offer journey: a split of plain and bonus (these shares), a week's rest, done; goal: a purchase. */
+const offerJourney = (plain: number, bonus: number): JourneyBody => ({
+  entry: { kind: 'event', event: 'app_open' },
+  start: 'offer',
+  nodes: [
+    {
+      id: 'offer',
+      kind: 'split',
+      arms: [
+        { key: 'plain', share: plain },
+        { key: 'bonus', share: bonus },
+      ],
+    },
+    { id: 'rest', kind: 'wait', duration: { days: 7 } },
+    { id: 'done', kind: 'exit' },
+  ],
+  edges: [
+    { from: 'offer', exit: 'plain', to: 'rest' },
+    { from: 'offer', exit: 'bonus', to: 'rest' },
+    { from: 'rest', exit: 'next', to: 'done' },
+  ],
+  reentry: { kind: 'once' },
+  controlPercent: 10,
+  goal: { event: 'purchase' },
+});
+
 const NOW = new Date('2026-12-07T02:00:00Z');
 
 for (const engine of await engines())
@@ -23,6 +54,7 @@ for (const engine of await engines())
     let dispose: () => Promise<void>;
     const clock = clockOf(() => NOW);
     let deps: EngineDeps;
+    let offerId: number;
 
     beforeAll(async () => {
       const opened = await engine.open();
@@ -34,30 +66,8 @@ for (const engine of await engines())
     afterAll(() => dispose());
 
     it('records arms as units and conversions as their metric; the analysis shows the lift', async () => {
-      const { journeyId, versionId } = await liveJourney(db, clock, 'Offer test', {
-        entry: { kind: 'event', event: 'app_open' },
-        start: 'offer',
-        nodes: [
-          {
-            id: 'offer',
-            kind: 'split',
-            arms: [
-              { key: 'plain', share: 40 },
-              { key: 'bonus', share: 60 },
-            ],
-          },
-          { id: 'rest', kind: 'wait', duration: { days: 7 } },
-          { id: 'done', kind: 'exit' },
-        ],
-        edges: [
-          { from: 'offer', exit: 'plain', to: 'rest' },
-          { from: 'offer', exit: 'bonus', to: 'rest' },
-          { from: 'rest', exit: 'next', to: 'done' },
-        ],
-        reentry: { kind: 'once' },
-        controlPercent: 10,
-        goal: { event: 'purchase' },
-      });
+      const { journeyId, versionId } = await liveJourney(db, clock, 'Offer test', offerJourney(40, 60));
+      offerId = journeyId;
       const id = `journey-${journeyId}-offer`;
       // Published: the experiment exists, with no units yet.
       expect(await analyseExperiment(db, id)).toMatchObject({
@@ -67,7 +77,7 @@ for (const engine of await engines())
       await enterCustomers(
         deps,
         versionId,
-        Array.from({ length: N }, (_, i) => i + 1),
+        Array.from({ length: FIRST }, (_, i) => i + 1),
         NOW,
       );
       await drain(deps, NOW);
@@ -114,5 +124,63 @@ for (const engine of await engines())
       expect(bonus.absolute!.estimate).toBeGreaterThan(0.3);
       expect(bonus.test.significant).toBe(true);
       expect(new Date(analysis.value.dataChangedAt)).toEqual(later);
+    });
+
+    it('gives changed shares an experiment of their own, so each sample-ratio check has one allocation', async () => {
+      const base = `journey-${offerId}-offer`;
+      const before = await db
+        .selectFrom('experiment_units')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('experiment_id', '=', base)
+        .executeTakeFirstOrThrow();
+      const revise = async (plain: number, bonus: number) => {
+        const revised = await reviseJourney({ db, clock }, 'user:ops', offerId, {
+          body: offerJourney(plain, bonus),
+        });
+        if (!revised.ok) throw new Error(revised.error.message);
+        const published = await publishJourney({ db, clock }, 'user:ops', offerId);
+        if (!published.ok) throw new Error(published.error.message);
+        return revised.value;
+      };
+      const v2 = await revise(80, 20);
+      await enterCustomers(
+        deps,
+        v2.versionId,
+        Array.from({ length: N - FIRST }, (_, i) => FIRST + i + 1),
+        NOW,
+      );
+      await drain(deps, NOW);
+      const experiments = await db
+        .selectFrom('experiments')
+        .select(['id', 'allocation'])
+        .where('id', 'like', `${base}%`)
+        .orderBy('id')
+        .execute();
+      expect(experiments).toEqual([
+        { id: base, allocation: { plain: 40, bonus: 60 } },
+        { id: `${base}-v${v2.version}`, allocation: { plain: 80, bonus: 20 } },
+      ]);
+      const units = await db
+        .selectFrom('experiment_units')
+        .select(['experiment_id', 'customer_id', 'arm'])
+        .where('experiment_id', 'like', `${base}%`)
+        .execute();
+      const later = units.filter((u) => u.experiment_id !== base);
+      // the first experiment is untouched; the newcomers (outside the control group) are the new one's units
+      expect(units.length - later.length).toBe(before.n);
+      expect(later.length).toBeGreaterThan(60);
+      expect(later.every((u) => u.customer_id! > FIRST)).toBe(true);
+      const plainShare = later.filter((u) => u.arm === 'plain').length / later.length;
+      expect(plainShare).toBeGreaterThan(0.65);
+      for (const id of [base, `${base}-v${v2.version}`]) {
+        const analysis = await analyseExperiment(db, id);
+        if (!analysis.ok) throw new Error(analysis.error.message);
+        expect(analysis.value.srm?.flagged).toBe(false);
+      }
+      // back to the first shares: their experiment is used again, no third one
+      await revise(40, 60);
+      expect(
+        await db.selectFrom('experiments').select('id').where('id', 'like', `${base}%`).execute(),
+      ).toHaveLength(2);
     });
   });
