@@ -17,6 +17,13 @@ import { apiJson, choose, HAVE_CHROMIUM, signIn, startDashboard, type Dashboard 
 import { planAndReviewOgsm } from './ogsm-steps.ts';
 
 const ADMIN = { username: 'admin', role: 'admin' as const, password: 'activity-admin-1' };
+/** The account manager on the salon's staff (its host): works its door, reads no bank-wide figures. */
+const HOST = {
+  username: 'li.host',
+  role: 'account_manager' as const,
+  password: 'activity-host-1',
+  staffId: 'AM1',
+};
 const PUBLIC_URL = 'https://bank.example/fw';
 
 interface Activity {
@@ -56,7 +63,7 @@ describe.skipIf(!HAVE_CHROMIUM)('an offline activity in the dashboard', () => {
     d = await startDashboard({
       customers: 120,
       seed: 41,
-      users: [ADMIN],
+      users: [ADMIN, HOST],
       testClock: true,
       worker: true,
       env: { FLYWHEEL_LINK_SECRET: 'activities-browser-secret', FLYWHEEL_PUBLIC_URL: PUBLIC_URL },
@@ -214,6 +221,22 @@ describe.skipIf(!HAVE_CHROMIUM)('an offline activity in the dashboard', () => {
     await page.getByTestId('check-in-code').fill(codeUrl!);
     await page.getByTestId('check-in-submit').click();
     await expect.poll(() => page.getByTestId('check-in-done').innerText()).toMatch(/此前已签到|Already/);
+
+    // The host finds the salon on their workbench and opens it as the door: check-in and leads, no invitee list.
+    const host = await d.browser
+      .newContext({ baseURL: d.base, locale: 'zh-CN', viewport: { width: 1280, height: 900 } })
+      .then((c) => c.newPage());
+    await signIn(host, d.base, HOST.username, HOST.password);
+    await host.goto(`${d.base}/pool`);
+    await host.getByTestId(`my-activity-${id}`).click();
+    await host.getByTestId('activity-door').waitFor();
+    expect(await host.getByTestId('activity-facts').innerText()).toContain('城东支行三楼');
+    expect(await host.getByTestId('check-in-code').count()).toBe(1);
+    expect(await host.getByTestId('activity-invitees').count()).toBe(0);
+    // the Activities area lists the activities they work
+    await host.getByTestId('nav-activities').click();
+    await host.getByTestId(`activity-row-${id}`).waitFor();
+    await host.context().close();
 
     // An attendance sheet with an unknown customer: refused whole, its problem located.
     const onList = new Set(invited.items.map((i) => i.customerNo));

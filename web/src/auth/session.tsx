@@ -34,7 +34,6 @@ export const canManageTags = (me: Me) => can(me, 'tags.manage');
 // Areas that show whole-bank figures; the server refuses them (403) to roles bound to a branch or a pool.
 const WHOLE_BANK_AREAS = new Set([
   'journeys',
-  'activities',
   'overview',
   'tags',
   'segments',
@@ -56,4 +55,7 @@ export const mayOpenArea = (me: Me, areaKey: string) =>
     ? can(me, ...ADMIN_PERMISSIONS)
     : areaKey === 'data'
       ? can(me, 'ingest.write')
-      : seesWholeBank(me) || !WHOLE_BANK_AREAS.has(areaKey);
+      : areaKey === 'activities'
+        ? // staff see the activities they work (the server lists only those) and open them as the door
+          seesWholeBank(me) || Boolean(me.staffId)
+        : seesWholeBank(me) || !WHOLE_BANK_AREAS.has(areaKey);

@@ -9,6 +9,7 @@ export const poolEnUS = {
   'pool.workbench.subtitle': 'Your pool at a glance: what is due today, and every customer you own.',
   'pool.workbench.pickManager': 'Account manager to view',
   'pool.workbench.pickHint': 'Pick an account manager to see their day and their pool.',
+  'pool.workbench.myActivities': 'My activities, today and next',
   'pool.kpi.loadFailed': 'The pool figures could not be loaded',
   'pool.kpi.customers': 'Customers in the pool',
   'pool.kpi.ofManager': 'Owned by {id}',

@@ -11,6 +11,7 @@ export const poolZhCN: Record<keyof typeof poolEnUS, string> = {
   'pool.workbench.subtitle': '名下客户一览：今日待办，以及名下的每一位客户。',
   'pool.workbench.pickManager': '查看的客户经理',
   'pool.workbench.pickHint': '请选择一位客户经理，查看其今日待办与客户池。',
+  'pool.workbench.myActivities': '我的活动（今天及接下来）',
   'pool.kpi.loadFailed': '客户池指标加载失败',
   'pool.kpi.customers': '名下客户数',
   'pool.kpi.ofManager': '归属 {id}',

@@ -8,6 +8,7 @@ import { useLoad } from '../../../components/useLoad.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { navigate, useSearchParams } from '../../../router.ts';
 import { KpiCards } from './KpiCards.tsx';
+import { MyActivitiesCard } from './MyActivitiesCard.tsx';
 import { MyDayCard } from './MyDayCard.tsx';
 import { MyPoolTable } from './MyPoolTable.tsx';
 
@@ -71,6 +72,7 @@ export function WorkbenchPage() {
       {staffId ? (
         <>
           <MyDayCard staffId={staffId} tick={tick} />
+          {!picks && <MyActivitiesCard tick={tick} />}
           <MyPoolTable staffId={picked} tick={tick} />
         </>
       ) : (
