@@ -68,12 +68,14 @@ export async function journeyCounts(
           : `journey ${journeyId} has no version ${versionId}`,
     });
   const inVersion = versionId === undefined ? sql`true` : sql`m.version_id = ${versionId}`;
+  // A step counts for the version it was taken on: a membership migrated since keeps its earlier steps there.
+  const stepInVersion = versionId === undefined ? sql`true` : sql`s.version_id = ${versionId}`;
   const [perNode, perState] = await Promise.all([
     sql<{ node: string; exit: string | null; whole: boolean; n: number; waiting: number; converted: number }>`
       with arrivals as (
         select s.node_id as node, s.exit, s.membership_id as id, m.state, m.converted_at, true as logged
           from journey_steps s join journey_memberships m on m.id = s.membership_id
-         where m.journey_id = ${journeyId} and ${inVersion}
+         where m.journey_id = ${journeyId} and ${stepInVersion}
         union all
         select m.current_node, null, m.id, m.state, m.converted_at, false
           from journey_memberships m

@@ -282,15 +282,16 @@ function leave(move: Move, reason: string) {
 /** The memberships' moves and their steps, in two statements. */
 async function write(tx: Transaction<Database>, moves: readonly Move[], now: Date): Promise<void> {
   const steps = moves.flatMap((m) =>
-    m.log.map((s, i) => ({ membership: m.id, stepNo: m.firstStep + i + 1, ...s })),
+    m.log.map((s, i) => ({ membership: m.id, stepNo: m.firstStep + i + 1, version: m.versionId, ...s })),
   );
   if (steps.length > 0)
     await sql`
-      insert into journey_steps (membership_id, step_no, node_id, exit, outcome, at)
-      select t.m, t.n, t.node, t.exit, t.outcome, ${now}::timestamptz
+      insert into journey_steps (membership_id, step_no, version_id, node_id, exit, outcome, at)
+      select t.m, t.n, t.v, t.node, t.exit, t.outcome, ${now}::timestamptz
         from unnest(${steps.map((s) => s.membership)}::bigint[], ${steps.map((s) => s.stepNo)}::int[],
-                    ${steps.map((s) => s.nodeId)}::text[], ${steps.map((s) => s.exit)}::text[],
-                    ${steps.map((s) => s.outcome)}::text[]) as t(m, n, node, exit, outcome)`.execute(tx);
+                    ${steps.map((s) => s.version)}::int[], ${steps.map((s) => s.nodeId)}::text[],
+                    ${steps.map((s) => s.exit)}::text[], ${steps.map((s) => s.outcome)}::text[])
+             as t(m, n, v, node, exit, outcome)`.execute(tx);
   const col = <T>(f: (m: Move) => T) => moves.map(f);
   await sql`
     update journey_memberships m

@@ -353,6 +353,17 @@ for (const engine of await engines()) {
       const walked = await paths(j.journeyId);
       expect(walked.get(41)).toBe('notice:next pause1:next bought:default call:next touch:next done:-');
       expect(await repeatedSteps(db)).toEqual([]);
+
+      // Per version: the notice was passed on v1 before the move, the rest on v2 — each step where it was taken.
+      const counted = async (versionId: number) => {
+        const c = await journeyCounts(db, j.journeyId, versionId);
+        if (!c.ok) throw new Error(c.error.message);
+        return new Map(c.value.nodes.map((n) => [n.node, n.entered]));
+      };
+      const onV1 = await counted(j.versionId);
+      const onV2 = await counted(v2);
+      expect([onV1.get('notice'), onV1.get('bought') ?? 0]).toEqual([30, 0]);
+      expect([onV2.get('notice'), onV2.get('pause1'), onV2.get('bought')]).toEqual([0, 30, 30]);
     });
 
     it('results: treated against control, each split arm against control and the first arm', async () => {

@@ -56,6 +56,8 @@ export interface JourneyMembershipTable {
 export interface JourneyStepTable {
   membership_id: string;
   step_no: number;
+  /** The version the step was taken on (a migrated membership's earlier steps keep theirs). */
+  version_id: number;
   node_id: string;
   exit: string | null;
   outcome: string;
