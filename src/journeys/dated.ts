@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { addDays, type Day } from '../shared/day.ts';
+import { addDays, shiftDay, type Day } from '../shared/day.ts';
 import { customersDueOn, type EnterDeps, type EnterReport } from './enter.ts';
 import { openVersions } from './events.ts';
 import { enterOnce } from './triggers.ts';
@@ -42,6 +42,8 @@ export async function enterDueDates(
         `${DATE}${day}`,
         ids,
         at,
+        // the holding falling due that the day's entries are about (a catch-up day's, not today's)
+        entry.field === 'birthday' ? undefined : shiftDay(day, entry.daysBefore),
       );
       if (report === 'already') continue;
       total.entered += report.entered;

@@ -56,6 +56,7 @@ interface Claimed {
   signal: string | null;
   arm: string | null;
   steps: number;
+  holding_due_on: string | null;
 }
 
 /** Where a membership stands while a batch moves it. */
@@ -165,7 +166,8 @@ export async function processDue(
     if (live.length === 0) return { claimed: 0, steps: 0, waiting: 0, exited: 0 };
     const claimed = (
       await sql<Claimed>`
-        select m.id, m.journey_id, m.version_id, m.customer_id, m.current_node, m.state, m.signal, m.arm, m.steps
+        select m.id, m.journey_id, m.version_id, m.customer_id, m.current_node, m.state, m.signal, m.arm, m.steps,
+               m.holding_due_on::text as holding_due_on
           from journey_memberships m
          where m.state in ('active', 'waiting') and m.due_at <= ${now}
            and m.version_id = any(${[...graphs.keys()]}::int[])
@@ -200,6 +202,7 @@ export async function processDue(
       id: c.id,
       journeyId: c.journey_id,
       customerId: c.customer_id,
+      holdingDueOn: c.holding_due_on,
       versionId: c.version_id,
       node: c.current_node,
       state: c.state,

@@ -67,11 +67,12 @@ export function enterCustomers(
   versionId: number,
   customerIds: readonly number[],
   at: Date,
+  holdingDueOn?: string,
 ): Promise<EnterReport> {
   return enterCustomersAt(
     deps,
     versionId,
-    customerIds.map((customerId) => ({ customerId, at })),
+    customerIds.map((customerId) => ({ customerId, at, ...(holdingDueOn ? { holdingDueOn } : {}) })),
   );
 }
 
@@ -79,6 +80,8 @@ export function enterCustomers(
 export interface Entering {
   readonly customerId: number;
   readonly at: Date;
+  /** A date entry's holding due day: the notices' {{ reminder.* }} are about that holding. */
+  readonly holdingDueOn?: string;
 }
 
 /**
@@ -91,10 +94,10 @@ export async function enterCustomersAt(
   entering: readonly Entering[],
 ): Promise<EnterReport> {
   const version = await loadVersion(deps.db, versionId);
-  const first = new Map<number, Date>();
+  const first = new Map<number, Entering>();
   for (const e of entering) {
     const seen = first.get(e.customerId);
-    if (!seen || e.at < seen) first.set(e.customerId, e.at);
+    if (!seen || e.at < seen.at) first.set(e.customerId, e);
   }
   const ids = [...first.keys()];
   if (!version || version.status !== 'live' || version.currentVersion !== versionId || ids.length === 0)
@@ -103,7 +106,8 @@ export async function enterCustomersAt(
   const inControl =
     body.controlPercent > 0 ? sampleTest(journeyControlSeed(journeyId), body.controlPercent) : () => false;
   const control = ids.map(inControl);
-  const ats = [...first.values()].map((d) => d.toISOString());
+  const ats = [...first.values()].map((e) => e.at.toISOString());
+  const dues = [...first.values()].map((e) => e.holdingDueOn ?? null);
   const rule = body.reentry;
   const allowed =
     rule.kind === 'once'
@@ -114,7 +118,7 @@ export async function enterCustomersAt(
   // A customer already inside conflicts with the partial unique index of live entries: nothing is written.
   const { rows } = await sql<{ state: string }>`
     insert into journey_memberships (journey_id, version_id, customer_id, entry_no, current_node, state, due_at,
-                                     arm, entered_at, exited_at, exit_reason)
+                                     arm, entered_at, exited_at, exit_reason, holding_due_on)
     select ${journeyId}::int, ${versionId}::int, c.id, coalesce(p.n, 0) + 1,
            ${body.start}::text,
            case when c.control then 'exited' else 'active' end,
@@ -122,8 +126,9 @@ export async function enterCustomersAt(
            case when c.control then 'control' end,
            c.at,
            case when c.control then c.at end,
-           case when c.control then 'control' end
-      from unnest(${ids}::int[], ${control}::bool[], ${ats}::timestamptz[]) as c(id, control, at)
+           case when c.control then 'control' end,
+           c.due
+      from unnest(${ids}::int[], ${control}::bool[], ${ats}::timestamptz[], ${dues}::date[]) as c(id, control, at, due)
       left join lateral (select max(m.entry_no) as n, max(m.entered_at) as last
                            from journey_memberships m
                           where m.journey_id = ${journeyId} and m.customer_id = c.id) p on true

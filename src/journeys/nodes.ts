@@ -19,6 +19,8 @@ export interface Walker {
   readonly id: string;
   readonly journeyId: number;
   readonly customerId: number;
+  /** A date entry's holding due day, which the send nodes' notices are about; null for other entries. */
+  readonly holdingDueOn: string | null;
 }
 
 /** What a node did for one membership: the exit taken, or where it rests (a wait's due time). */
@@ -143,6 +145,7 @@ async function send(
     return reaches ? [{ key, reaches }] : [];
   });
   const membership = new Map(walkers.map((w) => [w.customerId, w.id]));
+  const holdingDue = new Map(walkers.map((w) => [w.customerId, w.holdingDueOn]));
   const outcome = new Map<number, string>();
   if (channels.length > 0) {
     // The campaign engine's one policy waterfall (consent, do-not-contact, caps, holdout, quiet hours); the
@@ -165,6 +168,7 @@ async function send(
         ids: sends.customerIds,
         consentAt: sends.consentAt,
         keys: sends.customerIds.map((id) => journeyDeliveryKey(membership.get(id)!, node.id)),
+        dueOn: sends.customerIds.map((id) => holdingDue.get(id) ?? null),
         notBefore,
         now,
         capDay: counts ? capDay : null,

@@ -187,7 +187,15 @@ export async function publishJourney(
       );
       for (const node of checked.value.nodes)
         if (node.kind === 'send' && !owned.has(node.id))
-          await sendCampaign(tx, { actor, now, journeyId, name: latest.name, versionId: latest.id, node });
+          await sendCampaign(tx, {
+            actor,
+            now,
+            journeyId,
+            name: latest.name,
+            versionId: latest.id,
+            node,
+            entry: checked.value.entry,
+          });
       // Each split is an experiment (its units written by the engine as customers take an arm).
       await ensureSplitExperiments(tx, {
         journeyId,
@@ -240,9 +248,15 @@ async function sendCampaign(
     name: string;
     versionId: number;
     node: Extract<JourneyBody['nodes'][number], { kind: 'send' }>;
+    entry: JourneyBody['entry'];
   },
 ): Promise<void> {
-  const { actor, now, node } = input;
+  const { actor, now, node, entry } = input;
+  // A service notice of a holding-date journey reads {{ reminder.* }}: each message carries its entry's due day.
+  const reminder =
+    entry.kind === 'date' && entry.field !== 'birthday' && node.purpose === 'service'
+      ? { reminder: { kind: entry.field, daysBefore: entry.daysBefore } }
+      : {};
   const name = `${input.name} · ${node.id}`;
   const campaignId = await createOwnedCampaign(tx, {
     owner: 'journey',
@@ -257,6 +271,7 @@ async function sendCampaign(
       channels: node.channels,
       schedule: { kind: 'now' },
       controlPercent: 0,
+      ...reminder,
     },
     actor,
     decidedBy: `journey:${input.journeyId}`,

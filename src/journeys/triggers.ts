@@ -128,6 +128,7 @@ export async function enterOnce(
   runKey: string,
   ids: readonly number[],
   at: Date,
+  holdingDueOn?: string,
 ): Promise<EnterReport | 'already'> {
   return deps.db.transaction().execute(async (tx) => {
     const claimed = await tx
@@ -145,7 +146,13 @@ export async function enterOnce(
       .returning('run_key')
       .executeTakeFirst();
     if (!claimed) return 'already' as const;
-    const report = await enterCustomers({ db: tx, clock: deps.clock }, journey.versionId, ids, at);
+    const report = await enterCustomers(
+      { db: tx, clock: deps.clock },
+      journey.versionId,
+      ids,
+      at,
+      holdingDueOn,
+    );
     await tx
       .updateTable('journey_entry_runs')
       .set({ entered: report.entered, control: report.control, skipped: report.skipped })

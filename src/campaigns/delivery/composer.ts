@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { businessCalendar, DEFAULT_TIME_ZONE, type BusinessCalendar } from '../../shared/clock.ts';
 import { shiftDay } from '../../shared/day.ts';
-import { holdingsDue, type HoldingReminderKind } from '../../pool/reminders.ts';
+import { holdingsDue, type DueHolding, type HoldingReminderKind } from '../../pool/reminders.ts';
 import { reminderScope } from '../content/recipients.ts';
 import { productTemplateScope } from '../content/preview.ts';
 import type { Template } from 'liquidjs';
@@ -190,15 +190,38 @@ export class Composer {
       const [recipients, revoked, due] = await Promise.all([
         loadRecipients(this.#db, ids, context.tagLabels),
         this.#revoked(ids, context.purpose),
-        context.reminder ? holdingsDue(this.#db, context.reminder.kind, context.reminder.dueOn, ids) : null,
+        this.#holdingsDue(context, deliveries),
       ]);
       for (const d of deliveries) {
-        const holding = due?.get(d.customerId);
+        const holding = due?.get(`${d.dueOn ?? context.reminder?.dueOn}:${d.customerId}`);
         const reminder =
           holding && context.reminder ? reminderScope(context.reminder.kind, holding) : undefined;
         out.push(this.#one(d, context, recipients.get(d.customerId), revoked, reminder));
       }
     }
+    return out;
+  }
+
+  /**
+   * The holdings the run's service notices are about, by `day:customer`: each message's own due day (a journey's, from
+   * its customer's entry) or the run's (a reminder campaign's); null when the campaign is not a holding reminder.
+   */
+  async #holdingsDue(
+    context: RunContext,
+    deliveries: readonly ClaimedDelivery[],
+  ): Promise<Map<string, DueHolding> | null> {
+    if (!context.reminder) return null;
+    const byDay = new Map<string, number[]>();
+    for (const d of deliveries) {
+      const day = d.dueOn ?? context.reminder.dueOn;
+      const list = byDay.get(day);
+      if (list) list.push(d.customerId);
+      else byDay.set(day, [d.customerId]);
+    }
+    const out = new Map<string, DueHolding>();
+    for (const [day, ids] of byDay)
+      for (const [customerId, holding] of await holdingsDue(this.#db, context.reminder.kind, day, ids))
+        out.set(`${day}:${customerId}`, holding);
     return out;
   }
 

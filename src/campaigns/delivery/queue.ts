@@ -15,6 +15,8 @@ export interface ClaimedDelivery {
   readonly idempotencyKey: string;
   /** Attempts including this one. */
   readonly attempts: number;
+  /** The day the holding a journey's service notice is about falls due; null for other messages. */
+  readonly dueOn: string | null;
 }
 
 /** How to claim: who, when, how many, for how long. */
@@ -33,6 +35,7 @@ type Row = {
   channel: string;
   idempotency_key: string;
   attempts: number;
+  due_on: string | null;
 };
 const claimed = (r: Row): ClaimedDelivery => ({
   runId: Number(r.run_id),
@@ -40,6 +43,7 @@ const claimed = (r: Row): ClaimedDelivery => ({
   channel: r.channel,
   idempotencyKey: r.idempotency_key,
   attempts: r.attempts,
+  dueOn: r.due_on,
 });
 
 /**
@@ -71,7 +75,8 @@ export async function claimDeliveries(
                     order by ${order}
                     limit ${limit}
                     for update of d skip locked))
-          returning d.run_id, d.customer_id, d.channel, d.idempotency_key, d.attempts`.execute(tx)
+          returning d.run_id, d.customer_id, d.channel, d.idempotency_key, d.attempts,
+                    d.holding_due_on::text as due_on`.execute(tx)
       ).rows.map(claimed);
     const expired = await claim(
       sql`d.status = 'sending' and d.claimed_until < ${request.now}`,

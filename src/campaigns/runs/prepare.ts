@@ -82,6 +82,8 @@ export interface DeliveryBatch {
   readonly now: Date;
   /** The business day the messages count against caps on; null when they do not count. */
   readonly capDay: string | null;
+  /** Per id, the day the holding its service notice is about falls due (a journey's date entry); null or absent: none. */
+  readonly dueOn?: readonly (string | null)[];
 }
 
 /**
@@ -97,13 +99,16 @@ export async function insertDeliveries(tx: Transaction<Database>, batch: Deliver
     const keys = batch.keys
       ? batch.keys.slice(from, from + CHUNK)
       : chunk.map((id) => `${runId}-${id}-${channel.key}`);
+    const due = batch.dueOn ? batch.dueOn.slice(from, from + CHUNK) : chunk.map(() => null);
     const { rows } = await sql<{ customer_id: number }>`
-      insert into deliveries (run_id, customer_id, channel, idempotency_key, not_before, consent, updated_at)
+      insert into deliveries (run_id, customer_id, channel, idempotency_key, not_before, consent, updated_at,
+                              holding_due_on)
       select ${runId}::bigint, t.id, ${channel.key}, t.key, ${batch.notBefore}::timestamptz,
              jsonb_build_object('reaches', ${channel.reaches}::text, 'purpose', ${batch.purpose}::text,
                                 'status', 'granted', 'recordedAt', t.at),
-             ${batch.now}::timestamptz
-        from unnest(${[...chunk]}::int[], ${[...ats]}::text[], ${[...keys]}::text[]) as t(id, at, key)
+             ${batch.now}::timestamptz, t.due
+        from unnest(${[...chunk]}::int[], ${[...ats]}::text[], ${[...keys]}::text[], ${[...due]}::date[])
+             as t(id, at, key, due)
       on conflict do nothing
       returning customer_id`.execute(tx);
     const ids = rows.map((r) => r.customer_id);

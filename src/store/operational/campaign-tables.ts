@@ -92,6 +92,8 @@ export interface DeliveryTable {
   last_error: string | null;
   sent_at: Timestamp | null;
   updated_at: Timestamp;
+  /** The day the holding a journey's service notice is about falls due (migration 0027); null otherwise. */
+  holding_due_on: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ContactLedgerTable {

@@ -51,6 +51,8 @@ export interface JourneyMembershipTable {
   exited_at: Timestamp | null;
   exit_reason: string | null;
   converted_at: Timestamp | null;
+  /** A date entry's holding due day (the day claimed + daysBefore; migration 0027); null for other entries. */
+  holding_due_on: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface JourneyStepTable {
