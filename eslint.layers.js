@@ -141,8 +141,9 @@ export function layerConfigs() {
       rules: { 'no-restricted-imports': ['error', { patterns }] },
     };
   });
-  // The dashboard shares the server's schemas and types, never its code — except the CSV module and the journey
-  // graph's exits (pure functions with no imports, so the canvas draws a node's exits by the server's own rule).
+  // The dashboard shares the server's schemas and types, never its code — except the CSV module, the journey graph's
+  // exits (so the canvas draws a node's exits by the server's own rule) and the analyses' reasons (so a reason the
+  // server gave in English is shown in the page's language): modules with no imports.
   configs.push({
     files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
     rules: {
@@ -151,10 +152,10 @@ export function layerConfigs() {
         {
           patterns: [
             {
-              regex: '^(\\.\\./)+src/(?!shared/csv\\.ts$|journeys/exits\\.ts$)',
+              regex: '^(\\.\\./)+src/(?!shared/csv\\.ts$|journeys/exits\\.ts$|analytics/reasons\\.ts$)',
               allowTypeImports: true,
               message:
-                'The dashboard imports the server only as types (import type), apart from src/shared/csv.ts and src/journeys/exits.ts.',
+                'The dashboard imports the server only as types (import type), apart from src/shared/csv.ts, src/journeys/exits.ts and src/analytics/reasons.ts.',
             },
           ],
         },

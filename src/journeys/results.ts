@@ -6,6 +6,7 @@ import {
   type Comparison,
   type Interval,
 } from '../analytics/experiments/lift.ts';
+import { reasonText } from '../analytics/reasons.ts';
 import { err, ok, type Result } from '../shared/errors.ts';
 import type { Database } from '../store/operational/database.ts';
 import type { EventMatch, JourneyBody, NodeKind } from './model.ts';
@@ -75,15 +76,22 @@ function rate(entries: number, converted: number): Rate {
   return { entries, converted, rate: entries > 0 ? converted / entries : null, interval, reason };
 }
 
+/** "<arm> has no entries": the treated and control groups by their own reasons (worded apart in Chinese). */
+function noEntries(arm: string): string {
+  if (arm === 'treated') return reasonText('treatedNoEntries');
+  if (arm === 'control') return reasonText('controlNoEntries');
+  return reasonText('armNoEntries', { arm });
+}
+
 /** Arm `t` against arm `c` (binary conversion), or why not. */
 function versus(
   t: { arm: string } & Rate,
   c: { arm: string } & Rate,
   goal: boolean,
 ): { lift: Comparison | null; reason: string | null } {
-  if (!goal) return { lift: null, reason: 'the journey sets no goal: nothing converts' };
-  if (c.entries === 0) return { lift: null, reason: `${c.arm} has no entries` };
-  if (t.entries === 0) return { lift: null, reason: `${t.arm} has no entries` };
+  if (!goal) return { lift: null, reason: reasonText('journeyNoGoal') };
+  if (c.entries === 0) return { lift: null, reason: noEntries(c.arm) };
+  if (t.entries === 0) return { lift: null, reason: noEntries(t.arm) };
   const lift = compare(
     binaryArm(t.arm, t.entries, t.converted),
     binaryArm(c.arm, c.entries, c.converted),
@@ -156,7 +164,7 @@ export async function journeyResults(
         arms: list.map((a, i): SplitArm => {
           const vsControl = versus(a, control, hasGoal);
           const vsFirst =
-            i === 0 ? { lift: null, reason: 'the first arm is the reference' } : versus(a, first, hasGoal);
+            i === 0 ? { lift: null, reason: reasonText('firstArmReference') } : versus(a, first, hasGoal);
           return {
             ...a,
             vsControl: vsControl.lift,
@@ -175,7 +183,7 @@ export async function journeyResults(
   return ok({
     journeyId,
     goal,
-    goalReason: goal ? null : 'the latest version sets no goal',
+    goalReason: goal ? null : reasonText('latestVersionNoGoal'),
     treated: treatedRate,
     control: controlRate,
     lift: lift.lift,

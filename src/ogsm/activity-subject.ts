@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { activityResults } from '../activities/results.ts';
+import { reasonText } from '../analytics/reasons.ts';
 import { RoaringBitmap32 } from '../shared/bitmap.ts';
 import { err, ok } from '../shared/errors.ts';
 import type { SubjectAdapter } from './subjects.ts';
@@ -41,7 +42,7 @@ export const activityAdapter: SubjectAdapter = {
     return ok({
       name: activity.name,
       start: started ? start : null,
-      startReason: started ? null : `activity ${id} has not started yet`,
+      startReason: started ? null : reasonText('activityNotStarted', { id }),
       treated,
       control: set(true),
       reached: treated.size,
@@ -60,8 +61,8 @@ export const activityAdapter: SubjectAdapter = {
           liftReason: r.invitedVsControl
             ? null
             : r.groups.control.customers === 0
-              ? 'the activity holds no control group'
-              : 'nobody invited yet',
+              ? reasonText('activityNoControl')
+              : reasonText('nobodyInvitedYet'),
           eventsThrough: null,
         });
       },

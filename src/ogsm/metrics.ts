@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { binaryArm, compare, type ArmStats, type Comparison } from '../analytics/experiments/lift.ts';
+import { reasonText } from '../analytics/reasons.ts';
 import type { Bilingual } from '../contracts/common.ts';
 import { RoaringBitmap32 } from '../shared/bitmap.ts';
 import { shiftDay } from '../shared/day.ts';
@@ -131,7 +132,7 @@ export async function measure(
     window,
     eventsThrough: null,
   });
-  if (!facts.start) return none(facts.startReason ?? 'not started');
+  if (!facts.start) return none(facts.startReason ?? reasonText('notStarted'));
   const now = deps.clock.now();
   const end = new Date(facts.start.getTime() + goal.windowDays * DAY_MS);
   const until = end < now ? end : now;
@@ -157,11 +158,11 @@ export async function measure(
       if (!c.ok) return none(c.error, window);
       const f = c.value;
       if (goal.metric === 'conversions') return done(f.converted, f.lift, f.liftReason, f.eventsThrough);
-      if (f.units === 0) return none('nobody treated yet', window);
+      if (f.units === 0) return none(reasonText('nobodyTreatedYet'), window);
       return done(f.converted / f.units, f.lift, f.liftReason, f.eventsThrough);
     }
     case 'reached':
-      return done(facts.reached, null, 'reach has no control to compare with');
+      return done(facts.reached, null, reasonText('reachNoControl'));
     case 'new_buyers': {
       const buyers = await newBuyers(deps, goal.category, facts.start, until);
       const t = buyers.set.andCardinality(facts.treated);
@@ -174,13 +175,24 @@ export async function measure(
               'binary',
             )
           : null;
-      return done(t, lift, facts.control.size === 0 ? 'no control group' : 'nobody treated', buyers.last);
+      return done(
+        t,
+        lift,
+        facts.control.size === 0 ? reasonText('noControlGroup') : reasonText('nobodyTreated'),
+        buyers.last,
+      );
     }
     case 'leads':
     case 'attendees': {
       // The registry lets only activities name them (planProblems); a stored plan of another kind reads as unmeasurable.
-      if (!facts.activity) return none(`only an activity has ${goal.metric}`, window);
-      return done(facts.activity[goal.metric], null, `${goal.metric} have no control group to compare with`);
+      const leads = goal.metric === 'leads';
+      if (!facts.activity)
+        return none(reasonText(leads ? 'leadsOnlyActivity' : 'attendeesOnlyActivity'), window);
+      return done(
+        facts.activity[goal.metric],
+        null,
+        reasonText(leads ? 'leadsNoControl' : 'attendeesNoControl'),
+      );
     }
     case 'aum_change': {
       const change = await aumChange(deps, facts, until);
@@ -233,8 +245,9 @@ async function aumChange(deps: OgsmDeps, facts: SubjectFacts, until: Date): Prom
   );
   const base = days[0]?.base;
   const last = days[0]?.end;
-  if (!base || base === '1970-01-01') return { ok: false, reason: `no daily AUM on or before ${baseDay}` };
-  if (!last || last <= base) return { ok: false, reason: `no daily AUM after ${base} yet` };
+  if (!base || base === '1970-01-01')
+    return { ok: false, reason: reasonText('noAumBefore', { day: baseDay }) };
+  if (!last || last <= base) return { ok: false, reason: reasonText('noAumAfter', { day: base }) };
   const rows = await deps.events.query<{ customer_id: number; change: number }>(
     `SELECT customer_id, toFloat64(sumIf(aum, date = {end:Date}) - sumIf(aum, date = {base:Date})) AS change
        FROM customer_daily_dedup WHERE date IN ({base:Date}, {end:Date}) GROUP BY customer_id`,
@@ -262,8 +275,9 @@ async function aumChange(deps: OgsmDeps, facts: SubjectFacts, until: Date): Prom
   };
   const t = arm('treated', facts.treated);
   const total = Math.round(t.sum * 100) / 100;
-  if (facts.control.size === 0) return { ok: true, total, lift: null, liftReason: 'no control group' };
-  if (t.n === 0) return { ok: true, total, lift: null, liftReason: 'nobody treated' };
+  if (facts.control.size === 0)
+    return { ok: true, total, lift: null, liftReason: reasonText('noControlGroup') };
+  if (t.n === 0) return { ok: true, total, lift: null, liftReason: reasonText('nobodyTreated') };
   return {
     ok: true,
     total,

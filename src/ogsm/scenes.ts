@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { binaryArm, compare, type Comparison } from '../analytics/experiments/lift.ts';
 import { LIFECYCLE_TAG } from '../analytics/lifecycle/service.ts';
+import { reasonText } from '../analytics/reasons.ts';
 import { contentProducts } from '../campaigns/results/read.ts';
 import type { RoleGroup } from '../campaigns/results/model.ts';
 import type { Bilingual } from '../contracts/common.ts';
@@ -147,9 +148,8 @@ export async function scenesAnalysis(deps: OgsmDeps, query: ScenesQuery): Promis
     const control = s.hasControl ? moves(s.c) : null;
     let lift: Comparison | null = null;
     let liftReason: string | null = null;
-    if (!control) liftReason = 'no control group';
-    else if (treated.measured === 0 || control.measured === 0)
-      liftReason = 'no lifecycle stage measured N days after the contact yet';
+    if (!control) liftReason = reasonText('noControlGroup');
+    else if (treated.measured === 0 || control.measured === 0) liftReason = reasonText('noStageMeasured');
     else
       lift = compare(
         binaryArm('treated', treated.measured, treated.advanced),

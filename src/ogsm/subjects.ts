@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { binaryArm, compare, type Comparison } from '../analytics/experiments/lift.ts';
+import { reasonText } from '../analytics/reasons.ts';
 import { conversionLift, stageCounts } from '../campaigns/results/compute.ts';
 import { readRunSets } from '../campaigns/results/read.ts';
 import { pickRun, runDraft } from '../campaigns/results/service.ts';
@@ -83,7 +84,7 @@ const campaignAdapter: SubjectAdapter = {
       .executeTakeFirst();
     if (!campaign) return err({ code: 'not_found', message: `no campaign ${id}` });
     const run = await pickRun(deps.db, id, undefined);
-    if (!run) return ok(notStarted(campaign.name, `campaign ${id} has not started a run yet`));
+    if (!run) return ok(notStarted(campaign.name, reasonText('campaignNoRun', { id })));
     const draft = await runDraft(deps.db, id, run.version);
     const start = new Date(run.prepared_at!);
     const runRef = { id: Number(run.id), audience: run.audience, control: run.control };
@@ -96,7 +97,7 @@ const campaignAdapter: SubjectAdapter = {
       control: sets.control,
       reached: sets.sent.size,
       async conversion(windowDays) {
-        if (!draft.conversion) return err('the campaign sets no conversion event');
+        if (!draft.conversion) return err(reasonText('campaignNoConversion'));
         const until = windowEnd(deps.clock, start, windowDays);
         const within = await readRunSets(deps.db, deps.events, runRef, {
           event: draft.conversion.event,
@@ -140,7 +141,8 @@ const journeyAdapter: SubjectAdapter = {
       .where('journey_id', '=', id)
       .execute();
     const published = versions.flatMap((v) => (v.published_at ? [new Date(v.published_at)] : []));
-    if (published.length === 0) return ok(notStarted(journey.name, `journey ${id} is not published yet`));
+    if (published.length === 0)
+      return ok(notStarted(journey.name, reasonText('journeyNotPublished', { id })));
     const start = new Date(Math.min(...published.map((d) => d.getTime())));
     const hasGoal = versions.some((v) => (v.body as unknown as JourneyBody).goal !== undefined);
     const groups = await sql<{ control: boolean; ids: number[] }>`
@@ -157,7 +159,7 @@ const journeyAdapter: SubjectAdapter = {
       control: set(true),
       reached: treated.size,
       async conversion(windowDays) {
-        if (!hasGoal) return err('the journey sets no goal: nothing converts');
+        if (!hasGoal) return err(reasonText('journeyNoGoal'));
         // Per entry, as the journey's results count: the goal within windowDays of entering.
         const rows = await sql<{ control: boolean; n: number; converted: number; last: Date | null }>`
           select arm is not distinct from 'control' as control, count(*)::int as n,
@@ -184,7 +186,11 @@ const journeyAdapter: SubjectAdapter = {
           controlUnits: c.n,
           controlConverted: c.converted,
           lift,
-          liftReason: lift ? null : c.n === 0 ? 'the journey has no control entries' : 'no entries yet',
+          liftReason: lift
+            ? null
+            : c.n === 0
+              ? reasonText('journeyNoControlEntries')
+              : reasonText('noEntriesYet'),
           eventsThrough: lasts.length > 0 ? Math.max(...lasts) : null,
         });
       },

@@ -18,6 +18,7 @@ import {
   type Dashboard,
 } from './harness.ts';
 import { experimentImportTarget } from '../../src/analytics/experiments/import.ts';
+import { translateReason } from '../../src/analytics/reasons.ts';
 
 const ADMIN = { username: 'admin1', role: 'admin' as const, password: 'admin-pass-1' };
 const ANALYST = { username: 'analyst1', role: 'analyst' as const, password: 'analyst-pass-1' };
@@ -170,6 +171,21 @@ describe.runIf(HAVE_CHROMIUM)('experiments and lift in the dashboard', () => {
     expect(reason).toMatch(/control rate is 0/);
     await expect(page.getByTestId('metric-converted').innerText()).resolves.toContain(reason);
     await expect(page.locator('body').innerText()).resolves.not.toMatch(/NaN|Infinity/);
+
+    // In Chinese the same reason is the catalogue's Chinese sentence, never the server's English.
+    const inLang = async (lang: 'zh-CN' | 'en-US') => {
+      await page.evaluate((l) => window.localStorage.setItem('flywheel.lang', l), lang);
+      await page.reload();
+      await page.getByTestId('experiment-row-skewed').click();
+      await page.locator('[data-testid="lift-view"][data-experiment="skewed"]').waitFor();
+    };
+    await inLang('zh-CN');
+    const chinese = translateReason(reason, 'zh-CN');
+    expect(chinese).toBe('对照组比率为 0：相对提升无定义');
+    const card = await page.getByTestId('metric-converted').innerText();
+    expect(card).toContain(chinese);
+    expect(card).not.toContain(reason);
+    await inLang('en-US');
   }, 60_000);
 
   it('uploads an experiment through the form; a rejected file names its rows and writes nothing', async () => {

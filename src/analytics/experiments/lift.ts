@@ -6,11 +6,13 @@ import {
   studentTQuantile,
   twoSidedP,
 } from '../stats.ts';
+import { reasonText } from '../reasons.ts';
 import type { MetricKind } from './model.ts';
 
 // The statistics of an experiment's lift, as pure functions over per-arm sufficient statistics (n, sum, mean,
 // variance). Every figure that cannot be computed is null with a reason next to it (`<field>Reason` or the object's
-// `reason`), never NaN or Infinity: JSON cannot carry those, and a bare null would hide why. Formulas are listed in
+// `reason`), never NaN or Infinity: JSON cannot carry those, and a bare null would hide why. The reasons are the
+// English sentences of src/analytics/reasons.ts, which the dashboard shows in Chinese. Formulas are listed in
 // src/analytics/README.md, "Experiments and lift".
 
 /** The sufficient statistics of one metric in one arm. */
@@ -143,7 +145,7 @@ export function wilsonInterval(
   n: number,
   confidence = 0.95,
 ): { interval: Interval; reason: null } | { interval: null; reason: string } {
-  if (n === 0) return { interval: null, reason: 'no units: a rate needs at least one' };
+  if (n === 0) return { interval: null, reason: reasonText('rateNoUnits') };
   const z = normalQuantile(1 - (1 - confidence) / 2);
   const p = successes / n;
   const z2n = (z * z) / n;
@@ -180,10 +182,10 @@ function summarise(a: ArmStats, kind: MetricKind, control: boolean): ArmSummary 
   const reason =
     a.n === 0
       ? a.units === 0
-        ? 'no units in this arm'
-        : 'no unit of this arm has a value of this metric'
+        ? reasonText('armNoUnits')
+        : reasonText('armNoValues')
       : a.variance === null
-        ? 'one value only: the standard deviation needs two'
+        ? reasonText('armOneValue')
         : null;
   return {
     arm: a.arm,
@@ -239,7 +241,7 @@ export function powerOf(effect: number, se: number, zAlpha: number): number {
 export function compare(t: ArmStats, c: ArmStats, kind: MetricKind, options: LiftOptions = {}): Comparison {
   const head = { arm: t.arm, control: c.arm };
   const testKind = kind === 'binary' ? 'z' : 'welch_t';
-  if (c.n === 0) return { ...head, ...unavailable('the control arm has no values of this metric', testKind) };
+  if (c.n === 0) return { ...head, ...unavailable(reasonText('controlNoValues'), testKind) };
   if (t.n === 0) return { ...head, ...unavailable(summarise(t, kind, false).reason!, testKind) };
   return { ...head, ...(kind === 'binary' ? compareRates(t, c, options) : compareMeans(t, c, options)) };
 }
@@ -251,13 +253,12 @@ function compareRates(t: ArmStats, c: ArmStats, options: LiftOptions): Omit<Comp
   const [p1, p0] = [t.sum / n1, c.sum / n0];
   const d = p1 - p0;
   const se = Math.sqrt((p1 * (1 - p1)) / n1 + (p0 * (1 - p0)) / n0);
-  const zeroSe = 'every unit of both arms has the same value (rate 0 or 1 in each): the standard error is 0';
+  const zeroSe = reasonText('ratesZeroSe');
 
   let relative: Interval | null = null;
   let relativeReason: string | null = null;
-  if (p0 === 0) relativeReason = 'the control rate is 0: the relative lift is undefined';
-  else if (p1 === 0)
-    relativeReason = 'the treatment rate is 0: the log ratio (and its interval) is undefined';
+  if (p0 === 0) relativeReason = reasonText('controlRateZero');
+  else if (p1 === 0) relativeReason = reasonText('treatmentRateZero');
   else {
     const logRatio = Math.log(p1 / p0);
     const seLog = Math.sqrt((1 - p1) / (n1 * p1) + (1 - p0) / (n0 * p0));
@@ -293,7 +294,7 @@ function compareRates(t: ArmStats, c: ArmStats, options: LiftOptions): Omit<Comp
         }
       : {
           mde: null,
-          mdeReason: `the control rate is ${p0}: its variance is 0, so no effect size can be derived from it`,
+          mdeReason: reasonText('controlRateNoVariance', { rate: p0 }),
         }),
     power: se > 0 ? powerOf(d, se, zAlpha) : null,
     powerReason: se > 0 ? null : zeroSe,
@@ -304,10 +305,7 @@ function compareRates(t: ArmStats, c: ArmStats, options: LiftOptions): Omit<Comp
 function compareMeans(t: ArmStats, c: ArmStats, options: LiftOptions): Omit<Comparison, 'arm' | 'control'> {
   const { alpha, zAlpha, zPower } = criticals(options);
   if (t.variance === null || c.variance === null) {
-    return unavailable(
-      `an arm has fewer than 2 values: Welch's test needs a variance in each arm`,
-      'welch_t',
-    );
+    return unavailable(reasonText('welchNeedsVariance'), 'welch_t');
   }
   const [n1, n0] = [t.n, c.n];
   const [m1, m0] = [t.mean!, c.mean!];
@@ -317,7 +315,7 @@ function compareMeans(t: ArmStats, c: ArmStats, options: LiftOptions): Omit<Comp
 
   let relative: Interval | null = null;
   let relativeReason: string | null = null;
-  if (m0 === 0) relativeReason = 'the control mean is 0: the relative lift is undefined';
+  if (m0 === 0) relativeReason = reasonText('controlMeanZero');
   else {
     const ratio = m1 / m0;
     const seRatio = Math.sqrt(v1 / (m0 * m0) + (m1 * m1 * v0) / (m0 * m0 * m0 * m0));
@@ -335,14 +333,14 @@ function compareMeans(t: ArmStats, c: ArmStats, options: LiftOptions): Omit<Comp
           mde: {
             absolute: mdeAbs,
             relative: m0 !== 0 ? mdeAbs / Math.abs(m0) : null,
-            relativeReason: m0 !== 0 ? null : 'the control mean is 0',
+            relativeReason: m0 !== 0 ? null : reasonText('controlMeanZeroShort'),
           },
           mdeReason: null,
         }
-      : { mde: null, mdeReason: 'every control value is the same: its standard deviation is 0' };
+      : { mde: null, mdeReason: reasonText('controlNoSpread') };
 
   if (!(se > 0)) {
-    const reason = 'every value of both arms is the same in each arm: the standard error is 0';
+    const reason = reasonText('meansZeroSe');
     return {
       ...unavailable(reason, 'welch_t'),
       relative,
@@ -382,11 +380,11 @@ export function sampleRatioCheck(
       if (!arms.some((a) => a.arm === arm)) arms.push({ arm, units: 0 });
     const missing = arms.filter((a) => !(a.arm in allocation)).map((a) => a.arm);
     if (missing.length)
-      return { srm: null, srmReason: `the allocation gives no weight to arm(s) ${missing.join(', ')}` };
+      return { srm: null, srmReason: reasonText('srmUnweightedArms', { arms: missing.join(', ') }) };
   }
-  if (arms.length < 2) return { srm: null, srmReason: 'fewer than two arms' };
+  if (arms.length < 2) return { srm: null, srmReason: reasonText('srmOneArm') };
   const total = arms.reduce((s, a) => s + a.units, 0);
-  if (total === 0) return { srm: null, srmReason: 'no units' };
+  if (total === 0) return { srm: null, srmReason: reasonText('srmNoUnits') };
   const weights = arms.map((a) => (allocation ? allocation[a.arm]! : 1));
   const weightSum = weights.reduce((s, w) => s + w, 0);
   let chiSquare = 0;

@@ -1,4 +1,5 @@
 import { binaryArm, metricLift, type Comparison } from '../../analytics/experiments/lift.ts';
+import { reasonText } from '../../analytics/reasons.ts';
 import { RoaringBitmap32 } from '../../shared/bitmap.ts';
 import type { ResultGroup, StageCounts } from './model.ts';
 import type { RunSets } from './read.ts';
@@ -37,9 +38,9 @@ export function conversionLift(
   totals: StageCounts,
   hasConversion: boolean,
 ): { lift: Comparison | null; reason: string | null } {
-  if (!hasConversion) return { lift: null, reason: 'the campaign sets no conversion event' };
-  if (totals.control === 0) return { lift: null, reason: 'the run has no control group' };
-  if (totals.targeted === 0) return { lift: null, reason: 'the run targeted no customer' };
+  if (!hasConversion) return { lift: null, reason: reasonText('campaignNoConversion') };
+  if (totals.control === 0) return { lift: null, reason: reasonText('runNoControl') };
+  if (totals.targeted === 0) return { lift: null, reason: reasonText('runTargetedNobody') };
   const lift = metricLift(
     'converted',
     'binary',

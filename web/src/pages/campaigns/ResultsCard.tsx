@@ -1,5 +1,6 @@
 import { DownloadOutlined } from '@ant-design/icons';
 import { Button, Card, Col, Descriptions, Empty, Row, Space, Table, Typography } from 'antd';
+import { translateReason } from '../../../../src/analytics/reasons.ts';
 import { ApiError } from '../../api/client.ts';
 import { EChart } from '../../charts/EChart.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
@@ -134,7 +135,7 @@ export function ResultsCard({ campaignId, tick }: { campaignId: number; tick: nu
                 </span>
               ) : (
                 <Typography.Text type="secondary" data-testid="results-lift-reason">
-                  — {r.liftReason}
+                  — {r.liftReason === null ? '' : translateReason(r.liftReason, lang)}
                 </Typography.Text>
               )}
             </Descriptions.Item>

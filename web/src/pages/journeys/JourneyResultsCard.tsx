@@ -1,4 +1,5 @@
 import { Card, Empty, Table, Typography } from 'antd';
+import { translateReason } from '../../../../src/analytics/reasons.ts';
 import { useLoad } from '../../components/useLoad.ts';
 import { formatInteger } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -55,7 +56,9 @@ export function JourneyResultsCard({ id, tick }: { id: number; tick: number }) {
           <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
             {r.goal
               ? t('jny.res.goal', { event: dictionary.displayName('event', r.goal.event) })
-              : (r.goalReason ?? t('jny.res.noGoal'))}
+              : r.goalReason === null
+                ? t('jny.res.noGoal')
+                : translateReason(r.goalReason, lang)}
           </Typography.Paragraph>
           <Table<Row>
             size="small"

@@ -1,8 +1,10 @@
 import { Tag, Tooltip, Typography } from 'antd';
+import { translateReason } from '../../../../src/analytics/reasons.ts';
 import { formatPercent } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 
-// A conversion rate and a difference against control as the results cards show them (journeys, activities).
+// A conversion rate and a difference against control as the results cards show them (journeys, activities); a
+// figure the server could not compute shows its reason in the page's language.
 
 interface RateLike {
   readonly rate: number | null;
@@ -20,7 +22,12 @@ const pp = (n: number) => `${n >= 0 ? '+' : ''}${(n * 100).toFixed(1)} pp`;
 /** A rate with its 95% interval, or why there is none. */
 export function RateCell({ rate }: { rate: RateLike }) {
   const { lang } = useI18n();
-  if (rate.rate === null) return <Typography.Text type="secondary">{rate.reason ?? '—'}</Typography.Text>;
+  if (rate.rate === null)
+    return (
+      <Typography.Text type="secondary">
+        {rate.reason === null ? '—' : translateReason(rate.reason, lang)}
+      </Typography.Text>
+    );
   return (
     <span>
       {formatPercent(rate.rate, lang)}
@@ -36,9 +43,13 @@ export function RateCell({ rate }: { rate: RateLike }) {
 
 /** A difference in percentage points with its 95% interval and whether it is significant, or why there is none. */
 export function LiftCell({ lift, reason }: { lift: LiftLike | null; reason: string | null }) {
-  const { t } = useI18n();
-  if (!lift?.absolute)
-    return <Typography.Text type="secondary">{reason ?? lift?.absoluteReason ?? '—'}</Typography.Text>;
+  const { t, lang } = useI18n();
+  if (!lift?.absolute) {
+    const why = reason ?? lift?.absoluteReason ?? null;
+    return (
+      <Typography.Text type="secondary">{why === null ? '—' : translateReason(why, lang)}</Typography.Text>
+    );
+  }
   const a = lift.absolute;
   return (
     <span>

@@ -1,10 +1,11 @@
 import { Tag, Tooltip, Typography } from 'antd';
+import { translateReason } from '../../../../src/analytics/reasons.ts';
 import { formatCnyCompact, formatInteger, formatPercent } from '../../format.ts';
 import { useI18n, type Lang } from '../../i18n/i18n.tsx';
 import type { Comparison, MetricKey, PlanGoal } from './api.ts';
 
 // How OGSM figures are written: a value in its metric's unit, a lift with its 95% interval, and a figure the server
-// could not measure as a short translated word with the server's reason (English) behind a tooltip.
+// could not measure as a short translated word with the server's reason, in the page's language, behind a tooltip.
 
 type Unit = PlanGoal['unit'];
 /** An absolute lift with its interval (`estimate`, `lower`, `upper`). */
@@ -26,8 +27,9 @@ export function formatLift(n: number, metric: MetricKey, lang: Lang): string {
 
 /** A word for a missing figure, with the server's reason on hover. */
 export function Missing({ word, reason }: { word: string; reason: string | null | undefined }) {
+  const { lang } = useI18n();
   return (
-    <Tooltip title={reason ?? undefined}>
+    <Tooltip title={reason == null ? undefined : translateReason(reason, lang)}>
       <Typography.Text type="secondary">{word}</Typography.Text>
     </Tooltip>
   );

@@ -1,5 +1,6 @@
 import { Alert, Card, Select, Skeleton, Space, Typography } from 'antd';
 import { useState } from 'react';
+import { translateReason } from '../../../../../src/analytics/reasons.ts';
 import { LoadError } from '../../../components/LoadError.tsx';
 import { useLoad } from '../../../components/useLoad.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
@@ -10,7 +11,7 @@ const LEVELS = [0.9, 0.95, 0.99] as const;
 
 /** The lift analysis of one experiment: the controls, the sample-ratio check, then one card per metric. */
 export function LiftView({ id }: { id: string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [confidence, setConfidence] = useState<number>(0.95);
   const [control, setControl] = useState<string | undefined>(undefined);
   const { data, error, reload } = useLoad(
@@ -71,7 +72,9 @@ export function LiftView({ id }: { id: string }) {
                 p: fmtP(srm.pValue),
                 threshold: srm.threshold,
               })
-            : t('analytics.experiments.srm.unchecked', { reason: data.srmReason ?? '' })
+            : t('analytics.experiments.srm.unchecked', {
+                reason: data.srmReason === null ? '' : translateReason(data.srmReason, lang),
+              })
         }
       />
       {data.metrics.map((m) => (

@@ -1,5 +1,6 @@
 import { Space, Table, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
+import { translateReason } from '../../../../../src/analytics/reasons.ts';
 import { EChart } from '../../../charts/EChart.tsx';
 import { formatInteger, formatPercent } from '../../../format.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
@@ -7,11 +8,13 @@ import { AnalysisFrame, CsvButton, type CsvColumn } from '../AnalysisFrame.tsx';
 import type { ArmSummary, Comparison, Interval, LiftAnalysis, MetricLift } from './api.ts';
 import { liftChartOption } from './liftChart.ts';
 
-/** A missing figure: a dash and the server's reason, never NaN. */
+/** A missing figure: a dash and the server's reason in the page's language, never NaN. */
 function Missing({ reason }: { reason: string | null }) {
+  const { lang } = useI18n();
+  const text = reason === null ? '' : translateReason(reason, lang);
   return (
-    <Typography.Text type="secondary" data-testid="missing" title={reason ?? ''}>
-      — <span style={{ fontSize: 12 }}>{reason}</span>
+    <Typography.Text type="secondary" data-testid="missing" title={text}>
+      — <span style={{ fontSize: 12 }}>{text}</span>
     </Typography.Text>
   );
 }
@@ -33,6 +36,9 @@ export function MetricLiftCard({ analysis, metric }: { analysis: LiftAnalysis; m
   const level = formatPercent(analysis.confidence, lang, 0);
   const value = (v: number) => (binary ? formatPercent(v, lang, 2) : v.toFixed(4));
   const pct = (v: number) => formatPercent(v, lang, 2);
+  // The file says why a figure is missing in the page's language too.
+  const why = (reason: string | null | undefined) =>
+    reason == null ? reason : translateReason(reason, lang);
   const interval = (i: Interval, f: (v: number) => string) =>
     `${f(i.estimate)} [${f(i.lower)}, ${f(i.upper)}]`;
   const testId = (what: string, arm: string) => `${what}-${metric.metric}-${arm}`;
@@ -60,16 +66,19 @@ export function MetricLiftCard({ analysis, metric }: { analysis: LiftAnalysis; m
   ];
   const cmpCsv: CsvColumn<Comparison>[] = [
     { title: t('analytics.experiments.cmp.arm'), value: (c) => `${c.arm} vs ${c.control}` },
-    { title: 'absolute', value: (c) => c.absolute?.estimate ?? c.absoluteReason },
+    { title: 'absolute', value: (c) => c.absolute?.estimate ?? why(c.absoluteReason) },
     { title: 'absolute_lower', value: (c) => c.absolute?.lower },
     { title: 'absolute_upper', value: (c) => c.absolute?.upper },
-    { title: 'relative', value: (c) => c.relative?.estimate ?? c.relativeReason },
+    { title: 'relative', value: (c) => c.relative?.estimate ?? why(c.relativeReason) },
     { title: 'relative_lower', value: (c) => c.relative?.lower },
     { title: 'relative_upper', value: (c) => c.relative?.upper },
-    { title: `p (${metric.comparisons[0]?.test.kind ?? ''})`, value: (c) => c.test.pValue ?? c.test.reason },
-    { title: 'mde_absolute', value: (c) => c.mde?.absolute ?? c.mdeReason },
-    { title: 'mde_relative', value: (c) => c.mde?.relative ?? c.mde?.relativeReason },
-    { title: 'power', value: (c) => c.power ?? c.powerReason },
+    {
+      title: `p (${metric.comparisons[0]?.test.kind ?? ''})`,
+      value: (c) => c.test.pValue ?? why(c.test.reason),
+    },
+    { title: 'mde_absolute', value: (c) => c.mde?.absolute ?? why(c.mdeReason) },
+    { title: 'mde_relative', value: (c) => c.mde?.relative ?? why(c.mde?.relativeReason) },
+    { title: 'power', value: (c) => c.power ?? why(c.powerReason) },
   ];
   const file = `${analysis.experiment.id}-${metric.metric}`;
   const noInterval = metric.comparisons.filter((c) => c.relative === null);
@@ -240,7 +249,7 @@ export function MetricLiftCard({ analysis, metric }: { analysis: LiftAnalysis; m
       {noInterval.map((c) => (
         <div key={c.arm}>
           <Typography.Text type="secondary">
-            {t('analytics.experiments.chart.noInterval', { arm: c.arm, reason: c.relativeReason ?? '' })}
+            {t('analytics.experiments.chart.noInterval', { arm: c.arm, reason: why(c.relativeReason) ?? '' })}
           </Typography.Text>
         </div>
       ))}
