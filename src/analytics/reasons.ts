@@ -100,6 +100,16 @@ export const REASONS = {
     en: 'no lifecycle stage measured N days after the contact yet',
     zh: '尚未测得触达 N 天后的生命周期阶段',
   },
+  // Key factors' regression (src/analytics/drivers/regression.ts).
+  driversTooFewOutcomes: {
+    en: 'the training split needs at least 5 customers with and 5 without the outcome (has {with} and {without})',
+    zh: '训练集至少需要 5 位有该结果和 5 位没有该结果的客户（现有 {with} 位和 {without} 位）',
+  },
+  driversNoFeature: { en: 'no feature varies in the population', zh: '人群中没有取值有变化的特征' },
+  driversTooFewCustomers: {
+    en: '{n} training customers are too few for {p} coefficients',
+    zh: '{n} 位训练客户不足以估计 {p} 个系数',
+  },
 } as const satisfies Record<string, { readonly en: string; readonly zh: string }>;
 
 /** A reason's key in the catalogue. */

@@ -1,4 +1,5 @@
 import { sampleTest } from '../../segments/sample.ts';
+import { reasonText } from '../reasons.ts';
 import { auc } from './auc.ts';
 import { MISSING, type Feature, type Population } from './features.ts';
 import { coefficientStats, fitLogistic, sigmoid } from './logistic.ts';
@@ -104,7 +105,10 @@ export function fitDrivers(
   if (positives < 5 || fitRows.length - positives < 5)
     return {
       status: 'not_enough_data',
-      reason: `the training split needs at least 5 customers with and 5 without the outcome (has ${positives} and ${fitRows.length - positives})`,
+      reason: reasonText('driversTooFewOutcomes', {
+        with: positives,
+        without: fitRows.length - positives,
+      }),
     };
   const encoders: Encoder[] = [];
   let width = 0;
@@ -116,12 +120,11 @@ export function fitDrivers(
     width += encoder.width;
   }
   const p = width + 1;
-  if (encoders.length === 0)
-    return { status: 'not_enough_data', reason: 'no feature varies in the population' };
+  if (encoders.length === 0) return { status: 'not_enough_data', reason: reasonText('driversNoFeature') };
   if (fitRows.length < p + 10)
     return {
       status: 'not_enough_data',
-      reason: `${fitRows.length} training customers are too few for ${p} coefficients`,
+      reason: reasonText('driversTooFewCustomers', { n: fitRows.length, p }),
     };
   const n = fitRows.length;
   const x = new Float64Array(n * p);

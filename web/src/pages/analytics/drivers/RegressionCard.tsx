@@ -1,5 +1,6 @@
 import { Space, Statistic, Table, Tooltip, Typography } from 'antd';
 import { useDictionary } from '../../../dictionary/useDictionary.tsx';
+import { translateReason } from '../../../../../src/analytics/reasons.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { AnalysisFrame, CsvButton, type AnalysisMeta, type CsvColumn } from '../AnalysisFrame.tsx';
 import type { DriversAnalysis, DriversCoefficient } from './api.ts';
@@ -18,7 +19,7 @@ export function RegressionCard({ analysis, meta }: { analysis: DriversAnalysis; 
       <AnalysisFrame
         title={t('analytics.drivers.regressionTitle')}
         meta={meta}
-        notEnoughData={r.reason}
+        notEnoughData={translateReason(r.reason, lang)}
         testId="drivers-regression"
       />
     );
