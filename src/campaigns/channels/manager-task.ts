@@ -6,7 +6,7 @@ import { addDays, type Day } from '../../shared/day.ts';
 import type { EventStore } from '../../store/events/store.ts';
 import type { Database } from '../../store/operational/database.ts';
 import { recordSentDeliveries } from '../feedback/deliveries.ts';
-import { ENDED_COLUMNS, releaseCaps } from '../policy/ledger.ts';
+import { endWaitingDeliveries, type WaitEnding } from '../delivery/queue.ts';
 import type { ChannelSender, OutgoingMessage, SendOutcome } from './channel.ts';
 
 // The manager_task channel: how most branches reach customers today. A message becomes a task in the owning account
@@ -178,28 +178,36 @@ export async function settleManagerTasks(deps: {
      where t.source = 'campaign' and t.status = 'open' and t.due_on < ${clock.today()}::date
        and d.status = 'queued'`.execute(db);
   for (const t of expired.rows) await expireTask(db, clock, t.id);
-  // A task cancelled or expired unconfirmed never reached the customer: its cap reservation is given back.
-  const settled = await sql<{ key: string; status: 'sent' | 'failed'; at: Date }>`
-    with settled as (
-      update deliveries d
-         set status = case when t.status = 'done' then 'sent' else 'failed' end,
-             sent_at = case when t.status = 'done' then coalesce(t.completed_at, ${now}) else d.sent_at end,
-             provider_id = 'task:' || t.id,
-             last_error = case when t.status = 'done' then null
-                               else 'the task was cancelled or expired unconfirmed' end,
-             updated_at = ${now}
-        from tasks t
-       where t.customer_id = d.customer_id and t.delivery_key = d.idempotency_key
-         and t.status in ('done', 'cancelled') and d.status = 'queued'
-      returning ${ENDED_COLUMNS}, d.idempotency_key as key, d.sent_at as at),
-    released as (${releaseCaps('settled')})
-    select key, status, at from settled`.execute(db);
-  const sent = settled.rows.filter((r) => r.status === 'sent');
+  // A task cancelled or expired unconfirmed never reached the customer: ending its delivery gives its cap back.
+  const finished = await sql<{ key: string; id: string; status: string; completed_at: Date | null }>`
+    select d.idempotency_key as key, t.id::text as id, t.status, t.completed_at
+      from tasks t join deliveries d on d.customer_id = t.customer_id and d.idempotency_key = t.delivery_key
+     where t.status in ('done', 'cancelled') and d.status = 'queued'`.execute(db);
+  const endings = finished.rows.map((r): WaitEnding =>
+    r.status === 'done'
+      ? {
+          key: r.key,
+          status: 'sent',
+          at: new Date(r.completed_at ?? now),
+          providerId: `task:${r.id}`,
+          error: null,
+        }
+      : {
+          key: r.key,
+          status: 'failed',
+          at: now,
+          providerId: `task:${r.id}`,
+          error: 'the task was cancelled or expired unconfirmed',
+        },
+  );
+  const ended = new Set(await endWaitingDeliveries(db, now, endings));
+  const settled = endings.filter((e) => ended.has(e.key));
+  const sent = settled.filter((e) => e.status === 'sent');
   if (deps.events)
     await recordSentDeliveries(
       db,
       deps.events,
-      sent.map((r) => ({ key: r.key, at: new Date(r.at) })),
+      sent.map((e) => ({ key: e.key, at: e.at })),
     );
-  return { sent: sent.length, failed: settled.rows.length - sent.length };
+  return { sent: sent.length, failed: settled.length - sent.length };
 }
