@@ -1,49 +1,67 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { cliOn } from '../../test/support/cli.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedCampaignBank } from '../../test/support/campaign-fixture.ts';
-import { AuthService } from '../auth/service.ts';
-import { systemClock } from '../shared/clock.ts';
-import { migrate } from '../store/operational/migrate.ts';
-import { openOperationalStore } from '../store/operational/open.ts';
+import { inProcess } from '../../test/support/cli.ts';
+import { openMemoryStores, type MemoryStores } from '../../test/support/memory-stores.ts';
 import { TEST_PASSWORD_COST } from '../../test/support/password-cost.ts';
-import { seedMigratedDataDir } from '../../test/support/pglite.ts';
+import { AuthService } from '../auth/service.ts';
+import { segmentAudience } from '../campaigns/audience.ts';
+import { SegmentService } from '../segments/service.ts';
+import { systemClock } from '../shared/clock.ts';
+import type { Stores } from '../store/stores.ts';
+import { tagSource } from '../tags/segment-source.ts';
+import { registerCampaignCommands } from './commands/campaigns.ts';
+import { registerProductCommands } from './commands/products.ts';
 
-// `flywheel campaigns …` end to end in child processes on embedded stores in a temporary data directory: create from
-// a JSON draft (located errors), preview, submit, approve as a named user other than the author, run now, status,
-// results; then `flywheel products set-role` and `list`.
+// `flywheel campaigns …` parsed and run in this process on one embedded bank: create from a JSON draft (located
+// errors), preview, submit, approve as a named user other than the author, run now, status, results; then
+// `flywheel products set-role` and `list`. (The binary's registration of every command is the CLI's own test.)
 
 const dir = mkdtempSync(join(tmpdir(), 'flywheel-cli-campaigns-'));
-const DATA = join(dir, 'data');
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const cli = cliOn(DATA);
 const N = 200;
+const clock = systemClock('Asia/Shanghai');
+let s: MemoryStores;
+let stores: Stores;
+let contentId: number;
+
+beforeAll(async () => {
+  s = await openMemoryStores();
+  stores = { operational: s.store, events: s.events };
+  ({ contentId } = await seedCampaignBank(s.store.db, clock, N, [{ key: 'outbox', kind: 'outbox' }]));
+  const auth = new AuthService({
+    db: s.store.db,
+    clock,
+    sessionTtlHours: 1,
+    passwordCost: TEST_PASSWORD_COST,
+  });
+  for (const [username, role] of [
+    ['author', 'analyst'],
+    ['checker', 'admin'],
+    ['viewer', 'account_manager'],
+  ] as const)
+    await auth.createUser({ username, role, password: 'cli-test-password', staffId: null }, 'test');
+}, 60_000);
+afterAll(async () => {
+  await s?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs `flywheel <args>` (campaigns or products) in this process on the test's stores. */
+function cli(...args: string[]) {
+  const db = s.store.db;
+  const segments = new SegmentService({ tags: tagSource, db, events: s.events, clock });
+  return inProcess(args, (program, exit) => {
+    registerCampaignCommands(program, async (action) =>
+      exit(await action({ stores, clock, deps: { db, clock, audience: segmentAudience(segments) } })),
+    );
+    registerProductCommands(program, async (action) => exit(await action(stores, clock)));
+  });
+}
 
 describe('flywheel campaigns', () => {
   it('creates, previews, reviews, runs and reports a campaign', async () => {
-    // The bank, its users and an approved content item written in-process; only the campaign commands run as children.
-    await seedMigratedDataDir(DATA);
-    const store = await openOperationalStore({ kind: 'pglite', dataDir: DATA });
-    await migrate(store);
-    const clock = systemClock('Asia/Shanghai');
-    const { contentId } = await seedCampaignBank(store.db, clock, N, [{ key: 'outbox', kind: 'outbox' }]);
-    const auth = new AuthService({
-      db: store.db,
-      clock,
-      sessionTtlHours: 1,
-      passwordCost: TEST_PASSWORD_COST,
-    });
-    for (const [username, role] of [
-      ['author', 'analyst'],
-      ['checker', 'admin'],
-      ['viewer', 'account_manager'],
-    ] as const)
-      await auth.createUser({ username, role, password: 'cli-test-password', staffId: null }, 'test');
-    await store.close();
-
     const draft = {
       name: 'Morning post',
       purpose: 'marketing',
@@ -101,7 +119,6 @@ describe('flywheel campaigns', () => {
     expect(waterfall.toSend).toBeLessThan(N / 2);
 
     expect((await cli('campaigns', 'submit', id, '--as', 'author')).code).toBe(0);
-    // Each child process opens both stores (~4 s): the human-readable forms and the refusals are checked once each.
     const self = await cli('campaigns', 'approve', id, '--as', 'author');
     expect(self.code).toBe(1); // the analyst lacks campaigns.approve
     const approved = await cli('campaigns', 'approve', id, '--as', 'checker', '--note', 'ok', '--json');

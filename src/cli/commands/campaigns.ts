@@ -31,13 +31,17 @@ import { actor, print, refused } from './acting.ts';
 // user: maker-checker needs a checker who is not the author), run now (queue and prepare; the worker sends), status
 // and results. Every command takes --json. Exit codes: 0 done, 1 refused (located problems on stderr), 2 bad arguments.
 
-interface Context {
+/** What a campaign command acts on. */
+export interface CampaignCliContext {
   readonly stores: Stores;
   readonly clock: Clock;
   readonly deps: CampaignDeps;
 }
 
-function run(action: (c: Context) => Promise<number>): Promise<void> {
+/** Runs a command's action on the stores and sets the exit code it returns; tests pass their own. */
+export type CampaignCliRunner = (action: (c: CampaignCliContext) => Promise<number>) => Promise<void>;
+
+const openRunner: CampaignCliRunner = (action) => {
   const config = configOrExit();
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 2);
   return withStores(config, (stores, clock) => {
@@ -51,7 +55,7 @@ function run(action: (c: Context) => Promise<number>): Promise<void> {
     const deps = { db: stores.operational.db, clock, audience: segmentAudience(segments) };
     return action({ stores, clock, deps });
   });
-}
+};
 
 /** The body of a campaign's version (latest unless given). */
 async function versionBody(db: Kysely<Database>, id: number, version: number | undefined) {
@@ -63,7 +67,7 @@ async function versionBody(db: Kysely<Database>, id: number, version: number | u
 const pct = (n: number, of: number) => (of > 0 ? `${((100 * n) / of).toFixed(1)}%` : '–');
 
 /** `campaigns list | create | preview | submit | approve | reject | run | status | results`. */
-export function registerCampaignCommands(program: Command): void {
+export function registerCampaignCommands(program: Command, run: CampaignCliRunner = openRunner): void {
   const campaigns = program.command('campaigns').description('campaigns: create, review, run and measure');
 
   campaigns

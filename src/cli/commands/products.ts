@@ -2,14 +2,21 @@ import type { Command } from 'commander';
 import { productChoices, setProductRole } from '../../campaigns/content/products.ts';
 import { isProductRole, PRODUCT_ROLES } from '../../contracts/product.ts';
 import { configOrExit } from '../main.ts';
+import type { Clock } from '../../shared/clock.ts';
+import type { Stores } from '../../store/stores.ts';
 import { withStores } from '../stores.ts';
 import { actor, print, refused } from './acting.ts';
 
 // `flywheel products …`: the bank's products with their roles (traffic, hot-selling, main profit), and setting a
 // product's role (products.write; audited with the old and the new role). Campaign results compare by these roles.
 
+/** Runs a command's action on the stores and sets the exit code it returns; tests pass their own. */
+export type ProductCliRunner = (action: (stores: Stores, clock: Clock) => Promise<number>) => Promise<void>;
+
+const openRunner: ProductCliRunner = (action) => withStores(configOrExit(), action);
+
 /** `products list | set-role`. */
-export function registerProductCommands(program: Command): void {
+export function registerProductCommands(program: Command, run: ProductCliRunner = openRunner): void {
   const products = program.command('products').description("the bank's products and their roles");
 
   products
@@ -17,7 +24,7 @@ export function registerProductCommands(program: Command): void {
     .description('products by name, with their category and role')
     .option('--json', 'print JSON')
     .action((opts: { json?: boolean }) =>
-      withStores(configOrExit(), async (stores) => {
+      run(async (stores) => {
         const items = await productChoices(stores.operational.db);
         if (opts.json) console.log(JSON.stringify(items, null, 2));
         else if (items.length === 0) console.log('no products');
@@ -34,7 +41,7 @@ export function registerProductCommands(program: Command): void {
     .option('--as <username>', 'act as this user (products.write)')
     .option('--json', 'print JSON')
     .action((id: string, role: string, opts: { as?: string; json?: boolean }) =>
-      withStores(configOrExit(), async (stores, clock) => {
+      run(async (stores, clock) => {
         if (role !== 'none' && !isProductRole(role))
           return refused({
             code: 'bad_request',
