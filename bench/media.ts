@@ -1,5 +1,10 @@
 import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { runAttribution } from '../src/media/attribution.ts';
 import { compareChannels } from '../src/media/comparison.ts';
+import type { Clock } from '../src/shared/clock.ts';
+import { openEventStore } from '../src/store/events/open.ts';
+import type { Database } from '../src/store/operational/database.ts';
 import { fixedClock } from '../src/shared/clock.ts';
 import { openTarget } from './stores.ts';
 import type { BenchResult } from './support.ts';
@@ -7,7 +12,10 @@ import type { BenchResult } from './support.ts';
 // `npm run bench media` (issue #15): the Media page's comparison (GET /v1/media/comparison's work) over N attributed
 // customers on PGlite on disk — N customers joined over a year, every one attributed to one of the four media with
 // its quality facts, daily spend of the four media and monthly brand figures. Median of 5 warm runs, the whole year
-// (every attributed customer aggregated) and the default 90 days.
+// (every attributed customer aggregated) and the default 90 days. Then one attribution run itself (what the daily batch
+// and POST /v1/media/attribution/run do) over the same N customers with three touch events each (an ad click and two
+// visits carrying channel / utm_source / dsp_tag, one of them outside the window) and a purchase for every fourth, in
+// an embedded event store: its time and the process's peak RSS. No target is set for it (a daily batch step).
 
 const AS_OF = '2026-11-30';
 const CHANNELS = ['tencent_ads', 'ocean_engine', 'baidu', 'wechat_moments'];
@@ -75,8 +83,56 @@ export async function benchMedia(options: { customers: number }): Promise<BenchR
         seedMs: Math.round(seedMs),
       },
     });
-    return [result('comparison_year_ms', year), result('comparison_90d_ms', quarter)];
+    return [
+      result('comparison_year_ms', year),
+      result('comparison_90d_ms', quarter),
+      await attributionRun(db, clock, n),
+    ];
   } finally {
     await target.dispose();
+  }
+}
+
+/** One attribution run over `n` customers' touch events in an embedded event store: its time and peak RSS. */
+async function attributionRun(db: Kysely<Database>, clock: Clock, n: number): Promise<BenchResult> {
+  const events = await openEventStore({ kind: 'chdb', dataDir: null });
+  try {
+    const t0 = performance.now();
+    // customer i joined AS_OF - (i % 365); touches 3, 10 and 40 days before (the last outside a 30-day window)
+    await events.command(`INSERT INTO events (event_id, customer_id, distinct_id, event, time, properties)
+      SELECT concat('t', toString(number)), toUInt32(intDiv(number, 3) + 1), concat('C', toString(intDiv(number, 3) + 1)),
+        if(number % 3 = 0, 'ad_click', 'page_view'),
+        toDateTime64(toDate('${AS_OF}') - (intDiv(number, 3) + 1) % 365 - [3, 10, 40][number % 3 + 1], 3, 'UTC') + 3600,
+        concat('{"', ['channel', 'utm_source', 'dsp_tag'][number % 3 + 1], '":"',
+               ['tencent_ads', 'douyin', 'baidu_feed', 'moments'][intDiv(number, 3) % 4 + 1], '"}')
+      FROM numbers(${n * 3})`);
+    await events.command(`INSERT INTO events (event_id, customer_id, distinct_id, event, time, properties)
+      SELECT concat('p', toString(number)), toUInt32(number * 4 + 4), concat('C', toString(number * 4 + 4)), 'purchase',
+        toDateTime64(toDate('${AS_OF}') - (number * 4 + 4) % 365 + 5, 3, 'UTC'), '{"amount":1000}'
+      FROM numbers(${Math.floor(n / 4)})`);
+    const seedMs = performance.now() - t0;
+    const rssBefore = process.memoryUsage().rss;
+    let peak = rssBefore;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
+    const t = performance.now();
+    const run = await runAttribution({ db, events, clock }, { windowDays: 30, actor: 'bench' });
+    const ms = performance.now() - t;
+    clearInterval(sampler);
+    return {
+      bench: 'media',
+      metric: 'attribution_run_ms',
+      value: Math.round(ms),
+      unit: 'ms',
+      details: {
+        customers: run.customers,
+        attributed: run.attributed,
+        touchEvents: n * 3,
+        peakRssMb: Math.round(Math.max(peak, process.memoryUsage().rss) / 2 ** 20),
+        rssBeforeMb: Math.round(rssBefore / 2 ** 20),
+        seedMs: Math.round(seedMs),
+      },
+    };
+  } finally {
+    await events.close();
   }
 }
