@@ -8,7 +8,8 @@ import { fixedClock } from '../shared/clock.ts';
 import type { OperationalStore } from '../store/operational/store.ts';
 import { seedDemoJourney } from './journeys.ts';
 
-// The demo's live journey passes the same checks an author's would, carries its OGSM plan, and is seeded once.
+// The demo's live journey passes the same checks an author's would, carries its OGSM plan, names the maturing deposit
+// in its notices ({{ reminder.* }}), and is seeded once.
 
 const clock = fixedClock('2026-12-07T02:00:00Z');
 let store: OperationalStore;
@@ -35,6 +36,16 @@ describe('demo journey', () => {
     const plan = await readPlan(store.db, { kind: 'journey', id: seeded!.journeyId });
     expect(plan?.body.goals.map((g) => g.id)).toEqual(['converted', 'rate']);
     expect(plan?.lesson).toMatch(/客户经理/); // reviewed: the strategies scored, the lesson written
+    // its notices name the deposit: the send nodes' campaigns are holding reminders (each message its entry's day)
+    const sends = await store.db
+      .selectFrom('journey_sends as s')
+      .innerJoin('campaign_versions as c', 'c.campaign_id', 's.campaign_id')
+      .select('c.body')
+      .execute();
+    expect(sends.map((r) => (r.body as { reminder?: unknown }).reminder)).toEqual([
+      { kind: 'deposit_maturity', daysBefore: 7 },
+      { kind: 'deposit_maturity', daysBefore: 7 },
+    ]);
     expect(await seedDemoJourney({ db: store.db, clock })).toBeNull();
   });
 });

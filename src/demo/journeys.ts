@@ -63,11 +63,11 @@ export async function seedDemoJourney(deps: {
     title: '定期存款到期前一周关怀',
     variants: {
       sms: {
-        text: '【{{ bank.name }}】{{ customer.surname }}{{ customer.salutation }}，您的定期存款将在一周内到期，可提前安排续存，或咨询您的客户经理了解稳健理财。',
+        text: '【{{ bank.name }}】{{ customer.surname }}{{ customer.salutation }}，您尾号{{ reminder.account_last4 }}的{{ reminder.products }}（{{ reminder.amount }}元）将于{{ reminder.due_date }}到期，可提前安排续存，或咨询您的客户经理了解稳健理财。',
       },
       app_push: {
         title: '您的定期存款即将到期',
-        body: '{{ customer.surname }}{{ customer.salutation }}，您的定期存款将在一周内到期，点击查看续存与稳健理财方案。',
+        body: '{{ customer.surname }}{{ customer.salutation }}，您的{{ reminder.products }}将于{{ reminder.due_date }}到期，点击查看续存与稳健理财方案。',
       },
     },
   });
