@@ -5,7 +5,7 @@
 // the day's customers enter at once, arm B's one-day wait and everyone's three-day wait pass with the clock, and a
 // purchase ingested for an entrant converts them within seconds. The results compare the journey with its control group,
 // and the team writes, reads and reviews the journey's OGSM plan on its page.
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContent, reviewContent } from '../../src/campaigns/content/library.ts';
@@ -86,14 +86,25 @@ describe.skipIf(!HAVE_CHROMIUM)('journeys in the dashboard', () => {
     page.locator(
       `.react-flow__handle.${type}[data-nodeid="${node}"]${exit ? `[data-handleid="${exit}"]` : ''}`,
     );
-  /** Drags an exit's handle onto a node's entry handle, as an author connects them. */
-  const connect = async (page: Page, handle: Locator, target: Locator) => {
-    const from = (await handle.boundingBox())!;
-    const to = (await target.boundingBox())!;
-    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
-    await page.mouse.down();
-    await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 12 });
-    await page.mouse.up();
+  /**
+   * Drags an exit's handle onto a node's entry handle, as an author connects them, until the canvas shows that edge:
+   * on a loaded host the canvas may still be fitting its view when the handles are measured, and a drop that missed
+   * its target is tried again, as an author would (three tries at most).
+   */
+  const connect = async (page: Page, from: string, exit: string, to: string) => {
+    const edge = page.locator(
+      `.react-flow__edge[data-id="${from}:${exit}"][aria-label="Edge from ${from} to ${to}"]`,
+    );
+    for (let attempt = 0; attempt < 3 && (await edge.count()) === 0; attempt++) {
+      const a = (await handle(page, from, 'source', exit).boundingBox())!;
+      const b = (await handle(page, to, 'target').boundingBox())!;
+      await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
+      await page.mouse.up();
+      await edge.waitFor({ timeout: 3_000 }).catch(() => undefined);
+    }
+    expect(await edge.count(), `the drag never joined ${from}:${exit} to ${to}`).toBe(1);
   };
 
   it('builds a deposit-maturity journey on the canvas, publishes it, and follows it as the test clock advances', async () => {
@@ -111,8 +122,8 @@ describe.skipIf(!HAVE_CHROMIUM)('journeys in the dashboard', () => {
     await expect.poll(() => extra.getAttribute('data-problems')).toBe('yes');
     await expect.poll(() => page.getByTestId('journey-check-problems').textContent()).toContain('wait_2');
     // Dragging its exit onto the end, then the task's exit onto it, puts it on the path: the check passes again.
-    await connect(page, handle(page, 'wait_2', 'source', 'next'), handle(page, 'exit_1', 'target'));
-    await connect(page, handle(page, 'task_1', 'source', 'next'), handle(page, 'wait_2', 'target'));
+    await connect(page, 'wait_2', 'next', 'exit_1');
+    await connect(page, 'task_1', 'next', 'wait_2');
     await page.getByTestId('journey-check-ok').waitFor();
     await expect.poll(() => extra.getAttribute('data-problems')).toBe('no');
 
