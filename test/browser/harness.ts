@@ -249,12 +249,15 @@ async function openSelect(page: Page, select: Locator): Promise<Locator> {
   // In a dialog still zooming in, a forced click lands where the input is about to be — on the mask, which closes the
   // dialog: wait for the dialog's animations to end first.
   await dialogSettled(input);
-  // Click the search input, not the middle of the box: in a multiple select that may be a chosen value's ×.
-  if ((await input.getAttribute('aria-expanded')) !== 'true') await input.click({ force: true });
+  // Click the search input, not the middle of the box: in a multiple select that may be a chosen value's ×. On a
+  // loaded machine a click on a form still re-rendering can be lost: click again (three clicks at most, 5 s each).
   let list: string | null = null;
-  for (let waited = 0; list === null && waited < 10_000; waited += 50) {
-    list = await input.getAttribute('aria-controls');
-    if (list === null) await page.waitForTimeout(50);
+  for (let click = 0; list === null && click < 3; click++) {
+    if ((await input.getAttribute('aria-expanded')) !== 'true') await input.click({ force: true });
+    for (let waited = 0; list === null && waited < 5_000; waited += 50) {
+      list = await input.getAttribute('aria-controls');
+      if (list === null) await page.waitForTimeout(50);
+    }
   }
   if (list === null) throw new Error('the select did not open');
   return page.locator(`.ant-select-dropdown:has([id="${list}"])`);
