@@ -3,10 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedCampaignBank } from '../../test/support/campaign-fixture.ts';
-import { inProcess } from '../../test/support/cli.ts';
+import { createCliUsers, inProcess } from '../../test/support/cli.ts';
 import { openMemoryStores, type MemoryStores } from '../../test/support/memory-stores.ts';
-import { TEST_PASSWORD_COST } from '../../test/support/password-cost.ts';
-import { AuthService } from '../auth/service.ts';
 import { segmentAudience } from '../campaigns/audience.ts';
 import { SegmentService } from '../segments/service.ts';
 import { systemClock } from '../shared/clock.ts';
@@ -30,18 +28,11 @@ beforeAll(async () => {
   s = await openMemoryStores();
   stores = { operational: s.store, events: s.events };
   ({ contentId } = await seedCampaignBank(s.store.db, clock, N, [{ key: 'outbox', kind: 'outbox' }]));
-  const auth = new AuthService({
-    db: s.store.db,
-    clock,
-    sessionTtlHours: 1,
-    passwordCost: TEST_PASSWORD_COST,
-  });
-  for (const [username, role] of [
+  await createCliUsers(s.store.db, clock, [
     ['author', 'analyst'],
     ['checker', 'admin'],
     ['viewer', 'account_manager'],
-  ] as const)
-    await auth.createUser({ username, role, password: 'cli-test-password', staffId: null }, 'test');
+  ]);
 }, 60_000);
 afterAll(async () => {
   await s?.close();

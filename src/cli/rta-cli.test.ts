@@ -3,11 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inProcess } from '../../test/support/cli.ts';
+import { createCliUsers, inProcess } from '../../test/support/cli.ts';
 import { openMemoryStores, type MemoryStores } from '../../test/support/memory-stores.ts';
-import { TEST_PASSWORD_COST } from '../../test/support/password-cost.ts';
 import { seedSegmentFixture } from '../../test/support/segments-fixture.ts';
-import { AuthService } from '../auth/service.ts';
 import { SegmentService } from '../segments/service.ts';
 import { fixedClock } from '../shared/clock.ts';
 import { tagSource } from '../tags/segment-source.ts';
@@ -47,12 +45,10 @@ beforeAll(async () => {
       })),
     )
     .execute();
-  const auth = new AuthService({ db, clock, sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
-  for (const [username, role] of [
+  await createCliUsers(db, clock, [
     ['growth', 'analyst'],
     ['viewer', 'account_manager'],
-  ] as const)
-    await auth.createUser({ username, role, password: 'cli-test-password', staffId: null }, 'test');
+  ]);
 }, 60_000);
 afterAll(async () => {
   await s?.close();

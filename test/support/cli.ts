@@ -4,8 +4,12 @@ import { promisify } from 'node:util';
 import { Command } from 'commander';
 import { vi } from 'vitest';
 
+import type { Kysely } from 'kysely';
+import { AuthService } from '../../src/auth/service.ts';
+import type { Clock } from '../../src/shared/clock.ts';
+import type { Database, UserRole } from '../../src/store/operational/database.ts';
 import { CLI_BUNDLE } from './cli-bundle.ts';
-import { TEST_PASSWORD_ENV } from './password-cost.ts';
+import { TEST_PASSWORD_COST, TEST_PASSWORD_ENV } from './password-cost.ts';
 import { seedMigratedDataDir } from './pglite.ts';
 
 // The bundle of the CLI's sources that the global setup writes (vitest.config.ts; see cli-bundle.ts for why):
@@ -76,4 +80,15 @@ export async function inProcess(
     error.mockRestore();
   }
   return { code, stdout: out.join('\n'), stderr: errs.join('\n') };
+}
+
+/** Creates the users a CLI test acts as (`--as <username>`), each with the password 'cli-test-password'. */
+export async function createCliUsers(
+  db: Kysely<Database>,
+  clock: Clock,
+  users: readonly (readonly [username: string, role: UserRole])[],
+): Promise<void> {
+  const auth = new AuthService({ db, clock, sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
+  for (const [username, role] of users)
+    await auth.createUser({ username, role, password: 'cli-test-password', staffId: null }, 'test');
 }

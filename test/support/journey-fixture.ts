@@ -9,12 +9,11 @@ import { createJourney, publishJourney } from '../../src/journeys/service.ts';
 import type { SegmentService } from '../../src/segments/service.ts';
 import type { Clock } from '../../src/shared/clock.ts';
 import type { Database } from '../../src/store/operational/database.ts';
-import { AuthService } from '../../src/auth/service.ts';
 import { openEventStore } from '../../src/store/events/open.ts';
 import type { EventStore } from '../../src/store/events/store.ts';
 import type { OperationalStore } from '../../src/store/operational/store.ts';
 import { seedCampaignBank } from './campaign-fixture.ts';
-import { TEST_PASSWORD_COST } from './password-cost.ts';
+import { createCliUsers } from './cli.ts';
 import { openMigratedMemoryStore } from './pglite.ts';
 
 // A small bank for journey tests: the campaign fixture's customers and consents (multiples of 7 never answered, of
@@ -87,12 +86,10 @@ export async function openCliBank(clock: Clock, n: number): Promise<CliBank> {
   const store = await openMigratedMemoryStore();
   const events = await openEventStore({ kind: 'chdb', dataDir: null });
   const { contentId } = await seedJourneyBank(store.db, clock, n, '2027-03-01');
-  const auth = new AuthService({ db: store.db, clock, sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
-  for (const [username, role] of [
+  await createCliUsers(store.db, clock, [
     ['author', 'analyst'],
     ['viewer', 'account_manager'],
-  ] as const)
-    await auth.createUser({ username, role, password: 'cli-test-password', staffId: null }, 'test');
+  ]);
   return {
     store,
     events,
