@@ -21,13 +21,20 @@ const sameAllocation = (a: unknown, b: Record<string, number>) => {
   return Object.keys(x).length === keys.length && keys.every((k) => x[k] === b[k]);
 };
 
-/** The experiments of one split node, newest first. */
-function experimentsOf(db: Kysely<Database>, journeyId: number, nodeId: string) {
-  const base = splitExperimentId(journeyId, nodeId);
+/** The experiments of split nodes of a journey, newest first. */
+function experimentsOf(db: Kysely<Database>, journeyId: number, nodeIds: readonly string[]) {
+  const bases = nodeIds.map((nodeId) => splitExperimentId(journeyId, nodeId));
   return db
     .selectFrom('experiments')
     .select(['id', 'allocation'])
-    .where((eb) => eb.or([eb('id', '=', base), eb(sql<boolean>`starts_with(id, ${`${base}-v`})`, '=', true)]))
+    .where((eb) =>
+      eb.or(
+        bases.flatMap((base) => [
+          eb('id', '=', base),
+          eb(sql<boolean>`starts_with(id, ${`${base}-v`})`, '=', true),
+        ]),
+      ),
+    )
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc');
 }
@@ -47,7 +54,7 @@ export async function ensureSplitExperiments(
   for (const node of input.nodes) {
     if (node.kind !== 'split') continue;
     const allocation = allocationOf(node);
-    const existing = await experimentsOf(tx, input.journeyId, node.id).execute();
+    const existing = await experimentsOf(tx, input.journeyId, [node.id]).execute();
     if (existing.some((e) => sameAllocation(e.allocation, allocation))) continue;
     const base = splitExperimentId(input.journeyId, node.id);
     const first = existing.length === 0;
@@ -80,7 +87,7 @@ export async function splitExperimentFor(
   node: Split,
 ): Promise<string> {
   const allocation = allocationOf(node);
-  const found = (await experimentsOf(db, journeyId, node.id).execute()).find((e) =>
+  const found = (await experimentsOf(db, journeyId, [node.id]).execute()).find((e) =>
     sameAllocation(e.allocation, allocation),
   );
   // Published versions always have theirs (ensureSplitExperiments); the base id is the first version's.
@@ -93,8 +100,5 @@ export async function splitExperimentIds(
   journeyId: number,
   nodeIds: readonly string[],
 ): Promise<string[]> {
-  const ids: string[] = [];
-  for (const nodeId of nodeIds)
-    ids.push(...(await experimentsOf(db, journeyId, nodeId).execute()).map((e) => e.id));
-  return ids;
+  return (await experimentsOf(db, journeyId, nodeIds).execute()).map((e) => e.id);
 }
